@@ -1,0 +1,13 @@
+//! Version resolution shared by the `gover` CLI and its `go`/`gofmt` shim, so the two can
+//! never disagree about which Go a directory uses. Standard library only: the shim links
+//! this and nothing else, which keeps it small and fast to start.
+
+pub mod exit;
+pub mod home;
+pub mod pin;
+pub mod resolve;
+pub mod version;
+
+pub use home::GoverHome;
+pub use resolve::{Context, Request, Resolution, ResolveError, Source, Toolchain};
+pub use version::{GoVersion, Pre, Spec};

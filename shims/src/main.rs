@@ -1,0 +1,94 @@
+//! The `go` / `gofmt` shim: resolve the version this directory asks for, then replace this
+//! process with the real binary, GOROOT set to exactly that binary's root.
+//!
+//! Installed as hard links named `go` and `gofmt` in GOVER_HOME/shims; it dispatches on the
+//! name it was called by. Everything is decided from argv[0], the environment and a few
+//! `stat`s, so it adds well under a millisecond.
+
+use std::ffi::OsString;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{exit, Command};
+
+use gover_shim::resolve::{self, Context, Toolchain};
+use gover_shim::{exit as code, Request, ResolveError};
+
+/// Counts shim hops in the process tree, so a loop (a `system` go that is a script calling
+/// `go` again, which finds the shim) stops with a message instead of forking forever.
+const DEPTH_VAR: &str = "GOVER_SHIM_DEPTH";
+const MAX_DEPTH: u32 = 20;
+const TOOLS: [&str; 2] = ["go", "gofmt"];
+
+fn main() {
+    let mut args = std::env::args_os();
+    let argv0 = args.next().unwrap_or_default();
+    let tool = Path::new(&argv0).file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let Some(tool) = TOOLS.iter().find(|t| **t == tool) else {
+        fail(&format!("gover-shim runs as `go` or `gofmt`, not as {tool:?}"), Some("gover install creates the shims in GOVER_HOME/shims; put that directory first on PATH".into()), code::USAGE);
+    };
+    let depth = std::env::var(DEPTH_VAR).ok().and_then(|d| d.parse::<u32>().ok()).unwrap_or(0);
+    if depth >= MAX_DEPTH {
+        fail(&format!("the {tool} shim has called itself {depth} times: it is in a loop"),
+             Some("a `go` on PATH outside gover calls `go` again; run `gover doctor` to see which".into()), code::ENVIRONMENT);
+    }
+    let ctx = Context::from_process().unwrap_or_else(|e| fail_resolve(e));
+    let request = resolve::request(&ctx).unwrap_or_else(|e| fail_resolve(e));
+    let toolchain = match resolve::toolchain_for(&ctx, &request) {
+        Ok(toolchain) => toolchain,
+        Err(err @ ResolveError::NotInstalled { .. }) if auto_install() => {
+            install(&request, err);
+            resolve::toolchain_for(&ctx, &request).unwrap_or_else(|e| fail_resolve(e))
+        }
+        Err(e) => fail_resolve(e),
+    };
+
+    let binary = toolchain.binary(tool);
+    let mut command = Command::new(&binary);
+    command.args(args).env(DEPTH_VAR, (depth + 1).to_string());
+    match &toolchain {
+        // A stale GOROOT from an rc file or another manager must never reach the real go.
+        Toolchain::Installed { root, .. } => {
+            command.env("GOROOT", root);
+            if request.source.is_pin() && std::env::var_os("GOTOOLCHAIN").is_none() {
+                command.env("GOTOOLCHAIN", "local");
+            }
+        }
+        // A system go finds its own root from its executable; any inherited GOROOT is stale.
+        Toolchain::System { .. } => {
+            command.env_remove("GOROOT");
+        }
+    }
+    let err = command.exec();
+    let hint = match &toolchain {
+        Toolchain::Installed { version, .. } => format!("the install looks damaged; run gover uninstall {version} && gover install {version}"),
+        Toolchain::System { .. } => "run gover doctor".into(),
+    };
+    fail(&format!("cannot run {}: {err}", binary.display()), Some(hint), code::ENVIRONMENT);
+}
+
+fn auto_install() -> bool {
+    std::env::var_os("GOVER_AUTO_INSTALL").is_some_and(|v| v == "1")
+}
+
+/// GOVER_AUTO_INSTALL=1: install what the pin asks for, then carry on.
+fn install(request: &Request, not_installed: ResolveError) {
+    eprintln!("gover: {not_installed}; installing it (GOVER_AUTO_INSTALL=1)");
+    let status = Command::new("gover").arg("install").arg(OsString::from(request.spec.to_string())).status();
+    match status {
+        Ok(s) if s.success() => {}
+        Ok(s) => exit(s.code().unwrap_or(code::FAILURE)),
+        Err(e) => fail(&format!("cannot run gover install: {e}"), Some("put gover on PATH, or unset GOVER_AUTO_INSTALL".into()), code::ENVIRONMENT),
+    }
+}
+
+fn fail_resolve(err: ResolveError) -> ! {
+    fail(&err.to_string(), err.hint(), err.exit_code())
+}
+
+fn fail(message: &str, hint: Option<String>, status: i32) -> ! {
+    eprintln!("error: {message}");
+    if let Some(hint) = hint {
+        eprintln!("help: {hint}");
+    }
+    exit(status)
+}

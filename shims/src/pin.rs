@@ -1,0 +1,237 @@
+//! Reading version pins out of the files that carry them: `.go-version`, asdf's
+//! `.tool-versions`, and the `toolchain` line of `go.work` / `go.mod`.
+//!
+//! Pin files come from any checkout, so they are untrusted: the parsers accept only
+//! version names, reject anything else with the line it was on, and never hand a byte of
+//! the file to a shell.
+
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+
+use crate::version::Spec;
+
+/// Pin files are a few bytes; anything larger is not one.
+pub const MAX_PIN_FILE: u64 = 64 * 1024;
+/// go.mod files can be long (many requires), but the toolchain line is near the top.
+pub const MAX_GO_MOD: u64 = 1024 * 1024;
+const MAX_LINE: usize = 256;
+
+/// The kinds of file a pin can come from, in the order they are tried within one directory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PinFile {
+    GoVersion,
+    ToolVersions,
+    GoWork,
+    GoMod,
+}
+
+impl PinFile {
+    pub const ALL: [PinFile; 4] = [PinFile::GoVersion, PinFile::ToolVersions, PinFile::GoWork, PinFile::GoMod];
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            PinFile::GoVersion => ".go-version",
+            PinFile::ToolVersions => ".tool-versions",
+            PinFile::GoWork => "go.work",
+            PinFile::GoMod => "go.mod",
+        }
+    }
+
+    fn size_limit(self) -> u64 {
+        match self {
+            PinFile::GoVersion | PinFile::ToolVersions => MAX_PIN_FILE,
+            PinFile::GoWork | PinFile::GoMod => MAX_GO_MOD,
+        }
+    }
+
+    /// The pin in `content`, if the file names one (a go.mod without a toolchain line, or a
+    /// .tool-versions without a go entry, does not).
+    pub fn parse(self, content: &[u8]) -> Result<Option<Pin>, PinError> {
+        if content.len() as u64 > self.size_limit() {
+            return Err(PinError { line: 0, reason: format!("the file is larger than {} bytes; a pin file holds one version", self.size_limit()) });
+        }
+        let text = std::str::from_utf8(content).map_err(|e| {
+            let line = 1 + content[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+            PinError { line, reason: "the file is not text (invalid UTF-8)".into() }
+        })?;
+        match self {
+            PinFile::GoVersion => parse_go_version(text),
+            PinFile::ToolVersions => parse_tool_versions(text),
+            PinFile::GoWork | PinFile::GoMod => parse_toolchain_line(text),
+        }
+    }
+
+    /// Reads and parses the file; `Ok(None)` when it does not exist or names no version.
+    pub fn read(self, path: &Path) -> Result<Option<Pin>, PinError> {
+        let file = match std::fs::File::open(path) {
+            Ok(file) => file,
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => return Ok(None),
+            Err(e) => return Err(PinError { line: 0, reason: format!("cannot read it: {e}") }),
+        };
+        let mut content = Vec::new();
+        // One byte past the limit is enough to know it is over.
+        file.take(self.size_limit() + 1)
+            .read_to_end(&mut content)
+            .map_err(|e| PinError { line: 0, reason: format!("cannot read it: {e}") })?;
+        self.parse(&content)
+    }
+}
+
+/// A version request and the line of the file that made it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pin {
+    pub spec: Spec,
+    pub line: usize,
+}
+
+/// Why a pin file could not be used; `line` is 1-based, 0 for the file as a whole.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PinError {
+    pub line: usize,
+    pub reason: String,
+}
+
+impl fmt::Display for PinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+/// Lines with their 1-based numbers, CR stripped, each checked for length.
+fn lines(text: &str) -> impl Iterator<Item = Result<(usize, &str), PinError>> {
+    text.split('\n').enumerate().map(|(i, line)| {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.len() > MAX_LINE {
+            Err(PinError { line: i + 1, reason: format!("line is {} bytes long; a version is a few characters", line.len()) })
+        } else {
+            Ok((i + 1, line))
+        }
+    })
+}
+
+fn spec_at(word: &str, line: usize) -> Result<Pin, PinError> {
+    match Spec::parse(word) {
+        Some(Spec::Latest) => Err(PinError { line, reason: "`latest` changes under you; pin a version such as 1.22".into() }),
+        Some(spec) => Ok(Pin { spec, line }),
+        None => Err(PinError { line, reason: format!("{} is not a Go version (expected e.g. 1.22, 1.22.10 or go1.22.10)", quoted(word)) }),
+    }
+}
+
+/// Shows untrusted text safely: control characters escaped, long text cut.
+fn quoted(word: &str) -> String {
+    let shown: String = word.chars().take(40).collect();
+    let mut out = format!("{:?}", shown);
+    if shown.len() < word.len() {
+        out.push('…');
+    }
+    out
+}
+
+fn parse_go_version(text: &str) -> Result<Option<Pin>, PinError> {
+    for item in lines(text) {
+        let (n, line) = item?;
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        return spec_at(line, n).map(Some);
+    }
+    Ok(None)
+}
+
+fn parse_tool_versions(text: &str) -> Result<Option<Pin>, PinError> {
+    for item in lines(text) {
+        let (n, line) = item?;
+        let line = line.split('#').next().unwrap_or("");
+        let mut words = line.split_whitespace();
+        let Some(tool) = words.next() else { continue };
+        if tool != "golang" && tool != "go" {
+            continue;
+        }
+        // asdf lists fallbacks after the first version; the first one is the request.
+        let Some(version) = words.next() else {
+            return Err(PinError { line: n, reason: format!("the {tool} entry names no version") });
+        };
+        if version.starts_with("ref:") || version.starts_with("path:") {
+            return Err(PinError { line: n, reason: format!("asdf's {} form is not supported; name a release such as 1.22.10", quoted(version)) });
+        }
+        return spec_at(version, n).map(Some);
+    }
+    Ok(None)
+}
+
+fn parse_toolchain_line(text: &str) -> Result<Option<Pin>, PinError> {
+    for item in lines(text) {
+        let (n, line) = item?;
+        let line = line.split("//").next().unwrap_or("").trim();
+        let Some(rest) = line.strip_prefix("toolchain") else { continue };
+        if !rest.starts_with(char::is_whitespace) {
+            continue;
+        }
+        let name = rest.trim();
+        // `toolchain default` means "no preference" to Go itself.
+        if name == "default" {
+            return Ok(None);
+        }
+        return spec_at(name, n).map(Some);
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::version::{GoVersion, Spec};
+
+    fn pin(kind: PinFile, text: &str) -> Result<Option<(String, usize)>, PinError> {
+        kind.parse(text.as_bytes()).map(|p| p.map(|p| (p.spec.to_string(), p.line)))
+    }
+
+    #[test]
+    fn go_version_files() {
+        assert_eq!(pin(PinFile::GoVersion, "1.22.10\n").unwrap(), Some(("1.22.10".into(), 1)));
+        assert_eq!(pin(PinFile::GoVersion, "# team pin\r\n\r\n  go1.22  \r\n").unwrap(), Some(("1.22".into(), 3)));
+        assert_eq!(pin(PinFile::GoVersion, "\n# nothing\n").unwrap(), None);
+        assert_eq!(pin(PinFile::GoVersion, "system").unwrap(), Some(("system".into(), 1)));
+    }
+
+    #[test]
+    fn garbage_is_an_error_with_its_line() {
+        let err = pin(PinFile::GoVersion, "\n1.22; rm -rf /\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.reason.contains("not a Go version"), "{}", err.reason);
+        let err = pin(PinFile::GoVersion, &"9".repeat(1_000_000)).unwrap_err();
+        assert_eq!(err.line, 0);
+        let err = PinFile::GoVersion.parse(b"1.22\n\xff\xfe\x00").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.reason.contains("not text"));
+        assert!(pin(PinFile::GoVersion, &"1".repeat(300)).unwrap_err().reason.contains("bytes long"));
+        assert!(pin(PinFile::GoVersion, "latest").is_err());
+        assert!(pin(PinFile::GoVersion, "banana").is_err());
+    }
+
+    #[test]
+    fn tool_versions() {
+        let text = "nodejs 20.1.0\ngolang 1.21.13 1.22.10 # fallback\npython 3.11\n";
+        assert_eq!(pin(PinFile::ToolVersions, text).unwrap(), Some(("1.21.13".into(), 2)));
+        assert_eq!(pin(PinFile::ToolVersions, "go 1.22").unwrap(), Some(("1.22".into(), 1)));
+        assert_eq!(pin(PinFile::ToolVersions, "nodejs 20\n").unwrap(), None);
+        assert_eq!(pin(PinFile::ToolVersions, "golang\n").unwrap_err().line, 1);
+        assert!(pin(PinFile::ToolVersions, "golang ref:master\n").unwrap_err().reason.contains("not supported"));
+    }
+
+    #[test]
+    fn toolchain_lines() {
+        let gomod = "module example.com/x\n\ngo 1.22.0\n\ntoolchain go1.22.10 // pinned\n\nrequire x v1\n";
+        assert_eq!(pin(PinFile::GoMod, gomod).unwrap(), Some(("1.22.10".into(), 5)));
+        assert_eq!(pin(PinFile::GoMod, "module x\ngo 1.22\n").unwrap(), None);
+        assert_eq!(pin(PinFile::GoMod, "module x\ntoolchain default\n").unwrap(), None);
+        assert_eq!(pin(PinFile::GoWork, "go 1.23\ntoolchain go1.23.9\nuse ./a\n").unwrap(), Some(("1.23.9".into(), 2)));
+        assert!(pin(PinFile::GoMod, "toolchain go1.22.0-evil\n").is_err());
+        // `toolchainfoo` is not a toolchain directive.
+        assert_eq!(pin(PinFile::GoMod, "toolchainfoo go1.2\n").unwrap(), None);
+        let exact = PinFile::GoMod.parse(b"toolchain go1.21rc2").unwrap().unwrap();
+        assert_eq!(exact.spec, Spec::Exact(GoVersion::parse("go1.21rc2").unwrap()));
+    }
+}

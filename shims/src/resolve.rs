@@ -1,0 +1,330 @@
+//! Which Go a directory asks for, and where that request came from.
+//!
+//! First match wins:
+//! 1. `GOVER_VERSION` in the environment (`gover shell`, `gover exec`);
+//! 2. the nearest pin file walking up from the working directory. Within one directory
+//!    `.go-version` beats `.tool-versions` (a `golang`/`go` line) beats the `toolchain` line
+//!    of `go.work`, then `go.mod`; a nearer directory beats a farther one, so a nested
+//!    project's pin wins over its parent's;
+//! 3. the global default in GOVER_HOME (`gover global`);
+//! 4. `system`: the first `go` on PATH that is not a gover shim.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::exit;
+use crate::home::GoverHome;
+use crate::pin::{PinError, PinFile};
+use crate::version::{GoVersion, Spec};
+
+/// Everything resolution reads from the process, gathered once so tests can supply their own.
+#[derive(Clone, Debug)]
+pub struct Context {
+    pub cwd: PathBuf,
+    pub home: GoverHome,
+    /// `GOVER_VERSION`.
+    pub env_version: Option<OsString>,
+    /// `PATH`, for `system`.
+    pub path: Option<OsString>,
+}
+
+impl Context {
+    /// The real process's context.
+    pub fn from_process() -> Result<Context, ResolveError> {
+        let var = |name: &str| std::env::var_os(name);
+        let home = GoverHome::locate(var).ok_or(ResolveError::NoHome)?;
+        let cwd = std::env::current_dir().map_err(ResolveError::Cwd)?;
+        Ok(Context { cwd, home, env_version: var("GOVER_VERSION").filter(|v| !v.is_empty()), path: var("PATH") })
+    }
+}
+
+/// Where a version request came from (rustup's "active source").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    Env,
+    File { path: PathBuf, line: usize },
+    Global { path: PathBuf },
+    /// Nothing asked for a version, so the system go is used.
+    Fallback,
+}
+
+impl Source {
+    /// A pin is an explicit choice; go must not switch toolchains behind its back.
+    pub fn is_pin(&self) -> bool {
+        !matches!(self, Source::Fallback)
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Env => f.write_str("GOVER_VERSION"),
+            Source::File { path, .. } => write!(f, "{}", path.display()),
+            Source::Global { path } => write!(f, "the global default {}", path.display()),
+            Source::Fallback => f.write_str("no pin; the system go"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    pub spec: Spec,
+    pub source: Source,
+}
+
+/// The toolchain a request resolves to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Toolchain {
+    Installed { version: GoVersion, root: PathBuf },
+    /// A Go found on PATH outside gover; `bin` is the directory holding its `go`.
+    System { bin: PathBuf },
+}
+
+impl Toolchain {
+    /// The real binary for `tool` (`go`, `gofmt`).
+    pub fn binary(&self, tool: &str) -> PathBuf {
+        match self {
+            Toolchain::Installed { root, .. } => root.join("bin").join(tool),
+            Toolchain::System { bin } => bin.join(tool),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolution {
+    pub request: Request,
+    pub toolchain: Toolchain,
+}
+
+#[derive(Debug)]
+pub enum ResolveError {
+    /// A pin file (or the global file) that cannot be used.
+    BadPin { path: PathBuf, error: PinError },
+    BadEnv { value: String },
+    NotInstalled { spec: Spec, source: Source },
+    NoSystemGo { source: Source },
+    NoHome,
+    Cwd(std::io::Error),
+}
+
+impl ResolveError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            ResolveError::BadPin { .. } | ResolveError::BadEnv { .. } => exit::BAD_PIN,
+            ResolveError::NotInstalled { .. } | ResolveError::NoSystemGo { .. } => exit::NOT_INSTALLED,
+            ResolveError::NoHome | ResolveError::Cwd(_) => exit::ENVIRONMENT,
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            ResolveError::BadPin { path, .. } => Some(format!("fix or remove {}; it should hold one version such as 1.22.10", path.display())),
+            ResolveError::BadEnv { .. } => Some("set GOVER_VERSION to a version such as 1.22.10, or unset it".into()),
+            ResolveError::NotInstalled { spec, .. } => Some(format!("run gover install {spec}")),
+            ResolveError::NoSystemGo { source: Source::Fallback } => Some("run gover install latest && gover global latest".into()),
+            ResolveError::NoSystemGo { .. } => Some("install Go outside gover, or pin a version: gover install 1.22 && gover use 1.22".into()),
+            ResolveError::NoHome => Some("set GOVER_HOME (or HOME)".into()),
+            ResolveError::Cwd(_) => Some("cd into a directory that exists".into()),
+        }
+    }
+}
+
+impl fmt::Display for ResolveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ResolveError::BadPin { path, error } if error.line == 0 => write!(f, "cannot use {}: {error}", path.display()),
+            ResolveError::BadPin { path, error } => write!(f, "cannot use {}, line {}: {error}", path.display(), error.line),
+            ResolveError::BadEnv { value } => write!(f, "GOVER_VERSION={value:?} is not a Go version"),
+            ResolveError::NotInstalled { spec, source } => {
+                let name = match spec {
+                    Spec::Exact(v) => v.to_string(),
+                    other => format!("go{other}"),
+                };
+                write!(f, "{name} is not installed (requested by {source})")
+            }
+            ResolveError::NoSystemGo { source: Source::Fallback } => f.write_str("no Go version is selected and there is no go on PATH besides gover's shims"),
+            ResolveError::NoSystemGo { source } => write!(f, "`system` was requested by {source}, but there is no go on PATH besides gover's shims"),
+            ResolveError::NoHome => f.write_str("cannot find GOVER_HOME: neither GOVER_HOME nor HOME is set"),
+            ResolveError::Cwd(e) => write!(f, "cannot read the working directory: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ResolveError {}
+
+/// What the context asks for, without looking at what is installed.
+pub fn request(ctx: &Context) -> Result<Request, ResolveError> {
+    if let Some(value) = &ctx.env_version {
+        let text = value.to_string_lossy();
+        return match Spec::parse(&text) {
+            Some(spec) if spec != Spec::Latest => Ok(Request { spec, source: Source::Env }),
+            _ => Err(ResolveError::BadEnv { value: text.chars().take(40).collect() }),
+        };
+    }
+    for dir in ctx.cwd.ancestors() {
+        for kind in PinFile::ALL {
+            let path = dir.join(kind.file_name());
+            match kind.read(&path) {
+                Ok(Some(pin)) => return Ok(Request { spec: pin.spec, source: Source::File { path, line: pin.line } }),
+                Ok(None) => {}
+                Err(error) => return Err(ResolveError::BadPin { path, error }),
+            }
+        }
+    }
+    let global = ctx.home.global_file();
+    match PinFile::GoVersion.read(&global) {
+        Ok(Some(pin)) => Ok(Request { spec: pin.spec, source: Source::Global { path: global } }),
+        Ok(None) => Ok(Request { spec: Spec::System, source: Source::Fallback }),
+        Err(error) => Err(ResolveError::BadPin { path: global, error }),
+    }
+}
+
+/// The request, resolved against the installed versions (a partial pin such as `1.22`
+/// means the newest installed 1.22.x) or PATH for `system`.
+pub fn resolve(ctx: &Context) -> Result<Resolution, ResolveError> {
+    let request = request(ctx)?;
+    let toolchain = toolchain_for(ctx, &request)?;
+    Ok(Resolution { request, toolchain })
+}
+
+pub fn toolchain_for(ctx: &Context, request: &Request) -> Result<Toolchain, ResolveError> {
+    if request.spec == Spec::System {
+        let bin = find_system_go(ctx).ok_or_else(|| ResolveError::NoSystemGo { source: request.source.clone() })?;
+        return Ok(Toolchain::System { bin });
+    }
+    let installed = ctx.home.installed();
+    match request.spec.pick(&installed) {
+        Some(version) => Ok(Toolchain::Installed { root: ctx.home.version_dir(version), version: version.clone() }),
+        None => Err(ResolveError::NotInstalled { spec: request.spec.clone(), source: request.source.clone() }),
+    }
+}
+
+/// The directory of the first executable `go` on PATH that is not a gover shim, comparing
+/// canonical paths so a symlinked or relative PATH entry to the shims is still skipped.
+pub fn find_system_go(ctx: &Context) -> Option<PathBuf> {
+    let path = ctx.path.as_ref()?;
+    let shims = ctx.home.shims_dir();
+    let shims_real = std::fs::canonicalize(&shims).ok();
+    std::env::split_paths(path)
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .filter(|dir| is_executable(&dir.join("go")))
+        .find(|dir| {
+            let real = std::fs::canonicalize(dir).ok();
+            *dir != shims && (real.is_none() || real != shims_real)
+        })
+}
+
+pub fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0).unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    struct Tree {
+        dir: PathBuf,
+    }
+
+    impl Tree {
+        fn new(name: &str) -> Tree {
+            let dir = std::env::temp_dir().join(format!("gover-resolve-{name}-{}", std::process::id()));
+            let _ = fs::remove_dir_all(&dir);
+            fs::create_dir_all(&dir).unwrap();
+            Tree { dir }
+        }
+        fn write(&self, rel: &str, content: &str) -> PathBuf {
+            let path = self.dir.join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, content).unwrap();
+            path
+        }
+        fn install(&self, version: &str) {
+            fs::create_dir_all(self.dir.join("home/versions").join(version).join("bin")).unwrap();
+        }
+        fn ctx(&self, cwd: &str) -> Context {
+            let cwd = self.dir.join(cwd);
+            fs::create_dir_all(&cwd).unwrap();
+            Context { cwd, home: GoverHome::new(self.dir.join("home")), env_version: None, path: None }
+        }
+    }
+
+    impl Drop for Tree {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    #[test]
+    fn nearest_pin_wins_and_names_its_file() {
+        let t = Tree::new("nearest");
+        t.write("p/.go-version", "1.21\n");
+        let inner = t.write("p/a/b/go.mod", "module x\ntoolchain go1.22.10\n");
+        t.install("go1.21.13");
+        t.install("go1.21.2");
+        t.install("go1.22.10");
+        let r = resolve(&t.ctx("p/a/b/c")).unwrap();
+        assert_eq!(r.request.source, Source::File { path: inner, line: 2 });
+        assert_eq!(r.toolchain, Toolchain::Installed { version: GoVersion::parse("go1.22.10").unwrap(), root: t.dir.join("home/versions/go1.22.10") });
+        let r = resolve(&t.ctx("p/a")).unwrap();
+        assert_eq!(r.toolchain.binary("go"), t.dir.join("home/versions/go1.21.13/bin/go"));
+    }
+
+    #[test]
+    fn order_within_one_directory() {
+        let t = Tree::new("order");
+        t.write("p/go.mod", "toolchain go1.23.9\n");
+        t.write("p/.tool-versions", "golang 1.22.10\n");
+        assert_eq!(request(&t.ctx("p")).unwrap().spec.to_string(), "1.22.10");
+        t.write("p/.go-version", "1.21.13\n");
+        assert_eq!(request(&t.ctx("p")).unwrap().spec.to_string(), "1.21.13");
+    }
+
+    #[test]
+    fn env_then_global_then_system() {
+        let t = Tree::new("env");
+        t.write("p/.go-version", "1.21\n");
+        let mut ctx = t.ctx("p");
+        ctx.env_version = Some("1.23.9".into());
+        assert_eq!(request(&ctx).unwrap(), Request { spec: Spec::parse("1.23.9").unwrap(), source: Source::Env });
+        ctx.env_version = Some("1.23; ls".into());
+        assert!(matches!(request(&ctx), Err(ResolveError::BadEnv { .. })));
+
+        let ctx = t.ctx("elsewhere");
+        assert_eq!(request(&ctx).unwrap().source, Source::Fallback);
+        let global = t.write("home/global", "1.22\n");
+        assert_eq!(request(&ctx).unwrap().source, Source::Global { path: global });
+        let err = resolve(&ctx).unwrap_err();
+        assert_eq!(err.to_string(), format!("go1.22 is not installed (requested by the global default {})", t.dir.join("home/global").display()));
+        assert_eq!(err.hint().unwrap(), "run gover install 1.22");
+        assert_eq!(err.exit_code(), exit::NOT_INSTALLED);
+    }
+
+    #[test]
+    fn bad_pin_names_file_and_line() {
+        let t = Tree::new("bad");
+        let path = t.write("p/.go-version", "# pin\n1.22; rm -rf /\n");
+        let err = request(&t.ctx("p/q")).unwrap_err();
+        assert!(err.to_string().starts_with(&format!("cannot use {}, line 2: ", path.display())), "{err}");
+        assert_eq!(err.exit_code(), exit::BAD_PIN);
+    }
+
+    #[test]
+    fn system_skips_the_shims_dir() {
+        use std::os::unix::fs::PermissionsExt;
+        let t = Tree::new("system");
+        for dir in ["home/shims", "usr/bin"] {
+            let go = t.write(&format!("{dir}/go"), "#!/bin/sh\n");
+            fs::set_permissions(&go, fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        std::os::unix::fs::symlink(t.dir.join("home/shims"), t.dir.join("link")).unwrap();
+        let mut ctx = t.ctx("p");
+        ctx.path = Some(std::env::join_paths([t.dir.join("link"), t.dir.join("home/shims"), t.dir.join("usr/bin")]).unwrap());
+        assert_eq!(resolve(&ctx).unwrap().toolchain, Toolchain::System { bin: t.dir.join("usr/bin") });
+        ctx.path = Some(t.dir.join("home/shims").into_os_string());
+        assert!(matches!(resolve(&ctx), Err(ResolveError::NoSystemGo { source: Source::Fallback })));
+    }
+}

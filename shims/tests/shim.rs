@@ -1,0 +1,211 @@
+//! The shim binary, driven for real: planted versions whose `go` prints what it received.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct World {
+    dir: tempfile::TempDir,
+}
+
+impl World {
+    fn new() -> World {
+        let world = World { dir: tempfile::tempdir().unwrap() };
+        let shims = world.home().join("shims");
+        fs::create_dir_all(&shims).unwrap();
+        for tool in ["go", "gofmt"] {
+            fs::hard_link(env!("CARGO_BIN_EXE_gover-shim"), shims.join(tool))
+                .or_else(|_| fs::copy(env!("CARGO_BIN_EXE_gover-shim"), shims.join(tool)).map(|_| ()))
+                .unwrap();
+        }
+        world
+    }
+
+    fn home(&self) -> PathBuf {
+        self.dir.path().join("gover")
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn write(&self, rel: &str, content: &str) -> PathBuf {
+        let path = self.path(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, content).unwrap();
+        path
+    }
+
+    fn script(&self, path: &Path, body: &str) {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, format!("#!/bin/sh\n{body}")).unwrap();
+        fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
+    /// A fake release whose tools print their name, version, GOROOT, GOTOOLCHAIN and args.
+    fn install(&self, version: &str) {
+        for tool in ["go", "gofmt"] {
+            let bin = self.home().join("versions").join(version).join("bin").join(tool);
+            self.script(&bin, &format!("echo \"{tool} {version} GOROOT=$GOROOT GOTOOLCHAIN=$GOTOOLCHAIN args=$*\"\n"));
+        }
+    }
+
+    fn run(&self, tool: &str, cwd: &str, env: &[(&str, &str)]) -> Output {
+        let cwd = self.path(cwd);
+        fs::create_dir_all(&cwd).unwrap();
+        let mut cmd = Command::new(self.home().join("shims").join(tool));
+        cmd.env_clear()
+            .env("HOME", self.path("home"))
+            .env("GOVER_HOME", self.home())
+            .env("PATH", format!("{}:/usr/bin:/bin", self.home().join("shims").display()))
+            .current_dir(cwd);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    }
+
+    fn stdout(&self, tool: &str, cwd: &str, env: &[(&str, &str)]) -> String {
+        let out = self.run(tool, cwd, env);
+        assert!(out.status.success(), "shim failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn nested_projects_switch_versions_and_goroot_follows() {
+    let w = World::new();
+    w.install("go1.21.13");
+    w.install("go1.22.10");
+    w.install("go1.22.9");
+    w.write("p/.go-version", "1.21.13\n");
+    w.write("p/sub/.tool-versions", "golang 1.22\n");
+    let root = |v: &str| w.home().join("versions").join(v).display().to_string();
+
+    let out = w.stdout("go", "p/a/b", &[("GOROOT", "/stale/goroot")]);
+    assert_eq!(out, format!("go go1.21.13 GOROOT={} GOTOOLCHAIN=local args=\n", root("go1.21.13")));
+    let out = w.stdout("go", "p/sub/deeper", &[("GOROOT", "/stale/goroot")]);
+    assert_eq!(out, format!("go go1.22.10 GOROOT={} GOTOOLCHAIN=local args=\n", root("go1.22.10")));
+    let out = w.stdout("gofmt", "p/sub", &[]);
+    assert!(out.starts_with("gofmt go1.22.10 "), "{out}");
+}
+
+#[test]
+fn arguments_pass_through_untouched() {
+    let w = World::new();
+    w.install("go1.22.10");
+    w.write("p/.go-version", "go1.22.10");
+    let out = Command::new(w.home().join("shims/go"))
+        .args(["build", "-o", "a b", "--", "$(x)"])
+        .env_clear()
+        .env("GOVER_HOME", w.home())
+        .current_dir(w.path("p"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("args=build -o a b -- $(x)"));
+}
+
+#[test]
+fn user_gotoolchain_is_respected() {
+    let w = World::new();
+    w.install("go1.22.10");
+    w.write("p/.go-version", "1.22.10");
+    let out = w.stdout("go", "p", &[("GOTOOLCHAIN", "go1.22.3+auto")]);
+    assert!(out.contains("GOTOOLCHAIN=go1.22.3+auto"), "{out}");
+}
+
+#[test]
+fn env_override_and_global_default() {
+    let w = World::new();
+    w.install("go1.21.13");
+    w.install("go1.23.9");
+    w.write("gover/global", "1.23\n");
+    assert!(w.stdout("go", "anywhere", &[]).starts_with("go go1.23.9 "));
+    w.write("p/.go-version", "1.23.9\n");
+    assert!(w.stdout("go", "p", &[("GOVER_VERSION", "1.21")]).starts_with("go go1.21.13 "));
+}
+
+#[test]
+fn not_installed_names_the_pin_and_the_fix() {
+    let w = World::new();
+    let pin = w.write("p/.go-version", "1.22\n");
+    let out = w.run("go", "p/src", &[]);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(
+        stderr(&out),
+        format!("error: go1.22 is not installed (requested by {})\nhelp: run gover install 1.22\n", pin.display())
+    );
+}
+
+#[test]
+fn garbage_pins_are_rejected_with_file_and_line() {
+    let w = World::new();
+    w.install("go1.22.10");
+    let marker = w.path("pwned");
+    let evil = format!("1.22; touch {}\n", marker.display());
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (".go-version", evil.clone().into_bytes(), "line 1: "),
+        (".go-version", b"\x7fELF\x02\x01\x01\x00\x00\xff\xfe".to_vec(), "not text"),
+        (".go-version", "9".repeat(1_000_000).into_bytes(), "larger than"),
+        (".go-version", b"# comment\n1.22.10.7\n".to_vec(), "line 2: \"1.22.10.7\" is not a Go version"),
+        (".go-version", b"$(touch /tmp/x)".to_vec(), "is not a Go version"),
+        (".tool-versions", b"golang `id`\n".to_vec(), "line 1: "),
+        ("go.mod", b"module x\n\ntoolchain go1.22.0-custom\n".to_vec(), "line 3: "),
+    ];
+    for (name, content, expected) in cases {
+        let dir = w.path("bad");
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join(name), &content).unwrap();
+        let out = w.run("go", "bad", &[]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(7), "{name}: {err}");
+        assert!(err.starts_with(&format!("error: cannot use {}", dir.join(name).display())), "{err}");
+        assert!(err.contains(expected), "{name}: expected {expected:?} in {err}");
+        assert!(err.len() < 400, "the error echoes too much of the file: {err}");
+    }
+    assert!(!marker.exists(), "a pin file's content was executed");
+}
+
+#[test]
+fn system_go_runs_without_any_goroot() {
+    let w = World::new();
+    let system = w.path("usr/local/go/bin/go");
+    w.script(&system, "echo \"system GOROOT=${GOROOT-unset}\"\n");
+    let path = format!("{}:{}:/usr/bin:/bin", w.home().join("shims").display(), system.parent().unwrap().display());
+    let out = w.stdout("go", "p", &[("PATH", &path), ("GOROOT", "/stale")]);
+    assert_eq!(out, "system GOROOT=unset\n");
+}
+
+#[test]
+fn a_loop_through_the_shims_is_stopped() {
+    let w = World::new();
+    // A "system" go that is only a wrapper calling `go` again: PATH finds the shim, which
+    // picks the wrapper, which calls the shim...
+    let wrapper = w.path("wrapper/go");
+    w.script(&wrapper, "exec go \"$@\"\n");
+    let path = format!("{}:{}:/usr/bin:/bin", w.home().join("shims").display(), wrapper.parent().unwrap().display());
+    let out = w.run("go", "p", &[("PATH", &path)]);
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    assert!(stderr(&out).contains("in a loop"), "{}", stderr(&out));
+}
+
+#[test]
+fn no_version_and_no_system_go() {
+    let w = World::new();
+    let out = w.run("go", "p", &[]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("no Go version is selected"), "{}", stderr(&out));
+}
+
+#[test]
+fn wrong_name_is_a_usage_error() {
+    let out = Command::new(env!("CARGO_BIN_EXE_gover-shim")).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("runs as `go` or `gofmt`"));
+}

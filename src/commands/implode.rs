@@ -1,0 +1,11 @@
+//! `gover implode` (being built; see the open issue).
+
+use crate::app::App;
+use crate::error::{Error, Result};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {}
+
+pub fn run(_args: Args, _app: &App) -> Result<()> {
+    Err(Error::failure("gover implode is not built yet"))
+}

@@ -1,0 +1,81 @@
+//! One module per subcommand, each with its clap `Args` and a `run`.
+
+use clap::Subcommand;
+
+use crate::app::App;
+use crate::error::Result;
+
+pub mod completions;
+pub mod current;
+pub mod doctor;
+pub mod env;
+pub mod exec;
+pub mod global;
+pub mod implode;
+pub mod import;
+pub mod init;
+pub mod install;
+pub mod list;
+pub mod setup;
+pub mod shell;
+pub mod uninstall;
+pub mod use_;
+pub mod which;
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Download, verify and install Go releases (1.22, 1.22.10, go1.23rc1, latest)
+    Install(install::Args),
+    /// Remove an installed version
+    Uninstall(uninstall::Args),
+    /// List installed versions, or releases available to install with --remote
+    #[command(alias = "ls")]
+    List(list::Args),
+    /// Pin this directory to a version (writes .go-version)
+    Use(use_::Args),
+    /// Set the version used where nothing else is pinned
+    Global(global::Args),
+    /// Use a version in this shell only (needs the shell hook)
+    Shell(shell::Args),
+    /// Show the version in use here and what selected it
+    Current(current::Args),
+    /// Print the path of the real binary a shim would run
+    Which(which::Args),
+    /// Run a command with a version's go first on PATH and GOROOT set
+    Exec(exec::Args),
+    /// Print GOROOT and PATH for the version in use, for `eval` in scripts
+    Env(env::Args),
+    /// Print the shell hook for bash, zsh or fish
+    Init(init::Args),
+    /// Set up shims for environments without a shell hook (systemd user units)
+    Setup(setup::Args),
+    /// Print shell completions
+    Completions(completions::Args),
+    /// Remove gover's hook lines and GOVER_HOME
+    Implode(implode::Args),
+    /// Diagnose the Go setup: PATH, GOROOT, permissions, module settings, services
+    Doctor(doctor::Args),
+    /// Adopt Go versions installed by gvm, asdf, goenv, g, mise or the system
+    Import(import::Args),
+}
+
+pub fn run(command: Command, app: &App) -> Result<()> {
+    match command {
+        Command::Install(args) => install::run(args, app),
+        Command::Uninstall(args) => uninstall::run(args, app),
+        Command::List(args) => list::run(args, app),
+        Command::Use(args) => use_::run(args, app),
+        Command::Global(args) => global::run(args, app),
+        Command::Shell(args) => shell::run(args, app),
+        Command::Current(args) => current::run(args, app),
+        Command::Which(args) => which::run(args, app),
+        Command::Exec(args) => exec::run(args, app),
+        Command::Env(args) => env::run(args, app),
+        Command::Init(args) => init::run(args, app),
+        Command::Setup(args) => setup::run(args, app),
+        Command::Completions(args) => completions::run(args, app),
+        Command::Implode(args) => implode::run(args, app),
+        Command::Doctor(args) => doctor::run(args, app),
+        Command::Import(args) => import::run(args, app),
+    }
+}
