@@ -17,7 +17,10 @@ pub struct App {
 impl App {
     pub fn new(global: &GlobalArgs) -> Result<App> {
         let home = match &global.home {
-            Some(dir) => GoverHome::new(std::path::absolute(dir).map_err(|e| Error::usage(format!("cannot use --home {}", dir.display())).cause(e))?),
+            Some(dir) => GoverHome::new(
+                std::path::absolute(dir)
+                    .map_err(|e| Error::usage(format!("cannot use --home {}", dir.display())).cause(e))?,
+            ),
             None => GoverHome::locate(|name| std::env::var_os(name)).ok_or_else(|| {
                 Error::new(crate::error::exit::ENVIRONMENT, "cannot find where gover keeps its files")
                     .cause("neither GOVER_HOME nor HOME is set")

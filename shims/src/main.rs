@@ -24,12 +24,19 @@ fn main() {
     let argv0 = args.next().unwrap_or_default();
     let tool = Path::new(&argv0).file_name().and_then(|n| n.to_str()).unwrap_or("");
     let Some(tool) = TOOLS.iter().find(|t| **t == tool) else {
-        fail(&format!("gover-shim runs as `go` or `gofmt`, not as {tool:?}"), Some("gover install creates the shims in GOVER_HOME/shims; put that directory first on PATH".into()), code::USAGE);
+        fail(
+            &format!("gover-shim runs as `go` or `gofmt`, not as {tool:?}"),
+            Some("gover install creates the shims in GOVER_HOME/shims; put that directory first on PATH".into()),
+            code::USAGE,
+        );
     };
     let depth = std::env::var(DEPTH_VAR).ok().and_then(|d| d.parse::<u32>().ok()).unwrap_or(0);
     if depth >= MAX_DEPTH {
-        fail(&format!("the {tool} shim has called itself {depth} times: it is in a loop"),
-             Some("a `go` on PATH outside gover calls `go` again; run `gover doctor` to see which".into()), code::ENVIRONMENT);
+        fail(
+            &format!("the {tool} shim has called itself {depth} times: it is in a loop"),
+            Some("a `go` on PATH outside gover calls `go` again; run `gover doctor` to see which".into()),
+            code::ENVIRONMENT,
+        );
     }
     let ctx = Context::from_process().unwrap_or_else(|e| fail_resolve(e));
     let request = resolve::request(&ctx).unwrap_or_else(|e| fail_resolve(e));
@@ -60,7 +67,9 @@ fn main() {
     }
     let err = command.exec();
     let hint = match &toolchain {
-        Toolchain::Installed { version, .. } => format!("the install looks damaged; run gover uninstall {version} && gover install {version}"),
+        Toolchain::Installed { version, .. } => {
+            format!("the install looks damaged; run gover uninstall {version} && gover install {version}")
+        }
         Toolchain::System { .. } => "run gover doctor".into(),
     };
     fail(&format!("cannot run {}: {err}", binary.display()), Some(hint), code::ENVIRONMENT);
@@ -77,7 +86,11 @@ fn install(request: &Request, not_installed: ResolveError) {
     match status {
         Ok(s) if s.success() => {}
         Ok(s) => exit(s.code().unwrap_or(code::FAILURE)),
-        Err(e) => fail(&format!("cannot run gover install: {e}"), Some("put gover on PATH, or unset GOVER_AUTO_INSTALL".into()), code::ENVIRONMENT),
+        Err(e) => fail(
+            &format!("cannot run gover install: {e}"),
+            Some("put gover on PATH, or unset GOVER_AUTO_INSTALL".into()),
+            code::ENVIRONMENT,
+        ),
     }
 }
 

@@ -49,7 +49,10 @@ impl PinFile {
     /// .tool-versions without a go entry, does not).
     pub fn parse(self, content: &[u8]) -> Result<Option<Pin>, PinError> {
         if content.len() as u64 > self.size_limit() {
-            return Err(PinError { line: 0, reason: format!("the file is larger than {} bytes; a pin file holds one version", self.size_limit()) });
+            return Err(PinError {
+                line: 0,
+                reason: format!("the file is larger than {} bytes; a pin file holds one version", self.size_limit()),
+            });
         }
         let text = std::str::from_utf8(content).map_err(|e| {
             let line = 1 + content[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
@@ -66,7 +69,9 @@ impl PinFile {
     pub fn read(self, path: &Path) -> Result<Option<Pin>, PinError> {
         let file = match std::fs::File::open(path) {
             Ok(file) => file,
-            Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => return Ok(None),
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => {
+                return Ok(None)
+            }
             Err(e) => return Err(PinError { line: 0, reason: format!("cannot read it: {e}") }),
         };
         let mut content = Vec::new();
@@ -103,7 +108,10 @@ fn lines(text: &str) -> impl Iterator<Item = Result<(usize, &str), PinError>> {
     text.split('\n').enumerate().map(|(i, line)| {
         let line = line.strip_suffix('\r').unwrap_or(line);
         if line.len() > MAX_LINE {
-            Err(PinError { line: i + 1, reason: format!("line is {} bytes long; a version is a few characters", line.len()) })
+            Err(PinError {
+                line: i + 1,
+                reason: format!("line is {} bytes long; a version is a few characters", line.len()),
+            })
         } else {
             Ok((i + 1, line))
         }
@@ -112,9 +120,14 @@ fn lines(text: &str) -> impl Iterator<Item = Result<(usize, &str), PinError>> {
 
 fn spec_at(word: &str, line: usize) -> Result<Pin, PinError> {
     match Spec::parse(word) {
-        Some(Spec::Latest) => Err(PinError { line, reason: "`latest` changes under you; pin a version such as 1.22".into() }),
+        Some(Spec::Latest) => {
+            Err(PinError { line, reason: "`latest` changes under you; pin a version such as 1.22".into() })
+        }
         Some(spec) => Ok(Pin { spec, line }),
-        None => Err(PinError { line, reason: format!("{} is not a Go version (expected e.g. 1.22, 1.22.10 or go1.22.10)", quoted(word)) }),
+        None => Err(PinError {
+            line,
+            reason: format!("{} is not a Go version (expected e.g. 1.22, 1.22.10 or go1.22.10)", quoted(word)),
+        }),
     }
 }
 
@@ -154,7 +167,10 @@ fn parse_tool_versions(text: &str) -> Result<Option<Pin>, PinError> {
             return Err(PinError { line: n, reason: format!("the {tool} entry names no version") });
         };
         if version.starts_with("ref:") || version.starts_with("path:") {
-            return Err(PinError { line: n, reason: format!("asdf's {} form is not supported; name a release such as 1.22.10", quoted(version)) });
+            return Err(PinError {
+                line: n,
+                reason: format!("asdf's {} form is not supported; name a release such as 1.22.10", quoted(version)),
+            });
         }
         return spec_at(version, n).map(Some);
     }

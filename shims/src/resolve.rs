@@ -43,8 +43,13 @@ impl Context {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
     Env,
-    File { path: PathBuf, line: usize },
-    Global { path: PathBuf },
+    File {
+        path: PathBuf,
+        line: usize,
+    },
+    Global {
+        path: PathBuf,
+    },
     /// Nothing asked for a version, so the system go is used.
     Fallback,
 }
@@ -76,9 +81,14 @@ pub struct Request {
 /// The toolchain a request resolves to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Toolchain {
-    Installed { version: GoVersion, root: PathBuf },
+    Installed {
+        version: GoVersion,
+        root: PathBuf,
+    },
     /// A Go found on PATH outside gover; `bin` is the directory holding its `go`.
-    System { bin: PathBuf },
+    System {
+        bin: PathBuf,
+    },
 }
 
 impl Toolchain {
@@ -100,10 +110,20 @@ pub struct Resolution {
 #[derive(Debug)]
 pub enum ResolveError {
     /// A pin file (or the global file) that cannot be used.
-    BadPin { path: PathBuf, error: PinError },
-    BadEnv { value: String },
-    NotInstalled { spec: Spec, source: Source },
-    NoSystemGo { source: Source },
+    BadPin {
+        path: PathBuf,
+        error: PinError,
+    },
+    BadEnv {
+        value: String,
+    },
+    NotInstalled {
+        spec: Spec,
+        source: Source,
+    },
+    NoSystemGo {
+        source: Source,
+    },
     NoHome,
     Cwd(std::io::Error),
 }
@@ -119,11 +139,17 @@ impl ResolveError {
 
     pub fn hint(&self) -> Option<String> {
         match self {
-            ResolveError::BadPin { path, .. } => Some(format!("fix or remove {}; it should hold one version such as 1.22.10", path.display())),
+            ResolveError::BadPin { path, .. } => {
+                Some(format!("fix or remove {}; it should hold one version such as 1.22.10", path.display()))
+            }
             ResolveError::BadEnv { .. } => Some("set GOVER_VERSION to a version such as 1.22.10, or unset it".into()),
             ResolveError::NotInstalled { spec, .. } => Some(format!("run gover install {spec}")),
-            ResolveError::NoSystemGo { source: Source::Fallback } => Some("run gover install latest && gover global latest".into()),
-            ResolveError::NoSystemGo { .. } => Some("install Go outside gover, or pin a version: gover install 1.22 && gover use 1.22".into()),
+            ResolveError::NoSystemGo { source: Source::Fallback } => {
+                Some("run gover install latest && gover global latest".into())
+            }
+            ResolveError::NoSystemGo { .. } => {
+                Some("install Go outside gover, or pin a version: gover install 1.22 && gover use 1.22".into())
+            }
             ResolveError::NoHome => Some("set GOVER_HOME (or HOME)".into()),
             ResolveError::Cwd(_) => Some("cd into a directory that exists".into()),
         }
@@ -133,8 +159,12 @@ impl ResolveError {
 impl fmt::Display for ResolveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ResolveError::BadPin { path, error } if error.line == 0 => write!(f, "cannot use {}: {error}", path.display()),
-            ResolveError::BadPin { path, error } => write!(f, "cannot use {}, line {}: {error}", path.display(), error.line),
+            ResolveError::BadPin { path, error } if error.line == 0 => {
+                write!(f, "cannot use {}: {error}", path.display())
+            }
+            ResolveError::BadPin { path, error } => {
+                write!(f, "cannot use {}, line {}: {error}", path.display(), error.line)
+            }
             ResolveError::BadEnv { value } => write!(f, "GOVER_VERSION={value:?} is not a Go version"),
             ResolveError::NotInstalled { spec, source } => {
                 let name = match spec {
@@ -143,8 +173,12 @@ impl fmt::Display for ResolveError {
                 };
                 write!(f, "{name} is not installed (requested by {source})")
             }
-            ResolveError::NoSystemGo { source: Source::Fallback } => f.write_str("no Go version is selected and there is no go on PATH besides gover's shims"),
-            ResolveError::NoSystemGo { source } => write!(f, "`system` was requested by {source}, but there is no go on PATH besides gover's shims"),
+            ResolveError::NoSystemGo { source: Source::Fallback } => {
+                f.write_str("no Go version is selected and there is no go on PATH besides gover's shims")
+            }
+            ResolveError::NoSystemGo { source } => {
+                write!(f, "`system` was requested by {source}, but there is no go on PATH besides gover's shims")
+            }
             ResolveError::NoHome => f.write_str("cannot find GOVER_HOME: neither GOVER_HOME nor HOME is set"),
             ResolveError::Cwd(e) => write!(f, "cannot read the working directory: {e}"),
         }
@@ -268,7 +302,13 @@ mod tests {
         t.install("go1.22.10");
         let r = resolve(&t.ctx("p/a/b/c")).unwrap();
         assert_eq!(r.request.source, Source::File { path: inner, line: 2 });
-        assert_eq!(r.toolchain, Toolchain::Installed { version: GoVersion::parse("go1.22.10").unwrap(), root: t.dir.join("home/versions/go1.22.10") });
+        assert_eq!(
+            r.toolchain,
+            Toolchain::Installed {
+                version: GoVersion::parse("go1.22.10").unwrap(),
+                root: t.dir.join("home/versions/go1.22.10")
+            }
+        );
         let r = resolve(&t.ctx("p/a")).unwrap();
         assert_eq!(r.toolchain.binary("go"), t.dir.join("home/versions/go1.21.13/bin/go"));
     }
@@ -298,7 +338,13 @@ mod tests {
         let global = t.write("home/global", "1.22\n");
         assert_eq!(request(&ctx).unwrap().source, Source::Global { path: global });
         let err = resolve(&ctx).unwrap_err();
-        assert_eq!(err.to_string(), format!("go1.22 is not installed (requested by the global default {})", t.dir.join("home/global").display()));
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "go1.22 is not installed (requested by the global default {})",
+                t.dir.join("home/global").display()
+            )
+        );
         assert_eq!(err.hint().unwrap(), "run gover install 1.22");
         assert_eq!(err.exit_code(), exit::NOT_INSTALLED);
     }
@@ -322,7 +368,8 @@ mod tests {
         }
         std::os::unix::fs::symlink(t.dir.join("home/shims"), t.dir.join("link")).unwrap();
         let mut ctx = t.ctx("p");
-        ctx.path = Some(std::env::join_paths([t.dir.join("link"), t.dir.join("home/shims"), t.dir.join("usr/bin")]).unwrap());
+        ctx.path =
+            Some(std::env::join_paths([t.dir.join("link"), t.dir.join("home/shims"), t.dir.join("usr/bin")]).unwrap());
         assert_eq!(resolve(&ctx).unwrap().toolchain, Toolchain::System { bin: t.dir.join("usr/bin") });
         ctx.path = Some(t.dir.join("home/shims").into_os_string());
         assert!(matches!(resolve(&ctx), Err(ResolveError::NoSystemGo { source: Source::Fallback })));

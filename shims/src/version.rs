@@ -198,17 +198,45 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        for s in ["", "go", "1", "1.", "1.x", "1.22.", "1.22.1.1", "1.22rc", "1.22-rc1", "01.22",
-                  "1.022", " 1.22", "1.22 ", "1.22; rm -rf /", "go1.22.10\n", "1.2.3.4.5.6.7.8.9.10.11.12.13.14.15.16.17",
-                  "99999999999.1"] {
+        for s in [
+            "",
+            "go",
+            "1",
+            "1.",
+            "1.x",
+            "1.22.",
+            "1.22.1.1",
+            "1.22rc",
+            "1.22-rc1",
+            "01.22",
+            "1.022",
+            " 1.22",
+            "1.22 ",
+            "1.22; rm -rf /",
+            "go1.22.10\n",
+            "1.2.3.4.5.6.7.8.9.10.11.12.13.14.15.16.17",
+            "99999999999.1",
+        ] {
             assert_eq!(GoVersion::parse(s), None, "{s:?} should not parse");
         }
     }
 
     #[test]
     fn orders_like_go() {
-        let order = ["go1.9beta1", "go1.9rc1", "go1.9", "go1.9.1", "go1.20", "go1.20.1",
-                     "go1.21rc2", "go1.21rc3", "go1.21.0", "go1.21.1", "go1.22.9", "go1.22.10"];
+        let order = [
+            "go1.9beta1",
+            "go1.9rc1",
+            "go1.9",
+            "go1.9.1",
+            "go1.20",
+            "go1.20.1",
+            "go1.21rc2",
+            "go1.21rc3",
+            "go1.21.0",
+            "go1.21.1",
+            "go1.22.9",
+            "go1.22.10",
+        ];
         for pair in order.windows(2) {
             assert!(v(pair[0]) < v(pair[1]), "{} < {}", pair[0], pair[1]);
         }
@@ -227,8 +255,8 @@ mod tests {
 
     #[test]
     fn picks_newest_preferring_stable() {
-        let all: Vec<_> = ["go1.21.13", "go1.22rc1", "go1.22.0", "go1.22.10", "go1.22.9", "go1.23rc1"]
-            .iter().map(|s| v(s)).collect();
+        let all: Vec<_> =
+            ["go1.21.13", "go1.22rc1", "go1.22.0", "go1.22.10", "go1.22.9", "go1.23rc1"].iter().map(|s| v(s)).collect();
         let pick = |s: &str| Spec::parse(s).unwrap().pick(&all).map(|v| v.to_string());
         assert_eq!(pick("1.22").as_deref(), Some("go1.22.10"));
         assert_eq!(pick("1.23").as_deref(), Some("go1.23rc1"));
