@@ -18,7 +18,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
-    let specs = args.specs.iter().map(|text| parse_spec(text)).collect::<Result<Vec<_>>>()?;
+    let specs = args.specs.iter().map(|text| Ok((text.as_str(), parse_spec(text)?))).collect::<Result<Vec<_>>>()?;
     let platform = Platform::host().ok_or_else(|| {
         Error::failure(format!(
             "Go publishes no archive gover can use for {}-{}",
@@ -57,11 +57,11 @@ struct Installer<'a> {
 }
 
 impl Installer<'_> {
-    fn run(mut self, specs: &[Spec]) -> Result<()> {
+    fn run(mut self, specs: &[(&str, Spec)]) -> Result<()> {
         let mut installed = Vec::new();
         let mut failure = None;
-        for spec in specs {
-            match self.install_one(spec) {
+        for (text, spec) in specs {
+            match self.install_one(text, spec) {
                 Ok(version) => installed.push(version),
                 Err(err) => {
                     // Go on with the others; report every failure, return the last.
@@ -78,7 +78,8 @@ impl Installer<'_> {
         failure.map_or(Ok(()), Err)
     }
 
-    fn install_one(&mut self, spec: &Spec) -> Result<GoVersion> {
+    /// `text` is the spec as the user wrote it, for the `1.22 -> go1.22.10` line.
+    fn install_one(&mut self, text: &str, spec: &Spec) -> Result<GoVersion> {
         let store = &self.app.store;
         if let Spec::Exact(wanted) = spec {
             if let Some(version) = store.installed().into_iter().find(|v| v.same_release(wanted)) {
@@ -88,7 +89,7 @@ impl Installer<'_> {
         }
         let artifact = self.artifact_for(spec)?;
         let version = artifact.version.clone();
-        println!("{spec} -> {version}");
+        println!("{text} -> {version}");
         match dist::install(store, &self.client, &artifact, self.app.quiet)? {
             Outcome::Installed => println!("installed {version} in {}", store.home().version_dir(&version).display()),
             Outcome::AlreadyInstalled => println!("{version} is already installed"),

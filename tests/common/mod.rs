@@ -2,6 +2,9 @@
 //! PATH, and the real `gover` and shim binaries.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+pub mod releases;
+pub mod server;
+
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -24,7 +27,11 @@ pub fn bin_dir() -> PathBuf {
 /// The shim binary built by the `gover-shim` crate, beside `gover`.
 pub fn shim_binary() -> PathBuf {
     let shim = bin_dir().join("gover-shim");
-    assert!(shim.is_file(), "{} is missing; run `cargo test --workspace` (or `cargo build --workspace`) first", shim.display());
+    assert!(
+        shim.is_file(),
+        "{} is missing; run `cargo test --workspace` (or `cargo build --workspace`) first",
+        shim.display()
+    );
     shim
 }
 
