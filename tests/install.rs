@@ -47,6 +47,18 @@ fn assert_nothing_installed(sb: &Sandbox, version: &str) {
     let staging = sb.gover_home.join("staging");
     let left: Vec<_> = fs::read_dir(&staging).map(|d| d.filter_map(|e| e.ok()).collect()).unwrap_or_default();
     assert!(left.is_empty(), "staging should be empty: {left:?}");
+    let cache = sb.gover_home.join("downloads");
+    let partial: Vec<_> = fs::read_dir(&cache)
+        .map(|d| d.filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().ends_with(".partial")).collect())
+        .unwrap_or_default();
+    assert!(partial.is_empty(), "no partial downloads may be left: {partial:?}");
+}
+
+/// A download that failed verification: nothing installed, and nothing kept in the cache.
+fn assert_rejected(sb: &Sandbox, version: &str) {
+    assert_nothing_installed(sb, version);
+    let cached = sb.gover_home.join("downloads").join(archive_name(version));
+    assert!(!cached.exists(), "an unverified archive must not be cached");
 }
 
 fn stdout(output: &std::process::Output) -> String {
@@ -154,7 +166,7 @@ fn a_checksum_mismatch_installs_nothing_and_names_both_digests() {
         .stderr(predicate::str::contains(server.url(&archive_path("go1.22.10"))))
         .stderr(predicate::str::contains(format!("expected sha256 {wrong}")))
         .stderr(predicate::str::contains(common::releases::sha256_hex(&good)));
-    assert_nothing_installed(&sb, "go1.22.10");
+    assert_rejected(&sb, "go1.22.10");
     assert!(!sb.gover_home.join("global").exists() && !sb.shims_dir().exists());
 }
 
@@ -175,12 +187,12 @@ fn a_truncated_or_wrongly_sized_download_installs_nothing() {
         .code(5)
         .stderr(predicate::str::contains("broke off"))
         .stderr(predicate::str::contains("expected sha256"));
-    assert_nothing_installed(&sb, "go1.22.10");
+    assert_rejected(&sb, "go1.22.10");
 
     // The server announces a size other than the index's: refused before unpacking.
     server.once(&path, Reply::bytes(archive.clone()).fault(Fault::ContentLength(len as u64 + 10)));
     gover(&sb, &server).args(["install", "1.22.10"]).assert().failure();
-    assert_nothing_installed(&sb, "go1.22.10");
+    assert_rejected(&sb, "go1.22.10");
 
     // A body that ends cleanly but short (no lie in the headers): the size and digest catch it.
     server.once(&path, Reply::bytes(archive[..len - 100].to_vec()).fault(Fault::NoLength));
@@ -189,7 +201,7 @@ fn a_truncated_or_wrongly_sized_download_installs_nothing() {
         .assert()
         .code(6)
         .stderr(predicate::str::contains("got      sha256"));
-    assert_nothing_installed(&sb, "go1.22.10");
+    assert_rejected(&sb, "go1.22.10");
 
     // And the next, healthy attempt works.
     gover(&sb, &server).args(["install", "1.22.10"]).assert().success();
@@ -207,7 +219,7 @@ fn the_index_size_must_match() {
         .assert()
         .code(6)
         .stderr(predicate::str::contains(format!("the index says {size}")));
-    assert_nothing_installed(&sb, "go1.22.10");
+    assert_rejected(&sb, "go1.22.10");
 }
 
 #[test]
@@ -246,7 +258,7 @@ fn hostile_archives_are_refused_and_write_nothing_outside() {
             .assert()
             .code(6)
             .stderr(predicate::str::contains("is unsafe: ").and(predicate::str::contains(reason)));
-        assert_nothing_installed(&sb, "go1.22.10");
+        assert_rejected(&sb, "go1.22.10");
         for escaped in [sb.root().join("escaped"), sb.gover_home.join("escaped"), sb.home.join(".local/escaped")] {
             assert!(!escaped.exists(), "{name}: {} was written", escaped.display());
         }
@@ -264,7 +276,7 @@ fn an_archive_of_another_version_is_refused() {
         .assert()
         .code(6)
         .stderr(predicate::str::contains("VERSION file says \"go1.21.0\""));
-    assert_nothing_installed(&sb, "go1.22.10");
+    assert_rejected(&sb, "go1.22.10");
 
     let mut no_go = release_entries("go1.22.9");
     no_go.retain(|e| !matches!(e, Entry::File { path, .. } if path == "go/bin/go"));
@@ -324,7 +336,7 @@ fn a_stalled_download_times_out() {
         .timeout(Duration::from_secs(7))
         .assert()
         .code(5);
-    assert_nothing_installed(&sb, "go1.22.10");
+    assert_rejected(&sb, "go1.22.10");
 }
 
 #[test]
@@ -481,6 +493,42 @@ fn leftovers_of_a_killed_install_do_not_block_the_next() {
 }
 
 #[test]
+fn an_install_killed_mid_download_is_retried_cleanly() {
+    let sb = Sandbox::new();
+    let server = Server::http();
+    let archive = release_archive("go1.22.10");
+    publish(&server, vec![IndexEntry::new("go1.22.10", archive.clone())]);
+    let path = archive_path("go1.22.10");
+    let chunk = archive.len() / 50 + 1;
+    server.once(&path, Reply::bytes(archive).fault(Fault::Trickle { chunk, pause: Duration::from_millis(100) }));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gover"))
+        .env_clear()
+        .envs(sb.env())
+        .env("GOVER_INDEX_URL", server.url("/index.json"))
+        .env("GOVER_DIST_URL", server.url("/dl/"))
+        .args(["install", "1.22.10"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once it has begun unpacking into staging.
+    let staging = sb.gover_home.join("staging/go1.22.10");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !staging.join("VERSION").exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(staging.join("VERSION").exists(), "the install should have been unpacking");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(!sb.gover_home.join("versions/go1.22.10").exists(), "a killed install leaves no version");
+
+    gover(&sb, &server).args(["install", "1.22.10"]).assert().success().stdout(predicate::str::contains("installed"));
+    assert_eq!(server.hits(&path), 2);
+    assert!(sb.gover_home.join("versions/go1.22.10/bin/go").is_file());
+    assert_nothing_installed(&sb, "go1.22.9");
+}
+
+#[test]
 fn list_installed_and_remote() {
     let sb = Sandbox::new();
     let server = Server::http();
@@ -543,6 +591,40 @@ fn uninstall_guards_the_global_default() {
     gover(&sb, &server).args(["uninstall", "--force", "go1.22.10"]).assert().success();
     assert!(!sb.gover_home.join("versions/go1.22.10").exists());
     assert_nothing_installed(&sb, "go1.22.10");
+}
+
+#[test]
+fn a_reinstall_comes_from_the_verified_download_cache() {
+    let sb = Sandbox::new();
+    let server = Server::http();
+    publish(&server, standard_releases());
+    gover(&sb, &server).args(["install", "1.22.9"]).assert().success();
+    let cached = sb.gover_home.join("downloads").join(archive_name("go1.22.9"));
+    assert_eq!(fs::read(&cached).unwrap(), release_archive("go1.22.9"));
+    gover(&sb, &server).args(["uninstall", "--force", "1.22.9"]).assert().success();
+
+    // The server has lost it; the cache still serves.
+    let path = archive_path("go1.22.9");
+    server.route(&path, Reply::status(404));
+    gover(&sb, &server)
+        .args(["install", "1.22.9"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(from the download cache)"));
+    assert_eq!(server.hits(&path), 1);
+
+    // A damaged cache entry is verified like a download, then replaced by a fresh one.
+    gover(&sb, &server).args(["uninstall", "--force", "1.22.9"]).assert().success();
+    fs::write(&cached, b"garbage").unwrap();
+    server.route(&path, Reply::bytes(release_archive("go1.22.9")));
+    gover(&sb, &server)
+        .args(["install", "1.22.9"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("is unusable"))
+        .stdout(predicate::str::contains("from the download cache").not());
+    assert_eq!(server.hits(&path), 2);
+    assert_eq!(fs::read(&cached).unwrap(), release_archive("go1.22.9"));
 }
 
 #[test]

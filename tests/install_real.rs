@@ -17,7 +17,9 @@ fn installs_a_real_release_and_go_runs() {
     let ca = sb.write("ca.pem", server.ca_pem());
     let gover = || {
         let mut cmd = sb.gover();
-        cmd.env("GOVER_INDEX_URL", server.url("/index.json")).env("GOVER_DIST_URL", server.url("/")).env("GOVER_CA_FILE", &ca);
+        cmd.env("GOVER_INDEX_URL", server.url("/index.json"))
+            .env("GOVER_DIST_URL", server.url("/"))
+            .env("GOVER_CA_FILE", &ca);
         cmd
     };
 
@@ -34,11 +36,7 @@ fn installs_a_real_release_and_go_runs() {
     direct.env_clear().env("HOME", &sb.home).env("PATH", common::BASE_PATH).arg("version");
     direct.assert().success().stdout(predicate::str::starts_with("go version go1.21.13 "));
     sb.shim("go").arg("version").assert().success().stdout(predicate::str::starts_with("go version go1.21.13 "));
-    sb.shim("go")
-        .args(["env", "GOROOT"])
-        .assert()
-        .success()
-        .stdout(format!("{}\n", root.display()));
+    sb.shim("go").args(["env", "GOROOT"]).assert().success().stdout(format!("{}\n", root.display()));
     sb.shim("gofmt").arg("-l").arg(sb.write("work/x.go", "package x\n")).assert().success();
 
     // Verified against the real checksum: a second install is a no-op.

@@ -91,7 +91,11 @@ impl Installer<'_> {
         let version = artifact.version.clone();
         println!("{text} -> {version}");
         match dist::install(store, &self.client, &artifact, self.app.quiet)? {
-            Outcome::Installed => println!("installed {version} in {}", store.home().version_dir(&version).display()),
+            Outcome::Installed { cached } => println!(
+                "installed {version} in {}{}",
+                store.home().version_dir(&version).display(),
+                if cached { " (from the download cache)" } else { "" }
+            ),
             Outcome::AlreadyInstalled => println!("{version} is already installed"),
         }
         Ok(version)

@@ -259,6 +259,38 @@ impl<R: Read> Read for HashingReader<R> {
     }
 }
 
+/// Copies what is read into a cache file on the side. A failed write (a full disk) drops the
+/// copy, never the download.
+pub struct CacheTee<R> {
+    inner: R,
+    file: Option<std::fs::File>,
+    at_end: bool,
+}
+
+impl<R: Read> CacheTee<R> {
+    pub fn new(inner: R, file: Option<std::fs::File>) -> CacheTee<R> {
+        CacheTee { inner, file, at_end: false }
+    }
+
+    /// Whether the cache file holds the whole body.
+    pub fn finish(self) -> bool {
+        self.at_end && self.file.is_some()
+    }
+}
+
+impl<R: Read> Read for CacheTee<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.at_end |= n == 0 && !buf.is_empty();
+        if let Some(file) = &mut self.file {
+            if io::Write::write_all(file, &buf[..n]).is_err() {
+                self.file = None;
+            }
+        }
+        Ok(n)
+    }
+}
+
 /// A bar with bytes, rate and ETA on standard error, only for a person watching a terminal.
 pub fn progress_bar(len: Option<u64>, quiet: bool) -> Option<ProgressBar> {
     if quiet || !output::stderr_is_terminal() {

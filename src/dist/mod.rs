@@ -8,14 +8,16 @@ pub mod index;
 pub mod unpack;
 
 use std::ffi::OsString;
+use std::fs;
+use std::io::Read;
 
 use flate2::read::GzDecoder;
 use gover_shim::GoVersion;
 
 use crate::error::{self, exit, Error, Result};
 use crate::output;
-use crate::store::Store;
-use download::{Client, HashingReader};
+use crate::store::{Staging, Store};
+use download::{CacheTee, Client, HashingReader};
 use index::{Index, IndexError, Platform, Release};
 use unpack::UnpackError;
 
@@ -115,6 +117,11 @@ pub struct Artifact {
 }
 
 impl Artifact {
+    /// The archive's file name, the last part of its URL.
+    pub fn filename(&self) -> &str {
+        self.url.rsplit('/').next().unwrap_or(&self.url)
+    }
+
     pub fn from_release(release: &Release, platform: &Platform, sources: &Sources) -> Option<Artifact> {
         let file = release.archive_for(platform)?;
         Some(Artifact {
@@ -155,13 +162,15 @@ fn parse_checksum_file(body: &[u8]) -> Option<String> {
 }
 
 pub enum Outcome {
-    Installed,
+    /// `cached`: unpacked from the download cache, without the network.
+    Installed { cached: bool },
     /// Already there, possibly installed meanwhile by a concurrent gover holding the lock.
     AlreadyInstalled,
 }
 
 /// Downloads, verifies and installs `artifact`, under the version's lock so concurrent
-/// installs download it once.
+/// installs download it once. A verified archive is kept in GOVER_HOME/downloads, so a
+/// reinstall needs no network (and is verified again all the same).
 pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool) -> Result<Outcome> {
     let version = &artifact.version;
     let _lock = store.lock_version(version, || {
@@ -172,6 +181,27 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
     if store.is_installed(version) {
         return Ok(Outcome::AlreadyInstalled);
     }
+    let downloads = store.downloads_dir();
+    let cached = downloads.join(artifact.filename());
+    if cached.is_file() {
+        let staging = store.fresh_staging(version)?;
+        let label = cached.display().to_string();
+        let result = fs::File::open(&cached)
+            .map_err(|e| error::io("read", &cached, e))
+            .and_then(|mut file| verify_and_unpack(&mut file, artifact, &label, &staging, None));
+        match result {
+            Ok(()) => {
+                store.commit(staging, version)?;
+                return Ok(Outcome::Installed { cached: true });
+            }
+            Err(err) => {
+                let why = err.causes.first().unwrap_or(&err.message);
+                output::warn(format!("the cached {label} is unusable ({why}); downloading it again"));
+                let _ = fs::remove_file(&cached);
+            }
+        }
+    }
+
     let staging = store.fresh_staging(version)?;
     let response = client.get(&artifact.url)?;
     let announced = response.content_length();
@@ -182,13 +212,44 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
                 .hint(mirror_hint()));
         }
     }
-    let mut body = HashingReader::new(response, download::progress_bar(artifact.size.or(announced), quiet));
+    // Caching is best effort: without a writable downloads/ the install still goes on.
+    let partial = downloads.join(format!("{}.partial", artifact.filename()));
+    let cache = Store::create_dir(&downloads).ok().and_then(|()| fs::File::create(&partial).ok());
+    let mut body = CacheTee::new(response, cache);
+    let progress = download::progress_bar(artifact.size.or(announced), quiet);
+    let result = verify_and_unpack(&mut body, artifact, &artifact.url, &staging, progress);
+    let complete = body.finish();
+    match result {
+        Ok(()) if complete => {
+            let _ = fs::rename(&partial, &cached);
+        }
+        _ => {
+            let _ = fs::remove_file(&partial);
+        }
+    }
+    result?;
+    store.commit(staging, version)?;
+    Ok(Outcome::Installed { cached: false })
+}
+
+/// One pass over `source` (named `label` in errors): hash -> gunzip -> untar into `staging`;
+/// then the digest, the size and the unpacked tree must all check out.
+fn verify_and_unpack(
+    source: &mut impl Read,
+    artifact: &Artifact,
+    label: &str,
+    staging: &Staging,
+    progress: Option<indicatif::ProgressBar>,
+) -> Result<()> {
+    let version = &artifact.version;
+    let mut body = HashingReader::new(source, progress);
     let unpacked = unpack::unpack(GzDecoder::new(&mut body), staging.path());
     // Whatever the unpacker thought, the digest of the whole body decides first.
     let drained = if body.failure.is_none() { body.drain() } else { Ok(()) };
     let (digest, bytes) = body.digest();
+    let failed = || Error::new(exit::VERIFICATION, format!("{version} failed verification: {label}"));
     let mismatch = |why: Option<String>| {
-        let mut err = Error::new(exit::VERIFICATION, format!("{version} failed verification: {}", artifact.url))
+        let mut err = failed()
             .cause(format!("expected sha256 {}{}", artifact.sha256, size_note(artifact.size)))
             .cause(format!("got      sha256 {digest} ({bytes} bytes)"));
         if let Some(why) = why {
@@ -208,22 +269,18 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
     if digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
         return Err(mismatch(None));
     }
-    let context = |what: String| {
-        Error::new(exit::VERIFICATION, format!("{version} failed verification: {}", artifact.url)).cause(what)
-    };
     match unpacked {
         Ok(()) => {}
         Err(UnpackError::Unsafe { entry, reason }) => {
-            return Err(context(format!("the archive entry {entry} is unsafe: {reason}"))
+            return Err(failed()
+                .cause(format!("the archive entry {entry} is unsafe: {reason}"))
                 .hint("nothing was installed; report the archive to whoever publishes it"));
         }
-        Err(UnpackError::Read(e)) => return Err(context(format!("the archive is damaged: {e}"))),
+        Err(UnpackError::Read(e)) => return Err(failed().cause(format!("the archive is damaged: {e}"))),
         Err(UnpackError::Write { path, error }) => return Err(error::io("write", &path, error)),
     }
     unpack::check_tree(staging.path(), version)
-        .map_err(|why| context(format!("the archive is not {version}: {why}")))?;
-    store.commit(staging, version)?;
-    Ok(Outcome::Installed)
+        .map_err(|why| failed().cause(format!("the archive is not {version}: {why}")))
 }
 
 fn size_note(size: Option<u64>) -> String {
