@@ -171,6 +171,35 @@ fn a_checksum_mismatch_installs_nothing_and_names_both_digests() {
 }
 
 #[test]
+fn a_broken_download_resumes_where_it_stopped() {
+    let sb = Sandbox::new();
+    let server = Server::http();
+    let archive = release_archive("go1.22.10");
+    let len = archive.len();
+    publish(&server, vec![IndexEntry::new("go1.22.10", archive.clone())]);
+    let path = archive_path("go1.22.10");
+    // Dropped halfway, then stalled: each time the rest is asked for with a Range request.
+    server.once(&path, Reply::bytes(archive.clone()).fault(Fault::CloseAfter(len / 2)));
+    server.once(&path, Reply::bytes(archive.clone()).fault(Fault::StallAfter(100, Duration::from_secs(5))));
+    gover(&sb, &server).env("GOVER_HTTP_TIMEOUT", "1").args(["install", "1.22.10"]).assert().success();
+    let ranges: Vec<Option<String>> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.target == path)
+        .map(|r| r.headers.into_iter().find(|(n, _)| n.eq_ignore_ascii_case("range")).map(|(_, v)| v))
+        .collect();
+    assert_eq!(ranges, [None, Some(format!("bytes={}-", len / 2)), Some(format!("bytes={}-", len / 2 + 100))]);
+    assert_eq!(fs::read(sb.gover_home.join("downloads").join(archive_name("go1.22.10"))).unwrap(), archive);
+
+    // A server that ignores ranges sends it all again; the part already read is skipped.
+    let sb = Sandbox::new();
+    server.once(&path, Reply::bytes(archive.clone()).fault(Fault::CloseAfter(len / 3)));
+    server.once(&path, Reply::bytes(archive.clone()).ignore_range());
+    gover(&sb, &server).args(["install", "1.22.10"]).assert().success();
+    assert!(sb.gover_home.join("versions/go1.22.10/bin/go").is_file());
+}
+
+#[test]
 fn a_truncated_or_wrongly_sized_download_installs_nothing() {
     let sb = Sandbox::new();
     let server = Server::http();
@@ -178,16 +207,20 @@ fn a_truncated_or_wrongly_sized_download_installs_nothing() {
     let len = archive.len();
     publish(&server, vec![IndexEntry::new("go1.22.10", archive.clone())]);
 
-    // The connection drops halfway (Content-Length announced in full): a network failure.
+    // The connection keeps dropping halfway (Content-Length announced in full): once the
+    // resumes are used up, a network failure that names what did arrive.
     let path = archive_path("go1.22.10");
-    server.once(&path, Reply::bytes(archive.clone()).fault(Fault::CloseAfter(len / 2)));
+    server.route(&path, Reply::bytes(archive.clone()).fault(Fault::CloseAfter(len / 2)).ignore_range());
     gover(&sb, &server)
         .args(["install", "1.22.10"])
         .assert()
         .code(5)
         .stderr(predicate::str::contains("broke off"))
+        .stderr(predicate::str::contains("attempts to resume"))
         .stderr(predicate::str::contains("expected sha256"));
     assert_rejected(&sb, "go1.22.10");
+    assert_eq!(server.hits(&path), 4, "the first try and three resumes");
+    server.route(&path, Reply::bytes(archive.clone()));
 
     // The server announces a size other than the index's: refused before unpacking.
     server.once(&path, Reply::bytes(archive.clone()).fault(Fault::ContentLength(len as u64 + 10)));
@@ -328,15 +361,24 @@ fn a_stalled_download_times_out() {
     let server = Server::http();
     let archive = release_archive("go1.22.10");
     publish(&server, vec![IndexEntry::new("go1.22.10", archive.clone())]);
-    server
-        .route(&archive_path("go1.22.10"), Reply::bytes(archive).fault(Fault::StallAfter(100, Duration::from_secs(8))));
+    let path = archive_path("go1.22.10");
+    let stall = Fault::StallAfter(100, Duration::from_secs(8));
+    server.route(&path, Reply::bytes(archive.clone()).fault(stall).ignore_range());
     gover(&sb, &server)
         .env("GOVER_HTTP_TIMEOUT", "1")
         .args(["install", "1.22.10"])
         .timeout(Duration::from_secs(7))
         .assert()
-        .code(5);
+        .code(5)
+        .stderr(predicate::str::contains("attempts to resume"));
     assert_rejected(&sb, "go1.22.10");
+
+    // The timeout is for silence, not for the whole download: a slow but steady body is fine.
+    let chunk = archive.len() / 8 + 1;
+    server.route(&path, Reply::bytes(archive).fault(Fault::Trickle { chunk, pause: Duration::from_millis(400) }));
+    let started = std::time::Instant::now();
+    gover(&sb, &server).env("GOVER_HTTP_TIMEOUT", "1").args(["install", "1.22.10"]).assert().success();
+    assert!(started.elapsed() > Duration::from_secs(2));
 }
 
 #[test]

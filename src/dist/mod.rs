@@ -17,7 +17,7 @@ use gover_shim::GoVersion;
 use crate::error::{self, exit, Error, Result};
 use crate::output;
 use crate::store::{Staging, Store};
-use download::{CacheTee, Client, HashingReader};
+use download::{CacheTee, Client, HashingReader, ResumingBody};
 use index::{Index, IndexError, Platform, Release};
 use unpack::UnpackError;
 
@@ -215,7 +215,7 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
     // Caching is best effort: without a writable downloads/ the install still goes on.
     let partial = downloads.join(format!("{}.partial", artifact.filename()));
     let cache = Store::create_dir(&downloads).ok().and_then(|()| fs::File::create(&partial).ok());
-    let mut body = CacheTee::new(response, cache);
+    let mut body = CacheTee::new(ResumingBody::new(client, &artifact.url, response), cache);
     let progress = download::progress_bar(artifact.size.or(announced), quiet);
     let result = verify_and_unpack(&mut body, artifact, &artifact.url, &staging, progress);
     let complete = body.finish();
