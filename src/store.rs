@@ -87,6 +87,13 @@ impl Store {
         if fs::symlink_metadata(&path).is_ok() {
             remove_tree(&path)?;
         }
+        // Trees a killed uninstall had renamed away but not yet deleted.
+        let trash_prefix = format!("{version}.removing-");
+        for entry in fs::read_dir(self.staging_dir()).into_iter().flatten().flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&trash_prefix) {
+                remove_tree(&entry.path())?;
+            }
+        }
         Self::create_dir(&path)?;
         Ok(Staging { path: Some(path) })
     }

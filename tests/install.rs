@@ -527,10 +527,21 @@ fn leftovers_of_a_killed_install_do_not_block_the_next() {
     let stale = sb.gover_home.join("staging/go1.22.10");
     fs::create_dir_all(stale.join("bin")).unwrap();
     fs::write(stale.join("bin/half-written"), "x").unwrap();
+    fs::create_dir_all(sb.gover_home.join("staging/go1.22.10.removing-99999/bin")).unwrap();
     fs::create_dir_all(sb.gover_home.join("locks")).unwrap();
     fs::write(sb.gover_home.join("locks/go1.22.10.lock"), "").unwrap();
     gover(&sb, &server).args(["install", "1.22.10"]).assert().success();
     assert!(!sb.gover_home.join("versions/go1.22.10/bin/half-written").exists());
+
+    // A damaged install (no bin/go) is not "already installed": installing repairs it.
+    fs::remove_file(sb.gover_home.join("versions/go1.22.10/bin/go")).unwrap();
+    gover(&sb, &server)
+        .args(["install", "1.22.10"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("replacing the damaged install of go1.22.10"));
+    assert!(sb.gover_home.join("versions/go1.22.10/bin/go").is_file());
+    assert_nothing_installed(&sb, "go1.22.9");
     assert_nothing_installed(&sb, "go1.22.9");
 }
 

@@ -191,7 +191,7 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
             .and_then(|mut file| verify_and_unpack(&mut file, artifact, &label, &staging, None));
         match result {
             Ok(()) => {
-                store.commit(staging, version)?;
+                commit(store, staging, version)?;
                 return Ok(Outcome::Installed { cached: true });
             }
             Err(err) => {
@@ -228,8 +228,18 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
         }
     }
     result?;
-    store.commit(staging, version)?;
+    commit(store, staging, version)?;
     Ok(Outcome::Installed { cached: false })
+}
+
+/// Makes the verified tree the installed version. A damaged install in the way (a tree
+/// without bin/go, which `is_installed` does not count) is replaced.
+fn commit(store: &Store, staging: Staging, version: &GoVersion) -> Result<()> {
+    if store.home().version_dir(version).exists() {
+        output::warn(format!("replacing the damaged install of {version} (it has no bin/go)"));
+        store.remove_version(version)?;
+    }
+    store.commit(staging, version)
 }
 
 /// One pass over `source` (named `label` in errors): hash -> gunzip -> untar into `staging`;
