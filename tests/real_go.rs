@@ -65,6 +65,23 @@ fn switching_projects_with_real_toolchains() {
     go_env(&mut cmd);
     cmd.current_dir(&modern).args(["-l", "."]).assert().success().stdout("");
 
+    // Tools from `go install` land in one GOPATH/bin whichever version built them, so they keep
+    // working across switches.
+    let mut cmd = s.shim("go");
+    go_env(&mut cmd);
+    cmd.current_dir(&modern).args(["install", "."]).assert().success();
+    let installed = s.root().join("gopath/bin/modern");
+    for dir in [&legacy, &modern] {
+        let mut cmd = s.shim("go");
+        go_env(&mut cmd);
+        cmd.current_dir(dir)
+            .args(["env", "GOPATH"])
+            .assert()
+            .success()
+            .stdout(format!("{}\n", s.root().join("gopath").display()));
+    }
+    assert_eq!(String::from_utf8_lossy(&Command::new(&installed).output().unwrap().stdout), "built with go1.22.10\n");
+
     // A go.mod asking for a newer toolchain than the pin must not trigger a download.
     fs::write(legacy.join("go.mod"), "module example.com/legacy\n\ngo 1.23.0\n").unwrap();
     let mut cmd = s.shim("go");
