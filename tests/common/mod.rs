@@ -2,6 +2,9 @@
 //! PATH, and the real `gover` and shim binaries.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+pub mod releases;
+pub mod server;
+
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
