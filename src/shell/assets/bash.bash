@@ -16,6 +16,7 @@ _gover_precmd() {
 _gover_complete() {
   if ! declare -F _gover >/dev/null; then
     [ -r "$_gover_completions/gover.bash" ] || return 0
+    # shellcheck source=/dev/null
     . "$_gover_completions/gover.bash"
     complete -F _gover_complete -o bashdefault -o default gover
   fi
