@@ -239,3 +239,30 @@ fn implode_refuses_a_gover_home_that_holds_home() {
     installed_gover(&sb).args(["implode", "--yes"]).env("GOVER_HOME", &sb.home).assert().code(8);
     assert!(sb.home.join(".bashrc").is_file());
 }
+
+#[test]
+fn a_user_without_root_installs_and_uses_gover() {
+    if unsafe { libc::geteuid() } != 0 {
+        // Not root: every other test here already runs as an ordinary user.
+        return;
+    }
+    let sb = debian_home();
+    // The sandbox belongs to uid 65534 (nobody), which then runs install.sh and its shells.
+    let status = std::process::Command::new("chown").args(["-R", "65534:65534"]).arg(sb.root()).status().unwrap();
+    assert!(status.success());
+    fs::set_permissions(sb.root(), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let as_nobody = |args: &[&str]| {
+        let mut cmd = sb.startup_shell("setpriv");
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).args(args);
+        cmd
+    };
+    let install = install_sh();
+    let from = common::bin_dir();
+    as_nobody(&["sh", install.to_str().unwrap(), "--from-dir", from.to_str().unwrap()]).assert().success();
+    let out = stdout(&mut as_nobody(&["bash", "-lc", "command -v go; go version"]));
+    assert_finds_pinned_shim(&sb, "bash -lc as nobody", &out);
+    use std::os::unix::fs::MetadataExt;
+    for file in [".bashrc", ".local/bin/gover", ".local/share/gover/shims/go"] {
+        assert_eq!(fs::metadata(sb.home.join(file)).unwrap().uid(), 65534, "{file} is not the user's");
+    }
+}
