@@ -247,6 +247,14 @@ fn a_user_without_root_installs_and_uses_gover() {
         return;
     }
     let sb = debian_home();
+    // install.sh and the binaries are copied in, since the checkout may sit where uid 65534
+    // cannot read (CI clones under /root).
+    let dist = sb.root().join("dist");
+    fs::create_dir_all(&dist).unwrap();
+    for binary in ["gover", "gover-shim"] {
+        fs::copy(common::bin_dir().join(binary), dist.join(binary)).unwrap();
+    }
+    fs::copy(install_sh(), dist.join("install.sh")).unwrap();
     // The sandbox belongs to uid 65534 (nobody), which then runs install.sh and its shells.
     let status = std::process::Command::new("chown").args(["-R", "65534:65534"]).arg(sb.root()).status().unwrap();
     assert!(status.success());
@@ -256,9 +264,9 @@ fn a_user_without_root_installs_and_uses_gover() {
         cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).args(args);
         cmd
     };
-    let install = install_sh();
-    let from = common::bin_dir();
-    as_nobody(&["sh", install.to_str().unwrap(), "--from-dir", from.to_str().unwrap()]).assert().success();
+    as_nobody(&["sh", dist.join("install.sh").to_str().unwrap(), "--from-dir", dist.to_str().unwrap()])
+        .assert()
+        .success();
     let out = stdout(&mut as_nobody(&["bash", "-lc", "command -v go; go version"]));
     assert_finds_pinned_shim(&sb, "bash -lc as nobody", &out);
     use std::os::unix::fs::MetadataExt;

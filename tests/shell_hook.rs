@@ -40,7 +40,11 @@ fn stdout_of(sb: &Sandbox, shell: &str, interactive: bool, script: &str) -> Stri
         .split_inclusive('\n')
         .filter(|l| !l.starts_with("GOROOT=") && !l.starts_with("GOTOOLCHAIN="))
         .collect();
-    assert!(out.status.success(), "{shell}: {script}\nstdout:\n{text}\nstderr:\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{shell}: {script}\nstdout:\n{text}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     text
 }
 
@@ -72,7 +76,8 @@ fn shellcheck_passes_on_the_hooks_and_install_sh() {
     }
     let root = env!("CARGO_MANIFEST_DIR");
     for (file, dialect) in [("src/shell/assets/posix.sh", "sh"), ("install.sh", "sh"), ("bench/hook.sh", "bash")] {
-        let out = std::process::Command::new("shellcheck").args(["-s", dialect, file]).current_dir(root).output().unwrap();
+        let out =
+            std::process::Command::new("shellcheck").args(["-s", dialect, file]).current_dir(root).output().unwrap();
         assert!(out.status.success(), "shellcheck {file}:\n{}", String::from_utf8_lossy(&out.stdout));
     }
 }
@@ -85,10 +90,8 @@ fn the_hook_puts_the_shims_first_exactly_once_however_often_it_runs() {
     // The shims already somewhere in the middle, as an older set-up would leave them.
     let start = format!("/first:{shims}:{BASE_PATH}");
     for shell in ["sh", "bash", "zsh"] {
-        let script = format!(
-            "PATH='{start}'; {hook}; {hook}; {hook}; printf '%s\\n' \"$PATH\"",
-            hook = eval_hook(shell)
-        );
+        let script =
+            format!("PATH='{start}'; {hook}; {hook}; {hook}; printf '%s\\n' \"$PATH\"", hook = eval_hook(shell));
         let path = stdout_of(&sb, shell, false, &script);
         assert_eq!(path.trim_end(), format!("{shims}:/first:{BASE_PATH}:{bin}"), "{shell}");
     }
@@ -136,11 +139,13 @@ fn a_line_that_prepends_another_go_after_the_hook_is_undone_before_the_next_prom
 fn a_stale_goroot_is_unset_and_gover_home_exported() {
     let sb = Sandbox::new();
     for shell in ["sh", "bash", "zsh"] {
-        let script = format!("export GOROOT=/usr/lib/go-1.19; {}; echo \"${{GOROOT-unset}} $GOVER_HOME\"", eval_hook(shell));
+        let script =
+            format!("export GOROOT=/usr/lib/go-1.19; {}; echo \"${{GOROOT-unset}} $GOVER_HOME\"", eval_hook(shell));
         let out = stdout_of(&sb, shell, false, &script);
         assert_eq!(out.trim_end(), format!("unset {}", sb.gover_home.display()), "{shell}");
     }
-    let script = format!("set -gx GOROOT /usr/lib/go-1.19; {}; set -q GOROOT; or echo unset $GOVER_HOME", eval_hook("fish"));
+    let script =
+        format!("set -gx GOROOT /usr/lib/go-1.19; {}; set -q GOROOT; or echo unset $GOVER_HOME", eval_hook("fish"));
     assert_eq!(stdout_of(&sb, "fish", false, &script).trim_end(), format!("unset {}", sb.gover_home.display()));
 }
 
@@ -195,7 +200,8 @@ fn without_the_hook_gover_shell_prints_the_line_and_explains() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("warning: this shell has no gover hook, so nothing changed"), "{err}");
     assert!(err.contains("gover init bash"), "{err}");
-    let out = sb.gover().args(["shell", "--unset"]).env("SHELL", "/usr/bin/fish").assert().success().get_output().clone();
+    let out =
+        sb.gover().args(["shell", "--unset"]).env("SHELL", "/usr/bin/fish").assert().success().get_output().clone();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "set -eg GOVER_VERSION\n");
 }
 
@@ -217,8 +223,9 @@ fn the_shim_needs_nothing_from_the_hook() {
     // cron and systemd: an absolute shim path, HOME and nothing else.
     let sb = sandbox_with_versions();
     sb.gover().arg("setup").arg("--no-modify-rc").assert().success();
-    let shim = String::from_utf8(sb.gover().args(["which", "go", "--shim"]).assert().success().get_output().stdout.clone())
-        .unwrap();
+    let shim =
+        String::from_utf8(sb.gover().args(["which", "go", "--shim"]).assert().success().get_output().stdout.clone())
+            .unwrap();
     assert_eq!(shim.trim_end(), sb.shims_dir().join("go").display().to_string());
     let out = std::process::Command::new(shim.trim_end())
         .arg("version")
