@@ -260,3 +260,28 @@ fn setup_systemd_writes_an_environment_d_drop_in() {
         assert!(env.contains(&format!("GOVER_HOME={}", sb.gover_home.display())), "{env}");
     }
 }
+
+#[test]
+fn a_gover_home_with_spaces_and_quotes_works_in_every_shell() {
+    let sb = Sandbox::new();
+    let home = sb.root().join("it's a \"home\" $HOME");
+    let shims = home.join("shims");
+    for shell in ["sh", "bash", "zsh", "fish"] {
+        let print = if shell == "fish" {
+            "string join : $PATH; echo $GOVER_HOME"
+        } else {
+            "echo \"$PATH\"; echo \"$GOVER_HOME\""
+        };
+        let out = sb
+            .startup_shell(shell)
+            .env("GOVER_HOME", &home)
+            .args(["-c", &format!("{}; {print}", eval_hook(shell))])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let mut lines = text.lines();
+        assert!(lines.next().unwrap_or_default().starts_with(&format!("{}:", shims.display())), "{shell}: {text}");
+        assert_eq!(lines.next(), Some(home.to_str().unwrap()), "{shell}");
+        assert!(shims.join("go").is_file());
+    }
+}

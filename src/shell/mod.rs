@@ -242,6 +242,25 @@ mod tests {
     }
 
     #[test]
+    fn every_placeholder_is_filled_and_quoted() {
+        let paths = HookPaths {
+            gover_home: "/h/it's gover".into(),
+            shims: "/h/it's gover/shims".into(),
+            bin_dir: "/h/bin".into(),
+            shell_dir: "/h/it's gover/shell".into(),
+        };
+        for shell in Shell::ALL {
+            let hook = shell.hook(&paths);
+            let quoted = shell.quote("/h/it's gover/shims");
+            assert!(!hook.contains("@SHIMS@") && !hook.contains("@GOVER_HOME@"), "{shell:?}");
+            assert!(!hook.contains("@BIN_DIR@") && !hook.contains("@COMPLETIONS@"), "{shell:?}");
+            assert!(
+                hook.contains(&format!("_gover_shims={quoted}")) || hook.contains(&format!("_gover_shims {quoted}"))
+            );
+        }
+    }
+
+    #[test]
     fn login_shell_names() {
         assert_eq!(Shell::from_login_shell("/usr/bin/fish"), Some(Shell::Fish));
         assert_eq!(Shell::from_login_shell("/bin/dash"), Some(Shell::Sh));
