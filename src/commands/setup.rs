@@ -62,7 +62,11 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         report.push("startup files: left alone (--no-modify-rc); to set up by hand, add".into());
         for target in &targets {
             let line = target.shell.source_line(&paths.hook_file(target.shell), home.as_deref());
-            report.push(format!("  to {}:\n    {line}", target.path.display()));
+            let at = match target.placement {
+                rc::Placement::Top => "near the top of",
+                rc::Placement::End => "the end of",
+            };
+            report.push(format!("  at {at} {}:\n      {line}", target.path.display()));
         }
     } else {
         for target in &targets {
@@ -95,7 +99,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             manifest.add_file(&dropin);
         }
         report.push(format!(
-            "systemd user units: {} {} (applies from the next login, or after systemctl --user daemon-reexec)",
+            "systemd user units: {} {} (applies from the next login, or after systemctl --user daemon-reload)",
             if changed { "wrote" } else { "unchanged" },
             dropin.display()
         ));
@@ -119,11 +123,10 @@ fn finish(app: &App, report: &[String], paths: &HookPaths, home: Option<&Path>) 
         println!("  {line}");
     }
     let shell = std::env::var("SHELL").ok().and_then(|s| Shell::from_login_shell(&s)).unwrap_or(Shell::Bash);
-    let source = shell.source_command(&paths.hook_file(shell), home);
     println!();
-    println!("Next: open a new shell (or run this in the current one:");
-    println!("  {source}");
-    println!("), then:");
+    println!("Next: open a new shell, or load the hook in this one:");
+    println!("  {}", shell.load_command(&paths.hook_file(shell), home));
+    println!("then:");
     println!("  gover install latest && gover global latest && go version");
     Ok(())
 }

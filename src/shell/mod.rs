@@ -130,11 +130,20 @@ impl Shell {
 
     /// Sources the hook file if it is still there, so removing GOVER_HOME by hand never
     /// breaks a shell's start-up.
-    pub fn source_command(self, file: &Path, home: Option<&Path>) -> String {
+    fn source_command(self, file: &Path, home: Option<&Path>) -> String {
         let file = self.path_expr(file, home);
         match self {
             Shell::Fish => format!("test -r {file}; and source {file}"),
             _ => format!("if [ -r {file} ]; then . {file}; fi"),
+        }
+    }
+
+    /// Loads the hook file now, for a user to paste into the shell they are in.
+    pub fn load_command(self, file: &Path, home: Option<&Path>) -> String {
+        let file = self.path_expr(file, home);
+        match self {
+            Shell::Fish => format!("source {file}"),
+            _ => format!(". {file}"),
         }
     }
 
