@@ -64,9 +64,9 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             let line = target.shell.source_line(&paths.hook_file(target.shell), home.as_deref());
             let at = match target.placement {
                 rc::Placement::Top => "near the top of",
-                rc::Placement::End => "the end of",
+                rc::Placement::End => "at the end of",
             };
-            report.push(format!("  at {at} {}:\n      {line}", target.path.display()));
+            report.push(format!("  {at} {}:\n      {line}", target.path.display()));
         }
     } else {
         for target in &targets {
