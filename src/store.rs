@@ -45,6 +45,16 @@ impl Store {
         self.root().join("backups")
     }
 
+    /// The rendered shell hooks and completion scripts the startup-file lines source.
+    pub fn shell_dir(&self) -> PathBuf {
+        self.root().join("shell")
+    }
+
+    /// What `gover setup` created outside GOVER_HOME, for `gover implode`.
+    pub fn setup_manifest(&self) -> PathBuf {
+        self.shell_dir().join("created")
+    }
+
     /// Installed versions, oldest first.
     pub fn installed(&self) -> Vec<GoVersion> {
         let mut versions = self.home.installed();
