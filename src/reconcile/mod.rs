@@ -1,1 +1,6 @@
-//! (being built; see the open issues)
+//! Applies doctor's fixes without losing anything: rc lines are commented out, never deleted;
+//! every touched file is backed up first and written atomically; `gover doctor --undo` puts
+//! the last backup back byte for byte.
+
+pub mod comment_out;
+pub mod structure;
