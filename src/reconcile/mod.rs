@@ -2,5 +2,8 @@
 //! every touched file is backed up first and written atomically; `gover doctor --undo` puts
 //! the last backup back byte for byte.
 
+pub mod atomic;
+pub mod backup;
 pub mod comment_out;
+pub mod diff;
 pub mod structure;
