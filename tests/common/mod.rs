@@ -24,7 +24,11 @@ pub fn bin_dir() -> PathBuf {
 /// The shim binary built by the `gover-shim` crate, beside `gover`.
 pub fn shim_binary() -> PathBuf {
     let shim = bin_dir().join("gover-shim");
-    assert!(shim.is_file(), "{} is missing; run `cargo test --workspace` (or `cargo build --workspace`) first", shim.display());
+    assert!(
+        shim.is_file(),
+        "{} is missing; run `cargo test --workspace` (or `cargo build --workspace`) first",
+        shim.display()
+    );
     shim
 }
 
@@ -134,4 +138,34 @@ pub fn write_executable(path: &Path, content: &str) {
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(path, content).unwrap();
     fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// A real Go release extracted from the real-Go mirror, once per checkout (under
+/// target/test-trees), for tests that plant it where another manager would have put it.
+/// Returns its GOROOT; callers copy or hard-link it (`cp -al`), never change it.
+pub fn real_go_tree(version: &str) -> PathBuf {
+    let trees = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-trees");
+    let root = trees.join(version).join("go");
+    if root.join("bin/go").is_file() {
+        return root;
+    }
+    fs::create_dir_all(&trees).unwrap();
+    let temp = tempfile::Builder::new().prefix(".extract-").tempdir_in(&trees).unwrap();
+    let archive = real_mirror().join(format!("{version}.linux-amd64.tar.gz"));
+    let status =
+        std::process::Command::new("tar").arg("-xzf").arg(&archive).arg("-C").arg(temp.path()).status().unwrap();
+    assert!(status.success(), "cannot extract {}", archive.display());
+    fs::create_dir(temp.path().join("done")).unwrap();
+    fs::rename(temp.path().join("go"), temp.path().join("done/go")).unwrap();
+    // Another test may have finished first; either copy will do.
+    let _ = fs::rename(temp.path().join("done"), trees.join(version));
+    assert!(root.join("bin/go").is_file());
+    root
+}
+
+/// Copies the directory `from` to `to` with hard links (`cp -al`), creating `to`'s parents.
+pub fn link_copy(from: &Path, to: &Path) {
+    fs::create_dir_all(to.parent().unwrap()).unwrap();
+    let status = std::process::Command::new("cp").arg("-al").arg(from).arg(to).status().unwrap();
+    assert!(status.success());
 }
