@@ -24,8 +24,8 @@ pub struct Manifest {
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Entry {
-    /// The copy, relative to the backup directory.
-    pub backup: String,
+    /// The copy, relative to the backup directory; `None` when gover created the file.
+    pub backup: Option<String>,
     /// The file that was changed (a symlink's target, which is what was edited).
     pub original: PathBuf,
     pub mode: u32,
@@ -66,10 +66,23 @@ impl Backup {
         &self.dir
     }
 
-    /// Copies `original` into the backup, once, before it is changed.
+    /// Copies `original` into the backup, once, before it is changed (or notes that it did
+    /// not exist, so undo removes it).
     pub fn save(&mut self, original: &Path) -> Result<()> {
         if self.manifest.files.iter().any(|e| e.original == original) {
             return Ok(());
+        }
+        if fs::symlink_metadata(original).is_err() {
+            let entry = Entry {
+                backup: None,
+                original: original.to_path_buf(),
+                mode: 0o644,
+                uid: current_uid(),
+                gid: current_gid(),
+                written: None,
+            };
+            self.manifest.files.push(entry);
+            return self.write_manifest();
         }
         let meta = fs::metadata(original).map_err(|e| error::io("read", original, e))?;
         let content = fs::read(original).map_err(|e| error::io("read", original, e))?;
@@ -82,7 +95,7 @@ impl Backup {
             .and_then(|()| fs::set_permissions(&copy, std::os::unix::fs::PermissionsExt::from_mode(owner.mode)))
             .map_err(|e| error::io("write the backup", &copy, e))?;
         self.manifest.files.push(Entry {
-            backup,
+            backup: Some(backup),
             original: original.to_path_buf(),
             mode: owner.mode,
             uid: owner.uid,
@@ -95,10 +108,11 @@ impl Backup {
     /// Replaces `original` (already saved) with `content`, atomically, and records what was written.
     pub fn write(&mut self, original: &Path, content: &[u8]) -> Result<()> {
         self.save(original)?;
-        atomic::replace(original, content, None).map_err(|e| error::io("write", original, e))?;
-        if let Some(entry) = self.manifest.files.iter_mut().find(|e| e.original == original) {
-            entry.written = Some(sha256(content));
-        }
+        let entry = self.manifest.files.iter_mut().find(|e| e.original == original).expect("saved above");
+        let created = Ownership { mode: entry.mode, uid: entry.uid, gid: entry.gid };
+        let ownership = entry.backup.is_none().then_some(created);
+        atomic::replace(original, content, ownership).map_err(|e| error::io("write", original, e))?;
+        entry.written = Some(sha256(content));
         self.write_manifest()
     }
 
@@ -146,7 +160,17 @@ pub fn undo(backups: &Path, force: bool) -> Result<(PathBuf, Vec<Restored>)> {
             report.push(Restored::ChangedSince(entry.original.clone()));
             continue;
         }
-        let copy = dir.join(&entry.backup);
+        let Some(backup) = &entry.backup else {
+            // gover created it.
+            if let Err(e) = fs::remove_file(&entry.original) {
+                if e.kind() != std::io::ErrorKind::NotFound {
+                    return Err(error::io("remove", &entry.original, e));
+                }
+            }
+            report.push(Restored::Restored(entry.original.clone()));
+            continue;
+        };
+        let copy = dir.join(backup);
         let content = fs::read(&copy).map_err(|e| error::io("read the backup", &copy, e))?;
         let owner = Ownership { mode: entry.mode, uid: entry.uid, gid: entry.gid };
         atomic::replace(&entry.original, &content, Some(owner))
@@ -266,6 +290,18 @@ mod tests {
         assert_eq!(fs::read(&file).unwrap(), b"user edit");
         undo(&backups, true).unwrap();
         assert_eq!(fs::read(&file).unwrap(), b"one");
+    }
+
+    #[test]
+    fn undo_removes_a_file_gover_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let backups = dir.path().join("backups");
+        let file = dir.path().join("new.conf");
+        let mut backup = Backup::begin(&backups).unwrap();
+        backup.write(&file, b"PATH=x\n").unwrap();
+        assert_eq!(fs::read(&file).unwrap(), b"PATH=x\n");
+        undo(&backups, false).unwrap();
+        assert!(!file.exists());
     }
 
     #[test]

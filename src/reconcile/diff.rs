@@ -12,8 +12,7 @@ enum Op {
     Insert(usize),
 }
 
-/// The unified diff from `old` to `new`, labelled `a/<label>` and `b/<label>`; empty when
-/// they are equal. Lines without a final newline get git's `\ No newline at end of file`.
+/// The unified diff from `old` to `new` of the file `label`; empty when they are equal. Lines without a final newline get git's `\ No newline at end of file`.
 pub fn unified(label: &str, old: &[u8], new: &[u8]) -> String {
     if old == new {
         return String::new();
@@ -21,7 +20,7 @@ pub fn unified(label: &str, old: &[u8], new: &[u8]) -> String {
     let a = lines(old);
     let b = lines(new);
     let ops = script(&a, &b);
-    let mut out = format!("--- a/{label}\n+++ b/{label}\n");
+    let mut out = format!("--- {label}\n+++ {label}\n");
     let changed: Vec<usize> =
         ops.iter().enumerate().filter(|(_, op)| !matches!(op, Op::Keep(..))).map(|(i, _)| i).collect();
     let mut i = 0;
@@ -135,7 +134,7 @@ mod tests {
         let new = "1\n2\n3\n4\n# 5\n6\n7\n8\n9\n";
         assert_eq!(
             unified(".bashrc", old.as_bytes(), new.as_bytes()),
-            "--- a/.bashrc\n+++ b/.bashrc\n@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+# 5\n 6\n 7\n 8\n"
+            "--- .bashrc\n+++ .bashrc\n@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+# 5\n 6\n 7\n 8\n"
         );
     }
 
@@ -154,9 +153,9 @@ mod tests {
         let diff = unified("env", b"GOROOT=/x\nGOPROXY=direct", b"GOPROXY=direct");
         assert_eq!(
             diff,
-            "--- a/env\n+++ b/env\n@@ -1,2 +1 @@\n-GOROOT=/x\n GOPROXY=direct\n\\ No newline at end of file\n"
+            "--- env\n+++ env\n@@ -1,2 +1 @@\n-GOROOT=/x\n GOPROXY=direct\n\\ No newline at end of file\n"
         );
         let emptied = unified("env", b"GOROOT=/x\n", b"");
-        assert_eq!(emptied, "--- a/env\n+++ b/env\n@@ -1 +0,0 @@\n-GOROOT=/x\n");
+        assert_eq!(emptied, "--- env\n+++ env\n@@ -1 +0,0 @@\n-GOROOT=/x\n");
     }
 }

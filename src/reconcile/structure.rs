@@ -11,23 +11,7 @@
 
 use std::collections::BTreeSet;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Dialect {
-    /// sh, bash and zsh startup files.
-    Posix,
-    /// fish's config.fish and conf.d/*.fish.
-    Fish,
-}
-
-impl Dialect {
-    pub fn for_file(path: &std::path::Path) -> Dialect {
-        if path.extension().is_some_and(|e| e == "fish") {
-            Dialect::Fish
-        } else {
-            Dialect::Posix
-        }
-    }
-}
+pub use crate::doctor::startup::Dialect;
 
 /// One statement (1-based, inclusive line numbers). A simple command has no `structural`
 /// lines and no `children`; a block lists the statements of its bodies as `children` and the
