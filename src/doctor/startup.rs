@@ -84,8 +84,8 @@ pub struct StartupFile {
     pub reads: Reads,
 }
 
-/// The startup files of each shell, in the order a shell reads them. For bash's login
-/// files only the first that exists is read; [`login_files`] applies that rule.
+/// The startup files of each shell, in the order a shell reads them (bash reads only the
+/// first of its login files that exists).
 pub fn candidates(home: &Path, zdotdir: Option<&Path>, config_home: &Path) -> Vec<StartupFile> {
     let zdot = zdotdir.unwrap_or(home);
     let file = |path: PathBuf, shell, reads| StartupFile { path, shell, reads };
@@ -117,11 +117,6 @@ pub fn candidates(home: &Path, zdotdir: Option<&Path>, config_home: &Path) -> Ve
     files
 }
 
-/// Bash reads only the first of `.bash_profile`, `.bash_login`, `.profile` that exists.
-pub fn bash_login_file(files: &[StartupFile], exists: impl Fn(&Path) -> bool) -> Option<&StartupFile> {
-    files.iter().filter(|f| f.shell == Shell::Bash && f.reads == Reads::Login).find(|f| exists(&f.path))
-}
-
 /// The version managers whose leftovers doctor recognises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -132,6 +127,8 @@ pub enum Manager {
     /// `g` (voidint/g or stefanmaric/g).
     G,
     Mise,
+    /// golang.org/dl's `go1.22.10 download`, which keeps trees in ~/sdk (no init line).
+    Sdk,
 }
 
 impl Manager {
@@ -142,9 +139,13 @@ impl Manager {
             Manager::Goenv => "goenv",
             Manager::G => "g",
             Manager::Mise => "mise",
+            Manager::Sdk => "golang.org/dl",
         }
     }
 }
+
+/// The comment `gover setup` puts on the line it adds to each startup file.
+pub const HOOK_MARKER: &str = "# added by gover";
 
 /// Environment variables that change what go does; an `export` of one is reported.
 pub const GO_SETTINGS: [&str; 20] = [
@@ -557,7 +558,11 @@ impl Scanner {
         if self.in_function() {
             return true;
         }
-        if segment.contains("gover init") || segment.contains("gover/shims") || segment.contains("gover env") {
+        if line.text.contains(HOOK_MARKER)
+            || segment.contains("gover init")
+            || segment.contains("gover/shims")
+            || segment.contains("gover env")
+        {
             self.record(Kind::GoverHook, line);
             return true;
         }
@@ -841,6 +846,15 @@ mod tests {
     }
 
     #[test]
+    fn the_line_gover_setup_writes_is_the_hook() {
+        let rc = "if [ -r \"$HOME/.local/share/gover/shell/hook.bash\" ]; then . \"$HOME/.local/share/gover/shell/hook.bash\"; fi # added by gover (gover implode removes it)\n";
+        assert_eq!(kinds(rc, Dialect::Posix), vec![(Kind::GoverHook, 1, r(1, 1))]);
+        let rc =
+            "test -r /g/shell/hook.fish; and source /g/shell/hook.fish # added by gover (gover implode removes it)\n";
+        assert_eq!(kinds(rc, Dialect::Fish), vec![(Kind::GoverHook, 1, r(1, 1))]);
+    }
+
+    #[test]
     fn comments_and_quotes_hide_nothing_and_invent_nothing() {
         let rc = "# export GOROOT=/x\necho 'export GOROOT=/y'\necho \"a # b\"; export GOSUMDB=off\n";
         assert_eq!(
@@ -946,7 +960,5 @@ mod tests {
         assert_eq!(paths[0], "/h/.bash_profile");
         assert!(paths.contains(&"/h/.zshrc".to_string()));
         assert_eq!(paths.last().unwrap(), "/h/.config/fish/config.fish");
-        let exists = |p: &Path| p.ends_with(".profile");
-        assert_eq!(bash_login_file(&files, exists).unwrap().path, Path::new("/h/.profile"));
     }
 }
