@@ -3,12 +3,12 @@
 //! and links the way it would. Without the right to write its state, the exact `sudo`
 //! command is printed instead.
 
-use std::ffi::CString;
 use std::fs;
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::doctor::alternatives::{parse, Group};
+use crate::doctor::env::writable;
 use crate::error::{self, Error, Result};
 
 pub const DEFAULT_ADMIN_DIR: &str = "/var/lib/dpkg/alternatives";
@@ -18,6 +18,8 @@ pub const DEFAULT_ALT_DIR: &str = "/etc/alternatives";
 pub struct Dirs {
     pub admin: PathBuf,
     pub links: PathBuf,
+    /// `update-alternatives`, when installed.
+    pub program: Option<PathBuf>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -51,10 +53,10 @@ impl Dirs {
     }
 
     /// Removes `path` from the `name` group.
-    pub fn remove(&self, name: &str, path: &Path, program: Option<&Path>) -> Result<Outcome> {
+    pub fn remove(&self, name: &str, path: &Path) -> Result<Outcome> {
         let admin_file = self.admin.join(name);
         let Ok(text) = fs::read_to_string(&admin_file) else { return Ok(Outcome::Absent) };
-        let Some(group) = Group::parse(&text) else {
+        let Some(group) = parse(&text) else {
             return Err(Error::failure(format!("cannot read the alternatives file {}", admin_file.display())));
         };
         if !group.choices.iter().any(|c| c.path == path) {
@@ -63,7 +65,7 @@ impl Dirs {
         if !writable(&self.admin) || !writable(&self.links) {
             return Ok(Outcome::NeedsRoot(self.remove_command(name, path)));
         }
-        match program {
+        match &self.program {
             Some(program) => {
                 let mut cmd = Command::new(program);
                 cmd.args(self.options());
@@ -114,7 +116,7 @@ impl Dirs {
                         }
                     }
                 }
-                super::atomic::replace(&admin_file, group.render().as_bytes(), None)
+                super::atomic::replace(&admin_file, render(&group).as_bytes(), None)
                     .map_err(|e| io("write", &admin_file, e))?;
             }
         }
@@ -130,12 +132,6 @@ fn relink(link: &Path, target: &Path) -> Result<()> {
         .map_err(|e| error::io("update the link", link, e))
 }
 
-fn writable(dir: &Path) -> bool {
-    let Ok(c) = CString::new(dir.as_os_str().as_bytes()) else { return false };
-    // SAFETY: a valid NUL-terminated path; access(2) only reads it.
-    unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
-}
-
 /// A word as a POSIX shell reads it back: quoted only when it needs to be.
 fn shell_word(word: &str) -> String {
     let plain = !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./=:,+@%".contains(&b));
@@ -146,62 +142,21 @@ fn shell_word(word: &str) -> String {
     }
 }
 
-/// An admin file: status, link, slave name/link pairs up to an empty line, then per choice
-/// its path, priority and one line per slave, up to an empty line.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Group {
-    status: String,
-    link: String,
-    slaves: Vec<(String, String)>,
-    choices: Vec<Choice>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Choice {
-    path: PathBuf,
-    priority: i64,
-    slaves: Vec<Option<PathBuf>>,
-}
-
-impl Group {
-    fn parse(text: &str) -> Option<Group> {
-        let mut lines = text.lines();
-        let status = lines.next()?.to_string();
-        let link = lines.next()?.to_string();
-        let mut slaves = Vec::new();
-        loop {
-            let name = lines.next()?;
-            if name.is_empty() {
-                break;
-            }
-            slaves.push((name.to_string(), lines.next()?.to_string()));
-        }
-        let mut choices = Vec::new();
-        while let Some(path) = lines.next().filter(|p| !p.is_empty()) {
-            let priority = lines.next()?.trim().parse().ok()?;
-            let targets = (0..slaves.len())
-                .map(|_| lines.next().map(|t| (!t.is_empty()).then(|| PathBuf::from(t))))
-                .collect::<Option<Vec<_>>>()?;
-            choices.push(Choice { path: PathBuf::from(path), priority, slaves: targets });
-        }
-        Some(Group { status, link, slaves, choices })
+/// The admin file for `group`, as update-alternatives writes it.
+fn render(group: &Group) -> String {
+    let mut out = format!("{}\n{}\n", group.status, group.link.display());
+    for (name, link) in &group.slaves {
+        out.push_str(&format!("{name}\n{}\n", link.display()));
     }
-
-    fn render(&self) -> String {
-        let mut out = format!("{}\n{}\n", self.status, self.link);
-        for (name, link) in &self.slaves {
-            out.push_str(&format!("{name}\n{link}\n"));
+    out.push('\n');
+    for choice in &group.choices {
+        out.push_str(&format!("{}\n{}\n", choice.path.display(), choice.priority));
+        for target in &choice.slaves {
+            out.push_str(&format!("{}\n", target.as_ref().map(|t| t.display().to_string()).unwrap_or_default()));
         }
-        out.push('\n');
-        for choice in &self.choices {
-            out.push_str(&format!("{}\n{}\n", choice.path.display(), choice.priority));
-            for target in &choice.slaves {
-                out.push_str(&format!("{}\n", target.as_ref().map(|t| t.display().to_string()).unwrap_or_default()));
-            }
-        }
-        out.push('\n');
-        out
     }
+    out.push('\n');
+    out
 }
 
 #[cfg(test)]
@@ -212,35 +167,35 @@ mod tests {
 
     #[test]
     fn parses_and_renders_an_admin_file_unchanged() {
-        let group = Group::parse(GROUP).unwrap();
+        let group = parse(GROUP).unwrap();
         assert_eq!(group.choices.len(), 2);
-        assert_eq!(group.render(), GROUP);
+        assert_eq!(render(&group), GROUP);
     }
 
     #[test]
     fn removes_the_current_choice_and_falls_back_to_the_next_best() {
         let dir = tempfile::tempdir().unwrap();
-        let dirs = Dirs { admin: dir.path().join("admin"), links: dir.path().join("alt") };
+        let dirs = Dirs { admin: dir.path().join("admin"), links: dir.path().join("alt"), program: None };
         fs::create_dir_all(&dirs.admin).unwrap();
         fs::create_dir_all(&dirs.links).unwrap();
         fs::write(dirs.admin.join("go"), GROUP).unwrap();
         std::os::unix::fs::symlink("/usr/lib/go-1.22/bin/go", dirs.links.join("go")).unwrap();
         std::os::unix::fs::symlink("/usr/lib/go-1.22/bin/gofmt", dirs.links.join("gofmt")).unwrap();
-        let outcome = dirs.remove("go", Path::new("/usr/lib/go-1.22/bin/go"), None).unwrap();
+        let outcome = dirs.remove("go", Path::new("/usr/lib/go-1.22/bin/go")).unwrap();
         assert_eq!(outcome, Outcome::Removed);
         assert_eq!(fs::read_link(dirs.links.join("go")).unwrap(), Path::new("/usr/lib/go-1.21/bin/go"));
         assert_eq!(fs::read_link(dirs.links.join("gofmt")).unwrap(), Path::new("/usr/lib/go-1.21/bin/gofmt"));
-        let left = Group::parse(&fs::read_to_string(dirs.admin.join("go")).unwrap()).unwrap();
+        let left = parse(&fs::read_to_string(dirs.admin.join("go")).unwrap()).unwrap();
         assert_eq!(left.choices.len(), 1);
         // The last one takes the group with it; a second removal finds nothing.
-        dirs.remove("go", Path::new("/usr/lib/go-1.21/bin/go"), None).unwrap();
+        dirs.remove("go", Path::new("/usr/lib/go-1.21/bin/go")).unwrap();
         assert!(!dirs.admin.join("go").exists() && fs::symlink_metadata(dirs.links.join("go")).is_err());
-        assert_eq!(dirs.remove("go", Path::new("/usr/lib/go-1.21/bin/go"), None).unwrap(), Outcome::Absent);
+        assert_eq!(dirs.remove("go", Path::new("/usr/lib/go-1.21/bin/go")).unwrap(), Outcome::Absent);
     }
 
     #[test]
     fn the_sudo_command_names_non_default_directories() {
-        let dirs = Dirs { admin: PathBuf::from("/tmp/a dmin"), links: PathBuf::from(DEFAULT_ALT_DIR) };
+        let dirs = Dirs { admin: PathBuf::from("/tmp/a dmin"), links: PathBuf::from(DEFAULT_ALT_DIR), program: None };
         assert_eq!(
             dirs.remove_command("go", Path::new("/usr/lib/go-1.22/bin/go")),
             "sudo update-alternatives --admindir '/tmp/a dmin' --remove go /usr/lib/go-1.22/bin/go"

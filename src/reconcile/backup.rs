@@ -62,10 +62,6 @@ impl Backup {
         unreachable!("the loop returns")
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// Copies `original` into the backup, once, before it is changed (or notes that it did
     /// not exist, so undo removes it).
     pub fn save(&mut self, original: &Path) -> Result<()> {

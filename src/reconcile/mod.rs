@@ -26,7 +26,7 @@ use plan::Plan;
 pub struct FixOptions {
     pub dry_run: bool,
     pub yes: bool,
-    /// Where update-alternatives keeps its state.
+    /// Where update-alternatives keeps its state, and the program when installed.
     pub alternatives: Dirs,
 }
 
@@ -106,9 +106,8 @@ fn apply(plan: &Plan, store: &Store, options: &FixOptions) -> Result<()> {
             }
         }
     }
-    let program = find_program("update-alternatives");
     for (name, path) in &plan.alternatives {
-        match options.alternatives.remove(name, path, program.as_deref()) {
+        match options.alternatives.remove(name, path) {
             Ok(Outcome::Removed) => println!("removed the {name} alternative {}", path.display()),
             Ok(Outcome::Absent) => {}
             Ok(Outcome::NeedsRoot(command)) => {
@@ -160,11 +159,6 @@ fn permitted(command: &str, yes: bool) -> Option<String> {
     };
     let program = bare.split_whitespace().next()?;
     matches!(program, "chown" | "chmod").then(|| bare.to_string())
-}
-
-fn find_program(name: &str) -> Option<std::path::PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join(name)).find(|p| gover_shim::resolve::is_executable(p))
 }
 
 /// `gover doctor --undo`: restores the newest backup. `force` also restores files edited

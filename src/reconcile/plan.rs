@@ -3,14 +3,13 @@
 //! to the user. Planning reads files but writes nothing.
 
 use std::collections::BTreeMap;
-use std::ffi::CString;
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use super::comment_out::comment_out;
 use super::go_env_file;
 use super::structure::{lines, Dialect};
-use crate::doctor::{Finding, Fix, LineRange};
+use crate::doctor::env::writable;
+use crate::doctor::{Finding, Fix, LineRange, Severity};
 
 #[derive(Debug, Default)]
 pub struct Plan {
@@ -57,11 +56,12 @@ pub fn dialect_of(path: &Path) -> Dialect {
     }
 }
 
-/// Plans the fixes of `findings`.
+/// Plans the fixes of `findings`. Notes (`info`) describe choices, not problems, so their
+/// suggestions are left alone.
 pub fn plan(findings: &[Finding]) -> Plan {
     let mut out = Plan::default();
     let mut per_file: BTreeMap<PathBuf, FileFixes> = BTreeMap::new();
-    for finding in findings {
+    for finding in findings.iter().filter(|f| f.severity > Severity::Info) {
         let Some(fix) = &finding.fix else { continue };
         match fix {
             Fix::CommentOut { file, lines } => per_file.entry(file.clone()).or_default().comment.push(*lines),
@@ -156,24 +156,16 @@ fn edit(target: &Path, old: &[u8], fixes: &FileFixes) -> (Vec<u8>, Vec<String>) 
 /// directory), or `None` when they may.
 fn writable_problem(path: &Path) -> Option<String> {
     let dir = path.parent().unwrap_or(Path::new("/"));
-    let check = |p: &Path| {
-        let c = CString::new(p.as_os_str().as_bytes()).ok()?;
-        // SAFETY: a valid NUL-terminated path; access(2) only reads it.
-        let ok = unsafe { libc::access(c.as_ptr(), libc::W_OK) } == 0;
-        (!ok).then(|| std::io::Error::last_os_error())
-    };
-    if path.exists() {
-        if let Some(err) = check(path) {
-            return Some(format!("{} is not writable: {err}", path.display()));
-        }
+    if path.exists() && !writable(path) {
+        return Some(format!("you cannot write {}", path.display()));
     }
-    check(dir).map(|err| format!("its directory {} is not writable: {err}", dir.display()))
+    (!writable(dir)).then(|| format!("you cannot write its directory {}", dir.display()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doctor::{Category, Severity};
+    use crate::doctor::Category;
     use std::fs;
 
     fn finding(fix: Fix) -> Finding {
@@ -231,5 +223,15 @@ mod tests {
         fs::write(&rc, "# gover-disabled: export GOROOT=/x\n").unwrap();
         let plan = plan(&[finding(Fix::CommentOut { file: rc, lines: LineRange::line(1) })]);
         assert!(plan.is_empty());
+    }
+
+    #[test]
+    fn notes_are_not_fixed() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = dir.path().join("env");
+        fs::write(&env, "GOPROXY=direct\n").unwrap();
+        let note = Finding::new("modules.goproxy-direct", Severity::Info, Category::Modules, "GOPROXY=direct")
+            .fix(Fix::RemoveGoEnvKey { file: env, key: "GOPROXY".into() });
+        assert!(plan(&[note]).is_empty());
     }
 }
