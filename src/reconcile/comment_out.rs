@@ -45,8 +45,8 @@ pub fn comment_out(text: &[u8], dialect: Dialect, targets: &BTreeSet<usize>) -> 
     if targets.is_empty() {
         return unchanged(Vec::new());
     }
-    let root = match structure::parse(text, dialect) {
-        Ok(root) => root,
+    let parsed = match structure::parse(text, dialect) {
+        Ok(parsed) => parsed,
         Err(err) => {
             let reason = format!(
                 "gover cannot follow this file's syntax (a {} from line {} is never closed)",
@@ -55,8 +55,10 @@ pub fn comment_out(text: &[u8], dialect: Dialect, targets: &BTreeSet<usize>) -> 
             return unchanged(targets.iter().map(|&line| Manual { line, reason: reason.clone() }).collect());
         }
     };
+    // A heredoc body or a multi-line string is data: a match there is no command to disable.
+    let targets: BTreeSet<usize> = targets.difference(&parsed.text_lines).copied().collect();
     let mut planner = Planner { targets: &targets, commented: Vec::new(), manual: Vec::new() };
-    for child in &root.children {
+    for child in &parsed.root.children {
         planner.decide(child);
     }
     let Planner { mut commented, mut manual, .. } = planner;
@@ -187,7 +189,10 @@ mod tests {
         let text = "export PATH=/usr/local/go/bin:\\\n$PATH\ncat >x <<'EOF'\nexport GOROOT=/y\nEOF\necho done\n";
         assert_eq!(sh(text, &[1]).1, vec![(1, 2)]);
         assert_eq!(sh(text, &[2]).1, vec![(1, 2)]);
-        assert_eq!(sh(text, &[4]).1, vec![(3, 5)]);
+        assert_eq!(sh(text, &[3]).1, vec![(3, 5)]);
+        assert_eq!(sh(text, &[3, 4]).1, vec![(3, 5)]);
+        // Only a heredoc body line: that is text, not a command.
+        assert_eq!(sh(text, &[4]).1, vec![]);
         let tabs = "cat <<-END\n\tgo\n\tEND\nx\n";
         assert_eq!(sh(tabs, &[1]).1, vec![(1, 3)]);
     }
@@ -247,6 +252,7 @@ mod tests {
             "x=\"a\nb\"\nexport GOROOT=\"$(dirname \"$(dirname \"$(readlink -f\n$(command -v go))\")\")\"\ny=1\n";
         assert_eq!(sh(text, &[3]).1, vec![(3, 4)]);
         assert_eq!(sh(text, &[1]).1, vec![(1, 2)]);
+        assert_eq!(sh(text, &[2]).1, vec![], "inside a string");
     }
 
     #[test]

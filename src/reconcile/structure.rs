@@ -46,14 +46,23 @@ pub fn lines(text: &[u8]) -> Vec<&[u8]> {
     text.split_inclusive(|&b| b == b'\n').collect()
 }
 
-/// The top-level statements of `text`, as the children of a root node spanning the file.
-pub fn parse(text: &[u8], dialect: Dialect) -> Result<Node, Unbalanced> {
+/// A file's statements, and which of its lines are data rather than code.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The top-level statements, as the children of a node spanning the file.
+    pub root: Node,
+    /// Lines of heredoc bodies and lines that start inside a quoted string: text, never run.
+    pub text_lines: BTreeSet<usize>,
+}
+
+pub fn parse(text: &[u8], dialect: Dialect) -> Result<Parsed, Unbalanced> {
     let mut lexer = Lexer::new(dialect);
     let all = lines(text);
     for (index, line) in all.iter().enumerate() {
         lexer.line(index + 1, line);
     }
-    lexer.finish(all.len())
+    let text_lines = std::mem::take(&mut lexer.text_lines);
+    Ok(Parsed { root: lexer.finish(all.len())?, text_lines })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,6 +151,7 @@ struct Lexer {
     /// keyword. fish: the last word was `else`, so an `if` continues the block.
     skip_keyword: bool,
     error: Option<Unbalanced>,
+    text_lines: BTreeSet<usize>,
 }
 
 impl Lexer {
@@ -157,6 +167,7 @@ impl Lexer {
             function_pending: false,
             skip_keyword: false,
             error: None,
+            text_lines: BTreeSet::new(),
         }
     }
 
@@ -226,6 +237,9 @@ impl Lexer {
     fn line(&mut self, number: usize, text: &[u8]) {
         if self.error.is_some() {
             return;
+        }
+        if !self.bodies.is_empty() || self.top().is_quote() {
+            self.text_lines.insert(number);
         }
         if let Some((delimiter, strip_tabs)) = self.bodies.first().cloned() {
             let mut body = text.strip_suffix(b"\n").unwrap_or(text);

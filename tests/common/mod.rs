@@ -169,3 +169,26 @@ pub fn link_copy(from: &Path, to: &Path) {
     let status = std::process::Command::new("cp").arg("-al").arg(from).arg(to).status().unwrap();
     assert!(status.success());
 }
+
+impl Sandbox {
+    /// `gover doctor <args>` with update-alternatives' state and the crontab read from inside
+    /// the sandbox (empty unless a test plants them), and stdin closed like a script's.
+    pub fn doctor(&self, args: &[&str]) -> assert_cmd::Command {
+        let admin = self.root().join("alternatives/admin");
+        let links = self.root().join("alternatives/links");
+        fs::create_dir_all(&admin).unwrap();
+        fs::create_dir_all(&links).unwrap();
+        let crontab = self.root().join("crontab");
+        if !crontab.exists() {
+            fs::write(&crontab, "").unwrap();
+        }
+        let mut cmd = self.gover();
+        cmd.arg("doctor")
+            .args(args)
+            .env("GOVER_ALTERNATIVES_ADMIN_DIR", admin)
+            .env("GOVER_ALTERNATIVES_DIR", links)
+            .env("GOVER_DOCTOR_CRONTAB", crontab)
+            .write_stdin("");
+        cmd
+    }
+}
