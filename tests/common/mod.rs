@@ -24,7 +24,11 @@ pub fn bin_dir() -> PathBuf {
 /// The shim binary built by the `gover-shim` crate, beside `gover`.
 pub fn shim_binary() -> PathBuf {
     let shim = bin_dir().join("gover-shim");
-    assert!(shim.is_file(), "{} is missing; run `cargo test --workspace` (or `cargo build --workspace`) first", shim.display());
+    assert!(
+        shim.is_file(),
+        "{} is missing; run `cargo test --workspace` (or `cargo build --workspace`) first",
+        shim.display()
+    );
     shim
 }
 
