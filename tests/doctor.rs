@@ -288,6 +288,7 @@ fn stale_goroot_and_mixed_toolchains_of_a_system_go() {
     s.set("PATH", format!("{}:{BASE_PATH}", sys.join("bin").display()));
     fs::remove_dir_all(s.sb.shims_dir()).unwrap();
     fs::remove_dir_all(s.sb.gover_home.join("versions")).unwrap();
+    fs::remove_file(s.sb.gover_home.join("global")).unwrap();
     s.write_home(".bashrc", &format!("export GOROOT={}\nexport PATH=$GOROOT/bin:$PATH\n", old.display()));
     s.set("GOROOT", old.display().to_string());
     let f = s.finding("goroot.stale-export");
@@ -396,10 +397,10 @@ fn gvm_leftovers_its_cd_function_and_versions() {
         &format!("{HOOK_BASH}{DEBIAN_GUARD}[[ -s \"$HOME/.gvm/scripts/gvm\" ]] && source \"$HOME/.gvm/scripts/gvm\"\n"),
     );
     let found = s.findings();
-    assert_eq!(ids(&found), ["shell.cd-function", "managers.init-line", "managers.remnant"], "{found:?}");
-    let init = LineFix { file: rc.clone(), line: 11 };
-    assert_eq!(found[0]["fix"], init.json(), "gvm's cd goes with the line that loads gvm");
-    assert_eq!(found[1]["fix"], init.json());
+    assert_eq!(ids(&found), ["managers.init-line", "shell.cd-function", "managers.remnant"], "{found:?}");
+    let init = LineFix { file: rc.clone(), line: 10 };
+    assert_eq!(found[0]["fix"], init.json());
+    assert_eq!(found[1]["fix"], init.json(), "gvm's cd goes with the line that loads gvm");
     assert_eq!(found[2]["severity"], "info");
     assert!(text(&found[2]).contains("go1.20.14"));
     assert_eq!(found[2]["fix"], serde_json::json!({"kind": "command", "command": "gover import"}));
@@ -446,8 +447,11 @@ fn other_managers_trees() {
     }
     let inits: Vec<&Value> = found.iter().filter(|f| f["id"] == "managers.init-line").collect();
     assert_eq!(inits.len(), 2, "{titles:?}");
-    assert_eq!(inits[0]["severity"], "info", "asdf serves other languages: keep its line");
-    assert_eq!(inits[1]["fix"]["kind"], "comment_out");
+    let asdf = inits.iter().find(|f| text(f).contains("asdf.sh")).unwrap();
+    assert_eq!(asdf["severity"], "info", "asdf serves other languages: keep its line");
+    assert_eq!(asdf["fix"]["kind"], "manual");
+    let goenv = inits.iter().find(|f| text(f).contains("goenv init")).unwrap();
+    assert_eq!(goenv["fix"]["lines"]["start"], 3);
     for dir in [".asdf", "sdk", ".goenv", ".local/share/mise"] {
         fs::remove_dir_all(s.home(dir)).unwrap();
     }
@@ -534,9 +538,9 @@ fn tls_proxy_and_preload_variables() {
     let found = s.findings();
     assert_eq!(
         ids(&found),
-        ["binary.ld-preload", "network.proxy-url", "network.ssl-cert-file", "network.ssl-cert-dir"]
+        ["network.proxy-url", "network.ssl-cert-file", "binary.ld-preload", "network.ssl-cert-dir"]
     );
-    assert!(!text(&found[1]).contains("hunter2"), "passwords are not printed");
+    assert!(!text(&found[0]).contains("hunter2"), "passwords are not printed");
     fs::write(&pem, "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----BEGIN\n").unwrap();
     assert!(s.finding("network.ssl-cert-file")["title"].as_str().unwrap().contains("PEM"));
 
@@ -622,10 +626,17 @@ fn planted_proc_noexec_tmp_umask_and_ports() {
     s.set("GOVER_DOCTOR_PROC", proc.display().to_string());
     s.set("TMPDIR", "/tmp");
     let found = s.findings();
-    assert_eq!(ids(&found), ["permissions.noexec", "permissions.umask", "network.ephemeral-ports"], "{found:?}");
+    // The sandbox's GOCACHE is under /tmp too.
+    assert_eq!(
+        ids(&found),
+        ["permissions.noexec", "permissions.umask", "permissions.noexec", "network.ephemeral-ports"],
+        "{found:?}"
+    );
     assert_eq!(found[0]["severity"], "error");
     assert!(found[0]["title"].as_str().unwrap().starts_with("TMPDIR (/tmp)"));
-    assert_eq!(found[2]["severity"], "info");
+    assert!(found[2]["title"].as_str().unwrap().starts_with("GOCACHE"));
+    assert_eq!(found[2]["severity"], "warning");
+    assert_eq!(found[3]["severity"], "info");
 
     fs::write(proc.join("self/mountinfo"), mountinfo.replace(",noexec", "")).unwrap();
     fs::write(proc.join("self/status"), "Umask:\t0022\n").unwrap();

@@ -120,18 +120,16 @@ fn goroot_settings(facts: &Facts, out: &mut Vec<Finding>) {
                 .fix(Fix::CommentOut { file: file.into(), lines: construct.lines }),
         );
     }
-    if let (Some(file), Some(set)) = (&facts.settings.env_file, facts.settings.get("GOROOT")) {
-        if let Origin::File { .. } = set.origin {
-            out.push(
-                c(
-                    "goroot.go-env-file",
-                    Severity::Warning,
-                    format!("GOROOT={} is persisted in the go env file (go env -w)", set.value),
-                )
-                .evidence(set.evidence("GOROOT"))
-                .fix(Fix::RemoveGoEnvKey { file: file.clone(), key: "GOROOT".into() }),
-            );
-        }
+    if let (Some(file), Some(set)) = (&facts.settings.env_file, facts.settings.in_file("GOROOT")) {
+        out.push(
+            c(
+                "goroot.go-env-file",
+                Severity::Warning,
+                format!("GOROOT={} is persisted in the go env file (go env -w)", set.value),
+            )
+            .evidence(set.evidence("GOROOT"))
+            .fix(Fix::RemoveGoEnvKey { file: file.clone(), key: "GOROOT".into() }),
+        );
     }
 }
 

@@ -278,7 +278,6 @@ fn cgo(facts: &Facts, out: &mut Vec<Finding>) {
                 .evidence(cc.evidence("CC"))
                 .fix(Fix::Manual("install that compiler, fix CC, or set CGO_ENABLED=0".into())),
             );
-            return;
         }
     } else if env.find_program("gcc").is_none() && env.find_program("clang").is_none() {
         let (severity, title) = match &enabled {
