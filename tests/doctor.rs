@@ -787,3 +787,36 @@ fn a_home_that_belongs_to_someone_else() {
     chown_tree(&s.sb.home, 65534);
     assert_eq!(run_as_nobody(&s), Vec::<Value>::new());
 }
+
+#[test]
+fn gopath_bin_holding_a_go_ahead_of_the_shims() {
+    let mut s = Setup::clean();
+    write_executable(&s.home("go/bin/go"), "#!/bin/sh\n");
+    s.set("PATH", format!("{}:{}", s.home("go/bin").display(), s.sb.path_with_shims()));
+    let f = s.finding("path.system-go-first");
+    assert!(f["title"].as_str().unwrap().starts_with("$GOPATH/bin ("), "{f}");
+    fs::remove_file(s.home("go/bin/go")).unwrap();
+    s.assert_clean();
+}
+
+#[test]
+fn nothing_to_run_once_gover_is_in_use() {
+    let s = Setup::clean();
+    fs::remove_file(s.sb.gover_home.join("global")).unwrap();
+    let f = s.finding("versions.nothing-to-run");
+    assert_eq!(f["fix"]["command"], "run gover install latest && gover global latest");
+    fs::write(s.sb.gover_home.join("global"), "1.22\n").unwrap();
+    s.assert_clean();
+}
+
+#[test]
+fn a_shell_that_hangs_is_given_up_on_and_its_files_read_instead() {
+    let s = Setup::clean();
+    let rc = s.write_home(".bashrc", &format!("{HOOK_BASH}go() {{ command go \"$@\"; }}\nsleep 30\n"));
+    let started = std::time::Instant::now();
+    let f = s.finding("shell.go-function");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?}", started.elapsed());
+    assert_eq!(f["fix"], serde_json::json!({"kind": "comment_out", "file": rc, "lines": {"start": 2, "end": 2}}));
+    s.write_home(".bashrc", HOOK_BASH);
+    s.assert_clean();
+}

@@ -289,7 +289,7 @@ fn remnants(facts: &Facts) -> Vec<Remnant> {
         let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
         let mut found: Vec<PathBuf> = entries
             .filter_map(|e| e.ok())
-            .map(|e| e.path().join(go_subdir))
+            .map(|e| if go_subdir.is_empty() { e.path() } else { e.path().join(go_subdir) })
             .filter(|p| p.join("bin/go").exists())
             .collect();
         found.sort();
@@ -680,12 +680,11 @@ fn definition_finding(facts: &Facts, d: Definition) -> Finding {
     let mut finding = c(
         id,
         severity,
-        format!(
-            "{} has {what} named `{}`, which shadows every {} on PATH",
-            d.shell.name(),
-            d.name,
-            if d.name == "cd" { "cd" } else { "binary" }
-        ),
+        if d.name == "cd" {
+            format!("{} has {what} named `cd` (gvm's breaks paths with spaces and other cd hooks)", d.shell.name())
+        } else {
+            format!("{} has {what} named `{}`, which shadows every {} on PATH", d.shell.name(), d.name, d.name)
+        },
     )
     .evidence(Evidence::Command { command: format!("{} -ic …", d.shell.name()), output: d.said.clone() });
     if let Some(file) = &d.file {
