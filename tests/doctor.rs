@@ -152,11 +152,14 @@ fn system_go_ahead_of_the_shims() {
     // Debian's layout: /usr/bin/go -> ../lib/go-1.19/bin/go.
     let usr = s.sb.root().join("usr");
     write_executable(&usr.join("lib/go-1.19/bin/go"), "#!/bin/sh\n");
+    write_executable(&usr.join("lib/go-1.19/bin/gofmt"), "#!/bin/sh\n");
     fs::create_dir_all(usr.join("bin")).unwrap();
     std::os::unix::fs::symlink("../lib/go-1.19/bin/go", usr.join("bin/go")).unwrap();
+    std::os::unix::fs::symlink("../lib/go-1.19/bin/gofmt", usr.join("bin/gofmt")).unwrap();
     s.set("PATH", format!("{}:{}", usr.join("bin").display(), s.sb.path_with_shims()));
     let f = s.finding("path.system-go-first");
     assert_eq!(f["severity"], "error");
+    assert_eq!(s.finding("path.system-gofmt-first")["severity"], "error");
     assert_eq!(f["evidence"][0]["dir"], usr.join("bin").display().to_string());
     assert_eq!(f["evidence"][0]["resolved"], usr.join("lib/go-1.19/bin/go").display().to_string());
     assert_eq!(f["evidence"][1]["dir"], s.sb.shims_dir().display().to_string());
@@ -164,7 +167,7 @@ fn system_go_ahead_of_the_shims() {
     let out = s.command(&["doctor"]).output().unwrap();
     let human = String::from_utf8_lossy(&out.stdout);
     assert!(human.starts_with("PATH and binaries\n  error[path.system-go-first]: `go` runs"), "{human}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("gover doctor found 1 error(s)"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("gover doctor found 2 error(s)"));
 
     // The rc line that prepends it after the hook is named, and is the fix.
     let rc = s.write_home(".bashrc", &format!("{HOOK_BASH}export PATH=\"{}:$PATH\"\n", usr.join("bin").display()));
@@ -350,6 +353,13 @@ fn alternatives_pointing_at_missing_trees() {
     fs::write(&admin, format!("auto\n/usr/bin/go\n\n{}\n121\n\n", present.display())).unwrap();
     fs::remove_file(root.join("alternatives/admin/gofmt")).unwrap();
     s.assert_clean();
+
+    // The link itself points at a tree no choice names any more.
+    fs::remove_file(root.join("alternatives/links/go")).unwrap();
+    std::os::unix::fs::symlink("/usr/lib/go-1.17/bin/go", root.join("alternatives/links/go")).unwrap();
+    assert_eq!(s.finding("alternatives.broken-link")["fix"]["command"], "sudo update-alternatives --auto go");
+    fs::remove_file(root.join("alternatives/links/go")).unwrap();
+    s.assert_clean();
 }
 
 #[test]
@@ -508,6 +518,8 @@ fn module_settings_from_the_go_env_file_and_the_environment() {
     s.set("GOPRIVATE", "corp.example,github.com/org/private");
     s.set("GONOSUMDB", "corp.example");
     s.set("GONOPROXY", "*.example,github.com/org");
+    // Covered by GONOPROXY (`*.example` matches `corp.example`, a prefix pattern covers its
+    // subpaths), so only GONOSUMDB is reported.
     let found = s.findings();
     assert_eq!(
         ids(&found),
@@ -524,6 +536,10 @@ fn module_settings_from_the_go_env_file_and_the_environment() {
     s.unset("GOPROXY");
     s.write_home(".config/go/env", "GOPROXY=https://proxy.golang.org,direct\n");
     s.set("GONOSUMDB", "corp.example,github.com/org/*");
+    s.assert_clean();
+    s.set("GONOPROXY", "github.com");
+    assert!(s.finding("modules.goprivate-noproxy")["title"].as_str().unwrap().contains("misses corp.example:"));
+    s.unset("GONOPROXY");
     s.assert_clean();
 }
 
