@@ -389,9 +389,14 @@ fn functions_and_aliases_named_go_as_real_shells_see_them() {
 
     s.set("SHELL", "/usr/bin/fish");
     s.write_home(".config/fish/conf.d/gover.fish", "true # added by gover\n");
-    let config = s.write_home(".config/fish/config.fish", "function go\n    command go $argv\nend\n");
+    // Defined for interactive shells only, as most fish configs do.
+    let config = s.write_home(
+        ".config/fish/config.fish",
+        "if status is-interactive\n    function go\n        command go $argv\n    end\nend\n",
+    );
     let f = s.finding("shell.go-function");
-    assert_eq!(f["fix"], serde_json::json!({"kind": "comment_out", "file": config, "lines": {"start": 1, "end": 3}}));
+    assert!(text(&f["evidence"]).contains(&format!("go: {}", config.display())), "fish was asked: {f}");
+    assert_eq!(f["fix"], serde_json::json!({"kind": "comment_out", "file": config, "lines": {"start": 1, "end": 5}}));
     s.write_home(".config/fish/config.fish", "");
     s.assert_clean();
 }

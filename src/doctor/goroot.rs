@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use gover_shim::{resolve, Context, ResolveError, Source};
+use gover_shim::{resolve, ResolveError, Source};
 
 use super::alternatives;
 use super::settings::Origin;
@@ -436,12 +436,7 @@ fn gover_versions(facts: &Facts, out: &mut Vec<Finding>) {
 
 fn pins(facts: &Facts, out: &mut Vec<Finding>) {
     let env = facts.env;
-    let ctx = Context {
-        cwd: env.cwd.clone(),
-        home: env.gover.clone(),
-        env_version: env.var("GOVER_VERSION").map(Into::into),
-        path: env.vars.get("PATH").map(Into::into),
-    };
+    let ctx = env.resolver_context();
     let source_evidence = |source: &Source| match source {
         Source::File { path, line } => {
             Evidence::File { path: path.clone(), lines: Some(LineRange::line(*line)), text: None }
@@ -565,7 +560,7 @@ fn ask_shell(facts: &Facts, shell: Shell) -> Option<Vec<Definition>> {
         ),
         Shell::Zsh => (&["-ic"], format!("print {MARK}; whence -v go gofmt cd; true")),
         Shell::Fish => {
-            (&["-c"], format!("echo {MARK}; for f in go gofmt cd; echo \"$f\"; functions --details --verbose $f; end"))
+            (&["-ic"], format!("echo {MARK}; for f in go gofmt cd; echo \"$f\"; functions --details --verbose $f; end"))
         }
     };
     let mut argv: Vec<&str> = args.to_vec();
