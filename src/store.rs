@@ -45,6 +45,16 @@ impl Store {
         self.root().join("backups")
     }
 
+    /// The rendered shell hooks and completion scripts the startup-file lines source.
+    pub fn shell_dir(&self) -> PathBuf {
+        self.root().join("shell")
+    }
+
+    /// What `gover setup` created outside GOVER_HOME, for `gover implode`.
+    pub fn setup_manifest(&self) -> PathBuf {
+        self.shell_dir().join("created")
+    }
+
     /// Installed versions, oldest first.
     pub fn installed(&self) -> Vec<GoVersion> {
         let mut versions = self.home.installed();
@@ -215,4 +225,18 @@ fn same_file_content(a: &Path, b: &Path) -> bool {
         (Ok(ma), Ok(mb)) if ma.len() == mb.len() => fs::read(a).ok() == fs::read(b).ok(),
         _ => false,
     }
+}
+
+/// Replaces `path` with `content` in one rename, so a reader sees the old file or the new one,
+/// never a truncated mix.
+pub fn write_atomic(path: &Path, content: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| error::io("write in", dir, e))?;
+    temp.write_all(content).and_then(|()| temp.as_file().sync_all()).map_err(|e| error::io("write", path, e))?;
+    // NamedTempFile creates 0600; a pin file is meant to be shared with the team.
+    use std::os::unix::fs::PermissionsExt;
+    let _ = fs::set_permissions(temp.path(), fs::Permissions::from_mode(0o644));
+    temp.persist(path).map_err(|e| error::io("write", path, e.error))?;
+    Ok(())
 }

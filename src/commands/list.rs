@@ -66,18 +66,11 @@ fn installed(args: &Args, app: &App) -> Result<()> {
     }
     for v in &versions {
         match active.as_ref().filter(|(a, _)| a == v) {
-            Some((_, source)) => println!("* {v}  ({})", describe(source)),
+            Some((_, source)) => println!("* {v}  (set by {source})"),
             None => println!("  {v}"),
         }
     }
     Ok(())
-}
-
-fn describe(source: &Source) -> String {
-    match source {
-        Source::File { path, .. } => format!("set by {}", path.display()),
-        other => format!("set by {other}"),
-    }
 }
 
 fn source_json(source: &Source) -> serde_json::Value {
@@ -85,6 +78,7 @@ fn source_json(source: &Source) -> serde_json::Value {
         Source::Env => json!({"kind": "env", "name": "GOVER_VERSION"}),
         Source::File { path, line } => json!({"kind": "file", "path": path, "line": line}),
         Source::Global { path } => json!({"kind": "global", "path": path}),
+        Source::Argument => json!({"kind": "argument"}),
         Source::Fallback => json!({"kind": "fallback"}),
     }
 }
