@@ -274,3 +274,31 @@ fn a_user_without_root_installs_and_uses_gover() {
         assert_eq!(fs::metadata(sb.home.join(file)).unwrap().uid(), 65534, "{file} is not the user's");
     }
 }
+
+#[test]
+fn symlinked_dotfiles_stay_links_and_a_broken_one_only_warns() {
+    let sb = debian_home();
+    let dotfiles = sb.root().join("dotfiles");
+    fs::create_dir_all(&dotfiles).unwrap();
+    fs::write(dotfiles.join("bashrc"), DEBIAN_BASHRC).unwrap();
+    std::os::unix::fs::symlink(dotfiles.join("bashrc"), sb.home.join(".bashrc.tmp")).unwrap();
+    fs::rename(sb.home.join(".bashrc.tmp"), sb.home.join(".bashrc")).unwrap();
+    // A link whose target is gone (a dotfiles checkout that moved): warn, and carry on.
+    std::os::unix::fs::symlink(sb.root().join("gone/zshenv"), sb.home.join(".zshenv")).unwrap();
+
+    let out = sb
+        .startup_shell("sh")
+        .arg(install_sh())
+        .args(["--from-dir", common::bin_dir().to_str().unwrap()])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning: cannot follow the link") && err.contains("add this line to it yourself"), "{err}");
+    assert!(fs::symlink_metadata(sb.home.join(".bashrc")).unwrap().file_type().is_symlink());
+    assert!(fs::read_to_string(dotfiles.join("bashrc")).unwrap().contains("# added by gover"));
+    assert!(fs::read_to_string(sb.home.join(".profile")).unwrap().contains("# added by gover"));
+    let out = stdout(sb.startup_shell("bash").args(["-ic", "command -v go; go version"]));
+    assert_finds_pinned_shim(&sb, "bash -ic through a symlinked .bashrc", &out);
+}

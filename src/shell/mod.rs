@@ -198,7 +198,17 @@ pub fn write_files(paths: &HookPaths) -> Result<Vec<PathBuf>> {
 }
 
 /// Replaces `path` with `content` by one rename unless it already holds exactly that.
+/// A symlinked file (dotfiles kept in a repository) is written where the link points, so the
+/// link survives.
 pub fn write_if_changed(path: &Path, content: &[u8]) -> Result<bool> {
+    let resolved;
+    let path = match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            resolved = fs::canonicalize(path).map_err(|e| error::io("follow the link", path, e))?;
+            resolved.as_path()
+        }
+        _ => path,
+    };
     if fs::read(path).is_ok_and(|old| old == content) {
         return Ok(false);
     }
