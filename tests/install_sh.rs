@@ -302,3 +302,36 @@ fn symlinked_dotfiles_stay_links_and_a_broken_one_only_warns() {
     let out = stdout(sb.startup_shell("bash").args(["-ic", "command -v go; go version"]));
     assert_finds_pinned_shim(&sb, "bash -ic through a symlinked .bashrc", &out);
 }
+
+/// One end-to-end case with a real Go release from the test mirror, unpacked where
+/// `gover install` would put it: the hook, the shim and the real go agree on version and GOROOT.
+#[test]
+fn a_real_go_runs_through_the_hook_in_login_and_ssh_shells() {
+    let sb = Sandbox::new();
+    fs::write(sb.home.join(".bashrc"), DEBIAN_BASHRC).unwrap();
+    // A stale GOROOT from an old manual install, exported before the hook runs.
+    fs::write(sb.home.join(".profile"), format!("export GOROOT=/usr/local/go-1.19\n{DEBIAN_PROFILE}")).unwrap();
+    let root = sb.gover_home.join("versions/go1.22.10");
+    fs::create_dir_all(&root).unwrap();
+    let archive = common::real_mirror().join("go1.22.10.linux-amd64.tar.gz");
+    let status = std::process::Command::new("tar")
+        .arg("-xzf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(&root)
+        .arg("--strip-components=1")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    sb.pin("1.22");
+    install(&sb, &[]);
+
+    let script = "go version; go env GOROOT; echo \"GOROOT in the shell: ${GOROOT-unset}\"";
+    let expected = format!("go version go1.22.10 linux/amd64\n{}\nGOROOT in the shell: unset\n", root.display());
+    let login = stdout(sb.startup_shell("bash").args(["-lc", script]));
+    assert_eq!(login, expected, "bash -lc");
+    let ssh = stdout(sb.startup_shell("bash").env("SSH_CLIENT", "127.0.0.1 50000 22").args(["-c", script]));
+    assert_eq!(ssh, expected, "ssh-style bash -c");
+    let zsh = stdout(sb.startup_shell("zsh").args(["-c", script]));
+    assert_eq!(zsh, expected, "zsh -c");
+}
