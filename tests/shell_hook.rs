@@ -83,6 +83,19 @@ fn shellcheck_passes_on_the_hooks_and_install_sh() {
 }
 
 #[test]
+fn zsh_and_fish_parse_their_hooks() {
+    // shellcheck does not read zsh or fish; their own parsers at least must accept the hooks.
+    let sb = Sandbox::new();
+    for (shell, check) in [("zsh", "-n"), ("fish", "--no-execute")] {
+        let hook = sb.gover().args(["init", shell]).assert().success().get_output().stdout.clone();
+        sb.startup_shell(shell).arg(check).write_stdin(hook).assert().success();
+    }
+    // And they do reject a broken one, so the check above can fail.
+    sb.startup_shell("zsh").arg("-n").write_stdin("if then fi {").assert().failure();
+    sb.startup_shell("fish").arg("--no-execute").write_stdin("if; end end").assert().failure();
+}
+
+#[test]
 fn the_hook_puts_the_shims_first_exactly_once_however_often_it_runs() {
     let sb = Sandbox::new();
     let shims = sb.shims_dir().display().to_string();
