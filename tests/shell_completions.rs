@@ -95,3 +95,29 @@ fn zsh_compinit_finds_gover_completions_through_the_hook() {
     let out = run(&sb, "zsh", &["-ic", "print -r -- ${_comps[gover]}"]);
     assert_eq!(out.trim_end(), "_gover");
 }
+
+#[test]
+fn zsh_completes_installed_versions_at_a_real_prompt() {
+    let sb = Sandbox::new();
+    sb.fake_version("go1.22.10");
+    sb.gover().args(["setup", "--no-modify-rc"]).assert().success();
+    let hook = sb.gover_home.join("shell/hook.zsh");
+    fs::write(sb.home.join(".zshenv"), format!(". {}\n", hook.display())).unwrap();
+    fs::write(sb.home.join(".zshrc"), "autoload -Uz compinit\ncompinit -u -d \"$HOME/.zcompdump\"\n").unwrap();
+    // zpty runs an interactive zsh on a pseudo-terminal and types <Tab>; a read with a pattern
+    // waits until the completed line shows up (timeout ends a run that never completes).
+    let driver = format!(
+        "zmodload zsh/zpty\n\
+         zpty -b z 'env -i HOME={home} PATH={path} TERM=dumb zsh -i'\n\
+         zpty -w -n z $'gover use \\t'\n\
+         zpty -r z out '*use 1.22.10*' && print versions-ok\n\
+         zpty -w -n z $'\\C-u gover insta\\t'\n\
+         zpty -r z out '*install *' && print subcommands-ok\n\
+         zpty -d z\n",
+        home = sb.home.display(),
+        path = format!("{}:{}", common::bin_dir().display(), common::BASE_PATH),
+    );
+    let out = sb.startup_shell("timeout").args(["20", "zsh", "-fc", &driver]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("versions-ok") && text.contains("subcommands-ok"), "{text}");
+}
