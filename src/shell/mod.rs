@@ -22,8 +22,11 @@ use crate::store::Store;
 pub enum Shell {
     /// POSIX sh (dash, and the part of ~/.profile every login shell reads)
     Sh,
+    /// bash (~/.bashrc, and ~/.bash_profile where it exists)
     Bash,
+    /// zsh (~/.zshenv)
     Zsh,
+    /// fish (conf.d/gover.fish)
     Fish,
 }
 
