@@ -1,33 +1,35 @@
-//! `gover which` (being built; see the open issue). `--shim` is here already for systemd
-//! units and crontabs, which need an absolute path that works without the shell hook.
+//! `gover which`: the real binary a shim would run here, or the shim itself (`--shim`) for
+//! places that have no shell hook: systemd `ExecStart=` lines and crontabs.
+
+use gover_shim::resolve::{is_executable, resolve};
 
 use crate::app::App;
 use crate::error::{exit, Error, Result};
-use crate::store::SHIMMED_TOOLS;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The tool: go or gofmt
-    #[arg(default_value = "go")]
+    /// The tool to look up
+    #[arg(default_value = "go", value_parser = ["go", "gofmt"])]
     pub tool: String,
-    /// Print the absolute path of the shim (for ExecStart= and crontab lines) instead
+    /// Print the absolute path of the shim instead of the binary it runs
     #[arg(long)]
     pub shim: bool,
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
-    if !args.shim {
-        return Err(Error::failure("gover which is not built yet"));
-    }
-    if !SHIMMED_TOOLS.contains(&args.tool.as_str()) {
-        return Err(Error::usage(format!("gover has no shim for {:?}", args.tool))
-            .hint(format!("the shims are: {}", SHIMMED_TOOLS.join(", "))));
-    }
-    let shim = app.store.home().shims_dir().join(&args.tool);
-    if !shim.is_file() {
-        return Err(Error::new(exit::ENVIRONMENT, format!("the {} shim is missing: {}", args.tool, shim.display()))
-            .hint("run gover setup"));
-    }
-    println!("{}", shim.display());
+    let path = if args.shim {
+        let shim = app.store.home().shims_dir().join(&args.tool);
+        if !is_executable(&shim) {
+            return Err(Error::new(
+                exit::NOT_INSTALLED,
+                format!("the {} shim is missing: {}", args.tool, shim.display()),
+            )
+            .hint("run gover install <version> (or gover setup) to create the shims"));
+        }
+        shim
+    } else {
+        resolve(&app.context()?)?.toolchain.binary(&args.tool)
+    };
+    println!("{}", path.display());
     Ok(())
 }

@@ -2,6 +2,9 @@
 //! PATH, and the real `gover` and shim binaries.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+pub mod releases;
+pub mod server;
+
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -176,4 +179,58 @@ pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
         }
     }
     files
+}
+
+/// A real Go release extracted from the real-Go mirror, once per checkout (under
+/// target/test-trees), for tests that plant it where another manager would have put it.
+/// Returns its GOROOT; callers copy or hard-link it (`cp -al`), never change it.
+pub fn real_go_tree(version: &str) -> PathBuf {
+    let trees = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-trees");
+    let root = trees.join(version).join("go");
+    if root.join("bin/go").is_file() {
+        return root;
+    }
+    fs::create_dir_all(&trees).unwrap();
+    let temp = tempfile::Builder::new().prefix(".extract-").tempdir_in(&trees).unwrap();
+    let archive = real_mirror().join(format!("{version}.linux-amd64.tar.gz"));
+    let status =
+        std::process::Command::new("tar").arg("-xzf").arg(&archive).arg("-C").arg(temp.path()).status().unwrap();
+    assert!(status.success(), "cannot extract {}", archive.display());
+    fs::create_dir(temp.path().join("done")).unwrap();
+    fs::rename(temp.path().join("go"), temp.path().join("done/go")).unwrap();
+    // Another test may have finished first; either copy will do.
+    let _ = fs::rename(temp.path().join("done"), trees.join(version));
+    assert!(root.join("bin/go").is_file());
+    root
+}
+
+/// Copies the directory `from` to `to` with hard links (`cp -al`), creating `to`'s parents.
+pub fn link_copy(from: &Path, to: &Path) {
+    fs::create_dir_all(to.parent().unwrap()).unwrap();
+    let status = std::process::Command::new("cp").arg("-al").arg(from).arg(to).status().unwrap();
+    assert!(status.success());
+}
+
+impl Sandbox {
+    /// `gover doctor <args>` with update-alternatives' state and the crontab read from inside
+    /// the sandbox (empty unless a test plants them), and stdin closed like a script's.
+    pub fn doctor(&self, args: &[&str]) -> assert_cmd::Command {
+        let admin = self.root().join("alternatives/admin");
+        let links = self.root().join("alternatives/links");
+        fs::create_dir_all(&admin).unwrap();
+        fs::create_dir_all(&links).unwrap();
+        let crontab = self.root().join("crontab");
+        if !crontab.exists() {
+            fs::write(&crontab, "").unwrap();
+        }
+        let mut cmd = self.gover();
+        cmd.arg("doctor")
+            .args(args)
+            .env("GOVER_ALTERNATIVES_ADMIN_DIR", admin)
+            .env("GOVER_ALTERNATIVES_DIR", links)
+            .env("GOVER_DOCTOR_CRONTAB", crontab)
+            .write_stdin("");
+        cmd
+    }
+
 }
