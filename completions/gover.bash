@@ -161,7 +161,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__current)
-            opts="-q -h --quiet --home --help"
+            opts="-q -h --bare --quiet --home --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -179,12 +179,28 @@ _gover() {
             return 0
             ;;
         gover__subcmd__doctor)
-            opts="-q -h --quiet --home --help"
+            opts="-v -y -q -h --json --verbose --alternatives-admin-dir --alternatives-dir --crontab-file --fix --dry-run --yes --undo --force --proc-root --quiet --home --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --alternatives-admin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alternatives-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --crontab-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proc-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --home)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -197,12 +213,16 @@ _gover() {
             return 0
             ;;
         gover__subcmd__env)
-            opts="-q -h --quiet --home --help"
+            opts="-q -h --shell --quiet --home --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --shell)
+                    COMPREPLY=($(compgen -W "sh bash zsh fish" -- "${cur}"))
+                    return 0
+                    ;;
                 --home)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -233,7 +253,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__global)
-            opts="-q -h --quiet --home --help"
+            opts="-q -h --install --unset --quiet --home --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -521,7 +541,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__import)
-            opts="-q -h --quiet --home --help"
+            opts="-q -h --all --move --dry-run --quiet --home --help gvm asdf goenv g mise system"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -575,7 +595,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__list)
-            opts="-q -h --quiet --home --help"
+            opts="-q -h --remote --all --json --quiet --home --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -633,7 +653,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__uninstall)
-            opts="-q -h --quiet --home --help"
+            opts="-q -h --force --quiet --home --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -651,7 +671,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__use)
-            opts="-q -h --quiet --home --help"
+            opts="-q -h --install --quiet --home --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -669,7 +689,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__which)
-            opts="-q -h --shim --quiet --home --help"
+            opts="-q -h --shim --quiet --home --help go gofmt"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
