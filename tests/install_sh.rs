@@ -30,19 +30,16 @@ fn install_sh() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh")
 }
 
-/// Runs install.sh as a user with only HOME and a basic PATH would.
+/// install.sh with the already-built binaries, as a user with only HOME and a basic PATH.
+fn install_sh_cmd(sb: &Sandbox, from_dir: &Path) -> assert_cmd::Command {
+    let mut cmd = sb.startup_shell("sh");
+    cmd.arg(install_sh()).arg("--from-dir").arg(from_dir);
+    cmd
+}
+
+/// Runs install.sh successfully; its standard output.
 fn install(sb: &Sandbox, extra: &[&str]) -> String {
-    let out = sb
-        .startup_shell("sh")
-        .arg(install_sh())
-        .arg("--from-dir")
-        .arg(common::bin_dir())
-        .args(extra)
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    String::from_utf8(out.stdout).unwrap()
+    stdout(install_sh_cmd(sb, &common::bin_dir()).args(extra))
 }
 
 fn installed_gover(sb: &Sandbox) -> assert_cmd::Command {
@@ -161,29 +158,26 @@ fn no_modify_rc_touches_no_startup_file_and_prints_the_lines() {
 #[test]
 fn bin_dir_can_be_chosen_and_the_shim_sits_beside_gover() {
     let sb = debian_home();
-    let bin = sb.root().join("opt bin");
-    sb.startup_shell("sh")
-        .arg(install_sh())
-        .args(["--from-dir", common::bin_dir().to_str().unwrap(), "--no-modify-rc"])
-        .env("GOVER_INSTALL_DIR", &bin)
+    let by_env = sb.root().join("opt bin");
+    install_sh_cmd(&sb, &common::bin_dir()).arg("--no-modify-rc").env("GOVER_INSTALL_DIR", &by_env).assert().success();
+    let by_flag = sb.root().join("tools");
+    install_sh_cmd(&sb, &common::bin_dir())
+        .arg("--no-modify-rc")
+        .arg(format!("--bin-dir={}", by_flag.display()))
         .assert()
         .success();
-    assert!(bin.join("gover").is_file() && bin.join("gover-shim").is_file());
-    // The shims are copies of the installed shim, not of the build's.
-    assert_eq!(fs::read(sb.shims_dir().join("go")).unwrap(), fs::read(bin.join("gover-shim")).unwrap());
+    for bin in [&by_env, &by_flag] {
+        assert!(bin.join("gover").is_file() && bin.join("gover-shim").is_file(), "{}", bin.display());
+    }
+    // The shims are copies of the last installed shim, not of the build's.
+    assert_eq!(fs::read(sb.shims_dir().join("go")).unwrap(), fs::read(by_flag.join("gover-shim")).unwrap());
+    assert!(!sb.home.join(".local/bin/gover").exists());
 }
 
 #[test]
 fn install_sh_fails_clearly_without_binaries() {
     let sb = Sandbox::new();
-    let out = sb
-        .startup_shell("sh")
-        .arg(install_sh())
-        .args(["--from-dir", sb.work.to_str().unwrap()])
-        .assert()
-        .failure()
-        .get_output()
-        .clone();
+    let out = install_sh_cmd(&sb, &sb.work).assert().failure().get_output().clone();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("error: no gover in") && err.contains("help:"), "{err}");
     assert!(!sb.home.join(".bashrc").exists());
@@ -286,14 +280,7 @@ fn symlinked_dotfiles_stay_links_and_a_broken_one_only_warns() {
     // A link whose target is gone (a dotfiles checkout that moved): warn, and carry on.
     std::os::unix::fs::symlink(sb.root().join("gone/zshenv"), sb.home.join(".zshenv")).unwrap();
 
-    let out = sb
-        .startup_shell("sh")
-        .arg(install_sh())
-        .args(["--from-dir", common::bin_dir().to_str().unwrap()])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+    let out = install_sh_cmd(&sb, &common::bin_dir()).assert().success().get_output().clone();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("warning: cannot follow the link") && err.contains("add this line to it yourself"), "{err}");
     assert!(fs::symlink_metadata(sb.home.join(".bashrc")).unwrap().file_type().is_symlink());
