@@ -212,10 +212,11 @@ fn without_the_hook_gover_shell_prints_the_line_and_explains() {
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "export GOVER_VERSION='1.21'\n");
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("warning: this shell has no gover hook, so nothing changed"), "{err}");
-    assert!(err.contains("gover init bash"), "{err}");
+    assert!(err.contains("eval \"$(gover init bash)\""), "{err}");
     let out =
         sb.gover().args(["shell", "--unset"]).env("SHELL", "/usr/bin/fish").assert().success().get_output().clone();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "set -eg GOVER_VERSION\n");
+    assert!(String::from_utf8(out.stderr).unwrap().contains("gover init fish | source"));
 }
 
 #[test]

@@ -141,6 +141,14 @@ impl Shell {
         }
     }
 
+    /// How to load the hook by hand in this shell, for messages.
+    pub fn init_command(self) -> String {
+        match self {
+            Shell::Fish => "gover init fish | source".into(),
+            other => format!("eval \"$(gover init {})\"", other.name()),
+        }
+    }
+
     /// Loads the hook file now, for a user to paste into the shell they are in.
     pub fn load_command(self, file: &Path, home: Option<&Path>) -> String {
         let file = self.path_expr(file, home);
