@@ -299,3 +299,50 @@ fn a_gover_home_with_spaces_and_quotes_works_in_every_shell() {
         assert!(shims.join("go").is_file());
     }
 }
+
+#[test]
+fn loading_the_hook_runs_no_external_command() {
+    // With nothing on PATH, any program the hook tried to start would fail with "not found".
+    let sb = Sandbox::new();
+    sb.gover().args(["setup", "--no-modify-rc"]).assert().success();
+    let hooks = sb.gover_home.join("shell");
+    for (shell, args) in [
+        ("sh", vec!["-c"]),
+        ("bash", vec!["--norc", "-i", "-c"]),
+        ("zsh", vec!["-f", "-i", "-c"]),
+        ("fish", vec!["--no-config", "-i", "-c"]),
+    ] {
+        let hook = hooks.join(format!("hook.{shell}"));
+        let load = if shell == "fish" { "source" } else { "." };
+        let program = std::process::Command::new("sh").args(["-c", &format!("command -v {shell}")]).output().unwrap();
+        let program = String::from_utf8(program.stdout).unwrap();
+        let out = std::process::Command::new(program.trim())
+            .env_clear()
+            .env("HOME", &sb.home)
+            .env("PATH", "/nonexistent")
+            .env("TERM", "dumb")
+            .args(args)
+            .arg(format!("{load} '{}'; echo loaded", hook.display()))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(String::from_utf8_lossy(&out.stdout).lines().last(), Some("loaded"), "{shell}: {stderr}");
+        assert!(!stderr.contains("not found") && !stderr.contains("Unknown command"), "{shell}: {stderr}");
+    }
+}
+
+#[test]
+fn gover_init_prints_the_hook_even_when_it_cannot_write_gover_home() {
+    let sb = Sandbox::new();
+    let blocker = sb.write("not-a-dir", "a file where GOVER_HOME's parent should be");
+    let out = sb
+        .gover()
+        .args(["init", "bash"])
+        .env("GOVER_HOME", blocker.join("gover"))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("_gover_path_first"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning:"), "{}", String::from_utf8_lossy(&out.stderr));
+}
