@@ -322,3 +322,30 @@ fn a_real_go_runs_through_the_hook_in_login_and_ssh_shells() {
     let zsh = stdout(sb.startup_shell("zsh").args(["-c", script]));
     assert_eq!(zsh, expected, "zsh -c");
 }
+
+/// gover doctor, run the way a user would after install.sh, has nothing to say about PATH, the
+/// hook's placement or GOROOT, whichever shell the user logs in with.
+#[test]
+fn doctor_agrees_with_what_install_sh_set_up() {
+    let sb = debian_home();
+    // A stand-in whose `go version` looks like a real release, for doctor's version checks.
+    common::write_executable(
+        &sb.gover_home.join("versions/go1.22.10/bin/go"),
+        "#!/bin/sh\necho go version go1.22.10 linux/amd64\n",
+    );
+    install(&sb, &[]);
+    for login_shell in ["/bin/bash", "/usr/bin/zsh", "/usr/bin/fish"] {
+        let out =
+            sb.startup_shell("bash").env("SHELL", login_shell).args(["-lc", "gover doctor --json"]).output().unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        let ids: Vec<&str> = report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter_map(|f| f["id"].as_str())
+            .filter(|id| ["path.", "goroot.", "shell."].iter().any(|p| id.starts_with(p)))
+            .collect();
+        assert!(ids.is_empty(), "SHELL={login_shell}: doctor objects to the set-up: {ids:?}");
+    }
+}
