@@ -67,6 +67,7 @@ fn bash_completes_subcommands_and_installed_versions() {
     assert_eq!(words(&complete("gover use ''")), ["1.21.13", "1.22.10", "1.23rc1"]);
     assert_eq!(words(&complete("gover shell 1.2")), ["1.21.13", "1.22.10", "1.23rc1"]);
     assert_eq!(words(&complete("gover uninstall 1.22")), ["1.22.10"]);
+    assert_eq!(words(&complete("gover exec 1.23")), ["1.23rc1"]);
     // Everything else is clap's script, sourced on first use.
     assert!(words(&complete("gover sh")).contains(&"shell"), "{}", complete("gover sh"));
     assert!(complete("gover completions ''").contains("fish"));
@@ -80,6 +81,8 @@ fn fish_completes_subcommands_and_installed_versions() {
     for v in ["1.21.13", "1.22.10", "1.23rc1"] {
         assert!(versions.lines().any(|l| l == v), "{v} missing from:\n{versions}");
     }
+    let after = run(&sb, "fish", &["-ic", &format!("{hook}; complete -C 'gover exec 1.22.10 '")]);
+    assert!(!after.lines().any(|l| l == "1.21.13"), "versions offered after the version:\n{after}");
     let subcommands = run(&sb, "fish", &["-ic", &format!("{hook}; complete -C 'gover ins'")]);
     assert!(subcommands.lines().any(|l| l.starts_with("install")), "{subcommands}");
 }

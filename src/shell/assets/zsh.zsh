@@ -15,7 +15,7 @@ _gover_precmd() {
 # Installed versions for the commands that take one, from a glob of GOVER_HOME/versions
 # (no process); everything else is clap's _gover.
 _gover_complete() {
-  if (( CURRENT == 3 )) && [[ $words[2] == (use|global|shell|uninstall) && $PREFIX != -* ]]; then
+  if (( CURRENT == 3 )) && [[ $words[2] == (use|global|shell|uninstall|exec) && $PREFIX != -* ]]; then
     local -a versions
     versions=("$GOVER_HOME"/versions/go*(N/:t))
     compadd -- "${(@)versions#go}"
