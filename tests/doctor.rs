@@ -388,7 +388,7 @@ fn functions_and_aliases_named_go_as_real_shells_see_them() {
     s.assert_clean();
 
     s.set("SHELL", "/usr/bin/fish");
-    s.write_home(".config/fish/conf.d/gover.fish", "true # added by gover\n");
+    s.write_home(".config/fish/conf.d/gover.fish", "true # added by gover (gover implode removes it)\n");
     // Defined for interactive shells only, as most fish configs do.
     let config = s.write_home(
         ".config/fish/config.fish",
