@@ -86,13 +86,13 @@ complete -c gover -n "__fish_gover_using_subcommand which" -s h -l help -d 'Prin
 complete -c gover -n "__fish_gover_using_subcommand exec" -l home -d 'Where versions, shims and settings live [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand exec" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
 complete -c gover -n "__fish_gover_using_subcommand exec" -s h -l help -d 'Print help'
-complete -c gover -n "__fish_gover_using_subcommand env" -l shell -d 'The syntax to print' -r -f -a "sh\t''
-bash\t''
-zsh\t''
-fish\t''"
+complete -c gover -n "__fish_gover_using_subcommand env" -l shell -d 'The syntax to print' -r -f -a "sh\t'POSIX sh (dash, and the part of ~/.profile every login shell reads)'
+bash\t'bash (~/.bashrc, and ~/.bash_profile where it exists)'
+zsh\t'zsh (~/.zshenv)'
+fish\t'fish (conf.d/gover.fish)'"
 complete -c gover -n "__fish_gover_using_subcommand env" -l home -d 'Where versions, shims and settings live [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand env" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
-complete -c gover -n "__fish_gover_using_subcommand env" -s h -l help -d 'Print help'
+complete -c gover -n "__fish_gover_using_subcommand env" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gover -n "__fish_gover_using_subcommand init" -l home -d 'Where versions, shims and settings live [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand init" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
 complete -c gover -n "__fish_gover_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
