@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# How long `gover doctor` takes on a clean setup and on a messy one. Needs hyperfine and
-# built binaries:
-#   cargo build --release --workspace && bench/doctor.sh [target/release]
-# Prints hyperfine's table; the "Doctor" section of BENCHMARKS.md records a run.
+# How long `gover doctor` takes on a clean setup and on a messy one, beside `gover --version`
+# (what any run of gover costs) in the same hyperfine run.
+#   bench/doctor.sh [BIN_DIR [OUT_DIR]]    (RUNS=n, default 60)
+# Prints a Markdown table; bench/run runs it with the rest and publishes BENCHMARKS.md.
 #
 # clean: Debian's skeleton startup files with gover's hook lines, the shims, one version
 #        pinned globally (what a user has after installing gover).
@@ -11,10 +11,11 @@
 #        version, a zsh alias (so bash and zsh are both asked), a go env file with GOPROXY=off,
 #        an alternatives group with a missing target and a crontab calling bare go.
 set -euo pipefail
-
-bin_dir=$(cd "${1:-target/release}" && pwd)
-work=$(mktemp -d)
-[ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+# shellcheck source=bench/lib.sh disable=SC1091 # followed with shellcheck -x
+. "$(dirname "$0")/lib.sh"
+bench_setup "$@"
+bin_dir=$BIN
+work=$WORK
 
 hook() { # the line `gover setup` writes
     echo "if [ -r \"\$GOVER_HOME/shell/hook.$1\" ]; then . \"\$GOVER_HOME/shell/hook.$1\"; fi # added by gover (gover implode removes it)"
@@ -41,6 +42,7 @@ setup_home "$messy"
 
 sys=$work/usr/local/go
 mkdir -p "$sys/bin" "$work/alternatives/admin" "$work/alternatives/links" "$work/alt-empty"
+# shellcheck disable=SC2016 # $1 is the fake go's own argument
 printf '#!/bin/sh\n[ "$1" = env ] && { echo "%s"; echo go1.21.13; }\n' "$sys" >"$sys/bin/go"
 chmod +x "$sys/bin/go"
 echo go1.21.13 >"$sys/VERSION"
@@ -69,14 +71,10 @@ messy_env="env -i HOME=$messy GOVER_HOME=$messy/.local/share/gover PATH=$sys/bin
 n=$(cd "$messy/work" && { $messy_env "$bin_dir/gover" doctor --json 2>/dev/null || true; } | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["findings"]))')
 echo "messy setup: $n findings" >&2
 
-hyperfine --shell=none --ignore-failure --warmup 5 --runs "${RUNS:-50}" --export-json "$work/doctor.json" \
-    -n "gover doctor, clean setup" "sh -c 'cd $clean/work && exec $clean_env $bin_dir/gover doctor'" \
-    -n "gover doctor, messy setup ($n findings)" "sh -c 'cd $messy/work && exec $messy_env $bin_dir/gover doctor'" >&2
-python3 - "$work/doctor.json" <<'PY'
-import json, sys
-print("| command | median [ms] | min [ms] | max [ms] | mean ± σ [ms] |")
-print("|:---|---:|---:|---:|---:|")
-for r in json.load(open(sys.argv[1]))["results"]:
-    ms = lambda k: r[k] * 1000
-    print(f"| {r['command']} | {ms('median'):.1f} | {ms('min'):.1f} | {ms('max'):.1f} | {ms('mean'):.1f} ± {ms('stddev'):.1f} |")
-PY
+fact "findings on the messy setup" "$n"
+# The messy setup's findings make doctor exit non-zero: --ignore-failure.
+hf doctor -N --ignore-failure --warmup 5 --runs "${RUNS:-60}" -- \
+    "gover --version" "sh -c 'cd $clean/work && exec $clean_env $bin_dir/gover --version'" \
+    "gover doctor, clean setup" "sh -c 'cd $clean/work && exec $clean_env $bin_dir/gover doctor'" \
+    "gover doctor, messy setup" "sh -c 'cd $messy/work && exec $messy_env $bin_dir/gover doctor'"
+table doctor

@@ -1,0 +1,121 @@
+# shellcheck shell=bash
+# Shared by the bench/ scripts (sourced, not run). Each area script runs as
+#   bench/AREA.sh [BIN_DIR [OUT_DIR]]
+# BIN_DIR holds the release gover and the static gover-shim (built here when not given);
+# OUT_DIR receives the hyperfine JSON files (default: a temporary directory).
+# RUNS overrides the script's run count.
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# build_release DIR: the release binaries, built once and copied to DIR so that a later cargo
+# build (which would relink the shim dynamically) cannot change what is measured.
+build_release() {
+    local dir=$1
+    (
+        cd "$root" || exit
+        cargo build --release --workspace --quiet
+        # Last, so nothing relinks it: the shim statically linked (glibc static-pie), with no
+        # dynamic loader at every `go` call. What a release ships.
+        cargo rustc --release --quiet -p gover-shim --bin gover-shim -- -C target-feature=+crt-static
+    )
+    mkdir -p "$dir"
+    cp "$root/target/release/gover" "$root/target/release/gover-shim" "$dir/"
+    file -b "$dir/gover-shim" | grep -q 'static' || {
+        echo "bench: $dir/gover-shim is not statically linked: $(file -b "$dir/gover-shim")" >&2
+        return 1
+    }
+}
+
+# bench_setup [BIN_DIR [OUT_DIR]]: sets BIN, OUT and WORK (a temporary directory removed on exit;
+# set TMPDIR to choose where).
+bench_setup() {
+    WORK=$(mktemp -d)
+    trap 'bench_cleanup' EXIT
+    if [ -n "${1:-}" ]; then
+        BIN=$(cd "$1" && pwd)
+    else
+        BIN=$WORK/bin
+        build_release "$BIN"
+    fi
+    OUT=${2:-$WORK/out}
+    mkdir -p "$OUT"
+    OUT=$(cd "$OUT" && pwd)
+}
+
+SERVER_PID=
+bench_cleanup() {
+    [ -z "$SERVER_PID" ] || kill "$SERVER_PID" 2>/dev/null || true
+    [ -n "${KEEP:-}" ] || rm -rf "$WORK"
+}
+
+# serve DIR: serves DIR over HTTP on 127.0.0.1 (a free port) and sets SERVER_URL (ending in /).
+serve() {
+    local port
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    python3 -m http.server "$port" --bind 127.0.0.1 --directory "$1" >/dev/null 2>&1 &
+    SERVER_PID=$!
+    SERVER_URL=http://127.0.0.1:$port/
+    local _
+    for _ in $(seq 100); do
+        curl -sf -o /dev/null "$SERVER_URL" && return 0
+        sleep 0.1
+    done
+    echo "bench: the HTTP server for $1 did not start" >&2
+    return 1
+}
+
+# shown COMMAND: COMMAND as the report shows it, $WORK written as $W, $BIN as $BIN and the
+# loopback server's URL as $URL/.
+shown() {
+    local s=${1//$BIN/\$BIN}
+    s=${s//$WORK/\$W}
+    [ -z "${SERVER_URL:-}" ] || s=${s//$SERVER_URL/\$URL/}
+    printf '%s' "$s"
+}
+
+# hf FILE HYPERFINE_OPTION... -- NAME COMMAND [NAME COMMAND...]: one hyperfine run, the first
+# command being the baseline, exported to $OUT/FILE.json; the exact commands go to
+# $OUT/FILE.cmds for the report.
+hf() {
+    local file=$1 opts=() args=()
+    shift
+    while [ "$1" != -- ]; do
+        opts+=("$1")
+        shift
+    done
+    shift
+    echo "$file" >>"$OUT/order"
+    printf '#options\t%s\n' "$(shown "${opts[*]}")" >"$OUT/$file.cmds"
+    while [ $# -gt 0 ]; do
+        args+=(-n "$1" "$2")
+        printf '%s\t%s\n' "$1" "$(shown "$2")" >>"$OUT/$file.cmds"
+        shift 2
+    done
+    hyperfine --style basic "${opts[@]}" --export-json "$OUT/$file.json" "${args[@]}" >&2
+}
+
+# fact KEY VALUE: a figure measured outside hyperfine (peak memory, sizes), for the report.
+fact() {
+    printf '%s\t%s\n' "$1" "$2" >>"$OUT/facts.tsv"
+}
+
+# peak_rss_kb COMMAND...: the largest maximum resident set size (KiB) of 3 runs, by GNU time.
+# PREPARE, when set, is run (by sh) before each.
+peak_rss_kb() {
+    local best=0 kb _
+    for _ in 1 2 3; do
+        [ -z "${PREPARE:-}" ] || sh -c "$PREPARE"
+        /usr/bin/time -v "$@" 2>"$WORK/time.txt" >/dev/null || {
+            cat "$WORK/time.txt" >&2
+            return 1
+        }
+        kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
+        [ "$kb" -gt "$best" ] && best=$kb
+    done
+    echo "$best"
+}
+
+# table AREA: the Markdown table of this script's runs, on stdout.
+table() {
+    python3 "$root/bench/report.py" table "$1" "$OUT"
+}

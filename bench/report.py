@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Turns hyperfine's JSON into the tables of BENCHMARKS.md.
+
+  report.py table AREA AREA_DIR             Markdown table of one area's runs (what the area scripts print)
+  report.py collect RUN_DIR                 RUN_DIR/results.json (the summary of a bench/run) and results.md
+  report.py publish RESULTS PREVIOUS FILE   rewrite the generated blocks of FILE (BENCHMARKS.md) from RESULTS,
+                                            showing how each median moved since PREVIOUS (may not exist)
+
+An area directory holds, per hyperfine run, NAME.json (hyperfine --export-json) and NAME.cmds
+(the options, then `name<TAB>command` lines; the first command is the run's baseline), the
+run order in `order`, and figures measured outside hyperfine in facts.tsv (`key<TAB>value`).
+Spread is the interquartile range: on a shared machine the mean and σ mostly measure other
+processes, the median and IQR what is being timed.
+"""
+import json
+import os
+import statistics
+import sys
+
+# Titles, and the target each area is held to (see check()).
+AREAS = {
+    "shim": "Shim overhead",
+    "hook": "Shell start-up with the hook",
+    "install": "gover install against curl | tee >(sha256sum) | tar -xz",
+    "doctor": "gover doctor",
+    "list": "gover list --remote on a full-size index",
+}
+TARGETS = {
+    "shim": "median overhead over the real go under 1 ms",
+    "hook": "under 5 ms added to the shell's start-up",
+    "install": "no slower than the pipeline; peak memory under 30 MB",
+    "doctor": "under 300 ms",
+    "list": "close to downloading and parsing the index (within 1.5x of curl | python3 json.load)",
+}
+
+
+def summarize(area_dir):
+    """The runs of one area directory as a list of groups (one per hyperfine run)."""
+    order_file = os.path.join(area_dir, "order")
+    names = open(order_file).read().split() if os.path.exists(order_file) else []
+    groups = []
+    for name in names:
+        options, commands = "", {}
+        for line in open(os.path.join(area_dir, name + ".cmds")):
+            key, _, value = line.rstrip("\n").partition("\t")
+            if key == "#options":
+                options = value
+            else:
+                commands[key] = value
+        rows = []
+        for r in json.load(open(os.path.join(area_dir, name + ".json")))["results"]:
+            times = sorted(r["times"])
+            q1, _, q3 = statistics.quantiles(times, n=4) if len(times) > 1 else (times[0],) * 3
+            rows.append({
+                "name": r["command"], "command": commands.get(r["command"], ""),
+                "median": statistics.median(times), "q1": q1, "q3": q3,
+                "min": times[0], "max": times[-1], "runs": len(times),
+                "user": r["user"], "system": r["system"],
+            })
+        groups.append({"run": name, "options": options, "rows": rows})
+    facts = {}
+    facts_file = os.path.join(area_dir, "facts.tsv")
+    if os.path.exists(facts_file):
+        for line in open(facts_file):
+            key, _, value = line.rstrip("\n").partition("\t")
+            facts[key] = value
+    return {"groups": groups, "facts": facts}
+
+
+def duration(seconds):
+    ms = seconds * 1000
+    if ms >= 1000:
+        return f"{seconds:.3f} s"
+    if ms >= 100:
+        return f"{ms:.1f} ms"
+    if ms >= 10:
+        return f"{ms:.2f} ms"
+    return f"{ms:.3f} ms"
+
+
+def signed(seconds):
+    return ("+" if seconds >= 0 else "-") + duration(abs(seconds))
+
+
+def check(area, group, row, facts):
+    """Whether ROW (not its group's baseline) meets the area's target: "met", "MISSED" or ""."""
+    base = group["rows"][0]
+    if area == "shim":
+        if row["name"].startswith("exec floor"):
+            return ""
+        return "met" if row["median"] - base["median"] < 0.001 else "MISSED"
+    if area == "hook":
+        return "met" if row["median"] - base["median"] < 0.005 else "MISSED"
+    if area == "install":
+        return "met" if row["median"] <= base["median"] else "MISSED"
+    if area == "doctor":
+        return "met" if row["median"] < 0.3 else "MISSED"
+    if area == "list":
+        if not row["name"].startswith("gover"):
+            return ""
+        return "met" if row["median"] <= 1.5 * base["median"] else "MISSED"
+    return ""
+
+
+def fact_check(area, key, value):
+    if area == "install" and key.startswith("peak memory") and key.endswith("gover install"):
+        return "met" if float(value.split()[0]) < 30 else "MISSED"
+    return ""
+
+
+def previous_rows(previous, area):
+    """name -> (median, date) of the same area in an earlier results.json."""
+    if not previous or area not in previous.get("areas", {}):
+        return {}
+    found = {}
+    for group in previous["areas"][area]["groups"]:
+        for row in group["rows"]:
+            found[(group["run"], row["name"])] = row["median"]
+    return found
+
+
+def area_markdown(area, data, previous=None, date=None):
+    before = previous_rows(previous, area)
+    moved = previous is not None
+    out = []
+    head = "| run | command | median | IQR | min | vs baseline (same run) | target |"
+    rule = "|:---|:---|---:|---:|---:|---:|:---|"
+    if moved:
+        head += f" previous median ({previous['date']}) |"
+        rule += "---:|"
+    out += [head, rule]
+    for group in data["groups"]:
+        base = group["rows"][0]
+        for i, row in enumerate(group["rows"]):
+            vs = ""
+            if i:
+                delta = row["median"] - base["median"]
+                vs = f"{signed(delta)} ({row['median'] / base['median']:.2f}x)"
+            target = "" if i == 0 else check(area, group, row, data["facts"])
+            name = row["name"].replace("|", "\\|")
+            line = (f"| {group['run']} | {name} | {duration(row['median'])} | {duration(row['q3'] - row['q1'])} "
+                    f"| {duration(row['min'])} | {vs} | {target} |")
+            if moved:
+                was = before.get((group["run"], row["name"]))
+                line += f" {duration(was)} ({signed(row['median'] - was)}) |" if was is not None else " (new) |"
+            out.append(line)
+    if data["facts"]:
+        out.append("")
+        for key, value in data["facts"].items():
+            verdict = fact_check(area, key, value)
+            out.append(f"- {key}: **{value}**" + (f" (target: {verdict})" if verdict else ""))
+    options = sorted({g["options"] for g in data["groups"]})
+    out += ["", "<details><summary>Exact commands (<code>$W</code>: the run's temporary directory, "
+            "<code>$BIN</code>: the release binaries, <code>$URL</code>: the server on 127.0.0.1)</summary>", ""]
+    out += [f"- hyperfine {o} --style basic" for o in options]
+    seen = set()
+    for group in data["groups"]:
+        for row in group["rows"]:
+            if row["name"] in seen:
+                continue
+            seen.add(row["name"])
+            out.append(f"- {row['name']}: `{row['command']}`")
+    out += ["", "</details>"]
+    return "\n".join(out)
+
+
+def machine_markdown(results):
+    m = results["machine"]
+    return (f"Run {results['date']} by `{results['command']}` on {m['nproc']} cores ({m['cpu']}), "
+            f"{m['memory']}, Linux {m['kernel']}, {m['hyperfine']}. "
+            f"Load average (1/5/15 min) {m['load_before']} before the run and {m['load_after']} after it"
+            f"{m.get('load_note', '')}.")
+
+
+def collect(run_dir):
+    results = json.load(open(os.path.join(run_dir, "machine.json")))
+    results["areas"] = {}
+    for area in AREAS:
+        path = os.path.join(run_dir, area)
+        if os.path.isdir(path):
+            results["areas"][area] = summarize(path)
+    with open(os.path.join(run_dir, "results.json"), "w") as f:
+        json.dump(results, f, indent=1)
+        f.write("\n")
+    with open(os.path.join(run_dir, "results.md"), "w") as f:
+        f.write(machine_markdown(results) + "\n")
+        for area, data in results["areas"].items():
+            f.write(f"\n## {AREAS[area]}\n\nTarget: {TARGETS[area]}.\n\n{area_markdown(area, data)}\n")
+
+
+def publish(results_path, previous_path, doc_path):
+    results = json.load(open(results_path))
+    previous = json.load(open(previous_path)) if os.path.exists(previous_path) else None
+    text = open(doc_path).read()
+    blocks = {"machine": machine_markdown(results)}
+    for area, data in results["areas"].items():
+        blocks[area] = f"Target: {TARGETS[area]}.\n\n" + area_markdown(area, data, previous)
+    for name, body in blocks.items():
+        begin, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+        if begin not in text or end not in text:
+            sys.exit(f"report.py: {doc_path} has no {begin} ... {end} block")
+        head, rest = text.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        text = f"{head}{begin}\n{body}\n{end}{tail}"
+    with open(doc_path, "w") as f:
+        f.write(text)
+
+
+def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "table":
+        print(area_markdown(sys.argv[2], summarize(sys.argv[3])))
+    elif len(sys.argv) == 3 and sys.argv[1] == "collect":
+        collect(sys.argv[2])
+    elif len(sys.argv) == 5 and sys.argv[1] == "publish":
+        publish(*sys.argv[2:])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
