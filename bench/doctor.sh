@@ -73,7 +73,7 @@ echo "messy setup: $n findings" >&2
 
 fact "findings on the messy setup" "$n"
 # The messy setup's findings make doctor exit non-zero: --ignore-failure.
-hf doctor -N --ignore-failure --warmup 5 --runs "${RUNS:-60}" -- \
+hf doctor "${RUNS:-60}" -N --ignore-failure --warmup 3 -- \
     "gover --version" "sh -c 'cd $clean/work && exec $clean_env $bin_dir/gover --version'" \
     "gover doctor, clean setup" "sh -c 'cd $clean/work && exec $clean_env $bin_dir/gover doctor'" \
     "gover doctor, messy setup" "sh -c 'cd $messy/work && exec $messy_env $bin_dir/gover doctor'"

@@ -33,7 +33,7 @@ sh -c "$gover" >/dev/null
 "$WORK/home/gover/versions/go$version/bin/go" version | grep -q "go$version" || { echo "gover install did not install go$version" >&2; exit 1; }
 unpacked=$(du -sm "$WORK/home/gover/versions/go$version" | cut -f1)
 
-hf install -N --warmup 1 --runs "${RUNS:-15}" --prepare "sh -c '$fresh'" -- \
+ROUNDS=3 hf install "${RUNS:-15}" -N --warmup 1 --prepare "sh -c '$fresh'" -- \
     "curl | tee >(sha256sum) | tar -xz" "$pipeline" \
     "gover install $version" "$gover"
 

@@ -73,25 +73,31 @@ shown() {
     printf '%s' "$s"
 }
 
-# hf FILE HYPERFINE_OPTION... -- NAME COMMAND [NAME COMMAND...]: one hyperfine run, the first
-# command being the baseline, exported to $OUT/FILE.json; the exact commands go to
-# $OUT/FILE.cmds for the report.
+# hf FILE RUNS HYPERFINE_OPTION... -- NAME COMMAND [NAME COMMAND...]: RUNS timings of each
+# command, the first being the baseline, exported to $OUT/FILE.rN.json; the exact commands go
+# to $OUT/FILE.cmds for the report. The runs are split into ROUNDS hyperfine runs (default 5,
+# fewer when RUNS is smaller), one after the other, so that load which comes and goes on a
+# shared machine falls on every command alike rather than on whichever ran while it lasted.
 hf() {
-    local file=$1 opts=() args=()
-    shift
+    local file=$1 runs=$2 opts=() args=() round
+    shift 2
     while [ "$1" != -- ]; do
         opts+=("$1")
         shift
     done
     shift
+    local rounds=${ROUNDS:-5}
+    [ "$runs" -ge "$rounds" ] || rounds=$runs
     echo "$file" >>"$OUT/order"
-    printf '#options\t%s\n' "$(shown "${opts[*]}")" >"$OUT/$file.cmds"
+    printf '#options\t%s\n' "$(shown "--runs $((runs / rounds)) ${opts[*]}") (x$rounds rounds)" >"$OUT/$file.cmds"
     while [ $# -gt 0 ]; do
         args+=(-n "$1" "$2")
         printf '%s\t%s\n' "$1" "$(shown "$2")" >>"$OUT/$file.cmds"
         shift 2
     done
-    hyperfine --style basic "${opts[@]}" --export-json "$OUT/$file.json" "${args[@]}" >&2
+    for round in $(seq "$rounds"); do
+        hyperfine --style basic --runs $((runs / rounds)) "${opts[@]}" --export-json "$OUT/$file.r$round.json" "${args[@]}" >&2
+    done
 }
 
 # fact KEY VALUE: a figure measured outside hyperfine (peak memory, sizes), for the report.

@@ -20,8 +20,9 @@ stable=$(python3 -c 'import json,sys; print(sum(r["stable"] for r in json.load(o
 listed=$($gover | wc -l)
 [ "$listed" = "$stable" ] || { echo "gover list --remote printed $listed releases, the index has $stable stable ones" >&2; exit 1; }
 
-hf list -N --warmup 5 --runs "${RUNS:-60}" -- \
+hf list "${RUNS:-60}" -N --warmup 3 -- \
     "curl | python3 json.load" "sh -c 'curl -s $url | python3 -c \"import json, sys; json.load(sys.stdin)\"'" \
+    "curl -o /dev/null (download only)" "curl -s -o /dev/null $url" \
     "curl | jq length" "sh -c 'curl -s $url | jq length >/dev/null'" \
     "gover list --remote" "$gover" \
     "gover list --remote --all --json" "$gover --all --json"

@@ -6,12 +6,13 @@
   report.py publish RESULTS PREVIOUS FILE   rewrite the generated blocks of FILE (BENCHMARKS.md) from RESULTS,
                                             showing how each median moved since PREVIOUS (may not exist)
 
-An area directory holds, per hyperfine run, NAME.json (hyperfine --export-json) and NAME.cmds
-(the options, then `name<TAB>command` lines; the first command is the run's baseline), the
-run order in `order`, and figures measured outside hyperfine in facts.tsv (`key<TAB>value`).
+An area directory holds, per comparison, NAME.rN.json (hyperfine --export-json of round N; the
+rounds' timings are pooled) and NAME.cmds (the options, then `name<TAB>command` lines; the
+first command is the baseline), the comparisons' order in `order`, and figures measured outside hyperfine in facts.tsv (`key<TAB>value`).
 Spread is the interquartile range: on a shared machine the mean and σ mostly measure other
 processes, the median and IQR what is being timed.
 """
+import glob
 import json
 import os
 import statistics
@@ -47,15 +48,22 @@ def summarize(area_dir):
                 options = value
             else:
                 commands[key] = value
+        merged = {}  # name -> (times, user, system) over every round
+        for round_file in sorted(glob.glob(os.path.join(area_dir, glob.escape(name) + ".r*.json"))):
+            for r in json.load(open(round_file))["results"]:
+                times, user, system = merged.setdefault(r["command"], ([], [], []))
+                times += r["times"]
+                user.append(r["user"])
+                system.append(r["system"])
         rows = []
-        for r in json.load(open(os.path.join(area_dir, name + ".json")))["results"]:
-            times = sorted(r["times"])
+        for command, (times, user, system) in merged.items():
+            times = sorted(times)
             q1, _, q3 = statistics.quantiles(times, n=4) if len(times) > 1 else (times[0],) * 3
             rows.append({
-                "name": r["command"], "command": commands.get(r["command"], ""),
+                "name": command, "command": commands.get(command, ""),
                 "median": statistics.median(times), "q1": q1, "q3": q3,
                 "min": times[0], "max": times[-1], "runs": len(times),
-                "user": r["user"], "system": r["system"],
+                "user": statistics.mean(user), "system": statistics.mean(system),
             })
         groups.append({"run": name, "options": options, "rows": rows})
     facts = {}
@@ -123,7 +131,7 @@ def area_markdown(area, data, previous=None, date=None):
     before = previous_rows(previous, area)
     moved = previous is not None
     out = []
-    head = "| run | command | median | IQR | min | vs baseline (same run) | target |"
+    head = "| run | command | median | IQR | min | vs baseline (same rounds) | target |"
     rule = "|:---|:---|---:|---:|---:|---:|:---|"
     if moved:
         head += f" previous median ({previous['date']}) |"
@@ -152,7 +160,7 @@ def area_markdown(area, data, previous=None, date=None):
     options = sorted({g["options"] for g in data["groups"]})
     out += ["", "<details><summary>Exact commands (<code>$W</code>: the run's temporary directory, "
             "<code>$BIN</code>: the release binaries, <code>$URL</code>: the server on 127.0.0.1)</summary>", ""]
-    out += [f"- hyperfine {o} --style basic" for o in options]
+    out += [f"- hyperfine --style basic {o}" for o in options]
     seen = set()
     for group in data["groups"]:
         for row in group["rows"]:

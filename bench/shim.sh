@@ -40,10 +40,10 @@ deep() {
 compare() {
     local file=$1 label=$2 dir=$3
     shift 3
-    (cd "$dir" && hf "$file" -N --warmup 20 --runs "$runs" -- \
+    (cd "$dir" && hf "$file" "$runs" -N --warmup 10 -- \
         "real go $*" "$real $*" "shim go $* ($label)" "$shim $*")
 }
-(cd "$project" && hf floor -N --warmup 20 --runs "$runs" -- \
+(cd "$project" && hf floor "$runs" -N --warmup 10 -- \
     "real go version" "$real version" "exec floor: static C execve, then go version" "$WORK/floor version")
 compare pin-here-env "pin here" "$project" env GOROOT
 compare pin-here "pin here" "$project" version
