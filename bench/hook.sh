@@ -27,7 +27,7 @@ done
 
 for shell in bash zsh fish; do
     command -v "$shell" >/dev/null || { echo "bench: $shell is not installed; skipped" >&2; continue; }
-    hf "$shell" "${RUNS:-300}" -N --warmup 10 -- \
+    ROUNDS=${ROUNDS:-30} hf "$shell" "${RUNS:-300}" -N --warmup 2 -- \
         "$shell -ic exit, no hook" "env -i HOME=$plain PATH=/usr/bin:/bin TERM=dumb $shell -ic exit" \
         "$shell -ic exit, gover hook" "env -i HOME=$hooked PATH=/usr/bin:/bin TERM=dumb $shell -ic exit"
 done

@@ -75,7 +75,7 @@ shown() {
 
 # hf FILE RUNS HYPERFINE_OPTION... -- NAME COMMAND [NAME COMMAND...]: RUNS timings of each
 # command, the first being the baseline, exported to $OUT/FILE.rN.json; the exact commands go
-# to $OUT/FILE.cmds for the report. The runs are split into ROUNDS hyperfine runs (default 5,
+# to $OUT/FILE.cmds for the report. The runs are split into ROUNDS hyperfine runs (default 10,
 # fewer when RUNS is smaller), one after the other, so that load which comes and goes on a
 # shared machine falls on every command alike rather than on whichever ran while it lasted.
 hf() {
@@ -86,7 +86,7 @@ hf() {
         shift
     done
     shift
-    local rounds=${ROUNDS:-5}
+    local rounds=${ROUNDS:-10}
     [ "$runs" -ge "$rounds" ] || rounds=$runs
     echo "$file" >>"$OUT/order"
     printf '#options\t%s\n' "$(shown "--runs $((runs / rounds)) ${opts[*]}") (x$rounds rounds)" >"$OUT/$file.cmds"

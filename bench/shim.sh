@@ -40,10 +40,10 @@ deep() {
 compare() {
     local file=$1 label=$2 dir=$3
     shift 3
-    (cd "$dir" && hf "$file" "$runs" -N --warmup 10 -- \
+    (cd "$dir" && ROUNDS=${ROUNDS:-60} hf "$file" "$runs" -N --warmup 2 -- \
         "real go $*" "$real $*" "shim go $* ($label)" "$shim $*")
 }
-(cd "$project" && hf floor "$runs" -N --warmup 10 -- \
+(cd "$project" && ROUNDS=${ROUNDS:-60} hf floor "$runs" -N --warmup 2 -- \
     "real go version" "$real version" "exec floor: static C execve, then go version" "$WORK/floor version")
 compare pin-here-env "pin here" "$project" env GOROOT
 compare pin-here "pin here" "$project" version
