@@ -542,6 +542,14 @@ fn module_settings_from_the_go_env_file_and_the_environment() {
     s.write_home(".config/go/env", "GOPROXY=https://proxy.golang.org,direct\n");
     s.set("GONOSUMDB", "corp.example,github.com/org/*");
     s.assert_clean();
+    // GOENV names the env file (`go env GOENV`).
+    let custom = s.sb.root().join("custom-go-env");
+    fs::write(&custom, "GOSUMDB=off\n").unwrap();
+    s.set("GOENV", custom.display().to_string());
+    assert_eq!(s.finding("modules.gosumdb-off")["fix"]["file"], custom.display().to_string());
+    s.set("GOENV", "off");
+    s.assert_clean();
+    s.unset("GOENV");
     s.set("GONOPROXY", "github.com");
     assert!(s.finding("modules.goprivate-noproxy")["title"].as_str().unwrap().contains("misses corp.example:"));
     s.unset("GONOPROXY");
