@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::app::App;
 use crate::doctor::{self, env::Env, report, Facts, Severity};
 use crate::error::{exit, Error, Result};
+use crate::reconcile;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -31,15 +32,46 @@ pub struct Args {
     /// Read this file instead of `crontab -l`
     #[arg(long, env = "GOVER_DOCTOR_CRONTAB", value_name = "FILE", hide = true)]
     pub crontab_file: Option<PathBuf>,
+    /// Fix what can be fixed: comment out conflicting startup-file lines, remove stale go env
+    /// settings and alternatives (a diff is shown first; files are backed up)
+    #[arg(long, conflicts_with = "json")]
+    pub fix: bool,
+    /// With --fix: show the diff, change nothing (the default when stdin is not a terminal)
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
+    /// With --fix: apply without asking, and run the chown/chmod repairs you have the right to
+    #[arg(short, long, requires = "fix")]
+    pub yes: bool,
+    /// Restore the files the last --fix changed, byte for byte
+    #[arg(long, conflicts_with_all = ["fix", "json"])]
+    pub undo: bool,
+    /// With --undo: restore files edited since the fix too (those edits are lost)
+    #[arg(long, requires = "undo")]
+    pub force: bool,
     /// Read mount, umask and TCP tables from here instead of /proc
     #[arg(long, env = "GOVER_DOCTOR_PROC", value_name = "DIR", default_value = "/proc", hide = true)]
     pub proc_root: PathBuf,
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
+    if args.undo {
+        return reconcile::undo(&app.store, args.force);
+    }
     let env = environment(&args, app)?;
     let facts = Facts::gather(&env);
     let findings = doctor::diagnose(&facts);
+    if args.fix {
+        let options = reconcile::FixOptions {
+            dry_run: args.dry_run,
+            yes: args.yes,
+            alternatives: reconcile::alternatives::Dirs {
+                admin: env.alternatives_admin.clone(),
+                links: env.alternatives_dir.clone(),
+                program: env.find_program("update-alternatives"),
+            },
+        };
+        return reconcile::fix(&findings, &app.store, &options);
+    }
     if args.json {
         print!("{}", report::json(&findings, &facts.go_on_path));
     } else {
