@@ -849,3 +849,25 @@ fn a_shell_that_hangs_is_given_up_on_and_its_files_read_instead() {
     s.write_home(".bashrc", HOOK_BASH);
     s.assert_clean();
 }
+
+#[test]
+fn a_setup_made_by_gover_setup_is_clean() {
+    let mut s = Setup::clean();
+    // Debian's skeleton files, then what `gover setup` writes into them.
+    fs::copy("/etc/skel/.bashrc", s.home(".bashrc")).unwrap();
+    fs::copy("/etc/skel/.profile", s.home(".profile")).unwrap();
+    s.sb.gover().arg("setup").assert().success();
+    // The PATH a new terminal gets from the hook.
+    let out = std::process::Command::new("bash")
+        .args(["-ic", "echo \"$PATH\""])
+        .env_clear()
+        .env("HOME", &s.sb.home)
+        .env("PATH", BASE_PATH)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let path = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert!(path.starts_with(&s.sb.shims_dir().display().to_string()), "{path}");
+    s.set("PATH", path);
+    s.assert_clean();
+}
