@@ -418,7 +418,7 @@ fn gvm_leftovers_its_cd_function_and_versions() {
     assert_eq!(found[1]["fix"], init.json(), "gvm's cd goes with the line that loads gvm");
     assert_eq!(found[2]["severity"], "info");
     assert!(text(&found[2]).contains("go1.20.14"));
-    assert_eq!(found[2]["fix"], serde_json::json!({"kind": "command", "command": "gover import"}));
+    assert_eq!(found[2]["fix"], serde_json::json!({"kind": "command", "command": "gover import gvm"}));
 
     s.write_home(
         ".bashrc",
