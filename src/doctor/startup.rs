@@ -144,9 +144,6 @@ impl Manager {
     }
 }
 
-/// The comment `gover setup` puts on the line it adds to each startup file.
-pub const HOOK_MARKER: &str = "# added by gover";
-
 /// Environment variables that change what go does; an `export` of one is reported.
 pub const GO_SETTINGS: [&str; 20] = [
     "GOROOT",
@@ -557,7 +554,8 @@ impl Scanner {
         if self.in_function() {
             return true;
         }
-        if line.text.contains(HOOK_MARKER)
+        // `gover setup`'s line carries its marker comment.
+        if crate::shell::rc::has_line(&line.text)
             || segment.contains("gover init")
             || segment.contains("gover/shims")
             || segment.contains("gover env")
