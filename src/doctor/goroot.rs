@@ -278,7 +278,8 @@ fn alternatives_groups(facts: &Facts, out: &mut Vec<Finding>) {
 
 /// A manager's leftovers: where it lives and the Go trees it holds.
 struct Remnant {
-    manager: Manager,
+    /// `None` for golang.org/dl's ~/sdk, which `gover import` does not read.
+    manager: Option<Manager>,
     root: PathBuf,
     /// Each tree's root and its release (from VERSION).
     trees: Vec<(PathBuf, Option<String>)>,
@@ -293,15 +294,15 @@ fn remnants(facts: &Facts) -> Vec<Remnant> {
     let places = import::Places { home: home.clone(), var: &var, system_root: PathBuf::from("/") };
     let dir = |name: &str, default: &str| env.var(name).map(PathBuf::from).unwrap_or_else(|| home.join(default));
     let managers = [
-        (import::Manager::Gvm, Manager::Gvm, dir("GVM_ROOT", ".gvm")),
-        (import::Manager::Asdf, Manager::Asdf, dir("ASDF_DATA_DIR", ".asdf").join("plugins/golang")),
-        (import::Manager::Goenv, Manager::Goenv, dir("GOENV_ROOT", ".goenv")),
-        (import::Manager::G, Manager::G, home.join(".g")),
-        (import::Manager::Mise, Manager::Mise, PathBuf::new()),
+        (Manager::Gvm, dir("GVM_ROOT", ".gvm")),
+        (Manager::Asdf, dir("ASDF_DATA_DIR", ".asdf").join("plugins/golang")),
+        (Manager::Goenv, dir("GOENV_ROOT", ".goenv")),
+        (Manager::G, home.join(".g")),
+        (Manager::Mise, PathBuf::new()),
     ];
     let mut out = Vec::new();
-    for (theirs, manager, root) in managers {
-        let found = import::find(&places, &[theirs]);
+    for (manager, root) in managers {
+        let found = import::find(&places, &[manager]);
         let trees: Vec<(PathBuf, Option<String>)> =
             found.into_iter().map(|f| (f.root, f.version.map(|v| v.to_string()))).collect();
         // mise manages other tools: only its Go installs are leftovers.
@@ -311,7 +312,7 @@ fn remnants(facts: &Facts) -> Vec<Remnant> {
             _ => root,
         };
         if !trees.is_empty() || root.is_dir() {
-            out.push(Remnant { manager, root, trees });
+            out.push(Remnant { manager: Some(manager), root, trees });
         }
     }
     let sdk = home.join("sdk");
@@ -328,7 +329,7 @@ fn remnants(facts: &Facts) -> Vec<Remnant> {
     if !trees.is_empty() {
         let mut trees = trees;
         trees.sort();
-        out.push(Remnant { manager: Manager::Sdk, root: sdk, trees });
+        out.push(Remnant { manager: None, root: sdk, trees });
     }
     out
 }
@@ -336,7 +337,7 @@ fn remnants(facts: &Facts) -> Vec<Remnant> {
 fn managers(facts: &Facts, out: &mut Vec<Finding>) {
     let found = remnants(facts);
     for r in &found {
-        let name = r.manager.name();
+        let name = r.manager.map_or("golang.org/dl", Manager::name);
         let mut finding = c(
             "managers.remnant",
             Severity::Info,
@@ -349,7 +350,7 @@ fn managers(facts: &Facts, out: &mut Vec<Finding>) {
         let fix = if r.trees.is_empty() {
             finding.title = format!("{name} is still installed in {} (holds no Go version)", r.root.display());
             Fix::Manual(format!("remove {} once nothing else uses it", r.root.display()))
-        } else if r.manager == Manager::Sdk {
+        } else if r.manager.is_none() {
             let versions: Vec<&str> = r.trees.iter().filter_map(|(_, v)| v.as_deref()).collect();
             Fix::Manual(format!(
                 "gover import does not read ~/sdk: `gover install` {}, then remove {} and the goX.Y.Z wrappers in GOBIN",
@@ -368,7 +369,7 @@ fn managers(facts: &Facts, out: &mut Vec<Finding>) {
             // asdf and mise manage other languages too: only their Go part is in the way.
             let (severity, fix) = match manager {
                 Manager::Asdf | Manager::Mise => {
-                    if !found.iter().any(|r| r.manager == manager && !r.trees.is_empty()) {
+                    if !found.iter().any(|r| r.manager == Some(manager) && !r.trees.is_empty()) {
                         continue;
                     }
                     let how =
