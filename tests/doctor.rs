@@ -121,6 +121,7 @@ fn clean_setup_reports_nothing() {
     let verbose = String::from_utf8_lossy(&verbose.stdout).into_owned();
     assert!(verbose.contains(&format!("PATH[0] {}", s.sb.shims_dir().display())), "{verbose}");
     assert!(verbose.contains("(gover's shim)"), "{verbose}");
+    assert!(verbose.contains(&format!("{} (interactive bash; hook)", s.home(".bashrc").display())), "{verbose}");
 }
 
 #[test]
@@ -131,7 +132,12 @@ fn json_schema_is_stable() {
     let (code, report) = s.run();
     assert_eq!(code, 0, "warnings only");
     let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
-    assert_eq!(keys(&report), ["findings", "go_on_path", "schema", "summary"]);
+    assert_eq!(keys(&report), ["findings", "go_on_path", "schema", "startup_files", "summary"]);
+    assert_eq!(
+        report["startup_files"][0],
+        serde_json::json!({"path": s.home(".profile"), "shell": "bash", "reads": "login", "hook": true})
+    );
+    assert_eq!(keys(&report["startup_files"][1]), ["hook", "path", "reads", "shell"]);
     assert_eq!(report["schema"], 1);
     assert_eq!(keys(&report["summary"]), ["errors", "infos", "warnings"]);
     assert_eq!(keys(&report["go_on_path"][0]), ["dir", "is_shim", "position", "resolved"]);
