@@ -677,6 +677,19 @@ fn planted_proc_noexec_tmp_umask_and_ports() {
     fs::write(proc.join("self/status"), "Umask:\t0022\n").unwrap();
     fs::write(proc.join("net/tcp"), "  sl  local_address rem_address   st\n").unwrap();
     s.assert_clean();
+
+    // A build cache shared with a group (setgid, group-writable) under umask 022.
+    let cache = s.home(".cache/go-build");
+    fs::create_dir_all(&cache).unwrap();
+    fs::set_permissions(&cache, fs::Permissions::from_mode(0o2775)).unwrap();
+    let f = s.finding("permissions.umask");
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(
+        f["evidence"][1],
+        serde_json::json!({"kind": "owner", "path": cache, "uid": unsafe { libc::getuid() }, "mode": 0o2775})
+    );
+    fs::write(proc.join("self/status"), "Umask:\t0002\n").unwrap();
+    s.assert_clean();
 }
 
 #[test]
