@@ -163,7 +163,7 @@ fn hooks(facts: &Facts, out: &mut Vec<Finding>) {
 /// go wins over the shims in the shells that read them.
 fn prepends_after_hook(facts: &Facts, out: &mut Vec<Finding>) {
     let mut reported: Vec<(PathBuf, usize)> = Vec::new();
-    for shell in Shell::ALL {
+    for shell in shells_in_use(facts) {
         for reads in [Reads::Interactive, Reads::Login] {
             let files = facts.reading_order(shell, reads);
             let mut hook_seen = false;
