@@ -893,3 +893,32 @@ fn a_setup_made_by_gover_setup_is_clean() {
     s.set("PATH", path);
     s.assert_clean();
 }
+
+/// F4/F17 with real Go releases: go1.22.10's binary run with go1.21.13's GOROOT exported.
+#[test]
+fn a_real_go_with_a_stale_goroot() {
+    let mut s = Setup::clean();
+    let sys = s.sb.root().join("usr/local/go");
+    let old = s.sb.root().join("usr/lib/go-1.21");
+    common::link_copy(&common::real_go_tree("go1.22.10"), &sys);
+    common::link_copy(&common::real_go_tree("go1.21.13"), &old);
+    fs::remove_dir_all(s.sb.shims_dir()).unwrap();
+    fs::remove_dir_all(s.sb.gover_home.join("versions")).unwrap();
+    fs::remove_file(s.sb.gover_home.join("global")).unwrap();
+    s.set("PATH", format!("{}:{BASE_PATH}", sys.join("bin").display()));
+    s.set("GOROOT", old.display().to_string());
+    let f = s.finding("goroot.stale-export");
+    assert!(f["title"].as_str().unwrap().contains(&sys.display().to_string()), "{f}");
+    s.unset("GOROOT");
+    s.assert_clean();
+
+    // A half-upgraded tree: the binary is 1.22.10, VERSION says otherwise (a fresh file, so
+    // the shared test tree is not touched).
+    fs::remove_file(sys.join("VERSION")).unwrap();
+    fs::write(sys.join("VERSION"), "go1.21.13\ntime 2024-08-06T17:36:05Z\n").unwrap();
+    let f = s.finding("goroot.version-mismatch");
+    assert!(text(&f).contains("go1.22.10"), "go env GOVERSION was asked: {f}");
+    fs::remove_file(sys.join("VERSION")).unwrap();
+    fs::copy(common::real_go_tree("go1.22.10").join("VERSION"), sys.join("VERSION")).unwrap();
+    s.assert_clean();
+}
