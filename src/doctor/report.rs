@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::startup::{Kind, Reads, Shell};
-use super::{Category, Evidence, Finding, Fix, OnPath, Scanned, Severity};
+use super::{Category, Evidence, Finding, Fix, LineRange, OnPath, Scanned, Severity};
 
 /// Bumped when a field is removed or changes meaning (adding one does not).
 pub const SCHEMA: u32 = 1;
@@ -106,11 +106,21 @@ fn evidence_line(e: &Evidence) -> String {
     }
 }
 
+fn line_words(lines: &LineRange) -> String {
+    if lines.start == lines.end {
+        format!("line {lines}")
+    } else {
+        format!("lines {lines}")
+    }
+}
+
 fn fix_line(fix: &Fix) -> String {
     match fix {
-        Fix::CommentOut { file, lines } => format!("comment out {} line {lines} (gover doctor --fix)", file.display()),
+        Fix::CommentOut { file, lines } => {
+            format!("comment out {} {} (gover doctor --fix)", file.display(), line_words(lines))
+        }
         Fix::MoveAbove { file, lines, above } => {
-            format!("move {} line {lines} above line {above} (gover doctor --fix)", file.display())
+            format!("move {} {} above line {above} (gover doctor --fix)", file.display(), line_words(lines))
         }
         Fix::AppendLine { file, line } => format!("add `{line}` to {}", file.display()),
         Fix::WriteFile { file, content } => format!("write {} containing `{}`", file.display(), content.trim()),
@@ -177,7 +187,6 @@ pub fn text(findings: &[Finding], go_on_path: &[OnPath], startup: &[Scanned], ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doctor::LineRange;
 
     #[test]
     fn text_groups_by_category_with_evidence_and_fix() {
@@ -197,7 +206,7 @@ mod tests {
         assert_eq!(
             text,
             "PATH and binaries\n  error[path.system-go-first]: `go` runs /usr/bin/go\n      PATH[0] /usr/bin -> /usr/lib/go-1.19/bin/go\n    \
-             fix: comment out /h/.bashrc line 3-5 (gover doctor --fix)\n\nModules and network\n  warning[modules.gosumdb-off]: GOSUMDB=off\n      \
+             fix: comment out /h/.bashrc lines 3-5 (gover doctor --fix)\n\nModules and network\n  warning[modules.gosumdb-off]: GOSUMDB=off\n      \
              GOSUMDB=off\n\n1 error(s), 1 warning(s), 0 note(s)\n"
         );
         assert_eq!(super::text(&[], &[], &[], false), "No problems found.\n");
