@@ -837,6 +837,19 @@ fn a_home_that_belongs_to_someone_else() {
     assert!(text(&Value::Array(found)).contains("GOCACHE"));
     chown_tree(&s.sb.home, 65534);
     assert_eq!(run_as_nobody(&s), Vec::<Value>::new());
+
+    // A HOME that does not exist (nobody's /nonexistent): everything go would create there
+    // is named in one finding.
+    let mut s = s;
+    s.set("HOME", s.sb.root().join("nonexistent").display().to_string());
+    s.set("GOVER_HOME", s.sb.root().join("nonexistent/.local/share/gover").display().to_string());
+    fs::set_permissions(s.sb.root(), fs::Permissions::from_mode(0o555)).unwrap();
+    let found = run_as_nobody(&s);
+    fs::set_permissions(s.sb.root(), fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(ids(&found), ["permissions.not-writable", "permissions.home-missing"], "{found:?}");
+    for name in ["GOMODCACHE", "GOCACHE", "GOPATH", "GOBIN", "GOVER_HOME"] {
+        assert!(found[0]["title"].as_str().unwrap().contains(name), "{name}: {}", found[0]["title"]);
+    }
 }
 
 #[test]
