@@ -688,7 +688,7 @@ fn block_covered(b: usize, blocks: &[Block], removable: &[LineRange], memo: &mut
         _ => {
             !block.statements.is_empty()
                 && block.statements.iter().all(|s| match *s {
-                    Statement::Line(range) => removable.iter().any(|r| *r == range),
+                    Statement::Line(range) => removable.contains(&range),
                     Statement::Block(inner) => block_covered(inner, blocks, removable, memo),
                 })
         }
