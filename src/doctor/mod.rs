@@ -312,6 +312,12 @@ impl<'a> Facts<'a> {
         text.starts_with('/').then(|| PathBuf::from(text))
     }
 
+    /// gover is set up here (shims made or versions installed); before that, a system go
+    /// winning is how things should be.
+    pub fn gover_in_use(&self) -> bool {
+        self.env.shims_dir().join("go").exists() || !self.env.gover.installed().is_empty()
+    }
+
     /// Whether `dir` is gover's shims directory (compared canonically).
     pub fn is_shims_dir(&self, dir: &Path) -> bool {
         let shims = self.env.shims_dir();
