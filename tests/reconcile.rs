@@ -84,7 +84,10 @@ fn fix_comments_out_backs_up_and_undo_restores_every_byte() {
     let zshrc = text(&planted.files[1].0);
     assert!(zshrc.contains("# gover-disabled: go() {\n# gover-disabled:   echo 'wrapped }'\n"), "{zshrc}");
     assert!(zshrc.contains("# gover-disabled: }\n"), "{zshrc}");
-    assert!(zshrc.starts_with("cat > /dev/null <<'EOF'\nexport GOROOT=/in/a/heredoc\n"), "a heredoc body is text: {zshrc}");
+    assert!(
+        zshrc.starts_with("cat > /dev/null <<'EOF'\nexport GOROOT=/in/a/heredoc\n"),
+        "a heredoc body is text: {zshrc}"
+    );
     assert_eq!(text(&planted.files[2].0), "GOPROXY=https://proxy.golang.org,direct\n");
     assert!(text(&planted.files[3].0).starts_with("# gover-disabled: set -gx GOROOT"));
     // Both files still parse (bash itself cannot read CRLF, so it checks the LF text).
@@ -173,7 +176,11 @@ fn a_symlinked_startup_file_is_edited_at_its_target() {
     fs::write(&target, "export GOROOT=/opt/go\n").unwrap();
     let link = sandbox.home.join(".bashrc");
     std::os::unix::fs::symlink(&target, &link).unwrap();
-    sandbox.doctor(&["--fix", "--yes"]).assert().success().stdout(predicate::str::contains("is a link; editing its target"));
+    sandbox
+        .doctor(&["--fix", "--yes"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("is a link; editing its target"));
     assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
     assert_eq!(text(&target), "# gover-disabled: export GOROOT=/opt/go\n");
     sandbox.doctor(&["--undo"]).assert().success();
@@ -199,11 +206,7 @@ fn a_file_the_user_cannot_write_is_reported_not_forced() {
     fs::write(&rc, "export GOROOT=/usr/local/go\n").unwrap();
     fs::set_permissions(&rc, fs::Permissions::from_mode(0o644)).unwrap();
     // Everything else belongs to the unprivileged user; the rc file stays root's.
-    let status = std::process::Command::new("chown")
-        .args(["-R", "65534:65534"])
-        .arg(sandbox.root())
-        .status()
-        .unwrap();
+    let status = std::process::Command::new("chown").args(["-R", "65534:65534"]).arg(sandbox.root()).status().unwrap();
     assert!(status.success());
     std::os::unix::fs::chown(&rc, Some(0), Some(0)).unwrap();
     std::os::unix::fs::chown(&sandbox.home, Some(0), Some(0)).unwrap();
@@ -211,7 +214,15 @@ fn a_file_the_user_cannot_write_is_reported_not_forced() {
     fs::set_permissions(sandbox.root(), fs::Permissions::from_mode(0o755)).unwrap();
 
     let out = std::process::Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_gover"), "doctor", "--fix", "--yes"])
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            env!("CARGO_BIN_EXE_gover"),
+            "doctor",
+            "--fix",
+            "--yes",
+        ])
         .env_clear()
         .envs(sandbox.env())
         .env("GOVER_DOCTOR_CRONTAB", "/dev/null")

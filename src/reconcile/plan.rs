@@ -2,13 +2,14 @@
 //! anything is written), the alternatives to remove, the commands to run, and what is left
 //! to the user. Planning reads files but writes nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::comment_out::comment_out;
 use super::go_env_file;
 use super::structure::{lines, Dialect};
 use crate::doctor::env::writable;
+use crate::doctor::startup::{self, Kind};
 use crate::doctor::{Finding, Fix, LineRange, Severity};
 
 #[derive(Debug, Default)]
@@ -114,8 +115,9 @@ fn edit(target: &Path, old: &[u8], fixes: &FileFixes) -> (Vec<u8>, Vec<String>) 
     let mut manual = Vec::new();
     let base = fixes.replace.as_ref().map_or(old.to_vec(), |content| content.clone().into_bytes());
     // Commenting out only prefixes lines, so the original line numbers stay valid for moves.
-    let mut targets: std::collections::BTreeSet<usize> = fixes.comment.iter().flat_map(|r| r.start..=r.end).collect();
+    let mut targets: BTreeSet<usize> = fixes.comment.iter().flat_map(|r| r.start..=r.end).collect();
     targets.extend(fixes.moves.iter().flat_map(|(r, _)| r.start..=r.end));
+    targets.extend(redefinitions(&base, dialect_of(target), &targets));
     let commented = comment_out(&base, dialect_of(target), &targets);
     for m in &commented.manual {
         manual.push(format!("{}:{}: {}", target.display(), m.line, m.reason));
@@ -150,6 +152,26 @@ fn edit(target: &Path, old: &[u8], fixes: &FileFixes) -> (Vec<u8>, Vec<String>) 
         }
     }
     (text, manual)
+}
+
+/// The other definitions of a go/gofmt/cd function or alias being disabled: a shell reports
+/// only the last one, and disabling it alone would bring an earlier one back to life.
+fn redefinitions(text: &[u8], dialect: Dialect, targets: &BTreeSet<usize>) -> Vec<usize> {
+    let constructs = startup::scan(&String::from_utf8_lossy(text), dialect);
+    let name_of = |kind: &Kind| match kind {
+        Kind::Function { name } | Kind::Alias { name } => Some(name.clone()),
+        _ => None,
+    };
+    let disabled: BTreeSet<String> = constructs
+        .iter()
+        .filter(|c| (c.lines.start..=c.lines.end).any(|l| targets.contains(&l)))
+        .filter_map(|c| name_of(&c.kind))
+        .collect();
+    constructs
+        .iter()
+        .filter(|c| name_of(&c.kind).is_some_and(|n| disabled.contains(&n)))
+        .flat_map(|c| c.lines.start..=c.lines.end)
+        .collect()
 }
 
 /// Why the current user may not replace `path` (the file itself and, for the rename, its
