@@ -282,3 +282,46 @@ fn alternatives_for_missing_toolchains_are_removed_in_a_planted_admin_dir() {
     sandbox.doctor(&[]).assert().stdout(predicate::str::contains("alternatives.missing-target").not());
     sandbox.doctor(&["--fix", "--yes"]).assert().success().stdout(predicate::str::contains("nothing to fix"));
 }
+
+#[test]
+fn permission_repairs_run_only_with_yes_and_the_right_to() {
+    let sandbox = Sandbox::new();
+    sandbox.install_shims();
+    let gopath = sandbox.home.join("go");
+    let cache = sandbox.home.join(".cache/go-build");
+    fs::create_dir_all(&gopath).unwrap();
+    fs::create_dir_all(&cache).unwrap();
+    let status = std::process::Command::new("chown").args(["-R", "65534:65534"]).arg(sandbox.root()).status().unwrap();
+    assert!(status.success());
+    fs::set_permissions(sandbox.root(), fs::Permissions::from_mode(0o755)).unwrap();
+    // The user's own GOPATH lost its write bit; their build cache belongs to root.
+    fs::set_permissions(&gopath, fs::Permissions::from_mode(0o555)).unwrap();
+    std::os::unix::fs::chown(&cache, Some(0), Some(0)).unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_gover"), "doctor"])
+            .args(args)
+            .env_clear()
+            .envs(sandbox.env())
+            .env("GOVER_DOCTOR_CRONTAB", "/dev/null")
+            .current_dir(&sandbox.work)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let dry = run(&["--fix"]);
+    assert!(dry.contains(&format!("run: chmod u+rwx '{}'", gopath.display())), "{dry}");
+    assert!(dry.contains(&format!("run: sudo chown -R \"$(id -un):\" '{}'", cache.display())), "{dry}");
+    assert_eq!(fs::metadata(&gopath).unwrap().mode() & 0o777, 0o555, "a dry run changes nothing");
+
+    let applied = run(&["--fix", "--yes"]);
+    assert!(applied.contains("ran: chmod u+rwx"), "{applied}");
+    assert_eq!(fs::metadata(&gopath).unwrap().mode() & 0o700, 0o700);
+    // Not root: the chown is left to the user, exactly as printed.
+    assert!(
+        applied.contains(&format!("run this yourself: sudo chown -R \"$(id -un):\" '{}'", cache.display())),
+        "{applied}"
+    );
+    assert_eq!(fs::metadata(&cache).unwrap().uid(), 0);
+}
