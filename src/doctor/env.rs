@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use gover_shim::GoverHome;
+use gover_shim::{Context, GoverHome};
 
 pub struct Env {
     /// The process environment (values that are not UTF-8 are read lossily).
@@ -81,6 +81,16 @@ impl Env {
             return gover_shim::resolve::is_executable(&path).then_some(path);
         }
         self.path_dirs().into_iter().map(|d| d.join(name)).find(|p| gover_shim::resolve::is_executable(p))
+    }
+
+    /// What the shim's resolver sees in this environment.
+    pub fn resolver_context(&self) -> Context {
+        Context {
+            cwd: self.cwd.clone(),
+            home: self.gover.clone(),
+            env_version: self.var("GOVER_VERSION").map(Into::into),
+            path: self.vars.get("PATH").map(Into::into),
+        }
     }
 
     pub fn shims_dir(&self) -> PathBuf {

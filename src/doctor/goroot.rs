@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use gover_shim::{resolve, Context, ResolveError, Source};
+use gover_shim::{resolve, ResolveError, Source};
 
 use super::alternatives;
 use super::settings::Origin;
@@ -120,18 +120,16 @@ fn goroot_settings(facts: &Facts, out: &mut Vec<Finding>) {
                 .fix(Fix::CommentOut { file: file.into(), lines: construct.lines }),
         );
     }
-    if let (Some(file), Some(set)) = (&facts.settings.env_file, facts.settings.get("GOROOT")) {
-        if let Origin::File { .. } = set.origin {
-            out.push(
-                c(
-                    "goroot.go-env-file",
-                    Severity::Warning,
-                    format!("GOROOT={} is persisted in the go env file (go env -w)", set.value),
-                )
-                .evidence(set.evidence("GOROOT"))
-                .fix(Fix::RemoveGoEnvKey { file: file.clone(), key: "GOROOT".into() }),
-            );
-        }
+    if let (Some(file), Some(set)) = (&facts.settings.env_file, facts.settings.in_file("GOROOT")) {
+        out.push(
+            c(
+                "goroot.go-env-file",
+                Severity::Warning,
+                format!("GOROOT={} is persisted in the go env file (go env -w)", set.value),
+            )
+            .evidence(set.evidence("GOROOT"))
+            .fix(Fix::RemoveGoEnvKey { file: file.clone(), key: "GOROOT".into() }),
+        );
     }
 }
 
@@ -291,7 +289,7 @@ fn remnants(facts: &Facts) -> Vec<Remnant> {
         let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
         let mut found: Vec<PathBuf> = entries
             .filter_map(|e| e.ok())
-            .map(|e| e.path().join(go_subdir))
+            .map(|e| if go_subdir.is_empty() { e.path() } else { e.path().join(go_subdir) })
             .filter(|p| p.join("bin/go").exists())
             .collect();
         found.sort();
@@ -438,12 +436,7 @@ fn gover_versions(facts: &Facts, out: &mut Vec<Finding>) {
 
 fn pins(facts: &Facts, out: &mut Vec<Finding>) {
     let env = facts.env;
-    let ctx = Context {
-        cwd: env.cwd.clone(),
-        home: env.gover.clone(),
-        env_version: env.var("GOVER_VERSION").map(Into::into),
-        path: env.vars.get("PATH").map(Into::into),
-    };
+    let ctx = env.resolver_context();
     let source_evidence = |source: &Source| match source {
         Source::File { path, line } => {
             Evidence::File { path: path.clone(), lines: Some(LineRange::line(*line)), text: None }
@@ -567,7 +560,7 @@ fn ask_shell(facts: &Facts, shell: Shell) -> Option<Vec<Definition>> {
         ),
         Shell::Zsh => (&["-ic"], format!("print {MARK}; whence -v go gofmt cd; true")),
         Shell::Fish => {
-            (&["-c"], format!("echo {MARK}; for f in go gofmt cd; echo \"$f\"; functions --details --verbose $f; end"))
+            (&["-ic"], format!("echo {MARK}; for f in go gofmt cd; echo \"$f\"; functions --details --verbose $f; end"))
         }
     };
     let mut argv: Vec<&str> = args.to_vec();
@@ -682,12 +675,11 @@ fn definition_finding(facts: &Facts, d: Definition) -> Finding {
     let mut finding = c(
         id,
         severity,
-        format!(
-            "{} has {what} named `{}`, which shadows every {} on PATH",
-            d.shell.name(),
-            d.name,
-            if d.name == "cd" { "cd" } else { "binary" }
-        ),
+        if d.name == "cd" {
+            format!("{} has {what} named `cd` (gvm's breaks paths with spaces and other cd hooks)", d.shell.name())
+        } else {
+            format!("{} has {what} named `{}`, which shadows every {} on PATH", d.shell.name(), d.name, d.name)
+        },
     )
     .evidence(Evidence::Command { command: format!("{} -ic …", d.shell.name()), output: d.said.clone() });
     if let Some(file) = &d.file {

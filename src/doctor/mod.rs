@@ -115,9 +115,9 @@ pub enum Evidence {
     Note { text: String },
 }
 
-/// What to do about a finding, as data `gover doctor --fix` can act on.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+/// What to do about a finding, as data `gover doctor --fix` can act on. In JSON each is an
+/// object tagged by `kind` (`{"kind": "command", "command": "…"}`).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fix {
     /// Comment out these lines of a startup file (a whole function or if-block when needed
     /// to keep the file valid).
@@ -136,6 +136,37 @@ pub enum Fix {
     Command(String),
     /// Something only the user can do, as a sentence.
     Manual(String),
+}
+
+/// `Fix`'s JSON form: serde cannot tag a variant holding a bare string, so the two that do
+/// are given field names here.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum FixJson<'a> {
+    CommentOut { file: &'a Path, lines: LineRange },
+    MoveAbove { file: &'a Path, lines: LineRange, above: usize },
+    AppendLine { file: &'a Path, line: &'a str },
+    WriteFile { file: &'a Path, content: &'a str },
+    RemoveGoEnvKey { file: &'a Path, key: &'a str },
+    RemoveAlternative { name: &'a str, path: &'a Path },
+    Command { command: &'a str },
+    Manual { text: &'a str },
+}
+
+impl Serialize for Fix {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let json = match self {
+            Fix::CommentOut { file, lines } => FixJson::CommentOut { file, lines: *lines },
+            Fix::MoveAbove { file, lines, above } => FixJson::MoveAbove { file, lines: *lines, above: *above },
+            Fix::AppendLine { file, line } => FixJson::AppendLine { file, line },
+            Fix::WriteFile { file, content } => FixJson::WriteFile { file, content },
+            Fix::RemoveGoEnvKey { file, key } => FixJson::RemoveGoEnvKey { file, key },
+            Fix::RemoveAlternative { name, path } => FixJson::RemoveAlternative { name, path },
+            Fix::Command(command) => FixJson::Command { command },
+            Fix::Manual(text) => FixJson::Manual { text },
+        };
+        json.serialize(serializer)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

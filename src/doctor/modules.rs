@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use gover_shim::{resolve, Context};
+use gover_shim::resolve;
 
 use super::elf;
 use super::modpattern;
@@ -205,12 +205,7 @@ fn go_that_runs(facts: &Facts) -> Option<PathBuf> {
         return winner.resolved.clone();
     }
     let env = facts.env;
-    let ctx = Context {
-        cwd: env.cwd.clone(),
-        home: env.gover.clone(),
-        env_version: env.var("GOVER_VERSION").map(Into::into),
-        path: env.vars.get("PATH").map(Into::into),
-    };
+    let ctx = env.resolver_context();
     Some(resolve::resolve(&ctx).ok()?.toolchain.binary("go"))
 }
 
@@ -278,7 +273,6 @@ fn cgo(facts: &Facts, out: &mut Vec<Finding>) {
                 .evidence(cc.evidence("CC"))
                 .fix(Fix::Manual("install that compiler, fix CC, or set CGO_ENABLED=0".into())),
             );
-            return;
         }
     } else if env.find_program("gcc").is_none() && env.find_program("clang").is_none() {
         let (severity, title) = match &enabled {

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::startup::{Kind, Reads, Shell};
+use super::startup::{looks_like_go_bin, Kind, Reads, Shell};
 use super::{Category, Evidence, Facts, Finding, Fix, Scanned, Severity};
 
 pub fn check(facts: &Facts) -> Vec<Finding> {
@@ -208,7 +208,7 @@ fn prepends_after_hook(facts: &Facts, out: &mut Vec<Finding>) {
 fn holds_go(facts: &Facts, entry: &str) -> bool {
     match facts.expand(entry) {
         Some(dir) => gover_shim::resolve::is_executable(&dir.join("go")),
-        None => !(entry.contains("GOPATH") || entry.contains("GOBIN")),
+        None => looks_like_go_bin(entry) && !(entry.contains("GOPATH") || entry.contains("GOBIN")),
     }
 }
 

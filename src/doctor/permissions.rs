@@ -13,7 +13,10 @@ use super::{Category, Evidence, Facts, Finding, Fix, Severity};
 pub fn check(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     let dirs = go_dirs(facts);
-    for (name, dir) in &dirs {
+    // Existing directories first, so a missing one blocked by a reported parent is not
+    // reported again.
+    let (existing, missing): (Vec<_>, Vec<_>) = dirs.iter().partition(|(_, d)| d.exists());
+    for (name, dir) in existing.into_iter().chain(missing) {
         ownership(facts, name, dir, &mut out);
     }
     noexec(facts, &mut out);
@@ -73,7 +76,10 @@ fn ownership(facts: &Facts, name: &str, dir: &Path, out: &mut Vec<Finding>) {
     let Ok(meta) = std::fs::metadata(dir) else {
         // go creates it on first use; the nearest existing parent must let it.
         if let Some(parent) = dir.ancestors().skip(1).find(|a| a.exists()) {
-            if !writable(parent) {
+            let reported = out
+                .iter()
+                .any(|f| f.evidence.iter().any(|e| matches!(e, Evidence::Owner { path, .. } if path == parent)));
+            if !writable(parent) && !reported {
                 out.push(
                     p(
                         "permissions.not-writable",

@@ -87,6 +87,11 @@ impl Settings {
         if let Some((_, value)) = self.vars.iter().find(|(k, v)| k == name && !v.is_empty()) {
             return Some(Setting { value: value.clone(), origin: Origin::Env });
         }
+        self.in_file(name)
+    }
+
+    /// The go env file's entry for `name`, whatever the environment says.
+    pub fn in_file(&self, name: &str) -> Option<Setting> {
         let entry = self.entries.iter().find(|e| e.key == name)?;
         let path = self.env_file.clone()?;
         Some(Setting { value: entry.value.clone(), origin: Origin::File { path, line: entry.line } })

@@ -178,8 +178,7 @@ pub enum Kind {
     GoverHook,
     /// `export NAME=value` (or `set -gx NAME value`) of one of [`GO_SETTINGS`].
     Export { name: String, value: String },
-    /// A PATH edit adding a directory that looks like a Go bin directory; `prepend` when it
-    /// goes before the old PATH.
+    /// A directory a PATH edit adds (as written); `prepend` when it goes before the old PATH.
     PathEdit { entry: String, prepend: bool },
     /// Another manager's init line (`source ~/.gvm/scripts/gvm`, `eval "$(goenv init -)"`).
     ManagerInit { manager: Manager },
@@ -650,7 +649,7 @@ impl Scanner {
     fn path_entry(&mut self, entry: &str, prepend: bool, line: &Logical) {
         if entry.contains("gover/shims") {
             self.record(Kind::GoverHook, line);
-        } else if looks_like_go_bin(entry) {
+        } else if !entry.is_empty() && !matches!(entry, "$PATH" | "${PATH}" | "$fish_user_paths") {
             self.record(Kind::PathEdit { entry: entry.to_string(), prepend }, line);
         }
     }
