@@ -325,3 +325,29 @@ fn permission_repairs_run_only_with_yes_and_the_right_to() {
     );
     assert_eq!(fs::metadata(&cache).unwrap().uid(), 0);
 }
+
+#[test]
+fn on_a_terminal_fix_asks_first() {
+    let sandbox = Sandbox::new();
+    sandbox.install_shims();
+    let rc = sandbox.home.join(".bashrc");
+    fs::write(&rc, "export GOROOT=/x\n").unwrap();
+    // `script` gives gover a terminal on stdin; the answer is typed into it.
+    let answer = |reply: &str| {
+        let command = format!("{} doctor --fix", env!("CARGO_BIN_EXE_gover"));
+        let mut cmd = assert_cmd::Command::new("script");
+        cmd.args(["-qec", &command, "/dev/null"])
+            .env_clear()
+            .envs(sandbox.env())
+            .env("GOVER_DOCTOR_CRONTAB", "/dev/null")
+            .current_dir(&sandbox.work)
+            .write_stdin(format!("{reply}\n"));
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    };
+    let declined = answer("n");
+    assert!(declined.contains("Apply these changes? [y/N]") && declined.contains("nothing was changed"), "{declined}");
+    assert_eq!(text(&rc), "export GOROOT=/x\n");
+    let accepted = answer("y");
+    assert!(accepted.contains("changed "), "{accepted}");
+    assert_eq!(text(&rc), "# gover-disabled: export GOROOT=/x\n");
+}
