@@ -53,6 +53,27 @@ fn text(path: &Path) -> String {
     fs::read_to_string(path).unwrap()
 }
 
+/// Gives the whole sandbox to the unprivileged user (uid 65534), keeping it reachable.
+fn hand_to_nobody(sandbox: &Sandbox) {
+    let status = std::process::Command::new("chown").args(["-R", "65534:65534"]).arg(sandbox.root()).status().unwrap();
+    assert!(status.success());
+    fs::set_permissions(sandbox.root(), fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// `gover doctor <args>` run as uid 65534, stdin closed.
+fn doctor_as_nobody(sandbox: &Sandbox, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_gover"), "doctor"])
+        .args(args)
+        .env_clear()
+        .envs(sandbox.env())
+        .env("GOVER_DOCTOR_CRONTAB", "/dev/null")
+        .current_dir(&sandbox.work)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn fix_comments_out_backs_up_and_undo_restores_every_byte() {
     let sandbox = Sandbox::new();
@@ -206,29 +227,12 @@ fn a_file_the_user_cannot_write_is_reported_not_forced() {
     fs::write(&rc, "export GOROOT=/usr/local/go\n").unwrap();
     fs::set_permissions(&rc, fs::Permissions::from_mode(0o644)).unwrap();
     // Everything else belongs to the unprivileged user; the rc file stays root's.
-    let status = std::process::Command::new("chown").args(["-R", "65534:65534"]).arg(sandbox.root()).status().unwrap();
-    assert!(status.success());
+    hand_to_nobody(&sandbox);
     std::os::unix::fs::chown(&rc, Some(0), Some(0)).unwrap();
     std::os::unix::fs::chown(&sandbox.home, Some(0), Some(0)).unwrap();
     fs::set_permissions(&sandbox.home, fs::Permissions::from_mode(0o755)).unwrap();
-    fs::set_permissions(sandbox.root(), fs::Permissions::from_mode(0o755)).unwrap();
 
-    let out = std::process::Command::new("setpriv")
-        .args([
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            env!("CARGO_BIN_EXE_gover"),
-            "doctor",
-            "--fix",
-            "--yes",
-        ])
-        .env_clear()
-        .envs(sandbox.env())
-        .env("GOVER_DOCTOR_CRONTAB", "/dev/null")
-        .current_dir(&sandbox.work)
-        .output()
-        .unwrap();
+    let out = doctor_as_nobody(&sandbox, &["--fix", "--yes"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
@@ -291,25 +295,11 @@ fn permission_repairs_run_only_with_yes_and_the_right_to() {
     let cache = sandbox.home.join(".cache/go-build");
     fs::create_dir_all(&gopath).unwrap();
     fs::create_dir_all(&cache).unwrap();
-    let status = std::process::Command::new("chown").args(["-R", "65534:65534"]).arg(sandbox.root()).status().unwrap();
-    assert!(status.success());
-    fs::set_permissions(sandbox.root(), fs::Permissions::from_mode(0o755)).unwrap();
+    hand_to_nobody(&sandbox);
     // The user's own GOPATH lost its write bit; their build cache belongs to root.
     fs::set_permissions(&gopath, fs::Permissions::from_mode(0o555)).unwrap();
     std::os::unix::fs::chown(&cache, Some(0), Some(0)).unwrap();
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_gover"), "doctor"])
-            .args(args)
-            .env_clear()
-            .envs(sandbox.env())
-            .env("GOVER_DOCTOR_CRONTAB", "/dev/null")
-            .current_dir(&sandbox.work)
-            .stdin(std::process::Stdio::null())
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    let run = |args: &[&str]| String::from_utf8_lossy(&doctor_as_nobody(&sandbox, args).stdout).into_owned();
     let dry = run(&["--fix"]);
     assert!(dry.contains(&format!("run: chmod u+rwx '{}'", gopath.display())), "{dry}");
     assert!(dry.contains(&format!("run: sudo chown -R \"$(id -un):\" '{}'", cache.display())), "{dry}");
