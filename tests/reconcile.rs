@@ -53,6 +53,15 @@ fn text(path: &Path) -> String {
     fs::read_to_string(path).unwrap()
 }
 
+/// A sandbox with the shims in place and `content` as the user's ~/.bashrc.
+fn with_bashrc(content: &str) -> (Sandbox, PathBuf) {
+    let sandbox = Sandbox::new();
+    sandbox.install_shims();
+    let rc = sandbox.home.join(".bashrc");
+    fs::write(&rc, content).unwrap();
+    (sandbox, rc)
+}
+
 /// Gives the whole sandbox to the unprivileged user (uid 65534), keeping it reachable.
 fn hand_to_nobody(sandbox: &Sandbox) {
     let status = std::process::Command::new("chown").args(["-R", "65534:65534"]).arg(sandbox.root()).status().unwrap();
@@ -152,9 +161,7 @@ fn fix_comments_out_backs_up_and_undo_restores_every_byte() {
 
 #[test]
 fn the_go_function_is_gone_from_a_fresh_shell_after_the_fix() {
-    let sandbox = Sandbox::new();
-    sandbox.install_shims();
-    fs::write(sandbox.home.join(".bashrc"), "go() {\n  echo shadowed\n}\n").unwrap();
+    let (sandbox, _) = with_bashrc("go() {\n  echo shadowed\n}\n");
     let type_of_go = || {
         let out = std::process::Command::new("bash")
             .args(["-ic", "type -t go"])
@@ -211,20 +218,15 @@ fn a_symlinked_startup_file_is_edited_at_its_target() {
 
 #[test]
 fn a_block_that_cannot_be_commented_whole_is_left_for_the_user() {
-    let sandbox = Sandbox::new();
-    sandbox.install_shims();
-    let rc = "if [ -d /opt/go ]; then\n  export GOROOT=/opt/go\nelse\n  export EDITOR=vi\nfi\n";
-    fs::write(sandbox.home.join(".bashrc"), rc).unwrap();
+    let content = "if [ -d /opt/go ]; then\n  export GOROOT=/opt/go\nelse\n  export EDITOR=vi\nfi\n";
+    let (sandbox, rc) = with_bashrc(content);
     sandbox.doctor(&["--fix", "--yes"]).assert().stdout(predicate::str::contains("by hand:"));
-    assert_eq!(text(&sandbox.home.join(".bashrc")), rc, "never half commented");
+    assert_eq!(text(&rc), content, "never half commented");
 }
 
 #[test]
 fn a_file_the_user_cannot_write_is_reported_not_forced() {
-    let sandbox = Sandbox::new();
-    sandbox.install_shims();
-    let rc = sandbox.home.join(".bashrc");
-    fs::write(&rc, "export GOROOT=/usr/local/go\n").unwrap();
+    let (sandbox, rc) = with_bashrc("export GOROOT=/usr/local/go\n");
     fs::set_permissions(&rc, fs::Permissions::from_mode(0o644)).unwrap();
     // Everything else belongs to the unprivileged user; the rc file stays root's.
     hand_to_nobody(&sandbox);
@@ -318,10 +320,7 @@ fn permission_repairs_run_only_with_yes_and_the_right_to() {
 
 #[test]
 fn on_a_terminal_fix_asks_first() {
-    let sandbox = Sandbox::new();
-    sandbox.install_shims();
-    let rc = sandbox.home.join(".bashrc");
-    fs::write(&rc, "export GOROOT=/x\n").unwrap();
+    let (sandbox, rc) = with_bashrc("export GOROOT=/x\n");
     // `script` gives gover a terminal on stdin; the answer is typed into it.
     let answer = |reply: &str| {
         let command = format!("{} doctor --fix", env!("CARGO_BIN_EXE_gover"));
