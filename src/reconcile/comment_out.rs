@@ -48,10 +48,8 @@ pub fn comment_out(text: &[u8], dialect: Dialect, targets: &BTreeSet<usize>) -> 
     let parsed = match structure::parse(text, dialect) {
         Ok(parsed) => parsed,
         Err(err) => {
-            let reason = format!(
-                "gover cannot follow this file's syntax (a {} from line {} is never closed)",
-                err.what, err.line
-            );
+            let reason =
+                format!("gover cannot follow this file's syntax ({} at line {}); edit it by hand", err.what, err.line);
             return unchanged(targets.iter().map(|&line| Manual { line, reason: reason.clone() }).collect());
         }
     };
