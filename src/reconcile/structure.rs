@@ -34,7 +34,7 @@ impl Node {
     }
 }
 
-/// Where the lexer lost track: the line of the construct left open at the end of the file.
+/// Where the lexer lost track of the file's syntax, and why.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Unbalanced {
     pub line: usize,
