@@ -3,10 +3,11 @@
 
 use std::ffi::OsString;
 
-use gover_shim::{Context, GoverHome};
+use gover_shim::resolve::toolchain_for;
+use gover_shim::{Context, GoverHome, Request, Source, Spec, Toolchain};
 
 use crate::cli::GlobalArgs;
-use crate::error::{Error, Result};
+use crate::error::{exit, Error, Result};
 use crate::store::Store;
 
 pub struct App {
@@ -22,7 +23,7 @@ impl App {
                     .map_err(|e| Error::usage(format!("cannot use --home {}", dir.display())).cause(e))?,
             ),
             None => GoverHome::locate(|name| std::env::var_os(name)).ok_or_else(|| {
-                Error::new(crate::error::exit::ENVIRONMENT, "cannot find where gover keeps its files")
+                Error::new(exit::ENVIRONMENT, "cannot find where gover keeps its files")
                     .cause("neither GOVER_HOME nor HOME is set")
                     .hint("set GOVER_HOME=/path/to/gover-home")
             })?,
@@ -44,4 +45,20 @@ impl App {
 
 fn var(name: &str) -> Option<OsString> {
     std::env::var_os(name)
+}
+
+impl App {
+    /// The installed toolchain for a version named on the command line.
+    pub fn toolchain(&self, spec: &Spec) -> Result<Toolchain> {
+        let request = Request { spec: spec.clone(), source: Source::Argument };
+        Ok(toolchain_for(&self.context()?, &request)?)
+    }
+}
+
+/// A version spec from the command line, or a usage error that shows what one looks like.
+pub fn parse_spec(text: &str) -> Result<Spec> {
+    Spec::parse(text).ok_or_else(|| {
+        Error::usage(format!("{text:?} is not a Go version"))
+            .hint("versions look like 1.22 (newest 1.22.x), 1.22.10, go1.23rc1, latest or system")
+    })
 }

@@ -12,7 +12,7 @@ use std::fmt;
 pub use gover_shim::exit;
 use gover_shim::ResolveError;
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Error {
     pub message: String,
     pub causes: Vec<String>,

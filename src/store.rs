@@ -45,6 +45,16 @@ impl Store {
         self.root().join("backups")
     }
 
+    /// The rendered shell hooks and completion scripts the startup-file lines source.
+    pub fn shell_dir(&self) -> PathBuf {
+        self.root().join("shell")
+    }
+
+    /// What `gover setup` created outside GOVER_HOME, for `gover implode`.
+    pub fn setup_manifest(&self) -> PathBuf {
+        self.shell_dir().join("created")
+    }
+
     /// Installed versions, oldest first.
     pub fn installed(&self) -> Vec<GoVersion> {
         let mut versions = self.home.installed();
@@ -54,6 +64,71 @@ impl Store {
 
     pub fn is_installed(&self, version: &GoVersion) -> bool {
         self.home.version_dir(version).join("bin/go").is_file()
+    }
+
+    /// Holds the version's lock in GOVER_HOME/locks until dropped, so one install or uninstall
+    /// of a version runs at a time; `waiting` is called once if another process holds it.
+    pub fn lock_version(&self, version: &GoVersion, waiting: impl FnOnce()) -> Result<VersionLock> {
+        let dir = self.locks_dir();
+        Self::create_dir(&dir)?;
+        let path = dir.join(format!("{version}.lock"));
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| error::io("open the lock", &path, e))?;
+        // Named explicitly: newer std has inherent File::lock methods of the same names.
+        match fs4::FileExt::try_lock(&file) {
+            Ok(()) => {}
+            Err(fs4::TryLockError::WouldBlock) => {
+                waiting();
+                fs4::FileExt::lock(&file).map_err(|e| error::io("lock", &path, e))?;
+            }
+            Err(fs4::TryLockError::Error(e)) => return Err(error::io("lock", &path, e)),
+        }
+        Ok(VersionLock { _file: file })
+    }
+
+    /// An empty staging directory for `version`, removed again unless committed. Call with the
+    /// version's lock held: whatever was there is a leftover of a killed install.
+    pub fn fresh_staging(&self, version: &GoVersion) -> Result<Staging> {
+        let path = self.staging_dir().join(version.to_string());
+        if fs::symlink_metadata(&path).is_ok() {
+            remove_tree(&path)?;
+        }
+        Self::create_dir(&path)?;
+        Ok(Staging { path: Some(path) })
+    }
+
+    /// Makes a verified staging tree the installed `version`, by one rename.
+    pub fn commit(&self, mut staging: Staging, version: &GoVersion) -> Result<()> {
+        let dest = self.home.version_dir(version);
+        Self::create_dir(&self.home.versions_dir())?;
+        let from = staging.path.take().expect("a staging dir is committed once");
+        fs::rename(&from, &dest).map_err(|e| {
+            let _ = remove_tree(&from);
+            error::io("move the new version into", &dest, e)
+        })
+    }
+
+    /// Removes an installed version: first renamed out of versions/ (so it disappears at once
+    /// and a half-deleted tree is never mistaken for a version), then deleted.
+    pub fn remove_version(&self, version: &GoVersion) -> Result<()> {
+        let dir = self.home.version_dir(version);
+        let trash = self.staging_dir().join(format!("{version}.removing-{}", std::process::id()));
+        Self::create_dir(&self.staging_dir())?;
+        fs::rename(&dir, &trash).map_err(|e| error::io("remove", &dir, e))?;
+        remove_tree(&trash)
+    }
+
+    /// Sets the global default to `version` (GOVER_HOME/global), replacing the file by a rename.
+    pub fn write_global(&self, version: &GoVersion) -> Result<()> {
+        let path = self.home.global_file();
+        Self::create_dir(self.root())?;
+        let temp = path.with_file_name(format!(".global.new-{}", std::process::id()));
+        fs::write(&temp, format!("{version}\n")).map_err(|e| error::io("write", &temp, e))?;
+        fs::rename(&temp, &path).map_err(|e| error::io("write", &path, e))
     }
 
     /// Creates `dir` and its parents, with an error that names it.
@@ -87,6 +162,39 @@ impl Store {
     }
 }
 
+/// Released when dropped (closing the file releases the lock).
+pub struct VersionLock {
+    _file: fs::File,
+}
+
+/// A staging directory that removes itself unless `Store::commit` took it.
+pub struct Staging {
+    path: Option<PathBuf>,
+}
+
+impl Staging {
+    pub fn path(&self) -> &Path {
+        self.path.as_deref().expect("not yet committed")
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if let Some(path) = &self.path {
+            let _ = remove_tree(path);
+        }
+    }
+}
+
+/// Deletes a tree gover made, making read-only directories writable first if needed.
+fn remove_tree(path: &Path) -> Result<()> {
+    match fs::remove_dir_all(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(error::io("remove", path, e)),
+    }
+}
+
 /// The shim binary shipped beside `gover` (install.sh and cargo put them side by side);
 /// `GOVER_SHIM_BINARY` overrides it for packagers.
 fn shim_binary() -> Result<PathBuf> {
@@ -110,4 +218,18 @@ fn same_file_content(a: &Path, b: &Path) -> bool {
         (Ok(ma), Ok(mb)) if ma.len() == mb.len() => fs::read(a).ok() == fs::read(b).ok(),
         _ => false,
     }
+}
+
+/// Replaces `path` with `content` in one rename, so a reader sees the old file or the new one,
+/// never a truncated mix.
+pub fn write_atomic(path: &Path, content: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| error::io("write in", dir, e))?;
+    temp.write_all(content).and_then(|()| temp.as_file().sync_all()).map_err(|e| error::io("write", path, e))?;
+    // NamedTempFile creates 0600; a pin file is meant to be shared with the team.
+    use std::os::unix::fs::PermissionsExt;
+    let _ = fs::set_permissions(temp.path(), fs::Permissions::from_mode(0o644));
+    temp.persist(path).map_err(|e| error::io("write", path, e.error))?;
+    Ok(())
 }

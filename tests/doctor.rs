@@ -542,6 +542,14 @@ fn module_settings_from_the_go_env_file_and_the_environment() {
     s.write_home(".config/go/env", "GOPROXY=https://proxy.golang.org,direct\n");
     s.set("GONOSUMDB", "corp.example,github.com/org/*");
     s.assert_clean();
+    // GOENV names the env file (`go env GOENV`).
+    let custom = s.sb.root().join("custom-go-env");
+    fs::write(&custom, "GOSUMDB=off\n").unwrap();
+    s.set("GOENV", custom.display().to_string());
+    assert_eq!(s.finding("modules.gosumdb-off")["fix"]["file"], custom.display().to_string());
+    s.set("GOENV", "off");
+    s.assert_clean();
+    s.unset("GOENV");
     s.set("GONOPROXY", "github.com");
     assert!(s.finding("modules.goprivate-noproxy")["title"].as_str().unwrap().contains("misses corp.example:"));
     s.unset("GONOPROXY");
@@ -839,5 +847,27 @@ fn a_shell_that_hangs_is_given_up_on_and_its_files_read_instead() {
     assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?}", started.elapsed());
     assert_eq!(f["fix"], serde_json::json!({"kind": "comment_out", "file": rc, "lines": {"start": 2, "end": 2}}));
     s.write_home(".bashrc", HOOK_BASH);
+    s.assert_clean();
+}
+
+#[test]
+fn a_setup_made_by_gover_setup_is_clean() {
+    let mut s = Setup::clean();
+    // Debian's skeleton files, then what `gover setup` writes into them.
+    fs::copy("/etc/skel/.bashrc", s.home(".bashrc")).unwrap();
+    fs::copy("/etc/skel/.profile", s.home(".profile")).unwrap();
+    s.sb.gover().arg("setup").assert().success();
+    // The PATH a new terminal gets from the hook.
+    let out = std::process::Command::new("bash")
+        .args(["-ic", "echo \"$PATH\""])
+        .env_clear()
+        .env("HOME", &s.sb.home)
+        .env("PATH", BASE_PATH)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let path = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert!(path.starts_with(&s.sb.shims_dir().display().to_string()), "{path}");
+    s.set("PATH", path);
     s.assert_clean();
 }

@@ -50,6 +50,8 @@ pub enum Source {
     Global {
         path: PathBuf,
     },
+    /// A version named on gover's own command line (`gover exec 1.22 -- ...`).
+    Argument,
     /// Nothing asked for a version, so the system go is used.
     Fallback,
 }
@@ -67,6 +69,7 @@ impl fmt::Display for Source {
             Source::Env => f.write_str("GOVER_VERSION"),
             Source::File { path, .. } => write!(f, "{}", path.display()),
             Source::Global { path } => write!(f, "the global default {}", path.display()),
+            Source::Argument => f.write_str("the command line"),
             Source::Fallback => f.write_str("no pin; the system go"),
         }
     }

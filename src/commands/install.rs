@@ -1,11 +1,160 @@
-//! `gover install` (being built; see the open issue).
+//! `gover install <spec>...`: resolve each spec against the release index, then download,
+//! verify and install it (see `dist::install`). After the first install the shims exist and,
+//! if nothing is the global default yet, the installed version becomes it.
+
+use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
-use crate::error::{Error, Result};
+use crate::dist::download::{Client, NetSettings};
+use crate::dist::index::Platform;
+use crate::dist::{self, Artifact, Catalog, Outcome, Sources};
+use crate::error::{exit, Error, Result};
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// What to install: 1.22 (the newest 1.22.x), 1.22.10, go1.22.10, 1.23rc1, latest
+    #[arg(required = true, value_name = "VERSION")]
+    pub specs: Vec<String>,
+}
 
-pub fn run(_args: Args, _app: &App) -> Result<()> {
-    Err(Error::failure("gover install is not built yet"))
+pub fn run(args: Args, app: &App) -> Result<()> {
+    let specs = args.specs.iter().map(|text| Ok((text.as_str(), parse_spec(text)?))).collect::<Result<Vec<_>>>()?;
+    let platform = Platform::host().ok_or_else(|| {
+        Error::failure(format!(
+            "Go publishes no archive gover can use for {}-{}",
+            std::env::consts::OS,
+            std::env::consts::ARCH
+        ))
+    })?;
+    let env = |name: &str| std::env::var_os(name);
+    let installer = Installer {
+        app,
+        platform,
+        sources: Sources::from_env(env),
+        client: Client::new(NetSettings::from_env(env))?,
+        catalog: None,
+    };
+    installer.run(&specs)
+}
+
+fn parse_spec(text: &str) -> Result<Spec> {
+    match Spec::parse(text) {
+        Some(Spec::System) => Err(Error::usage("`system` is the Go outside gover; it cannot be installed")
+            .hint("name a release: gover install 1.22")),
+        Some(spec) => Ok(spec),
+        None => Err(Error::usage(format!("{text:?} is not a Go version"))
+            .hint("write it like 1.22, 1.22.10, go1.22.10, 1.23rc1 or latest")),
+    }
+}
+
+struct Installer<'a> {
+    app: &'a App,
+    platform: Platform,
+    sources: Sources,
+    client: Client,
+    /// The index, fetched once on first need (an exact version already installed needs none).
+    catalog: Option<Result<Catalog, Error>>,
+}
+
+impl Installer<'_> {
+    fn run(mut self, specs: &[(&str, Spec)]) -> Result<()> {
+        let mut installed = Vec::new();
+        let mut failure = None;
+        for (text, spec) in specs {
+            match self.install_one(text, spec) {
+                Ok(version) => installed.push(version),
+                Err(err) => {
+                    // Go on with the others; report every failure, return the last.
+                    if let Some(previous) = failure.replace(err) {
+                        eprint!("{}", previous.render());
+                    }
+                }
+            }
+        }
+        if let Some(first) = installed.first() {
+            self.app.store.ensure_shims()?;
+            self.set_first_global(first)?;
+        }
+        failure.map_or(Ok(()), Err)
+    }
+
+    /// `text` is the spec as the user wrote it, for the `1.22 -> go1.22.10` line.
+    fn install_one(&mut self, text: &str, spec: &Spec) -> Result<GoVersion> {
+        let store = &self.app.store;
+        if let Spec::Exact(wanted) = spec {
+            if let Some(version) = store.installed().into_iter().find(|v| v.same_release(wanted)) {
+                println!("{version} is already installed");
+                return Ok(version);
+            }
+        }
+        let artifact = self.artifact_for(spec)?;
+        let version = artifact.version.clone();
+        println!("{text} -> {version}");
+        match dist::install(store, &self.client, &artifact, self.app.quiet)? {
+            Outcome::Installed { cached } => println!(
+                "installed {version} in {}{}",
+                store.home().version_dir(&version).display(),
+                if cached { " (from the download cache)" } else { "" }
+            ),
+            Outcome::AlreadyInstalled => println!("{version} is already installed"),
+        }
+        Ok(version)
+    }
+
+    fn artifact_for(&mut self, spec: &Spec) -> Result<Artifact> {
+        if self.catalog.is_none() {
+            self.catalog = Some(dist::fetch_index(&self.client, &self.sources));
+        }
+        let catalog = match self.catalog.as_ref().expect("fetched above") {
+            Ok(catalog) => catalog,
+            // No index at all: an exact version can still be checked against the mirror's .sha256.
+            Err(err) => {
+                return match spec {
+                    Spec::Exact(version) if self.sources.mirror => {
+                        Artifact::from_checksum_file(&self.client, &self.sources, version, &self.platform)
+                            .map_err(|second| err.clone().cause(format!("and the .sha256 fallback failed: {second}")))
+                    }
+                    _ => Err(err.clone()),
+                };
+            }
+        };
+        let release = catalog.index.pick(spec, &self.platform).ok_or_else(|| self.no_such_version(spec, catalog))?;
+        Ok(Artifact::from_release(release, &self.platform, &self.sources)
+            .expect("pick only returns installable releases"))
+    }
+
+    fn no_such_version(&self, spec: &Spec, catalog: &Catalog) -> Error {
+        let name = match spec {
+            Spec::Exact(v) => v.to_string(),
+            other => other.to_string(),
+        };
+        let nearest = catalog.index.nearest(spec, &self.platform, 3);
+        let mut err = Error::new(exit::NO_SUCH_VERSION, format!("no Go release {name} for {}", self.platform));
+        if !nearest.is_empty() {
+            let list: Vec<String> = nearest.iter().map(|v| v.to_string()).collect();
+            err = err.cause(format!("the nearest that exist: {}", list.join(", ")));
+        }
+        if catalog.from_mirror {
+            err = err.cause("the list comes from the mirror's own index, which may lag behind go.dev");
+        }
+        let line = match spec {
+            Spec::Exact(v) => format!(" {}.{}", v.major, v.minor),
+            Spec::Line { major, minor } => format!(" {major}.{minor}"),
+            Spec::Latest | Spec::System => String::new(),
+        };
+        err.hint(format!("gover list --remote --all{line} lists what can be installed"))
+    }
+
+    /// The first install makes `go` work at once: with no global default yet, it becomes one.
+    fn set_first_global(&self, version: &GoVersion) -> Result<()> {
+        let store = &self.app.store;
+        if store.home().global_file().exists() {
+            return Ok(());
+        }
+        store.write_global(version)?;
+        if !self.app.quiet {
+            eprintln!("note: {version} is now the global default (change it with gover global <version>)");
+        }
+        Ok(())
+    }
 }

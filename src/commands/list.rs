@@ -1,11 +1,154 @@
-//! `gover list` (being built; see the open issue).
+//! `gover list`: installed versions, the one in use here marked; `gover list --remote`:
+//! releases available for this platform. Text for people, `--json` for scripts.
+
+use gover_shim::resolve::{self, Toolchain};
+use gover_shim::{GoVersion, Source};
+use serde_json::json;
 
 use crate::app::App;
+use crate::dist::download::{Client, NetSettings};
+use crate::dist::index::Platform;
+use crate::dist::{self, Sources};
 use crate::error::{Error, Result};
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// List releases that can be installed instead of installed versions
+    #[arg(long)]
+    pub remote: bool,
+    /// With --remote: include release candidates and betas
+    #[arg(long, requires = "remote")]
+    pub all: bool,
+    /// Print JSON for scripts
+    #[arg(long)]
+    pub json: bool,
+    /// With --remote: only releases of this line or prefix (1.22, 1.2, 1)
+    #[arg(requires = "remote", value_name = "PREFIX")]
+    pub prefix: Option<String>,
+}
 
-pub fn run(_args: Args, _app: &App) -> Result<()> {
-    Err(Error::failure("gover list is not built yet"))
+pub fn run(args: Args, app: &App) -> Result<()> {
+    if args.remote {
+        remote(&args, app)
+    } else {
+        installed(&args, app)
+    }
+}
+
+fn installed(args: &Args, app: &App) -> Result<()> {
+    let versions = app.store.installed();
+    // The mark is a courtesy: a broken pin here must not stop the listing.
+    let active = app.context().ok().and_then(|ctx| resolve::resolve(&ctx).ok()).and_then(|r| match r.toolchain {
+        Toolchain::Installed { version, .. } => Some((version, r.request.source)),
+        Toolchain::System { .. } => None,
+    });
+    let is_active = |v: &GoVersion| active.as_ref().is_some_and(|(a, _)| a == v);
+    if args.json {
+        let rows: Vec<_> = versions
+            .iter()
+            .map(|v| {
+                json!({
+                    "version": v.to_string(),
+                    "path": app.store.home().version_dir(v),
+                    "active": is_active(v),
+                    "source": active.as_ref().filter(|(a, _)| a == v).map(|(_, s)| source_json(s)),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(rows));
+        return Ok(());
+    }
+    if versions.is_empty() {
+        if !app.quiet {
+            eprintln!("no Go versions installed; install one with gover install latest");
+        }
+        return Ok(());
+    }
+    for v in &versions {
+        match active.as_ref().filter(|(a, _)| a == v) {
+            Some((_, source)) => println!("* {v}  ({})", format!("set by {source}")),
+            None => println!("  {v}"),
+        }
+    }
+    Ok(())
+}
+
+fn source_json(source: &Source) -> serde_json::Value {
+    match source {
+        Source::Env => json!({"kind": "env", "name": "GOVER_VERSION"}),
+        Source::File { path, line } => json!({"kind": "file", "path": path, "line": line}),
+        Source::Global { path } => json!({"kind": "global", "path": path}),
+        Source::Argument => json!({"kind": "argument"}),
+        Source::Fallback => json!({"kind": "fallback"}),
+    }
+}
+
+fn remote(args: &Args, app: &App) -> Result<()> {
+    let platform =
+        Platform::host().ok_or_else(|| Error::failure("Go publishes no archive gover can use for this platform"))?;
+    let env = |name: &str| std::env::var_os(name);
+    let sources = Sources::from_env(env);
+    let client = Client::new(NetSettings::from_env(env))?;
+    let catalog = dist::fetch_index(&client, &sources)?;
+    let installed = app.store.installed();
+    let prefix = args.prefix.as_deref().map(|p| p.strip_prefix("go").unwrap_or(p));
+    let mut releases: Vec<_> = catalog
+        .index
+        .available(&platform)
+        .filter(|r| args.all || r.version.is_stable())
+        .filter(|r| prefix.is_none_or(|p| matches_prefix(&r.version, p)))
+        .collect();
+    releases.reverse();
+    if args.json {
+        let rows: Vec<_> = releases
+            .iter()
+            .map(|r| {
+                let file = r.archive_for(&platform).expect("available releases have an archive");
+                json!({
+                    "version": r.version.to_string(),
+                    "stable": r.version.is_stable(),
+                    "installed": installed.contains(&r.version),
+                    "filename": file.filename,
+                    "url": sources.archive_url(&file.filename),
+                    "sha256": file.sha256,
+                    "size": file.size,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(rows));
+        return Ok(());
+    }
+    for r in &releases {
+        let mark = if installed.contains(&r.version) { "  (installed)" } else { "" };
+        println!("{}{mark}", r.version);
+    }
+    if releases.is_empty() && !app.quiet {
+        eprintln!("no releases match for {platform}{}", if args.all { "" } else { " (--all adds rc and beta)" });
+    }
+    Ok(())
+}
+
+/// `1.2` matches go1.2, go1.2.1 and go1.2rc1, but not go1.20: the prefix must end at a
+/// component boundary.
+fn matches_prefix(version: &GoVersion, prefix: &str) -> bool {
+    let name = version.to_string();
+    let name = &name[2..];
+    match name.strip_prefix(prefix) {
+        Some(rest) => rest.is_empty() || rest.starts_with(['.', 'r', 'b']) || prefix.ends_with('.'),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_end_at_a_component() {
+        let m = |v: &str, p: &str| matches_prefix(&GoVersion::parse(v).unwrap(), p);
+        assert!(m("go1.2", "1.2") && m("go1.2.1", "1.2") && m("go1.2rc1", "1.2"));
+        assert!(!m("go1.20", "1.2"));
+        assert!(m("go1.22.10", "1") && m("go1.22.10", "1.22.10") && m("go1.22.10", "1.22."));
+        assert!(!m("go1.22.10", "1.22.1"));
+    }
 }

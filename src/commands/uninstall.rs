@@ -1,11 +1,104 @@
-//! `gover uninstall` (being built; see the open issue).
+//! `gover uninstall <version>`: remove an installed version, refusing to pull the global
+//! default out from under every directory that relies on it unless `--force`.
+
+use gover_shim::pin::PinFile;
+use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
-use crate::error::{Error, Result};
+use crate::error::{exit, Error, Result};
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// The version to remove: 1.22.10, go1.22.10, or 1.22 when one 1.22.x is installed
+    #[arg(value_name = "VERSION")]
+    pub version: String,
+    /// Remove it even if the global default uses it
+    #[arg(long)]
+    pub force: bool,
+}
 
-pub fn run(_args: Args, _app: &App) -> Result<()> {
-    Err(Error::failure("gover uninstall is not built yet"))
+pub fn run(args: Args, app: &App) -> Result<()> {
+    let store = &app.store;
+    let installed = store.installed();
+    let version = pick_installed(&args.version, &installed)?;
+    if !args.force {
+        refuse_if_global(app, &version, &installed)?;
+    }
+    let _lock = store.lock_version(&version, || {
+        eprintln!("waiting for another gover working on {version}...");
+    })?;
+    if !store.home().version_dir(&version).exists() {
+        println!("{version} is not installed");
+        return Ok(());
+    }
+    store.remove_version(&version)?;
+    println!("removed {version}");
+    Ok(())
+}
+
+/// The installed version `text` names; a line (`1.22`) only when it names exactly one.
+fn pick_installed(text: &str, installed: &[GoVersion]) -> Result<GoVersion> {
+    let spec = match Spec::parse(text) {
+        Some(spec @ (Spec::Exact(_) | Spec::Line { .. })) => spec,
+        _ => {
+            return Err(Error::usage(format!("{text:?} does not name one version"))
+                .hint("give the exact version, as gover list shows it: gover uninstall go1.22.10"))
+        }
+    };
+    let matching: Vec<&GoVersion> = installed.iter().filter(|v| spec.matches(v)).collect();
+    match matching.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => {
+            let names: Vec<String> = installed.iter().map(|v| v.to_string()).collect();
+            let err = Error::new(exit::NOT_INSTALLED, format!("go{} is not installed", spec.to_string()));
+            Err(if names.is_empty() {
+                err.cause("no versions are installed")
+            } else {
+                err.cause(format!("installed: {}", names.join(", ")))
+            })
+        }
+        many => {
+            let names: Vec<String> = many.iter().map(|v| v.to_string()).collect();
+            Err(Error::usage(format!("{text} matches {} installed versions: {}", many.len(), names.join(", ")))
+                .hint("name the exact one: gover uninstall <version>"))
+        }
+    }
+}
+
+/// The global default resolves to `version` among what is installed, and nothing else
+/// would take its place once it is gone.
+fn refuse_if_global(app: &App, version: &GoVersion, installed: &[GoVersion]) -> Result<()> {
+    let path = app.store.home().global_file();
+    let Ok(Some(pin)) = PinFile::GoVersion.read(&path) else { return Ok(()) };
+    if pin.spec.pick(installed) != Some(version) {
+        return Ok(());
+    }
+    let others: Vec<&GoVersion> = installed.iter().filter(|v| *v != version).collect();
+    if pin.spec.pick(others).is_some() {
+        return Ok(());
+    }
+    Err(Error::failure(format!("{version} is the global default ({} says {})", path.display(), pin.spec))
+        .cause("without it, go would fail everywhere no pin file applies")
+        .hint(format!(
+            "choose another default first (gover global <version>), or run gover uninstall --force {version}"
+        )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn versions(names: &[&str]) -> Vec<GoVersion> {
+        names.iter().map(|n| GoVersion::parse(n).unwrap()).collect()
+    }
+
+    #[test]
+    fn picks_exactly_one() {
+        let installed = versions(&["go1.21.13", "go1.22.9", "go1.22.10"]);
+        assert_eq!(pick_installed("1.21", &installed).unwrap().to_string(), "go1.21.13");
+        assert_eq!(pick_installed("go1.22.9", &installed).unwrap().to_string(), "go1.22.9");
+        assert_eq!(pick_installed("1.22", &installed).unwrap_err().code, exit::USAGE);
+        assert_eq!(pick_installed("1.23.0", &installed).unwrap_err().code, exit::NOT_INSTALLED);
+        assert_eq!(pick_installed("latest", &installed).unwrap_err().code, exit::USAGE);
+    }
 }

@@ -1,11 +1,97 @@
-//! `gover use` (being built; see the open issue).
+//! `gover use`: pin the working directory to a version by writing `.go-version`.
 
-use crate::app::App;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+use std::process::Command;
+
+use gover_shim::{Spec, Toolchain};
+
+use crate::app::{parse_spec, App};
 use crate::error::{Error, Result};
+use crate::output;
+use crate::store::write_atomic;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// The version to use here: 1.22 (newest installed 1.22.x), 1.22.10, latest or system
+    pub version: String,
+    /// Install the version first if it is missing (asked on a terminal otherwise)
+    #[arg(long)]
+    pub install: bool,
+}
 
-pub fn run(_args: Args, _app: &App) -> Result<()> {
-    Err(Error::failure("gover use is not built yet"))
+pub fn run(args: Args, app: &App) -> Result<()> {
+    let file = app.context()?.cwd.join(".go-version");
+    pin(app, &args.version, &file, args.install)?;
+    if let Some(value) = std::env::var_os("GOVER_VERSION").filter(|v| !v.is_empty()) {
+        output::warn(format!(
+            "GOVER_VERSION={} overrides this pin in the current shell; run gover shell --unset",
+            value.to_string_lossy()
+        ));
+    }
+    Ok(())
+}
+
+/// Writes a pin for `text` into `file` (a .go-version or the global default), after making
+/// sure it names an installed version (installing it first when allowed), and says so.
+pub fn pin(app: &App, text: &str, file: &Path, install: bool) -> Result<()> {
+    let spec = parse_spec(text)?;
+    let toolchain = match app.toolchain(&spec) {
+        Ok(toolchain) => toolchain,
+        Err(err) if err.code == crate::error::exit::NOT_INSTALLED && spec != Spec::System => {
+            if !(install || confirm(&format!("{err}. Install it now?"))) {
+                return Err(err);
+            }
+            install_version(app, &spec)?;
+            app.toolchain(&spec)?
+        }
+        Err(err) => return Err(err),
+    };
+    // `latest` would drift as releases come out; pin what it means today.
+    let written = match (&spec, &toolchain) {
+        (Spec::Latest, Toolchain::Installed { version, .. }) => {
+            version.to_string().trim_start_matches("go").to_string()
+        }
+        _ => spec.to_string(),
+    };
+    write_atomic(file, format!("{written}\n").as_bytes())?;
+    let resolved = match &toolchain {
+        Toolchain::Installed { version, .. } => version.to_string(),
+        Toolchain::System { bin } => format!("the go in {}", bin.display()),
+    };
+    if !app.quiet {
+        eprintln!("{}: {written} ({resolved})", file.display());
+    }
+    Ok(())
+}
+
+/// Asks a yes/no question when a person is at the terminal; `false` otherwise.
+fn confirm(question: &str) -> bool {
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return false;
+    }
+    eprint!("{question} [Y/n] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    if std::io::stdin().lock().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim(), "" | "y" | "Y" | "yes")
+}
+
+/// Runs `gover install <spec>` as its own process, so its output and errors are exactly those
+/// of the install command.
+fn install_version(app: &App, spec: &Spec) -> Result<()> {
+    let exe = std::env::current_exe().map_err(|e| Error::failure("cannot find the gover executable").cause(e))?;
+    let status = Command::new(exe)
+        .arg("install")
+        .arg(spec.to_string())
+        .env("GOVER_HOME", app.store.root())
+        .status()
+        .map_err(|e| Error::failure("cannot run gover install").cause(e))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(Error::new(status.code().unwrap_or(1), format!("installing {spec} failed")))
+    }
 }

@@ -446,6 +446,7 @@ fn pins(facts: &Facts, out: &mut Vec<Finding>) {
             Evidence::Env { name: "GOVER_VERSION".into(), value: env.var("GOVER_VERSION").unwrap_or("").into() }
         }
         Source::Fallback => Evidence::Note { text: "no pin and no global default".into() },
+        Source::Argument => Evidence::Note { text: "named on the command line".into() },
     };
     let request = match resolve::request(&ctx) {
         Ok(request) => request,

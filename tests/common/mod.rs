@@ -2,6 +2,9 @@
 //! PATH, and the real `gover` and shim binaries.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+pub mod releases;
+pub mod server;
+
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -140,6 +143,44 @@ pub fn write_executable(path: &Path, content: &str) {
     fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
 }
 
+impl Sandbox {
+    /// `program` (bash, zsh, fish, sh) started the way a new terminal or an ssh session
+    /// starts it: only HOME, a basic PATH, TERM and LANG, in `work`. Whatever else it finds
+    /// (the shims, GOVER_HOME) has to come from the startup files.
+    pub fn startup_shell(&self, program: &str) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::new(program);
+        cmd.env_clear()
+            .env("HOME", &self.home)
+            .env("PATH", BASE_PATH)
+            .env("TERM", "dumb")
+            .env("LANG", "C.UTF-8")
+            .current_dir(&self.work);
+        cmd
+    }
+
+    /// Pins `work` to `spec` with a .go-version file.
+    pub fn pin(&self, spec: &str) {
+        fs::write(self.work.join(".go-version"), format!("{spec}\n")).unwrap();
+    }
+}
+
+/// Every regular file under `dir` with its bytes, for before/after comparisons.
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap().flatten() {
+            let kind = entry.file_type().unwrap();
+            if kind.is_dir() {
+                stack.push(entry.path());
+            } else {
+                files.insert(entry.path(), fs::read(entry.path()).unwrap_or_default());
+            }
+        }
+    }
+    files
+}
+
 /// A real Go release extracted from the real-Go mirror, once per checkout (under
 /// target/test-trees), for tests that plant it where another manager would have put it.
 /// Returns its GOROOT; callers copy or hard-link it (`cp -al`), never change it.
@@ -191,4 +232,5 @@ impl Sandbox {
             .write_stdin("");
         cmd
     }
+
 }

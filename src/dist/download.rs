@@ -1,0 +1,354 @@
+//! The HTTP side: one client (rustls, the system's CA roots plus the user's, proxies from
+//! the environment, timeouts), retries with backoff for transient failures, and a reader that
+//! hashes and counts the body as it streams past.
+
+use std::ffi::OsString;
+use std::io::{self, Read};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use reqwest::blocking::Response;
+use reqwest::StatusCode;
+use sha2::{Digest, Sha256};
+
+use crate::error::{exit, Error, Result};
+use crate::output;
+
+/// Retries after the first attempt, for connection failures, timeouts, 429 and 5xx.
+const RETRIES: u32 = 3;
+/// A server asking for more than this in Retry-After is not worth waiting for.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+const TLS_HINT: &str = "if a proxy or firewall inspects TLS, give gover its CA certificate: \
+                        GOVER_CA_FILE=/path/to/ca.pem (added to the system roots), or SSL_CERT_FILE / SSL_CERT_DIR \
+                        (used instead of them)";
+
+/// Network settings read from the environment once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetSettings {
+    /// GOVER_CA_FILE: extra PEM certificates to trust.
+    pub ca_file: Option<PathBuf>,
+    pub connect_timeout: Duration,
+    /// Longest silence while waiting for a response or the next bytes of a body.
+    pub read_timeout: Duration,
+    /// First backoff between retries; doubles each time.
+    pub backoff: Duration,
+}
+
+impl NetSettings {
+    /// `GOVER_CA_FILE`; `GOVER_HTTP_TIMEOUT` (seconds) for the read timeout, `GOVER_RETRY_DELAY_MS`
+    /// for the first backoff (tests shorten both).
+    pub fn from_env(var: impl Fn(&str) -> Option<OsString>) -> NetSettings {
+        let set = |name: &str| var(name).filter(|v| !v.is_empty());
+        let number = |name: &str| set(name).and_then(|v| v.to_str()?.trim().parse::<u64>().ok());
+        NetSettings {
+            ca_file: set("GOVER_CA_FILE").map(PathBuf::from),
+            connect_timeout: Duration::from_secs(15),
+            read_timeout: Duration::from_secs(number("GOVER_HTTP_TIMEOUT").unwrap_or(30).max(1)),
+            backoff: Duration::from_millis(number("GOVER_RETRY_DELAY_MS").unwrap_or(500)),
+        }
+    }
+}
+
+pub struct Client {
+    http: reqwest::blocking::Client,
+    settings: NetSettings,
+}
+
+impl Client {
+    pub fn new(settings: NetSettings) -> Result<Client> {
+        let mut builder = reqwest::blocking::Client::builder()
+            .user_agent(concat!("gover/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(settings.connect_timeout)
+            // The blocking client applies this to each wait: the response, then every read.
+            .timeout(settings.read_timeout);
+        if let Some(path) = &settings.ca_file {
+            let pem = std::fs::read(path).map_err(|e| {
+                Error::new(exit::ENVIRONMENT, format!("cannot read GOVER_CA_FILE={}", path.display()))
+                    .cause(e)
+                    .hint("point GOVER_CA_FILE at a PEM file of CA certificates, or unset it")
+            })?;
+            let certs =
+                reqwest::Certificate::from_pem_bundle(&pem).ok().filter(|c| !c.is_empty()).ok_or_else(|| {
+                    Error::new(exit::ENVIRONMENT, format!("GOVER_CA_FILE={} holds no PEM certificate", path.display()))
+                        .hint("it should contain -----BEGIN CERTIFICATE----- blocks")
+                })?;
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let http = builder.build().map_err(|e| Error::new(exit::NETWORK, "cannot set up HTTPS").cause(chain(&e)))?;
+        Ok(Client { http, settings })
+    }
+
+    /// GET `url`, retrying transient failures; a response other than 2xx is an error.
+    pub fn get(&self, url: &str) -> Result<Response> {
+        warn_if_plain_http(url);
+        let mut attempt = 0;
+        loop {
+            let wait = match self.http.get(url).send() {
+                Ok(response) if response.status().is_success() => return Ok(response),
+                Ok(response) => {
+                    let status = response.status();
+                    if attempt >= RETRIES || !transient_status(status) {
+                        return Err(status_error(url, status));
+                    }
+                    retry_after(&response).unwrap_or_else(|| self.backoff(attempt))
+                }
+                Err(e) => {
+                    if attempt >= RETRIES || !(e.is_connect() || e.is_timeout()) || is_tls(&e) {
+                        return Err(request_error(url, &e));
+                    }
+                    self.backoff(attempt)
+                }
+            };
+            attempt += 1;
+            std::thread::sleep(wait);
+        }
+    }
+
+    /// The whole body of `url`, refusing more than `limit` bytes.
+    pub fn get_bytes(&self, url: &str, limit: u64) -> Result<Vec<u8>> {
+        let response = self.get(url)?;
+        let mut body = Vec::new();
+        response.take(limit + 1).read_to_end(&mut body).map_err(|e| body_error(url, &e))?;
+        if body.len() as u64 > limit {
+            return Err(Error::new(exit::NETWORK, format!("{url} sent more than {limit} bytes"))
+                .hint("check GOVER_INDEX_URL / GOVER_DIST_URL: this does not look like a Go release server"));
+        }
+        Ok(body)
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        self.settings.backoff * 2u32.pow(attempt)
+    }
+}
+
+fn transient_status(status: StatusCode) -> bool {
+    status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::REQUEST_TIMEOUT || status.is_server_error()
+}
+
+/// Retry-After in seconds (the HTTP-date form is rare for downloads and is treated as absent).
+fn retry_after(response: &Response) -> Option<Duration> {
+    let value = response.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    parse_retry_after(value)
+}
+
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    let secs: u64 = value.trim().parse().ok()?;
+    Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER))
+}
+
+/// Plain http is fine on this machine (a local mirror); anywhere else anyone on the path can
+/// change what arrives, so say so (the checksum still guards archives, not the index itself).
+fn warn_if_plain_http(url: &str) {
+    if let Ok(parsed) = reqwest::Url::parse(url) {
+        if parsed.scheme() == "http" && !is_loopback(&parsed) {
+            output::warn(format!("{url} is plain http: anyone on the network path can alter what it serves"));
+        }
+    }
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host_str() {
+        Some("localhost") => true,
+        Some(host) => host.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()),
+        None => false,
+    }
+}
+
+/// An error and its causes on one line (reqwest hides the useful part in the sources).
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let next = s.to_string();
+        if !text.contains(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        source = s.source();
+    }
+    text
+}
+
+fn is_tls(e: &reqwest::Error) -> bool {
+    let text = chain(e).to_lowercase();
+    ["certificate", "tls", "handshake", "unknownissuer"].iter().any(|w| text.contains(w))
+}
+
+fn request_error(url: &str, e: &reqwest::Error) -> Error {
+    let err = Error::new(exit::NETWORK, format!("cannot download {url}")).cause(chain(e));
+    if is_tls(e) {
+        err.hint(TLS_HINT)
+    } else if e.is_timeout() {
+        err.hint("the server stopped answering; check the network, or set GOVER_HTTP_TIMEOUT (seconds) higher")
+    } else if e.is_redirect() {
+        err.hint("the server or a proxy keeps redirecting; check HTTPS_PROXY and the URL")
+    } else {
+        err.hint("check the network connection; behind a proxy set HTTPS_PROXY (and NO_PROXY for local hosts)")
+    }
+}
+
+fn status_error(url: &str, status: StatusCode) -> Error {
+    let err =
+        Error::new(exit::NETWORK, format!("cannot download {url}")).cause(format!("the server answered {status}"));
+    match status.as_u16() {
+        404 | 410 => err.hint("the server does not have it; if GOVER_DIST_URL names a mirror, it may be incomplete"),
+        407 => err.hint("the proxy wants credentials: HTTPS_PROXY=http://user:password@proxy:port"),
+        401 | 403 => err.hint("the server refused access; check GOVER_DIST_URL / GOVER_INDEX_URL and any proxy"),
+        _ => err.hint("the server is failing; try again later, or use a mirror with GOVER_DIST_URL"),
+    }
+}
+
+/// A body that failed while streaming: the connection dropped, stalled or ended early.
+pub fn body_error(url: &str, e: &io::Error) -> Error {
+    Error::new(exit::NETWORK, format!("the download of {url} failed"))
+        .cause(chain(e))
+        .hint("check the network connection and try again")
+}
+
+/// Passes a body through while hashing and counting it, and remembers a failure of the
+/// source so it can be told apart from a corrupt archive further down the pipeline.
+pub struct HashingReader<R> {
+    inner: R,
+    hasher: Sha256,
+    pub bytes: u64,
+    pub failure: Option<io::Error>,
+    progress: Option<ProgressBar>,
+}
+
+impl<R: Read> HashingReader<R> {
+    pub fn new(inner: R, progress: Option<ProgressBar>) -> HashingReader<R> {
+        HashingReader { inner, hasher: Sha256::new(), bytes: 0, failure: None, progress }
+    }
+
+    /// Reads what is left: the gzip trailer and tar padding the unpacker does not need, or
+    /// the rest of a body whose archive failed, so the digest covers the whole body.
+    pub fn drain(&mut self) -> io::Result<()> {
+        io::copy(self, &mut io::sink()).map(|_| ())
+    }
+
+    /// The hex digest and length of what has passed so far.
+    pub fn digest(&self) -> (String, u64) {
+        if let Some(bar) = &self.progress {
+            bar.finish_and_clear();
+        }
+        (hex(&self.hasher.clone().finalize()), self.bytes)
+    }
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.inner.read(buf) {
+            Ok(n) => {
+                self.hasher.update(&buf[..n]);
+                self.bytes += n as u64;
+                if let Some(bar) = &self.progress {
+                    bar.set_position(self.bytes);
+                }
+                Ok(n)
+            }
+            Err(e) => {
+                let copy = io::Error::new(e.kind(), e.to_string());
+                self.failure = Some(e);
+                Err(copy)
+            }
+        }
+    }
+}
+
+/// Copies what is read into a cache file on the side. A failed write (a full disk) drops the
+/// copy, never the download.
+pub struct CacheTee<R> {
+    inner: R,
+    file: Option<std::fs::File>,
+    at_end: bool,
+}
+
+impl<R: Read> CacheTee<R> {
+    pub fn new(inner: R, file: Option<std::fs::File>) -> CacheTee<R> {
+        CacheTee { inner, file, at_end: false }
+    }
+
+    /// Whether the cache file holds the whole body.
+    pub fn finish(self) -> bool {
+        self.at_end && self.file.is_some()
+    }
+}
+
+impl<R: Read> Read for CacheTee<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.at_end |= n == 0 && !buf.is_empty();
+        if let Some(file) = &mut self.file {
+            if io::Write::write_all(file, &buf[..n]).is_err() {
+                self.file = None;
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// A bar with bytes, rate and ETA on standard error, only for a person watching a terminal.
+pub fn progress_bar(len: Option<u64>, quiet: bool) -> Option<ProgressBar> {
+    if quiet || !output::stderr_is_terminal() {
+        return None;
+    }
+    let bar = match len {
+        Some(len) => ProgressBar::new(len).with_style(
+            ProgressStyle::with_template("  {bar:30} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}")
+                .expect("the template is valid"),
+        ),
+        None => ProgressBar::no_length()
+            .with_style(ProgressStyle::with_template("  {bytes} {bytes_per_sec}").expect("the template is valid")),
+    };
+    Some(bar.with_finish(indicatif::ProgressFinish::AndClear))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_from_env() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| OsString::from(v))
+        };
+        let s = NetSettings::from_env(env(&[("GOVER_HTTP_TIMEOUT", "2"), ("GOVER_CA_FILE", "/ca.pem")]));
+        assert_eq!(s.read_timeout, Duration::from_secs(2));
+        assert_eq!(s.ca_file, Some(PathBuf::from("/ca.pem")));
+        let s = NetSettings::from_env(env(&[("GOVER_HTTP_TIMEOUT", "soon"), ("GOVER_CA_FILE", "")]));
+        assert_eq!((s.read_timeout, s.ca_file), (Duration::from_secs(30), None));
+    }
+
+    #[test]
+    fn retry_after_is_capped_seconds() {
+        assert_eq!(parse_retry_after(" 2 "), Some(Duration::from_secs(2)));
+        assert_eq!(parse_retry_after("86400"), Some(MAX_RETRY_AFTER));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+    }
+
+    #[test]
+    fn hashes_what_passes() {
+        let mut reader = HashingReader::new(&b"abc"[..], None);
+        let mut first = [0u8; 1];
+        reader.read_exact(&mut first).unwrap();
+        reader.drain().unwrap();
+        let (digest, bytes) = reader.digest();
+        assert_eq!(bytes, 3);
+        assert_eq!(digest, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        let lo = |u: &str| is_loopback(&reqwest::Url::parse(u).unwrap());
+        assert!(lo("http://127.0.0.1:8080/dl/") && lo("http://localhost/") && lo("http://[::1]/"));
+        assert!(!lo("http://go.dev/dl/") && !lo("http://10.0.0.1/"));
+    }
+}

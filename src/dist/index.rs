@@ -1,0 +1,256 @@
+//! The release index (`https://go.dev/dl/?mode=json&include=all`): parsing it, picking the
+//! release a spec asks for, the archive for a platform, and the nearest releases to suggest
+//! when nothing matches. Pure: the bytes come from `download`.
+
+use gover_shim::{GoVersion, Spec};
+use serde::Deserialize;
+
+/// One file of a release, as the index lists it.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct ReleaseFile {
+    pub filename: String,
+    #[serde(default)]
+    pub os: String,
+    #[serde(default)]
+    pub arch: String,
+    #[serde(default)]
+    pub sha256: String,
+    #[serde(default)]
+    pub size: u64,
+    #[serde(default)]
+    pub kind: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawRelease {
+    version: String,
+    #[serde(default)]
+    files: Vec<ReleaseFile>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Release {
+    pub version: GoVersion,
+    pub files: Vec<ReleaseFile>,
+}
+
+impl Release {
+    /// The `.tar.gz` archive for `platform`, if this release has one.
+    pub fn archive_for(&self, platform: &Platform) -> Option<&ReleaseFile> {
+        self.files.iter().find(|f| {
+            f.kind == "archive" && f.os == platform.os && f.arch == platform.arch && f.filename.ends_with(".tar.gz")
+        })
+    }
+}
+
+/// Why the index could not be read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum IndexError {
+    /// An HTML page came back: a proxy, a captive portal or a login page answered instead.
+    Html,
+    /// Not the index's JSON.
+    Malformed(String),
+}
+
+/// The releases of an index, newest first; entries whose version is not a Go release name
+/// are skipped rather than failing the whole index.
+#[derive(Clone, Debug, Default)]
+pub struct Index {
+    pub releases: Vec<Release>,
+}
+
+impl Index {
+    pub fn parse(bytes: &[u8]) -> Result<Index, IndexError> {
+        let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).map(|i| &bytes[i..]).unwrap_or(&[]);
+        if start.first() == Some(&b'<') {
+            return Err(IndexError::Html);
+        }
+        let raw: Vec<RawRelease> = serde_json::from_slice(bytes).map_err(|e| IndexError::Malformed(e.to_string()))?;
+        let mut releases: Vec<Release> =
+            raw.into_iter().filter_map(|r| Some(Release { version: canonical(&r.version)?, files: r.files })).collect();
+        releases.sort_by(|a, b| b.version.cmp(&a.version));
+        releases.dedup_by(|a, b| a.version == b.version);
+        Ok(Index { releases })
+    }
+
+    /// The release `spec` asks for, among those with an archive for `platform`.
+    pub fn pick(&self, spec: &Spec, platform: &Platform) -> Option<&Release> {
+        let versions = self.available(platform).map(|r| &r.version);
+        let version = spec.pick(versions)?;
+        self.releases.iter().find(|r| &r.version == version)
+    }
+
+    /// Releases that can be installed on `platform`, newest first.
+    pub fn available<'a>(&'a self, platform: &'a Platform) -> impl Iterator<Item = &'a Release> + 'a {
+        self.releases.iter().filter(move |r| r.archive_for(platform).is_some())
+    }
+
+    /// Up to `n` installable releases closest to what `spec` asked for, oldest first: the
+    /// newest of its line when the line exists, else the neighbours on either side of where
+    /// it would sort. So `1.22.99` suggests go1.22.8 go1.22.9 go1.22.10, and `1.99` the newest.
+    pub fn nearest(&self, spec: &Spec, platform: &Platform, n: usize) -> Vec<GoVersion> {
+        let mut all: Vec<&GoVersion> = self.available(platform).map(|r| &r.version).collect();
+        all.reverse();
+        let (major, minor, wanted) = match spec {
+            Spec::Exact(v) => (v.major, v.minor, v.clone()),
+            Spec::Line { major, minor } => {
+                (*major, *minor, GoVersion { major: *major, minor: *minor, patch: Some(u32::MAX), pre: None })
+            }
+            Spec::Latest | Spec::System => (0, 0, GoVersion { major: u32::MAX, minor: 0, patch: None, pre: None }),
+        };
+        let line: Vec<&GoVersion> = all.iter().copied().filter(|v| v.in_line(major, minor) && v.is_stable()).collect();
+        let chosen: Vec<&GoVersion> = if line.is_empty() {
+            let at = all.partition_point(|v| **v < wanted);
+            let from = at.saturating_sub(n.div_ceil(2));
+            let to = (from + n).min(all.len());
+            all[to.saturating_sub(n)..to].to_vec()
+        } else {
+            line[line.len().saturating_sub(n)..].to_vec()
+        };
+        chosen.into_iter().cloned().collect()
+    }
+}
+
+/// The version name if `text` is one in Go's canonical spelling (`go1.22.10`).
+fn canonical(text: &str) -> Option<GoVersion> {
+    GoVersion::parse(text).filter(|v| v.to_string() == text)
+}
+
+/// An os/arch pair in the index's spelling.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Platform {
+    pub os: String,
+    pub arch: String,
+}
+
+impl Platform {
+    /// The platform this gover was built for, or None where Go ships no archive we use.
+    pub fn host() -> Option<Platform> {
+        Platform::from_rust(std::env::consts::OS, std::env::consts::ARCH)
+    }
+
+    /// Maps Rust's names for os and arch to Go's.
+    pub fn from_rust(os: &str, arch: &str) -> Option<Platform> {
+        let os = match os {
+            "linux" | "freebsd" => os,
+            "macos" => "darwin",
+            _ => return None,
+        };
+        let arch = match arch {
+            "x86_64" => "amd64",
+            "aarch64" => "arm64",
+            "x86" => "386",
+            // Go's only 32-bit ARM archive is for ARMv6 with hardware floats, which ARMv7 runs.
+            "arm" => "armv6l",
+            "powerpc64" if cfg!(target_endian = "little") => "ppc64le",
+            "s390x" => "s390x",
+            "riscv64" => "riscv64",
+            _ => return None,
+        };
+        Some(Platform { os: os.into(), arch: arch.into() })
+    }
+}
+
+impl std::fmt::Display for Platform {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.os, self.arch)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn linux() -> Platform {
+        Platform { os: "linux".into(), arch: "amd64".into() }
+    }
+
+    /// An index in go.dev's format with a linux-amd64 archive for each version, plus one
+    /// release that only ships for windows.
+    fn index(versions: &[&str]) -> Index {
+        let mut entries: Vec<String> = versions
+            .iter()
+            .map(|v| {
+                format!(
+                    r#"{{"version":"{v}","stable":true,"files":[
+                      {{"filename":"{v}.src.tar.gz","os":"","arch":"","version":"{v}","sha256":"00","size":1,"kind":"source"}},
+                      {{"filename":"{v}.linux-amd64.tar.gz","os":"linux","arch":"amd64","version":"{v}","sha256":"ab","size":10,"kind":"archive"}},
+                      {{"filename":"{v}.linux-amd64.msi","os":"linux","arch":"amd64","sha256":"cd","size":10,"kind":"installer"}}]}}"#
+                )
+            })
+            .collect();
+        entries.push(
+            r#"{"version":"go1.30.0","stable":true,"files":[{"filename":"go1.30.0.windows-amd64.zip","os":"windows","arch":"amd64","sha256":"ef","size":1,"kind":"archive"}]}"#.into(),
+        );
+        Index::parse(format!("[{}]", entries.join(",")).as_bytes()).unwrap()
+    }
+
+    fn pick(index: &Index, spec: &str) -> Option<String> {
+        index.pick(&Spec::parse(spec).unwrap(), &linux()).map(|r| r.version.to_string())
+    }
+
+    #[test]
+    fn picks_by_spec() {
+        let idx = index(&["go1.21rc2", "go1.21.0", "go1.20", "go1.22.9", "go1.22.10", "go1.23rc1", "go1.9beta1"]);
+        assert_eq!(pick(&idx, "1.22").as_deref(), Some("go1.22.10"));
+        assert_eq!(pick(&idx, "go1.22.9").as_deref(), Some("go1.22.9"));
+        assert_eq!(pick(&idx, "1.23rc1").as_deref(), Some("go1.23rc1"));
+        assert_eq!(pick(&idx, "1.23").as_deref(), Some("go1.23rc1"));
+        assert_eq!(pick(&idx, "latest").as_deref(), Some("go1.22.10"), "latest skips pre-releases and other platforms");
+        assert_eq!(pick(&idx, "1.20").as_deref(), Some("go1.20"));
+        assert_eq!(pick(&idx, "1.20.0").as_deref(), Some("go1.20"));
+        assert_eq!(pick(&idx, "1.21").as_deref(), Some("go1.21.0"));
+        assert_eq!(pick(&idx, "1.9beta1").as_deref(), Some("go1.9beta1"));
+        assert_eq!(pick(&idx, "1.30"), None, "no linux archive");
+        assert_eq!(pick(&idx, "1.22.11"), None);
+    }
+
+    #[test]
+    fn archive_is_the_platform_tarball() {
+        let idx = index(&["go1.22.10"]);
+        let file = idx.releases[1].archive_for(&linux()).unwrap();
+        assert_eq!(file.filename, "go1.22.10.linux-amd64.tar.gz");
+        assert_eq!((file.sha256.as_str(), file.size), ("ab", 10));
+        assert_eq!(idx.releases[1].archive_for(&Platform { os: "linux".into(), arch: "arm64".into() }), None);
+    }
+
+    #[test]
+    fn sorted_newest_first_skipping_odd_names() {
+        let idx = Index::parse(
+            br#"[{"version":"go1.21.0","files":[]},{"version":"weekly.2012-03-27","files":[]},
+                 {"version":"go1.22.1","files":[]},{"version":"1.22.2","files":[]}]"#,
+        )
+        .unwrap();
+        let names: Vec<String> = idx.releases.iter().map(|r| r.version.to_string()).collect();
+        assert_eq!(names, ["go1.22.1", "go1.21.0"]);
+    }
+
+    #[test]
+    fn html_and_garbage_are_told_apart() {
+        assert_eq!(Index::parse(b"\n  <!DOCTYPE html><html>Sign in</html>").unwrap_err(), IndexError::Html);
+        assert!(matches!(Index::parse(b"{\"error\":1}"), Err(IndexError::Malformed(_))));
+        assert!(matches!(Index::parse(b""), Err(IndexError::Malformed(_))));
+    }
+
+    #[test]
+    fn nearest_suggestions() {
+        let idx = index(&["go1.21.13", "go1.22.8", "go1.22.9", "go1.22.10", "go1.22rc1", "go1.23.9"]);
+        let near = |s: &str| -> Vec<String> {
+            idx.nearest(&Spec::parse(s).unwrap(), &linux(), 3).iter().map(|v| v.to_string()).collect()
+        };
+        assert_eq!(near("1.22.99"), ["go1.22.8", "go1.22.9", "go1.22.10"]);
+        assert_eq!(near("1.99"), ["go1.22.9", "go1.22.10", "go1.23.9"]);
+        assert_eq!(near("1.1"), ["go1.21.13", "go1.22rc1", "go1.22.8"]);
+        assert_eq!(near("1.21.99"), ["go1.21.13"]);
+        assert!(Index::default().nearest(&Spec::Latest, &linux(), 3).is_empty());
+    }
+
+    #[test]
+    fn host_platform_names() {
+        assert_eq!(Platform::from_rust("linux", "x86_64"), Some(linux()));
+        assert_eq!(Platform::from_rust("macos", "aarch64").unwrap().to_string(), "darwin-arm64");
+        assert_eq!(Platform::from_rust("linux", "arm").unwrap().arch, "armv6l");
+        assert_eq!(Platform::from_rust("windows", "x86_64"), None);
+        assert_eq!(Platform::from_rust("linux", "mips"), None);
+    }
+}

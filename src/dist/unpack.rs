@@ -1,0 +1,367 @@
+//! Safe extraction of a release archive's `go/` tree into a staging directory.
+//!
+//! Archives come from the network, so every entry is checked before anything is written
+//! (`check_entry`, pure): no absolute paths, no `..`, nothing outside `go/`, no devices or
+//! fifos, links only to places inside the tree. While writing, nothing is ever written
+//! through a symlink, and at the end every symlink is resolved for real and must land inside.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::{self, Read, Write};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Component, Path, PathBuf};
+
+use gover_shim::GoVersion;
+
+/// The top-level folder of every Go release archive; it becomes the version's GOROOT.
+const TOP: &str = "go";
+/// Far more than any Go release unpacks to (about 250 MB), far less than a disk: a gzip
+/// bomb stops here.
+const MAX_UNPACKED: u64 = 4 << 30;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Dir,
+    Symlink,
+    HardLink,
+    /// Metadata entries (pax headers) that carry no file.
+    Meta,
+    /// Devices, fifos and anything else a Go release never contains.
+    Special,
+}
+
+impl Kind {
+    fn of(header: tar::EntryType) -> Kind {
+        use tar::EntryType as T;
+        match header {
+            T::Regular | T::Continuous | T::GNUSparse => Kind::File,
+            T::Directory => Kind::Dir,
+            T::Symlink => Kind::Symlink,
+            T::Link => Kind::HardLink,
+            T::XGlobalHeader | T::XHeader | T::GNULongName | T::GNULongLink => Kind::Meta,
+            _ => Kind::Special,
+        }
+    }
+}
+
+/// What to do with one archive entry; paths are relative to the staging root.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Plan {
+    Skip,
+    Dir(PathBuf),
+    File(PathBuf),
+    Symlink { path: PathBuf, target: PathBuf },
+    HardLink { path: PathBuf, target: PathBuf },
+}
+
+/// Decides what an entry becomes, or why it is refused.
+pub fn check_entry(path: &Path, kind: Kind, link: Option<&Path>) -> Result<Plan, String> {
+    if kind == Kind::Meta {
+        return Ok(Plan::Skip);
+    }
+    if kind == Kind::Special {
+        return Err("device files, fifos and sockets are not allowed".into());
+    }
+    let rel = inside_top(path)?;
+    if rel.as_os_str().is_empty() {
+        return match kind {
+            Kind::Dir => Ok(Plan::Skip),
+            _ => Err(format!("{TOP}/ itself must be a directory")),
+        };
+    }
+    match kind {
+        Kind::Dir => Ok(Plan::Dir(rel)),
+        Kind::File => Ok(Plan::File(rel)),
+        Kind::Symlink => {
+            let target = link.ok_or("a symlink without a target")?;
+            if target.is_absolute() {
+                return Err(format!("a symlink to the absolute path {}", target.display()));
+            }
+            // Relative to the link's own directory, it must stay inside the root.
+            let base = rel.parent().unwrap_or(Path::new(""));
+            normalize(&base.join(target)).ok_or_else(|| format!("a symlink pointing outside: {}", target.display()))?;
+            Ok(Plan::Symlink { path: rel, target: target.to_path_buf() })
+        }
+        Kind::HardLink => {
+            let target = link.ok_or("a hard link without a target")?;
+            // Hard link targets name another entry of the archive.
+            let target = inside_top(target).map_err(|e| format!("a hard link to {}: {e}", target.display()))?;
+            if target.as_os_str().is_empty() {
+                return Err("a hard link to the root".into());
+            }
+            Ok(Plan::HardLink { path: rel, target })
+        }
+        Kind::Meta | Kind::Special => unreachable!("handled above"),
+    }
+}
+
+/// `path` below `go/`, relative to it; only plain names allowed (a leading `./` is tolerated).
+fn inside_top(path: &Path) -> Result<PathBuf, String> {
+    let mut parts = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::Normal(part) => parts.push(part),
+            Component::CurDir => {}
+            Component::ParentDir => return Err("`..` in the path".into()),
+            Component::RootDir | Component::Prefix(_) => return Err("an absolute path".into()),
+        }
+    }
+    match parts.split_first() {
+        Some((top, rest)) if *top == TOP => Ok(rest.iter().collect()),
+        _ => Err(format!("outside the archive's {TOP}/ folder")),
+    }
+}
+
+/// Resolves `.` and `..` lexically; None when `..` climbs above the start.
+fn normalize(path: &Path) -> Option<PathBuf> {
+    let mut out = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::Normal(part) => out.push(part),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop()?;
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out.iter().collect())
+}
+
+#[derive(Debug)]
+pub enum UnpackError {
+    /// The archive tried something unsafe; `entry` is its path in the archive.
+    Unsafe { entry: String, reason: String },
+    /// The archive could not be read (corrupt gzip or tar, or the source failed).
+    Read(io::Error),
+    /// Writing into the staging directory failed.
+    Write { path: PathBuf, error: io::Error },
+}
+
+/// Extracts the `go/` tree of the tar stream `reader` into `root` (an empty directory).
+pub fn unpack(reader: impl Read, root: &Path) -> Result<(), UnpackError> {
+    let mut archive = tar::Archive::new(reader);
+    let mut writer = Writer { root, dirs: HashSet::new(), symlinks: Vec::new(), written: 0 };
+    for entry in archive.entries().map_err(UnpackError::Read)? {
+        let mut entry = entry.map_err(UnpackError::Read)?;
+        let path = entry.path().map_err(UnpackError::Read)?.into_owned();
+        let link = entry.link_name().map_err(UnpackError::Read)?.map(|l| l.into_owned());
+        let kind = Kind::of(entry.header().entry_type());
+        let unsafe_entry = |reason: String| UnpackError::Unsafe { entry: path.display().to_string(), reason };
+        let plan = check_entry(&path, kind, link.as_deref()).map_err(unsafe_entry)?;
+        let mode = entry.header().mode().map_err(UnpackError::Read)?;
+        writer.apply(plan, mode, &mut entry).map_err(|e| match e {
+            WriteError::Unsafe(reason) => unsafe_entry(reason),
+            WriteError::Read(error) => UnpackError::Read(error),
+            WriteError::Io(path, error) => UnpackError::Write { path, error },
+        })?;
+    }
+    writer.check_symlinks()
+}
+
+enum WriteError {
+    Unsafe(String),
+    Read(io::Error),
+    Io(PathBuf, io::Error),
+}
+
+struct Writer<'a> {
+    root: &'a Path,
+    /// Directories known to be real directories under root (not symlinks).
+    dirs: HashSet<PathBuf>,
+    symlinks: Vec<PathBuf>,
+    written: u64,
+}
+
+impl Writer<'_> {
+    fn apply(&mut self, plan: Plan, mode: u32, data: &mut impl Read) -> Result<(), WriteError> {
+        let io_err = |path: &Path| {
+            let path = path.to_path_buf();
+            move |e| WriteError::Io(path, e)
+        };
+        match plan {
+            Plan::Skip => {}
+            Plan::Dir(rel) => {
+                let dest = self.prepare(&rel, true)?;
+                fs::set_permissions(&dest, fs::Permissions::from_mode((mode & 0o777) | 0o700))
+                    .map_err(io_err(&dest))?;
+            }
+            Plan::File(rel) => {
+                let dest = self.prepare(&rel, false)?;
+                let mut file = fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(mode & 0o777)
+                    .open(&dest)
+                    .map_err(io_err(&dest))?;
+                let mut buf = vec![0; 64 * 1024];
+                loop {
+                    let n = match data.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => n,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        Err(e) => return Err(WriteError::Read(e)),
+                    };
+                    self.written += n as u64;
+                    if self.written > MAX_UNPACKED {
+                        return Err(WriteError::Unsafe(format!("it unpacks to more than {MAX_UNPACKED} bytes")));
+                    }
+                    file.write_all(&buf[..n]).map_err(io_err(&dest))?;
+                }
+            }
+            Plan::Symlink { path, target } => {
+                let dest = self.prepare(&path, false)?;
+                std::os::unix::fs::symlink(&target, &dest).map_err(io_err(&dest))?;
+                self.symlinks.push(dest);
+            }
+            Plan::HardLink { path, target } => {
+                let source = self.root.join(&target);
+                let is_file = fs::symlink_metadata(&source).map(|m| m.is_file()).unwrap_or(false);
+                if !is_file || !self.dirs_are_real(&target) {
+                    return Err(WriteError::Unsafe(format!(
+                        "a hard link to {}, which is not a file extracted before it",
+                        target.display()
+                    )));
+                }
+                let dest = self.prepare(&path, false)?;
+                fs::hard_link(&source, &dest).map_err(io_err(&dest))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes sure `rel`'s parent directories exist as real directories (never writing
+    /// through a symlink) and that nothing but a directory is in the way; returns the full path.
+    fn prepare(&mut self, rel: &Path, is_dir: bool) -> Result<PathBuf, WriteError> {
+        let dest = self.root.join(rel);
+        let parents: Vec<&Path> = rel.ancestors().skip(1).filter(|p| !p.as_os_str().is_empty()).collect();
+        for parent in parents.into_iter().rev() {
+            self.real_dir(parent)?;
+        }
+        match fs::symlink_metadata(&dest) {
+            Ok(meta) if meta.is_dir() && is_dir => return Ok(dest),
+            Ok(_) => {
+                return Err(WriteError::Unsafe(format!("{} appears twice in the archive", rel.display())));
+            }
+            Err(_) if is_dir => {
+                fs::create_dir(&dest).map_err(|e| WriteError::Io(dest.clone(), e))?;
+                self.dirs.insert(rel.to_path_buf());
+            }
+            Err(_) => {}
+        }
+        Ok(dest)
+    }
+
+    fn real_dir(&mut self, rel: &Path) -> Result<(), WriteError> {
+        if self.dirs.contains(rel) {
+            return Ok(());
+        }
+        let full = self.root.join(rel);
+        match fs::symlink_metadata(&full) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(WriteError::Unsafe(format!("it would be written through the symlink {}", rel.display())));
+            }
+            Ok(_) => return Err(WriteError::Unsafe(format!("{} is a file, not a directory", rel.display()))),
+            Err(_) => fs::create_dir(&full).map_err(|e| WriteError::Io(full.clone(), e))?,
+        }
+        self.dirs.insert(rel.to_path_buf());
+        Ok(())
+    }
+
+    fn dirs_are_real(&self, rel: &Path) -> bool {
+        rel.ancestors().skip(1).filter(|p| !p.as_os_str().is_empty()).all(|p| self.dirs.contains(p))
+    }
+
+    /// Lexically every link stayed inside; resolved for real (a link through another link,
+    /// `a -> b/..` with `b -> .`), each must still land inside the root.
+    fn check_symlinks(&self) -> Result<(), UnpackError> {
+        let root =
+            fs::canonicalize(self.root).map_err(|error| UnpackError::Write { path: self.root.to_path_buf(), error })?;
+        for link in &self.symlinks {
+            if let Ok(real) = fs::canonicalize(link) {
+                if !real.starts_with(&root) {
+                    let rel = link.strip_prefix(self.root).unwrap_or(link);
+                    return Err(UnpackError::Unsafe {
+                        entry: Path::new(TOP).join(rel).display().to_string(),
+                        reason: format!("a symlink that resolves outside the tree, to {}", real.display()),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The unpacked tree must be the release it claims to be: `bin/go` executable and `VERSION`'s
+/// first line naming the version (archives from a mirror could hold anything).
+pub fn check_tree(root: &Path, version: &GoVersion) -> Result<(), String> {
+    let go = root.join("bin/go");
+    match fs::metadata(&go) {
+        Ok(meta) if meta.is_file() && meta.permissions().mode() & 0o111 != 0 => {}
+        Ok(_) => return Err("bin/go is not an executable file".into()),
+        Err(_) => return Err("the archive has no bin/go".into()),
+    }
+    let text = fs::read_to_string(root.join("VERSION")).map_err(|_| "the archive has no VERSION file".to_string())?;
+    let first = text.lines().next().unwrap_or("").trim();
+    if first != version.to_string() {
+        return Err(format!("its VERSION file says {first:?}, not {version}"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(path: &str, kind: Kind, link: Option<&str>) -> Result<Plan, String> {
+        check_entry(Path::new(path), kind, link.map(Path::new))
+    }
+
+    #[test]
+    fn plain_entries_land_under_the_root() {
+        assert_eq!(check("go/bin/go", Kind::File, None), Ok(Plan::File("bin/go".into())));
+        assert_eq!(check("./go/src/", Kind::Dir, None), Ok(Plan::Dir("src".into())));
+        assert_eq!(check("go/", Kind::Dir, None), Ok(Plan::Skip));
+        assert_eq!(check("pax_global_header", Kind::Meta, None), Ok(Plan::Skip));
+    }
+
+    #[test]
+    fn refuses_escapes() {
+        for (path, kind) in [
+            ("/etc/passwd", Kind::File),
+            ("go/../../x", Kind::File),
+            ("go/src/../../x", Kind::File),
+            ("other/file", Kind::File),
+            ("go", Kind::File),
+            ("go/dev/null", Kind::Special),
+        ] {
+            assert!(check(path, kind, None).is_err(), "{path} should be refused");
+        }
+    }
+
+    #[test]
+    fn links_must_stay_inside() {
+        assert_eq!(
+            check("go/lib/link", Kind::Symlink, Some("../src/x")),
+            Ok(Plan::Symlink { path: "lib/link".into(), target: "../src/x".into() })
+        );
+        assert!(check("go/lib/link", Kind::Symlink, Some("../../outside")).is_err());
+        assert!(check("go/link", Kind::Symlink, Some("/etc")).is_err());
+        assert!(check("go/link", Kind::Symlink, None).is_err());
+        assert_eq!(
+            check("go/a", Kind::HardLink, Some("go/bin/go")),
+            Ok(Plan::HardLink { path: "a".into(), target: "bin/go".into() })
+        );
+        assert!(check("go/a", Kind::HardLink, Some("/etc/shadow")).is_err());
+        assert!(check("go/a", Kind::HardLink, Some("go/../x")).is_err());
+        assert!(check("go/a", Kind::HardLink, Some("go")).is_err());
+    }
+
+    #[test]
+    fn normalizes_lexically() {
+        assert_eq!(normalize(Path::new("a/./b/../c")), Some(PathBuf::from("a/c")));
+        assert_eq!(normalize(Path::new("a/../..")), None);
+    }
+}
