@@ -232,5 +232,4 @@ impl Sandbox {
             .write_stdin("");
         cmd
     }
-
 }
