@@ -340,3 +340,28 @@ fn on_a_terminal_fix_asks_first() {
     assert!(accepted.contains("changed "), "{accepted}");
     assert_eq!(text(&rc), "# gover-disabled: export GOROOT=/x\n");
 }
+
+#[test]
+fn a_hook_below_debians_early_return_is_moved_above_it() {
+    let hook = format!("eval \"$({} init bash)\"", env!("CARGO_BIN_EXE_gover"));
+    let content = format!("case $- in\n    *i*) ;;\n      *) return;;\nesac\nalias ll='ls -l'\n{hook}\n");
+    let (sandbox, rc) = with_bashrc(&content);
+    let shims_on_path = || {
+        // What ssh host cmd gets: a non-interactive bash that reads ~/.bashrc.
+        let out = sandbox.startup_shell("bash").args(["-c", ". ~/.bashrc; command -v go"]).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(shims_on_path(), "");
+    sandbox.doctor(&["--fix", "--yes"]).assert().success();
+    assert_eq!(
+        text(&rc),
+        format!(
+            "{hook}\ncase $- in\n    *i*) ;;\n      *) return;;\nesac\nalias ll='ls -l'\n# gover-disabled: {hook}\n"
+        )
+    );
+    assert_eq!(shims_on_path(), format!("{}\n", sandbox.shims_dir().join("go").display()));
+    sandbox.doctor(&[]).assert().stdout(predicate::str::contains("path.hook-after-return").not());
+    sandbox.doctor(&["--fix", "--yes"]).assert().stdout(predicate::str::contains("nothing to fix"));
+    sandbox.doctor(&["--undo"]).assert().success();
+    assert_eq!(text(&rc), content);
+}

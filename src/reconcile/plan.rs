@@ -17,7 +17,10 @@ pub struct Plan {
     pub files: Vec<FileEdit>,
     /// (group, path) pairs to remove.
     pub alternatives: Vec<(String, PathBuf)>,
-    pub commands: Vec<String>,
+    /// Ownership and mode repairs (chown/chmod), which gover runs with --yes and the right to.
+    pub repairs: Vec<String>,
+    /// Other commands doctor suggests (`gover setup`, `go mod init`): only printed.
+    pub suggestions: Vec<String>,
     /// Things only the user can do, each a sentence.
     pub manual: Vec<String>,
 }
@@ -35,8 +38,9 @@ pub struct FileEdit {
 }
 
 impl Plan {
+    /// Whether there is nothing gover itself would change.
     pub fn is_empty(&self) -> bool {
-        self.files.is_empty() && self.alternatives.is_empty() && self.commands.is_empty()
+        self.files.is_empty() && self.alternatives.is_empty() && self.repairs.is_empty()
     }
 }
 
@@ -83,8 +87,9 @@ pub fn plan(findings: &[Finding]) -> Plan {
                 }
             }
             Fix::Command(command) => {
-                if !out.commands.contains(command) {
-                    out.commands.push(command.clone());
+                let list = if is_repair(command) { &mut out.repairs } else { &mut out.suggestions };
+                if !list.contains(command) {
+                    list.push(command.clone());
                 }
             }
             Fix::Manual(what) => out.manual.push(format!("{}: {what}", finding.title)),
@@ -108,6 +113,12 @@ pub fn plan(findings: &[Finding]) -> Plan {
         }
     }
     out
+}
+
+/// A chown or chmod, possibly under sudo.
+pub fn is_repair(command: &str) -> bool {
+    let bare = command.strip_prefix("sudo ").unwrap_or(command);
+    matches!(bare.split_whitespace().next(), Some("chown" | "chmod"))
 }
 
 /// The file's new text, and the lines left for the user.
@@ -177,11 +188,12 @@ fn redefinitions(text: &[u8], dialect: Dialect, targets: &BTreeSet<usize>) -> Ve
 /// Why the current user may not replace `path` (the file itself and, for the rename, its
 /// directory), or `None` when they may.
 fn writable_problem(path: &Path) -> Option<String> {
-    let dir = path.parent().unwrap_or(Path::new("/"));
     if path.exists() && !writable(path) {
         return Some(format!("you cannot write {}", path.display()));
     }
-    (!writable(dir)).then(|| format!("you cannot write its directory {}", dir.display()))
+    // A new file's directory may not exist yet: then its nearest existing parent decides.
+    let dir = path.ancestors().skip(1).find(|d| d.exists()).unwrap_or(Path::new("/"));
+    (!writable(dir)).then(|| format!("you cannot write the directory {}", dir.display()))
 }
 
 #[cfg(test)]
@@ -209,6 +221,7 @@ mod tests {
             finding(Fix::AppendLine { file: dir.path().join("new.conf"), line: "PATH=/s:${PATH}".into() }),
             finding(Fix::Command("sudo chown -R u: /x".into())),
             finding(Fix::Command("sudo chown -R u: /x".into())),
+            finding(Fix::Command("gover setup".into())),
         ];
         let plan = plan(&findings);
         assert_eq!(plan.files.len(), 3);
@@ -222,7 +235,8 @@ mod tests {
         assert_eq!(env_edit.new, b"GOPROXY=direct\n");
         let created = plan.files.iter().find(|f| f.path.ends_with("new.conf")).unwrap();
         assert_eq!(created.new, b"PATH=/s:${PATH}\n");
-        assert_eq!(plan.commands, ["sudo chown -R u: /x"]);
+        assert_eq!(plan.repairs, ["sudo chown -R u: /x"]);
+        assert_eq!(plan.suggestions, ["gover setup"]);
     }
 
     #[test]
