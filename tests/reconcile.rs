@@ -69,7 +69,7 @@ fn hand_to_nobody(sandbox: &Sandbox) {
     fs::set_permissions(sandbox.root(), fs::Permissions::from_mode(0o755)).unwrap();
 }
 
-/// `gover doctor <args>` run as uid 65534, stdin closed.
+/// `gover doctor <args>` run as uid 65534, stdin closed, with the sandbox's alternatives.
 fn doctor_as_nobody(sandbox: &Sandbox, args: &[&str]) -> std::process::Output {
     std::process::Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_gover"), "doctor"])
@@ -77,6 +77,8 @@ fn doctor_as_nobody(sandbox: &Sandbox, args: &[&str]) -> std::process::Output {
         .env_clear()
         .envs(sandbox.env())
         .env("GOVER_DOCTOR_CRONTAB", "/dev/null")
+        .env("GOVER_ALTERNATIVES_ADMIN_DIR", sandbox.root().join("alternatives/admin"))
+        .env("GOVER_ALTERNATIVES_DIR", sandbox.root().join("alternatives/links"))
         .current_dir(&sandbox.work)
         .stdin(std::process::Stdio::null())
         .output()
@@ -276,6 +278,25 @@ fn alternatives_for_missing_toolchains_are_removed_in_a_planted_admin_dir() {
     // The 1.22 toolchain is deleted behind the alternatives system's back.
     fs::remove_dir_all(sandbox.root().join("usr/lib/go-1.22")).unwrap();
     sandbox.doctor(&[]).assert().stdout(predicate::str::contains("alternatives.missing-target"));
+
+    // Another user may not change the alternatives system: they get the exact command.
+    hand_to_nobody(&sandbox);
+    for dir in [&admin, &links] {
+        let status = std::process::Command::new("chown").args(["-R", "0:0"]).arg(dir).status().unwrap();
+        assert!(status.success());
+    }
+    let before = text(&admin.join("go"));
+    let out = doctor_as_nobody(&sandbox, &["--fix", "--yes"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let sudo = format!(
+        "sudo update-alternatives --admindir {} --altdir {} --remove go {}",
+        admin.display(),
+        links.display(),
+        new.display()
+    );
+    assert!(stdout.contains(&format!("needs root: run `{sudo}`")), "{stdout}");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&admin.join("go")), before);
 
     sandbox
         .doctor(&["--fix", "--yes"])
