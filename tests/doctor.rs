@@ -418,7 +418,7 @@ fn gvm_leftovers_its_cd_function_and_versions() {
     assert_eq!(found[1]["fix"], init.json(), "gvm's cd goes with the line that loads gvm");
     assert_eq!(found[2]["severity"], "info");
     assert!(text(&found[2]).contains("go1.20.14"));
-    assert_eq!(found[2]["fix"], serde_json::json!({"kind": "command", "command": "gover import"}));
+    assert_eq!(found[2]["fix"], serde_json::json!({"kind": "command", "command": "gover import gvm"}));
 
     s.write_home(
         ".bashrc",
@@ -730,10 +730,13 @@ fn systemd_user_environment_and_cron() {
     let found = s.findings();
     assert_eq!(ids(&found), ["services.cron-bare-go", "services.systemd-path"], "{found:?}");
     assert!(text(&found[0]).contains("line 2: 0 3 * * * cd /src/app && go build ./..."));
-    assert_eq!(
-        found[1]["fix"],
-        serde_json::json!({"kind": "write_file", "file": s.home(".config/environment.d/50-gover.conf"), "content": format!("PATH={}:${{PATH}}\n", s.sb.shims_dir().display())})
-    );
+    let dropin = s.home(".config/environment.d/50-gover.conf");
+    assert_eq!(found[1]["fix"]["file"], dropin.display().to_string());
+    let content = found[1]["fix"]["content"].as_str().unwrap();
+    assert!(content.contains(&format!("\nPATH={}:${{PATH}}\n", s.sb.shims_dir().display())), "{content}");
+    // It is what `gover setup --systemd` writes.
+    s.sb.gover().args(["setup", "--systemd", "--no-modify-rc"]).assert().success();
+    assert_eq!(fs::read_to_string(&dropin).unwrap(), content);
     fs::write(&answer, format!("PATH={}:/usr/bin:/bin\n", s.sb.shims_dir().display())).unwrap();
     fs::write(
         &crontab,

@@ -56,10 +56,6 @@ impl Env {
         self.xdg("XDG_CACHE_HOME", ".cache")
     }
 
-    pub fn data_home(&self) -> Option<PathBuf> {
-        self.xdg("XDG_DATA_HOME", ".local/share")
-    }
-
     fn xdg(&self, name: &str, fallback: &str) -> Option<PathBuf> {
         self.var(name).map(PathBuf::from).filter(|p| p.is_absolute()).or_else(|| Some(self.home()?.join(fallback)))
     }

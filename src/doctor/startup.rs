@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::LineRange;
+/// Other version managers, as `gover import` knows them.
+pub use crate::import::Manager;
 
 /// The syntax a startup file is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -117,36 +119,6 @@ pub fn candidates(home: &Path, zdotdir: Option<&Path>, config_home: &Path) -> Ve
     files
 }
 
-/// The version managers whose leftovers doctor recognises.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Manager {
-    Gvm,
-    Asdf,
-    Goenv,
-    /// `g` (voidint/g or stefanmaric/g).
-    G,
-    Mise,
-    /// golang.org/dl's `go1.22.10 download`, which keeps trees in ~/sdk (no init line).
-    Sdk,
-}
-
-impl Manager {
-    pub fn name(self) -> &'static str {
-        match self {
-            Manager::Gvm => "gvm",
-            Manager::Asdf => "asdf",
-            Manager::Goenv => "goenv",
-            Manager::G => "g",
-            Manager::Mise => "mise",
-            Manager::Sdk => "golang.org/dl",
-        }
-    }
-}
-
-/// The comment `gover setup` puts on the line it adds to each startup file.
-pub const HOOK_MARKER: &str = "# added by gover";
-
 /// Environment variables that change what go does; an `export` of one is reported.
 pub const GO_SETTINGS: [&str; 20] = [
     "GOROOT",
@@ -171,8 +143,7 @@ pub const GO_SETTINGS: [&str; 20] = [
     "GOVER_HOME",
 ];
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Kind {
     /// The line `gover init <shell>` wrote (or one putting gover's shims on PATH).
     GoverHook,
@@ -194,7 +165,7 @@ pub enum Kind {
     Source { path: String },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Construct {
     pub kind: Kind,
     /// The line where it was found (the first line of a continued line).
@@ -557,7 +528,8 @@ impl Scanner {
         if self.in_function() {
             return true;
         }
-        if line.text.contains(HOOK_MARKER)
+        // `gover setup`'s line carries its marker comment.
+        if crate::shell::rc::has_line(&line.text)
             || segment.contains("gover init")
             || segment.contains("gover/shims")
             || segment.contains("gover env")
