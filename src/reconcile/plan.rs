@@ -44,8 +44,9 @@ impl Plan {
     }
 }
 
-#[derive(Default)]
 struct FileFixes {
+    /// The file as doctor first named it.
+    named: PathBuf,
     comment: Vec<LineRange>,
     moves: Vec<(LineRange, usize)>,
     append: Vec<String>,
@@ -61,25 +62,32 @@ pub fn dialect_of(path: &Path) -> Dialect {
     }
 }
 
+fn fixes_for<'a>(per_file: &'a mut BTreeMap<PathBuf, FileFixes>, file: &Path) -> &'a mut FileFixes {
+    let target = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+    per_file.entry(target).or_insert_with(|| FileFixes {
+        named: file.to_path_buf(),
+        comment: Vec::new(),
+        moves: Vec::new(),
+        append: Vec::new(),
+        remove_keys: Vec::new(),
+        replace: None,
+    })
+}
+
 /// Plans the fixes of `findings`. Notes (`info`) describe choices, not problems, so their
 /// suggestions are left alone.
 pub fn plan(findings: &[Finding]) -> Plan {
     let mut out = Plan::default();
+    // Keyed by the real file, so a symlinked rc file and its target are edited once.
     let mut per_file: BTreeMap<PathBuf, FileFixes> = BTreeMap::new();
     for finding in findings.iter().filter(|f| f.severity > Severity::Info) {
         let Some(fix) = &finding.fix else { continue };
         match fix {
-            Fix::CommentOut { file, lines } => per_file.entry(file.clone()).or_default().comment.push(*lines),
-            Fix::MoveAbove { file, lines, above } => {
-                per_file.entry(file.clone()).or_default().moves.push((*lines, *above))
-            }
-            Fix::AppendLine { file, line } => per_file.entry(file.clone()).or_default().append.push(line.clone()),
-            Fix::WriteFile { file, content } => {
-                per_file.entry(file.clone()).or_default().replace = Some(content.clone())
-            }
-            Fix::RemoveGoEnvKey { file, key } => {
-                per_file.entry(file.clone()).or_default().remove_keys.push(key.clone())
-            }
+            Fix::CommentOut { file, lines } => fixes_for(&mut per_file, file).comment.push(*lines),
+            Fix::MoveAbove { file, lines, above } => fixes_for(&mut per_file, file).moves.push((*lines, *above)),
+            Fix::AppendLine { file, line } => fixes_for(&mut per_file, file).append.push(line.clone()),
+            Fix::WriteFile { file, content } => fixes_for(&mut per_file, file).replace = Some(content.clone()),
+            Fix::RemoveGoEnvKey { file, key } => fixes_for(&mut per_file, file).remove_keys.push(key.clone()),
             Fix::RemoveAlternative { name, path } => {
                 let entry = (name.clone(), path.clone());
                 if !out.alternatives.contains(&entry) {
@@ -95,8 +103,8 @@ pub fn plan(findings: &[Finding]) -> Plan {
             Fix::Manual(what) => out.manual.push(format!("{}: {what}", finding.title)),
         }
     }
-    for (path, fixes) in per_file {
-        let target = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+    for (target, fixes) in per_file {
+        let path = fixes.named.clone();
         let old = match std::fs::read(&target) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
@@ -247,7 +255,11 @@ mod tests {
         fs::write(&real, "export GOROOT=/x\n").unwrap();
         let link = dir.path().join(".bashrc");
         std::os::unix::fs::symlink(&real, &link).unwrap();
-        let plan = plan(&[finding(Fix::CommentOut { file: link.clone(), lines: LineRange::line(1) })]);
+        let plan = plan(&[
+            finding(Fix::CommentOut { file: link.clone(), lines: LineRange::line(1) }),
+            finding(Fix::CommentOut { file: real.clone(), lines: LineRange::line(1) }),
+        ]);
+        assert_eq!(plan.files.len(), 1, "one file, edited once");
         assert_eq!(plan.files[0].path, link);
         assert_eq!(plan.files[0].target, fs::canonicalize(&real).unwrap());
     }
