@@ -290,10 +290,12 @@ mod tests {
         "",
     ];
 
-    fn bash_parses(text: &[u8]) -> bool {
+    /// Whether the shell's own syntax check (`bash -n`, `fish --no-execute`) accepts `text`.
+    fn parses(shell: &str, text: &[u8]) -> bool {
         use std::io::Write;
-        let mut child = std::process::Command::new("bash")
-            .arg("-n")
+        let check = if shell == "fish" { "--no-execute" } else { "-n" };
+        let mut child = std::process::Command::new(shell)
+            .arg(check)
             .stdin(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -326,9 +328,9 @@ mod tests {
             }
             let again = comment_out(&edit.text, Dialect::Posix, &targets);
             proptest::prop_assert_eq!(&again.text, &edit.text);
-            if bash_parses(text.as_bytes()) {
+            if parses("bash", text.as_bytes()) {
                 proptest::prop_assert!(
-                    bash_parses(&edit.text),
+                    parses("bash", &edit.text),
                     "broke the file:\n{}",
                     String::from_utf8_lossy(&edit.text)
                 );
@@ -348,18 +350,6 @@ mod tests {
         "",
     ];
 
-    fn fish_parses(text: &[u8]) -> bool {
-        use std::io::Write;
-        let mut child = std::process::Command::new("fish")
-            .arg("--no-execute")
-            .stdin(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(text).unwrap();
-        child.wait().unwrap().success()
-    }
-
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(60))]
 
@@ -372,8 +362,8 @@ mod tests {
             let edit = comment_out(text.as_bytes(), Dialect::Fish, &targets);
             let again = comment_out(&edit.text, Dialect::Fish, &targets);
             proptest::prop_assert_eq!(&again.text, &edit.text);
-            if fish_parses(text.as_bytes()) {
-                proptest::prop_assert!(fish_parses(&edit.text), "broke the file:\n{}", String::from_utf8_lossy(&edit.text));
+            if parses("fish", text.as_bytes()) {
+                proptest::prop_assert!(parses("fish", &edit.text), "broke the file:\n{}", String::from_utf8_lossy(&edit.text));
             }
         }
     }
