@@ -121,6 +121,7 @@ fn clean_setup_reports_nothing() {
     let verbose = String::from_utf8_lossy(&verbose.stdout).into_owned();
     assert!(verbose.contains(&format!("PATH[0] {}", s.sb.shims_dir().display())), "{verbose}");
     assert!(verbose.contains("(gover's shim)"), "{verbose}");
+    assert!(verbose.contains(&format!("{} (interactive bash; hook)", s.home(".bashrc").display())), "{verbose}");
 }
 
 #[test]
@@ -131,7 +132,12 @@ fn json_schema_is_stable() {
     let (code, report) = s.run();
     assert_eq!(code, 0, "warnings only");
     let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
-    assert_eq!(keys(&report), ["findings", "go_on_path", "schema", "summary"]);
+    assert_eq!(keys(&report), ["findings", "go_on_path", "schema", "startup_files", "summary"]);
+    assert_eq!(
+        report["startup_files"][0],
+        serde_json::json!({"path": s.home(".profile"), "shell": "bash", "reads": "login", "hook": true})
+    );
+    assert_eq!(keys(&report["startup_files"][1]), ["hook", "path", "reads", "shell"]);
     assert_eq!(report["schema"], 1);
     assert_eq!(keys(&report["summary"]), ["errors", "infos", "warnings"]);
     assert_eq!(keys(&report["go_on_path"][0]), ["dir", "is_shim", "position", "resolved"]);
@@ -299,8 +305,11 @@ fn stale_goroot_and_mixed_toolchains_of_a_system_go() {
     assert_eq!(f["fix"]["lines"], serde_json::json!({"start": 1, "end": 1}));
     assert!(text(&f).contains(&sys.display().to_string()));
 
-    s.unset("GOROOT");
+    // A GOROOT that is right for the go that runs, without gover: only a note.
+    s.set("GOROOT", sys.display().to_string());
     s.write_home(".bashrc", "");
+    assert_eq!(s.finding("goroot.exported")["severity"], "info");
+    s.unset("GOROOT");
     s.assert_clean();
 
     // The binary and its tree disagree: a half-upgraded install.
@@ -671,6 +680,19 @@ fn planted_proc_noexec_tmp_umask_and_ports() {
     fs::write(proc.join("self/status"), "Umask:\t0022\n").unwrap();
     fs::write(proc.join("net/tcp"), "  sl  local_address rem_address   st\n").unwrap();
     s.assert_clean();
+
+    // A build cache shared with a group (setgid, group-writable) under umask 022.
+    let cache = s.home(".cache/go-build");
+    fs::create_dir_all(&cache).unwrap();
+    fs::set_permissions(&cache, fs::Permissions::from_mode(0o2775)).unwrap();
+    let f = s.finding("permissions.umask");
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(
+        f["evidence"][1],
+        serde_json::json!({"kind": "owner", "path": cache, "uid": unsafe { libc::getuid() }, "mode": 0o2775})
+    );
+    fs::write(proc.join("self/status"), "Umask:\t0002\n").unwrap();
+    s.assert_clean();
 }
 
 #[test]
@@ -818,6 +840,19 @@ fn a_home_that_belongs_to_someone_else() {
     assert!(text(&Value::Array(found)).contains("GOCACHE"));
     chown_tree(&s.sb.home, 65534);
     assert_eq!(run_as_nobody(&s), Vec::<Value>::new());
+
+    // A HOME that does not exist (nobody's /nonexistent): everything go would create there
+    // is named in one finding.
+    let mut s = s;
+    s.set("HOME", s.sb.root().join("nonexistent").display().to_string());
+    s.set("GOVER_HOME", s.sb.root().join("nonexistent/.local/share/gover").display().to_string());
+    fs::set_permissions(s.sb.root(), fs::Permissions::from_mode(0o555)).unwrap();
+    let found = run_as_nobody(&s);
+    fs::set_permissions(s.sb.root(), fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(ids(&found), ["permissions.not-writable", "permissions.home-missing"], "{found:?}");
+    for name in ["GOMODCACHE", "GOCACHE", "GOPATH", "GOBIN", "GOVER_HOME"] {
+        assert!(found[0]["title"].as_str().unwrap().contains(name), "{name}: {}", found[0]["title"]);
+    }
 }
 
 #[test]
@@ -872,5 +907,34 @@ fn a_setup_made_by_gover_setup_is_clean() {
     let path = String::from_utf8(out.stdout).unwrap().trim().to_string();
     assert!(path.starts_with(&s.sb.shims_dir().display().to_string()), "{path}");
     s.set("PATH", path);
+    s.assert_clean();
+}
+
+/// F4/F17 with real Go releases: go1.22.10's binary run with go1.21.13's GOROOT exported.
+#[test]
+fn a_real_go_with_a_stale_goroot() {
+    let mut s = Setup::clean();
+    let sys = s.sb.root().join("usr/local/go");
+    let old = s.sb.root().join("usr/lib/go-1.21");
+    common::link_copy(&common::real_go_tree("go1.22.10"), &sys);
+    common::link_copy(&common::real_go_tree("go1.21.13"), &old);
+    fs::remove_dir_all(s.sb.shims_dir()).unwrap();
+    fs::remove_dir_all(s.sb.gover_home.join("versions")).unwrap();
+    fs::remove_file(s.sb.gover_home.join("global")).unwrap();
+    s.set("PATH", format!("{}:{BASE_PATH}", sys.join("bin").display()));
+    s.set("GOROOT", old.display().to_string());
+    let f = s.finding("goroot.stale-export");
+    assert!(f["title"].as_str().unwrap().contains(&sys.display().to_string()), "{f}");
+    s.unset("GOROOT");
+    s.assert_clean();
+
+    // A half-upgraded tree: the binary is 1.22.10, VERSION says otherwise (a fresh file, so
+    // the shared test tree is not touched).
+    fs::remove_file(sys.join("VERSION")).unwrap();
+    fs::write(sys.join("VERSION"), "go1.21.13\ntime 2024-08-06T17:36:05Z\n").unwrap();
+    let f = s.finding("goroot.version-mismatch");
+    assert!(text(&f).contains("go1.22.10"), "go env GOVERSION was asked: {f}");
+    fs::remove_file(sys.join("VERSION")).unwrap();
+    fs::copy(common::real_go_tree("go1.22.10").join("VERSION"), sys.join("VERSION")).unwrap();
     s.assert_clean();
 }

@@ -80,9 +80,10 @@ fn goroot_settings(facts: &Facts, out: &mut Vec<Finding>) {
                     root.display()
                 ),
             ),
+            // Right for today's go; with gover in use it is a leftover that goes stale.
             None => (
                 "goroot.exported",
-                Severity::Warning,
+                if facts.gover_in_use() { Severity::Warning } else { Severity::Info },
                 format!(
                     "GOROOT={} is exported; gover sets it per version, and any other go breaks when it goes stale",
                     goroot.display()
@@ -205,7 +206,7 @@ fn alternatives_groups(facts: &Facts, out: &mut Vec<Finding>) {
         let file = admin.join(name);
         let Ok(text) = std::fs::read_to_string(&file) else { continue };
         let Some(group) = alternatives::parse(&text) else { continue };
-        let link = facts.env.alternatives_dir.join(name);
+        let link = alternative_link(facts, name);
         let selected = std::fs::read_link(&link).ok();
         for choice in &group.choices {
             if choice.path.exists() {
@@ -225,7 +226,7 @@ fn alternatives_groups(facts: &Facts, out: &mut Vec<Finding>) {
                 })
                 .evidence(Evidence::Note {
                     text: if is_selected {
-                        format!("it is the current choice ({} →)", link.display())
+                        format!("it is the current choice: {} -> {}", link.display(), choice.path.display())
                     } else {
                         "not the current choice".into()
                     },
@@ -241,39 +242,41 @@ fn alternatives_groups(facts: &Facts, out: &mut Vec<Finding>) {
                         Severity::Error,
                         format!("{} points at {}, which does not exist", link.display(), target.display()),
                     )
-                    .evidence(Evidence::Note { text: format!("{} → {}", link.display(), target.display()) })
+                    .evidence(Evidence::Note { text: format!("{} -> {}", link.display(), target.display()) })
                     .fix(Fix::Command(format!("sudo update-alternatives --auto {name}"))),
                 );
             }
             current.push((name, target.clone()));
-            // A gofmt slave of the go group switches with it.
-            if name == "go" {
-                for ((slave, _), choice) in group
-                    .slaves
-                    .iter()
-                    .zip(group.choices.iter().filter(|ch| &ch.path == target).flat_map(|ch| ch.slaves.iter()))
-                {
-                    if let Some(path) = choice {
-                        current.push((if slave == "gofmt" { "gofmt" } else { "other" }, path.clone()));
-                    }
-                }
-            }
         }
     }
-    let go = current.iter().find(|(n, _)| *n == "go").and_then(|(_, p)| tree_of(p));
-    let gofmt = current.iter().rev().find(|(n, _)| *n == "gofmt").and_then(|(_, p)| tree_of(p));
-    if let (Some(go), Some(gofmt)) = (go, gofmt) {
-        if go != gofmt {
+    // Separate go and gofmt groups can be switched apart (a gofmt slave of the go group cannot).
+    let tree = |tool: &str| current.iter().find(|(n, _)| *n == tool).and_then(|(_, p)| Some((p, tree_of(p)?)));
+    if let (Some((go, go_tree)), Some((gofmt, gofmt_tree))) = (tree("go"), tree("gofmt")) {
+        if go_tree != gofmt_tree {
             out.push(
                 c(
                     "alternatives.mixed-versions",
                     Severity::Warning,
-                    format!("update-alternatives picks go from {} but gofmt from {}", go.display(), gofmt.display()),
+                    format!(
+                        "update-alternatives picks go from {} but gofmt from {}",
+                        go_tree.display(),
+                        gofmt_tree.display()
+                    ),
                 )
+                .evidence(Evidence::Note {
+                    text: format!("{} -> {}", alternative_link(facts, "go").display(), go.display()),
+                })
+                .evidence(Evidence::Note {
+                    text: format!("{} -> {}", alternative_link(facts, "gofmt").display(), gofmt.display()),
+                })
                 .fix(Fix::Command("sudo update-alternatives --config gofmt".into())),
             );
         }
     }
+}
+
+fn alternative_link(facts: &Facts, name: &str) -> PathBuf {
+    facts.env.alternatives_dir.join(name)
 }
 
 /// A manager's leftovers: where it lives and the Go trees it holds.
