@@ -938,3 +938,19 @@ fn a_real_go_with_a_stale_goroot() {
     fs::copy(common::real_go_tree("go1.22.10").join("VERSION"), sys.join("VERSION")).unwrap();
     s.assert_clean();
 }
+
+#[test]
+fn gvms_go_ahead_of_the_shims_points_at_gvms_init_line() {
+    let mut s = Setup::clean();
+    let gvm_bin = s.home(".gvm/gos/go1.20.14/bin");
+    write_executable(&gvm_bin.join("go"), "#!/bin/sh\n");
+    s.write_home(".gvm/scripts/gvm", "export GVM_ROOT=\"$HOME/.gvm\"\n");
+    let rc = s.write_home(".bashrc", &format!("{HOOK_BASH}source \"$HOME/.gvm/scripts/gvm\"\n"));
+    s.set("PATH", format!("{}:{}", gvm_bin.display(), s.sb.path_with_shims()));
+    let f = s.finding("path.system-go-first");
+    assert_eq!(f["fix"], LineFix { file: rc, line: 2 }.json());
+    s.write_home(".bashrc", HOOK_BASH);
+    s.set("PATH", s.sb.path_with_shims());
+    fs::remove_dir_all(s.home(".gvm")).unwrap();
+    s.assert_clean();
+}

@@ -715,26 +715,11 @@ fn definition_fix(facts: &Facts, d: &Definition) -> Fix {
             }
         }
     }
-    let from_manager = d.file.as_ref().and_then(|file| {
-        let home = facts.env.home()?;
-        let manager = if file.starts_with(home.join(".gvm")) {
-            Manager::Gvm
-        } else if file.starts_with(home.join(".goenv")) {
-            Manager::Goenv
-        } else {
-            return None;
-        };
-        facts.startup.iter().find_map(|s| {
-            s.constructs
-                .iter()
-                .find(|c| c.kind == Kind::ManagerInit { manager })
-                .map(|c| Fix::CommentOut { file: s.file.path.clone(), lines: c.lines })
-        })
-    });
-    from_manager.unwrap_or_else(|| {
-        let place = d.file.as_ref().map(|f| format!(" in {}", f.display())).unwrap_or_default();
-        Fix::Manual(format!("remove the {} `{}`{place}", if d.alias { "alias" } else { "function" }, d.name))
-    })
+    if let Some((file, lines)) = d.file.as_ref().and_then(|file| facts.manager_init_line(file)) {
+        return Fix::CommentOut { file, lines };
+    }
+    let place = d.file.as_ref().map(|f| format!(" in {}", f.display())).unwrap_or_default();
+    Fix::Manual(format!("remove the {} `{}`{place}", if d.alias { "alias" } else { "function" }, d.name))
 }
 
 #[cfg(test)]

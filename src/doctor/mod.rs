@@ -312,6 +312,26 @@ impl<'a> Facts<'a> {
         text.starts_with('/').then(|| PathBuf::from(text))
     }
 
+    /// The startup line that initialises gvm or goenv, when `path` lies in their tree (their
+    /// init puts their bin on PATH and defines their functions). asdf's and mise's lines serve
+    /// other languages too, so they are never the fix.
+    pub fn manager_init_line(&self, path: &Path) -> Option<(PathBuf, LineRange)> {
+        let home = self.env.home()?;
+        let gvm = self.env.var("GVM_ROOT").map(PathBuf::from).unwrap_or_else(|| home.join(".gvm"));
+        let goenv = self.env.var("GOENV_ROOT").map(PathBuf::from).unwrap_or_else(|| home.join(".goenv"));
+        let manager = if path.starts_with(gvm) {
+            startup::Manager::Gvm
+        } else if path.starts_with(goenv) {
+            startup::Manager::Goenv
+        } else {
+            return None;
+        };
+        self.startup.iter().find_map(|s| {
+            let c = s.constructs.iter().find(|c| c.kind == startup::Kind::ManagerInit { manager })?;
+            Some((s.file.path.clone(), c.lines))
+        })
+    }
+
     /// gover is set up here (shims made or versions installed); before that, a system go
     /// winning is how things should be.
     pub fn gover_in_use(&self) -> bool {

@@ -53,7 +53,7 @@ fn shims_first(facts: &Facts, out: &mut Vec<Finding>) {
         for go in list {
             finding = finding.evidence(go.evidence(tool));
         }
-        let fix = match prepend_line_for(facts, &winner.dir) {
+        let fix = match prepend_line_for(facts, &winner.dir).or_else(|| facts.manager_init_line(&winner.dir)) {
             Some((file, lines)) => Fix::CommentOut { file, lines },
             None => Fix::Manual(format!(
                 "remove {} from PATH where it is set, or make the gover hook the last line of your startup file",
