@@ -954,3 +954,28 @@ fn gvms_go_ahead_of_the_shims_points_at_gvms_init_line() {
     fs::remove_dir_all(s.home(".gvm")).unwrap();
     s.assert_clean();
 }
+
+#[test]
+fn on_a_terminal_the_shells_answer_without_waiting_for_it() {
+    let s = Setup::clean();
+    let rc = s.write_home(".bashrc", &format!("{HOOK_BASH}go() {{\n  command go \"$@\"\n}}\n{DEBIAN_GUARD}"));
+    let report = s.sb.root().join("report.json");
+    let cmdline = format!("'{}' doctor --json > '{}'", env!("CARGO_BIN_EXE_gover"), report.display());
+    let started = std::time::Instant::now();
+    // `script` gives doctor a terminal, as a person running it has.
+    let status = std::process::Command::new("script")
+        .args(["-qec", &cmdline, "/dev/null"])
+        .env_clear()
+        .envs(s.env.iter().map(|(k, v)| (k, v)))
+        .current_dir(&s.cwd)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    // `bash -ic` sharing the terminal waited to take it over until doctor's 3 s timeout.
+    let elapsed = started.elapsed();
+    assert!(elapsed < std::time::Duration::from_millis(2500), "doctor took {elapsed:?} on a terminal");
+    let report: Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
+    let found = report["findings"].as_array().unwrap();
+    let f = found.iter().find(|f| f["id"] == "shell.go-function").expect("the go function is reported");
+    assert!(text(&f["evidence"]).contains(&format!("go 2 {}", rc.display())), "bash itself named file and line: {f}");
+}
