@@ -125,7 +125,7 @@ complete -c gover -n "__fish_gover_using_subcommand doctor" -s q -l quiet -d 'Pr
 complete -c gover -n "__fish_gover_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand import" -l home -d 'Where versions, shims and settings live [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand import" -l all -d 'Adopt everything found, from every manager'
-complete -c gover -n "__fish_gover_using_subcommand import" -l move -d 'Move the trees instead of hard-linking them'
+complete -c gover -n "__fish_gover_using_subcommand import" -l move -d 'Delete each original once its version is imported'
 complete -c gover -n "__fish_gover_using_subcommand import" -l dry-run -d 'Show what would be imported, change nothing'
 complete -c gover -n "__fish_gover_using_subcommand import" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
 complete -c gover -n "__fish_gover_using_subcommand import" -s h -l help -d 'Print help'

@@ -109,6 +109,7 @@ fn zsh_completes_installed_versions_at_a_real_prompt() {
     fs::write(sb.home.join(".zshrc"), "autoload -Uz compinit\ncompinit -u -d \"$HOME/.zcompdump\"\n").unwrap();
     // zpty runs an interactive zsh on a pseudo-terminal and types <Tab>; a read with a pattern
     // waits until the completed line shows up (timeout ends a run that never completes).
+    let path = format!("{}:{}", common::bin_dir().display(), common::BASE_PATH);
     let driver = format!(
         "zmodload zsh/zpty\n\
          zpty -b z 'env -i HOME={home} PATH={path} TERM=dumb zsh -i'\n\
@@ -118,7 +119,6 @@ fn zsh_completes_installed_versions_at_a_real_prompt() {
          zpty -r z out '*install *' && print subcommands-ok\n\
          zpty -d z\n",
         home = sb.home.display(),
-        path = format!("{}:{}", common::bin_dir().display(), common::BASE_PATH),
     );
     let out = sb.startup_shell("timeout").args(["20", "zsh", "-fc", &driver]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);

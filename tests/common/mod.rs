@@ -6,7 +6,6 @@ pub mod releases;
 pub mod server;
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 pub struct Sandbox {
