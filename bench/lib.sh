@@ -92,7 +92,11 @@ hf() {
     printf '#options\t%s\n' "$(shown "--runs $((runs / rounds)) ${opts[*]}") (x$rounds rounds)" >"$OUT/$file.cmds"
     while [ $# -gt 0 ]; do
         args+=(-n "$1" "$2")
-        printf '%s\t%s\n' "$1" "$(shown "$2")" >>"$OUT/$file.cmds"
+        # Where it ran matters for the shim (the pin is looked up from there).
+        case $PWD in
+        "$WORK"/*) printf '%s\t%s\n' "$1" "$(shown "cd $PWD && $2")" >>"$OUT/$file.cmds" ;;
+        *) printf '%s\t%s\n' "$1" "$(shown "$2")" >>"$OUT/$file.cmds" ;;
+        esac
         shift 2
     done
     for round in $(seq "$rounds"); do

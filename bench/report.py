@@ -117,13 +117,14 @@ def fact_check(area, key, value):
 
 
 def previous_rows(previous, area):
-    """name -> (median, date) of the same area in an earlier results.json."""
+    """(run, name) -> (median, difference from its baseline or None) in an earlier results.json."""
     if not previous or area not in previous.get("areas", {}):
         return {}
     found = {}
     for group in previous["areas"][area]["groups"]:
-        for row in group["rows"]:
-            found[(group["run"], row["name"])] = row["median"]
+        base = group["rows"][0]["median"]
+        for i, row in enumerate(group["rows"]):
+            found[(group["run"], row["name"])] = (row["median"], row["median"] - base if i else None)
     return found
 
 
@@ -134,7 +135,7 @@ def area_markdown(area, data, previous=None, date=None):
     head = "| run | command | median | IQR | min | vs baseline (same rounds) | target |"
     rule = "|:---|:---|---:|---:|---:|---:|:---|"
     if moved:
-        head += f" previous median ({previous['date']}) |"
+        head += f" previous run ({previous['date']}): median, vs baseline |"
         rule += "---:|"
     out += [head, rule]
     for group in data["groups"]:
@@ -150,7 +151,10 @@ def area_markdown(area, data, previous=None, date=None):
                     f"| {duration(row['min'])} | {vs} | {target} |")
             if moved:
                 was = before.get((group["run"], row["name"]))
-                line += f" {duration(was)} ({signed(row['median'] - was)}) |" if was is not None else " (new) |"
+                if was is None:
+                    line += " (new) |"
+                else:
+                    line += f" {duration(was[0])}" + (f", {signed(was[1])}" if was[1] is not None else "") + " |"
             out.append(line)
     if data["facts"]:
         out.append("")
