@@ -5,10 +5,12 @@
   report.py collect RUN_DIR                 RUN_DIR/results.json (the summary of a bench/run) and results.md
   report.py publish RESULTS PREVIOUS FILE   rewrite the generated blocks of FILE (BENCHMARKS.md) from RESULTS,
                                             showing how each median moved since PREVIOUS (may not exist)
+  python3 -m doctest bench/report.py        the self-test (bench/run runs it first)
 
 An area directory holds, per comparison, NAME.rN.json (hyperfine --export-json of round N; the
 rounds' timings are pooled) and NAME.cmds (the options, then `name<TAB>command` lines; the
-first command is the baseline), the comparisons' order in `order`, and figures measured outside hyperfine in facts.tsv (`key<TAB>value`).
+first command is the baseline), the comparisons' order in `order`, and figures measured
+outside hyperfine in facts.tsv (`key<TAB>value`).
 Spread is the interquartile range: on a shared machine the mean and σ mostly measure other
 processes, the median and IQR what is being timed.
 """
@@ -76,6 +78,11 @@ def summarize(area_dir):
 
 
 def duration(seconds):
+    """Three significant figures in the unit a reader expects.
+
+    >>> [duration(x) for x in (0.0024561, 0.04118, 0.2233, 1.8091)]
+    ['2.456 ms', '41.18 ms', '223.3 ms', '1.809 s']
+    """
     ms = seconds * 1000
     if ms >= 1000:
         return f"{seconds:.3f} s"
@@ -87,11 +94,25 @@ def duration(seconds):
 
 
 def signed(seconds):
+    """
+    >>> signed(0.00075), signed(-0.9389)
+    ('+0.750 ms', '-938.9 ms')
+    """
     return ("+" if seconds >= 0 else "-") + duration(abs(seconds))
 
 
 def check(area, group, row, facts):
-    """Whether ROW (not its group's baseline) meets the area's target: "met", "MISSED" or ""."""
+    """Whether ROW (not its group's baseline) meets the area's target: "met", "MISSED" or "".
+
+    >>> real, shim = {"name": "real go", "median": 0.0024}, {"name": "shim go", "median": 0.0033}
+    >>> check("shim", {"rows": [real, shim]}, shim, {})
+    'met'
+    >>> check("shim", {"rows": [real, dict(shim, median=0.0035)]}, dict(shim, median=0.0035), {})
+    'MISSED'
+    >>> pipe, gover = {"name": "curl", "median": 1.8}, {"name": "gover install", "median": 1.9}
+    >>> check("install", {"rows": [pipe, gover]}, gover, {})
+    'MISSED'
+    """
     base = group["rows"][0]
     if area == "shim":
         if row["name"].startswith("exec floor"):
