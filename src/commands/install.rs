@@ -145,13 +145,13 @@ impl Installer<'_> {
         err.hint(format!("gover list --remote --all{line} lists what can be installed"))
     }
 
-    /// The first install makes `go` work at once: with no global default yet, it becomes one.
+    /// The first install makes `go` work at once: with no global default yet, it becomes one
+    /// (of several concurrent first installs, exactly one).
     fn set_first_global(&self, version: &GoVersion) -> Result<()> {
         let store = &self.app.store;
-        if store.home().global_file().exists() {
+        if store.home().global_file().exists() || !store.write_global_if_absent(version)? {
             return Ok(());
         }
-        store.write_global(version)?;
         if !self.app.quiet {
             eprintln!("note: {version} is now the global default (change it with gover global <version>)");
         }

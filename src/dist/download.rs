@@ -17,7 +17,8 @@ use crate::output;
 
 /// Retries after the first attempt, for connection failures, timeouts, 429 and 5xx.
 const RETRIES: u32 = 3;
-/// A server asking for more than this in Retry-After is not worth waiting for.
+/// A server asking for more than this in Retry-After is not waited for: gover gives up at
+/// once and says when to try again, instead of hanging for minutes.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
 const TLS_HINT: &str = "if a proxy or firewall inspects TLS, give gover its CA certificate: \
@@ -94,7 +95,15 @@ impl Client {
                     if attempt >= RETRIES || !transient_status(status) {
                         return Err(status_error(url, status));
                     }
-                    retry_after(&response).unwrap_or_else(|| self.backoff(attempt))
+                    match retry_after(&response) {
+                        Some(wait) if wait > MAX_RETRY_AFTER => {
+                            return Err(
+                                status_error(url, status).cause(format!("it asks to retry in {} s", wait.as_secs()))
+                            );
+                        }
+                        Some(wait) => wait,
+                        None => self.backoff(attempt),
+                    }
                 }
                 Err(e) => {
                     if attempt >= RETRIES || !(e.is_connect() || e.is_timeout()) || is_tls(&e) {
@@ -137,7 +146,7 @@ fn retry_after(response: &Response) -> Option<Duration> {
 
 fn parse_retry_after(value: &str) -> Option<Duration> {
     let secs: u64 = value.trim().parse().ok()?;
-    Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER))
+    Some(Duration::from_secs(secs))
 }
 
 /// Plain http is fine on this machine (a local mirror); anywhere else anyone on the path can
@@ -328,9 +337,9 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_is_capped_seconds() {
+    fn retry_after_is_seconds() {
         assert_eq!(parse_retry_after(" 2 "), Some(Duration::from_secs(2)));
-        assert_eq!(parse_retry_after("86400"), Some(MAX_RETRY_AFTER));
+        assert_eq!(parse_retry_after("86400"), Some(Duration::from_secs(86400)));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
     }
 

@@ -68,6 +68,10 @@ impl Index {
         let raw: Vec<RawRelease> = serde_json::from_slice(bytes).map_err(|e| IndexError::Malformed(e.to_string()))?;
         let mut releases: Vec<Release> =
             raw.into_iter().filter_map(|r| Some(Release { version: canonical(&r.version)?, files: r.files })).collect();
+        if releases.is_empty() {
+            // Go has shipped releases since 2012: an empty list is a broken server, not news.
+            return Err(IndexError::Malformed("it lists no Go releases".into()));
+        }
         releases.sort_by(|a, b| b.version.cmp(&a.version));
         releases.dedup_by(|a, b| a.version == b.version);
         Ok(Index { releases })
@@ -230,6 +234,8 @@ mod tests {
         assert_eq!(Index::parse(b"\n  <!DOCTYPE html><html>Sign in</html>").unwrap_err(), IndexError::Html);
         assert!(matches!(Index::parse(b"{\"error\":1}"), Err(IndexError::Malformed(_))));
         assert!(matches!(Index::parse(b""), Err(IndexError::Malformed(_))));
+        assert_eq!(Index::parse(b"[]").unwrap_err(), IndexError::Malformed("it lists no Go releases".into()));
+        assert!(Index::parse(br#"[{"version":"weekly.2012-03-27"}]"#).is_err());
     }
 
     #[test]

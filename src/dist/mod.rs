@@ -19,7 +19,7 @@ use crate::output;
 use crate::store::{Staging, Store};
 use download::{CacheTee, Client, HashingReader};
 use index::{Index, IndexError, Platform, Release};
-use unpack::UnpackError;
+use unpack::{Limits, UnpackError};
 
 pub const OFFICIAL_INDEX: &str = "https://go.dev/dl/?mode=json&include=all";
 pub const OFFICIAL_DIST: &str = "https://go.dev/dl/";
@@ -173,6 +173,7 @@ pub enum Outcome {
 /// reinstall needs no network (and is verified again all the same).
 pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool) -> Result<Outcome> {
     let version = &artifact.version;
+    store.sweep_leftovers();
     let _lock = store.lock_version(version, || {
         if !quiet {
             eprintln!("waiting for another gover that is installing {version}...");
@@ -186,9 +187,10 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
     if cached.is_file() {
         let staging = store.fresh_staging(version)?;
         let label = cached.display().to_string();
-        let result = fs::File::open(&cached)
-            .map_err(|e| error::io("read", &cached, e))
-            .and_then(|mut file| verify_and_unpack(&mut file, artifact, &label, &staging, None));
+        let result = fs::File::open(&cached).map_err(|e| error::io("read", &cached, e)).and_then(|mut file| {
+            let size = artifact.size.or_else(|| file.metadata().ok().map(|m| m.len()));
+            verify_and_unpack(&mut file, size, artifact, &label, &staging, None)
+        });
         match result {
             Ok(()) => {
                 store.commit(staging, version)?;
@@ -217,7 +219,8 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
     let cache = Store::create_dir(&downloads).ok().and_then(|()| fs::File::create(&partial).ok());
     let mut body = CacheTee::new(response, cache);
     let progress = download::progress_bar(artifact.size.or(announced), quiet);
-    let result = verify_and_unpack(&mut body, artifact, &artifact.url, &staging, progress);
+    let size = artifact.size.or(announced);
+    let result = verify_and_unpack(&mut body, size, artifact, &artifact.url, &staging, progress);
     let complete = body.finish();
     match result {
         Ok(()) if complete => {
@@ -232,10 +235,12 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
     Ok(Outcome::Installed { cached: false })
 }
 
-/// One pass over `source` (named `label` in errors): hash -> gunzip -> untar into `staging`;
-/// then the digest, the size and the unpacked tree must all check out.
+/// One pass over `source` (named `label` in errors, `compressed` bytes long if known): hash ->
+/// gunzip -> untar into `staging`; then the digest, the size and the unpacked tree must all
+/// check out.
 fn verify_and_unpack(
     source: &mut impl Read,
+    compressed: Option<u64>,
     artifact: &Artifact,
     label: &str,
     staging: &Staging,
@@ -243,7 +248,7 @@ fn verify_and_unpack(
 ) -> Result<()> {
     let version = &artifact.version;
     let mut body = HashingReader::new(source, progress);
-    let unpacked = unpack::unpack(GzDecoder::new(&mut body), staging.path());
+    let unpacked = unpack::unpack(GzDecoder::new(&mut body), staging.path(), Limits::for_archive(compressed));
     // Whatever the unpacker thought, the digest of the whole body decides first.
     let drained = if body.failure.is_none() { body.drain() } else { Ok(()) };
     let (digest, bytes) = body.digest();

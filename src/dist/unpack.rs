@@ -15,9 +15,32 @@ use gover_shim::GoVersion;
 
 /// The top-level folder of every Go release archive; it becomes the version's GOROOT.
 const TOP: &str = "go";
-/// Far more than any Go release unpacks to (about 250 MB), far less than a disk: a gzip
-/// bomb stops here.
+/// Far more than any Go release unpacks to (about 250 MB), far less than a disk: whatever the
+/// archive's size, nothing unpacks to more.
 const MAX_UNPACKED: u64 = 4 << 30;
+/// Go releases unpack to about 3.2 times their compressed size; a gzip bomb to hundreds of
+/// times. Ten times leaves a wide margin.
+const MAX_RATIO: u64 = 10;
+/// Small archives may unpack to this much whatever their ratio.
+const MIN_UNPACKED: u64 = 16 << 20;
+/// A release has about 10,000 entries; millions of empty files would exhaust the inodes.
+const MAX_ENTRIES: u64 = 100_000;
+
+/// How much one archive may unpack to, so a gzip bomb (huge data, or countless empty files)
+/// stops early with a clear error instead of filling the disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub bytes: u64,
+    pub entries: u64,
+}
+
+impl Limits {
+    /// For an archive of `compressed` bytes (unknown: only the absolute caps apply).
+    pub fn for_archive(compressed: Option<u64>) -> Limits {
+        let bytes = compressed.map_or(MAX_UNPACKED, |c| c.saturating_mul(MAX_RATIO).clamp(MIN_UNPACKED, MAX_UNPACKED));
+        Limits { bytes, entries: MAX_ENTRIES }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -140,12 +163,18 @@ pub enum UnpackError {
 }
 
 /// Extracts the `go/` tree of the tar stream `reader` into `root` (an empty directory).
-pub fn unpack(reader: impl Read, root: &Path) -> Result<(), UnpackError> {
+pub fn unpack(reader: impl Read, root: &Path, limits: Limits) -> Result<(), UnpackError> {
     let mut archive = tar::Archive::new(reader);
-    let mut writer = Writer { root, dirs: HashSet::new(), symlinks: Vec::new(), written: 0 };
-    for entry in archive.entries().map_err(UnpackError::Read)? {
+    let mut writer = Writer { root, dirs: HashSet::new(), symlinks: Vec::new(), written: 0, limit: limits.bytes };
+    for (count, entry) in archive.entries().map_err(UnpackError::Read)?.enumerate() {
         let mut entry = entry.map_err(UnpackError::Read)?;
         let path = entry.path().map_err(UnpackError::Read)?.into_owned();
+        if count as u64 >= limits.entries {
+            return Err(UnpackError::Unsafe {
+                entry: path.display().to_string(),
+                reason: format!("the archive has more than {} entries", limits.entries),
+            });
+        }
         let link = entry.link_name().map_err(UnpackError::Read)?.map(|l| l.into_owned());
         let kind = Kind::of(entry.header().entry_type());
         let unsafe_entry = |reason: String| UnpackError::Unsafe { entry: path.display().to_string(), reason };
@@ -172,6 +201,7 @@ struct Writer<'a> {
     dirs: HashSet<PathBuf>,
     symlinks: Vec<PathBuf>,
     written: u64,
+    limit: u64,
 }
 
 impl Writer<'_> {
@@ -204,8 +234,11 @@ impl Writer<'_> {
                         Err(e) => return Err(WriteError::Read(e)),
                     };
                     self.written += n as u64;
-                    if self.written > MAX_UNPACKED {
-                        return Err(WriteError::Unsafe(format!("it unpacks to more than {MAX_UNPACKED} bytes")));
+                    if self.written > self.limit {
+                        return Err(WriteError::Unsafe(format!(
+                            "the archive unpacks to more than {} bytes (a gzip bomb?)",
+                            self.limit
+                        )));
                     }
                     file.write_all(&buf[..n]).map_err(io_err(&dest))?;
                 }
@@ -357,6 +390,15 @@ mod tests {
         assert!(check("go/a", Kind::HardLink, Some("/etc/shadow")).is_err());
         assert!(check("go/a", Kind::HardLink, Some("go/../x")).is_err());
         assert!(check("go/a", Kind::HardLink, Some("go")).is_err());
+    }
+
+    #[test]
+    fn limits_follow_the_archive_size() {
+        let real_go = Limits::for_archive(Some(66_564_443));
+        assert!(real_go.bytes > 213_770_240, "go1.22.10 unpacks to 213,770,240 bytes");
+        assert_eq!(Limits::for_archive(Some(1000)).bytes, MIN_UNPACKED);
+        assert_eq!(Limits::for_archive(Some(u64::MAX)).bytes, MAX_UNPACKED);
+        assert_eq!(Limits::for_archive(None).bytes, MAX_UNPACKED);
     }
 
     #[test]

@@ -32,6 +32,11 @@ pub struct Reply {
 pub enum Body {
     Bytes(Arc<Vec<u8>>),
     File(PathBuf),
+    /// `len` bytes of `byte`, generated as they are sent (a huge body without the memory).
+    Repeat {
+        byte: u8,
+        len: u64,
+    },
 }
 
 /// A way to break the HTTP exchange after the headers.
@@ -60,6 +65,11 @@ impl Reply {
 
     pub fn file(path: impl Into<PathBuf>) -> Reply {
         Reply { status: 200, headers: Vec::new(), body: Body::File(path.into()), fault: Fault::None }
+    }
+
+    /// A body of `len` copies of `byte`.
+    pub fn repeat(byte: u8, len: u64) -> Reply {
+        Reply { body: Body::Repeat { byte, len }, ..Reply::bytes("") }
     }
 
     pub fn status(status: u16) -> Reply {
@@ -126,7 +136,12 @@ impl Server {
     /// HTTPS with a certificate for 127.0.0.1 and localhost from a fresh test CA; clients
     /// must be told to trust `ca_pem()`.
     pub fn https() -> Server {
-        Server::start(Some(Tls::generate()))
+        Server::start(Some(Tls::generate(false)))
+    }
+
+    /// HTTPS whose certificate, from the same kind of test CA, expired in 2020.
+    pub fn https_expired() -> Server {
+        Server::start(Some(Tls::generate(true)))
     }
 
     fn start(tls: Option<Tls>) -> Server {
@@ -266,10 +281,12 @@ fn send(stream: &mut impl Write, reply: Reply) -> std::io::Result<()> {
     let body: Box<dyn Read> = match &reply.body {
         Body::Bytes(bytes) => Box::new(std::io::Cursor::new(bytes.as_ref().clone())),
         Body::File(path) => Box::new(std::fs::File::open(path)?),
+        Body::Repeat { byte, len } => Box::new(std::io::repeat(*byte).take(*len)),
     };
     let len = match &reply.body {
         Body::Bytes(bytes) => bytes.len() as u64,
         Body::File(path) => std::fs::metadata(path)?.len(),
+        Body::Repeat { len, .. } => *len,
     };
     let mut head = format!("HTTP/1.1 {} {}\r\nConnection: close\r\n", reply.status, reason(reply.status));
     match reply.fault {
@@ -327,7 +344,7 @@ fn reason(status: u16) -> &'static str {
 }
 
 impl Tls {
-    fn generate() -> Tls {
+    fn generate(expired: bool) -> Tls {
         use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair, KeyUsagePurpose};
         let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -335,10 +352,12 @@ impl Tls {
         ca_params.distinguished_name.push(rcgen::DnType::CommonName, "gover test CA");
         let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
         let leaf_key = KeyPair::generate().unwrap();
-        let leaf = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
-            .unwrap()
-            .signed_by(&leaf_key, &ca)
-            .unwrap();
+        let mut leaf_params = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).unwrap();
+        if expired {
+            leaf_params.not_before = rcgen::date_time_ymd(2019, 1, 1);
+            leaf_params.not_after = rcgen::date_time_ymd(2020, 1, 1);
+        }
+        let leaf = leaf_params.signed_by(&leaf_key, &ca).unwrap();
         let key = rustls::pki_types::PrivateKeyDer::try_from(leaf_key.serialize_der()).unwrap();
         let config = rustls::ServerConfig::builder()
             .with_no_client_auth()
