@@ -628,6 +628,55 @@ fn a_reinstall_comes_from_the_verified_download_cache() {
 }
 
 #[test]
+fn redirect_loops_end_with_an_explanation() {
+    let sb = Sandbox::new();
+    let server = Server::http();
+    server.route("/index.json", Reply::redirect(&server.url("/index.json")));
+    gover(&sb, &server)
+        .args(["install", "1.22"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("redirect"))
+        .stderr(predicate::str::contains("HTTPS_PROXY"));
+}
+
+/// A progress bar on a terminal (a pseudo-terminal from `script`), none when piped or quiet.
+#[test]
+fn progress_bar_only_on_a_terminal() {
+    let sb = Sandbox::new();
+    let server = Server::http();
+    let archive = release_archive("go1.22.10");
+    publish(&server, vec![IndexEntry::new("go1.22.10", archive.clone())]);
+    let chunk = archive.len() / 10 + 1;
+    let slow = Reply::bytes(archive).fault(Fault::Trickle { chunk, pause: Duration::from_millis(150) });
+    server.route(&archive_path("go1.22.10"), slow);
+    let run = |args: &str| {
+        let out = std::process::Command::new("script")
+            .args(["-qec", &format!("{} {args} install 1.22.10", env!("CARGO_BIN_EXE_gover")), "/dev/null"])
+            .env_clear()
+            .envs(sb.env())
+            .env("GOVER_INDEX_URL", server.url("/index.json"))
+            .env("GOVER_DIST_URL", server.url("/dl/"))
+            .env("TERM", "xterm")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let shown = run("");
+    assert!(shown.contains("ETA") && shown.contains("KiB"), "a bar with bytes and ETA: {shown:?}");
+    gover(&sb, &server).args(["uninstall", "--force", "1.22.10"]).assert().success();
+    fs::remove_dir_all(sb.gover_home.join("downloads")).unwrap();
+    let quiet = run("-q");
+    assert!(!quiet.contains("ETA"), "{quiet:?}");
+
+    // Piped (the other tests): no bar.
+    gover(&sb, &server).args(["uninstall", "--force", "1.22.10"]).assert().success();
+    fs::remove_dir_all(sb.gover_home.join("downloads")).unwrap();
+    gover(&sb, &server).args(["install", "1.22.10"]).assert().success().stderr(predicate::str::contains("ETA").not());
+}
+
+#[test]
 fn quiet_installs_print_only_the_result() {
     let sb = Sandbox::new();
     let server = Server::http();

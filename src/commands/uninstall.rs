@@ -122,7 +122,7 @@ fn pick_installed(text: &str, installed: &[GoVersion]) -> Result<GoVersion> {
         [one] => Ok((*one).clone()),
         [] => {
             let names: Vec<String> = installed.iter().map(|v| v.to_string()).collect();
-            let err = Error::new(exit::NOT_INSTALLED, format!("go{} is not installed", spec.to_string()));
+            let err = Error::new(exit::NOT_INSTALLED, format!("go{spec} is not installed"));
             Err(if names.is_empty() {
                 err.cause("no versions are installed")
             } else {

@@ -22,14 +22,27 @@ const RETRIES: u32 = 3;
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
 const TLS_HINT: &str = "if a proxy or firewall inspects TLS, give gover its CA certificate: \
-                        GOVER_CA_FILE=/path/to/ca.pem (added to the system roots), or SSL_CERT_FILE / SSL_CERT_DIR \
-                        (used instead of them)";
+                        GOVER_CA_FILE=/path/to/ca.pem, or SSL_CERT_FILE / SSL_CERT_DIR (each adds to the system's CAs)";
+
+/// Where Linux and BSD distributions keep the system CA bundle. The platform loader reads it
+/// only when SSL_CERT_FILE/SSL_CERT_DIR are unset; gover reads it besides them, so those
+/// variables add trust instead of replacing it.
+const SYSTEM_BUNDLES: [&str; 6] = [
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+    "/etc/ssl/ca-bundle.pem",
+    "/etc/ssl/cert.pem",
+    "/usr/local/share/certs/ca-root-nss.crt",
+];
 
 /// Network settings read from the environment once.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NetSettings {
     /// GOVER_CA_FILE: extra PEM certificates to trust.
     pub ca_file: Option<PathBuf>,
+    /// SSL_CERT_FILE or SSL_CERT_DIR is set, so the platform loader reads only those.
+    pub ssl_cert_vars: bool,
     pub connect_timeout: Duration,
     /// Longest silence while waiting for a response or the next bytes of a body.
     pub read_timeout: Duration,
@@ -45,6 +58,7 @@ impl NetSettings {
         let number = |name: &str| set(name).and_then(|v| v.to_str()?.trim().parse::<u64>().ok());
         NetSettings {
             ca_file: set("GOVER_CA_FILE").map(PathBuf::from),
+            ssl_cert_vars: set("SSL_CERT_FILE").is_some() || set("SSL_CERT_DIR").is_some(),
             connect_timeout: Duration::from_secs(15),
             read_timeout: Duration::from_secs(number("GOVER_HTTP_TIMEOUT").unwrap_or(30).max(1)),
             backoff: Duration::from_millis(number("GOVER_RETRY_DELAY_MS").unwrap_or(500)),
@@ -64,6 +78,13 @@ impl Client {
             .connect_timeout(settings.connect_timeout)
             // The blocking client applies this to each wait: the response, then every read.
             .timeout(settings.read_timeout);
+        if settings.ssl_cert_vars {
+            let bundle = SYSTEM_BUNDLES.iter().find_map(|path| std::fs::read(path).ok());
+            let certs = bundle.and_then(|pem| reqwest::Certificate::from_pem_bundle(&pem).ok()).unwrap_or_default();
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
         if let Some(path) = &settings.ca_file {
             let pem = std::fs::read(path).map_err(|e| {
                 Error::new(exit::ENVIRONMENT, format!("cannot read GOVER_CA_FILE={}", path.display()))
@@ -332,6 +353,8 @@ mod tests {
         let s = NetSettings::from_env(env(&[("GOVER_HTTP_TIMEOUT", "2"), ("GOVER_CA_FILE", "/ca.pem")]));
         assert_eq!(s.read_timeout, Duration::from_secs(2));
         assert_eq!(s.ca_file, Some(PathBuf::from("/ca.pem")));
+        assert!(!s.ssl_cert_vars);
+        assert!(NetSettings::from_env(env(&[("SSL_CERT_DIR", "/certs")])).ssl_cert_vars);
         let s = NetSettings::from_env(env(&[("GOVER_HTTP_TIMEOUT", "soon"), ("GOVER_CA_FILE", "")]));
         assert_eq!((s.read_timeout, s.ca_file), (Duration::from_secs(30), None));
     }

@@ -165,7 +165,14 @@ pub enum UnpackError {
 /// Extracts the `go/` tree of the tar stream `reader` into `root` (an empty directory).
 pub fn unpack(reader: impl Read, root: &Path, limits: Limits) -> Result<(), UnpackError> {
     let mut archive = tar::Archive::new(reader);
-    let mut writer = Writer { root, dirs: HashSet::new(), symlinks: Vec::new(), written: 0, limit: limits.bytes };
+    let mut writer = Writer {
+        root,
+        dirs: HashSet::new(),
+        symlinks: Vec::new(),
+        written: 0,
+        limit: limits.bytes,
+        buf: vec![0; 64 * 1024],
+    };
     for (count, entry) in archive.entries().map_err(UnpackError::Read)?.enumerate() {
         let mut entry = entry.map_err(UnpackError::Read)?;
         let path = entry.path().map_err(UnpackError::Read)?.into_owned();
@@ -202,6 +209,8 @@ struct Writer<'a> {
     symlinks: Vec<PathBuf>,
     written: u64,
     limit: u64,
+    /// One copy buffer for every file of the archive.
+    buf: Vec<u8>,
 }
 
 impl Writer<'_> {
@@ -225,9 +234,8 @@ impl Writer<'_> {
                     .mode(mode & 0o777)
                     .open(&dest)
                     .map_err(io_err(&dest))?;
-                let mut buf = vec![0; 64 * 1024];
                 loop {
-                    let n = match data.read(&mut buf) {
+                    let n = match data.read(&mut self.buf) {
                         Ok(0) => break,
                         Ok(n) => n,
                         Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -240,7 +248,7 @@ impl Writer<'_> {
                             self.limit
                         )));
                     }
-                    file.write_all(&buf[..n]).map_err(io_err(&dest))?;
+                    file.write_all(&self.buf[..n]).map_err(io_err(&dest))?;
                 }
             }
             Plan::Symlink { path, target } => {
