@@ -206,6 +206,11 @@ impl Server {
         self.state.lock().unwrap().once.entry(target.into()).or_default().push_back(reply);
     }
 
+    /// Drops the replies `once` queued and no request used.
+    pub fn clear_once(&self) {
+        self.state.lock().unwrap().once.clear();
+    }
+
     pub fn requests(&self) -> Vec<Request> {
         self.state.lock().unwrap().log.clone()
     }
