@@ -24,6 +24,9 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 const TLS_HINT: &str = "if a proxy or firewall inspects TLS, give gover its CA certificate: \
                         GOVER_CA_FILE=/path/to/ca.pem, or SSL_CERT_FILE / SSL_CERT_DIR (each adds to the system's CAs)";
 
+const READ_TIMEOUT_HINT: &str =
+    "the server stopped answering; check the network, or set GOVER_HTTP_TIMEOUT (seconds) higher";
+
 /// Where Linux and BSD distributions keep the system CA bundle. The platform loader reads it
 /// only when SSL_CERT_FILE/SSL_CERT_DIR are unset; gover reads it besides them, so those
 /// variables add trust instead of replacing it.
@@ -145,6 +148,7 @@ impl Client {
         response.take(limit + 1).read_to_end(&mut body).map_err(|e| body_error(url, &e))?;
         if body.len() as u64 > limit {
             return Err(Error::new(exit::NETWORK, format!("{url} sent more than {limit} bytes"))
+                .cause(format!("gover reads at most {limit} bytes from it; it kept sending"))
                 .hint("check GOVER_INDEX_URL / GOVER_DIST_URL: this does not look like a Go release server"));
         }
         Ok(body)
@@ -209,11 +213,17 @@ fn is_tls(e: &reqwest::Error) -> bool {
 }
 
 fn request_error(url: &str, e: &reqwest::Error) -> Error {
-    let err = Error::new(exit::NETWORK, format!("cannot download {url}")).cause(chain(e));
-    if is_tls(e) {
+    let why = chain(e);
+    let err = Error::new(exit::NETWORK, format!("cannot download {url}")).cause(&why);
+    if is_tls(e) && why.to_lowercase().contains("expired") {
+        err.hint(
+            "the server's certificate is out of date: check this machine's clock (date), else the server (or a \
+             proxy inspecting TLS) must renew it",
+        )
+    } else if is_tls(e) {
         err.hint(TLS_HINT)
     } else if e.is_timeout() {
-        err.hint("the server stopped answering; check the network, or set GOVER_HTTP_TIMEOUT (seconds) higher")
+        err.hint(READ_TIMEOUT_HINT)
     } else if e.is_redirect() {
         err.hint("the server or a proxy keeps redirecting; check HTTPS_PROXY and the URL")
     } else {
@@ -234,9 +244,12 @@ fn status_error(url: &str, status: StatusCode) -> Error {
 
 /// A body that failed while streaming: the connection dropped, stalled or ended early.
 pub fn body_error(url: &str, e: &io::Error) -> Error {
-    Error::new(exit::NETWORK, format!("the download of {url} failed"))
-        .cause(chain(e))
-        .hint("check the network connection and try again")
+    let err = Error::new(exit::NETWORK, format!("the download of {url} failed")).cause(chain(e));
+    if e.kind() == io::ErrorKind::TimedOut || chain(e).contains("timed out") {
+        err.hint(READ_TIMEOUT_HINT)
+    } else {
+        err.hint("check the network connection and try again")
+    }
 }
 
 /// Passes a body through while hashing and counting it, and remembers a failure of the

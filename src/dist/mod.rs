@@ -281,11 +281,13 @@ fn verify_and_unpack(
                 .cause(format!("the archive entry {entry} is unsafe: {reason}"))
                 .hint("nothing was installed; report the archive to whoever publishes it"));
         }
-        Err(UnpackError::Read(e)) => return Err(failed().cause(format!("the archive is damaged: {e}"))),
+        Err(UnpackError::Read(e)) => {
+            return Err(failed().cause(format!("the archive is damaged: {e}")).hint(mirror_hint()));
+        }
         Err(UnpackError::Write { path, error }) => return Err(error::io("write", &path, error)),
     }
     unpack::check_tree(staging.path(), version)
-        .map_err(|why| failed().cause(format!("the archive is not {version}: {why}")))
+        .map_err(|why| failed().cause(format!("the archive is not {version}: {why}")).hint(mirror_hint()))
 }
 
 fn size_note(size: Option<u64>) -> String {
