@@ -83,14 +83,19 @@ impl From<ResolveError> for Error {
 pub fn io(verb: &str, path: &std::path::Path, err: std::io::Error) -> Error {
     use std::io::ErrorKind as K;
     let full = matches!(err.kind(), K::StorageFull | K::QuotaExceeded);
+
     let code = match err.kind() {
         K::PermissionDenied | K::ReadOnlyFilesystem | K::StorageFull | K::QuotaExceeded => exit::ENVIRONMENT,
         _ => exit::FAILURE,
     };
+    let kind = err.kind();
     let out = Error::new(code, format!("cannot {verb} {}", path.display())).cause(err);
-    if full {
-        out.hint("free some space on that filesystem (df -h shows it), or point GOVER_HOME at a larger one")
-    } else {
-        out
+    match kind {
+        _ if full => {
+            out.hint("free some space on that filesystem (df -h shows it), or point GOVER_HOME at a larger one")
+        }
+        K::ReadOnlyFilesystem => out.hint("that filesystem is mounted read-only (findmnt -T shows it)"),
+        K::PermissionDenied => out.hint("check the owner and mode of it and of its directory (ls -ld)"),
+        _ => out,
     }
 }

@@ -152,7 +152,8 @@ impl Store {
         if !cross_device {
             return err;
         }
-        err.cause(format!(
+        Error { code: error::exit::ENVIRONMENT, ..err }
+            .cause(format!(
             "{} and {} are on different filesystems",
             self.staging_dir().display(),
             self.home.versions_dir().display()

@@ -303,7 +303,7 @@ impl<R: Read> Read for HashingReader<R> {
 }
 
 /// Copies what is read into a cache file on the side. A failed write (a full disk) drops the
-/// copy, never the download.
+/// copy, emptied at once so the unpacked tree can have its space, never the download.
 pub struct CacheTee<R> {
     inner: R,
     file: Option<std::fs::File>,
@@ -327,6 +327,8 @@ impl<R: Read> Read for CacheTee<R> {
         self.at_end |= n == 0 && !buf.is_empty();
         if let Some(file) = &mut self.file {
             if io::Write::write_all(file, &buf[..n]).is_err() {
+                // Most likely the disk is full: give the space back to the install itself.
+                let _ = file.set_len(0);
                 self.file = None;
             }
         }
