@@ -415,3 +415,103 @@ mod tests {
         assert_eq!(normalize(Path::new("a/../..")), None);
     }
 }
+
+/// Property tests: whatever entries an archive holds, nothing lands outside the root, and an
+/// accepted tree has no link that resolves outside it.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Clone, Debug)]
+    enum Raw {
+        File(String),
+        Dir(String),
+        Symlink(String, String),
+        HardLink(String, String),
+    }
+
+    fn path() -> impl Strategy<Value = String> {
+        let part = prop_oneof![Just("go"), Just("go"), Just(".."), Just("."), Just("a"), Just("b"), Just("bin")];
+        (any::<bool>(), prop::collection::vec(part, 1..5))
+            .prop_map(|(absolute, parts)| format!("{}{}", if absolute { "/" } else { "" }, parts.join("/")))
+    }
+
+    fn entry() -> impl Strategy<Value = Raw> {
+        prop_oneof![
+            path().prop_map(Raw::File),
+            path().prop_map(Raw::Dir),
+            (path(), path()).prop_map(|(p, t)| Raw::Symlink(p, t)),
+            (path(), path()).prop_map(|(p, t)| Raw::HardLink(p, t)),
+        ]
+    }
+
+    /// A tar of `entries` with the names written raw, as a hostile archiver would.
+    fn tar(entries: &[Raw]) -> Vec<u8> {
+        let mut builder = tar::Builder::new(Vec::new());
+        for entry in entries {
+            let (name, kind, link) = match entry {
+                Raw::File(p) => (p, tar::EntryType::Regular, None),
+                Raw::Dir(p) => (p, tar::EntryType::Directory, None),
+                Raw::Symlink(p, t) => (p, tar::EntryType::Symlink, Some(t)),
+                Raw::HardLink(p, t) => (p, tar::EntryType::Link, Some(t)),
+            };
+            let data: &[u8] = if kind == tar::EntryType::Regular { b"data" } else { b"" };
+            let mut header = tar::Header::new_ustar();
+            header.as_old_mut().name[..name.len()].copy_from_slice(name.as_bytes());
+            if let Some(link) = link {
+                header.as_old_mut().linkname[..link.len()].copy_from_slice(link.as_bytes());
+            }
+            header.set_entry_type(kind);
+            header.set_mode(0o755);
+            header.set_size(data.len() as u64);
+            header.set_cksum();
+            builder.append(&header, data).unwrap();
+        }
+        builder.into_inner().unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        #[test]
+        fn nothing_escapes_the_root(entries in prop::collection::vec(entry(), 1..10)) {
+            let outer = tempfile::tempdir().unwrap();
+            let root = outer.path().join("root");
+            fs::create_dir(&root).unwrap();
+            let result = unpack(&tar(&entries)[..], &root, Limits::for_archive(None));
+            let beside: Vec<_> = fs::read_dir(outer.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+            prop_assert_eq!(beside, vec![std::ffi::OsString::from("root")], "written beside the root");
+            if result.is_ok() {
+                let real_root = fs::canonicalize(&root).unwrap();
+                let mut stack = vec![root.clone()];
+                while let Some(dir) = stack.pop() {
+                    for e in fs::read_dir(&dir).unwrap() {
+                        let e = e.unwrap();
+                        let kind = e.file_type().unwrap();
+                        if kind.is_dir() {
+                            stack.push(e.path());
+                        } else if kind.is_symlink() {
+                            if let Ok(real) = fs::canonicalize(e.path()) {
+                                prop_assert!(real.starts_with(&real_root), "{:?} -> {:?}", e.path(), real);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_limits_stop_an_archive() {
+        let files: Vec<Raw> = (0..5).map(|i| Raw::File(format!("go/f{i}"))).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let err = unpack(&tar(&files)[..], dir.path(), Limits { bytes: 1 << 20, entries: 3 }).unwrap_err();
+        assert!(matches!(err, UnpackError::Unsafe { ref reason, .. } if reason.contains("more than 3 entries")));
+        let dir = tempfile::tempdir().unwrap();
+        let err = unpack(&tar(&files)[..], dir.path(), Limits { bytes: 10, entries: 100 }).unwrap_err();
+        assert!(matches!(err, UnpackError::Unsafe { ref reason, .. } if reason.contains("more than 10 bytes")));
+        let dir = tempfile::tempdir().unwrap();
+        unpack(&tar(&files)[..], dir.path(), Limits { bytes: 20, entries: 5 }).unwrap();
+    }
+}
