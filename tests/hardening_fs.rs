@@ -183,3 +183,17 @@ fn versions_on_another_filesystem_is_explained() {
     assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
     rig.assert_no_leftovers();
 }
+
+#[test]
+fn a_damaged_version_is_replaced_by_the_next_install() {
+    let rig = Rig::http();
+    let (entries, archive) = big_release("go1.22.10", 5, 1 << 10);
+    rig.publish(&[IndexEntry::new("go1.22.10", archive)]);
+    rig.gover().args(["install", "1.22.10"]).assert().success();
+    // Someone deleted part of the tree: listed, but go is gone.
+    fs::remove_dir_all(rig.version_dir("go1.22.10").join("bin")).unwrap();
+    assert_eq!(rig.listed(), ["go1.22.10"]);
+    rig.gover().args(["install", "1.22.10"]).assert().success();
+    rig.assert_installed("go1.22.10", &entries);
+    rig.assert_no_leftovers();
+}

@@ -106,9 +106,13 @@ fn kill_9_of_install_at_random_moments() {
     rig.gover().args(["uninstall", "--force", first.version]).assert().success();
     println!("uninterrupted install: download {download:?}, from the cache {cached:?}");
 
-    const TRIALS: usize = 36;
+    // At least 30 kills of a running install; a trial whose install finished before its kill
+    // counts as a run, not a kill.
+    const KILLS: usize = 30;
     let mut phases: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-    for trial in 0..TRIALS {
+    let (mut trial, mut kills) = (0, 0);
+    while kills < KILLS {
+        assert!(trial < 3 * KILLS, "most installs finished before their kill: {phases:?}");
         let release = &releases[trial % releases.len()];
         let version = release.version;
         if rig.listed().iter().any(|v| v == version) {
@@ -127,7 +131,7 @@ fn kill_9_of_install_at_random_moments() {
         let timing = if from_cache { &cached } else { &download };
         let mut child = rig.spawn(&["install", version]);
         let started = Instant::now();
-        if trial % 3 == 2 {
+        if (trial + trial / 3) % 3 == 2 {
             let last = rig.sb.gover_home.join("staging").join(version).join(last_file(release));
             while !last.exists() && !rig.version_dir(version).exists() && child.try_wait().unwrap().is_none() {
                 assert!(started.elapsed() < Duration::from_secs(20), "the install never unpacked");
@@ -135,7 +139,7 @@ fn kill_9_of_install_at_random_moments() {
             }
             std::thread::sleep(Duration::from_micros(xorshift(&mut rng) % 3000));
         } else {
-            let span = timing.mul_f64(1.1).as_micros() as u64;
+            let span = timing.mul_f64(0.9).as_micros() as u64;
             std::thread::sleep(Duration::from_micros(xorshift(&mut rng) % span));
         }
         let delay = started.elapsed();
@@ -143,6 +147,7 @@ fn kill_9_of_install_at_random_moments() {
         let _ = child.kill();
         child.wait().unwrap();
         let at = phase(&rig, release, finished);
+        kills += usize::from(!finished);
         *phases.entry((if from_cache { "cache" } else { "download" }, at)).or_default() += 1;
 
         check_listed(&rig, &releases);
@@ -150,8 +155,9 @@ fn kill_9_of_install_at_random_moments() {
         assert!(out.status.success(), "trial {trial} ({at}, {delay:?}): {}", String::from_utf8_lossy(&out.stderr));
         rig.assert_installed(version, &release.entries);
         rig.assert_no_leftovers();
+        trial += 1;
     }
-    println!("{TRIALS} kills, by source and by where they landed:");
+    println!("{trial} trials, {kills} kills, by source and by where they landed:");
     for ((source, at), n) in &phases {
         println!("  {source:8} {at:32} {n}");
     }

@@ -82,7 +82,10 @@ impl Installer<'_> {
     fn install_one(&mut self, text: &str, spec: &Spec) -> Result<GoVersion> {
         let store = &self.app.store;
         if let Spec::Exact(wanted) = spec {
-            if let Some(version) = store.installed().into_iter().find(|v| v.same_release(wanted)) {
+            // A listed tree without bin/go is damaged: it is installed again, and replaced.
+            if let Some(version) =
+                store.installed().into_iter().find(|v| v.same_release(wanted) && store.is_installed(v))
+            {
                 println!("{version} is already installed");
                 return Ok(version);
             }
