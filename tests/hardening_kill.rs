@@ -186,7 +186,17 @@ fn kill_9_of_uninstall_at_random_moments() {
     for trial in 0..TRIALS {
         let release = &releases[trial % releases.len()];
         let mut child = rig.spawn(&["uninstall", "--force", release.version]);
-        std::thread::sleep(Duration::from_micros(xorshift(&mut rng) % 40_000));
+        if trial % 2 == 0 {
+            std::thread::sleep(Duration::from_micros(xorshift(&mut rng) % 40_000));
+        } else {
+            // Into the deletion itself: as soon as the tree has been renamed aside.
+            let started = Instant::now();
+            while !removing(&rig) && child.try_wait().unwrap().is_none() {
+                assert!(started.elapsed() < Duration::from_secs(10));
+                std::thread::sleep(Duration::from_micros(50));
+            }
+            std::thread::sleep(Duration::from_micros(xorshift(&mut rng) % 1000));
+        }
         let _ = child.kill();
         child.wait().unwrap();
         interrupted += usize::from(removing(&rig));
@@ -196,4 +206,5 @@ fn kill_9_of_uninstall_at_random_moments() {
         rig.assert_no_leftovers();
     }
     println!("{TRIALS} kills of uninstall, {interrupted} in the middle of deleting the tree");
+    assert!(interrupted > 0, "no kill landed in the deletion");
 }
