@@ -7,6 +7,7 @@ mod commands;
 mod dist;
 mod doctor;
 mod error;
+mod import;
 mod output;
 mod reconcile;
 mod shell;

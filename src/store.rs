@@ -45,6 +45,16 @@ impl Store {
         self.root().join("backups")
     }
 
+    /// The rendered shell hooks and completion scripts the startup-file lines source.
+    pub fn shell_dir(&self) -> PathBuf {
+        self.root().join("shell")
+    }
+
+    /// What `gover setup` created outside GOVER_HOME, for `gover implode`.
+    pub fn setup_manifest(&self) -> PathBuf {
+        self.shell_dir().join("created")
+    }
+
     /// Installed versions, oldest first.
     pub fn installed(&self) -> Vec<GoVersion> {
         let mut versions = self.home.installed();
@@ -122,28 +132,26 @@ impl Store {
         if fs::symlink_metadata(&path).is_ok() {
             remove_tree(&path)?;
         }
+        // Trees a killed uninstall had renamed away but not yet deleted.
+        let trash_prefix = format!("{version}.removing-");
+        for entry in fs::read_dir(self.staging_dir()).into_iter().flatten().flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&trash_prefix) {
+                remove_tree(&entry.path())?;
+            }
+        }
         Self::create_dir(&path)?;
         Ok(Staging { path: Some(path) })
     }
 
-    /// Makes a verified staging tree the installed `version`, by one rename. Call with the
-    /// version's lock held and `is_installed` false: a tree already at the destination is a
-    /// damaged one (no bin/go), and is replaced.
+    /// Makes a verified staging tree the installed `version`, by one rename.
     pub fn commit(&self, mut staging: Staging, version: &GoVersion) -> Result<()> {
         let dest = self.home.version_dir(version);
         Self::create_dir(&self.home.versions_dir())?;
         let from = staging.path.take().expect("a staging dir is committed once");
-        let moved = match fs::rename(&from, &dest) {
-            Err(_) if fs::symlink_metadata(&dest).is_ok() => self
-                .retire_version(version)
-                .and_then(|trash| remove_tree(&trash))
-                .and_then(|()| fs::rename(&from, &dest).map_err(|e| self.commit_error(&dest, e))),
-            other => other.map_err(|e| self.commit_error(&dest, e)),
-        };
-        if moved.is_err() {
+        fs::rename(&from, &dest).map_err(|e| {
             let _ = remove_tree(&from);
-        }
-        moved
+            self.commit_error(&dest, e)
+        })
     }
 
     fn commit_error(&self, dest: &Path, err: std::io::Error) -> Error {
@@ -154,11 +162,20 @@ impl Store {
         }
         Error { code: error::exit::ENVIRONMENT, ..err }
             .cause(format!(
-            "{} and {} are on different filesystems",
-            self.staging_dir().display(),
-            self.home.versions_dir().display()
-        ))
-        .hint("installs are unpacked in GOVER_HOME/staging and renamed into versions/; to keep versions on another disk, move (or symlink) GOVER_HOME itself there")
+                "{} and {} are on different filesystems",
+                self.staging_dir().display(),
+                self.home.versions_dir().display()
+            ))
+            .hint(
+                "installs are unpacked in GOVER_HOME/staging and renamed into versions/; to keep versions on another \
+                 disk, move (or symlink) GOVER_HOME itself there",
+            )
+    }
+
+    /// Removes an installed version (see `retire_version`).
+    pub fn remove_version(&self, version: &GoVersion) -> Result<()> {
+        let trash = self.retire_version(version)?;
+        remove_tree(&trash)
     }
 
     /// Renames the version's tree out of versions/ into staging (`<version>.removing-<pid>`),

@@ -37,6 +37,14 @@ fn gover(sb: &Sandbox, server: &Server) -> assert_cmd::Command {
     cmd
 }
 
+/// A server publishing only `version`; its archive and the archive's path on the server.
+fn serve_one(version: &str) -> (Server, Vec<u8>, String) {
+    let server = Server::http();
+    let archive = release_archive(version);
+    publish(&server, vec![IndexEntry::new(version, archive.clone())]);
+    (server, archive, archive_path(version))
+}
+
 fn archive_path(version: &str) -> String {
     format!("/dl/{}", archive_name(version))
 }
@@ -171,23 +179,50 @@ fn a_checksum_mismatch_installs_nothing_and_names_both_digests() {
 }
 
 #[test]
+fn a_broken_download_resumes_where_it_stopped() {
+    let sb = Sandbox::new();
+    let (server, archive, path) = serve_one("go1.22.10");
+    let len = archive.len();
+    // Dropped halfway, then stalled: each time the rest is asked for with a Range request.
+    server.once(&path, Reply::bytes(archive.clone()).fault(Fault::CloseAfter(len / 2)));
+    server.once(&path, Reply::bytes(archive.clone()).fault(Fault::StallAfter(100, Duration::from_secs(5))));
+    gover(&sb, &server).env("GOVER_HTTP_TIMEOUT", "1").args(["install", "1.22.10"]).assert().success();
+    let ranges: Vec<Option<String>> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.target == path)
+        .map(|r| r.headers.into_iter().find(|(n, _)| n.eq_ignore_ascii_case("range")).map(|(_, v)| v))
+        .collect();
+    assert_eq!(ranges, [None, Some(format!("bytes={}-", len / 2)), Some(format!("bytes={}-", len / 2 + 100))]);
+    assert_eq!(fs::read(sb.gover_home.join("downloads").join(archive_name("go1.22.10"))).unwrap(), archive);
+
+    // A server that ignores ranges sends it all again; the part already read is skipped.
+    let sb = Sandbox::new();
+    server.once(&path, Reply::bytes(archive.clone()).fault(Fault::CloseAfter(len / 3)));
+    server.once(&path, Reply::bytes(archive.clone()).ignore_range());
+    gover(&sb, &server).args(["install", "1.22.10"]).assert().success();
+    assert!(sb.gover_home.join("versions/go1.22.10/bin/go").is_file());
+}
+
+#[test]
 fn a_truncated_or_wrongly_sized_download_installs_nothing() {
     let sb = Sandbox::new();
-    let server = Server::http();
-    let archive = release_archive("go1.22.10");
+    let (server, archive, path) = serve_one("go1.22.10");
     let len = archive.len();
-    publish(&server, vec![IndexEntry::new("go1.22.10", archive.clone())]);
 
-    // The connection drops halfway (Content-Length announced in full): a network failure.
-    let path = archive_path("go1.22.10");
-    server.once(&path, Reply::bytes(archive.clone()).fault(Fault::CloseAfter(len / 2)));
+    // The connection keeps dropping halfway (Content-Length announced in full): once the
+    // resumes are used up, a network failure that names what did arrive.
+    server.route(&path, Reply::bytes(archive.clone()).fault(Fault::CloseAfter(len / 2)).ignore_range());
     gover(&sb, &server)
         .args(["install", "1.22.10"])
         .assert()
         .code(5)
         .stderr(predicate::str::contains("broke off"))
+        .stderr(predicate::str::contains("attempts to resume"))
         .stderr(predicate::str::contains("expected sha256"));
     assert_rejected(&sb, "go1.22.10");
+    assert_eq!(server.hits(&path), 4, "the first try and three resumes");
+    server.route(&path, Reply::bytes(archive.clone()));
 
     // The server announces a size other than the index's: refused before unpacking.
     server.once(&path, Reply::bytes(archive.clone()).fault(Fault::ContentLength(len as u64 + 10)));
@@ -285,7 +320,7 @@ fn an_archive_of_another_version_is_refused() {
 }
 
 #[test]
-fn an_html_page_instead_of_the_index_is_explained() {
+fn html_pages_and_redirect_loops_are_explained() {
     let sb = Sandbox::new();
     let server = Server::http();
     server.route("/index.json", Reply::html("<!DOCTYPE html><html><body>Please sign in to the Wi-Fi</body></html>"));
@@ -296,6 +331,12 @@ fn an_html_page_instead_of_the_index_is_explained() {
         .code(5)
         .stderr(predicate::str::contains("HTML page"))
         .stderr(predicate::str::contains("captive portal"));
+
+    // A redirect loop (a proxy bouncing between http and https) ends with a hint.
+    server.route("/index.json", Reply::redirect(&server.url("/index.json")));
+    let out = gover(&sb, &server).args(["install", "1.22"]).assert().code(5).get_output().clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("redirect") && stderr.contains("HTTPS_PROXY"), "{stderr}");
 }
 
 #[test]
@@ -325,18 +366,24 @@ fn transient_server_errors_are_retried() {
 #[test]
 fn a_stalled_download_times_out() {
     let sb = Sandbox::new();
-    let server = Server::http();
-    let archive = release_archive("go1.22.10");
-    publish(&server, vec![IndexEntry::new("go1.22.10", archive.clone())]);
-    server
-        .route(&archive_path("go1.22.10"), Reply::bytes(archive).fault(Fault::StallAfter(100, Duration::from_secs(8))));
+    let (server, archive, path) = serve_one("go1.22.10");
+    let stall = Fault::StallAfter(100, Duration::from_secs(8));
+    server.route(&path, Reply::bytes(archive.clone()).fault(stall).ignore_range());
     gover(&sb, &server)
         .env("GOVER_HTTP_TIMEOUT", "1")
         .args(["install", "1.22.10"])
         .timeout(Duration::from_secs(7))
         .assert()
-        .code(5);
+        .code(5)
+        .stderr(predicate::str::contains("attempts to resume"));
     assert_rejected(&sb, "go1.22.10");
+
+    // The timeout is for silence, not for the whole download: a slow but steady body is fine.
+    let chunk = archive.len() / 8 + 1;
+    server.route(&path, Reply::bytes(archive).fault(Fault::Trickle { chunk, pause: Duration::from_millis(400) }));
+    let started = std::time::Instant::now();
+    gover(&sb, &server).env("GOVER_HTTP_TIMEOUT", "1").args(["install", "1.22.10"]).assert().success();
+    assert!(started.elapsed() > Duration::from_secs(2));
 }
 
 #[test]
@@ -444,14 +491,9 @@ fn proxies_from_the_environment_are_used() {
 #[test]
 fn concurrent_installs_download_once() {
     let sb = Sandbox::new();
-    let server = Server::http();
-    let archive = release_archive("go1.22.10");
-    publish(&server, vec![IndexEntry::new("go1.22.10", archive.clone())]);
+    let (server, archive, path) = serve_one("go1.22.10");
     let chunk = archive.len() / 20 + 1;
-    server.route(
-        &archive_path("go1.22.10"),
-        Reply::bytes(archive).fault(Fault::Trickle { chunk, pause: Duration::from_millis(50) }),
-    );
+    server.route(&path, Reply::bytes(archive).fault(Fault::Trickle { chunk, pause: Duration::from_millis(50) }));
     let runs: Vec<_> = (0..3)
         .map(|_| {
             let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_gover"));
@@ -470,7 +512,7 @@ fn concurrent_installs_download_once() {
     for out in &outputs {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
-    assert_eq!(server.hits(&archive_path("go1.22.10")), 1, "downloaded once");
+    assert_eq!(server.hits(&path), 1, "downloaded once");
     let all: String = outputs.iter().map(stdout).collect();
     assert_eq!(all.matches("installed go1.22.10 in").count(), 1, "{all}");
     assert_eq!(all.matches("go1.22.10 is already installed").count(), 2, "{all}");
@@ -485,20 +527,28 @@ fn leftovers_of_a_killed_install_do_not_block_the_next() {
     let stale = sb.gover_home.join("staging/go1.22.10");
     fs::create_dir_all(stale.join("bin")).unwrap();
     fs::write(stale.join("bin/half-written"), "x").unwrap();
+    fs::create_dir_all(sb.gover_home.join("staging/go1.22.10.removing-99999/bin")).unwrap();
     fs::create_dir_all(sb.gover_home.join("locks")).unwrap();
     fs::write(sb.gover_home.join("locks/go1.22.10.lock"), "").unwrap();
     gover(&sb, &server).args(["install", "1.22.10"]).assert().success();
     assert!(!sb.gover_home.join("versions/go1.22.10/bin/half-written").exists());
+
+    // A damaged install (no bin/go) is not "already installed": installing repairs it.
+    fs::remove_file(sb.gover_home.join("versions/go1.22.10/bin/go")).unwrap();
+    gover(&sb, &server)
+        .args(["install", "1.22.10"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("replacing the damaged install of go1.22.10"));
+    assert!(sb.gover_home.join("versions/go1.22.10/bin/go").is_file());
+    assert_nothing_installed(&sb, "go1.22.9");
     assert_nothing_installed(&sb, "go1.22.9");
 }
 
 #[test]
 fn an_install_killed_mid_download_is_retried_cleanly() {
     let sb = Sandbox::new();
-    let server = Server::http();
-    let archive = release_archive("go1.22.10");
-    publish(&server, vec![IndexEntry::new("go1.22.10", archive.clone())]);
-    let path = archive_path("go1.22.10");
+    let (server, archive, path) = serve_one("go1.22.10");
     let chunk = archive.len() / 50 + 1;
     server.once(&path, Reply::bytes(archive).fault(Fault::Trickle { chunk, pause: Duration::from_millis(100) }));
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gover"))
@@ -627,29 +677,14 @@ fn a_reinstall_comes_from_the_verified_download_cache() {
     assert_eq!(fs::read(&cached).unwrap(), release_archive("go1.22.9"));
 }
 
-#[test]
-fn redirect_loops_end_with_an_explanation() {
-    let sb = Sandbox::new();
-    let server = Server::http();
-    server.route("/index.json", Reply::redirect(&server.url("/index.json")));
-    gover(&sb, &server)
-        .args(["install", "1.22"])
-        .assert()
-        .code(5)
-        .stderr(predicate::str::contains("redirect"))
-        .stderr(predicate::str::contains("HTTPS_PROXY"));
-}
-
 /// A progress bar on a terminal (a pseudo-terminal from `script`), none when piped or quiet.
 #[test]
 fn progress_bar_only_on_a_terminal() {
     let sb = Sandbox::new();
-    let server = Server::http();
-    let archive = release_archive("go1.22.10");
-    publish(&server, vec![IndexEntry::new("go1.22.10", archive.clone())]);
+    let (server, archive, path) = serve_one("go1.22.10");
     let chunk = archive.len() / 10 + 1;
     let slow = Reply::bytes(archive).fault(Fault::Trickle { chunk, pause: Duration::from_millis(150) });
-    server.route(&archive_path("go1.22.10"), slow);
+    server.route(&path, slow);
     let run = |args: &str| {
         let out = std::process::Command::new("script")
             .args(["-qec", &format!("{} {args} install 1.22.10", env!("CARGO_BIN_EXE_gover")), "/dev/null"])

@@ -8,17 +8,11 @@ use std::fs;
 use std::path::PathBuf;
 use std::process::Command;
 
-/// Unpacks a real release from the mirror straight into versions/, the way a finished install
-/// leaves it (the installer's own end-to-end test covers the download path).
+/// A real release in versions/, the way a finished install leaves it (the installer's own
+/// end-to-end test covers the download path).
 fn plant_real(s: &Sandbox, version: &str) -> PathBuf {
-    let archive = common::real_mirror().join(format!("{version}.linux-amd64.tar.gz"));
-    let staging = s.root().join(format!("unpack-{version}"));
-    fs::create_dir_all(&staging).unwrap();
-    let status = Command::new("tar").arg("-xzf").arg(&archive).arg("-C").arg(&staging).status().unwrap();
-    assert!(status.success(), "tar failed on {}", archive.display());
     let root = s.gover_home.join("versions").join(version);
-    fs::create_dir_all(root.parent().unwrap()).unwrap();
-    fs::rename(staging.join("go"), &root).unwrap();
+    common::link_copy(&common::real_go_tree(version), &root);
     root
 }
 

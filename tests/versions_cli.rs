@@ -130,9 +130,9 @@ fn env_prints_code_that_shells_evaluate() {
     let s = Sandbox::new();
     let root = s.fake_version("go1.22.10");
     fs::write(s.work.join(".go-version"), "1.22.10\n").unwrap();
-    let script = r#"eval "$(gover env)"; echo "$GOROOT|$GOTOOLCHAIN"; command -v go"#;
     let bin = common::bin_dir();
-    for shell in ["sh", "bash", "zsh"] {
+    // `shell -c script` with gover on PATH and the sandbox's environment.
+    let run = |shell: &str, script: &str| {
         let out = std::process::Command::new(shell)
             .args(["-c", script])
             .env_clear()
@@ -141,23 +141,17 @@ fn env_prints_code_that_shells_evaluate() {
             .current_dir(&s.work)
             .output()
             .unwrap();
+        assert!(out.status.success(), "{shell}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let posix = r#"eval "$(gover env)"; echo "$GOROOT|$GOTOOLCHAIN"; command -v go"#;
+    for shell in ["sh", "bash", "zsh"] {
         assert_eq!(
-            String::from_utf8_lossy(&out.stdout),
+            run(shell, posix),
             format!("{}|local\n{}\n", root.display(), root.join("bin/go").display()),
-            "{shell}: {}",
-            String::from_utf8_lossy(&out.stderr)
+            "{shell}"
         );
     }
-    let out = std::process::Command::new("fish")
-        .args(["-c", "gover env --shell fish | source; echo $GOROOT; command -v go"])
-        .env_clear()
-        .envs(s.env())
-        .env("PATH", format!("{}:{}", bin.display(), common::BASE_PATH))
-        .current_dir(&s.work)
-        .output()
-        .unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        format!("{}\n{}\n", root.display(), root.join("bin/go").display())
-    );
+    let fish = "gover env --shell fish | source; echo $GOROOT; command -v go";
+    assert_eq!(run("fish", fish), format!("{}\n{}\n", root.display(), root.join("bin/go").display()));
 }

@@ -1,11 +1,132 @@
-//! `gover implode` (being built; see the open issue).
+//! `gover implode`: undo `gover setup` and install.sh. Removes the lines carrying gover's
+//! marker from the startup files (and nothing else in them), the files setup created, the
+//! systemd drop-in, the binaries install.sh copied, and GOVER_HOME with every installed version.
+
+use std::fs;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 use crate::app::App;
-use crate::error::{Error, Result};
+use crate::error::{self, exit, Error, Result};
+use crate::shell::manifest::Manifest;
+use crate::shell::rc;
+use crate::shell::startup::StartupEnv;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// Do not ask for confirmation (needed when not on a terminal)
+    #[arg(long, short)]
+    pub yes: bool,
+}
 
-pub fn run(_args: Args, _app: &App) -> Result<()> {
-    Err(Error::failure("gover implode is not built yet"))
+enum Step {
+    /// Rewrite a startup file without gover's lines.
+    Edit {
+        path: PathBuf,
+        content: String,
+    },
+    Delete(PathBuf),
+    DeleteTree(PathBuf),
+}
+
+impl Step {
+    fn describe(&self) -> String {
+        match self {
+            Step::Edit { path, .. } => format!("gover's line in {}", path.display()),
+            Step::Delete(path) => path.display().to_string(),
+            Step::DeleteTree(path) => format!("{} (every installed Go version, the shims, the hooks)", path.display()),
+        }
+    }
+
+    fn apply(&self) -> Result<()> {
+        match self {
+            Step::Edit { path, content } => crate::shell::write_if_changed(path, content.as_bytes()).map(|_| ()),
+            Step::Delete(path) => fs::remove_file(path).map_err(|e| error::io("remove", path, e)),
+            Step::DeleteTree(path) => fs::remove_dir_all(path).map_err(|e| error::io("remove", path, e)),
+        }
+    }
+}
+
+pub fn run(args: Args, app: &App) -> Result<()> {
+    let root = app.store.root();
+    check_home_is_safe_to_remove(root)?;
+    let manifest = Manifest::load(&app.store.setup_manifest());
+    let mut steps = Vec::new();
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        let env = StartupEnv::from_process(PathBuf::from(home));
+        for path in env.all_candidates() {
+            let Ok(content) = fs::read_to_string(&path) else { continue };
+            if let Some(rest) = rc::remove_lines(&content) {
+                let created = manifest.files.contains(&path);
+                steps.push(if created && rest.trim().is_empty() {
+                    Step::Delete(path)
+                } else {
+                    Step::Edit { path, content: rest }
+                });
+            }
+        }
+        // Wholly gover's: the marker is its first line.
+        let dropin = env.systemd_dropin();
+        if fs::read_to_string(&dropin).is_ok_and(|c| rc::has_line(&c)) {
+            steps.push(Step::Delete(dropin));
+        }
+    }
+    for binary in manifest.binaries.iter().filter(|b| b.is_file()) {
+        steps.push(Step::Delete(binary.clone()));
+    }
+    if root.exists() {
+        steps.push(Step::DeleteTree(root.to_path_buf()));
+    }
+    if steps.is_empty() {
+        println!("nothing to remove: no gover lines in your startup files and no {}", root.display());
+        return Ok(());
+    }
+
+    if !args.yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(Error::usage("gover implode removes files and asks first, but this is not a terminal")
+                .hint("run gover implode --yes to remove without asking"));
+        }
+        eprintln!("gover implode will remove:");
+        for step in &steps {
+            eprintln!("  {}", step.describe());
+        }
+        eprint!("Remove all of this? [y/N] ");
+        let _ = std::io::stderr().flush();
+        let mut answer = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut answer);
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            return Err(Error::failure("nothing removed"));
+        }
+    }
+    for step in &steps {
+        step.apply()?;
+        if !app.quiet {
+            println!("removed {}", step.describe());
+        }
+    }
+    if !app.quiet {
+        println!("gover is gone; open a new shell (this one still has the hook's PATH and functions)");
+    }
+    Ok(())
+}
+
+/// A GOVER_HOME set by mistake to HOME or `/` must never be deleted: only a directory that
+/// is HOME's descendant or elsewhere entirely, and that looks like gover's (or is empty).
+fn check_home_is_safe_to_remove(root: &Path) -> Result<()> {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let real = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let covers_home = home.map(|h| fs::canonicalize(&h).unwrap_or(h)).is_some_and(|h| h.starts_with(&real));
+    let looks_like_gover = match fs::read_dir(&real) {
+        Ok(mut entries) => {
+            ["versions", "shims", "shell"].iter().any(|d| real.join(d).is_dir()) || entries.next().is_none()
+        }
+        Err(_) => true,
+    };
+    if real.parent().is_none() || covers_home || !looks_like_gover {
+        return Err(Error::new(exit::ENVIRONMENT, format!("refusing to remove {}", root.display()))
+            .cause("it does not look like a gover home (no versions/, shims/ or shell/), or it holds HOME")
+            .hint("check GOVER_HOME; gover implode removes that whole directory"));
+    }
+    Ok(())
 }

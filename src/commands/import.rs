@@ -1,11 +1,132 @@
-//! `gover import` (being built; see the open issue).
+//! `gover import`: adopt the Go versions gvm, asdf, goenv, g, mise or the system installed.
+
+use std::path::PathBuf;
+
+use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
 use crate::error::{Error, Result};
+use crate::import::{self, Found, Manager, Mode, Places};
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+#[command(after_help = "Without a manager or --all, lists what could be imported.\n\
+    Trees are hard-linked into GOVER_HOME/versions (no extra disk space, and they keep working \
+    after the old manager is removed); --move moves them instead.")]
+pub struct Args {
+    /// The manager whose versions to adopt
+    #[arg(value_enum)]
+    manager: Option<Manager>,
+    /// Only these versions (1.22, 1.22.10); default: all it has
+    #[arg(value_name = "VERSION")]
+    versions: Vec<String>,
+    /// Adopt everything found, from every manager
+    #[arg(long, conflicts_with = "manager")]
+    all: bool,
+    /// Move the trees instead of hard-linking them
+    #[arg(long = "move")]
+    move_trees: bool,
+    /// Show what would be imported, change nothing
+    #[arg(long)]
+    dry_run: bool,
+}
 
-pub fn run(_args: Args, _app: &App) -> Result<()> {
-    Err(Error::failure("gover import is not built yet"))
+pub fn run(args: Args, app: &App) -> Result<()> {
+    let specs = args
+        .versions
+        .iter()
+        .map(|text| match Spec::parse(text) {
+            Some(spec @ (Spec::Line { .. } | Spec::Exact(_))) => Ok(spec),
+            _ => Err(Error::usage(format!("{text:?} is not a Go version")).hint("write it as 1.22 or 1.22.10")),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let home = std::env::var_os("HOME").map(PathBuf::from).ok_or_else(|| {
+        Error::new(crate::error::exit::ENVIRONMENT, "cannot find the other managers' files").cause("HOME is not set")
+    })?;
+    let var = |name: &str| std::env::var(name).ok();
+    let places = Places { home, var: &var, system_root: PathBuf::from("/") };
+    let managers = args.manager.map_or(Manager::ALL.to_vec(), |m| vec![m]);
+    let found: Vec<Found> = import::find(&places, &managers)
+        .into_iter()
+        .filter(|f| specs.is_empty() || f.version.as_ref().is_some_and(|v| specs.iter().any(|s| s.matches(v))))
+        .collect();
+
+    if args.manager.is_none() && !args.all {
+        return list(app, &found);
+    }
+    if found.is_empty() {
+        let what = args.manager.map_or("any manager".to_string(), |m| m.name().to_string());
+        println!("no Go versions from {what} to import");
+        return Ok(());
+    }
+
+    let mode = if args.move_trees { Mode::Move } else { Mode::Link };
+    let mut taken: Vec<GoVersion> = Vec::new();
+    let mut imported = 0;
+    let mut failed = Vec::new();
+    for tree in &found {
+        let from = format!("{} ({})", tree.manager.name(), tree.root.display());
+        let Some(version) = &tree.version else {
+            println!("skipped {from}: no VERSION file names a release");
+            continue;
+        };
+        if app.store.is_installed(version) {
+            println!("{version} is already installed; skipped {from}");
+            continue;
+        }
+        if taken.iter().any(|t| t.same_release(version)) {
+            println!("{version} is imported from another manager already; skipped {from}");
+            continue;
+        }
+        if args.dry_run {
+            println!("would import {version} from {from}");
+            taken.push(version.clone());
+            continue;
+        }
+        // Verify where it is first: a broken tree is reported, not copied.
+        let result = import::verify(&tree.root).and_then(|reported| {
+            if !reported.same_release(version) {
+                return Err(Error::failure(format!("{}: bin/go reports {reported}, VERSION says {version}", from)));
+            }
+            import::adopt(&app.store, tree, version, mode)
+        });
+        match result {
+            Ok(dest) => {
+                let how = if mode == Mode::Move { "moved" } else { "linked" };
+                println!("imported {version} from {from}, {how} to {}", dest.display());
+                taken.push(version.clone());
+                imported += 1;
+            }
+            Err(err) => {
+                eprint!("{}", err.render());
+                failed.push(version.to_string());
+            }
+        }
+    }
+    if imported > 0 {
+        app.store.ensure_shims()?;
+    }
+    if !failed.is_empty() {
+        return Err(Error::failure(format!("could not import {}", failed.join(", ")))
+            .hint("the messages above say why; the other versions were imported"));
+    }
+    Ok(())
+}
+
+fn list(app: &App, found: &[Found]) -> Result<()> {
+    if found.is_empty() {
+        println!("no Go versions from gvm, asdf, goenv, g, mise or the system were found");
+        return Ok(());
+    }
+    for tree in found {
+        let (version, state) = match &tree.version {
+            Some(v) if app.store.is_installed(v) => (v.to_string(), "installed"),
+            Some(v) => (v.to_string(), "importable"),
+            None => ("?".to_string(), "no VERSION file"),
+        };
+        println!("{:<7} {:<12} {:<11} {}", tree.manager.name(), version, state, tree.root.display());
+    }
+    if !app.quiet {
+        eprintln!("help: run `gover import <manager>` or `gover import --all` to adopt them");
+    }
+    Ok(())
 }

@@ -1,11 +1,25 @@
-//! `gover init` (being built; see the open issue).
+//! `gover init <shell>`: print the hook a shell evaluates at start-up. The startup-file line
+//! `gover setup` adds sources the same text from GOVER_HOME/shell, so no process starts; this
+//! command is for `eval "$(gover init bash)"` set-ups and for reading what the hook does.
 
 use crate::app::App;
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::output;
+use crate::shell::{self, HookPaths, Shell};
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// The shell to print the hook for
+    pub shell: Shell,
+}
 
-pub fn run(_args: Args, _app: &App) -> Result<()> {
-    Err(Error::failure("gover init is not built yet"))
+pub fn run(args: Args, app: &App) -> Result<()> {
+    let paths = HookPaths::for_current_exe(&app.store)?;
+    // The hook points at the shims and completion scripts: make sure they exist, but never
+    // fail a shell's start-up over it.
+    if let Err(err) = app.store.ensure_shims().and_then(|()| shell::write_files(&paths).map(|_| ())) {
+        output::warn(format!("{err}; run gover setup"));
+    }
+    print!("{}", args.shell.hook(&paths));
+    Ok(())
 }

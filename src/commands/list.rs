@@ -66,7 +66,7 @@ fn installed(args: &Args, app: &App) -> Result<()> {
     }
     for v in &versions {
         match active.as_ref().filter(|(a, _)| a == v) {
-            Some((_, source)) => println!("* {v}  ({})", format!("set by {source}")),
+            Some((_, source)) => println!("* {v}  (set by {source})"),
             None => println!("  {v}"),
         }
     }

@@ -1,11 +1,132 @@
-//! `gover setup` (being built; see the open issue).
+//! `gover setup`: everything a new install needs, safe to run again (install.sh runs it):
+//! GOVER_HOME and the shims, the rendered hooks and completions in GOVER_HOME/shell, one line
+//! in each startup file that sources the hook (README "Shell set-up"), and with `--systemd` an
+//! environment.d drop-in so systemd user units find the shims too.
+
+use std::fs;
+use std::path::{Path, PathBuf};
 
 use crate::app::App;
-use crate::error::{Error, Result};
+use crate::error::{self, exit, Error, Result};
+use crate::shell::manifest::Manifest;
+use crate::shell::rc;
+use crate::shell::startup::StartupEnv;
+use crate::shell::{self, HookPaths, Shell};
+use crate::store::Store;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// Leave startup files alone; print the lines to add by hand instead
+    #[arg(long)]
+    pub no_modify_rc: bool,
+    /// Also write ~/.config/environment.d/50-gover.conf, so systemd user units find the shims
+    #[arg(long)]
+    pub systemd: bool,
+    /// Record this gover and its shim for `gover implode` to remove (install.sh passes it)
+    #[arg(long, hide = true)]
+    pub record_binaries: bool,
+}
 
-pub fn run(_args: Args, _app: &App) -> Result<()> {
-    Err(Error::failure("gover setup is not built yet"))
+pub fn run(args: Args, app: &App) -> Result<()> {
+    let store = &app.store;
+    let mut report = Vec::new();
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
+    Store::create_dir(store.root())?;
+    store.ensure_shims()?;
+    report.push(format!("shims: {} (go, gofmt)", store.home().shims_dir().display()));
+    let paths = HookPaths::for_current_exe(store)?;
+    shell::write_files(&paths)?;
+    report.push(format!("hooks and completions: {}", paths.shell_dir.display()));
+
+    let manifest_path = store.setup_manifest();
+    let mut manifest = Manifest::load(&manifest_path);
+    if args.record_binaries {
+        let exe = paths.bin_dir.join("gover");
+        manifest.add_binary(&exe);
+        manifest.add_binary(&exe.with_file_name("gover-shim"));
+    }
+
+    let env = match &home {
+        Some(home) => StartupEnv::from_process(home.clone()),
+        None if args.no_modify_rc && !args.systemd => {
+            manifest.save(&manifest_path)?;
+            return finish(app, &report, &paths, None);
+        }
+        None => {
+            return Err(Error::new(exit::ENVIRONMENT, "cannot find your startup files: HOME is not set")
+                .hint("set HOME, or pass --no-modify-rc"))
+        }
+    };
+    let targets = env.targets(|p| p.exists());
+    if args.no_modify_rc {
+        report.push("startup files: left alone (--no-modify-rc); to set up by hand, add".into());
+        for target in &targets {
+            let line = target.shell.source_line(&paths.hook_file(target.shell), home.as_deref());
+            let at = match target.placement {
+                rc::Placement::Top => "near the top of",
+                rc::Placement::End => "at the end of",
+            };
+            report.push(format!("  {at} {}:\n      {line}", target.path.display()));
+        }
+    } else {
+        for target in &targets {
+            let line = target.shell.source_line(&paths.hook_file(target.shell), home.as_deref());
+            let (existed, content) = match fs::read_to_string(&target.path) {
+                Ok(content) => (true, content),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => (false, String::new()),
+                Err(e) => return Err(error::io("read", &target.path, e)),
+            };
+            match rc::add_line(&content, &line, target.placement) {
+                Some(updated) => {
+                    shell::write_if_changed(&target.path, updated.as_bytes())?;
+                    if !existed {
+                        manifest.add_file(&target.path);
+                    }
+                    let at = rc::line_number(&updated).unwrap_or(1);
+                    let verb = if rc::has_line(&content) { "updated the hook line in" } else { "added the hook to" };
+                    report.push(format!("{verb} {} (line {at})", target.path.display()));
+                }
+                None => report.push(format!("{} already has the hook", target.path.display())),
+            }
+        }
+    }
+    if args.systemd {
+        let dropin = env.systemd_dropin();
+        let existed = dropin.exists();
+        let content = systemd_dropin(&paths);
+        let changed = shell::write_if_changed(&dropin, content.as_bytes())?;
+        if !existed {
+            manifest.add_file(&dropin);
+        }
+        report.push(format!(
+            "systemd user units: {} {} (applies from the next login, or after systemctl --user daemon-reload)",
+            if changed { "wrote" } else { "unchanged" },
+            dropin.display()
+        ));
+    }
+    manifest.save(&manifest_path)?;
+    finish(app, &report, &paths, home.as_deref())
+}
+
+/// systemd's environment-d generator expands `${PATH}`; GOVER_HOME is spelled out so a unit's
+/// shim finds the same home as a shell's.
+pub fn systemd_dropin(paths: &HookPaths) -> String {
+    format!("{}\nGOVER_HOME={}\nPATH={}:${{PATH}}\n", rc::MARKER, paths.gover_home.display(), paths.shims.display())
+}
+
+fn finish(app: &App, report: &[String], paths: &HookPaths, home: Option<&Path>) -> Result<()> {
+    if app.quiet {
+        return Ok(());
+    }
+    println!("gover is set up:");
+    for line in report {
+        println!("  {line}");
+    }
+    let shell = std::env::var("SHELL").ok().and_then(|s| Shell::from_login_shell(&s)).unwrap_or(Shell::Bash);
+    println!();
+    println!("Next: open a new shell, or load the hook in this one:");
+    println!("  {}", shell.load_command(&paths.hook_file(shell), home));
+    println!("then:");
+    println!("  gover install latest && gover global latest && go version");
+    Ok(())
 }

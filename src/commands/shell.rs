@@ -1,11 +1,105 @@
-//! `gover shell` (being built; see the open issue).
+//! `gover shell <version>`: use a version in this shell only, by setting GOVER_VERSION.
+//!
+//! A child process cannot change its parent shell, so the hook defines a `gover` function
+//! that runs `gover shell --print-for <shell> ARGS` and evaluates what it prints: nothing but
+//! one assignment on success, nothing at all on failure. Messages go to standard error.
+//! Without the hook the same line is printed for the user to evaluate, with an explanation.
+
+use gover_shim::{resolve, GoVersion, Request, ResolveError, Source, Spec, Toolchain};
 
 use crate::app::App;
-use crate::error::{Error, Result};
+use crate::error::{exit, Error, Result};
+use crate::output;
+use crate::shell::Shell;
+
+const VAR: &str = "GOVER_VERSION";
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// The version: 1.22 (the newest installed 1.22.x), 1.22.10, go1.23rc1, system, or latest
+    /// (the newest installed)
+    #[arg(value_name = "VERSION", required_unless_present = "unset")]
+    pub spec: Option<String>,
+    /// Stop overriding: this shell follows pin files and the global default again
+    #[arg(long, conflicts_with = "spec")]
+    pub unset: bool,
+    /// Print the statement for the hook's shell function to evaluate (used by the hook)
+    #[arg(long, hide = true, value_name = "SHELL")]
+    pub print_for: Option<Shell>,
+}
 
-pub fn run(_args: Args, _app: &App) -> Result<()> {
-    Err(Error::failure("gover shell is not built yet"))
+pub fn run(args: Args, app: &App) -> Result<()> {
+    let shell = args.print_for.unwrap_or_else(login_shell);
+    let (code, note) = match &args.spec {
+        None => (shell.unset_var(VAR), "this shell follows pin files and the global default again".to_string()),
+        Some(text) => {
+            let choice = choose(text, app)?;
+            (shell.set_var(VAR, &choice.value), format!("{} in this shell (gover shell --unset to undo)", choice.runs))
+        }
+    };
+    print!("{code}");
+    if args.print_for.is_some() {
+        if !app.quiet {
+            eprintln!("gover: {note}");
+        }
+    } else {
+        output::warn(format!(
+            "this shell has no gover hook, so nothing changed; run `{}` yourself, or set up the hook \
+             (gover setup, or eval \"$(gover init {})\") so that gover shell can do it",
+            code.trim_end(),
+            shell.name()
+        ));
+    }
+    Ok(())
+}
+
+struct Choice {
+    /// GOVER_VERSION: the spec as given, so `1.22` keeps following the newest installed
+    /// 1.22.x; `latest` becomes the version it means now (the resolver does not take
+    /// `latest` from the environment).
+    value: String,
+    /// What the shims will run, for the message.
+    runs: String,
+}
+
+fn choose(text: &str, app: &App) -> Result<Choice> {
+    let spec = Spec::parse(text.trim()).ok_or_else(|| {
+        Error::usage(format!("{text:?} is not a Go version"))
+            .hint("give a version such as 1.22, 1.22.10, go1.23rc1, system or latest")
+    })?;
+    let installed = app.store.installed();
+    let spec = match spec {
+        Spec::Latest => Spec::Exact(Spec::Latest.pick(&installed).cloned().ok_or_else(|| {
+            Error::new(exit::NOT_INSTALLED, "no Go version is installed").hint("run gover install latest")
+        })?),
+        other => other,
+    };
+    let request = Request { spec: spec.clone(), source: Source::Env };
+    match resolve::toolchain_for(&app.context()?, &request) {
+        Ok(Toolchain::Installed { version, .. }) => Ok(Choice { value: spec.to_string(), runs: version.to_string() }),
+        Ok(Toolchain::System { bin }) => {
+            Ok(Choice { value: spec.to_string(), runs: format!("the system go ({})", bin.join("go").display()) })
+        }
+        Err(ResolveError::NotInstalled { .. }) => Err(not_installed(&spec, &installed)),
+        Err(other) => Err(other.into()),
+    }
+}
+
+fn not_installed(spec: &Spec, installed: &[GoVersion]) -> Error {
+    let name = match spec {
+        Spec::Exact(v) => v.to_string(),
+        other => format!("go{other}"),
+    };
+    let err = Error::new(exit::NOT_INSTALLED, format!("{name} is not installed"));
+    if installed.is_empty() {
+        err.hint(format!("run gover install {spec}"))
+    } else {
+        let names: Vec<String> = installed.iter().map(|v| v.to_string()).collect();
+        err.hint(format!("run gover install {spec}, or pick an installed one: {}", names.join(", ")))
+    }
+}
+
+/// The user's shell from $SHELL, for printing a line they can paste; sh syntax otherwise.
+fn login_shell() -> Shell {
+    std::env::var("SHELL").ok().and_then(|s| Shell::from_login_shell(&s)).unwrap_or(Shell::Sh)
 }

@@ -302,6 +302,100 @@ impl<R: Read> Read for HashingReader<R> {
     }
 }
 
+/// A download body that picks up where it broke off: after a read error, a stall or an early
+/// end it asks for the rest (`Range: bytes=N-`), a few times with backoff. A server that
+/// ignores ranges sends it all again and the part already read is skipped, so the reader
+/// downstream (hash, gunzip, untar) sees one unbroken stream.
+pub struct ResumingBody<'a> {
+    client: &'a Client,
+    url: String,
+    response: Response,
+    /// Bytes delivered so far.
+    pos: u64,
+    /// The full length, when the server announced it.
+    len: Option<u64>,
+    resumes: u32,
+}
+
+impl<'a> ResumingBody<'a> {
+    pub fn new(client: &'a Client, url: &str, response: Response) -> ResumingBody<'a> {
+        let len = response.content_length();
+        ResumingBody { client, url: url.into(), response, pos: 0, len, resumes: 0 }
+    }
+
+    fn resume(&mut self, broken: io::Error) -> io::Result<()> {
+        let mut last = broken;
+        while self.resumes < RETRIES {
+            std::thread::sleep(self.client.backoff(self.resumes));
+            self.resumes += 1;
+            match self.reopen() {
+                Ok(response) => {
+                    self.response = response;
+                    return Ok(());
+                }
+                Err(e) => last = e,
+            }
+        }
+        Err(io::Error::new(last.kind(), format!("{last} (after {} attempts to resume)", self.resumes)))
+    }
+
+    fn reopen(&self) -> io::Result<Response> {
+        let mut response = self
+            .client
+            .http
+            .get(&self.url)
+            .header(reqwest::header::RANGE, format!("bytes={}-", self.pos))
+            .send()
+            .map_err(|e| io::Error::other(chain(&e)))?;
+        let status = response.status();
+        if status == StatusCode::PARTIAL_CONTENT {
+            let start = response
+                .headers()
+                .get(reqwest::header::CONTENT_RANGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(content_range_start);
+            return match start {
+                Some(start) if start == self.pos => Ok(response),
+                _ => Err(io::Error::other("the server resumed the download at the wrong place")),
+            };
+        }
+        if status != StatusCode::OK {
+            return Err(io::Error::other(format!("resuming the download, the server answered {status}")));
+        }
+        let skipped = io::copy(&mut (&mut response).take(self.pos), &mut io::sink())?;
+        if skipped < self.pos {
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the download is shorter than before"));
+        }
+        Ok(response)
+    }
+}
+
+impl Read for ResumingBody<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            match self.response.read(buf) {
+                Ok(0) if !buf.is_empty() && self.len.is_some_and(|len| self.pos < len) => {
+                    let len = self.len.unwrap_or_default();
+                    let early = format!("the connection closed after {} of {len} bytes", self.pos);
+                    self.resume(io::Error::new(io::ErrorKind::UnexpectedEof, early))?;
+                }
+                Ok(n) => {
+                    self.pos += n as u64;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => self.resume(e)?,
+            }
+        }
+    }
+}
+
+/// The first byte position of a `Content-Range: bytes 100-999/1000` header.
+fn content_range_start(value: &str) -> Option<u64> {
+    let range = value.trim().strip_prefix("bytes ")?;
+    range.split('-').next()?.trim().parse().ok()
+}
+
 /// Copies what is read into a cache file on the side. A failed write (a full disk) drops the
 /// copy, emptied at once so the unpacked tree can have its space, never the download.
 pub struct CacheTee<R> {
@@ -379,6 +473,14 @@ mod tests {
         assert_eq!(parse_retry_after(" 2 "), Some(Duration::from_secs(2)));
         assert_eq!(parse_retry_after("86400"), Some(Duration::from_secs(86400)));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+    }
+
+    #[test]
+    fn content_ranges() {
+        assert_eq!(content_range_start("bytes 100-999/1000"), Some(100));
+        assert_eq!(content_range_start("bytes 0-0/*"), Some(0));
+        assert_eq!(content_range_start("items 1-2/3"), None);
+        assert_eq!(content_range_start("bytes */1000"), None);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use gover_shim::GoVersion;
 use crate::error::{self, exit, Error, Result};
 use crate::output;
 use crate::store::{Staging, Store};
-use download::{CacheTee, Client, HashingReader};
+use download::{CacheTee, Client, HashingReader, ResumingBody};
 use index::{Index, IndexError, Platform, Release};
 use unpack::{Limits, UnpackError};
 
@@ -193,7 +193,7 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
         });
         match result {
             Ok(()) => {
-                store.commit(staging, version)?;
+                commit(store, staging, version)?;
                 return Ok(Outcome::Installed { cached: true });
             }
             Err(err) => {
@@ -217,7 +217,7 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
     // Caching is best effort: without a writable downloads/ the install still goes on.
     let partial = downloads.join(format!("{}.partial", artifact.filename()));
     let cache = Store::create_dir(&downloads).ok().and_then(|()| fs::File::create(&partial).ok());
-    let mut body = CacheTee::new(response, cache);
+    let mut body = CacheTee::new(ResumingBody::new(client, &artifact.url, response), cache);
     let progress = download::progress_bar(artifact.size.or(announced), quiet);
     let size = artifact.size.or(announced);
     let result = verify_and_unpack(&mut body, size, artifact, &artifact.url, &staging, progress);
@@ -231,8 +231,18 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
         }
     }
     result?;
-    store.commit(staging, version)?;
+    commit(store, staging, version)?;
     Ok(Outcome::Installed { cached: false })
+}
+
+/// Makes the verified tree the installed version. A damaged install in the way (a tree
+/// without bin/go, which `is_installed` does not count) is replaced.
+fn commit(store: &Store, staging: Staging, version: &GoVersion) -> Result<()> {
+    if store.home().version_dir(version).exists() {
+        output::warn(format!("replacing the damaged install of {version} (it has no bin/go)"));
+        store.remove_version(version)?;
+    }
+    store.commit(staging, version)
 }
 
 /// One pass over `source` (named `label` in errors, `compressed` bytes long if known): hash ->

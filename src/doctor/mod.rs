@@ -1,1 +1,383 @@
-//! (being built; see the open issues)
+//! `gover doctor`: read-only checks of the user's real environment. Each check returns
+//! [`Finding`]s as data (id, severity, evidence, fix); the command renders them as text or
+//! JSON, and `gover doctor --fix` (src/reconcile) acts on the [`Fix`]es.
+//!
+//! Finding ids are stable: scripts and CI filter on them, and the README lists them.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+pub mod alternatives;
+pub mod elf;
+pub mod env;
+mod goroot;
+pub mod modpattern;
+mod modules;
+mod path;
+mod permissions;
+pub mod report;
+mod services;
+pub mod settings;
+pub mod startup;
+
+use env::Env;
+use settings::Settings;
+use startup::{Construct, Reads, Shell, StartupFile};
+
+/// How bad a finding is. `Error` makes `gover doctor` exit 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// The groups of the human output, in the order they are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Path,
+    Goroot,
+    Permissions,
+    Modules,
+    Services,
+}
+
+impl Category {
+    pub const ALL: [Category; 5] =
+        [Category::Path, Category::Goroot, Category::Permissions, Category::Modules, Category::Services];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Category::Path => "PATH and binaries",
+            Category::Goroot => "GOROOT and versions",
+            Category::Permissions => "Permissions and caches",
+            Category::Modules => "Modules and network",
+            Category::Services => "Service environments",
+        }
+    }
+}
+
+/// Lines `start..=end` of a file, counted from 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct LineRange {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl LineRange {
+    pub fn line(n: usize) -> LineRange {
+        LineRange { start: n, end: n }
+    }
+
+    pub fn contains(&self, line: usize) -> bool {
+        (self.start..=self.end).contains(&line)
+    }
+}
+
+impl std::fmt::Display for LineRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.start == self.end {
+            write!(f, "{}", self.start)
+        } else {
+            write!(f, "{}-{}", self.start, self.end)
+        }
+    }
+}
+
+/// What a finding was concluded from, so the user can check it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Evidence {
+    /// Lines of a file (a startup file, the go env file, a pin file).
+    File { path: PathBuf, lines: Option<LineRange>, text: Option<String> },
+    /// An entry of PATH (`position` counts from 0), where it really points, and what it holds.
+    PathEntry { position: usize, dir: PathBuf, resolved: Option<PathBuf>, note: Option<String> },
+    /// An environment variable of this process.
+    Env { name: String, value: String },
+    /// A file or directory's owner and permission bits.
+    Owner { path: PathBuf, uid: u32, mode: u32 },
+    /// A command that was run, and the part of its output that matters.
+    Command { command: String, output: String },
+    /// Anything else, as a sentence.
+    Note { text: String },
+}
+
+/// What to do about a finding, as data `gover doctor --fix` can act on. In JSON each is an
+/// object tagged by `kind` (`{"kind": "command", "command": "…"}`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fix {
+    /// Comment out these lines of a startup file (a whole function or if-block when needed
+    /// to keep the file valid).
+    CommentOut { file: PathBuf, lines: LineRange },
+    /// Move `lines` of `file` to just above line `above` (a hook below an early `return`).
+    MoveAbove { file: PathBuf, lines: LineRange, above: usize },
+    /// Append a line to a startup file (the gover hook).
+    AppendLine { file: PathBuf, line: String },
+    /// Create `file` with `content` (an environment.d drop-in).
+    WriteFile { file: PathBuf, content: String },
+    /// Remove `KEY=` from the go env file (what `go env -u KEY` does).
+    RemoveGoEnvKey { file: PathBuf, key: String },
+    /// Remove one alternative of an update-alternatives group.
+    RemoveAlternative { name: String, path: PathBuf },
+    /// A shell command to run (chown, gover install, …); printed, never run by doctor.
+    Command(String),
+    /// Something only the user can do, as a sentence.
+    Manual(String),
+}
+
+/// `Fix`'s JSON form: serde cannot tag a variant holding a bare string, so the two that do
+/// are given field names here.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum FixJson<'a> {
+    CommentOut { file: &'a Path, lines: LineRange },
+    MoveAbove { file: &'a Path, lines: LineRange, above: usize },
+    AppendLine { file: &'a Path, line: &'a str },
+    WriteFile { file: &'a Path, content: &'a str },
+    RemoveGoEnvKey { file: &'a Path, key: &'a str },
+    RemoveAlternative { name: &'a str, path: &'a Path },
+    Command { command: &'a str },
+    Manual { text: &'a str },
+}
+
+impl Serialize for Fix {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let json = match self {
+            Fix::CommentOut { file, lines } => FixJson::CommentOut { file, lines: *lines },
+            Fix::MoveAbove { file, lines, above } => FixJson::MoveAbove { file, lines: *lines, above: *above },
+            Fix::AppendLine { file, line } => FixJson::AppendLine { file, line },
+            Fix::WriteFile { file, content } => FixJson::WriteFile { file, content },
+            Fix::RemoveGoEnvKey { file, key } => FixJson::RemoveGoEnvKey { file, key },
+            Fix::RemoveAlternative { name, path } => FixJson::RemoveAlternative { name, path },
+            Fix::Command(command) => FixJson::Command { command },
+            Fix::Manual(text) => FixJson::Manual { text },
+        };
+        json.serialize(serializer)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Stable id, `area.what` (`path.system-go-first`).
+    pub id: &'static str,
+    pub severity: Severity,
+    pub category: Category,
+    /// One line saying what is wrong.
+    pub title: String,
+    pub evidence: Vec<Evidence>,
+    pub fix: Option<Fix>,
+}
+
+impl Finding {
+    pub fn new(id: &'static str, severity: Severity, category: Category, title: impl Into<String>) -> Finding {
+        Finding { id, severity, category, title: title.into(), evidence: Vec::new(), fix: None }
+    }
+
+    pub fn evidence(mut self, evidence: Evidence) -> Finding {
+        self.evidence.push(evidence);
+        self
+    }
+
+    pub fn fix(mut self, fix: Fix) -> Finding {
+        self.fix = Some(fix);
+        self
+    }
+}
+
+/// A startup file that exists, and what it does to Go.
+pub struct Scanned {
+    pub file: StartupFile,
+    pub constructs: Vec<Construct>,
+}
+
+/// A `go` (or `gofmt`) found on PATH.
+#[derive(Clone, Debug)]
+pub struct OnPath {
+    /// Index of the PATH entry, from 0.
+    pub position: usize,
+    pub dir: PathBuf,
+    /// `readlink -f` of the binary.
+    pub resolved: Option<PathBuf>,
+    pub is_shim: bool,
+}
+
+impl OnPath {
+    pub fn evidence(&self, tool: &str) -> Evidence {
+        let note = if self.is_shim { "gover's shim".to_string() } else { format!("{tool} not managed by gover") };
+        Evidence::PathEntry {
+            position: self.position,
+            dir: self.dir.clone(),
+            resolved: self.resolved.clone(),
+            note: Some(note),
+        }
+    }
+}
+
+/// What several checks need, gathered once.
+pub struct Facts<'a> {
+    pub env: &'a Env,
+    pub settings: Settings,
+    /// Startup files that exist (and those they source), each once.
+    pub startup: Vec<Scanned>,
+    pub go_on_path: Vec<OnPath>,
+    pub gofmt_on_path: Vec<OnPath>,
+}
+
+impl<'a> Facts<'a> {
+    pub fn gather(env: &'a Env) -> Facts<'a> {
+        Facts {
+            settings: Settings::load(env),
+            startup: scan_startup_files(env),
+            go_on_path: on_path(env, "go"),
+            gofmt_on_path: on_path(env, "gofmt"),
+            env,
+        }
+    }
+
+    /// The startup file at `path`, if it was scanned.
+    pub fn scanned(&self, path: &Path) -> Option<&Scanned> {
+        self.startup.iter().find(|s| s.file.path == path)
+    }
+
+    /// The files `shell` reads when started as `reads` (login or interactive), in order, the
+    /// files they source included.
+    pub fn reading_order(&self, shell: Shell, reads: Reads) -> Vec<&Scanned> {
+        let roots: Vec<&Scanned> = match shell {
+            Shell::Bash if reads == Reads::Login => self
+                .startup
+                .iter()
+                .filter(|s| s.file.shell == Shell::Bash && s.file.reads == Reads::Login)
+                .take(1)
+                .collect(),
+            Shell::Bash => self.startup.iter().filter(|s| s.file.path.ends_with(".bashrc")).collect(),
+            _ => self
+                .startup
+                .iter()
+                .filter(|s| s.file.shell == shell && (s.file.reads == Reads::Always || s.file.reads == reads))
+                .collect(),
+        };
+        let mut out = Vec::new();
+        for root in roots {
+            self.with_sourced(root, &mut out, 0);
+        }
+        out
+    }
+
+    fn with_sourced<'s>(&'s self, file: &'s Scanned, out: &mut Vec<&'s Scanned>, depth: usize) {
+        if depth > 4 || out.iter().any(|s| s.file.path == file.file.path) {
+            return;
+        }
+        out.push(file);
+        for c in &file.constructs {
+            if let startup::Kind::Source { path } = &c.kind {
+                if let Some(sourced) = self.expand(path).and_then(|p| self.scanned(&p)) {
+                    self.with_sourced(sourced, out, depth + 1);
+                }
+            }
+        }
+    }
+
+    /// A path as written in a startup file, with `~`, `$HOME` and the Go directory variables
+    /// expanded; `None` when it uses anything else.
+    pub fn expand(&self, written: &str) -> Option<PathBuf> {
+        let env = self.env;
+        let home = env.home()?;
+        let mut text = written.to_string();
+        if let Some(rest) = text.strip_prefix("~/") {
+            text = format!("{}/{rest}", home.display());
+        }
+        let gopath = self.settings.gopath_dirs().into_iter().next();
+        let vars: [(&str, Option<PathBuf>); 4] = [
+            ("HOME", Some(home.clone())),
+            ("GOROOT", env.var("GOROOT").map(PathBuf::from)),
+            ("GOPATH", gopath),
+            ("GOBIN", self.settings.gobin().map(|(dir, _)| dir)),
+        ];
+        for (name, value) in vars {
+            for form in [format!("${{{name}}}"), format!("${name}")] {
+                if text.contains(&form) {
+                    text = text.replace(&form, &value.as_ref()?.display().to_string());
+                }
+            }
+        }
+        (!text.contains('$') && text.starts_with('/')).then(|| PathBuf::from(text))
+    }
+
+    /// Whether `dir` is gover's shims directory (compared canonically).
+    pub fn is_shims_dir(&self, dir: &Path) -> bool {
+        let shims = self.env.shims_dir();
+        dir == shims || (std::fs::canonicalize(dir).ok().is_some_and(|d| Some(d) == std::fs::canonicalize(&shims).ok()))
+    }
+}
+
+fn on_path(env: &Env, tool: &str) -> Vec<OnPath> {
+    let shims = std::fs::canonicalize(env.shims_dir()).ok();
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for (position, dir) in env.path_dirs().into_iter().enumerate() {
+        let binary = dir.join(tool);
+        if seen.contains(&dir) || !gover_shim::resolve::is_executable(&binary) {
+            continue;
+        }
+        seen.push(dir.clone());
+        let real_dir = std::fs::canonicalize(&dir).ok();
+        let is_shim = dir == env.shims_dir() || (real_dir.is_some() && real_dir == shims);
+        out.push(OnPath { position, resolved: std::fs::canonicalize(&binary).ok(), dir, is_shim });
+    }
+    out
+}
+
+fn scan_startup_files(env: &Env) -> Vec<Scanned> {
+    let Some(home) = env.home() else { return Vec::new() };
+    let config = env.config_home().unwrap_or_else(|| home.join(".config"));
+    let zdotdir = env.var("ZDOTDIR").map(PathBuf::from);
+    let mut out: Vec<Scanned> = Vec::new();
+    let mut queue: Vec<StartupFile> = startup::candidates(&home, zdotdir.as_deref(), &config);
+    queue.reverse();
+    while let Some(file) = queue.pop() {
+        if out.iter().any(|s| s.file.path == file.path) || out.len() > 32 {
+            continue;
+        }
+        let Ok(content) = std::fs::read_to_string(&file.path) else { continue };
+        let constructs = startup::scan(&content, file.shell.dialect());
+        // Files a startup file sources in HOME are scanned too, as part of the same shell.
+        for c in &constructs {
+            if let startup::Kind::Source { path } = &c.kind {
+                let expanded = path.replace("${HOME}", "~").replace("$HOME", "~");
+                if let Some(rest) = expanded.strip_prefix("~/") {
+                    queue.insert(0, StartupFile { path: home.join(rest), shell: file.shell, reads: file.reads });
+                }
+            }
+        }
+        out.push(Scanned { file, constructs });
+    }
+    out
+}
+
+/// The whole diagnosis: every check, run concurrently (the slow ones ask shells and
+/// services), sorted by category, then severity (worst first), then id.
+pub fn diagnose(facts: &Facts) -> Vec<Finding> {
+    let checks: [fn(&Facts) -> Vec<Finding>; 5] =
+        [path::check, goroot::check, permissions::check, modules::check, services::check];
+    let mut findings: Vec<Finding> = std::thread::scope(|scope| {
+        let handles: Vec<_> = checks.iter().map(|check| scope.spawn(|| check(facts))).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    });
+    findings.sort_by(|a, b| {
+        (a.category, std::cmp::Reverse(a.severity), a.id).cmp(&(b.category, std::cmp::Reverse(b.severity), b.id))
+    });
+    findings
+}

@@ -1,1 +1,200 @@
-//! (being built; see the open issues)
+//! Applies doctor's fixes without losing anything: rc lines are commented out, never deleted;
+//! every touched file is backed up first and written atomically; `gover doctor --undo` puts
+//! the last backup back byte for byte.
+
+pub mod alternatives;
+pub mod atomic;
+pub mod backup;
+pub mod comment_out;
+pub mod diff;
+pub mod go_env_file;
+pub mod plan;
+pub mod structure;
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::Command;
+
+use crate::doctor::Finding;
+use crate::error::{Error, Result};
+use crate::output;
+use crate::store::Store;
+use alternatives::{Dirs, Outcome};
+use backup::{Backup, Restored};
+use plan::Plan;
+
+/// How `gover doctor --fix` was asked to run.
+pub struct FixOptions {
+    pub dry_run: bool,
+    pub yes: bool,
+    /// Where update-alternatives keeps its state, and the program when installed.
+    pub alternatives: Dirs,
+}
+
+/// `gover doctor --fix`: shows the plan as a diff, then (with --yes, or after the user
+/// agrees on a terminal) backs up and applies it. Without a terminal and without --yes it
+/// is a dry run.
+pub fn fix(findings: &[Finding], store: &Store, options: &FixOptions) -> Result<()> {
+    let plan = plan::plan(findings);
+    print!("{}", describe(&plan));
+    if plan.is_empty() {
+        println!("nothing to fix");
+        return Ok(());
+    }
+    if options.dry_run {
+        println!("dry run: nothing was changed");
+        return Ok(());
+    }
+    if !options.yes {
+        if !std::io::stdin().is_terminal() {
+            println!("dry run: nothing was changed (standard input is not a terminal; rerun with --yes to apply)");
+            return Ok(());
+        }
+        if !confirm("Apply these changes?")? {
+            println!("nothing was changed");
+            return Ok(());
+        }
+    }
+    apply(&plan, store, options)
+}
+
+/// The plan for people: a diff per file, then the other changes and what is left to them.
+pub fn describe(plan: &Plan) -> String {
+    let mut out = String::new();
+    for file in &plan.files {
+        if file.target != file.path {
+            out.push_str(&format!("# {} is a link; editing its target\n", file.path.display()));
+        }
+        if let Some(problem) = &file.not_writable {
+            out.push_str(&format!("# not changed: {problem}; apply this by hand\n"));
+        }
+        out.push_str(&diff::unified(&file.target.display().to_string(), &file.old, &file.new));
+    }
+    for (name, path) in &plan.alternatives {
+        out.push_str(&format!("remove the {name} alternative {}\n", path.display()));
+    }
+    for command in &plan.commands {
+        out.push_str(&format!("run: {command}\n"));
+    }
+    for what in &plan.manual {
+        out.push_str(&format!("by hand: {what}\n"));
+    }
+    out
+}
+
+fn confirm(question: &str) -> Result<bool> {
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer).map_err(|e| Error::failure("cannot read the answer").cause(e))?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
+fn apply(plan: &Plan, store: &Store, options: &FixOptions) -> Result<()> {
+    let mut backup = Backup::begin(&store.backups_dir())?;
+    let mut failures = 0;
+    for file in &plan.files {
+        if let Some(problem) = &file.not_writable {
+            output::warn(format!("{} was not changed: {problem}", file.path.display()));
+            failures += 1;
+            continue;
+        }
+        match backup.write(&file.target, &file.new) {
+            Ok(()) => println!("changed {}", file.target.display()),
+            Err(err) => {
+                eprint!("{}", err.render());
+                failures += 1;
+            }
+        }
+    }
+    for (name, path) in &plan.alternatives {
+        match options.alternatives.remove(name, path) {
+            Ok(Outcome::Removed) => println!("removed the {name} alternative {}", path.display()),
+            Ok(Outcome::Absent) => {}
+            Ok(Outcome::NeedsRoot(command)) => {
+                println!("needs root: run `{command}`");
+                failures += 1;
+            }
+            Err(err) => {
+                eprint!("{}", err.render());
+                failures += 1;
+            }
+        }
+    }
+    for command in &plan.commands {
+        if let Some(runnable) = permitted(command, options.yes) {
+            let status = Command::new("sh").arg("-c").arg(&runnable).status();
+            match status {
+                Ok(s) if s.success() => println!("ran: {runnable}"),
+                _ => {
+                    output::warn(format!("`{runnable}` failed"));
+                    failures += 1;
+                }
+            }
+        } else {
+            println!("run this yourself: {command}");
+        }
+    }
+    if let Some(dir) = backup.finish()? {
+        println!("backup: {} (undo with `gover doctor --undo`)", dir.display());
+    }
+    if failures > 0 {
+        return Err(Error::failure(format!("{failures} fix(es) could not be applied")).hint("see the messages above"));
+    }
+    Ok(())
+}
+
+/// The command to run for a suggested one, when gover may run it: only ownership and mode
+/// repairs (chown/chmod), only with --yes, and only with the right to (`sudo` is dropped when
+/// already root, and such a command is left to the user otherwise).
+fn permitted(command: &str, yes: bool) -> Option<String> {
+    if !yes {
+        return None;
+    }
+    // SAFETY: geteuid cannot fail and has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let bare = match command.strip_prefix("sudo ") {
+        Some(rest) if root => rest,
+        Some(_) => return None,
+        None => command,
+    };
+    let program = bare.split_whitespace().next()?;
+    matches!(program, "chown" | "chmod").then(|| bare.to_string())
+}
+
+/// `gover doctor --undo`: restores the newest backup. `force` also restores files edited
+/// since the fix.
+pub fn undo(store: &Store, force: bool) -> Result<()> {
+    let (dir, report) = backup::undo(&store.backups_dir(), force)?;
+    let mut kept = 0;
+    for item in &report {
+        match item {
+            Restored::Restored(path) => println!("restored {}", path.display()),
+            Restored::ChangedSince(path) => {
+                output::warn(format!("{} changed since gover edited it; left as it is", path.display()));
+                kept += 1;
+            }
+        }
+    }
+    if kept > 0 {
+        return Err(Error::failure(format!("{kept} file(s) from {} were not restored", dir.display()))
+            .hint("rerun with --undo --force to restore them anyway (your later edits are lost)"));
+    }
+    println!("restored the backup {}", dir.display());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_only_chown_and_chmod_and_only_with_yes() {
+        assert_eq!(permitted("chmod -R u+w /x", true).as_deref(), Some("chmod -R u+w /x"));
+        assert_eq!(permitted("chmod -R u+w /x", false), None);
+        assert_eq!(permitted("gover install 1.22", true), None);
+        // SAFETY: geteuid cannot fail.
+        let root = unsafe { libc::geteuid() } == 0;
+        let sudo = permitted("sudo chown -R me: /x", true);
+        assert_eq!(sudo.as_deref(), root.then_some("chown -R me: /x"));
+    }
+}

@@ -1,1 +1,278 @@
-//! (being built; see the open issues)
+//! The shells gover hooks into: the hook each one evaluates at start-up (`gover init`), the
+//! line that sources it from the user's startup files, and the syntax `gover shell` prints.
+//!
+//! The hook scripts are real files in `assets/` (shellchecked by tests/shell_hook.rs); the
+//! absolute paths are filled in when they are rendered, so evaluating a hook starts no process.
+
+pub mod bash;
+pub mod fish;
+pub mod manifest;
+pub mod posix;
+pub mod rc;
+pub mod startup;
+pub mod zsh;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::{self, Result};
+use crate::store::Store;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Shell {
+    /// POSIX sh (dash, and the part of ~/.profile every login shell reads)
+    Sh,
+    Bash,
+    Zsh,
+    Fish,
+}
+
+/// The absolute paths a hook embeds.
+#[derive(Clone, Debug)]
+pub struct HookPaths {
+    pub gover_home: PathBuf,
+    pub shims: PathBuf,
+    /// The directory holding the `gover` binary, appended to PATH when missing.
+    pub bin_dir: PathBuf,
+    /// GOVER_HOME/shell: the rendered hooks and the completion scripts.
+    pub shell_dir: PathBuf,
+}
+
+impl HookPaths {
+    pub fn new(store: &Store, bin_dir: PathBuf) -> HookPaths {
+        HookPaths {
+            gover_home: store.root().to_path_buf(),
+            shims: store.home().shims_dir(),
+            bin_dir,
+            shell_dir: store.shell_dir(),
+        }
+    }
+
+    /// For the running gover: its own directory is the one to keep on PATH.
+    pub fn for_current_exe(store: &Store) -> Result<HookPaths> {
+        let exe = std::env::current_exe()
+            .map_err(|e| crate::error::Error::failure("cannot find the gover executable").cause(e))?;
+        let exe = fs::canonicalize(&exe).unwrap_or(exe);
+        let bin_dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
+        Ok(HookPaths::new(store, bin_dir))
+    }
+
+    /// Where the completion script for `shell` lives (bash sources it lazily, zsh and fish
+    /// autoload from the directory).
+    pub fn completions_dir(&self, shell: Shell) -> PathBuf {
+        self.shell_dir.join("completions").join(shell.name())
+    }
+
+    pub fn hook_file(&self, shell: Shell) -> PathBuf {
+        self.shell_dir.join(format!("hook.{}", shell.name()))
+    }
+}
+
+impl Shell {
+    pub const ALL: [Shell; 4] = [Shell::Sh, Shell::Bash, Shell::Zsh, Shell::Fish];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Shell::Sh => "sh",
+            Shell::Bash => "bash",
+            Shell::Zsh => "zsh",
+            Shell::Fish => "fish",
+        }
+    }
+
+    /// The shell a user runs, from a `$SHELL` such as `/usr/bin/fish`.
+    pub fn from_login_shell(shell: &str) -> Option<Shell> {
+        match Path::new(shell).file_name()?.to_str()? {
+            "bash" => Some(Shell::Bash),
+            "zsh" => Some(Shell::Zsh),
+            "fish" => Some(Shell::Fish),
+            "sh" | "dash" | "ksh" | "mksh" | "ash" => Some(Shell::Sh),
+            _ => None,
+        }
+    }
+
+    /// The hook `gover init <shell>` prints.
+    pub fn hook(self, paths: &HookPaths) -> String {
+        match self {
+            Shell::Sh => posix::hook(paths),
+            Shell::Bash => bash::hook(paths),
+            Shell::Zsh => zsh::hook(paths),
+            Shell::Fish => fish::hook(paths),
+        }
+    }
+
+    pub fn quote(self, text: &str) -> String {
+        match self {
+            Shell::Fish => fish::quote(text),
+            _ => posix::quote(text),
+        }
+    }
+
+    /// A statement that exports `name=value` in the current shell.
+    pub fn set_var(self, name: &str, value: &str) -> String {
+        match self {
+            Shell::Fish => format!("set -gx {name} {}\n", fish::quote(value)),
+            _ => format!("export {name}={}\n", posix::quote(value)),
+        }
+    }
+
+    pub fn unset_var(self, name: &str) -> String {
+        match self {
+            Shell::Fish => format!("set -eg {name}\n"),
+            _ => format!("unset {name}\n"),
+        }
+    }
+
+    /// The one line gover adds to a startup file: `source_command`, tagged with the marker.
+    pub fn source_line(self, file: &Path, home: Option<&Path>) -> String {
+        format!("{} {}", self.source_command(file, home), rc::MARKER)
+    }
+
+    /// Sources the hook file if it is still there, so removing GOVER_HOME by hand never
+    /// breaks a shell's start-up.
+    fn source_command(self, file: &Path, home: Option<&Path>) -> String {
+        let file = self.path_expr(file, home);
+        match self {
+            Shell::Fish => format!("test -r {file}; and source {file}"),
+            _ => format!("if [ -r {file} ]; then . {file}; fi"),
+        }
+    }
+
+    /// Loads the hook file now, for a user to paste into the shell they are in.
+    pub fn load_command(self, file: &Path, home: Option<&Path>) -> String {
+        let file = self.path_expr(file, home);
+        match self {
+            Shell::Fish => format!("source {file}"),
+            _ => format!(". {file}"),
+        }
+    }
+
+    /// `"$HOME/…"` for a path under HOME (startup files are often shared between machines),
+    /// else the quoted absolute path.
+    fn path_expr(self, path: &Path, home: Option<&Path>) -> String {
+        let plain = |s: &str| s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._/-+@,".contains(&b));
+        if let Some(rest) = home.and_then(|h| path.strip_prefix(h).ok()).and_then(|r| r.to_str()) {
+            if plain(rest) && !rest.is_empty() {
+                return format!("\"$HOME/{rest}\"");
+            }
+        }
+        self.quote(&path.to_string_lossy())
+    }
+
+    fn completion_generator(self) -> Option<(clap_complete::Shell, &'static str)> {
+        match self {
+            Shell::Sh => None,
+            Shell::Bash => Some((clap_complete::Shell::Bash, "gover.bash")),
+            Shell::Zsh => Some((clap_complete::Shell::Zsh, "_gover")),
+            Shell::Fish => Some((clap_complete::Shell::Fish, "gover.fish")),
+        }
+    }
+}
+
+/// Fills an asset's `@NAME@` placeholders with quoted values.
+fn render(asset: &str, shell: Shell, values: &[(&str, &Path)]) -> String {
+    let mut out = asset.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("@{name}@"), &shell.quote(&value.to_string_lossy()));
+    }
+    out
+}
+
+/// Writes the hook for every shell and the completion scripts into GOVER_HOME/shell, each only
+/// when its content changed, each by one rename. Returns the files it wrote.
+pub fn write_files(paths: &HookPaths) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for shell in Shell::ALL {
+        files.push((paths.hook_file(shell), shell.hook(paths)));
+        if let Some((generator, name)) = shell.completion_generator() {
+            files.push((paths.completions_dir(shell).join(name), crate::commands::completions::script(generator)));
+        }
+    }
+    let mut written = Vec::new();
+    for (path, content) in files {
+        if write_if_changed(&path, content.as_bytes())? {
+            written.push(path);
+        }
+    }
+    Ok(written)
+}
+
+/// Replaces `path` with `content` by one rename unless it already holds exactly that.
+pub fn write_if_changed(path: &Path, content: &[u8]) -> Result<bool> {
+    if fs::read(path).is_ok_and(|old| old == content) {
+        return Ok(false);
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    Store::create_dir(dir)?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let temp = dir.join(format!(".{name}.gover-{}", std::process::id()));
+    fs::write(&temp, content).map_err(|e| error::io("write", &temp, e))?;
+    // Startup files keep their mode (a private 0600 .bashrc stays private).
+    if let Ok(meta) = fs::metadata(path) {
+        let _ = fs::set_permissions(&temp, meta.permissions());
+    }
+    fs::rename(&temp, path).map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        error::io("write", path, e)
+    })?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_lines_use_home_when_they_can() {
+        let home = Path::new("/home/ann");
+        let file = Path::new("/home/ann/.local/share/gover/shell/hook.bash");
+        assert_eq!(
+            Shell::Bash.source_line(file, Some(home)),
+            format!(
+                "if [ -r \"$HOME/.local/share/gover/shell/hook.bash\" ]; then . \"$HOME/.local/share/gover/shell/hook.bash\"; fi {}",
+                rc::MARKER
+            )
+        );
+        let odd = Path::new("/srv/it's $here/hook.fish");
+        assert_eq!(
+            Shell::Fish.source_line(odd, Some(home)),
+            format!("test -r '/srv/it\\'s $here/hook.fish'; and source '/srv/it\\'s $here/hook.fish' {}", rc::MARKER)
+        );
+        let spaced = Path::new("/home/ann/my data/hook.sh");
+        assert!(Shell::Sh.source_line(spaced, Some(home)).starts_with("if [ -r '/home/ann/my data/hook.sh' ]"));
+    }
+
+    #[test]
+    fn assignments_are_quoted_per_shell() {
+        assert_eq!(Shell::Bash.set_var("GOVER_VERSION", "1.22"), "export GOVER_VERSION='1.22'\n");
+        assert_eq!(Shell::Fish.set_var("GOVER_VERSION", "1.22"), "set -gx GOVER_VERSION '1.22'\n");
+        assert_eq!(Shell::Zsh.unset_var("GOVER_VERSION"), "unset GOVER_VERSION\n");
+        assert_eq!(Shell::Fish.unset_var("GOVER_VERSION"), "set -eg GOVER_VERSION\n");
+    }
+
+    #[test]
+    fn every_placeholder_is_filled_and_quoted() {
+        let paths = HookPaths {
+            gover_home: "/h/it's gover".into(),
+            shims: "/h/it's gover/shims".into(),
+            bin_dir: "/h/bin".into(),
+            shell_dir: "/h/it's gover/shell".into(),
+        };
+        for shell in Shell::ALL {
+            let hook = shell.hook(&paths);
+            let quoted = shell.quote("/h/it's gover/shims");
+            assert!(!hook.contains("@SHIMS@") && !hook.contains("@GOVER_HOME@"), "{shell:?}");
+            assert!(!hook.contains("@BIN_DIR@") && !hook.contains("@COMPLETIONS@"), "{shell:?}");
+            assert!(
+                hook.contains(&format!("_gover_shims={quoted}")) || hook.contains(&format!("_gover_shims {quoted}"))
+            );
+        }
+    }
+
+    #[test]
+    fn login_shell_names() {
+        assert_eq!(Shell::from_login_shell("/usr/bin/fish"), Some(Shell::Fish));
+        assert_eq!(Shell::from_login_shell("/bin/dash"), Some(Shell::Sh));
+        assert_eq!(Shell::from_login_shell("/bin/tcsh"), None);
+    }
+}

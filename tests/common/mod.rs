@@ -143,3 +143,94 @@ pub fn write_executable(path: &Path, content: &str) {
     fs::write(path, content).unwrap();
     fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+impl Sandbox {
+    /// `program` (bash, zsh, fish, sh) started the way a new terminal or an ssh session
+    /// starts it: only HOME, a basic PATH, TERM and LANG, in `work`. Whatever else it finds
+    /// (the shims, GOVER_HOME) has to come from the startup files.
+    pub fn startup_shell(&self, program: &str) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::new(program);
+        cmd.env_clear()
+            .env("HOME", &self.home)
+            .env("PATH", BASE_PATH)
+            .env("TERM", "dumb")
+            .env("LANG", "C.UTF-8")
+            .current_dir(&self.work);
+        cmd
+    }
+
+    /// Pins `work` to `spec` with a .go-version file.
+    pub fn pin(&self, spec: &str) {
+        fs::write(self.work.join(".go-version"), format!("{spec}\n")).unwrap();
+    }
+}
+
+/// Every regular file under `dir` with its bytes, for before/after comparisons.
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap().flatten() {
+            let kind = entry.file_type().unwrap();
+            if kind.is_dir() {
+                stack.push(entry.path());
+            } else {
+                files.insert(entry.path(), fs::read(entry.path()).unwrap_or_default());
+            }
+        }
+    }
+    files
+}
+
+/// A real Go release extracted from the real-Go mirror, once per checkout (under
+/// target/test-trees), for tests that plant it where another manager would have put it.
+/// Returns its GOROOT; callers copy or hard-link it (`cp -al`), never change it.
+pub fn real_go_tree(version: &str) -> PathBuf {
+    let trees = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-trees");
+    let root = trees.join(version).join("go");
+    if root.join("bin/go").is_file() {
+        return root;
+    }
+    fs::create_dir_all(&trees).unwrap();
+    let temp = tempfile::Builder::new().prefix(".extract-").tempdir_in(&trees).unwrap();
+    let archive = real_mirror().join(format!("{version}.linux-amd64.tar.gz"));
+    let status =
+        std::process::Command::new("tar").arg("-xzf").arg(&archive).arg("-C").arg(temp.path()).status().unwrap();
+    assert!(status.success(), "cannot extract {}", archive.display());
+    fs::create_dir(temp.path().join("done")).unwrap();
+    fs::rename(temp.path().join("go"), temp.path().join("done/go")).unwrap();
+    // Another test may have finished first; either copy will do.
+    let _ = fs::rename(temp.path().join("done"), trees.join(version));
+    assert!(root.join("bin/go").is_file());
+    root
+}
+
+/// Copies the directory `from` to `to` with hard links (`cp -al`), creating `to`'s parents.
+pub fn link_copy(from: &Path, to: &Path) {
+    fs::create_dir_all(to.parent().unwrap()).unwrap();
+    let status = std::process::Command::new("cp").arg("-al").arg(from).arg(to).status().unwrap();
+    assert!(status.success());
+}
+
+impl Sandbox {
+    /// `gover doctor <args>` with update-alternatives' state and the crontab read from inside
+    /// the sandbox (empty unless a test plants them), and stdin closed like a script's.
+    pub fn doctor(&self, args: &[&str]) -> assert_cmd::Command {
+        let admin = self.root().join("alternatives/admin");
+        let links = self.root().join("alternatives/links");
+        fs::create_dir_all(&admin).unwrap();
+        fs::create_dir_all(&links).unwrap();
+        let crontab = self.root().join("crontab");
+        if !crontab.exists() {
+            fs::write(&crontab, "").unwrap();
+        }
+        let mut cmd = self.gover();
+        cmd.arg("doctor")
+            .args(args)
+            .env("GOVER_ALTERNATIVES_ADMIN_DIR", admin)
+            .env("GOVER_ALTERNATIVES_DIR", links)
+            .env("GOVER_DOCTOR_CRONTAB", crontab)
+            .write_stdin("");
+        cmd
+    }
+}

@@ -26,6 +26,8 @@ pub struct Reply {
     pub headers: Vec<(String, String)>,
     pub body: Body,
     pub fault: Fault,
+    /// Answer `Range: bytes=N-` with 206 and the rest (on by default, for 200 replies).
+    pub ranges: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -60,11 +62,17 @@ pub enum Fault {
 
 impl Reply {
     pub fn bytes(body: impl Into<Vec<u8>>) -> Reply {
-        Reply { status: 200, headers: Vec::new(), body: Body::Bytes(Arc::new(body.into())), fault: Fault::None }
+        Reply {
+            status: 200,
+            headers: Vec::new(),
+            body: Body::Bytes(Arc::new(body.into())),
+            fault: Fault::None,
+            ranges: true,
+        }
     }
 
     pub fn file(path: impl Into<PathBuf>) -> Reply {
-        Reply { status: 200, headers: Vec::new(), body: Body::File(path.into()), fault: Fault::None }
+        Reply { body: Body::File(path.into()), ..Reply::bytes(Vec::new()) }
     }
 
     /// A body of `len` copies of `byte`.
@@ -92,6 +100,12 @@ impl Reply {
 
     pub fn fault(mut self, fault: Fault) -> Reply {
         self.fault = fault;
+        self
+    }
+
+    /// Ignore Range requests and always send the whole body, as some servers do.
+    pub fn ignore_range(mut self) -> Reply {
+        self.ranges = false;
         self
     }
 }
@@ -255,12 +269,16 @@ fn handle(mut stream: impl Read + Write, state: &Mutex<State>) -> std::io::Resul
         proxied = Some(target.clone());
         target = rest.find('/').map(|i| rest[i..].to_string()).unwrap_or_else(|| "/".into());
     }
+    let range = headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("range"))
+        .and_then(|(_, value)| value.strip_prefix("bytes=")?.strip_suffix('-')?.parse::<u64>().ok());
     let reply = {
         let mut state = state.lock().unwrap();
         state.log.push(Request { method, target: target.clone(), proxied, headers });
         pick_reply(&mut state, &target)
     };
-    send(&mut stream, reply)
+    send(&mut stream, reply, range)
 }
 
 fn pick_reply(state: &mut State, target: &str) -> Reply {
@@ -282,17 +300,25 @@ fn pick_reply(state: &mut State, target: &str) -> Reply {
     }
 }
 
-fn send(stream: &mut impl Write, reply: Reply) -> std::io::Result<()> {
-    let body: Box<dyn Read> = match &reply.body {
+/// Sends `reply`; `range` is the start of a `Range: bytes=N-` request.
+fn send(stream: &mut impl Write, mut reply: Reply, range: Option<u64>) -> std::io::Result<()> {
+    let mut body: Box<dyn Read> = match &reply.body {
         Body::Bytes(bytes) => Box::new(std::io::Cursor::new(bytes.as_ref().clone())),
         Body::File(path) => Box::new(std::fs::File::open(path)?),
         Body::Repeat { byte, len } => Box::new(std::io::repeat(*byte).take(*len)),
     };
-    let len = match &reply.body {
+    let full = match &reply.body {
         Body::Bytes(bytes) => bytes.len() as u64,
         Body::File(path) => std::fs::metadata(path)?.len(),
         Body::Repeat { len, .. } => *len,
     };
+    let mut len = full;
+    if let Some(start) = range.filter(|&start| reply.ranges && reply.status == 200 && start < full) {
+        std::io::copy(&mut body.by_ref().take(start), &mut std::io::sink())?;
+        reply.status = 206;
+        reply.headers.push(("Content-Range".into(), format!("bytes {start}-{}/{full}", full - 1)));
+        len = full - start;
+    }
     let mut head = format!("HTTP/1.1 {} {}\r\nConnection: close\r\n", reply.status, reason(reply.status));
     match reply.fault {
         Fault::ContentLength(n) => head.push_str(&format!("Content-Length: {n}\r\n")),
@@ -307,7 +333,6 @@ fn send(stream: &mut impl Write, reply: Reply) -> std::io::Result<()> {
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes())?;
-    let mut body = body;
     match reply.fault {
         Fault::None | Fault::ContentLength(_) | Fault::NoLength => {
             std::io::copy(&mut body, stream)?;
@@ -339,6 +364,7 @@ fn send(stream: &mut impl Write, reply: Reply) -> std::io::Result<()> {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        206 => "Partial Content",
         302 => "Found",
         404 => "Not Found",
         429 => "Too Many Requests",

@@ -1,0 +1,157 @@
+//! Everything doctor reads from the machine that is not a plain file: environment variables,
+//! the working directory, the uid, where update-alternatives keeps its state, /proc, and the
+//! commands it asks (`bash -ic`, `go env`, `systemctl --user`). Gathered in one value so tests
+//! and planted environments can supply their own (rustup's `Process`).
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::io::Read;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use gover_shim::{Context, GoverHome};
+
+pub struct Env {
+    /// The process environment (values that are not UTF-8 are read lossily).
+    pub vars: BTreeMap<String, String>,
+    pub cwd: PathBuf,
+    pub uid: u32,
+    pub gover: GoverHome,
+    /// update-alternatives' admin directory (`/var/lib/dpkg/alternatives`).
+    pub alternatives_admin: PathBuf,
+    /// Where the alternatives' links live (`/etc/alternatives`).
+    pub alternatives_dir: PathBuf,
+    /// `/proc`, for mountinfo, the umask and the TCP tables.
+    pub proc_root: PathBuf,
+    /// A file to read instead of `crontab -l`.
+    pub crontab_file: Option<PathBuf>,
+    /// How long any one command may take.
+    pub timeout: Duration,
+}
+
+/// What a command printed, when it ran to completion in time.
+pub struct Output {
+    pub success: bool,
+    pub stdout: String,
+}
+
+impl Env {
+    /// A variable's value, when set and not empty (how go itself reads its settings).
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str).filter(|v| !v.is_empty())
+    }
+
+    pub fn home(&self) -> Option<PathBuf> {
+        self.var("HOME").map(PathBuf::from)
+    }
+
+    /// `$XDG_CONFIG_HOME`, else `~/.config` (relative XDG values are ignored, as the spec says).
+    pub fn config_home(&self) -> Option<PathBuf> {
+        self.xdg("XDG_CONFIG_HOME", ".config")
+    }
+
+    pub fn cache_home(&self) -> Option<PathBuf> {
+        self.xdg("XDG_CACHE_HOME", ".cache")
+    }
+
+    pub fn data_home(&self) -> Option<PathBuf> {
+        self.xdg("XDG_DATA_HOME", ".local/share")
+    }
+
+    fn xdg(&self, name: &str, fallback: &str) -> Option<PathBuf> {
+        self.var(name).map(PathBuf::from).filter(|p| p.is_absolute()).or_else(|| Some(self.home()?.join(fallback)))
+    }
+
+    /// PATH's entries in order, empty entries (which mean `.`) included as `.`.
+    pub fn path_dirs(&self) -> Vec<PathBuf> {
+        match self.vars.get("PATH") {
+            Some(path) => std::env::split_paths(OsStr::new(path))
+                .map(|p| if p.as_os_str().is_empty() { PathBuf::from(".") } else { p })
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The first executable `name` on PATH (or `name` itself when it is a path).
+    pub fn find_program(&self, name: &str) -> Option<PathBuf> {
+        if name.contains('/') {
+            let path = PathBuf::from(name);
+            return gover_shim::resolve::is_executable(&path).then_some(path);
+        }
+        self.path_dirs().into_iter().map(|d| d.join(name)).find(|p| gover_shim::resolve::is_executable(p))
+    }
+
+    /// What the shim's resolver sees in this environment.
+    pub fn resolver_context(&self) -> Context {
+        Context {
+            cwd: self.cwd.clone(),
+            home: self.gover.clone(),
+            env_version: self.var("GOVER_VERSION").map(Into::into),
+            path: self.vars.get("PATH").map(Into::into),
+        }
+    }
+
+    pub fn shims_dir(&self) -> PathBuf {
+        self.gover.shims_dir()
+    }
+
+    /// The process umask, from /proc/self/status (reading it with umask(2) would change it).
+    pub fn umask(&self) -> Option<u32> {
+        let status = std::fs::read_to_string(self.proc_root.join("self/status")).ok()?;
+        let line = status.lines().find_map(|l| l.strip_prefix("Umask:"))?;
+        u32::from_str_radix(line.trim(), 8).ok()
+    }
+
+    /// Runs `program args` with this environment (plus `extra`), stdin closed, in its own
+    /// process group so a shell's children die with it on timeout. `None` when it cannot
+    /// start or does not finish in time.
+    pub fn run(&self, program: &Path, args: &[&str], extra: &[(&str, &str)]) -> Option<Output> {
+        let mut cmd = Command::new(program);
+        cmd.args(args)
+            .env_clear()
+            .envs(&self.vars)
+            .envs(extra.iter().copied())
+            .current_dir(&self.cwd)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .process_group(0);
+        let mut child = cmd.spawn().ok()?;
+        let mut stdout = child.stdout.take()?;
+        let reader = std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            // A chatty command cannot make doctor slow or big.
+            let _ = (&mut stdout).take(1 << 20).read_to_end(&mut buf);
+            buf
+        });
+        let deadline = std::time::Instant::now() + self.timeout;
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break Some(status),
+                Ok(None) if std::time::Instant::now() < deadline => std::thread::sleep(Duration::from_millis(2)),
+                _ => break None,
+            }
+        };
+        let Some(status) = status else {
+            // SAFETY: kill(2) on the process group we created; no memory is involved.
+            unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
+            let _ = child.wait();
+            return None;
+        };
+        // Background children of a shell may keep the pipe open; don't wait for them.
+        unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
+        let stdout = reader.join().ok()?;
+        Some(Output { success: status.success(), stdout: String::from_utf8_lossy(&stdout).into_owned() })
+    }
+}
+
+/// Whether the current user may write `path` (access(2) with W_OK: modes, ACLs and
+/// read-only mounts included).
+pub fn writable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else { return false };
+    // SAFETY: a valid NUL-terminated path; access(2) only reads it.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+}

@@ -1,0 +1,410 @@
+//! Modules and network: proxy and checksum-database settings, GOPRIVATE coverage, TLS and
+//! proxy variables, a hijacked process (LD_PRELOAD, a missing ELF interpreter), cgo without
+//! a compiler, a GOPATH-era project, and ephemeral-port exhaustion.
+
+use std::path::{Path, PathBuf};
+
+use gover_shim::resolve;
+
+use super::elf;
+use super::modpattern;
+use super::settings::{Origin, Setting};
+use super::startup::Kind;
+use super::{Category, Evidence, Facts, Finding, Fix, Severity};
+
+pub fn check(facts: &Facts) -> Vec<Finding> {
+    let mut out = Vec::new();
+    proxy_settings(facts, &mut out);
+    goprivate(facts, &mut out);
+    tls_and_proxies(facts, &mut out);
+    hijacks(facts, &mut out);
+    cgo(facts, &mut out);
+    gopath_project(facts, &mut out);
+    ports(facts, &mut out);
+    out
+}
+
+fn m(id: &'static str, severity: Severity, title: impl Into<String>) -> Finding {
+    Finding::new(id, severity, Category::Modules, title)
+}
+
+/// How to undo a setting: drop it from the go env file, comment out the startup line that
+/// exports it, or unset it by hand.
+fn unset_fix(facts: &Facts, name: &str, set: &Setting) -> Fix {
+    if let Origin::File { path, .. } = &set.origin {
+        return Fix::RemoveGoEnvKey { file: path.clone(), key: name.into() };
+    }
+    for s in &facts.startup {
+        for c in &s.constructs {
+            if matches!(&c.kind, Kind::Export { name: n, .. } if n == name) {
+                return Fix::CommentOut { file: s.file.path.clone(), lines: c.lines };
+            }
+        }
+    }
+    Fix::Manual(format!("unset {name} where it is set (CI configuration, /etc/environment, your IDE)"))
+}
+
+fn proxy_settings(facts: &Facts, out: &mut Vec<Finding>) {
+    let s = &facts.settings;
+    if let Some(proxy) = s.get("GOPROXY") {
+        let entries: Vec<&str> = proxy.value.split([',', '|']).map(str::trim).filter(|e| !e.is_empty()).collect();
+        if entries.first() == Some(&"off") {
+            out.push(
+                m("modules.goproxy-off", Severity::Warning, "GOPROXY=off: go cannot download any module")
+                    .evidence(proxy.evidence("GOPROXY"))
+                    .fix(unset_fix(facts, "GOPROXY", &proxy)),
+            );
+        } else if !entries.is_empty() && entries.iter().all(|e| *e == "direct") {
+            out.push(
+                m(
+                    "modules.goproxy-direct",
+                    Severity::Info,
+                    "GOPROXY=direct: every module is fetched from its VCS (needs git and access to every host)",
+                )
+                .evidence(proxy.evidence("GOPROXY"))
+                .fix(unset_fix(facts, "GOPROXY", &proxy)),
+            );
+        }
+    }
+    if let Some(sumdb) = s.get("GOSUMDB").filter(|v| v.value == "off") {
+        out.push(
+            m(
+                "modules.gosumdb-off",
+                Severity::Warning,
+                "GOSUMDB=off: downloaded modules are not verified, and toolchain downloads fail",
+            )
+            .evidence(sumdb.evidence("GOSUMDB"))
+            .fix(unset_fix(facts, "GOSUMDB", &sumdb)),
+        );
+    }
+    if let Some(flags) = s
+        .get("GOFLAGS")
+        .filter(|f| f.value.split_whitespace().any(|w| w.trim_start_matches('-').starts_with("insecure")))
+    {
+        out.push(
+            m(
+                "modules.goflags-insecure",
+                Severity::Error,
+                "GOFLAGS has -insecure, which go no longer knows: every go command fails to parse GOFLAGS",
+            )
+            .evidence(flags.evidence("GOFLAGS"))
+            .fix(unset_fix(facts, "GOFLAGS", &flags)),
+        );
+    }
+}
+
+fn goprivate(facts: &Facts, out: &mut Vec<Finding>) {
+    let s = &facts.settings;
+    let Some(private) = s.get("GOPRIVATE") else { return };
+    for (name, id, why) in [
+        (
+            "GONOSUMDB",
+            "modules.goprivate-nosumdb",
+            "their paths go to the public checksum database (leaked, then 404/410)",
+        ),
+        ("GONOPROXY", "modules.goprivate-noproxy", "they are fetched through the public proxy, which cannot see them"),
+    ] {
+        // Go defaults these to GOPRIVATE only when they are unset.
+        let Some(cover) = s.get(name) else { continue };
+        let missing = modpattern::uncovered(&private.value, &cover.value);
+        if missing.is_empty() {
+            continue;
+        }
+        out.push(
+            m(
+                id,
+                Severity::Warning,
+                format!("{name} is set, so it replaces GOPRIVATE for it, and misses {}: {why}", missing.join(",")),
+            )
+            .evidence(private.evidence("GOPRIVATE"))
+            .evidence(cover.evidence(name))
+            .fix(Fix::Manual(format!("add {} to {name}, or unset {name} so it follows GOPRIVATE", missing.join(",")))),
+        );
+    }
+}
+
+/// `user:secret@host` → `user:***@host`, so evidence never prints a password.
+fn redact(url: &str) -> String {
+    match url.split_once('@') {
+        Some((auth, host)) if auth.contains(':') => {
+            let (user, _) = auth.rsplit_once(':').unwrap_or((auth, ""));
+            format!("{user}:***@{host}")
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Whether a proxy variable holds a usable URL; like go, a value without a scheme means
+/// `http://value`.
+pub fn proxy_url_ok(value: &str) -> bool {
+    let parsed = if value.contains("://") {
+        url::Url::parse(value).ok().filter(|u| matches!(u.scheme(), "http" | "https" | "socks5" | "socks5h"))
+    } else {
+        url::Url::parse(&format!("http://{value}")).ok()
+    };
+    parsed.is_some_and(|u| u.host_str().is_some_and(|h| !h.is_empty()))
+}
+
+fn tls_and_proxies(facts: &Facts, out: &mut Vec<Finding>) {
+    let env = facts.env;
+    if let Some(file) = env.var("SSL_CERT_FILE") {
+        let evidence = Evidence::Env { name: "SSL_CERT_FILE".into(), value: file.into() };
+        let problem = match std::fs::read(file) {
+            Err(e) => Some(format!("cannot be read: {e}")),
+            Ok(bytes) => {
+                use rustls::pki_types::pem::PemObject;
+                let certs = rustls::pki_types::CertificateDer::pem_slice_iter(&bytes).collect::<Result<Vec<_>, _>>();
+                match certs {
+                    Ok(certs) if !certs.is_empty() => None,
+                    Ok(_) => Some("holds no PEM certificate".into()),
+                    Err(e) => Some(format!("is not valid PEM: {e:?}")),
+                }
+            }
+        };
+        if let Some(problem) = problem {
+            out.push(
+                m(
+                    "network.ssl-cert-file",
+                    Severity::Error,
+                    format!("SSL_CERT_FILE={file} {problem}: every HTTPS download fails"),
+                )
+                .evidence(evidence)
+                .fix(Fix::Manual("point SSL_CERT_FILE at a PEM bundle (your proxy's CA included), or unset it".into())),
+            );
+        }
+    }
+    if let Some(dirs) = env.var("SSL_CERT_DIR") {
+        for dir in dirs.split(':').filter(|d| !d.is_empty() && !Path::new(d).is_dir()) {
+            out.push(
+                m(
+                    "network.ssl-cert-dir",
+                    Severity::Warning,
+                    format!("SSL_CERT_DIR names {dir}, which is not a directory"),
+                )
+                .evidence(Evidence::Env { name: "SSL_CERT_DIR".into(), value: dirs.into() })
+                .fix(Fix::Manual("fix or unset SSL_CERT_DIR".into())),
+            );
+        }
+    }
+    for name in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+        let Some(value) = env.var(name) else { continue };
+        if !proxy_url_ok(value) {
+            out.push(
+                m("network.proxy-url", Severity::Error, format!("{name} is not a usable proxy URL"))
+                    .evidence(Evidence::Env { name: name.into(), value: redact(value) })
+                    .fix(Fix::Manual(format!("set {name} to a URL such as http://proxy.example:3128, or unset it"))),
+            );
+        }
+    }
+}
+
+/// The real binary `go` runs here: a go outside gover, or the version the shim would pick.
+fn go_that_runs(facts: &Facts) -> Option<PathBuf> {
+    let winner = facts.go_on_path.first()?;
+    if !winner.is_shim {
+        return winner.resolved.clone();
+    }
+    let env = facts.env;
+    let ctx = env.resolver_context();
+    Some(resolve::resolve(&ctx).ok()?.toolchain.binary("go"))
+}
+
+fn hijacks(facts: &Facts, out: &mut Vec<Finding>) {
+    if let Some(preload) = facts.env.var("LD_PRELOAD") {
+        out.push(
+            m(
+                "binary.ld-preload",
+                Severity::Warning,
+                "LD_PRELOAD is set: a library intercepts calls of every program, go and its tools included",
+            )
+            .evidence(Evidence::Env { name: "LD_PRELOAD".into(), value: preload.into() })
+            .fix(Fix::Manual(
+                "unset LD_PRELOAD (and remove it from /etc/ld.so.preload's callers) unless you know why it is there"
+                    .into(),
+            )),
+        );
+    }
+    let Some(go) = go_that_runs(facts) else { return };
+    if let Ok(Some(interp)) = elf::read_interpreter(&go) {
+        if !Path::new(&interp).exists() {
+            out.push(
+                m(
+                    "binary.missing-interpreter",
+                    Severity::Error,
+                    format!(
+                        "{} needs the ELF interpreter {interp}, which this system lacks: it cannot start",
+                        go.display()
+                    ),
+                )
+                .evidence(Evidence::Note { text: format!("PT_INTERP of {}: {interp}", go.display()) })
+                .fix(Fix::Manual("replace that go with an official (static) release: gover install <version>".into())),
+            );
+        }
+    }
+}
+
+fn host_goarch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "x86" => "386",
+        "powerpc64" => "ppc64le",
+        other => other,
+    }
+}
+
+fn cgo(facts: &Facts, out: &mut Vec<Finding>) {
+    let s = &facts.settings;
+    let env = facts.env;
+    let enabled = s.get("CGO_ENABLED");
+    if enabled.as_ref().is_some_and(|e| e.value == "0") {
+        return;
+    }
+    let cc = s.get("CC");
+    let program = |set: &Setting| set.value.split_whitespace().next().unwrap_or("").to_string();
+    if let Some(cc) = &cc {
+        if env.find_program(&program(cc)).is_none() {
+            out.push(
+                m(
+                    "cgo.cc-missing",
+                    Severity::Error,
+                    format!("CC={} names a program that is not installed: cgo builds fail", cc.value),
+                )
+                .evidence(cc.evidence("CC"))
+                .fix(Fix::Manual("install that compiler, fix CC, or set CGO_ENABLED=0".into())),
+            );
+        }
+    } else if env.find_program("gcc").is_none() && env.find_program("clang").is_none() {
+        let (severity, title) = match &enabled {
+            Some(_) => {
+                (Severity::Error, "CGO_ENABLED=1 but there is no C compiler (gcc, clang): cgo builds fail".to_string())
+            }
+            None => (
+                Severity::Info,
+                "no C compiler (gcc, clang): go builds with cgo off, so packages that need cgo do not build"
+                    .to_string(),
+            ),
+        };
+        let mut finding = m("cgo.no-compiler", severity, title);
+        if let Some(e) = &enabled {
+            finding = finding.evidence(e.evidence("CGO_ENABLED"));
+        }
+        out.push(finding.fix(Fix::Manual("install gcc (apt install gcc), or set CGO_ENABLED=0".into())));
+    }
+    if let Some(pkg) = s.get("PKG_CONFIG") {
+        if env.find_program(&program(&pkg)).is_none() {
+            out.push(
+                m(
+                    "cgo.pkg-config-missing",
+                    Severity::Warning,
+                    format!("PKG_CONFIG={} names a program that is not installed", pkg.value),
+                )
+                .evidence(pkg.evidence("PKG_CONFIG"))
+                .fix(Fix::Manual("install pkg-config or fix PKG_CONFIG".into())),
+            );
+        }
+    }
+    let cross = [("GOARCH", host_goarch()), ("GOOS", std::env::consts::OS)]
+        .into_iter()
+        .find_map(|(name, host)| s.get(name).filter(|v| v.value != host).map(|v| (name, v)));
+    if let (Some((name, target)), Some(on), None) = (cross, enabled.filter(|e| e.value == "1"), cc) {
+        out.push(
+            m(
+                "cgo.cross-compiler",
+                Severity::Warning,
+                format!(
+                    "a cgo cross build ({name}={}) with no CC: the host's compiler cannot build for it",
+                    target.value
+                ),
+            )
+            .evidence(target.evidence(name))
+            .evidence(on.evidence("CGO_ENABLED"))
+            .fix(Fix::Manual("set CC to a cross compiler (aarch64-linux-gnu-gcc, …), or CGO_ENABLED=0".into())),
+        );
+    }
+}
+
+/// A project under GOPATH/src without go.mod: module mode says "cannot find main module".
+fn gopath_project(facts: &Facts, out: &mut Vec<Finding>) {
+    if facts.settings.get("GO111MODULE").is_some_and(|v| v.value == "off") {
+        return;
+    }
+    let cwd = &facts.env.cwd;
+    for gopath in facts.settings.gopath_dirs() {
+        let src = gopath.join("src");
+        let Ok(rel) = cwd.strip_prefix(&src) else { continue };
+        if rel.as_os_str().is_empty() {
+            continue;
+        }
+        if cwd.ancestors().any(|d| d.join("go.mod").is_file() || d.join("go.work").is_file()) {
+            return;
+        }
+        out.push(
+            m(
+                "modules.gopath-no-gomod",
+                Severity::Warning,
+                format!(
+                    "{} is a GOPATH-era project without go.mod: go says \"cannot find main module\"",
+                    cwd.display()
+                ),
+            )
+            .evidence(Evidence::Note { text: format!("inside {} and no go.mod up to /", src.display()) })
+            .fix(Fix::Command(format!("go mod init {}", rel.display()))),
+        );
+        return;
+    }
+}
+
+/// TIME_WAIT sockets against the ephemeral port range; informational.
+fn ports(facts: &Facts, out: &mut Vec<Finding>) {
+    let proc_root = &facts.env.proc_root;
+    let Ok(range) = std::fs::read_to_string(proc_root.join("sys/net/ipv4/ip_local_port_range")) else { return };
+    let bounds: Vec<u32> = range.split_whitespace().filter_map(|n| n.parse().ok()).collect();
+    let [low, high] = bounds[..] else { return };
+    let size = high.saturating_sub(low) + 1;
+    let time_wait: usize = ["net/tcp", "net/tcp6"]
+        .iter()
+        .filter_map(|t| std::fs::read_to_string(proc_root.join(t)).ok())
+        .map(|table| count_time_wait(&table))
+        .sum();
+    if time_wait as u32 * 2 > size {
+        out.push(
+            m("network.ephemeral-ports", Severity::Info, format!("{time_wait} sockets in TIME_WAIT against {size} ephemeral ports: parallel downloads may fail to connect"))
+                .evidence(Evidence::File { path: proc_root.join("sys/net/ipv4/ip_local_port_range"), lines: None, text: Some(range.trim().into()) })
+                .fix(Fix::Manual("lower download parallelism (GOFLAGS=-p=4), or widen net.ipv4.ip_local_port_range".into())),
+        );
+    }
+}
+
+/// Rows of /proc/net/tcp whose state column is 06 (TIME_WAIT).
+pub fn count_time_wait(table: &str) -> usize {
+    table.lines().skip(1).filter(|l| l.split_whitespace().nth(3) == Some("06")).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proxy_urls_like_go_reads_them() {
+        assert!(proxy_url_ok("http://proxy.corp:3128"));
+        assert!(proxy_url_ok("proxy.corp:3128"));
+        assert!(proxy_url_ok("http://user:pa%40ss@proxy.corp:3128"));
+        assert!(proxy_url_ok("socks5://127.0.0.1:1080"));
+        assert!(!proxy_url_ok("http://"));
+        assert!(!proxy_url_ok("http://proxy corp:80"));
+        assert!(!proxy_url_ok("://x"));
+    }
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact("http://bob:hunter2@proxy:3128"), "http://bob:***@proxy:3128");
+        assert_eq!(redact("http://proxy:3128"), "http://proxy:3128");
+    }
+
+    #[test]
+    fn counts_time_wait_rows() {
+        let table = "  sl  local_address rem_address   st tx_queue\n   0: 0100007F:1F90 00000000:0000 0A 0\n   1: 0100007F:A1B2 0100007F:1F90 06 0\n   2: 0100007F:A1B3 0100007F:1F90 06 0\n";
+        assert_eq!(count_time_wait(table), 2);
+    }
+}

@@ -1,0 +1,256 @@
+//! PATH and binaries: which `go` wins, whether gover's shims are in front, whether the
+//! startup files every kind of shell reads carry the hook, and whether `go install`'s
+//! directory is on PATH.
+
+use std::path::{Path, PathBuf};
+
+use super::startup::{looks_like_go_bin, Kind, Reads, Shell};
+use super::{Category, Evidence, Facts, Finding, Fix, Scanned, Severity};
+
+pub fn check(facts: &Facts) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if gover_in_use(facts) {
+        shims_first(facts, &mut out);
+        hooks(facts, &mut out);
+        prepends_after_hook(facts, &mut out);
+    }
+    gobin_on_path(facts, &mut out);
+    out
+}
+
+/// gover is set up here (shims made or versions installed); before that, a system go
+/// winning is how things should be.
+fn gover_in_use(facts: &Facts) -> bool {
+    facts.env.shims_dir().join("go").exists() || !facts.env.gover.installed().is_empty()
+}
+
+fn shims_first(facts: &Facts, out: &mut Vec<Finding>) {
+    let shims = facts.env.shims_dir();
+    let shims_on_path = facts.env.path_dirs().iter().any(|d| facts.is_shims_dir(d));
+    if !shims_on_path {
+        let mut finding = Finding::new(
+            "path.shims-not-on-path",
+            Severity::Error,
+            Category::Path,
+            format!("gover's shims ({}) are not on PATH, so `go` is not gover's", shims.display()),
+        )
+        .evidence(Evidence::Env { name: "PATH".into(), value: facts.env.var("PATH").unwrap_or("").into() });
+        for go in &facts.go_on_path {
+            finding = finding.evidence(go.evidence("go"));
+        }
+        out.push(finding.fix(Fix::Manual(
+            "start a new shell after `gover setup`, or run `eval \"$(gover init bash)\"` (zsh, fish alike) in this one"
+                .into(),
+        )));
+        return;
+    }
+    for (tool, list, id) in
+        [("go", &facts.go_on_path, "path.system-go-first"), ("gofmt", &facts.gofmt_on_path, "path.system-gofmt-first")]
+    {
+        let Some(winner) = list.first().filter(|w| !w.is_shim) else { continue };
+        let gobin = facts.settings.gobin().filter(|(dir, _)| dir == &winner.dir);
+        let title = match gobin {
+            Some((dir, name)) => {
+                format!("{name} ({}) holds a {tool} and comes before gover's shims on PATH", dir.display())
+            }
+            None => format!("`{tool}` runs {} instead of gover's shim", winner.dir.join(tool).display()),
+        };
+        let mut finding = Finding::new(id, Severity::Error, Category::Path, title);
+        for go in list {
+            finding = finding.evidence(go.evidence(tool));
+        }
+        let fix = match prepend_line_for(facts, &winner.dir) {
+            Some((file, lines)) => Fix::CommentOut { file, lines },
+            None => Fix::Manual(format!(
+                "remove {} from PATH where it is set, or make the gover hook the last line of your startup file",
+                winner.dir.display()
+            )),
+        };
+        out.push(finding.fix(fix));
+    }
+}
+
+/// The startup line that puts `dir` on PATH, if one does.
+fn prepend_line_for(facts: &Facts, dir: &Path) -> Option<(PathBuf, super::LineRange)> {
+    facts.startup.iter().find_map(|s| {
+        s.constructs.iter().find_map(|c| match &c.kind {
+            Kind::PathEdit { entry, .. } if facts.expand(entry).as_deref() == Some(dir) => {
+                Some((s.file.path.clone(), c.lines))
+            }
+            _ => None,
+        })
+    })
+}
+
+/// The shells the user runs: `$SHELL`, and any whose startup files already carry the hook.
+fn shells_in_use(facts: &Facts) -> Vec<Shell> {
+    let mut shells: Vec<Shell> = facts.env.var("SHELL").and_then(Shell::from_program).into_iter().collect();
+    for s in &facts.startup {
+        if s.constructs.iter().any(|c| c.kind == Kind::GoverHook) && !shells.contains(&s.file.shell) {
+            shells.push(s.file.shell);
+        }
+    }
+    shells.sort();
+    shells
+}
+
+fn has_hook(files: &[&Scanned]) -> bool {
+    files.iter().any(|s| s.constructs.iter().any(|c| c.kind == Kind::GoverHook))
+}
+
+fn hooks(facts: &Facts, out: &mut Vec<Finding>) {
+    for shell in shells_in_use(facts) {
+        let kinds: &[(Reads, &'static str, Severity)] = match shell {
+            // fish reads the same files for every kind of shell.
+            Shell::Fish => &[(Reads::Interactive, "path.hook-missing-interactive", Severity::Error)],
+            _ => &[
+                (Reads::Interactive, "path.hook-missing-interactive", Severity::Error),
+                (Reads::Login, "path.hook-missing-login", Severity::Warning),
+            ],
+        };
+        for &(reads, id, severity) in kinds {
+            let files = facts.reading_order(shell, reads);
+            if has_hook(&files) {
+                continue;
+            }
+            let kind = if reads == Reads::Login { "login" } else { "interactive" };
+            let mut finding = Finding::new(
+                id,
+                severity,
+                Category::Path,
+                format!("{kind} {} shells never run the gover hook, so they get another go or none", shell.name()),
+            );
+            if files.is_empty() {
+                finding = finding
+                    .evidence(Evidence::Note { text: format!("no {kind} startup file of {} exists", shell.name()) });
+            }
+            for s in files {
+                finding = finding.evidence(Evidence::File {
+                    path: s.file.path.clone(),
+                    lines: None,
+                    text: Some("no gover hook".into()),
+                });
+            }
+            out.push(finding.fix(Fix::Command("gover setup".into())));
+        }
+    }
+    // Debian's .bashrc returns early for non-interactive shells (`ssh host go build`).
+    for s in facts.startup.iter().filter(|s| s.file.path.ends_with(".bashrc")) {
+        let guard = s.constructs.iter().find(|c| c.kind == Kind::EarlyReturn);
+        let hook = s.constructs.iter().find(|c| c.kind == Kind::GoverHook);
+        if let (Some(guard), Some(hook)) = (guard, hook) {
+            if hook.line > guard.line {
+                out.push(
+                    Finding::new(
+                        "path.hook-after-return",
+                        Severity::Warning,
+                        Category::Path,
+                        format!(
+                            "the gover hook in {} is below an early `return`, so non-interactive bash (ssh host go …) skips it",
+                            s.file.path.display()
+                        ),
+                    )
+                    .evidence(Evidence::File { path: s.file.path.clone(), lines: Some(guard.lines), text: Some(guard.text.clone()) })
+                    .evidence(Evidence::File { path: s.file.path.clone(), lines: Some(hook.lines), text: Some(hook.text.clone()) })
+                    .fix(Fix::MoveAbove { file: s.file.path.clone(), lines: hook.lines, above: guard.lines.start }),
+                );
+            }
+        }
+    }
+}
+
+/// Lines that put another Go's bin directory in front of PATH after the hook ran, so that
+/// go wins over the shims in the shells that read them.
+fn prepends_after_hook(facts: &Facts, out: &mut Vec<Finding>) {
+    let mut reported: Vec<(PathBuf, usize)> = Vec::new();
+    for shell in Shell::ALL {
+        for reads in [Reads::Interactive, Reads::Login] {
+            let files = facts.reading_order(shell, reads);
+            let mut hook_seen = false;
+            for s in files {
+                for c in &s.constructs {
+                    match &c.kind {
+                        Kind::GoverHook => hook_seen = true,
+                        Kind::PathEdit { entry, prepend: true } if hook_seen && holds_go(facts, entry) => {
+                            let key = (s.file.path.clone(), c.line);
+                            if reported.contains(&key) {
+                                continue;
+                            }
+                            reported.push(key);
+                            out.push(
+                                Finding::new(
+                                    "path.prepend-after-hook",
+                                    Severity::Warning,
+                                    Category::Path,
+                                    format!(
+                                        "{} puts {entry} before gover's shims after the hook ran",
+                                        s.file.path.display()
+                                    ),
+                                )
+                                .evidence(Evidence::File {
+                                    path: s.file.path.clone(),
+                                    lines: Some(c.lines),
+                                    text: Some(c.text.clone()),
+                                })
+                                .fix(Fix::CommentOut { file: s.file.path.clone(), lines: c.lines }),
+                            );
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether a PATH entry as written holds a go: checked on disk when it can be expanded,
+/// otherwise guessed from its name (a GOROOT-like entry does, a GOPATH/GOBIN one does not).
+fn holds_go(facts: &Facts, entry: &str) -> bool {
+    match facts.expand(entry) {
+        Some(dir) => gover_shim::resolve::is_executable(&dir.join("go")),
+        None => looks_like_go_bin(entry) && !(entry.contains("GOPATH") || entry.contains("GOBIN")),
+    }
+}
+
+fn gobin_on_path(facts: &Facts, out: &mut Vec<Finding>) {
+    let Some((dir, name)) = facts.settings.gobin() else { return };
+    let has_tools = std::fs::read_dir(&dir)
+        .map(|entries| entries.filter_map(|e| e.ok()).any(|e| gover_shim::resolve::is_executable(&e.path())))
+        .unwrap_or(false);
+    let real = std::fs::canonicalize(&dir).ok();
+    let on_path =
+        facts.env.path_dirs().iter().any(|d| *d == dir || (real.is_some() && std::fs::canonicalize(d).ok() == real));
+    if !has_tools || on_path {
+        return;
+    }
+    let rc = primary_rc(facts);
+    let fix = match rc {
+        Some((file, Shell::Fish)) => {
+            Fix::AppendLine { file, line: format!("fish_add_path --append {}", dir.display()) }
+        }
+        Some((file, _)) => Fix::AppendLine { file, line: format!("export PATH=\"$PATH:{}\"", dir.display()) },
+        None => Fix::Manual(format!("add {} to the end of PATH in your shell's startup file", dir.display())),
+    };
+    out.push(
+        Finding::new(
+            "path.gobin-not-on-path",
+            Severity::Warning,
+            Category::Path,
+            format!("{name} ({}) is not on PATH: tools from `go install` are \"not found\"", dir.display()),
+        )
+        .evidence(Evidence::Env { name: "PATH".into(), value: facts.env.var("PATH").unwrap_or("").into() })
+        .fix(fix),
+    );
+}
+
+/// The startup file interactive shells of the user's shell read first.
+fn primary_rc(facts: &Facts) -> Option<(PathBuf, Shell)> {
+    let shell = facts.env.var("SHELL").and_then(Shell::from_program).unwrap_or(Shell::Bash);
+    let home = facts.env.home()?;
+    let file = match shell {
+        Shell::Bash => home.join(".bashrc"),
+        Shell::Zsh => facts.env.var("ZDOTDIR").map(PathBuf::from).unwrap_or(home).join(".zshrc"),
+        Shell::Fish => facts.env.config_home()?.join("fish/config.fish"),
+    };
+    Some((file, shell))
+}

@@ -1,0 +1,963 @@
+//! Shell startup files: which ones each kind of shell reads, and what their lines do to Go.
+//!
+//! [`scan`] is a pure function over a file's text, shared with the reconciler (`gover doctor
+//! --fix`). It finds the gover hook, Go settings (`export GOROOT=…`), PATH edits that add a Go
+//! bin directory, the init lines of other version managers, functions and aliases named
+//! go/gofmt/cd, and early `return`s (Debian's `.bashrc` guard). Each construct carries the line
+//! where it was found and the range to comment out so the file stays valid: a whole function,
+//! or the enclosing `if` block when every statement in it would be commented out (an empty
+//! `then` body is a syntax error).
+//!
+//! This is not a shell parser: it tracks quotes, comments, continuation lines, command
+//! separators and block keywords, which is what real startup files need.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::LineRange;
+
+/// The syntax a startup file is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    /// sh, bash and zsh.
+    Posix,
+    Fish,
+}
+
+/// The shells whose startup files doctor reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+impl Shell {
+    pub const ALL: [Shell; 3] = [Shell::Bash, Shell::Zsh, Shell::Fish];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Shell::Bash => "bash",
+            Shell::Zsh => "zsh",
+            Shell::Fish => "fish",
+        }
+    }
+
+    /// The shell named by a `$SHELL` value such as `/usr/bin/zsh`.
+    pub fn from_program(program: &str) -> Option<Shell> {
+        match Path::new(program).file_name()?.to_str()? {
+            "bash" => Some(Shell::Bash),
+            "zsh" => Some(Shell::Zsh),
+            "fish" => Some(Shell::Fish),
+            _ => None,
+        }
+    }
+
+    pub fn dialect(self) -> Dialect {
+        match self {
+            Shell::Fish => Dialect::Fish,
+            Shell::Bash | Shell::Zsh => Dialect::Posix,
+        }
+    }
+}
+
+/// When a shell reads a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Reads {
+    /// Every shell of that kind, scripts included (`.zshenv`, fish's config).
+    Always,
+    /// Login shells (a desktop session, `ssh host`, `bash -l`).
+    Login,
+    /// Interactive shells (a terminal tab).
+    Interactive,
+}
+
+/// A per-user startup file and which shell reads it, in reading order per shell.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StartupFile {
+    pub path: PathBuf,
+    pub shell: Shell,
+    pub reads: Reads,
+}
+
+/// The startup files of each shell, in the order a shell reads them (bash reads only the
+/// first of its login files that exists).
+pub fn candidates(home: &Path, zdotdir: Option<&Path>, config_home: &Path) -> Vec<StartupFile> {
+    let zdot = zdotdir.unwrap_or(home);
+    let file = |path: PathBuf, shell, reads| StartupFile { path, shell, reads };
+    let mut files = vec![
+        file(home.join(".bash_profile"), Shell::Bash, Reads::Login),
+        file(home.join(".bash_login"), Shell::Bash, Reads::Login),
+        file(home.join(".profile"), Shell::Bash, Reads::Login),
+        file(home.join(".bashrc"), Shell::Bash, Reads::Interactive),
+        file(zdot.join(".zshenv"), Shell::Zsh, Reads::Always),
+        file(zdot.join(".zprofile"), Shell::Zsh, Reads::Login),
+        file(zdot.join(".zshrc"), Shell::Zsh, Reads::Interactive),
+        file(zdot.join(".zlogin"), Shell::Zsh, Reads::Login),
+    ];
+    let fish = config_home.join("fish");
+    files.push(file(fish.join("config.fish"), Shell::Fish, Reads::Always));
+    if let Ok(entries) = std::fs::read_dir(fish.join("conf.d")) {
+        let mut confd: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "fish"))
+            .collect();
+        confd.sort();
+        // fish reads conf.d before config.fish.
+        let at = files.len() - 1;
+        for (i, path) in confd.into_iter().enumerate() {
+            files.insert(at + i, file(path, Shell::Fish, Reads::Always));
+        }
+    }
+    files
+}
+
+/// The version managers whose leftovers doctor recognises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Manager {
+    Gvm,
+    Asdf,
+    Goenv,
+    /// `g` (voidint/g or stefanmaric/g).
+    G,
+    Mise,
+    /// golang.org/dl's `go1.22.10 download`, which keeps trees in ~/sdk (no init line).
+    Sdk,
+}
+
+impl Manager {
+    pub fn name(self) -> &'static str {
+        match self {
+            Manager::Gvm => "gvm",
+            Manager::Asdf => "asdf",
+            Manager::Goenv => "goenv",
+            Manager::G => "g",
+            Manager::Mise => "mise",
+            Manager::Sdk => "golang.org/dl",
+        }
+    }
+}
+
+/// The comment `gover setup` puts on the line it adds to each startup file.
+pub const HOOK_MARKER: &str = "# added by gover";
+
+/// Environment variables that change what go does; an `export` of one is reported.
+pub const GO_SETTINGS: [&str; 20] = [
+    "GOROOT",
+    "GOPATH",
+    "GOBIN",
+    "GOPROXY",
+    "GOSUMDB",
+    "GONOSUMDB",
+    "GONOPROXY",
+    "GOPRIVATE",
+    "GOINSECURE",
+    "GOFLAGS",
+    "GOTOOLCHAIN",
+    "GO111MODULE",
+    "GOCACHE",
+    "GOMODCACHE",
+    "GOENV",
+    "GOTMPDIR",
+    "CGO_ENABLED",
+    "GOOS",
+    "GOARCH",
+    "GOVER_HOME",
+];
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Kind {
+    /// The line `gover init <shell>` wrote (or one putting gover's shims on PATH).
+    GoverHook,
+    /// `export NAME=value` (or `set -gx NAME value`) of one of [`GO_SETTINGS`].
+    Export { name: String, value: String },
+    /// A directory a PATH edit adds (as written); `prepend` when it goes before the old PATH.
+    PathEdit { entry: String, prepend: bool },
+    /// Another manager's init line (`source ~/.gvm/scripts/gvm`, `eval "$(goenv init -)"`).
+    ManagerInit { manager: Manager },
+    /// A function named go, gofmt or cd (its whole body).
+    Function { name: String },
+    /// An alias named go, gofmt or cd.
+    Alias { name: String },
+    /// A top-level `return`: nothing below it runs in a non-interactive shell. `lines` is
+    /// the guard (`case $- in … esac`), so a line can be moved above it.
+    EarlyReturn,
+    /// `source FILE` / `. FILE` of anything else (so callers can follow `.bashrc` from
+    /// `.bash_profile`). The path as written, quotes removed.
+    Source { path: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Construct {
+    pub kind: Kind,
+    /// The line where it was found (the first line of a continued line).
+    pub line: usize,
+    /// What to comment out (or move) to neutralise it, keeping the file valid.
+    pub lines: LineRange,
+    /// The text of the line, trimmed.
+    pub text: String,
+}
+
+impl Construct {
+    /// Whether commenting this out is a fix (the hook, early returns and plain `source`
+    /// lines are facts, not problems).
+    fn is_removable(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::Export { .. }
+                | Kind::PathEdit { .. }
+                | Kind::ManagerInit { .. }
+                | Kind::Function { .. }
+                | Kind::Alias { .. }
+        )
+    }
+}
+
+/// A line as the shell sees it: continuation lines joined.
+struct Logical {
+    range: LineRange,
+    text: String,
+}
+
+fn logical_lines(content: &str) -> Vec<Logical> {
+    let mut out: Vec<Logical> = Vec::new();
+    let mut pending: Option<Logical> = None;
+    for (i, raw) in content.lines().enumerate() {
+        let n = i + 1;
+        let continued = raw.ends_with('\\') && !raw.ends_with("\\\\");
+        let piece = if continued { &raw[..raw.len() - 1] } else { raw };
+        let mut line = pending.take().unwrap_or(Logical { range: LineRange::line(n), text: String::new() });
+        line.range.end = n;
+        line.text.push_str(piece);
+        if continued {
+            line.text.push(' ');
+            pending = Some(line);
+        } else {
+            out.push(line);
+        }
+    }
+    out.extend(pending);
+    out
+}
+
+/// Splits a logical line into simple commands (on `;`, `&&`, `||`, `|`, `&`), dropping the
+/// comment. Quotes and `$(…)` are kept intact.
+fn segments(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let (mut single, mut double, mut depth) = (false, false, 0usize);
+    let mut chars = line.chars().peekable();
+    let mut prev = ' ';
+    while let Some(c) = chars.next() {
+        if single {
+            single = c != '\'';
+            cur.push(c);
+        } else if c == '\\' {
+            cur.push(c);
+            if let Some(next) = chars.next() {
+                cur.push(next);
+            }
+            prev = 'x';
+            continue;
+        } else if double {
+            double = c != '"';
+            cur.push(c);
+        } else {
+            match c {
+                '\'' => single = true,
+                '"' => double = true,
+                '#' if prev.is_whitespace() || prev == ';' => break,
+                '(' => depth += 1,
+                ')' if depth > 0 => depth -= 1,
+                ';' | '&' | '|' if depth == 0 => {
+                    out.push(std::mem::take(&mut cur));
+                    prev = ' ';
+                    continue;
+                }
+                _ => {}
+            }
+            cur.push(c);
+        }
+        prev = c;
+    }
+    out.push(cur);
+    out.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+}
+
+/// The words of a simple command with quotes removed (`$VAR` kept as written).
+fn words(segment: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let (mut single, mut double) = (false, false);
+    let mut chars = segment.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' if !double => {
+                single = !single;
+                in_word = true;
+            }
+            '"' if !single => {
+                double = !double;
+                in_word = true;
+            }
+            '\\' if !single => {
+                if let Some(next) = chars.next() {
+                    cur.push(next);
+                }
+                in_word = true;
+            }
+            c if c.is_whitespace() && !single && !double => {
+                if in_word {
+                    out.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            c => {
+                cur.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        out.push(cur);
+    }
+    out
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BlockKind {
+    If,
+    Loop,
+    Case,
+    Group,
+    Function { reported: bool },
+}
+
+struct Block {
+    kind: BlockKind,
+    start: usize,
+    end: usize,
+    parent: Option<usize>,
+    /// Brace depth at which a POSIX function or `{ … }` group closes.
+    closes_at: usize,
+    /// The logical lines directly inside (nested blocks count as one statement each).
+    statements: Vec<Statement>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Statement {
+    Line(LineRange),
+    Block(usize),
+}
+
+struct Scanner {
+    dialect: Dialect,
+    blocks: Vec<Block>,
+    open: Vec<usize>,
+    braces: usize,
+    found: Vec<(Construct, Option<usize>)>,
+}
+
+/// Finds what `content` (a startup file in `dialect`) does to Go. Constructs come in file order.
+pub fn scan(content: &str, dialect: Dialect) -> Vec<Construct> {
+    let mut s = Scanner { dialect, blocks: Vec::new(), open: Vec::new(), braces: 0, found: Vec::new() };
+    for line in logical_lines(content) {
+        s.line(&line);
+    }
+    let last = content.lines().count().max(1);
+    for &b in &s.open {
+        s.blocks[b].end = last;
+    }
+    s.finish()
+}
+
+impl Scanner {
+    fn current(&self) -> Option<usize> {
+        self.open.last().copied()
+    }
+
+    fn in_function(&self) -> bool {
+        self.open.iter().any(|&b| matches!(self.blocks[b].kind, BlockKind::Function { .. }))
+    }
+
+    fn push(&mut self, kind: BlockKind, line: usize) {
+        let parent = self.current();
+        let index = self.blocks.len();
+        self.blocks.push(Block {
+            kind,
+            start: line,
+            end: line,
+            parent,
+            closes_at: self.braces,
+            statements: Vec::new(),
+        });
+        if let Some(p) = parent {
+            self.blocks[p].statements.push(Statement::Block(index));
+        }
+        self.open.push(index);
+    }
+
+    fn pop(&mut self, line: usize, matching: impl Fn(BlockKind) -> bool) {
+        if let Some(pos) = self.open.iter().rposition(|&b| matching(self.blocks[b].kind)) {
+            for &b in &self.open[pos..] {
+                self.blocks[b].end = line;
+            }
+            self.open.truncate(pos);
+        }
+    }
+
+    fn record(&mut self, kind: Kind, line: &Logical) {
+        let construct =
+            Construct { kind, line: line.range.start, lines: line.range, text: line.text.trim().to_string() };
+        if !self.found.iter().any(|(c, _)| c.line == construct.line && c.kind == construct.kind) {
+            self.found.push((construct, self.current()));
+        }
+    }
+
+    fn line(&mut self, line: &Logical) {
+        let start_block = self.current();
+        let blocks_before = self.blocks.len();
+        let mut content = false;
+        let raw = line.text.trim();
+        if raw.contains("g-install") && raw.contains('#') {
+            // stefanmaric/g marks its line with a trailing `# g-install: do NOT edit` comment.
+            self.record(Kind::ManagerInit { manager: Manager::G }, line);
+        }
+        for segment in segments(&line.text) {
+            content |= self.segment(&segment, line);
+        }
+        self.count_braces(&line.text, line.range.end);
+        // A line that only opens or closes blocks is not a statement of its own.
+        let opened_here = self.blocks.len() > blocks_before;
+        if content && !opened_here {
+            if let Some(b) = start_block.filter(|&b| self.blocks.len() > b) {
+                self.blocks[b].statements.push(Statement::Line(line.range));
+            }
+        }
+    }
+
+    /// Tracks `{`/`}` so POSIX functions and groups end where their brace closes.
+    fn count_braces(&mut self, text: &str, line: usize) {
+        if self.dialect == Dialect::Fish {
+            return;
+        }
+        let (mut single, mut double, mut escaped) = (false, false, false);
+        for c in text.chars() {
+            if escaped {
+                escaped = false;
+                continue;
+            }
+            match c {
+                '\\' if !single => escaped = true,
+                '\'' if !double => single = !single,
+                '"' if !single => double = !double,
+                '#' if !single && !double => break,
+                '{' if !single && !double => self.braces += 1,
+                '}' if !single && !double => {
+                    self.braces = self.braces.saturating_sub(1);
+                    let braces = self.braces;
+                    while let Some(&b) = self.open.last() {
+                        let block = &self.blocks[b];
+                        let braced = matches!(block.kind, BlockKind::Function { .. } | BlockKind::Group);
+                        if braced && block.closes_at >= braces {
+                            self.blocks[b].end = line;
+                            self.open.pop();
+                        } else {
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Handles one simple command; returns whether it is a statement (not just a keyword).
+    fn segment(&mut self, segment: &str, line: &Logical) -> bool {
+        let mut w = words(segment);
+        // A case arm's pattern (`*)`) or fish's `and`/`or` prefix the real command.
+        if self.current().is_some_and(|b| self.blocks[b].kind == BlockKind::Case) {
+            if let Some(pos) = pattern_end(segment) {
+                w = words(&segment[pos + 1..]);
+            }
+        }
+        while w.first().is_some_and(|f| matches!(f.as_str(), "and" | "or" | "!" | "command" | "builtin"))
+            && self.dialect == Dialect::Fish
+        {
+            w.remove(0);
+        }
+        let Some(first) = w.first().cloned() else { return false };
+        let n = line.range.start;
+        match (self.dialect, first.as_str()) {
+            (_, "if" | "while" | "until") => {
+                self.push(if first == "if" { BlockKind::If } else { BlockKind::Loop }, n);
+                return false;
+            }
+            (Dialect::Posix, "for") | (Dialect::Fish, "for" | "begin") => {
+                self.push(BlockKind::Loop, n);
+                return false;
+            }
+            (Dialect::Posix, "case") | (Dialect::Fish, "switch") => {
+                self.push(BlockKind::Case, n);
+                return false;
+            }
+            (Dialect::Posix, "then" | "else" | "do") | (Dialect::Fish, "else" | "case") => {
+                let rest: Vec<String> = w[1..].to_vec();
+                return !rest.is_empty() && self.command(&rest, segment, line);
+            }
+            (Dialect::Posix, "elif") => return false,
+            (Dialect::Posix, "fi") => {
+                self.pop(line.range.end, |k| k == BlockKind::If);
+                return false;
+            }
+            (Dialect::Posix, "done") => {
+                self.pop(line.range.end, |k| k == BlockKind::Loop);
+                return false;
+            }
+            (Dialect::Posix, "esac") => {
+                self.pop(line.range.end, |k| k == BlockKind::Case);
+                return false;
+            }
+            (Dialect::Fish, "end") => {
+                if let Some(b) = self.current() {
+                    self.blocks[b].end = line.range.end;
+                    self.open.pop();
+                }
+                return false;
+            }
+            (Dialect::Posix, "{") => {
+                self.push(BlockKind::Group, n);
+                return false;
+            }
+            (Dialect::Posix, "}") => return false,
+            _ => {}
+        }
+        if let Some(name) = function_name(&w, self.dialect) {
+            let reported = matches!(name.as_str(), "go" | "gofmt" | "cd") && !self.in_function();
+            if reported {
+                self.record(Kind::Function { name: name.clone() }, line);
+            }
+            self.push(BlockKind::Function { reported }, n);
+            return true;
+        }
+        self.command(&w, segment, line)
+    }
+
+    /// A plain command (not a block keyword); returns true (it is a statement).
+    fn command(&mut self, w: &[String], segment: &str, line: &Logical) -> bool {
+        // What runs only when a function is called is not startup behaviour.
+        if self.in_function() {
+            return true;
+        }
+        if line.text.contains(HOOK_MARKER)
+            || segment.contains("gover init")
+            || segment.contains("gover/shims")
+            || segment.contains("gover env")
+        {
+            self.record(Kind::GoverHook, line);
+            return true;
+        }
+        if let Some(manager) = manager_init(segment) {
+            self.record(Kind::ManagerInit { manager }, line);
+            return true;
+        }
+        let first = w[0].as_str();
+        match (self.dialect, first) {
+            (_, "return") => self.record(Kind::EarlyReturn, line),
+            (_, "source" | ".") if w.len() > 1 => self.record(Kind::Source { path: w[1].clone() }, line),
+            (_, "alias") => {
+                for arg in &w[1..] {
+                    let name = arg.split('=').next().unwrap_or("");
+                    if matches!(name, "go" | "gofmt" | "cd") {
+                        self.record(Kind::Alias { name: name.to_string() }, line);
+                        break;
+                    }
+                }
+            }
+            (Dialect::Posix, "export" | "declare" | "typeset" | "readonly") => {
+                for arg in w[1..].iter().filter(|a| !a.starts_with('-')) {
+                    if let Some((name, value)) = arg.split_once('=') {
+                        self.assignment(name, value, line);
+                    }
+                }
+            }
+            (Dialect::Posix, _) if w.iter().all(|a| is_assignment(a)) => {
+                for arg in w {
+                    let (name, value) = arg.split_once('=').unwrap_or_default();
+                    self.assignment(name, value, line);
+                }
+            }
+            (Dialect::Fish, "set") => self.fish_set(&w[1..], line),
+            (Dialect::Fish, "fish_add_path") => {
+                let append = w.iter().any(|a| a == "-a" || a == "--append");
+                for dir in w[1..].iter().filter(|a| !a.starts_with('-')) {
+                    self.path_entry(dir, !append, line);
+                }
+            }
+            _ => {}
+        }
+        true
+    }
+
+    fn assignment(&mut self, name: &str, value: &str, line: &Logical) {
+        if name == "PATH" {
+            let entries: Vec<&str> = value.split(':').collect();
+            let old = entries.iter().position(|e| matches!(*e, "$PATH" | "${PATH}"));
+            for (i, entry) in entries.iter().enumerate() {
+                self.path_entry(entry, old.is_none_or(|o| i < o), line);
+            }
+        } else if GO_SETTINGS.contains(&name) {
+            self.record(Kind::Export { name: name.to_string(), value: value.to_string() }, line);
+        } else if matches!(name, "GVM_ROOT" | "GOENV_ROOT" | "ASDF_DIR" | "G_HOME") {
+            let manager = match name {
+                "GVM_ROOT" => Manager::Gvm,
+                "GOENV_ROOT" => Manager::Goenv,
+                "ASDF_DIR" => Manager::Asdf,
+                _ => Manager::G,
+            };
+            self.record(Kind::ManagerInit { manager }, line);
+        }
+    }
+
+    fn fish_set(&mut self, args: &[String], line: &Logical) {
+        let flags: Vec<&String> = args.iter().take_while(|a| a.starts_with('-')).collect();
+        let rest = &args[flags.len()..];
+        let Some((name, values)) = rest.split_first() else { return };
+        let exported = flags.iter().any(|f| f.starts_with('-') && !f.starts_with("--") && f.contains('x'))
+            || flags.iter().any(|f| *f == "--export");
+        let prepend_flag = flags.iter().any(|f| *f == "--prepend" || (!f.starts_with("--") && f.contains('p')));
+        let append_flag = flags.iter().any(|f| *f == "--append" || (!f.starts_with("--") && f.contains('a')));
+        if name == "PATH" || name == "fish_user_paths" {
+            let old = values.iter().position(|v| v == "$PATH" || v == "$fish_user_paths");
+            for (i, value) in values.iter().enumerate() {
+                let prepend = !append_flag && (prepend_flag || old.is_none_or(|o| i < o));
+                self.path_entry(value, prepend, line);
+            }
+        } else if exported && GO_SETTINGS.contains(&name.as_str()) {
+            self.record(Kind::Export { name: name.clone(), value: values.join(" ") }, line);
+        }
+    }
+
+    fn path_entry(&mut self, entry: &str, prepend: bool, line: &Logical) {
+        if entry.contains("gover/shims") {
+            self.record(Kind::GoverHook, line);
+        } else if !entry.is_empty() && !matches!(entry, "$PATH" | "${PATH}" | "$fish_user_paths") {
+            self.record(Kind::PathEdit { entry: entry.to_string(), prepend }, line);
+        }
+    }
+
+    /// Sets each removable construct's range: a function's whole body, widened to the
+    /// enclosing blocks whose every statement would be commented out.
+    fn finish(mut self) -> Vec<Construct> {
+        let mut removable_lines: Vec<LineRange> = Vec::new();
+        for (c, _) in &self.found {
+            if c.is_removable() {
+                removable_lines.push(c.lines);
+            }
+        }
+        // A reported function is its whole block.
+        for (c, _) in self.found.iter_mut() {
+            if let Kind::Function { .. } = c.kind {
+                if let Some(b) = self
+                    .blocks
+                    .iter()
+                    .find(|b| b.start == c.line && matches!(b.kind, BlockKind::Function { reported: true }))
+                {
+                    c.lines = LineRange { start: b.start, end: b.end };
+                }
+            }
+        }
+        let covered =
+            |b: usize, blocks: &[Block], memo: &mut Vec<Option<bool>>| block_covered(b, blocks, &removable_lines, memo);
+        let mut memo = vec![None; self.blocks.len()];
+        for (c, block) in self.found.iter_mut() {
+            if c.kind == Kind::EarlyReturn {
+                // The guard is the outermost block around the return.
+                let mut b = *block;
+                while let Some(i) = b {
+                    c.lines = LineRange { start: self.blocks[i].start, end: self.blocks[i].end };
+                    b = self.blocks[i].parent;
+                }
+                continue;
+            }
+            if !c.is_removable() {
+                continue;
+            }
+            let mut b = *block;
+            while let Some(i) = b {
+                let kind = self.blocks[i].kind;
+                if kind == BlockKind::Case || !covered(i, &self.blocks, &mut memo) {
+                    break;
+                }
+                c.lines = LineRange { start: self.blocks[i].start, end: self.blocks[i].end };
+                b = self.blocks[i].parent;
+            }
+        }
+        let mut out: Vec<Construct> = self.found.into_iter().map(|(c, _)| c).collect();
+        out.sort_by_key(|c| c.line);
+        out
+    }
+}
+
+/// Whether every statement of block `b` would be commented out.
+fn block_covered(b: usize, blocks: &[Block], removable: &[LineRange], memo: &mut Vec<Option<bool>>) -> bool {
+    if let Some(known) = memo[b] {
+        return known;
+    }
+    let block = &blocks[b];
+    let result = match block.kind {
+        BlockKind::Function { reported } => reported,
+        _ => {
+            !block.statements.is_empty()
+                && block.statements.iter().all(|s| match *s {
+                    Statement::Line(range) => removable.iter().any(|r| *r == range),
+                    Statement::Block(inner) => block_covered(inner, blocks, removable, memo),
+                })
+        }
+    };
+    memo[b] = Some(result);
+    result
+}
+
+/// Where a case arm's pattern ends (`*)`, `"x"|y)`), if the segment starts with one.
+fn pattern_end(segment: &str) -> Option<usize> {
+    let first = segment.split_whitespace().next()?;
+    if first.starts_with('(') && first.len() > 1 {
+        return None;
+    }
+    let (mut single, mut double) = (false, false);
+    for (i, c) in segment.char_indices() {
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            ')' if !single && !double => return Some(i),
+            '(' if !single && !double && i > 0 => return None,
+            c if c.is_whitespace() && !single && !double && i > 0 && !segment[..i].contains('|') => {
+                // A pattern is one word (alternatives joined by `|`).
+                return segment[i..].trim_start().starts_with(')').then(|| i + segment[i..].find(')').unwrap_or(0));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `go() {`, `go () {`, `function go {`, `function go() {`, fish's `function go`.
+fn function_name(w: &[String], dialect: Dialect) -> Option<String> {
+    let first = w.first()?;
+    if first == "function" {
+        let name = w.get(1)?;
+        return Some(name.trim_end_matches("()").trim_end_matches('{').to_string());
+    }
+    if dialect == Dialect::Fish {
+        return None;
+    }
+    if let Some(name) = first.strip_suffix("()").or_else(|| first.strip_suffix("(){")) {
+        return (!name.is_empty()).then(|| name.to_string());
+    }
+    if w.get(1).is_some_and(|s| s == "()" || s == "(){") {
+        return Some(first.clone());
+    }
+    None
+}
+
+fn is_assignment(word: &str) -> bool {
+    match word.split_once('=') {
+        Some((name, _)) => {
+            !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !name.starts_with(|c: char| c.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+fn manager_init(segment: &str) -> Option<Manager> {
+    if segment.contains(".gvm/scripts/gvm") || segment.contains("gvm use") {
+        Some(Manager::Gvm)
+    } else if segment.contains("goenv init") {
+        Some(Manager::Goenv)
+    } else if ["asdf.sh", "asdf.fish", "asdf.bash", "asdf.zsh", "asdf completion"].iter().any(|s| segment.contains(s)) {
+        Some(Manager::Asdf)
+    } else if segment.contains("mise activate") || segment.contains("rtx activate") {
+        Some(Manager::Mise)
+    } else {
+        None
+    }
+}
+
+/// PATH entries that hold (or usually hold) a `go` other than gover's.
+pub fn looks_like_go_bin(entry: &str) -> bool {
+    const MARKS: [&str; 15] = [
+        "/go/bin",
+        "go/bin",
+        "$GOROOT",
+        "${GOROOT}",
+        "$GOPATH",
+        "${GOPATH}",
+        "$GOBIN",
+        "${GOBIN}",
+        "/usr/lib/go",
+        ".gvm/",
+        ".goenv/",
+        ".asdf/",
+        "sdk/go",
+        "/.g/",
+        "/.go/bin",
+    ];
+    MARKS.iter().any(|m| entry.contains(m)) || entry.contains("mise/installs/go")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(content: &str, dialect: Dialect) -> Vec<(Kind, usize, LineRange)> {
+        scan(content, dialect).into_iter().map(|c| (c.kind, c.line, c.lines)).collect()
+    }
+
+    fn r(start: usize, end: usize) -> LineRange {
+        LineRange { start, end }
+    }
+
+    #[test]
+    fn finds_exports_path_edits_and_the_hook() {
+        let rc = "# ~/.bashrc\nexport GOROOT=/usr/local/go # old\nexport PATH=\"$GOROOT/bin:$PATH\"\n\
+                  export PATH=$PATH:$HOME/go/bin\neval \"$(gover init bash)\"\nGOPROXY=off\nFOO=1 go build\n";
+        assert_eq!(
+            kinds(rc, Dialect::Posix),
+            vec![
+                (Kind::Export { name: "GOROOT".into(), value: "/usr/local/go".into() }, 2, r(2, 2)),
+                (Kind::PathEdit { entry: "$GOROOT/bin".into(), prepend: true }, 3, r(3, 3)),
+                (Kind::PathEdit { entry: "$HOME/go/bin".into(), prepend: false }, 4, r(4, 4)),
+                (Kind::GoverHook, 5, r(5, 5)),
+                (Kind::Export { name: "GOPROXY".into(), value: "off".into() }, 6, r(6, 6)),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_line_gover_setup_writes_is_the_hook() {
+        let rc = "if [ -r \"$HOME/.local/share/gover/shell/hook.bash\" ]; then . \"$HOME/.local/share/gover/shell/hook.bash\"; fi # added by gover (gover implode removes it)\n";
+        assert_eq!(kinds(rc, Dialect::Posix), vec![(Kind::GoverHook, 1, r(1, 1))]);
+        let rc =
+            "test -r /g/shell/hook.fish; and source /g/shell/hook.fish # added by gover (gover implode removes it)\n";
+        assert_eq!(kinds(rc, Dialect::Fish), vec![(Kind::GoverHook, 1, r(1, 1))]);
+    }
+
+    #[test]
+    fn comments_and_quotes_hide_nothing_and_invent_nothing() {
+        let rc = "# export GOROOT=/x\necho 'export GOROOT=/y'\necho \"a # b\"; export GOSUMDB=off\n";
+        assert_eq!(
+            kinds(rc, Dialect::Posix),
+            vec![(Kind::Export { name: "GOSUMDB".into(), value: "off".into() }, 3, r(3, 3))]
+        );
+    }
+
+    #[test]
+    fn functions_are_whole_ranges() {
+        let rc = "go() {\n  command go \"$@\"\n}\nfunction gofmt {\n  if true; then\n    echo x\n  fi\n}\nother() { export GOROOT=/x; }\ncd () { builtin cd \"$@\"; }\n";
+        assert_eq!(
+            kinds(rc, Dialect::Posix),
+            vec![
+                (Kind::Function { name: "go".into() }, 1, r(1, 3)),
+                (Kind::Function { name: "gofmt".into() }, 4, r(4, 8)),
+                (Kind::Function { name: "cd".into() }, 10, r(10, 10)),
+            ]
+        );
+    }
+
+    #[test]
+    fn if_blocks_widen_only_when_emptied() {
+        let rc = "if [ -s \"$HOME/.gvm/scripts/gvm\" ]; then\n  source \"$HOME/.gvm/scripts/gvm\"\nfi\n\
+                  if [ -d /opt/go ]; then\n  export GOROOT=/opt/go\n  echo keep\nfi\n\
+                  [[ -s \"$HOME/.gvm/scripts/gvm\" ]] && source \"$HOME/.gvm/scripts/gvm\"\n";
+        assert_eq!(
+            kinds(rc, Dialect::Posix),
+            vec![
+                (Kind::ManagerInit { manager: Manager::Gvm }, 2, r(1, 3)),
+                (Kind::Export { name: "GOROOT".into(), value: "/opt/go".into() }, 5, r(5, 5)),
+                (Kind::ManagerInit { manager: Manager::Gvm }, 8, r(8, 8)),
+            ]
+        );
+    }
+
+    #[test]
+    fn nested_blocks_widen_to_the_outermost_emptied_one() {
+        let rc = "if [ -n \"$BASH\" ]; then\n  if [ -d ~/.goenv ]; then\n    export GOENV_ROOT=\"$HOME/.goenv\"\n    \
+                  eval \"$(goenv init -)\"\n  fi\nfi\n";
+        let found = kinds(rc, Dialect::Posix);
+        assert_eq!(found.len(), 2);
+        assert!(found.iter().all(|(_, _, lines)| *lines == r(1, 6)), "{found:?}");
+    }
+
+    #[test]
+    fn debian_guard_is_an_early_return_range() {
+        let rc = "# ~/.bashrc\ncase $- in\n    *i*) ;;\n      *) return;;\nesac\nalias ll='ls -l'\n\
+                  eval \"$(gover init bash)\"\n";
+        assert_eq!(kinds(rc, Dialect::Posix), vec![(Kind::EarlyReturn, 4, r(2, 5)), (Kind::GoverHook, 7, r(7, 7))]);
+        let rc = "[ -z \"$PS1\" ] && return\n";
+        assert_eq!(kinds(rc, Dialect::Posix), vec![(Kind::EarlyReturn, 1, r(1, 1))]);
+        // A return inside a function is not a guard.
+        assert_eq!(kinds("f() {\n  return 1\n}\n", Dialect::Posix), vec![]);
+    }
+
+    #[test]
+    fn continuation_lines_are_one_statement() {
+        let rc = "export PATH=/usr/local/go/bin:\\\n$PATH\n";
+        assert_eq!(
+            kinds(rc, Dialect::Posix),
+            vec![(Kind::PathEdit { entry: "/usr/local/go/bin".into(), prepend: true }, 1, r(1, 2))]
+        );
+    }
+
+    #[test]
+    fn manager_lines_and_aliases() {
+        let rc = ". \"$HOME/.asdf/asdf.sh\"\neval \"$(goenv init -)\"\neval \"$(mise activate zsh)\"\nalias go='go1.21'\n\
+                  export GOPATH=\"$HOME/go\"; export GOROOT=\"$HOME/.go\"; export PATH=\"$GOPATH/bin:$PATH\"; # g-install: do NOT edit\n\
+                  . ~/.bashrc\n";
+        let found = kinds(rc, Dialect::Posix);
+        assert_eq!(found[0].0, Kind::ManagerInit { manager: Manager::Asdf });
+        assert_eq!(found[1].0, Kind::ManagerInit { manager: Manager::Goenv });
+        assert_eq!(found[2].0, Kind::ManagerInit { manager: Manager::Mise });
+        assert_eq!(found[3].0, Kind::Alias { name: "go".into() });
+        assert!(found.iter().any(|f| f.0 == Kind::ManagerInit { manager: Manager::G } && f.1 == 5));
+        assert!(found.iter().any(|f| f.0 == Kind::Export { name: "GOROOT".into(), value: "$HOME/.go".into() }));
+        assert_eq!(found.last().unwrap().0, Kind::Source { path: "~/.bashrc".into() });
+    }
+
+    #[test]
+    fn fish_config() {
+        let rc = "set -gx GOROOT /usr/local/go\nfish_add_path /usr/local/go/bin\nset -gx PATH $PATH ~/go/bin\n\
+                  if status is-interactive\n    gover init fish | source\nend\nfunction go\n    command go $argv\nend\n\
+                  status --is-interactive; and source (goenv init -|psub)\n";
+        assert_eq!(
+            kinds(rc, Dialect::Fish),
+            vec![
+                (Kind::Export { name: "GOROOT".into(), value: "/usr/local/go".into() }, 1, r(1, 1)),
+                (Kind::PathEdit { entry: "/usr/local/go/bin".into(), prepend: true }, 2, r(2, 2)),
+                (Kind::PathEdit { entry: "~/go/bin".into(), prepend: false }, 3, r(3, 3)),
+                (Kind::GoverHook, 5, r(5, 5)),
+                (Kind::Function { name: "go".into() }, 7, r(7, 9)),
+                (Kind::ManagerInit { manager: Manager::Goenv }, 10, r(10, 10)),
+            ]
+        );
+    }
+
+    #[test]
+    fn candidates_in_reading_order() {
+        let files = candidates(Path::new("/h"), None, Path::new("/h/.config"));
+        let paths: Vec<_> = files.iter().map(|f| f.path.display().to_string()).collect();
+        assert_eq!(paths[0], "/h/.bash_profile");
+        assert!(paths.contains(&"/h/.zshrc".to_string()));
+        assert_eq!(paths.last().unwrap(), "/h/.config/fish/config.fish");
+    }
+}

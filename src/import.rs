@@ -1,0 +1,319 @@
+//! Adopting the Go trees other version managers (and the system) installed, so moving to
+//! gover needs no download: find them, verify each by running its own `bin/go version`,
+//! and bring it into GOVER_HOME/versions/<goX.Y.Z> through staging and one rename.
+//!
+//! By default a tree is *hard-linked* file by file (copied where links are impossible:
+//! another filesystem, or files another user owns). That costs no disk space, and unlike a
+//! symlink it keeps working after the old manager deletes its copy. `--move` moves the tree
+//! instead.
+
+use std::fs;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use gover_shim::GoVersion;
+
+use crate::error::{self, Error, Result};
+use crate::store::Store;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Manager {
+    Gvm,
+    Asdf,
+    Goenv,
+    G,
+    Mise,
+    System,
+}
+
+impl Manager {
+    pub const ALL: [Manager; 6] =
+        [Manager::Gvm, Manager::Asdf, Manager::Goenv, Manager::G, Manager::Mise, Manager::System];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Manager::Gvm => "gvm",
+            Manager::Asdf => "asdf",
+            Manager::Goenv => "goenv",
+            Manager::G => "g",
+            Manager::Mise => "mise",
+            Manager::System => "system",
+        }
+    }
+}
+
+/// Where to look: the user's HOME, their environment (for the managers' *_ROOT variables),
+/// and the filesystem root system installs live under.
+pub struct Places<'a> {
+    pub home: PathBuf,
+    pub var: &'a dyn Fn(&str) -> Option<String>,
+    pub system_root: PathBuf,
+}
+
+impl Places<'_> {
+    fn dir(&self, variable: &str, default: impl FnOnce() -> PathBuf) -> PathBuf {
+        (self.var)(variable).filter(|v| !v.is_empty()).map(PathBuf::from).unwrap_or_else(default)
+    }
+
+    /// The directories that may each hold one Go tree, for `manager`.
+    fn containers(&self, manager: Manager) -> Vec<PathBuf> {
+        let home = &self.home;
+        match manager {
+            Manager::Gvm => children(&self.dir("GVM_ROOT", || home.join(".gvm")).join("gos")),
+            Manager::Asdf => {
+                let data = self.dir("ASDF_DATA_DIR", || home.join(".asdf"));
+                // The asdf-golang plugin is installed as `golang`, sometimes as `go`.
+                [children(&data.join("installs/golang")), children(&data.join("installs/go"))].concat()
+            }
+            Manager::Goenv => children(&self.dir("GOENV_ROOT", || home.join(".goenv")).join("versions")),
+            Manager::G => children(&home.join(".g/versions")),
+            Manager::Mise => {
+                let data = self.dir("MISE_DATA_DIR", || {
+                    (self.var)("XDG_DATA_HOME")
+                        .filter(|v| v.starts_with('/'))
+                        .map(PathBuf::from)
+                        .unwrap_or_else(|| home.join(".local/share"))
+                        .join("mise")
+                });
+                children(&data.join("installs/go"))
+            }
+            Manager::System => {
+                let usr = self.system_root.join("usr");
+                let mut dirs = vec![usr.join("local/go"), usr.join("lib/golang")];
+                dirs.extend(
+                    children(&usr.join("lib"))
+                        .into_iter()
+                        .filter(|d| d.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("go-"))),
+                );
+                dirs
+            }
+        }
+    }
+}
+
+fn children(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+    let mut out: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    out.sort();
+    out
+}
+
+/// A Go tree another manager installed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub manager: Manager,
+    /// Its GOROOT (the directory holding bin/go), symlinks resolved.
+    pub root: PathBuf,
+    /// From its VERSION file; `None` for trees without one (a devel build).
+    pub version: Option<GoVersion>,
+}
+
+/// Every Go tree of `managers`, each once (mise's `1.22 -> 1.22.3` aliases and Debian's
+/// `/usr/lib/go -> go-1.22` resolve to the same tree).
+pub fn find(places: &Places, managers: &[Manager]) -> Vec<Found> {
+    let mut out: Vec<Found> = Vec::new();
+    for &manager in managers {
+        for dir in places.containers(manager) {
+            // Some managers keep the tree in a `go` subdirectory (asdf, older g).
+            let Some(root) = [dir.clone(), dir.join("go")].into_iter().find(|d| d.join("bin/go").is_file()) else {
+                continue;
+            };
+            let Ok(root) = fs::canonicalize(&root) else { continue };
+            if out.iter().any(|f| f.root == root) {
+                continue;
+            }
+            out.push(Found { manager, version: version_file(&root), root });
+        }
+    }
+    out
+}
+
+/// The release named by the first line of `root/VERSION` (since Go 1.21 the canonical place).
+pub fn version_file(root: &Path) -> Option<GoVersion> {
+    let text = fs::read_to_string(root.join("VERSION")).ok()?;
+    GoVersion::parse(text.lines().next()?.trim())
+}
+
+/// Runs `root/bin/go version` with GOROOT=root (and no toolchain switching) and returns the
+/// release it reports.
+pub fn verify(root: &Path) -> Result<GoVersion> {
+    let go = root.join("bin/go");
+    let out = Command::new(&go)
+        .arg("version")
+        .env("GOROOT", root)
+        .env("GOTOOLCHAIN", "local")
+        .env_remove("GOFLAGS")
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| error::io("run", &go, e))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // "go version go1.22.10 linux/amd64"
+    let reported = stdout.strip_prefix("go version ").and_then(|rest| rest.split_whitespace().next());
+    match reported.and_then(GoVersion::parse) {
+        Some(version) if out.status.success() => Ok(version),
+        _ => Err(Error::failure(format!("{} version did not work", go.display())).cause(format!(
+            "exit status {}, output {:?}",
+            out.status,
+            format!("{}{}", stdout.trim(), String::from_utf8_lossy(&out.stderr).trim())
+        ))),
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Hard links (copies where a link is impossible); the original stays usable.
+    Link,
+    /// Move the tree.
+    Move,
+}
+
+/// Brings `found` into the store as `version` (its verified release): staged, verified in
+/// its new place, then renamed into versions/. On failure nothing is left in versions/ and
+/// a moved tree is put back.
+pub fn adopt(store: &Store, found: &Found, version: &GoVersion, mode: Mode) -> Result<PathBuf> {
+    let dest = store.home().version_dir(version);
+    let staging_root = store.staging_dir();
+    Store::create_dir(&staging_root)?;
+    Store::create_dir(&store.home().versions_dir())?;
+    let staged = staging_root.join(format!("import-{version}-{}", std::process::id()));
+    if staged.exists() {
+        fs::remove_dir_all(&staged).map_err(|e| error::io("clean up", &staged, e))?;
+    }
+    let moved = match mode {
+        Mode::Link => {
+            link_tree(&found.root, &staged).inspect_err(|_| {
+                let _ = fs::remove_dir_all(&staged);
+            })?;
+            false
+        }
+        Mode::Move => match fs::rename(&found.root, &staged) {
+            Ok(()) => true,
+            // Another filesystem: copy, and remove the original only once the copy is in place.
+            Err(e) if e.raw_os_error() == Some(libc::EXDEV) => {
+                link_tree(&found.root, &staged).inspect_err(|_| {
+                    let _ = fs::remove_dir_all(&staged);
+                })?;
+                false
+            }
+            Err(e) => return Err(error::io("move", &found.root, e)),
+        },
+    };
+    let undo = |staged: &Path| {
+        if moved {
+            let _ = fs::rename(staged, &found.root);
+        } else {
+            let _ = fs::remove_dir_all(staged);
+        }
+    };
+    match verify(&staged) {
+        Ok(v) if v.same_release(version) => {}
+        Ok(v) => {
+            undo(&staged);
+            return Err(Error::failure(format!("the tree at {} reports {v}, not {version}", found.root.display())));
+        }
+        Err(e) => {
+            undo(&staged);
+            return Err(e.context(format!("the copy of {} does not work", found.root.display())));
+        }
+    }
+    if let Err(e) = fs::rename(&staged, &dest) {
+        undo(&staged);
+        return Err(error::io("move the tree into", &dest, e));
+    }
+    if mode == Mode::Move && !moved {
+        fs::remove_dir_all(&found.root).map_err(|e| error::io("remove the original", &found.root, e))?;
+    }
+    Ok(dest)
+}
+
+/// Recreates `from` at `to`: directories with their modes, symlinks as symlinks, files
+/// hard-linked, or copied (with their mode) where linking fails.
+fn link_tree(from: &Path, to: &Path) -> Result<()> {
+    let meta = fs::symlink_metadata(from).map_err(|e| error::io("read", from, e))?;
+    if meta.file_type().is_symlink() {
+        let target = fs::read_link(from).map_err(|e| error::io("read the link", from, e))?;
+        return std::os::unix::fs::symlink(&target, to).map_err(|e| error::io("create the link", to, e));
+    }
+    if meta.is_dir() {
+        fs::create_dir(to).map_err(|e| error::io("create", to, e))?;
+        for entry in fs::read_dir(from).map_err(|e| error::io("read", from, e))? {
+            let entry = entry.map_err(|e| error::io("read", from, e))?;
+            link_tree(&entry.path(), &to.join(entry.file_name()))?;
+        }
+        // Last, so a read-only directory can still be filled.
+        return fs::set_permissions(to, fs::Permissions::from_mode(meta.mode() & 0o7777))
+            .map_err(|e| error::io("set the mode of", to, e));
+    }
+    if meta.is_file() && fs::hard_link(from, to).is_ok() {
+        return Ok(());
+    }
+    fs::copy(from, to).map(|_| ()).map_err(|e| error::io("copy", from, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plant(root: &Path, version: &str) {
+        fs::create_dir_all(root.join("bin")).unwrap();
+        fs::write(root.join("VERSION"), format!("{version}\ntime 2024-01-01T00:00:00Z\n")).unwrap();
+        fs::write(root.join("bin/go"), "").unwrap();
+    }
+
+    #[test]
+    fn finds_each_managers_layout() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        let sys = dir.path().join("sys");
+        plant(&home.join(".gvm/gos/go1.21.13"), "go1.21.13");
+        plant(&home.join(".asdf/installs/golang/1.22.10/go"), "go1.22.10");
+        plant(&home.join(".goenv/versions/1.20.1"), "go1.20.1");
+        plant(&home.join(".g/versions/1.19.2"), "go1.19.2");
+        plant(&home.join(".g/versions/1.18.3/go"), "go1.18.3");
+        plant(&dir.path().join("mise/installs/go/1.23.9"), "go1.23.9");
+        std::os::unix::fs::symlink("1.23.9", dir.path().join("mise/installs/go/1.23")).unwrap();
+        plant(&sys.join("usr/local/go"), "go1.22.2");
+        plant(&sys.join("usr/lib/go-1.19"), "go1.19.8");
+        fs::create_dir_all(home.join(".gvm/gos/broken")).unwrap();
+        let mise = dir.path().join("mise").display().to_string();
+        let var = move |name: &str| (name == "MISE_DATA_DIR").then(|| mise.clone());
+        let places = Places { home, var: &var, system_root: sys };
+        let found = find(&places, &Manager::ALL);
+        let names: Vec<(Manager, String)> =
+            found.iter().map(|f| (f.manager, f.version.as_ref().unwrap().to_string())).collect();
+        assert_eq!(
+            names,
+            [
+                (Manager::Gvm, "go1.21.13"),
+                (Manager::Asdf, "go1.22.10"),
+                (Manager::Goenv, "go1.20.1"),
+                (Manager::G, "go1.18.3"),
+                (Manager::G, "go1.19.2"),
+                (Manager::Mise, "go1.23.9"),
+                (Manager::System, "go1.22.2"),
+                (Manager::System, "go1.19.8"),
+            ]
+            .map(|(m, v)| (m, v.to_string()))
+        );
+    }
+
+    #[test]
+    fn link_tree_keeps_modes_and_symlinks() {
+        let dir = tempfile::tempdir().unwrap();
+        let from = dir.path().join("from");
+        fs::create_dir_all(from.join("ro")).unwrap();
+        fs::write(from.join("ro/file"), "x").unwrap();
+        std::os::unix::fs::symlink("ro/file", from.join("link")).unwrap();
+        fs::set_permissions(from.join("ro"), fs::Permissions::from_mode(0o555)).unwrap();
+        let to = dir.path().join("to");
+        link_tree(&from, &to).unwrap();
+        assert_eq!(fs::read_link(to.join("link")).unwrap(), Path::new("ro/file"));
+        assert_eq!(fs::metadata(to.join("ro")).unwrap().mode() & 0o777, 0o555);
+        assert_eq!(fs::metadata(to.join("ro/file")).unwrap().ino(), fs::metadata(from.join("ro/file")).unwrap().ino());
+        for d in [&from, &to] {
+            fs::set_permissions(d.join("ro"), fs::Permissions::from_mode(0o755)).unwrap();
+        }
+    }
+}

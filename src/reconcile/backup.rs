@@ -1,0 +1,310 @@
+//! GOVER_HOME/backups/<UTC timestamp>/: a copy of every file a fix touches, taken before the
+//! first write, and a manifest naming where each came from, its mode and owner, and what
+//! gover wrote (so `--undo` can tell whether the user edited the file since).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::atomic::{self, Ownership};
+use crate::error::{self, Error, Result};
+
+const MANIFEST: &str = "manifest.json";
+/// Present once a backup has been restored, so the next `--undo` goes one further back.
+const UNDONE: &str = "undone";
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Manifest {
+    pub created: String,
+    pub files: Vec<Entry>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Entry {
+    /// The copy, relative to the backup directory; `None` when gover created the file.
+    pub backup: Option<String>,
+    /// The file that was changed (a symlink's target, which is what was edited).
+    pub original: PathBuf,
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    /// SHA-256 of what gover wrote, once written.
+    pub written: Option<String>,
+}
+
+/// One `--fix` run's backup, filled as files are touched.
+pub struct Backup {
+    dir: PathBuf,
+    manifest: Manifest,
+}
+
+impl Backup {
+    /// Creates a new, empty backup directory under `backups`.
+    pub fn begin(backups: &Path) -> Result<Backup> {
+        crate::store::Store::create_dir(backups)?;
+        let created = utc_timestamp(SystemTime::now());
+        for n in 1.. {
+            let name = if n == 1 { created.clone() } else { format!("{created}-{n:02}") };
+            let dir = backups.join(&name);
+            match fs::create_dir(&dir) {
+                Ok(()) => {
+                    let backup = Backup { dir, manifest: Manifest { created: created.clone(), files: Vec::new() } };
+                    backup.write_manifest()?;
+                    return Ok(backup);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(error::io("create the backup directory", &dir, e)),
+            }
+        }
+        unreachable!("the loop returns")
+    }
+
+    /// Copies `original` into the backup, once, before it is changed (or notes that it did
+    /// not exist, so undo removes it).
+    pub fn save(&mut self, original: &Path) -> Result<()> {
+        if self.manifest.files.iter().any(|e| e.original == original) {
+            return Ok(());
+        }
+        if fs::symlink_metadata(original).is_err() {
+            let entry = Entry {
+                backup: None,
+                original: original.to_path_buf(),
+                mode: 0o644,
+                uid: current_uid(),
+                gid: current_gid(),
+                written: None,
+            };
+            self.manifest.files.push(entry);
+            return self.write_manifest();
+        }
+        let meta = fs::metadata(original).map_err(|e| error::io("read", original, e))?;
+        let content = fs::read(original).map_err(|e| error::io("read", original, e))?;
+        let name = original.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let backup = format!("{:02}-{}", self.manifest.files.len() + 1, name.trim_start_matches('.'));
+        let copy = self.dir.join(&backup);
+        let owner = Ownership::of(&meta);
+        // The copy keeps the mode, so a private file stays private in the backup.
+        fs::write(&copy, &content)
+            .and_then(|()| fs::set_permissions(&copy, std::os::unix::fs::PermissionsExt::from_mode(owner.mode)))
+            .map_err(|e| error::io("write the backup", &copy, e))?;
+        self.manifest.files.push(Entry {
+            backup: Some(backup),
+            original: original.to_path_buf(),
+            mode: owner.mode,
+            uid: owner.uid,
+            gid: owner.gid,
+            written: None,
+        });
+        self.write_manifest()
+    }
+
+    /// Replaces `original` (already saved) with `content`, atomically, and records what was written.
+    pub fn write(&mut self, original: &Path, content: &[u8]) -> Result<()> {
+        self.save(original)?;
+        let entry = self.manifest.files.iter_mut().find(|e| e.original == original).expect("saved above");
+        let created = Ownership { mode: entry.mode, uid: entry.uid, gid: entry.gid };
+        let ownership = entry.backup.is_none().then_some(created);
+        atomic::replace(original, content, ownership).map_err(|e| error::io("write", original, e))?;
+        entry.written = Some(sha256(content));
+        self.write_manifest()
+    }
+
+    /// Removes the backup when nothing was saved in it.
+    pub fn finish(self) -> Result<Option<PathBuf>> {
+        if self.manifest.files.is_empty() {
+            let _ = fs::remove_dir_all(&self.dir);
+            return Ok(None);
+        }
+        Ok(Some(self.dir))
+    }
+
+    fn write_manifest(&self) -> Result<()> {
+        let path = self.dir.join(MANIFEST);
+        let json = serde_json::to_vec_pretty(&self.manifest).expect("a manifest serialises");
+        atomic::replace(&path, &json, Some(Ownership { mode: 0o600, uid: current_uid(), gid: current_gid() }))
+            .map_err(|e| error::io("write", &path, e))
+    }
+}
+
+/// What `undo` did with each file.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Restored {
+    Restored(PathBuf),
+    /// Changed since gover wrote it; left alone (unless forced) so the user's edit survives.
+    ChangedSince(PathBuf),
+}
+
+/// Restores the newest backup not yet undone, byte for byte with its mode and owner, and
+/// marks it undone. `force` restores files edited since the fix too.
+pub fn undo(backups: &Path, force: bool) -> Result<(PathBuf, Vec<Restored>)> {
+    let (dir, manifest) = last(backups)?.ok_or_else(|| {
+        Error::failure("there is nothing to undo")
+            .cause(format!("no backup in {} that has not been restored already", backups.display()))
+    })?;
+    let mut report = Vec::new();
+    for entry in &manifest.files {
+        let current = fs::read(&entry.original).ok();
+        let edited = match (&entry.written, &current) {
+            (Some(hash), Some(now)) => &sha256(now) != hash,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if edited && !force {
+            report.push(Restored::ChangedSince(entry.original.clone()));
+            continue;
+        }
+        let Some(backup) = &entry.backup else {
+            // gover created it.
+            if let Err(e) = fs::remove_file(&entry.original) {
+                if e.kind() != std::io::ErrorKind::NotFound {
+                    return Err(error::io("remove", &entry.original, e));
+                }
+            }
+            report.push(Restored::Restored(entry.original.clone()));
+            continue;
+        };
+        let copy = dir.join(backup);
+        let content = fs::read(&copy).map_err(|e| error::io("read the backup", &copy, e))?;
+        let owner = Ownership { mode: entry.mode, uid: entry.uid, gid: entry.gid };
+        atomic::replace(&entry.original, &content, Some(owner))
+            .map_err(|e| error::io("restore", &entry.original, e))?;
+        report.push(Restored::Restored(entry.original.clone()));
+    }
+    let all_restored = report.iter().all(|r| matches!(r, Restored::Restored(_)));
+    if all_restored {
+        let marker = dir.join(UNDONE);
+        fs::write(&marker, utc_timestamp(SystemTime::now())).map_err(|e| error::io("write", &marker, e))?;
+    }
+    Ok((dir, report))
+}
+
+/// The newest backup that has not been undone.
+fn last(backups: &Path) -> Result<Option<(PathBuf, Manifest)>> {
+    let entries = match fs::read_dir(backups) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(error::io("read", backups, e)),
+    };
+    let mut dirs: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    dirs.sort();
+    for dir in dirs.into_iter().rev() {
+        if dir.join(UNDONE).exists() {
+            continue;
+        }
+        let path = dir.join(MANIFEST);
+        let Ok(bytes) = fs::read(&path) else { continue };
+        let manifest: Manifest = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::failure(format!("cannot read the backup manifest {}", path.display())).cause(e))?;
+        if !manifest.files.is_empty() {
+            return Ok(Some((dir, manifest)));
+        }
+    }
+    Ok(None)
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn current_uid() -> u32 {
+    // SAFETY: getuid cannot fail and has no preconditions.
+    unsafe { libc::getuid() }
+}
+
+fn current_gid() -> u32 {
+    // SAFETY: getgid cannot fail and has no preconditions.
+    unsafe { libc::getgid() }
+}
+
+/// `20261125T182846Z`: sortable, and safe in a file name.
+fn utc_timestamp(time: SystemTime) -> String {
+    let secs = time.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (year, month, day) = civil_from_days(days as i64);
+    format!("{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60)
+}
+
+/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
+/// (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(utc_timestamp(UNIX_EPOCH), "19700101T000000Z");
+        assert_eq!(utc_timestamp(UNIX_EPOCH + Duration::from_secs(1_764_095_326)), "20251125T182846Z");
+        assert_eq!(utc_timestamp(UNIX_EPOCH + Duration::from_secs(951_782_400)), "20000229T000000Z");
+    }
+
+    #[test]
+    fn undo_restores_the_newest_backup_then_the_one_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let backups = dir.path().join("backups");
+        let file = dir.path().join("rc");
+        fs::write(&file, "one").unwrap();
+        let mut first = Backup::begin(&backups).unwrap();
+        first.write(&file, b"two").unwrap();
+        first.finish().unwrap();
+        let mut second = Backup::begin(&backups).unwrap();
+        second.write(&file, b"three").unwrap();
+        second.finish().unwrap();
+        assert_eq!(undo(&backups, false).unwrap().1, vec![Restored::Restored(file.clone())]);
+        assert_eq!(fs::read(&file).unwrap(), b"two");
+        undo(&backups, false).unwrap();
+        assert_eq!(fs::read(&file).unwrap(), b"one");
+        assert!(undo(&backups, false).is_err());
+    }
+
+    #[test]
+    fn undo_keeps_an_edit_made_after_the_fix_unless_forced() {
+        let dir = tempfile::tempdir().unwrap();
+        let backups = dir.path().join("backups");
+        let file = dir.path().join("rc");
+        fs::write(&file, "one").unwrap();
+        let mut backup = Backup::begin(&backups).unwrap();
+        backup.write(&file, b"two").unwrap();
+        fs::write(&file, "user edit").unwrap();
+        assert_eq!(undo(&backups, false).unwrap().1, vec![Restored::ChangedSince(file.clone())]);
+        assert_eq!(fs::read(&file).unwrap(), b"user edit");
+        undo(&backups, true).unwrap();
+        assert_eq!(fs::read(&file).unwrap(), b"one");
+    }
+
+    #[test]
+    fn undo_removes_a_file_gover_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let backups = dir.path().join("backups");
+        let file = dir.path().join("new.conf");
+        let mut backup = Backup::begin(&backups).unwrap();
+        backup.write(&file, b"PATH=x\n").unwrap();
+        assert_eq!(fs::read(&file).unwrap(), b"PATH=x\n");
+        undo(&backups, false).unwrap();
+        assert!(!file.exists());
+    }
+
+    #[test]
+    fn an_empty_backup_leaves_no_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let backup = Backup::begin(dir.path()).unwrap();
+        assert_eq!(backup.finish().unwrap(), None);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}

@@ -1,0 +1,282 @@
+//! Planning an rc-file edit: comment out the statements on some lines, never delete them,
+//! and never leave a block half commented.
+//!
+//! Each disabled line gets [`MARKER`] at column 0 and keeps every byte it had (indentation,
+//! `\r\n`, a missing final newline), so the edit is exactly reversible and a second run can
+//! see what is already done.
+
+use std::collections::BTreeSet;
+
+use super::structure::{self, Dialect, Node};
+
+/// Prefixed to every line gover disables. A comment in every shell we edit.
+pub const MARKER: &[u8] = b"# gover-disabled: ";
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// The file after the edit (equal to the input when nothing could be done).
+    pub text: Vec<u8>,
+    /// Commented statements as 1-based inclusive line ranges, in file order.
+    pub commented: Vec<(usize, usize)>,
+    /// Lines the user has to edit by hand, and why.
+    pub manual: Vec<Manual>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Manual {
+    pub line: usize,
+    pub reason: String,
+}
+
+pub fn is_disabled(line: &[u8]) -> bool {
+    line.starts_with(MARKER)
+}
+
+/// Comments out the statements that contain the `targets` lines (1-based). A target inside a
+/// block goes alone when the block keeps a command in that body; when it would leave a body
+/// empty, the whole block goes if nothing else lives in it, else the line is left for the
+/// user. A target on a block's first line (`go() {`, `if [ -d ~/.gvm ]; then`) takes the
+/// whole block. Lines already disabled are left as they are.
+pub fn comment_out(text: &[u8], dialect: Dialect, targets: &BTreeSet<usize>) -> Edit {
+    let lines = structure::lines(text);
+    let targets: BTreeSet<usize> =
+        targets.iter().copied().filter(|&n| n >= 1 && n <= lines.len() && !is_disabled(lines[n - 1])).collect();
+    let unchanged = |manual| Edit { text: text.to_vec(), commented: Vec::new(), manual };
+    if targets.is_empty() {
+        return unchanged(Vec::new());
+    }
+    let parsed = match structure::parse(text, dialect) {
+        Ok(parsed) => parsed,
+        Err(err) => {
+            let reason = format!(
+                "gover cannot follow this file's syntax (a {} from line {} is never closed)",
+                err.what, err.line
+            );
+            return unchanged(targets.iter().map(|&line| Manual { line, reason: reason.clone() }).collect());
+        }
+    };
+    // A heredoc body or a multi-line string is data: a match there is no command to disable.
+    let targets: BTreeSet<usize> = targets.difference(&parsed.text_lines).copied().collect();
+    let mut planner = Planner { targets: &targets, commented: Vec::new(), manual: Vec::new() };
+    for child in &parsed.root.children {
+        planner.decide(child);
+    }
+    let Planner { mut commented, mut manual, .. } = planner;
+    commented.sort();
+    manual.sort_by_key(|m| m.line);
+
+    let mut out = Vec::with_capacity(text.len() + commented.len() * MARKER.len());
+    for (index, line) in lines.iter().enumerate() {
+        let number = index + 1;
+        if !is_disabled(line) && commented.iter().any(|&(s, e)| (s..=e).contains(&number)) {
+            out.extend_from_slice(MARKER);
+        }
+        out.extend_from_slice(line);
+    }
+    Edit { text: out, commented, manual }
+}
+
+struct Planner<'a> {
+    targets: &'a BTreeSet<usize>,
+    commented: Vec<(usize, usize)>,
+    manual: Vec<Manual>,
+}
+
+impl Planner<'_> {
+    fn targets_in(&self, from: usize, to: usize) -> impl Iterator<Item = usize> + '_ {
+        self.targets.range(from..=to).copied()
+    }
+
+    /// Targets on the block's own lines (its syntax), not inside one of its statements.
+    fn own_targets(&self, node: &Node) -> Vec<usize> {
+        self.targets_in(node.start, node.end).filter(|&l| !node.children.iter().any(|c| c.contains(l))).collect()
+    }
+
+    /// Whether the whole statement should be commented out.
+    fn whole(&self, node: &Node) -> bool {
+        if !node.is_block() {
+            return self.targets_in(node.start, node.end).next().is_some();
+        }
+        if self.own_targets(node).contains(&node.start) {
+            return true;
+        }
+        !node.children.is_empty() && node.children.iter().all(|c| self.whole(c))
+    }
+
+    fn decide(&mut self, node: &Node) {
+        if self.targets_in(node.start, node.end).next().is_none() {
+            return;
+        }
+        if self.whole(node) {
+            self.commented.push((node.start, node.end));
+            return;
+        }
+        for line in self.own_targets(node) {
+            self.manual.push(Manual {
+                line,
+                reason: format!(
+                    "this line is part of the block on lines {}-{}, which holds other commands; edit it by hand",
+                    node.start, node.end
+                ),
+            });
+        }
+        // The bodies of the block: its statements between two lines of its own syntax.
+        let mut bodies: Vec<Vec<&Node>> = Vec::new();
+        let mut previous_end = node.start;
+        for child in &node.children {
+            let split = bodies.is_empty() || node.structural.range(previous_end..child.start).next().is_some();
+            if split {
+                bodies.push(Vec::new());
+            }
+            bodies.last_mut().expect("pushed above").push(child);
+            previous_end = child.end;
+        }
+        for body in bodies {
+            if body.iter().all(|c| self.whole(c)) {
+                let (first, last) = (body[0].start, body[body.len() - 1].end);
+                for line in self.targets_in(first, last).collect::<Vec<_>>() {
+                    self.manual.push(Manual {
+                        line,
+                        reason: format!(
+                            "commenting it out would leave the block on lines {}-{} with an empty body, \
+                             and the block holds other commands; edit it by hand",
+                            node.start, node.end
+                        ),
+                    });
+                }
+            } else {
+                for child in body {
+                    self.decide(child);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str, dialect: Dialect, targets: &[usize]) -> (String, Vec<(usize, usize)>, Vec<usize>) {
+        let edit = comment_out(text.as_bytes(), dialect, &targets.iter().copied().collect());
+        (String::from_utf8(edit.text).unwrap(), edit.commented, edit.manual.iter().map(|m| m.line).collect())
+    }
+
+    fn sh(text: &str, targets: &[usize]) -> (String, Vec<(usize, usize)>, Vec<usize>) {
+        run(text, Dialect::Posix, targets)
+    }
+
+    #[test]
+    fn comments_a_simple_line_and_keeps_every_byte() {
+        let (text, ranges, manual) = sh("a=1\r\n  export GOROOT=/usr/local/go\r\nb=2", &[2]);
+        assert_eq!(text, "a=1\r\n# gover-disabled:   export GOROOT=/usr/local/go\r\nb=2");
+        assert_eq!(ranges, vec![(2, 2)]);
+        assert!(manual.is_empty());
+        let (text, _, _) = sh("export GOROOT=/x", &[1]);
+        assert_eq!(text, "# gover-disabled: export GOROOT=/x");
+    }
+
+    #[test]
+    fn a_second_run_changes_nothing() {
+        let (once, _, _) = sh("export GOROOT=/x\n", &[1]);
+        let (twice, ranges, manual) = sh(&once, &[1]);
+        assert_eq!(once, twice);
+        assert!(ranges.is_empty() && manual.is_empty());
+    }
+
+    #[test]
+    fn takes_continuation_lines_and_heredocs_with_their_command() {
+        let text = "export PATH=/usr/local/go/bin:\\\n$PATH\ncat >x <<'EOF'\nexport GOROOT=/y\nEOF\necho done\n";
+        assert_eq!(sh(text, &[1]).1, vec![(1, 2)]);
+        assert_eq!(sh(text, &[2]).1, vec![(1, 2)]);
+        assert_eq!(sh(text, &[3]).1, vec![(3, 5)]);
+        assert_eq!(sh(text, &[3, 4]).1, vec![(3, 5)]);
+        // Only a heredoc body line: that is text, not a command.
+        assert_eq!(sh(text, &[4]).1, vec![]);
+        let tabs = "cat <<-END\n\tgo\n\tEND\nx\n";
+        assert_eq!(sh(tabs, &[1]).1, vec![(1, 3)]);
+    }
+
+    #[test]
+    fn comments_an_if_block_whose_only_command_is_targeted() {
+        let text =
+            "if [ -s \"$HOME/.gvm/scripts/gvm\" ]; then\n  source \"$HOME/.gvm/scripts/gvm\"\nfi\nalias ll='ls -l'\n";
+        let (out, ranges, manual) = sh(text, &[2]);
+        assert_eq!(ranges, vec![(1, 3)]);
+        assert!(manual.is_empty());
+        assert!(out.ends_with("# gover-disabled: fi\nalias ll='ls -l'\n"));
+    }
+
+    #[test]
+    fn comments_one_line_of_a_block_that_keeps_a_body() {
+        let text = "if true; then\n  export GOROOT=/x\n  alias ll='ls -l'\nfi\n";
+        assert_eq!(sh(text, &[2]).1, vec![(2, 2)]);
+    }
+
+    #[test]
+    fn reports_a_line_whose_removal_would_empty_one_branch() {
+        let text = "if [ -d /a ]; then\n  export GOROOT=/a\nelse\n  echo other\nfi\n";
+        let (out, ranges, manual) = sh(text, &[2]);
+        assert_eq!(out, text);
+        assert!(ranges.is_empty());
+        assert_eq!(manual, vec![2]);
+    }
+
+    #[test]
+    fn reports_a_closing_line_of_a_block_with_other_commands() {
+        let text = "case $- in\n  *i*) export GOROOT=/x ;;\n  *) return;;\nesac\n";
+        let (out, _, manual) = sh(text, &[2]);
+        assert_eq!(out, text);
+        assert_eq!(manual, vec![2]);
+    }
+
+    #[test]
+    fn a_function_header_takes_the_whole_function() {
+        let text = "go() {\n  if [ \"$1\" = x ]; then\n    echo }\n  fi\n  command go \"$@\"\n}\nls\n";
+        assert_eq!(sh(text, &[1]).1, vec![(1, 6)]);
+        let keyword = "function gofmt\n{\n  echo 'a { b'\n}\n";
+        assert_eq!(sh(keyword, &[1]).1, vec![(1, 4)]);
+        let compact = "cd () { builtin cd \"$@\" && echo; }\nls\n";
+        assert_eq!(sh(compact, &[1]).1, vec![(1, 1)]);
+    }
+
+    #[test]
+    fn nested_blocks_are_handled_from_the_inside() {
+        let text = "if [ -n \"$PS1\" ]; then\n  if [ -d ~/.goenv ]; then\n    eval \"$(goenv init -)\"\n  fi\n  PS1='> '\nfi\n";
+        assert_eq!(sh(text, &[3]).1, vec![(2, 4)]);
+    }
+
+    #[test]
+    fn quotes_and_substitutions_spanning_lines() {
+        let text =
+            "x=\"a\nb\"\nexport GOROOT=\"$(dirname \"$(dirname \"$(readlink -f\n$(command -v go))\")\")\"\ny=1\n";
+        assert_eq!(sh(text, &[3]).1, vec![(3, 4)]);
+        assert_eq!(sh(text, &[1]).1, vec![(1, 2)]);
+        assert_eq!(sh(text, &[2]).1, vec![], "inside a string");
+    }
+
+    #[test]
+    fn words_that_only_look_like_keywords() {
+        let text = "echo if then fi\nx='fi'\n# if\nfor done in a; do\n  echo $done\ndone\nexport GOROOT=/x\n";
+        assert_eq!(sh(text, &[7]).1, vec![(7, 7)]);
+        assert_eq!(sh(text, &[5]).1, vec![(4, 6)]);
+    }
+
+    #[test]
+    fn an_unbalanced_file_is_left_alone() {
+        let text = "if true; then\n  export GOROOT=/x\n";
+        let (out, _, manual) = sh(text, &[2]);
+        assert_eq!(out, text);
+        assert_eq!(manual, vec![2]);
+    }
+
+    #[test]
+    fn fish_blocks() {
+        let text = "if status is-interactive\n  source (goenv init - | psub)\nelse if test -d /x\n  set -gx GOROOT /x\nend\nfunction go --wraps go\n  command go $argv\nend\nset -gx PATH /usr/local/go/bin $PATH\n";
+        let (_, ranges, manual) = run(text, Dialect::Fish, &[2, 6, 9]);
+        assert_eq!(ranges, vec![(6, 8), (9, 9)]);
+        assert_eq!(manual, vec![2]);
+        let all = run(text, Dialect::Fish, &[2, 4]).1;
+        assert_eq!(all, vec![(1, 5)]);
+    }
+}

@@ -1,0 +1,840 @@
+//! The shape of a startup file, line by line: which lines form one statement (a command with
+//! its continuation lines and heredoc bodies, or a whole `if`/`for`/`case`/function block) and
+//! which lines are a block's own syntax (`if …; then`, `else`, `fi`, `go() {`, `}`).
+//!
+//! The reconciler needs exactly this to comment out a line without breaking the file: a line
+//! inside a block can go alone only if the block keeps a body; a block's header or closing
+//! line can only go with the whole block. It is a lexer for the parts of sh/bash/zsh and fish
+//! that decide where statements start and end (quotes, escapes, `$(…)`, heredocs, keywords
+//! in command position), not a full parser; anything it cannot follow is an error, and the
+//! caller then leaves the file to the user.
+
+use std::collections::BTreeSet;
+
+pub use crate::doctor::startup::Dialect;
+
+/// One statement (1-based, inclusive line numbers). A simple command has no `structural`
+/// lines and no `children`; a block lists the statements of its bodies as `children` and the
+/// lines of its own syntax as `structural`. Blank and comment lines belong to neither.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Node {
+    pub start: usize,
+    pub end: usize,
+    pub children: Vec<Node>,
+    pub structural: BTreeSet<usize>,
+}
+
+impl Node {
+    pub fn contains(&self, line: usize) -> bool {
+        (self.start..=self.end).contains(&line)
+    }
+
+    pub fn is_block(&self) -> bool {
+        !self.structural.is_empty() || !self.children.is_empty()
+    }
+}
+
+/// Where the lexer lost track: the line of the construct left open at the end of the file.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Unbalanced {
+    pub line: usize,
+    pub what: &'static str,
+}
+
+/// Splits `text` into lines, each with its terminator (`\n`, `\r\n`, or none at the end).
+pub fn lines(text: &[u8]) -> Vec<&[u8]> {
+    text.split_inclusive(|&b| b == b'\n').collect()
+}
+
+/// A file's statements, and which of its lines are data rather than code.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The top-level statements, as the children of a node spanning the file.
+    pub root: Node,
+    /// Lines of heredoc bodies and lines that start inside a quoted string: text, never run.
+    pub text_lines: BTreeSet<usize>,
+}
+
+pub fn parse(text: &[u8], dialect: Dialect) -> Result<Parsed, Unbalanced> {
+    let mut lexer = Lexer::new(dialect);
+    let all = lines(text);
+    for (index, line) in all.iter().enumerate() {
+        lexer.line(index + 1, line);
+    }
+    let text_lines = std::mem::take(&mut lexer.text_lines);
+    Ok(Parsed { root: lexer.finish(all.len())?, text_lines })
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Root,
+    If,
+    Loop,
+    Case {
+        seen_in: bool,
+        in_pattern: bool,
+    },
+    Brace,
+    Subshell,
+    /// fish's function/if/while/for/begin/switch, all closed by `end`.
+    FishBlock {
+        switch: bool,
+    },
+    // Inline frames: inside one word, never blocks of their own.
+    Single,
+    DollarSingle,
+    Double,
+    Backtick,
+    /// `$(…)`, `(…)` inside a word, `$((…))`; fish's `(…)`.
+    Paren,
+    /// `${…}`
+    Param,
+}
+
+impl Kind {
+    fn is_quote(self) -> bool {
+        matches!(self, Kind::Single | Kind::DollarSingle | Kind::Double | Kind::Backtick)
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Root => "file",
+            Kind::If => "if block",
+            Kind::Loop => "loop",
+            Kind::Case { .. } => "case block",
+            Kind::Brace => "{ } block",
+            Kind::Subshell => "( ) subshell",
+            Kind::FishBlock { .. } => "block",
+            Kind::Single | Kind::DollarSingle => "single quote",
+            Kind::Double => "double quote",
+            Kind::Backtick => "backquote",
+            Kind::Paren => "parenthesis",
+            Kind::Param => "${ }",
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Frame {
+    kind: Kind,
+    /// Inside a word (a quote, `$(…)`) or nested in such a frame: no structure of its own.
+    inline: bool,
+    opened_at: usize,
+    children: Vec<Node>,
+    structural: BTreeSet<usize>,
+    /// The statement being read in this frame's body: its first line and the blocks closed
+    /// inside it so far.
+    current: Option<Node>,
+}
+
+impl Frame {
+    fn new(kind: Kind, inline: bool, line: usize) -> Frame {
+        Frame { kind, inline, opened_at: line, children: Vec::new(), structural: BTreeSet::new(), current: None }
+    }
+}
+
+struct Lexer {
+    dialect: Dialect,
+    frames: Vec<Frame>,
+    /// Heredoc delimiters announced on the current line (with `<<-` tab stripping).
+    announced: Vec<(Vec<u8>, bool)>,
+    /// Heredoc bodies still to read, in order.
+    bodies: Vec<(Vec<u8>, bool)>,
+    command_position: bool,
+    /// The line ended in `&&`, `||` or `|`.
+    pending_operator: bool,
+    /// A backslash escaped the newline.
+    continued: bool,
+    /// `name()` or `function name` was read and the body has not started.
+    function_pending: bool,
+    /// sh: the next word names a function (after `function`) or a loop variable, so it is no
+    /// keyword. fish: the last word was `else`, so an `if` continues the block.
+    skip_keyword: bool,
+    error: Option<Unbalanced>,
+    text_lines: BTreeSet<usize>,
+}
+
+impl Lexer {
+    fn new(dialect: Dialect) -> Lexer {
+        Lexer {
+            dialect,
+            frames: vec![Frame::new(Kind::Root, false, 0)],
+            announced: Vec::new(),
+            bodies: Vec::new(),
+            command_position: true,
+            pending_operator: false,
+            continued: false,
+            function_pending: false,
+            skip_keyword: false,
+            error: None,
+            text_lines: BTreeSet::new(),
+        }
+    }
+
+    fn top(&self) -> Kind {
+        self.frames.last().expect("the root frame is never popped").kind
+    }
+
+    /// The innermost frame that has structure: statements of the current line belong to it.
+    fn block_index(&self) -> usize {
+        self.frames.iter().rposition(|f| !f.inline).expect("the root frame has structure")
+    }
+
+    fn in_inline(&self) -> bool {
+        self.frames.last().is_some_and(|f| f.inline)
+    }
+
+    /// Content was seen on `line`: the current statement has started, if it had not.
+    fn content(&mut self, line: usize) {
+        let i = self.block_index();
+        let frame = &mut self.frames[i];
+        if frame.current.is_none() {
+            frame.current = Some(Node { start: line, end: line, ..Node::default() });
+        }
+    }
+
+    fn push(&mut self, kind: Kind, line: usize) {
+        let inline = kind.is_quote() || matches!(kind, Kind::Paren | Kind::Param) || self.in_inline();
+        if !inline {
+            self.content(line);
+            self.function_pending = false;
+        }
+        let mut frame = Frame::new(kind, inline, line);
+        if !inline {
+            frame.structural.insert(line);
+        }
+        self.frames.push(frame);
+    }
+
+    fn mark_structural(&mut self, line: usize) {
+        if let Some(frame) = self.frames.last_mut().filter(|f| !f.inline) {
+            frame.structural.insert(line);
+        }
+    }
+
+    fn pop(&mut self, line: usize) {
+        let mut frame = self.frames.pop().expect("pop only above the root");
+        if frame.inline {
+            return;
+        }
+        frame.structural.insert(line);
+        if let Some(pending) = frame.current.take() {
+            // A statement that shares a line with the block's closing syntax (`echo; }`).
+            frame.structural.extend(pending.start..=line);
+        }
+        let i = self.block_index();
+        let parent = self.frames[i].current.as_mut().expect("a block opens inside a statement");
+        parent.children.extend(frame.children);
+        parent.structural.extend(frame.structural);
+    }
+
+    fn fail(&mut self, line: usize, what: &'static str) {
+        if self.error.is_none() {
+            self.error = Some(Unbalanced { line, what });
+        }
+    }
+
+    fn line(&mut self, number: usize, text: &[u8]) {
+        if self.error.is_some() {
+            return;
+        }
+        if !self.bodies.is_empty() || self.top().is_quote() {
+            self.text_lines.insert(number);
+        }
+        if let Some((delimiter, strip_tabs)) = self.bodies.first().cloned() {
+            let mut body = text.strip_suffix(b"\n").unwrap_or(text);
+            body = body.strip_suffix(b"\r").unwrap_or(body);
+            if strip_tabs {
+                while let Some(rest) = body.strip_prefix(b"\t") {
+                    body = rest;
+                }
+            }
+            if body == delimiter.as_slice() {
+                self.bodies.remove(0);
+            }
+            self.end_of_line(number);
+            return;
+        }
+        self.continued = false;
+        match self.dialect {
+            Dialect::Posix => self.posix_line(number, text),
+            Dialect::Fish => self.fish_line(number, text),
+        }
+        self.bodies.append(&mut self.announced);
+        if !self.continued && !self.top().is_quote() && !self.pending_operator {
+            self.command_position = true;
+            self.skip_keyword = false;
+        }
+        self.end_of_line(number);
+    }
+
+    /// Completes the current statement when nothing keeps it open past this line.
+    fn end_of_line(&mut self, number: usize) {
+        let open = self.in_inline()
+            || !self.bodies.is_empty()
+            || self.continued
+            || self.pending_operator
+            || self.function_pending;
+        if open {
+            return;
+        }
+        let i = self.block_index();
+        let frame = &mut self.frames[i];
+        let Some(mut node) = frame.current.take() else { return };
+        node.end = number;
+        if (node.start..=number).any(|l| frame.structural.contains(&l)) {
+            // It shares a line with the block's own syntax (`then echo hi`): it goes with the block.
+            frame.structural.extend(node.start..=number);
+        } else {
+            frame.children.push(node);
+        }
+    }
+
+    fn finish(mut self, last_line: usize) -> Result<Node, Unbalanced> {
+        if let Some(err) = self.error.take() {
+            return Err(err);
+        }
+        if !self.bodies.is_empty() {
+            return Err(Unbalanced { line: last_line, what: "heredoc without its end line" });
+        }
+        if self.frames.len() > 1 {
+            let frame = self.frames.last().expect("checked above");
+            return Err(Unbalanced { line: frame.opened_at, what: frame.kind.name() });
+        }
+        let root = self.frames.pop().expect("the root frame");
+        if let Some(node) = root.current {
+            return Err(Unbalanced { line: node.start, what: "statement continued past the end of the file" });
+        }
+        Ok(Node { start: 1, end: last_line.max(1), children: root.children, structural: BTreeSet::new() })
+    }
+
+    // ---- sh, bash, zsh ----
+
+    fn posix_line(&mut self, number: usize, text: &[u8]) {
+        let body = text.strip_suffix(b"\n").unwrap_or(text);
+        let mut i = 0;
+        let mut word: Vec<u8> = Vec::new();
+        // Whether the word being read is plain text (so it may be a keyword).
+        let mut plain = true;
+        let mut word_at_command = false;
+        while i < body.len() {
+            let c = body[i];
+            match self.top() {
+                Kind::Single => {
+                    if c == b'\'' {
+                        self.frames.pop();
+                    }
+                    i += 1;
+                    continue;
+                }
+                Kind::DollarSingle => {
+                    if c == b'\\' {
+                        i += 2;
+                    } else {
+                        if c == b'\'' {
+                            self.frames.pop();
+                        }
+                        i += 1;
+                    }
+                    continue;
+                }
+                Kind::Backtick => {
+                    if c == b'\\' {
+                        i += 2;
+                    } else {
+                        if c == b'`' {
+                            self.frames.pop();
+                        }
+                        i += 1;
+                    }
+                    continue;
+                }
+                Kind::Double => {
+                    match c {
+                        b'\\' if i + 1 == body.len() => {
+                            self.continued = true;
+                            i += 1;
+                        }
+                        b'\\' => i += 2,
+                        b'"' => {
+                            self.frames.pop();
+                            i += 1;
+                        }
+                        b'`' => {
+                            self.push(Kind::Backtick, number);
+                            i += 1;
+                        }
+                        b'$' if body.get(i + 1) == Some(&b'(') => {
+                            self.push(Kind::Paren, number);
+                            self.command_position = true;
+                            word.clear();
+                            plain = true;
+                            i += 2;
+                        }
+                        b'$' if body.get(i + 1) == Some(&b'{') => {
+                            self.push(Kind::Param, number);
+                            i += 2;
+                        }
+                        _ => i += 1,
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            // Code: top-level, a block body, `$(…)` or `${…}`.
+            let at_word_start = word.is_empty();
+            if at_word_start && matches!(c, b' ' | b'\t' | b'\r') {
+                i += 1;
+                continue;
+            }
+            if at_word_start && c == b'#' {
+                break;
+            }
+            if c == b'(' && !at_word_start && body.get(i + 1) == Some(&b')') && plain && !word.contains(&b'=') {
+                // `name()`: a function definition; its body follows.
+                word.clear();
+                self.skip_keyword = false;
+                self.function_pending = true;
+                self.command_position = true;
+                i += 2;
+                continue;
+            }
+            let is_meta = matches!(c, b' ' | b'\t' | b'\r' | b';' | b'&' | b'|' | b'<' | b'>' | b')')
+                || (c == b'(' && at_word_start);
+            if is_meta {
+                if !word.is_empty() {
+                    self.posix_word(number, &word, plain, word_at_command);
+                    word.clear();
+                    plain = true;
+                }
+                i = self.posix_operator(number, body, i);
+                continue;
+            }
+            if at_word_start {
+                self.content(number);
+                word_at_command = self.command_position;
+                self.pending_operator = false;
+            }
+            match c {
+                b'\\' if i + 1 == body.len() => {
+                    self.continued = true;
+                    i += 1;
+                }
+                b'\\' => {
+                    plain = false;
+                    word.extend_from_slice(&body[i..(i + 2).min(body.len())]);
+                    i += 2;
+                }
+                b'\'' => {
+                    plain = false;
+                    word.push(c);
+                    self.push(Kind::Single, number);
+                    i += 1;
+                }
+                b'"' => {
+                    plain = false;
+                    word.push(c);
+                    self.push(Kind::Double, number);
+                    i += 1;
+                }
+                b'`' => {
+                    plain = false;
+                    word.push(c);
+                    self.push(Kind::Backtick, number);
+                    i += 1;
+                }
+                b'$' if body.get(i + 1) == Some(&b'\'') => {
+                    plain = false;
+                    word.extend_from_slice(b"$'");
+                    self.push(Kind::DollarSingle, number);
+                    i += 2;
+                }
+                b'$' if body.get(i + 1) == Some(&b'(') => {
+                    plain = false;
+                    word.extend_from_slice(b"$(");
+                    self.push(Kind::Paren, number);
+                    self.command_position = true;
+                    i += 2;
+                }
+                b'$' if body.get(i + 1) == Some(&b'{') => {
+                    plain = false;
+                    word.extend_from_slice(b"${");
+                    self.push(Kind::Param, number);
+                    i += 2;
+                }
+                b'(' => {
+                    // `arr=(…)`, extglob `@(…)`, zsh glob qualifiers: inside the word.
+                    plain = false;
+                    word.push(c);
+                    self.push(Kind::Paren, number);
+                    i += 1;
+                }
+                b'}' if self.top() == Kind::Param => {
+                    self.frames.pop();
+                    word.push(c);
+                    i += 1;
+                }
+                _ => {
+                    word.push(c);
+                    i += 1;
+                }
+            }
+            if self.top() == Kind::Paren {
+                // Inside `$(…)` words are commands of their own.
+                word.clear();
+                plain = true;
+            }
+        }
+        if !word.is_empty() {
+            self.posix_word(number, &word, plain, word_at_command);
+        }
+    }
+
+    /// Handles the operator at `body[i]`; returns the index after it.
+    fn posix_operator(&mut self, number: usize, body: &[u8], i: usize) -> usize {
+        let c = body[i];
+        let next = body.get(i + 1).copied();
+        match c {
+            b' ' | b'\t' | b'\r' => i + 1,
+            b';' => {
+                let case_end = next == Some(b';') || next == Some(b'&');
+                if case_end {
+                    if let Kind::Case { seen_in, .. } = self.top() {
+                        self.mark_structural(number);
+                        self.set_case(seen_in, true);
+                    }
+                    self.command_position = true;
+                    return if body.get(i + 2) == Some(&b'&') { i + 3 } else { i + 2 };
+                }
+                self.command_position = true;
+                i + 1
+            }
+            b'&' | b'|' => {
+                let double = next == Some(c) || (c == b'|' && next == Some(b'&'));
+                if let Kind::Case { in_pattern: true, .. } = self.top() {
+                    return i + 1;
+                }
+                if c == b'&' && !double && matches!(next, Some(b'>')) {
+                    return i + 2;
+                }
+                self.command_position = true;
+                self.pending_operator = c == b'|' || double;
+                if double {
+                    i + 2
+                } else {
+                    i + 1
+                }
+            }
+            b'<' => {
+                if next == Some(b'<') && body.get(i + 2) != Some(&b'<') {
+                    let strip_tabs = body.get(i + 2) == Some(&b'-');
+                    let start = if strip_tabs { i + 3 } else { i + 2 };
+                    return self.heredoc(body, start, strip_tabs);
+                }
+                i + 1
+            }
+            b'>' => i + 1,
+            b'(' => {
+                if let Kind::Case { in_pattern: true, .. } = self.top() {
+                    return i + 1;
+                }
+                // `name ()`: a function definition.
+                let rest = &body[i + 1..];
+                let after_space = rest.iter().position(|b| !matches!(b, b' ' | b'\t')).map(|p| rest[p]);
+                if (!self.command_position || self.function_pending) && after_space == Some(b')') {
+                    let close = i + 1 + rest.iter().position(|&b| b == b')').expect("found above");
+                    self.function_pending = true;
+                    self.command_position = true;
+                    return close + 1;
+                }
+                let kind = if self.in_inline() { Kind::Paren } else { Kind::Subshell };
+                self.push(kind, number);
+                self.command_position = true;
+                i + 1
+            }
+            b')' => {
+                match self.top() {
+                    Kind::Paren | Kind::Subshell => self.pop(number),
+                    Kind::Case { seen_in: true, in_pattern: true } => {
+                        self.mark_structural(number);
+                        self.set_case(true, false);
+                        self.command_position = true;
+                    }
+                    _ => self.fail(number, "unmatched )"),
+                }
+                i + 1
+            }
+            _ => i + 1,
+        }
+    }
+
+    fn set_case(&mut self, seen_in: bool, in_pattern: bool) {
+        if let Some(frame) = self.frames.last_mut() {
+            frame.kind = Kind::Case { seen_in, in_pattern };
+        }
+    }
+
+    /// Reads the delimiter word of a heredoc starting at `body[start]`.
+    fn heredoc(&mut self, body: &[u8], start: usize, strip_tabs: bool) -> usize {
+        let mut i = start;
+        while i < body.len() && matches!(body[i], b' ' | b'\t') {
+            i += 1;
+        }
+        let mut delimiter = Vec::new();
+        let mut quote = None;
+        while i < body.len() {
+            let c = body[i];
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => delimiter.push(c),
+                None if c == b'\'' || c == b'"' => quote = Some(c),
+                None if c == b'\\' => {
+                    if let Some(&n) = body.get(i + 1) {
+                        delimiter.push(n);
+                    }
+                    i += 1;
+                }
+                None if matches!(c, b' ' | b'\t' | b'\r' | b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')') => break,
+                None => delimiter.push(c),
+            }
+            i += 1;
+        }
+        if !delimiter.is_empty() {
+            self.announced.push((delimiter, strip_tabs));
+        }
+        self.command_position = false;
+        i
+    }
+
+    fn posix_word(&mut self, number: usize, word: &[u8], plain: bool, at_command: bool) {
+        self.pending_operator = false;
+        if let Kind::Case { seen_in, in_pattern } = self.top() {
+            if !seen_in {
+                if word == b"in" {
+                    self.set_case(true, true);
+                }
+                return;
+            }
+            if in_pattern {
+                if plain && word == b"esac" {
+                    self.pop(number);
+                    self.command_position = false;
+                }
+                return;
+            }
+        }
+        if self.skip_keyword {
+            self.skip_keyword = false;
+            if self.function_pending {
+                // `function name`: the body (or `()`) follows.
+                self.command_position = true;
+            }
+            return;
+        }
+        if !(plain && at_command) {
+            self.command_position = false;
+            return;
+        }
+        match word {
+            b"if" | b"while" | b"until" => {
+                self.push(if word == b"if" { Kind::If } else { Kind::Loop }, number);
+                self.command_position = true;
+            }
+            b"for" | b"select" => {
+                self.push(Kind::Loop, number);
+                self.command_position = false;
+                self.skip_keyword = true;
+            }
+            b"case" => {
+                self.push(Kind::Case { seen_in: false, in_pattern: false }, number);
+                self.command_position = false;
+            }
+            b"then" | b"elif" | b"else" if self.top() == Kind::If => {
+                self.mark_structural(number);
+                self.command_position = true;
+            }
+            b"do" if self.top() == Kind::Loop => {
+                self.mark_structural(number);
+                self.command_position = true;
+            }
+            b"fi" if self.top() == Kind::If => self.close(number),
+            b"done" if self.top() == Kind::Loop => self.close(number),
+            b"esac" if matches!(self.top(), Kind::Case { .. }) => self.close(number),
+            b"}" if self.top() == Kind::Brace => self.close(number),
+            b"{" => {
+                self.push(Kind::Brace, number);
+                self.command_position = true;
+            }
+            b"function" => {
+                self.function_pending = true;
+                self.skip_keyword = true;
+                self.command_position = false;
+            }
+            b"!" | b"time" | b"then" | b"do" | b"else" => self.command_position = true,
+            b"fi" | b"done" | b"esac" | b"elif" => self.fail(number, "closing keyword outside its block"),
+            _ => {
+                // `NAME=value cmd`: still in command position after an assignment.
+                let assignment = word.iter().position(|&b| b == b'=').is_some_and(|eq| {
+                    eq > 0 && word[..eq].iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'+')
+                });
+                self.command_position = assignment;
+            }
+        }
+    }
+
+    fn close(&mut self, number: usize) {
+        self.pop(number);
+        self.command_position = false;
+    }
+
+    // ---- fish ----
+
+    fn fish_line(&mut self, number: usize, text: &[u8]) {
+        let body = text.strip_suffix(b"\n").unwrap_or(text);
+        let mut i = 0;
+        let mut word: Vec<u8> = Vec::new();
+        let mut plain = true;
+        let mut word_at_command = false;
+        while i < body.len() {
+            let c = body[i];
+            match self.top() {
+                Kind::Single | Kind::Double => {
+                    let closing = if self.top() == Kind::Single { b'\'' } else { b'"' };
+                    match c {
+                        b'\\' if i + 1 == body.len() => {
+                            self.continued = true;
+                            i += 1;
+                        }
+                        b'\\' => i += 2,
+                        b'$' if closing == b'"' && body.get(i + 1) == Some(&b'(') => {
+                            self.push(Kind::Paren, number);
+                            self.command_position = true;
+                            word.clear();
+                            plain = true;
+                            i += 2;
+                        }
+                        _ => {
+                            if c == closing {
+                                self.frames.pop();
+                            }
+                            i += 1;
+                        }
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            let at_word_start = word.is_empty();
+            if at_word_start && matches!(c, b' ' | b'\t' | b'\r') {
+                i += 1;
+                continue;
+            }
+            if at_word_start && c == b'#' {
+                break;
+            }
+            if matches!(c, b' ' | b'\t' | b'\r' | b';' | b'&' | b'|' | b')') {
+                if !word.is_empty() {
+                    self.fish_word(number, &word, plain, word_at_command);
+                    word.clear();
+                    plain = true;
+                }
+                match c {
+                    b';' => self.command_position = true,
+                    b'&' | b'|' => {
+                        let double = body.get(i + 1) == Some(&c);
+                        self.command_position = true;
+                        self.pending_operator = c == b'|' || double;
+                        if double {
+                            i += 1;
+                        }
+                    }
+                    b')' => match self.top() {
+                        Kind::Paren => self.pop(number),
+                        _ => self.fail(number, "unmatched )"),
+                    },
+                    _ => {}
+                }
+                i += 1;
+                continue;
+            }
+            if at_word_start {
+                self.content(number);
+                word_at_command = self.command_position;
+                self.pending_operator = false;
+            }
+            match c {
+                b'\\' if i + 1 == body.len() => {
+                    self.continued = true;
+                    i += 1;
+                }
+                b'\\' => {
+                    plain = false;
+                    word.extend_from_slice(&body[i..(i + 2).min(body.len())]);
+                    i += 2;
+                }
+                b'\'' | b'"' => {
+                    plain = false;
+                    word.push(c);
+                    self.push(if c == b'\'' { Kind::Single } else { Kind::Double }, number);
+                    i += 1;
+                }
+                b'(' => {
+                    plain = false;
+                    word.clear();
+                    self.push(Kind::Paren, number);
+                    self.command_position = true;
+                    i += 1;
+                }
+                _ => {
+                    word.push(c);
+                    i += 1;
+                }
+            }
+        }
+        if !word.is_empty() {
+            self.fish_word(number, &word, plain, word_at_command);
+        }
+    }
+
+    fn fish_word(&mut self, number: usize, word: &[u8], plain: bool, at_command: bool) {
+        self.pending_operator = false;
+        let after_else = std::mem::take(&mut self.skip_keyword);
+        if !(plain && at_command) {
+            self.command_position = false;
+            return;
+        }
+        if after_else && word == b"if" {
+            self.command_position = true;
+            return;
+        }
+        let in_block = matches!(self.top(), Kind::FishBlock { .. });
+        match word {
+            b"if" | b"while" | b"begin" => {
+                self.push(Kind::FishBlock { switch: false }, number);
+                self.command_position = true;
+            }
+            b"for" | b"function" => {
+                self.push(Kind::FishBlock { switch: false }, number);
+                self.command_position = false;
+            }
+            b"switch" => {
+                self.push(Kind::FishBlock { switch: true }, number);
+                self.command_position = false;
+            }
+            b"else" if in_block => {
+                self.mark_structural(number);
+                // `else if`: the `if` continues this block rather than opening one.
+                self.command_position = true;
+                self.skip_keyword = true;
+            }
+            b"case" if self.top() == (Kind::FishBlock { switch: true }) => {
+                self.mark_structural(number);
+                self.command_position = false;
+            }
+            b"end" if in_block => self.close(number),
+            b"end" | b"else" | b"case" => self.fail(number, "closing keyword outside its block"),
+            b"and" | b"or" | b"not" | b"!" | b"command" | b"builtin" | b"time" => self.command_position = true,
+            _ => self.command_position = false,
+        }
+    }
+}

@@ -1,0 +1,22 @@
+# gover's shell hook, the zsh part (after the shared sh part).
+_gover_completions=@COMPLETIONS@
+
+# Before each prompt: a line run after the hook (a later `path=(/usr/local/go/bin $path)` in
+# .zshrc) must not leave another go in front of the shims.
+_gover_precmd() {
+  case $PATH in
+    "$_gover_shims" | "$_gover_shims":*) ;;
+    *) _gover_path_first "$_gover_shims" ;;
+  esac
+}
+
+# compinit (in .zshrc, after this hook in .zshenv) finds _gover here; when the hook is
+# evaluated after compinit instead, register it directly.
+fpath=("$_gover_completions" "${(@)fpath:#$_gover_completions}")
+if [[ -o interactive ]]; then
+  (( ${precmd_functions[(Ie)_gover_precmd]} )) || precmd_functions=(_gover_precmd $precmd_functions)
+  if (( $+functions[compdef] )); then
+    autoload -Uz _gover
+    compdef _gover gover
+  fi
+fi

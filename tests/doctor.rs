@@ -1,0 +1,843 @@
+//! `gover doctor` on planted environments: each finding is reproduced in a sandbox HOME (real
+//! bash, zsh and fish answer the function checks), then the test edits the planted file and
+//! the finding is gone. The base is a clean setup, which must report nothing.
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use common::{write_executable, Sandbox, BASE_PATH};
+use serde_json::Value;
+
+const HOOK_BASH: &str =
+    "if [ -r \"$GOVER_HOME/shell/hook.bash\" ]; then . \"$GOVER_HOME/shell/hook.bash\"; fi # added by gover (gover implode removes it)\n";
+const HOOK_SH: &str =
+    "if [ -r \"$GOVER_HOME/shell/hook.sh\" ]; then . \"$GOVER_HOME/shell/hook.sh\"; fi # added by gover (gover implode removes it)\n";
+const DEBIAN_GUARD: &str = "# ~/.bashrc: executed by bash(1) for non-login shells.\n\ncase $- in\n    *i*) ;;\n      *) return;;\nesac\n\nHISTCONTROL=ignoreboth\n";
+
+/// A sandbox set up the way a user has it after installing gover: shims, one version as the
+/// global default, the hook in .bashrc (above Debian's guard) and .profile, and nothing else.
+struct Setup {
+    sb: Sandbox,
+    env: Vec<(String, String)>,
+    cwd: PathBuf,
+}
+
+impl Setup {
+    fn clean() -> Setup {
+        let sb = Sandbox::new();
+        sb.install_shims();
+        sb.fake_version("go1.22.10");
+        fs::write(sb.gover_home.join("global"), "1.22.10\n").unwrap();
+        fs::write(sb.home.join(".bashrc"), format!("{HOOK_BASH}{DEBIAN_GUARD}alias ll='ls -l'\n")).unwrap();
+        fs::write(sb.home.join(".profile"), format!("PATH=\"$HOME/.local/bin:$PATH\"\n{HOOK_SH}")).unwrap();
+        let root = sb.root().to_path_buf();
+        fs::create_dir_all(root.join("alternatives/admin")).unwrap();
+        fs::create_dir_all(root.join("alternatives/links")).unwrap();
+        let mut env = sb.env();
+        for (k, v) in [
+            ("SHELL", "/bin/bash".to_string()),
+            ("GOVER_ALTERNATIVES_ADMIN_DIR", root.join("alternatives/admin").display().to_string()),
+            ("GOVER_ALTERNATIVES_DIR", root.join("alternatives/links").display().to_string()),
+            ("GOVER_DOCTOR_CRONTAB", root.join("crontab").display().to_string()),
+        ] {
+            env.push((k.into(), v));
+        }
+        let cwd = sb.work.clone();
+        Setup { sb, env, cwd }
+    }
+
+    fn set(&mut self, name: &str, value: impl AsRef<str>) {
+        self.env.retain(|(k, _)| k != name);
+        self.env.push((name.into(), value.as_ref().into()));
+    }
+
+    fn unset(&mut self, name: &str) {
+        self.env.retain(|(k, _)| k != name);
+    }
+
+    fn home(&self, rel: &str) -> PathBuf {
+        self.sb.home.join(rel)
+    }
+
+    fn write_home(&self, rel: &str, content: &str) -> PathBuf {
+        let path = self.home(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, content).unwrap();
+        path
+    }
+
+    fn command(&self, args: &[&str]) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_gover"));
+        cmd.env_clear().envs(self.env.iter().map(|(k, v)| (k, v))).current_dir(&self.cwd).args(args);
+        cmd
+    }
+
+    /// `gover doctor --json`: its exit code and report.
+    fn run(&self) -> (i32, Value) {
+        let out = self.command(&["doctor", "--json"]).output().unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+        (out.status.code().unwrap(), report)
+    }
+
+    fn findings(&self) -> Vec<Value> {
+        self.run().1["findings"].as_array().unwrap().clone()
+    }
+
+    /// The one finding with `id`, failing with the whole report when there is not exactly one.
+    fn finding(&self, id: &str) -> Value {
+        let all = self.findings();
+        let matching: Vec<&Value> = all.iter().filter(|f| f["id"] == id).collect();
+        assert_eq!(matching.len(), 1, "expected one {id}, got: {}", serde_json::to_string_pretty(&all).unwrap());
+        matching[0].clone()
+    }
+
+    fn assert_clean(&self) {
+        let (code, report) = self.run();
+        assert_eq!(report["findings"], Value::Array(vec![]), "{}", serde_json::to_string_pretty(&report).unwrap());
+        assert_eq!(code, 0);
+    }
+}
+
+fn ids(findings: &[Value]) -> Vec<String> {
+    findings.iter().map(|f| f["id"].as_str().unwrap().to_string()).collect()
+}
+
+fn text(v: &Value) -> String {
+    serde_json::to_string(v).unwrap()
+}
+
+#[test]
+fn clean_setup_reports_nothing() {
+    let s = Setup::clean();
+    s.assert_clean();
+    let out = s.command(&["doctor"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "No problems found.\n");
+    assert!(out.status.success());
+    let verbose = s.command(&["doctor", "-v"]).output().unwrap();
+    let verbose = String::from_utf8_lossy(&verbose.stdout).into_owned();
+    assert!(verbose.contains(&format!("PATH[0] {}", s.sb.shims_dir().display())), "{verbose}");
+    assert!(verbose.contains("(gover's shim)"), "{verbose}");
+}
+
+#[test]
+fn json_schema_is_stable() {
+    let mut s = Setup::clean();
+    s.set("GOROOT", "/opt/old-go");
+    s.set("GOSUMDB", "off");
+    let (code, report) = s.run();
+    assert_eq!(code, 0, "warnings only");
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&report), ["findings", "go_on_path", "schema", "summary"]);
+    assert_eq!(report["schema"], 1);
+    assert_eq!(keys(&report["summary"]), ["errors", "infos", "warnings"]);
+    assert_eq!(keys(&report["go_on_path"][0]), ["dir", "is_shim", "position", "resolved"]);
+    let f = &report["findings"][0];
+    assert_eq!(keys(f), ["category", "evidence", "fix", "id", "severity", "title"]);
+    assert_eq!(f["id"], "goroot.exported");
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(f["category"], "goroot");
+    assert_eq!(f["evidence"][0], serde_json::json!({"kind": "env", "name": "GOROOT", "value": "/opt/old-go"}));
+    assert_eq!(f["fix"]["kind"], "manual");
+    assert_eq!(report["findings"][1]["id"], "modules.gosumdb-off");
+    assert_eq!(report["summary"], serde_json::json!({"errors": 0, "warnings": 2, "infos": 0}));
+}
+
+#[test]
+fn system_go_ahead_of_the_shims() {
+    let mut s = Setup::clean();
+    // Debian's layout: /usr/bin/go -> ../lib/go-1.19/bin/go.
+    let usr = s.sb.root().join("usr");
+    write_executable(&usr.join("lib/go-1.19/bin/go"), "#!/bin/sh\n");
+    write_executable(&usr.join("lib/go-1.19/bin/gofmt"), "#!/bin/sh\n");
+    fs::create_dir_all(usr.join("bin")).unwrap();
+    std::os::unix::fs::symlink("../lib/go-1.19/bin/go", usr.join("bin/go")).unwrap();
+    std::os::unix::fs::symlink("../lib/go-1.19/bin/gofmt", usr.join("bin/gofmt")).unwrap();
+    s.set("PATH", format!("{}:{}", usr.join("bin").display(), s.sb.path_with_shims()));
+    let f = s.finding("path.system-go-first");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(s.finding("path.system-gofmt-first")["severity"], "error");
+    assert_eq!(f["evidence"][0]["dir"], usr.join("bin").display().to_string());
+    assert_eq!(f["evidence"][0]["resolved"], usr.join("lib/go-1.19/bin/go").display().to_string());
+    assert_eq!(f["evidence"][1]["dir"], s.sb.shims_dir().display().to_string());
+    assert_eq!(s.run().0, 1, "an error exits 1");
+    let out = s.command(&["doctor"]).output().unwrap();
+    let human = String::from_utf8_lossy(&out.stdout);
+    assert!(human.starts_with("PATH and binaries\n  error[path.system-go-first]: `go` runs"), "{human}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("gover doctor found 2 error(s)"));
+
+    // The rc line that prepends it after the hook is named, and is the fix.
+    let rc = s.write_home(".bashrc", &format!("{HOOK_BASH}export PATH=\"{}:$PATH\"\n", usr.join("bin").display()));
+    let f = s.finding("path.system-go-first");
+    assert_eq!(f["fix"], serde_json::json!({"kind": "comment_out", "file": rc, "lines": {"start": 2, "end": 2}}));
+    assert_eq!(s.finding("path.prepend-after-hook")["fix"]["lines"]["start"], 2);
+
+    s.write_home(".bashrc", &format!("{HOOK_BASH}# export PATH=\"{}:$PATH\"\n", usr.join("bin").display()));
+    s.set("PATH", format!("{}:{}", s.sb.path_with_shims(), usr.join("bin").display()));
+    s.assert_clean();
+}
+
+#[test]
+fn shims_missing_from_path() {
+    let mut s = Setup::clean();
+    s.set("PATH", BASE_PATH);
+    let f = s.finding("path.shims-not-on-path");
+    assert_eq!(f["severity"], "error");
+    s.set("PATH", s.sb.path_with_shims());
+    s.assert_clean();
+}
+
+#[test]
+fn hook_missing_for_interactive_and_login_shells() {
+    let s = Setup::clean();
+    s.write_home(".bashrc", DEBIAN_GUARD);
+    s.write_home(".profile", "PATH=\"$HOME/.local/bin:$PATH\"\n");
+    let found = s.findings();
+    assert_eq!(ids(&found), ["path.hook-missing-interactive", "path.hook-missing-login"], "{found:?}");
+    assert_eq!(found[0]["severity"], "error");
+    assert_eq!(found[1]["severity"], "warning");
+    assert_eq!(found[0]["fix"], serde_json::json!({"kind": "command", "command": "gover setup"}));
+
+    // .bash_profile wins over .profile for login bash; sourcing .bashrc from it is enough.
+    s.write_home(".bashrc", &format!("{HOOK_BASH}{DEBIAN_GUARD}"));
+    s.write_home(".bash_profile", "[ -f ~/.bashrc ] && . ~/.bashrc\n");
+    s.assert_clean();
+    s.write_home(".bash_profile", "export EDITOR=vi\n");
+    assert_eq!(ids(&s.findings()), ["path.hook-missing-login"]);
+    fs::remove_file(s.home(".bash_profile")).unwrap();
+    s.write_home(".profile", HOOK_SH);
+    s.assert_clean();
+}
+
+#[test]
+fn zsh_and_fish_hooks() {
+    let mut s = Setup::clean();
+    s.set("SHELL", "/usr/bin/zsh");
+    s.write_home(".zshrc", "autoload -U compinit\n");
+    assert_eq!(ids(&s.findings()), ["path.hook-missing-interactive", "path.hook-missing-login"]);
+    s.write_home(".zshenv", HOOK_SH);
+    s.assert_clean();
+
+    s.set("SHELL", "/usr/bin/fish");
+    assert_eq!(ids(&s.findings()), ["path.hook-missing-interactive"]);
+    s.write_home(
+        ".config/fish/conf.d/gover.fish",
+        "test -r /g/hook.fish; and source /g/hook.fish # added by gover (gover implode removes it)\n",
+    );
+    s.assert_clean();
+}
+
+#[test]
+fn hook_below_debians_early_return() {
+    let s = Setup::clean();
+    let rc = s.write_home(".bashrc", &format!("{DEBIAN_GUARD}{HOOK_BASH}"));
+    let f = s.finding("path.hook-after-return");
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(f["evidence"][0]["lines"], serde_json::json!({"start": 3, "end": 6}));
+    assert_eq!(
+        f["fix"],
+        serde_json::json!({"kind": "move_above", "file": rc, "lines": {"start": 9, "end": 9}, "above": 3})
+    );
+    s.write_home(".bashrc", &format!("{HOOK_BASH}{DEBIAN_GUARD}"));
+    s.assert_clean();
+}
+
+#[test]
+fn goroot_in_the_environment_a_startup_file_and_the_go_env_file() {
+    let mut s = Setup::clean();
+    s.set("GOROOT", "/usr/local/go");
+    let rc = s.write_home(
+        ".bashrc",
+        &format!("{HOOK_BASH}if [ -d /usr/local/go ]; then\n  export GOROOT=/usr/local/go\nfi\n"),
+    );
+    let envfile = s.write_home(".config/go/env", "GOPATH=/tmp/gp\nGOROOT=/usr/lib/go-1.19\n");
+    let found = s.findings();
+    assert_eq!(ids(&found), ["goroot.exported", "goroot.go-env-file"], "{found:?}");
+    assert_eq!(
+        found[0]["fix"],
+        serde_json::json!({"kind": "comment_out", "file": rc, "lines": {"start": 2, "end": 4}})
+    );
+    assert_eq!(found[1]["fix"], serde_json::json!({"kind": "remove_go_env_key", "file": envfile, "key": "GOROOT"}));
+    assert_eq!(found[1]["evidence"][0]["lines"]["start"], 2);
+
+    s.unset("GOROOT");
+    assert_eq!(ids(&s.findings()), ["goroot.go-env-file", "goroot.startup-export"]);
+    s.write_home(".bashrc", HOOK_BASH);
+    s.write_home(".config/go/env", "GOPATH=/tmp/gp\n");
+    s.assert_clean();
+}
+
+/// A go outside gover that answers `go env GOROOT GOVERSION` like the real one.
+fn plant_system_go(s: &Setup, root: &Path, version_file: &str, reports: &str) {
+    write_executable(
+        &root.join("bin/go"),
+        &format!("#!/bin/sh\nif [ \"$1\" = env ]; then echo \"${{GOROOT:-{}}}\"; echo {reports}; fi\n", root.display()),
+    );
+    fs::write(root.join("VERSION"), format!("{version_file}\ntime 2024-01-01T00:00:00Z\n")).unwrap();
+    let _ = s;
+}
+
+#[test]
+fn stale_goroot_and_mixed_toolchains_of_a_system_go() {
+    let mut s = Setup::clean();
+    let sys = s.sb.root().join("usr/local/go");
+    plant_system_go(&s, &sys, "go1.21.13", "go1.21.13");
+    let old = s.sb.root().join("usr/lib/go-1.19");
+    plant_system_go(&s, &old, "go1.19.8", "go1.19.8");
+    // Without gover's shims: the system go is the one that runs.
+    s.set("PATH", format!("{}:{BASE_PATH}", sys.join("bin").display()));
+    fs::remove_dir_all(s.sb.shims_dir()).unwrap();
+    fs::remove_dir_all(s.sb.gover_home.join("versions")).unwrap();
+    fs::remove_file(s.sb.gover_home.join("global")).unwrap();
+    s.write_home(".bashrc", &format!("export GOROOT={}\nexport PATH=$GOROOT/bin:$PATH\n", old.display()));
+    s.set("GOROOT", old.display().to_string());
+    let f = s.finding("goroot.stale-export");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["fix"]["lines"], serde_json::json!({"start": 1, "end": 1}));
+    assert!(text(&f).contains(&sys.display().to_string()));
+
+    s.unset("GOROOT");
+    s.write_home(".bashrc", "");
+    s.assert_clean();
+
+    // The binary and its tree disagree: a half-upgraded install.
+    fs::write(sys.join("VERSION"), "go1.22.0\n").unwrap();
+    let f = s.finding("goroot.version-mismatch");
+    assert!(f["title"].as_str().unwrap().contains("go1.21.13"), "{f}");
+    assert_eq!(f["evidence"][1]["kind"], "command");
+    fs::write(sys.join("VERSION"), "go1.21.13\n").unwrap();
+
+    // go env GOROOT names another tree (a go env -w GOROOT, or a moved install).
+    let envfile = s.write_home(".config/go/env", &format!("GOROOT={}\n", old.display()));
+    write_executable(
+        &sys.join("bin/go"),
+        &format!("#!/bin/sh\nif [ \"$1\" = env ]; then echo {}; echo go1.21.13; fi\n", old.display()),
+    );
+    let f = s.finding("goroot.mixed-toolchain");
+    assert_eq!(f["fix"], serde_json::json!({"kind": "remove_go_env_key", "file": envfile, "key": "GOROOT"}));
+    plant_system_go(&s, &sys, "go1.21.13", "go1.21.13");
+    fs::remove_file(envfile).unwrap();
+    s.assert_clean();
+}
+
+#[test]
+fn alternatives_pointing_at_missing_trees() {
+    let s = Setup::clean();
+    let root = s.sb.root();
+    let present = root.join("usr/lib/go-1.21/bin/go");
+    write_executable(&present, "#!/bin/sh\n");
+    let missing = root.join("usr/lib/go-1.19/bin/go");
+    let admin = root.join("alternatives/admin/go");
+    fs::write(&admin, format!("auto\n/usr/bin/go\n\n{}\n121\n{}\n50\n\n", present.display(), missing.display()))
+        .unwrap();
+    std::os::unix::fs::symlink(&missing, root.join("alternatives/links/go")).unwrap();
+    let f = s.finding("alternatives.missing-target");
+    assert_eq!(f["severity"], "error", "it is the current choice");
+    assert_eq!(f["fix"], serde_json::json!({"kind": "remove_alternative", "name": "go", "path": missing}));
+
+    fs::remove_file(root.join("alternatives/links/go")).unwrap();
+    std::os::unix::fs::symlink(&present, root.join("alternatives/links/go")).unwrap();
+    assert_eq!(s.finding("alternatives.missing-target")["severity"], "warning");
+
+    // gofmt switched separately to another release.
+    let gofmt = root.join("usr/lib/go-1.20/bin/gofmt");
+    write_executable(&gofmt, "#!/bin/sh\n");
+    fs::write(root.join("alternatives/admin/gofmt"), format!("manual\n/usr/bin/gofmt\n\n{}\n20\n\n", gofmt.display()))
+        .unwrap();
+    std::os::unix::fs::symlink(&gofmt, root.join("alternatives/links/gofmt")).unwrap();
+    assert_eq!(s.finding("alternatives.mixed-versions")["severity"], "warning");
+
+    fs::write(&admin, format!("auto\n/usr/bin/go\n\n{}\n121\n\n", present.display())).unwrap();
+    fs::remove_file(root.join("alternatives/admin/gofmt")).unwrap();
+    s.assert_clean();
+
+    // The link itself points at a tree no choice names any more.
+    fs::remove_file(root.join("alternatives/links/go")).unwrap();
+    std::os::unix::fs::symlink("/usr/lib/go-1.17/bin/go", root.join("alternatives/links/go")).unwrap();
+    assert_eq!(s.finding("alternatives.broken-link")["fix"]["command"], "sudo update-alternatives --auto go");
+    fs::remove_file(root.join("alternatives/links/go")).unwrap();
+    s.assert_clean();
+}
+
+#[test]
+fn functions_and_aliases_named_go_as_real_shells_see_them() {
+    let mut s = Setup::clean();
+    let rc = s.write_home(".bashrc", &format!("{HOOK_BASH}go() {{\n  command go \"$@\"\n}}\n{DEBIAN_GUARD}"));
+    let f = s.finding("shell.go-function");
+    assert_eq!(f["severity"], "error");
+    assert!(text(&f["evidence"]).contains(&format!("go 2 {}", rc.display())), "bash named file and line: {f}");
+    assert_eq!(f["fix"], serde_json::json!({"kind": "comment_out", "file": rc, "lines": {"start": 2, "end": 4}}));
+    s.write_home(".bashrc", &format!("{HOOK_BASH}{DEBIAN_GUARD}"));
+    s.assert_clean();
+
+    s.set("SHELL", "/usr/bin/zsh");
+    s.write_home(".zshenv", HOOK_SH);
+    let zshrc = s.write_home(".zshrc", "alias go=go1.21\ngofmt() { command gofmt -s \"$@\" }\n");
+    let found = s.findings();
+    assert_eq!(ids(&found), ["shell.go-alias", "shell.gofmt-function"], "{found:?}");
+    assert!(text(&found[0]["evidence"]).contains("go is an alias for go1.21"));
+    assert_eq!(
+        found[0]["fix"],
+        serde_json::json!({"kind": "comment_out", "file": zshrc, "lines": {"start": 1, "end": 1}})
+    );
+    assert_eq!(found[1]["fix"]["lines"], serde_json::json!({"start": 2, "end": 2}));
+    s.write_home(".zshrc", "");
+    s.assert_clean();
+
+    s.set("SHELL", "/usr/bin/fish");
+    s.write_home(".config/fish/conf.d/gover.fish", "true # added by gover\n");
+    // Defined for interactive shells only, as most fish configs do.
+    let config = s.write_home(
+        ".config/fish/config.fish",
+        "if status is-interactive\n    function go\n        command go $argv\n    end\nend\n",
+    );
+    let f = s.finding("shell.go-function");
+    assert!(text(&f["evidence"]).contains(&format!("go: {}", config.display())), "fish was asked: {f}");
+    assert_eq!(f["fix"], serde_json::json!({"kind": "comment_out", "file": config, "lines": {"start": 1, "end": 5}}));
+    s.write_home(".config/fish/config.fish", "");
+    s.assert_clean();
+}
+
+#[test]
+fn gvm_leftovers_its_cd_function_and_versions() {
+    let s = Setup::clean();
+    s.write_home(".gvm/scripts/gvm", "cd() {\n  builtin cd \"$@\"\n}\nexport GVM_ROOT=\"$HOME/.gvm\"\n");
+    write_executable(&s.home(".gvm/gos/go1.20.14/bin/go"), "#!/bin/sh\n");
+    fs::write(s.home(".gvm/gos/go1.20.14/VERSION"), "go1.20.14\n").unwrap();
+    let rc = s.write_home(
+        ".bashrc",
+        &format!("{HOOK_BASH}{DEBIAN_GUARD}[[ -s \"$HOME/.gvm/scripts/gvm\" ]] && source \"$HOME/.gvm/scripts/gvm\"\n"),
+    );
+    let found = s.findings();
+    assert_eq!(ids(&found), ["managers.init-line", "shell.cd-function", "managers.remnant"], "{found:?}");
+    let init = LineFix { file: rc.clone(), line: 10 };
+    assert_eq!(found[0]["fix"], init.json());
+    assert_eq!(found[1]["fix"], init.json(), "gvm's cd goes with the line that loads gvm");
+    assert_eq!(found[2]["severity"], "info");
+    assert!(text(&found[2]).contains("go1.20.14"));
+    assert_eq!(found[2]["fix"], serde_json::json!({"kind": "command", "command": "gover import"}));
+
+    s.write_home(
+        ".bashrc",
+        &format!(
+            "{HOOK_BASH}{DEBIAN_GUARD}# [[ -s \"$HOME/.gvm/scripts/gvm\" ]] && source \"$HOME/.gvm/scripts/gvm\"\n"
+        ),
+    );
+    assert_eq!(ids(&s.findings()), ["managers.remnant"]);
+    fs::remove_dir_all(s.home(".gvm")).unwrap();
+    s.assert_clean();
+}
+
+struct LineFix {
+    file: PathBuf,
+    line: usize,
+}
+
+impl LineFix {
+    fn json(&self) -> Value {
+        serde_json::json!({"kind": "comment_out", "file": self.file, "lines": {"start": self.line, "end": self.line}})
+    }
+}
+
+#[test]
+fn other_managers_trees() {
+    let s = Setup::clean();
+    write_executable(&s.home(".asdf/installs/golang/1.21.5/go/bin/go"), "#!/bin/sh\n");
+    fs::create_dir_all(s.home(".asdf/plugins/golang")).unwrap();
+    write_executable(&s.home("sdk/go1.22.1/bin/go"), "#!/bin/sh\n");
+    write_executable(&s.home(".goenv/versions/1.20.1/bin/go"), "#!/bin/sh\n");
+    write_executable(&s.home(".local/share/mise/installs/go/1.23.0/bin/go"), "#!/bin/sh\n");
+    s.write_home(".profile", &format!("{HOOK_SH}. \"$HOME/.asdf/asdf.sh\"\neval \"$(goenv init -)\"\n"));
+    let found = s.findings();
+    let titles: Vec<&str> = found.iter().map(|f| f["title"].as_str().unwrap()).collect();
+    for (manager, version) in
+        [("asdf", "1.21.5"), ("golang.org/dl", "go1.22.1"), ("goenv", "1.20.1"), ("mise", "1.23.0")]
+    {
+        let f =
+            found.iter().find(|f| f["id"] == "managers.remnant" && f["title"].as_str().unwrap().starts_with(manager));
+        assert!(f.is_some_and(|f| text(f).contains(version)), "{manager}: {titles:?}");
+    }
+    let inits: Vec<&Value> = found.iter().filter(|f| f["id"] == "managers.init-line").collect();
+    assert_eq!(inits.len(), 2, "{titles:?}");
+    let asdf = inits.iter().find(|f| text(f).contains("asdf.sh")).unwrap();
+    assert_eq!(asdf["severity"], "info", "asdf serves other languages: keep its line");
+    assert_eq!(asdf["fix"]["kind"], "manual");
+    let goenv = inits.iter().find(|f| text(f).contains("goenv init")).unwrap();
+    assert_eq!(goenv["fix"]["lines"]["start"], 3);
+    for dir in [".asdf", "sdk", ".goenv", ".local/share/mise"] {
+        fs::remove_dir_all(s.home(dir)).unwrap();
+    }
+    s.write_home(".profile", HOOK_SH);
+    s.assert_clean();
+}
+
+#[test]
+fn broken_gover_versions() {
+    let s = Setup::clean();
+    let v = s.sb.fake_version("go1.21.13");
+    fs::remove_file(v.join("bin/go")).unwrap();
+    let w = s.sb.fake_version("go1.23.9");
+    fs::write(w.join("VERSION"), "go1.23.8\n").unwrap();
+    let found = s.findings();
+    assert_eq!(ids(&found), ["versions.incomplete", "versions.version-mismatch"]);
+    assert_eq!(found[0]["fix"]["command"], "gover uninstall go1.21.13 && gover install go1.21.13");
+    assert!(found[1]["title"].as_str().unwrap().contains("go1.23.8"));
+    fs::remove_dir_all(v).unwrap();
+    fs::write(w.join("VERSION"), "go1.23.9\n").unwrap();
+    s.assert_clean();
+}
+
+#[test]
+fn pins_naming_what_is_not_installed_and_toolchain_switching() {
+    let mut s = Setup::clean();
+    let pin = s.sb.work.join("app/.go-version");
+    fs::create_dir_all(pin.parent().unwrap()).unwrap();
+    fs::write(&pin, "1.23.9\n").unwrap();
+    s.cwd = s.sb.work.join("app");
+    let f = s.finding("versions.pin-not-installed");
+    assert_eq!(
+        f["evidence"][0],
+        serde_json::json!({"kind": "file", "path": pin, "lines": {"start": 1, "end": 1}, "text": null})
+    );
+    assert_eq!(f["fix"]["command"], "run gover install 1.23.9");
+    fs::write(&pin, "1.22\n").unwrap();
+    s.assert_clean();
+
+    s.set("GOTOOLCHAIN", "go1.23.1+auto");
+    let f = s.finding("versions.gotoolchain-switch");
+    assert!(f["title"].as_str().unwrap().contains("pinned 1.22"), "{f}");
+    s.set("GOTOOLCHAIN", "local");
+    s.assert_clean();
+
+    fs::write(&pin, "1.22; rm -rf /\n").unwrap();
+    assert_eq!(s.finding("versions.bad-pin")["severity"], "error");
+}
+
+#[test]
+fn module_settings_from_the_go_env_file_and_the_environment() {
+    let mut s = Setup::clean();
+    let envfile = s.write_home(".config/go/env", "GOPROXY=off\nGOSUMDB=off\nGOFLAGS=-insecure -mod=mod\n");
+    s.set("GOPRIVATE", "corp.example,github.com/org/private");
+    s.set("GONOSUMDB", "corp.example");
+    s.set("GONOPROXY", "*.example,github.com/org");
+    // Covered by GONOPROXY (`*.example` matches `corp.example`, a prefix pattern covers its
+    // subpaths), so only GONOSUMDB is reported.
+    let found = s.findings();
+    assert_eq!(
+        ids(&found),
+        ["modules.goflags-insecure", "modules.goprivate-nosumdb", "modules.goproxy-off", "modules.gosumdb-off"],
+        "{found:?}"
+    );
+    assert_eq!(found[0]["fix"], serde_json::json!({"kind": "remove_go_env_key", "file": envfile, "key": "GOFLAGS"}));
+    assert!(found[1]["title"].as_str().unwrap().contains("github.com/org/private"));
+    assert_eq!(found[2]["evidence"][0]["lines"]["start"], 1);
+
+    // The environment wins over the file.
+    s.set("GOPROXY", "direct");
+    assert_eq!(s.finding("modules.goproxy-direct")["severity"], "info");
+    s.unset("GOPROXY");
+    s.write_home(".config/go/env", "GOPROXY=https://proxy.golang.org,direct\n");
+    s.set("GONOSUMDB", "corp.example,github.com/org/*");
+    s.assert_clean();
+    s.set("GONOPROXY", "github.com");
+    assert!(s.finding("modules.goprivate-noproxy")["title"].as_str().unwrap().contains("misses corp.example:"));
+    s.unset("GONOPROXY");
+    s.assert_clean();
+}
+
+#[test]
+fn tls_proxy_and_preload_variables() {
+    let mut s = Setup::clean();
+    let pem = s.sb.root().join("ca.pem");
+    s.set("SSL_CERT_FILE", pem.display().to_string());
+    s.set("HTTPS_PROXY", "http://bob:hunter2@proxy corp:3128");
+    s.set("LD_PRELOAD", "/usr/lib/libintercept.so");
+    s.set("SSL_CERT_DIR", "/nonexistent/certs");
+    let found = s.findings();
+    assert_eq!(
+        ids(&found),
+        ["network.proxy-url", "network.ssl-cert-file", "binary.ld-preload", "network.ssl-cert-dir"]
+    );
+    assert!(!text(&found[0]).contains("hunter2"), "passwords are not printed");
+    fs::write(&pem, "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----BEGIN\n").unwrap();
+    assert!(s.finding("network.ssl-cert-file")["title"].as_str().unwrap().contains("PEM"));
+
+    let cert = rcgen::generate_simple_self_signed(vec!["proxy.corp".into()]).unwrap();
+    fs::write(&pem, cert.cert.pem()).unwrap();
+    s.set("HTTPS_PROXY", "proxy.corp:3128");
+    s.unset("LD_PRELOAD");
+    s.unset("SSL_CERT_DIR");
+    s.assert_clean();
+}
+
+#[test]
+fn a_go_binary_whose_elf_interpreter_is_missing() {
+    let s = Setup::clean();
+    let original = fs::read("/bin/true").unwrap();
+    let interp = b"/lib64/ld-linux-x86-64.so.2";
+    let Some(at) = original.windows(interp.len()).position(|w| w == interp) else {
+        panic!("/bin/true has no x86-64 glibc interpreter; adjust the test for this platform")
+    };
+    let mut broken = original.clone();
+    broken[at + interp.len() - 1] = b'9';
+    let go = s.sb.gover_home.join("versions/go1.22.10/bin/go");
+    fs::write(&go, &broken).unwrap();
+    let f = s.finding("binary.missing-interpreter");
+    assert!(f["title"].as_str().unwrap().contains("/lib64/ld-linux-x86-64.so.9"), "{f}");
+    fs::write(&go, &original).unwrap();
+    s.assert_clean();
+}
+
+#[test]
+fn cgo_without_a_compiler() {
+    let mut s = Setup::clean();
+    s.set("CGO_ENABLED", "1");
+    s.set("CC", "/opt/cross/bin/aarch64-linux-gnu-gcc -O2");
+    s.set("PKG_CONFIG", "no-such-pkg-config");
+    assert_eq!(ids(&s.findings()), ["cgo.cc-missing", "cgo.pkg-config-missing"]);
+    s.unset("CC");
+    s.unset("PKG_CONFIG");
+    s.set("GOARCH", "riscv64");
+    assert_eq!(s.finding("cgo.cross-compiler")["evidence"][0]["name"], "GOARCH");
+    s.unset("GOARCH");
+    // Only the shims on PATH: no gcc, no clang.
+    let bin = s.sb.root().join("onlysh");
+    fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink("/bin/sh", bin.join("sh")).unwrap();
+    s.set("PATH", format!("{}:{}", s.sb.shims_dir().display(), bin.display()));
+    assert_eq!(s.finding("cgo.no-compiler")["severity"], "error");
+    s.unset("CGO_ENABLED");
+    assert_eq!(s.finding("cgo.no-compiler")["severity"], "info");
+    s.set("CGO_ENABLED", "0");
+    s.assert_clean();
+}
+
+#[test]
+fn gopath_project_without_go_mod() {
+    let mut s = Setup::clean();
+    let project = s.home("go/src/example.com/app/cmd");
+    fs::create_dir_all(&project).unwrap();
+    s.cwd = project;
+    let f = s.finding("modules.gopath-no-gomod");
+    assert_eq!(f["fix"]["command"], "go mod init example.com/app/cmd");
+    s.write_home("go/src/example.com/app/go.mod", "module example.com/app\n");
+    s.assert_clean();
+}
+
+#[test]
+fn planted_proc_noexec_tmp_umask_and_ports() {
+    let mut s = Setup::clean();
+    let proc = s.sb.root().join("proc");
+    let mountinfo =
+        "22 1 8:1 / / rw,relatime - ext4 /dev/sda1 rw\n30 22 0:25 / /tmp rw,nosuid,nodev,noexec - tmpfs tmpfs rw\n";
+    fs::create_dir_all(proc.join("self")).unwrap();
+    fs::create_dir_all(proc.join("sys/net/ipv4")).unwrap();
+    fs::create_dir_all(proc.join("net")).unwrap();
+    fs::write(proc.join("self/mountinfo"), mountinfo).unwrap();
+    fs::write(proc.join("self/status"), "Name:\tgover\nUmask:\t0277\n").unwrap();
+    fs::write(proc.join("sys/net/ipv4/ip_local_port_range"), "60000\t60009\n").unwrap();
+    let mut tcp = "  sl  local_address rem_address   st\n".to_string();
+    for i in 0..6 {
+        tcp.push_str(&format!("   {i}: 0100007F:EA6{i} 0100007F:01BB 06 0\n"));
+    }
+    fs::write(proc.join("net/tcp"), tcp).unwrap();
+    s.set("GOVER_DOCTOR_PROC", proc.display().to_string());
+    s.set("TMPDIR", "/tmp");
+    let found = s.findings();
+    // The sandbox's GOCACHE is under /tmp too.
+    assert_eq!(
+        ids(&found),
+        ["permissions.noexec", "permissions.umask", "permissions.noexec", "network.ephemeral-ports"],
+        "{found:?}"
+    );
+    assert_eq!(found[0]["severity"], "error");
+    assert!(found[0]["title"].as_str().unwrap().starts_with("TMPDIR (/tmp)"));
+    assert!(found[2]["title"].as_str().unwrap().starts_with("GOCACHE"));
+    assert_eq!(found[2]["severity"], "warning");
+    assert_eq!(found[3]["severity"], "info");
+
+    fs::write(proc.join("self/mountinfo"), mountinfo.replace(",noexec", "")).unwrap();
+    fs::write(proc.join("self/status"), "Umask:\t0022\n").unwrap();
+    fs::write(proc.join("net/tcp"), "  sl  local_address rem_address   st\n").unwrap();
+    s.assert_clean();
+}
+
+#[test]
+fn a_default_acl_that_strips_execute_from_new_binaries() {
+    let s = Setup::clean();
+    let gobin = s.home("go/bin");
+    fs::create_dir_all(&gobin).unwrap();
+    // version 2; user_obj rw-, group_obj r--, other r--.
+    let mut acl = 2u32.to_le_bytes().to_vec();
+    for (tag, perm) in [(1u16, 6u16), (4, 4), (0x20, 4)] {
+        acl.extend(tag.to_le_bytes());
+        acl.extend(perm.to_le_bytes());
+        acl.extend(u32::MAX.to_le_bytes());
+    }
+    let path = std::ffi::CString::new(gobin.display().to_string()).unwrap();
+    let set = unsafe {
+        libc::setxattr(path.as_ptr(), c"system.posix_acl_default".as_ptr(), acl.as_ptr().cast(), acl.len(), 0)
+    };
+    if set != 0 {
+        eprintln!("skipping: this filesystem does not take POSIX ACLs ({})", std::io::Error::last_os_error());
+        return;
+    }
+    let f = s.finding("permissions.default-acl");
+    assert!(f["title"].as_str().unwrap().contains("rw-"), "{f}");
+    assert_eq!(f["fix"]["command"], format!("setfacl -k '{}'", gobin.display()));
+    unsafe { libc::removexattr(path.as_ptr(), c"system.posix_acl_default".as_ptr()) };
+    s.assert_clean();
+}
+
+#[test]
+fn gobin_with_tools_not_on_path() {
+    let s = Setup::clean();
+    write_executable(&s.home("go/bin/gopls"), "#!/bin/sh\n");
+    let f = s.finding("path.gobin-not-on-path");
+    assert_eq!(
+        f["fix"],
+        serde_json::json!({"kind": "append_line", "file": s.home(".bashrc"), "line": format!("export PATH=\"$PATH:{}\"", s.home("go/bin").display())})
+    );
+    let mut s = s;
+    s.set("PATH", format!("{}:{}", s.sb.path_with_shims(), s.home("go/bin").display()));
+    s.assert_clean();
+}
+
+#[test]
+fn systemd_user_environment_and_cron() {
+    let mut s = Setup::clean();
+    let fake = s.sb.root().join("fakebin");
+    let answer = s.sb.root().join("systemd-env");
+    fs::write(&answer, "LANG=C.UTF-8\nPATH=/usr/local/bin:/usr/bin:/bin\n").unwrap();
+    write_executable(
+        &fake.join("systemctl"),
+        &format!("#!/bin/sh\n[ \"$1 $2\" = '--user show-environment' ] && cat '{}'\n", answer.display()),
+    );
+    s.set("PATH", format!("{}:{}:{BASE_PATH}", s.sb.shims_dir().display(), fake.display()));
+    let crontab = s.sb.root().join("crontab");
+    fs::write(&crontab, "MAILTO=me\n0 3 * * * cd /src/app && go build ./...\n").unwrap();
+    let found = s.findings();
+    assert_eq!(ids(&found), ["services.cron-bare-go", "services.systemd-path"], "{found:?}");
+    assert!(text(&found[0]).contains("line 2: 0 3 * * * cd /src/app && go build ./..."));
+    assert_eq!(
+        found[1]["fix"],
+        serde_json::json!({"kind": "write_file", "file": s.home(".config/environment.d/50-gover.conf"), "content": format!("PATH={}:${{PATH}}\n", s.sb.shims_dir().display())})
+    );
+    fs::write(&answer, format!("PATH={}:/usr/bin:/bin\n", s.sb.shims_dir().display())).unwrap();
+    fs::write(
+        &crontab,
+        format!("PATH={}:/usr/bin:/bin\n0 3 * * * cd /src/app && go build ./...\n", s.sb.shims_dir().display()),
+    )
+    .unwrap();
+    s.assert_clean();
+}
+
+/// The sandbox root is 0700 (tempfile); another user needs to walk through it.
+fn open_up(s: &Setup) {
+    for dir in [s.sb.root(), &s.sb.home, &s.sb.work] {
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+fn chown_tree(path: &Path, uid: u32) {
+    let status = std::process::Command::new("chown").arg("-R").arg(format!("{uid}:{uid}")).arg(path).status().unwrap();
+    assert!(status.success());
+}
+
+/// doctor as uid 65534, the way an unprivileged user runs it.
+fn run_as_nobody(s: &Setup) -> Vec<Value> {
+    let mut cmd = std::process::Command::new("setpriv");
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_gover"), "doctor", "--json"])
+        .env_clear()
+        .envs(s.env.iter().map(|(k, v)| (k, v)))
+        .current_dir(&s.cwd);
+    let out = cmd.output().unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {} {}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    });
+    report["findings"].as_array().unwrap().clone()
+}
+
+#[test]
+fn caches_owned_by_root_after_sudo_go() {
+    if unsafe { libc::getuid() } != 0 {
+        eprintln!("skipping: planting another owner needs root");
+        return;
+    }
+    let s = Setup::clean();
+    open_up(&s);
+    // One `sudo go mod download`: root-owned cache inside the user's GOMODCACHE.
+    fs::create_dir_all(s.home("go/pkg/mod/cache/download")).unwrap();
+    fs::create_dir_all(s.home(".cache/go-build")).unwrap();
+    chown_tree(&s.sb.home, 65534);
+    chown_tree(&s.home("go/pkg/mod/cache"), 0);
+    chown_tree(&s.home(".cache/go-build"), 0);
+    let found = run_as_nobody(&s);
+    assert_eq!(ids(&found), ["permissions.foreign-owner", "permissions.foreign-owner"], "{found:?}");
+    assert_eq!(found[0]["evidence"][0]["uid"], 0);
+    let cache = s.home("go/pkg/mod");
+    assert!(found.iter().any(|f| f["fix"]["command"] == format!("sudo chown -R \"$(id -un):\" '{}'", cache.display())));
+
+    // A GOPATH the user owns but cannot write.
+    chown_tree(&s.sb.home, 65534);
+    fs::set_permissions(s.home("go"), fs::Permissions::from_mode(0o555)).unwrap();
+    let found = run_as_nobody(&s);
+    assert_eq!(ids(&found), ["permissions.not-writable"], "{found:?}");
+    assert_eq!(found[0]["evidence"][0]["mode"], 0o555);
+    fs::set_permissions(s.home("go"), fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(run_as_nobody(&s), Vec::<Value>::new());
+}
+
+#[test]
+fn a_home_that_belongs_to_someone_else() {
+    if unsafe { libc::getuid() } != 0 {
+        eprintln!("skipping: planting another owner needs root");
+        return;
+    }
+    let s = Setup::clean();
+    open_up(&s);
+    // A container user whose HOME is root's: GOCACHE defaults into it and cannot be made.
+    let found = run_as_nobody(&s);
+    let got = ids(&found);
+    assert!(got.contains(&"permissions.home-not-owned".to_string()), "{got:?}");
+    assert!(got.contains(&"permissions.not-writable".to_string()), "{got:?}");
+    assert!(text(&Value::Array(found)).contains("GOCACHE"));
+    chown_tree(&s.sb.home, 65534);
+    assert_eq!(run_as_nobody(&s), Vec::<Value>::new());
+}
+
+#[test]
+fn gopath_bin_holding_a_go_ahead_of_the_shims() {
+    let mut s = Setup::clean();
+    write_executable(&s.home("go/bin/go"), "#!/bin/sh\n");
+    s.set("PATH", format!("{}:{}", s.home("go/bin").display(), s.sb.path_with_shims()));
+    let f = s.finding("path.system-go-first");
+    assert!(f["title"].as_str().unwrap().starts_with("$GOPATH/bin ("), "{f}");
+    fs::remove_file(s.home("go/bin/go")).unwrap();
+    s.assert_clean();
+}
+
+#[test]
+fn nothing_to_run_once_gover_is_in_use() {
+    let s = Setup::clean();
+    fs::remove_file(s.sb.gover_home.join("global")).unwrap();
+    let f = s.finding("versions.nothing-to-run");
+    assert_eq!(f["fix"]["command"], "run gover install latest && gover global latest");
+    fs::write(s.sb.gover_home.join("global"), "1.22\n").unwrap();
+    s.assert_clean();
+}
+
+#[test]
+fn a_shell_that_hangs_is_given_up_on_and_its_files_read_instead() {
+    let s = Setup::clean();
+    let rc = s.write_home(".bashrc", &format!("{HOOK_BASH}go() {{ command go \"$@\"; }}\nsleep 30\n"));
+    let started = std::time::Instant::now();
+    let f = s.finding("shell.go-function");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?}", started.elapsed());
+    assert_eq!(f["fix"], serde_json::json!({"kind": "comment_out", "file": rc, "lines": {"start": 2, "end": 2}}));
+    s.write_home(".bashrc", HOOK_BASH);
+    s.assert_clean();
+}

@@ -1,0 +1,276 @@
+//! install.sh into a temporary HOME (with the already-built binaries, --from-dir), then every
+//! way a shell starts must find the shims first and run the pinned version; a second run must
+//! leave the startup files byte-identical; implode must remove exactly what install added.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::{snapshot, Sandbox, BASE_PATH};
+
+/// Debian's /etc/skel/.bashrc in short: the header, then the early return for
+/// non-interactive shells, then the interactive settings.
+const DEBIAN_BASHRC: &str = "# ~/.bashrc: executed by bash(1) for non-login shells.\n\
+# see /usr/share/doc/bash/examples/startup-files (in the package bash-doc)\n\
+# for examples\n\
+\n\
+# If not running interactively, don't do anything\n\
+case $- in\n    *i*) ;;\n      *) return;;\nesac\n\
+\n\
+HISTCONTROL=ignoreboth\n\
+alias ll='ls -alF'\n";
+
+/// Debian's /etc/skel/.profile in short: it sources .bashrc, then prepends ~/.local/bin.
+const DEBIAN_PROFILE: &str = "# ~/.profile: executed by the command interpreter for login shells.\n\
+if [ -n \"$BASH_VERSION\" ]; then\n    if [ -f \"$HOME/.bashrc\" ]; then\n\t. \"$HOME/.bashrc\"\n    fi\nfi\n\
+if [ -d \"$HOME/.local/bin\" ] ; then\n    PATH=\"$HOME/.local/bin:$PATH\"\nfi\n";
+
+fn install_sh() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh")
+}
+
+/// Runs install.sh as a user with only HOME and a basic PATH would.
+fn install(sb: &Sandbox, extra: &[&str]) -> String {
+    let out = sb
+        .startup_shell("sh")
+        .arg(install_sh())
+        .arg("--from-dir")
+        .arg(common::bin_dir())
+        .args(extra)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn installed_gover(sb: &Sandbox) -> assert_cmd::Command {
+    let mut cmd = sb.startup_shell(sb.home.join(".local/bin/gover").to_str().unwrap());
+    cmd.env("PATH", format!("{}:{BASE_PATH}", sb.home.join(".local/bin").display()));
+    cmd
+}
+
+fn stdout(cmd: &mut assert_cmd::Command) -> String {
+    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
+}
+
+/// A Debian-like HOME with a pinned fake go1.22.10 (and go1.21.13 beside it).
+fn debian_home() -> Sandbox {
+    let sb = Sandbox::new();
+    fs::write(sb.home.join(".bashrc"), DEBIAN_BASHRC).unwrap();
+    fs::write(sb.home.join(".profile"), DEBIAN_PROFILE).unwrap();
+    sb.fake_version("go1.21.13");
+    sb.fake_version("go1.22.10");
+    sb.pin("1.22");
+    sb
+}
+
+fn assert_finds_pinned_shim(sb: &Sandbox, what: &str, output: &str) {
+    let shim = sb.shims_dir().join("go");
+    let mut lines = output.lines();
+    assert_eq!(lines.next(), Some(shim.to_str().unwrap()), "{what}: go is not the shim:\n{output}");
+    assert_eq!(lines.next(), Some("go go1.22.10 args=version"), "{what}: wrong version:\n{output}");
+}
+
+#[test]
+fn every_kind_of_shell_finds_the_shim_and_the_pinned_version() {
+    let sb = debian_home();
+    let report = install(&sb, &[]);
+    assert!(report.contains("added the hook to"), "{report}");
+    assert!(report.contains("gover install latest"), "install.sh must say what to run next:\n{report}");
+
+    let script = "command -v go; go version";
+    for (program, flags) in [("bash", "-lc"), ("bash", "-ic"), ("zsh", "-ic"), ("zsh", "-c"), ("zsh", "-lc")] {
+        let out = stdout(sb.startup_shell(program).args([flags, script]));
+        assert_finds_pinned_shim(&sb, &format!("{program} {flags}"), &out);
+    }
+    // fish has no `command -v` before 3.x's builtin; `command -s` works everywhere.
+    let out = stdout(sb.startup_shell("fish").args(["-c", "command -s go; go version"]));
+    assert_finds_pinned_shim(&sb, "fish -c", &out);
+    // dash as a login shell reads only ~/.profile.
+    let out = stdout(sb.startup_shell("sh").args(["-lc", script]));
+    assert_finds_pinned_shim(&sb, "sh -lc", &out);
+}
+
+#[test]
+fn ssh_host_go_version_finds_the_shims_despite_the_early_return() {
+    let sb = debian_home();
+    install(&sb, &[]);
+    let bashrc = fs::read_to_string(sb.home.join(".bashrc")).unwrap();
+    let hook_at = bashrc.find("# added by gover").unwrap();
+    assert!(hook_at < bashrc.find("return;;").unwrap(), "the hook line must precede the early return:\n{bashrc}");
+    // What sshd runs for `ssh host cmd`: bash -c, non-interactive, with SSH_CLIENT set, which
+    // makes Debian's bash read ~/.bashrc.
+    let out = stdout(
+        sb.startup_shell("bash").env("SSH_CLIENT", "127.0.0.1 50000 22").args(["-c", "command -v go; go version"]),
+    );
+    assert_finds_pinned_shim(&sb, "ssh-style bash -c", &out);
+}
+
+#[test]
+fn a_second_run_leaves_the_startup_files_byte_identical() {
+    let sb = debian_home();
+    install(&sb, &[]);
+    let first = snapshot(&sb.home);
+    let report = install(&sb, &[]);
+    assert!(report.contains("already has the hook"), "{report}");
+    let second = snapshot(&sb.home);
+    assert_eq!(first.keys().collect::<Vec<_>>(), second.keys().collect::<Vec<_>>());
+    for (path, bytes) in &first {
+        assert!(second[path] == *bytes, "{} changed on the second run", path.display());
+    }
+    for file in [".bashrc", ".profile", ".zshenv", ".config/fish/conf.d/gover.fish"] {
+        let content = fs::read_to_string(sb.home.join(file)).unwrap();
+        assert_eq!(content.matches("# added by gover").count(), 1, "{file}:\n{content}");
+    }
+}
+
+#[test]
+fn an_existing_bash_profile_is_respected() {
+    let sb = debian_home();
+    // bash -l reads this and then not .profile, which is where the hook would otherwise be.
+    fs::write(sb.home.join(".bash_profile"), "export FROM_BASH_PROFILE=1\n").unwrap();
+    install(&sb, &[]);
+    let profile = fs::read_to_string(sb.home.join(".bash_profile")).unwrap();
+    assert!(profile.starts_with("export FROM_BASH_PROFILE=1\n") && profile.contains("# added by gover"));
+    let out = stdout(sb.startup_shell("bash").args(["-lc", "echo $FROM_BASH_PROFILE; command -v go; go version"]));
+    let (first, rest) = out.split_once('\n').unwrap();
+    assert_eq!(first, "1");
+    assert_finds_pinned_shim(&sb, "bash -lc with .bash_profile", rest);
+}
+
+#[test]
+fn no_modify_rc_touches_no_startup_file_and_prints_the_lines() {
+    let sb = debian_home();
+    let before = snapshot(&sb.home);
+    let report = install(&sb, &["--no-modify-rc"]);
+    assert!(
+        report.contains("left alone") && report.contains(". \"$HOME/.local/share/gover/shell/hook.bash\""),
+        "{report}"
+    );
+    for (path, bytes) in &before {
+        assert!(fs::read(path).unwrap() == *bytes, "{} changed", path.display());
+    }
+    assert!(!sb.home.join(".zshenv").exists());
+    // The binaries and shims are there all the same.
+    assert!(sb.home.join(".local/bin/gover-shim").is_file());
+    assert!(sb.shims_dir().join("go").is_file());
+}
+
+#[test]
+fn bin_dir_can_be_chosen_and_the_shim_sits_beside_gover() {
+    let sb = debian_home();
+    let bin = sb.root().join("opt bin");
+    sb.startup_shell("sh")
+        .arg(install_sh())
+        .args(["--from-dir", common::bin_dir().to_str().unwrap(), "--no-modify-rc"])
+        .env("GOVER_INSTALL_DIR", &bin)
+        .assert()
+        .success();
+    assert!(bin.join("gover").is_file() && bin.join("gover-shim").is_file());
+    // The shims are copies of the installed shim, not of the build's.
+    assert_eq!(fs::read(sb.shims_dir().join("go")).unwrap(), fs::read(bin.join("gover-shim")).unwrap());
+}
+
+#[test]
+fn install_sh_fails_clearly_without_binaries() {
+    let sb = Sandbox::new();
+    let out = sb
+        .startup_shell("sh")
+        .arg(install_sh())
+        .args(["--from-dir", sb.work.to_str().unwrap()])
+        .assert()
+        .failure()
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("error: no gover in") && err.contains("help:"), "{err}");
+    assert!(!sb.home.join(".bashrc").exists());
+}
+
+#[test]
+fn implode_removes_exactly_what_install_added() {
+    let sb = debian_home();
+    fs::write(sb.home.join(".zshrc"), "autoload -Uz compinit\ncompinit\n").unwrap();
+    // Empty before install, so empty after: it must not be deleted as if gover had made it.
+    fs::write(sb.home.join(".zshenv"), "").unwrap();
+    // No final newline: the one byte gover would otherwise leave behind.
+    fs::write(sb.home.join(".bash_profile"), "export A=1").unwrap();
+    fs::remove_dir_all(&sb.gover_home).unwrap();
+    let before = snapshot(&sb.home);
+    install(&sb, &["--systemd"]);
+    assert!(sb.home.join(".config/environment.d/50-gover.conf").is_file());
+    sb.fake_version("go1.22.10");
+
+    // Not on a terminal and without --yes: it refuses and removes nothing.
+    installed_gover(&sb).arg("implode").assert().code(2);
+    assert!(sb.gover_home.join("versions/go1.22.10").is_dir());
+
+    let report = stdout(installed_gover(&sb).args(["implode", "--yes"]));
+    assert!(report.contains("removed gover's line in") && report.contains(".local/bin/gover"), "{report}");
+    let after = snapshot(&sb.home);
+    assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>(), "files left or lost");
+    for (path, bytes) in &before {
+        assert!(after[path] == *bytes, "{} is not as it was before install", path.display());
+    }
+    assert!(!sb.gover_home.exists());
+}
+
+#[test]
+fn implode_asks_on_a_terminal() {
+    let sb = debian_home();
+    install(&sb, &[]);
+    let gover = sb.home.join(".local/bin/gover");
+    // `script` gives implode a terminal; the answer "n" keeps everything.
+    let mut cmd = sb.startup_shell("script");
+    cmd.args(["-qec", &format!("{} implode", gover.display()), "/dev/null"]).write_stdin("n\n");
+    let out = cmd.assert().failure().get_output().clone();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Remove all of this? [y/N]") && text.contains("nothing removed"), "{text}");
+    assert!(sb.gover_home.join("versions/go1.22.10").is_dir());
+    assert!(fs::read_to_string(sb.home.join(".bashrc")).unwrap().contains("# added by gover"));
+}
+
+#[test]
+fn implode_refuses_a_gover_home_that_holds_home() {
+    let sb = debian_home();
+    install(&sb, &[]);
+    installed_gover(&sb).args(["implode", "--yes"]).env("GOVER_HOME", &sb.home).assert().code(8);
+    assert!(sb.home.join(".bashrc").is_file());
+}
+
+#[test]
+fn a_user_without_root_installs_and_uses_gover() {
+    if unsafe { libc::geteuid() } != 0 {
+        // Not root: every other test here already runs as an ordinary user.
+        return;
+    }
+    let sb = debian_home();
+    // install.sh and the binaries are copied in, since the checkout may sit where uid 65534
+    // cannot read (CI clones under /root).
+    let dist = sb.root().join("dist");
+    fs::create_dir_all(&dist).unwrap();
+    for binary in ["gover", "gover-shim"] {
+        fs::copy(common::bin_dir().join(binary), dist.join(binary)).unwrap();
+    }
+    fs::copy(install_sh(), dist.join("install.sh")).unwrap();
+    // The sandbox belongs to uid 65534 (nobody), which then runs install.sh and its shells.
+    let status = std::process::Command::new("chown").args(["-R", "65534:65534"]).arg(sb.root()).status().unwrap();
+    assert!(status.success());
+    fs::set_permissions(sb.root(), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let as_nobody = |args: &[&str]| {
+        let mut cmd = sb.startup_shell("setpriv");
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).args(args);
+        cmd
+    };
+    as_nobody(&["sh", dist.join("install.sh").to_str().unwrap(), "--from-dir", dist.to_str().unwrap()])
+        .assert()
+        .success();
+    let out = stdout(&mut as_nobody(&["bash", "-lc", "command -v go; go version"]));
+    assert_finds_pinned_shim(&sb, "bash -lc as nobody", &out);
+    use std::os::unix::fs::MetadataExt;
+    for file in [".bashrc", ".local/bin/gover", ".local/share/gover/shims/go"] {
+        assert_eq!(fs::metadata(sb.home.join(file)).unwrap().uid(), 65534, "{file} is not the user's");
+    }
+}

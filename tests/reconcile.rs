@@ -1,0 +1,284 @@
+//! `gover doctor --fix` and `--undo` through the real binary: conflicting startup lines are
+//! commented out (never deleted) after a backup, a second fix changes nothing, doctor stops
+//! reporting what was fixed, and undo restores every byte.
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use common::Sandbox;
+use predicates::prelude::*;
+
+const BASHRC: &str = "# ~/.bashrc\r\ncase $- in\r\n    *i*) ;;\r\n      *) return;;\r\nesac\r\n\
+export GOROOT=/usr/local/go\r\n\
+[[ -s \"$HOME/.gvm/scripts/gvm\" ]] && source \"$HOME/.gvm/scripts/gvm\"\r\n\
+if [ -d \"$HOME/.goenv\" ]; then\r\n  export GOENV_ROOT=\"$HOME/.goenv\"\r\n  eval \"$(goenv init -)\"\r\nfi\r\n\
+alias ll='ls -l'";
+
+const ZSHRC: &str = "cat > /dev/null <<'EOF'\nexport GOROOT=/in/a/heredoc\nEOF\n\
+go() {\n  echo 'wrapped }'\n  command go \"$@\"\n}\nPROMPT='%~ '\n";
+
+const GO_ENV: &str = "GOROOT=/old/go\nGOPROXY=https://proxy.golang.org,direct\n";
+
+struct Planted {
+    files: Vec<(PathBuf, &'static str)>,
+}
+
+fn plant(sandbox: &Sandbox) -> Planted {
+    sandbox.install_shims();
+    let files = vec![
+        (sandbox.home.join(".bashrc"), BASHRC),
+        (sandbox.home.join(".zshrc"), ZSHRC),
+        (sandbox.home.join(".config/go/env"), GO_ENV),
+        (sandbox.home.join(".config/fish/config.fish"), "set -gx GOROOT /usr/lib/go-1.19\nset -g fish_greeting\n"),
+    ];
+    for (path, content) in &files {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, content).unwrap();
+    }
+    fs::set_permissions(&files[0].0, fs::Permissions::from_mode(0o600)).unwrap();
+    Planted { files }
+}
+
+fn backups(sandbox: &Sandbox) -> Vec<PathBuf> {
+    let Ok(dir) = fs::read_dir(sandbox.gover_home.join("backups")) else { return Vec::new() };
+    let mut out: Vec<PathBuf> = dir.map(|e| e.unwrap().path()).collect();
+    out.sort();
+    out
+}
+
+fn text(path: &Path) -> String {
+    fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn fix_comments_out_backs_up_and_undo_restores_every_byte() {
+    let sandbox = Sandbox::new();
+    let planted = plant(&sandbox);
+    let bashrc = &planted.files[0].0;
+
+    // Without a terminal and without --yes, --fix only shows the diff.
+    sandbox
+        .doctor(&["--fix"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("--- {}", bashrc.display())))
+        .stdout(predicate::str::contains("+# gover-disabled: export GOROOT=/usr/local/go\r\n"))
+        .stdout(predicate::str::contains("dry run: nothing was changed"));
+    for (path, content) in &planted.files {
+        assert_eq!(&text(path), content, "{} changed in a dry run", path.display());
+    }
+    assert!(backups(&sandbox).is_empty());
+
+    sandbox.doctor(&["--fix", "--yes"]).assert().success().stdout(predicate::str::contains("backup: "));
+    let fixed = text(bashrc);
+    assert!(fixed.contains("\r\n# gover-disabled: export GOROOT=/usr/local/go\r\n"), "{fixed}");
+    assert!(fixed.contains("# gover-disabled: [[ -s"), "{fixed}");
+    // The if block held only goenv's lines: it goes whole, so bash still parses the file.
+    assert!(fixed.contains("# gover-disabled: if [ -d \"$HOME/.goenv\" ]; then\r\n"), "{fixed}");
+    assert!(fixed.contains("# gover-disabled: fi\r\n"), "{fixed}");
+    assert!(fixed.ends_with("alias ll='ls -l'"), "everything else is kept byte for byte");
+    assert_eq!(fs::metadata(bashrc).unwrap().mode() & 0o777, 0o600, "the mode is kept");
+    let zshrc = text(&planted.files[1].0);
+    assert!(zshrc.contains("# gover-disabled: go() {\n# gover-disabled:   echo 'wrapped }'\n"), "{zshrc}");
+    assert!(zshrc.contains("# gover-disabled: }\n"), "{zshrc}");
+    assert!(
+        zshrc.starts_with("cat > /dev/null <<'EOF'\nexport GOROOT=/in/a/heredoc\n"),
+        "a heredoc body is text: {zshrc}"
+    );
+    assert_eq!(text(&planted.files[2].0), "GOPROXY=https://proxy.golang.org,direct\n");
+    assert!(text(&planted.files[3].0).starts_with("# gover-disabled: set -gx GOROOT"));
+    // Both files still parse (bash itself cannot read CRLF, so it checks the LF text).
+    let lf = sandbox.root().join("bashrc-lf");
+    fs::write(&lf, fixed.replace("\r\n", "\n")).unwrap();
+    for (shell, path) in [("bash", &lf), ("zsh", &planted.files[1].0)] {
+        let check = std::process::Command::new(shell).arg("-n").arg(path).status().unwrap();
+        assert!(check.success(), "{} no longer parses", path.display());
+    }
+
+    // The backup holds the originals and a manifest naming them.
+    let taken = backups(&sandbox);
+    assert_eq!(taken.len(), 1);
+    let manifest = text(&taken[0].join("manifest.json"));
+    for (path, _) in &planted.files {
+        assert!(manifest.contains(&path.display().to_string()), "{manifest}");
+    }
+
+    // doctor no longer reports what was fixed; a second fix changes nothing.
+    let after = sandbox.doctor(&[]).output().unwrap();
+    let report = String::from_utf8_lossy(&after.stdout);
+    for id in ["managers.init-line", "shell.go-function", "goroot.go-env-file"] {
+        assert!(!report.contains(id), "{id} still reported:\n{report}");
+    }
+    // Doctor's scanner may still see the heredoc's text as an export; that line is data and
+    // rightly left alone. Every real export is gone.
+    let exports = report.matches("goroot.startup-export").count();
+    assert!(exports == 0 || (exports == 1 && report.contains("/in/a/heredoc")), "{report}");
+    let snapshot: Vec<String> = planted.files.iter().map(|(p, _)| text(p)).collect();
+    sandbox.doctor(&["--fix", "--yes"]).assert().success().stdout(predicate::str::contains("nothing to fix"));
+    assert_eq!(planted.files.iter().map(|(p, _)| text(p)).collect::<Vec<_>>(), snapshot);
+    assert_eq!(backups(&sandbox).len(), 1, "a fix that changes nothing takes no backup");
+
+    sandbox.doctor(&["--undo"]).assert().success().stdout(predicate::str::contains("restored the backup"));
+    for (path, content) in &planted.files {
+        assert_eq!(fs::read(path).unwrap(), content.as_bytes(), "{} is not restored byte for byte", path.display());
+    }
+    assert_eq!(fs::metadata(bashrc).unwrap().mode() & 0o777, 0o600);
+    sandbox.doctor(&["--undo"]).assert().code(1).stderr(predicate::str::contains("nothing to undo"));
+}
+
+#[test]
+fn the_go_function_is_gone_from_a_fresh_shell_after_the_fix() {
+    let sandbox = Sandbox::new();
+    sandbox.install_shims();
+    fs::write(sandbox.home.join(".bashrc"), "go() {\n  echo shadowed\n}\n").unwrap();
+    let type_of_go = || {
+        let out = std::process::Command::new("bash")
+            .args(["-ic", "type -t go"])
+            .env_clear()
+            .envs(sandbox.env())
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(type_of_go(), "function\n");
+    sandbox.doctor(&["--fix", "--yes"]).assert().success();
+    assert_eq!(type_of_go(), "file\n");
+}
+
+#[test]
+fn undo_keeps_a_file_edited_since_the_fix_unless_forced() {
+    let sandbox = Sandbox::new();
+    let planted = plant(&sandbox);
+    sandbox.doctor(&["--fix", "--yes"]).assert().success();
+    let zshrc = &planted.files[1].0;
+    fs::write(zshrc, "# my own edit\n").unwrap();
+    sandbox
+        .doctor(&["--undo"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("changed since gover edited it"))
+        .stderr(predicate::str::contains("--undo --force"));
+    assert_eq!(text(zshrc), "# my own edit\n");
+    assert_eq!(text(&planted.files[0].0), BASHRC, "the other files are restored");
+    sandbox.doctor(&["--undo", "--force"]).assert().success();
+    assert_eq!(text(zshrc), ZSHRC);
+}
+
+#[test]
+fn a_symlinked_startup_file_is_edited_at_its_target() {
+    let sandbox = Sandbox::new();
+    sandbox.install_shims();
+    let target = sandbox.root().join("dotfiles/bashrc");
+    fs::create_dir_all(target.parent().unwrap()).unwrap();
+    fs::write(&target, "export GOROOT=/opt/go\n").unwrap();
+    let link = sandbox.home.join(".bashrc");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    sandbox
+        .doctor(&["--fix", "--yes"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("is a link; editing its target"));
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
+    assert_eq!(text(&target), "# gover-disabled: export GOROOT=/opt/go\n");
+    sandbox.doctor(&["--undo"]).assert().success();
+    assert_eq!(text(&target), "export GOROOT=/opt/go\n");
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+}
+
+#[test]
+fn a_block_that_cannot_be_commented_whole_is_left_for_the_user() {
+    let sandbox = Sandbox::new();
+    sandbox.install_shims();
+    let rc = "if [ -d /opt/go ]; then\n  export GOROOT=/opt/go\nelse\n  export EDITOR=vi\nfi\n";
+    fs::write(sandbox.home.join(".bashrc"), rc).unwrap();
+    sandbox.doctor(&["--fix", "--yes"]).assert().stdout(predicate::str::contains("by hand:"));
+    assert_eq!(text(&sandbox.home.join(".bashrc")), rc, "never half commented");
+}
+
+#[test]
+fn a_file_the_user_cannot_write_is_reported_not_forced() {
+    let sandbox = Sandbox::new();
+    sandbox.install_shims();
+    let rc = sandbox.home.join(".bashrc");
+    fs::write(&rc, "export GOROOT=/usr/local/go\n").unwrap();
+    fs::set_permissions(&rc, fs::Permissions::from_mode(0o644)).unwrap();
+    // Everything else belongs to the unprivileged user; the rc file stays root's.
+    let status = std::process::Command::new("chown").args(["-R", "65534:65534"]).arg(sandbox.root()).status().unwrap();
+    assert!(status.success());
+    std::os::unix::fs::chown(&rc, Some(0), Some(0)).unwrap();
+    std::os::unix::fs::chown(&sandbox.home, Some(0), Some(0)).unwrap();
+    fs::set_permissions(&sandbox.home, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(sandbox.root(), fs::Permissions::from_mode(0o755)).unwrap();
+
+    let out = std::process::Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            env!("CARGO_BIN_EXE_gover"),
+            "doctor",
+            "--fix",
+            "--yes",
+        ])
+        .env_clear()
+        .envs(sandbox.env())
+        .env("GOVER_DOCTOR_CRONTAB", "/dev/null")
+        .current_dir(&sandbox.work)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stdout.contains("# not changed: you cannot write"), "{stdout}");
+    assert!(stderr.contains("was not changed"), "{stderr}");
+    assert_eq!(text(&rc), "export GOROOT=/usr/local/go\n");
+}
+
+#[test]
+fn alternatives_for_missing_toolchains_are_removed_in_a_planted_admin_dir() {
+    let sandbox = Sandbox::new();
+    sandbox.install_shims();
+    let admin = sandbox.root().join("alternatives/admin");
+    let links = sandbox.root().join("alternatives/links");
+    fs::create_dir_all(&admin).unwrap();
+    fs::create_dir_all(&links).unwrap();
+    let bin = sandbox.root().join("usr/bin");
+    fs::create_dir_all(&bin).unwrap();
+    let old = sandbox.root().join("usr/lib/go-1.19/bin/go");
+    let new = sandbox.root().join("usr/lib/go-1.22/bin/go");
+    for go in [&old, &new] {
+        common::write_executable(go, "#!/bin/sh\n");
+    }
+    for (go, priority) in [(&old, "119"), (&new, "122")] {
+        let status = std::process::Command::new("update-alternatives")
+            .arg("--admindir")
+            .arg(&admin)
+            .arg("--altdir")
+            .arg(&links)
+            .args(["--log", "/dev/null", "--install"])
+            .arg(bin.join("go"))
+            .arg("go")
+            .arg(go)
+            .arg(priority)
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    }
+    // The 1.22 toolchain is deleted behind the alternatives system's back.
+    fs::remove_dir_all(sandbox.root().join("usr/lib/go-1.22")).unwrap();
+    sandbox.doctor(&[]).assert().stdout(predicate::str::contains("alternatives.missing-target"));
+
+    sandbox
+        .doctor(&["--fix", "--yes"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("removed the go alternative {}", new.display())));
+    let state = text(&admin.join("go"));
+    assert!(!state.contains("go-1.22") && state.contains("go-1.19"), "{state}");
+    assert_eq!(fs::read_link(links.join("go")).unwrap(), old);
+    sandbox.doctor(&[]).assert().stdout(predicate::str::contains("alternatives.missing-target").not());
+    sandbox.doctor(&["--fix", "--yes"]).assert().success().stdout(predicate::str::contains("nothing to fix"));
+}

@@ -1,0 +1,97 @@
+//! Completion scripts: the committed copies in completions/ must match what the clap
+//! definition generates (regenerate with `GOVER_BLESS=1 cargo test --test shell_completions`),
+//! and the hooks must complete subcommands and installed version names in the real shells.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::Sandbox;
+
+#[test]
+fn committed_completions_are_up_to_date() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    let bless = std::env::var_os("GOVER_BLESS").is_some_and(|v| v == "1");
+    let sb = Sandbox::new();
+    let mut stale = Vec::new();
+    for (shell, file) in [("bash", "gover.bash"), ("zsh", "_gover"), ("fish", "gover.fish")] {
+        let fresh = sb.gover().args(["completions", shell]).assert().success().get_output().stdout.clone();
+        assert!(fresh.len() > 500, "gover completions {shell} printed almost nothing");
+        let path = dir.join(file);
+        if bless {
+            fs::create_dir_all(&dir).unwrap();
+            fs::write(&path, &fresh).unwrap();
+        } else if fs::read(&path).ok().as_deref() != Some(&fresh[..]) {
+            stale.push(path.display().to_string());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale completion scripts (the CLI changed): {}\nregenerate them with: GOVER_BLESS=1 cargo test --test shell_completions",
+        stale.join(", ")
+    );
+}
+
+fn sandbox() -> Sandbox {
+    let sb = Sandbox::new();
+    sb.fake_version("go1.21.13");
+    sb.fake_version("go1.22.10");
+    sb.fake_version("go1.23rc1");
+    sb
+}
+
+fn run(sb: &Sandbox, shell: &str, args: &[&str]) -> String {
+    let out = sb.startup_shell(shell).args(args).output().unwrap();
+    assert!(out.status.success(), "{shell}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn words(text: &str) -> Vec<&str> {
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    words.sort();
+    words
+}
+
+#[test]
+fn bash_completes_subcommands_and_installed_versions() {
+    let sb = sandbox();
+    let complete = |line: &str| {
+        let script = format!(
+            "eval \"$({} init bash)\"; COMP_WORDS=({line}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); \
+             COMP_LINE='{line}'; COMP_POINT=${{#COMP_LINE}}; _gover_complete gover; echo \"${{COMPREPLY[*]}}\"",
+            env!("CARGO_BIN_EXE_gover")
+        );
+        run(&sb, "bash", &["--norc", "-ic", &script])
+    };
+    assert_eq!(words(&complete("gover use ''")), ["1.21.13", "1.22.10", "1.23rc1"]);
+    assert_eq!(words(&complete("gover shell 1.2")), ["1.21.13", "1.22.10", "1.23rc1"]);
+    assert_eq!(words(&complete("gover uninstall 1.22")), ["1.22.10"]);
+    // Everything else is clap's script, sourced on first use.
+    assert!(words(&complete("gover sh")).contains(&"shell"), "{}", complete("gover sh"));
+    assert!(complete("gover completions ''").contains("fish"));
+}
+
+#[test]
+fn fish_completes_subcommands_and_installed_versions() {
+    let sb = sandbox();
+    let hook = format!("{} init fish | source", env!("CARGO_BIN_EXE_gover"));
+    let versions = run(&sb, "fish", &["-ic", &format!("{hook}; complete -C 'gover use '")]);
+    for v in ["1.21.13", "1.22.10", "1.23rc1"] {
+        assert!(versions.lines().any(|l| l == v), "{v} missing from:\n{versions}");
+    }
+    let subcommands = run(&sb, "fish", &["-ic", &format!("{hook}; complete -C 'gover ins'")]);
+    assert!(subcommands.lines().any(|l| l.starts_with("install")), "{subcommands}");
+}
+
+#[test]
+fn zsh_compinit_finds_gover_completions_through_the_hook() {
+    let sb = sandbox();
+    // The installed layout: the hook in .zshenv, compinit in .zshrc, as most users have it.
+    sb.gover().args(["setup", "--no-modify-rc"]).assert().success();
+    let hook = sb.gover_home.join("shell/hook.zsh");
+    fs::write(sb.home.join(".zshenv"), format!(". {}\n", hook.display())).unwrap();
+    fs::write(sb.home.join(".zshrc"), "autoload -Uz compinit\ncompinit -u -d \"$HOME/.zcompdump\"\n").unwrap();
+    let out = run(&sb, "zsh", &["-ic", "print -r -- ${_comps[gover]}"]);
+    assert_eq!(out.trim_end(), "_gover");
+}
