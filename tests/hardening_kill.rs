@@ -208,3 +208,47 @@ fn kill_9_of_uninstall_at_random_moments() {
     println!("{TRIALS} kills of uninstall, {interrupted} in the middle of deleting the tree");
     assert!(interrupted > 0, "no kill landed in the deletion");
 }
+
+/// What killed runs of other versions left is swept by the next install, except while
+/// another gover holds that version's lock, and except what is not gover's to delete.
+#[test]
+fn leftovers_of_other_versions_are_swept_unless_in_use() {
+    let rig = Rig::http();
+    let releases = releases();
+    let index: Vec<IndexEntry> = releases.iter().map(|r| IndexEntry::new(r.version, r.archive.clone())).collect();
+    rig.publish(&index);
+    let home = &rig.sb.gover_home;
+    let plant = |rel: &str| {
+        let path = home.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        if rel.ends_with(".partial") {
+            fs::write(&path, "half").unwrap();
+        } else {
+            fs::create_dir_all(path.join("bin")).unwrap();
+            fs::write(path.join("bin/go"), "x").unwrap();
+        }
+        path
+    };
+    let swept = [
+        plant("staging/go1.21.13"),
+        plant("staging/go1.21.13.removing-4711"),
+        plant(&format!("downloads/{}.partial", archive_name("go1.21.13"))),
+    ];
+    let busy = [plant("staging/go1.20"), plant(&format!("downloads/{}.partial", archive_name("go1.20")))];
+    let not_ours = plant("staging/import-go1.19-4711");
+    // Another gover is working on go1.20: its lock is held.
+    fs::create_dir_all(home.join("locks")).unwrap();
+    let mut holder =
+        std::process::Command::new("flock").arg(home.join("locks/go1.20.lock")).args(["sleep", "30"]).spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+
+    rig.gover().args(["install", "go1.22.10"]).assert().success();
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    for path in &swept {
+        assert!(!path.exists(), "{} should be swept", path.display());
+    }
+    for path in busy.iter().chain([&not_ours]) {
+        assert!(path.exists(), "{} must stay", path.display());
+    }
+}
