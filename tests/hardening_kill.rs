@@ -64,7 +64,7 @@ fn phase(rig: &Rig, release: &Release, finished: bool) -> &'static str {
     } else if unpacked == files(&release.entries) {
         "unpacked, before the rename"
     } else if unpacked > 0 {
-        "downloading + unpacking"
+        "unpacking into staging"
     } else if staging.exists() {
         "staging made, nothing unpacked"
     } else {
