@@ -79,6 +79,10 @@ build() {
     [ -f "$src/Cargo.toml" ] || die "install.sh must run from a gover clone" "git clone the repository and run ./install.sh there"
     say "building gover (cargo build --release)..." >&2
     (cd "$src" && cargo build --release --locked --workspace >&2) || die "cargo build failed"
+    # The shim runs at every `go` call: link it statically where the C library allows, so no
+    # dynamic loader runs first (BENCHMARKS.md). Where it cannot, the dynamic one just built stays.
+    (cd "$src" && cargo rustc --release --locked -q -p gover-shim --bin gover-shim -- -C target-feature=+crt-static >&2) ||
+        say "note: a static shim could not be linked; using the dynamically linked one" >&2
     printf '%s\n' "${CARGO_TARGET_DIR:-$src/target}/release"
 }
 

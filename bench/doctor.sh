@@ -16,22 +16,16 @@ bin_dir=$(cd "${1:-target/release}" && pwd)
 work=$(mktemp -d)
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 
-hook() { # the line `gover setup` writes
-    echo "if [ -r \"\$GOVER_HOME/shell/hook.$1\" ]; then . \"\$GOVER_HOME/shell/hook.$1\"; fi # added by gover (gover implode removes it)"
-}
-
 setup_home() {
     local home=$1 gover=$1/.local/share/gover
-    mkdir -p "$home" "$gover/shims" "$gover/versions/go1.22.10/bin"
-    { hook bash; cat /etc/skel/.bashrc; } >"$home/.bashrc"
-    { cat /etc/skel/.profile; hook sh; } >"$home/.profile"
-    cp "$bin_dir/gover-shim" "$gover/shims/go"
-    cp "$bin_dir/gover-shim" "$gover/shims/gofmt"
+    mkdir -p "$home/work" "$gover/versions/go1.22.10/bin"
+    cp /etc/skel/.bashrc /etc/skel/.profile "$home/"
+    # The real thing: startup-file lines, hook files and shims as `gover setup` makes them.
+    env -i HOME="$home" PATH=/usr/bin:/bin "$bin_dir/gover" setup -q
     cp /bin/true "$gover/versions/go1.22.10/bin/go"
     cp /bin/true "$gover/versions/go1.22.10/bin/gofmt"
     echo go1.22.10 >"$gover/versions/go1.22.10/VERSION"
     echo 1.22.10 >"$gover/global"
-    mkdir -p "$home/work"
 }
 
 clean=$work/clean

@@ -38,8 +38,8 @@ complete -c gover -n "__fish_gover_needs_command" -f -a "current" -d 'Show the v
 complete -c gover -n "__fish_gover_needs_command" -f -a "which" -d 'Print the path of the real binary a shim would run'
 complete -c gover -n "__fish_gover_needs_command" -f -a "exec" -d 'Run a command with a version\'s go first on PATH and GOROOT set'
 complete -c gover -n "__fish_gover_needs_command" -f -a "env" -d 'Print GOROOT and PATH for the version in use, for `eval` in scripts'
-complete -c gover -n "__fish_gover_needs_command" -f -a "init" -d 'Print the shell hook for bash, zsh or fish'
-complete -c gover -n "__fish_gover_needs_command" -f -a "setup" -d 'Set up shims for environments without a shell hook (systemd user units)'
+complete -c gover -n "__fish_gover_needs_command" -f -a "init" -d 'Print the shell hook for sh, bash, zsh or fish'
+complete -c gover -n "__fish_gover_needs_command" -f -a "setup" -d 'Set up the shims and the shell hook in your startup files (--systemd: user units too)'
 complete -c gover -n "__fish_gover_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c gover -n "__fish_gover_needs_command" -f -a "implode" -d 'Remove gover\'s hook lines and GOVER_HOME'
 complete -c gover -n "__fish_gover_needs_command" -f -a "doctor" -d 'Diagnose the Go setup: PATH, GOROOT, permissions, module settings, services'
@@ -68,9 +68,9 @@ complete -c gover -n "__fish_gover_using_subcommand global" -l unset -d 'Remove 
 complete -c gover -n "__fish_gover_using_subcommand global" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
 complete -c gover -n "__fish_gover_using_subcommand global" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand shell" -l print-for -d 'Print the statement for the hook\'s shell function to evaluate (used by the hook)' -r -f -a "sh\t'POSIX sh (dash, and the part of ~/.profile every login shell reads)'
-bash\t''
-zsh\t''
-fish\t''"
+bash\t'bash (~/.bashrc, and ~/.bash_profile where it exists)'
+zsh\t'zsh (~/.zshenv)'
+fish\t'fish (conf.d/gover.fish)'"
 complete -c gover -n "__fish_gover_using_subcommand shell" -l home -d 'Where versions, shims and settings live [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand shell" -l unset -d 'Stop overriding: this shell follows pin files and the global default again'
 complete -c gover -n "__fish_gover_using_subcommand shell" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
@@ -86,13 +86,13 @@ complete -c gover -n "__fish_gover_using_subcommand which" -s h -l help -d 'Prin
 complete -c gover -n "__fish_gover_using_subcommand exec" -l home -d 'Where versions, shims and settings live [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand exec" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
 complete -c gover -n "__fish_gover_using_subcommand exec" -s h -l help -d 'Print help'
-complete -c gover -n "__fish_gover_using_subcommand env" -l shell -d 'The syntax to print' -r -f -a "sh\t''
-bash\t''
-zsh\t''
-fish\t''"
+complete -c gover -n "__fish_gover_using_subcommand env" -l shell -d 'The syntax to print' -r -f -a "sh\t'POSIX sh (dash, and the part of ~/.profile every login shell reads)'
+bash\t'bash (~/.bashrc, and ~/.bash_profile where it exists)'
+zsh\t'zsh (~/.zshenv)'
+fish\t'fish (conf.d/gover.fish)'"
 complete -c gover -n "__fish_gover_using_subcommand env" -l home -d 'Where versions, shims and settings live [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand env" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
-complete -c gover -n "__fish_gover_using_subcommand env" -s h -l help -d 'Print help'
+complete -c gover -n "__fish_gover_using_subcommand env" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gover -n "__fish_gover_using_subcommand init" -l home -d 'Where versions, shims and settings live [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand init" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
 complete -c gover -n "__fish_gover_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -125,7 +125,7 @@ complete -c gover -n "__fish_gover_using_subcommand doctor" -s q -l quiet -d 'Pr
 complete -c gover -n "__fish_gover_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand import" -l home -d 'Where versions, shims and settings live [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand import" -l all -d 'Adopt everything found, from every manager'
-complete -c gover -n "__fish_gover_using_subcommand import" -l move -d 'Move the trees instead of hard-linking them'
+complete -c gover -n "__fish_gover_using_subcommand import" -l move -d 'Delete each original once its version is imported'
 complete -c gover -n "__fish_gover_using_subcommand import" -l dry-run -d 'Show what would be imported, change nothing'
 complete -c gover -n "__fish_gover_using_subcommand import" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
 complete -c gover -n "__fish_gover_using_subcommand import" -s h -l help -d 'Print help'
@@ -139,8 +139,8 @@ complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_su
 complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall list use global shell current which exec env init setup completions implode doctor import help" -f -a "which" -d 'Print the path of the real binary a shim would run'
 complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall list use global shell current which exec env init setup completions implode doctor import help" -f -a "exec" -d 'Run a command with a version\'s go first on PATH and GOROOT set'
 complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall list use global shell current which exec env init setup completions implode doctor import help" -f -a "env" -d 'Print GOROOT and PATH for the version in use, for `eval` in scripts'
-complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall list use global shell current which exec env init setup completions implode doctor import help" -f -a "init" -d 'Print the shell hook for bash, zsh or fish'
-complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall list use global shell current which exec env init setup completions implode doctor import help" -f -a "setup" -d 'Set up shims for environments without a shell hook (systemd user units)'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall list use global shell current which exec env init setup completions implode doctor import help" -f -a "init" -d 'Print the shell hook for sh, bash, zsh or fish'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall list use global shell current which exec env init setup completions implode doctor import help" -f -a "setup" -d 'Set up the shims and the shell hook in your startup files (--systemd: user units too)'
 complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall list use global shell current which exec env init setup completions implode doctor import help" -f -a "completions" -d 'Print shell completions'
 complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall list use global shell current which exec env init setup completions implode doctor import help" -f -a "implode" -d 'Remove gover\'s hook lines and GOVER_HOME'
 complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall list use global shell current which exec env init setup completions implode doctor import help" -f -a "doctor" -d 'Diagnose the Go setup: PATH, GOROOT, permissions, module settings, services'

@@ -2,10 +2,10 @@
 //! gover needs no download: find them, verify each by running its own `bin/go version`,
 //! and bring it into GOVER_HOME/versions/<goX.Y.Z> through staging and one rename.
 //!
-//! By default a tree is *hard-linked* file by file (copied where links are impossible:
-//! another filesystem, or files another user owns). That costs no disk space, and unlike a
-//! symlink it keeps working after the old manager deletes its copy. `--move` moves the tree
-//! instead.
+//! A tree is *hard-linked* file by file (copied where links are impossible: another
+//! filesystem, or files another user owns). That costs no disk space, and unlike a symlink it
+//! keeps working after the old manager deletes its copy. `--move` also removes the original,
+//! once the version is in place.
 
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -165,67 +165,34 @@ pub fn verify(root: &Path) -> Result<GoVersion> {
 pub enum Mode {
     /// Hard links (copies where a link is impossible); the original stays usable.
     Link,
-    /// Move the tree.
+    /// As `Link`, then the original is removed.
     Move,
 }
 
-/// Brings `found` into the store as `version` (its verified release): staged, verified in
-/// its new place, then renamed into versions/. On failure nothing is left in versions/ and
-/// a moved tree is put back.
+/// Brings `found` into the store as `version` (its verified release): linked into a fresh
+/// staging directory under the version's lock, verified there, then committed to versions/
+/// by one rename. With [`Mode::Move`] the original is removed only after that, so a failure
+/// at any step leaves it as it was.
 pub fn adopt(store: &Store, found: &Found, version: &GoVersion, mode: Mode) -> Result<PathBuf> {
-    let dest = store.home().version_dir(version);
-    let staging_root = store.staging_dir();
-    Store::create_dir(&staging_root)?;
-    Store::create_dir(&store.home().versions_dir())?;
-    let staged = staging_root.join(format!("import-{version}-{}", std::process::id()));
-    if staged.exists() {
-        fs::remove_dir_all(&staged).map_err(|e| error::io("clean up", &staged, e))?;
+    let _lock = store.lock_version(version, || eprintln!("waiting for another gover working on {version}..."))?;
+    if store.is_installed(version) {
+        return Err(Error::failure(format!("{version} is already installed")));
     }
-    let moved = match mode {
-        Mode::Link => {
-            link_tree(&found.root, &staged).inspect_err(|_| {
-                let _ = fs::remove_dir_all(&staged);
-            })?;
-            false
-        }
-        Mode::Move => match fs::rename(&found.root, &staged) {
-            Ok(()) => true,
-            // Another filesystem: copy, and remove the original only once the copy is in place.
-            Err(e) if e.raw_os_error() == Some(libc::EXDEV) => {
-                link_tree(&found.root, &staged).inspect_err(|_| {
-                    let _ = fs::remove_dir_all(&staged);
-                })?;
-                false
-            }
-            Err(e) => return Err(error::io("move", &found.root, e)),
-        },
-    };
-    let undo = |staged: &Path| {
-        if moved {
-            let _ = fs::rename(staged, &found.root);
-        } else {
-            let _ = fs::remove_dir_all(staged);
-        }
-    };
-    match verify(&staged) {
-        Ok(v) if v.same_release(version) => {}
-        Ok(v) => {
-            undo(&staged);
-            return Err(Error::failure(format!("the tree at {} reports {v}, not {version}", found.root.display())));
-        }
-        Err(e) => {
-            undo(&staged);
-            return Err(e.context(format!("the copy of {} does not work", found.root.display())));
-        }
+    let staging = store.fresh_staging(version)?;
+    link_tree(&found.root, staging.path())?;
+    let reported =
+        verify(staging.path()).map_err(|e| e.context(format!("the copy of {} does not work", found.root.display())))?;
+    if !reported.same_release(version) {
+        return Err(Error::failure(format!("the copy of {} reports {reported}, not {version}", found.root.display())));
     }
-    if let Err(e) = fs::rename(&staged, &dest) {
-        undo(&staged);
-        return Err(error::io("move the tree into", &dest, e));
+    store.commit(staging, version)?;
+    if mode == Mode::Move {
+        fs::remove_dir_all(&found.root).map_err(|e| {
+            error::io("remove the original", &found.root, e)
+                .hint(format!("{version} is imported; delete the original yourself"))
+        })?;
     }
-    if mode == Mode::Move && !moved {
-        fs::remove_dir_all(&found.root).map_err(|e| error::io("remove the original", &found.root, e))?;
-    }
-    Ok(dest)
+    Ok(store.home().version_dir(version))
 }
 
 /// Recreates `from` at `to`: directories with their modes, symlinks as symlinks, files
@@ -237,7 +204,11 @@ fn link_tree(from: &Path, to: &Path) -> Result<()> {
         return std::os::unix::fs::symlink(&target, to).map_err(|e| error::io("create the link", to, e));
     }
     if meta.is_dir() {
-        fs::create_dir(to).map_err(|e| error::io("create", to, e))?;
+        match fs::create_dir(to) {
+            // The staging directory itself already exists, empty.
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(error::io("create", to, e)),
+            _ => {}
+        }
         for entry in fs::read_dir(from).map_err(|e| error::io("read", from, e))? {
             let entry = entry.map_err(|e| error::io("read", from, e))?;
             link_tree(&entry.path(), &to.join(entry.file_name()))?;

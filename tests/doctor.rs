@@ -121,6 +121,7 @@ fn clean_setup_reports_nothing() {
     let verbose = String::from_utf8_lossy(&verbose.stdout).into_owned();
     assert!(verbose.contains(&format!("PATH[0] {}", s.sb.shims_dir().display())), "{verbose}");
     assert!(verbose.contains("(gover's shim)"), "{verbose}");
+    assert!(verbose.contains(&format!("{} (interactive bash; hook)", s.home(".bashrc").display())), "{verbose}");
 }
 
 #[test]
@@ -131,7 +132,12 @@ fn json_schema_is_stable() {
     let (code, report) = s.run();
     assert_eq!(code, 0, "warnings only");
     let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
-    assert_eq!(keys(&report), ["findings", "go_on_path", "schema", "summary"]);
+    assert_eq!(keys(&report), ["findings", "go_on_path", "schema", "startup_files", "summary"]);
+    assert_eq!(
+        report["startup_files"][0],
+        serde_json::json!({"path": s.home(".profile"), "shell": "bash", "reads": "login", "hook": true})
+    );
+    assert_eq!(keys(&report["startup_files"][1]), ["hook", "path", "reads", "shell"]);
     assert_eq!(report["schema"], 1);
     assert_eq!(keys(&report["summary"]), ["errors", "infos", "warnings"]);
     assert_eq!(keys(&report["go_on_path"][0]), ["dir", "is_shim", "position", "resolved"]);
@@ -299,8 +305,11 @@ fn stale_goroot_and_mixed_toolchains_of_a_system_go() {
     assert_eq!(f["fix"]["lines"], serde_json::json!({"start": 1, "end": 1}));
     assert!(text(&f).contains(&sys.display().to_string()));
 
-    s.unset("GOROOT");
+    // A GOROOT that is right for the go that runs, without gover: only a note.
+    s.set("GOROOT", sys.display().to_string());
     s.write_home(".bashrc", "");
+    assert_eq!(s.finding("goroot.exported")["severity"], "info");
+    s.unset("GOROOT");
     s.assert_clean();
 
     // The binary and its tree disagree: a half-upgraded install.
@@ -388,7 +397,7 @@ fn functions_and_aliases_named_go_as_real_shells_see_them() {
     s.assert_clean();
 
     s.set("SHELL", "/usr/bin/fish");
-    s.write_home(".config/fish/conf.d/gover.fish", "true # added by gover\n");
+    s.write_home(".config/fish/conf.d/gover.fish", "true # added by gover (gover implode removes it)\n");
     // Defined for interactive shells only, as most fish configs do.
     let config = s.write_home(
         ".config/fish/config.fish",
@@ -418,7 +427,7 @@ fn gvm_leftovers_its_cd_function_and_versions() {
     assert_eq!(found[1]["fix"], init.json(), "gvm's cd goes with the line that loads gvm");
     assert_eq!(found[2]["severity"], "info");
     assert!(text(&found[2]).contains("go1.20.14"));
-    assert_eq!(found[2]["fix"], serde_json::json!({"kind": "command", "command": "gover import"}));
+    assert_eq!(found[2]["fix"], serde_json::json!({"kind": "command", "command": "gover import gvm"}));
 
     s.write_home(
         ".bashrc",
@@ -542,6 +551,14 @@ fn module_settings_from_the_go_env_file_and_the_environment() {
     s.write_home(".config/go/env", "GOPROXY=https://proxy.golang.org,direct\n");
     s.set("GONOSUMDB", "corp.example,github.com/org/*");
     s.assert_clean();
+    // GOENV names the env file (`go env GOENV`).
+    let custom = s.sb.root().join("custom-go-env");
+    fs::write(&custom, "GOSUMDB=off\n").unwrap();
+    s.set("GOENV", custom.display().to_string());
+    assert_eq!(s.finding("modules.gosumdb-off")["fix"]["file"], custom.display().to_string());
+    s.set("GOENV", "off");
+    s.assert_clean();
+    s.unset("GOENV");
     s.set("GONOPROXY", "github.com");
     assert!(s.finding("modules.goprivate-noproxy")["title"].as_str().unwrap().contains("misses corp.example:"));
     s.unset("GONOPROXY");
@@ -663,6 +680,19 @@ fn planted_proc_noexec_tmp_umask_and_ports() {
     fs::write(proc.join("self/status"), "Umask:\t0022\n").unwrap();
     fs::write(proc.join("net/tcp"), "  sl  local_address rem_address   st\n").unwrap();
     s.assert_clean();
+
+    // A build cache shared with a group (setgid, group-writable) under umask 022.
+    let cache = s.home(".cache/go-build");
+    fs::create_dir_all(&cache).unwrap();
+    fs::set_permissions(&cache, fs::Permissions::from_mode(0o2775)).unwrap();
+    let f = s.finding("permissions.umask");
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(
+        f["evidence"][1],
+        serde_json::json!({"kind": "owner", "path": cache, "uid": unsafe { libc::getuid() }, "mode": 0o2775})
+    );
+    fs::write(proc.join("self/status"), "Umask:\t0002\n").unwrap();
+    s.assert_clean();
 }
 
 #[test]
@@ -722,10 +752,13 @@ fn systemd_user_environment_and_cron() {
     let found = s.findings();
     assert_eq!(ids(&found), ["services.cron-bare-go", "services.systemd-path"], "{found:?}");
     assert!(text(&found[0]).contains("line 2: 0 3 * * * cd /src/app && go build ./..."));
-    assert_eq!(
-        found[1]["fix"],
-        serde_json::json!({"kind": "write_file", "file": s.home(".config/environment.d/50-gover.conf"), "content": format!("PATH={}:${{PATH}}\n", s.sb.shims_dir().display())})
-    );
+    let dropin = s.home(".config/environment.d/50-gover.conf");
+    assert_eq!(found[1]["fix"]["file"], dropin.display().to_string());
+    let content = found[1]["fix"]["content"].as_str().unwrap();
+    assert!(content.contains(&format!("\nPATH={}:${{PATH}}\n", s.sb.shims_dir().display())), "{content}");
+    // It is what `gover setup --systemd` writes.
+    s.sb.gover().args(["setup", "--systemd", "--no-modify-rc"]).assert().success();
+    assert_eq!(fs::read_to_string(&dropin).unwrap(), content);
     fs::write(&answer, format!("PATH={}:/usr/bin:/bin\n", s.sb.shims_dir().display())).unwrap();
     fs::write(
         &crontab,
@@ -807,6 +840,19 @@ fn a_home_that_belongs_to_someone_else() {
     assert!(text(&Value::Array(found)).contains("GOCACHE"));
     chown_tree(&s.sb.home, 65534);
     assert_eq!(run_as_nobody(&s), Vec::<Value>::new());
+
+    // A HOME that does not exist (nobody's /nonexistent): everything go would create there
+    // is named in one finding.
+    let mut s = s;
+    s.set("HOME", s.sb.root().join("nonexistent").display().to_string());
+    s.set("GOVER_HOME", s.sb.root().join("nonexistent/.local/share/gover").display().to_string());
+    fs::set_permissions(s.sb.root(), fs::Permissions::from_mode(0o555)).unwrap();
+    let found = run_as_nobody(&s);
+    fs::set_permissions(s.sb.root(), fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(ids(&found), ["permissions.not-writable", "permissions.home-missing"], "{found:?}");
+    for name in ["GOMODCACHE", "GOCACHE", "GOPATH", "GOBIN", "GOVER_HOME"] {
+        assert!(found[0]["title"].as_str().unwrap().contains(name), "{name}: {}", found[0]["title"]);
+    }
 }
 
 #[test]
@@ -840,4 +886,96 @@ fn a_shell_that_hangs_is_given_up_on_and_its_files_read_instead() {
     assert_eq!(f["fix"], serde_json::json!({"kind": "comment_out", "file": rc, "lines": {"start": 2, "end": 2}}));
     s.write_home(".bashrc", HOOK_BASH);
     s.assert_clean();
+}
+
+#[test]
+fn a_setup_made_by_gover_setup_is_clean() {
+    let mut s = Setup::clean();
+    // Debian's skeleton files, then what `gover setup` writes into them.
+    fs::copy("/etc/skel/.bashrc", s.home(".bashrc")).unwrap();
+    fs::copy("/etc/skel/.profile", s.home(".profile")).unwrap();
+    s.sb.gover().arg("setup").assert().success();
+    // The PATH a new terminal gets from the hook.
+    let out = std::process::Command::new("bash")
+        .args(["-ic", "echo \"$PATH\""])
+        .env_clear()
+        .env("HOME", &s.sb.home)
+        .env("PATH", BASE_PATH)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let path = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert!(path.starts_with(&s.sb.shims_dir().display().to_string()), "{path}");
+    s.set("PATH", path);
+    s.assert_clean();
+}
+
+/// F4/F17 with real Go releases: go1.22.10's binary run with go1.21.13's GOROOT exported.
+#[test]
+fn a_real_go_with_a_stale_goroot() {
+    let mut s = Setup::clean();
+    let sys = s.sb.root().join("usr/local/go");
+    let old = s.sb.root().join("usr/lib/go-1.21");
+    common::link_copy(&common::real_go_tree("go1.22.10"), &sys);
+    common::link_copy(&common::real_go_tree("go1.21.13"), &old);
+    fs::remove_dir_all(s.sb.shims_dir()).unwrap();
+    fs::remove_dir_all(s.sb.gover_home.join("versions")).unwrap();
+    fs::remove_file(s.sb.gover_home.join("global")).unwrap();
+    s.set("PATH", format!("{}:{BASE_PATH}", sys.join("bin").display()));
+    s.set("GOROOT", old.display().to_string());
+    let f = s.finding("goroot.stale-export");
+    assert!(f["title"].as_str().unwrap().contains(&sys.display().to_string()), "{f}");
+    s.unset("GOROOT");
+    s.assert_clean();
+
+    // A half-upgraded tree: the binary is 1.22.10, VERSION says otherwise (a fresh file, so
+    // the shared test tree is not touched).
+    fs::remove_file(sys.join("VERSION")).unwrap();
+    fs::write(sys.join("VERSION"), "go1.21.13\ntime 2024-08-06T17:36:05Z\n").unwrap();
+    let f = s.finding("goroot.version-mismatch");
+    assert!(text(&f).contains("go1.22.10"), "go env GOVERSION was asked: {f}");
+    fs::remove_file(sys.join("VERSION")).unwrap();
+    fs::copy(common::real_go_tree("go1.22.10").join("VERSION"), sys.join("VERSION")).unwrap();
+    s.assert_clean();
+}
+
+#[test]
+fn gvms_go_ahead_of_the_shims_points_at_gvms_init_line() {
+    let mut s = Setup::clean();
+    let gvm_bin = s.home(".gvm/gos/go1.20.14/bin");
+    write_executable(&gvm_bin.join("go"), "#!/bin/sh\n");
+    s.write_home(".gvm/scripts/gvm", "export GVM_ROOT=\"$HOME/.gvm\"\n");
+    let rc = s.write_home(".bashrc", &format!("{HOOK_BASH}source \"$HOME/.gvm/scripts/gvm\"\n"));
+    s.set("PATH", format!("{}:{}", gvm_bin.display(), s.sb.path_with_shims()));
+    let f = s.finding("path.system-go-first");
+    assert_eq!(f["fix"], LineFix { file: rc, line: 2 }.json());
+    s.write_home(".bashrc", HOOK_BASH);
+    s.set("PATH", s.sb.path_with_shims());
+    fs::remove_dir_all(s.home(".gvm")).unwrap();
+    s.assert_clean();
+}
+
+#[test]
+fn on_a_terminal_the_shells_answer_without_waiting_for_it() {
+    let s = Setup::clean();
+    let rc = s.write_home(".bashrc", &format!("{HOOK_BASH}go() {{\n  command go \"$@\"\n}}\n{DEBIAN_GUARD}"));
+    let report = s.sb.root().join("report.json");
+    let cmdline = format!("'{}' doctor --json > '{}'", env!("CARGO_BIN_EXE_gover"), report.display());
+    let started = std::time::Instant::now();
+    // `script` gives doctor a terminal, as a person running it has.
+    let status = std::process::Command::new("script")
+        .args(["-qec", &cmdline, "/dev/null"])
+        .env_clear()
+        .envs(s.env.iter().map(|(k, v)| (k, v)))
+        .current_dir(&s.cwd)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    // `bash -ic` sharing the terminal waited to take it over until doctor's 3 s timeout.
+    let elapsed = started.elapsed();
+    assert!(elapsed < std::time::Duration::from_millis(2500), "doctor took {elapsed:?} on a terminal");
+    let report: Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
+    let found = report["findings"].as_array().unwrap();
+    let f = found.iter().find(|f| f["id"] == "shell.go-function").expect("the go function is reported");
+    assert!(text(&f["evidence"]).contains(&format!("go 2 {}", rc.display())), "bash itself named file and line: {f}");
 }

@@ -25,16 +25,17 @@ fn plant_fake(root: &Path, version: &str) {
     }
 }
 
-/// `go <args>` run by a fresh interactive bash in `dir`, with the shims on PATH.
+/// `go <args>` run by a fresh interactive bash in `dir`: only HOME and a basic PATH, so the
+/// shims come from the hook in ~/.bashrc, as in a new terminal.
 fn bash_go(sandbox: &Sandbox, dir: &Path, args: &str) -> String {
-    let out = std::process::Command::new("bash")
-        .args(["-ic", &format!("cd '{}' && go {args}", dir.display())])
-        .env_clear()
-        .envs(sandbox.env())
-        .output()
-        .unwrap();
+    let out =
+        sandbox.startup_shell("bash").args(["-ic", &format!("cd '{}' && go {args}", dir.display())]).output().unwrap();
     assert!(out.status.success(), "bash -ic failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
+}
+
+fn text(path: &Path) -> String {
+    fs::read_to_string(path).unwrap()
 }
 
 fn project(sandbox: &Sandbox, name: &str, pin: &str) -> PathBuf {
@@ -53,6 +54,23 @@ fn gvm_asdf_and_goenv_trees_are_adopted_and_run_through_the_shim() {
     plant_fake(&gvm, "go1.21.13");
     common::link_copy(&common::real_go_tree("go1.22.10"), &asdf);
     plant_fake(&goenv, "go1.23.9");
+    // gvm's init script overrides cd and puts its own go first, like the real one.
+    fs::create_dir_all(sandbox.home.join(".gvm/scripts")).unwrap();
+    fs::write(
+        sandbox.home.join(".gvm/scripts/gvm"),
+        "cd() { builtin cd \"$@\"; }\nexport GOROOT=\"$HOME/.gvm/gos/go1.21.13\"\nexport PATH=\"$GOROOT/bin:$PATH\"\n",
+    )
+    .unwrap();
+    let bashrc = sandbox.home.join(".bashrc");
+    let hook = format!("eval \"$({} init bash)\"", env!("CARGO_BIN_EXE_gover"));
+    fs::write(
+        &bashrc,
+        format!(
+            "[[ -s \"$HOME/.gvm/scripts/gvm\" ]] && source \"$HOME/.gvm/scripts/gvm\"\n\
+             export GOENV_ROOT=\"$HOME/.goenv\"\n{hook}\n"
+        ),
+    )
+    .unwrap();
 
     // Listing changes nothing.
     sandbox
@@ -88,7 +106,16 @@ fn gvm_asdf_and_goenv_trees_are_adopted_and_run_through_the_shim() {
     // A second run finds nothing left to do.
     sandbox.gover().args(["import", "--all"]).assert().success().stdout(predicate::str::contains("imported").not());
 
-    // The old managers can go: the adopted trees are gover's own now.
+    // gvm's init still runs; doctor --fix disables it, then the old managers can go: the
+    // adopted trees are gover's own now.
+    let type_of_cd = || {
+        let out = sandbox.startup_shell("bash").args(["-ic", "type -t cd"]).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(type_of_cd(), "function\n");
+    sandbox.doctor(&["--fix", "--yes"]).assert().success();
+    assert!(text(&bashrc).starts_with("# gover-disabled: [[ -s \"$HOME/.gvm/scripts/gvm\" ]]"), "{}", text(&bashrc));
+    assert_eq!(type_of_cd(), "builtin\n");
     for dir in [".gvm", ".asdf", ".goenv"] {
         fs::remove_dir_all(sandbox.home.join(dir)).unwrap();
     }

@@ -718,3 +718,32 @@ fn quiet_installs_print_only_the_result() {
     publish(&server, standard_releases());
     gover(&sb, &server).args(["-q", "install", "1.22"]).assert().success().stderr("");
 }
+
+#[test]
+fn the_shim_installs_a_missing_pin_when_auto_install_is_on() {
+    let sb = Sandbox::new();
+    let (server, _, _) = serve_one("go1.22.10");
+    sb.install_shims();
+    sb.pin("1.22");
+    let path = format!("{}:{}:{}", sb.shims_dir().display(), common::bin_dir().display(), common::BASE_PATH);
+    let shim = |auto: bool| {
+        let mut cmd = sb.shim("go");
+        cmd.arg("version")
+            .env("PATH", &path)
+            .env("GOVER_INDEX_URL", server.url("/index.json"))
+            .env("GOVER_DIST_URL", server.url("/dl/"));
+        if auto {
+            cmd.env("GOVER_AUTO_INSTALL", "1");
+        }
+        cmd
+    };
+    // Off by default: the pin's file and the fix, nothing downloaded.
+    shim(false).assert().code(3).stderr(predicate::str::contains("help: run gover install 1.22"));
+    assert!(server.requests().is_empty());
+    shim(true)
+        .assert()
+        .success()
+        .stdout("go version go1.22.10 fake/arch\n")
+        .stderr(predicate::str::contains("installing it (GOVER_AUTO_INSTALL=1)"));
+    assert!(sb.gover_home.join("versions/go1.22.10/bin/go").is_file());
+}

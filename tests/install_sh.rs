@@ -30,19 +30,16 @@ fn install_sh() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh")
 }
 
-/// Runs install.sh as a user with only HOME and a basic PATH would.
+/// install.sh with the already-built binaries, as a user with only HOME and a basic PATH.
+fn install_sh_cmd(sb: &Sandbox, from_dir: &Path) -> assert_cmd::Command {
+    let mut cmd = sb.startup_shell("sh");
+    cmd.arg(install_sh()).arg("--from-dir").arg(from_dir);
+    cmd
+}
+
+/// Runs install.sh successfully; its standard output.
 fn install(sb: &Sandbox, extra: &[&str]) -> String {
-    let out = sb
-        .startup_shell("sh")
-        .arg(install_sh())
-        .arg("--from-dir")
-        .arg(common::bin_dir())
-        .args(extra)
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    String::from_utf8(out.stdout).unwrap()
+    stdout(install_sh_cmd(sb, &common::bin_dir()).args(extra))
 }
 
 fn installed_gover(sb: &Sandbox) -> assert_cmd::Command {
@@ -161,29 +158,26 @@ fn no_modify_rc_touches_no_startup_file_and_prints_the_lines() {
 #[test]
 fn bin_dir_can_be_chosen_and_the_shim_sits_beside_gover() {
     let sb = debian_home();
-    let bin = sb.root().join("opt bin");
-    sb.startup_shell("sh")
-        .arg(install_sh())
-        .args(["--from-dir", common::bin_dir().to_str().unwrap(), "--no-modify-rc"])
-        .env("GOVER_INSTALL_DIR", &bin)
+    let by_env = sb.root().join("opt bin");
+    install_sh_cmd(&sb, &common::bin_dir()).arg("--no-modify-rc").env("GOVER_INSTALL_DIR", &by_env).assert().success();
+    let by_flag = sb.root().join("tools");
+    install_sh_cmd(&sb, &common::bin_dir())
+        .arg("--no-modify-rc")
+        .arg(format!("--bin-dir={}", by_flag.display()))
         .assert()
         .success();
-    assert!(bin.join("gover").is_file() && bin.join("gover-shim").is_file());
-    // The shims are copies of the installed shim, not of the build's.
-    assert_eq!(fs::read(sb.shims_dir().join("go")).unwrap(), fs::read(bin.join("gover-shim")).unwrap());
+    for bin in [&by_env, &by_flag] {
+        assert!(bin.join("gover").is_file() && bin.join("gover-shim").is_file(), "{}", bin.display());
+    }
+    // The shims are copies of the last installed shim, not of the build's.
+    assert_eq!(fs::read(sb.shims_dir().join("go")).unwrap(), fs::read(by_flag.join("gover-shim")).unwrap());
+    assert!(!sb.home.join(".local/bin/gover").exists());
 }
 
 #[test]
 fn install_sh_fails_clearly_without_binaries() {
     let sb = Sandbox::new();
-    let out = sb
-        .startup_shell("sh")
-        .arg(install_sh())
-        .args(["--from-dir", sb.work.to_str().unwrap()])
-        .assert()
-        .failure()
-        .get_output()
-        .clone();
+    let out = install_sh_cmd(&sb, &sb.work).assert().failure().get_output().clone();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("error: no gover in") && err.contains("help:"), "{err}");
     assert!(!sb.home.join(".bashrc").exists());
@@ -272,5 +266,86 @@ fn a_user_without_root_installs_and_uses_gover() {
     use std::os::unix::fs::MetadataExt;
     for file in [".bashrc", ".local/bin/gover", ".local/share/gover/shims/go"] {
         assert_eq!(fs::metadata(sb.home.join(file)).unwrap().uid(), 65534, "{file} is not the user's");
+    }
+}
+
+#[test]
+fn symlinked_dotfiles_stay_links_and_a_broken_one_only_warns() {
+    let sb = debian_home();
+    let dotfiles = sb.root().join("dotfiles");
+    fs::create_dir_all(&dotfiles).unwrap();
+    fs::write(dotfiles.join("bashrc"), DEBIAN_BASHRC).unwrap();
+    std::os::unix::fs::symlink(dotfiles.join("bashrc"), sb.home.join(".bashrc.tmp")).unwrap();
+    fs::rename(sb.home.join(".bashrc.tmp"), sb.home.join(".bashrc")).unwrap();
+    // A link whose target is gone (a dotfiles checkout that moved): warn, and carry on.
+    std::os::unix::fs::symlink(sb.root().join("gone/zshenv"), sb.home.join(".zshenv")).unwrap();
+
+    let out = install_sh_cmd(&sb, &common::bin_dir()).assert().success().get_output().clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning: cannot follow the link") && err.contains("add this line to it yourself"), "{err}");
+    assert!(fs::symlink_metadata(sb.home.join(".bashrc")).unwrap().file_type().is_symlink());
+    assert!(fs::read_to_string(dotfiles.join("bashrc")).unwrap().contains("# added by gover"));
+    assert!(fs::read_to_string(sb.home.join(".profile")).unwrap().contains("# added by gover"));
+    let out = stdout(sb.startup_shell("bash").args(["-ic", "command -v go; go version"]));
+    assert_finds_pinned_shim(&sb, "bash -ic through a symlinked .bashrc", &out);
+}
+
+/// One end-to-end case with a real Go release from the test mirror, unpacked where
+/// `gover install` would put it: the hook, the shim and the real go agree on version and GOROOT.
+#[test]
+fn a_real_go_runs_through_the_hook_in_login_and_ssh_shells() {
+    let sb = Sandbox::new();
+    fs::write(sb.home.join(".bashrc"), DEBIAN_BASHRC).unwrap();
+    // A stale GOROOT from an old manual install, exported before the hook runs.
+    fs::write(sb.home.join(".profile"), format!("export GOROOT=/usr/local/go-1.19\n{DEBIAN_PROFILE}")).unwrap();
+    let root = sb.gover_home.join("versions/go1.22.10");
+    fs::create_dir_all(&root).unwrap();
+    let archive = common::real_mirror().join("go1.22.10.linux-amd64.tar.gz");
+    let status = std::process::Command::new("tar")
+        .arg("-xzf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(&root)
+        .arg("--strip-components=1")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    sb.pin("1.22");
+    install(&sb, &[]);
+
+    let script = "go version; go env GOROOT; echo \"GOROOT in the shell: ${GOROOT-unset}\"";
+    let expected = format!("go version go1.22.10 linux/amd64\n{}\nGOROOT in the shell: unset\n", root.display());
+    let login = stdout(sb.startup_shell("bash").args(["-lc", script]));
+    assert_eq!(login, expected, "bash -lc");
+    let ssh = stdout(sb.startup_shell("bash").env("SSH_CLIENT", "127.0.0.1 50000 22").args(["-c", script]));
+    assert_eq!(ssh, expected, "ssh-style bash -c");
+    let zsh = stdout(sb.startup_shell("zsh").args(["-c", script]));
+    assert_eq!(zsh, expected, "zsh -c");
+}
+
+/// gover doctor, run the way a user would after install.sh, has nothing to say about PATH, the
+/// hook's placement or GOROOT, whichever shell the user logs in with.
+#[test]
+fn doctor_agrees_with_what_install_sh_set_up() {
+    let sb = debian_home();
+    // A stand-in whose `go version` looks like a real release, for doctor's version checks.
+    common::write_executable(
+        &sb.gover_home.join("versions/go1.22.10/bin/go"),
+        "#!/bin/sh\necho go version go1.22.10 linux/amd64\n",
+    );
+    install(&sb, &[]);
+    for login_shell in ["/bin/bash", "/usr/bin/zsh", "/usr/bin/fish"] {
+        let out =
+            sb.startup_shell("bash").env("SHELL", login_shell).args(["-lc", "gover doctor --json"]).output().unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        let ids: Vec<&str> = report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter_map(|f| f["id"].as_str())
+            .filter(|id| ["path.", "goroot.", "shell."].iter().any(|p| id.starts_with(p)))
+            .collect();
+        assert!(ids.is_empty(), "SHELL={login_shell}: doctor objects to the set-up: {ids:?}");
     }
 }

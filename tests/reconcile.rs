@@ -53,6 +53,38 @@ fn text(path: &Path) -> String {
     fs::read_to_string(path).unwrap()
 }
 
+/// A sandbox with the shims in place and `content` as the user's ~/.bashrc.
+fn with_bashrc(content: &str) -> (Sandbox, PathBuf) {
+    let sandbox = Sandbox::new();
+    sandbox.install_shims();
+    let rc = sandbox.home.join(".bashrc");
+    fs::write(&rc, content).unwrap();
+    (sandbox, rc)
+}
+
+/// Gives the whole sandbox to the unprivileged user (uid 65534), keeping it reachable.
+fn hand_to_nobody(sandbox: &Sandbox) {
+    let status = std::process::Command::new("chown").args(["-R", "65534:65534"]).arg(sandbox.root()).status().unwrap();
+    assert!(status.success());
+    fs::set_permissions(sandbox.root(), fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// `gover doctor <args>` run as uid 65534, stdin closed, with the sandbox's alternatives.
+fn doctor_as_nobody(sandbox: &Sandbox, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_gover"), "doctor"])
+        .args(args)
+        .env_clear()
+        .envs(sandbox.env())
+        .env("GOVER_DOCTOR_CRONTAB", "/dev/null")
+        .env("GOVER_ALTERNATIVES_ADMIN_DIR", sandbox.root().join("alternatives/admin"))
+        .env("GOVER_ALTERNATIVES_DIR", sandbox.root().join("alternatives/links"))
+        .current_dir(&sandbox.work)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn fix_comments_out_backs_up_and_undo_restores_every_byte() {
     let sandbox = Sandbox::new();
@@ -131,9 +163,7 @@ fn fix_comments_out_backs_up_and_undo_restores_every_byte() {
 
 #[test]
 fn the_go_function_is_gone_from_a_fresh_shell_after_the_fix() {
-    let sandbox = Sandbox::new();
-    sandbox.install_shims();
-    fs::write(sandbox.home.join(".bashrc"), "go() {\n  echo shadowed\n}\n").unwrap();
+    let (sandbox, _) = with_bashrc("go() {\n  echo shadowed\n}\n");
     let type_of_go = || {
         let out = std::process::Command::new("bash")
             .args(["-ic", "type -t go"])
@@ -190,45 +220,23 @@ fn a_symlinked_startup_file_is_edited_at_its_target() {
 
 #[test]
 fn a_block_that_cannot_be_commented_whole_is_left_for_the_user() {
-    let sandbox = Sandbox::new();
-    sandbox.install_shims();
-    let rc = "if [ -d /opt/go ]; then\n  export GOROOT=/opt/go\nelse\n  export EDITOR=vi\nfi\n";
-    fs::write(sandbox.home.join(".bashrc"), rc).unwrap();
+    let content = "if [ -d /opt/go ]; then\n  export GOROOT=/opt/go\nelse\n  export EDITOR=vi\nfi\n";
+    let (sandbox, rc) = with_bashrc(content);
     sandbox.doctor(&["--fix", "--yes"]).assert().stdout(predicate::str::contains("by hand:"));
-    assert_eq!(text(&sandbox.home.join(".bashrc")), rc, "never half commented");
+    assert_eq!(text(&rc), content, "never half commented");
 }
 
 #[test]
 fn a_file_the_user_cannot_write_is_reported_not_forced() {
-    let sandbox = Sandbox::new();
-    sandbox.install_shims();
-    let rc = sandbox.home.join(".bashrc");
-    fs::write(&rc, "export GOROOT=/usr/local/go\n").unwrap();
+    let (sandbox, rc) = with_bashrc("export GOROOT=/usr/local/go\n");
     fs::set_permissions(&rc, fs::Permissions::from_mode(0o644)).unwrap();
     // Everything else belongs to the unprivileged user; the rc file stays root's.
-    let status = std::process::Command::new("chown").args(["-R", "65534:65534"]).arg(sandbox.root()).status().unwrap();
-    assert!(status.success());
+    hand_to_nobody(&sandbox);
     std::os::unix::fs::chown(&rc, Some(0), Some(0)).unwrap();
     std::os::unix::fs::chown(&sandbox.home, Some(0), Some(0)).unwrap();
     fs::set_permissions(&sandbox.home, fs::Permissions::from_mode(0o755)).unwrap();
-    fs::set_permissions(sandbox.root(), fs::Permissions::from_mode(0o755)).unwrap();
 
-    let out = std::process::Command::new("setpriv")
-        .args([
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            env!("CARGO_BIN_EXE_gover"),
-            "doctor",
-            "--fix",
-            "--yes",
-        ])
-        .env_clear()
-        .envs(sandbox.env())
-        .env("GOVER_DOCTOR_CRONTAB", "/dev/null")
-        .current_dir(&sandbox.work)
-        .output()
-        .unwrap();
+    let out = doctor_as_nobody(&sandbox, &["--fix", "--yes"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
@@ -271,6 +279,25 @@ fn alternatives_for_missing_toolchains_are_removed_in_a_planted_admin_dir() {
     fs::remove_dir_all(sandbox.root().join("usr/lib/go-1.22")).unwrap();
     sandbox.doctor(&[]).assert().stdout(predicate::str::contains("alternatives.missing-target"));
 
+    // Another user may not change the alternatives system: they get the exact command.
+    hand_to_nobody(&sandbox);
+    for dir in [&admin, &links] {
+        let status = std::process::Command::new("chown").args(["-R", "0:0"]).arg(dir).status().unwrap();
+        assert!(status.success());
+    }
+    let before = text(&admin.join("go"));
+    let out = doctor_as_nobody(&sandbox, &["--fix", "--yes"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let sudo = format!(
+        "sudo update-alternatives --admindir {} --altdir {} --remove go {}",
+        admin.display(),
+        links.display(),
+        new.display()
+    );
+    assert!(stdout.contains(&format!("needs root: run `{sudo}`")), "{stdout}");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&admin.join("go")), before);
+
     sandbox
         .doctor(&["--fix", "--yes"])
         .assert()
@@ -281,4 +308,81 @@ fn alternatives_for_missing_toolchains_are_removed_in_a_planted_admin_dir() {
     assert_eq!(fs::read_link(links.join("go")).unwrap(), old);
     sandbox.doctor(&[]).assert().stdout(predicate::str::contains("alternatives.missing-target").not());
     sandbox.doctor(&["--fix", "--yes"]).assert().success().stdout(predicate::str::contains("nothing to fix"));
+}
+
+#[test]
+fn permission_repairs_run_only_with_yes_and_the_right_to() {
+    let sandbox = Sandbox::new();
+    sandbox.install_shims();
+    let gopath = sandbox.home.join("go");
+    let cache = sandbox.home.join(".cache/go-build");
+    fs::create_dir_all(&gopath).unwrap();
+    fs::create_dir_all(&cache).unwrap();
+    hand_to_nobody(&sandbox);
+    // The user's own GOPATH lost its write bit; their build cache belongs to root.
+    fs::set_permissions(&gopath, fs::Permissions::from_mode(0o555)).unwrap();
+    std::os::unix::fs::chown(&cache, Some(0), Some(0)).unwrap();
+    let run = |args: &[&str]| String::from_utf8_lossy(&doctor_as_nobody(&sandbox, args).stdout).into_owned();
+    let dry = run(&["--fix"]);
+    assert!(dry.contains(&format!("run: chmod u+rwx '{}'", gopath.display())), "{dry}");
+    assert!(dry.contains(&format!("run: sudo chown -R \"$(id -un):\" '{}'", cache.display())), "{dry}");
+    assert_eq!(fs::metadata(&gopath).unwrap().mode() & 0o777, 0o555, "a dry run changes nothing");
+
+    let applied = run(&["--fix", "--yes"]);
+    assert!(applied.contains("ran: chmod u+rwx"), "{applied}");
+    assert_eq!(fs::metadata(&gopath).unwrap().mode() & 0o700, 0o700);
+    // Not root: the chown is left to the user, exactly as printed.
+    assert!(
+        applied.contains(&format!("run this yourself: sudo chown -R \"$(id -un):\" '{}'", cache.display())),
+        "{applied}"
+    );
+    assert_eq!(fs::metadata(&cache).unwrap().uid(), 0);
+}
+
+#[test]
+fn on_a_terminal_fix_asks_first() {
+    let (sandbox, rc) = with_bashrc("export GOROOT=/x\n");
+    // `script` gives gover a terminal on stdin; the answer is typed into it.
+    let answer = |reply: &str| {
+        let command = format!("{} doctor --fix", env!("CARGO_BIN_EXE_gover"));
+        let mut cmd = assert_cmd::Command::new("script");
+        cmd.args(["-qec", &command, "/dev/null"])
+            .env_clear()
+            .envs(sandbox.env())
+            .env("GOVER_DOCTOR_CRONTAB", "/dev/null")
+            .current_dir(&sandbox.work)
+            .write_stdin(format!("{reply}\n"));
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    };
+    let declined = answer("n");
+    assert!(declined.contains("Apply these changes? [y/N]") && declined.contains("nothing was changed"), "{declined}");
+    assert_eq!(text(&rc), "export GOROOT=/x\n");
+    let accepted = answer("y");
+    assert!(accepted.contains("changed "), "{accepted}");
+    assert_eq!(text(&rc), "# gover-disabled: export GOROOT=/x\n");
+}
+
+#[test]
+fn a_hook_below_debians_early_return_is_moved_above_it() {
+    let hook = format!("eval \"$({} init bash)\"", env!("CARGO_BIN_EXE_gover"));
+    let content = format!("case $- in\n    *i*) ;;\n      *) return;;\nesac\nalias ll='ls -l'\n{hook}\n");
+    let (sandbox, rc) = with_bashrc(&content);
+    let shims_on_path = || {
+        // What ssh host cmd gets: a non-interactive bash that reads ~/.bashrc.
+        let out = sandbox.startup_shell("bash").args(["-c", ". ~/.bashrc; command -v go"]).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(shims_on_path(), "");
+    sandbox.doctor(&["--fix", "--yes"]).assert().success();
+    assert_eq!(
+        text(&rc),
+        format!(
+            "{hook}\ncase $- in\n    *i*) ;;\n      *) return;;\nesac\nalias ll='ls -l'\n# gover-disabled: {hook}\n"
+        )
+    );
+    assert_eq!(shims_on_path(), format!("{}\n", sandbox.shims_dir().join("go").display()));
+    sandbox.doctor(&[]).assert().stdout(predicate::str::contains("path.hook-after-return").not());
+    sandbox.doctor(&["--fix", "--yes"]).assert().stdout(predicate::str::contains("nothing to fix"));
+    sandbox.doctor(&["--undo"]).assert().success();
+    assert_eq!(text(&rc), content);
 }

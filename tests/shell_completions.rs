@@ -67,6 +67,7 @@ fn bash_completes_subcommands_and_installed_versions() {
     assert_eq!(words(&complete("gover use ''")), ["1.21.13", "1.22.10", "1.23rc1"]);
     assert_eq!(words(&complete("gover shell 1.2")), ["1.21.13", "1.22.10", "1.23rc1"]);
     assert_eq!(words(&complete("gover uninstall 1.22")), ["1.22.10"]);
+    assert_eq!(words(&complete("gover exec 1.23")), ["1.23rc1"]);
     // Everything else is clap's script, sourced on first use.
     assert!(words(&complete("gover sh")).contains(&"shell"), "{}", complete("gover sh"));
     assert!(complete("gover completions ''").contains("fish"));
@@ -80,6 +81,8 @@ fn fish_completes_subcommands_and_installed_versions() {
     for v in ["1.21.13", "1.22.10", "1.23rc1"] {
         assert!(versions.lines().any(|l| l == v), "{v} missing from:\n{versions}");
     }
+    let after = run(&sb, "fish", &["-ic", &format!("{hook}; complete -C 'gover exec 1.22.10 '")]);
+    assert!(!after.lines().any(|l| l == "1.21.13"), "versions offered after the version:\n{after}");
     let subcommands = run(&sb, "fish", &["-ic", &format!("{hook}; complete -C 'gover ins'")]);
     assert!(subcommands.lines().any(|l| l.starts_with("install")), "{subcommands}");
 }
@@ -94,4 +97,30 @@ fn zsh_compinit_finds_gover_completions_through_the_hook() {
     fs::write(sb.home.join(".zshrc"), "autoload -Uz compinit\ncompinit -u -d \"$HOME/.zcompdump\"\n").unwrap();
     let out = run(&sb, "zsh", &["-ic", "print -r -- ${_comps[gover]}"]);
     assert_eq!(out.trim_end(), "_gover");
+}
+
+#[test]
+fn zsh_completes_installed_versions_at_a_real_prompt() {
+    let sb = Sandbox::new();
+    sb.fake_version("go1.22.10");
+    sb.gover().args(["setup", "--no-modify-rc"]).assert().success();
+    let hook = sb.gover_home.join("shell/hook.zsh");
+    fs::write(sb.home.join(".zshenv"), format!(". {}\n", hook.display())).unwrap();
+    fs::write(sb.home.join(".zshrc"), "autoload -Uz compinit\ncompinit -u -d \"$HOME/.zcompdump\"\n").unwrap();
+    // zpty runs an interactive zsh on a pseudo-terminal and types <Tab>; a read with a pattern
+    // waits until the completed line shows up (timeout ends a run that never completes).
+    let path = format!("{}:{}", common::bin_dir().display(), common::BASE_PATH);
+    let driver = format!(
+        "zmodload zsh/zpty\n\
+         zpty -b z 'env -i HOME={home} PATH={path} TERM=dumb zsh -i'\n\
+         zpty -w -n z $'gover use \\t'\n\
+         zpty -r z out '*use 1.22.10*' && print versions-ok\n\
+         zpty -w -n z $'\\C-u gover insta\\t'\n\
+         zpty -r z out '*install *' && print subcommands-ok\n\
+         zpty -d z\n",
+        home = sb.home.display(),
+    );
+    let out = sb.startup_shell("timeout").args(["20", "zsh", "-fc", &driver]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("versions-ok") && text.contains("subcommands-ok"), "{text}");
 }

@@ -83,6 +83,19 @@ fn shellcheck_passes_on_the_hooks_and_install_sh() {
 }
 
 #[test]
+fn zsh_and_fish_parse_their_hooks() {
+    // shellcheck does not read zsh or fish; their own parsers at least must accept the hooks.
+    let sb = Sandbox::new();
+    for (shell, check) in [("zsh", "-n"), ("fish", "--no-execute")] {
+        let hook = sb.gover().args(["init", shell]).assert().success().get_output().stdout.clone();
+        sb.startup_shell(shell).arg(check).write_stdin(hook).assert().success();
+    }
+    // And they do reject a broken one, so the check above can fail.
+    sb.startup_shell("zsh").arg("-n").write_stdin("if then fi {").assert().failure();
+    sb.startup_shell("fish").arg("--no-execute").write_stdin("if; end end").assert().failure();
+}
+
+#[test]
 fn the_hook_puts_the_shims_first_exactly_once_however_often_it_runs() {
     let sb = Sandbox::new();
     let shims = sb.shims_dir().display().to_string();
@@ -199,10 +212,11 @@ fn without_the_hook_gover_shell_prints_the_line_and_explains() {
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "export GOVER_VERSION='1.21'\n");
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("warning: this shell has no gover hook, so nothing changed"), "{err}");
-    assert!(err.contains("gover init bash"), "{err}");
+    assert!(err.contains("eval \"$(gover init bash)\""), "{err}");
     let out =
         sb.gover().args(["shell", "--unset"]).env("SHELL", "/usr/bin/fish").assert().success().get_output().clone();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "set -eg GOVER_VERSION\n");
+    assert!(String::from_utf8(out.stderr).unwrap().contains("gover init fish | source"));
 }
 
 #[test]
@@ -284,4 +298,51 @@ fn a_gover_home_with_spaces_and_quotes_works_in_every_shell() {
         assert_eq!(lines.next(), Some(home.to_str().unwrap()), "{shell}");
         assert!(shims.join("go").is_file());
     }
+}
+
+#[test]
+fn loading_the_hook_runs_no_external_command() {
+    // With nothing on PATH, any program the hook tried to start would fail with "not found".
+    let sb = Sandbox::new();
+    sb.gover().args(["setup", "--no-modify-rc"]).assert().success();
+    let hooks = sb.gover_home.join("shell");
+    for (shell, args) in [
+        ("sh", vec!["-c"]),
+        ("bash", vec!["--norc", "-i", "-c"]),
+        ("zsh", vec!["-f", "-i", "-c"]),
+        ("fish", vec!["--no-config", "-i", "-c"]),
+    ] {
+        let hook = hooks.join(format!("hook.{shell}"));
+        let load = if shell == "fish" { "source" } else { "." };
+        let program = std::process::Command::new("sh").args(["-c", &format!("command -v {shell}")]).output().unwrap();
+        let program = String::from_utf8(program.stdout).unwrap();
+        let out = std::process::Command::new(program.trim())
+            .env_clear()
+            .env("HOME", &sb.home)
+            .env("PATH", "/nonexistent")
+            .env("TERM", "dumb")
+            .args(args)
+            .arg(format!("{load} '{}'; echo loaded", hook.display()))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(String::from_utf8_lossy(&out.stdout).lines().last(), Some("loaded"), "{shell}: {stderr}");
+        assert!(!stderr.contains("not found") && !stderr.contains("Unknown command"), "{shell}: {stderr}");
+    }
+}
+
+#[test]
+fn gover_init_prints_the_hook_even_when_it_cannot_write_gover_home() {
+    let sb = Sandbox::new();
+    let blocker = sb.write("not-a-dir", "a file where GOVER_HOME's parent should be");
+    let out = sb
+        .gover()
+        .args(["init", "bash"])
+        .env("GOVER_HOME", blocker.join("gover"))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("_gover_path_first"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning:"), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -82,7 +82,13 @@ fn auto_install() -> bool {
 /// GOVER_AUTO_INSTALL=1: install what the pin asks for, then carry on.
 fn install(request: &Request, not_installed: ResolveError) {
     eprintln!("gover: {not_installed}; installing it (GOVER_AUTO_INSTALL=1)");
-    let status = Command::new("gover").arg("install").arg(OsString::from(request.spec.to_string())).status();
+    // Everything gover prints goes to stderr: stdout belongs to the go command that follows
+    // (`go env GOROOT` in a script must print only the root).
+    let status = Command::new("gover")
+        .arg("install")
+        .arg(OsString::from(request.spec.to_string()))
+        .stdout(std::io::stderr())
+        .status();
     match status {
         Ok(s) if s.success() => {}
         Ok(s) => exit(s.code().unwrap_or(code::FAILURE)),

@@ -1,7 +1,6 @@
 //! The shim binary, driven for real: planted versions whose `go` prints what it received.
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -15,9 +14,8 @@ impl World {
         let shims = world.home().join("shims");
         fs::create_dir_all(&shims).unwrap();
         for tool in ["go", "gofmt"] {
-            fs::hard_link(env!("CARGO_BIN_EXE_gover-shim"), shims.join(tool))
-                .or_else(|_| fs::copy(env!("CARGO_BIN_EXE_gover-shim"), shims.join(tool)).map(|_| ()))
-                .unwrap();
+            // A hard link, not a copy, for the reason `script` gives.
+            fs::hard_link(env!("CARGO_BIN_EXE_gover-shim"), shims.join(tool)).unwrap();
         }
         world
     }
@@ -37,10 +35,19 @@ impl World {
         path
     }
 
+    /// Writes an executable script through a child process, so no thread of this test process
+    /// holds it open for writing while another forks (which makes exec fail with ETXTBSY).
     fn script(&self, path: &Path, body: &str) {
+        use std::io::Write;
         fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, format!("#!/bin/sh\n{body}")).unwrap();
-        fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+        let mut child = Command::new("sh")
+            .args(["-c", "cat > \"$1\" && chmod 755 \"$1\"", "sh"])
+            .arg(path)
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(format!("#!/bin/sh\n{body}").as_bytes()).unwrap();
+        assert!(child.wait().unwrap().success());
     }
 
     /// A fake release whose tools print their name, version, GOROOT, GOTOOLCHAIN and args.

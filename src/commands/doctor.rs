@@ -73,9 +73,9 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         return reconcile::fix(&findings, &app.store, &options);
     }
     if args.json {
-        print!("{}", report::json(&findings, &facts.go_on_path));
+        print!("{}", report::json(&findings, &facts.go_on_path, &facts.startup));
     } else {
-        print!("{}", report::text(&findings, &facts.go_on_path, args.verbose));
+        print!("{}", report::text(&findings, &facts.go_on_path, &facts.startup, args.verbose));
     }
     let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
     if errors > 0 {

@@ -11,7 +11,7 @@ use crate::import::{self, Found, Manager, Mode, Places};
 #[derive(clap::Args, Debug)]
 #[command(after_help = "Without a manager or --all, lists what could be imported.\n\
     Trees are hard-linked into GOVER_HOME/versions (no extra disk space, and they keep working \
-    after the old manager is removed); --move moves them instead.")]
+    after the old manager is removed); --move also deletes the originals once imported.")]
 pub struct Args {
     /// The manager whose versions to adopt
     #[arg(value_enum)]
@@ -22,7 +22,7 @@ pub struct Args {
     /// Adopt everything found, from every manager
     #[arg(long, conflicts_with = "manager")]
     all: bool,
-    /// Move the trees instead of hard-linking them
+    /// Delete each original once its version is imported
     #[arg(long = "move")]
     move_trees: bool,
     /// Show what would be imported, change nothing

@@ -45,9 +45,9 @@ pub enum Command {
     Exec(exec::Args),
     /// Print GOROOT and PATH for the version in use, for `eval` in scripts
     Env(env::Args),
-    /// Print the shell hook for bash, zsh or fish
+    /// Print the shell hook for sh, bash, zsh or fish
     Init(init::Args),
-    /// Set up shims for environments without a shell hook (systemd user units)
+    /// Set up the shims and the shell hook in your startup files (--systemd: user units too)
     Setup(setup::Args),
     /// Print shell completions
     Completions(completions::Args),

@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 
 use crate::app::App;
 use crate::error::{self, exit, Error, Result};
+use crate::output;
 use crate::shell::manifest::Manifest;
 use crate::shell::rc;
-use crate::shell::startup::StartupEnv;
+use crate::shell::startup::{StartupEnv, StartupFile};
 use crate::shell::{self, HookPaths, Shell};
 use crate::store::Store;
 
@@ -71,22 +72,13 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     } else {
         for target in &targets {
             let line = target.shell.source_line(&paths.hook_file(target.shell), home.as_deref());
-            let (existed, content) = match fs::read_to_string(&target.path) {
-                Ok(content) => (true, content),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => (false, String::new()),
-                Err(e) => return Err(error::io("read", &target.path, e)),
-            };
-            match rc::add_line(&content, &line, target.placement) {
-                Some(updated) => {
-                    shell::write_if_changed(&target.path, updated.as_bytes())?;
-                    if !existed {
-                        manifest.add_file(&target.path);
-                    }
-                    let at = rc::line_number(&updated).unwrap_or(1);
-                    let verb = if rc::has_line(&content) { "updated the hook line in" } else { "added the hook to" };
-                    report.push(format!("{verb} {} (line {at})", target.path.display()));
-                }
-                None => report.push(format!("{} already has the hook", target.path.display())),
+            match add_hook_line(target, &line, &mut manifest) {
+                Ok(done) => report.push(done),
+                // One unwritable file (a read-only, managed dotfile) must not stop the others.
+                Err(err) => output::warn(format!(
+                    "{err}{}\n  add this line to it yourself:\n  {line}",
+                    err.causes.first().map(|c| format!(": {c}")).unwrap_or_default()
+                )),
             }
         }
     }
@@ -106,6 +98,24 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     }
     manifest.save(&manifest_path)?;
     finish(app, &report, &paths, home.as_deref())
+}
+
+/// Adds `line` to one startup file; says what it did.
+fn add_hook_line(target: &StartupFile, line: &str, manifest: &mut Manifest) -> Result<String> {
+    let (existed, content) = match fs::read_to_string(&target.path) {
+        Ok(content) => (true, content),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (false, String::new()),
+        Err(e) => return Err(error::io("read", &target.path, e)),
+    };
+    let Some(updated) = rc::add_line(&content, line, target.placement) else {
+        return Ok(format!("{} already has the hook", target.path.display()));
+    };
+    shell::write_if_changed(&target.path, updated.as_bytes())?;
+    if !existed {
+        manifest.add_file(&target.path);
+    }
+    let verb = if rc::has_line(&content) { "updated the hook line in" } else { "added the hook to" };
+    Ok(format!("{verb} {} (line {})", target.path.display(), rc::line_number(&updated).unwrap_or(1)))
 }
 
 /// systemd's environment-d generator expands `${PATH}`; GOVER_HOME is spelled out so a unit's

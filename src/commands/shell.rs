@@ -45,9 +45,9 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     } else {
         output::warn(format!(
             "this shell has no gover hook, so nothing changed; run `{}` yourself, or set up the hook \
-             (gover setup, or eval \"$(gover init {})\") so that gover shell can do it",
+             (gover setup, or {}) so that gover shell can do it",
             code.trim_end(),
-            shell.name()
+            shell.init_command()
         ));
     }
     Ok(())

@@ -56,10 +56,6 @@ impl Env {
         self.xdg("XDG_CACHE_HOME", ".cache")
     }
 
-    pub fn data_home(&self) -> Option<PathBuf> {
-        self.xdg("XDG_DATA_HOME", ".local/share")
-    }
-
     fn xdg(&self, name: &str, fallback: &str) -> Option<PathBuf> {
         self.var(name).map(PathBuf::from).filter(|p| p.is_absolute()).or_else(|| Some(self.home()?.join(fallback)))
     }
@@ -104,9 +100,10 @@ impl Env {
         u32::from_str_radix(line.trim(), 8).ok()
     }
 
-    /// Runs `program args` with this environment (plus `extra`), stdin closed, in its own
-    /// process group so a shell's children die with it on timeout. `None` when it cannot
-    /// start or does not finish in time.
+    /// Runs `program args` with this environment (plus `extra`), stdin closed, in a session of
+    /// its own: without a controlling terminal an interactive shell (`bash -ic`) does not wait
+    /// to take over the user's terminal, and its children die with it on timeout (the session
+    /// leader's process group). `None` when it cannot start or does not finish in time.
     pub fn run(&self, program: &Path, args: &[&str], extra: &[(&str, &str)]) -> Option<Output> {
         let mut cmd = Command::new(program);
         cmd.args(args)
@@ -116,8 +113,11 @@ impl Env {
             .current_dir(&self.cwd)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .process_group(0);
+            .stderr(Stdio::null());
+        // SAFETY: setsid(2) is async-signal-safe, the only kind of call allowed between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| if libc::setsid() == -1 { Err(std::io::Error::last_os_error()) } else { Ok(()) });
+        }
         let mut child = cmd.spawn().ok()?;
         let mut stdout = child.stdout.take()?;
         let reader = std::thread::spawn(move || {

@@ -10,6 +10,7 @@ use super::alternatives;
 use super::settings::Origin;
 use super::startup::{Kind, Manager, Reads, Shell};
 use super::{Category, Evidence, Facts, Finding, Fix, LineRange, Severity};
+use crate::import;
 
 pub fn check(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -40,10 +41,9 @@ fn same_dir(a: &Path, b: &Path) -> bool {
     a == b || matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
 }
 
-/// The first line of `$root/VERSION` (`go1.22.10`).
+/// The release `$root/VERSION` names, as text (`go1.22.10`).
 fn version_file(root: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(root.join("VERSION")).ok()?;
-    Some(text.lines().next()?.trim().to_string())
+    import::version_file(root).map(|v| v.to_string())
 }
 
 /// Startup lines exporting `name`, with their files.
@@ -80,9 +80,10 @@ fn goroot_settings(facts: &Facts, out: &mut Vec<Finding>) {
                     root.display()
                 ),
             ),
+            // Right for today's go; with gover in use it is a leftover that goes stale.
             None => (
                 "goroot.exported",
-                Severity::Warning,
+                if facts.gover_in_use() { Severity::Warning } else { Severity::Info },
                 format!(
                     "GOROOT={} is exported; gover sets it per version, and any other go breaks when it goes stale",
                     goroot.display()
@@ -151,8 +152,10 @@ fn toolchain_consistency(facts: &Facts, out: &mut Vec<Finding>) {
         command: format!("{} env GOROOT GOVERSION", binary.display()),
         output: format!("{reported_root}\n{reported_version}"),
     };
+    // GOVERSION may carry experiments after the release (`go1.22.10 X:boringcrypto`).
+    let reported_release = reported_version.split_whitespace().next().unwrap_or(reported_version);
     let version = version_file(&root);
-    if let Some(version) = version.as_ref().filter(|v| *v != reported_version) {
+    if let Some(version) = version.as_ref().filter(|v| *v != reported_release) {
         out.push(
             c(
                 "goroot.version-mismatch",
@@ -203,7 +206,7 @@ fn alternatives_groups(facts: &Facts, out: &mut Vec<Finding>) {
         let file = admin.join(name);
         let Ok(text) = std::fs::read_to_string(&file) else { continue };
         let Some(group) = alternatives::parse(&text) else { continue };
-        let link = facts.env.alternatives_dir.join(name);
+        let link = alternative_link(facts, name);
         let selected = std::fs::read_link(&link).ok();
         for choice in &group.choices {
             if choice.path.exists() {
@@ -223,7 +226,7 @@ fn alternatives_groups(facts: &Facts, out: &mut Vec<Finding>) {
                 })
                 .evidence(Evidence::Note {
                     text: if is_selected {
-                        format!("it is the current choice ({} →)", link.display())
+                        format!("it is the current choice: {} -> {}", link.display(), choice.path.display())
                     } else {
                         "not the current choice".into()
                     },
@@ -239,127 +242,129 @@ fn alternatives_groups(facts: &Facts, out: &mut Vec<Finding>) {
                         Severity::Error,
                         format!("{} points at {}, which does not exist", link.display(), target.display()),
                     )
-                    .evidence(Evidence::Note { text: format!("{} → {}", link.display(), target.display()) })
+                    .evidence(Evidence::Note { text: format!("{} -> {}", link.display(), target.display()) })
                     .fix(Fix::Command(format!("sudo update-alternatives --auto {name}"))),
                 );
             }
             current.push((name, target.clone()));
-            // A gofmt slave of the go group switches with it.
-            if name == "go" {
-                for ((slave, _), choice) in group
-                    .slaves
-                    .iter()
-                    .zip(group.choices.iter().filter(|ch| &ch.path == target).flat_map(|ch| ch.slaves.iter()))
-                {
-                    if let Some(path) = choice {
-                        current.push((if slave == "gofmt" { "gofmt" } else { "other" }, path.clone()));
-                    }
-                }
-            }
         }
     }
-    let go = current.iter().find(|(n, _)| *n == "go").and_then(|(_, p)| tree_of(p));
-    let gofmt = current.iter().rev().find(|(n, _)| *n == "gofmt").and_then(|(_, p)| tree_of(p));
-    if let (Some(go), Some(gofmt)) = (go, gofmt) {
-        if go != gofmt {
+    // Separate go and gofmt groups can be switched apart (a gofmt slave of the go group cannot).
+    let tree = |tool: &str| current.iter().find(|(n, _)| *n == tool).and_then(|(_, p)| Some((p, tree_of(p)?)));
+    if let (Some((go, go_tree)), Some((gofmt, gofmt_tree))) = (tree("go"), tree("gofmt")) {
+        if go_tree != gofmt_tree {
             out.push(
                 c(
                     "alternatives.mixed-versions",
                     Severity::Warning,
-                    format!("update-alternatives picks go from {} but gofmt from {}", go.display(), gofmt.display()),
+                    format!(
+                        "update-alternatives picks go from {} but gofmt from {}",
+                        go_tree.display(),
+                        gofmt_tree.display()
+                    ),
                 )
+                .evidence(Evidence::Note {
+                    text: format!("{} -> {}", alternative_link(facts, "go").display(), go.display()),
+                })
+                .evidence(Evidence::Note {
+                    text: format!("{} -> {}", alternative_link(facts, "gofmt").display(), gofmt.display()),
+                })
                 .fix(Fix::Command("sudo update-alternatives --config gofmt".into())),
             );
         }
     }
 }
 
-/// A tree another manager keeps, and the Go versions in it.
-struct Remnant {
-    manager: Manager,
-    root: PathBuf,
-    versions: Vec<PathBuf>,
+fn alternative_link(facts: &Facts, name: &str) -> PathBuf {
+    facts.env.alternatives_dir.join(name)
 }
 
+/// A manager's leftovers: where it lives and the Go trees it holds.
+struct Remnant {
+    /// `None` for golang.org/dl's ~/sdk, which `gover import` does not read.
+    manager: Option<Manager>,
+    root: PathBuf,
+    /// Each tree's root and its release (from VERSION).
+    trees: Vec<(PathBuf, Option<String>)>,
+}
+
+/// What other managers left, found the way `gover import` finds what it can adopt, plus the
+/// managers' own directories when they hold no Go any more, and golang.org/dl's ~/sdk.
 fn remnants(facts: &Facts) -> Vec<Remnant> {
     let env = facts.env;
     let Some(home) = env.home() else { return Vec::new() };
-    let var_dir = |name: &str, default: PathBuf| env.var(name).map(PathBuf::from).unwrap_or(default);
-    let gos_in = |dir: PathBuf, go_subdir: &str| -> Vec<PathBuf> {
-        let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
-        let mut found: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| if go_subdir.is_empty() { e.path() } else { e.path().join(go_subdir) })
-            .filter(|p| p.join("bin/go").exists())
-            .collect();
-        found.sort();
-        found
-    };
-    let gvm = var_dir("GVM_ROOT", home.join(".gvm"));
-    let asdf = var_dir("ASDF_DATA_DIR", home.join(".asdf"));
-    let goenv = var_dir("GOENV_ROOT", home.join(".goenv"));
-    let mise = env.var("MISE_DATA_DIR").map(PathBuf::from).or_else(|| Some(env.data_home()?.join("mise")));
-    let mut out = vec![
-        Remnant { manager: Manager::Gvm, versions: gos_in(gvm.join("gos"), ""), root: gvm },
-        Remnant {
-            manager: Manager::Asdf,
-            versions: gos_in(asdf.join("installs/golang"), "go"),
-            root: asdf.join("plugins/golang"),
-        },
-        Remnant { manager: Manager::Goenv, versions: gos_in(goenv.join("versions"), ""), root: goenv },
-        Remnant { manager: Manager::G, versions: gos_in(home.join(".g/versions"), ""), root: home.join(".g") },
+    let var = |name: &str| env.var(name).map(String::from);
+    let places = import::Places { home: home.clone(), var: &var, system_root: PathBuf::from("/") };
+    let dir = |name: &str, default: &str| env.var(name).map(PathBuf::from).unwrap_or_else(|| home.join(default));
+    let managers = [
+        (Manager::Gvm, dir("GVM_ROOT", ".gvm")),
+        (Manager::Asdf, dir("ASDF_DATA_DIR", ".asdf").join("plugins/golang")),
+        (Manager::Goenv, dir("GOENV_ROOT", ".goenv")),
+        (Manager::G, home.join(".g")),
+        (Manager::Mise, PathBuf::new()),
     ];
-    if let Some(mise) = mise {
-        out.push(Remnant {
-            manager: Manager::Mise,
-            versions: gos_in(mise.join("installs/go"), ""),
-            root: mise.join("installs/go"),
-        });
+    let mut out = Vec::new();
+    for (manager, root) in managers {
+        let found = import::find(&places, &[manager]);
+        let trees: Vec<(PathBuf, Option<String>)> =
+            found.into_iter().map(|f| (f.root, f.version.map(|v| v.to_string()))).collect();
+        // mise manages other tools: only its Go installs are leftovers.
+        let root = match (manager, trees.first()) {
+            (Manager::Mise, Some((tree, _))) => tree.parent().map(Path::to_path_buf).unwrap_or_default(),
+            (Manager::Mise, None) => continue,
+            _ => root,
+        };
+        if !trees.is_empty() || root.is_dir() {
+            out.push(Remnant { manager: Some(manager), root, trees });
+        }
     }
-    // golang.org/dl: ~/sdk/go1.22.10, one tree per version.
     let sdk = home.join("sdk");
-    let versions = std::fs::read_dir(&sdk)
-        .map(|entries| {
-            let mut v: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("go")) && p.join("bin/go").exists()
-                })
-                .collect();
-            v.sort();
-            v
+    let trees: Vec<(PathBuf, Option<String>)> = std::fs::read_dir(&sdk)
+        .map(|entries| entries.filter_map(|e| e.ok()).map(|e| e.path()).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| p.join("bin/go").is_file())
+        .map(|p| {
+            let version = version_file(&p);
+            (p, version)
         })
-        .unwrap_or_default();
-    out.push(Remnant { manager: Manager::Sdk, root: sdk, versions });
-    out.into_iter().filter(|r| r.root.exists() && (r.manager != Manager::Mise || !r.versions.is_empty())).collect()
+        .collect();
+    if !trees.is_empty() {
+        let mut trees = trees;
+        trees.sort();
+        out.push(Remnant { manager: None, root: sdk, trees });
+    }
+    out
 }
 
 fn managers(facts: &Facts, out: &mut Vec<Finding>) {
     let found = remnants(facts);
     for r in &found {
+        let name = r.manager.map_or("golang.org/dl", Manager::name);
         let mut finding = c(
             "managers.remnant",
             Severity::Info,
-            format!(
-                "{} left {} Go version(s) in {} that `gover import` can adopt",
-                r.manager.name(),
-                r.versions.len(),
-                r.root.display()
-            ),
+            format!("{name} left {} Go version(s) in {}", r.trees.len(), r.root.display()),
         );
-        for v in &r.versions {
-            finding = finding.evidence(Evidence::Note {
-                text: format!("{} ({})", v.display(), version_file(v).unwrap_or_else(|| "no VERSION file".into())),
-            });
+        for (tree, version) in &r.trees {
+            let version = version.as_deref().unwrap_or("no VERSION file");
+            finding = finding.evidence(Evidence::Note { text: format!("{} ({version})", tree.display()) });
         }
-        if r.versions.is_empty() {
-            finding.title =
-                format!("{} is still installed in {} (holds no Go version)", r.manager.name(), r.root.display());
-            out.push(finding.fix(Fix::Manual(format!("remove {} once nothing else uses it", r.root.display()))));
+        let fix = if r.trees.is_empty() {
+            finding.title = format!("{name} is still installed in {} (holds no Go version)", r.root.display());
+            Fix::Manual(format!("remove {} once nothing else uses it", r.root.display()))
+        } else if r.manager.is_none() {
+            let versions: Vec<&str> = r.trees.iter().filter_map(|(_, v)| v.as_deref()).collect();
+            Fix::Manual(format!(
+                "gover import does not read ~/sdk: `gover install` {}, then remove {} and the goX.Y.Z wrappers in GOBIN",
+                versions.join(" "),
+                r.root.display()
+            ))
         } else {
-            out.push(finding.fix(Fix::Command("gover import".into())));
-        }
+            finding.title.push_str(" that `gover import` can adopt");
+            Fix::Command(format!("gover import {name}"))
+        };
+        out.push(finding.fix(fix));
     }
     for s in &facts.startup {
         for construct in &s.constructs {
@@ -367,7 +372,7 @@ fn managers(facts: &Facts, out: &mut Vec<Finding>) {
             // asdf and mise manage other languages too: only their Go part is in the way.
             let (severity, fix) = match manager {
                 Manager::Asdf | Manager::Mise => {
-                    if !found.iter().any(|r| r.manager == manager && !r.versions.is_empty()) {
+                    if !found.iter().any(|r| r.manager == Some(manager) && !r.trees.is_empty()) {
                         continue;
                     }
                     let how =
@@ -710,26 +715,11 @@ fn definition_fix(facts: &Facts, d: &Definition) -> Fix {
             }
         }
     }
-    let from_manager = d.file.as_ref().and_then(|file| {
-        let home = facts.env.home()?;
-        let manager = if file.starts_with(home.join(".gvm")) {
-            Manager::Gvm
-        } else if file.starts_with(home.join(".goenv")) {
-            Manager::Goenv
-        } else {
-            return None;
-        };
-        facts.startup.iter().find_map(|s| {
-            s.constructs
-                .iter()
-                .find(|c| c.kind == Kind::ManagerInit { manager })
-                .map(|c| Fix::CommentOut { file: s.file.path.clone(), lines: c.lines })
-        })
-    });
-    from_manager.unwrap_or_else(|| {
-        let place = d.file.as_ref().map(|f| format!(" in {}", f.display())).unwrap_or_default();
-        Fix::Manual(format!("remove the {} `{}`{place}", if d.alias { "alias" } else { "function" }, d.name))
-    })
+    if let Some((file, lines)) = d.file.as_ref().and_then(|file| facts.manager_init_line(file)) {
+        return Fix::CommentOut { file, lines };
+    }
+    let place = d.file.as_ref().map(|f| format!(" in {}", f.display())).unwrap_or_default();
+    Fix::Manual(format!("remove the {} `{}`{place}", if d.alias { "alias" } else { "function" }, d.name))
 }
 
 #[cfg(test)]

@@ -290,30 +290,52 @@ impl<'a> Facts<'a> {
         }
     }
 
-    /// A path as written in a startup file, with `~`, `$HOME` and the Go directory variables
-    /// expanded; `None` when it uses anything else.
+    /// A path as written in a startup file, with `~` and variables expanded from this
+    /// environment (GOPATH and GOBIN with go's defaults); `None` when a variable is unset.
     pub fn expand(&self, written: &str) -> Option<PathBuf> {
-        let env = self.env;
-        let home = env.home()?;
-        let mut text = written.to_string();
-        if let Some(rest) = text.strip_prefix("~/") {
-            text = format!("{}/{rest}", home.display());
-        }
-        let gopath = self.settings.gopath_dirs().into_iter().next();
-        let vars: [(&str, Option<PathBuf>); 4] = [
-            ("HOME", Some(home.clone())),
-            ("GOROOT", env.var("GOROOT").map(PathBuf::from)),
-            ("GOPATH", gopath),
-            ("GOBIN", self.settings.gobin().map(|(dir, _)| dir)),
-        ];
-        for (name, value) in vars {
-            for form in [format!("${{{name}}}"), format!("${name}")] {
-                if text.contains(&form) {
-                    text = text.replace(&form, &value.as_ref()?.display().to_string());
-                }
-            }
-        }
-        (!text.contains('$') && text.starts_with('/')).then(|| PathBuf::from(text))
+        let home = self.env.home()?;
+        let lookup = |name: &str| -> Option<String> {
+            let path = match name {
+                "HOME" => Some(home.clone()),
+                // go's defaults count: an unset GOPATH is ~/go.
+                "GOPATH" => self.settings.gopath_dirs().into_iter().next(),
+                "GOBIN" => self.settings.gobin().map(|(dir, _)| dir),
+                _ => return self.env.var(name).map(String::from),
+            };
+            path.map(|p| p.display().to_string())
+        };
+        let text = startup::expand_vars(written, lookup)?;
+        let text = match text.strip_prefix("~/") {
+            Some(rest) => format!("{}/{rest}", home.display()),
+            None => text,
+        };
+        text.starts_with('/').then(|| PathBuf::from(text))
+    }
+
+    /// The startup line that initialises gvm or goenv, when `path` lies in their tree (their
+    /// init puts their bin on PATH and defines their functions). asdf's and mise's lines serve
+    /// other languages too, so they are never the fix.
+    pub fn manager_init_line(&self, path: &Path) -> Option<(PathBuf, LineRange)> {
+        let home = self.env.home()?;
+        let gvm = self.env.var("GVM_ROOT").map(PathBuf::from).unwrap_or_else(|| home.join(".gvm"));
+        let goenv = self.env.var("GOENV_ROOT").map(PathBuf::from).unwrap_or_else(|| home.join(".goenv"));
+        let manager = if path.starts_with(gvm) {
+            startup::Manager::Gvm
+        } else if path.starts_with(goenv) {
+            startup::Manager::Goenv
+        } else {
+            return None;
+        };
+        self.startup.iter().find_map(|s| {
+            let c = s.constructs.iter().find(|c| c.kind == startup::Kind::ManagerInit { manager })?;
+            Some((s.file.path.clone(), c.lines))
+        })
+    }
+
+    /// gover is set up here (shims made or versions installed); before that, a system go
+    /// winning is how things should be.
+    pub fn gover_in_use(&self) -> bool {
+        self.env.shims_dir().join("go").exists() || !self.env.gover.installed().is_empty()
     }
 
     /// Whether `dir` is gover's shims directory (compared canonically).

@@ -9,19 +9,13 @@ use super::{Category, Evidence, Facts, Finding, Fix, Scanned, Severity};
 
 pub fn check(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
-    if gover_in_use(facts) {
+    if facts.gover_in_use() {
         shims_first(facts, &mut out);
         hooks(facts, &mut out);
         prepends_after_hook(facts, &mut out);
     }
     gobin_on_path(facts, &mut out);
     out
-}
-
-/// gover is set up here (shims made or versions installed); before that, a system go
-/// winning is how things should be.
-fn gover_in_use(facts: &Facts) -> bool {
-    facts.env.shims_dir().join("go").exists() || !facts.env.gover.installed().is_empty()
 }
 
 fn shims_first(facts: &Facts, out: &mut Vec<Finding>) {
@@ -59,7 +53,7 @@ fn shims_first(facts: &Facts, out: &mut Vec<Finding>) {
         for go in list {
             finding = finding.evidence(go.evidence(tool));
         }
-        let fix = match prepend_line_for(facts, &winner.dir) {
+        let fix = match prepend_line_for(facts, &winner.dir).or_else(|| facts.manager_init_line(&winner.dir)) {
             Some((file, lines)) => Fix::CommentOut { file, lines },
             None => Fix::Manual(format!(
                 "remove {} from PATH where it is set, or make the gover hook the last line of your startup file",
@@ -163,7 +157,7 @@ fn hooks(facts: &Facts, out: &mut Vec<Finding>) {
 /// go wins over the shims in the shells that read them.
 fn prepends_after_hook(facts: &Facts, out: &mut Vec<Finding>) {
     let mut reported: Vec<(PathBuf, usize)> = Vec::new();
-    for shell in Shell::ALL {
+    for shell in shells_in_use(facts) {
         for reads in [Reads::Interactive, Reads::Login] {
             let files = facts.reading_order(shell, reads);
             let mut hook_seen = false;

@@ -13,12 +13,10 @@ use super::{Category, Evidence, Facts, Finding, Fix, Severity};
 pub fn check(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     let dirs = go_dirs(facts);
-    // Existing directories first, so a missing one blocked by a reported parent is not
-    // reported again.
-    let (existing, missing): (Vec<_>, Vec<_>) = dirs.iter().partition(|(_, d)| d.exists());
-    for (name, dir) in existing.into_iter().chain(missing) {
+    for (name, dir) in dirs.iter().filter(|(_, d)| d.exists()) {
         ownership(facts, name, dir, &mut out);
     }
+    uncreatable(&dirs, &mut out);
     noexec(facts, &mut out);
     for (name, dir) in dirs.iter().filter(|(n, _)| matches!(*n, "GOBIN" | "GOPATH" | "GOCACHE" | "GOMODCACHE")) {
         default_acl(facts, name, dir, &mut out);
@@ -71,35 +69,46 @@ fn chown(path: &Path) -> Fix {
     Fix::Command(format!("sudo chown -R \"$(id -un):\" '{}'", path.display()))
 }
 
+/// Directories that do not exist yet (go creates them on first use) but whose nearest
+/// existing parent is not writable: one finding per such parent, naming every directory it
+/// blocks. A parent already reported as not writable is not reported again.
+fn uncreatable(dirs: &[(&'static str, PathBuf)], out: &mut Vec<Finding>) {
+    let mut blocked: Vec<(PathBuf, Vec<(&str, &Path)>)> = Vec::new();
+    for (name, dir) in dirs.iter().filter(|(_, d)| !d.exists()) {
+        let Some(parent) = dir.ancestors().skip(1).find(|a| a.exists()) else { continue };
+        if writable(parent) {
+            continue;
+        }
+        match blocked.iter_mut().find(|(p, _)| p == parent) {
+            Some((_, names)) => names.push((name, dir)),
+            None => blocked.push((parent.to_path_buf(), vec![(name, dir)])),
+        }
+    }
+    for (parent, names) in blocked {
+        let reported =
+            out.iter().any(|f| f.evidence.iter().any(|e| matches!(e, Evidence::Owner { path, .. } if *path == parent)));
+        if reported {
+            continue;
+        }
+        let list: Vec<String> = names.iter().map(|(name, dir)| format!("{name} ({})", dir.display())).collect();
+        out.push(
+            p(
+                "permissions.not-writable",
+                Severity::Error,
+                format!("{} cannot be created: {} is not writable", list.join(", "), parent.display()),
+            )
+            .evidence(owner(&parent))
+            .fix(Fix::Manual(format!(
+                "create them as their owner, or point {} at directories you own",
+                names.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+            ))),
+        );
+    }
+}
+
 fn ownership(facts: &Facts, name: &str, dir: &Path, out: &mut Vec<Finding>) {
     let uid = facts.env.uid;
-    let Ok(meta) = std::fs::metadata(dir) else {
-        // go creates it on first use; the nearest existing parent must let it.
-        if let Some(parent) = dir.ancestors().skip(1).find(|a| a.exists()) {
-            let reported = out
-                .iter()
-                .any(|f| f.evidence.iter().any(|e| matches!(e, Evidence::Owner { path, .. } if path == parent)));
-            if !writable(parent) && !reported {
-                out.push(
-                    p(
-                        "permissions.not-writable",
-                        Severity::Error,
-                        format!(
-                            "{name} ({}) does not exist and cannot be created: {} is not writable",
-                            dir.display(),
-                            parent.display()
-                        ),
-                    )
-                    .evidence(owner(parent))
-                    .fix(Fix::Manual(format!(
-                        "create {} as its owner, or set {name} to a directory you own",
-                        dir.display()
-                    ))),
-                );
-            }
-        }
-        return;
-    };
+    let Ok(meta) = std::fs::metadata(dir) else { return };
     // One `sudo go mod download` leaves root-owned directories inside a user's cache.
     let mut foreign = (meta.uid() != uid).then(|| dir.to_path_buf());
     if foreign.is_none() && name == "GOMODCACHE" {
@@ -331,7 +340,20 @@ fn umask(facts: &Facts, dirs: &[(&'static str, PathBuf)], out: &mut Vec<Finding>
 /// with the user's HOME): go's default caches land in someone else's directory.
 fn home(facts: &Facts, dirs: &[(&'static str, PathBuf)], out: &mut Vec<Finding>) {
     let Some(home) = facts.env.home() else { return };
-    let Ok(meta) = std::fs::metadata(&home) else { return };
+    let Ok(meta) = std::fs::metadata(&home) else {
+        out.push(
+            p(
+                "permissions.home-missing",
+                Severity::Warning,
+                format!("HOME={} does not exist: go's default directories live there", home.display()),
+            )
+            .evidence(Evidence::Env { name: "HOME".into(), value: home.display().to_string() })
+            .fix(Fix::Manual(
+                "set HOME to a directory you own, or GOCACHE, GOMODCACHE and GOPATH to writable directories".into(),
+            )),
+        );
+        return;
+    };
     if meta.uid() == facts.env.uid {
         return;
     }

@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use super::{Category, Evidence, Finding, Fix, OnPath, Severity};
+use super::startup::{Kind, Reads, Shell};
+use super::{Category, Evidence, Finding, Fix, LineRange, OnPath, Scanned, Severity};
 
 /// Bumped when a field is removed or changes meaning (adding one does not).
 pub const SCHEMA: u32 = 1;
@@ -15,6 +16,29 @@ pub struct Report<'a> {
     pub findings: &'a [Finding],
     /// Every go on PATH, in order: the first one runs.
     pub go_on_path: Vec<PathGo>,
+    /// The startup files that exist, which shell reads each and when, and whether it has the
+    /// gover hook.
+    pub startup_files: Vec<StartupSummary>,
+}
+
+#[derive(Serialize)]
+pub struct StartupSummary {
+    pub path: std::path::PathBuf,
+    pub shell: Shell,
+    pub reads: Reads,
+    pub hook: bool,
+}
+
+fn startup_summary(startup: &[Scanned]) -> Vec<StartupSummary> {
+    startup
+        .iter()
+        .map(|s| StartupSummary {
+            path: s.file.path.clone(),
+            shell: s.file.shell,
+            reads: s.file.reads,
+            hook: s.constructs.iter().any(|c| c.kind == Kind::GoverHook),
+        })
+        .collect()
 }
 
 #[derive(Serialize, Debug, PartialEq, Eq)]
@@ -37,7 +61,7 @@ pub fn summary(findings: &[Finding]) -> Summary {
     Summary { errors: count(Severity::Error), warnings: count(Severity::Warning), infos: count(Severity::Info) }
 }
 
-pub fn json(findings: &[Finding], go_on_path: &[OnPath]) -> String {
+pub fn json(findings: &[Finding], go_on_path: &[OnPath], startup: &[Scanned]) -> String {
     let report = Report {
         schema: SCHEMA,
         summary: summary(findings),
@@ -51,6 +75,7 @@ pub fn json(findings: &[Finding], go_on_path: &[OnPath]) -> String {
                 is_shim: g.is_shim,
             })
             .collect(),
+        startup_files: startup_summary(startup),
     };
     serde_json::to_string_pretty(&report).expect("findings serialize") + "\n"
 }
@@ -81,11 +106,21 @@ fn evidence_line(e: &Evidence) -> String {
     }
 }
 
+fn line_words(lines: &LineRange) -> String {
+    if lines.start == lines.end {
+        format!("line {lines}")
+    } else {
+        format!("lines {lines}")
+    }
+}
+
 fn fix_line(fix: &Fix) -> String {
     match fix {
-        Fix::CommentOut { file, lines } => format!("comment out {} line {lines} (gover doctor --fix)", file.display()),
+        Fix::CommentOut { file, lines } => {
+            format!("comment out {} {} (gover doctor --fix)", file.display(), line_words(lines))
+        }
         Fix::MoveAbove { file, lines, above } => {
-            format!("move {} line {lines} above line {above} (gover doctor --fix)", file.display())
+            format!("move {} {} above line {above} (gover doctor --fix)", file.display(), line_words(lines))
         }
         Fix::AppendLine { file, line } => format!("add `{line}` to {}", file.display()),
         Fix::WriteFile { file, content } => format!("write {} containing `{}`", file.display(), content.trim()),
@@ -98,7 +133,7 @@ fn fix_line(fix: &Fix) -> String {
 
 /// The human report: findings grouped by category, worst first, each with its evidence and
 /// fix; a one-line verdict when there is nothing to say.
-pub fn text(findings: &[Finding], go_on_path: &[OnPath], verbose: bool) -> String {
+pub fn text(findings: &[Finding], go_on_path: &[OnPath], startup: &[Scanned], verbose: bool) -> String {
     let mut out = String::new();
     if verbose {
         out.push_str("go on PATH, in order (the first one runs):\n");
@@ -107,6 +142,19 @@ pub fn text(findings: &[Finding], go_on_path: &[OnPath], verbose: bool) -> Strin
         }
         for g in go_on_path {
             out.push_str(&format!("  {}\n", evidence_line(&g.evidence("go"))));
+        }
+        out.push_str("\nstartup files (who reads them; whether they run the gover hook):\n");
+        if startup.is_empty() {
+            out.push_str("  (none)\n");
+        }
+        for s in startup_summary(startup) {
+            let reads = match s.reads {
+                Reads::Always => "every",
+                Reads::Login => "login",
+                Reads::Interactive => "interactive",
+            };
+            let hook = if s.hook { "hook" } else { "no hook" };
+            out.push_str(&format!("  {} ({reads} {}; {hook})\n", s.path.display(), s.shell.name()));
         }
         out.push('\n');
     }
@@ -139,7 +187,6 @@ pub fn text(findings: &[Finding], go_on_path: &[OnPath], verbose: bool) -> Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doctor::LineRange;
 
     #[test]
     fn text_groups_by_category_with_evidence_and_fix() {
@@ -155,13 +202,13 @@ mod tests {
             Finding::new("modules.gosumdb-off", Severity::Warning, Category::Modules, "GOSUMDB=off")
                 .evidence(Evidence::Env { name: "GOSUMDB".into(), value: "off".into() }),
         ];
-        let text = text(&findings, &[], false);
+        let text = text(&findings, &[], &[], false);
         assert_eq!(
             text,
             "PATH and binaries\n  error[path.system-go-first]: `go` runs /usr/bin/go\n      PATH[0] /usr/bin -> /usr/lib/go-1.19/bin/go\n    \
-             fix: comment out /h/.bashrc line 3-5 (gover doctor --fix)\n\nModules and network\n  warning[modules.gosumdb-off]: GOSUMDB=off\n      \
+             fix: comment out /h/.bashrc lines 3-5 (gover doctor --fix)\n\nModules and network\n  warning[modules.gosumdb-off]: GOSUMDB=off\n      \
              GOSUMDB=off\n\n1 error(s), 1 warning(s), 0 note(s)\n"
         );
-        assert_eq!(super::text(&[], &[], false), "No problems found.\n");
+        assert_eq!(super::text(&[], &[], &[], false), "No problems found.\n");
     }
 }

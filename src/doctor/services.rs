@@ -1,9 +1,13 @@
 //! Service environments: systemd user units and cron jobs start with their own minimal
 //! environment, not the shell's, so they need the shims some other way.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{Category, Evidence, Facts, Finding, Fix, Severity};
+use crate::commands::setup;
+use crate::shell::startup::StartupEnv;
+use crate::shell::HookPaths;
+use crate::store::Store;
 
 pub fn check(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -29,7 +33,10 @@ fn systemd(facts: &Facts, out: &mut Vec<Finding>) {
     if path_has(path, &shims) {
         return;
     }
-    let Some(config) = env.config_home() else { return };
+    let (Some(home), Some(config_home)) = (env.home(), env.config_home()) else { return };
+    // The same drop-in `gover setup --systemd` writes, where it writes it.
+    let startup = StartupEnv { home, zdotdir: None, config_home, path: None };
+    let paths = HookPaths::new(&Store::new(env.gover.clone()), PathBuf::new());
     out.push(
         Finding::new(
             "services.systemd-path",
@@ -41,10 +48,7 @@ fn systemd(facts: &Facts, out: &mut Vec<Finding>) {
             command: "systemctl --user show-environment".into(),
             output: format!("PATH={path}"),
         })
-        .fix(Fix::WriteFile {
-            file: config.join("environment.d/50-gover.conf"),
-            content: format!("PATH={}:${{PATH}}\n", shims.display()),
-        }),
+        .fix(Fix::WriteFile { file: startup.systemd_dropin(), content: setup::systemd_dropin(&paths) }),
     );
 }
 

@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::LineRange;
+/// Other version managers, as `gover import` knows them.
+pub use crate::import::Manager;
 
 /// The syntax a startup file is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -36,8 +38,6 @@ pub enum Shell {
 }
 
 impl Shell {
-    pub const ALL: [Shell; 3] = [Shell::Bash, Shell::Zsh, Shell::Fish];
-
     pub fn name(self) -> &'static str {
         match self {
             Shell::Bash => "bash",
@@ -117,36 +117,6 @@ pub fn candidates(home: &Path, zdotdir: Option<&Path>, config_home: &Path) -> Ve
     files
 }
 
-/// The version managers whose leftovers doctor recognises.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Manager {
-    Gvm,
-    Asdf,
-    Goenv,
-    /// `g` (voidint/g or stefanmaric/g).
-    G,
-    Mise,
-    /// golang.org/dl's `go1.22.10 download`, which keeps trees in ~/sdk (no init line).
-    Sdk,
-}
-
-impl Manager {
-    pub fn name(self) -> &'static str {
-        match self {
-            Manager::Gvm => "gvm",
-            Manager::Asdf => "asdf",
-            Manager::Goenv => "goenv",
-            Manager::G => "g",
-            Manager::Mise => "mise",
-            Manager::Sdk => "golang.org/dl",
-        }
-    }
-}
-
-/// The comment `gover setup` puts on the line it adds to each startup file.
-pub const HOOK_MARKER: &str = "# added by gover";
-
 /// Environment variables that change what go does; an `export` of one is reported.
 pub const GO_SETTINGS: [&str; 20] = [
     "GOROOT",
@@ -171,8 +141,7 @@ pub const GO_SETTINGS: [&str; 20] = [
     "GOVER_HOME",
 ];
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Kind {
     /// The line `gover init <shell>` wrote (or one putting gover's shims on PATH).
     GoverHook,
@@ -194,7 +163,7 @@ pub enum Kind {
     Source { path: String },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Construct {
     pub kind: Kind,
     /// The line where it was found (the first line of a continued line).
@@ -557,7 +526,8 @@ impl Scanner {
         if self.in_function() {
             return true;
         }
-        if line.text.contains(HOOK_MARKER)
+        // `gover setup`'s line carries its marker comment.
+        if crate::shell::rc::has_line(&line.text)
             || segment.contains("gover init")
             || segment.contains("gover/shims")
             || segment.contains("gover env")
@@ -718,7 +688,7 @@ fn block_covered(b: usize, blocks: &[Block], removable: &[LineRange], memo: &mut
         _ => {
             !block.statements.is_empty()
                 && block.statements.iter().all(|s| match *s {
-                    Statement::Line(range) => removable.iter().any(|r| *r == range),
+                    Statement::Line(range) => removable.contains(&range),
                     Statement::Block(inner) => block_covered(inner, blocks, removable, memo),
                 })
         }
@@ -792,6 +762,31 @@ fn manager_init(segment: &str) -> Option<Manager> {
     } else {
         None
     }
+}
+
+/// `$NAME` and `${NAME}` in `text` replaced by `lookup`; `None` when one is unknown or the
+/// text uses other expansions (`$(…)`, `${X:-y}`).
+pub fn expand_vars(text: &str, lookup: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (name, tail) = if let Some(braced) = after.strip_prefix('{') {
+            let end = braced.find('}')?;
+            (&braced[..end], &braced[end + 1..])
+        } else {
+            let end = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
+            (&after[..end], &after[end..])
+        };
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return None;
+        }
+        out.push_str(&lookup(name)?);
+        rest = tail;
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// PATH entries that hold (or usually hold) a `go` other than gover's.
@@ -950,6 +945,21 @@ mod tests {
                 (Kind::ManagerInit { manager: Manager::Goenv }, 10, r(10, 10)),
             ]
         );
+    }
+
+    #[test]
+    fn expands_variables_with_word_boundaries() {
+        let lookup = |name: &str| match name {
+            "HOME" => Some("/h".to_string()),
+            "GOPATH" => Some("/h/go".to_string()),
+            _ => None,
+        };
+        assert_eq!(expand_vars("$HOME/go/bin", lookup).as_deref(), Some("/h/go/bin"));
+        assert_eq!(expand_vars("${GOPATH}/bin:$HOME", lookup).as_deref(), Some("/h/go/bin:/h"));
+        assert_eq!(expand_vars("$HOMEDIR/bin", lookup), None);
+        assert_eq!(expand_vars("${GOPATH:-/x}/bin", lookup), None);
+        assert_eq!(expand_vars("$(go env GOPATH)/bin", lookup), None);
+        assert_eq!(expand_vars("/usr/local/go/bin", lookup).as_deref(), Some("/usr/local/go/bin"));
     }
 
     #[test]

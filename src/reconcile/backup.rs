@@ -107,6 +107,10 @@ impl Backup {
         let entry = self.manifest.files.iter_mut().find(|e| e.original == original).expect("saved above");
         let created = Ownership { mode: entry.mode, uid: entry.uid, gid: entry.gid };
         let ownership = entry.backup.is_none().then_some(created);
+        if let (Some(_), Some(parent)) = (ownership, original.parent()) {
+            // A new file (an environment.d drop-in) may need its directory too.
+            crate::store::Store::create_dir(parent)?;
+        }
         atomic::replace(original, content, ownership).map_err(|e| error::io("write", original, e))?;
         entry.written = Some(sha256(content));
         self.write_manifest()
@@ -292,7 +296,7 @@ mod tests {
     fn undo_removes_a_file_gover_created() {
         let dir = tempfile::tempdir().unwrap();
         let backups = dir.path().join("backups");
-        let file = dir.path().join("new.conf");
+        let file = dir.path().join("environment.d/new.conf");
         let mut backup = Backup::begin(&backups).unwrap();
         backup.write(&file, b"PATH=x\n").unwrap();
         assert_eq!(fs::read(&file).unwrap(), b"PATH=x\n");

@@ -72,8 +72,11 @@ pub fn describe(plan: &Plan) -> String {
     for (name, path) in &plan.alternatives {
         out.push_str(&format!("remove the {name} alternative {}\n", path.display()));
     }
-    for command in &plan.commands {
+    for command in &plan.repairs {
         out.push_str(&format!("run: {command}\n"));
+    }
+    for command in &plan.suggestions {
+        out.push_str(&format!("suggested: {command}\n"));
     }
     for what in &plan.manual {
         out.push_str(&format!("by hand: {what}\n"));
@@ -120,7 +123,7 @@ fn apply(plan: &Plan, store: &Store, options: &FixOptions) -> Result<()> {
             }
         }
     }
-    for command in &plan.commands {
+    for command in &plan.repairs {
         if let Some(runnable) = permitted(command, options.yes) {
             let status = Command::new("sh").arg("-c").arg(&runnable).status();
             match status {
@@ -143,22 +146,19 @@ fn apply(plan: &Plan, store: &Store, options: &FixOptions) -> Result<()> {
     Ok(())
 }
 
-/// The command to run for a suggested one, when gover may run it: only ownership and mode
-/// repairs (chown/chmod), only with --yes, and only with the right to (`sudo` is dropped when
-/// already root, and such a command is left to the user otherwise).
-fn permitted(command: &str, yes: bool) -> Option<String> {
-    if !yes {
+/// What to run for a repair (chown/chmod), when gover may: only with --yes, and only with
+/// the right to (`sudo` is dropped when already root; otherwise it is left to the user).
+fn permitted(repair: &str, yes: bool) -> Option<String> {
+    if !yes || !plan::is_repair(repair) {
         return None;
     }
     // SAFETY: geteuid cannot fail and has no preconditions.
     let root = unsafe { libc::geteuid() } == 0;
-    let bare = match command.strip_prefix("sudo ") {
-        Some(rest) if root => rest,
-        Some(_) => return None,
-        None => command,
-    };
-    let program = bare.split_whitespace().next()?;
-    matches!(program, "chown" | "chmod").then(|| bare.to_string())
+    match repair.strip_prefix("sudo ") {
+        Some(rest) if root => Some(rest.to_string()),
+        Some(_) => None,
+        None => Some(repair.to_string()),
+    }
 }
 
 /// `gover doctor --undo`: restores the newest backup. `force` also restores files edited

@@ -2,13 +2,14 @@
 //! anything is written), the alternatives to remove, the commands to run, and what is left
 //! to the user. Planning reads files but writes nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::comment_out::comment_out;
 use super::go_env_file;
 use super::structure::{lines, Dialect};
 use crate::doctor::env::writable;
+use crate::doctor::startup::{self, Kind};
 use crate::doctor::{Finding, Fix, LineRange, Severity};
 
 #[derive(Debug, Default)]
@@ -16,7 +17,10 @@ pub struct Plan {
     pub files: Vec<FileEdit>,
     /// (group, path) pairs to remove.
     pub alternatives: Vec<(String, PathBuf)>,
-    pub commands: Vec<String>,
+    /// Ownership and mode repairs (chown/chmod), which gover runs with --yes and the right to.
+    pub repairs: Vec<String>,
+    /// Other commands doctor suggests (`gover setup`, `go mod init`): only printed.
+    pub suggestions: Vec<String>,
     /// Things only the user can do, each a sentence.
     pub manual: Vec<String>,
 }
@@ -34,13 +38,15 @@ pub struct FileEdit {
 }
 
 impl Plan {
+    /// Whether there is nothing gover itself would change.
     pub fn is_empty(&self) -> bool {
-        self.files.is_empty() && self.alternatives.is_empty() && self.commands.is_empty()
+        self.files.is_empty() && self.alternatives.is_empty() && self.repairs.is_empty()
     }
 }
 
-#[derive(Default)]
 struct FileFixes {
+    /// The file as doctor first named it.
+    named: PathBuf,
     comment: Vec<LineRange>,
     moves: Vec<(LineRange, usize)>,
     append: Vec<String>,
@@ -56,25 +62,32 @@ pub fn dialect_of(path: &Path) -> Dialect {
     }
 }
 
+fn fixes_for<'a>(per_file: &'a mut BTreeMap<PathBuf, FileFixes>, file: &Path) -> &'a mut FileFixes {
+    let target = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+    per_file.entry(target).or_insert_with(|| FileFixes {
+        named: file.to_path_buf(),
+        comment: Vec::new(),
+        moves: Vec::new(),
+        append: Vec::new(),
+        remove_keys: Vec::new(),
+        replace: None,
+    })
+}
+
 /// Plans the fixes of `findings`. Notes (`info`) describe choices, not problems, so their
 /// suggestions are left alone.
 pub fn plan(findings: &[Finding]) -> Plan {
     let mut out = Plan::default();
+    // Keyed by the real file, so a symlinked rc file and its target are edited once.
     let mut per_file: BTreeMap<PathBuf, FileFixes> = BTreeMap::new();
     for finding in findings.iter().filter(|f| f.severity > Severity::Info) {
         let Some(fix) = &finding.fix else { continue };
         match fix {
-            Fix::CommentOut { file, lines } => per_file.entry(file.clone()).or_default().comment.push(*lines),
-            Fix::MoveAbove { file, lines, above } => {
-                per_file.entry(file.clone()).or_default().moves.push((*lines, *above))
-            }
-            Fix::AppendLine { file, line } => per_file.entry(file.clone()).or_default().append.push(line.clone()),
-            Fix::WriteFile { file, content } => {
-                per_file.entry(file.clone()).or_default().replace = Some(content.clone())
-            }
-            Fix::RemoveGoEnvKey { file, key } => {
-                per_file.entry(file.clone()).or_default().remove_keys.push(key.clone())
-            }
+            Fix::CommentOut { file, lines } => fixes_for(&mut per_file, file).comment.push(*lines),
+            Fix::MoveAbove { file, lines, above } => fixes_for(&mut per_file, file).moves.push((*lines, *above)),
+            Fix::AppendLine { file, line } => fixes_for(&mut per_file, file).append.push(line.clone()),
+            Fix::WriteFile { file, content } => fixes_for(&mut per_file, file).replace = Some(content.clone()),
+            Fix::RemoveGoEnvKey { file, key } => fixes_for(&mut per_file, file).remove_keys.push(key.clone()),
             Fix::RemoveAlternative { name, path } => {
                 let entry = (name.clone(), path.clone());
                 if !out.alternatives.contains(&entry) {
@@ -82,15 +95,16 @@ pub fn plan(findings: &[Finding]) -> Plan {
                 }
             }
             Fix::Command(command) => {
-                if !out.commands.contains(command) {
-                    out.commands.push(command.clone());
+                let list = if is_repair(command) { &mut out.repairs } else { &mut out.suggestions };
+                if !list.contains(command) {
+                    list.push(command.clone());
                 }
             }
             Fix::Manual(what) => out.manual.push(format!("{}: {what}", finding.title)),
         }
     }
-    for (path, fixes) in per_file {
-        let target = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+    for (target, fixes) in per_file {
+        let path = fixes.named.clone();
         let old = match std::fs::read(&target) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
@@ -109,13 +123,20 @@ pub fn plan(findings: &[Finding]) -> Plan {
     out
 }
 
+/// A chown or chmod, possibly under sudo.
+pub fn is_repair(command: &str) -> bool {
+    let bare = command.strip_prefix("sudo ").unwrap_or(command);
+    matches!(bare.split_whitespace().next(), Some("chown" | "chmod"))
+}
+
 /// The file's new text, and the lines left for the user.
 fn edit(target: &Path, old: &[u8], fixes: &FileFixes) -> (Vec<u8>, Vec<String>) {
     let mut manual = Vec::new();
     let base = fixes.replace.as_ref().map_or(old.to_vec(), |content| content.clone().into_bytes());
     // Commenting out only prefixes lines, so the original line numbers stay valid for moves.
-    let mut targets: std::collections::BTreeSet<usize> = fixes.comment.iter().flat_map(|r| r.start..=r.end).collect();
+    let mut targets: BTreeSet<usize> = fixes.comment.iter().flat_map(|r| r.start..=r.end).collect();
     targets.extend(fixes.moves.iter().flat_map(|(r, _)| r.start..=r.end));
+    targets.extend(redefinitions(&base, dialect_of(target), &targets));
     let commented = comment_out(&base, dialect_of(target), &targets);
     for m in &commented.manual {
         manual.push(format!("{}:{}: {}", target.display(), m.line, m.reason));
@@ -152,14 +173,35 @@ fn edit(target: &Path, old: &[u8], fixes: &FileFixes) -> (Vec<u8>, Vec<String>) 
     (text, manual)
 }
 
+/// The other definitions of a go/gofmt/cd function or alias being disabled: a shell reports
+/// only the last one, and disabling it alone would bring an earlier one back to life.
+fn redefinitions(text: &[u8], dialect: Dialect, targets: &BTreeSet<usize>) -> Vec<usize> {
+    let constructs = startup::scan(&String::from_utf8_lossy(text), dialect);
+    let name_of = |kind: &Kind| match kind {
+        Kind::Function { name } | Kind::Alias { name } => Some(name.clone()),
+        _ => None,
+    };
+    let disabled: BTreeSet<String> = constructs
+        .iter()
+        .filter(|c| (c.lines.start..=c.lines.end).any(|l| targets.contains(&l)))
+        .filter_map(|c| name_of(&c.kind))
+        .collect();
+    constructs
+        .iter()
+        .filter(|c| name_of(&c.kind).is_some_and(|n| disabled.contains(&n)))
+        .flat_map(|c| c.lines.start..=c.lines.end)
+        .collect()
+}
+
 /// Why the current user may not replace `path` (the file itself and, for the rename, its
 /// directory), or `None` when they may.
 fn writable_problem(path: &Path) -> Option<String> {
-    let dir = path.parent().unwrap_or(Path::new("/"));
     if path.exists() && !writable(path) {
         return Some(format!("you cannot write {}", path.display()));
     }
-    (!writable(dir)).then(|| format!("you cannot write its directory {}", dir.display()))
+    // A new file's directory may not exist yet: then its nearest existing parent decides.
+    let dir = path.ancestors().skip(1).find(|d| d.exists()).unwrap_or(Path::new("/"));
+    (!writable(dir)).then(|| format!("you cannot write the directory {}", dir.display()))
 }
 
 #[cfg(test)]
@@ -187,6 +229,7 @@ mod tests {
             finding(Fix::AppendLine { file: dir.path().join("new.conf"), line: "PATH=/s:${PATH}".into() }),
             finding(Fix::Command("sudo chown -R u: /x".into())),
             finding(Fix::Command("sudo chown -R u: /x".into())),
+            finding(Fix::Command("gover setup".into())),
         ];
         let plan = plan(&findings);
         assert_eq!(plan.files.len(), 3);
@@ -200,7 +243,8 @@ mod tests {
         assert_eq!(env_edit.new, b"GOPROXY=direct\n");
         let created = plan.files.iter().find(|f| f.path.ends_with("new.conf")).unwrap();
         assert_eq!(created.new, b"PATH=/s:${PATH}\n");
-        assert_eq!(plan.commands, ["sudo chown -R u: /x"]);
+        assert_eq!(plan.repairs, ["sudo chown -R u: /x"]);
+        assert_eq!(plan.suggestions, ["gover setup"]);
     }
 
     #[test]
@@ -211,7 +255,11 @@ mod tests {
         fs::write(&real, "export GOROOT=/x\n").unwrap();
         let link = dir.path().join(".bashrc");
         std::os::unix::fs::symlink(&real, &link).unwrap();
-        let plan = plan(&[finding(Fix::CommentOut { file: link.clone(), lines: LineRange::line(1) })]);
+        let plan = plan(&[
+            finding(Fix::CommentOut { file: link.clone(), lines: LineRange::line(1) }),
+            finding(Fix::CommentOut { file: real.clone(), lines: LineRange::line(1) }),
+        ]);
+        assert_eq!(plan.files.len(), 1, "one file, edited once");
         assert_eq!(plan.files[0].path, link);
         assert_eq!(plan.files[0].target, fs::canonicalize(&real).unwrap());
     }

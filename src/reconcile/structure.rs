@@ -34,11 +34,12 @@ impl Node {
     }
 }
 
-/// Where the lexer lost track: the line of the construct left open at the end of the file.
+/// Where the lexer lost track of the file's syntax, and why.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Unbalanced {
     pub line: usize,
-    pub what: &'static str,
+    /// What went wrong there ("if block never closed", "unmatched )").
+    pub what: String,
 }
 
 /// Splits `text` into lines, each with its terminator (`\n`, `\r\n`, or none at the end).
@@ -230,7 +231,7 @@ impl Lexer {
 
     fn fail(&mut self, line: usize, what: &'static str) {
         if self.error.is_none() {
-            self.error = Some(Unbalanced { line, what });
+            self.error = Some(Unbalanced { line, what: what.to_string() });
         }
     }
 
@@ -295,15 +296,15 @@ impl Lexer {
             return Err(err);
         }
         if !self.bodies.is_empty() {
-            return Err(Unbalanced { line: last_line, what: "heredoc without its end line" });
+            return Err(Unbalanced { line: last_line, what: "heredoc without its end line".into() });
         }
         if self.frames.len() > 1 {
             let frame = self.frames.last().expect("checked above");
-            return Err(Unbalanced { line: frame.opened_at, what: frame.kind.name() });
+            return Err(Unbalanced { line: frame.opened_at, what: format!("{} never closed", frame.kind.name()) });
         }
         let root = self.frames.pop().expect("the root frame");
         if let Some(node) = root.current {
-            return Err(Unbalanced { line: node.start, what: "statement continued past the end of the file" });
+            return Err(Unbalanced { line: node.start, what: "statement continued past the end of the file".into() });
         }
         Ok(Node { start: 1, end: last_line.max(1), children: root.children, structural: BTreeSet::new() })
     }

@@ -22,8 +22,11 @@ use crate::store::Store;
 pub enum Shell {
     /// POSIX sh (dash, and the part of ~/.profile every login shell reads)
     Sh,
+    /// bash (~/.bashrc, and ~/.bash_profile where it exists)
     Bash,
+    /// zsh (~/.zshenv)
     Zsh,
+    /// fish (conf.d/gover.fish)
     Fish,
 }
 
@@ -138,6 +141,14 @@ impl Shell {
         }
     }
 
+    /// How to load the hook by hand in this shell, for messages.
+    pub fn init_command(self) -> String {
+        match self {
+            Shell::Fish => "gover init fish | source".into(),
+            other => format!("eval \"$(gover init {})\"", other.name()),
+        }
+    }
+
     /// Loads the hook file now, for a user to paste into the shell they are in.
     pub fn load_command(self, file: &Path, home: Option<&Path>) -> String {
         let file = self.path_expr(file, home);
@@ -198,7 +209,17 @@ pub fn write_files(paths: &HookPaths) -> Result<Vec<PathBuf>> {
 }
 
 /// Replaces `path` with `content` by one rename unless it already holds exactly that.
+/// A symlinked file (dotfiles kept in a repository) is written where the link points, so the
+/// link survives.
 pub fn write_if_changed(path: &Path, content: &[u8]) -> Result<bool> {
+    let resolved;
+    let path = match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            resolved = fs::canonicalize(path).map_err(|e| error::io("follow the link", path, e))?;
+            resolved.as_path()
+        }
+        _ => path,
+    };
     if fs::read(path).is_ok_and(|old| old == content) {
         return Ok(false);
     }

@@ -48,8 +48,14 @@ impl StartupEnv {
         }
     }
 
-    fn zsh_dir(&self) -> &Path {
-        self.zdotdir.as_deref().unwrap_or(&self.home)
+    /// Where zsh reads .zshenv. A ~/.zshenv that exists is read first whatever ZDOTDIR it then
+    /// sets (the usual `export ZDOTDIR=~/.config/zsh` lives in it), so it wins; a ZDOTDIR
+    /// already set without one came from /etc/zsh/zshenv or the environment, and counts.
+    fn zsh_dir(&self, exists: &impl Fn(&Path) -> bool) -> &Path {
+        match &self.zdotdir {
+            Some(dir) if !exists(&self.home.join(".zshenv")) => dir,
+            _ => &self.home,
+        }
     }
 
     pub fn fish_conf(&self) -> PathBuf {
@@ -80,8 +86,9 @@ impl StartupEnv {
         {
             files.push(file(bash_login, Shell::Bash, Placement::End));
         }
-        let zshenv = self.zsh_dir().join(".zshenv");
-        if self.on_path("zsh") || exists(&zshenv) || exists(&self.zsh_dir().join(".zshrc")) {
+        let zsh_dir = self.zsh_dir(&exists);
+        let zshenv = zsh_dir.join(".zshenv");
+        if self.on_path("zsh") || exists(&zshenv) || exists(&zsh_dir.join(".zshrc")) {
             files.push(file(zshenv, Shell::Zsh, Placement::End));
         }
         let fish_conf = self.fish_conf();
@@ -96,9 +103,9 @@ impl StartupEnv {
         let mut files: Vec<PathBuf> =
             [".bashrc", ".profile", ".bash_profile", ".bash_login"].iter().map(|n| self.home.join(n)).collect();
         for name in [".zshenv", ".zprofile", ".zshrc"] {
-            files.push(self.zsh_dir().join(name));
-            if self.zdotdir.is_some() {
-                files.push(self.home.join(name));
+            files.push(self.home.join(name));
+            if let Some(dir) = self.zdotdir.as_ref().filter(|d| **d != self.home) {
+                files.push(dir.join(name));
             }
         }
         files.push(self.fish_conf());
@@ -145,5 +152,13 @@ mod tests {
         e.zdotdir = Some("/z".into());
         let files = e.targets(|p| p == Path::new("/z/.zshrc") || p == Path::new("/h/.config/fish"));
         assert_eq!(paths(&files), ["/h/.bashrc", "/h/.profile", "/z/.zshenv", "/h/.config/fish/conf.d/gover.fish"]);
+    }
+
+    #[test]
+    fn a_home_zshenv_that_sets_zdotdir_keeps_the_line() {
+        let mut e = env("");
+        e.zdotdir = Some("/h/.config/zsh".into());
+        let files = e.targets(|p| p == Path::new("/h/.zshenv") || p == Path::new("/h/.config/zsh/.zshrc"));
+        assert_eq!(paths(&files)[2], "/h/.zshenv");
     }
 }

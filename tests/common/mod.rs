@@ -7,7 +7,6 @@ pub mod rig;
 pub mod server;
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 pub struct Sandbox {
@@ -110,7 +109,9 @@ impl Sandbox {
         for tool in ["go", "gofmt"] {
             let dest = self.shims_dir().join(tool);
             let _ = fs::remove_file(&dest);
-            fs::copy(shim_binary(), &dest).unwrap();
+            // A hard link, not a copy: copying would hold the new file open for writing in this
+            // process (see write_executable).
+            fs::hard_link(shim_binary(), &dest).unwrap();
         }
     }
 
@@ -138,10 +139,21 @@ impl Sandbox {
     }
 }
 
+/// Writes an executable file. A child process (`sh -c 'cat > file'`) writes the bytes, so this
+/// multi-threaded test process never holds the file open for writing: a child forked meanwhile
+/// by a test on another thread would inherit that descriptor until its exec, and running the
+/// file would then fail with ETXTBSY ("Text file busy").
 pub fn write_executable(path: &Path, content: &str) {
+    use std::io::Write;
     fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, content).unwrap();
-    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", "cat > \"$1\" && chmod 755 \"$1\"", "sh"])
+        .arg(path)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(content.as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success(), "cannot write {}", path.display());
 }
 
 impl Sandbox {

@@ -23,7 +23,7 @@ _gover_complete() {
   local cur=${COMP_WORDS[COMP_CWORD]} dir
   if [ "$COMP_CWORD" -eq 2 ] && [[ $cur != -* ]]; then
     case ${COMP_WORDS[1]} in
-      use | global | shell | uninstall)
+      use | global | shell | uninstall | exec)
         COMPREPLY=()
         for dir in "$GOVER_HOME"/versions/go*; do
           [ -d "$dir" ] || continue

@@ -52,5 +52,7 @@ if status is-interactive
         set -l dirs $GOVER_HOME/versions/go*
         string replace -r '.*/go' '' -- $dirs
     end
-    complete -c gover -n '__fish_seen_subcommand_from use global shell uninstall' -f -a '(__gover_installed_versions)'
+    # Only the word right after the subcommand: `gover exec 1.22 <Tab>` completes a command.
+    complete -c gover -n 'test (count (commandline -opc)) -eq 2; and __fish_seen_subcommand_from use global shell uninstall exec' \
+        -f -a '(__gover_installed_versions)'
 end
