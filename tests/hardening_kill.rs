@@ -30,6 +30,15 @@ fn releases() -> Vec<Release> {
         .collect()
 }
 
+/// A rig that serves the three releases.
+fn rig_with_releases() -> (Rig, Vec<Release>) {
+    let rig = Rig::http();
+    let releases = releases();
+    let index: Vec<IndexEntry> = releases.iter().map(|r| IndexEntry::new(r.version, r.archive.clone())).collect();
+    rig.publish(&index);
+    (rig, releases)
+}
+
 fn seed() -> u64 {
     let seed = std::env::var("GOVER_TEST_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1
@@ -91,10 +100,7 @@ fn check_listed(rig: &Rig, releases: &[Release]) {
 
 #[test]
 fn kill_9_of_install_at_random_moments() {
-    let rig = Rig::http();
-    let releases = releases();
-    let index: Vec<IndexEntry> = releases.iter().map(|r| IndexEntry::new(r.version, r.archive.clone())).collect();
-    rig.publish(&index);
+    let (rig, releases) = rig_with_releases();
     let mut rng = seed();
 
     // Calibrate the window: one slow download, one install from the download cache.
@@ -166,10 +172,7 @@ fn kill_9_of_install_at_random_moments() {
 
 #[test]
 fn kill_9_of_uninstall_at_random_moments() {
-    let rig = Rig::http();
-    let releases = releases();
-    let index: Vec<IndexEntry> = releases.iter().map(|r| IndexEntry::new(r.version, r.archive.clone())).collect();
-    rig.publish(&index);
+    let (rig, releases) = rig_with_releases();
     let mut rng = seed();
     for r in &releases {
         rig.gover().args(["install", r.version]).assert().success();
@@ -213,10 +216,7 @@ fn kill_9_of_uninstall_at_random_moments() {
 /// another gover holds that version's lock, and except what is not gover's to delete.
 #[test]
 fn leftovers_of_other_versions_are_swept_unless_in_use() {
-    let rig = Rig::http();
-    let releases = releases();
-    let index: Vec<IndexEntry> = releases.iter().map(|r| IndexEntry::new(r.version, r.archive.clone())).collect();
-    rig.publish(&index);
+    let (rig, _) = rig_with_releases();
     let home = &rig.sb.gover_home;
     let plant = |rel: &str| {
         let path = home.join(rel);
