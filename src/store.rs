@@ -55,6 +55,11 @@ impl Store {
         self.shell_dir().join("created")
     }
 
+    /// Bytes this user may still write on GOVER_HOME's filesystem, if known.
+    pub fn free_space(&self) -> Option<u64> {
+        fs4::available_space(self.root()).ok()
+    }
+
     /// Installed versions, oldest first.
     pub fn installed(&self) -> Vec<GoVersion> {
         let mut versions = self.home.installed();

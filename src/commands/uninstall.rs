@@ -174,12 +174,17 @@ mod tests {
     }
 
     #[test]
-    fn finds_this_test_by_its_own_directory() {
-        // The test binary runs from target/debug/deps; this process itself is left out, so
-        // only a child started from there is found.
-        let exe = std::env::current_exe().unwrap();
-        let dir = exe.parent().unwrap();
-        assert!(processes_running_from(dir).iter().all(|(pid, _)| *pid != std::process::id()));
+    fn finds_a_process_running_from_the_tree() {
+        let tree = tempfile::tempdir().unwrap();
+        let sleep = tree.path().join("bin/sleep");
+        fs::create_dir_all(sleep.parent().unwrap()).unwrap();
+        fs::copy("/bin/sleep", &sleep).unwrap();
+        let mut child = std::process::Command::new(&sleep).arg("30").spawn().unwrap();
+        let found = processes_running_from(tree.path());
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert_eq!(found, [(child.id(), fs::canonicalize(&sleep).unwrap())]);
+        assert!(processes_running_from(tree.path()).is_empty());
         assert!(processes_running_from(Path::new("/nonexistent/gover")).is_empty());
     }
 

@@ -214,12 +214,16 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
                 .hint(mirror_hint()));
         }
     }
-    // Caching is best effort: without a writable downloads/ the install still goes on.
+    // Caching is best effort: without a writable downloads/, or without room for the archive
+    // beside its unpacked tree, the install still goes on.
+    let size = artifact.size.or(announced);
     let partial = downloads.join(format!("{}.partial", artifact.filename()));
-    let cache = Store::create_dir(&downloads).ok().and_then(|()| fs::File::create(&partial).ok());
+    let cache = Store::create_dir(&downloads)
+        .ok()
+        .filter(|()| size.is_none_or(|size| store.free_space().is_none_or(|free| free >= room_to_cache(size))))
+        .and_then(|()| fs::File::create(&partial).ok());
     let mut body = CacheTee::new(ResumingBody::new(client, &artifact.url, response), cache);
     let progress = download::progress_bar(artifact.size.or(announced), quiet);
-    let size = artifact.size.or(announced);
     let result = verify_and_unpack(&mut body, size, artifact, &artifact.url, &staging, progress);
     let complete = body.finish();
     match result {
@@ -233,6 +237,12 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
     result?;
     commit(store, staging, version)?;
     Ok(Outcome::Installed { cached: false })
+}
+
+/// The free space an archive of `size` bytes needs to be cached as well as installed: itself,
+/// and its tree (Go's unpack to about 3.2 times their size), with a margin.
+fn room_to_cache(size: u64) -> u64 {
+    size.saturating_mul(5)
 }
 
 /// Makes the verified tree the installed version. A damaged install in the way (a tree
