@@ -158,3 +158,52 @@ fn uninstall_refuses_while_a_go_runs_from_the_version() {
     go.wait().unwrap();
     rig.assert_no_leftovers();
 }
+
+/// The real thing: a `go build` of real Go 1.21 through the shim, compiling the standard
+/// library into an empty cache, while `gover uninstall` runs: refused, and the build finishes.
+#[test]
+fn uninstall_refuses_during_a_real_go_build() {
+    let rig = Rig::http();
+    let root = rig.version_dir("go1.21.13");
+    common::link_copy(&common::real_go_tree("go1.21.13"), &root);
+    rig.sb.install_shims();
+    let project = rig.sb.work.join("app");
+    fs::create_dir_all(&project).unwrap();
+    fs::write(project.join("go.mod"), "module example.com/app\n\ngo 1.21\n").unwrap();
+    fs::write(project.join("main.go"), "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(200) }\n").unwrap();
+    let mut build = Command::new(rig.sb.shims_dir().join("go"))
+        .env_clear()
+        .envs(rig.sb.env())
+        .env("GOVER_VERSION", "1.21.13")
+        .env("GOCACHE", rig.sb.root().join("gocache"))
+        .env("GOPATH", rig.sb.root().join("gopath"))
+        .env("GOPROXY", "off")
+        .args(["build", "-o", "app", "."])
+        .current_dir(&project)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the go command has a compiler of the release running.
+    let tools = fs::canonicalize(root.join("pkg/tool")).unwrap();
+    let started = Instant::now();
+    let compiling = || {
+        fs::read_dir("/proc")
+            .unwrap()
+            .flatten()
+            .any(|e| fs::read_link(e.path().join("exe")).is_ok_and(|exe| exe.starts_with(&tools)))
+    };
+    while !compiling() {
+        assert!(build.try_wait().unwrap().is_none(), "the build ended before a compiler was seen");
+        assert!(started.elapsed() < Duration::from_secs(60), "no compiler seen");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let out = rig.gover().args(["uninstall", "1.21.13"]).output().unwrap();
+    common::rig::assert_explained(&out, 1, &["go1.21.13 is in use", &format!("pid {}", build.id())]);
+
+    let built = build.wait_with_output().unwrap();
+    assert!(built.status.success(), "the build broke: {}", String::from_utf8_lossy(&built.stderr));
+    let ran = Command::new(project.join("app")).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&ran.stdout), "200\n");
+    rig.gover().args(["uninstall", "1.21.13"]).assert().success();
+    assert!(!root.exists());
+}
