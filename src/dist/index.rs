@@ -349,6 +349,19 @@ mod properties {
     }
 
     #[test]
+    fn huge_numbers_are_skipped_not_overflowed() {
+        let index = Index::parse(
+            br#"[{"version":"go1.99999999999999999999.1"},{"version":"go4294967296.1"},
+                 {"version":"go1.22.18446744073709551616"},{"version":"go1.22rc99999999999"},
+                 {"version":"go1.22.10","files":[{"filename":"x","size":18446744073709551615}]}]"#,
+        )
+        .unwrap();
+        let names: Vec<String> = index.releases.iter().map(|r| r.version.to_string()).collect();
+        assert_eq!(names, ["go1.22.10"]);
+        assert!(Index::parse(br#"[{"version":"go1.22.10","files":[{"size":18446744073709551616}]}]"#).is_err());
+    }
+
+    #[test]
     fn deep_nesting_is_an_error_not_a_stack_overflow() {
         let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
         assert!(matches!(Index::parse(deep.as_bytes()), Err(IndexError::Malformed(_))));
