@@ -112,7 +112,8 @@ impl Store {
 
     /// Deletes what a killed install or uninstall left behind: staging trees
     /// (`staging/<version>`, `staging/<version>.removing-<pid>`) and partial downloads, each
-    /// only while no gover holds its version's lock. Other names in staging/ (an import's
+    /// only while no gover holds its version's lock; and half-written shims or global default
+    /// whose writer is gone. Other names in staging/ (an import's
     /// tree) are never touched. Best effort: a leftover that cannot go now goes next time.
     pub fn sweep_leftovers(&self) {
         let staging = fs::read_dir(self.staging_dir()).into_iter().flatten().flatten();
@@ -126,6 +127,15 @@ impl Store {
                     Ok(meta) if meta.is_dir() => remove_tree(&path),
                     _ => fs::remove_file(&path).map_err(|e| error::io("remove", &path, e)),
                 };
+            }
+        }
+        // Files that were to replace a shim or the global default by a rename, whose writer died.
+        for dir in [self.root().to_path_buf(), self.home.shims_dir()] {
+            for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let writer = entry.file_name().to_str().and_then(replacement_writer);
+                if writer.is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists()) {
+                    let _ = fs::remove_file(entry.path());
+                }
             }
         }
     }
@@ -289,6 +299,13 @@ fn leftover_staging_version(name: &str) -> Option<GoVersion> {
     GoVersion::parse(version).filter(|v| v.to_string() == version)
 }
 
+/// The pid of the process writing `.go.new-4711` or `.global.new-4711`, the temporary names
+/// `ensure_shims` and the global default's writers rename into place.
+fn replacement_writer(name: &str) -> Option<u32> {
+    let (_, pid) = name.strip_prefix('.')?.rsplit_once(".new-")?;
+    pid.parse().ok()
+}
+
 /// The version of a partial download, `go1.22.10.linux-amd64.tar.gz.partial`.
 fn leftover_partial_version(name: &str) -> Option<GoVersion> {
     let archive = name.strip_suffix(".partial")?.strip_suffix(".tar.gz")?;
@@ -362,5 +379,10 @@ mod tests {
         assert_eq!(p("go1.21rc2.linux-arm64.tar.gz.partial").as_deref(), Some("go1.21rc2"));
         assert_eq!(p("go1.22.10.linux-amd64.tar.gz"), None, "a verified download stays");
         assert_eq!(p("x.tar.gz.partial"), None);
+        assert_eq!(replacement_writer(".go.new-4711"), Some(4711));
+        assert_eq!(replacement_writer(".global.new-12"), Some(12));
+        for other in ["go", ".go.new-", "go.new-1", ".go.new-x", "global"] {
+            assert_eq!(replacement_writer(other), None, "{other}");
+        }
     }
 }

@@ -213,7 +213,8 @@ fn kill_9_of_uninstall_at_random_moments() {
 }
 
 /// What killed runs of other versions left is swept by the next install, except while
-/// another gover holds that version's lock, and except what is not gover's to delete.
+/// another gover holds that version's lock or the writer still runs, and except what is not
+/// gover's to delete.
 #[test]
 fn leftovers_of_other_versions_are_swept_unless_in_use() {
     let (rig, _) = rig_with_releases();
@@ -236,6 +237,14 @@ fn leftovers_of_other_versions_are_swept_unless_in_use() {
     ];
     let busy = [plant("staging/go1.20"), plant(&format!("downloads/{}.partial", archive_name("go1.20")))];
     let not_ours = plant("staging/import-go1.19-4711");
+    // Temporary files of a shim and of the global default: one whose writer is gone, one
+    // whose writer (this test) is alive.
+    let dead = (100_000..).find(|pid| !std::path::Path::new(&format!("/proc/{pid}")).exists()).unwrap();
+    fs::create_dir_all(home.join("shims")).unwrap();
+    let orphan = home.join(format!("shims/.go.new-{dead}"));
+    fs::write(&orphan, "half a shim").unwrap();
+    let alive = home.join(format!(".global.new-{}", std::process::id()));
+    fs::write(&alive, "go1.22.10\n").unwrap();
     // Another gover is working on go1.20: its lock is held.
     fs::create_dir_all(home.join("locks")).unwrap();
     let mut holder =
@@ -245,10 +254,10 @@ fn leftovers_of_other_versions_are_swept_unless_in_use() {
     rig.gover().args(["install", "go1.22.10"]).assert().success();
     holder.kill().unwrap();
     holder.wait().unwrap();
-    for path in &swept {
+    for path in swept.iter().chain([&orphan]) {
         assert!(!path.exists(), "{} should be swept", path.display());
     }
-    for path in busy.iter().chain([&not_ours]) {
+    for path in busy.iter().chain([&not_ours, &alive]) {
         assert!(path.exists(), "{} must stay", path.display());
     }
 }

@@ -89,14 +89,21 @@ impl Rig {
         assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("go version {version} ")), "{out:?}");
     }
 
-    /// Nothing of a killed or finished install lingers: staging/ is empty and no partial
-    /// download is left.
+    /// Nothing of a killed or finished install lingers: staging/ is empty, no partial
+    /// download is left, no temporary file of a shim or the global default.
     pub fn assert_no_leftovers(&self) {
         let staging: Vec<_> = read_names(&self.sb.gover_home.join("staging"));
         assert!(staging.is_empty(), "staging leftovers: {staging:?}");
         let partial: Vec<_> =
             read_names(&self.sb.gover_home.join("downloads")).into_iter().filter(|n| n.ends_with(".partial")).collect();
         assert!(partial.is_empty(), "partial downloads left: {partial:?}");
+        let home = &self.sb.gover_home;
+        let temps: Vec<_> = read_names(home)
+            .into_iter()
+            .chain(read_names(&home.join("shims")))
+            .filter(|n| n.contains(".new-"))
+            .collect();
+        assert!(temps.is_empty(), "half-written shims or global default left: {temps:?}");
     }
 
     /// The versions `gover list --json` shows.
