@@ -252,3 +252,49 @@ fn a_gzip_bomb_stops_early() {
     assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
     rig.assert_clean(V, &[]);
 }
+
+/// The faults tests/install.rs covers for their behaviour, checked here for the form of the
+/// error (one error line, a cause, a hint) and for a clean sandbox afterwards.
+#[test]
+fn the_installers_faults_are_explained_and_leave_nothing() {
+    let archive = release_archive(V);
+    let len = archive.len();
+    let html = Reply::html("<!DOCTYPE html><html>Sign in to the Wi-Fi</html>");
+    let cases: Vec<(&str, &str, Reply, i32, &[&str])> = vec![
+        // Every attempt, resumes included, breaks off after a tenth of the archive.
+        ("truncated", "archive", Reply::bytes(archive.clone()).fault(Fault::CloseAfter(len / 10)), 5, &["broke off"]),
+        (
+            "short, no length",
+            "archive",
+            Reply::bytes(archive[..len - 100].to_vec()).fault(Fault::NoLength),
+            6,
+            &["got      sha256"],
+        ),
+        ("404", "archive", Reply::status(404), 5, &["404"]),
+        ("HTML index", "index", html, 5, &["HTML page"]),
+        ("redirect loop", "index", Reply::redirect("/index.json"), 5, &["redirect"]),
+    ];
+    for (name, what, reply, code, words) in cases {
+        let (rig, _) = rig_with_release();
+        let target = if what == "index" { "/index.json".to_string() } else { archive_path(V) };
+        rig.server.route(&target, reply);
+        let out = rig
+            .gover()
+            .env_remove("GOVER_DIST_URL")
+            .env("GOVER_DIST_URL", rig.server.url("/dl/"))
+            .args(["install", "1.22.10"])
+            .output()
+            .unwrap();
+        assert_explained(&out, code, words);
+        rig.assert_clean(V, &[]);
+        println!("{name}: ok");
+    }
+
+    // A checksum mismatch, and an untrusted certificate.
+    let rig = Rig::http();
+    rig.publish(&[IndexEntry { sha256: Some("0".repeat(64)), ..IndexEntry::new(V, archive.clone()) }]);
+    fails(&rig, 6, &["expected sha256 0000", &sha256_hex(&archive)]);
+    let rig = Rig::new(Server::https());
+    rig.publish(&[IndexEntry::new(V, archive)]);
+    fails(&rig, 5, &["certificate", "GOVER_CA_FILE"]);
+}
