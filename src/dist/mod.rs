@@ -63,6 +63,34 @@ impl Sources {
     }
 }
 
+/// Everything needed to reach releases for this machine, read from the environment once:
+/// the host's platform, the index and archive URLs, and the HTTP client (proxies, CAs, timeouts).
+pub struct Remote {
+    pub platform: Platform,
+    pub sources: Sources,
+    pub client: Client,
+}
+
+impl Remote {
+    pub fn from_env() -> Result<Remote> {
+        let platform = Platform::host().ok_or_else(|| {
+            Error::failure(format!(
+                "Go publishes no archive gover can use for {}-{}",
+                std::env::consts::OS,
+                std::env::consts::ARCH
+            ))
+        })?;
+        let env = |name: &str| std::env::var_os(name);
+        let client = Client::new(download::NetSettings::from_env(env))?;
+        Ok(Remote { platform, sources: Sources::from_env(env), client })
+    }
+
+    /// The trusted index, else the mirror's own (see [`fetch_index`]).
+    pub fn fetch_index(&self) -> Result<Catalog> {
+        fetch_index(&self.client, &self.sources)
+    }
+}
+
 /// An index, and whether its checksums came from the archive mirror itself.
 pub struct Catalog {
     pub index: Index,
