@@ -8,9 +8,11 @@
 //! or the enclosing `if` block when every statement in it would be commented out (an empty
 //! `then` body is a syntax error).
 //!
-//! This is not a shell parser: it tracks quotes, comments, continuation lines, command
-//! separators and block keywords, which is what real startup files need.
+//! Which lines are code at all comes from [`crate::shell::syntax`], the lexer the reconciler
+//! edits by: heredoc bodies and the inner lines of multi-line strings are data, so doctor
+//! never reports a line `--fix` would (rightly) leave alone.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -18,15 +20,8 @@ use serde::Serialize;
 use super::LineRange;
 /// Other version managers, as `gover import` knows them.
 pub use crate::import::Manager;
-
-/// The syntax a startup file is written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Dialect {
-    /// sh, bash and zsh.
-    Posix,
-    Fish,
-}
+use crate::shell::syntax;
+pub use crate::shell::syntax::Dialect;
 
 /// The shells whose startup files doctor reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -195,11 +190,17 @@ struct Logical {
     text: String,
 }
 
-fn logical_lines(content: &str) -> Vec<Logical> {
+/// The code of `content` as logical lines. Lines that are data (`data`: heredoc bodies,
+/// multi-line strings) are left out: they are text a command reads, never run.
+fn logical_lines(content: &str, data: &BTreeSet<usize>) -> Vec<Logical> {
     let mut out: Vec<Logical> = Vec::new();
     let mut pending: Option<Logical> = None;
     for (i, raw) in content.lines().enumerate() {
         let n = i + 1;
+        if data.contains(&n) {
+            out.extend(pending.take());
+            continue;
+        }
         let continued = raw.ends_with('\\') && !raw.ends_with("\\\\");
         let piece = if continued { &raw[..raw.len() - 1] } else { raw };
         let mut line = pending.take().unwrap_or(Logical { range: LineRange::line(n), text: String::new() });
@@ -338,7 +339,8 @@ struct Scanner {
 /// Finds what `content` (a startup file in `dialect`) does to Go. Constructs come in file order.
 pub fn scan(content: &str, dialect: Dialect) -> Vec<Construct> {
     let mut s = Scanner { dialect, blocks: Vec::new(), open: Vec::new(), braces: 0, found: Vec::new() };
-    for line in logical_lines(content) {
+    let data = syntax::data_lines(content.as_bytes(), dialect);
+    for line in logical_lines(content, &data) {
         s.line(&line);
     }
     let last = content.lines().count().max(1);
@@ -855,6 +857,30 @@ mod tests {
             kinds(rc, Dialect::Posix),
             vec![(Kind::Export { name: "GOSUMDB".into(), value: "off".into() }, 3, r(3, 3))]
         );
+    }
+
+    #[test]
+    fn heredoc_bodies_and_multi_line_strings_are_data() {
+        assert_eq!(kinds("cat <<EOF\nexport GOROOT=/x\nEOF\n", Dialect::Posix), vec![]);
+        let rc = "cat >/dev/null <<-'END'\n\texport GOPATH=/y\n\tEND\nNOTE=\"two\nexport GOROOT=/in/a/string\n\"\n\
+                  X='a\nexport PATH=/usr/local/go/bin:$PATH\n'\nY=$'b\nexport GOSUMDB=off\n'\nexport GOPROXY=off\n";
+        assert_eq!(
+            kinds(rc, Dialect::Posix),
+            vec![(Kind::Export { name: "GOPROXY".into(), value: "off".into() }, 13, r(13, 13))]
+        );
+        let fish = "set -l note \"a\nset -gx GOROOT /x\n\"\nset -gx GOPATH /y\n";
+        assert_eq!(
+            kinds(fish, Dialect::Fish),
+            vec![(Kind::Export { name: "GOPATH".into(), value: "/y".into() }, 4, r(4, 4))]
+        );
+    }
+
+    #[test]
+    fn a_brace_in_a_heredoc_does_not_end_the_function() {
+        // The `}` line is the heredoc's text: the function ends at line 6, and the export in
+        // it runs only when go is called.
+        let rc = "go() {\n  cat <<EOF\n}\nEOF\n  export GOROOT=/x\n}\n";
+        assert_eq!(kinds(rc, Dialect::Posix), vec![(Kind::Function { name: "go".into() }, 1, r(1, 6))]);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use super::structure::{self, Dialect, Node};
+use crate::shell::syntax::{self, Dialect, Node};
 
 /// Prefixed to every line gover disables. A comment in every shell we edit.
 pub const MARKER: &[u8] = b"# gover-disabled: ";
@@ -38,14 +38,14 @@ pub fn is_disabled(line: &[u8]) -> bool {
 /// user. A target on a block's first line (`go() {`, `if [ -d ~/.gvm ]; then`) takes the
 /// whole block. Lines already disabled are left as they are.
 pub fn comment_out(text: &[u8], dialect: Dialect, targets: &BTreeSet<usize>) -> Edit {
-    let lines = structure::lines(text);
+    let lines = syntax::lines(text);
     let targets: BTreeSet<usize> =
         targets.iter().copied().filter(|&n| n >= 1 && n <= lines.len() && !is_disabled(lines[n - 1])).collect();
     let unchanged = |manual| Edit { text: text.to_vec(), commented: Vec::new(), manual };
     if targets.is_empty() {
         return unchanged(Vec::new());
     }
-    let parsed = match structure::parse(text, dialect) {
+    let parsed = match syntax::parse(text, dialect) {
         Ok(parsed) => parsed,
         Err(err) => {
             let reason =
@@ -154,7 +154,7 @@ impl Planner<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reconcile::structure::lines;
+    use crate::shell::syntax::lines;
 
     fn run(text: &str, dialect: Dialect, targets: &[usize]) -> (String, Vec<(usize, usize)>, Vec<usize>) {
         let edit = comment_out(text.as_bytes(), dialect, &targets.iter().copied().collect());

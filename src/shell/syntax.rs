@@ -1,17 +1,30 @@
-//! The shape of a startup file, line by line: which lines form one statement (a command with
-//! its continuation lines and heredoc bodies, or a whole `if`/`for`/`case`/function block) and
-//! which lines are a block's own syntax (`if …; then`, `else`, `fi`, `go() {`, `}`).
+//! The syntax of shell startup files (`.bashrc`, `.zshrc`, `.profile`, `config.fish`), line by
+//! line: which lines form one statement (a command with its continuation lines and heredoc
+//! bodies, or a whole `if`/`for`/`case`/function block), which lines are a block's own syntax
+//! (`if …; then`, `else`, `fi`, `go() {`, `}`), and which lines are data (heredoc bodies, the
+//! inner lines of a multi-line string) rather than code.
 //!
-//! The reconciler needs exactly this to comment out a line without breaking the file: a line
-//! inside a block can go alone only if the block keeps a body; a block's header or closing
-//! line can only go with the whole block. It is a lexer for the parts of sh/bash/zsh and fish
-//! that decide where statements start and end (quotes, escapes, `$(…)`, heredocs, keywords
-//! in command position), not a full parser; anything it cannot follow is an error, and the
-//! caller then leaves the file to the user.
+//! Doctor reads startup files and the reconciler edits them; both take the file's shape from
+//! here, so a line doctor reports is a line `gover doctor --fix` can act on. The reconciler
+//! needs the shape to comment out a line without breaking the file: a line inside a block can
+//! go alone only if the block keeps a body; a block's header or closing line can only go with
+//! the whole block. It is a lexer for the parts of sh/bash/zsh and fish that decide where
+//! statements start and end (quotes, escapes, `$(…)`, heredocs, keywords in command
+//! position), not a full parser; anything it cannot follow is an error, and the caller then
+//! leaves the file to the user.
 
 use std::collections::BTreeSet;
 
-pub use crate::doctor::startup::Dialect;
+use serde::Serialize;
+
+/// The syntax a startup file is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    /// sh, bash and zsh.
+    Posix,
+    Fish,
+}
 
 /// One statement (1-based, inclusive line numbers). A simple command has no `structural`
 /// lines and no `children`; a block lists the statements of its bodies as `children` and the
@@ -57,13 +70,26 @@ pub struct Parsed {
 }
 
 pub fn parse(text: &[u8], dialect: Dialect) -> Result<Parsed, Unbalanced> {
+    let (mut lexer, line_count) = lex(text, dialect);
+    let text_lines = std::mem::take(&mut lexer.text_lines);
+    Ok(Parsed { root: lexer.finish(line_count)?, text_lines })
+}
+
+/// The lines of heredoc bodies and multi-line strings (as [`Parsed::text_lines`]), also in a
+/// file the lexer cannot follow to its end: doctor still reports on such a file, so it needs
+/// to know which lines are data up to where the lexer lost track.
+pub fn data_lines(text: &[u8], dialect: Dialect) -> BTreeSet<usize> {
+    lex(text, dialect).0.text_lines
+}
+
+/// Runs the lexer over every line; returns it and the number of lines.
+fn lex(text: &[u8], dialect: Dialect) -> (Lexer, usize) {
     let mut lexer = Lexer::new(dialect);
     let all = lines(text);
     for (index, line) in all.iter().enumerate() {
         lexer.line(index + 1, line);
     }
-    let text_lines = std::mem::take(&mut lexer.text_lines);
-    Ok(Parsed { root: lexer.finish(all.len())?, text_lines })
+    (lexer, all.len())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
