@@ -283,6 +283,10 @@ fn a_go_setting_in_a_heredoc_or_a_multi_line_string_is_data() {
     s.write_home(".bashrc", &rc);
     s.write_home(".zshrc", "cat >/dev/null <<'EOF'\nexport GOROOT=/x\nEOF\n");
     s.assert_clean();
+    // In bash a `}` that is an argument does not end a function: the export runs only when
+    // the function is called.
+    s.write_home(".bashrc", &format!("{HOOK_BASH}greet() {{\n  echo }}\n  export GOROOT=/x\n}}\n"));
+    s.assert_clean();
     // The same line as code is reported (so the test above can fail).
     s.write_home(".zshrc", "cat >/dev/null <<'EOF'\nEOF\nexport GOROOT=/x\n");
     assert_eq!(ids(&s.findings()), ["goroot.startup-export"]);

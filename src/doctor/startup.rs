@@ -8,9 +8,10 @@
 //! or the enclosing `if` block when every statement in it would be commented out (an empty
 //! `then` body is a syntax error).
 //!
-//! Which lines are code at all comes from [`crate::shell::syntax`], the lexer the reconciler
-//! edits by: heredoc bodies and the inner lines of multi-line strings are data, so doctor
-//! never reports a line `--fix` would (rightly) leave alone.
+//! The file's shape comes from [`crate::shell::syntax`], the lexer the reconciler edits by:
+//! which lines are data (heredoc bodies, the inner lines of multi-line strings: never
+//! reported, as `--fix` rightly leaves them alone) and where each block and function starts
+//! and ends. Here only the code lines are read, command by command.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -20,8 +21,8 @@ use serde::Serialize;
 use super::LineRange;
 /// Other version managers, as `gover import` knows them.
 pub use crate::import::Manager;
-use crate::shell::syntax;
 pub use crate::shell::syntax::Dialect;
+use crate::shell::syntax::{self, Block, BlockKind};
 
 /// The shells whose startup files doctor reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -302,26 +303,7 @@ fn words(segment: &str) -> Vec<String> {
     out
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum BlockKind {
-    If,
-    Loop,
-    Case,
-    Group,
-    Function { reported: bool },
-}
-
-struct Block {
-    kind: BlockKind,
-    start: usize,
-    end: usize,
-    parent: Option<usize>,
-    /// Brace depth at which a POSIX function or `{ … }` group closes.
-    closes_at: usize,
-    /// The logical lines directly inside (nested blocks count as one statement each).
-    statements: Vec<Statement>,
-}
-
+/// A statement directly inside a block: a logical line, or a block nested in it.
 #[derive(Clone, Copy, Debug)]
 enum Statement {
     Line(LineRange),
@@ -330,123 +312,88 @@ enum Statement {
 
 struct Scanner {
     dialect: Dialect,
+    /// The file's blocks, as the shell syntax lexer (the one `--fix` edits by) found them.
     blocks: Vec<Block>,
-    open: Vec<usize>,
-    braces: usize,
+    /// The statements directly inside each block.
+    statements: Vec<Vec<Statement>>,
+    /// The innermost block around the logical line being read.
+    block: Option<usize>,
     found: Vec<(Construct, Option<usize>)>,
 }
 
 /// Finds what `content` (a startup file in `dialect`) does to Go. Constructs come in file order.
 pub fn scan(content: &str, dialect: Dialect) -> Vec<Construct> {
-    let mut s = Scanner { dialect, blocks: Vec::new(), open: Vec::new(), braces: 0, found: Vec::new() };
-    let data = syntax::data_lines(content.as_bytes(), dialect);
-    for line in logical_lines(content, &data) {
-        s.line(&line);
+    let outline = syntax::outline(content.as_bytes(), dialect);
+    let mut statements = vec![Vec::new(); outline.blocks.len()];
+    for (b, block) in outline.blocks.iter().enumerate() {
+        if let Some(parent) = block.parent {
+            statements[parent].push(Statement::Block(b));
+        }
     }
-    let last = content.lines().count().max(1);
-    for &b in &s.open {
-        s.blocks[b].end = last;
+    let mut s = Scanner { dialect, blocks: outline.blocks, statements, block: None, found: Vec::new() };
+    for line in logical_lines(content, &outline.text_lines) {
+        s.line(&line);
     }
     s.finish()
 }
 
 impl Scanner {
-    fn current(&self) -> Option<usize> {
-        self.open.last().copied()
+    /// The innermost block around `line` (blocks nest, and an inner one is listed later).
+    fn block_at(&self, line: usize) -> Option<usize> {
+        self.blocks.iter().rposition(|b| b.contains(line))
     }
 
-    fn in_function(&self) -> bool {
-        self.open.iter().any(|&b| matches!(self.blocks[b].kind, BlockKind::Function { .. }))
+    /// What runs only when a function is called is not startup behaviour.
+    fn in_function(&self, line: usize) -> bool {
+        self.blocks.iter().any(|b| b.contains(line) && matches!(b.kind, BlockKind::Function { .. }))
     }
 
-    fn push(&mut self, kind: BlockKind, line: usize) {
-        let parent = self.current();
-        let index = self.blocks.len();
-        self.blocks.push(Block {
-            kind,
-            start: line,
-            end: line,
-            parent,
-            closes_at: self.braces,
-            statements: Vec::new(),
-        });
-        if let Some(p) = parent {
-            self.blocks[p].statements.push(Statement::Block(index));
-        }
-        self.open.push(index);
-    }
-
-    fn pop(&mut self, line: usize, matching: impl Fn(BlockKind) -> bool) {
-        if let Some(pos) = self.open.iter().rposition(|&b| matching(self.blocks[b].kind)) {
-            for &b in &self.open[pos..] {
-                self.blocks[b].end = line;
-            }
-            self.open.truncate(pos);
-        }
+    /// The name of block `b` if it is a function doctor reports: go, gofmt or cd, defined at
+    /// start-up (not inside another function).
+    fn reported_function(&self, b: usize) -> Option<&str> {
+        let BlockKind::Function { name } = &self.blocks[b].kind else { return None };
+        let nested = std::iter::successors(self.blocks[b].parent, |&p| self.blocks[p].parent)
+            .any(|p| matches!(self.blocks[p].kind, BlockKind::Function { .. }));
+        (matches!(name.as_str(), "go" | "gofmt" | "cd") && !nested).then_some(name.as_str())
     }
 
     fn record(&mut self, kind: Kind, line: &Logical) {
-        let construct =
-            Construct { kind, line: line.range.start, lines: line.range, text: line.text.trim().to_string() };
+        self.record_in(kind, line, line.range, self.block);
+    }
+
+    fn record_in(&mut self, kind: Kind, line: &Logical, lines: LineRange, block: Option<usize>) {
+        let construct = Construct { kind, line: line.range.start, lines, text: line.text.trim().to_string() };
         if !self.found.iter().any(|(c, _)| c.line == construct.line && c.kind == construct.kind) {
-            self.found.push((construct, self.current()));
+            self.found.push((construct, block));
         }
     }
 
     fn line(&mut self, line: &Logical) {
-        let start_block = self.current();
-        let blocks_before = self.blocks.len();
-        let mut content = false;
+        self.block = self.block_at(line.range.start);
         let raw = line.text.trim();
         if raw.contains("g-install") && raw.contains('#') {
             // stefanmaric/g marks its line with a trailing `# g-install: do NOT edit` comment.
             self.record(Kind::ManagerInit { manager: Manager::G }, line);
         }
+        let opened_here: Vec<usize> =
+            (0..self.blocks.len()).filter(|&b| line.range.contains(self.blocks[b].start)).collect();
+        for &b in &opened_here {
+            if let Some(name) = self.reported_function(b) {
+                // The whole function; it belongs to the block around it, so an `if` that holds
+                // only the function can go whole.
+                let (name, block) = (name.to_string(), &self.blocks[b]);
+                let (lines, parent) = (LineRange { start: block.start, end: block.end }, block.parent);
+                self.record_in(Kind::Function { name }, line, lines, parent);
+            }
+        }
+        let mut content = false;
         for segment in segments(&line.text) {
             content |= self.segment(&segment, line);
         }
-        self.count_braces(&line.text, line.range.end);
         // A line that only opens or closes blocks is not a statement of its own.
-        let opened_here = self.blocks.len() > blocks_before;
-        if content && !opened_here {
-            if let Some(b) = start_block.filter(|&b| self.blocks.len() > b) {
-                self.blocks[b].statements.push(Statement::Line(line.range));
-            }
-        }
-    }
-
-    /// Tracks `{`/`}` so POSIX functions and groups end where their brace closes.
-    fn count_braces(&mut self, text: &str, line: usize) {
-        if self.dialect == Dialect::Fish {
-            return;
-        }
-        let (mut single, mut double, mut escaped) = (false, false, false);
-        for c in text.chars() {
-            if escaped {
-                escaped = false;
-                continue;
-            }
-            match c {
-                '\\' if !single => escaped = true,
-                '\'' if !double => single = !single,
-                '"' if !single => double = !double,
-                '#' if !single && !double => break,
-                '{' if !single && !double => self.braces += 1,
-                '}' if !single && !double => {
-                    self.braces = self.braces.saturating_sub(1);
-                    let braces = self.braces;
-                    while let Some(&b) = self.open.last() {
-                        let block = &self.blocks[b];
-                        let braced = matches!(block.kind, BlockKind::Function { .. } | BlockKind::Group);
-                        if braced && block.closes_at >= braces {
-                            self.blocks[b].end = line;
-                            self.open.pop();
-                        } else {
-                            break;
-                        }
-                    }
-                }
-                _ => {}
+        if content && opened_here.is_empty() {
+            if let Some(b) = self.block {
+                self.statements[b].push(Statement::Line(line.range));
             }
         }
     }
@@ -455,7 +402,7 @@ impl Scanner {
     fn segment(&mut self, segment: &str, line: &Logical) -> bool {
         let mut w = words(segment);
         // A case arm's pattern (`*)`) or fish's `and`/`or` prefix the real command.
-        if self.current().is_some_and(|b| self.blocks[b].kind == BlockKind::Case) {
+        if self.block.is_some_and(|b| self.blocks[b].kind == BlockKind::Case) {
             if let Some(pos) = pattern_end(segment) {
                 w = words(&segment[pos + 1..]);
             }
@@ -465,67 +412,24 @@ impl Scanner {
         {
             w.remove(0);
         }
-        let Some(first) = w.first().cloned() else { return false };
-        let n = line.range.start;
+        let Some(first) = w.first() else { return false };
         match (self.dialect, first.as_str()) {
-            (_, "if" | "while" | "until") => {
-                self.push(if first == "if" { BlockKind::If } else { BlockKind::Loop }, n);
-                return false;
-            }
-            (Dialect::Posix, "for") | (Dialect::Fish, "for" | "begin") => {
-                self.push(BlockKind::Loop, n);
-                return false;
-            }
-            (Dialect::Posix, "case") | (Dialect::Fish, "switch") => {
-                self.push(BlockKind::Case, n);
-                return false;
-            }
+            // The block's own syntax (the lexer knows where blocks are); a condition does not
+            // change the environment.
+            (_, "if" | "while" | "until")
+            | (Dialect::Posix, "for" | "case" | "elif" | "fi" | "done" | "esac" | "{" | "}")
+            | (Dialect::Fish, "for" | "begin" | "switch" | "end") => false,
             (Dialect::Posix, "then" | "else" | "do") | (Dialect::Fish, "else" | "case") => {
                 let rest: Vec<String> = w[1..].to_vec();
-                return !rest.is_empty() && self.command(&rest, segment, line);
+                !rest.is_empty() && self.command(&rest, segment, line)
             }
-            (Dialect::Posix, "elif") => return false,
-            (Dialect::Posix, "fi") => {
-                self.pop(line.range.end, |k| k == BlockKind::If);
-                return false;
-            }
-            (Dialect::Posix, "done") => {
-                self.pop(line.range.end, |k| k == BlockKind::Loop);
-                return false;
-            }
-            (Dialect::Posix, "esac") => {
-                self.pop(line.range.end, |k| k == BlockKind::Case);
-                return false;
-            }
-            (Dialect::Fish, "end") => {
-                if let Some(b) = self.current() {
-                    self.blocks[b].end = line.range.end;
-                    self.open.pop();
-                }
-                return false;
-            }
-            (Dialect::Posix, "{") => {
-                self.push(BlockKind::Group, n);
-                return false;
-            }
-            (Dialect::Posix, "}") => return false,
-            _ => {}
+            _ => self.command(&w, segment, line),
         }
-        if let Some(name) = function_name(&w, self.dialect) {
-            let reported = matches!(name.as_str(), "go" | "gofmt" | "cd") && !self.in_function();
-            if reported {
-                self.record(Kind::Function { name: name.clone() }, line);
-            }
-            self.push(BlockKind::Function { reported }, n);
-            return true;
-        }
-        self.command(&w, segment, line)
     }
 
     /// A plain command (not a block keyword); returns true (it is a statement).
     fn command(&mut self, w: &[String], segment: &str, line: &Logical) -> bool {
-        // What runs only when a function is called is not startup behaviour.
-        if self.in_function() {
+        if self.in_function(line.range.start) {
             return true;
         }
         // `gover setup`'s line carries its marker comment.
@@ -626,77 +530,51 @@ impl Scanner {
         }
     }
 
-    /// Sets each removable construct's range: a function's whole body, widened to the
-    /// enclosing blocks whose every statement would be commented out.
+    /// Widens each removable construct's range to the enclosing blocks whose every statement
+    /// would be commented out (an emptied body is a syntax error); an early return's range
+    /// is its guard, the outermost block around it.
     fn finish(mut self) -> Vec<Construct> {
-        let mut removable_lines: Vec<LineRange> = Vec::new();
-        for (c, _) in &self.found {
-            if c.is_removable() {
-                removable_lines.push(c.lines);
-            }
-        }
-        // A reported function is its whole block.
-        for (c, _) in self.found.iter_mut() {
-            if let Kind::Function { .. } = c.kind {
-                if let Some(b) = self
-                    .blocks
-                    .iter()
-                    .find(|b| b.start == c.line && matches!(b.kind, BlockKind::Function { reported: true }))
-                {
-                    c.lines = LineRange { start: b.start, end: b.end };
-                }
-            }
-        }
-        let covered =
-            |b: usize, blocks: &[Block], memo: &mut Vec<Option<bool>>| block_covered(b, blocks, &removable_lines, memo);
+        let removable: Vec<LineRange> =
+            self.found.iter().filter(|(c, _)| c.is_removable()).map(|(c, _)| c.lines).collect();
         let mut memo = vec![None; self.blocks.len()];
-        for (c, block) in self.found.iter_mut() {
+        let mut out = Vec::with_capacity(self.found.len());
+        for (mut c, block) in std::mem::take(&mut self.found) {
+            let enclosing = std::iter::successors(block, |&b| self.blocks[b].parent);
             if c.kind == Kind::EarlyReturn {
-                // The guard is the outermost block around the return.
-                let mut b = *block;
-                while let Some(i) = b {
-                    c.lines = LineRange { start: self.blocks[i].start, end: self.blocks[i].end };
-                    b = self.blocks[i].parent;
+                if let Some(guard) = enclosing.last() {
+                    c.lines = LineRange { start: self.blocks[guard].start, end: self.blocks[guard].end };
                 }
-                continue;
-            }
-            if !c.is_removable() {
-                continue;
-            }
-            let mut b = *block;
-            while let Some(i) = b {
-                let kind = self.blocks[i].kind;
-                if kind == BlockKind::Case || !covered(i, &self.blocks, &mut memo) {
-                    break;
+            } else if c.is_removable() {
+                for b in enclosing {
+                    if self.blocks[b].kind == BlockKind::Case || !self.covered(b, &removable, &mut memo) {
+                        break;
+                    }
+                    c.lines = LineRange { start: self.blocks[b].start, end: self.blocks[b].end };
                 }
-                c.lines = LineRange { start: self.blocks[i].start, end: self.blocks[i].end };
-                b = self.blocks[i].parent;
             }
+            out.push(c);
         }
-        let mut out: Vec<Construct> = self.found.into_iter().map(|(c, _)| c).collect();
         out.sort_by_key(|c| c.line);
         out
     }
-}
 
-/// Whether every statement of block `b` would be commented out.
-fn block_covered(b: usize, blocks: &[Block], removable: &[LineRange], memo: &mut Vec<Option<bool>>) -> bool {
-    if let Some(known) = memo[b] {
-        return known;
-    }
-    let block = &blocks[b];
-    let result = match block.kind {
-        BlockKind::Function { reported } => reported,
-        _ => {
-            !block.statements.is_empty()
-                && block.statements.iter().all(|s| match *s {
-                    Statement::Line(range) => removable.contains(&range),
-                    Statement::Block(inner) => block_covered(inner, blocks, removable, memo),
-                })
+    /// Whether every statement of block `b` would be commented out.
+    fn covered(&self, b: usize, removable: &[LineRange], memo: &mut Vec<Option<bool>>) -> bool {
+        if let Some(known) = memo[b] {
+            return known;
         }
-    };
-    memo[b] = Some(result);
-    result
+        let result = if matches!(self.blocks[b].kind, BlockKind::Function { .. }) {
+            self.reported_function(b).is_some()
+        } else {
+            !self.statements[b].is_empty()
+                && self.statements[b].iter().all(|s| match *s {
+                    Statement::Line(range) => removable.contains(&range),
+                    Statement::Block(inner) => self.covered(inner, removable, memo),
+                })
+        };
+        memo[b] = Some(result);
+        result
+    }
 }
 
 /// Where a case arm's pattern ends (`*)`, `"x"|y)`), if the segment starts with one.
@@ -718,25 +596,6 @@ fn pattern_end(segment: &str) -> Option<usize> {
             }
             _ => {}
         }
-    }
-    None
-}
-
-/// `go() {`, `go () {`, `function go {`, `function go() {`, fish's `function go`.
-fn function_name(w: &[String], dialect: Dialect) -> Option<String> {
-    let first = w.first()?;
-    if first == "function" {
-        let name = w.get(1)?;
-        return Some(name.trim_end_matches("()").trim_end_matches('{').to_string());
-    }
-    if dialect == Dialect::Fish {
-        return None;
-    }
-    if let Some(name) = first.strip_suffix("()").or_else(|| first.strip_suffix("(){")) {
-        return (!name.is_empty()).then(|| name.to_string());
-    }
-    if w.get(1).is_some_and(|s| s == "()" || s == "(){") {
-        return Some(first.clone());
     }
     None
 }
@@ -894,6 +753,35 @@ mod tests {
                 (Kind::Function { name: "cd".into() }, 10, r(10, 10)),
             ]
         );
+    }
+
+    #[test]
+    fn blocks_are_where_the_shell_sees_them() {
+        // A `}` that is an argument does not end the function, so the export in its body
+        // is no startup export.
+        let rc = "go() {\n  echo }\n  export GOROOT=/x\n}\nexport GOPATH=/y\n";
+        assert_eq!(
+            kinds(rc, Dialect::Posix),
+            vec![
+                (Kind::Function { name: "go".into() }, 1, r(1, 4)),
+                (Kind::Export { name: "GOPATH".into(), value: "/y".into() }, 5, r(5, 5)),
+            ]
+        );
+        // The body's brace on a line of its own.
+        let rc = "gofmt ()\n{\n  command gofmt -s \"$@\"\n}\nfunction go() {\n  :\n}\n";
+        assert_eq!(
+            kinds(rc, Dialect::Posix),
+            vec![
+                (Kind::Function { name: "gofmt".into() }, 1, r(1, 4)),
+                (Kind::Function { name: "go".into() }, 5, r(5, 7))
+            ]
+        );
+        // An `fi` in a string closes nothing: the block ends at line 4 and holds only the
+        // exports, so it goes whole.
+        let rc = "if [ -d /opt/go ]; then\n  export GOROOT=/opt/go GOFLAGS='-tags=a\nfi'\nfi\n";
+        let found = kinds(rc, Dialect::Posix);
+        assert_eq!(found.len(), 2);
+        assert!(found.iter().all(|(_, line, lines)| *line == 2 && *lines == r(1, 4)), "{found:?}");
     }
 
     #[test]

@@ -75,11 +75,58 @@ pub fn parse(text: &[u8], dialect: Dialect) -> Result<Parsed, Unbalanced> {
     Ok(Parsed { root: lexer.finish(line_count)?, text_lines })
 }
 
-/// The lines of heredoc bodies and multi-line strings (as [`Parsed::text_lines`]), also in a
-/// file the lexer cannot follow to its end: doctor still reports on such a file, so it needs
-/// to know which lines are data up to where the lexer lost track.
-pub fn data_lines(text: &[u8], dialect: Dialect) -> BTreeSet<usize> {
-    lex(text, dialect).0.text_lines
+/// A compound command (1-based, inclusive line numbers), as doctor needs to know them: what
+/// runs at start-up and what only when a function is called, and which block a line is in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub start: usize,
+    pub end: usize,
+    /// The index of the enclosing block in [`Outline::blocks`].
+    pub parent: Option<usize>,
+}
+
+impl Block {
+    pub fn contains(&self, line: usize) -> bool {
+        (self.start..=self.end).contains(&line)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BlockKind {
+    If,
+    /// `for`, `while`, `until`, `select`.
+    Loop,
+    /// sh's `case`, fish's `switch`.
+    Case,
+    /// `{ …; }`, `( … )`, fish's `begin`.
+    Group,
+    /// A function definition; its body runs only when it is called.
+    Function {
+        name: String,
+    },
+}
+
+/// A file's blocks and data lines, as far as the lexer could follow the file: doctor reports
+/// on files the reconciler would refuse to edit, so an unbalanced file still has an outline
+/// (blocks left open end at the last line; past a point the lexer cannot follow, nothing is
+/// known).
+#[derive(Debug)]
+pub struct Outline {
+    /// Every block, an enclosing one before the blocks inside it.
+    pub blocks: Vec<Block>,
+    /// As [`Parsed::text_lines`].
+    pub text_lines: BTreeSet<usize>,
+}
+
+pub fn outline(text: &[u8], dialect: Dialect) -> Outline {
+    let (mut lexer, line_count) = lex(text, dialect);
+    for frame in &lexer.frames {
+        if let Some(b) = frame.block {
+            lexer.blocks[b].end = line_count;
+        }
+    }
+    Outline { blocks: lexer.blocks, text_lines: lexer.text_lines }
 }
 
 /// Runs the lexer over every line; returns it and the number of lines.
@@ -152,11 +199,21 @@ struct Frame {
     /// The statement being read in this frame's body: its first line and the blocks closed
     /// inside it so far.
     current: Option<Node>,
+    /// This frame's entry in [`Lexer::blocks`] (frames with structure, but the root).
+    block: Option<usize>,
 }
 
 impl Frame {
     fn new(kind: Kind, inline: bool, line: usize) -> Frame {
-        Frame { kind, inline, opened_at: line, children: Vec::new(), structural: BTreeSet::new(), current: None }
+        Frame {
+            kind,
+            inline,
+            opened_at: line,
+            children: Vec::new(),
+            structural: BTreeSet::new(),
+            current: None,
+            block: None,
+        }
     }
 }
 
@@ -174,11 +231,20 @@ struct Lexer {
     continued: bool,
     /// `name()` or `function name` was read and the body has not started.
     function_pending: bool,
+    /// The name of that function, and the line its definition starts on (`go ()` may have
+    /// its `{` on the next line).
+    function_name: String,
+    function_start: usize,
+    /// The last word read (sh): the name, when `()` follows it after a space.
+    last_word: Vec<u8>,
+    /// fish: the function block whose name is the next word.
+    naming: Option<usize>,
     /// sh: the next word names a function (after `function`) or a loop variable, so it is no
     /// keyword. fish: the last word was `else`, so an `if` continues the block.
     skip_keyword: bool,
     error: Option<Unbalanced>,
     text_lines: BTreeSet<usize>,
+    blocks: Vec<Block>,
 }
 
 impl Lexer {
@@ -192,9 +258,14 @@ impl Lexer {
             pending_operator: false,
             continued: false,
             function_pending: false,
+            function_name: String::new(),
+            function_start: 0,
+            last_word: Vec::new(),
+            naming: None,
             skip_keyword: false,
             error: None,
             text_lines: BTreeSet::new(),
+            blocks: Vec::new(),
         }
     }
 
@@ -222,15 +293,35 @@ impl Lexer {
 
     fn push(&mut self, kind: Kind, line: usize) {
         let inline = kind.is_quote() || matches!(kind, Kind::Paren | Kind::Param) || self.in_inline();
-        if !inline {
-            self.content(line);
-            self.function_pending = false;
-        }
         let mut frame = Frame::new(kind, inline, line);
         if !inline {
+            self.content(line);
+            let function = std::mem::take(&mut self.function_pending);
             frame.structural.insert(line);
+            let kind = match kind {
+                Kind::If => BlockKind::If,
+                Kind::Loop => BlockKind::Loop,
+                Kind::Case { .. } | Kind::FishBlock { switch: true } => BlockKind::Case,
+                Kind::Brace | Kind::Subshell if function => {
+                    BlockKind::Function { name: std::mem::take(&mut self.function_name) }
+                }
+                // fish_word names its blocks once they are pushed.
+                _ => BlockKind::Group,
+            };
+            let start = if function { self.function_start } else { line };
+            let parent = self.frames.iter().rev().find_map(|f| f.block);
+            frame.block = Some(self.blocks.len());
+            self.blocks.push(Block { kind, start, end: line, parent });
         }
         self.frames.push(frame);
+    }
+
+    /// A function definition starts on `line`, unless one already started.
+    fn function_definition(&mut self, line: usize) {
+        if !self.function_pending {
+            self.function_start = line;
+        }
+        self.function_pending = true;
     }
 
     fn mark_structural(&mut self, line: usize) {
@@ -243,6 +334,9 @@ impl Lexer {
         let mut frame = self.frames.pop().expect("pop only above the root");
         if frame.inline {
             return;
+        }
+        if let Some(b) = frame.block {
+            self.blocks[b].end = line;
         }
         frame.structural.insert(line);
         if let Some(pending) = frame.current.take() {
@@ -354,22 +448,13 @@ impl Lexer {
                     i += 1;
                     continue;
                 }
-                Kind::DollarSingle => {
+                // Quotes in which a backslash escapes the next character, the closing one too.
+                kind @ (Kind::DollarSingle | Kind::Backtick) => {
+                    let closing = if kind == Kind::Backtick { b'`' } else { b'\'' };
                     if c == b'\\' {
                         i += 2;
                     } else {
-                        if c == b'\'' {
-                            self.frames.pop();
-                        }
-                        i += 1;
-                    }
-                    continue;
-                }
-                Kind::Backtick => {
-                    if c == b'\\' {
-                        i += 2;
-                    } else {
-                        if c == b'`' {
+                        if c == closing {
                             self.frames.pop();
                         }
                         i += 1;
@@ -419,9 +504,10 @@ impl Lexer {
             }
             if c == b'(' && !at_word_start && body.get(i + 1) == Some(&b')') && plain && !word.contains(&b'=') {
                 // `name()`: a function definition; its body follows.
+                self.function_name = String::from_utf8_lossy(&word).into_owned();
                 word.clear();
                 self.skip_keyword = false;
-                self.function_pending = true;
+                self.function_definition(number);
                 self.command_position = true;
                 i += 2;
                 continue;
@@ -570,7 +656,10 @@ impl Lexer {
                 let after_space = rest.iter().position(|b| !matches!(b, b' ' | b'\t')).map(|p| rest[p]);
                 if (!self.command_position || self.function_pending) && after_space == Some(b')') {
                     let close = i + 1 + rest.iter().position(|&b| b == b')').expect("found above");
-                    self.function_pending = true;
+                    if !self.function_pending {
+                        self.function_name = String::from_utf8_lossy(&self.last_word).into_owned();
+                    }
+                    self.function_definition(number);
                     self.command_position = true;
                     return close + 1;
                 }
@@ -635,6 +724,8 @@ impl Lexer {
 
     fn posix_word(&mut self, number: usize, word: &[u8], plain: bool, at_command: bool) {
         self.pending_operator = false;
+        self.last_word.clear();
+        self.last_word.extend_from_slice(word);
         if let Kind::Case { seen_in, in_pattern } = self.top() {
             if !seen_in {
                 if word == b"in" {
@@ -654,6 +745,7 @@ impl Lexer {
             self.skip_keyword = false;
             if self.function_pending {
                 // `function name`: the body (or `()`) follows.
+                self.function_name = String::from_utf8_lossy(word).into_owned();
                 self.command_position = true;
             }
             return;
@@ -693,7 +785,7 @@ impl Lexer {
                 self.command_position = true;
             }
             b"function" => {
-                self.function_pending = true;
+                self.function_definition(number);
                 self.skip_keyword = true;
                 self.command_position = false;
             }
@@ -823,8 +915,20 @@ impl Lexer {
         }
     }
 
+    /// Sets the kind of the fish block just pushed (all of them are closed by `end`).
+    fn name_fish_block(&mut self, kind: BlockKind) {
+        if let Some(b) = self.frames.last().and_then(|f| f.block) {
+            self.blocks[b].kind = kind;
+        }
+    }
+
     fn fish_word(&mut self, number: usize, word: &[u8], plain: bool, at_command: bool) {
         self.pending_operator = false;
+        if let Some(b) = self.naming.take() {
+            self.blocks[b].kind = BlockKind::Function { name: String::from_utf8_lossy(word).into_owned() };
+            self.command_position = false;
+            return;
+        }
         let after_else = std::mem::take(&mut self.skip_keyword);
         if !(plain && at_command) {
             self.command_position = false;
@@ -838,10 +942,21 @@ impl Lexer {
         match word {
             b"if" | b"while" | b"begin" => {
                 self.push(Kind::FishBlock { switch: false }, number);
+                self.name_fish_block(match word {
+                    b"if" => BlockKind::If,
+                    b"while" => BlockKind::Loop,
+                    _ => BlockKind::Group,
+                });
                 self.command_position = true;
             }
-            b"for" | b"function" => {
+            b"for" => {
                 self.push(Kind::FishBlock { switch: false }, number);
+                self.name_fish_block(BlockKind::Loop);
+                self.command_position = false;
+            }
+            b"function" => {
+                self.push(Kind::FishBlock { switch: false }, number);
+                self.naming = self.frames.last().and_then(|f| f.block);
                 self.command_position = false;
             }
             b"switch" => {
@@ -863,5 +978,62 @@ impl Lexer {
             b"and" | b"or" | b"not" | b"!" | b"command" | b"builtin" | b"time" => self.command_position = true,
             _ => self.command_position = false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(text: &str, dialect: Dialect) -> Vec<(BlockKind, usize, usize, Option<usize>)> {
+        outline(text.as_bytes(), dialect).blocks.into_iter().map(|b| (b.kind, b.start, b.end, b.parent)).collect()
+    }
+
+    fn function(name: &str) -> BlockKind {
+        BlockKind::Function { name: name.into() }
+    }
+
+    #[test]
+    fn outlines_posix_blocks_and_functions() {
+        let text = "if [ -n \"$PS1\" ]; then\n  go() {\n    echo }\n  }\nfi\ncase $- in\n  *i*) ;;\nesac\n\
+                    gofmt ()\n{\n  :\n}\nfunction cd() { builtin cd \"$@\"; }\nfor d in a; do ( echo \"$d\" ); done\n";
+        assert_eq!(
+            blocks(text, Dialect::Posix),
+            vec![
+                (BlockKind::If, 1, 5, None),
+                (function("go"), 2, 4, Some(0)),
+                (BlockKind::Case, 6, 8, None),
+                (function("gofmt"), 9, 12, None),
+                (function("cd"), 13, 13, None),
+                (BlockKind::Loop, 14, 14, None),
+                (BlockKind::Group, 14, 14, Some(5)),
+            ]
+        );
+    }
+
+    #[test]
+    fn outlines_fish_blocks() {
+        let text =
+            "function go --wraps go\n  command go $argv\nend\nif status is-interactive\n  switch x\n  case y\n  end\n\
+                    else if true\nend\nbegin; end\n";
+        assert_eq!(
+            blocks(text, Dialect::Fish),
+            vec![
+                (function("go"), 1, 3, None),
+                (BlockKind::If, 4, 9, None),
+                (BlockKind::Case, 5, 7, Some(1)),
+                (BlockKind::Group, 10, 10, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn data_lines_and_an_unbalanced_file() {
+        let text = "cat <<EOF\nfi }\nEOF\nx='a\nb'\nif true; then\n  go() {\n";
+        let found = outline(text.as_bytes(), Dialect::Posix);
+        assert_eq!(found.text_lines, BTreeSet::from([2, 3, 5]));
+        let open: Vec<(usize, usize)> = found.blocks.iter().map(|b| (b.start, b.end)).collect();
+        assert_eq!(open, vec![(6, 7), (7, 7)], "open blocks end at the last line");
+        assert!(parse(text.as_bytes(), Dialect::Posix).is_err());
     }
 }
