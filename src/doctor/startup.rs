@@ -9,11 +9,11 @@
 //! `then` body is a syntax error).
 //!
 //! The file's shape comes from [`crate::shell::syntax`], the lexer the reconciler edits by:
-//! which lines are data (heredoc bodies, the inner lines of multi-line strings: never
-//! reported, as `--fix` rightly leaves them alone) and where each block and function starts
-//! and ends. Here only the code lines are read, command by command.
+//! its simple commands (quotes, comments, continuation lines and separators already dealt
+//! with), which lines are data (heredoc bodies, the inner lines of multi-line strings: never
+//! reported, as `--fix` rightly leaves them alone), and where each block and function starts
+//! and ends. Here each command's words are read for what they do to Go.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -159,6 +159,9 @@ pub enum Kind {
     Source { path: String },
 }
 
+/// Words fish puts before the command they run.
+const FISH_PREFIXES: [&str; 5] = ["and", "or", "!", "command", "builtin"];
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Construct {
     pub kind: Kind,
@@ -185,81 +188,10 @@ impl Construct {
     }
 }
 
-/// A line as the shell sees it: continuation lines joined.
-struct Logical {
+/// Where a command is: the lines it spans, and their text (with comments) for the report.
+struct Place {
     range: LineRange,
     text: String,
-}
-
-/// The code of `content` as logical lines. Lines that are data (`data`: heredoc bodies,
-/// multi-line strings) are left out: they are text a command reads, never run.
-fn logical_lines(content: &str, data: &BTreeSet<usize>) -> Vec<Logical> {
-    let mut out: Vec<Logical> = Vec::new();
-    let mut pending: Option<Logical> = None;
-    for (i, raw) in content.lines().enumerate() {
-        let n = i + 1;
-        if data.contains(&n) {
-            out.extend(pending.take());
-            continue;
-        }
-        let continued = raw.ends_with('\\') && !raw.ends_with("\\\\");
-        let piece = if continued { &raw[..raw.len() - 1] } else { raw };
-        let mut line = pending.take().unwrap_or(Logical { range: LineRange::line(n), text: String::new() });
-        line.range.end = n;
-        line.text.push_str(piece);
-        if continued {
-            line.text.push(' ');
-            pending = Some(line);
-        } else {
-            out.push(line);
-        }
-    }
-    out.extend(pending);
-    out
-}
-
-/// Splits a logical line into simple commands (on `;`, `&&`, `||`, `|`, `&`), dropping the
-/// comment. Quotes and `$(…)` are kept intact.
-fn segments(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let (mut single, mut double, mut depth) = (false, false, 0usize);
-    let mut chars = line.chars().peekable();
-    let mut prev = ' ';
-    while let Some(c) = chars.next() {
-        if single {
-            single = c != '\'';
-            cur.push(c);
-        } else if c == '\\' {
-            cur.push(c);
-            if let Some(next) = chars.next() {
-                cur.push(next);
-            }
-            prev = 'x';
-            continue;
-        } else if double {
-            double = c != '"';
-            cur.push(c);
-        } else {
-            match c {
-                '\'' => single = true,
-                '"' => double = true,
-                '#' if prev.is_whitespace() || prev == ';' => break,
-                '(' => depth += 1,
-                ')' if depth > 0 => depth -= 1,
-                ';' | '&' | '|' if depth == 0 => {
-                    out.push(std::mem::take(&mut cur));
-                    prev = ' ';
-                    continue;
-                }
-                _ => {}
-            }
-            cur.push(c);
-        }
-        prev = c;
-    }
-    out.push(cur);
-    out.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
 }
 
 /// The words of a simple command with quotes removed (`$VAR` kept as written).
@@ -303,7 +235,7 @@ fn words(segment: &str) -> Vec<String> {
     out
 }
 
-/// A statement directly inside a block: a logical line, or a block nested in it.
+/// A statement directly inside a block: the lines of a command, or a block nested in it.
 #[derive(Clone, Copy, Debug)]
 enum Statement {
     Line(LineRange),
@@ -316,7 +248,7 @@ struct Scanner {
     blocks: Vec<Block>,
     /// The statements directly inside each block.
     statements: Vec<Vec<Statement>>,
-    /// The innermost block around the logical line being read.
+    /// The innermost block around the command being read.
     block: Option<usize>,
     found: Vec<(Construct, Option<usize>)>,
 }
@@ -324,6 +256,17 @@ struct Scanner {
 /// Finds what `content` (a startup file in `dialect`) does to Go. Constructs come in file order.
 pub fn scan(content: &str, dialect: Dialect) -> Vec<Construct> {
     let outline = syntax::outline(content.as_bytes(), dialect);
+    let text: Vec<&str> = content.lines().collect();
+    let place = |start: usize, end: usize| {
+        let lines = &text[(start - 1).min(text.len())..end.min(text.len())];
+        let last = lines.len().saturating_sub(1);
+        let joined: Vec<&str> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| if i < last { l.strip_suffix('\\').unwrap_or(l) } else { l })
+            .collect();
+        Place { range: LineRange { start, end }, text: joined.join(" ").trim().to_string() }
+    };
     let mut statements = vec![Vec::new(); outline.blocks.len()];
     for (b, block) in outline.blocks.iter().enumerate() {
         if let Some(parent) = block.parent {
@@ -331,8 +274,21 @@ pub fn scan(content: &str, dialect: Dialect) -> Vec<Construct> {
         }
     }
     let mut s = Scanner { dialect, blocks: outline.blocks, statements, block: None, found: Vec::new() };
-    for line in logical_lines(content, &outline.text_lines) {
-        s.line(&line);
+    for b in 0..s.blocks.len() {
+        if let Some(name) = s.reported_function(b) {
+            // The whole function; it belongs to the block around it, so an `if` that holds
+            // only the function can go whole.
+            let (name, block) = (name.to_string(), &s.blocks[b]);
+            let (lines, parent) = (LineRange { start: block.start, end: block.end }, block.parent);
+            s.record_in(Kind::Function { name }, &place(block.start, block.start), lines, parent);
+        }
+    }
+    for command in &outline.commands {
+        // A command that starts inside a string (`x="a` / `b"; export GOROOT=/x`) is left
+        // alone, as --fix leaves it: a comment there would be part of the string.
+        if !outline.text_lines.contains(&command.start) {
+            s.command_at(command, &place(command.start, command.end));
+        }
     }
     s.finish()
 }
@@ -357,78 +313,56 @@ impl Scanner {
         (matches!(name.as_str(), "go" | "gofmt" | "cd") && !nested).then_some(name.as_str())
     }
 
-    fn record(&mut self, kind: Kind, line: &Logical) {
+    fn record(&mut self, kind: Kind, line: &Place) {
         self.record_in(kind, line, line.range, self.block);
     }
 
-    fn record_in(&mut self, kind: Kind, line: &Logical, lines: LineRange, block: Option<usize>) {
+    fn record_in(&mut self, kind: Kind, line: &Place, lines: LineRange, block: Option<usize>) {
         let construct = Construct { kind, line: line.range.start, lines, text: line.text.trim().to_string() };
         if !self.found.iter().any(|(c, _)| c.line == construct.line && c.kind == construct.kind) {
             self.found.push((construct, block));
         }
     }
 
-    fn line(&mut self, line: &Logical) {
-        self.block = self.block_at(line.range.start);
-        let raw = line.text.trim();
-        if raw.contains("g-install") && raw.contains('#') {
+    fn command_at(&mut self, command: &syntax::Command, line: &Place) {
+        self.block = self.block_at(command.start);
+        if line.text.contains("g-install") && line.text.contains('#') {
             // stefanmaric/g marks its line with a trailing `# g-install: do NOT edit` comment.
             self.record(Kind::ManagerInit { manager: Manager::G }, line);
         }
-        let opened_here: Vec<usize> =
-            (0..self.blocks.len()).filter(|&b| line.range.contains(self.blocks[b].start)).collect();
-        for &b in &opened_here {
-            if let Some(name) = self.reported_function(b) {
-                // The whole function; it belongs to the block around it, so an `if` that holds
-                // only the function can go whole.
-                let (name, block) = (name.to_string(), &self.blocks[b]);
-                let (lines, parent) = (LineRange { start: block.start, end: block.end }, block.parent);
-                self.record_in(Kind::Function { name }, line, lines, parent);
-            }
-        }
-        let mut content = false;
-        for segment in segments(&line.text) {
-            content |= self.segment(&segment, line);
-        }
-        // A line that only opens or closes blocks is not a statement of its own.
-        if content && opened_here.is_empty() {
-            if let Some(b) = self.block {
-                self.statements[b].push(Statement::Line(line.range));
-            }
-        }
-    }
-
-    /// Handles one simple command; returns whether it is a statement (not just a keyword).
-    fn segment(&mut self, segment: &str, line: &Logical) -> bool {
-        let mut w = words(segment);
-        // A case arm's pattern (`*)`) or fish's `and`/`or` prefix the real command.
-        if self.block.is_some_and(|b| self.blocks[b].kind == BlockKind::Case) {
-            if let Some(pos) = pattern_end(segment) {
-                w = words(&segment[pos + 1..]);
-            }
-        }
-        while w.first().is_some_and(|f| matches!(f.as_str(), "and" | "or" | "!" | "command" | "builtin"))
-            && self.dialect == Dialect::Fish
-        {
-            w.remove(0);
-        }
-        let Some(first) = w.first() else { return false };
-        match (self.dialect, first.as_str()) {
+        let segment = command.text.as_str();
+        let w = words(segment);
+        // fish's `and`/`or` prefix the real command.
+        let prefixes = if self.dialect == Dialect::Fish {
+            w.iter().take_while(|f| FISH_PREFIXES.contains(&f.as_str())).count()
+        } else {
+            0
+        };
+        let w = &w[prefixes..];
+        let Some(first) = w.first() else { return };
+        let content = match (self.dialect, first.as_str()) {
             // The block's own syntax (the lexer knows where blocks are); a condition does not
             // change the environment.
             (_, "if" | "while" | "until")
             | (Dialect::Posix, "for" | "case" | "elif" | "fi" | "done" | "esac" | "{" | "}")
             | (Dialect::Fish, "for" | "begin" | "switch" | "end") => false,
             (Dialect::Posix, "then" | "else" | "do") | (Dialect::Fish, "else" | "case") => {
-                let rest: Vec<String> = w[1..].to_vec();
-                !rest.is_empty() && self.command(&rest, segment, line)
+                w.len() > 1 && self.command(&w[1..], segment, line)
             }
-            _ => self.command(&w, segment, line),
+            _ => self.command(w, segment, line),
+        };
+        // A command on a line that opens a block is part of the block's syntax, not a
+        // statement of its own.
+        let opens_block = self.blocks.iter().any(|b| line.range.contains(b.start));
+        if content && !opens_block {
+            if let Some(b) = self.block {
+                self.statements[b].push(Statement::Line(line.range));
+            }
         }
     }
 
     /// A plain command (not a block keyword); returns true (it is a statement).
-    fn command(&mut self, w: &[String], segment: &str, line: &Logical) -> bool {
+    fn command(&mut self, w: &[String], segment: &str, line: &Place) -> bool {
         if self.in_function(line.range.start) {
             return true;
         }
@@ -483,7 +417,7 @@ impl Scanner {
         true
     }
 
-    fn assignment(&mut self, name: &str, value: &str, line: &Logical) {
+    fn assignment(&mut self, name: &str, value: &str, line: &Place) {
         if name == "PATH" {
             let entries: Vec<&str> = value.split(':').collect();
             let old = entries.iter().position(|e| matches!(*e, "$PATH" | "${PATH}"));
@@ -503,7 +437,7 @@ impl Scanner {
         }
     }
 
-    fn fish_set(&mut self, args: &[String], line: &Logical) {
+    fn fish_set(&mut self, args: &[String], line: &Place) {
         let flags: Vec<&String> = args.iter().take_while(|a| a.starts_with('-')).collect();
         let rest = &args[flags.len()..];
         let Some((name, values)) = rest.split_first() else { return };
@@ -522,7 +456,7 @@ impl Scanner {
         }
     }
 
-    fn path_entry(&mut self, entry: &str, prepend: bool, line: &Logical) {
+    fn path_entry(&mut self, entry: &str, prepend: bool, line: &Place) {
         if entry.contains("gover/shims") {
             self.record(Kind::GoverHook, line);
         } else if !entry.is_empty() && !matches!(entry, "$PATH" | "${PATH}" | "$fish_user_paths") {
@@ -575,29 +509,6 @@ impl Scanner {
         memo[b] = Some(result);
         result
     }
-}
-
-/// Where a case arm's pattern ends (`*)`, `"x"|y)`), if the segment starts with one.
-fn pattern_end(segment: &str) -> Option<usize> {
-    let first = segment.split_whitespace().next()?;
-    if first.starts_with('(') && first.len() > 1 {
-        return None;
-    }
-    let (mut single, mut double) = (false, false);
-    for (i, c) in segment.char_indices() {
-        match c {
-            '\'' if !double => single = !single,
-            '"' if !single => double = !double,
-            ')' if !single && !double => return Some(i),
-            '(' if !single && !double && i > 0 => return None,
-            c if c.is_whitespace() && !single && !double && i > 0 && !segment[..i].contains('|') => {
-                // A pattern is one word (alternatives joined by `|`).
-                return segment[i..].trim_start().starts_with(')').then(|| i + segment[i..].find(')').unwrap_or(0));
-            }
-            _ => {}
-        }
-    }
-    None
 }
 
 fn is_assignment(word: &str) -> bool {

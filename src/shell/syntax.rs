@@ -107,7 +107,17 @@ pub enum BlockKind {
     },
 }
 
-/// A file's blocks and data lines, as far as the lexer could follow the file: doctor reports
+/// A simple command (`export GOROOT=/x`, `[ -r f ] && . f` is two): its code, without
+/// comments, with continued lines joined; keywords (`then`, `if`, `do`) are left in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Command {
+    /// The lines it spans (1-based, inclusive): a multi-line string or `$(…)` widens it.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// A file's blocks, commands and data lines, as far as the lexer could follow the file: doctor reports
 /// on files the reconciler would refuse to edit, so an unbalanced file still has an outline
 /// (blocks left open end at the last line; past a point the lexer cannot follow, nothing is
 /// known).
@@ -115,6 +125,9 @@ pub enum BlockKind {
 pub struct Outline {
     /// Every block, an enclosing one before the blocks inside it.
     pub blocks: Vec<Block>,
+    /// The simple commands outside `$(…)` and quotes, in file order; a case arm's pattern is
+    /// none.
+    pub commands: Vec<Command>,
     /// As [`Parsed::text_lines`].
     pub text_lines: BTreeSet<usize>,
 }
@@ -126,7 +139,34 @@ pub fn outline(text: &[u8], dialect: Dialect) -> Outline {
             lexer.blocks[b].end = line_count;
         }
     }
-    Outline { blocks: lexer.blocks, text_lines: lexer.text_lines }
+    if let Some(start) = lexer.open_command.take() {
+        lexer.commands.push((start, (line_count, usize::MAX)));
+    }
+    let all = lines(text);
+    let commands = lexer
+        .commands
+        .iter()
+        .map(|&((start, from), (end, to))| {
+            let mut code = Vec::new();
+            for n in start..=end {
+                let line = all[n - 1].strip_suffix(b"\n").unwrap_or(all[n - 1]);
+                let to = if n == end { to.min(line.len()) } else { line.len() };
+                let from = if n == start { from.min(to) } else { 0 };
+                let line = &line[from..to];
+                if n < end && lexer.continued_lines.contains(&n) {
+                    // A backslash-newline is removed, as the shell does.
+                    code.extend_from_slice(line.strip_suffix(b"\\").unwrap_or(line));
+                } else {
+                    code.extend_from_slice(line);
+                    if n < end {
+                        code.push(b'\n');
+                    }
+                }
+            }
+            Command { start, end, text: String::from_utf8_lossy(code.trim_ascii()).into_owned() }
+        })
+        .collect();
+    Outline { blocks: lexer.blocks, commands, text_lines: lexer.text_lines }
 }
 
 /// Runs the lexer over every line; returns it and the number of lines.
@@ -245,6 +285,12 @@ struct Lexer {
     error: Option<Unbalanced>,
     text_lines: BTreeSet<usize>,
     blocks: Vec<Block>,
+    /// Where the command being read starts (line, byte), outside quotes and `$(…)`.
+    open_command: Option<(usize, usize)>,
+    /// Each command's start and end (line, byte).
+    commands: Vec<((usize, usize), (usize, usize))>,
+    /// Lines ending in a backslash that continues them.
+    continued_lines: BTreeSet<usize>,
 }
 
 impl Lexer {
@@ -266,6 +312,9 @@ impl Lexer {
             error: None,
             text_lines: BTreeSet::new(),
             blocks: Vec::new(),
+            open_command: None,
+            commands: Vec::new(),
+            continued_lines: BTreeSet::new(),
         }
     }
 
@@ -314,6 +363,24 @@ impl Lexer {
             self.blocks.push(Block { kind, start, end: line, parent });
         }
         self.frames.push(frame);
+    }
+
+    /// A word starts at (`line`, `at`): a command starts there unless one is being read.
+    fn word_starts(&mut self, line: usize, at: usize) {
+        self.content(line);
+        self.pending_operator = false;
+        if !self.in_inline() && self.open_command.is_none() {
+            self.open_command = Some((line, at));
+        }
+    }
+
+    /// The command being read (outside quotes and `$(…)`) ends before (`line`, `at`).
+    fn end_command(&mut self, line: usize, at: usize) {
+        if !self.in_inline() {
+            if let Some(start) = self.open_command.take() {
+                self.commands.push((start, (line, at)));
+            }
+        }
     }
 
     /// A function definition starts on `line`, unless one already started.
@@ -380,6 +447,11 @@ impl Lexer {
         match self.dialect {
             Dialect::Posix => self.posix_line(number, text),
             Dialect::Fish => self.fish_line(number, text),
+        }
+        if self.continued {
+            self.continued_lines.insert(number);
+        } else {
+            self.end_command(number, usize::MAX);
         }
         self.bodies.append(&mut self.announced);
         if !self.continued && !self.top().is_quote() && !self.pending_operator {
@@ -500,6 +572,7 @@ impl Lexer {
                 continue;
             }
             if at_word_start && c == b'#' {
+                self.end_command(number, i);
                 break;
             }
             if c == b'(' && !at_word_start && body.get(i + 1) == Some(&b')') && plain && !word.contains(&b'=') {
@@ -524,9 +597,8 @@ impl Lexer {
                 continue;
             }
             if at_word_start {
-                self.content(number);
                 word_at_command = self.command_position;
-                self.pending_operator = false;
+                self.word_starts(number, i);
             }
             match c {
                 b'\\' if i + 1 == body.len() => {
@@ -610,6 +682,7 @@ impl Lexer {
         match c {
             b' ' | b'\t' | b'\r' => i + 1,
             b';' => {
+                self.end_command(number, i);
                 let case_end = next == Some(b';') || next == Some(b'&');
                 if case_end {
                     if let Kind::Case { seen_in, .. } = self.top() {
@@ -630,6 +703,7 @@ impl Lexer {
                 if c == b'&' && !double && matches!(next, Some(b'>')) {
                     return i + 2;
                 }
+                self.end_command(number, i);
                 self.command_position = true;
                 self.pending_operator = c == b'|' || double;
                 if double {
@@ -644,8 +718,13 @@ impl Lexer {
                     let start = if strip_tabs { i + 3 } else { i + 2 };
                     return self.heredoc(body, start, strip_tabs);
                 }
+                if next == Some(b'&') {
+                    return i + 2;
+                }
                 i + 1
             }
+            // `2>&1`, `>|file`: a redirection, not a separator.
+            b'>' if matches!(next, Some(b'&' | b'|')) => i + 2,
             b'>' => i + 1,
             b'(' => {
                 if let Kind::Case { in_pattern: true, .. } = self.top() {
@@ -670,8 +749,14 @@ impl Lexer {
             }
             b')' => {
                 match self.top() {
-                    Kind::Paren | Kind::Subshell => self.pop(number),
+                    Kind::Paren => self.pop(number),
+                    Kind::Subshell => {
+                        self.end_command(number, i);
+                        self.pop(number);
+                    }
                     Kind::Case { seen_in: true, in_pattern: true } => {
+                        // What was read since the arm began is its pattern, not a command.
+                        self.open_command = None;
                         self.mark_structural(number);
                         self.set_case(true, false);
                         self.command_position = true;
@@ -849,6 +934,7 @@ impl Lexer {
                 continue;
             }
             if at_word_start && c == b'#' {
+                self.end_command(number, i);
                 break;
             }
             if matches!(c, b' ' | b'\t' | b'\r' | b';' | b'&' | b'|' | b')') {
@@ -856,6 +942,9 @@ impl Lexer {
                     self.fish_word(number, &word, plain, word_at_command);
                     word.clear();
                     plain = true;
+                }
+                if matches!(c, b';' | b'&' | b'|') {
+                    self.end_command(number, i);
                 }
                 match c {
                     b';' => self.command_position = true,
@@ -877,9 +966,8 @@ impl Lexer {
                 continue;
             }
             if at_word_start {
-                self.content(number);
                 word_at_command = self.command_position;
-                self.pending_operator = false;
+                self.word_starts(number, i);
             }
             match c {
                 b'\\' if i + 1 == body.len() => {
@@ -1023,6 +1111,41 @@ mod tests {
                 (BlockKind::If, 4, 9, None),
                 (BlockKind::Case, 5, 7, Some(1)),
                 (BlockKind::Group, 10, 10, None),
+            ]
+        );
+    }
+
+    fn commands(text: &str, dialect: Dialect) -> Vec<(usize, usize, String)> {
+        outline(text.as_bytes(), dialect).commands.into_iter().map(|c| (c.start, c.end, c.text)).collect()
+    }
+
+    #[test]
+    fn splits_simple_commands() {
+        let text = "[ -r f ] && . f # a; comment\nexport PATH=/a:\\\n$PATH\nx=\"a;\nb\" y=$(a; b) z=`c | d`\n\
+                    cmd >/dev/null 2>&1 | tee x; ( cd / )\ncase $- in\n  *i*) echo \"$(x)\";;\nesac\ncat <<EOF\nno; command\nEOF\n";
+        assert_eq!(
+            commands(text, Dialect::Posix),
+            vec![
+                (1, 1, "[ -r f ]".to_string()),
+                (1, 1, ". f".to_string()),
+                (2, 3, "export PATH=/a:$PATH".to_string()),
+                (4, 5, "x=\"a;\nb\" y=$(a; b) z=`c | d`".to_string()),
+                (6, 6, "cmd >/dev/null 2>&1".to_string()),
+                (6, 6, "tee x".to_string()),
+                (6, 6, "cd /".to_string()),
+                (7, 7, "case $- in".to_string()),
+                (8, 8, "echo \"$(x)\"".to_string()),
+                (9, 9, "esac".to_string()),
+                (10, 10, "cat <<EOF".to_string()),
+            ]
+        );
+        let fish = "status is-interactive; and source (goenv init - | psub) # x\nset -gx PATH \\\n  /a $PATH\n";
+        assert_eq!(
+            commands(fish, Dialect::Fish),
+            vec![
+                (1, 1, "status is-interactive".to_string()),
+                (1, 1, "and source (goenv init - | psub)".to_string()),
+                (2, 3, "set -gx PATH   /a $PATH".to_string()),
             ]
         );
     }
