@@ -176,7 +176,7 @@ pub struct Construct {
 impl Construct {
     /// Whether commenting this out is a fix (the hook, early returns and plain `source`
     /// lines are facts, not problems).
-    fn is_removable(&self) -> bool {
+    pub fn is_removable(&self) -> bool {
         matches!(
             self.kind,
             Kind::Export { .. }
@@ -736,6 +736,15 @@ mod tests {
         assert_eq!(
             kinds(rc, Dialect::Posix),
             vec![(Kind::PathEdit { entry: "/usr/local/go/bin".into(), prepend: true }, 1, r(1, 2))]
+        );
+        // The shell removes a backslash-newline: `/b` is an entry of the same word.
+        let rc = "export PATH=/a:\\\n/b:$PATH\n";
+        assert_eq!(
+            kinds(rc, Dialect::Posix),
+            vec![
+                (Kind::PathEdit { entry: "/a".into(), prepend: true }, 1, r(1, 2)),
+                (Kind::PathEdit { entry: "/b".into(), prepend: true }, 1, r(1, 2)),
+            ]
         );
     }
 

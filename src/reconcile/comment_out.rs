@@ -338,6 +338,53 @@ mod tests {
         }
     }
 
+    /// Pieces where doctor and the reconciler could read a file differently.
+    const DISAGREEMENTS: &[&str] = &[
+        "go() {\n  echo }\n  export GOROOT=/in/a/function\n}",
+        "x=\"a\nexport GOROOT=/in/a/string\n\"; export GOPATH=/after/a/string",
+        "cat <<EOF; export GOFLAGS=-mod=mod\nexport GOROOT=/in/a/heredoc\nfi }\nEOF",
+        "[[ -s \"$HOME/.gvm/scripts/gvm\" ]] && source \"$HOME/.gvm/scripts/gvm\" # and a; comment",
+        "if [ -d /opt/go ]; then export GOROOT=/opt/go; fi",
+        "if true\nthen export GOROOT=/x\nfi",
+        "command -v goenv >/dev/null 2>&1 && eval \"$(goenv init -)\"",
+        "export GOPATH=\"$HOME/go\"; export PATH=\"$GOPATH/bin:$PATH\"; # g-install: do NOT edit",
+        "alias go='go1.21' ll='ls -l'",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// What doctor reports as removable, commenting out disables, or hands to the user:
+        /// doctor never reports a line the fix cannot act on.
+        #[test]
+        fn what_doctor_reports_the_fix_disables_or_hands_to_the_user(
+            picks in proptest::collection::vec(0..PIECES.len() + DISAGREEMENTS.len(), 1..8),
+            fish_picks in proptest::collection::vec(0..FISH_PIECES.len(), 1..6),
+            fish: bool,
+        ) {
+            let (text, dialect) = if fish {
+                (fish_picks.iter().map(|&i| FISH_PIECES[i]).collect::<Vec<_>>().join("\n") + "\n", Dialect::Fish)
+            } else {
+                let piece = |i: usize| if i < PIECES.len() { PIECES[i] } else { DISAGREEMENTS[i - PIECES.len()] };
+                (picks.iter().map(|&i| piece(i)).collect::<Vec<_>>().join("\n") + "\n", Dialect::Posix)
+            };
+            let removable = |text: &[u8]| -> Vec<crate::doctor::startup::Construct> {
+                let constructs = crate::doctor::startup::scan(&String::from_utf8_lossy(text), dialect);
+                constructs.into_iter().filter(|c| c.is_removable()).collect()
+            };
+            let targets: BTreeSet<usize> =
+                removable(text.as_bytes()).iter().flat_map(|c| c.lines.start..=c.lines.end).collect();
+            let edit = comment_out(text.as_bytes(), dialect, &targets);
+            for c in removable(&edit.text) {
+                proptest::prop_assert!(
+                    edit.manual.iter().any(|m| c.lines.contains(m.line)),
+                    "still reported after the fix, and not handed to the user: {c:?}\n{}",
+                    String::from_utf8_lossy(&edit.text)
+                );
+            }
+        }
+    }
+
     const FISH_PIECES: &[&str] = &[
         "set -gx GOROOT /usr/local/go",
         "# if end",

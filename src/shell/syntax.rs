@@ -383,6 +383,19 @@ impl Lexer {
         }
     }
 
+    /// A backslash at `body[i]`, in code: it continues the line when it is the last
+    /// character, else it escapes the next one, which joins the word. Returns the index
+    /// after them.
+    fn backslash(&mut self, body: &[u8], i: usize, word: &mut Vec<u8>, plain: &mut bool) -> usize {
+        if i + 1 == body.len() {
+            self.continued = true;
+            return i + 1;
+        }
+        *plain = false;
+        word.extend_from_slice(&body[i..i + 2]);
+        i + 2
+    }
+
     /// A function definition starts on `line`, unless one already started.
     fn function_definition(&mut self, line: usize) {
         if !self.function_pending {
@@ -601,15 +614,7 @@ impl Lexer {
                 self.word_starts(number, i);
             }
             match c {
-                b'\\' if i + 1 == body.len() => {
-                    self.continued = true;
-                    i += 1;
-                }
-                b'\\' => {
-                    plain = false;
-                    word.extend_from_slice(&body[i..(i + 2).min(body.len())]);
-                    i += 2;
-                }
+                b'\\' => i = self.backslash(body, i, &mut word, &mut plain),
                 b'\'' => {
                     plain = false;
                     word.push(c);
@@ -970,15 +975,7 @@ impl Lexer {
                 self.word_starts(number, i);
             }
             match c {
-                b'\\' if i + 1 == body.len() => {
-                    self.continued = true;
-                    i += 1;
-                }
-                b'\\' => {
-                    plain = false;
-                    word.extend_from_slice(&body[i..(i + 2).min(body.len())]);
-                    i += 2;
-                }
+                b'\\' => i = self.backslash(body, i, &mut word, &mut plain),
                 b'\'' | b'"' => {
                     plain = false;
                     word.push(c);
