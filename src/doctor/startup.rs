@@ -9,8 +9,8 @@
 //! `then` body is a syntax error).
 //!
 //! The file's shape comes from [`crate::shell::syntax`], the lexer the reconciler edits by:
-//! its simple commands (quotes, comments, continuation lines and separators already dealt
-//! with), which lines are data (heredoc bodies, the inner lines of multi-line strings: never
+//! its simple commands (quotes, comments, continuation lines, separators and block syntax
+//! such as `if` conditions already dealt with), which lines are data (heredoc bodies, the inner lines of multi-line strings: never
 //! reported, as `--fix` rightly leaves them alone), and where each block and function starts
 //! and ends. Here each command's words are read for what they do to Go.
 
@@ -330,41 +330,31 @@ impl Scanner {
             // stefanmaric/g marks its line with a trailing `# g-install: do NOT edit` comment.
             self.record(Kind::ManagerInit { manager: Manager::G }, line);
         }
-        let segment = command.text.as_str();
-        let w = words(segment);
+        let w = words(&command.text);
         // fish's `and`/`or` prefix the real command.
         let prefixes = if self.dialect == Dialect::Fish {
             w.iter().take_while(|f| FISH_PREFIXES.contains(&f.as_str())).count()
         } else {
             0
         };
-        let w = &w[prefixes..];
-        let Some(first) = w.first() else { return };
-        let content = match (self.dialect, first.as_str()) {
-            // The block's own syntax (the lexer knows where blocks are); a condition does not
-            // change the environment.
-            (_, "if" | "while" | "until")
-            | (Dialect::Posix, "for" | "case" | "elif" | "fi" | "done" | "esac" | "{" | "}")
-            | (Dialect::Fish, "for" | "begin" | "switch" | "end") => false,
-            (Dialect::Posix, "then" | "else" | "do") | (Dialect::Fish, "else" | "case") => {
-                w.len() > 1 && self.command(&w[1..], segment, line)
-            }
-            _ => self.command(w, segment, line),
-        };
+        if w.len() == prefixes {
+            return;
+        }
+        self.command(&w[prefixes..], &command.text, line);
         // A command on a line that opens a block is part of the block's syntax, not a
         // statement of its own.
         let opens_block = self.blocks.iter().any(|b| line.range.contains(b.start));
-        if content && !opens_block {
+        if !opens_block {
             if let Some(b) = self.block {
                 self.statements[b].push(Statement::Line(line.range));
             }
         }
     }
 
-    /// A plain command (not a block keyword); returns true (it is a statement).
-    fn command(&mut self, w: &[String], segment: &str, line: &Place) -> bool {
+    /// What a command (its words `w`, its code `segment`) does to Go.
+    fn command(&mut self, w: &[String], segment: &str, line: &Place) {
         if self.in_function(line.range.start) {
-            return true;
+            return;
         }
         // `gover setup`'s line carries its marker comment.
         if crate::shell::rc::has_line(&line.text)
@@ -373,11 +363,11 @@ impl Scanner {
             || segment.contains("gover env")
         {
             self.record(Kind::GoverHook, line);
-            return true;
+            return;
         }
         if let Some(manager) = manager_init(segment) {
             self.record(Kind::ManagerInit { manager }, line);
-            return true;
+            return;
         }
         let first = w[0].as_str();
         match (self.dialect, first) {
@@ -414,7 +404,6 @@ impl Scanner {
             }
             _ => {}
         }
-        true
     }
 
     fn assignment(&mut self, name: &str, value: &str, line: &Place) {
@@ -693,6 +682,17 @@ mod tests {
         let found = kinds(rc, Dialect::Posix);
         assert_eq!(found.len(), 2);
         assert!(found.iter().all(|(_, line, lines)| *line == 2 && *lines == r(1, 4)), "{found:?}");
+    }
+
+    #[test]
+    fn conditions_are_not_commands_and_groups_are() {
+        // The second test of the condition is no gvm init line; the group's export runs.
+        let rc = "if [ -n \"$BASH\" ] && [ -s \"$HOME/.gvm/scripts/gvm\" ]; then\n  echo gvm is there\nfi\n\
+                  { export GOROOT=/x; } 2>/dev/null\n";
+        assert_eq!(
+            kinds(rc, Dialect::Posix),
+            vec![(Kind::Export { name: "GOROOT".into(), value: "/x".into() }, 4, r(4, 4))]
+        );
     }
 
     #[test]

@@ -349,6 +349,8 @@ mod tests {
         "command -v goenv >/dev/null 2>&1 && eval \"$(goenv init -)\"",
         "export GOPATH=\"$HOME/go\"; export PATH=\"$GOPATH/bin:$PATH\"; # g-install: do NOT edit",
         "alias go='go1.21' ll='ls -l'",
+        "if [ -n \"$BASH\" ] && [ -s \"$HOME/.gvm/scripts/gvm\" ]; then\n  echo gvm is there\nfi",
+        "{ export GOROOT=/in/a/group; } 2>/dev/null",
     ];
 
     proptest::proptest! {

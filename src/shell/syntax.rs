@@ -107,8 +107,10 @@ pub enum BlockKind {
     },
 }
 
-/// A simple command (`export GOROOT=/x`, `[ -r f ] && . f` is two): its code, without
-/// comments, with continued lines joined; keywords (`then`, `if`, `do`) are left in it.
+/// A simple command (`export GOROOT=/x`; `[ -r f ] && . f` is two): its code, without
+/// comments, with continued lines joined. Block syntax is none: keywords (`then`, `fi`),
+/// conditions (`if [ -d x ]`), `for` lists, `case` words and patterns, function headers, a
+/// closed block's redirections.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Command {
     /// The lines it spans (1-based, inclusive): a multi-line string or `$(…)` widens it.
@@ -125,8 +127,7 @@ pub struct Command {
 pub struct Outline {
     /// Every block, an enclosing one before the blocks inside it.
     pub blocks: Vec<Block>,
-    /// The simple commands outside `$(…)` and quotes, in file order; a case arm's pattern is
-    /// none.
+    /// The simple commands outside `$(…)` and quotes, in file order.
     pub commands: Vec<Command>,
     /// As [`Parsed::text_lines`].
     pub text_lines: BTreeSet<usize>,
@@ -287,6 +288,12 @@ struct Lexer {
     blocks: Vec<Block>,
     /// Where the command being read starts (line, byte), outside quotes and `$(…)`.
     open_command: Option<(usize, usize)>,
+    /// The words being read are a block's header (`if`/`while` conditions, a `for` list, the
+    /// word of a `case`, a fish function's name and options), no command of their own.
+    header: bool,
+    /// A block was just closed: what follows up to the next separator redirects it
+    /// (`done < file`), no command of its own.
+    after_close: bool,
     /// Each command's start and end (line, byte).
     commands: Vec<((usize, usize), (usize, usize))>,
     /// Lines ending in a backslash that continues them.
@@ -313,6 +320,8 @@ impl Lexer {
             text_lines: BTreeSet::new(),
             blocks: Vec::new(),
             open_command: None,
+            header: false,
+            after_close: false,
             commands: Vec::new(),
             continued_lines: BTreeSet::new(),
         }
@@ -376,11 +385,24 @@ impl Lexer {
 
     /// The command being read (outside quotes and `$(…)`) ends before (`line`, `at`).
     fn end_command(&mut self, line: usize, at: usize) {
-        if !self.in_inline() {
-            if let Some(start) = self.open_command.take() {
-                self.commands.push((start, (line, at)));
-            }
+        if self.in_inline() {
+            return;
         }
+        if let Some(start) = self.open_command.take().filter(|_| !self.header && !self.after_close) {
+            self.commands.push((start, (line, at)));
+        }
+        self.after_close = false;
+        if self.dialect == Dialect::Fish {
+            // A fish block's header is the rest of its first command.
+            self.header = false;
+        }
+    }
+
+    /// The word just read is a keyword, not (the start of) a command; what follows is a
+    /// block's header when `header`.
+    fn keyword(&mut self, header: bool) {
+        self.open_command = None;
+        self.header = header;
     }
 
     /// A backslash at `body[i]`, in code: it continues the line when it is the last
@@ -591,6 +613,7 @@ impl Lexer {
             if c == b'(' && !at_word_start && body.get(i + 1) == Some(&b')') && plain && !word.contains(&b'=') {
                 // `name()`: a function definition; its body follows.
                 self.function_name = String::from_utf8_lossy(&word).into_owned();
+                self.keyword(false);
                 word.clear();
                 self.skip_keyword = false;
                 self.function_definition(number);
@@ -743,6 +766,7 @@ impl Lexer {
                     if !self.function_pending {
                         self.function_name = String::from_utf8_lossy(&self.last_word).into_owned();
                     }
+                    self.keyword(false);
                     self.function_definition(number);
                     self.command_position = true;
                     return close + 1;
@@ -758,6 +782,7 @@ impl Lexer {
                     Kind::Subshell => {
                         self.end_command(number, i);
                         self.pop(number);
+                        self.after_close = true;
                     }
                     Kind::Case { seen_in: true, in_pattern: true } => {
                         // What was read since the arm began is its pattern, not a command.
@@ -820,13 +845,13 @@ impl Lexer {
             if !seen_in {
                 if word == b"in" {
                     self.set_case(true, true);
+                    self.keyword(false);
                 }
                 return;
             }
             if in_pattern {
                 if plain && word == b"esac" {
-                    self.pop(number);
-                    self.command_position = false;
+                    self.close(number);
                 }
                 return;
             }
@@ -836,6 +861,7 @@ impl Lexer {
             if self.function_pending {
                 // `function name`: the body (or `()`) follows.
                 self.function_name = String::from_utf8_lossy(word).into_owned();
+                self.keyword(false);
                 self.command_position = true;
             }
             return;
@@ -847,23 +873,28 @@ impl Lexer {
         match word {
             b"if" | b"while" | b"until" => {
                 self.push(if word == b"if" { Kind::If } else { Kind::Loop }, number);
+                self.keyword(true);
                 self.command_position = true;
             }
             b"for" | b"select" => {
                 self.push(Kind::Loop, number);
+                self.keyword(true);
                 self.command_position = false;
                 self.skip_keyword = true;
             }
             b"case" => {
                 self.push(Kind::Case { seen_in: false, in_pattern: false }, number);
+                self.keyword(true);
                 self.command_position = false;
             }
             b"then" | b"elif" | b"else" if self.top() == Kind::If => {
                 self.mark_structural(number);
+                self.keyword(word == b"elif");
                 self.command_position = true;
             }
             b"do" if self.top() == Kind::Loop => {
                 self.mark_structural(number);
+                self.keyword(false);
                 self.command_position = true;
             }
             b"fi" if self.top() == Kind::If => self.close(number),
@@ -872,10 +903,12 @@ impl Lexer {
             b"}" if self.top() == Kind::Brace => self.close(number),
             b"{" => {
                 self.push(Kind::Brace, number);
+                self.keyword(false);
                 self.command_position = true;
             }
             b"function" => {
                 self.function_definition(number);
+                self.keyword(false);
                 self.skip_keyword = true;
                 self.command_position = false;
             }
@@ -893,6 +926,8 @@ impl Lexer {
 
     fn close(&mut self, number: usize) {
         self.pop(number);
+        self.keyword(false);
+        self.after_close = true;
         self.command_position = false;
     }
 
@@ -1020,6 +1055,7 @@ impl Lexer {
             return;
         }
         if after_else && word == b"if" {
+            self.keyword(true);
             self.command_position = true;
             return;
         }
@@ -1032,30 +1068,36 @@ impl Lexer {
                     b"while" => BlockKind::Loop,
                     _ => BlockKind::Group,
                 });
+                self.keyword(word != b"begin");
                 self.command_position = true;
             }
             b"for" => {
                 self.push(Kind::FishBlock { switch: false }, number);
                 self.name_fish_block(BlockKind::Loop);
+                self.keyword(true);
                 self.command_position = false;
             }
             b"function" => {
                 self.push(Kind::FishBlock { switch: false }, number);
                 self.naming = self.frames.last().and_then(|f| f.block);
+                self.keyword(true);
                 self.command_position = false;
             }
             b"switch" => {
                 self.push(Kind::FishBlock { switch: true }, number);
+                self.keyword(true);
                 self.command_position = false;
             }
             b"else" if in_block => {
                 self.mark_structural(number);
+                self.keyword(false);
                 // `else if`: the `if` continues this block rather than opening one.
                 self.command_position = true;
                 self.skip_keyword = true;
             }
             b"case" if self.top() == (Kind::FishBlock { switch: true }) => {
                 self.mark_structural(number);
+                self.keyword(true);
                 self.command_position = false;
             }
             b"end" if in_block => self.close(number),
@@ -1117,7 +1159,7 @@ mod tests {
     }
 
     #[test]
-    fn splits_simple_commands() {
+    fn splits_simple_commands_without_block_syntax() {
         let text = "[ -r f ] && . f # a; comment\nexport PATH=/a:\\\n$PATH\nx=\"a;\nb\" y=$(a; b) z=`c | d`\n\
                     cmd >/dev/null 2>&1 | tee x; ( cd / )\ncase $- in\n  *i*) echo \"$(x)\";;\nesac\ncat <<EOF\nno; command\nEOF\n";
         assert_eq!(
@@ -1130,12 +1172,16 @@ mod tests {
                 (6, 6, "cmd >/dev/null 2>&1".to_string()),
                 (6, 6, "tee x".to_string()),
                 (6, 6, "cd /".to_string()),
-                (7, 7, "case $- in".to_string()),
                 (8, 8, "echo \"$(x)\"".to_string()),
-                (9, 9, "esac".to_string()),
                 (10, 10, "cat <<EOF".to_string()),
             ]
         );
+        // Keywords, conditions, `for` lists and function headers are the blocks' syntax.
+        let text = "if [ -d a ] && [ -s ~/.gvm/scripts/gvm ]; then . a; elif b; then c; else d; fi\n\
+                    while read -r l; do e; done < f\nfor x in y z; do g; done\n{ h; } >/dev/null\n\
+                    go() { i; }\nfunction cd { j; }\ncase $1 in a) k;; esac\n";
+        let found: Vec<String> = commands(text, Dialect::Posix).into_iter().map(|c| c.2).collect();
+        assert_eq!(found, [". a", "c", "d", "e", "g", "h", "i", "j", "k"].map(String::from));
         let fish = "status is-interactive; and source (goenv init - | psub) # x\nset -gx PATH \\\n  /a $PATH\n";
         assert_eq!(
             commands(fish, Dialect::Fish),
@@ -1145,6 +1191,10 @@ mod tests {
                 (2, 3, "set -gx PATH   /a $PATH".to_string()),
             ]
         );
+        let fish = "if test -d ~/.gvm; a; else if b; c; else; d; end\nfunction go --wraps go; e; end\n\
+                    switch x; case y; f; end\nfor p in q; g; end; begin; h; end\n";
+        let found: Vec<String> = commands(fish, Dialect::Fish).into_iter().map(|c| c.2).collect();
+        assert_eq!(found, ["a", "c", "d", "e", "f", "g", "h"].map(String::from));
     }
 
     #[test]
