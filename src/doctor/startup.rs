@@ -10,9 +10,10 @@
 //!
 //! The file's shape comes from [`crate::shell::syntax`], the lexer the reconciler edits by:
 //! its simple commands (quotes, comments, continuation lines, separators and block syntax
-//! such as `if` conditions already dealt with), which lines are data (heredoc bodies, the inner lines of multi-line strings: never
-//! reported, as `--fix` rightly leaves them alone), and where each block and function starts
-//! and ends. Here each command's words are read for what they do to Go.
+//! such as `if` conditions already dealt with), which lines are data (heredoc bodies, the
+//! inner lines of multi-line strings: never reported, as `--fix` rightly leaves them alone),
+//! and where each block and function starts and ends. Here each command's words are read
+//! for what they do to Go.
 
 use std::path::{Path, PathBuf};
 
@@ -21,8 +22,7 @@ use serde::Serialize;
 use super::LineRange;
 /// Other version managers, as `gover import` knows them.
 pub use crate::import::Manager;
-pub use crate::shell::syntax::Dialect;
-use crate::shell::syntax::{self, Block, BlockKind};
+use crate::shell::syntax::{self, Block, BlockKind, Dialect};
 
 /// The shells whose startup files doctor reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
