@@ -10,8 +10,8 @@
 //!
 //! The file's shape comes from [`crate::shell::syntax`], the lexer the reconciler edits by:
 //! its simple commands (quotes, comments, continuation lines, separators and block syntax
-//! such as `if` conditions already dealt with), which lines are data (heredoc bodies, the
-//! inner lines of multi-line strings: never reported, as `--fix` rightly leaves them alone),
+//! such as `if` conditions already dealt with; heredoc bodies and the inner lines of
+//! multi-line strings are text, so doctor never reports a line `--fix` rightly leaves alone)
 //! and where each block and function starts and ends. Here each command's words are read
 //! for what they do to Go.
 
@@ -284,11 +284,7 @@ pub fn scan(content: &str, dialect: Dialect) -> Vec<Construct> {
         }
     }
     for command in &outline.commands {
-        // A command that starts inside a string (`x="a` / `b"; export GOROOT=/x`) is left
-        // alone, as --fix leaves it: a comment there would be part of the string.
-        if !outline.text_lines.contains(&command.start) {
-            s.command_at(command, &place(command.start, command.end));
-        }
+        s.command_at(command, &place(command.start, command.end));
     }
     s.finish()
 }
@@ -626,6 +622,12 @@ mod tests {
         assert_eq!(
             kinds(rc, Dialect::Posix),
             vec![(Kind::Export { name: "GOPROXY".into(), value: "off".into() }, 13, r(13, 13))]
+        );
+        // Code after the string closes runs.
+        let rc = "NOTE=\"two\nlines\"; export GOROOT=/x\n";
+        assert_eq!(
+            kinds(rc, Dialect::Posix),
+            vec![(Kind::Export { name: "GOROOT".into(), value: "/x".into() }, 2, r(2, 2))]
         );
         let fish = "set -l note \"a\nset -gx GOROOT /x\n\"\nset -gx GOPATH /y\n";
         assert_eq!(

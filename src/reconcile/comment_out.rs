@@ -252,6 +252,8 @@ mod tests {
         assert_eq!(sh(text, &[3]).1, vec![(3, 4)]);
         assert_eq!(sh(text, &[1]).1, vec![(1, 2)]);
         assert_eq!(sh(text, &[2]).1, vec![], "inside a string");
+        // A command after the string closes: the statement goes whole.
+        assert_eq!(sh("x=\"a\nb\"; export GOROOT=/x\ny=1\n", &[2]).1, vec![(1, 2)]);
     }
 
     #[test]

@@ -65,7 +65,8 @@ pub fn lines(text: &[u8]) -> Vec<&[u8]> {
 pub struct Parsed {
     /// The top-level statements, as the children of a node spanning the file.
     pub root: Node,
-    /// Lines of heredoc bodies and lines that start inside a quoted string: text, never run.
+    /// Lines that are text, never run: heredoc bodies, and lines that start inside a quoted
+    /// string unless a command starts on them after the string closes (`b"; export X=1`).
     pub text_lines: BTreeSet<usize>,
 }
 
@@ -119,7 +120,7 @@ pub struct Command {
     pub text: String,
 }
 
-/// A file's blocks, commands and data lines, as far as the lexer could follow the file: doctor reports
+/// A file's blocks and commands, as far as the lexer could follow the file: doctor reports
 /// on files the reconciler would refuse to edit, so an unbalanced file still has an outline
 /// (blocks left open end at the last line; past a point the lexer cannot follow, nothing is
 /// known).
@@ -127,10 +128,9 @@ pub struct Command {
 pub struct Outline {
     /// Every block, an enclosing one before the blocks inside it.
     pub blocks: Vec<Block>,
-    /// The simple commands outside `$(…)` and quotes, in file order.
+    /// The simple commands outside `$(…)` and quotes, in file order (none in heredoc bodies
+    /// or strings: those are text).
     pub commands: Vec<Command>,
-    /// As [`Parsed::text_lines`].
-    pub text_lines: BTreeSet<usize>,
 }
 
 pub fn outline(text: &[u8], dialect: Dialect) -> Outline {
@@ -167,7 +167,7 @@ pub fn outline(text: &[u8], dialect: Dialect) -> Outline {
             Command { start, end, text: String::from_utf8_lossy(code.trim_ascii()).into_owned() }
         })
         .collect();
-    Outline { blocks: lexer.blocks, commands, text_lines: lexer.text_lines }
+    Outline { blocks: lexer.blocks, commands }
 }
 
 /// Runs the lexer over every line; returns it and the number of lines.
@@ -176,6 +176,9 @@ fn lex(text: &[u8], dialect: Dialect) -> (Lexer, usize) {
     let all = lines(text);
     for (index, line) in all.iter().enumerate() {
         lexer.line(index + 1, line);
+    }
+    for &((line, _), _) in &lexer.commands {
+        lexer.text_lines.remove(&line);
     }
     (lexer, all.len())
 }
@@ -1198,12 +1201,15 @@ mod tests {
     }
 
     #[test]
-    fn data_lines_and_an_unbalanced_file() {
-        let text = "cat <<EOF\nfi }\nEOF\nx='a\nb'\nif true; then\n  go() {\n";
-        let found = outline(text.as_bytes(), Dialect::Posix);
-        assert_eq!(found.text_lines, BTreeSet::from([2, 3, 5]));
-        let open: Vec<(usize, usize)> = found.blocks.iter().map(|b| (b.start, b.end)).collect();
-        assert_eq!(open, vec![(6, 7), (7, 7)], "open blocks end at the last line");
+    fn text_lines_and_an_unbalanced_file() {
+        let text = "cat <<EOF\nfi }\nEOF\nx='a\nb'\ny=\"c\nd\"; e\n";
+        assert_eq!(parse(text.as_bytes(), Dialect::Posix).unwrap().text_lines, BTreeSet::from([2, 3, 5]));
+        let found: Vec<String> = commands(text, Dialect::Posix).into_iter().map(|c| c.2).collect();
+        assert_eq!(found, ["cat <<EOF", "x='a\nb'", "y=\"c\nd\"", "e"].map(String::from));
+        let text = "x=1\nif true; then\n  go() {\n";
         assert!(parse(text.as_bytes(), Dialect::Posix).is_err());
+        let open: Vec<(usize, usize)> =
+            outline(text.as_bytes(), Dialect::Posix).blocks.iter().map(|b| (b.start, b.end)).collect();
+        assert_eq!(open, vec![(2, 3), (3, 3)], "open blocks end at the last line");
     }
 }
