@@ -49,7 +49,7 @@ complete -c gover -n "__fish_gover_using_subcommand install" -l home -d 'Where v
 complete -c gover -n "__fish_gover_using_subcommand install" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
 complete -c gover -n "__fish_gover_using_subcommand install" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand uninstall" -l home -d 'Where versions, shims and settings live [default: ~/.local/share/gover]' -r -F
-complete -c gover -n "__fish_gover_using_subcommand uninstall" -l force -d 'Remove it even if the global default uses it'
+complete -c gover -n "__fish_gover_using_subcommand uninstall" -l force -d 'Remove it even if the global default uses it or a running go uses it'
 complete -c gover -n "__fish_gover_using_subcommand uninstall" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
 complete -c gover -n "__fish_gover_using_subcommand uninstall" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand list" -l home -d 'Where versions, shims and settings live [default: ~/.local/share/gover]' -r -F

@@ -81,9 +81,21 @@ impl From<ResolveError> for Error {
 
 /// An I/O failure on `path`, as "cannot <verb> <path>" with the OS error as the cause.
 pub fn io(verb: &str, path: &std::path::Path, err: std::io::Error) -> Error {
+    use std::io::ErrorKind as K;
+    let full = matches!(err.kind(), K::StorageFull | K::QuotaExceeded);
+
     let code = match err.kind() {
-        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => exit::ENVIRONMENT,
+        K::PermissionDenied | K::ReadOnlyFilesystem | K::StorageFull | K::QuotaExceeded => exit::ENVIRONMENT,
         _ => exit::FAILURE,
     };
-    Error::new(code, format!("cannot {verb} {}", path.display())).cause(err)
+    let kind = err.kind();
+    let out = Error::new(code, format!("cannot {verb} {}", path.display())).cause(err);
+    match kind {
+        _ if full => {
+            out.hint("free some space on that filesystem (df -h shows it), or point GOVER_HOME at a larger one")
+        }
+        K::ReadOnlyFilesystem => out.hint("that filesystem is mounted read-only (findmnt -T shows it)"),
+        K::PermissionDenied => out.hint("check the owner and mode of it and of its directory (ls -ld)"),
+        _ => out,
+    }
 }

@@ -55,6 +55,11 @@ impl Store {
         self.shell_dir().join("created")
     }
 
+    /// Bytes this user may still write on GOVER_HOME's filesystem, if known.
+    pub fn free_space(&self) -> Option<u64> {
+        fs4::available_space(self.root()).ok()
+    }
+
     /// Installed versions, oldest first.
     pub fn installed(&self) -> Vec<GoVersion> {
         let mut versions = self.home.installed();
@@ -69,15 +74,7 @@ impl Store {
     /// Holds the version's lock in GOVER_HOME/locks until dropped, so one install or uninstall
     /// of a version runs at a time; `waiting` is called once if another process holds it.
     pub fn lock_version(&self, version: &GoVersion, waiting: impl FnOnce()) -> Result<VersionLock> {
-        let dir = self.locks_dir();
-        Self::create_dir(&dir)?;
-        let path = dir.join(format!("{version}.lock"));
-        let file = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| error::io("open the lock", &path, e))?;
+        let (file, path) = self.open_lock(version)?;
         // Named explicitly: newer std has inherent File::lock methods of the same names.
         match fs4::FileExt::try_lock(&file) {
             Ok(()) => {}
@@ -88,6 +85,59 @@ impl Store {
             Err(fs4::TryLockError::Error(e)) => return Err(error::io("lock", &path, e)),
         }
         Ok(VersionLock { _file: file })
+    }
+
+    /// The version's lock if no other process holds it, without waiting.
+    pub fn try_lock_version(&self, version: &GoVersion) -> Result<Option<VersionLock>> {
+        let (file, path) = self.open_lock(version)?;
+        match fs4::FileExt::try_lock(&file) {
+            Ok(()) => Ok(Some(VersionLock { _file: file })),
+            Err(fs4::TryLockError::WouldBlock) => Ok(None),
+            Err(fs4::TryLockError::Error(e)) => Err(error::io("lock", &path, e)),
+        }
+    }
+
+    fn open_lock(&self, version: &GoVersion) -> Result<(fs::File, PathBuf)> {
+        let dir = self.locks_dir();
+        Self::create_dir(&dir)?;
+        let path = dir.join(format!("{version}.lock"));
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| error::io("open the lock", &path, e))?;
+        Ok((file, path))
+    }
+
+    /// Deletes what a killed install or uninstall left behind: staging trees
+    /// (`staging/<version>`, `staging/<version>.removing-<pid>`) and partial downloads, each
+    /// only while no gover holds its version's lock; and half-written shims or global default
+    /// whose writer is gone. Other names in staging/ (an import's
+    /// tree) are never touched. Best effort: a leftover that cannot go now goes next time.
+    pub fn sweep_leftovers(&self) {
+        let staging = fs::read_dir(self.staging_dir()).into_iter().flatten().flatten();
+        let partials = fs::read_dir(self.downloads_dir()).into_iter().flatten().flatten();
+        let leftovers = staging
+            .filter_map(|e| Some((leftover_staging_version(e.file_name().to_str()?)?, e.path())))
+            .chain(partials.filter_map(|e| Some((leftover_partial_version(e.file_name().to_str()?)?, e.path()))));
+        for (version, path) in leftovers {
+            if let Ok(Some(_lock)) = self.try_lock_version(&version) {
+                let _ = match fs::symlink_metadata(&path) {
+                    Ok(meta) if meta.is_dir() => remove_tree(&path),
+                    _ => fs::remove_file(&path).map_err(|e| error::io("remove", &path, e)),
+                };
+            }
+        }
+        // Files that were to replace a shim or the global default by a rename, whose writer died.
+        for dir in [self.root().to_path_buf(), self.home.shims_dir()] {
+            for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let writer = entry.file_name().to_str().and_then(replacement_writer);
+                if writer.is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists()) {
+                    let _ = fs::remove_file(entry.path());
+                }
+            }
+        }
     }
 
     /// An empty staging directory for `version`, removed again unless committed. Call with the
@@ -115,27 +165,72 @@ impl Store {
         let from = staging.path.take().expect("a staging dir is committed once");
         fs::rename(&from, &dest).map_err(|e| {
             let _ = remove_tree(&from);
-            error::io("move the new version into", &dest, e)
+            self.commit_error(&dest, e)
         })
     }
 
-    /// Removes an installed version: first renamed out of versions/ (so it disappears at once
-    /// and a half-deleted tree is never mistaken for a version), then deleted.
+    fn commit_error(&self, dest: &Path, err: std::io::Error) -> Error {
+        let cross_device = err.raw_os_error() == Some(libc::EXDEV);
+        let err = error::io("move the new version into", dest, err);
+        if !cross_device {
+            return err;
+        }
+        Error { code: error::exit::ENVIRONMENT, ..err }
+            .cause(format!(
+                "{} and {} are on different filesystems",
+                self.staging_dir().display(),
+                self.home.versions_dir().display()
+            ))
+            .hint(
+                "installs are unpacked in GOVER_HOME/staging and renamed into versions/; to keep versions on another \
+                 disk, move (or symlink) GOVER_HOME itself there",
+            )
+    }
+
+    /// Removes an installed version (see `retire_version`).
     pub fn remove_version(&self, version: &GoVersion) -> Result<()> {
+        let trash = self.retire_version(version)?;
+        remove_tree(&trash)
+    }
+
+    /// Renames the version's tree out of versions/ into staging (`<version>.removing-<pid>`),
+    /// so it disappears at once and a half-deleted tree is never mistaken for a version; then
+    /// `restore_version` puts it back or `delete_retired` deletes it. Call with the version's
+    /// lock held.
+    pub fn retire_version(&self, version: &GoVersion) -> Result<PathBuf> {
         let dir = self.home.version_dir(version);
         let trash = self.staging_dir().join(format!("{version}.removing-{}", std::process::id()));
         Self::create_dir(&self.staging_dir())?;
         fs::rename(&dir, &trash).map_err(|e| error::io("remove", &dir, e))?;
-        remove_tree(&trash)
+        Ok(trash)
     }
 
-    /// Sets the global default to `version` (GOVER_HOME/global), replacing the file by a rename.
-    pub fn write_global(&self, version: &GoVersion) -> Result<()> {
+    /// Undoes `retire_version`.
+    pub fn restore_version(&self, version: &GoVersion, trash: &Path) -> Result<()> {
+        let dir = self.home.version_dir(version);
+        fs::rename(trash, &dir).map_err(|e| error::io("put back", &dir, e))
+    }
+
+    /// Deletes a tree `retire_version` moved aside.
+    pub fn delete_retired(&self, trash: &Path) -> Result<()> {
+        remove_tree(trash)
+    }
+
+    /// Makes `version` the global default unless one is set already; false if one was. Safe
+    /// against concurrent first installs: exactly one of them sets it.
+    pub fn write_global_if_absent(&self, version: &GoVersion) -> Result<bool> {
         let path = self.home.global_file();
         Self::create_dir(self.root())?;
         let temp = path.with_file_name(format!(".global.new-{}", std::process::id()));
         fs::write(&temp, format!("{version}\n")).map_err(|e| error::io("write", &temp, e))?;
-        fs::rename(&temp, &path).map_err(|e| error::io("write", &path, e))
+        // A hard link, unlike a rename, never replaces what is there.
+        let linked = fs::hard_link(&temp, &path);
+        let _ = fs::remove_file(&temp);
+        match linked {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(error::io("write", &path, e)),
+        }
     }
 
     /// Creates `dir` and its parents, with an error that names it.
@@ -193,6 +288,31 @@ impl Drop for Staging {
     }
 }
 
+/// The version a staging entry of an install (`go1.22.10`) or an uninstall
+/// (`go1.22.10.removing-123`) belongs to; None for anything else.
+fn leftover_staging_version(name: &str) -> Option<GoVersion> {
+    let version = match name.split_once(".removing-") {
+        Some((version, pid)) if !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) => version,
+        Some(_) => return None,
+        None => name,
+    };
+    GoVersion::parse(version).filter(|v| v.to_string() == version)
+}
+
+/// The pid of the process writing `.go.new-4711` or `.global.new-4711`, the temporary names
+/// `ensure_shims` and the global default's writers rename into place.
+fn replacement_writer(name: &str) -> Option<u32> {
+    let (_, pid) = name.strip_prefix('.')?.rsplit_once(".new-")?;
+    pid.parse().ok()
+}
+
+/// The version of a partial download, `go1.22.10.linux-amd64.tar.gz.partial`.
+fn leftover_partial_version(name: &str) -> Option<GoVersion> {
+    let archive = name.strip_suffix(".partial")?.strip_suffix(".tar.gz")?;
+    let (version, _platform) = archive.rsplit_once('.')?;
+    GoVersion::parse(version).filter(|v| v.to_string() == version)
+}
+
 /// Deletes a tree gover made, making read-only directories writable first if needed.
 fn remove_tree(path: &Path) -> Result<()> {
     match fs::remove_dir_all(path) {
@@ -239,4 +359,30 @@ pub fn write_atomic(path: &Path, content: &[u8]) -> Result<()> {
     let _ = fs::set_permissions(temp.path(), fs::Permissions::from_mode(0o644));
     temp.persist(path).map_err(|e| error::io("write", path, e.error))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leftovers_are_known_by_name() {
+        let v = |name: &str| leftover_staging_version(name).map(|v| v.to_string());
+        assert_eq!(v("go1.22.10").as_deref(), Some("go1.22.10"));
+        assert_eq!(v("go1.22.10.removing-4711").as_deref(), Some("go1.22.10"));
+        assert_eq!(v("go1.23rc1.removing-1").as_deref(), Some("go1.23rc1"));
+        for other in ["import-go1.22.10-4711", "go1.22.10.removing-", "go1.22.10.removing-x", "1.22.10", "notes"] {
+            assert_eq!(v(other), None, "{other}");
+        }
+        let p = |name: &str| leftover_partial_version(name).map(|v| v.to_string());
+        assert_eq!(p("go1.22.10.linux-amd64.tar.gz.partial").as_deref(), Some("go1.22.10"));
+        assert_eq!(p("go1.21rc2.linux-arm64.tar.gz.partial").as_deref(), Some("go1.21rc2"));
+        assert_eq!(p("go1.22.10.linux-amd64.tar.gz"), None, "a verified download stays");
+        assert_eq!(p("x.tar.gz.partial"), None);
+        assert_eq!(replacement_writer(".go.new-4711"), Some(4711));
+        assert_eq!(replacement_writer(".global.new-12"), Some(12));
+        for other in ["go", ".go.new-", "go.new-1", ".go.new-x", "global"] {
+            assert_eq!(replacement_writer(other), None, "{other}");
+        }
+    }
 }

@@ -276,6 +276,22 @@ fn goroot_in_the_environment_a_startup_file_and_the_go_env_file() {
     s.assert_clean();
 }
 
+#[test]
+fn a_go_setting_in_a_heredoc_or_a_multi_line_string_is_data() {
+    let s = Setup::clean();
+    let rc = format!("{HOOK_BASH}cat <<EOF\nexport GOROOT=/x\nEOF\nNOTE=\"two\nexport GOPATH=/in/a/string\n\"\n");
+    s.write_home(".bashrc", &rc);
+    s.write_home(".zshrc", "cat >/dev/null <<'EOF'\nexport GOROOT=/x\nEOF\n");
+    s.assert_clean();
+    // In bash a `}` that is an argument does not end a function: the export runs only when
+    // the function is called.
+    s.write_home(".bashrc", &format!("{HOOK_BASH}greet() {{\n  echo }}\n  export GOROOT=/x\n}}\n"));
+    s.assert_clean();
+    // The same line as code is reported (so the test above can fail).
+    s.write_home(".zshrc", "cat >/dev/null <<'EOF'\nEOF\nexport GOROOT=/x\n");
+    assert_eq!(ids(&s.findings()), ["goroot.startup-export"]);
+}
+
 /// A go outside gover that answers `go env GOROOT GOVERSION` like the real one.
 fn plant_system_go(s: &Setup, root: &Path, version_file: &str, reports: &str) {
     write_executable(

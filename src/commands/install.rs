@@ -5,9 +5,7 @@
 use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
-use crate::dist::download::{Client, NetSettings};
-use crate::dist::index::Platform;
-use crate::dist::{self, Artifact, Catalog, Outcome, Sources};
+use crate::dist::{self, Artifact, Catalog, Outcome, Remote};
 use crate::error::{exit, Error, Result};
 
 #[derive(clap::Args, Debug)]
@@ -19,39 +17,21 @@ pub struct Args {
 
 pub fn run(args: Args, app: &App) -> Result<()> {
     let specs = args.specs.iter().map(|text| Ok((text.as_str(), parse_spec(text)?))).collect::<Result<Vec<_>>>()?;
-    let platform = Platform::host().ok_or_else(|| {
-        Error::failure(format!(
-            "Go publishes no archive gover can use for {}-{}",
-            std::env::consts::OS,
-            std::env::consts::ARCH
-        ))
-    })?;
-    let env = |name: &str| std::env::var_os(name);
-    let installer = Installer {
-        app,
-        platform,
-        sources: Sources::from_env(env),
-        client: Client::new(NetSettings::from_env(env))?,
-        catalog: None,
-    };
+    let installer = Installer { app, remote: Remote::from_env()?, catalog: None };
     installer.run(&specs)
 }
 
 fn parse_spec(text: &str) -> Result<Spec> {
-    match Spec::parse(text) {
-        Some(Spec::System) => Err(Error::usage("`system` is the Go outside gover; it cannot be installed")
+    match crate::app::parse_spec(text)? {
+        Spec::System => Err(Error::usage("`system` is the Go outside gover; it cannot be installed")
             .hint("name a release: gover install 1.22")),
-        Some(spec) => Ok(spec),
-        None => Err(Error::usage(format!("{text:?} is not a Go version"))
-            .hint("write it like 1.22, 1.22.10, go1.22.10, 1.23rc1 or latest")),
+        spec => Ok(spec),
     }
 }
 
 struct Installer<'a> {
     app: &'a App,
-    platform: Platform,
-    sources: Sources,
-    client: Client,
+    remote: Remote,
     /// The index, fetched once on first need (an exact version already installed needs none).
     catalog: Option<Result<Catalog, Error>>,
 }
@@ -82,6 +62,7 @@ impl Installer<'_> {
     fn install_one(&mut self, text: &str, spec: &Spec) -> Result<GoVersion> {
         let store = &self.app.store;
         if let Spec::Exact(wanted) = spec {
+            // A listed tree without bin/go is damaged: it is installed again, and replaced.
             if let Some(version) =
                 store.installed().into_iter().find(|v| v.same_release(wanted) && store.is_installed(v))
             {
@@ -92,7 +73,7 @@ impl Installer<'_> {
         let artifact = self.artifact_for(spec)?;
         let version = artifact.version.clone();
         println!("{text} -> {version}");
-        match dist::install(store, &self.client, &artifact, self.app.quiet)? {
+        match dist::install(store, &self.remote.client, &artifact, self.app.quiet)? {
             Outcome::Installed { cached } => println!(
                 "installed {version} in {}{}",
                 store.home().version_dir(&version).display(),
@@ -105,23 +86,27 @@ impl Installer<'_> {
 
     fn artifact_for(&mut self, spec: &Spec) -> Result<Artifact> {
         if self.catalog.is_none() {
-            self.catalog = Some(dist::fetch_index(&self.client, &self.sources));
+            self.catalog = Some(self.remote.fetch_index());
         }
         let catalog = match self.catalog.as_ref().expect("fetched above") {
             Ok(catalog) => catalog,
             // No index at all: an exact version can still be checked against the mirror's .sha256.
             Err(err) => {
                 return match spec {
-                    Spec::Exact(version) if self.sources.mirror => {
-                        Artifact::from_checksum_file(&self.client, &self.sources, version, &self.platform)
-                            .map_err(|second| err.clone().cause(format!("and the .sha256 fallback failed: {second}")))
-                    }
+                    Spec::Exact(version) if self.remote.sources.mirror => Artifact::from_checksum_file(
+                        &self.remote.client,
+                        &self.remote.sources,
+                        version,
+                        &self.remote.platform,
+                    )
+                    .map_err(|second| err.clone().cause(format!("and the .sha256 fallback failed: {second}"))),
                     _ => Err(err.clone()),
                 };
             }
         };
-        let release = catalog.index.pick(spec, &self.platform).ok_or_else(|| self.no_such_version(spec, catalog))?;
-        Ok(Artifact::from_release(release, &self.platform, &self.sources)
+        let release =
+            catalog.index.pick(spec, &self.remote.platform).ok_or_else(|| self.no_such_version(spec, catalog))?;
+        Ok(Artifact::from_release(release, &self.remote.platform, &self.remote.sources)
             .expect("pick only returns installable releases"))
     }
 
@@ -130,8 +115,8 @@ impl Installer<'_> {
             Spec::Exact(v) => v.to_string(),
             other => other.to_string(),
         };
-        let nearest = catalog.index.nearest(spec, &self.platform, 3);
-        let mut err = Error::new(exit::NO_SUCH_VERSION, format!("no Go release {name} for {}", self.platform));
+        let nearest = catalog.index.nearest(spec, &self.remote.platform, 3);
+        let mut err = Error::new(exit::NO_SUCH_VERSION, format!("no Go release {name} for {}", self.remote.platform));
         if !nearest.is_empty() {
             let list: Vec<String> = nearest.iter().map(|v| v.to_string()).collect();
             err = err.cause(format!("the nearest that exist: {}", list.join(", ")));
@@ -147,13 +132,13 @@ impl Installer<'_> {
         err.hint(format!("gover list --remote --all{line} lists what can be installed"))
     }
 
-    /// The first install makes `go` work at once: with no global default yet, it becomes one.
+    /// The first install makes `go` work at once: with no global default yet, it becomes one
+    /// (of several concurrent first installs, exactly one).
     fn set_first_global(&self, version: &GoVersion) -> Result<()> {
         let store = &self.app.store;
-        if store.home().global_file().exists() {
+        if store.home().global_file().exists() || !store.write_global_if_absent(version)? {
             return Ok(());
         }
-        store.write_global(version)?;
         if !self.app.quiet {
             eprintln!("note: {version} is now the global default (change it with gover global <version>)");
         }

@@ -6,10 +6,8 @@ use gover_shim::{GoVersion, Source};
 use serde_json::json;
 
 use crate::app::App;
-use crate::dist::download::{Client, NetSettings};
-use crate::dist::index::Platform;
-use crate::dist::{self, Sources};
-use crate::error::{Error, Result};
+use crate::dist::Remote;
+use crate::error::Result;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -84,17 +82,14 @@ fn source_json(source: &Source) -> serde_json::Value {
 }
 
 fn remote(args: &Args, app: &App) -> Result<()> {
-    let platform =
-        Platform::host().ok_or_else(|| Error::failure("Go publishes no archive gover can use for this platform"))?;
-    let env = |name: &str| std::env::var_os(name);
-    let sources = Sources::from_env(env);
-    let client = Client::new(NetSettings::from_env(env))?;
-    let catalog = dist::fetch_index(&client, &sources)?;
+    let remote = Remote::from_env()?;
+    let catalog = remote.fetch_index()?;
+    let (platform, sources) = (&remote.platform, &remote.sources);
     let installed = app.store.installed();
     let prefix = args.prefix.as_deref().map(|p| p.strip_prefix("go").unwrap_or(p));
     let mut releases: Vec<_> = catalog
         .index
-        .available(&platform)
+        .available(platform)
         .filter(|r| args.all || r.version.is_stable())
         .filter(|r| prefix.is_none_or(|p| matches_prefix(&r.version, p)))
         .collect();
@@ -103,7 +98,7 @@ fn remote(args: &Args, app: &App) -> Result<()> {
         let rows: Vec<_> = releases
             .iter()
             .map(|r| {
-                let file = r.archive_for(&platform).expect("available releases have an archive");
+                let file = r.archive_for(platform).expect("available releases have an archive");
                 json!({
                     "version": r.version.to_string(),
                     "stable": r.version.is_stable(),

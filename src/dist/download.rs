@@ -17,11 +17,15 @@ use crate::output;
 
 /// Retries after the first attempt, for connection failures, timeouts, 429 and 5xx.
 const RETRIES: u32 = 3;
-/// A server asking for more than this in Retry-After is not worth waiting for.
+/// A server asking for more than this in Retry-After is not waited for: gover gives up at
+/// once and says when to try again, instead of hanging for minutes.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
 const TLS_HINT: &str = "if a proxy or firewall inspects TLS, give gover its CA certificate: \
                         GOVER_CA_FILE=/path/to/ca.pem, or SSL_CERT_FILE / SSL_CERT_DIR (each adds to the system's CAs)";
+
+const READ_TIMEOUT_HINT: &str =
+    "the server stopped answering; check the network, or set GOVER_HTTP_TIMEOUT (seconds) higher";
 
 /// Where Linux and BSD distributions keep the system CA bundle. The platform loader reads it
 /// only when SSL_CERT_FILE/SSL_CERT_DIR are unset; gover reads it besides them, so those
@@ -115,7 +119,15 @@ impl Client {
                     if attempt >= RETRIES || !transient_status(status) {
                         return Err(status_error(url, status));
                     }
-                    retry_after(&response).unwrap_or_else(|| self.backoff(attempt))
+                    match retry_after(&response) {
+                        Some(wait) if wait > MAX_RETRY_AFTER => {
+                            return Err(
+                                status_error(url, status).cause(format!("it asks to retry in {} s", wait.as_secs()))
+                            );
+                        }
+                        Some(wait) => wait,
+                        None => self.backoff(attempt),
+                    }
                 }
                 Err(e) => {
                     if attempt >= RETRIES || !(e.is_connect() || e.is_timeout()) || is_tls(&e) {
@@ -136,6 +148,7 @@ impl Client {
         response.take(limit + 1).read_to_end(&mut body).map_err(|e| body_error(url, &e))?;
         if body.len() as u64 > limit {
             return Err(Error::new(exit::NETWORK, format!("{url} sent more than {limit} bytes"))
+                .cause(format!("gover reads at most {limit} bytes from it; it kept sending"))
                 .hint("check GOVER_INDEX_URL / GOVER_DIST_URL: this does not look like a Go release server"));
         }
         Ok(body)
@@ -158,7 +171,7 @@ fn retry_after(response: &Response) -> Option<Duration> {
 
 fn parse_retry_after(value: &str) -> Option<Duration> {
     let secs: u64 = value.trim().parse().ok()?;
-    Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER))
+    Some(Duration::from_secs(secs))
 }
 
 /// Plain http is fine on this machine (a local mirror); anywhere else anyone on the path can
@@ -200,11 +213,17 @@ fn is_tls(e: &reqwest::Error) -> bool {
 }
 
 fn request_error(url: &str, e: &reqwest::Error) -> Error {
-    let err = Error::new(exit::NETWORK, format!("cannot download {url}")).cause(chain(e));
-    if is_tls(e) {
+    let why = chain(e);
+    let err = Error::new(exit::NETWORK, format!("cannot download {url}")).cause(&why);
+    if is_tls(e) && why.to_lowercase().contains("expired") {
+        err.hint(
+            "the server's certificate is out of date: check this machine's clock (date), else the server (or a \
+             proxy inspecting TLS) must renew it",
+        )
+    } else if is_tls(e) {
         err.hint(TLS_HINT)
     } else if e.is_timeout() {
-        err.hint("the server stopped answering; check the network, or set GOVER_HTTP_TIMEOUT (seconds) higher")
+        err.hint(READ_TIMEOUT_HINT)
     } else if e.is_redirect() {
         err.hint("the server or a proxy keeps redirecting; check HTTPS_PROXY and the URL")
     } else {
@@ -225,9 +244,12 @@ fn status_error(url: &str, status: StatusCode) -> Error {
 
 /// A body that failed while streaming: the connection dropped, stalled or ended early.
 pub fn body_error(url: &str, e: &io::Error) -> Error {
-    Error::new(exit::NETWORK, format!("the download of {url} failed"))
-        .cause(chain(e))
-        .hint("check the network connection and try again")
+    let err = Error::new(exit::NETWORK, format!("the download of {url} failed")).cause(chain(e));
+    if e.kind() == io::ErrorKind::TimedOut || chain(e).contains("timed out") {
+        err.hint(READ_TIMEOUT_HINT)
+    } else {
+        err.hint("check the network connection and try again")
+    }
 }
 
 /// Passes a body through while hashing and counting it, and remembers a failure of the
@@ -375,7 +397,7 @@ fn content_range_start(value: &str) -> Option<u64> {
 }
 
 /// Copies what is read into a cache file on the side. A failed write (a full disk) drops the
-/// copy, never the download.
+/// copy, emptied at once so the unpacked tree can have its space, never the download.
 pub struct CacheTee<R> {
     inner: R,
     file: Option<std::fs::File>,
@@ -399,6 +421,8 @@ impl<R: Read> Read for CacheTee<R> {
         self.at_end |= n == 0 && !buf.is_empty();
         if let Some(file) = &mut self.file {
             if io::Write::write_all(file, &buf[..n]).is_err() {
+                // Most likely the disk is full: give the space back to the install itself.
+                let _ = file.set_len(0);
                 self.file = None;
             }
         }
@@ -445,9 +469,9 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_is_capped_seconds() {
+    fn retry_after_is_seconds() {
         assert_eq!(parse_retry_after(" 2 "), Some(Duration::from_secs(2)));
-        assert_eq!(parse_retry_after("86400"), Some(MAX_RETRY_AFTER));
+        assert_eq!(parse_retry_after("86400"), Some(Duration::from_secs(86400)));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
     }
 

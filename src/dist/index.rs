@@ -68,6 +68,10 @@ impl Index {
         let raw: Vec<RawRelease> = serde_json::from_slice(bytes).map_err(|e| IndexError::Malformed(e.to_string()))?;
         let mut releases: Vec<Release> =
             raw.into_iter().filter_map(|r| Some(Release { version: canonical(&r.version)?, files: r.files })).collect();
+        if releases.is_empty() {
+            // Go has shipped releases since 2012: an empty list is a broken server, not news.
+            return Err(IndexError::Malformed("it lists no Go releases".into()));
+        }
         releases.sort_by(|a, b| b.version.cmp(&a.version));
         releases.dedup_by(|a, b| a.version == b.version);
         Ok(Index { releases })
@@ -230,6 +234,8 @@ mod tests {
         assert_eq!(Index::parse(b"\n  <!DOCTYPE html><html>Sign in</html>").unwrap_err(), IndexError::Html);
         assert!(matches!(Index::parse(b"{\"error\":1}"), Err(IndexError::Malformed(_))));
         assert!(matches!(Index::parse(b""), Err(IndexError::Malformed(_))));
+        assert_eq!(Index::parse(b"[]").unwrap_err(), IndexError::Malformed("it lists no Go releases".into()));
+        assert!(Index::parse(br#"[{"version":"weekly.2012-03-27"}]"#).is_err());
     }
 
     #[test]
@@ -252,5 +258,114 @@ mod tests {
         assert_eq!(Platform::from_rust("linux", "arm").unwrap().arch, "armv6l");
         assert_eq!(Platform::from_rust("windows", "x86_64"), None);
         assert_eq!(Platform::from_rust("linux", "mips"), None);
+    }
+}
+
+/// Property tests: the index is untrusted input from the network.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use gover_shim::Pre;
+    use proptest::prelude::*;
+
+    fn version() -> impl Strategy<Value = GoVersion> {
+        let pre = prop_oneof![
+            Just(None),
+            (1u32..5).prop_map(|n| Some(Pre::Beta(n))),
+            (1u32..5).prop_map(|n| Some(Pre::Rc(n)))
+        ];
+        (1u32..2, 0u32..30, prop::option::of(0u32..15), pre).prop_map(|(major, minor, patch, pre)| GoVersion {
+            major,
+            minor,
+            patch: if pre.is_some() { None } else { patch },
+            pre,
+        })
+    }
+
+    /// One release entry: its version name (sometimes not Go's canonical spelling) and
+    /// whether it ships a linux-amd64 archive.
+    fn release() -> impl Strategy<Value = (String, bool)> {
+        let name = prop_oneof![
+            4 => version().prop_map(|v| v.to_string()),
+            1 => version().prop_map(|v| v.to_string().trim_start_matches("go").to_string()),
+            1 => "[a-z0-9.\\-]{0,12}",
+        ];
+        (name, any::<bool>())
+    }
+
+    fn linux() -> Platform {
+        Platform { os: "linux".into(), arch: "amd64".into() }
+    }
+
+    fn json(releases: &[(String, bool)]) -> String {
+        let entries: Vec<serde_json::Value> = releases
+            .iter()
+            .map(|(name, archive)| {
+                let (os, kind) = if *archive { ("linux", "archive") } else { ("windows", "installer") };
+                serde_json::json!({"version": name, "stable": true, "files": [
+                    {"filename": format!("{name}.{os}-amd64.tar.gz"), "os": os, "arch": "amd64",
+                     "sha256": "ab", "size": 1, "kind": kind}]})
+            })
+            .collect();
+        serde_json::Value::Array(entries).to_string()
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+            let _ = Index::parse(&bytes);
+        }
+
+        #[test]
+        fn json_like_soup_never_panics(text in "[\\[\\]{}\",:0-9a-z. \\-]{0,300}") {
+            let _ = Index::parse(text.as_bytes());
+        }
+
+        /// Against a model: the canonical names, deduplicated, newest first; a spec picks
+        /// what Spec::pick picks among those with an archive; odd names are skipped.
+        #[test]
+        fn parses_like_the_model(releases in prop::collection::vec(release(), 0..25)) {
+            let canonical = |name: &str| GoVersion::parse(name).filter(|v| v.to_string() == name);
+            let mut expected: Vec<GoVersion> = releases.iter().filter_map(|(n, _)| canonical(n)).collect();
+            expected.sort_by(|a, b| b.cmp(a));
+            expected.dedup();
+            match Index::parse(json(&releases).as_bytes()) {
+                Err(e) => prop_assert!(expected.is_empty(), "{e:?}"),
+                Ok(index) => {
+                    let got: Vec<GoVersion> = index.releases.iter().map(|r| r.version.clone()).collect();
+                    prop_assert_eq!(&got, &expected);
+                    let host = linux();
+                    let installable: Vec<&GoVersion> = index.available(&host).map(|r| &r.version).collect();
+                    for spec in [Spec::Latest, Spec::Line { major: 1, minor: 22 }] {
+                        let picked = index.pick(&spec, &linux()).map(|r| &r.version);
+                        prop_assert_eq!(picked, spec.pick(installable.iter().copied()));
+                    }
+                    for r in index.available(&linux()) {
+                        prop_assert!(r.archive_for(&linux()).is_some_and(|f| f.filename.ends_with(".tar.gz")));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn huge_numbers_are_skipped_not_overflowed() {
+        let index = Index::parse(
+            br#"[{"version":"go1.99999999999999999999.1"},{"version":"go4294967296.1"},
+                 {"version":"go1.22.18446744073709551616"},{"version":"go1.22rc99999999999"},
+                 {"version":"go1.22.10","files":[{"filename":"x","size":18446744073709551615}]}]"#,
+        )
+        .unwrap();
+        let names: Vec<String> = index.releases.iter().map(|r| r.version.to_string()).collect();
+        assert_eq!(names, ["go1.22.10"]);
+        assert!(Index::parse(br#"[{"version":"go1.22.10","files":[{"size":18446744073709551616}]}]"#).is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(matches!(Index::parse(deep.as_bytes()), Err(IndexError::Malformed(_))));
+        let deep = format!("[{{\"version\":\"go1.22.1\",\"files\":{}{}}}]", "[".repeat(50_000), "]".repeat(50_000));
+        assert!(Index::parse(deep.as_bytes()).is_err());
     }
 }

@@ -19,7 +19,7 @@ use crate::output;
 use crate::store::{Staging, Store};
 use download::{CacheTee, Client, HashingReader, ResumingBody};
 use index::{Index, IndexError, Platform, Release};
-use unpack::UnpackError;
+use unpack::{Limits, UnpackError};
 
 pub const OFFICIAL_INDEX: &str = "https://go.dev/dl/?mode=json&include=all";
 pub const OFFICIAL_DIST: &str = "https://go.dev/dl/";
@@ -60,6 +60,34 @@ impl Sources {
     /// The mirror's own index, the fallback when the trusted one cannot be reached.
     fn mirror_index_url(&self) -> Option<String> {
         self.mirror.then(|| format!("{}{INDEX_QUERY}", self.dist_url))
+    }
+}
+
+/// Everything needed to reach releases for this machine, read from the environment once:
+/// the host's platform, the index and archive URLs, and the HTTP client (proxies, CAs, timeouts).
+pub struct Remote {
+    pub platform: Platform,
+    pub sources: Sources,
+    pub client: Client,
+}
+
+impl Remote {
+    pub fn from_env() -> Result<Remote> {
+        let platform = Platform::host().ok_or_else(|| {
+            Error::failure(format!(
+                "Go publishes no archive gover can use for {}-{}",
+                std::env::consts::OS,
+                std::env::consts::ARCH
+            ))
+        })?;
+        let env = |name: &str| std::env::var_os(name);
+        let client = Client::new(download::NetSettings::from_env(env))?;
+        Ok(Remote { platform, sources: Sources::from_env(env), client })
+    }
+
+    /// The trusted index, else the mirror's own (see [`fetch_index`]).
+    pub fn fetch_index(&self) -> Result<Catalog> {
+        fetch_index(&self.client, &self.sources)
     }
 }
 
@@ -173,6 +201,7 @@ pub enum Outcome {
 /// reinstall needs no network (and is verified again all the same).
 pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool) -> Result<Outcome> {
     let version = &artifact.version;
+    store.sweep_leftovers();
     let _lock = store.lock_version(version, || {
         if !quiet {
             eprintln!("waiting for another gover that is installing {version}...");
@@ -186,9 +215,10 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
     if cached.is_file() {
         let staging = store.fresh_staging(version)?;
         let label = cached.display().to_string();
-        let result = fs::File::open(&cached)
-            .map_err(|e| error::io("read", &cached, e))
-            .and_then(|mut file| verify_and_unpack(&mut file, artifact, &label, &staging, None));
+        let result = fs::File::open(&cached).map_err(|e| error::io("read", &cached, e)).and_then(|mut file| {
+            let size = artifact.size.or_else(|| file.metadata().ok().map(|m| m.len()));
+            verify_and_unpack(&mut file, size, artifact, &label, &staging, None)
+        });
         match result {
             Ok(()) => {
                 commit(store, staging, version)?;
@@ -212,12 +242,17 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
                 .hint(mirror_hint()));
         }
     }
-    // Caching is best effort: without a writable downloads/ the install still goes on.
+    // Caching is best effort: without a writable downloads/, or without room for the archive
+    // beside its unpacked tree, the install still goes on.
+    let size = artifact.size.or(announced);
     let partial = downloads.join(format!("{}.partial", artifact.filename()));
-    let cache = Store::create_dir(&downloads).ok().and_then(|()| fs::File::create(&partial).ok());
+    let cache = Store::create_dir(&downloads)
+        .ok()
+        .filter(|()| size.is_none_or(|size| store.free_space().is_none_or(|free| free >= room_to_cache(size))))
+        .and_then(|()| fs::File::create(&partial).ok());
     let mut body = CacheTee::new(ResumingBody::new(client, &artifact.url, response), cache);
     let progress = download::progress_bar(artifact.size.or(announced), quiet);
-    let result = verify_and_unpack(&mut body, artifact, &artifact.url, &staging, progress);
+    let result = verify_and_unpack(&mut body, size, artifact, &artifact.url, &staging, progress);
     let complete = body.finish();
     match result {
         Ok(()) if complete => {
@@ -232,6 +267,12 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
     Ok(Outcome::Installed { cached: false })
 }
 
+/// The free space an archive of `size` bytes needs to be cached as well as installed: itself,
+/// and its tree (Go's unpack to about 3.2 times their size), with a margin.
+fn room_to_cache(size: u64) -> u64 {
+    size.saturating_mul(5)
+}
+
 /// Makes the verified tree the installed version. A damaged install in the way (a tree
 /// without bin/go, which `is_installed` does not count) is replaced.
 fn commit(store: &Store, staging: Staging, version: &GoVersion) -> Result<()> {
@@ -242,10 +283,12 @@ fn commit(store: &Store, staging: Staging, version: &GoVersion) -> Result<()> {
     store.commit(staging, version)
 }
 
-/// One pass over `source` (named `label` in errors): hash -> gunzip -> untar into `staging`;
-/// then the digest, the size and the unpacked tree must all check out.
+/// One pass over `source` (named `label` in errors, `compressed` bytes long if known): hash ->
+/// gunzip -> untar into `staging`; then the digest, the size and the unpacked tree must all
+/// check out.
 fn verify_and_unpack(
     source: &mut impl Read,
+    compressed: Option<u64>,
     artifact: &Artifact,
     label: &str,
     staging: &Staging,
@@ -253,7 +296,7 @@ fn verify_and_unpack(
 ) -> Result<()> {
     let version = &artifact.version;
     let mut body = HashingReader::new(source, progress);
-    let unpacked = unpack::unpack(GzDecoder::new(&mut body), staging.path());
+    let unpacked = unpack::unpack(GzDecoder::new(&mut body), staging.path(), Limits::for_archive(compressed));
     // Whatever the unpacker thought, the digest of the whole body decides first.
     let drained = if body.failure.is_none() { body.drain() } else { Ok(()) };
     let (digest, bytes) = body.digest();
@@ -286,11 +329,13 @@ fn verify_and_unpack(
                 .cause(format!("the archive entry {entry} is unsafe: {reason}"))
                 .hint("nothing was installed; report the archive to whoever publishes it"));
         }
-        Err(UnpackError::Read(e)) => return Err(failed().cause(format!("the archive is damaged: {e}"))),
+        Err(UnpackError::Read(e)) => {
+            return Err(failed().cause(format!("the archive is damaged: {e}")).hint(mirror_hint()));
+        }
         Err(UnpackError::Write { path, error }) => return Err(error::io("write", &path, error)),
     }
     unpack::check_tree(staging.path(), version)
-        .map_err(|why| failed().cause(format!("the archive is not {version}: {why}")))
+        .map_err(|why| failed().cause(format!("the archive is not {version}: {why}")).hint(mirror_hint()))
 }
 
 fn size_note(size: Option<u64>) -> String {

@@ -15,9 +15,32 @@ use gover_shim::GoVersion;
 
 /// The top-level folder of every Go release archive; it becomes the version's GOROOT.
 const TOP: &str = "go";
-/// Far more than any Go release unpacks to (about 250 MB), far less than a disk: a gzip
-/// bomb stops here.
+/// Far more than any Go release unpacks to (about 250 MB), far less than a disk: whatever the
+/// archive's size, nothing unpacks to more.
 const MAX_UNPACKED: u64 = 4 << 30;
+/// Go releases unpack to about 3.2 times their compressed size; a gzip bomb to hundreds of
+/// times. Ten times leaves a wide margin.
+const MAX_RATIO: u64 = 10;
+/// Small archives may unpack to this much whatever their ratio.
+const MIN_UNPACKED: u64 = 16 << 20;
+/// A release has about 10,000 entries; millions of empty files would exhaust the inodes.
+const MAX_ENTRIES: u64 = 100_000;
+
+/// How much one archive may unpack to, so a gzip bomb (huge data, or countless empty files)
+/// stops early with a clear error instead of filling the disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub bytes: u64,
+    pub entries: u64,
+}
+
+impl Limits {
+    /// For an archive of `compressed` bytes (unknown: only the absolute caps apply).
+    pub fn for_archive(compressed: Option<u64>) -> Limits {
+        let bytes = compressed.map_or(MAX_UNPACKED, |c| c.saturating_mul(MAX_RATIO).clamp(MIN_UNPACKED, MAX_UNPACKED));
+        Limits { bytes, entries: MAX_ENTRIES }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -140,12 +163,25 @@ pub enum UnpackError {
 }
 
 /// Extracts the `go/` tree of the tar stream `reader` into `root` (an empty directory).
-pub fn unpack(reader: impl Read, root: &Path) -> Result<(), UnpackError> {
+pub fn unpack(reader: impl Read, root: &Path, limits: Limits) -> Result<(), UnpackError> {
     let mut archive = tar::Archive::new(reader);
-    let mut writer = Writer { root, dirs: HashSet::new(), symlinks: Vec::new(), written: 0, buf: vec![0; 64 * 1024] };
-    for entry in archive.entries().map_err(UnpackError::Read)? {
+    let mut writer = Writer {
+        root,
+        dirs: HashSet::new(),
+        symlinks: Vec::new(),
+        written: 0,
+        limit: limits.bytes,
+        buf: vec![0; 64 * 1024],
+    };
+    for (count, entry) in archive.entries().map_err(UnpackError::Read)?.enumerate() {
         let mut entry = entry.map_err(UnpackError::Read)?;
         let path = entry.path().map_err(UnpackError::Read)?.into_owned();
+        if count as u64 >= limits.entries {
+            return Err(UnpackError::Unsafe {
+                entry: path.display().to_string(),
+                reason: format!("the archive has more than {} entries", limits.entries),
+            });
+        }
         let link = entry.link_name().map_err(UnpackError::Read)?.map(|l| l.into_owned());
         let kind = Kind::of(entry.header().entry_type());
         let unsafe_entry = |reason: String| UnpackError::Unsafe { entry: path.display().to_string(), reason };
@@ -172,6 +208,7 @@ struct Writer<'a> {
     dirs: HashSet<PathBuf>,
     symlinks: Vec<PathBuf>,
     written: u64,
+    limit: u64,
     /// One copy buffer for every file of the archive.
     buf: Vec<u8>,
 }
@@ -205,8 +242,11 @@ impl Writer<'_> {
                         Err(e) => return Err(WriteError::Read(e)),
                     };
                     self.written += n as u64;
-                    if self.written > MAX_UNPACKED {
-                        return Err(WriteError::Unsafe(format!("it unpacks to more than {MAX_UNPACKED} bytes")));
+                    if self.written > self.limit {
+                        return Err(WriteError::Unsafe(format!(
+                            "the archive unpacks to more than {} bytes (a gzip bomb?)",
+                            self.limit
+                        )));
                     }
                     file.write_all(&self.buf[..n]).map_err(io_err(&dest))?;
                 }
@@ -361,8 +401,117 @@ mod tests {
     }
 
     #[test]
+    fn limits_follow_the_archive_size() {
+        let real_go = Limits::for_archive(Some(66_564_443));
+        assert!(real_go.bytes > 213_770_240, "go1.22.10 unpacks to 213,770,240 bytes");
+        assert_eq!(Limits::for_archive(Some(1000)).bytes, MIN_UNPACKED);
+        assert_eq!(Limits::for_archive(Some(u64::MAX)).bytes, MAX_UNPACKED);
+        assert_eq!(Limits::for_archive(None).bytes, MAX_UNPACKED);
+    }
+
+    #[test]
     fn normalizes_lexically() {
         assert_eq!(normalize(Path::new("a/./b/../c")), Some(PathBuf::from("a/c")));
         assert_eq!(normalize(Path::new("a/../..")), None);
+    }
+}
+
+/// Property tests: whatever entries an archive holds, nothing lands outside the root, and an
+/// accepted tree has no link that resolves outside it.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Clone, Debug)]
+    enum Raw {
+        File(String),
+        Dir(String),
+        Symlink(String, String),
+        HardLink(String, String),
+    }
+
+    fn path() -> impl Strategy<Value = String> {
+        let part = prop_oneof![Just("go"), Just("go"), Just(".."), Just("."), Just("a"), Just("b"), Just("bin")];
+        (any::<bool>(), prop::collection::vec(part, 1..5))
+            .prop_map(|(absolute, parts)| format!("{}{}", if absolute { "/" } else { "" }, parts.join("/")))
+    }
+
+    fn entry() -> impl Strategy<Value = Raw> {
+        prop_oneof![
+            path().prop_map(Raw::File),
+            path().prop_map(Raw::Dir),
+            (path(), path()).prop_map(|(p, t)| Raw::Symlink(p, t)),
+            (path(), path()).prop_map(|(p, t)| Raw::HardLink(p, t)),
+        ]
+    }
+
+    /// A tar of `entries` with the names written raw, as a hostile archiver would.
+    fn tar(entries: &[Raw]) -> Vec<u8> {
+        let mut builder = tar::Builder::new(Vec::new());
+        for entry in entries {
+            let (name, kind, link) = match entry {
+                Raw::File(p) => (p, tar::EntryType::Regular, None),
+                Raw::Dir(p) => (p, tar::EntryType::Directory, None),
+                Raw::Symlink(p, t) => (p, tar::EntryType::Symlink, Some(t)),
+                Raw::HardLink(p, t) => (p, tar::EntryType::Link, Some(t)),
+            };
+            let data: &[u8] = if kind == tar::EntryType::Regular { b"data" } else { b"" };
+            let mut header = tar::Header::new_ustar();
+            header.as_old_mut().name[..name.len()].copy_from_slice(name.as_bytes());
+            if let Some(link) = link {
+                header.as_old_mut().linkname[..link.len()].copy_from_slice(link.as_bytes());
+            }
+            header.set_entry_type(kind);
+            header.set_mode(0o755);
+            header.set_size(data.len() as u64);
+            header.set_cksum();
+            builder.append(&header, data).unwrap();
+        }
+        builder.into_inner().unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        #[test]
+        fn nothing_escapes_the_root(entries in prop::collection::vec(entry(), 1..10)) {
+            let outer = tempfile::tempdir().unwrap();
+            let root = outer.path().join("root");
+            fs::create_dir(&root).unwrap();
+            let result = unpack(&tar(&entries)[..], &root, Limits::for_archive(None));
+            let beside: Vec<_> = fs::read_dir(outer.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+            prop_assert_eq!(beside, vec![std::ffi::OsString::from("root")], "written beside the root");
+            if result.is_ok() {
+                let real_root = fs::canonicalize(&root).unwrap();
+                let mut stack = vec![root.clone()];
+                while let Some(dir) = stack.pop() {
+                    for e in fs::read_dir(&dir).unwrap() {
+                        let e = e.unwrap();
+                        let kind = e.file_type().unwrap();
+                        if kind.is_dir() {
+                            stack.push(e.path());
+                        } else if kind.is_symlink() {
+                            if let Ok(real) = fs::canonicalize(e.path()) {
+                                prop_assert!(real.starts_with(&real_root), "{:?} -> {:?}", e.path(), real);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_limits_stop_an_archive() {
+        let files: Vec<Raw> = (0..5).map(|i| Raw::File(format!("go/f{i}"))).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let err = unpack(&tar(&files)[..], dir.path(), Limits { bytes: 1 << 20, entries: 3 }).unwrap_err();
+        assert!(matches!(err, UnpackError::Unsafe { ref reason, .. } if reason.contains("more than 3 entries")));
+        let dir = tempfile::tempdir().unwrap();
+        let err = unpack(&tar(&files)[..], dir.path(), Limits { bytes: 10, entries: 100 }).unwrap_err();
+        assert!(matches!(err, UnpackError::Unsafe { ref reason, .. } if reason.contains("more than 10 bytes")));
+        let dir = tempfile::tempdir().unwrap();
+        unpack(&tar(&files)[..], dir.path(), Limits { bytes: 20, entries: 5 }).unwrap();
     }
 }

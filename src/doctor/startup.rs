@@ -8,8 +8,12 @@
 //! or the enclosing `if` block when every statement in it would be commented out (an empty
 //! `then` body is a syntax error).
 //!
-//! This is not a shell parser: it tracks quotes, comments, continuation lines, command
-//! separators and block keywords, which is what real startup files need.
+//! The file's shape comes from [`crate::shell::syntax`], the lexer the reconciler edits by:
+//! its simple commands (quotes, comments, continuation lines, separators and block syntax
+//! such as `if` conditions already dealt with; heredoc bodies and the inner lines of
+//! multi-line strings are text, so doctor never reports a line `--fix` rightly leaves alone)
+//! and where each block and function starts and ends. Here each command's words are read
+//! for what they do to Go.
 
 use std::path::{Path, PathBuf};
 
@@ -18,15 +22,7 @@ use serde::Serialize;
 use super::LineRange;
 /// Other version managers, as `gover import` knows them.
 pub use crate::import::Manager;
-
-/// The syntax a startup file is written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Dialect {
-    /// sh, bash and zsh.
-    Posix,
-    Fish,
-}
+use crate::shell::syntax::{self, Block, BlockKind, Dialect};
 
 /// The shells whose startup files doctor reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -163,6 +159,9 @@ pub enum Kind {
     Source { path: String },
 }
 
+/// Words fish puts before the command they run.
+const FISH_PREFIXES: [&str; 5] = ["and", "or", "!", "command", "builtin"];
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Construct {
     pub kind: Kind,
@@ -177,7 +176,7 @@ pub struct Construct {
 impl Construct {
     /// Whether commenting this out is a fix (the hook, early returns and plain `source`
     /// lines are facts, not problems).
-    fn is_removable(&self) -> bool {
+    pub fn is_removable(&self) -> bool {
         matches!(
             self.kind,
             Kind::Export { .. }
@@ -189,75 +188,10 @@ impl Construct {
     }
 }
 
-/// A line as the shell sees it: continuation lines joined.
-struct Logical {
+/// Where a command is: the lines it spans, and their text (with comments) for the report.
+struct Place {
     range: LineRange,
     text: String,
-}
-
-fn logical_lines(content: &str) -> Vec<Logical> {
-    let mut out: Vec<Logical> = Vec::new();
-    let mut pending: Option<Logical> = None;
-    for (i, raw) in content.lines().enumerate() {
-        let n = i + 1;
-        let continued = raw.ends_with('\\') && !raw.ends_with("\\\\");
-        let piece = if continued { &raw[..raw.len() - 1] } else { raw };
-        let mut line = pending.take().unwrap_or(Logical { range: LineRange::line(n), text: String::new() });
-        line.range.end = n;
-        line.text.push_str(piece);
-        if continued {
-            line.text.push(' ');
-            pending = Some(line);
-        } else {
-            out.push(line);
-        }
-    }
-    out.extend(pending);
-    out
-}
-
-/// Splits a logical line into simple commands (on `;`, `&&`, `||`, `|`, `&`), dropping the
-/// comment. Quotes and `$(…)` are kept intact.
-fn segments(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let (mut single, mut double, mut depth) = (false, false, 0usize);
-    let mut chars = line.chars().peekable();
-    let mut prev = ' ';
-    while let Some(c) = chars.next() {
-        if single {
-            single = c != '\'';
-            cur.push(c);
-        } else if c == '\\' {
-            cur.push(c);
-            if let Some(next) = chars.next() {
-                cur.push(next);
-            }
-            prev = 'x';
-            continue;
-        } else if double {
-            double = c != '"';
-            cur.push(c);
-        } else {
-            match c {
-                '\'' => single = true,
-                '"' => double = true,
-                '#' if prev.is_whitespace() || prev == ';' => break,
-                '(' => depth += 1,
-                ')' if depth > 0 => depth -= 1,
-                ';' | '&' | '|' if depth == 0 => {
-                    out.push(std::mem::take(&mut cur));
-                    prev = ' ';
-                    continue;
-                }
-                _ => {}
-            }
-            cur.push(c);
-        }
-        prev = c;
-    }
-    out.push(cur);
-    out.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
 }
 
 /// The words of a simple command with quotes removed (`$VAR` kept as written).
@@ -301,26 +235,7 @@ fn words(segment: &str) -> Vec<String> {
     out
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum BlockKind {
-    If,
-    Loop,
-    Case,
-    Group,
-    Function { reported: bool },
-}
-
-struct Block {
-    kind: BlockKind,
-    start: usize,
-    end: usize,
-    parent: Option<usize>,
-    /// Brace depth at which a POSIX function or `{ … }` group closes.
-    closes_at: usize,
-    /// The logical lines directly inside (nested blocks count as one statement each).
-    statements: Vec<Statement>,
-}
-
+/// A statement directly inside a block: the lines of a command, or a block nested in it.
 #[derive(Clone, Copy, Debug)]
 enum Statement {
     Line(LineRange),
@@ -329,202 +244,113 @@ enum Statement {
 
 struct Scanner {
     dialect: Dialect,
+    /// The file's blocks, as the shell syntax lexer (the one `--fix` edits by) found them.
     blocks: Vec<Block>,
-    open: Vec<usize>,
-    braces: usize,
+    /// The statements directly inside each block.
+    statements: Vec<Vec<Statement>>,
+    /// The innermost block around the command being read.
+    block: Option<usize>,
     found: Vec<(Construct, Option<usize>)>,
 }
 
 /// Finds what `content` (a startup file in `dialect`) does to Go. Constructs come in file order.
 pub fn scan(content: &str, dialect: Dialect) -> Vec<Construct> {
-    let mut s = Scanner { dialect, blocks: Vec::new(), open: Vec::new(), braces: 0, found: Vec::new() };
-    for line in logical_lines(content) {
-        s.line(&line);
+    let outline = syntax::outline(content.as_bytes(), dialect);
+    let text: Vec<&str> = content.lines().collect();
+    let place = |start: usize, end: usize| {
+        let lines = &text[(start - 1).min(text.len())..end.min(text.len())];
+        let last = lines.len().saturating_sub(1);
+        let joined: Vec<&str> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| if i < last { l.strip_suffix('\\').unwrap_or(l) } else { l })
+            .collect();
+        Place { range: LineRange { start, end }, text: joined.join(" ").trim().to_string() }
+    };
+    let mut statements = vec![Vec::new(); outline.blocks.len()];
+    for (b, block) in outline.blocks.iter().enumerate() {
+        if let Some(parent) = block.parent {
+            statements[parent].push(Statement::Block(b));
+        }
     }
-    let last = content.lines().count().max(1);
-    for &b in &s.open {
-        s.blocks[b].end = last;
+    let mut s = Scanner { dialect, blocks: outline.blocks, statements, block: None, found: Vec::new() };
+    for b in 0..s.blocks.len() {
+        if let Some(name) = s.reported_function(b) {
+            // The whole function; it belongs to the block around it, so an `if` that holds
+            // only the function can go whole.
+            let (name, block) = (name.to_string(), &s.blocks[b]);
+            let (lines, parent) = (LineRange { start: block.start, end: block.end }, block.parent);
+            s.record_in(Kind::Function { name }, &place(block.start, block.start), lines, parent);
+        }
+    }
+    for command in &outline.commands {
+        s.command_at(command, &place(command.start, command.end));
     }
     s.finish()
 }
 
 impl Scanner {
-    fn current(&self) -> Option<usize> {
-        self.open.last().copied()
+    /// The innermost block around `line` (blocks nest, and an inner one is listed later).
+    fn block_at(&self, line: usize) -> Option<usize> {
+        self.blocks.iter().rposition(|b| b.contains(line))
     }
 
-    fn in_function(&self) -> bool {
-        self.open.iter().any(|&b| matches!(self.blocks[b].kind, BlockKind::Function { .. }))
+    /// What runs only when a function is called is not startup behaviour.
+    fn in_function(&self, line: usize) -> bool {
+        self.blocks.iter().any(|b| b.contains(line) && matches!(b.kind, BlockKind::Function { .. }))
     }
 
-    fn push(&mut self, kind: BlockKind, line: usize) {
-        let parent = self.current();
-        let index = self.blocks.len();
-        self.blocks.push(Block {
-            kind,
-            start: line,
-            end: line,
-            parent,
-            closes_at: self.braces,
-            statements: Vec::new(),
-        });
-        if let Some(p) = parent {
-            self.blocks[p].statements.push(Statement::Block(index));
-        }
-        self.open.push(index);
+    /// The name of block `b` if it is a function doctor reports: go, gofmt or cd, defined at
+    /// start-up (not inside another function).
+    fn reported_function(&self, b: usize) -> Option<&str> {
+        let BlockKind::Function { name } = &self.blocks[b].kind else { return None };
+        let nested = std::iter::successors(self.blocks[b].parent, |&p| self.blocks[p].parent)
+            .any(|p| matches!(self.blocks[p].kind, BlockKind::Function { .. }));
+        (matches!(name.as_str(), "go" | "gofmt" | "cd") && !nested).then_some(name.as_str())
     }
 
-    fn pop(&mut self, line: usize, matching: impl Fn(BlockKind) -> bool) {
-        if let Some(pos) = self.open.iter().rposition(|&b| matching(self.blocks[b].kind)) {
-            for &b in &self.open[pos..] {
-                self.blocks[b].end = line;
-            }
-            self.open.truncate(pos);
-        }
+    fn record(&mut self, kind: Kind, line: &Place) {
+        self.record_in(kind, line, line.range, self.block);
     }
 
-    fn record(&mut self, kind: Kind, line: &Logical) {
-        let construct =
-            Construct { kind, line: line.range.start, lines: line.range, text: line.text.trim().to_string() };
+    fn record_in(&mut self, kind: Kind, line: &Place, lines: LineRange, block: Option<usize>) {
+        let construct = Construct { kind, line: line.range.start, lines, text: line.text.trim().to_string() };
         if !self.found.iter().any(|(c, _)| c.line == construct.line && c.kind == construct.kind) {
-            self.found.push((construct, self.current()));
+            self.found.push((construct, block));
         }
     }
 
-    fn line(&mut self, line: &Logical) {
-        let start_block = self.current();
-        let blocks_before = self.blocks.len();
-        let mut content = false;
-        let raw = line.text.trim();
-        if raw.contains("g-install") && raw.contains('#') {
+    fn command_at(&mut self, command: &syntax::Command, line: &Place) {
+        self.block = self.block_at(command.start);
+        if line.text.contains("g-install") && line.text.contains('#') {
             // stefanmaric/g marks its line with a trailing `# g-install: do NOT edit` comment.
             self.record(Kind::ManagerInit { manager: Manager::G }, line);
         }
-        for segment in segments(&line.text) {
-            content |= self.segment(&segment, line);
-        }
-        self.count_braces(&line.text, line.range.end);
-        // A line that only opens or closes blocks is not a statement of its own.
-        let opened_here = self.blocks.len() > blocks_before;
-        if content && !opened_here {
-            if let Some(b) = start_block.filter(|&b| self.blocks.len() > b) {
-                self.blocks[b].statements.push(Statement::Line(line.range));
-            }
-        }
-    }
-
-    /// Tracks `{`/`}` so POSIX functions and groups end where their brace closes.
-    fn count_braces(&mut self, text: &str, line: usize) {
-        if self.dialect == Dialect::Fish {
+        let w = words(&command.text);
+        // fish's `and`/`or` prefix the real command.
+        let prefixes = if self.dialect == Dialect::Fish {
+            w.iter().take_while(|f| FISH_PREFIXES.contains(&f.as_str())).count()
+        } else {
+            0
+        };
+        if w.len() == prefixes {
             return;
         }
-        let (mut single, mut double, mut escaped) = (false, false, false);
-        for c in text.chars() {
-            if escaped {
-                escaped = false;
-                continue;
-            }
-            match c {
-                '\\' if !single => escaped = true,
-                '\'' if !double => single = !single,
-                '"' if !single => double = !double,
-                '#' if !single && !double => break,
-                '{' if !single && !double => self.braces += 1,
-                '}' if !single && !double => {
-                    self.braces = self.braces.saturating_sub(1);
-                    let braces = self.braces;
-                    while let Some(&b) = self.open.last() {
-                        let block = &self.blocks[b];
-                        let braced = matches!(block.kind, BlockKind::Function { .. } | BlockKind::Group);
-                        if braced && block.closes_at >= braces {
-                            self.blocks[b].end = line;
-                            self.open.pop();
-                        } else {
-                            break;
-                        }
-                    }
-                }
-                _ => {}
+        self.command(&w[prefixes..], &command.text, line);
+        // A command on a line that opens a block is part of the block's syntax, not a
+        // statement of its own.
+        let opens_block = self.blocks.iter().any(|b| line.range.contains(b.start));
+        if !opens_block {
+            if let Some(b) = self.block {
+                self.statements[b].push(Statement::Line(line.range));
             }
         }
     }
 
-    /// Handles one simple command; returns whether it is a statement (not just a keyword).
-    fn segment(&mut self, segment: &str, line: &Logical) -> bool {
-        let mut w = words(segment);
-        // A case arm's pattern (`*)`) or fish's `and`/`or` prefix the real command.
-        if self.current().is_some_and(|b| self.blocks[b].kind == BlockKind::Case) {
-            if let Some(pos) = pattern_end(segment) {
-                w = words(&segment[pos + 1..]);
-            }
-        }
-        while w.first().is_some_and(|f| matches!(f.as_str(), "and" | "or" | "!" | "command" | "builtin"))
-            && self.dialect == Dialect::Fish
-        {
-            w.remove(0);
-        }
-        let Some(first) = w.first().cloned() else { return false };
-        let n = line.range.start;
-        match (self.dialect, first.as_str()) {
-            (_, "if" | "while" | "until") => {
-                self.push(if first == "if" { BlockKind::If } else { BlockKind::Loop }, n);
-                return false;
-            }
-            (Dialect::Posix, "for") | (Dialect::Fish, "for" | "begin") => {
-                self.push(BlockKind::Loop, n);
-                return false;
-            }
-            (Dialect::Posix, "case") | (Dialect::Fish, "switch") => {
-                self.push(BlockKind::Case, n);
-                return false;
-            }
-            (Dialect::Posix, "then" | "else" | "do") | (Dialect::Fish, "else" | "case") => {
-                let rest: Vec<String> = w[1..].to_vec();
-                return !rest.is_empty() && self.command(&rest, segment, line);
-            }
-            (Dialect::Posix, "elif") => return false,
-            (Dialect::Posix, "fi") => {
-                self.pop(line.range.end, |k| k == BlockKind::If);
-                return false;
-            }
-            (Dialect::Posix, "done") => {
-                self.pop(line.range.end, |k| k == BlockKind::Loop);
-                return false;
-            }
-            (Dialect::Posix, "esac") => {
-                self.pop(line.range.end, |k| k == BlockKind::Case);
-                return false;
-            }
-            (Dialect::Fish, "end") => {
-                if let Some(b) = self.current() {
-                    self.blocks[b].end = line.range.end;
-                    self.open.pop();
-                }
-                return false;
-            }
-            (Dialect::Posix, "{") => {
-                self.push(BlockKind::Group, n);
-                return false;
-            }
-            (Dialect::Posix, "}") => return false,
-            _ => {}
-        }
-        if let Some(name) = function_name(&w, self.dialect) {
-            let reported = matches!(name.as_str(), "go" | "gofmt" | "cd") && !self.in_function();
-            if reported {
-                self.record(Kind::Function { name: name.clone() }, line);
-            }
-            self.push(BlockKind::Function { reported }, n);
-            return true;
-        }
-        self.command(&w, segment, line)
-    }
-
-    /// A plain command (not a block keyword); returns true (it is a statement).
-    fn command(&mut self, w: &[String], segment: &str, line: &Logical) -> bool {
-        // What runs only when a function is called is not startup behaviour.
-        if self.in_function() {
-            return true;
+    /// What a command (its words `w`, its code `segment`) does to Go.
+    fn command(&mut self, w: &[String], segment: &str, line: &Place) {
+        if self.in_function(line.range.start) {
+            return;
         }
         // `gover setup`'s line carries its marker comment.
         if crate::shell::rc::has_line(&line.text)
@@ -533,11 +359,11 @@ impl Scanner {
             || segment.contains("gover env")
         {
             self.record(Kind::GoverHook, line);
-            return true;
+            return;
         }
         if let Some(manager) = manager_init(segment) {
             self.record(Kind::ManagerInit { manager }, line);
-            return true;
+            return;
         }
         let first = w[0].as_str();
         match (self.dialect, first) {
@@ -574,10 +400,9 @@ impl Scanner {
             }
             _ => {}
         }
-        true
     }
 
-    fn assignment(&mut self, name: &str, value: &str, line: &Logical) {
+    fn assignment(&mut self, name: &str, value: &str, line: &Place) {
         if name == "PATH" {
             let entries: Vec<&str> = value.split(':').collect();
             let old = entries.iter().position(|e| matches!(*e, "$PATH" | "${PATH}"));
@@ -597,7 +422,7 @@ impl Scanner {
         }
     }
 
-    fn fish_set(&mut self, args: &[String], line: &Logical) {
+    fn fish_set(&mut self, args: &[String], line: &Place) {
         let flags: Vec<&String> = args.iter().take_while(|a| a.starts_with('-')).collect();
         let rest = &args[flags.len()..];
         let Some((name, values)) = rest.split_first() else { return };
@@ -616,7 +441,7 @@ impl Scanner {
         }
     }
 
-    fn path_entry(&mut self, entry: &str, prepend: bool, line: &Logical) {
+    fn path_entry(&mut self, entry: &str, prepend: bool, line: &Place) {
         if entry.contains("gover/shims") {
             self.record(Kind::GoverHook, line);
         } else if !entry.is_empty() && !matches!(entry, "$PATH" | "${PATH}" | "$fish_user_paths") {
@@ -624,119 +449,51 @@ impl Scanner {
         }
     }
 
-    /// Sets each removable construct's range: a function's whole body, widened to the
-    /// enclosing blocks whose every statement would be commented out.
+    /// Widens each removable construct's range to the enclosing blocks whose every statement
+    /// would be commented out (an emptied body is a syntax error); an early return's range
+    /// is its guard, the outermost block around it.
     fn finish(mut self) -> Vec<Construct> {
-        let mut removable_lines: Vec<LineRange> = Vec::new();
-        for (c, _) in &self.found {
-            if c.is_removable() {
-                removable_lines.push(c.lines);
-            }
-        }
-        // A reported function is its whole block.
-        for (c, _) in self.found.iter_mut() {
-            if let Kind::Function { .. } = c.kind {
-                if let Some(b) = self
-                    .blocks
-                    .iter()
-                    .find(|b| b.start == c.line && matches!(b.kind, BlockKind::Function { reported: true }))
-                {
-                    c.lines = LineRange { start: b.start, end: b.end };
-                }
-            }
-        }
-        let covered =
-            |b: usize, blocks: &[Block], memo: &mut Vec<Option<bool>>| block_covered(b, blocks, &removable_lines, memo);
+        let removable: Vec<LineRange> =
+            self.found.iter().filter(|(c, _)| c.is_removable()).map(|(c, _)| c.lines).collect();
         let mut memo = vec![None; self.blocks.len()];
-        for (c, block) in self.found.iter_mut() {
+        let mut out = Vec::with_capacity(self.found.len());
+        for (mut c, block) in std::mem::take(&mut self.found) {
+            let enclosing = std::iter::successors(block, |&b| self.blocks[b].parent);
             if c.kind == Kind::EarlyReturn {
-                // The guard is the outermost block around the return.
-                let mut b = *block;
-                while let Some(i) = b {
-                    c.lines = LineRange { start: self.blocks[i].start, end: self.blocks[i].end };
-                    b = self.blocks[i].parent;
+                if let Some(guard) = enclosing.last() {
+                    c.lines = LineRange { start: self.blocks[guard].start, end: self.blocks[guard].end };
                 }
-                continue;
-            }
-            if !c.is_removable() {
-                continue;
-            }
-            let mut b = *block;
-            while let Some(i) = b {
-                let kind = self.blocks[i].kind;
-                if kind == BlockKind::Case || !covered(i, &self.blocks, &mut memo) {
-                    break;
+            } else if c.is_removable() {
+                for b in enclosing {
+                    if self.blocks[b].kind == BlockKind::Case || !self.covered(b, &removable, &mut memo) {
+                        break;
+                    }
+                    c.lines = LineRange { start: self.blocks[b].start, end: self.blocks[b].end };
                 }
-                c.lines = LineRange { start: self.blocks[i].start, end: self.blocks[i].end };
-                b = self.blocks[i].parent;
             }
+            out.push(c);
         }
-        let mut out: Vec<Construct> = self.found.into_iter().map(|(c, _)| c).collect();
         out.sort_by_key(|c| c.line);
         out
     }
-}
 
-/// Whether every statement of block `b` would be commented out.
-fn block_covered(b: usize, blocks: &[Block], removable: &[LineRange], memo: &mut Vec<Option<bool>>) -> bool {
-    if let Some(known) = memo[b] {
-        return known;
-    }
-    let block = &blocks[b];
-    let result = match block.kind {
-        BlockKind::Function { reported } => reported,
-        _ => {
-            !block.statements.is_empty()
-                && block.statements.iter().all(|s| match *s {
+    /// Whether every statement of block `b` would be commented out.
+    fn covered(&self, b: usize, removable: &[LineRange], memo: &mut Vec<Option<bool>>) -> bool {
+        if let Some(known) = memo[b] {
+            return known;
+        }
+        let result = if matches!(self.blocks[b].kind, BlockKind::Function { .. }) {
+            self.reported_function(b).is_some()
+        } else {
+            !self.statements[b].is_empty()
+                && self.statements[b].iter().all(|s| match *s {
                     Statement::Line(range) => removable.contains(&range),
-                    Statement::Block(inner) => block_covered(inner, blocks, removable, memo),
+                    Statement::Block(inner) => self.covered(inner, removable, memo),
                 })
-        }
-    };
-    memo[b] = Some(result);
-    result
-}
-
-/// Where a case arm's pattern ends (`*)`, `"x"|y)`), if the segment starts with one.
-fn pattern_end(segment: &str) -> Option<usize> {
-    let first = segment.split_whitespace().next()?;
-    if first.starts_with('(') && first.len() > 1 {
-        return None;
+        };
+        memo[b] = Some(result);
+        result
     }
-    let (mut single, mut double) = (false, false);
-    for (i, c) in segment.char_indices() {
-        match c {
-            '\'' if !double => single = !single,
-            '"' if !single => double = !double,
-            ')' if !single && !double => return Some(i),
-            '(' if !single && !double && i > 0 => return None,
-            c if c.is_whitespace() && !single && !double && i > 0 && !segment[..i].contains('|') => {
-                // A pattern is one word (alternatives joined by `|`).
-                return segment[i..].trim_start().starts_with(')').then(|| i + segment[i..].find(')').unwrap_or(0));
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-/// `go() {`, `go () {`, `function go {`, `function go() {`, fish's `function go`.
-fn function_name(w: &[String], dialect: Dialect) -> Option<String> {
-    let first = w.first()?;
-    if first == "function" {
-        let name = w.get(1)?;
-        return Some(name.trim_end_matches("()").trim_end_matches('{').to_string());
-    }
-    if dialect == Dialect::Fish {
-        return None;
-    }
-    if let Some(name) = first.strip_suffix("()").or_else(|| first.strip_suffix("(){")) {
-        return (!name.is_empty()).then(|| name.to_string());
-    }
-    if w.get(1).is_some_and(|s| s == "()" || s == "(){") {
-        return Some(first.clone());
-    }
-    None
 }
 
 fn is_assignment(word: &str) -> bool {
@@ -858,6 +615,36 @@ mod tests {
     }
 
     #[test]
+    fn heredoc_bodies_and_multi_line_strings_are_data() {
+        assert_eq!(kinds("cat <<EOF\nexport GOROOT=/x\nEOF\n", Dialect::Posix), vec![]);
+        let rc = "cat >/dev/null <<-'END'\n\texport GOPATH=/y\n\tEND\nNOTE=\"two\nexport GOROOT=/in/a/string\n\"\n\
+                  X='a\nexport PATH=/usr/local/go/bin:$PATH\n'\nY=$'b\nexport GOSUMDB=off\n'\nexport GOPROXY=off\n";
+        assert_eq!(
+            kinds(rc, Dialect::Posix),
+            vec![(Kind::Export { name: "GOPROXY".into(), value: "off".into() }, 13, r(13, 13))]
+        );
+        // Code after the string closes runs.
+        let rc = "NOTE=\"two\nlines\"; export GOROOT=/x\n";
+        assert_eq!(
+            kinds(rc, Dialect::Posix),
+            vec![(Kind::Export { name: "GOROOT".into(), value: "/x".into() }, 2, r(2, 2))]
+        );
+        let fish = "set -l note \"a\nset -gx GOROOT /x\n\"\nset -gx GOPATH /y\n";
+        assert_eq!(
+            kinds(fish, Dialect::Fish),
+            vec![(Kind::Export { name: "GOPATH".into(), value: "/y".into() }, 4, r(4, 4))]
+        );
+    }
+
+    #[test]
+    fn a_brace_in_a_heredoc_does_not_end_the_function() {
+        // The `}` line is the heredoc's text: the function ends at line 6, and the export in
+        // it runs only when go is called.
+        let rc = "go() {\n  cat <<EOF\n}\nEOF\n  export GOROOT=/x\n}\n";
+        assert_eq!(kinds(rc, Dialect::Posix), vec![(Kind::Function { name: "go".into() }, 1, r(1, 6))]);
+    }
+
+    #[test]
     fn functions_are_whole_ranges() {
         let rc = "go() {\n  command go \"$@\"\n}\nfunction gofmt {\n  if true; then\n    echo x\n  fi\n}\nother() { export GOROOT=/x; }\ncd () { builtin cd \"$@\"; }\n";
         assert_eq!(
@@ -867,6 +654,46 @@ mod tests {
                 (Kind::Function { name: "gofmt".into() }, 4, r(4, 8)),
                 (Kind::Function { name: "cd".into() }, 10, r(10, 10)),
             ]
+        );
+    }
+
+    #[test]
+    fn blocks_are_where_the_shell_sees_them() {
+        // A `}` that is an argument does not end the function, so the export in its body
+        // is no startup export.
+        let rc = "go() {\n  echo }\n  export GOROOT=/x\n}\nexport GOPATH=/y\n";
+        assert_eq!(
+            kinds(rc, Dialect::Posix),
+            vec![
+                (Kind::Function { name: "go".into() }, 1, r(1, 4)),
+                (Kind::Export { name: "GOPATH".into(), value: "/y".into() }, 5, r(5, 5)),
+            ]
+        );
+        // The body's brace on a line of its own.
+        let rc = "gofmt ()\n{\n  command gofmt -s \"$@\"\n}\nfunction go() {\n  :\n}\n";
+        assert_eq!(
+            kinds(rc, Dialect::Posix),
+            vec![
+                (Kind::Function { name: "gofmt".into() }, 1, r(1, 4)),
+                (Kind::Function { name: "go".into() }, 5, r(5, 7))
+            ]
+        );
+        // An `fi` in a string closes nothing: the block ends at line 4 and holds only the
+        // exports, so it goes whole.
+        let rc = "if [ -d /opt/go ]; then\n  export GOROOT=/opt/go GOFLAGS='-tags=a\nfi'\nfi\n";
+        let found = kinds(rc, Dialect::Posix);
+        assert_eq!(found.len(), 2);
+        assert!(found.iter().all(|(_, line, lines)| *line == 2 && *lines == r(1, 4)), "{found:?}");
+    }
+
+    #[test]
+    fn conditions_are_not_commands_and_groups_are() {
+        // The second test of the condition is no gvm init line; the group's export runs.
+        let rc = "if [ -n \"$BASH\" ] && [ -s \"$HOME/.gvm/scripts/gvm\" ]; then\n  echo gvm is there\nfi\n\
+                  { export GOROOT=/x; } 2>/dev/null\n";
+        assert_eq!(
+            kinds(rc, Dialect::Posix),
+            vec![(Kind::Export { name: "GOROOT".into(), value: "/x".into() }, 4, r(4, 4))]
         );
     }
 
@@ -911,6 +738,15 @@ mod tests {
         assert_eq!(
             kinds(rc, Dialect::Posix),
             vec![(Kind::PathEdit { entry: "/usr/local/go/bin".into(), prepend: true }, 1, r(1, 2))]
+        );
+        // The shell removes a backslash-newline: `/b` is an entry of the same word.
+        let rc = "export PATH=/a:\\\n/b:$PATH\n";
+        assert_eq!(
+            kinds(rc, Dialect::Posix),
+            vec![
+                (Kind::PathEdit { entry: "/a".into(), prepend: true }, 1, r(1, 2)),
+                (Kind::PathEdit { entry: "/b".into(), prepend: true }, 1, r(1, 2)),
+            ]
         );
     }
 

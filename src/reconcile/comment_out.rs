@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use super::structure::{self, Dialect, Node};
+use crate::shell::syntax::{self, Dialect, Node};
 
 /// Prefixed to every line gover disables. A comment in every shell we edit.
 pub const MARKER: &[u8] = b"# gover-disabled: ";
@@ -38,14 +38,14 @@ pub fn is_disabled(line: &[u8]) -> bool {
 /// user. A target on a block's first line (`go() {`, `if [ -d ~/.gvm ]; then`) takes the
 /// whole block. Lines already disabled are left as they are.
 pub fn comment_out(text: &[u8], dialect: Dialect, targets: &BTreeSet<usize>) -> Edit {
-    let lines = structure::lines(text);
+    let lines = syntax::lines(text);
     let targets: BTreeSet<usize> =
         targets.iter().copied().filter(|&n| n >= 1 && n <= lines.len() && !is_disabled(lines[n - 1])).collect();
     let unchanged = |manual| Edit { text: text.to_vec(), commented: Vec::new(), manual };
     if targets.is_empty() {
         return unchanged(Vec::new());
     }
-    let parsed = match structure::parse(text, dialect) {
+    let parsed = match syntax::parse(text, dialect) {
         Ok(parsed) => parsed,
         Err(err) => {
             let reason =
@@ -154,7 +154,7 @@ impl Planner<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reconcile::structure::lines;
+    use crate::shell::syntax::lines;
 
     fn run(text: &str, dialect: Dialect, targets: &[usize]) -> (String, Vec<(usize, usize)>, Vec<usize>) {
         let edit = comment_out(text.as_bytes(), dialect, &targets.iter().copied().collect());
@@ -252,6 +252,8 @@ mod tests {
         assert_eq!(sh(text, &[3]).1, vec![(3, 4)]);
         assert_eq!(sh(text, &[1]).1, vec![(1, 2)]);
         assert_eq!(sh(text, &[2]).1, vec![], "inside a string");
+        // A command after the string closes: the statement goes whole.
+        assert_eq!(sh("x=\"a\nb\"; export GOROOT=/x\ny=1\n", &[2]).1, vec![(1, 2)]);
     }
 
     #[test]
@@ -332,6 +334,55 @@ mod tests {
                 proptest::prop_assert!(
                     parses("bash", &edit.text),
                     "broke the file:\n{}",
+                    String::from_utf8_lossy(&edit.text)
+                );
+            }
+        }
+    }
+
+    /// Pieces where doctor and the reconciler could read a file differently.
+    const DISAGREEMENTS: &[&str] = &[
+        "go() {\n  echo }\n  export GOROOT=/in/a/function\n}",
+        "x=\"a\nexport GOROOT=/in/a/string\n\"; export GOPATH=/after/a/string",
+        "cat <<EOF; export GOFLAGS=-mod=mod\nexport GOROOT=/in/a/heredoc\nfi }\nEOF",
+        "[[ -s \"$HOME/.gvm/scripts/gvm\" ]] && source \"$HOME/.gvm/scripts/gvm\" # and a; comment",
+        "if [ -d /opt/go ]; then export GOROOT=/opt/go; fi",
+        "if true\nthen export GOROOT=/x\nfi",
+        "command -v goenv >/dev/null 2>&1 && eval \"$(goenv init -)\"",
+        "export GOPATH=\"$HOME/go\"; export PATH=\"$GOPATH/bin:$PATH\"; # g-install: do NOT edit",
+        "alias go='go1.21' ll='ls -l'",
+        "if [ -n \"$BASH\" ] && [ -s \"$HOME/.gvm/scripts/gvm\" ]; then\n  echo gvm is there\nfi",
+        "{ export GOROOT=/in/a/group; } 2>/dev/null",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// What doctor reports as removable, commenting out disables, or hands to the user:
+        /// doctor never reports a line the fix cannot act on.
+        #[test]
+        fn what_doctor_reports_the_fix_disables_or_hands_to_the_user(
+            picks in proptest::collection::vec(0..PIECES.len() + DISAGREEMENTS.len(), 1..8),
+            fish_picks in proptest::collection::vec(0..FISH_PIECES.len(), 1..6),
+            fish: bool,
+        ) {
+            let (text, dialect) = if fish {
+                (fish_picks.iter().map(|&i| FISH_PIECES[i]).collect::<Vec<_>>().join("\n") + "\n", Dialect::Fish)
+            } else {
+                let piece = |i: usize| if i < PIECES.len() { PIECES[i] } else { DISAGREEMENTS[i - PIECES.len()] };
+                (picks.iter().map(|&i| piece(i)).collect::<Vec<_>>().join("\n") + "\n", Dialect::Posix)
+            };
+            let removable = |text: &[u8]| -> Vec<crate::doctor::startup::Construct> {
+                let constructs = crate::doctor::startup::scan(&String::from_utf8_lossy(text), dialect);
+                constructs.into_iter().filter(|c| c.is_removable()).collect()
+            };
+            let targets: BTreeSet<usize> =
+                removable(text.as_bytes()).iter().flat_map(|c| c.lines.start..=c.lines.end).collect();
+            let edit = comment_out(text.as_bytes(), dialect, &targets);
+            for c in removable(&edit.text) {
+                proptest::prop_assert!(
+                    edit.manual.iter().any(|m| c.lines.contains(m.line)),
+                    "still reported after the fix, and not handed to the user: {c:?}\n{}",
                     String::from_utf8_lossy(&edit.text)
                 );
             }

@@ -1,7 +1,7 @@
 //! Unified diffs (`diff -u` format) of a planned edit, for `--dry-run` and for the user to
 //! review before anything is written.
 
-use super::structure::lines;
+use crate::shell::syntax::lines;
 
 const CONTEXT: usize = 3;
 

@@ -1,7 +1,7 @@
 //! The go env file (`go env GOENV`, written by `go env -w`): removing a key as `go env -u`
 //! does, leaving every other byte of the file as it was.
 
-use super::structure::lines;
+use crate::shell::syntax::lines;
 
 /// `text` without the lines that set `key` (`KEY=VALUE`, spaces around the key allowed, as
 /// go reads them). Comments and other keys are untouched.

@@ -9,7 +9,6 @@ pub mod comment_out;
 pub mod diff;
 pub mod go_env_file;
 pub mod plan;
-pub mod structure;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::Command;

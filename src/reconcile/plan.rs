@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use super::comment_out::comment_out;
 use super::go_env_file;
-use super::structure::{lines, Dialect};
 use crate::doctor::env::writable;
 use crate::doctor::startup::{self, Kind};
 use crate::doctor::{Finding, Fix, LineRange, Severity};
+use crate::shell::syntax::{lines, Dialect};
 
 #[derive(Debug, Default)]
 pub struct Plan {

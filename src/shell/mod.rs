@@ -10,6 +10,7 @@ pub mod manifest;
 pub mod posix;
 pub mod rc;
 pub mod startup;
+pub mod syntax;
 pub mod zsh;
 
 use std::fs;

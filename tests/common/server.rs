@@ -34,6 +34,11 @@ pub struct Reply {
 pub enum Body {
     Bytes(Arc<Vec<u8>>),
     File(PathBuf),
+    /// `len` bytes of `byte`, generated as they are sent (a huge body without the memory).
+    Repeat {
+        byte: u8,
+        len: u64,
+    },
 }
 
 /// A way to break the HTTP exchange after the headers.
@@ -68,6 +73,11 @@ impl Reply {
 
     pub fn file(path: impl Into<PathBuf>) -> Reply {
         Reply { body: Body::File(path.into()), ..Reply::bytes(Vec::new()) }
+    }
+
+    /// A body of `len` copies of `byte`.
+    pub fn repeat(byte: u8, len: u64) -> Reply {
+        Reply { body: Body::Repeat { byte, len }, ..Reply::bytes("") }
     }
 
     pub fn status(status: u16) -> Reply {
@@ -140,7 +150,12 @@ impl Server {
     /// HTTPS with a certificate for 127.0.0.1 and localhost from a fresh test CA; clients
     /// must be told to trust `ca_pem()`.
     pub fn https() -> Server {
-        Server::start(Some(Tls::generate()))
+        Server::start(Some(Tls::generate(false)))
+    }
+
+    /// HTTPS whose certificate, from the same kind of test CA, expired in 2020.
+    pub fn https_expired() -> Server {
+        Server::start(Some(Tls::generate(true)))
     }
 
     fn start(tls: Option<Tls>) -> Server {
@@ -203,6 +218,11 @@ impl Server {
     /// before the route or directory takes over again.
     pub fn once(&self, target: &str, reply: Reply) {
         self.state.lock().unwrap().once.entry(target.into()).or_default().push_back(reply);
+    }
+
+    /// Drops the replies `once` queued and no request used.
+    pub fn clear_once(&self) {
+        self.state.lock().unwrap().once.clear();
     }
 
     pub fn requests(&self) -> Vec<Request> {
@@ -285,10 +305,12 @@ fn send(stream: &mut impl Write, mut reply: Reply, range: Option<u64>) -> std::i
     let mut body: Box<dyn Read> = match &reply.body {
         Body::Bytes(bytes) => Box::new(std::io::Cursor::new(bytes.as_ref().clone())),
         Body::File(path) => Box::new(std::fs::File::open(path)?),
+        Body::Repeat { byte, len } => Box::new(std::io::repeat(*byte).take(*len)),
     };
     let full = match &reply.body {
         Body::Bytes(bytes) => bytes.len() as u64,
         Body::File(path) => std::fs::metadata(path)?.len(),
+        Body::Repeat { len, .. } => *len,
     };
     let mut len = full;
     if let Some(start) = range.filter(|&start| reply.ranges && reply.status == 200 && start < full) {
@@ -353,7 +375,7 @@ fn reason(status: u16) -> &'static str {
 }
 
 impl Tls {
-    fn generate() -> Tls {
+    fn generate(expired: bool) -> Tls {
         use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair, KeyUsagePurpose};
         let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -361,10 +383,12 @@ impl Tls {
         ca_params.distinguished_name.push(rcgen::DnType::CommonName, "gover test CA");
         let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
         let leaf_key = KeyPair::generate().unwrap();
-        let leaf = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
-            .unwrap()
-            .signed_by(&leaf_key, &ca)
-            .unwrap();
+        let mut leaf_params = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).unwrap();
+        if expired {
+            leaf_params.not_before = rcgen::date_time_ymd(2019, 1, 1);
+            leaf_params.not_after = rcgen::date_time_ymd(2020, 1, 1);
+        }
+        let leaf = leaf_params.signed_by(&leaf_key, &ca).unwrap();
         let key = rustls::pki_types::PrivateKeyDer::try_from(leaf_key.serialize_der()).unwrap();
         let config = rustls::ServerConfig::builder()
             .with_no_client_auth()

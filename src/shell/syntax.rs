@@ -1,17 +1,30 @@
-//! The shape of a startup file, line by line: which lines form one statement (a command with
-//! its continuation lines and heredoc bodies, or a whole `if`/`for`/`case`/function block) and
-//! which lines are a block's own syntax (`if …; then`, `else`, `fi`, `go() {`, `}`).
+//! The syntax of shell startup files (`.bashrc`, `.zshrc`, `.profile`, `config.fish`), line by
+//! line: which lines form one statement (a command with its continuation lines and heredoc
+//! bodies, or a whole `if`/`for`/`case`/function block), which lines are a block's own syntax
+//! (`if …; then`, `else`, `fi`, `go() {`, `}`), and which lines are data (heredoc bodies, the
+//! inner lines of a multi-line string) rather than code.
 //!
-//! The reconciler needs exactly this to comment out a line without breaking the file: a line
-//! inside a block can go alone only if the block keeps a body; a block's header or closing
-//! line can only go with the whole block. It is a lexer for the parts of sh/bash/zsh and fish
-//! that decide where statements start and end (quotes, escapes, `$(…)`, heredocs, keywords
-//! in command position), not a full parser; anything it cannot follow is an error, and the
-//! caller then leaves the file to the user.
+//! Doctor reads startup files and the reconciler edits them; both take the file's shape from
+//! here, so a line doctor reports is a line `gover doctor --fix` can act on. The reconciler
+//! needs the shape to comment out a line without breaking the file: a line inside a block can
+//! go alone only if the block keeps a body; a block's header or closing line can only go with
+//! the whole block. It is a lexer for the parts of sh/bash/zsh and fish that decide where
+//! statements start and end (quotes, escapes, `$(…)`, heredocs, keywords in command
+//! position), not a full parser; anything it cannot follow is an error, and the caller then
+//! leaves the file to the user.
 
 use std::collections::BTreeSet;
 
-pub use crate::doctor::startup::Dialect;
+use serde::Serialize;
+
+/// The syntax a startup file is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    /// sh, bash and zsh.
+    Posix,
+    Fish,
+}
 
 /// One statement (1-based, inclusive line numbers). A simple command has no `structural`
 /// lines and no `children`; a block lists the statements of its bodies as `children` and the
@@ -52,18 +65,122 @@ pub fn lines(text: &[u8]) -> Vec<&[u8]> {
 pub struct Parsed {
     /// The top-level statements, as the children of a node spanning the file.
     pub root: Node,
-    /// Lines of heredoc bodies and lines that start inside a quoted string: text, never run.
+    /// Lines that are text, never run: heredoc bodies, and lines that start inside a quoted
+    /// string unless a command starts on them after the string closes (`b"; export X=1`).
     pub text_lines: BTreeSet<usize>,
 }
 
 pub fn parse(text: &[u8], dialect: Dialect) -> Result<Parsed, Unbalanced> {
+    let (mut lexer, line_count) = lex(text, dialect);
+    let text_lines = std::mem::take(&mut lexer.text_lines);
+    Ok(Parsed { root: lexer.finish(line_count)?, text_lines })
+}
+
+/// A compound command (1-based, inclusive line numbers), as doctor needs to know them: what
+/// runs at start-up and what only when a function is called, and which block a line is in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub start: usize,
+    pub end: usize,
+    /// The index of the enclosing block in [`Outline::blocks`].
+    pub parent: Option<usize>,
+}
+
+impl Block {
+    pub fn contains(&self, line: usize) -> bool {
+        (self.start..=self.end).contains(&line)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BlockKind {
+    If,
+    /// `for`, `while`, `until`, `select`.
+    Loop,
+    /// sh's `case`, fish's `switch`.
+    Case,
+    /// `{ …; }`, `( … )`, fish's `begin`.
+    Group,
+    /// A function definition; its body runs only when it is called.
+    Function {
+        name: String,
+    },
+}
+
+/// A simple command (`export GOROOT=/x`; `[ -r f ] && . f` is two): its code, without
+/// comments, with continued lines joined. Block syntax is none: keywords (`then`, `fi`),
+/// conditions (`if [ -d x ]`), `for` lists, `case` words and patterns, function headers, a
+/// closed block's redirections.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Command {
+    /// The lines it spans (1-based, inclusive): a multi-line string or `$(…)` widens it.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// A file's blocks and commands, as far as the lexer could follow the file: doctor reports
+/// on files the reconciler would refuse to edit, so an unbalanced file still has an outline
+/// (blocks left open end at the last line; past a point the lexer cannot follow, nothing is
+/// known).
+#[derive(Debug)]
+pub struct Outline {
+    /// Every block, an enclosing one before the blocks inside it.
+    pub blocks: Vec<Block>,
+    /// The simple commands outside `$(…)` and quotes, in file order (none in heredoc bodies
+    /// or strings: those are text).
+    pub commands: Vec<Command>,
+}
+
+pub fn outline(text: &[u8], dialect: Dialect) -> Outline {
+    let (mut lexer, line_count) = lex(text, dialect);
+    for frame in &lexer.frames {
+        if let Some(b) = frame.block {
+            lexer.blocks[b].end = line_count;
+        }
+    }
+    if let Some(start) = lexer.open_command.take() {
+        lexer.commands.push((start, (line_count, usize::MAX)));
+    }
+    let all = lines(text);
+    let commands = lexer
+        .commands
+        .iter()
+        .map(|&((start, from), (end, to))| {
+            let mut code = Vec::new();
+            for n in start..=end {
+                let line = all[n - 1].strip_suffix(b"\n").unwrap_or(all[n - 1]);
+                let to = if n == end { to.min(line.len()) } else { line.len() };
+                let from = if n == start { from.min(to) } else { 0 };
+                let line = &line[from..to];
+                if n < end && lexer.continued_lines.contains(&n) {
+                    // A backslash-newline is removed, as the shell does.
+                    code.extend_from_slice(line.strip_suffix(b"\\").unwrap_or(line));
+                } else {
+                    code.extend_from_slice(line);
+                    if n < end {
+                        code.push(b'\n');
+                    }
+                }
+            }
+            Command { start, end, text: String::from_utf8_lossy(code.trim_ascii()).into_owned() }
+        })
+        .collect();
+    Outline { blocks: lexer.blocks, commands }
+}
+
+/// Runs the lexer over every line; returns it and the number of lines.
+fn lex(text: &[u8], dialect: Dialect) -> (Lexer, usize) {
     let mut lexer = Lexer::new(dialect);
     let all = lines(text);
     for (index, line) in all.iter().enumerate() {
         lexer.line(index + 1, line);
     }
-    let text_lines = std::mem::take(&mut lexer.text_lines);
-    Ok(Parsed { root: lexer.finish(all.len())?, text_lines })
+    for &((line, _), _) in &lexer.commands {
+        lexer.text_lines.remove(&line);
+    }
+    (lexer, all.len())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,11 +243,21 @@ struct Frame {
     /// The statement being read in this frame's body: its first line and the blocks closed
     /// inside it so far.
     current: Option<Node>,
+    /// This frame's entry in [`Lexer::blocks`] (frames with structure, but the root).
+    block: Option<usize>,
 }
 
 impl Frame {
     fn new(kind: Kind, inline: bool, line: usize) -> Frame {
-        Frame { kind, inline, opened_at: line, children: Vec::new(), structural: BTreeSet::new(), current: None }
+        Frame {
+            kind,
+            inline,
+            opened_at: line,
+            children: Vec::new(),
+            structural: BTreeSet::new(),
+            current: None,
+            block: None,
+        }
     }
 }
 
@@ -148,11 +275,32 @@ struct Lexer {
     continued: bool,
     /// `name()` or `function name` was read and the body has not started.
     function_pending: bool,
+    /// The name of that function, and the line its definition starts on (`go ()` may have
+    /// its `{` on the next line).
+    function_name: String,
+    function_start: usize,
+    /// The last word read (sh): the name, when `()` follows it after a space.
+    last_word: Vec<u8>,
+    /// fish: the function block whose name is the next word.
+    naming: Option<usize>,
     /// sh: the next word names a function (after `function`) or a loop variable, so it is no
     /// keyword. fish: the last word was `else`, so an `if` continues the block.
     skip_keyword: bool,
     error: Option<Unbalanced>,
     text_lines: BTreeSet<usize>,
+    blocks: Vec<Block>,
+    /// Where the command being read starts (line, byte), outside quotes and `$(…)`.
+    open_command: Option<(usize, usize)>,
+    /// The words being read are a block's header (`if`/`while` conditions, a `for` list, the
+    /// word of a `case`, a fish function's name and options), no command of their own.
+    header: bool,
+    /// A block was just closed: what follows up to the next separator redirects it
+    /// (`done < file`), no command of its own.
+    after_close: bool,
+    /// Each command's start and end (line, byte).
+    commands: Vec<((usize, usize), (usize, usize))>,
+    /// Lines ending in a backslash that continues them.
+    continued_lines: BTreeSet<usize>,
 }
 
 impl Lexer {
@@ -166,9 +314,19 @@ impl Lexer {
             pending_operator: false,
             continued: false,
             function_pending: false,
+            function_name: String::new(),
+            function_start: 0,
+            last_word: Vec::new(),
+            naming: None,
             skip_keyword: false,
             error: None,
             text_lines: BTreeSet::new(),
+            blocks: Vec::new(),
+            open_command: None,
+            header: false,
+            after_close: false,
+            commands: Vec::new(),
+            continued_lines: BTreeSet::new(),
         }
     }
 
@@ -196,15 +354,79 @@ impl Lexer {
 
     fn push(&mut self, kind: Kind, line: usize) {
         let inline = kind.is_quote() || matches!(kind, Kind::Paren | Kind::Param) || self.in_inline();
-        if !inline {
-            self.content(line);
-            self.function_pending = false;
-        }
         let mut frame = Frame::new(kind, inline, line);
         if !inline {
+            self.content(line);
+            let function = std::mem::take(&mut self.function_pending);
             frame.structural.insert(line);
+            let kind = match kind {
+                Kind::If => BlockKind::If,
+                Kind::Loop => BlockKind::Loop,
+                Kind::Case { .. } | Kind::FishBlock { switch: true } => BlockKind::Case,
+                Kind::Brace | Kind::Subshell if function => {
+                    BlockKind::Function { name: std::mem::take(&mut self.function_name) }
+                }
+                // fish_word names its blocks once they are pushed.
+                _ => BlockKind::Group,
+            };
+            let start = if function { self.function_start } else { line };
+            let parent = self.frames.iter().rev().find_map(|f| f.block);
+            frame.block = Some(self.blocks.len());
+            self.blocks.push(Block { kind, start, end: line, parent });
         }
         self.frames.push(frame);
+    }
+
+    /// A word starts at (`line`, `at`): a command starts there unless one is being read.
+    fn word_starts(&mut self, line: usize, at: usize) {
+        self.content(line);
+        self.pending_operator = false;
+        if !self.in_inline() && self.open_command.is_none() {
+            self.open_command = Some((line, at));
+        }
+    }
+
+    /// The command being read (outside quotes and `$(…)`) ends before (`line`, `at`).
+    fn end_command(&mut self, line: usize, at: usize) {
+        if self.in_inline() {
+            return;
+        }
+        if let Some(start) = self.open_command.take().filter(|_| !self.header && !self.after_close) {
+            self.commands.push((start, (line, at)));
+        }
+        self.after_close = false;
+        if self.dialect == Dialect::Fish {
+            // A fish block's header is the rest of its first command.
+            self.header = false;
+        }
+    }
+
+    /// The word just read is a keyword, not (the start of) a command; what follows is a
+    /// block's header when `header`.
+    fn keyword(&mut self, header: bool) {
+        self.open_command = None;
+        self.header = header;
+    }
+
+    /// A backslash at `body[i]`, in code: it continues the line when it is the last
+    /// character, else it escapes the next one, which joins the word. Returns the index
+    /// after them.
+    fn backslash(&mut self, body: &[u8], i: usize, word: &mut Vec<u8>, plain: &mut bool) -> usize {
+        if i + 1 == body.len() {
+            self.continued = true;
+            return i + 1;
+        }
+        *plain = false;
+        word.extend_from_slice(&body[i..i + 2]);
+        i + 2
+    }
+
+    /// A function definition starts on `line`, unless one already started.
+    fn function_definition(&mut self, line: usize) {
+        if !self.function_pending {
+            self.function_start = line;
+        }
+        self.function_pending = true;
     }
 
     fn mark_structural(&mut self, line: usize) {
@@ -217,6 +439,9 @@ impl Lexer {
         let mut frame = self.frames.pop().expect("pop only above the root");
         if frame.inline {
             return;
+        }
+        if let Some(b) = frame.block {
+            self.blocks[b].end = line;
         }
         frame.structural.insert(line);
         if let Some(pending) = frame.current.take() {
@@ -260,6 +485,11 @@ impl Lexer {
         match self.dialect {
             Dialect::Posix => self.posix_line(number, text),
             Dialect::Fish => self.fish_line(number, text),
+        }
+        if self.continued {
+            self.continued_lines.insert(number);
+        } else {
+            self.end_command(number, usize::MAX);
         }
         self.bodies.append(&mut self.announced);
         if !self.continued && !self.top().is_quote() && !self.pending_operator {
@@ -328,22 +558,13 @@ impl Lexer {
                     i += 1;
                     continue;
                 }
-                Kind::DollarSingle => {
+                // Quotes in which a backslash escapes the next character, the closing one too.
+                kind @ (Kind::DollarSingle | Kind::Backtick) => {
+                    let closing = if kind == Kind::Backtick { b'`' } else { b'\'' };
                     if c == b'\\' {
                         i += 2;
                     } else {
-                        if c == b'\'' {
-                            self.frames.pop();
-                        }
-                        i += 1;
-                    }
-                    continue;
-                }
-                Kind::Backtick => {
-                    if c == b'\\' {
-                        i += 2;
-                    } else {
-                        if c == b'`' {
+                        if c == closing {
                             self.frames.pop();
                         }
                         i += 1;
@@ -389,13 +610,16 @@ impl Lexer {
                 continue;
             }
             if at_word_start && c == b'#' {
+                self.end_command(number, i);
                 break;
             }
             if c == b'(' && !at_word_start && body.get(i + 1) == Some(&b')') && plain && !word.contains(&b'=') {
                 // `name()`: a function definition; its body follows.
+                self.function_name = String::from_utf8_lossy(&word).into_owned();
+                self.keyword(false);
                 word.clear();
                 self.skip_keyword = false;
-                self.function_pending = true;
+                self.function_definition(number);
                 self.command_position = true;
                 i += 2;
                 continue;
@@ -412,20 +636,11 @@ impl Lexer {
                 continue;
             }
             if at_word_start {
-                self.content(number);
                 word_at_command = self.command_position;
-                self.pending_operator = false;
+                self.word_starts(number, i);
             }
             match c {
-                b'\\' if i + 1 == body.len() => {
-                    self.continued = true;
-                    i += 1;
-                }
-                b'\\' => {
-                    plain = false;
-                    word.extend_from_slice(&body[i..(i + 2).min(body.len())]);
-                    i += 2;
-                }
+                b'\\' => i = self.backslash(body, i, &mut word, &mut plain),
                 b'\'' => {
                     plain = false;
                     word.push(c);
@@ -498,6 +713,7 @@ impl Lexer {
         match c {
             b' ' | b'\t' | b'\r' => i + 1,
             b';' => {
+                self.end_command(number, i);
                 let case_end = next == Some(b';') || next == Some(b'&');
                 if case_end {
                     if let Kind::Case { seen_in, .. } = self.top() {
@@ -518,6 +734,7 @@ impl Lexer {
                 if c == b'&' && !double && matches!(next, Some(b'>')) {
                     return i + 2;
                 }
+                self.end_command(number, i);
                 self.command_position = true;
                 self.pending_operator = c == b'|' || double;
                 if double {
@@ -532,8 +749,13 @@ impl Lexer {
                     let start = if strip_tabs { i + 3 } else { i + 2 };
                     return self.heredoc(body, start, strip_tabs);
                 }
+                if next == Some(b'&') {
+                    return i + 2;
+                }
                 i + 1
             }
+            // `2>&1`, `>|file`: a redirection, not a separator.
+            b'>' if matches!(next, Some(b'&' | b'|')) => i + 2,
             b'>' => i + 1,
             b'(' => {
                 if let Kind::Case { in_pattern: true, .. } = self.top() {
@@ -544,7 +766,11 @@ impl Lexer {
                 let after_space = rest.iter().position(|b| !matches!(b, b' ' | b'\t')).map(|p| rest[p]);
                 if (!self.command_position || self.function_pending) && after_space == Some(b')') {
                     let close = i + 1 + rest.iter().position(|&b| b == b')').expect("found above");
-                    self.function_pending = true;
+                    if !self.function_pending {
+                        self.function_name = String::from_utf8_lossy(&self.last_word).into_owned();
+                    }
+                    self.keyword(false);
+                    self.function_definition(number);
                     self.command_position = true;
                     return close + 1;
                 }
@@ -555,8 +781,15 @@ impl Lexer {
             }
             b')' => {
                 match self.top() {
-                    Kind::Paren | Kind::Subshell => self.pop(number),
+                    Kind::Paren => self.pop(number),
+                    Kind::Subshell => {
+                        self.end_command(number, i);
+                        self.pop(number);
+                        self.after_close = true;
+                    }
                     Kind::Case { seen_in: true, in_pattern: true } => {
+                        // What was read since the arm began is its pattern, not a command.
+                        self.open_command = None;
                         self.mark_structural(number);
                         self.set_case(true, false);
                         self.command_position = true;
@@ -609,17 +842,19 @@ impl Lexer {
 
     fn posix_word(&mut self, number: usize, word: &[u8], plain: bool, at_command: bool) {
         self.pending_operator = false;
+        self.last_word.clear();
+        self.last_word.extend_from_slice(word);
         if let Kind::Case { seen_in, in_pattern } = self.top() {
             if !seen_in {
                 if word == b"in" {
                     self.set_case(true, true);
+                    self.keyword(false);
                 }
                 return;
             }
             if in_pattern {
                 if plain && word == b"esac" {
-                    self.pop(number);
-                    self.command_position = false;
+                    self.close(number);
                 }
                 return;
             }
@@ -628,6 +863,8 @@ impl Lexer {
             self.skip_keyword = false;
             if self.function_pending {
                 // `function name`: the body (or `()`) follows.
+                self.function_name = String::from_utf8_lossy(word).into_owned();
+                self.keyword(false);
                 self.command_position = true;
             }
             return;
@@ -639,23 +876,28 @@ impl Lexer {
         match word {
             b"if" | b"while" | b"until" => {
                 self.push(if word == b"if" { Kind::If } else { Kind::Loop }, number);
+                self.keyword(true);
                 self.command_position = true;
             }
             b"for" | b"select" => {
                 self.push(Kind::Loop, number);
+                self.keyword(true);
                 self.command_position = false;
                 self.skip_keyword = true;
             }
             b"case" => {
                 self.push(Kind::Case { seen_in: false, in_pattern: false }, number);
+                self.keyword(true);
                 self.command_position = false;
             }
             b"then" | b"elif" | b"else" if self.top() == Kind::If => {
                 self.mark_structural(number);
+                self.keyword(word == b"elif");
                 self.command_position = true;
             }
             b"do" if self.top() == Kind::Loop => {
                 self.mark_structural(number);
+                self.keyword(false);
                 self.command_position = true;
             }
             b"fi" if self.top() == Kind::If => self.close(number),
@@ -664,10 +906,12 @@ impl Lexer {
             b"}" if self.top() == Kind::Brace => self.close(number),
             b"{" => {
                 self.push(Kind::Brace, number);
+                self.keyword(false);
                 self.command_position = true;
             }
             b"function" => {
-                self.function_pending = true;
+                self.function_definition(number);
+                self.keyword(false);
                 self.skip_keyword = true;
                 self.command_position = false;
             }
@@ -685,6 +929,8 @@ impl Lexer {
 
     fn close(&mut self, number: usize) {
         self.pop(number);
+        self.keyword(false);
+        self.after_close = true;
         self.command_position = false;
     }
 
@@ -731,6 +977,7 @@ impl Lexer {
                 continue;
             }
             if at_word_start && c == b'#' {
+                self.end_command(number, i);
                 break;
             }
             if matches!(c, b' ' | b'\t' | b'\r' | b';' | b'&' | b'|' | b')') {
@@ -738,6 +985,9 @@ impl Lexer {
                     self.fish_word(number, &word, plain, word_at_command);
                     word.clear();
                     plain = true;
+                }
+                if matches!(c, b';' | b'&' | b'|') {
+                    self.end_command(number, i);
                 }
                 match c {
                     b';' => self.command_position = true,
@@ -759,20 +1009,11 @@ impl Lexer {
                 continue;
             }
             if at_word_start {
-                self.content(number);
                 word_at_command = self.command_position;
-                self.pending_operator = false;
+                self.word_starts(number, i);
             }
             match c {
-                b'\\' if i + 1 == body.len() => {
-                    self.continued = true;
-                    i += 1;
-                }
-                b'\\' => {
-                    plain = false;
-                    word.extend_from_slice(&body[i..(i + 2).min(body.len())]);
-                    i += 2;
-                }
+                b'\\' => i = self.backslash(body, i, &mut word, &mut plain),
                 b'\'' | b'"' => {
                     plain = false;
                     word.push(c);
@@ -797,14 +1038,27 @@ impl Lexer {
         }
     }
 
+    /// Sets the kind of the fish block just pushed (all of them are closed by `end`).
+    fn name_fish_block(&mut self, kind: BlockKind) {
+        if let Some(b) = self.frames.last().and_then(|f| f.block) {
+            self.blocks[b].kind = kind;
+        }
+    }
+
     fn fish_word(&mut self, number: usize, word: &[u8], plain: bool, at_command: bool) {
         self.pending_operator = false;
+        if let Some(b) = self.naming.take() {
+            self.blocks[b].kind = BlockKind::Function { name: String::from_utf8_lossy(word).into_owned() };
+            self.command_position = false;
+            return;
+        }
         let after_else = std::mem::take(&mut self.skip_keyword);
         if !(plain && at_command) {
             self.command_position = false;
             return;
         }
         if after_else && word == b"if" {
+            self.keyword(true);
             self.command_position = true;
             return;
         }
@@ -812,24 +1066,41 @@ impl Lexer {
         match word {
             b"if" | b"while" | b"begin" => {
                 self.push(Kind::FishBlock { switch: false }, number);
+                self.name_fish_block(match word {
+                    b"if" => BlockKind::If,
+                    b"while" => BlockKind::Loop,
+                    _ => BlockKind::Group,
+                });
+                self.keyword(word != b"begin");
                 self.command_position = true;
             }
-            b"for" | b"function" => {
+            b"for" => {
                 self.push(Kind::FishBlock { switch: false }, number);
+                self.name_fish_block(BlockKind::Loop);
+                self.keyword(true);
+                self.command_position = false;
+            }
+            b"function" => {
+                self.push(Kind::FishBlock { switch: false }, number);
+                self.naming = self.frames.last().and_then(|f| f.block);
+                self.keyword(true);
                 self.command_position = false;
             }
             b"switch" => {
                 self.push(Kind::FishBlock { switch: true }, number);
+                self.keyword(true);
                 self.command_position = false;
             }
             b"else" if in_block => {
                 self.mark_structural(number);
+                self.keyword(false);
                 // `else if`: the `if` continues this block rather than opening one.
                 self.command_position = true;
                 self.skip_keyword = true;
             }
             b"case" if self.top() == (Kind::FishBlock { switch: true }) => {
                 self.mark_structural(number);
+                self.keyword(true);
                 self.command_position = false;
             }
             b"end" if in_block => self.close(number),
@@ -837,5 +1108,108 @@ impl Lexer {
             b"and" | b"or" | b"not" | b"!" | b"command" | b"builtin" | b"time" => self.command_position = true,
             _ => self.command_position = false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(text: &str, dialect: Dialect) -> Vec<(BlockKind, usize, usize, Option<usize>)> {
+        outline(text.as_bytes(), dialect).blocks.into_iter().map(|b| (b.kind, b.start, b.end, b.parent)).collect()
+    }
+
+    fn function(name: &str) -> BlockKind {
+        BlockKind::Function { name: name.into() }
+    }
+
+    #[test]
+    fn outlines_posix_blocks_and_functions() {
+        let text = "if [ -n \"$PS1\" ]; then\n  go() {\n    echo }\n  }\nfi\ncase $- in\n  *i*) ;;\nesac\n\
+                    gofmt ()\n{\n  :\n}\nfunction cd() { builtin cd \"$@\"; }\nfor d in a; do ( echo \"$d\" ); done\n";
+        assert_eq!(
+            blocks(text, Dialect::Posix),
+            vec![
+                (BlockKind::If, 1, 5, None),
+                (function("go"), 2, 4, Some(0)),
+                (BlockKind::Case, 6, 8, None),
+                (function("gofmt"), 9, 12, None),
+                (function("cd"), 13, 13, None),
+                (BlockKind::Loop, 14, 14, None),
+                (BlockKind::Group, 14, 14, Some(5)),
+            ]
+        );
+    }
+
+    #[test]
+    fn outlines_fish_blocks() {
+        let text =
+            "function go --wraps go\n  command go $argv\nend\nif status is-interactive\n  switch x\n  case y\n  end\n\
+                    else if true\nend\nbegin; end\n";
+        assert_eq!(
+            blocks(text, Dialect::Fish),
+            vec![
+                (function("go"), 1, 3, None),
+                (BlockKind::If, 4, 9, None),
+                (BlockKind::Case, 5, 7, Some(1)),
+                (BlockKind::Group, 10, 10, None),
+            ]
+        );
+    }
+
+    fn commands(text: &str, dialect: Dialect) -> Vec<(usize, usize, String)> {
+        outline(text.as_bytes(), dialect).commands.into_iter().map(|c| (c.start, c.end, c.text)).collect()
+    }
+
+    #[test]
+    fn splits_simple_commands_without_block_syntax() {
+        let text = "[ -r f ] && . f # a; comment\nexport PATH=/a:\\\n$PATH\nx=\"a;\nb\" y=$(a; b) z=`c | d`\n\
+                    cmd >/dev/null 2>&1 | tee x; ( cd / )\ncase $- in\n  *i*) echo \"$(x)\";;\nesac\ncat <<EOF\nno; command\nEOF\n";
+        assert_eq!(
+            commands(text, Dialect::Posix),
+            vec![
+                (1, 1, "[ -r f ]".to_string()),
+                (1, 1, ". f".to_string()),
+                (2, 3, "export PATH=/a:$PATH".to_string()),
+                (4, 5, "x=\"a;\nb\" y=$(a; b) z=`c | d`".to_string()),
+                (6, 6, "cmd >/dev/null 2>&1".to_string()),
+                (6, 6, "tee x".to_string()),
+                (6, 6, "cd /".to_string()),
+                (8, 8, "echo \"$(x)\"".to_string()),
+                (10, 10, "cat <<EOF".to_string()),
+            ]
+        );
+        // Keywords, conditions, `for` lists and function headers are the blocks' syntax.
+        let text = "if [ -d a ] && [ -s ~/.gvm/scripts/gvm ]; then . a; elif b; then c; else d; fi\n\
+                    while read -r l; do e; done < f\nfor x in y z; do g; done\n{ h; } >/dev/null\n\
+                    go() { i; }\nfunction cd { j; }\ncase $1 in a) k;; esac\n";
+        let found: Vec<String> = commands(text, Dialect::Posix).into_iter().map(|c| c.2).collect();
+        assert_eq!(found, [". a", "c", "d", "e", "g", "h", "i", "j", "k"].map(String::from));
+        let fish = "status is-interactive; and source (goenv init - | psub) # x\nset -gx PATH \\\n  /a $PATH\n";
+        assert_eq!(
+            commands(fish, Dialect::Fish),
+            vec![
+                (1, 1, "status is-interactive".to_string()),
+                (1, 1, "and source (goenv init - | psub)".to_string()),
+                (2, 3, "set -gx PATH   /a $PATH".to_string()),
+            ]
+        );
+        let fish = "if test -d ~/.gvm; a; else if b; c; else; d; end\nfunction go --wraps go; e; end\n\
+                    switch x; case y; f; end\nfor p in q; g; end; begin; h; end\n";
+        let found: Vec<String> = commands(fish, Dialect::Fish).into_iter().map(|c| c.2).collect();
+        assert_eq!(found, ["a", "c", "d", "e", "f", "g", "h"].map(String::from));
+    }
+
+    #[test]
+    fn text_lines_and_an_unbalanced_file() {
+        let text = "cat <<EOF\nfi }\nEOF\nx='a\nb'\ny=\"c\nd\"; e\n";
+        assert_eq!(parse(text.as_bytes(), Dialect::Posix).unwrap().text_lines, BTreeSet::from([2, 3, 5]));
+        let found: Vec<String> = commands(text, Dialect::Posix).into_iter().map(|c| c.2).collect();
+        assert_eq!(found, ["cat <<EOF", "x='a\nb'", "y=\"c\nd\"", "e"].map(String::from));
+        let text = "x=1\nif true; then\n  go() {\n";
+        assert!(parse(text.as_bytes(), Dialect::Posix).is_err());
+        let open: Vec<(usize, usize)> =
+            outline(text.as_bytes(), Dialect::Posix).blocks.iter().map(|b| (b.start, b.end)).collect();
+        assert_eq!(open, vec![(2, 3), (3, 3)], "open blocks end at the last line");
     }
 }
