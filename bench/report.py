@@ -199,13 +199,14 @@ def area_markdown(area, data, previous=None, date=None):
 
 def machine_markdown(results):
     m = results["machine"]
-    loaded = max(float(m["load_before"].split()[0]), float(m["load_after"].split()[0])) >= m["nproc"] / 2
-    busy = (": other processes were competing for the CPUs, so the spreads are wider than on an idle machine"
-            if loaded else ": an otherwise quiet machine")
+    # The "after" figure includes the benchmark itself (about one busy core); "before" is the others.
+    loaded = float(m["load_before"].split()[0]) >= m["nproc"] / 2
+    busy = ("; other processes were competing for the CPUs before it started, so spreads are wider than on "
+            "an idle machine" if loaded else "; the machine was nearly idle before it started")
     return (f"Run {results['date']} by `{results['command']}` on {m['nproc']} cores ({m['cpu']}), "
             f"{m['memory']}, Linux {m['kernel']}, {m['hyperfine']}. "
-            f"Load average (1/5/15 min) {m['load_before']} before the run and {m['load_after']} after it"
-            f"{busy}.")
+            f"Load average (1/5/15 min) {m['load_before']} before the run and {m['load_after']} after it "
+            f"(which includes the run's own load){busy}.")
 
 
 def collect(run_dir):
