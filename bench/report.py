@@ -153,8 +153,8 @@ def area_markdown(area, data, previous=None, date=None):
     before = previous_rows(previous, area)
     moved = previous is not None
     out = []
-    head = "| run | command | median | IQR | min | vs baseline (same rounds) | target |"
-    rule = "|:---|:---|---:|---:|---:|---:|:---|"
+    head = "| run | command | median | IQR | min | CPU (user + sys, mean) | vs baseline (same rounds) | target |"
+    rule = "|:---|:---|---:|---:|---:|---:|---:|:---|"
     if moved:
         head += f" previous run ({previous['date']}): median, vs baseline |"
         rule += "---:|"
@@ -169,7 +169,7 @@ def area_markdown(area, data, previous=None, date=None):
             target = "" if i == 0 else check(area, group, row, data["facts"])
             name = row["name"].replace("|", "\\|")
             line = (f"| {group['run']} | {name} | {duration(row['median'])} | {duration(row['q3'] - row['q1'])} "
-                    f"| {duration(row['min'])} | {vs} | {target} |")
+                    f"| {duration(row['min'])} | {duration(row['user'] + row['system'])} | {vs} | {target} |")
             if moved:
                 was = before.get((group["run"], row["name"]))
                 if was is None:
