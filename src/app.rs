@@ -6,18 +6,21 @@ use std::ffi::OsString;
 use gover_shim::resolve::toolchain_for;
 use gover_shim::{Context, GoverHome, Request, Source, Spec, Toolchain};
 
-use crate::cli::GlobalArgs;
 use crate::error::{exit, Error, Result};
 use crate::store::Store;
 
 pub struct App {
     pub store: Store,
     pub quiet: bool,
+    /// Builds the whole clap tree, for the completion scripts. main hands it down so that
+    /// nothing below main imports `cli`, which imports the commands.
+    pub cli: fn() -> clap::Command,
 }
 
 impl App {
-    pub fn new(global: &GlobalArgs) -> Result<App> {
-        let home = match &global.home {
+    /// `home` is `--home` (or GOVER_HOME as clap read it); without it, the default place.
+    pub fn new(home: Option<&std::path::Path>, quiet: bool, cli: fn() -> clap::Command) -> Result<App> {
+        let home = match home {
             Some(dir) => GoverHome::new(
                 std::path::absolute(dir)
                     .map_err(|e| Error::usage(format!("cannot use --home {}", dir.display())).cause(e))?,
@@ -28,7 +31,7 @@ impl App {
                     .hint("set GOVER_HOME=/path/to/gover-home")
             })?,
         };
-        Ok(App { store: Store::new(home), quiet: global.quiet })
+        Ok(App { store: Store::new(home), quiet, cli })
     }
 
     /// The resolver's view of this process: working directory, GOVER_VERSION, PATH.

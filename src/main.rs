@@ -13,11 +13,12 @@ mod reconcile;
 mod shell;
 mod store;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 fn main() {
     let cli = cli::Cli::parse();
-    let code = match app::App::new(&cli.global).and_then(|app| commands::run(cli.command, &app)) {
+    let app = app::App::new(cli.global.home.as_deref(), cli.global.quiet, cli::Cli::command);
+    let code = match app.and_then(|app| commands::run(cli.command, &app)) {
         Ok(()) => 0,
         Err(err) => {
             eprint!("{}", err.render());

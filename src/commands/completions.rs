@@ -1,11 +1,9 @@
 //! `gover completions <shell>`: completion scripts generated from the clap definition. The
 //! copies in completions/ are checked against this by tests/shell_completions.rs.
 
-use clap::CommandFactory;
-
 use crate::app::App;
-use crate::cli::Cli;
 use crate::error::Result;
+use crate::shell;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -13,13 +11,7 @@ pub struct Args {
     pub shell: clap_complete::Shell,
 }
 
-pub fn run(args: Args, _app: &App) -> Result<()> {
-    print!("{}", script(args.shell));
+pub fn run(args: Args, app: &App) -> Result<()> {
+    print!("{}", shell::completion_script(args.shell, app.cli));
     Ok(())
-}
-
-pub fn script(shell: clap_complete::Shell) -> String {
-    let mut out = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "gover", &mut out);
-    String::from_utf8_lossy(&out).into_owned()
 }

@@ -36,7 +36,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     store.ensure_shims()?;
     report.push(format!("shims: {} (go, gofmt)", store.home().shims_dir().display()));
     let paths = HookPaths::for_current_exe(store)?;
-    shell::write_files(&paths)?;
+    shell::write_files(&paths, app.cli)?;
     report.push(format!("hooks and completions: {}", paths.shell_dir.display()));
 
     let manifest_path = store.setup_manifest();

@@ -192,12 +192,12 @@ fn render(asset: &str, shell: Shell, values: &[(&str, &Path)]) -> String {
 
 /// Writes the hook for every shell and the completion scripts into GOVER_HOME/shell, each only
 /// when its content changed, each by one rename. Returns the files it wrote.
-pub fn write_files(paths: &HookPaths) -> Result<Vec<PathBuf>> {
+pub fn write_files(paths: &HookPaths, cli: fn() -> clap::Command) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for shell in Shell::ALL {
         files.push((paths.hook_file(shell), shell.hook(paths)));
         if let Some((generator, name)) = shell.completion_generator() {
-            files.push((paths.completions_dir(shell).join(name), crate::commands::completions::script(generator)));
+            files.push((paths.completions_dir(shell).join(name), completion_script(generator, cli)));
         }
     }
     let mut written = Vec::new();
@@ -207,6 +207,13 @@ pub fn write_files(paths: &HookPaths) -> Result<Vec<PathBuf>> {
         }
     }
     Ok(written)
+}
+
+/// clap's completion script for `shell`, generated from the command tree `cli` builds.
+pub fn completion_script(shell: clap_complete::Shell, cli: fn() -> clap::Command) -> String {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut cli(), "gover", &mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Replaces `path` with `content` by one rename unless it already holds exactly that.
