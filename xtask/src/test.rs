@@ -107,7 +107,10 @@ fn install(packages: &[&str]) {
 
 /// The recorded `<test>\t<reason>` lines, each once.
 fn read_skips(path: &Path) -> BTreeSet<(String, String)> {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
+    parse_skips(&std::fs::read_to_string(path).unwrap_or_default())
+}
+
+fn parse_skips(text: &str) -> BTreeSet<(String, String)> {
     text.lines()
         .filter_map(|l| l.split_once('\t'))
         .map(|(test, reason)| (test.to_string(), reason.to_string()))
@@ -115,17 +118,22 @@ fn read_skips(path: &Path) -> BTreeSet<(String, String)> {
 }
 
 fn report(skipped: &BTreeSet<(String, String)>) {
+    eprint!("\n{}", summary(skipped));
+}
+
+/// The end of the run: each test that skipped checks, with its reasons, and the packages
+/// that would have let it run them.
+fn summary(skipped: &BTreeSet<(String, String)>) -> String {
     if skipped.is_empty() {
-        eprintln!("\ntest: nothing was skipped");
-        return;
+        return "test: nothing was skipped\n".into();
     }
     let mut by_test: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (test, reason) in skipped {
         by_test.entry(test).or_default().push(reason);
     }
-    eprintln!("\ntest: {} tests skipped some of their checks:", by_test.len());
+    let mut text = format!("test: {} tests skipped some of their checks:\n", by_test.len());
     for (test, reasons) in &by_test {
-        eprintln!("  {test}: {}", reasons.join("; "));
+        text += &format!("  {test}: {}\n", reasons.join("; "));
     }
     let packages: BTreeSet<&str> = PROGRAMS
         .iter()
@@ -134,8 +142,33 @@ fn report(skipped: &BTreeSet<(String, String)>) {
         .collect();
     if !packages.is_empty() {
         let list = packages.into_iter().collect::<Vec<_>>().join(" ");
-        eprintln!(
-            "help: install what they need (Debian: sudo apt-get install {list}) and run `cargo xtask test` again"
+        text += &format!(
+            "help: install what they need (Debian: sudo apt-get install {list}) and run `cargo xtask test` again\n"
         );
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_skips, summary};
+
+    #[test]
+    fn skips_are_listed_once_per_test_with_the_packages_to_install() {
+        let skips = parse_skips(
+            "shell_hook::a\t`zsh` is not installed (not on PATH)\n\
+             shell_hook::a\t`zsh` is not installed (not on PATH)\n\
+             shell_hook::a\t`fish` is hidden by GOVER_TEST_WITHOUT\n\
+             arm64::b\tbinfmt_misc is not mounted\n\
+             a torn line without a tab\n",
+        );
+        assert_eq!(
+            summary(&skips),
+            "test: 2 tests skipped some of their checks:\n  \
+             arm64::b: binfmt_misc is not mounted\n  \
+             shell_hook::a: `fish` is hidden by GOVER_TEST_WITHOUT; `zsh` is not installed (not on PATH)\n\
+             help: install what they need (Debian: sudo apt-get install zsh) and run `cargo xtask test` again\n"
+        );
+        assert_eq!(summary(&parse_skips("")), "test: nothing was skipped\n");
     }
 }
