@@ -259,6 +259,10 @@ impl Store {
                 let _ = fs::remove_file(&temp);
                 error::io("install the shim", &dest, e)
             })?;
+            // When a concurrent gover linked `dest` to the same shim meanwhile, `temp` and
+            // `dest` are one file, and rename(2) then succeeds without doing anything (POSIX):
+            // `temp` is still there.
+            let _ = fs::remove_file(&temp);
         }
         Ok(())
     }
