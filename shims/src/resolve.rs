@@ -142,9 +142,7 @@ impl ResolveError {
 
     pub fn hint(&self) -> Option<String> {
         match self {
-            ResolveError::BadPin { path, .. } => {
-                Some(format!("fix or remove {}; it should hold one version such as 1.22.10", path.display()))
-            }
+            ResolveError::BadPin { path, .. } => Some(bad_pin_hint(path)),
             ResolveError::BadEnv { .. } => Some("set GOVER_VERSION to a version such as 1.22.10, or unset it".into()),
             ResolveError::NotInstalled { spec, .. } => Some(format!("run gover install {spec}")),
             ResolveError::NoSystemGo { source: Source::Fallback } => {
@@ -156,6 +154,18 @@ impl ResolveError {
             ResolveError::NoHome => Some("set GOVER_HOME (or HOME)".into()),
             ResolveError::Cwd(_) => Some("cd into a directory that exists".into()),
         }
+    }
+}
+
+/// What the file should look like, in its own format.
+fn bad_pin_hint(path: &Path) -> String {
+    let shown = path.display();
+    match path.file_name().and_then(|n| n.to_str()) {
+        Some("go.mod" | "go.work") => {
+            format!("fix the toolchain line of {shown}: it reads `toolchain go1.22.10` (or delete the line)")
+        }
+        Some(".tool-versions") => format!("fix the golang line of {shown}: it reads `golang 1.22.10`"),
+        _ => format!("fix or remove {shown}; it should hold one version such as 1.22.10"),
     }
 }
 

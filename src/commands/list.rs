@@ -2,12 +2,13 @@
 //! releases available for this platform. Text for people, `--json` for scripts.
 
 use gover_shim::resolve::{self, Toolchain};
-use gover_shim::{GoVersion, Source};
+use gover_shim::{GoVersion, ResolveError, Source};
 use serde_json::json;
 
 use crate::app::App;
 use crate::dist::Remote;
 use crate::error::Result;
+use crate::output;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -35,8 +36,12 @@ pub fn run(args: Args, app: &App) -> Result<()> {
 
 fn installed(args: &Args, app: &App) -> Result<()> {
     let versions = app.store.installed();
-    // The mark is a courtesy: a broken pin here must not stop the listing.
-    let active = app.context().ok().and_then(|ctx| resolve::resolve(&ctx).ok()).and_then(|r| match r.toolchain {
+    // The mark is a courtesy: a broken pin here must not stop the listing, but is named.
+    let resolution = app.context().ok().map(|ctx| resolve::resolve(&ctx));
+    if let Some(Err(err @ (ResolveError::BadPin { .. } | ResolveError::BadEnv { .. }))) = &resolution {
+        output::warn(err);
+    }
+    let active = resolution.and_then(|r| r.ok()).and_then(|r| match r.toolchain {
         Toolchain::Installed { version, .. } => Some((version, r.request.source)),
         Toolchain::System { .. } => None,
     });
