@@ -7,9 +7,13 @@ use std::path::{Path, PathBuf};
 use gover_shim::{GoVersion, GoverHome};
 
 use crate::error::{self, Error, Result};
+use crate::interrupt;
 
 /// The tools a Go release ships in `bin/`, each served by a shim of the same name.
 pub const SHIMMED_TOOLS: [&str; 2] = ["go", "gofmt"];
+
+/// How long a partial download waits to be resumed before a sweep deletes it.
+const KEEP_PARTIAL: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
 
 pub struct Store {
     home: GoverHome,
@@ -35,6 +39,11 @@ impl Store {
 
     pub fn downloads_dir(&self) -> PathBuf {
         self.root().join("downloads")
+    }
+
+    /// Copies of what came from the network that are worth keeping (the release index).
+    pub fn cache_dir(&self) -> PathBuf {
+        self.root().join("cache")
     }
 
     pub fn locks_dir(&self) -> PathBuf {
@@ -111,13 +120,17 @@ impl Store {
     }
 
     /// Deletes what a killed install or uninstall left behind: staging trees
-    /// (`staging/<version>`, `staging/<version>.removing-<pid>`) and partial downloads, each
-    /// only while no gover holds its version's lock; and half-written shims or global default
-    /// whose writer is gone. Other names in staging/ (an import's
-    /// tree) are never touched. Best effort: a leftover that cannot go now goes next time.
+    /// (`staging/<version>`, `staging/<version>.removing-<pid>`) and partial downloads nobody
+    /// resumed for a week (a younger one is kept: the next install of its version resumes it),
+    /// each only while no gover holds its version's lock; and half-written shims or global
+    /// default whose writer is gone. Other names in staging/ (an import's tree) are never
+    /// touched. Best effort: a leftover that cannot go now goes next time.
     pub fn sweep_leftovers(&self) {
         let staging = fs::read_dir(self.staging_dir()).into_iter().flatten().flatten();
-        let partials = fs::read_dir(self.downloads_dir()).into_iter().flatten().flatten();
+        let partials = fs::read_dir(self.downloads_dir()).into_iter().flatten().flatten().filter(|e| {
+            let age = e.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+            age.is_some_and(|age| age > KEEP_PARTIAL)
+        });
         let leftovers = staging
             .filter_map(|e| Some((leftover_staging_version(e.file_name().to_str()?)?, e.path())))
             .chain(partials.filter_map(|e| Some((leftover_partial_version(e.file_name().to_str()?)?, e.path()))));
@@ -155,6 +168,7 @@ impl Store {
             }
         }
         Self::create_dir(&path)?;
+        interrupt::track_staging(&path);
         Ok(Staging { path: Some(path) })
     }
 
@@ -163,7 +177,7 @@ impl Store {
         let dest = self.home.version_dir(version);
         Self::create_dir(&self.home.versions_dir())?;
         let from = staging.path.take().expect("a staging dir is committed once");
-        fs::rename(&from, &dest).map_err(|e| {
+        interrupt::untrack_staging(&from, || fs::rename(&from, &dest)).map_err(|e| {
             let _ = remove_tree(&from);
             self.commit_error(&dest, e)
         })
@@ -283,7 +297,7 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if let Some(path) = &self.path {
-            let _ = remove_tree(path);
+            interrupt::untrack_staging(path, || remove_tree(path)).ok();
         }
     }
 }

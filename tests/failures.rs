@@ -55,3 +55,170 @@ fn a_fifo_as_a_pin_file_fails_at_once_naming_it() {
     sb.gover().args(["use", "1.22"]).assert().success();
     sb.shim("go").arg("version").assert().success().stdout(predicates::str::contains("go1.22.10"));
 }
+
+use common::releases::IndexEntry;
+use common::rig::{archive_path, big_release, Rig};
+use common::server::{Fault, Reply};
+
+const V: &str = "go1.22.10";
+
+/// The `Range` headers the server saw for `path`, in order (None: the whole file).
+fn ranges(rig: &Rig, path: &str) -> Vec<Option<String>> {
+    rig.server
+        .requests()
+        .into_iter()
+        .filter(|r| r.target == path)
+        .map(|r| r.headers.into_iter().find(|(n, _)| n.eq_ignore_ascii_case("range")).map(|(_, v)| v))
+        .collect()
+}
+
+fn signal(child: &std::process::Child, name: &str) {
+    let status = std::process::Command::new("kill").arg(format!("-{name}")).arg(child.id().to_string()).status();
+    assert!(status.unwrap().success());
+}
+
+/// Waits for `child` at most `limit`; kills it and fails the test if it is still running.
+fn wait_at_most(mut child: std::process::Child, limit: Duration) -> Output {
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            panic!("still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Waits until the install has begun unpacking into staging.
+fn wait_for_unpacking(rig: &Rig) {
+    let version_file = rig.sb.gover_home.join("staging").join(V).join("VERSION");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !version_file.exists() {
+        assert!(Instant::now() < deadline, "the install never began unpacking");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn staging_is_empty(rig: &Rig) -> bool {
+    std::fs::read_dir(rig.sb.gover_home.join("staging")).map(|mut d| d.next().is_none()).unwrap_or(true)
+}
+
+#[test]
+fn ctrl_c_during_an_install_cleans_staging_keeps_the_partial_and_the_next_run_resumes() {
+    let rig = Rig::http();
+    let (entries, archive) = big_release(V, 16, 64 * 1024);
+    rig.publish(&[IndexEntry::new(V, archive.clone())]);
+    let path = archive_path(V);
+    let chunk = archive.len() / 60 + 1;
+    rig.server
+        .once(&path, Reply::bytes(archive.clone()).fault(Fault::Trickle { chunk, pause: Duration::from_millis(50) }));
+
+    let child = rig.spawn(&["install", "1.22.10"]);
+    wait_for_unpacking(&rig);
+    signal(&child, "INT");
+    let out = wait_at_most(child, Duration::from_secs(5));
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(stderr(&out).contains("interrupted by Ctrl-C"), "{}", stderr(&out));
+    assert_eq!(
+        help(&out),
+        "run the same command to resume (the part downloaded so far is kept in GOVER_HOME/downloads)"
+    );
+    assert!(staging_is_empty(&rig), "staging must be removed");
+    assert!(!rig.version_dir(V).exists());
+    let kept = std::fs::read(rig.partial(V)).unwrap();
+    assert!(!kept.is_empty() && kept.len() < archive.len() && archive.starts_with(&kept));
+
+    // The hint: the same command, which resumes where the first stopped.
+    rig.gover().args(["install", "1.22.10"]).assert().success();
+    assert_eq!(ranges(&rig, &path), [None, Some(format!("bytes={}-", kept.len()))]);
+    rig.assert_installed(V, &entries);
+    rig.assert_no_leftovers();
+}
+
+#[test]
+fn sigterm_while_the_network_is_silent_still_ends_fast_and_clean() {
+    let rig = Rig::http();
+    let (_, archive) = big_release(V, 4, 64 * 1024);
+    rig.publish(&[IndexEntry::new(V, archive.clone())]);
+    let stall = Fault::StallAfter(archive.len() / 2, Duration::from_secs(30));
+    rig.server.route(&archive_path(V), Reply::bytes(archive.clone()).fault(stall));
+    // A long read timeout: the install is stuck in a read when the signal comes.
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_gover"))
+        .env_clear()
+        .envs(rig.env())
+        .env("GOVER_HTTP_TIMEOUT", "60")
+        .current_dir(&rig.sb.work)
+        .args(["install", "1.22.10"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_unpacking(&rig);
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&child, "TERM");
+    let out = wait_at_most(child, Duration::from_secs(5));
+    assert_eq!(out.status.code(), Some(143), "{}", stderr(&out));
+    assert!(stderr(&out).contains("interrupted by SIGTERM"), "{}", stderr(&out));
+    assert!(staging_is_empty(&rig), "staging must be removed");
+    assert!(rig.partial(V).is_file());
+}
+
+#[test]
+fn a_download_that_keeps_breaking_resumes_while_it_makes_progress() {
+    let rig = Rig::http();
+    let (entries, archive) = big_release(V, 4, 64 * 1024);
+    rig.publish(&[IndexEntry::new(V, archive.clone())]);
+    // Every connection breaks after an eighth of the archive: far more breaks than the three
+    // retries a stuck download gets, each bringing bytes.
+    let path = archive_path(V);
+    rig.server.route(&path, Reply::bytes(archive.clone()).fault(Fault::CloseAfter(archive.len() / 8)));
+    rig.gover().args(["install", "1.22.10"]).assert().success();
+    assert!(rig.server.hits(&path) >= 8, "{} requests", rig.server.hits(&path));
+    rig.assert_installed(V, &entries);
+
+    // No progress at all: a network failure (exit 5), not a verification failure.
+    let rig = Rig::http();
+    rig.publish(&[IndexEntry::new(V, archive.clone())]);
+    rig.server.route(&path, Reply::bytes(archive.clone()).fault(Fault::CloseAfter(0)));
+    let out = rig.gover().args(["install", "1.22.10"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let headline = stderr(&out).lines().next().unwrap_or_default().to_string();
+    assert!(headline.starts_with("error: the download of ") && headline.contains("broke off"), "{headline}");
+    assert!(!stderr(&out).contains("verification"), "{}", stderr(&out));
+    // Its hint: once the network is back, the same command finishes the job.
+    assert!(help(&out).contains("run the same command"));
+    rig.server.route(&path, Reply::bytes(archive.clone()));
+    rig.gover().args(["install", "1.22.10"]).assert().success();
+    rig.assert_installed(V, &entries);
+}
+
+#[test]
+fn a_reinstall_works_offline_and_a_partial_spec_uses_the_saved_index() {
+    let rig = Rig::http();
+    let (entries, archive) = big_release(V, 1, 1024);
+    rig.publish(&[IndexEntry::new(V, archive)]);
+    rig.gover().args(["install", "1.22"]).assert().success();
+    rig.gover().args(["uninstall", "--force", "1.22.10"]).assert().success();
+
+    // Offline: nothing answers on the index's or the mirror's port.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let offline = |cmd: &mut assert_cmd::Command| {
+        cmd.env("GOVER_INDEX_URL", format!("http://{dead}/index.json"))
+            .env("GOVER_DIST_URL", format!("http://{dead}/dl/"));
+    };
+    let mut cmd = rig.gover();
+    offline(&mut cmd);
+    cmd.args(["install", "1.22.10"]).assert().success().stdout(predicates::str::contains("(from the download cache)"));
+    rig.assert_installed(V, &entries);
+    rig.gover().args(["uninstall", "--force", "1.22.10"]).assert().success();
+
+    // A partial spec needs the index: the copy saved when it was last fetched (one per index
+    // URL), with its age.
+    rig.server.route("/index.json", Reply::status(503));
+    let out =
+        rig.gover().env("GOVER_DIST_URL", format!("http://{dead}/dl/")).args(["install", "1.22"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("using the release index saved 0 minutes ago"), "{}", stderr(&out));
+    rig.assert_installed(V, &entries);
+}

@@ -17,6 +17,7 @@ pub struct Args {
 
 pub fn run(args: Args, app: &App) -> Result<()> {
     let specs = args.specs.iter().map(|text| Ok((text.as_str(), parse_spec(text)?))).collect::<Result<Vec<_>>>()?;
+    crate::interrupt::watch();
     let installer = Installer { app, remote: Remote::from_env()?, catalog: None };
     installer.run(&specs)
 }
@@ -70,7 +71,15 @@ impl Installer<'_> {
                 return Ok(version);
             }
         }
-        let artifact = self.artifact_for(spec)?;
+        // An archive verified before, with its checksum, needs no index: offline reinstalls work.
+        let cached = match spec {
+            Spec::Exact(wanted) => dist::cached_artifact(store, &self.remote.sources, wanted, &self.remote.platform),
+            _ => None,
+        };
+        let artifact = match cached {
+            Some(artifact) => artifact,
+            None => self.artifact_for(spec)?,
+        };
         let version = artifact.version.clone();
         println!("{text} -> {version}");
         match dist::install(store, &self.remote.client, &artifact, self.app.quiet)? {
@@ -86,7 +95,7 @@ impl Installer<'_> {
 
     fn artifact_for(&mut self, spec: &Spec) -> Result<Artifact> {
         if self.catalog.is_none() {
-            self.catalog = Some(self.remote.fetch_index());
+            self.catalog = Some(self.remote.fetch_index(&self.app.store));
         }
         let catalog = match self.catalog.as_ref().expect("fetched above") {
             Ok(catalog) => catalog,

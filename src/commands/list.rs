@@ -88,7 +88,7 @@ fn source_json(source: &Source) -> serde_json::Value {
 
 fn remote(args: &Args, app: &App) -> Result<()> {
     let remote = Remote::from_env()?;
-    let catalog = remote.fetch_index()?;
+    let catalog = remote.fetch_index(&app.store)?;
     let (platform, sources) = (&remote.platform, &remote.sources);
     let installed = app.store.installed();
     let prefix = args.prefix.as_deref().map(|p| p.strip_prefix("go").unwrap_or(p));

@@ -5,7 +5,7 @@
 use std::ffi::OsString;
 use std::io::{self, Read};
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use reqwest::blocking::Response;
@@ -13,6 +13,7 @@ use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 
 use crate::error::{exit, Error, Result};
+use crate::interrupt;
 use crate::output;
 
 /// Retries after the first attempt, for connection failures, timeouts, 429 and 5xx.
@@ -109,11 +110,18 @@ impl Client {
 
     /// GET `url`, retrying transient failures; a response other than 2xx is an error.
     pub fn get(&self, url: &str) -> Result<Response> {
+        self.get_from(url, 0)
+    }
+
+    /// GET `url` from byte `offset` on, as [`Client::get`]; see [`Client::send_from`].
+    pub fn get_from(&self, url: &str, offset: u64) -> Result<Response> {
         warn_if_plain_http(url);
         let mut attempt = 0;
         loop {
-            let wait = match self.http.get(url).send() {
-                Ok(response) if response.status().is_success() => return Ok(response),
+            let wait = match self.send_from(url, offset) {
+                Ok(response) if response.status().is_success() => {
+                    return skip_to(response, offset).map_err(|e| body_error(url, &e))
+                }
                 Ok(response) => {
                     let status = response.status();
                     if attempt >= RETRIES || !transient_status(status) {
@@ -141,6 +149,15 @@ impl Client {
         }
     }
 
+    /// One GET of `url` from byte `offset` on: a `Range` request when `offset` is not 0.
+    fn send_from(&self, url: &str, offset: u64) -> reqwest::Result<Response> {
+        let mut request = self.http.get(url);
+        if offset > 0 {
+            request = request.header(reqwest::header::RANGE, format!("bytes={offset}-"));
+        }
+        request.send()
+    }
+
     /// The whole body of `url`, refusing more than `limit` bytes.
     pub fn get_bytes(&self, url: &str, limit: u64) -> Result<Vec<u8>> {
         let response = self.get(url)?;
@@ -157,6 +174,41 @@ impl Client {
     fn backoff(&self, attempt: u32) -> Duration {
         self.settings.backoff * 2u32.pow(attempt)
     }
+}
+
+/// Positions a successful answer to a request from `offset` at that byte: a 206 must start
+/// there; a server that ignores ranges answers 200 with everything, and the first `offset`
+/// bytes are read and dropped.
+fn skip_to(mut response: Response, offset: u64) -> io::Result<Response> {
+    if offset == 0 {
+        return Ok(response);
+    }
+    if response.status() == StatusCode::PARTIAL_CONTENT {
+        let start = response
+            .headers()
+            .get(reqwest::header::CONTENT_RANGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(content_range_start);
+        return match start {
+            Some(start) if start == offset => Ok(response),
+            _ => Err(io::Error::other("the server resumed the download at the wrong place")),
+        };
+    }
+    let skipped = io::copy(&mut (&mut response).take(offset), &mut io::sink())?;
+    if skipped < offset {
+        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the download is shorter than before"));
+    }
+    Ok(response)
+}
+
+/// The full length of the file a positioned response belongs to: a 206's Content-Range
+/// names it; a 200 carries it all.
+fn full_length(response: &Response, offset: u64) -> Option<u64> {
+    if response.status() == StatusCode::PARTIAL_CONTENT {
+        let range = response.headers().get(reqwest::header::CONTENT_RANGE)?.to_str().ok()?;
+        return range.rsplit('/').next()?.trim().parse().ok().or(response.content_length().map(|n| n + offset));
+    }
+    response.content_length()
 }
 
 fn transient_status(status: StatusCode) -> bool {
@@ -284,7 +336,8 @@ impl<R: Read> HashingReader<R> {
 
 impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self.inner.read(buf) {
+        // Every install reads through here, so Ctrl-C stops it within one read.
+        match interrupt::check().and_then(|()| self.inner.read(buf)) {
             Ok(n) => {
                 self.hasher.update(&buf[..n]);
                 self.bytes += n as u64;
@@ -303,30 +356,64 @@ impl<R: Read> Read for HashingReader<R> {
 }
 
 /// A download body that picks up where it broke off: after a read error, a stall or an early
-/// end it asks for the rest (`Range: bytes=N-`), a few times with backoff. A server that
-/// ignores ranges sends it all again and the part already read is skipped, so the reader
-/// downstream (hash, gunzip, untar) sees one unbroken stream.
+/// end it asks for the rest (`Range: bytes=N-`). It keeps resuming while each attempt brings
+/// new bytes; it gives up after a few attempts in a row that bring none, or when the breaks
+/// have gone on for `MAX_RESUMING`. A server that ignores ranges sends it all again and the
+/// part already read is skipped, so the reader downstream (hash, gunzip, untar) sees one
+/// unbroken stream.
 pub struct ResumingBody<'a> {
     client: &'a Client,
     url: String,
     response: Response,
-    /// Bytes delivered so far.
+    /// Bytes of the file delivered so far (a body opened at an offset starts there).
     pos: u64,
     /// The full length, when the server announced it.
     len: Option<u64>,
+    /// Resumes since the last one that brought bytes, and where that one stood.
+    fruitless: u32,
+    progress_mark: u64,
     resumes: u32,
+    first_break: Option<Instant>,
 }
 
+/// However much progress each resume makes, a download that keeps breaking for this long is
+/// given up (its partial file is kept for the next run).
+const MAX_RESUMING: Duration = Duration::from_secs(15 * 60);
+
 impl<'a> ResumingBody<'a> {
-    pub fn new(client: &'a Client, url: &str, response: Response) -> ResumingBody<'a> {
-        let len = response.content_length();
-        ResumingBody { client, url: url.into(), response, pos: 0, len, resumes: 0 }
+    /// `response` answers a request for `url` from byte `pos` on (`Client::get_from`).
+    pub fn new(client: &'a Client, url: &str, response: Response, pos: u64) -> ResumingBody<'a> {
+        let len = full_length(&response, pos);
+        ResumingBody {
+            client,
+            url: url.into(),
+            response,
+            pos,
+            len,
+            fruitless: 0,
+            progress_mark: pos,
+            resumes: 0,
+            first_break: None,
+        }
+    }
+
+    /// The length of the whole file, as the server announced it.
+    pub fn full_length(&self) -> Option<u64> {
+        self.len
     }
 
     fn resume(&mut self, broken: io::Error) -> io::Result<()> {
+        if self.pos > self.progress_mark {
+            self.fruitless = 0;
+            self.progress_mark = self.pos;
+        }
+        let first_break = *self.first_break.get_or_insert_with(Instant::now);
         let mut last = broken;
-        while self.resumes < RETRIES {
-            std::thread::sleep(self.client.backoff(self.resumes));
+        while self.fruitless < RETRIES && first_break.elapsed() < MAX_RESUMING {
+            interrupt::check()?;
+            std::thread::sleep(self.client.backoff(self.fruitless));
+            interrupt::check()?;
+            self.fruitless += 1;
             self.resumes += 1;
             match self.reopen() {
                 Ok(response) => {
@@ -336,37 +423,19 @@ impl<'a> ResumingBody<'a> {
                 Err(e) => last = e,
             }
         }
-        Err(io::Error::new(last.kind(), format!("{last} (after {} attempts to resume)", self.resumes)))
+        Err(io::Error::new(
+            last.kind(),
+            format!("{last} (after {} attempts to resume, the last {} without progress)", self.resumes, self.fruitless),
+        ))
     }
 
     fn reopen(&self) -> io::Result<Response> {
-        let mut response = self
-            .client
-            .http
-            .get(&self.url)
-            .header(reqwest::header::RANGE, format!("bytes={}-", self.pos))
-            .send()
-            .map_err(|e| io::Error::other(chain(&e)))?;
+        let response = self.client.send_from(&self.url, self.pos).map_err(|e| io::Error::other(chain(&e)))?;
         let status = response.status();
-        if status == StatusCode::PARTIAL_CONTENT {
-            let start = response
-                .headers()
-                .get(reqwest::header::CONTENT_RANGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(content_range_start);
-            return match start {
-                Some(start) if start == self.pos => Ok(response),
-                _ => Err(io::Error::other("the server resumed the download at the wrong place")),
-            };
-        }
-        if status != StatusCode::OK {
+        if !status.is_success() {
             return Err(io::Error::other(format!("resuming the download, the server answered {status}")));
         }
-        let skipped = io::copy(&mut (&mut response).take(self.pos), &mut io::sink())?;
-        if skipped < self.pos {
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the download is shorter than before"));
-        }
-        Ok(response)
+        skip_to(response, self.pos)
     }
 }
 
