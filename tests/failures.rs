@@ -222,3 +222,84 @@ fn a_reinstall_works_offline_and_a_partial_spec_uses_the_saved_index() {
     assert!(stderr(&out).contains("using the release index saved 0 minutes ago"), "{}", stderr(&out));
     rig.assert_installed(V, &entries);
 }
+
+/// A host name that never resolves (RFC 6761), for a network without DNS.
+const UNRESOLVABLE: &str = "https://gover-test.invalid";
+
+#[test]
+fn a_name_that_does_not_resolve_fails_at_once_and_names_the_mirror_variables() {
+    let rig = Rig::http();
+    let (entries, archive) = big_release(V, 1, 1024);
+    rig.publish(&[IndexEntry::new(V, archive.clone())]);
+    for args in [&["install", "1.22"][..], &["list", "--remote"]] {
+        let started = Instant::now();
+        // The default delays between retries: retrying would take 3.5 s.
+        let out = rig
+            .gover()
+            .env_remove("GOVER_RETRY_DELAY_MS")
+            .env("GOVER_INDEX_URL", format!("{UNRESOLVABLE}/dl/?mode=json&include=all"))
+            .env("GOVER_DIST_URL", format!("{UNRESOLVABLE}/dl/"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(started.elapsed() < Duration::from_millis(1500), "{args:?} took {:?}", started.elapsed());
+        assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+        assert!(stderr(&out).contains("does not resolve"), "{}", stderr(&out));
+        let hint = help(&out);
+        assert!(hint.contains("GOVER_DIST_URL=") && hint.contains("GOVER_INDEX_URL="), "{hint}");
+    }
+    // The hint followed: both variables pointing at a mirror that works.
+    rig.server.route(
+        "/dl/?mode=json&include=all",
+        Reply::bytes(common::releases::index_json(&[IndexEntry::new(V, archive)])),
+    );
+    rig.gover()
+        .env("GOVER_DIST_URL", rig.server.url("/dl/"))
+        .env("GOVER_INDEX_URL", rig.server.url("/dl/?mode=json&include=all"))
+        .args(["install", "1.22"])
+        .assert()
+        .success();
+    rig.assert_installed(V, &entries);
+}
+
+#[test]
+fn a_mirror_without_its_index_variable_is_trusted_in_one_line_and_its_html_is_the_headline() {
+    let rig = Rig::http();
+    let (_, archive) = big_release(V, 1, 1024);
+    rig.publish(&[IndexEntry::new(V, archive.clone())]);
+    let mirror_index = rig.server.url("/dl/?mode=json&include=all");
+    rig.server.route(
+        "/dl/?mode=json&include=all",
+        Reply::bytes(common::releases::index_json(&[IndexEntry::new(V, archive)])),
+    );
+    // The trusted index (go.dev in real life) cannot be reached; only GOVER_DIST_URL is set.
+    let unreachable = || {
+        let mut cmd = rig.gover();
+        cmd.env_remove("GOVER_RETRY_DELAY_MS").env("GOVER_INDEX_URL", format!("{UNRESOLVABLE}/?mode=json&include=all"));
+        cmd
+    };
+    let out = unreachable().args(["list", "--remote"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    let warnings: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(warnings.len(), 1, "one line:\n{err}");
+    let suggested = format!("set GOVER_INDEX_URL={mirror_index}");
+    assert!(warnings[0].starts_with("warning: ") && warnings[0].ends_with(&suggested), "{err}");
+    // Followed, it is permanent: no warning, no attempt at the unreachable index.
+    let out = rig.gover().env("GOVER_INDEX_URL", &mirror_index).args(["install", "1.22"]).output().unwrap();
+    assert!(out.status.success() && !stderr(&out).contains("warning"), "{}", stderr(&out));
+
+    // A mirror answering a login page is the headline, for its index and for an archive.
+    let portal = Reply::html("<!DOCTYPE html><html><body>Sign in to continue</body></html>");
+    rig.server.route("/dl/?mode=json&include=all", portal.clone());
+    let out = unreachable().args(["list", "--remote"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(stderr(&out).starts_with(&format!("error: {mirror_index} answered with an HTML page")), "{}", stderr(&out));
+    rig.server.route(&archive_path(V), portal);
+    rig.gover().args(["uninstall", "--force", "1.22.10"]).assert().success();
+    std::fs::remove_dir_all(rig.sb.gover_home.join("downloads")).unwrap();
+    let out = rig.gover().args(["install", "1.22.10"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let headline = format!("error: {} answered with an HTML page, not the archive", rig.server.url(&archive_path(V)));
+    assert!(stderr(&out).starts_with(&headline), "{}", stderr(&out));
+}

@@ -410,7 +410,7 @@ fn the_mirrors_own_index_is_the_fallback_with_a_warning() {
         .args(["install", "1.22"])
         .assert()
         .success()
-        .stderr(predicate::str::contains("trust rests on the mirror"));
+        .stderr(predicate::str::contains("the checksums of the mirror's own index are trusted"));
     assert!(sb.gover_home.join("versions/go1.22.10").is_dir());
 }
 

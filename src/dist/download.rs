@@ -108,13 +108,15 @@ impl Client {
         Ok(Client { http, settings })
     }
 
-    /// GET `url`, retrying transient failures; a response other than 2xx is an error.
-    pub fn get(&self, url: &str) -> Result<Response> {
-        self.get_from(url, 0)
+    /// GET `url` from byte `offset` on (see [`Client::send_from`]), retrying transient
+    /// failures; a response other than 2xx is an error.
+    pub fn get_from(&self, url: &str, offset: u64) -> Result<Response> {
+        self.get_retrying(url, offset, true)
     }
 
-    /// GET `url` from byte `offset` on, as [`Client::get`]; see [`Client::send_from`].
-    pub fn get_from(&self, url: &str, offset: u64) -> Result<Response> {
+    /// `retry_connect`: whether failures to connect (timeouts included) are retried; answers
+    /// that say the server is busy (429, 5xx) always are.
+    fn get_retrying(&self, url: &str, offset: u64, retry_connect: bool) -> Result<Response> {
         warn_if_plain_http(url);
         let mut attempt = 0;
         loop {
@@ -138,7 +140,9 @@ impl Client {
                     }
                 }
                 Err(e) => {
-                    if attempt >= RETRIES || !(e.is_connect() || e.is_timeout()) || is_tls(&e) {
+                    // A name that does not resolve will not resolve a second later.
+                    let transient = (e.is_connect() || e.is_timeout()) && !is_tls(&e) && !is_dns(&e);
+                    if attempt >= RETRIES || !retry_connect || !transient {
                         return Err(request_error(url, &e));
                     }
                     self.backoff(attempt)
@@ -160,7 +164,17 @@ impl Client {
 
     /// The whole body of `url`, refusing more than `limit` bytes.
     pub fn get_bytes(&self, url: &str, limit: u64) -> Result<Vec<u8>> {
-        let response = self.get(url)?;
+        self.get_bytes_retrying(url, limit, true)
+    }
+
+    /// [`Client::get_bytes`] for a source that has a fallback: a server that cannot be
+    /// reached is not waited for (one attempt); a busy one is still retried.
+    pub fn get_bytes_or_fall_back(&self, url: &str, limit: u64) -> Result<Vec<u8>> {
+        self.get_bytes_retrying(url, limit, false)
+    }
+
+    fn get_bytes_retrying(&self, url: &str, limit: u64, retry_connect: bool) -> Result<Vec<u8>> {
+        let response = self.get_retrying(url, 0, retry_connect)?;
         let mut body = Vec::new();
         response.take(limit + 1).read_to_end(&mut body).map_err(|e| body_error(url, &e))?;
         if body.len() as u64 > limit {
@@ -264,10 +278,24 @@ fn is_tls(e: &reqwest::Error) -> bool {
     ["certificate", "tls", "handshake", "unknownissuer"].iter().any(|w| text.contains(w))
 }
 
+/// The host name could not be resolved (no DNS, no network, or a typo in the URL).
+fn is_dns(e: &reqwest::Error) -> bool {
+    let text = chain(e).to_lowercase();
+    ["dns error", "failed to lookup address", "name or service not known", "name resolution"]
+        .iter()
+        .any(|w| text.contains(w))
+}
+
 fn request_error(url: &str, e: &reqwest::Error) -> Error {
     let why = chain(e);
     let err = Error::new(exit::NETWORK, format!("cannot download {url}")).cause(&why);
-    if is_tls(e) && why.to_lowercase().contains("expired") {
+    if is_dns(e) {
+        let host = reqwest::Url::parse(url).ok().and_then(|u| u.host_str().map(String::from)).unwrap_or_default();
+        err.cause(format!("the name {host} does not resolve: no DNS, no network, or a typo in the URL")).hint(
+            "without access to go.dev, use a mirror: GOVER_DIST_URL=<mirror>/ for the archives and \
+             GOVER_INDEX_URL=<mirror>/?mode=json&include=all for the release index (its checksums are then trusted)",
+        )
+    } else if is_tls(e) && why.to_lowercase().contains("expired") {
         err.hint(
             "the server's certificate is out of date: check this machine's clock (date), else the server (or a \
              proxy inspecting TLS) must renew it",

@@ -138,29 +138,46 @@ pub struct Catalog {
 }
 
 /// The trusted index, else (when it cannot be reached and a mirror is set) the mirror's own;
-/// with the bytes it was parsed from.
+/// with the bytes it was parsed from. With a fallback at hand, a trusted index that cannot be
+/// reached gets one attempt, not the retries, so a machine without go.dev does not wait for it.
 pub fn fetch_index(client: &Client, sources: &Sources) -> Result<(Catalog, Vec<u8>)> {
-    let primary =
-        client.get_bytes(&sources.index_url, MAX_INDEX).and_then(|b| Ok((parse_index(&sources.index_url, &b)?, b)));
-    let err = match primary {
+    let mirror_url = sources.mirror_index_url();
+    let url = &sources.index_url;
+    let primary = if mirror_url.is_some() {
+        client.get_bytes_or_fall_back(url, MAX_INDEX)
+    } else {
+        client.get_bytes(url, MAX_INDEX)
+    };
+    let err = match primary.and_then(|bytes| Ok((parse_index(url, &bytes)?, bytes))) {
         Ok((index, bytes)) => return Ok((Catalog { index, from_mirror: false }, bytes)),
         Err(err) => err,
     };
-    let Some(mirror_url) = sources.mirror_index_url().filter(|_| err.code == exit::NETWORK) else {
+    let Some(mirror_url) = mirror_url.filter(|_| err.code == exit::NETWORK) else {
         return Err(err);
     };
-    let fallback = client.get_bytes(&mirror_url, MAX_INDEX).and_then(|b| Ok((parse_index(&mirror_url, &b)?, b)));
-    match fallback {
-        Ok((index, bytes)) => {
+    let bytes = match client.get_bytes(&mirror_url, MAX_INDEX) {
+        Ok(bytes) => bytes,
+        Err(second) => return Err(err.cause(format!("the mirror's index failed too: {}", second.message))),
+    };
+    match parse_index(&mirror_url, &bytes) {
+        Ok(index) => {
             output::warn(format!(
-                "{} cannot be reached ({}); using the mirror's own index {mirror_url}, so checksums now come from \
-                 the same server as the archives and trust rests on the mirror",
-                sources.index_url, err.message
+                "{} cannot be reached, so the checksums of the mirror's own index are trusted; to make that permanent \
+                 (and not try {} first), set GOVER_INDEX_URL={mirror_url}",
+                host_of(&sources.index_url),
+                host_of(&sources.index_url)
             ));
             Ok((Catalog { index, from_mirror: true }, bytes))
         }
-        Err(second) => Err(err.cause(format!("the mirror's index failed too: {}", second.message))),
+        // The mirror the user chose answered, but not with an index (a login page, say): that
+        // is the problem to fix first.
+        Err(second) => Err(second.cause(format!("and {url} could not be reached: {}", err.message))),
     }
+}
+
+/// The host of `url`, for messages (the URL itself if it has none).
+fn host_of(url: &str) -> String {
+    url::Url::parse(url).ok().and_then(|u| u.host_str().map(String::from)).unwrap_or_else(|| url.to_string())
 }
 
 fn parse_index(url: &str, bytes: &[u8]) -> Result<Index> {
@@ -305,6 +322,12 @@ fn download(
     let version = &artifact.version;
     let staging = store.fresh_staging(version)?;
     let response = client.get_from(&artifact.url, from)?;
+    let is_html = response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    if is_html.is_some_and(|kind| kind.trim_start().to_ascii_lowercase().starts_with("text/html")) {
+        return Err(Error::new(exit::NETWORK, format!("{} answered with an HTML page, not the archive", artifact.url))
+            .cause("a proxy, captive portal or login page answered instead of the archive server")
+            .hint("log in to the network (open any page in a browser), set HTTPS_PROXY, or check GOVER_DIST_URL"));
+    }
     let network = ResumingBody::new(client, &artifact.url, response, from);
     let announced = network.full_length();
     if let (Some(expected), Some(announced)) = (artifact.size, announced) {
