@@ -303,3 +303,88 @@ fn a_mirror_without_its_index_variable_is_trusted_in_one_line_and_its_html_is_th
     let headline = format!("error: {} answered with an HTML page, not the archive", rig.server.url(&archive_path(V)));
     assert!(stderr(&out).starts_with(&headline), "{}", stderr(&out));
 }
+
+/// A self-signed certificate and its key made the way a mirror's admin makes one:
+/// `openssl req -x509`, which marks the certificate a CA.
+fn openssl_self_signed(dir: &Path, name: &str, san: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (cert, key) = (dir.join(format!("{name}.pem")), dir.join(format!("{name}.key")));
+    let out = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "30"])
+        .args(["-subj", "/CN=gover test mirror", "-addext", &format!("subjectAltName={san}")])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text =
+        std::process::Command::new("openssl").args(["x509", "-noout", "-text", "-in"]).arg(&cert).output().unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains("CA:TRUE"), "openssl req -x509 makes a CA certificate");
+    (cert, key)
+}
+
+/// A rig whose HTTPS server presents `cert`.
+fn https_rig(cert: &Path, key: &Path, archive: &[u8]) -> Rig {
+    let rig = Rig::new(common::server::Server::https_with_pem(cert, key));
+    rig.publish(&[IndexEntry::new(V, archive.to_vec())]);
+    rig
+}
+
+#[test]
+fn a_self_signed_mirror_the_user_trusts_is_accepted_and_refusals_are_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, archive) = big_release(V, 1, 1024);
+    let (cert, key) = openssl_self_signed(dir.path(), "mirror", "IP:127.0.0.1,DNS:localhost");
+    let (other, _) = openssl_self_signed(dir.path(), "other", "IP:127.0.0.1");
+
+    // Trusted through GOVER_CA_FILE, or SSL_CERT_FILE: accepted, as curl and go accept it.
+    for var in ["GOVER_CA_FILE", "SSL_CERT_FILE"] {
+        let rig = https_rig(&cert, &key, &archive);
+        rig.gover().env(var, &cert).args(["install", "1.22.10"]).assert().success();
+    }
+
+    // Not trusted, or another certificate trusted: refused, in words.
+    let rig = https_rig(&cert, &key, &archive);
+    for trusted in [None, Some(&other)] {
+        let mut cmd = rig.gover();
+        if let Some(file) = trusted {
+            cmd.env("GOVER_CA_FILE", file);
+        }
+        let out = cmd.args(["install", "1.22.10"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("cause: the server's certificate is self-signed, and not trusted"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(help(&out).contains("openssl s_client -showcerts"), "{}", stderr(&out));
+    }
+    // The hint followed: the server's certificate, as openssl s_client shows it, trusted.
+    let shown = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("openssl s_client -connect \"$1\" -showcerts </dev/null 2>/dev/null | openssl x509")
+        .arg("sh")
+        .arg(rig.server.addr().to_string())
+        .output()
+        .unwrap();
+    let saved = dir.path().join("saved.pem");
+    std::fs::write(&saved, &shown.stdout).unwrap();
+    rig.gover().env("GOVER_CA_FILE", &saved).args(["install", "1.22.10"]).assert().success();
+
+    // Trusted, but made for another name.
+    let (elsewhere, elsewhere_key) = openssl_self_signed(dir.path(), "elsewhere", "DNS:mirror.example");
+    let rig = https_rig(&elsewhere, &elsewhere_key, &archive);
+    let out = rig.gover().env("GOVER_CA_FILE", &elsewhere).args(["install", "1.22.10"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cause: the server's certificate is for another name"), "{}", stderr(&out));
+
+    // Signed by a trusted CA, but expired.
+    let rig = Rig::new(common::server::Server::https_expired());
+    rig.publish(&[IndexEntry::new(V, archive.clone())]);
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, rig.server.ca_pem()).unwrap();
+    let out = rig.gover().env("GOVER_CA_FILE", &ca).args(["install", "1.22.10"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cause: the server's certificate has expired"), "{}", stderr(&out));
+}

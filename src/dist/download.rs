@@ -12,6 +12,7 @@ use reqwest::blocking::Response;
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 
+use super::tls::{self, TrustSettings};
 use crate::error::{exit, Error, Result};
 use crate::interrupt;
 use crate::output;
@@ -28,25 +29,11 @@ const TLS_HINT: &str = "if a proxy or firewall inspects TLS, give gover its CA c
 const READ_TIMEOUT_HINT: &str =
     "the server stopped answering; check the network, or set GOVER_HTTP_TIMEOUT (seconds) higher";
 
-/// Where Linux and BSD distributions keep the system CA bundle. The platform loader reads it
-/// only when SSL_CERT_FILE/SSL_CERT_DIR are unset; gover reads it besides them, so those
-/// variables add trust instead of replacing it.
-const SYSTEM_BUNDLES: [&str; 6] = [
-    "/etc/ssl/certs/ca-certificates.crt",
-    "/etc/pki/tls/certs/ca-bundle.crt",
-    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
-    "/etc/ssl/ca-bundle.pem",
-    "/etc/ssl/cert.pem",
-    "/usr/local/share/certs/ca-root-nss.crt",
-];
-
 /// Network settings read from the environment once.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NetSettings {
-    /// GOVER_CA_FILE: extra PEM certificates to trust.
-    pub ca_file: Option<PathBuf>,
-    /// SSL_CERT_FILE or SSL_CERT_DIR is set, so the platform loader reads only those.
-    pub ssl_cert_vars: bool,
+    /// The certificates to trust besides the system's.
+    pub trust: TrustSettings,
     pub connect_timeout: Duration,
     /// Longest silence while waiting for a response or the next bytes of a body.
     pub read_timeout: Duration,
@@ -61,8 +48,11 @@ impl NetSettings {
         let set = |name: &str| var(name).filter(|v| !v.is_empty());
         let number = |name: &str| set(name).and_then(|v| v.to_str()?.trim().parse::<u64>().ok());
         NetSettings {
-            ca_file: set("GOVER_CA_FILE").map(PathBuf::from),
-            ssl_cert_vars: set("SSL_CERT_FILE").is_some() || set("SSL_CERT_DIR").is_some(),
+            trust: TrustSettings {
+                ca_file: set("GOVER_CA_FILE").map(PathBuf::from),
+                ssl_cert_file: set("SSL_CERT_FILE").map(PathBuf::from),
+                ssl_cert_vars: set("SSL_CERT_FILE").is_some() || set("SSL_CERT_DIR").is_some(),
+            },
             connect_timeout: Duration::from_secs(15),
             read_timeout: Duration::from_secs(number("GOVER_HTTP_TIMEOUT").unwrap_or(30).max(1)),
             backoff: Duration::from_millis(number("GOVER_RETRY_DELAY_MS").unwrap_or(500)),
@@ -77,33 +67,12 @@ pub struct Client {
 
 impl Client {
     pub fn new(settings: NetSettings) -> Result<Client> {
-        let mut builder = reqwest::blocking::Client::builder()
+        let builder = reqwest::blocking::Client::builder()
             .user_agent(concat!("gover/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(settings.connect_timeout)
             // The blocking client applies this to each wait: the response, then every read.
-            .timeout(settings.read_timeout);
-        if settings.ssl_cert_vars {
-            let bundle = SYSTEM_BUNDLES.iter().find_map(|path| std::fs::read(path).ok());
-            let certs = bundle.and_then(|pem| reqwest::Certificate::from_pem_bundle(&pem).ok()).unwrap_or_default();
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        if let Some(path) = &settings.ca_file {
-            let pem = std::fs::read(path).map_err(|e| {
-                Error::new(exit::ENVIRONMENT, format!("cannot read GOVER_CA_FILE={}", path.display()))
-                    .cause(e)
-                    .hint("point GOVER_CA_FILE at a PEM file of CA certificates, or unset it")
-            })?;
-            let certs =
-                reqwest::Certificate::from_pem_bundle(&pem).ok().filter(|c| !c.is_empty()).ok_or_else(|| {
-                    Error::new(exit::ENVIRONMENT, format!("GOVER_CA_FILE={} holds no PEM certificate", path.display()))
-                        .hint("it should contain -----BEGIN CERTIFICATE----- blocks")
-                })?;
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
+            .timeout(settings.read_timeout)
+            .use_preconfigured_tls(tls::client_config(&settings.trust)?);
         let http = builder.build().map_err(|e| Error::new(exit::NETWORK, "cannot set up HTTPS").cause(chain(&e)))?;
         Ok(Client { http, settings })
     }
@@ -295,11 +264,8 @@ fn request_error(url: &str, e: &reqwest::Error) -> Error {
             "without access to go.dev, use a mirror: GOVER_DIST_URL=<mirror>/ for the archives and \
              GOVER_INDEX_URL=<mirror>/?mode=json&include=all for the release index (its checksums are then trusted)",
         )
-    } else if is_tls(e) && why.to_lowercase().contains("expired") {
-        err.hint(
-            "the server's certificate is out of date: check this machine's clock (date), else the server (or a \
-             proxy inspecting TLS) must renew it",
-        )
+    } else if let Some(words) = tls::describe(&why).filter(|_| is_tls(e)) {
+        certificate_hint(err.cause(words), words)
     } else if is_tls(e) {
         err.hint(TLS_HINT)
     } else if e.is_timeout() {
@@ -308,6 +274,25 @@ fn request_error(url: &str, e: &reqwest::Error) -> Error {
         err.hint("the server or a proxy keeps redirecting; check HTTPS_PROXY and the URL")
     } else {
         err.hint("check the network connection; behind a proxy set HTTPS_PROXY (and NO_PROXY for local hosts)")
+    }
+}
+
+/// What to do about a certificate refused for the reason `words` says.
+fn certificate_hint(err: Error, words: &str) -> Error {
+    if words.contains("expired") || words.contains("not valid yet") {
+        err.hint(
+            "the server's certificate is out of date: check this machine's clock (date), else the server (or a \
+             proxy inspecting TLS) must renew it",
+        )
+    } else if words.contains("another name") {
+        err.hint("check the host name in the URL (GOVER_DIST_URL / GOVER_INDEX_URL): the certificate names another")
+    } else if words.contains("self-signed") {
+        err.hint(
+            "if you trust this server, put its certificate in a PEM file and point GOVER_CA_FILE at it (openssl s_client \
+             -showcerts shows it)",
+        )
+    } else {
+        err.hint(TLS_HINT)
     }
 }
 
@@ -558,11 +543,11 @@ mod tests {
         };
         let s = NetSettings::from_env(env(&[("GOVER_HTTP_TIMEOUT", "2"), ("GOVER_CA_FILE", "/ca.pem")]));
         assert_eq!(s.read_timeout, Duration::from_secs(2));
-        assert_eq!(s.ca_file, Some(PathBuf::from("/ca.pem")));
-        assert!(!s.ssl_cert_vars);
-        assert!(NetSettings::from_env(env(&[("SSL_CERT_DIR", "/certs")])).ssl_cert_vars);
+        assert_eq!(s.trust.ca_file, Some(PathBuf::from("/ca.pem")));
+        assert!(!s.trust.ssl_cert_vars);
+        assert!(NetSettings::from_env(env(&[("SSL_CERT_DIR", "/certs")])).trust.ssl_cert_vars);
         let s = NetSettings::from_env(env(&[("GOVER_HTTP_TIMEOUT", "soon"), ("GOVER_CA_FILE", "")]));
-        assert_eq!((s.read_timeout, s.ca_file), (Duration::from_secs(30), None));
+        assert_eq!((s.read_timeout, s.trust.ca_file), (Duration::from_secs(30), None));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod download;
 pub mod index;
+pub mod tls;
 pub mod unpack;
 
 use std::ffi::OsString;
