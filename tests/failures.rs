@@ -333,6 +333,9 @@ fn https_rig(cert: &Path, key: &Path, archive: &[u8]) -> Rig {
 
 #[test]
 fn a_self_signed_mirror_the_user_trusts_is_accepted_and_refusals_are_in_words() {
+    if !common::require("openssl") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let (_, archive) = big_release(V, 1, 1024);
     let (cert, key) = openssl_self_signed(dir.path(), "mirror", "IP:127.0.0.1,DNS:localhost");
