@@ -391,3 +391,86 @@ fn a_self_signed_mirror_the_user_trusts_is_accepted_and_refusals_are_in_words() 
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
     assert!(stderr(&out).contains("cause: the server's certificate has expired"), "{}", stderr(&out));
 }
+
+#[test]
+fn an_unusable_gover_home_is_exit_8_before_anything_and_the_hint_fixes_it() {
+    let sb = Sandbox::new();
+    sb.install_shims();
+    sb.fake_version("go1.22.10");
+    sb.pin("1.22");
+    let file = sb.root().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let cases: [(&str, Option<&str>, &str); 4] = [
+        ("a file", Some(file.to_str().unwrap()), "it is a file"),
+        ("relative", Some("relative/gover"), "relative path"),
+        ("under a file", Some(&format!("{}/sub", file.display())), "cannot be created"),
+        ("--home /proc/nope", None, "kernel filesystem"),
+    ];
+    for (name, env, words) in cases {
+        for args in [&["list"][..], &["current"], &["install", "1.22"], &["use", "1.22"]] {
+            let mut cmd = sb.gover();
+            match env {
+                Some(home) => cmd.env("GOVER_HOME", home),
+                None => cmd.args(["--home", "/proc/nope"]),
+            };
+            let out = cmd.args(args).write_stdin("").output().unwrap();
+            assert_eq!(out.status.code(), Some(8), "{name}, {args:?}: {}", stderr(&out));
+            assert!(stderr(&out).starts_with("error: GOVER_HOME="), "{name}: {}", stderr(&out));
+            assert!(stderr(&out).contains(words), "{name}: {}", stderr(&out));
+            assert!(!stderr(&out).contains("no Go versions installed"));
+        }
+    }
+    // doctor runs, and reports it.
+    let out = sb.doctor(&["--json"]).env("GOVER_HOME", &file).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("permissions.gover-home-unusable"), "{}", stderr(&out));
+    // The shim does not send the user to `gover install` either.
+    let out = sb.shim("go").env("GOVER_HOME", &file).arg("version").output().unwrap();
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("gover install"), "{}", stderr(&out));
+    let out = sb.shim("go").env("GOVER_HOME", "relative").arg("version").output().unwrap();
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+
+    // The hint, followed: GOVER_HOME="$HOME/.local/share/gover".
+    assert!(help(&out).contains("GOVER_HOME=\"$HOME/.local/share/gover\""), "{}", help(&out));
+    let followed = sb.home.join(".local/share/gover");
+    sb.gover()
+        .env("GOVER_HOME", &followed)
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("go1.22.10"));
+    sb.shim("go").env("GOVER_HOME", &followed).arg("version").assert().success();
+}
+
+#[test]
+fn a_deleted_working_directory_is_exit_8_with_help() {
+    let sb = Sandbox::new();
+    sb.install_shims();
+    sb.fake_version("go1.22.10");
+    let run = |program: &Path, args: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("mkdir gone && cd gone && rmdir ../gone && exec \"$0\" {args}"))
+            .arg(program)
+            .env_clear()
+            .envs(sb.env())
+            .current_dir(&sb.work)
+            .output()
+            .unwrap()
+    };
+    for out in [run(Path::new(env!("CARGO_BIN_EXE_gover")), "current"), run(&sb.shims_dir().join("go"), "version")] {
+        assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+        assert_eq!(help(&out), "cd into a directory that exists");
+    }
+}
+
+#[test]
+fn an_exported_gover_home_stays_out_of_usage_lines() {
+    let sb = Sandbox::new();
+    for args in [&["use"][..], &["shell"], &["list", "--remote", "banana", "extra"]] {
+        let out = sb.gover().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let usage = stderr(&out).lines().find(|l| l.starts_with("Usage:")).unwrap_or_default().to_string();
+        assert!(!usage.is_empty() && !usage.contains("--home"), "{args:?}: {}", stderr(&out));
+    }
+}
