@@ -474,3 +474,51 @@ fn an_exported_gover_home_stays_out_of_usage_lines() {
         assert!(!usage.is_empty() && !usage.contains("--home"), "{args:?}: {}", stderr(&out));
     }
 }
+
+/// Runs the `gover …` command a hint names (up to a `;` or the end) in the rig, the way a user
+/// would copy it.
+fn follow(rig: &Rig, hint: &str) -> Output {
+    let start = hint.find("gover ").unwrap_or_else(|| panic!("no gover command in {hint:?}"));
+    let command = hint[start..].split(';').next().unwrap();
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    rig.gover().args(&args).output().unwrap()
+}
+
+#[test]
+fn hints_for_versions_that_do_not_exist_or_are_not_installed_work_when_followed() {
+    let rig = Rig::http();
+    let (_, archive) = big_release(V, 1, 1024);
+    rig.publish(&[IndexEntry::new(V, archive)]);
+
+    // install 1.99: the nearest release, which installs.
+    let out = rig.gover().args(["install", "1.99"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert_eq!(help(&out), "gover install 1.22.10");
+    let followed = follow(&rig, &help(&out));
+    assert!(followed.status.success(), "{}", stderr(&followed));
+
+    // use 1.99: not "run gover install 1.99" (exit 4 again), but a release that exists.
+    let out = rig.gover().args(["use", "1.99"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert_eq!(help(&out), "gover use --install 1.22.10");
+    assert!(follow(&rig, &help(&out)).status.success());
+    assert_eq!(std::fs::read_to_string(rig.sb.work.join(".go-version")).unwrap(), "1.22.10\n");
+    let out = rig.gover().args(["global", "1.99"]).output().unwrap();
+    assert_eq!((out.status.code(), help(&out).as_str()), (Some(4), "gover global --install 1.22.10"));
+
+    // uninstall of what is not installed: the hint lists what is.
+    let out = rig.gover().args(["uninstall", "1.23"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let listed = follow(&rig, &help(&out));
+    assert!(listed.status.success() && String::from_utf8_lossy(&listed.stdout).contains("go1.22.10"));
+
+    // A toolchain line that is not a version: the hint shows the line's form, which works.
+    std::fs::remove_file(rig.sb.work.join(".go-version")).unwrap();
+    let gomod = rig.sb.work.join("go.mod");
+    std::fs::write(&gomod, "module example.com/x\n\ngo 1.22\n\ntoolchain banana\n").unwrap();
+    let out = rig.gover().arg("current").output().unwrap();
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+    assert!(help(&out).contains("`toolchain go1.22.10`"), "{}", help(&out));
+    std::fs::write(&gomod, "module example.com/x\n\ngo 1.22\n\ntoolchain go1.22.10\n").unwrap();
+    rig.gover().arg("current").assert().success();
+}

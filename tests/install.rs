@@ -164,7 +164,7 @@ fn an_unknown_version_lists_the_nearest() {
         .code(4)
         .stderr(predicate::str::contains("no Go release go1.22.99"))
         .stderr(predicate::str::contains("the nearest that exist: go1.22.9, go1.22.10"))
-        .stderr(predicate::str::contains("gover list --remote --all 1.22"));
+        .stderr(predicate::str::contains("help: gover install 1.22.10\n"));
     gover(&sb, &server).args(["install", "1.25"]).assert().code(4).stderr(predicate::str::contains("go1.23rc1"));
     assert!(
         !sb.gover_home.join("versions").exists() || fs::read_dir(sb.gover_home.join("versions")).unwrap().count() == 0

@@ -39,5 +39,5 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         return Ok(());
     };
     crate::store::Store::create_dir(app.store.root())?;
-    pin(app, &version, &file, args.install)
+    pin(app, &version, &file, args.install, "gover global")
 }

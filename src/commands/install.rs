@@ -6,7 +6,7 @@ use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
 use crate::dist::{self, Artifact, Catalog, Outcome, Remote};
-use crate::error::{exit, Error, Result};
+use crate::error::{Error, Result};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -113,32 +113,12 @@ impl Installer<'_> {
                 };
             }
         };
-        let release =
-            catalog.index.pick(spec, &self.remote.platform).ok_or_else(|| self.no_such_version(spec, catalog))?;
+        let release = catalog
+            .index
+            .pick(spec, &self.remote.platform)
+            .ok_or_else(|| dist::no_such_version(spec, catalog, &self.remote.platform, "gover install"))?;
         Ok(Artifact::from_release(release, &self.remote.platform, &self.remote.sources)
             .expect("pick only returns installable releases"))
-    }
-
-    fn no_such_version(&self, spec: &Spec, catalog: &Catalog) -> Error {
-        let name = match spec {
-            Spec::Exact(v) => v.to_string(),
-            other => other.to_string(),
-        };
-        let nearest = catalog.index.nearest(spec, &self.remote.platform, 3);
-        let mut err = Error::new(exit::NO_SUCH_VERSION, format!("no Go release {name} for {}", self.remote.platform));
-        if !nearest.is_empty() {
-            let list: Vec<String> = nearest.iter().map(|v| v.to_string()).collect();
-            err = err.cause(format!("the nearest that exist: {}", list.join(", ")));
-        }
-        if catalog.from_mirror {
-            err = err.cause("the list comes from the mirror's own index, which may lag behind go.dev");
-        }
-        let line = match spec {
-            Spec::Exact(v) => format!(" {}.{}", v.major, v.minor),
-            Spec::Line { major, minor } => format!(" {major}.{minor}"),
-            Spec::Latest | Spec::System => String::new(),
-        };
-        err.hint(format!("gover list --remote --all{line} lists what can be installed"))
     }
 
     /// The first install makes `go` work at once: with no global default yet, it becomes one

@@ -14,7 +14,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use flate2::read::GzDecoder;
-use gover_shim::GoVersion;
+use gover_shim::{GoVersion, Spec};
 
 use crate::error::{self, exit, Error, Result};
 use crate::interrupt;
@@ -130,6 +130,28 @@ fn describe_age(age: std::time::Duration) -> String {
         _ => (minutes / 1440, "day"),
     };
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// No release of `catalog` matches `spec`: the nearest that exist, and a hint that installs
+/// the nearest with `command` (`gover install`, `gover use --install`), which works.
+pub fn no_such_version(spec: &Spec, catalog: &Catalog, platform: &Platform, command: &str) -> Error {
+    let name = match spec {
+        Spec::Exact(v) => v.to_string(),
+        other => other.to_string(),
+    };
+    let nearest = catalog.index.nearest(spec, platform, 3);
+    let mut err = Error::new(exit::NO_SUCH_VERSION, format!("no Go release {name} for {platform}"));
+    if !nearest.is_empty() {
+        let list: Vec<String> = nearest.iter().map(|v| v.to_string()).collect();
+        err = err.cause(format!("the nearest that exist: {}", list.join(", ")));
+    }
+    if catalog.from_mirror {
+        err = err.cause("the list comes from the mirror's own index, which may lag behind go.dev");
+    }
+    match nearest.last() {
+        Some(newest) => err.hint(format!("{command} {}", newest.to_string().trim_start_matches("go"))),
+        None => err.hint("gover list --remote lists what can be installed"),
+    }
 }
 
 /// An index, and whether its checksums came from the archive mirror itself.
