@@ -4,6 +4,7 @@
 use std::ffi::OsString;
 use std::path::Path;
 
+use gover_shim::pin::PinFile;
 use gover_shim::resolve::toolchain_for;
 use gover_shim::{Context, GoverHome, Request, ResolveError, Source, Spec, Toolchain};
 
@@ -87,6 +88,28 @@ fn var(name: &str) -> Option<OsString> {
 }
 
 impl App {
+    /// Warns about each empty `.go-version` between the working directory and the pin that
+    /// decided `request`: resolution skips them, which is rarely what whoever made them meant.
+    pub fn warn_empty_pins(&self, ctx: &Context, request: &Request) {
+        let decided_in = match &request.source {
+            Source::File { path, .. } => path.parent(),
+            _ => None,
+        };
+        for dir in ctx.cwd.ancestors() {
+            if Some(dir) == decided_in {
+                break;
+            }
+            let file = dir.join(PinFile::GoVersion.file_name());
+            if file.is_file() && matches!(PinFile::GoVersion.read(&file), Ok(None)) {
+                crate::output::warn(format!(
+                    "{} names no version, so it is skipped and {} decides; write a version in it or delete it",
+                    file.display(),
+                    request.source
+                ));
+            }
+        }
+    }
+
     /// The installed toolchain for a version named on the command line.
     pub fn toolchain(&self, spec: &Spec) -> Result<Toolchain> {
         let request = Request { spec: spec.clone(), source: Source::Argument };

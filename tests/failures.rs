@@ -522,3 +522,78 @@ fn hints_for_versions_that_do_not_exist_or_are_not_installed_work_when_followed(
     std::fs::write(&gomod, "module example.com/x\n\ngo 1.22\n\ntoolchain go1.22.10\n").unwrap();
     rig.gover().arg("current").assert().success();
 }
+
+#[test]
+fn output_is_consistent_quiet_json_and_go_names() {
+    let sb = Sandbox::new();
+    sb.install_shims();
+    let root = sb.fake_version("go1.22.10");
+    // A trailing comment, as .tool-versions allows.
+    std::fs::write(sb.work.join(".go-version"), "1.22.10 # the team's pin\n").unwrap();
+    sb.gover().args(["-q", "current"]).assert().success().stdout("go1.22.10\n");
+    sb.gover().args(["current", "--bare"]).assert().success().stdout("go1.22.10\n");
+    let json: serde_json::Value =
+        serde_json::from_slice(&sb.gover().args(["current", "--json"]).output().unwrap().stdout).unwrap();
+    assert_eq!(json["version"], "go1.22.10");
+    assert_eq!(json["path"], root.display().to_string());
+    assert_eq!(json["source"]["path"], sb.work.join(".go-version").display().to_string());
+    let json: serde_json::Value =
+        serde_json::from_slice(&sb.gover().args(["which", "gofmt", "--json"]).output().unwrap().stdout).unwrap();
+    assert_eq!(json["path"], root.join("bin/gofmt").display().to_string());
+    assert_eq!((json["tool"].as_str(), json["version"].as_str()), (Some("gofmt"), Some("go1.22.10")));
+
+    // Versions named as Go names them, and --unset says what go runs now.
+    sb.gover().args(["global", "1.22.10"]).assert().success();
+    sb.gover().arg("global").assert().success().stdout("go1.22.10\n");
+    let out = sb.gover().args(["global", "--unset"]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        stderr(&out),
+        "removed the global default (go1.22.10); where nothing is pinned, go now fails: there is no go on PATH \
+         besides gover's shims (gover global <version> sets one)\n"
+    );
+
+    // An empty .go-version is not skipped in silence.
+    let inner = sb.work.join("inner");
+    std::fs::create_dir_all(&inner).unwrap();
+    std::fs::write(inner.join(".go-version"), "\n").unwrap();
+    let out = sb.gover().arg("current").current_dir(&inner).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).starts_with(&format!("warning: {} names no version", inner.join(".go-version").display())));
+
+    // Not a version prefix: a usage error whose hint works.
+    let rig = Rig::http();
+    let (_, archive) = big_release(V, 1, 1024);
+    rig.publish(&[IndexEntry::new(V, archive)]);
+    let out = rig.gover().args(["list", "--remote", "banana"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let hint = help(&out);
+    let listed = follow(&rig, hint.split('(').nth(1).unwrap().trim_end_matches(')'));
+    assert_eq!(String::from_utf8_lossy(&listed.stdout), "go1.22.10\n");
+}
+
+#[test]
+fn errors_are_coloured_like_warnings_on_a_terminal_unless_no_color() {
+    let sb = Sandbox::new();
+    let on_terminal = |no_color: bool| {
+        let mut cmd = std::process::Command::new("script");
+        cmd.args(["-qec", &format!("{} use banana", env!("CARGO_BIN_EXE_gover")), "/dev/null"])
+            .env_clear()
+            .envs(sb.env())
+            .env("TERM", "xterm")
+            .current_dir(&sb.work);
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        String::from_utf8_lossy(&cmd.output().unwrap().stdout).into_owned()
+    };
+    assert!(
+        on_terminal(false).contains("\x1b[1;31merror\x1b[0m: \"banana\" is not a Go version"),
+        "{:?}",
+        on_terminal(false)
+    );
+    assert!(on_terminal(true).starts_with("error: \"banana\""), "{:?}", on_terminal(true));
+    // Piped: plain.
+    let out = sb.gover().args(["use", "banana"]).output().unwrap();
+    assert!(stderr(&out).starts_with("error: "));
+}

@@ -724,11 +724,12 @@ fn progress_bar_only_on_a_terminal() {
 }
 
 #[test]
-fn quiet_installs_print_only_the_result() {
+fn quiet_installs_print_nothing() {
     let sb = Sandbox::new();
     let server = Server::http();
     publish(&server, standard_releases());
-    gover(&sb, &server).args(["-q", "install", "1.22"]).assert().success().stderr("");
+    gover(&sb, &server).args(["-q", "install", "1.22"]).assert().success().stderr("").stdout("");
+    gover(&sb, &server).args(["-q", "install", "1.22.10"]).assert().success().stderr("").stdout("");
 }
 
 #[test]

@@ -69,7 +69,7 @@ fn global_default_applies_where_nothing_is_pinned() {
     s.fake_version("go1.21.13");
     s.gover().arg("global").assert().success().stdout(predicate::str::starts_with("none"));
     s.gover().args(["global", "1.21"]).assert().success();
-    s.gover().arg("global").assert().success().stdout("1.21\n");
+    s.gover().arg("global").assert().success().stdout("go1.21\n");
     s.gover()
         .arg("current")
         .assert()

@@ -174,8 +174,9 @@ fn quoted(word: &str) -> String {
 fn parse_go_version(text: &str) -> Result<Option<Pin>, PinError> {
     for item in lines(text) {
         let (n, line) = item?;
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
+        // A comment, on its own line or after the version, as in .tool-versions.
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
             continue;
         }
         return spec_at(line, n).map(Some);
@@ -240,6 +241,7 @@ mod tests {
         assert_eq!(pin(PinFile::GoVersion, "# team pin\r\n\r\n  go1.22  \r\n").unwrap(), Some(("1.22".into(), 3)));
         assert_eq!(pin(PinFile::GoVersion, "\n# nothing\n").unwrap(), None);
         assert_eq!(pin(PinFile::GoVersion, "system").unwrap(), Some(("system".into(), 1)));
+        assert_eq!(pin(PinFile::GoVersion, "1.22.10 # the team's pin\n").unwrap(), Some(("1.22.10".into(), 1)));
     }
 
     #[test]

@@ -67,7 +67,7 @@ impl Installer<'_> {
             if let Some(version) =
                 store.installed().into_iter().find(|v| v.same_release(wanted) && store.is_installed(v))
             {
-                println!("{version} is already installed");
+                self.say(format_args!("{version} is already installed"));
                 return Ok(version);
             }
         }
@@ -81,16 +81,23 @@ impl Installer<'_> {
             None => self.artifact_for(spec)?,
         };
         let version = artifact.version.clone();
-        println!("{text} -> {version}");
+        self.say(format_args!("{text} -> {version}"));
         match dist::install(store, &self.remote.client, &artifact, self.app.quiet)? {
-            Outcome::Installed { cached } => println!(
+            Outcome::Installed { cached } => self.say(format_args!(
                 "installed {version} in {}{}",
                 store.home().version_dir(&version).display(),
                 if cached { " (from the download cache)" } else { "" }
-            ),
-            Outcome::AlreadyInstalled => println!("{version} is already installed"),
+            )),
+            Outcome::AlreadyInstalled => self.say(format_args!("{version} is already installed")),
         }
         Ok(version)
+    }
+
+    /// What happened, on standard output; nothing with -q (the exit code says it).
+    fn say(&self, what: std::fmt::Arguments) {
+        if !self.app.quiet {
+            println!("{what}");
+        }
     }
 
     fn artifact_for(&mut self, spec: &Spec) -> Result<Artifact> {

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::app::App;
 use crate::dist::Remote;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output;
 
 #[derive(clap::Args, Debug)]
@@ -76,7 +76,8 @@ fn installed(args: &Args, app: &App) -> Result<()> {
     Ok(())
 }
 
-fn source_json(source: &Source) -> serde_json::Value {
+/// Where a version request came from, as `list`, `current` and `which` print it in JSON.
+pub fn source_json(source: &Source) -> serde_json::Value {
     match source {
         Source::Env => json!({"kind": "env", "name": "GOVER_VERSION"}),
         Source::File { path, line } => json!({"kind": "file", "path": path, "line": line}),
@@ -87,6 +88,14 @@ fn source_json(source: &Source) -> serde_json::Value {
 }
 
 fn remote(args: &Args, app: &App) -> Result<()> {
+    if let Some(text) = &args.prefix {
+        let prefix = text.strip_prefix("go").unwrap_or(text);
+        let numbers = prefix.trim_end_matches('.').split('.');
+        if prefix.is_empty() || numbers.clone().any(|n| n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(Error::usage(format!("{text:?} is not a version prefix"))
+                .hint("give the start of a version, such as 1.22 or 1 (gover list --remote 1.22)"));
+        }
+    }
     let remote = Remote::from_env()?;
     let catalog = remote.fetch_index(&app.store)?;
     let (platform, sources) = (&remote.platform, &remote.sources);
