@@ -597,3 +597,53 @@ fn errors_are_coloured_like_warnings_on_a_terminal_unless_no_color() {
     let out = sb.gover().args(["use", "banana"]).output().unwrap();
     assert!(stderr(&out).starts_with("error: "));
 }
+
+/// Each row of the README's exit-code table, produced by a real command (130 and 143 by the
+/// Ctrl-C and SIGTERM tests above), and no code the table does not list.
+#[test]
+fn every_exit_code_in_the_readme_table_is_what_gover_returns() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let table = readme.split("## Exit codes").nth(1).unwrap().split("\n## ").next().unwrap();
+    let documented: Vec<i32> = table
+        .lines()
+        .filter_map(|l| l.strip_prefix("| ")?.split(" |").next())
+        .flat_map(|codes| codes.split(", ").filter_map(|c| c.trim().parse().ok()).collect::<Vec<i32>>())
+        .collect();
+
+    let rig = Rig::http();
+    let (_, archive) = big_release(V, 1, 1024);
+    rig.publish(&[IndexEntry::new(V, archive.clone())]);
+    rig.gover().args(["install", "1.22.10"]).assert().success();
+    let run = |args: &[&str], setup: &dyn Fn(&mut assert_cmd::Command)| {
+        let mut cmd = rig.gover();
+        setup(&mut cmd);
+        cmd.args(args).output().unwrap()
+    };
+    let none = |_: &mut assert_cmd::Command| {};
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let file = rig.sb.root().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let mut seen = vec![
+        (0, run(&["list"], &none)),
+        // The global default is not removed without --force.
+        (1, run(&["uninstall", "1.22.10"], &none)),
+        (2, run(&["use", "banana"], &none)),
+        (3, run(&["exec", "1.21", "--", "true"], &none)),
+        (4, run(&["install", "1.99"], &none)),
+        (5, run(&["install", "1.23"], &|c| drop(c.env("GOVER_INDEX_URL", format!("http://{dead}/")).env_remove("GOVER_DIST_URL")))),
+        (7, run(&["current"], &|c| drop(c.env("GOVER_VERSION", "banana")))),
+        (8, run(&["list"], &|c| drop(c.env("GOVER_HOME", &file)))),
+    ];
+    let bad = Rig::http();
+    bad.publish(&[IndexEntry { sha256: Some("0".repeat(64)), ..IndexEntry::new(V, archive) }]);
+    seen.push((6, bad.gover().args(["install", "1.22.10"]).output().unwrap()));
+    for (code, out) in &seen {
+        assert_eq!(out.status.code(), Some(*code), "{}", stderr(out));
+        if *code != 0 {
+            assert!(stderr(out).starts_with("error: ") && stderr(out).contains("\nhelp: "), "{code}: {}", stderr(out));
+        }
+    }
+    let mut tested: Vec<i32> = seen.iter().map(|(c, _)| *c).chain([130, 143]).collect();
+    tested.sort();
+    assert_eq!(tested, documented, "the README's table and the codes gover returns");
+}
