@@ -630,9 +630,24 @@ fn every_exit_code_in_the_readme_table_is_what_gover_returns() {
         (2, run(&["use", "banana"], &none)),
         (3, run(&["exec", "1.21", "--", "true"], &none)),
         (4, run(&["install", "1.99"], &none)),
-        (5, run(&["install", "1.23"], &|c| drop(c.env("GOVER_INDEX_URL", format!("http://{dead}/")).env_remove("GOVER_DIST_URL")))),
-        (7, run(&["current"], &|c| drop(c.env("GOVER_VERSION", "banana")))),
-        (8, run(&["list"], &|c| drop(c.env("GOVER_HOME", &file)))),
+        (
+            5,
+            run(&["install", "1.23"], &|c| {
+                c.env("GOVER_INDEX_URL", format!("http://{dead}/")).env_remove("GOVER_DIST_URL");
+            }),
+        ),
+        (
+            7,
+            run(&["current"], &|c| {
+                c.env("GOVER_VERSION", "banana");
+            }),
+        ),
+        (
+            8,
+            run(&["list"], &|c| {
+                c.env("GOVER_HOME", &file);
+            }),
+        ),
     ];
     let bad = Rig::http();
     bad.publish(&[IndexEntry { sha256: Some("0".repeat(64)), ..IndexEntry::new(V, archive) }]);
@@ -646,4 +661,122 @@ fn every_exit_code_in_the_readme_table_is_what_gover_returns() {
     let mut tested: Vec<i32> = seen.iter().map(|(c, _)| *c).chain([130, 143]).collect();
     tested.sort();
     assert_eq!(tested, documented, "the README's table and the codes gover returns");
+}
+
+/// The system calls an install makes that decide durability, from strace (`-y` names each
+/// descriptor's file), in order.
+fn durability_calls(rig: &Rig, version_args: &[&str]) -> Vec<String> {
+    let log = rig.sb.root().join("strace.log");
+    let out = std::process::Command::new("strace")
+        .args(["-f", "-y", "-qq", "-e", "trace=syncfs,fsync,fdatasync,rename,renameat,renameat2", "-o"])
+        .arg(&log)
+        .arg(env!("CARGO_BIN_EXE_gover"))
+        .args(version_args)
+        .env_clear()
+        .envs(rig.env())
+        .current_dir(&rig.sb.work)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::fs::read_to_string(&log).unwrap().lines().map(String::from).collect()
+}
+
+#[test]
+fn an_install_is_on_disk_before_its_rename_and_the_rename_before_it_reports() {
+    if !common::require("strace") {
+        return;
+    }
+    let rig = Rig::http();
+    let (_, archive) = big_release(V, 4, 4096);
+    rig.publish(&[IndexEntry::new(V, archive)]);
+    let calls = durability_calls(&rig, &["install", "1.22.10"]);
+    let staging = rig.sb.gover_home.join("staging").join(V);
+    let versions = rig.sb.gover_home.join("versions");
+    let position = |what: &dyn Fn(&str) -> bool| calls.iter().position(|l| what(l));
+    let rename = position(&|l| l.contains("rename") && l.contains(&format!("{}\"", staging.display())))
+        .unwrap_or_else(|| panic!("no rename of the staging tree in:\n{}", calls.join("\n")));
+    assert!(calls[rename].contains(&format!("{}\"", versions.join(V).display())), "{}", calls[rename]);
+    // The whole tree (files and directories) flushed before: syncfs on the staging tree.
+    let synced =
+        position(&|l| l.contains("syncfs(") && l.contains(&format!("<{}>", staging.display())) && l.ends_with("= 0"));
+    assert!(synced.is_some_and(|s| s < rename), "syncfs before the rename:\n{}", calls.join("\n"));
+    // The rename itself made durable: fsync of versions/ after it.
+    let dir_synced =
+        calls[rename..].iter().any(|l| l.contains("fsync(") && l.contains(&format!("<{}>", versions.display())));
+    assert!(dir_synced, "fsync of versions/ after the rename:\n{}", calls.join("\n"));
+}
+
+/// An ext4 filesystem in a file, on a loop device, for a power cut without a VM.
+struct LoopDisk {
+    mount: std::path::PathBuf,
+    image: std::path::PathBuf,
+}
+
+impl LoopDisk {
+    fn new(dir: &Path) -> Option<LoopDisk> {
+        let (image, mount) = (dir.join("disk.img"), dir.join("disk"));
+        std::fs::create_dir_all(&mount).unwrap();
+        let sh = |script: &str| {
+            std::process::Command::new("sh").arg("-c").arg(script).arg("sh").arg(&image).arg(&mount).output().unwrap()
+        };
+        let made = sh("truncate -s 96M \"$1\" && mkfs.ext4 -q \"$1\"");
+        assert!(made.status.success(), "{}", stderr(&made));
+        let mounted = sh("mount -o loop \"$1\" \"$2\"");
+        if !mounted.status.success() {
+            common::skip(&format!("cannot mount a loop device here: {}", stderr(&mounted).trim()));
+            return None;
+        }
+        Some(LoopDisk { mount, image })
+    }
+
+    /// Power goes off: the filesystem stops at once, and whatever it had not made durable is
+    /// lost (ext4's shutdown ioctl without flushing its journal: fstests' `godown`).
+    fn cut_power(&self) {
+        use std::os::fd::AsRawFd;
+        const EXT4_IOC_SHUTDOWN: libc::c_ulong = 0x8004_587D;
+        const NOLOGFLUSH: u32 = 2;
+        let dir = std::fs::File::open(&self.mount).unwrap();
+        // SAFETY: a directory on the filesystem to shut down, and a u32 flag, as the ioctl takes.
+        let done = unsafe { libc::ioctl(dir.as_raw_fd(), EXT4_IOC_SHUTDOWN, &NOLOGFLUSH) };
+        assert_eq!(done, 0, "shutdown: {}", std::io::Error::last_os_error());
+    }
+
+    /// Power back on: unmount what is left and mount again (the journal replays).
+    fn restart(&self) {
+        let status = std::process::Command::new("umount").arg(&self.mount).status().unwrap();
+        assert!(status.success());
+        let status =
+            std::process::Command::new("mount").arg("-o").arg("loop").arg(&self.image).arg(&self.mount).status();
+        assert!(status.unwrap().success());
+    }
+}
+
+impl Drop for LoopDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.mount).status();
+    }
+}
+
+#[test]
+fn an_install_survives_a_power_cut_right_after_it_reports_success() {
+    if unsafe { libc::geteuid() } != 0 {
+        common::skip("mounting a loop device needs root");
+        return;
+    }
+    let rig = Rig::http();
+    let Some(disk) = LoopDisk::new(rig.sb.root()) else { return };
+    let (entries, archive) = big_release(V, 24, 64 * 1024);
+    rig.publish(&[IndexEntry::new(V, archive)]);
+    let home = disk.mount.join("gover");
+    rig.gover().env("GOVER_HOME", &home).args(["install", "1.22.10"]).assert().success();
+    disk.cut_power();
+    disk.restart();
+    // What gover reported installed is there, whole, after the power came back.
+    let root = disk.mount.join("gover/versions").join(V);
+    for entry in &entries {
+        if let common::releases::Entry::File { path, data, .. } = entry {
+            let file = root.join(path.strip_prefix("go/").unwrap());
+            assert_eq!(std::fs::read(&file).ok().as_ref(), Some(data), "{} after the power cut", file.display());
+        }
+    }
 }
