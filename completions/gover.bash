@@ -161,7 +161,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__current)
-            opts="-q -h --bare --quiet --home --help"
+            opts="-q -h --bare --json --quiet --home --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -689,7 +689,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__which)
-            opts="-q -h --shim --quiet --home --help go gofmt"
+            opts="-q -h --shim --json --quiet --home --help go gofmt"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

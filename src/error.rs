@@ -54,7 +54,7 @@ impl Error {
 
     /// The text `main` prints on standard error.
     pub fn render(&self) -> String {
-        let mut out = format!("error: {}\n", self.message);
+        let mut out = format!("{}: {}\n", crate::output::colour("1;31", "error"), self.message);
         for cause in &self.causes {
             out.push_str(&format!("  cause: {cause}\n"));
         }

@@ -34,6 +34,10 @@ impl Context {
     pub fn from_process() -> Result<Context, ResolveError> {
         let var = |name: &str| std::env::var_os(name);
         let home = GoverHome::locate(var).ok_or(ResolveError::NoHome)?;
+        if !home.root().is_absolute() {
+            let problem = home.problem().unwrap_or_default();
+            return Err(ResolveError::BadHome { root: home.root().to_path_buf(), problem });
+        }
         let cwd = std::env::current_dir().map_err(ResolveError::Cwd)?;
         Ok(Context { cwd, home, env_version: var("GOVER_VERSION").filter(|v| !v.is_empty()), path: var("PATH") })
     }
@@ -128,6 +132,11 @@ pub enum ResolveError {
         source: Source,
     },
     NoHome,
+    /// GOVER_HOME is set to something that cannot hold gover's files.
+    BadHome {
+        root: PathBuf,
+        problem: String,
+    },
     Cwd(std::io::Error),
 }
 
@@ -136,15 +145,13 @@ impl ResolveError {
         match self {
             ResolveError::BadPin { .. } | ResolveError::BadEnv { .. } => exit::BAD_PIN,
             ResolveError::NotInstalled { .. } | ResolveError::NoSystemGo { .. } => exit::NOT_INSTALLED,
-            ResolveError::NoHome | ResolveError::Cwd(_) => exit::ENVIRONMENT,
+            ResolveError::NoHome | ResolveError::BadHome { .. } | ResolveError::Cwd(_) => exit::ENVIRONMENT,
         }
     }
 
     pub fn hint(&self) -> Option<String> {
         match self {
-            ResolveError::BadPin { path, .. } => {
-                Some(format!("fix or remove {}; it should hold one version such as 1.22.10", path.display()))
-            }
+            ResolveError::BadPin { path, .. } => Some(bad_pin_hint(path)),
             ResolveError::BadEnv { .. } => Some("set GOVER_VERSION to a version such as 1.22.10, or unset it".into()),
             ResolveError::NotInstalled { spec, .. } => Some(format!("run gover install {spec}")),
             ResolveError::NoSystemGo { source: Source::Fallback } => {
@@ -154,8 +161,25 @@ impl ResolveError {
                 Some("install Go outside gover, or pin a version: gover install 1.22 && gover use 1.22".into())
             }
             ResolveError::NoHome => Some("set GOVER_HOME (or HOME)".into()),
+            ResolveError::BadHome { .. } => Some(BAD_HOME_HINT.into()),
             ResolveError::Cwd(_) => Some("cd into a directory that exists".into()),
         }
+    }
+}
+
+/// What to do about an unusable GOVER_HOME, for the shim and the CLI alike.
+pub const BAD_HOME_HINT: &str =
+    "point GOVER_HOME (or --home) at a directory of your own, e.g. GOVER_HOME=\"$HOME/.local/share/gover\", or unset it";
+
+/// What the file should look like, in its own format.
+fn bad_pin_hint(path: &Path) -> String {
+    let shown = path.display();
+    match path.file_name().and_then(|n| n.to_str()) {
+        Some("go.mod" | "go.work") => {
+            format!("fix the toolchain line of {shown}: it reads `toolchain go1.22.10` (or delete the line)")
+        }
+        Some(".tool-versions") => format!("fix the golang line of {shown}: it reads `golang 1.22.10`"),
+        _ => format!("fix or remove {shown}; it should hold one version such as 1.22.10"),
     }
 }
 
@@ -183,6 +207,9 @@ impl fmt::Display for ResolveError {
                 write!(f, "`system` was requested by {source}, but there is no go on PATH besides gover's shims")
             }
             ResolveError::NoHome => f.write_str("cannot find GOVER_HOME: neither GOVER_HOME nor HOME is set"),
+            ResolveError::BadHome { root, problem } => {
+                write!(f, "GOVER_HOME={} cannot be used: {problem}", root.display())
+            }
             ResolveError::Cwd(e) => write!(f, "cannot read the working directory: {e}"),
         }
     }
@@ -233,7 +260,11 @@ pub fn toolchain_for(ctx: &Context, request: &Request) -> Result<Toolchain, Reso
     let installed = ctx.home.installed();
     match request.spec.pick(&installed) {
         Some(version) => Ok(Toolchain::Installed { root: ctx.home.version_dir(version), version: version.clone() }),
-        None => Err(ResolveError::NotInstalled { spec: request.spec.clone(), source: request.source.clone() }),
+        // "Not installed" would send the user to `gover install`, which cannot work there.
+        None => Err(match ctx.home.problem() {
+            Some(problem) => ResolveError::BadHome { root: ctx.home.root().to_path_buf(), problem },
+            None => ResolveError::NotInstalled { spec: request.spec.clone(), source: request.source.clone() },
+        }),
     }
 }
 

@@ -6,7 +6,7 @@ use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
 use crate::dist::{self, Artifact, Catalog, Outcome, Remote};
-use crate::error::{exit, Error, Result};
+use crate::error::{Error, Result};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -17,6 +17,7 @@ pub struct Args {
 
 pub fn run(args: Args, app: &App) -> Result<()> {
     let specs = args.specs.iter().map(|text| Ok((text.as_str(), parse_spec(text)?))).collect::<Result<Vec<_>>>()?;
+    crate::interrupt::watch();
     let installer = Installer { app, remote: Remote::from_env()?, catalog: None };
     installer.run(&specs)
 }
@@ -66,27 +67,42 @@ impl Installer<'_> {
             if let Some(version) =
                 store.installed().into_iter().find(|v| v.same_release(wanted) && store.is_installed(v))
             {
-                println!("{version} is already installed");
+                self.say(format_args!("{version} is already installed"));
                 return Ok(version);
             }
         }
-        let artifact = self.artifact_for(spec)?;
+        // An archive verified before, with its checksum, needs no index: offline reinstalls work.
+        let cached = match spec {
+            Spec::Exact(wanted) => dist::cached_artifact(store, &self.remote.sources, wanted, &self.remote.platform),
+            _ => None,
+        };
+        let artifact = match cached {
+            Some(artifact) => artifact,
+            None => self.artifact_for(spec)?,
+        };
         let version = artifact.version.clone();
-        println!("{text} -> {version}");
+        self.say(format_args!("{text} -> {version}"));
         match dist::install(store, &self.remote.client, &artifact, self.app.quiet)? {
-            Outcome::Installed { cached } => println!(
+            Outcome::Installed { cached } => self.say(format_args!(
                 "installed {version} in {}{}",
                 store.home().version_dir(&version).display(),
                 if cached { " (from the download cache)" } else { "" }
-            ),
-            Outcome::AlreadyInstalled => println!("{version} is already installed"),
+            )),
+            Outcome::AlreadyInstalled => self.say(format_args!("{version} is already installed")),
         }
         Ok(version)
     }
 
+    /// What happened, on standard output; nothing with -q (the exit code says it).
+    fn say(&self, what: std::fmt::Arguments) {
+        if !self.app.quiet {
+            println!("{what}");
+        }
+    }
+
     fn artifact_for(&mut self, spec: &Spec) -> Result<Artifact> {
         if self.catalog.is_none() {
-            self.catalog = Some(self.remote.fetch_index());
+            self.catalog = Some(self.remote.fetch_index(&self.app.store));
         }
         let catalog = match self.catalog.as_ref().expect("fetched above") {
             Ok(catalog) => catalog,
@@ -104,32 +120,12 @@ impl Installer<'_> {
                 };
             }
         };
-        let release =
-            catalog.index.pick(spec, &self.remote.platform).ok_or_else(|| self.no_such_version(spec, catalog))?;
+        let release = catalog
+            .index
+            .pick(spec, &self.remote.platform)
+            .ok_or_else(|| dist::no_such_version(spec, catalog, &self.remote.platform, "gover install"))?;
         Ok(Artifact::from_release(release, &self.remote.platform, &self.remote.sources)
             .expect("pick only returns installable releases"))
-    }
-
-    fn no_such_version(&self, spec: &Spec, catalog: &Catalog) -> Error {
-        let name = match spec {
-            Spec::Exact(v) => v.to_string(),
-            other => other.to_string(),
-        };
-        let nearest = catalog.index.nearest(spec, &self.remote.platform, 3);
-        let mut err = Error::new(exit::NO_SUCH_VERSION, format!("no Go release {name} for {}", self.remote.platform));
-        if !nearest.is_empty() {
-            let list: Vec<String> = nearest.iter().map(|v| v.to_string()).collect();
-            err = err.cause(format!("the nearest that exist: {}", list.join(", ")));
-        }
-        if catalog.from_mirror {
-            err = err.cause("the list comes from the mirror's own index, which may lag behind go.dev");
-        }
-        let line = match spec {
-            Spec::Exact(v) => format!(" {}.{}", v.major, v.minor),
-            Spec::Line { major, minor } => format!(" {major}.{minor}"),
-            Spec::Latest | Spec::System => String::new(),
-        };
-        err.hint(format!("gover list --remote --all{line} lists what can be installed"))
     }
 
     /// The first install makes `go` work at once: with no global default yet, it becomes one

@@ -2,12 +2,13 @@
 //! releases available for this platform. Text for people, `--json` for scripts.
 
 use gover_shim::resolve::{self, Toolchain};
-use gover_shim::{GoVersion, Source};
+use gover_shim::{GoVersion, ResolveError, Source};
 use serde_json::json;
 
 use crate::app::App;
 use crate::dist::Remote;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::output;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -35,8 +36,12 @@ pub fn run(args: Args, app: &App) -> Result<()> {
 
 fn installed(args: &Args, app: &App) -> Result<()> {
     let versions = app.store.installed();
-    // The mark is a courtesy: a broken pin here must not stop the listing.
-    let active = app.context().ok().and_then(|ctx| resolve::resolve(&ctx).ok()).and_then(|r| match r.toolchain {
+    // The mark is a courtesy: a broken pin here must not stop the listing, but is named.
+    let resolution = app.context().ok().map(|ctx| resolve::resolve(&ctx));
+    if let Some(Err(err @ (ResolveError::BadPin { .. } | ResolveError::BadEnv { .. }))) = &resolution {
+        output::warn(err);
+    }
+    let active = resolution.and_then(|r| r.ok()).and_then(|r| match r.toolchain {
         Toolchain::Installed { version, .. } => Some((version, r.request.source)),
         Toolchain::System { .. } => None,
     });
@@ -71,7 +76,8 @@ fn installed(args: &Args, app: &App) -> Result<()> {
     Ok(())
 }
 
-fn source_json(source: &Source) -> serde_json::Value {
+/// Where a version request came from, as `list`, `current` and `which` print it in JSON.
+pub fn source_json(source: &Source) -> serde_json::Value {
     match source {
         Source::Env => json!({"kind": "env", "name": "GOVER_VERSION"}),
         Source::File { path, line } => json!({"kind": "file", "path": path, "line": line}),
@@ -82,8 +88,16 @@ fn source_json(source: &Source) -> serde_json::Value {
 }
 
 fn remote(args: &Args, app: &App) -> Result<()> {
+    if let Some(text) = &args.prefix {
+        let prefix = text.strip_prefix("go").unwrap_or(text);
+        let numbers = prefix.trim_end_matches('.').split('.');
+        if prefix.is_empty() || numbers.clone().any(|n| n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(Error::usage(format!("{text:?} is not a version prefix"))
+                .hint("give the start of a version, such as 1.22 or 1 (gover list --remote 1.22)"));
+        }
+    }
     let remote = Remote::from_env()?;
-    let catalog = remote.fetch_index()?;
+    let catalog = remote.fetch_index(&app.store)?;
     let (platform, sources) = (&remote.platform, &remote.sources);
     let installed = app.store.installed();
     let prefix = args.prefix.as_deref().map(|p| p.strip_prefix("go").unwrap_or(p));

@@ -60,6 +60,11 @@ pub enum Command {
 }
 
 pub fn run(command: Command, app: &App) -> Result<()> {
+    // The hook and completions print whatever GOVER_HOME is (an rc file's `eval` must not
+    // break), and doctor reports an unusable one among its findings; everything else stops.
+    if !matches!(command, Command::Init(_) | Command::Completions(_) | Command::Doctor(_)) {
+        app.check_home()?;
+    }
     match command {
         Command::Install(args) => install::run(args, app),
         Command::Uninstall(args) => uninstall::run(args, app),
