@@ -8,6 +8,7 @@ mod dist;
 mod doctor;
 mod error;
 mod import;
+mod managers;
 mod output;
 mod reconcile;
 mod shell;

@@ -487,11 +487,22 @@ fn other_managers_trees() {
     }
     let inits: Vec<&Value> = found.iter().filter(|f| f["id"] == "managers.init-line").collect();
     assert_eq!(inits.len(), 2, "{titles:?}");
+    // asdf serving only Go goes; serving other languages too, it stays and gover's hook
+    // moves after it.
     let asdf = inits.iter().find(|f| text(f).contains("asdf.sh")).unwrap();
-    assert_eq!(asdf["severity"], "info", "asdf serves other languages: keep its line");
-    assert_eq!(asdf["fix"]["kind"], "manual");
+    assert_eq!(
+        asdf["fix"],
+        serde_json::json!({"kind": "comment_out", "file": s.home(".profile"), "lines": {"start": 2, "end": 2}})
+    );
     let goenv = inits.iter().find(|f| text(f).contains("goenv init")).unwrap();
     assert_eq!(goenv["fix"]["lines"]["start"], 3);
+    fs::create_dir_all(s.home(".asdf/plugins/nodejs")).unwrap();
+    let asdf =
+        s.findings().into_iter().find(|f| f["id"] == "managers.init-line" && text(f).contains("asdf.sh")).unwrap();
+    assert_eq!(
+        asdf["fix"],
+        serde_json::json!({"kind": "move_to_end", "file": s.home(".profile"), "lines": {"start": 1, "end": 1}})
+    );
     for dir in [".asdf", "sdk", ".goenv", ".local/share/mise"] {
         fs::remove_dir_all(s.home(dir)).unwrap();
     }
@@ -887,7 +898,7 @@ fn nothing_to_run_once_gover_is_in_use() {
     let s = Setup::clean();
     fs::remove_file(s.sb.gover_home.join("global")).unwrap();
     let f = s.finding("versions.nothing-to-run");
-    assert_eq!(f["fix"]["command"], "run gover install latest && gover global latest");
+    assert_eq!(f["fix"]["command"], "run gover global 1.22.10", "an installed version, not a download");
     fs::write(s.sb.gover_home.join("global"), "1.22\n").unwrap();
     s.assert_clean();
 }

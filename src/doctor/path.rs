@@ -15,7 +15,46 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
         prepends_after_hook(facts, &mut out);
     }
     gobin_on_path(facts, &mut out);
+    missing_sources(facts, &mut out);
     out
+}
+
+/// A startup line that sources a file that is not there prints "No such file or directory"
+/// at every shell start (asdf-golang's set-env after `asdf plugin remove golang`). A line
+/// that tests for the file first (`[ -s f ] && . f`) is fine.
+fn missing_sources(facts: &Facts, out: &mut Vec<Finding>) {
+    for s in &facts.startup {
+        for c in &s.constructs {
+            let (path, guarded) = match &c.kind {
+                Kind::Source { path, guarded } => (path.clone(), *guarded),
+                // A manager's own line (asdf-golang's set-env), unless an `if` around it
+                // made its range a block or it tests first.
+                Kind::ManagerInit { .. } => match super::startup::sourced_file(&c.text) {
+                    Some(path) => (path, c.lines != super::LineRange::line(c.line) || c.text.contains("[ ")),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            let Some(file) = facts.expand(&path) else { continue };
+            if guarded || file.exists() {
+                continue;
+            }
+            out.push(
+                Finding::new(
+                    "path.missing-source",
+                    Severity::Warning,
+                    Category::Path,
+                    format!("{} sources {}, which does not exist", s.file.path.display(), file.display()),
+                )
+                .evidence(Evidence::File {
+                    path: s.file.path.clone(),
+                    lines: Some(c.lines),
+                    text: Some(c.text.clone()),
+                })
+                .fix(Fix::CommentOut { file: s.file.path.clone(), lines: c.lines }),
+            );
+        }
+    }
 }
 
 fn shims_first(facts: &Facts, out: &mut Vec<Finding>) {
@@ -53,7 +92,7 @@ fn shims_first(facts: &Facts, out: &mut Vec<Finding>) {
         for go in list {
             finding = finding.evidence(go.evidence(tool));
         }
-        let fix = match prepend_line_for(facts, &winner.dir).or_else(|| facts.manager_init_line(&winner.dir)) {
+        let fix = match prepend_line_for(facts, &winner.dir).or_else(|| facts.manager_init_line(&winner.dir, None)) {
             Some((file, lines)) => Fix::CommentOut { file, lines },
             None => Fix::Manual(format!(
                 "remove {} from PATH where it is set, or make the gover hook the last line of your startup file",
