@@ -43,7 +43,8 @@ impl About for Asdf {
         ["asdf.sh", "asdf.fish", "asdf.bash", "asdf.zsh", "asdf completion", ".asdf/shims", "plugins/golang/set-env"]
             .iter()
             .any(|mark| code.contains(mark))
-            || ["ASDF_DATA_DIR", "ASDF_DIR"].iter().any(|v| mentions_variable(code, v))
+            // `_asdf_shims` is the variable of asdf's own fish snippet.
+            || ["ASDF_DATA_DIR", "ASDF_DIR", "_asdf_shims"].iter().any(|v| mentions_variable(code, v))
     }
 
     fn default_version(&self, places: &Places) -> Option<Spec> {

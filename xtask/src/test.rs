@@ -10,7 +10,7 @@ use std::process::Command;
 
 /// The programs tests drive for real, with the Debian package that provides each. A test
 /// that needs one calls `common::require(program)` (tests/common/skip.rs).
-const PROGRAMS: &[(&str, &str)] = &[("zsh", "zsh"), ("fish", "fish"), ("shellcheck", "shellcheck")];
+const PROGRAMS: &[(&str, &str)] = &[("zsh", "zsh"), ("fish", "fish"), ("shellcheck", "shellcheck"), ("npm", "npm")];
 
 /// `cargo xtask test [--no-install] [CARGO TEST ARGS]`
 pub fn run(args: &[String]) -> Result<()> {
