@@ -555,6 +555,7 @@ fn pins(facts: &Facts, out: &mut Vec<Finding>) {
         }
         Err(_) => {}
     }
+    pin_below_go_line(facts, &request, &source_evidence(&request.source), out);
     // go switches toolchains itself unless GOTOOLCHAIN=local; the shim sets that only when
     // the user has not set GOTOOLCHAIN.
     if !request.source.is_pin() {
@@ -581,5 +582,37 @@ fn pins(facts: &Facts, out: &mut Vec<Finding>) {
         .evidence(set.evidence("GOTOOLCHAIN"))
         .evidence(source_evidence(&request.source))
         .fix(fix),
+    );
+}
+
+/// A pin (or the global default) that picks a version older than the module's `go` line:
+/// go refuses to build with it, so gover runs the newest installed version that satisfies
+/// the line instead (or fails, which `versions.pin-not-installed` reports). Worth updating.
+fn pin_below_go_line(facts: &Facts, request: &gover_shim::Request, pinned_by: &Evidence, out: &mut Vec<Finding>) {
+    if !matches!(request.source, Source::File { .. } | Source::Global { .. }) {
+        return;
+    }
+    let Some(min) = resolve::module_minimum(&facts.env.cwd) else { return };
+    let installed = facts.env.gover.installed();
+    let Some(picked) = request.spec.pick(&installed) else { return };
+    if min.allows(picked) {
+        return;
+    }
+    let wanted = gover_shim::Spec::Exact(min.version.clone());
+    out.push(
+        c(
+            "versions.pin-below-go-line",
+            Severity::Warning,
+            format!(
+                "{} asks for {}, older than the `go {}` line of {}; gover runs a newer installed version instead",
+                request.source,
+                request.spec,
+                wanted,
+                min.path.display()
+            ),
+        )
+        .evidence(pinned_by.clone())
+        .evidence(Evidence::File { path: min.path.clone(), lines: Some(LineRange::line(min.line)), text: None })
+        .fix(Fix::Manual(format!("pin a version the module accepts, e.g. `gover use {wanted}`"))),
     );
 }
