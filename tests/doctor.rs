@@ -1125,3 +1125,23 @@ fn a_function_a_zsh_eval_made_is_fixed_in_zsh_files() {
     }
     assert_eq!(cd.len(), 2, "{found:#?}");
 }
+
+#[test]
+fn a_line_whose_variable_is_unset_puts_a_system_go_first() {
+    // `export PATH="$GOENV_ROOT/bin:$PATH"` once GOENV_ROOT's line is gone is
+    // `PATH=/bin:$PATH`: the go of /bin (Debian's golang-go) comes first in `bash -ic`.
+    // Here the "system" directory is in the sandbox and the variable is another one.
+    let s = Setup::clean();
+    let sys = s.sb.root().join("usr/bin");
+    write_executable(&sys.join("go"), "#!/bin/sh\n");
+    let rc = s.write_home(
+        ".bashrc",
+        &format!("{HOOK_BASH}export PATH=\"{}$TOOLS_ROOT/bin:$PATH\"\n", s.sb.root().join("usr").display()),
+    );
+    let f = s.finding("path.shell-go-first");
+    assert!(f["title"].as_str().unwrap().starts_with("in `bash -ic`, `go` is"), "{f}");
+    assert_eq!(f["evidence"][0]["dir"], sys.display().to_string());
+    assert_eq!(f["fix"], LineFix { file: rc.clone(), line: 2 }.json());
+    s.write_home(".bashrc", HOOK_BASH);
+    s.assert_clean();
+}

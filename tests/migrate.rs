@@ -484,6 +484,11 @@ impl Migration {
         assert!(before
             .iter()
             .any(|f| f["id"] == "managers.remnant" && f["fix"]["command"] == format!("gover import {m}")));
+        // Tools under the manager's own directories are named (g's are in ~/go/bin already).
+        let tools = before.iter().find(|f| f["id"] == "managers.tools");
+        if m != "g" {
+            assert!(tools.is_some_and(|f| f["title"].as_str().unwrap().contains(TOOL)), "{m}: {titles:?}");
+        }
 
         let out = self.sb.gover().args(["import", m]).output().unwrap();
         let said = String::from_utf8_lossy(&out.stdout);
@@ -499,12 +504,21 @@ impl Migration {
         // Nothing left to import, so no advice to.
         let listed = self.sb.gover().arg("import").output().unwrap();
         assert!(!String::from_utf8_lossy(&listed.stderr).contains("gover import <manager>"));
+        let remnant = self.findings().into_iter().find(|f| f["id"] == "managers.remnant").unwrap();
+        assert_eq!(remnant["fix"]["kind"], "manual", "{m}: imported already, so how to remove it: {remnant}");
+        assert!(!self.findings().iter().any(|f| f["id"] == "managers.tools"), "{m}: the tools are carried over");
 
         let original = self.rc_files();
         let out = self.doctor(&["--fix", "--yes"]);
         let fixed = String::from_utf8_lossy(&out.stdout).into_owned();
         assert!(out.status.success(), "{m}: {fixed}{}", String::from_utf8_lossy(&out.stderr));
         assert!(fixed.contains("open a new shell"), "{fixed}");
+        // The manager's own files (g's ~/.g/env, gvm's scripts) are its; the user's lines go.
+        for changed in fixed.lines().filter_map(|l| l.strip_prefix("changed ")) {
+            for dir in &self.setup.remove {
+                assert!(!Path::new(changed).starts_with(self.sb.home.join(dir)), "{m}: --fix edited {changed}");
+            }
+        }
         assert!(!fixed.contains("find where GOROOT is set"), "{fixed}");
         self.check_shells("after doctor --fix");
 

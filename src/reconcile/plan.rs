@@ -258,6 +258,20 @@ mod tests {
     }
 
     #[test]
+    fn moves_the_hook_below_a_manager_line_that_stays() {
+        // asdf with other plugins keeps its line; gover's hook goes after it (a file without
+        // a final newline gets one first).
+        let dir = tempfile::tempdir().unwrap();
+        let rc = dir.path().join(".bashrc");
+        fs::write(&rc, "# rc\n. ~/gover-hook.bash # added by gover\n. \"$HOME/.asdf/asdf.sh\"").unwrap();
+        let plan = plan(&[finding(Fix::MoveToEnd { file: rc.clone(), lines: LineRange::line(2) })]);
+        assert_eq!(
+            String::from_utf8(plan.files[0].new.clone()).unwrap(),
+            "# rc\n# gover-disabled: . ~/gover-hook.bash # added by gover\n. \"$HOME/.asdf/asdf.sh\"\n. ~/gover-hook.bash # added by gover\n"
+        );
+    }
+
+    #[test]
     fn edits_a_symlinked_file_at_its_target() {
         let dir = tempfile::tempdir().unwrap();
         let real = dir.path().join("dotfiles/bashrc");
