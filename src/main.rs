@@ -9,6 +9,7 @@ mod doctor;
 mod error;
 mod import;
 mod interrupt;
+mod managers;
 mod output;
 mod reconcile;
 mod shell;

@@ -138,6 +138,8 @@ fn apply(plan: &Plan, store: &Store, options: &FixOptions) -> Result<()> {
     }
     if let Some(dir) = backup.finish()? {
         println!("backup: {} (undo with `gover doctor --undo`)", dir.display());
+        // Shells already running keep what their start-up did.
+        println!("open a new shell (or run `exec $SHELL`) for the changes to take effect");
     }
     if failures > 0 {
         return Err(Error::failure(format!("{failures} fix(es) could not be applied")).hint("see the messages above"));

@@ -10,8 +10,14 @@ use std::process::Command;
 
 /// The programs tests drive for real, with the Debian package that provides each. A test
 /// that needs one calls `common::require(program)` (tests/common/skip.rs).
-const PROGRAMS: &[(&str, &str)] =
-    &[("zsh", "zsh"), ("fish", "fish"), ("shellcheck", "shellcheck"), ("openssl", "openssl"), ("strace", "strace")];
+const PROGRAMS: &[(&str, &str)] = &[
+    ("zsh", "zsh"),
+    ("fish", "fish"),
+    ("shellcheck", "shellcheck"),
+    ("openssl", "openssl"),
+    ("strace", "strace"),
+    ("npm", "npm"),
+];
 
 /// `cargo xtask test [--no-install] [CARGO TEST ARGS]`
 pub fn run(args: &[String]) -> Result<()> {
