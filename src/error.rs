@@ -54,7 +54,13 @@ impl Error {
 
     /// The text `main` prints on standard error.
     pub fn render(&self) -> String {
-        let mut out = format!("error: {}\n", self.message);
+        self.render_as("error")
+    }
+
+    /// The same text as a `warning:`, for a failure a command goes on after (the
+    /// vulnerability data could not be refreshed, but the install still happens).
+    pub fn render_as(&self, label: &str) -> String {
+        let mut out = format!("{label}: {}\n", self.message);
         for cause in &self.causes {
             out.push_str(&format!("  cause: {cause}\n"));
         }

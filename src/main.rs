@@ -12,6 +12,7 @@ mod output;
 mod reconcile;
 mod shell;
 mod store;
+mod vulndb;
 
 use clap::{CommandFactory, Parser};
 

@@ -7,6 +7,7 @@ use gover_shim::{GoVersion, Spec};
 use crate::app::App;
 use crate::dist::{self, Artifact, Catalog, Outcome, Remote};
 use crate::error::{exit, Error, Result};
+use crate::vulndb::{self, Knowledge};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -54,6 +55,10 @@ impl Installer<'_> {
         if let Some(first) = installed.first() {
             self.app.store.ensure_shims()?;
             self.set_first_global(first)?;
+            vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.quiet);
+            if !self.app.quiet {
+                advise(&self.app.store, &installed);
+            }
         }
         failure.map_or(Ok(()), Err)
     }
@@ -86,7 +91,12 @@ impl Installer<'_> {
 
     fn artifact_for(&mut self, spec: &Spec) -> Result<Artifact> {
         if self.catalog.is_none() {
-            self.catalog = Some(self.remote.fetch_index());
+            let catalog = self.remote.fetch_index();
+            if let Ok(catalog) = &catalog {
+                let releases = catalog.index.releases.iter().map(|r| r.version.clone());
+                vulndb::remember_releases(&self.app.store, releases);
+            }
+            self.catalog = Some(catalog);
         }
         let catalog = match self.catalog.as_ref().expect("fetched above") {
             Ok(catalog) => catalog,
@@ -143,5 +153,40 @@ impl Installer<'_> {
             eprintln!("note: {version} is now the global default (change it with gover global <version>)");
         }
         Ok(())
+    }
+}
+
+/// A note for each version just installed that has known vulnerabilities a later patch of
+/// its line fixes, or whose line is past end of life.
+fn advise(store: &crate::store::Store, versions: &[GoVersion]) {
+    let knowledge = Knowledge::load(store, &store.installed());
+    for version in versions {
+        let status = knowledge.assess(version);
+        let line = format!("{}.{}", version.major, version.minor);
+        let newest = knowledge.newest_in_line(version).filter(|n| *n > version);
+        match (&status.fixed_in, newest) {
+            _ if status.count() == 0 => {}
+            (Some(fixed), _) => eprintln!(
+                "note: {version} has {} known vulnerabilities, all fixed in {fixed}; gover upgrade {line} installs it",
+                status.count()
+            ),
+            (None, Some(newest)) => {
+                let fixed = status.vulnerabilities.iter().flatten().filter(|e| !e.affects(newest)).count();
+                if fixed > 0 {
+                    eprintln!(
+                        "note: {version} has {} known vulnerabilities; {newest} fixes {fixed} of them (gover upgrade \
+                         {line}), the others are fixed only in newer lines",
+                        status.count()
+                    );
+                }
+            }
+            (None, None) => {}
+        }
+        if status.end_of_life {
+            eprintln!(
+                "note: {version} is past end of life: Go fixes only its two newest major releases; gover upgrade \
+                 --to <newer line> moves to one"
+            );
+        }
     }
 }

@@ -20,6 +20,7 @@ pub mod report;
 mod services;
 pub mod settings;
 pub mod startup;
+mod vulns;
 
 use env::Env;
 use settings::Settings;
@@ -113,6 +114,16 @@ pub enum Evidence {
     Command { command: String, output: String },
     /// Anything else, as a sentence.
     Note { text: String },
+    /// A release's standing in the Go vulnerability database (`vulnerabilities` sorted, `None`
+    /// without data), as `gover list --json` reports it.
+    Vulnerabilities {
+        version: String,
+        vulnerabilities: Option<Vec<String>>,
+        fixed_in: Option<String>,
+        end_of_life: bool,
+    },
+    /// One database entry: its id, CVE aliases and summary.
+    Advisory { id: String, aliases: Vec<String>, summary: String },
 }
 
 /// What to do about a finding, as data `gover doctor --fix` can act on. In JSON each is an
@@ -392,8 +403,8 @@ fn scan_startup_files(env: &Env) -> Vec<Scanned> {
 /// The whole diagnosis: every check, run concurrently (the slow ones ask shells and
 /// services), sorted by category, then severity (worst first), then id.
 pub fn diagnose(facts: &Facts) -> Vec<Finding> {
-    let checks: [fn(&Facts) -> Vec<Finding>; 5] =
-        [path::check, goroot::check, permissions::check, modules::check, services::check];
+    let checks: [fn(&Facts) -> Vec<Finding>; 6] =
+        [path::check, goroot::check, permissions::check, modules::check, services::check, vulns::check];
     let mut findings: Vec<Finding> = std::thread::scope(|scope| {
         let handles: Vec<_> = checks.iter().map(|check| scope.spawn(|| check(facts))).collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
