@@ -10,6 +10,7 @@ mod error;
 mod import;
 mod output;
 mod reconcile;
+mod repin;
 mod shell;
 mod store;
 mod vulndb;

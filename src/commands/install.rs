@@ -22,6 +22,14 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     installer.run(&specs)
 }
 
+/// Installs `versions` (exact releases of `catalog`, already fetched), as `gover install` would.
+pub fn install_releases(app: &App, remote: Remote, catalog: Catalog, versions: &[GoVersion]) -> Result<()> {
+    let texts: Vec<String> = versions.iter().map(|v| v.to_string()).collect();
+    let specs: Vec<(&str, Spec)> =
+        texts.iter().zip(versions).map(|(text, v)| (text.as_str(), Spec::Exact(v.clone()))).collect();
+    Installer { app, remote, catalog: Some(Ok(catalog)) }.run(&specs)
+}
+
 fn parse_spec(text: &str) -> Result<Spec> {
     match crate::app::parse_spec(text)? {
         Spec::System => Err(Error::usage("`system` is the Go outside gover; it cannot be installed")
