@@ -63,6 +63,11 @@ impl Installer<'_> {
         if let Some(first) = installed.first() {
             self.app.store.ensure_shims()?;
             self.set_first_global(first)?;
+            // Only after an install: a failed one leaves nothing behind.
+            if let Some(Ok(catalog)) = &self.catalog {
+                let releases = catalog.index.releases.iter().map(|r| r.version.clone());
+                vulndb::remember_releases(&self.app.store, releases);
+            }
             vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.quiet);
             if !self.app.quiet {
                 advise(&self.app.store, &installed);
@@ -99,12 +104,7 @@ impl Installer<'_> {
 
     fn artifact_for(&mut self, spec: &Spec) -> Result<Artifact> {
         if self.catalog.is_none() {
-            let catalog = self.remote.fetch_index();
-            if let Ok(catalog) = &catalog {
-                let releases = catalog.index.releases.iter().map(|r| r.version.clone());
-                vulndb::remember_releases(&self.app.store, releases);
-            }
-            self.catalog = Some(catalog);
+            self.catalog = Some(self.remote.fetch_index());
         }
         let catalog = match self.catalog.as_ref().expect("fetched above") {
             Ok(catalog) => catalog,
