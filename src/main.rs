@@ -12,8 +12,10 @@ mod interrupt;
 mod managers;
 mod output;
 mod reconcile;
+mod repin;
 mod shell;
 mod store;
+mod vulndb;
 
 use clap::{CommandFactory, Parser};
 

@@ -50,6 +50,11 @@ impl Store {
         self.root().join("locks")
     }
 
+    /// The Go vulnerability database's cache and the release names end of life is computed from.
+    pub fn vulndb_dir(&self) -> PathBuf {
+        self.root().join("vulndb")
+    }
+
     pub fn backups_dir(&self) -> PathBuf {
         self.root().join("backups")
     }

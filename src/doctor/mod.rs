@@ -21,6 +21,7 @@ mod services;
 pub mod settings;
 mod shells;
 pub mod startup;
+mod vulns;
 
 use crate::managers::{Manager, Places};
 use env::Env;
@@ -115,6 +116,16 @@ pub enum Evidence {
     Command { command: String, output: String },
     /// Anything else, as a sentence.
     Note { text: String },
+    /// A release's standing in the Go vulnerability database (`vulnerabilities` sorted, `None`
+    /// without data), as `gover list --json` reports it.
+    Vulnerabilities {
+        version: String,
+        vulnerabilities: Option<Vec<String>>,
+        fixed_in: Option<String>,
+        end_of_life: bool,
+    },
+    /// One database entry: its id, CVE aliases and summary.
+    Advisory { id: String, aliases: Vec<String>, summary: String },
 }
 
 /// What to do about a finding, as data `gover doctor --fix` can act on. In JSON each is an
@@ -425,8 +436,8 @@ fn scan_startup_files(env: &Env) -> Vec<Scanned> {
 /// services), sorted by category, then severity (worst first), then id.
 pub fn diagnose(facts: &Facts) -> Vec<Finding> {
     // Asking the shells takes longest: it runs beside the rest.
-    let checks: [fn(&Facts) -> Vec<Finding>; 6] =
-        [shells::check, path::check, goroot::check, permissions::check, modules::check, services::check];
+    let checks: [fn(&Facts) -> Vec<Finding>; 7] =
+        [shells::check, path::check, goroot::check, permissions::check, modules::check, services::check, vulns::check];
     let mut findings: Vec<Finding> = std::thread::scope(|scope| {
         let handles: Vec<_> = checks.iter().map(|check| scope.spawn(|| check(facts))).collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()

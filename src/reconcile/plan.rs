@@ -37,6 +37,15 @@ pub struct FileEdit {
     pub not_writable: Option<String>,
 }
 
+impl FileEdit {
+    /// Replacing `old` with `new` in `path`; a symlink is edited at its target.
+    pub fn new(path: PathBuf, old: Vec<u8>, new: Vec<u8>) -> FileEdit {
+        let target = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        let not_writable = writable_problem(&target);
+        FileEdit { path, target, old, new, not_writable }
+    }
+}
+
 impl Plan {
     /// Whether there is nothing gover itself would change.
     pub fn is_empty(&self) -> bool {
