@@ -35,15 +35,15 @@ pub fn shim_binary() -> PathBuf {
     shim
 }
 
-/// The mirror of real Go releases made by ../shared/gomirror/build-mirror (.ci/run builds it).
+/// The mirror of real Go releases that `cargo xtask fixtures` writes (GOVER_TEST_MIRROR
+/// names another one).
 pub fn real_mirror() -> PathBuf {
     let dir = std::env::var_os("GOVER_TEST_MIRROR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/gomirror"));
     assert!(
         dir.join("index.json").is_file(),
-        "no real-Go mirror at {}; build it with ../shared/gomirror/build-mirror {} 1.21.13 1.22.10 1.23.9",
-        dir.display(),
+        "no real-Go mirror at {}; build it with `cargo xtask fixtures` (or run the whole suite with `cargo xtask test`)",
         dir.display()
     );
     dir
