@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod dist;
 mod doctor;
+mod elf;
 mod error;
 mod import;
 mod interrupt;

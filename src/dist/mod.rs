@@ -224,6 +224,8 @@ pub struct Artifact {
     pub sha256: String,
     /// Unknown when the checksum came from a `.sha256` file.
     pub size: Option<u64>,
+    /// The platform it must be for: this machine's.
+    pub platform: Platform,
 }
 
 impl Artifact {
@@ -239,6 +241,7 @@ impl Artifact {
             url: sources.archive_url(&file.filename),
             sha256: file.sha256.to_ascii_lowercase(),
             size: Some(file.size),
+            platform: platform.clone(),
         })
     }
 
@@ -260,7 +263,7 @@ impl Artifact {
             "no release index could be reached; checking {url} against {checksum_url} from the same mirror, so trust \
              rests on the mirror"
         ));
-        Ok(Artifact { version: version.clone(), url, sha256, size: None })
+        Ok(Artifact { version: version.clone(), url, sha256, size: None, platform: platform.clone() })
     }
 }
 
@@ -285,6 +288,15 @@ pub enum Outcome {
 /// resumes it.
 pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool) -> Result<Outcome> {
     let version = &artifact.version;
+    let platform = artifact.platform.to_string();
+    if let Some(other) = index::platform_in_filename(artifact.filename()).filter(|p| *p != platform) {
+        return Err(Error::new(exit::VERIFICATION, format!("{version} failed verification: {}", artifact.url))
+            .cause(format!("the archive is named for {other}; this machine is {platform}"))
+            .hint(format!(
+                "nothing was downloaded; the release index (GOVER_INDEX_URL) lists another platform's archive under \
+                 {platform}: fix the index, or point GOVER_INDEX_URL at go.dev's"
+            )));
+    }
     store.sweep_leftovers();
     let _lock = store.lock_version(version, || {
         if !quiet {
@@ -511,7 +523,12 @@ fn verify_and_unpack(
 ) -> Result<()> {
     let version = &artifact.version;
     let mut body = HashingReader::new(source, progress);
-    let unpacked = unpack::unpack(GzDecoder::new(&mut body), staging.path(), Limits::for_archive(compressed));
+    let unpacked = unpack::unpack(
+        GzDecoder::new(&mut body),
+        staging.path(),
+        Limits::for_archive(compressed),
+        artifact.platform.elf_machine(),
+    );
     // Whatever the unpacker thought, the digest of the whole body decides first.
     let drained = if body.failure.is_none() { body.drain() } else { Ok(()) };
     let (digest, bytes) = body.digest();
@@ -548,6 +565,13 @@ fn verify_and_unpack(
             return Err(failed().cause(format!("the archive is damaged: {e}")).hint(mirror_hint()));
         }
         Err(UnpackError::Write { path, error }) => return Err(error::io("write", &path, error)),
+        Err(UnpackError::Machine { entry, machine }) => {
+            let built_for =
+                Platform::arch_of_elf_machine(machine).map_or(format!("ELF machine {machine}"), String::from);
+            return Err(failed()
+                .cause(format!("{entry} is built for {built_for}; this machine is {}", artifact.platform))
+                .hint("nothing was installed; the index or the archive server (GOVER_INDEX_URL, GOVER_DIST_URL) serves another platform's archive under this name"));
+        }
     }
     unpack::check_tree(staging.path(), version)
         .map_err(|why| failed().cause(format!("the archive is not {version}: {why}")).hint(mirror_hint()))

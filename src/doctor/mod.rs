@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 pub mod alternatives;
-pub mod elf;
 pub mod env;
 mod goroot;
 pub mod modpattern;
