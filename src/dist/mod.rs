@@ -491,7 +491,13 @@ pub fn cached_artifact(store: &Store, sources: &Sources, version: &GoVersion, pl
     }
     let sha256 = parse_checksum_file(&fs::read(checksum_file(&archive)).ok()?)?;
     // The size is not kept: the digest alone decides, as with a mirror's `.sha256` file.
-    Some(Artifact { version: version.clone(), url: sources.archive_url(&filename), sha256, size: None })
+    Some(Artifact {
+        version: version.clone(),
+        url: sources.archive_url(&filename),
+        sha256,
+        size: None,
+        platform: platform.clone(),
+    })
 }
 
 /// The free space an archive of `size` bytes needs to be cached as well as installed: itself,
