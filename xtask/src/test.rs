@@ -3,6 +3,7 @@
 //! runs `cargo test --workspace`, and ends with the list of tests that skipped work because a
 //! program was missing. Under CI (`CI=true`) a skip fails the test itself, and the run.
 
+use crate::system::{apt_install, on_path};
 use crate::{fixtures, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -10,7 +11,17 @@ use std::process::Command;
 
 /// The programs tests drive for real, with the Debian package that provides each. A test
 /// that needs one calls `common::require(program)` (tests/common/skip.rs).
-const PROGRAMS: &[(&str, &str)] = &[("zsh", "zsh"), ("fish", "fish"), ("shellcheck", "shellcheck")];
+/// qemu-user-static and binfmt-support run the aarch64 release build (tests/dist.rs).
+const PROGRAMS: &[(&str, &str)] = &[
+    ("zsh", "zsh"),
+    ("fish", "fish"),
+    ("shellcheck", "shellcheck"),
+    ("openssl", "openssl"),
+    ("strace", "strace"),
+    ("npm", "npm"),
+    ("qemu-aarch64-static", "qemu-user-static"),
+    ("update-binfmts", "binfmt-support"),
+];
 
 /// `cargo xtask test [--no-install] [CARGO TEST ARGS]`
 pub fn run(args: &[String]) -> Result<()> {
@@ -23,8 +34,8 @@ pub fn run(args: &[String]) -> Result<()> {
     if given_mirror.is_none() && !fixtures::cached()? && !pip_works() {
         packages.push("python3-pip");
     }
-    if !packages.is_empty() && !no_install {
-        install(&packages);
+    if !packages.is_empty() && !no_install && !apt_install(&packages) {
+        eprintln!("test: the tests that need them skip");
     }
     let mirror = match given_mirror {
         Some(dir) => dir,
@@ -78,42 +89,8 @@ fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
-fn on_path(program: &str) -> bool {
-    Command::new("sh").args(["-c", "command -v \"$1\" >/dev/null", "sh", program]).status().is_ok_and(|s| s.success())
-}
-
 fn pip_works() -> bool {
     Command::new("python3").args(["-m", "pip", "--version"]).output().is_ok_and(|o| o.status.success())
-}
-
-/// Installs Debian `packages` with apt-get as root or through passwordless sudo; otherwise
-/// says why not, and the tests that need them skip.
-fn install(packages: &[&str]) {
-    let list = packages.join(" ");
-    if !on_path("apt-get") {
-        eprintln!("test: not installing {list}: no apt-get here (install them with your package manager)");
-        return;
-    }
-    let root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.trim_ascii() == b"0");
-    let sudo = !root && Command::new("sudo").args(["-n", "true"]).output().is_ok_and(|o| o.status.success());
-    if !root && !sudo {
-        eprintln!("test: not installing {list}: not root and no passwordless sudo; tests that need them skip");
-        return;
-    }
-    eprintln!("test: installing {list} with apt-get");
-    let apt = |args: &[&str]| {
-        let mut cmd = if sudo { Command::new("sudo") } else { Command::new("env") };
-        if sudo {
-            cmd.args(["-n", "env"]);
-        }
-        cmd.args(["DEBIAN_FRONTEND=noninteractive", "apt-get", "-qq"]).args(args);
-        cmd.status().is_ok_and(|s| s.success())
-    };
-    let mut args = vec!["install", "-y", "--no-install-recommends"];
-    args.extend(packages);
-    if !(apt(&["update"]) && apt(&args)) {
-        eprintln!("test: apt-get could not install {list}; tests that need them skip");
-    }
 }
 
 /// The recorded `<test>\t<reason>` lines, each once.
