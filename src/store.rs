@@ -284,8 +284,9 @@ impl Store {
                 let _ = fs::remove_file(&temp);
                 error::io("install the shim", &dest, e)
             })?;
-            // When a concurrent install linked `dest` to the same binary meanwhile, rename(2)
-            // of two links to one inode succeeds and does nothing, leaving `temp` behind.
+            // When a concurrent gover linked `dest` to the same shim meanwhile, `temp` and
+            // `dest` are one file, and rename(2) then succeeds without doing anything (POSIX):
+            // `temp` is still there.
             let _ = fs::remove_file(&temp);
         }
         Ok(())
