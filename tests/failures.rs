@@ -475,13 +475,19 @@ fn an_exported_gover_home_stays_out_of_usage_lines() {
     }
 }
 
-/// Runs the `gover …` command a hint names (up to a `;` or the end) in the rig, the way a user
-/// would copy it.
+/// Runs the `gover …` command a hint names (up to a `;`, `)` or the end; each of an `a && b`
+/// chain) in the rig, the way a user would copy it; the output of the last.
 fn follow(rig: &Rig, hint: &str) -> Output {
     let start = hint.find("gover ").unwrap_or_else(|| panic!("no gover command in {hint:?}"));
-    let command = hint[start..].split(';').next().unwrap();
-    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
-    rig.gover().args(&args).output().unwrap()
+    let command = hint[start..].split([';', ')']).next().unwrap();
+    let mut last = None;
+    for step in command.split("&&") {
+        let args: Vec<&str> = step.split_whitespace().skip(1).collect();
+        let out = rig.gover().args(&args).output().unwrap();
+        assert!(out.status.success() || last.is_none() && step == command, "{step}: {}", stderr(&out));
+        last = Some(out);
+    }
+    last.unwrap()
 }
 
 #[test]
@@ -779,4 +785,94 @@ fn an_install_survives_a_power_cut_right_after_it_reports_success() {
             assert_eq!(std::fs::read(&file).ok().as_ref(), Some(data), "{} after the power cut", file.display());
         }
     }
+}
+
+/// The `help:` lines that name a gover command, each followed: the command works, and the
+/// failure it answered is gone.
+#[test]
+fn help_lines_that_name_a_command_work_when_followed() {
+    let rig = Rig::http();
+    let (_, archive) = big_release(V, 1, 1024);
+    let older = "go1.22.9";
+    let (_, older_archive) = big_release(older, 1, 1024);
+    rig.publish(&[IndexEntry::new(V, archive), IndexEntry::new(older, older_archive)]);
+    let expect = |args: &[&str], code: i32, hint: &str| {
+        let out = rig.gover().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
+        assert_eq!(help(&out), hint, "{args:?}");
+        out
+    };
+    rig.sb.install_shims();
+
+    // Nothing installed, nothing on PATH: go says how to get one; done, go works.
+    let out = rig.sb.shim("go").envs(rig.env()).arg("version").output().unwrap();
+    assert_eq!(help(&out), "run gover install latest && gover global latest");
+    follow(&rig, &help(&out));
+    rig.sb.shim("go").envs(rig.env()).arg("version").assert().success();
+
+    // `system` cannot be installed; the release the hint names can.
+    let out = expect(&["install", "system"], 2, "name a release: gover install 1.22");
+    assert!(follow(&rig, &help(&out)).status.success());
+    // Not a version: what versions look like, and one of those works.
+    expect(&["use", "banana"], 2, "versions look like 1.22 (newest 1.22.x), 1.22.10, go1.23rc1, latest or system");
+    rig.gover().args(["use", "1.22"]).assert().success();
+    std::fs::remove_file(rig.sb.work.join(".go-version")).unwrap();
+
+    // A pin to a release that exists but is not installed: go says to install it; done, go works.
+    rig.sb.pin("1.22.9");
+    let out = rig.sb.shim("go").envs(rig.env()).arg("version").output().unwrap();
+    assert_eq!((out.status.code(), help(&out).as_str()), (Some(3), "run gover install 1.22.9"));
+    follow(&rig, &help(&out));
+    rig.sb.shim("go").envs(rig.env()).arg("version").assert().success().stdout(predicates::str::contains(older));
+    std::fs::remove_file(rig.sb.work.join(".go-version")).unwrap();
+
+    // uninstall: one version only, named exactly; the global default only with --force.
+    expect(&["uninstall", "1.22"], 2, "name the exact one: gover uninstall <version>");
+    rig.gover().args(["uninstall", older]).assert().success();
+    let out = expect(
+        &["uninstall", "banana"],
+        2,
+        "give the exact version, as gover list shows it: gover uninstall go1.22.10",
+    );
+    let _ = out;
+    let out = rig.gover().args(["uninstall", V]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let hint = help(&out);
+    assert!(hint.ends_with(&format!("or run gover uninstall --force {V}")), "{hint}");
+    let forced = rig.gover().args(["uninstall", "--force", V]).output().unwrap();
+    assert!(forced.status.success() && !rig.version_dir(V).exists(), "{}", stderr(&forced));
+
+    // The shims gone: which --shim says how to get them back.
+    std::fs::remove_dir_all(rig.sb.shims_dir()).unwrap();
+    expect(&["which", "--shim"], 3, "run gover install <version> (or gover setup) to create the shims");
+    rig.gover().args(["setup", "--no-modify-rc"]).assert().success();
+    rig.gover().args(["which", "--shim"]).assert().success();
+
+    // implode off a terminal: the hint's --yes.
+    let out = expect(&["implode"], 2, "to remove without asking: gover implode --yes");
+    let followed = follow(&rig, &help(&out));
+    assert!(followed.status.success(), "{}", stderr(&followed));
+    assert!(!rig.sb.gover_home.exists());
+}
+
+/// Hints that name a setting rather than a command: following them works.
+#[test]
+fn help_lines_that_name_a_setting_work_when_followed() {
+    let rig = Rig::http();
+    let (_, archive) = big_release(V, 1, 1024);
+    rig.publish(&[IndexEntry::new(V, archive.clone())]);
+
+    // An unreadable GOVER_CA_FILE: point it at a PEM file, or unset it.
+    let out = rig.gover().env("GOVER_CA_FILE", "/nonexistent.pem").args(["install", "1.22.10"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    assert_eq!(help(&out), "point GOVER_CA_FILE at a PEM file of CA certificates, or unset it");
+    rig.gover().env_remove("GOVER_CA_FILE").args(["list", "--remote"]).assert().success();
+
+    // A server slower than the read timeout: set GOVER_HTTP_TIMEOUT higher.
+    let slow = Fault::Trickle { chunk: archive.len() / 2 + 1, pause: Duration::from_millis(1300) };
+    rig.server.route(&archive_path(V), Reply::bytes(archive.clone()).fault(slow).ignore_range());
+    let out = rig.gover().env("GOVER_HTTP_TIMEOUT", "1").args(["install", "1.22.10"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(help(&out).contains("set GOVER_HTTP_TIMEOUT (seconds) higher"), "{}", help(&out));
+    rig.gover().env("GOVER_HTTP_TIMEOUT", "5").args(["install", "1.22.10"]).assert().success();
 }

@@ -154,6 +154,19 @@ pub fn no_such_version(spec: &Spec, catalog: &Catalog, platform: &Platform, comm
     }
 }
 
+/// "Not installed, run gover install X" is only right if X exists: asks the release index
+/// (the saved copy when offline) and, when no release matches, says so with the nearest one
+/// and `command` to get it. Without any index, `not_installed` stands as it is.
+pub fn unless_no_such_release(store: &Store, spec: &Spec, not_installed: Error, command: &str) -> Error {
+    let Ok(remote) = Remote::from_env() else { return not_installed };
+    match remote.fetch_index(store) {
+        Ok(catalog) if catalog.index.pick(spec, &remote.platform).is_none() => {
+            no_such_version(spec, &catalog, &remote.platform, command)
+        }
+        _ => not_installed,
+    }
+}
+
 /// An index, and whether its checksums came from the archive mirror itself.
 pub struct Catalog {
     pub index: Index,
@@ -530,9 +543,7 @@ fn verify_and_unpack(
     }
     if let Some(failure) = body.failure.take().or(drained.err()) {
         // The connection broke: a network failure, not a bad archive.
-        return Err(Error::new(exit::NETWORK, format!("the download of {label} broke off after {bytes} bytes"))
-            .cause(failure)
-            .hint("check the network, then run the same command: it resumes from there"));
+        return Err(download::broken_download(label, bytes, &failure));
     }
     if digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
         return Err(mismatch(None));
