@@ -876,3 +876,45 @@ fn help_lines_that_name_a_setting_work_when_followed() {
     assert!(help(&out).contains("set GOVER_HTTP_TIMEOUT (seconds) higher"), "{}", help(&out));
     rig.gover().env("GOVER_HTTP_TIMEOUT", "5").args(["install", "1.22.10"]).assert().success();
 }
+
+/// Hints about the environment gover runs in, followed.
+#[test]
+fn help_lines_about_the_environment_work_when_followed() {
+    let sb = Sandbox::new();
+    // Neither GOVER_HOME nor HOME: set GOVER_HOME.
+    let out = sb.gover().env_remove("HOME").env_remove("GOVER_HOME").arg("list").output().unwrap();
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    assert_eq!(help(&out), "set GOVER_HOME=/path/to/gover-home");
+    sb.gover().env_remove("HOME").arg("list").assert().success();
+    // setup without HOME: --no-modify-rc.
+    let out = sb.gover().env_remove("HOME").arg("setup").output().unwrap();
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    assert_eq!(help(&out), "set HOME, or pass --no-modify-rc");
+    sb.gover().env_remove("HOME").args(["setup", "--no-modify-rc"]).assert().success();
+    // A gover without its shim beside it (a hand-copied binary): GOVER_SHIM_BINARY.
+    std::fs::remove_dir_all(sb.shims_dir()).unwrap();
+    let lone = sb.root().join("lone/gover");
+    std::fs::create_dir_all(lone.parent().unwrap()).unwrap();
+    if std::fs::hard_link(env!("CARGO_BIN_EXE_gover"), &lone).is_err() {
+        std::fs::copy(env!("CARGO_BIN_EXE_gover"), &lone).unwrap();
+    }
+    let setup = |shim: Option<&Path>| {
+        let mut cmd = std::process::Command::new(&lone);
+        cmd.env_clear()
+            .envs(sb.env())
+            .env_remove("GOVER_SHIM_BINARY")
+            .current_dir(&sb.work)
+            .args(["setup", "--no-modify-rc"]);
+        if let Some(shim) = shim {
+            cmd.env("GOVER_SHIM_BINARY", shim);
+        }
+        cmd.output().unwrap()
+    };
+    let out = setup(None);
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    assert_eq!(help(&out), "reinstall gover with install.sh, or set GOVER_SHIM_BINARY to the gover-shim binary");
+    let out = setup(Some(&common::shim_binary()));
+    assert!(out.status.success(), "{}", stderr(&out));
+    sb.gover().arg("setup").assert().success();
+    assert!(sb.shims_dir().join("go").is_file());
+}
