@@ -918,3 +918,61 @@ fn help_lines_about_the_environment_work_when_followed() {
     sb.gover().arg("setup").assert().success();
     assert!(sb.shims_dir().join("go").is_file());
 }
+
+/// Network hints name the setting to change; changing it to a working server works.
+#[test]
+fn network_help_lines_work_when_followed() {
+    let good = Rig::http();
+    let (_, archive) = big_release(V, 1, 1024);
+    good.publish(&[IndexEntry::new(V, archive.clone())]);
+    let bad = Rig::http();
+    bad.publish(&[IndexEntry::new(V, archive.clone())]);
+    let install = |rig: &Rig, vars: &[(&str, String)]| {
+        let mut cmd = rig.gover();
+        cmd.env_remove("GOVER_RETRY_DELAY_MS").env("GOVER_RETRY_DELAY_MS", "1");
+        for (name, value) in vars {
+            cmd.env(name, value);
+        }
+        cmd.args(["install", "1.22.10"]).output().unwrap()
+    };
+    let good_dist = ("GOVER_DIST_URL", good.server.url("/dl/"));
+    let good_index = ("GOVER_INDEX_URL", good.server.url("/index.json"));
+
+    // The mirror lacks the archive (404), or keeps failing (503): another GOVER_DIST_URL.
+    for status in [404, 503] {
+        bad.server.route(&archive_path(V), Reply::status(status));
+        let out = install(&bad, &[]);
+        assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+        assert!(help(&out).contains("GOVER_DIST_URL"), "{status}: {}", help(&out));
+        assert!(install(&bad, &[good_dist.clone()]).status.success());
+        bad.gover().args(["uninstall", "--force", V]).assert().success();
+        std::fs::remove_dir_all(bad.sb.gover_home.join("downloads")).unwrap();
+    }
+    // The index is a login page, or not an index at all: another GOVER_INDEX_URL (with no
+    // saved copy of the index to fall back on).
+    bad.server.route(&archive_path(V), Reply::bytes(archive.clone()));
+    for reply in [Reply::html("<html>Sign in</html>"), Reply::bytes("{\"not\": \"an index\"}")] {
+        bad.server.route("/index.json", reply);
+        let _ = std::fs::remove_dir_all(bad.sb.gover_home.join("cache"));
+        let out = bad.gover().args(["install", "1.22"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+        assert!(help(&out).contains("GOVER_INDEX_URL"), "{}", help(&out));
+        let followed = [good_index.clone(), good_dist.clone()];
+        bad.gover().envs(followed).args(["install", "1.22"]).assert().success();
+        bad.gover().args(["uninstall", "--force", V]).assert().success();
+    }
+}
+
+#[test]
+fn a_private_ca_hint_works_when_followed() {
+    let rig = Rig::new(common::server::Server::https());
+    let (_, archive) = big_release(V, 1, 1024);
+    rig.publish(&[IndexEntry::new(V, archive)]);
+    let out = rig.gover().args(["install", "1.22.10"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cause: the server's certificate is not trusted"), "{}", stderr(&out));
+    assert!(help(&out).contains("GOVER_CA_FILE=/path/to/ca.pem"), "{}", help(&out));
+    let ca = rig.sb.root().join("ca.pem");
+    std::fs::write(&ca, rig.server.ca_pem()).unwrap();
+    rig.gover().env("GOVER_CA_FILE", &ca).args(["install", "1.22.10"]).assert().success();
+}
