@@ -944,7 +944,7 @@ fn network_help_lines_work_when_followed() {
         let out = install(&bad, &[]);
         assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
         assert!(help(&out).contains("GOVER_DIST_URL"), "{status}: {}", help(&out));
-        assert!(install(&bad, &[good_dist.clone()]).status.success());
+        assert!(install(&bad, std::slice::from_ref(&good_dist)).status.success());
         bad.gover().args(["uninstall", "--force", V]).assert().success();
         std::fs::remove_dir_all(bad.sb.gover_home.join("downloads")).unwrap();
     }
