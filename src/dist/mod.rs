@@ -1,7 +1,9 @@
 //! Go releases from the network: where they come from (`Sources`), the release index
-//! (`index`), the HTTP client (`download`), safe extraction (`unpack`), and `install`, which
-//! streams one archive through hash -> gunzip -> untar into staging and makes it visible by
-//! one rename once it is verified.
+//! (`index`), the HTTP client (`download`) and which servers it trusts (`tls`), safe
+//! extraction (`unpack`), and `install`, which streams one archive through hash -> gunzip ->
+//! untar into staging and makes it visible by one rename once it is verified; the download
+//! cache beside it (verified archives with their checksums, partial downloads to resume) and
+//! the saved release index make reinstalls work offline.
 
 pub mod download;
 pub mod index;
