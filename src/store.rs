@@ -50,6 +50,11 @@ impl Store {
         self.root().join("locks")
     }
 
+    /// The Go vulnerability database's cache and the release names end of life is computed from.
+    pub fn vulndb_dir(&self) -> PathBuf {
+        self.root().join("vulndb")
+    }
+
     pub fn backups_dir(&self) -> PathBuf {
         self.root().join("backups")
     }
@@ -279,6 +284,10 @@ impl Store {
                 let _ = fs::remove_file(&temp);
                 error::io("install the shim", &dest, e)
             })?;
+            // When a concurrent gover linked `dest` to the same shim meanwhile, `temp` and
+            // `dest` are one file, and rename(2) then succeeds without doing anything (POSIX):
+            // `temp` is still there.
+            let _ = fs::remove_file(&temp);
         }
         Ok(())
     }
@@ -360,20 +369,29 @@ fn remove_tree(path: &Path) -> Result<()> {
     }
 }
 
-/// The shim binary shipped beside `gover` (install.sh and cargo put them side by side);
-/// `GOVER_SHIM_BINARY` overrides it for packagers.
+/// The shim binary shipped with `gover`: beside it (install.sh, the release tarballs, cargo),
+/// or in `../libexec/gover/` from its directory (the Debian package's /usr/bin/gover and
+/// /usr/libexec/gover/gover-shim, which keeps a program users never call off PATH).
+/// `GOVER_SHIM_BINARY` overrides both for packagers.
 fn shim_binary() -> Result<PathBuf> {
     if let Some(path) = std::env::var_os("GOVER_SHIM_BINARY") {
         return Ok(PathBuf::from(path));
     }
     let exe = std::env::current_exe().map_err(|e| Error::failure("cannot find the gover executable").cause(e))?;
-    let shim = exe.with_file_name("gover-shim");
-    if shim.is_file() {
-        Ok(shim)
-    } else {
-        Err(Error::new(error::exit::ENVIRONMENT, format!("the shim binary is missing: {}", shim.display()))
-            .hint("reinstall gover with install.sh, or set GOVER_SHIM_BINARY to the gover-shim binary"))
+    let candidates = shim_candidates(&exe);
+    if let Some(shim) = candidates.iter().find(|shim| shim.is_file()) {
+        return Ok(shim.clone());
     }
+    let tried: Vec<String> = candidates.iter().map(|c| c.display().to_string()).collect();
+    Err(Error::new(error::exit::ENVIRONMENT, format!("the shim binary is missing: {}", tried.join(" or ")))
+        .hint("reinstall gover with install.sh, or set GOVER_SHIM_BINARY to the gover-shim binary"))
+}
+
+/// Where the shim of the gover at `exe` can be, in the order looked at.
+fn shim_candidates(exe: &Path) -> Vec<PathBuf> {
+    let dir = exe.parent().unwrap_or(Path::new("/"));
+    let prefix = dir.parent().unwrap_or(dir);
+    vec![dir.join("gover-shim"), prefix.join("libexec/gover/gover-shim")]
 }
 
 fn same_file_content(a: &Path, b: &Path) -> bool {
@@ -422,5 +440,17 @@ mod tests {
         for other in ["go", ".go.new-", "go.new-1", ".go.new-x", "global"] {
             assert_eq!(replacement_writer(other), None, "{other}");
         }
+    }
+
+    #[test]
+    fn the_shim_is_beside_gover_or_in_libexec() {
+        assert_eq!(
+            shim_candidates(Path::new("/usr/bin/gover")),
+            [PathBuf::from("/usr/bin/gover-shim"), PathBuf::from("/usr/libexec/gover/gover-shim")]
+        );
+        assert_eq!(
+            shim_candidates(Path::new("/home/u/.local/bin/gover"))[0],
+            Path::new("/home/u/.local/bin/gover-shim")
+        );
     }
 }

@@ -7,6 +7,7 @@ use gover_shim::{GoVersion, Spec};
 use crate::app::App;
 use crate::dist::{self, Artifact, Catalog, Outcome, Remote};
 use crate::error::{Error, Result};
+use crate::vulndb::{self, Knowledge};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -20,6 +21,14 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     crate::interrupt::watch();
     let installer = Installer { app, remote: Remote::from_env()?, catalog: None };
     installer.run(&specs)
+}
+
+/// Installs `versions` (exact releases of `catalog`, already fetched), as `gover install` would.
+pub fn install_releases(app: &App, remote: Remote, catalog: Catalog, versions: &[GoVersion]) -> Result<()> {
+    let texts: Vec<String> = versions.iter().map(|v| v.to_string()).collect();
+    let specs: Vec<(&str, Spec)> =
+        texts.iter().zip(versions).map(|(text, v)| (text.as_str(), Spec::Exact(v.clone()))).collect();
+    Installer { app, remote, catalog: Some(Ok(catalog)) }.run(&specs)
 }
 
 fn parse_spec(text: &str) -> Result<Spec> {
@@ -55,6 +64,15 @@ impl Installer<'_> {
         if let Some(first) = installed.first() {
             self.app.store.ensure_shims()?;
             self.set_first_global(first)?;
+            // Only after an install: a failed one leaves nothing behind.
+            if let Some(Ok(catalog)) = &self.catalog {
+                let releases = catalog.index.releases.iter().map(|r| r.version.clone());
+                vulndb::remember_releases(&self.app.store, releases);
+            }
+            vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.quiet);
+            if !self.app.quiet {
+                advise(&self.app.store, &installed);
+            }
         }
         failure.map_or(Ok(()), Err)
     }
@@ -139,5 +157,40 @@ impl Installer<'_> {
             eprintln!("note: {version} is now the global default (change it with gover global <version>)");
         }
         Ok(())
+    }
+}
+
+/// A note for each version just installed that has known vulnerabilities a later patch of
+/// its line fixes, or whose line is past end of life.
+fn advise(store: &crate::store::Store, versions: &[GoVersion]) {
+    let knowledge = Knowledge::load(store, &store.installed());
+    for version in versions {
+        let status = knowledge.assess(version);
+        let line = format!("{}.{}", version.major, version.minor);
+        let newest = knowledge.newest_in_line(version).filter(|n| *n > version);
+        match (&status.fixed_in, newest) {
+            _ if status.count() == 0 => {}
+            (Some(fixed), _) => eprintln!(
+                "note: {version} has {} known vulnerabilities, all fixed in {fixed}; gover upgrade {line} installs it",
+                status.count()
+            ),
+            (None, Some(newest)) => {
+                let fixed = status.vulnerabilities.iter().flatten().filter(|e| !e.affects(newest)).count();
+                if fixed > 0 {
+                    eprintln!(
+                        "note: {version} has {} known vulnerabilities; {newest} fixes {fixed} of them (gover upgrade \
+                         {line}), the others are fixed only in newer lines",
+                        status.count()
+                    );
+                }
+            }
+            (None, None) => {}
+        }
+        if status.end_of_life {
+            eprintln!(
+                "note: {version} is past end of life: Go fixes only its two newest major releases; gover upgrade \
+                 --to <newer line> moves to one"
+            );
+        }
     }
 }

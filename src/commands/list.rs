@@ -1,5 +1,9 @@
-//! `gover list`: installed versions, the one in use here marked; `gover list --remote`:
-//! releases available for this platform. Text for people, `--json` for scripts.
+//! `gover list`: installed versions, the one in use here marked, each with its known
+//! vulnerabilities and end of life (from the cached vulnerability database: no network);
+//! `gover list --remote`: releases available for this platform. Text for people, `--json`
+//! for scripts.
+
+use std::time::SystemTime;
 
 use gover_shim::resolve::{self, Toolchain};
 use gover_shim::{GoVersion, ResolveError, Source};
@@ -9,6 +13,7 @@ use crate::app::App;
 use crate::dist::Remote;
 use crate::error::{Error, Result};
 use crate::output;
+use crate::vulndb::{self, fetch::Location, Knowledge};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -24,9 +29,15 @@ pub struct Args {
     /// With --remote: only releases of this line or prefix (1.22, 1.2, 1)
     #[arg(requires = "remote", value_name = "PREFIX")]
     pub prefix: Option<String>,
+    /// Check the Go vulnerability database (GOVULNDB) now, before listing
+    #[arg(long, conflicts_with = "remote")]
+    pub refresh: bool,
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
+    if args.refresh {
+        refresh(app)?;
+    }
     if args.remote {
         remote(&args, app)
     } else {
@@ -46,15 +57,23 @@ fn installed(args: &Args, app: &App) -> Result<()> {
         Toolchain::System { .. } => None,
     });
     let is_active = |v: &GoVersion| active.as_ref().is_some_and(|(a, _)| a == v);
+    let knowledge = Knowledge::load(&app.store, &versions);
+    if let Some(problem) = &knowledge.problem {
+        eprint!("{}", problem.render_warning());
+    }
     if args.json {
         let rows: Vec<_> = versions
             .iter()
             .map(|v| {
+                let status = knowledge.assess(v);
                 json!({
                     "version": v.to_string(),
                     "path": app.store.home().version_dir(v),
                     "active": is_active(v),
                     "source": active.as_ref().filter(|(a, _)| a == v).map(|(_, s)| source_json(s)),
+                    "vulnerabilities": status.ids(),
+                    "fixed_in": status.fixed_in.as_ref().map(|f| f.to_string()),
+                    "end_of_life": status.end_of_life,
                 })
             })
             .collect();
@@ -67,11 +86,34 @@ fn installed(args: &Args, app: &App) -> Result<()> {
         }
         return Ok(());
     }
+    let width = versions.iter().map(|v| v.to_string().len()).max().unwrap_or(0);
     for v in &versions {
+        let marks = knowledge.assess(v).marks().join(", ");
         match active.as_ref().filter(|(a, _)| a == v) {
-            Some((_, source)) => println!("* {v}  (set by {source})"),
-            None => println!("  {v}"),
+            Some((_, source)) if marks.is_empty() => println!("* {v}  (set by {source})"),
+            Some((_, source)) => println!("* {v}  (set by {source})  {marks}"),
+            None if marks.is_empty() => println!("  {v}"),
+            None => println!("  {:width$}  {marks}", v.to_string()),
         }
+    }
+    if let Some(note) = knowledge.staleness(SystemTime::now()).filter(|_| !app.quiet) {
+        eprintln!("note: {note}");
+    }
+    Ok(())
+}
+
+/// `--refresh`: asked for, so a failure is an error (exit 5), and the cache stays as it was.
+fn refresh(app: &App) -> Result<()> {
+    let location = Location::from_env(|name| std::env::var_os(name))?;
+    let remote = Remote::from_env()?;
+    let previous = vulndb::cache::Cache::load(&app.store).ok().flatten();
+    let cache = vulndb::refresh(&app.store, &remote.client, &location, previous.as_ref(), SystemTime::now())?;
+    if !app.quiet {
+        eprintln!(
+            "note: the vulnerability data from {} lists {} entries for Go itself",
+            location.label(),
+            cache.entries.len()
+        );
     }
     Ok(())
 }
@@ -98,6 +140,8 @@ fn remote(args: &Args, app: &App) -> Result<()> {
     }
     let remote = Remote::from_env()?;
     let catalog = remote.fetch_index(&app.store)?;
+    vulndb::remember_releases(&app.store, catalog.index.releases.iter().map(|r| r.version.clone()));
+    vulndb::refresh_if_stale(&app.store, &remote.client, app.quiet);
     let (platform, sources) = (&remote.platform, &remote.sources);
     let installed = app.store.installed();
     let prefix = args.prefix.as_deref().map(|p| p.strip_prefix("go").unwrap_or(p));

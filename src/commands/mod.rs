@@ -19,6 +19,7 @@ pub mod list;
 pub mod setup;
 pub mod shell;
 pub mod uninstall;
+pub mod upgrade;
 pub mod use_;
 pub mod which;
 
@@ -28,6 +29,8 @@ pub enum Command {
     Install(install::Args),
     /// Remove an installed version
     Uninstall(uninstall::Args),
+    /// Install the newest patch of installed lines; --pins moves exact pins to it
+    Upgrade(upgrade::Args),
     /// List installed versions, or releases available to install with --remote
     #[command(alias = "ls")]
     List(list::Args),
@@ -68,6 +71,7 @@ pub fn run(command: Command, app: &App) -> Result<()> {
     match command {
         Command::Install(args) => install::run(args, app),
         Command::Uninstall(args) => uninstall::run(args, app),
+        Command::Upgrade(args) => upgrade::run(args, app),
         Command::List(args) => list::run(args, app),
         Command::Use(args) => use_::run(args, app),
         Command::Global(args) => global::run(args, app),

@@ -4,6 +4,7 @@
 
 use std::ffi::OsString;
 use std::io::{self, Read};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -22,6 +23,12 @@ const RETRIES: u32 = 3;
 /// A server asking for more than this in Retry-After is not waited for: gover gives up at
 /// once and says when to try again, instead of hanging for minutes.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+/// `localhost` is the loopback whatever /etc/hosts says (RFC 6761). A hosts file without it
+/// (some containers') leaves it to NSS modules or DNS, which the static (musl) build does not
+/// have; port 0 means the URL's.
+const LOCALHOST: [SocketAddr; 2] =
+    [SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0), SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), 0)];
 
 const TLS_HINT: &str = "if a proxy or firewall inspects TLS, give gover its CA certificate: \
                         GOVER_CA_FILE=/path/to/ca.pem, or SSL_CERT_FILE / SSL_CERT_DIR (each adds to the system's CAs)";
@@ -69,6 +76,7 @@ impl Client {
     pub fn new(settings: NetSettings) -> Result<Client> {
         let builder = reqwest::blocking::Client::builder()
             .user_agent(concat!("gover/", env!("CARGO_PKG_VERSION")))
+            .resolve_to_addrs("localhost", &LOCALHOST)
             .connect_timeout(settings.connect_timeout)
             // The blocking client applies this to each wait: the response, then every read.
             .timeout(settings.read_timeout)

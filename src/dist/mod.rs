@@ -239,6 +239,8 @@ pub struct Artifact {
     pub sha256: String,
     /// Unknown when the checksum came from a `.sha256` file.
     pub size: Option<u64>,
+    /// The platform it must be for: this machine's.
+    pub platform: Platform,
 }
 
 impl Artifact {
@@ -254,6 +256,7 @@ impl Artifact {
             url: sources.archive_url(&file.filename),
             sha256: file.sha256.to_ascii_lowercase(),
             size: Some(file.size),
+            platform: platform.clone(),
         })
     }
 
@@ -275,7 +278,7 @@ impl Artifact {
             "no release index could be reached; checking {url} against {checksum_url} from the same mirror, so trust \
              rests on the mirror"
         ));
-        Ok(Artifact { version: version.clone(), url, sha256, size: None })
+        Ok(Artifact { version: version.clone(), url, sha256, size: None, platform: platform.clone() })
     }
 }
 
@@ -300,6 +303,15 @@ pub enum Outcome {
 /// resumes it.
 pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool) -> Result<Outcome> {
     let version = &artifact.version;
+    let platform = artifact.platform.to_string();
+    if let Some(other) = index::platform_in_filename(artifact.filename()).filter(|p| *p != platform) {
+        return Err(Error::new(exit::VERIFICATION, format!("{version} failed verification: {}", artifact.url))
+            .cause(format!("the archive is named for {other}; this machine is {platform}"))
+            .hint(format!(
+                "nothing was downloaded; the release index (GOVER_INDEX_URL) lists another platform's archive under \
+                 {platform}: fix the index, or point GOVER_INDEX_URL at go.dev's"
+            )));
+    }
     store.sweep_leftovers();
     let _lock = store.lock_version(version, || {
         if !quiet {
@@ -494,7 +506,13 @@ pub fn cached_artifact(store: &Store, sources: &Sources, version: &GoVersion, pl
     }
     let sha256 = parse_checksum_file(&fs::read(checksum_file(&archive)).ok()?)?;
     // The size is not kept: the digest alone decides, as with a mirror's `.sha256` file.
-    Some(Artifact { version: version.clone(), url: sources.archive_url(&filename), sha256, size: None })
+    Some(Artifact {
+        version: version.clone(),
+        url: sources.archive_url(&filename),
+        sha256,
+        size: None,
+        platform: platform.clone(),
+    })
 }
 
 /// The free space an archive of `size` bytes needs to be cached as well as installed: itself,
@@ -526,7 +544,12 @@ fn verify_and_unpack(
 ) -> Result<()> {
     let version = &artifact.version;
     let mut body = HashingReader::new(source, progress);
-    let unpacked = unpack::unpack(GzDecoder::new(&mut body), staging.path(), Limits::for_archive(compressed));
+    let unpacked = unpack::unpack(
+        GzDecoder::new(&mut body),
+        staging.path(),
+        Limits::for_archive(compressed),
+        artifact.platform.elf_machine(),
+    );
     // Whatever the unpacker thought, the digest of the whole body decides first.
     let drained = if body.failure.is_none() { body.drain() } else { Ok(()) };
     let (digest, bytes) = body.digest();
@@ -561,6 +584,13 @@ fn verify_and_unpack(
             return Err(failed().cause(format!("the archive is damaged: {e}")).hint(mirror_hint()));
         }
         Err(UnpackError::Write { path, error }) => return Err(error::io("write", &path, error)),
+        Err(UnpackError::Machine { entry, machine }) => {
+            let built_for =
+                Platform::arch_of_elf_machine(machine).map_or(format!("ELF machine {machine}"), String::from);
+            return Err(failed()
+                .cause(format!("{entry} is built for {built_for}; this machine is {}", artifact.platform))
+                .hint("nothing was installed; the index or the archive server (GOVER_INDEX_URL, GOVER_DIST_URL) serves another platform's archive under this name"));
+        }
     }
     unpack::check_tree(staging.path(), version)
         .map_err(|why| failed().cause(format!("the archive is not {version}: {why}")).hint(mirror_hint()))
