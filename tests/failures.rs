@@ -248,7 +248,16 @@ fn a_name_that_does_not_resolve_fails_at_once_and_names_the_mirror_variables() {
         let hint = help(&out);
         assert!(hint.contains("GOVER_DIST_URL=") && hint.contains("GOVER_INDEX_URL="), "{hint}");
     }
-    // The hint followed: both variables pointing at a mirror that works.
+    // The hint followed: a proxy that can reach the names (the rig's server proxies them)…
+    rig.gover()
+        .env("GOVER_INDEX_URL", format!("{}/index.json", UNRESOLVABLE.replace("https", "http")))
+        .env("GOVER_DIST_URL", format!("{}/dl/", UNRESOLVABLE.replace("https", "http")))
+        .env("HTTP_PROXY", rig.server.url(""))
+        .args(["install", "1.22"])
+        .assert()
+        .success();
+    rig.gover().args(["uninstall", "--force", V]).assert().success();
+    // … or both variables pointing at a mirror that works.
     rig.server.route(
         "/dl/?mode=json&include=all",
         Reply::bytes(common::releases::index_json(&[IndexEntry::new(V, archive)])),
@@ -375,12 +384,22 @@ fn a_self_signed_mirror_the_user_trusts_is_accepted_and_refusals_are_in_words() 
     std::fs::write(&saved, &shown.stdout).unwrap();
     rig.gover().env("GOVER_CA_FILE", &saved).args(["install", "1.22.10"]).assert().success();
 
-    // Trusted, but made for another name.
-    let (elsewhere, elsewhere_key) = openssl_self_signed(dir.path(), "elsewhere", "DNS:mirror.example");
+    // Trusted, but made for another name than the URL's: the hint says to check the host
+    // name, and the certificate's own name works.
+    let (elsewhere, elsewhere_key) = openssl_self_signed(dir.path(), "elsewhere", "DNS:localhost");
     let rig = https_rig(&elsewhere, &elsewhere_key, &archive);
     let out = rig.gover().env("GOVER_CA_FILE", &elsewhere).args(["install", "1.22.10"]).output().unwrap();
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
     assert!(stderr(&out).contains("cause: the server's certificate is for another name"), "{}", stderr(&out));
+    assert!(help(&out).starts_with("check the host name in the URL (GOVER_DIST_URL / GOVER_INDEX_URL)"));
+    let by_name = |path: &str| format!("https://localhost:{}{path}", rig.server.addr().port());
+    rig.gover()
+        .env("GOVER_CA_FILE", &elsewhere)
+        .env("GOVER_INDEX_URL", by_name("/index.json"))
+        .env("GOVER_DIST_URL", by_name("/dl/"))
+        .args(["install", "1.22.10"])
+        .assert()
+        .success();
 
     // Signed by a trusted CA, but expired.
     let rig = Rig::new(common::server::Server::https_expired());
@@ -961,6 +980,32 @@ fn network_help_lines_work_when_followed() {
         bad.gover().envs(followed).args(["install", "1.22"]).assert().success();
         bad.gover().args(["uninstall", "--force", V]).assert().success();
     }
+}
+
+#[test]
+fn a_mirror_without_checksum_files_hint_works_when_followed() {
+    // No index within reach: an exact version is checked against the mirror's .sha256 file.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let (_, archive) = big_release(V, 1, 1024);
+    let sums = format!("{}.sha256", archive_path(V));
+    let (bad, good) = (Rig::http(), Rig::http());
+    for (rig, sha) in [(&bad, "<html>not here</html>".to_string()), (&good, common::releases::sha256_hex(&archive))] {
+        rig.server.route(&archive_path(V), Reply::bytes(archive.clone()));
+        rig.server.route(&sums, Reply::bytes(sha));
+    }
+    let install = |dist: String| {
+        bad.gover()
+            .env("GOVER_INDEX_URL", format!("http://{dead}/index.json"))
+            .env("GOVER_DIST_URL", dist)
+            .args(["install", "1.22.10"])
+            .output()
+            .unwrap()
+    };
+    let out = install(bad.server.url("/dl/"));
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(help(&out).starts_with("check GOVER_DIST_URL; the mirror should serve <archive>.sha256 files"));
+    let out = install(good.server.url("/dl/"));
+    assert!(out.status.success(), "{}", stderr(&out));
 }
 
 #[test]

@@ -260,18 +260,24 @@ impl Artifact {
         })
     }
 
-    /// The last resort without any index: `<archive>.sha256` beside the archive on the mirror.
+    /// The last resort when no index could be fetched (`index_error`): `<archive>.sha256`
+    /// beside the archive on the mirror.
     pub fn from_checksum_file(
         client: &Client,
         sources: &Sources,
         version: &GoVersion,
         platform: &Platform,
+        index_error: &Error,
     ) -> Result<Artifact> {
         let url = sources.archive_url(&format!("{version}.{platform}.tar.gz"));
         let checksum_url = format!("{url}.sha256");
-        let body = client.get_bytes(&checksum_url, 4096)?;
+        let body = client
+            .get_bytes(&checksum_url, 4096)
+            .map_err(|second| index_error.clone().cause(format!("and the .sha256 fallback failed: {second}")))?;
+        // The mirror answered, but not with a digest: that is the thing to fix.
         let sha256 = parse_checksum_file(&body).ok_or_else(|| {
             Error::new(exit::NETWORK, format!("{checksum_url} does not hold a SHA-256 digest"))
+                .cause(format!("and no release index could be reached: {}", index_error.message))
                 .hint("check GOVER_DIST_URL; the mirror should serve <archive>.sha256 files like go.dev/dl/")
         })?;
         output::warn(format!(
