@@ -1021,3 +1021,65 @@ fn a_private_ca_hint_works_when_followed() {
     std::fs::write(&ca, rig.server.ca_pem()).unwrap();
     rig.gover().env("GOVER_CA_FILE", &ca).args(["install", "1.22.10"]).assert().success();
 }
+
+/// More hints, each followed: what they name works.
+#[test]
+fn more_help_lines_work_when_followed() {
+    let rig = Rig::http();
+    let (_, archive) = big_release(V, 1, 1024);
+    rig.publish(&[IndexEntry::new(V, archive)]);
+    let run = |args: &[&str], vars: &[(&str, String)]| {
+        let mut cmd = rig.gover();
+        cmd.args(args).env("GOVER_RETRY_DELAY_MS", "1").write_stdin("");
+        for (name, value) in vars {
+            cmd.env(name, value);
+        }
+        cmd.output().unwrap()
+    };
+    let expect = |out: &Output, code: i32, hint: &str| {
+        assert_eq!(out.status.code(), Some(code), "{}", stderr(out));
+        assert!(help(out).starts_with(hint), "{}", stderr(out));
+    };
+
+    // A GOVER_CA_FILE without a certificate in it: the PEM blocks it should contain.
+    let empty = rig.sb.root().join("empty.pem");
+    std::fs::write(&empty, "not a certificate\n").unwrap();
+    expect(&run(&["list", "--remote"], &[("GOVER_CA_FILE", empty.display().to_string())]), 8, "it should contain");
+    let https = common::server::Server::https();
+    std::fs::write(&empty, https.ca_pem()).unwrap();
+    assert!(run(&["list", "--remote"], &[("GOVER_CA_FILE", empty.display().to_string())]).status.success());
+
+    // Nothing listens where the index should be: behind a proxy, HTTPS_PROXY (HTTP_PROXY for
+    // a plain http URL) reaches it.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let index = ("GOVER_INDEX_URL", format!("http://{dead}/index.json"));
+    let out = run(&["list", "--remote"], &[index.clone()]);
+    expect(&out, 5, "check the network connection; behind a proxy set HTTPS_PROXY");
+    let proxied = run(&["list", "--remote"], &[index.clone(), ("HTTP_PROXY", rig.server.url(""))]);
+    assert!(proxied.status.success(), "{}", stderr(&proxied));
+
+    // A redirect loop, and an endless body: the URL to check, and the right one works.
+    rig.server.route("/loop.json", Reply::redirect("/loop.json"));
+    rig.server.route("/huge.json", Reply::repeat(b' ', 70 << 20));
+    for (path, hint) in [
+        ("/loop.json", "the server or a proxy keeps redirecting; check HTTPS_PROXY and the URL"),
+        ("/huge.json", "check GOVER_INDEX_URL / GOVER_DIST_URL: this does not look like a Go release server"),
+    ] {
+        expect(&run(&["list", "--remote"], &[("GOVER_INDEX_URL", rig.server.url(path))]), 5, hint);
+    }
+    assert!(run(&["list", "--remote"], &[("GOVER_INDEX_URL", rig.server.url("/index.json"))]).status.success());
+
+    // import and shell: what a version looks like, and one that does works.
+    expect(&run(&["import", "gvm", "banana"], &[]), 2, "write it as 1.22 or 1.22.10");
+    assert!(run(&["import", "gvm", "1.22"], &[]).status.code() != Some(2));
+    rig.gover().args(["install", "1.22.10"]).assert().success();
+    expect(&run(&["shell", "--print-for", "bash", "banana"], &[]), 2, "give a version such as 1.22");
+    assert!(run(&["shell", "--print-for", "bash", "1.22"], &[]).status.success());
+
+    // implode on a GOVER_HOME that holds HOME: check GOVER_HOME; the real one is removed.
+    let out = run(&["implode", "--yes"], &[("GOVER_HOME", rig.sb.root().display().to_string())]);
+    expect(&out, 8, "check GOVER_HOME; gover implode removes that whole directory");
+    assert!(rig.sb.home.exists());
+    assert!(run(&["implode", "--yes"], &[]).status.success());
+    assert!(!rig.sb.gover_home.exists() && rig.sb.home.exists());
+}
