@@ -1053,7 +1053,7 @@ fn more_help_lines_work_when_followed() {
     // a plain http URL) reaches it.
     let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let index = ("GOVER_INDEX_URL", format!("http://{dead}/index.json"));
-    let out = run(&["list", "--remote"], &[index.clone()]);
+    let out = run(&["list", "--remote"], std::slice::from_ref(&index));
     expect(&out, 5, "check the network connection; behind a proxy set HTTPS_PROXY");
     let proxied = run(&["list", "--remote"], &[index.clone(), ("HTTP_PROXY", rig.server.url(""))]);
     assert!(proxied.status.success(), "{}", stderr(&proxied));
