@@ -132,8 +132,8 @@ impl Installer<'_> {
                         &self.remote.sources,
                         version,
                         &self.remote.platform,
-                    )
-                    .map_err(|second| err.clone().cause(format!("and the .sha256 fallback failed: {second}"))),
+                        err,
+                    ),
                     _ => Err(err.clone()),
                 };
             }

@@ -1,7 +1,9 @@
 //! Go releases from the network: where they come from (`Sources`), the release index
-//! (`index`), the HTTP client (`download`), safe extraction (`unpack`), and `install`, which
-//! streams one archive through hash -> gunzip -> untar into staging and makes it visible by
-//! one rename once it is verified.
+//! (`index`), the HTTP client (`download`) and which servers it trusts (`tls`), safe
+//! extraction (`unpack`), and `install`, which streams one archive through hash -> gunzip ->
+//! untar into staging and makes it visible by one rename once it is verified; the download
+//! cache beside it (verified archives with their checksums, partial downloads to resume) and
+//! the saved release index make reinstalls work offline.
 
 pub mod download;
 pub mod index;
@@ -154,6 +156,19 @@ pub fn no_such_version(spec: &Spec, catalog: &Catalog, platform: &Platform, comm
     }
 }
 
+/// "Not installed, run gover install X" is only right if X exists: asks the release index
+/// (the saved copy when offline) and, when no release matches, says so with the nearest one
+/// and `command` to get it. Without any index, `not_installed` stands as it is.
+pub fn unless_no_such_release(store: &Store, spec: &Spec, not_installed: Error, command: &str) -> Error {
+    let Ok(remote) = Remote::from_env() else { return not_installed };
+    match remote.fetch_index(store) {
+        Ok(catalog) if catalog.index.pick(spec, &remote.platform).is_none() => {
+            no_such_version(spec, &catalog, &remote.platform, command)
+        }
+        _ => not_installed,
+    }
+}
+
 /// An index, and whether its checksums came from the archive mirror itself.
 pub struct Catalog {
     pub index: Index,
@@ -245,18 +260,24 @@ impl Artifact {
         })
     }
 
-    /// The last resort without any index: `<archive>.sha256` beside the archive on the mirror.
+    /// The last resort when no index could be fetched (`index_error`): `<archive>.sha256`
+    /// beside the archive on the mirror.
     pub fn from_checksum_file(
         client: &Client,
         sources: &Sources,
         version: &GoVersion,
         platform: &Platform,
+        index_error: &Error,
     ) -> Result<Artifact> {
         let url = sources.archive_url(&format!("{version}.{platform}.tar.gz"));
         let checksum_url = format!("{url}.sha256");
-        let body = client.get_bytes(&checksum_url, 4096)?;
+        let body = client
+            .get_bytes(&checksum_url, 4096)
+            .map_err(|second| index_error.clone().cause(format!("and the .sha256 fallback failed: {second}")))?;
+        // The mirror answered, but not with a digest: that is the thing to fix.
         let sha256 = parse_checksum_file(&body).ok_or_else(|| {
             Error::new(exit::NETWORK, format!("{checksum_url} does not hold a SHA-256 digest"))
+                .cause(format!("and no release index could be reached: {}", index_error.message))
                 .hint("check GOVER_DIST_URL; the mirror should serve <archive>.sha256 files like go.dev/dl/")
         })?;
         output::warn(format!(
@@ -553,9 +574,7 @@ fn verify_and_unpack(
     }
     if let Some(failure) = body.failure.take().or(drained.err()) {
         // The connection broke: a network failure, not a bad archive.
-        return Err(Error::new(exit::NETWORK, format!("the download of {label} broke off after {bytes} bytes"))
-            .cause(failure)
-            .hint("check the network, then run the same command: it resumes from there"));
+        return Err(download::broken_download(label, bytes, &failure));
     }
     if digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
         return Err(mismatch(None));

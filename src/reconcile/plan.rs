@@ -63,9 +63,17 @@ struct FileFixes {
     replace: Option<String>,
 }
 
+/// The syntax of a startup file, by its name: fish's by extension, zsh's startup files
+/// (`.zshrc`, `.zshenv`, `.zprofile`, `.zlogin`, `.zlogout`, `/etc/zsh/zshrc`, `*.zsh`), else sh's.
 pub fn dialect_of(path: &Path) -> Dialect {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let bare = name.strip_prefix('.').unwrap_or(name);
     if path.extension().is_some_and(|e| e == "fish") {
         Dialect::Fish
+    } else if path.extension().is_some_and(|e| e == "zsh")
+        || ["zshrc", "zshenv", "zprofile", "zlogin", "zlogout"].contains(&bare)
+    {
+        Dialect::Zsh
     } else {
         Dialect::Posix
     }
@@ -147,8 +155,10 @@ fn edit(target: &Path, old: &[u8], fixes: &FileFixes) -> (Vec<u8>, Vec<String>) 
     // Commenting out only prefixes lines, so the original line numbers stay valid for moves.
     let mut targets: BTreeSet<usize> = fixes.comment.iter().flat_map(|r| r.start..=r.end).collect();
     targets.extend(fixes.moves.iter().flat_map(|(r, _)| r.start..=r.end));
-    targets.extend(redefinitions(&base, dialect_of(target), &targets));
-    let commented = comment_out(&base, dialect_of(target), &targets);
+    // By the name doctor found it under (`~/.zshrc`), not the target of a dotfile manager's link.
+    let dialect = dialect_of(&fixes.named);
+    targets.extend(redefinitions(&base, dialect, &targets));
+    let commented = comment_out(&base, dialect, &targets);
     for m in &commented.manual {
         manual.push(format!("{}:{}: {}", target.display(), m.line, m.reason));
     }
