@@ -33,8 +33,6 @@ struct Setup {
     pin: (&'static str, &'static str),
     /// What doctor says to remove once gover has taken over (relative to HOME).
     remove: Vec<&'static str>,
-    /// The shells its README sets up (fish: not for gvm and g).
-    fish: bool,
 }
 
 /// Plants a real Go release at `dest` (hard links).
@@ -79,7 +77,6 @@ fn gvm(sb: &Sandbox) -> Setup {
         rc: vec![(".bashrc", line.clone()), (".zshrc", line)],
         pin: (".go-version", "1.22.10\n"),
         remove: vec![".gvm"],
-        fish: false,
     }
 }
 
@@ -118,7 +115,6 @@ fn goenv2(sb: &Sandbox) -> Setup {
         rc: vec![(".bashrc", lines.into())],
         pin: (".go-version", "1.22.10\n"),
         remove: vec![".goenv"],
-        fish: false,
     }
 }
 
@@ -142,7 +138,6 @@ fn goenv3(sb: &Sandbox) -> Setup {
         ],
         pin: (".go-version", "1.22.10\n"),
         remove: vec![".goenv"],
-        fish: true,
     }
 }
 
@@ -211,7 +206,6 @@ fn asdf(sb: &Sandbox, legacy: bool) -> Setup {
         rc: vec![(".bashrc", bash.into()), (".zshrc", zsh.into()), (".config/fish/config.fish", fish.into())],
         pin: (".tool-versions", "golang 1.22.10\n"),
         remove: vec![".asdf"],
-        fish: true,
     }
 }
 
@@ -285,7 +279,6 @@ fn mise(sb: &Sandbox, shims: bool) -> Option<Setup> {
         rc: vec![(".bashrc", bash.into()), (".zshrc", zsh.into()), (".config/fish/config.fish", fish.into())],
         pin,
         remove: vec![".local/share/mise", ".local/bin/mise", ".config/mise"],
-        fish: true,
     })
 }
 
@@ -311,7 +304,6 @@ fn g(sb: &Sandbox) -> Setup {
         rc: vec![(".bashrc", line.clone()), (".zshrc", line)],
         pin: (".go-version", "1.22.10\n"),
         remove: vec![".g"],
-        fish: false,
     }
 }
 
@@ -383,10 +375,8 @@ impl Migration {
 
     /// Runs the same checks in each new shell the user may open; returns what each printed.
     fn check_shells(&self, when: &str) {
-        let mut shells = vec![("bash", "-ic"), ("bash", "-lc"), ("zsh", "-ic")];
-        if self.setup.fish {
-            shells.push(("fish", "-c"));
-        }
+        // gvm and g have no fish support: their fish users get gover's conf.d hook alone.
+        let shells = [("bash", "-ic"), ("bash", "-lc"), ("zsh", "-ic"), ("fish", "-c")];
         let (project, outside) = (self.project.display(), self.outside.display());
         let versions = self.sb.gover_home.join("versions");
         for (shell, flag) in shells {
