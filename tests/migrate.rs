@@ -209,17 +209,21 @@ fn asdf(sb: &Sandbox, legacy: bool) -> Setup {
     }
 }
 
-/// The real mise from the npm registry, installed once per checkout under
-/// target/test-tools; `None` (the skip recorded) when npm cannot provide it.
+/// The real mise from the npm registry (`@jdxcode/mise-linux-x64` or `-arm64`), installed once
+/// per checkout under target/test-tools; `None` (the skip recorded) when npm cannot provide it.
 fn real_mise() -> Option<PathBuf> {
+    let package = match std::env::consts::ARCH {
+        "x86_64" => "@jdxcode/mise-linux-x64",
+        "aarch64" => "@jdxcode/mise-linux-arm64",
+        other => {
+            common::skip(&format!("mise publishes no npm package for {other}"));
+            return None;
+        }
+    };
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/mise");
-    let bin = dir.join("node_modules/@jdxcode/mise-linux-x64/bin/mise");
+    let bin = dir.join("node_modules").join(package).join("bin/mise");
     if bin.is_file() {
         return Some(bin);
-    }
-    if std::env::consts::ARCH != "x86_64" {
-        common::skip("the real mise is only fetched for x86_64 here");
-        return None;
     }
     if !common::require("npm") {
         return None;
@@ -229,14 +233,11 @@ fn real_mise() -> Option<PathBuf> {
     let out = std::process::Command::new("npm")
         .args(["install", "--no-save", "--no-audit", "--no-fund", "--prefix"])
         .arg(temp.path())
-        .arg("@jdxcode/mise-linux-x64")
+        .arg(package)
         .output()
         .unwrap();
     if !out.status.success() {
-        common::skip(&format!(
-            "npm could not install @jdxcode/mise-linux-x64: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
+        common::skip(&format!("npm could not install {package}: {}", String::from_utf8_lossy(&out.stderr)));
         return None;
     }
     // Another test may have finished first; either copy will do.
