@@ -495,6 +495,10 @@ impl Migration {
         // Nothing left to import, so no advice to.
         let listed = self.sb.gover().arg("import").output().unwrap();
         assert!(!String::from_utf8_lossy(&listed.stderr).contains("gover import <manager>"));
+        // Hints name what is installed rather than a download.
+        let again = self.sb.gover().arg("setup").output().unwrap();
+        let again = String::from_utf8_lossy(&again.stdout);
+        assert!(again.contains("\n  go version\n") && !again.contains("install latest"), "{again}");
         let remnant = self.findings().into_iter().find(|f| f["id"] == "managers.remnant").unwrap();
         assert_eq!(remnant["fix"]["kind"], "manual", "{m}: imported already, so how to remove it: {remnant}");
         assert!(!self.findings().iter().any(|f| f["id"] == "managers.tools"), "{m}: the tools are carried over");
