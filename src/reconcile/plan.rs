@@ -139,6 +139,7 @@ fn edit(target: &Path, old: &[u8], fixes: &FileFixes) -> (Vec<u8>, Vec<String>) 
     let mut targets: BTreeSet<usize> = fixes.comment.iter().flat_map(|r| r.start..=r.end).collect();
     targets.extend(fixes.moves.iter().flat_map(|(r, _)| r.start..=r.end));
     targets.extend(redefinitions(&base, dialect_of(target), &targets));
+    targets.extend(dependents(&base, dialect_of(target), &targets));
     let commented = comment_out(&base, dialect_of(target), &targets);
     for m in &commented.manual {
         manual.push(format!("{}:{}: {}", target.display(), m.line, m.reason));
@@ -181,6 +182,30 @@ fn edit(target: &Path, old: &[u8], fixes: &FileFixes) -> (Vec<u8>, Vec<String>) 
         }
     }
     (text, manual)
+}
+
+/// Later lines that put `$NAME/…` in front of PATH where a disabled line set NAME: without
+/// it, `export PATH="$GOROOT/bin:$PATH"` becomes `PATH=/bin:$PATH`, and the system's go
+/// (`/bin/go` from golang-go) comes first.
+fn dependents(text: &[u8], dialect: Dialect, targets: &BTreeSet<usize>) -> Vec<usize> {
+    let constructs = startup::scan(&String::from_utf8_lossy(text), dialect);
+    let disabled = |c: &startup::Construct| (c.lines.start..=c.lines.end).any(|l| targets.contains(&l));
+    let mut names: Vec<(String, usize)> = Vec::new();
+    for c in constructs.iter().filter(|c| disabled(c)) {
+        if let Kind::Export { name, .. } = &c.kind {
+            names.push((name.clone(), c.line));
+        }
+    }
+    constructs
+        .iter()
+        .filter(|c| match &c.kind {
+            Kind::PathEdit { entry, prepend: true } => {
+                names.iter().any(|(name, line)| c.line > *line && crate::managers::mentions_variable(entry, name))
+            }
+            _ => false,
+        })
+        .flat_map(|c| c.lines.start..=c.lines.end)
+        .collect()
 }
 
 /// The other definitions of a go/gofmt/cd function or alias being disabled: a shell reports
@@ -255,6 +280,24 @@ mod tests {
         assert_eq!(created.new, b"PATH=/s:${PATH}\n");
         assert_eq!(plan.repairs, ["sudo chown -R u: /x"]);
         assert_eq!(plan.suggestions, ["gover setup"]);
+    }
+
+    #[test]
+    fn a_prepend_using_a_disabled_variable_goes_with_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let rc = dir.path().join(".bashrc");
+        fs::write(
+            &rc,
+            "export GOROOT=/usr/local/go\nexport PATH=\"$GOROOT/bin:$PATH\"\nexport PATH=\"$PATH:$GOROOT/misc\"\n",
+        )
+        .unwrap();
+        let plan = plan(&[finding(Fix::CommentOut { file: rc.clone(), lines: LineRange::line(1) })]);
+        assert_eq!(
+            String::from_utf8(plan.files[0].new.clone()).unwrap(),
+            "# gover-disabled: export GOROOT=/usr/local/go\n# gover-disabled: export PATH=\"$GOROOT/bin:$PATH\"\n\
+             export PATH=\"$PATH:$GOROOT/misc\"\n",
+            "an append of it is harmless and stays"
+        );
     }
 
     #[test]
