@@ -763,14 +763,20 @@ fn a_default_acl_that_strips_execute_from_new_binaries() {
 #[test]
 fn gobin_with_tools_not_on_path() {
     let s = Setup::clean();
+    // ~/go/bin is what gover's hook puts after the shims: new shells have it.
     write_executable(&s.home("go/bin/gopls"), "#!/bin/sh\n");
+    s.assert_clean();
+    // A GOBIN from the go env file (`go env -w GOBIN=…`) the hook does not read.
+    let tools = s.home("tools");
+    write_executable(&tools.join("gopls"), "#!/bin/sh\n");
+    s.write_home(".config/go/env", &format!("GOBIN={}\n", tools.display()));
     let f = s.finding("path.gobin-not-on-path");
     assert_eq!(
         f["fix"],
-        serde_json::json!({"kind": "append_line", "file": s.home(".bashrc"), "line": format!("export PATH=\"$PATH:{}\"", s.home("go/bin").display())})
+        serde_json::json!({"kind": "append_line", "file": s.home(".bashrc"), "line": format!("export PATH=\"$PATH:{}\"", tools.display())})
     );
     let mut s = s;
-    s.set("PATH", format!("{}:{}", s.sb.path_with_shims(), s.home("go/bin").display()));
+    s.set("PATH", format!("{}:{}", s.sb.path_with_shims(), tools.display()));
     s.assert_clean();
 }
 

@@ -519,6 +519,14 @@ impl Migration {
 
         // --undo puts every file back byte for byte; a second --fix does the same again.
         let fixed_files = self.rc_files();
+        // The fix only comments out (or moves) lines the user had: it adds none of its own.
+        for ((path, before), (_, after)) in original.iter().zip(&fixed_files) {
+            let before = String::from_utf8_lossy(before);
+            for line in String::from_utf8_lossy(after).lines() {
+                let kept = line.strip_prefix("# gover-disabled: ").unwrap_or(line);
+                assert!(before.lines().any(|l| l == kept), "{m}: --fix added {line:?} to {}", path.display());
+            }
+        }
         assert!(self.doctor(&["--undo"]).status.success());
         assert_eq!(self.rc_files(), original, "{m}: --undo is byte-exact");
         assert!(self.doctor(&["--fix", "--yes"]).status.success());

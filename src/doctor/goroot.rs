@@ -320,9 +320,12 @@ fn remnants(facts: &Facts) -> Vec<Remnant> {
     for manager in Manager::SHELL_MANAGERS {
         let trees: Vec<(PathBuf, Option<String>)> =
             import::find(&places, &[manager]).into_iter().map(|f| (f.root, f.version.map(|v| v.to_string()))).collect();
-        let root = manager.about().go_dir(&places);
-        if !trees.is_empty() || root.is_dir() {
+        let go_dir = manager.about().go_dir(&places);
+        if !trees.is_empty() {
+            let root = manager.about().dirs(&places).into_iter().next().unwrap_or(go_dir);
             out.push(Remnant { manager: Some(manager), root, trees });
+        } else if go_dir.is_dir() {
+            out.push(Remnant { manager: Some(manager), root: go_dir, trees });
         }
     }
     let sdk = home.join("sdk");

@@ -242,12 +242,20 @@ pub struct Facts<'a> {
     pub gofmt_on_path: Vec<OnPath>,
 }
 
-/// How much a manager's line looks like its init (what defines its functions and puts its
-/// shims on PATH), rather than a variable it needs: `eval "$(goenv init -)"` over
-/// `export GOENV_ROOT=…`; among equals, the later line.
-fn init_rank(c: &Construct) -> (u8, usize) {
+/// How much a manager's line looks like the one that put `path` there: a PATH line naming
+/// its directory (asdf ≥ 0.16's `…/shims:$PATH`) first, then its init (what defines its
+/// functions and puts its shims on PATH) rather than a variable it needs: `eval "$(goenv init
+/// -)"` over `export GOENV_ROOT=…`; among equals, the later line.
+fn init_rank(c: &Construct, path: &Path) -> (u8, usize) {
     let text = &c.text;
-    let rank = if ["init", "activate", "source", ". ", "shims"].iter().any(|m| text.contains(m)) { 1 } else { 0 };
+    let dir = path.file_name().and_then(|n| n.to_str()).filter(|n| !n.is_empty());
+    let rank = if text.contains("PATH") && dir.is_some_and(|d| text.contains(&format!("/{d}"))) {
+        2
+    } else if ["init", "activate", "source", ". ", "shims"].iter().any(|m| text.contains(m)) {
+        1
+    } else {
+        0
+    };
     (rank, c.line)
 }
 
@@ -347,7 +355,7 @@ impl<'a> Facts<'a> {
         let manager = Manager::owning(&self.places(), path)?;
         self.manager_lines(manager, shell)
             .into_iter()
-            .max_by_key(|(_, c)| init_rank(c))
+            .max_by_key(|(_, c)| init_rank(c, path))
             .map(|(file, c)| (file, c.lines))
     }
 

@@ -323,7 +323,13 @@ fn gobin_on_path(facts: &Facts, out: &mut Vec<Finding>) {
     let real = std::fs::canonicalize(&dir).ok();
     let on_path =
         facts.env.path_dirs().iter().any(|d| *d == dir || (real.is_some() && std::fs::canonicalize(d).ok() == real));
-    if !has_tools || on_path {
+    // gover's hook puts this directory on PATH after the shims when it is the one the hook
+    // computes (GOBIN, else GOPATH's first entry's bin, else ~/go/bin; not one from the go
+    // env file): shells that run the hook have it.
+    let hooked = facts.gover_in_use()
+        && facts.startup.iter().any(|s| s.constructs.iter().any(|c| c.kind == Kind::GoverHook))
+        && hook_gobin(facts).is_some_and(|d| d == dir);
+    if !has_tools || on_path || hooked {
         return;
     }
     let rc = primary_rc(facts);
@@ -344,6 +350,16 @@ fn gobin_on_path(facts: &Facts, out: &mut Vec<Finding>) {
         .evidence(Evidence::Env { name: "PATH".into(), value: facts.env.var("PATH").unwrap_or("").into() })
         .fix(fix),
     );
+}
+
+/// The directory the hook puts after the shims, from this environment as the hook reads it.
+fn hook_gobin(facts: &Facts) -> Option<PathBuf> {
+    let set = |name: &str| facts.env.var(name).filter(|v| !v.is_empty());
+    match (set("GOBIN"), set("GOPATH")) {
+        (Some(gobin), _) => Some(PathBuf::from(gobin)),
+        (None, Some(gopath)) => Some(PathBuf::from(gopath.split(':').next()?).join("bin")),
+        (None, None) => Some(facts.env.home()?.join("go/bin")),
+    }
 }
 
 /// The startup file interactive shells of the user's shell read first.
