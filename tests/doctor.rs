@@ -1151,3 +1151,20 @@ fn a_line_whose_variable_is_unset_puts_a_system_go_first() {
     s.write_home(".bashrc", HOOK_BASH);
     s.assert_clean();
 }
+
+#[test]
+fn a_zsh_user_is_sent_to_zshrc() {
+    // gvm's line in both .bashrc and .zshrc; doctor runs from zsh ($SHELL), whose PATH has
+    // gvm's go first: the fix is .zshrc's line, not .bashrc's.
+    let mut s = Setup::clean();
+    let gvm_bin = s.home(".gvm/gos/go1.20.14/bin");
+    write_executable(&gvm_bin.join("go"), "#!/bin/sh\n");
+    s.write_home(".gvm/scripts/gvm", "export GVM_ROOT=\"$HOME/.gvm\"\n");
+    let line = "[[ -s \"$HOME/.gvm/scripts/gvm\" ]] && source \"$HOME/.gvm/scripts/gvm\"\n";
+    s.write_home(".bashrc", &format!("{HOOK_BASH}{line}"));
+    let zshrc = s.write_home(".zshrc", &format!("# zsh\n{line}"));
+    s.set("SHELL", "/usr/bin/zsh");
+    s.set("PATH", format!("{}:{}", gvm_bin.display(), s.sb.path_with_shims()));
+    let f = s.finding("path.system-go-first");
+    assert_eq!(f["fix"], LineFix { file: zshrc, line: 2 }.json());
+}

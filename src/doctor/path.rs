@@ -162,7 +162,10 @@ fn shims_first(facts: &Facts, out: &mut Vec<Finding>) {
         for go in list {
             finding = finding.evidence(go.evidence(tool));
         }
-        let fix = match prepend_line_for(facts, &winner.dir).or_else(|| facts.manager_init_line(&winner.dir, None)) {
+        let login = facts.env.var("SHELL").and_then(Shell::from_program);
+        let init =
+            || facts.manager_init_line(&winner.dir, login).or_else(|| facts.manager_init_line(&winner.dir, None));
+        let fix = match prepend_line_for(facts, &winner.dir).or_else(init) {
             Some((file, lines)) => Fix::CommentOut { file, lines },
             None => Fix::Manual(format!(
                 "remove {} from PATH where it is set, or make the gover hook the last line of your startup file",
@@ -174,8 +177,12 @@ fn shims_first(facts: &Facts, out: &mut Vec<Finding>) {
 }
 
 /// The startup line that puts `dir` on PATH, if one does.
+/// doctor runs in a shell of the user's `$SHELL`, so that shell's files are searched first.
 fn prepend_line_for(facts: &Facts, dir: &Path) -> Option<(PathBuf, super::LineRange)> {
-    facts.startup.iter().find_map(|s| {
+    let login = facts.env.var("SHELL").and_then(Shell::from_program);
+    let mut files: Vec<&Scanned> = facts.startup.iter().collect();
+    files.sort_by_key(|s| Some(s.file.shell) != login);
+    files.into_iter().find_map(|s| {
         s.constructs.iter().find_map(|c| match &c.kind {
             Kind::PathEdit { entry, .. } if facts.expand(entry).as_deref() == Some(dir) => {
                 Some((s.file.path.clone(), c.lines))
