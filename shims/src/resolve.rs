@@ -288,6 +288,11 @@ pub fn module_minimum(cwd: &Path) -> Option<Minimum> {
     for dir in cwd.ancestors() {
         for name in ["go.work", "go.mod"] {
             let path = dir.join(name);
+            // Only a regular file: a FIFO named go.mod (anyone can plant one in /tmp) must not
+            // hang every `go` below it.
+            if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+                continue;
+            }
             let Ok(file) = std::fs::File::open(&path) else { continue };
             let mut text = String::new();
             file.take(crate::pin::MAX_GO_MOD).read_to_string(&mut text).ok()?;
