@@ -434,7 +434,7 @@ impl Migration {
             expected,
             "{what}: {path}"
         );
-        for dir in [".gvm", ".goenv/shims", ".asdf", ".local/share/mise", ".g/"] {
+        for dir in [".gvm", ".goenv", ".asdf", ".local/share/mise", ".g/"] {
             let dir = self.sb.home.join(dir).display().to_string();
             assert!(!entries.iter().any(|e| e.starts_with(&dir)), "{what}: {dir} is still on PATH: {path}");
         }
