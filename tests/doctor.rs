@@ -512,7 +512,7 @@ fn other_managers_trees() {
         s.findings().into_iter().find(|f| f["id"] == "managers.init-line" && text(f).contains("asdf.sh")).unwrap();
     assert_eq!(
         asdf["fix"],
-        serde_json::json!({"kind": "move_to_end", "file": s.home(".profile"), "lines": {"start": 1, "end": 1}})
+        serde_json::json!({"kind": "copy_to_end", "file": s.home(".profile"), "lines": {"start": 1, "end": 1}})
     );
     for dir in [".asdf", "sdk", ".goenv", ".local/share/mise"] {
         fs::remove_dir_all(s.home(dir)).unwrap();

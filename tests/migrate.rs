@@ -33,6 +33,9 @@ struct Setup {
     pin: (&'static str, &'static str),
     /// What doctor says to remove once gover has taken over (relative to HOME).
     remove: Vec<&'static str>,
+    /// The manager also serves another language (asdf with nodejs): its set-up stays, gover's
+    /// hook runs after it, and that language's `node` keeps running.
+    others: bool,
 }
 
 /// Plants a real Go release at `dest` (hard links).
@@ -77,6 +80,7 @@ fn gvm(sb: &Sandbox) -> Setup {
         rc: vec![(".bashrc", line.clone()), (".zshrc", line)],
         pin: (".go-version", "1.22.10\n"),
         remove: vec![".gvm"],
+        others: false,
     }
 }
 
@@ -115,6 +119,7 @@ fn goenv2(sb: &Sandbox) -> Setup {
         rc: vec![(".bashrc", lines.into())],
         pin: (".go-version", "1.22.10\n"),
         remove: vec![".goenv"],
+        others: false,
     }
 }
 
@@ -138,6 +143,7 @@ fn goenv3(sb: &Sandbox) -> Setup {
         ],
         pin: (".go-version", "1.22.10\n"),
         remove: vec![".goenv"],
+        others: false,
     }
 }
 
@@ -206,6 +212,7 @@ fn asdf(sb: &Sandbox, legacy: bool) -> Setup {
         rc: vec![(".bashrc", bash.into()), (".zshrc", zsh.into()), (".config/fish/config.fish", fish.into())],
         pin: (".tool-versions", "golang 1.22.10\n"),
         remove: vec![".asdf"],
+        others: false,
     }
 }
 
@@ -280,6 +287,7 @@ fn mise(sb: &Sandbox, shims: bool) -> Option<Setup> {
         rc: vec![(".bashrc", bash.into()), (".zshrc", zsh.into()), (".config/fish/config.fish", fish.into())],
         pin,
         remove: vec![".local/share/mise", ".local/bin/mise", ".config/mise"],
+        others: false,
     })
 }
 
@@ -305,6 +313,7 @@ fn g(sb: &Sandbox) -> Setup {
         rc: vec![(".bashrc", line.clone()), (".zshrc", line)],
         pin: (".go-version", "1.22.10\n"),
         remove: vec![".g"],
+        others: false,
     }
 }
 
@@ -381,15 +390,18 @@ impl Migration {
         let (project, outside) = (self.project.display(), self.outside.display());
         let versions = self.sb.gover_home.join("versions");
         for (shell, flag) in shells {
+            // Below Debian's guard in .bashrc, asdf's line never ran in a login bash -c.
+            let others = self.setup.others && flag != "-lc";
+            let node = if others { "; node" } else { "" };
             let script = if shell == "fish" {
                 format!(
                     "echo go=(command -v go); echo path=(string join : $PATH); cd '{project}'; and go version; and go env GOROOT; \
-                     cd '{outside}'; and go version; {TOOL}"
+                     cd '{outside}'; and go version; {TOOL}{node}"
                 )
             } else {
                 format!(
                     "echo go=$(command -v go); echo path=$PATH; cd '{project}' && go version && go env GOROOT; \
-                     cd '{outside}' && go version; {TOOL}"
+                     cd '{outside}' && go version; {TOOL}{node}"
                 )
             };
             let out = self.sb.startup_shell(shell).args([flag, &script]).output().unwrap();
@@ -406,7 +418,10 @@ impl Migration {
                 .collect();
             assert!(stderr.is_empty(), "{what}: stderr {stderr:?}\nstdout {stdout}");
             let lines: Vec<&str> = stdout.lines().collect();
-            assert_eq!(lines.len(), 6, "{what}: {stdout}");
+            assert_eq!(lines.len(), if others { 7 } else { 6 }, "{what}: {stdout}");
+            if others {
+                assert_eq!(lines[6], "node v20.11.0", "{what}: the other language still runs");
+            }
             assert_eq!(lines[0], format!("go={}", self.sb.shims_dir().join("go").display()), "{what}");
             self.check_path(lines[1].strip_prefix("path=").unwrap(), &what);
             assert_eq!(lines[2], format!("go version {PINNED} linux/amd64"), "{what}: the project's own pin");
@@ -435,6 +450,9 @@ impl Migration {
             "{what}: {path}"
         );
         for dir in [".gvm", ".goenv", ".asdf", ".local/share/mise", ".g/"] {
+            if self.setup.others && dir == ".asdf" {
+                continue;
+            }
             let dir = self.sb.home.join(dir).display().to_string();
             assert!(!entries.iter().any(|e| e.starts_with(&dir)), "{what}: {dir} is still on PATH: {path}");
         }
@@ -524,7 +542,9 @@ impl Migration {
             let before = String::from_utf8_lossy(before);
             for line in String::from_utf8_lossy(after).lines() {
                 let kept = line.strip_prefix("# gover-disabled: ").unwrap_or(line);
-                assert!(before.lines().any(|l| l == kept), "{m}: --fix added {line:?} to {}", path.display());
+                // gover's hook, moved or added after a manager line that stays.
+                let hook = self.setup.others && line.contains("# added by gover");
+                assert!(hook || before.lines().any(|l| l == kept), "{m}: --fix added {line:?} to {}", path.display());
             }
         }
         assert!(self.doctor(&["--undo"]).status.success());
@@ -593,6 +613,26 @@ fn from_asdf_0_15_with_asdf_golang() {
 #[test]
 fn from_asdf_0_16_with_asdf_golang() {
     if let Some(m) = Migration::new(|sb| Some(asdf(sb, false))) {
+        m.run();
+    }
+}
+
+#[test]
+fn from_asdf_serving_other_languages() {
+    if let Some(m) = Migration::new(|sb| {
+        let mut setup = asdf(sb, true);
+        let data = sb.home.join(".asdf");
+        fs::create_dir_all(data.join("plugins/nodejs")).unwrap();
+        write_executable(&data.join("installs/nodejs/20.11.0/bin/node"), "#!/bin/sh\necho node v20.11.0\n");
+        write_executable(
+            &data.join("shims/node"),
+            "#!/bin/sh\nexec \"$HOME/.asdf/installs/nodejs/20.11.0/bin/node\" \"$@\"\n",
+        );
+        // `asdf plugin remove golang`, which doctor advises when asdf serves more than Go.
+        setup.remove = vec![".asdf/plugins/golang", ".asdf/installs/golang", ".asdf/shims/go"];
+        setup.others = true;
+        Some(setup)
+    }) {
         m.run();
     }
 }

@@ -453,16 +453,17 @@ fn managers(facts: &Facts, out: &mut Vec<Finding>) {
     }
 }
 
-/// For a manager line that stays: gover's hook moved to the end of its file (or its line
-/// added there, when the hook is in another file the shell reads first), unless the hook
-/// already runs after it. Run again, the hook moves the shims back to the front.
+/// For a manager line that stays: gover's hook line repeated at the end of its file (the
+/// first may need to stay above Debian's early `return`), or added there when the hook is in
+/// another file the shell reads first, unless the hook already runs after it. Run again, the
+/// hook moves the shims back to the front.
 fn hook_after(facts: &Facts, s: &super::Scanned, construct: &super::startup::Construct) -> Option<Fix> {
     let hooks = || s.constructs.iter().filter(|h| h.kind == Kind::GoverHook);
     if hooks().any(|h| h.line > construct.line) {
         return None;
     }
     if let Some(hook) = hooks().next() {
-        return Some(Fix::MoveToEnd { file: s.file.path.clone(), lines: hook.lines });
+        return Some(Fix::CopyToEnd { file: s.file.path.clone(), lines: hook.lines });
     }
     let hook = facts
         .startup

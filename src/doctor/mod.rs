@@ -126,8 +126,9 @@ pub enum Fix {
     CommentOut { file: PathBuf, lines: LineRange },
     /// Move `lines` of `file` to just above line `above` (a hook below an early `return`).
     MoveAbove { file: PathBuf, lines: LineRange, above: usize },
-    /// Move `lines` of `file` to its end (gover's hook, after a manager line that stays).
-    MoveToEnd { file: PathBuf, lines: LineRange },
+    /// Repeat `lines` of `file` at its end, keeping them where they are (gover's hook, after a
+    /// manager line that stays; the first one may need to stay above an early `return`).
+    CopyToEnd { file: PathBuf, lines: LineRange },
     /// Append a line to a startup file (the gover hook).
     AppendLine { file: PathBuf, line: String },
     /// Create `file` with `content` (an environment.d drop-in).
@@ -149,7 +150,7 @@ pub enum Fix {
 enum FixJson<'a> {
     CommentOut { file: &'a Path, lines: LineRange },
     MoveAbove { file: &'a Path, lines: LineRange, above: usize },
-    MoveToEnd { file: &'a Path, lines: LineRange },
+    CopyToEnd { file: &'a Path, lines: LineRange },
     AppendLine { file: &'a Path, line: &'a str },
     WriteFile { file: &'a Path, content: &'a str },
     RemoveGoEnvKey { file: &'a Path, key: &'a str },
@@ -163,7 +164,7 @@ impl Serialize for Fix {
         let json = match self {
             Fix::CommentOut { file, lines } => FixJson::CommentOut { file, lines: *lines },
             Fix::MoveAbove { file, lines, above } => FixJson::MoveAbove { file, lines: *lines, above: *above },
-            Fix::MoveToEnd { file, lines } => FixJson::MoveToEnd { file, lines: *lines },
+            Fix::CopyToEnd { file, lines } => FixJson::CopyToEnd { file, lines: *lines },
             Fix::AppendLine { file, line } => FixJson::AppendLine { file, line },
             Fix::WriteFile { file, content } => FixJson::WriteFile { file, content },
             Fix::RemoveGoEnvKey { file, key } => FixJson::RemoveGoEnvKey { file, key },

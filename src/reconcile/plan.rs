@@ -49,6 +49,7 @@ struct FileFixes {
     named: PathBuf,
     comment: Vec<LineRange>,
     moves: Vec<(LineRange, usize)>,
+    copies: Vec<LineRange>,
     append: Vec<String>,
     remove_keys: Vec<String>,
     replace: Option<String>,
@@ -68,6 +69,7 @@ fn fixes_for<'a>(per_file: &'a mut BTreeMap<PathBuf, FileFixes>, file: &Path) ->
         named: file.to_path_buf(),
         comment: Vec::new(),
         moves: Vec::new(),
+        copies: Vec::new(),
         append: Vec::new(),
         remove_keys: Vec::new(),
         replace: None,
@@ -85,8 +87,7 @@ pub fn plan(findings: &[Finding]) -> Plan {
         match fix {
             Fix::CommentOut { file, lines } => fixes_for(&mut per_file, file).comment.push(*lines),
             Fix::MoveAbove { file, lines, above } => fixes_for(&mut per_file, file).moves.push((*lines, *above)),
-            // Above a line past the end: after the last one.
-            Fix::MoveToEnd { file, lines } => fixes_for(&mut per_file, file).moves.push((*lines, usize::MAX)),
+            Fix::CopyToEnd { file, lines } => fixes_for(&mut per_file, file).copies.push(*lines),
             Fix::AppendLine { file, line } => fixes_for(&mut per_file, file).append.push(line.clone()),
             Fix::WriteFile { file, content } => fixes_for(&mut per_file, file).replace = Some(content.clone()),
             Fix::RemoveGoEnvKey { file, key } => fixes_for(&mut per_file, file).remove_keys.push(key.clone()),
@@ -145,29 +146,30 @@ fn edit(target: &Path, old: &[u8], fixes: &FileFixes) -> (Vec<u8>, Vec<String>) 
         manual.push(format!("{}:{}: {}", target.display(), m.line, m.reason));
     }
     let original = lines(&base);
-    let new_lines = lines(&commented.text);
     let mut text: Vec<u8> = Vec::with_capacity(commented.text.len());
-    let place_moves = |text: &mut Vec<u8>, here: &dyn Fn(usize) -> bool| {
-        for (range, _) in fixes.moves.iter().filter(|(_, above)| here(*above)) {
-            // Only moved when the original could be disabled, so it never runs twice.
-            if commented.commented.iter().any(|&(s, e)| s <= range.start && range.end <= e) {
-                if !text.is_empty() && !text.ends_with(b"\n") {
-                    text.push(b'\n');
-                }
-                for moved in &original[range.start - 1..range.end.min(original.len())] {
-                    text.extend_from_slice(moved);
-                    if !moved.ends_with(b"\n") {
-                        text.push(b'\n');
-                    }
-                }
+    let copy = |text: &mut Vec<u8>, range: &LineRange| {
+        if !text.is_empty() && !text.ends_with(b"\n") {
+            text.push(b'\n');
+        }
+        for line in &original[range.start - 1..range.end.min(original.len())] {
+            text.extend_from_slice(line);
+            if !line.ends_with(b"\n") {
+                text.push(b'\n');
             }
         }
     };
-    for (index, line) in new_lines.iter().enumerate() {
-        place_moves(&mut text, &|above| above == index + 1);
+    for (index, line) in lines(&commented.text).into_iter().enumerate() {
+        for (range, _) in fixes.moves.iter().filter(|(_, above)| *above == index + 1) {
+            // Only moved when the original could be disabled, so it never runs twice.
+            if commented.commented.iter().any(|&(s, e)| s <= range.start && range.end <= e) {
+                copy(&mut text, range);
+            }
+        }
         text.extend_from_slice(line);
     }
-    place_moves(&mut text, &|above| above > new_lines.len());
+    for range in &fixes.copies {
+        copy(&mut text, range);
+    }
     for key in &fixes.remove_keys {
         text = go_env_file::remove_key(&text, key);
     }
@@ -301,16 +303,16 @@ mod tests {
     }
 
     #[test]
-    fn moves_the_hook_below_a_manager_line_that_stays() {
-        // asdf with other plugins keeps its line; gover's hook goes after it (a file without
-        // a final newline gets one first).
+    fn repeats_the_hook_below_a_manager_line_that_stays() {
+        // asdf with other plugins keeps its line; gover's hook runs again after it (a file
+        // without a final newline gets one first).
         let dir = tempfile::tempdir().unwrap();
         let rc = dir.path().join(".bashrc");
         fs::write(&rc, "# rc\n. ~/gover-hook.bash # added by gover\n. \"$HOME/.asdf/asdf.sh\"").unwrap();
-        let plan = plan(&[finding(Fix::MoveToEnd { file: rc.clone(), lines: LineRange::line(2) })]);
+        let plan = plan(&[finding(Fix::CopyToEnd { file: rc.clone(), lines: LineRange::line(2) })]);
         assert_eq!(
             String::from_utf8(plan.files[0].new.clone()).unwrap(),
-            "# rc\n# gover-disabled: . ~/gover-hook.bash # added by gover\n. \"$HOME/.asdf/asdf.sh\"\n. ~/gover-hook.bash # added by gover\n"
+            "# rc\n. ~/gover-hook.bash # added by gover\n. \"$HOME/.asdf/asdf.sh\"\n. ~/gover-hook.bash # added by gover\n"
         );
     }
 
