@@ -431,12 +431,14 @@ fn managers(facts: &Facts, out: &mut Vec<Finding>) {
                     fix,
                 )
             } else {
+                let text = &construct.text;
+                let effect = if ["PATH", "init", "activate", "source", ". "].iter().any(|m| text.contains(m)) {
+                    "it puts its own go first on PATH"
+                } else {
+                    "a variable its set-up uses"
+                };
                 (
-                    format!(
-                        "{} still sets up {} (it puts its own go first on PATH)",
-                        s.file.path.display(),
-                        manager.name()
-                    ),
+                    format!("{} still sets up {} ({effect})", s.file.path.display(), manager.name()),
                     Fix::CommentOut { file: s.file.path.clone(), lines: construct.lines },
                 )
             };
