@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use gover_shim::pin::PinFile;
 use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
@@ -127,8 +128,17 @@ fn carry_default(app: &App, places: &Places, managers: &[Manager], dry_run: bool
     for &manager in managers {
         let Some(spec) = manager.about().default_version(places) else { continue };
         if global.exists() {
-            // The user chose one already: say what the manager's was, change nothing.
-            println!("kept gover's global default; {}'s was {spec} (gover global {spec} to take it)", manager.name());
+            // The user chose one already: say what the manager's was when it differs.
+            let current = PinFile::GoVersion.read(&global).ok().flatten().map(|pin| pin.spec);
+            let picked = spec.pick(&installed);
+            let same =
+                current.as_ref().is_some_and(|c| *c == spec || (picked.is_some() && picked == c.pick(&installed)));
+            if !same {
+                println!(
+                    "kept gover's global default; {}'s was {spec} (gover global {spec} to take it)",
+                    manager.name()
+                );
+            }
             return Ok(());
         }
         let version = match spec.pick(&installed) {
