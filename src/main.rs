@@ -6,13 +6,17 @@ mod cli;
 mod commands;
 mod dist;
 mod doctor;
+mod elf;
 mod error;
 mod import;
+mod interrupt;
 mod managers;
 mod output;
 mod reconcile;
+mod repin;
 mod shell;
 mod store;
+mod vulndb;
 
 use clap::{CommandFactory, Parser};
 

@@ -76,9 +76,8 @@ fn switching_projects_with_real_toolchains() {
     }
     assert_eq!(String::from_utf8_lossy(&Command::new(&installed).output().unwrap().stdout), "built with go1.22.10\n");
 
-    // A go.mod asking for a newer toolchain than the pin and anything installed must not
-    // trigger a download: gover names the go line that asks for it (go itself, run with
-    // GOTOOLCHAIN=local, would fail too).
+    // A go.mod asking for a newer toolchain than any installed must not trigger a download:
+    // the shim names the go line and the install that satisfies it, and runs no go.
     fs::write(legacy.join("go.mod"), "module example.com/legacy\n\ngo 1.23.0\n").unwrap();
     let mut cmd = s.shim("go");
     go_env(&mut cmd);
@@ -86,6 +85,7 @@ fn switching_projects_with_real_toolchains() {
         "error: go1.23.0 is not installed (requested by {})\nhelp: run gover install 1.23.0\n",
         legacy.join("go.mod").display()
     ));
+    assert!(!s.root().join("gopath/pkg/mod/golang.org/toolchain").exists(), "go downloaded a toolchain");
 }
 
 #[test]

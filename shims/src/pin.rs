@@ -100,13 +100,13 @@ impl PinFile {
 
     /// Reads and parses the file; `Ok(None)` when it does not exist or names no version.
     pub fn read(self, path: &Path) -> Result<Option<Pin>, PinError> {
-        let file = match std::fs::File::open(path) {
+        let file = match open_regular(path) {
             Ok(file) => file,
             Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => {
                 return Ok(None)
             }
             Err(e) => return Err(PinError { line: 0, reason: format!("cannot read it: {e}") }),
-        };
+        }?;
         let mut content = Vec::new();
         // One byte past the limit is enough to know it is over.
         file.take(self.size_limit() + 1)
@@ -114,6 +114,36 @@ impl PinFile {
             .map_err(|e| PinError { line: 0, reason: format!("cannot read it: {e}") })?;
         self.parse(&content)
     }
+}
+
+/// `O_NONBLOCK` (the same on every Linux architecture gover ships for): std has no name for it.
+#[cfg(target_os = "linux")]
+const O_NONBLOCK: i32 = 0o4000;
+#[cfg(not(target_os = "linux"))]
+const O_NONBLOCK: i32 = 0x0004;
+
+/// Opens a pin file for reading if it is a regular file. The open does not block, so a FIFO
+/// named `.go-version` (anyone can plant one in a shared /tmp) cannot hang every `go` below
+/// it; a FIFO, socket, device or directory is refused by the file's own type, read from the
+/// descriptor (no window between a check and the open).
+fn open_regular(path: &Path) -> std::io::Result<Result<std::fs::File, PinError>> {
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    let file = std::fs::OpenOptions::new().read(true).custom_flags(O_NONBLOCK).open(path)?;
+    let kind = file.metadata()?.file_type();
+    let what = if kind.is_file() {
+        return Ok(Ok(file));
+    } else if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "a device"
+    } else {
+        "not a regular file"
+    };
+    Ok(Err(PinError { line: 0, reason: format!("it is {what}, not a file holding a version") }))
 }
 
 /// A version request and the line of the file that made it.
@@ -177,8 +207,9 @@ fn quoted(word: &str) -> String {
 fn parse_go_version(text: &str) -> Result<Option<Pin>, PinError> {
     for item in lines(text) {
         let (n, line) = item?;
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
+        // A comment, on its own line or after the version, as in .tool-versions.
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
             continue;
         }
         return spec_at(line, n).map(Some);
@@ -316,6 +347,15 @@ fn mise_string(value: &str, line: usize) -> Result<Pin, PinError> {
     spec_at(version, line)
 }
 
+/// Reads the `go` line of the go.mod or go.work at `path`: `None` when there is no such
+/// regular file (a FIFO is refused without blocking), `Some(None)` when it has no go line.
+pub fn read_go_line(path: &Path) -> Option<Option<(crate::version::GoVersion, usize)>> {
+    let file = open_regular(path).ok()?.ok()?;
+    let mut text = String::new();
+    file.take(MAX_GO_MOD).read_to_string(&mut text).ok()?;
+    Some(go_line(&text))
+}
+
 /// The `go` directive of a go.mod or go.work: the oldest Go the module builds with (Go's
 /// own rule since 1.21), with its line.
 pub fn go_line(text: &str) -> Option<(crate::version::GoVersion, usize)> {
@@ -344,6 +384,7 @@ mod tests {
         assert_eq!(pin(PinFile::GoVersion, "# team pin\r\n\r\n  go1.22  \r\n").unwrap(), Some(("1.22".into(), 3)));
         assert_eq!(pin(PinFile::GoVersion, "\n# nothing\n").unwrap(), None);
         assert_eq!(pin(PinFile::GoVersion, "system").unwrap(), Some(("system".into(), 1)));
+        assert_eq!(pin(PinFile::GoVersion, "1.22.10 # the team's pin\n").unwrap(), Some(("1.22.10".into(), 1)));
     }
 
     #[test]

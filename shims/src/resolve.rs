@@ -38,6 +38,10 @@ impl Context {
     pub fn from_process() -> Result<Context, ResolveError> {
         let var = |name: &str| std::env::var_os(name);
         let home = GoverHome::locate(var).ok_or(ResolveError::NoHome)?;
+        if !home.root().is_absolute() {
+            let problem = home.problem().unwrap_or_default();
+            return Err(ResolveError::BadHome { root: home.root().to_path_buf(), problem });
+        }
         let cwd = std::env::current_dir().map_err(ResolveError::Cwd)?;
         Ok(Context { cwd, home, env_version: var("GOVER_VERSION").filter(|v| !v.is_empty()), path: var("PATH") })
     }
@@ -134,6 +138,11 @@ pub enum ResolveError {
         newest: Option<GoVersion>,
     },
     NoHome,
+    /// GOVER_HOME is set to something that cannot hold gover's files.
+    BadHome {
+        root: PathBuf,
+        problem: String,
+    },
     Cwd(std::io::Error),
 }
 
@@ -142,15 +151,13 @@ impl ResolveError {
         match self {
             ResolveError::BadPin { .. } | ResolveError::BadEnv { .. } => exit::BAD_PIN,
             ResolveError::NotInstalled { .. } | ResolveError::NoSystemGo { .. } => exit::NOT_INSTALLED,
-            ResolveError::NoHome | ResolveError::Cwd(_) => exit::ENVIRONMENT,
+            ResolveError::NoHome | ResolveError::BadHome { .. } | ResolveError::Cwd(_) => exit::ENVIRONMENT,
         }
     }
 
     pub fn hint(&self) -> Option<String> {
         match self {
-            ResolveError::BadPin { path, .. } => {
-                Some(format!("fix or remove {}; it should hold one version such as 1.22.10", path.display()))
-            }
+            ResolveError::BadPin { path, .. } => Some(bad_pin_hint(path)),
             ResolveError::BadEnv { .. } => Some("set GOVER_VERSION to a version such as 1.22.10, or unset it".into()),
             ResolveError::NotInstalled { spec, .. } => Some(format!("run gover install {spec}")),
             ResolveError::NoSystemGo { source: Source::Fallback, newest: Some(newest) } => {
@@ -163,8 +170,28 @@ impl ResolveError {
                 Some("install Go outside gover, or pin a version: gover install 1.22 && gover use 1.22".into())
             }
             ResolveError::NoHome => Some("set GOVER_HOME (or HOME)".into()),
+            ResolveError::BadHome { .. } => Some(BAD_HOME_HINT.into()),
             ResolveError::Cwd(_) => Some("cd into a directory that exists".into()),
         }
+    }
+}
+
+/// What to do about an unusable GOVER_HOME, for the shim and the CLI alike.
+pub const BAD_HOME_HINT: &str =
+    "point GOVER_HOME (or --home) at a directory of your own, e.g. GOVER_HOME=\"$HOME/.local/share/gover\", or unset it";
+
+/// What the file should look like, in its own format.
+fn bad_pin_hint(path: &Path) -> String {
+    let shown = path.display();
+    match path.file_name().and_then(|n| n.to_str()) {
+        Some("go.mod" | "go.work") => {
+            format!("fix the toolchain line of {shown}: it reads `toolchain go1.22.10` (or delete the line)")
+        }
+        Some(".tool-versions") => format!("fix the golang line of {shown}: it reads `golang 1.22.10`"),
+        Some(name) if name.ends_with(".toml") => {
+            format!("fix the go entry of {shown}'s [tools] table: it reads `go = \"1.22.10\"` on one line")
+        }
+        _ => format!("fix or remove {shown}; it should hold one version such as 1.22.10"),
     }
 }
 
@@ -192,6 +219,9 @@ impl fmt::Display for ResolveError {
                 write!(f, "`system` was requested by {source}, but there is no go on PATH besides gover's shims")
             }
             ResolveError::NoHome => f.write_str("cannot find GOVER_HOME: neither GOVER_HOME nor HOME is set"),
+            ResolveError::BadHome { root, problem } => {
+                write!(f, "GOVER_HOME={} cannot be used: {problem}", root.display())
+            }
             ResolveError::Cwd(e) => write!(f, "cannot read the working directory: {e}"),
         }
     }
@@ -244,7 +274,11 @@ pub fn toolchain_for(ctx: &Context, request: &Request) -> Result<Toolchain, Reso
     }
     let installed = ctx.home.installed();
     let Some(picked) = request.spec.pick(&installed) else {
-        return Err(ResolveError::NotInstalled { spec: request.spec.clone(), source: request.source.clone() });
+        // "Not installed" would send the user to `gover install`, which cannot work there.
+        return Err(match ctx.home.problem() {
+            Some(problem) => ResolveError::BadHome { root: ctx.home.root().to_path_buf(), problem },
+            None => ResolveError::NotInstalled { spec: request.spec.clone(), source: request.source.clone() },
+        });
     };
     // `gover shell` and `gover exec` name a version on purpose; pins and the default give
     // way to what the module needs.
@@ -284,19 +318,11 @@ impl Minimum {
 /// The `go` line of the nearest go.work or go.mod (go.work first in one directory, as go
 /// itself prefers the workspace); `None` when there is none or it cannot be read.
 pub fn module_minimum(cwd: &Path) -> Option<Minimum> {
-    use std::io::Read;
     for dir in cwd.ancestors() {
         for name in ["go.work", "go.mod"] {
             let path = dir.join(name);
-            // Only a regular file: a FIFO named go.mod (anyone can plant one in /tmp) must not
-            // hang every `go` below it.
-            if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
-                continue;
-            }
-            let Ok(file) = std::fs::File::open(&path) else { continue };
-            let mut text = String::new();
-            file.take(crate::pin::MAX_GO_MOD).read_to_string(&mut text).ok()?;
-            let (version, line) = crate::pin::go_line(&text)?;
+            let Some(found) = crate::pin::read_go_line(&path) else { continue };
+            let (version, line) = found?;
             return Some(Minimum { version, path, line });
         }
     }
@@ -437,6 +463,11 @@ mod tests {
         let mut ctx = t.ctx("p");
         ctx.env_version = Some("1.22".into());
         assert_eq!(resolve(&ctx).unwrap().toolchain.binary("go"), t.dir.join("home/versions/go1.22.10/bin/go"));
+        // A FIFO named go.mod (planted in a shared directory) is no module and cannot hang.
+        let fifo = t.dir.join("q/go.mod");
+        fs::create_dir_all(fifo.parent().unwrap()).unwrap();
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        assert_eq!(module_minimum(&t.dir.join("q")), None);
         // Nothing installed satisfies it: the go line is what is missing.
         t.write("p/go.mod", "module x\ngo 1.25.0\n");
         let err = resolve(&t.ctx("p")).unwrap_err();

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 pub mod alternatives;
-pub mod elf;
 pub mod env;
 mod goroot;
 pub mod modpattern;
@@ -21,6 +20,7 @@ mod services;
 pub mod settings;
 mod shells;
 pub mod startup;
+mod vulns;
 
 use crate::managers::{Manager, Places};
 use env::Env;
@@ -115,6 +115,16 @@ pub enum Evidence {
     Command { command: String, output: String },
     /// Anything else, as a sentence.
     Note { text: String },
+    /// A release's standing in the Go vulnerability database (`vulnerabilities` sorted, `None`
+    /// without data), as `gover list --json` reports it.
+    Vulnerabilities {
+        version: String,
+        vulnerabilities: Option<Vec<String>>,
+        fixed_in: Option<String>,
+        end_of_life: bool,
+    },
+    /// One database entry: its id, CVE aliases and summary.
+    Advisory { id: String, aliases: Vec<String>, summary: String },
 }
 
 /// What to do about a finding, as data `gover doctor --fix` can act on. In JSON each is an
@@ -434,8 +444,8 @@ fn scan_startup_files(env: &Env) -> Vec<Scanned> {
 /// services), sorted by category, then severity (worst first), then id.
 pub fn diagnose(facts: &Facts) -> Vec<Finding> {
     // Asking the shells takes longest: it runs beside the rest.
-    let checks: [fn(&Facts) -> Vec<Finding>; 6] =
-        [shells::check, path::check, goroot::check, permissions::check, modules::check, services::check];
+    let checks: [fn(&Facts) -> Vec<Finding>; 7] =
+        [shells::check, path::check, goroot::check, permissions::check, modules::check, services::check, vulns::check];
     let mut findings: Vec<Finding> = std::thread::scope(|scope| {
         let handles: Vec<_> = checks.iter().map(|check| scope.spawn(|| check(facts))).collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()

@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use gover_shim::resolve;
 
-use super::elf;
 use super::modpattern;
 use super::settings::{Origin, Setting};
 use super::startup::Kind;
 use super::{Category, Evidence, Facts, Finding, Fix, Severity};
+use crate::elf;
 
 pub fn check(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();

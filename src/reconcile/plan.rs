@@ -37,6 +37,15 @@ pub struct FileEdit {
     pub not_writable: Option<String>,
 }
 
+impl FileEdit {
+    /// Replacing `old` with `new` in `path`; a symlink is edited at its target.
+    pub fn new(path: PathBuf, old: Vec<u8>, new: Vec<u8>) -> FileEdit {
+        let target = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        let not_writable = writable_problem(&target);
+        FileEdit { path, target, old, new, not_writable }
+    }
+}
+
 impl Plan {
     /// Whether there is nothing gover itself would change.
     pub fn is_empty(&self) -> bool {
@@ -139,9 +148,11 @@ fn edit(target: &Path, old: &[u8], fixes: &FileFixes) -> (Vec<u8>, Vec<String>) 
     // Commenting out only prefixes lines, so the original line numbers stay valid for moves.
     let mut targets: BTreeSet<usize> = fixes.comment.iter().flat_map(|r| r.start..=r.end).collect();
     targets.extend(fixes.moves.iter().flat_map(|(r, _)| r.start..=r.end));
-    targets.extend(redefinitions(&base, dialect_of(target), &targets));
-    targets.extend(dependents(&base, dialect_of(target), &targets));
-    let commented = comment_out(&base, dialect_of(target), &targets);
+    // By the name doctor found it under (`~/.zshrc`), not the target of a dotfile manager's link.
+    let dialect = dialect_of(&fixes.named);
+    targets.extend(redefinitions(&base, dialect, &targets));
+    targets.extend(dependents(&base, dialect, &targets));
+    let commented = comment_out(&base, dialect, &targets);
     for m in &commented.manual {
         manual.push(format!("{}:{}: {}", target.display(), m.line, m.reason));
     }
