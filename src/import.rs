@@ -236,6 +236,20 @@ mod tests {
     }
 
     #[test]
+    fn the_shared_gobin_is_never_the_old_managers() {
+        let gobin = |pairs: &'static [(&'static str, &'static str)]| {
+            let var = move |name: &str| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string());
+            shared_gobin(&Places { home: PathBuf::from("/h"), var: Box::new(var), system_root: PathBuf::from("/") })
+        };
+        assert_eq!(gobin(&[]), Path::new("/h/go/bin"));
+        assert_eq!(gobin(&[("GOPATH", "/gp:/other")]), Path::new("/gp/bin"));
+        assert_eq!(gobin(&[("GOBIN", "/tools"), ("GOPATH", "/gp")]), Path::new("/tools"));
+        // What gvm's environment and mise's activation export belong to them.
+        assert_eq!(gobin(&[("GOPATH", "/h/.gvm/pkgsets/go1.21.13/global")]), Path::new("/h/go/bin"));
+        assert_eq!(gobin(&[("GOBIN", "/h/.local/share/mise/installs/go/1.22.10/bin")]), Path::new("/h/go/bin"));
+    }
+
+    #[test]
     fn link_tree_keeps_modes_and_symlinks() {
         let dir = tempfile::tempdir().unwrap();
         let from = dir.path().join("from");

@@ -512,7 +512,7 @@ fn other_managers_trees() {
         s.findings().into_iter().find(|f| f["id"] == "managers.init-line" && text(f).contains("asdf.sh")).unwrap();
     assert_eq!(
         asdf["fix"],
-        serde_json::json!({"kind": "move_to_end", "file": s.home(".profile"), "lines": {"start": 1, "end": 1}})
+        serde_json::json!({"kind": "copy_to_end", "file": s.home(".profile"), "lines": {"start": 1, "end": 1}})
     );
     for dir in [".asdf", "sdk", ".goenv", ".local/share/mise"] {
         fs::remove_dir_all(s.home(dir)).unwrap();
@@ -763,14 +763,20 @@ fn a_default_acl_that_strips_execute_from_new_binaries() {
 #[test]
 fn gobin_with_tools_not_on_path() {
     let s = Setup::clean();
+    // ~/go/bin is what gover's hook puts after the shims: new shells have it.
     write_executable(&s.home("go/bin/gopls"), "#!/bin/sh\n");
+    s.assert_clean();
+    // A GOBIN from the go env file (`go env -w GOBIN=…`) the hook does not read.
+    let tools = s.home("tools");
+    write_executable(&tools.join("gopls"), "#!/bin/sh\n");
+    s.write_home(".config/go/env", &format!("GOBIN={}\n", tools.display()));
     let f = s.finding("path.gobin-not-on-path");
     assert_eq!(
         f["fix"],
-        serde_json::json!({"kind": "append_line", "file": s.home(".bashrc"), "line": format!("export PATH=\"$PATH:{}\"", s.home("go/bin").display())})
+        serde_json::json!({"kind": "append_line", "file": s.home(".bashrc"), "line": format!("export PATH=\"$PATH:{}\"", tools.display())})
     );
     let mut s = s;
-    s.set("PATH", format!("{}:{}", s.sb.path_with_shims(), s.home("go/bin").display()));
+    s.set("PATH", format!("{}:{}", s.sb.path_with_shims(), tools.display()));
     s.assert_clean();
 }
 
@@ -1144,4 +1150,21 @@ fn a_line_whose_variable_is_unset_puts_a_system_go_first() {
     assert_eq!(f["fix"], LineFix { file: rc.clone(), line: 2 }.json());
     s.write_home(".bashrc", HOOK_BASH);
     s.assert_clean();
+}
+
+#[test]
+fn a_zsh_user_is_sent_to_zshrc() {
+    // gvm's line in both .bashrc and .zshrc; doctor runs from zsh ($SHELL), whose PATH has
+    // gvm's go first: the fix is .zshrc's line, not .bashrc's.
+    let mut s = Setup::clean();
+    let gvm_bin = s.home(".gvm/gos/go1.20.14/bin");
+    write_executable(&gvm_bin.join("go"), "#!/bin/sh\n");
+    s.write_home(".gvm/scripts/gvm", "export GVM_ROOT=\"$HOME/.gvm\"\n");
+    let line = "[[ -s \"$HOME/.gvm/scripts/gvm\" ]] && source \"$HOME/.gvm/scripts/gvm\"\n";
+    s.write_home(".bashrc", &format!("{HOOK_BASH}{line}"));
+    let zshrc = s.write_home(".zshrc", &format!("# zsh\n{line}"));
+    s.set("SHELL", "/usr/bin/zsh");
+    s.set("PATH", format!("{}:{}", gvm_bin.display(), s.sb.path_with_shims()));
+    let f = s.finding("path.system-go-first");
+    assert_eq!(f["fix"], LineFix { file: zshrc, line: 2 }.json());
 }

@@ -172,3 +172,21 @@ fn a_tree_whose_go_disagrees_with_its_version_file_is_refused() {
     let staging = sandbox.gover_home.join("staging");
     assert_eq!(fs::read_dir(staging).map(|d| d.count()).unwrap_or(0), 0, "nothing is left in staging");
 }
+
+#[test]
+fn a_global_default_the_user_set_is_kept_and_the_managers_named() {
+    let sandbox = Sandbox::new();
+    plant_fake(&sandbox.home.join(".gvm/gos/go1.21.13"), "go1.21.13");
+    fs::create_dir_all(sandbox.home.join(".gvm/environments")).unwrap();
+    fs::write(sandbox.home.join(".gvm/environments/default"), "export gvm_go_name; gvm_go_name=\"go1.21.13\"\n")
+        .unwrap();
+    sandbox.fake_version("go1.22.10");
+    fs::write(sandbox.gover_home.join("global"), "1.22.10\n").unwrap();
+    sandbox.gover().args(["import", "gvm"]).assert().success().stdout(predicate::str::contains(
+        "kept gover's global default; gvm's was 1.21.13 (gover global 1.21.13 to take it)",
+    ));
+    assert_eq!(text(&sandbox.gover_home.join("global")), "1.22.10\n");
+    // Once they agree, nothing is said.
+    fs::write(sandbox.gover_home.join("global"), "1.21\n").unwrap();
+    sandbox.gover().args(["import", "gvm"]).assert().success().stdout(predicate::str::contains("global default").not());
+}

@@ -33,8 +33,9 @@ struct Setup {
     pin: (&'static str, &'static str),
     /// What doctor says to remove once gover has taken over (relative to HOME).
     remove: Vec<&'static str>,
-    /// The shells its README sets up (fish: not for gvm and g).
-    fish: bool,
+    /// The manager also serves another language (asdf with nodejs): its set-up stays, gover's
+    /// hook runs after it, and that language's `node` keeps running.
+    others: bool,
 }
 
 /// Plants a real Go release at `dest` (hard links).
@@ -79,7 +80,7 @@ fn gvm(sb: &Sandbox) -> Setup {
         rc: vec![(".bashrc", line.clone()), (".zshrc", line)],
         pin: (".go-version", "1.22.10\n"),
         remove: vec![".gvm"],
-        fish: false,
+        others: false,
     }
 }
 
@@ -118,7 +119,7 @@ fn goenv2(sb: &Sandbox) -> Setup {
         rc: vec![(".bashrc", lines.into())],
         pin: (".go-version", "1.22.10\n"),
         remove: vec![".goenv"],
-        fish: false,
+        others: false,
     }
 }
 
@@ -142,7 +143,7 @@ fn goenv3(sb: &Sandbox) -> Setup {
         ],
         pin: (".go-version", "1.22.10\n"),
         remove: vec![".goenv"],
-        fish: true,
+        others: false,
     }
 }
 
@@ -211,21 +212,25 @@ fn asdf(sb: &Sandbox, legacy: bool) -> Setup {
         rc: vec![(".bashrc", bash.into()), (".zshrc", zsh.into()), (".config/fish/config.fish", fish.into())],
         pin: (".tool-versions", "golang 1.22.10\n"),
         remove: vec![".asdf"],
-        fish: true,
+        others: false,
     }
 }
 
-/// The real mise from the npm registry, installed once per checkout under
-/// target/test-tools; `None` (the skip recorded) when npm cannot provide it.
+/// The real mise from the npm registry (`@jdxcode/mise-linux-x64` or `-arm64`), installed once
+/// per checkout under target/test-tools; `None` (the skip recorded) when npm cannot provide it.
 fn real_mise() -> Option<PathBuf> {
+    let package = match std::env::consts::ARCH {
+        "x86_64" => "@jdxcode/mise-linux-x64",
+        "aarch64" => "@jdxcode/mise-linux-arm64",
+        other => {
+            common::skip(&format!("mise publishes no npm package for {other}"));
+            return None;
+        }
+    };
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/mise");
-    let bin = dir.join("node_modules/@jdxcode/mise-linux-x64/bin/mise");
+    let bin = dir.join("node_modules").join(package).join("bin/mise");
     if bin.is_file() {
         return Some(bin);
-    }
-    if std::env::consts::ARCH != "x86_64" {
-        common::skip("the real mise is only fetched for x86_64 here");
-        return None;
     }
     if !common::require("npm") {
         return None;
@@ -235,14 +240,11 @@ fn real_mise() -> Option<PathBuf> {
     let out = std::process::Command::new("npm")
         .args(["install", "--no-save", "--no-audit", "--no-fund", "--prefix"])
         .arg(temp.path())
-        .arg("@jdxcode/mise-linux-x64")
+        .arg(package)
         .output()
         .unwrap();
     if !out.status.success() {
-        common::skip(&format!(
-            "npm could not install @jdxcode/mise-linux-x64: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
+        common::skip(&format!("npm could not install {package}: {}", String::from_utf8_lossy(&out.stderr)));
         return None;
     }
     // Another test may have finished first; either copy will do.
@@ -285,7 +287,7 @@ fn mise(sb: &Sandbox, shims: bool) -> Option<Setup> {
         rc: vec![(".bashrc", bash.into()), (".zshrc", zsh.into()), (".config/fish/config.fish", fish.into())],
         pin,
         remove: vec![".local/share/mise", ".local/bin/mise", ".config/mise"],
-        fish: true,
+        others: false,
     })
 }
 
@@ -311,7 +313,7 @@ fn g(sb: &Sandbox) -> Setup {
         rc: vec![(".bashrc", line.clone()), (".zshrc", line)],
         pin: (".go-version", "1.22.10\n"),
         remove: vec![".g"],
-        fish: false,
+        others: false,
     }
 }
 
@@ -383,22 +385,23 @@ impl Migration {
 
     /// Runs the same checks in each new shell the user may open; returns what each printed.
     fn check_shells(&self, when: &str) {
-        let mut shells = vec![("bash", "-ic"), ("bash", "-lc"), ("zsh", "-ic")];
-        if self.setup.fish {
-            shells.push(("fish", "-c"));
-        }
+        // gvm and g have no fish support: their fish users get gover's conf.d hook alone.
+        let shells = [("bash", "-ic"), ("bash", "-lc"), ("zsh", "-ic"), ("fish", "-c")];
         let (project, outside) = (self.project.display(), self.outside.display());
         let versions = self.sb.gover_home.join("versions");
         for (shell, flag) in shells {
+            // Below Debian's guard in .bashrc, asdf's line never ran in a login bash -c.
+            let others = self.setup.others && flag != "-lc";
+            let node = if others { "; node" } else { "" };
             let script = if shell == "fish" {
                 format!(
                     "echo go=(command -v go); echo path=(string join : $PATH); cd '{project}'; and go version; and go env GOROOT; \
-                     cd '{outside}'; and go version; {TOOL}"
+                     cd '{outside}'; and go version; {TOOL}{node}"
                 )
             } else {
                 format!(
                     "echo go=$(command -v go); echo path=$PATH; cd '{project}' && go version && go env GOROOT; \
-                     cd '{outside}' && go version; {TOOL}"
+                     cd '{outside}' && go version; {TOOL}{node}"
                 )
             };
             let out = self.sb.startup_shell(shell).args([flag, &script]).output().unwrap();
@@ -415,7 +418,10 @@ impl Migration {
                 .collect();
             assert!(stderr.is_empty(), "{what}: stderr {stderr:?}\nstdout {stdout}");
             let lines: Vec<&str> = stdout.lines().collect();
-            assert_eq!(lines.len(), 6, "{what}: {stdout}");
+            assert_eq!(lines.len(), if others { 7 } else { 6 }, "{what}: {stdout}");
+            if others {
+                assert_eq!(lines[6], "node v20.11.0", "{what}: the other language still runs");
+            }
             assert_eq!(lines[0], format!("go={}", self.sb.shims_dir().join("go").display()), "{what}");
             self.check_path(lines[1].strip_prefix("path=").unwrap(), &what);
             assert_eq!(lines[2], format!("go version {PINNED} linux/amd64"), "{what}: the project's own pin");
@@ -443,7 +449,10 @@ impl Migration {
             expected,
             "{what}: {path}"
         );
-        for dir in [".gvm", ".goenv/shims", ".asdf", ".local/share/mise", ".g/"] {
+        for dir in [".gvm", ".goenv", ".asdf", ".local/share/mise", ".g/"] {
+            if self.setup.others && dir == ".asdf" {
+                continue;
+            }
             let dir = self.sb.home.join(dir).display().to_string();
             assert!(!entries.iter().any(|e| e.starts_with(&dir)), "{what}: {dir} is still on PATH: {path}");
         }
@@ -504,6 +513,10 @@ impl Migration {
         // Nothing left to import, so no advice to.
         let listed = self.sb.gover().arg("import").output().unwrap();
         assert!(!String::from_utf8_lossy(&listed.stderr).contains("gover import <manager>"));
+        // Hints name what is installed rather than a download.
+        let again = self.sb.gover().arg("setup").output().unwrap();
+        let again = String::from_utf8_lossy(&again.stdout);
+        assert!(again.contains("\n  go version\n") && !again.contains("install latest"), "{again}");
         let remnant = self.findings().into_iter().find(|f| f["id"] == "managers.remnant").unwrap();
         assert_eq!(remnant["fix"]["kind"], "manual", "{m}: imported already, so how to remove it: {remnant}");
         assert!(!self.findings().iter().any(|f| f["id"] == "managers.tools"), "{m}: the tools are carried over");
@@ -524,6 +537,16 @@ impl Migration {
 
         // --undo puts every file back byte for byte; a second --fix does the same again.
         let fixed_files = self.rc_files();
+        // The fix only comments out (or moves) lines the user had: it adds none of its own.
+        for ((path, before), (_, after)) in original.iter().zip(&fixed_files) {
+            let before = String::from_utf8_lossy(before);
+            for line in String::from_utf8_lossy(after).lines() {
+                let kept = line.strip_prefix("# gover-disabled: ").unwrap_or(line);
+                // gover's hook, moved or added after a manager line that stays.
+                let hook = self.setup.others && line.contains("# added by gover");
+                assert!(hook || before.lines().any(|l| l == kept), "{m}: --fix added {line:?} to {}", path.display());
+            }
+        }
         assert!(self.doctor(&["--undo"]).status.success());
         assert_eq!(self.rc_files(), original, "{m}: --undo is byte-exact");
         assert!(self.doctor(&["--fix", "--yes"]).status.success());
@@ -590,6 +613,26 @@ fn from_asdf_0_15_with_asdf_golang() {
 #[test]
 fn from_asdf_0_16_with_asdf_golang() {
     if let Some(m) = Migration::new(|sb| Some(asdf(sb, false))) {
+        m.run();
+    }
+}
+
+#[test]
+fn from_asdf_serving_other_languages() {
+    if let Some(m) = Migration::new(|sb| {
+        let mut setup = asdf(sb, true);
+        let data = sb.home.join(".asdf");
+        fs::create_dir_all(data.join("plugins/nodejs")).unwrap();
+        write_executable(&data.join("installs/nodejs/20.11.0/bin/node"), "#!/bin/sh\necho node v20.11.0\n");
+        write_executable(
+            &data.join("shims/node"),
+            "#!/bin/sh\nexec \"$HOME/.asdf/installs/nodejs/20.11.0/bin/node\" \"$@\"\n",
+        );
+        // `asdf plugin remove golang`, which doctor advises when asdf serves more than Go.
+        setup.remove = vec![".asdf/plugins/golang", ".asdf/installs/golang", ".asdf/shims/go"];
+        setup.others = true;
+        Some(setup)
+    }) {
         m.run();
     }
 }

@@ -81,11 +81,10 @@ fn switching_projects_with_real_toolchains() {
     fs::write(legacy.join("go.mod"), "module example.com/legacy\n\ngo 1.23.0\n").unwrap();
     let mut cmd = s.shim("go");
     go_env(&mut cmd);
-    cmd.current_dir(&legacy)
-        .args(["list", "."])
-        .assert()
-        .code(3)
-        .stderr(predicates::str::contains(format!("requested by {}", legacy.join("go.mod").display())));
+    cmd.current_dir(&legacy).args(["list", "."]).assert().code(3).stderr(format!(
+        "error: go1.23.0 is not installed (requested by {})\nhelp: run gover install 1.23.0\n",
+        legacy.join("go.mod").display()
+    ));
     assert!(!s.root().join("gopath/pkg/mod/golang.org/toolchain").exists(), "go downloaded a toolchain");
 }
 

@@ -199,6 +199,34 @@ fn undo_keeps_a_file_edited_since_the_fix_unless_forced() {
 }
 
 #[test]
+fn undo_resumes_once_the_later_edit_is_taken_out() {
+    // Fix, append a line to .bashrc, undo (the others come back, .bashrc is kept), take the
+    // line out, undo again: .bashrc comes back too, and nothing needs --force.
+    let sandbox = Sandbox::new();
+    let planted = plant(&sandbox);
+    sandbox.doctor(&["--fix", "--yes"]).assert().success();
+    let bashrc = &planted.files[0].0;
+    let fixed = fs::read(bashrc).unwrap();
+    let mut edited = fixed.clone();
+    edited.extend_from_slice(b"\nalias gs='git status'\n");
+    fs::write(bashrc, &edited).unwrap();
+    sandbox
+        .doctor(&["--undo"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(".bashrc changed since gover edited it"));
+    for (path, content) in &planted.files[1..] {
+        assert_eq!(&text(path), content, "{}", path.display());
+    }
+    fs::write(bashrc, &fixed).unwrap();
+    sandbox.doctor(&["--undo"]).assert().success().stderr(predicate::str::contains("changed since").not());
+    for (path, content) in &planted.files {
+        assert_eq!(&text(path), content, "{}", path.display());
+    }
+    sandbox.doctor(&["--undo"]).assert().code(1).stderr(predicate::str::contains("nothing to undo"));
+}
+
+#[test]
 fn a_symlinked_startup_file_is_edited_at_its_target() {
     let sandbox = Sandbox::new();
     sandbox.install_shims();

@@ -347,6 +347,15 @@ fn mise_string(value: &str, line: usize) -> Result<Pin, PinError> {
     spec_at(version, line)
 }
 
+/// Reads the `go` line of the go.mod or go.work at `path`: `None` when there is no such
+/// regular file (a FIFO is refused without blocking), `Some(None)` when it has no go line.
+pub fn read_go_line(path: &Path) -> Option<Option<(crate::version::GoVersion, usize)>> {
+    let file = open_regular(path).ok()?.ok()?;
+    let mut text = String::new();
+    file.take(MAX_GO_MOD).read_to_string(&mut text).ok()?;
+    Some(go_line(&text))
+}
+
 /// The `go` directive of a go.mod or go.work: the oldest Go the module builds with (Go's
 /// own rule since 1.21), with its line.
 pub fn go_line(text: &str) -> Option<(crate::version::GoVersion, usize)> {

@@ -188,6 +188,9 @@ fn bad_pin_hint(path: &Path) -> String {
             format!("fix the toolchain line of {shown}: it reads `toolchain go1.22.10` (or delete the line)")
         }
         Some(".tool-versions") => format!("fix the golang line of {shown}: it reads `golang 1.22.10`"),
+        Some(name) if name.ends_with(".toml") => {
+            format!("fix the go entry of {shown}'s [tools] table: it reads `go = \"1.22.10\"` on one line")
+        }
         _ => format!("fix or remove {shown}; it should hold one version such as 1.22.10"),
     }
 }
@@ -315,14 +318,11 @@ impl Minimum {
 /// The `go` line of the nearest go.work or go.mod (go.work first in one directory, as go
 /// itself prefers the workspace); `None` when there is none or it cannot be read.
 pub fn module_minimum(cwd: &Path) -> Option<Minimum> {
-    use std::io::Read;
     for dir in cwd.ancestors() {
         for name in ["go.work", "go.mod"] {
             let path = dir.join(name);
-            let Ok(file) = std::fs::File::open(&path) else { continue };
-            let mut text = String::new();
-            file.take(crate::pin::MAX_GO_MOD).read_to_string(&mut text).ok()?;
-            let (version, line) = crate::pin::go_line(&text)?;
+            let Some(found) = crate::pin::read_go_line(&path) else { continue };
+            let (version, line) = found?;
             return Some(Minimum { version, path, line });
         }
     }
@@ -463,6 +463,11 @@ mod tests {
         let mut ctx = t.ctx("p");
         ctx.env_version = Some("1.22".into());
         assert_eq!(resolve(&ctx).unwrap().toolchain.binary("go"), t.dir.join("home/versions/go1.22.10/bin/go"));
+        // A FIFO named go.mod (planted in a shared directory) is no module and cannot hang.
+        let fifo = t.dir.join("q/go.mod");
+        fs::create_dir_all(fifo.parent().unwrap()).unwrap();
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        assert_eq!(module_minimum(&t.dir.join("q")), None);
         // Nothing installed satisfies it: the go line is what is missing.
         t.write("p/go.mod", "module x\ngo 1.25.0\n");
         let err = resolve(&t.ctx("p")).unwrap_err();

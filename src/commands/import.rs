@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use gover_shim::pin::PinFile;
 use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
@@ -120,15 +121,26 @@ pub fn run(args: Args, app: &App) -> Result<()> {
 
 /// The first manager's default version becomes gover's global default, when gover has none
 /// and the version is installed (imported or not), so `go` outside pinned projects runs what
-/// it ran before.
+/// it ran before. A global default the user set is kept.
 fn carry_default(app: &App, places: &Places, managers: &[Manager], dry_run: bool) -> Result<()> {
     let global = app.store.home().global_file();
-    if global.exists() {
-        return Ok(());
-    }
     let installed = app.store.installed();
     for &manager in managers {
         let Some(spec) = manager.about().default_version(places) else { continue };
+        if global.exists() {
+            // The user chose one already: say what the manager's was when it differs.
+            let current = PinFile::GoVersion.read(&global).ok().flatten().map(|pin| pin.spec);
+            let picked = spec.pick(&installed);
+            let same =
+                current.as_ref().is_some_and(|c| *c == spec || (picked.is_some() && picked == c.pick(&installed)));
+            if !same {
+                println!(
+                    "kept gover's global default; {}'s was {spec} (gover global {spec} to take it)",
+                    manager.name()
+                );
+            }
+            return Ok(());
+        }
         let version = match spec.pick(&installed) {
             Some(version) => version.clone(),
             // With --dry-run nothing was imported: name what would be.

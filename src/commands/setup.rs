@@ -137,6 +137,12 @@ fn finish(app: &App, report: &[String], paths: &HookPaths, home: Option<&Path>) 
     println!("Next: open a new shell, or load the hook in this one:");
     println!("  {}", shell.load_command(&paths.hook_file(shell), home));
     println!("then:");
-    println!("  gover install latest && gover global latest && go version");
+    // A version already there (imported from another manager) needs no download.
+    let newest = app.store.installed().into_iter().filter(|v| v.is_stable()).max();
+    match newest {
+        Some(_) if app.store.home().global_file().exists() => println!("  go version"),
+        Some(v) => println!("  gover global {} && go version", gover_shim::Spec::Exact(v)),
+        None => println!("  gover install latest && gover global latest && go version"),
+    }
     Ok(())
 }

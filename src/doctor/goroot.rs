@@ -320,9 +320,12 @@ fn remnants(facts: &Facts) -> Vec<Remnant> {
     for manager in Manager::SHELL_MANAGERS {
         let trees: Vec<(PathBuf, Option<String>)> =
             import::find(&places, &[manager]).into_iter().map(|f| (f.root, f.version.map(|v| v.to_string()))).collect();
-        let root = manager.about().go_dir(&places);
-        if !trees.is_empty() || root.is_dir() {
+        let go_dir = manager.about().go_dir(&places);
+        if !trees.is_empty() {
+            let root = manager.about().dirs(&places).into_iter().next().unwrap_or(go_dir);
             out.push(Remnant { manager: Some(manager), root, trees });
+        } else if go_dir.is_dir() {
+            out.push(Remnant { manager: Some(manager), root: go_dir, trees });
         }
     }
     let sdk = home.join("sdk");
@@ -428,12 +431,14 @@ fn managers(facts: &Facts, out: &mut Vec<Finding>) {
                     fix,
                 )
             } else {
+                let text = &construct.text;
+                let effect = if ["PATH", "init", "activate", "source", ". "].iter().any(|m| text.contains(m)) {
+                    "it puts its own go first on PATH"
+                } else {
+                    "a variable its set-up uses"
+                };
                 (
-                    format!(
-                        "{} still sets up {} (it puts its own go first on PATH)",
-                        s.file.path.display(),
-                        manager.name()
-                    ),
+                    format!("{} still sets up {} ({effect})", s.file.path.display(), manager.name()),
                     Fix::CommentOut { file: s.file.path.clone(), lines: construct.lines },
                 )
             };
@@ -450,16 +455,17 @@ fn managers(facts: &Facts, out: &mut Vec<Finding>) {
     }
 }
 
-/// For a manager line that stays: gover's hook moved to the end of its file (or its line
-/// added there, when the hook is in another file the shell reads first), unless the hook
-/// already runs after it. Run again, the hook moves the shims back to the front.
+/// For a manager line that stays: gover's hook line repeated at the end of its file (the
+/// first may need to stay above Debian's early `return`), or added there when the hook is in
+/// another file the shell reads first, unless the hook already runs after it. Run again, the
+/// hook moves the shims back to the front.
 fn hook_after(facts: &Facts, s: &super::Scanned, construct: &super::startup::Construct) -> Option<Fix> {
     let hooks = || s.constructs.iter().filter(|h| h.kind == Kind::GoverHook);
     if hooks().any(|h| h.line > construct.line) {
         return None;
     }
     if let Some(hook) = hooks().next() {
-        return Some(Fix::MoveToEnd { file: s.file.path.clone(), lines: hook.lines });
+        return Some(Fix::CopyToEnd { file: s.file.path.clone(), lines: hook.lines });
     }
     let hook = facts
         .startup

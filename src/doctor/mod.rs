@@ -136,8 +136,9 @@ pub enum Fix {
     CommentOut { file: PathBuf, lines: LineRange },
     /// Move `lines` of `file` to just above line `above` (a hook below an early `return`).
     MoveAbove { file: PathBuf, lines: LineRange, above: usize },
-    /// Move `lines` of `file` to its end (gover's hook, after a manager line that stays).
-    MoveToEnd { file: PathBuf, lines: LineRange },
+    /// Repeat `lines` of `file` at its end, keeping them where they are (gover's hook, after a
+    /// manager line that stays; the first one may need to stay above an early `return`).
+    CopyToEnd { file: PathBuf, lines: LineRange },
     /// Append a line to a startup file (the gover hook).
     AppendLine { file: PathBuf, line: String },
     /// Create `file` with `content` (an environment.d drop-in).
@@ -159,7 +160,7 @@ pub enum Fix {
 enum FixJson<'a> {
     CommentOut { file: &'a Path, lines: LineRange },
     MoveAbove { file: &'a Path, lines: LineRange, above: usize },
-    MoveToEnd { file: &'a Path, lines: LineRange },
+    CopyToEnd { file: &'a Path, lines: LineRange },
     AppendLine { file: &'a Path, line: &'a str },
     WriteFile { file: &'a Path, content: &'a str },
     RemoveGoEnvKey { file: &'a Path, key: &'a str },
@@ -173,7 +174,7 @@ impl Serialize for Fix {
         let json = match self {
             Fix::CommentOut { file, lines } => FixJson::CommentOut { file, lines: *lines },
             Fix::MoveAbove { file, lines, above } => FixJson::MoveAbove { file, lines: *lines, above: *above },
-            Fix::MoveToEnd { file, lines } => FixJson::MoveToEnd { file, lines: *lines },
+            Fix::CopyToEnd { file, lines } => FixJson::CopyToEnd { file, lines: *lines },
             Fix::AppendLine { file, line } => FixJson::AppendLine { file, line },
             Fix::WriteFile { file, content } => FixJson::WriteFile { file, content },
             Fix::RemoveGoEnvKey { file, key } => FixJson::RemoveGoEnvKey { file, key },
@@ -252,12 +253,20 @@ pub struct Facts<'a> {
     pub gofmt_on_path: Vec<OnPath>,
 }
 
-/// How much a manager's line looks like its init (what defines its functions and puts its
-/// shims on PATH), rather than a variable it needs: `eval "$(goenv init -)"` over
-/// `export GOENV_ROOT=…`; among equals, the later line.
-fn init_rank(c: &Construct) -> (u8, usize) {
+/// How much a manager's line looks like the one that put `path` there: a PATH line naming
+/// its directory (asdf ≥ 0.16's `…/shims:$PATH`) first, then its init (what defines its
+/// functions and puts its shims on PATH) rather than a variable it needs: `eval "$(goenv init
+/// -)"` over `export GOENV_ROOT=…`; among equals, the later line.
+fn init_rank(c: &Construct, path: &Path) -> (u8, usize) {
     let text = &c.text;
-    let rank = if ["init", "activate", "source", ". ", "shims"].iter().any(|m| text.contains(m)) { 1 } else { 0 };
+    let dir = path.file_name().and_then(|n| n.to_str()).filter(|n| !n.is_empty());
+    let rank = if text.contains("PATH") && dir.is_some_and(|d| text.contains(&format!("/{d}"))) {
+        2
+    } else if ["init", "activate", "source", ". ", "shims"].iter().any(|m| text.contains(m)) {
+        1
+    } else {
+        0
+    };
     (rank, c.line)
 }
 
@@ -357,7 +366,7 @@ impl<'a> Facts<'a> {
         let manager = Manager::owning(&self.places(), path)?;
         self.manager_lines(manager, shell)
             .into_iter()
-            .max_by_key(|(_, c)| init_rank(c))
+            .max_by_key(|(_, c)| init_rank(c, path))
             .map(|(file, c)| (file, c.lines))
     }
 

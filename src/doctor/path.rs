@@ -162,7 +162,10 @@ fn shims_first(facts: &Facts, out: &mut Vec<Finding>) {
         for go in list {
             finding = finding.evidence(go.evidence(tool));
         }
-        let fix = match prepend_line_for(facts, &winner.dir).or_else(|| facts.manager_init_line(&winner.dir, None)) {
+        let login = facts.env.var("SHELL").and_then(Shell::from_program);
+        let init =
+            || facts.manager_init_line(&winner.dir, login).or_else(|| facts.manager_init_line(&winner.dir, None));
+        let fix = match prepend_line_for(facts, &winner.dir).or_else(init) {
             Some((file, lines)) => Fix::CommentOut { file, lines },
             None => Fix::Manual(format!(
                 "remove {} from PATH where it is set, or make the gover hook the last line of your startup file",
@@ -174,8 +177,12 @@ fn shims_first(facts: &Facts, out: &mut Vec<Finding>) {
 }
 
 /// The startup line that puts `dir` on PATH, if one does.
+/// doctor runs in a shell of the user's `$SHELL`, so that shell's files are searched first.
 fn prepend_line_for(facts: &Facts, dir: &Path) -> Option<(PathBuf, super::LineRange)> {
-    facts.startup.iter().find_map(|s| {
+    let login = facts.env.var("SHELL").and_then(Shell::from_program);
+    let mut files: Vec<&Scanned> = facts.startup.iter().collect();
+    files.sort_by_key(|s| Some(s.file.shell) != login);
+    files.into_iter().find_map(|s| {
         s.constructs.iter().find_map(|c| match &c.kind {
             Kind::PathEdit { entry, .. } if facts.expand(entry).as_deref() == Some(dir) => {
                 Some((s.file.path.clone(), c.lines))
@@ -323,7 +330,13 @@ fn gobin_on_path(facts: &Facts, out: &mut Vec<Finding>) {
     let real = std::fs::canonicalize(&dir).ok();
     let on_path =
         facts.env.path_dirs().iter().any(|d| *d == dir || (real.is_some() && std::fs::canonicalize(d).ok() == real));
-    if !has_tools || on_path {
+    // gover's hook puts this directory on PATH after the shims when it is the one the hook
+    // computes (GOBIN, else GOPATH's first entry's bin, else ~/go/bin; not one from the go
+    // env file): shells that run the hook have it.
+    let hooked = facts.gover_in_use()
+        && facts.startup.iter().any(|s| s.constructs.iter().any(|c| c.kind == Kind::GoverHook))
+        && hook_gobin(facts).is_some_and(|d| d == dir);
+    if !has_tools || on_path || hooked {
         return;
     }
     let rc = primary_rc(facts);
@@ -344,6 +357,16 @@ fn gobin_on_path(facts: &Facts, out: &mut Vec<Finding>) {
         .evidence(Evidence::Env { name: "PATH".into(), value: facts.env.var("PATH").unwrap_or("").into() })
         .fix(fix),
     );
+}
+
+/// The directory the hook puts after the shims, from this environment as the hook reads it.
+fn hook_gobin(facts: &Facts) -> Option<PathBuf> {
+    let set = |name: &str| facts.env.var(name).filter(|v| !v.is_empty());
+    match (set("GOBIN"), set("GOPATH")) {
+        (Some(gobin), _) => Some(PathBuf::from(gobin)),
+        (None, Some(gopath)) => Some(PathBuf::from(gopath.split(':').next()?).join("bin")),
+        (None, None) => Some(facts.env.home()?.join("go/bin")),
+    }
 }
 
 /// The startup file interactive shells of the user's shell read first.

@@ -133,8 +133,8 @@ fn fix_line(fix: &Fix) -> String {
         Fix::MoveAbove { file, lines, above } => {
             format!("move {} {} above line {above} (gover doctor --fix)", file.display(), line_words(lines))
         }
-        Fix::MoveToEnd { file, lines } => {
-            format!("move {} {} to its end (gover doctor --fix)", file.display(), line_words(lines))
+        Fix::CopyToEnd { file, lines } => {
+            format!("repeat {} {} at its end (gover doctor --fix)", file.display(), line_words(lines))
         }
         Fix::AppendLine { file, line } => format!("add `{line}` to {}", file.display()),
         Fix::WriteFile { file, content } => format!("write {} containing `{}`", file.display(), content.trim()),

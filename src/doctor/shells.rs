@@ -289,8 +289,10 @@ fn definition_finding(facts: &Facts, d: Definition) -> Finding {
             });
         }
         (Some(file), _, _) => {
-            finding =
-                finding.evidence(Evidence::File { path: file.clone(), lines: d.line.map(LineRange::line), text: None });
+            // Never a line the file does not have (an eval's text has its own numbering).
+            let count = std::fs::read_to_string(file).map_or(0, |text| text.lines().count());
+            let line = d.line.filter(|&l| l <= count).map(LineRange::line);
+            finding = finding.evidence(Evidence::File { path: file.clone(), lines: line, text: None });
         }
         (None, _, _) => {}
     }

@@ -58,6 +58,7 @@ struct FileFixes {
     named: PathBuf,
     comment: Vec<LineRange>,
     moves: Vec<(LineRange, usize)>,
+    copies: Vec<LineRange>,
     append: Vec<String>,
     remove_keys: Vec<String>,
     replace: Option<String>,
@@ -85,6 +86,7 @@ fn fixes_for<'a>(per_file: &'a mut BTreeMap<PathBuf, FileFixes>, file: &Path) ->
         named: file.to_path_buf(),
         comment: Vec::new(),
         moves: Vec::new(),
+        copies: Vec::new(),
         append: Vec::new(),
         remove_keys: Vec::new(),
         replace: None,
@@ -102,8 +104,7 @@ pub fn plan(findings: &[Finding]) -> Plan {
         match fix {
             Fix::CommentOut { file, lines } => fixes_for(&mut per_file, file).comment.push(*lines),
             Fix::MoveAbove { file, lines, above } => fixes_for(&mut per_file, file).moves.push((*lines, *above)),
-            // Above a line past the end: after the last one.
-            Fix::MoveToEnd { file, lines } => fixes_for(&mut per_file, file).moves.push((*lines, usize::MAX)),
+            Fix::CopyToEnd { file, lines } => fixes_for(&mut per_file, file).copies.push(*lines),
             Fix::AppendLine { file, line } => fixes_for(&mut per_file, file).append.push(line.clone()),
             Fix::WriteFile { file, content } => fixes_for(&mut per_file, file).replace = Some(content.clone()),
             Fix::RemoveGoEnvKey { file, key } => fixes_for(&mut per_file, file).remove_keys.push(key.clone()),
@@ -158,34 +159,36 @@ fn edit(target: &Path, old: &[u8], fixes: &FileFixes) -> (Vec<u8>, Vec<String>) 
     // By the name doctor found it under (`~/.zshrc`), not the target of a dotfile manager's link.
     let dialect = dialect_of(&fixes.named);
     targets.extend(redefinitions(&base, dialect, &targets));
+    targets.extend(dependents(&base, dialect, &targets));
     let commented = comment_out(&base, dialect, &targets);
     for m in &commented.manual {
         manual.push(format!("{}:{}: {}", target.display(), m.line, m.reason));
     }
     let original = lines(&base);
-    let new_lines = lines(&commented.text);
     let mut text: Vec<u8> = Vec::with_capacity(commented.text.len());
-    let place_moves = |text: &mut Vec<u8>, here: &dyn Fn(usize) -> bool| {
-        for (range, _) in fixes.moves.iter().filter(|(_, above)| here(*above)) {
-            // Only moved when the original could be disabled, so it never runs twice.
-            if commented.commented.iter().any(|&(s, e)| s <= range.start && range.end <= e) {
-                if !text.is_empty() && !text.ends_with(b"\n") {
-                    text.push(b'\n');
-                }
-                for moved in &original[range.start - 1..range.end.min(original.len())] {
-                    text.extend_from_slice(moved);
-                    if !moved.ends_with(b"\n") {
-                        text.push(b'\n');
-                    }
-                }
+    let copy = |text: &mut Vec<u8>, range: &LineRange| {
+        if !text.is_empty() && !text.ends_with(b"\n") {
+            text.push(b'\n');
+        }
+        for line in &original[range.start - 1..range.end.min(original.len())] {
+            text.extend_from_slice(line);
+            if !line.ends_with(b"\n") {
+                text.push(b'\n');
             }
         }
     };
-    for (index, line) in new_lines.iter().enumerate() {
-        place_moves(&mut text, &|above| above == index + 1);
+    for (index, line) in lines(&commented.text).into_iter().enumerate() {
+        for (range, _) in fixes.moves.iter().filter(|(_, above)| *above == index + 1) {
+            // Only moved when the original could be disabled, so it never runs twice.
+            if commented.commented.iter().any(|&(s, e)| s <= range.start && range.end <= e) {
+                copy(&mut text, range);
+            }
+        }
         text.extend_from_slice(line);
     }
-    place_moves(&mut text, &|above| above > new_lines.len());
+    for range in &fixes.copies {
+        copy(&mut text, range);
+    }
     for key in &fixes.remove_keys {
         text = go_env_file::remove_key(&text, key);
     }
@@ -200,6 +203,30 @@ fn edit(target: &Path, old: &[u8], fixes: &FileFixes) -> (Vec<u8>, Vec<String>) 
         }
     }
     (text, manual)
+}
+
+/// Later lines that put `$NAME/…` in front of PATH where a disabled line set NAME: without
+/// it, `export PATH="$GOROOT/bin:$PATH"` becomes `PATH=/bin:$PATH`, and the system's go
+/// (`/bin/go` from golang-go) comes first.
+fn dependents(text: &[u8], dialect: Dialect, targets: &BTreeSet<usize>) -> Vec<usize> {
+    let constructs = startup::scan(&String::from_utf8_lossy(text), dialect);
+    let disabled = |c: &startup::Construct| (c.lines.start..=c.lines.end).any(|l| targets.contains(&l));
+    let mut names: Vec<(String, usize)> = Vec::new();
+    for c in constructs.iter().filter(|c| disabled(c)) {
+        if let Kind::Export { name, .. } = &c.kind {
+            names.push((name.clone(), c.line));
+        }
+    }
+    constructs
+        .iter()
+        .filter(|c| match &c.kind {
+            Kind::PathEdit { entry, prepend: true } => {
+                names.iter().any(|(name, line)| c.line > *line && crate::managers::mentions_variable(entry, name))
+            }
+            _ => false,
+        })
+        .flat_map(|c| c.lines.start..=c.lines.end)
+        .collect()
 }
 
 /// The other definitions of a go/gofmt/cd function or alias being disabled: a shell reports
@@ -277,16 +304,34 @@ mod tests {
     }
 
     #[test]
-    fn moves_the_hook_below_a_manager_line_that_stays() {
-        // asdf with other plugins keeps its line; gover's hook goes after it (a file without
-        // a final newline gets one first).
+    fn a_prepend_using_a_disabled_variable_goes_with_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let rc = dir.path().join(".bashrc");
+        fs::write(
+            &rc,
+            "export GOROOT=/usr/local/go\nexport PATH=\"$GOROOT/bin:$PATH\"\nexport PATH=\"$PATH:$GOROOT/misc\"\n",
+        )
+        .unwrap();
+        let plan = plan(&[finding(Fix::CommentOut { file: rc.clone(), lines: LineRange::line(1) })]);
+        assert_eq!(
+            String::from_utf8(plan.files[0].new.clone()).unwrap(),
+            "# gover-disabled: export GOROOT=/usr/local/go\n# gover-disabled: export PATH=\"$GOROOT/bin:$PATH\"\n\
+             export PATH=\"$PATH:$GOROOT/misc\"\n",
+            "an append of it is harmless and stays"
+        );
+    }
+
+    #[test]
+    fn repeats_the_hook_below_a_manager_line_that_stays() {
+        // asdf with other plugins keeps its line; gover's hook runs again after it (a file
+        // without a final newline gets one first).
         let dir = tempfile::tempdir().unwrap();
         let rc = dir.path().join(".bashrc");
         fs::write(&rc, "# rc\n. ~/gover-hook.bash # added by gover\n. \"$HOME/.asdf/asdf.sh\"").unwrap();
-        let plan = plan(&[finding(Fix::MoveToEnd { file: rc.clone(), lines: LineRange::line(2) })]);
+        let plan = plan(&[finding(Fix::CopyToEnd { file: rc.clone(), lines: LineRange::line(2) })]);
         assert_eq!(
             String::from_utf8(plan.files[0].new.clone()).unwrap(),
-            "# rc\n# gover-disabled: . ~/gover-hook.bash # added by gover\n. \"$HOME/.asdf/asdf.sh\"\n. ~/gover-hook.bash # added by gover\n"
+            "# rc\n. ~/gover-hook.bash # added by gover\n. \"$HOME/.asdf/asdf.sh\"\n. ~/gover-hook.bash # added by gover\n"
         );
     }
 

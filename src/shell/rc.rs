@@ -27,19 +27,20 @@ pub fn line_number(content: &str) -> Option<usize> {
 }
 
 /// `content` with `line` in it: unchanged (`None`) when exactly that line is already there;
-/// an older gover line is replaced in place (and any extra ones dropped).
+/// an older gover line is replaced in place, with its copies (`gover doctor --fix` repeats
+/// the hook after a manager line that stays), and any other gover lines dropped.
 pub fn add_line(content: &str, line: &str, placement: Placement) -> Option<String> {
     if has_line(content) {
-        let mut replaced = false;
+        let mut first: Option<&str> = None;
         let mut out = String::with_capacity(content.len());
         for piece in content.split_inclusive('\n') {
             let (text, end) = piece.strip_suffix('\n').map_or((piece, ""), |t| (t, "\n"));
             if !text.contains(TAG) {
                 out.push_str(piece);
-            } else if !replaced {
+            } else if first.is_none_or(|f| f == text || text == line) {
+                first = first.or(Some(text));
                 out.push_str(line);
                 out.push_str(end);
-                replaced = true;
             }
         }
         return (out != content).then_some(out);
@@ -131,6 +132,11 @@ mod tests {
     fn an_older_line_is_replaced_in_place() {
         let old = "a\nsource /old/hook # added by gover\nb\n# added by gover twice\n";
         assert_eq!(add_line(old, LINE, Placement::End).unwrap(), format!("a\n{LINE}\nb\n"));
+        // The copy doctor --fix puts after a manager line that stays is kept, and updated.
+        let copied = format!("a\n{LINE}\n. ~/.asdf/asdf.sh\n{LINE}\n");
+        assert_eq!(add_line(&copied, LINE, Placement::Top), None);
+        let older = "a\nsource /old/hook # added by gover\n. ~/.asdf/asdf.sh\nsource /old/hook # added by gover\n";
+        assert_eq!(add_line(older, LINE, Placement::Top).unwrap(), copied);
     }
 
     #[test]
