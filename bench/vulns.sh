@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the vulnerability data adds to `gover list`: 20 installed versions, listed with the full
-# cached database (the 199 real entries of tests/fixtures/vulndb, and the release names of a
+# cached database (the 199 real entries of tests/fixtures/vulndb, and the release index saved from a
 # full-size index for end of life) against the same home without any vulnerability data, in
 # one hyperfine run. `gover list` reads the cache only; nothing here touches the network.
 #   bench/vulns.sh [BIN_DIR [OUT_DIR]]    (RUNS=n, default 60)

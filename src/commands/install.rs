@@ -64,11 +64,6 @@ impl Installer<'_> {
         if let Some(first) = installed.first() {
             self.app.store.ensure_shims()?;
             self.set_first_global(first)?;
-            // Only after an install: a failed one leaves nothing behind.
-            if let Some(Ok(catalog)) = &self.catalog {
-                let releases = catalog.index.releases.iter().map(|r| r.version.clone());
-                vulndb::remember_releases(&self.app.store, releases);
-            }
             vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.quiet);
             if !self.app.quiet {
                 advise(&self.app.store, &installed);

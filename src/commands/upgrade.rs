@@ -85,7 +85,6 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         println!("dry run: nothing was installed or changed");
         return Ok(());
     }
-    vulndb::remember_releases(&app.store, catalog.index.releases.iter().map(|r| r.version.clone()));
     if !wanted.is_empty() {
         install_releases(app, remote, catalog, &wanted)?;
     } else {
