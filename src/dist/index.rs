@@ -61,8 +61,7 @@ pub struct Index {
 
 impl Index {
     pub fn parse(bytes: &[u8]) -> Result<Index, IndexError> {
-        let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).map(|i| &bytes[i..]).unwrap_or(&[]);
-        if start.first() == Some(&b'<') {
+        if super::download::looks_like_html(bytes) {
             return Err(IndexError::Html);
         }
         let raw: Vec<RawRelease> = serde_json::from_slice(bytes).map_err(|e| IndexError::Malformed(e.to_string()))?;

@@ -198,9 +198,7 @@ fn host_of(url: &str) -> String {
 fn parse_index(url: &str, bytes: &[u8]) -> Result<Index> {
     Index::parse(bytes).map_err(|e| match e {
         IndexError::Html => {
-            Error::new(exit::NETWORK, format!("{url} answered with an HTML page, not the release index"))
-                .cause("a proxy, captive portal or login page answered instead of the Go download server")
-                .hint("log in to the network (open any page in a browser), set HTTPS_PROXY, or check GOVER_INDEX_URL")
+            download::html_answer(url, "the release index", "the Go download server", "GOVER_INDEX_URL")
         }
         IndexError::Malformed(why) => Error::new(exit::NETWORK, format!("{url} is not a Go release index"))
             .cause(why)
@@ -351,9 +349,7 @@ fn download(
     let response = client.get_from(&artifact.url, from)?;
     let is_html = response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
     if is_html.is_some_and(|kind| kind.trim_start().to_ascii_lowercase().starts_with("text/html")) {
-        return Err(Error::new(exit::NETWORK, format!("{} answered with an HTML page, not the archive", artifact.url))
-            .cause("a proxy, captive portal or login page answered instead of the archive server")
-            .hint("log in to the network (open any page in a browser), set HTTPS_PROXY, or check GOVER_DIST_URL"));
+        return Err(download::html_answer(&artifact.url, "the archive", "the archive server", "GOVER_DIST_URL"));
     }
     let network = ResumingBody::new(client, &artifact.url, response, from);
     let announced = network.full_length();
