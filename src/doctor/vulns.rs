@@ -8,7 +8,7 @@ use gover_shim::pin::PinFile;
 use gover_shim::resolve::{self, Toolchain};
 use gover_shim::{GoVersion, Source, Spec};
 
-use super::{Category, Evidence, Facts, Finding, Fix, LineRange, Severity};
+use super::{Category, Evidence, Facts, Finding, Fix, Severity};
 use crate::store::Store;
 use crate::vulndb::{Assessment, Knowledge};
 
@@ -69,7 +69,7 @@ fn findings(
 ) -> Vec<Finding> {
     let status = knowledge.assess(version);
     let mut out = Vec::new();
-    let source = source_evidence(&request.source, env);
+    let source = Evidence::of_source(&request.source, env);
     let command = upgrade_command(knowledge, version, request, &status);
     if status.count() > 0 {
         let n = status.count();
@@ -117,19 +117,6 @@ fn summary(version: &GoVersion, status: &Assessment) -> Evidence {
         vulnerabilities: status.ids().map(|ids| ids.into_iter().map(String::from).collect()),
         fixed_in: status.fixed_in.as_ref().map(|f| f.to_string()),
         end_of_life: status.end_of_life,
-    }
-}
-
-fn source_evidence(source: &Source, env: &super::env::Env) -> Evidence {
-    match source {
-        Source::File { path, line } => {
-            Evidence::File { path: path.clone(), lines: Some(LineRange::line(*line)), text: None }
-        }
-        Source::Global { path } => Evidence::File { path: path.clone(), lines: None, text: None },
-        Source::Env => {
-            Evidence::Env { name: "GOVER_VERSION".into(), value: env.var("GOVER_VERSION").unwrap_or("").into() }
-        }
-        Source::Argument | Source::Fallback => Evidence::Note { text: "not pinned".into() },
     }
 }
 
