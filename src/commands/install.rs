@@ -162,7 +162,7 @@ fn advise(store: &crate::store::Store, versions: &[GoVersion]) {
     for version in versions {
         let status = knowledge.assess(version);
         let line = format!("{}.{}", version.major, version.minor);
-        let newest = knowledge.newest_in_line(version).filter(|n| *n > version);
+        let newest = knowledge.newer_in_line(version);
         match (&status.fixed_in, newest) {
             _ if status.count() == 0 => {}
             (Some(fixed), _) => eprintln!(

@@ -76,12 +76,12 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         println!("{}.{}: {state}", m.from.0, m.from.1);
     }
 
-    let PinPlan { edits: files, toolchains: toolchain_lines } = plan_pins(app, &moves, args.recursive)?;
+    let plan = plan_pins(app, &moves, args.recursive)?;
     if args.dry_run {
         if args.pins {
-            print!("{}", reconcile::describe_files(&files));
+            print!("{}", reconcile::describe_files(&plan.edits));
         }
-        print_toolchain_lines(&toolchain_lines);
+        print_toolchain_lines(&plan.toolchains);
         println!("dry run: nothing was installed or changed");
         return Ok(());
     }
@@ -91,13 +91,13 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         vulndb::refresh_if_stale(&app.store, &remote.client, app.quiet);
     }
     if args.pins {
-        move_pins(app, &files)?;
-    } else if !files.is_empty() && !app.quiet {
-        for file in &files {
+        move_pins(app, &plan.edits)?;
+    } else if !app.quiet {
+        for file in &plan.edits {
             eprintln!("note: {} pins an older release exactly; gover upgrade --pins moves it", file.path.display());
         }
     }
-    print_toolchain_lines(&toolchain_lines);
+    print_toolchain_lines(&plan.toolchains);
     Ok(())
 }
 

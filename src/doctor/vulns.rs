@@ -129,8 +129,7 @@ fn upgrade_command(
     status: &Assessment,
 ) -> String {
     let line = format!("{}.{}", version.major, version.minor);
-    let in_line =
-        status.fixed_in.clone().or_else(|| knowledge.newest_in_line(version).filter(|n| *n > version).cloned());
+    let in_line = status.fixed_in.clone().or_else(|| knowledge.newer_in_line(version).cloned());
     let (target, to) = match (&in_line, knowledge.newest_stable()) {
         (Some(target), _) if !status.end_of_life => (target.clone(), None),
         (_, Some(newest)) => (newest.clone(), Some(format!("{}.{}", newest.major, newest.minor))),

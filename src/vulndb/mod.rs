@@ -77,9 +77,13 @@ impl Knowledge {
         Assessment { vulnerabilities, fixed_in, end_of_life: eol::end_of_life(version, &self.known) }
     }
 
-    /// The newest stable release of `version`'s line that gover knows of.
-    pub fn newest_in_line(&self, version: &GoVersion) -> Option<&GoVersion> {
-        self.known.iter().filter(|k| k.in_line(version.major, version.minor) && k.is_stable()).max()
+    /// The newest stable release of `version`'s line that gover knows of, if newer than it.
+    pub fn newer_in_line(&self, version: &GoVersion) -> Option<&GoVersion> {
+        self.known
+            .iter()
+            .filter(|k| k.in_line(version.major, version.minor) && k.is_stable())
+            .max()
+            .filter(|n| *n > version)
     }
 
     /// The newest stable release gover knows of.
@@ -112,14 +116,11 @@ impl Assessment<'_> {
     /// The marks `gover list` prints: `12 known vulnerabilities (fixed in go1.22.12)`, `end of life`.
     pub fn marks(&self) -> Vec<String> {
         let mut marks = Vec::new();
-        match (self.count(), &self.fixed_in) {
-            (0, _) => {}
-            (n, fixed) => {
-                let noun = if n == 1 { "vulnerability" } else { "vulnerabilities" };
-                let fix =
-                    fixed.as_ref().map(|f| format!("fixed in {f}")).unwrap_or_else(|| "no fix in this line".into());
-                marks.push(format!("{n} known {noun} ({fix})"));
-            }
+        let n = self.count();
+        if n > 0 {
+            let noun = if n == 1 { "vulnerability" } else { "vulnerabilities" };
+            let fix = self.fixed_in.as_ref().map_or("no fix in this line".into(), |f| format!("fixed in {f}"));
+            marks.push(format!("{n} known {noun} ({fix})"));
         }
         if self.end_of_life {
             marks.push("end of life".into());
