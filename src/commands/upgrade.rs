@@ -1,7 +1,7 @@
 //! `gover upgrade [MINOR…] [--pins] [--recursive] [--to 1.23] [--dry-run]`: installs the
 //! newest patch of each installed line (or of those named) and, with `--pins`, moves exact
-//! pins to it: the global default, and the `.go-version` / `.tool-versions` files of this
-//! directory and the ones above it (`--recursive`: below it too). Pin edits go through
+//! pins to it: the global default, and the `.go-version`, `.tool-versions` and mise files of
+//! this directory and the ones above it (`--recursive`: below it too). Pin edits go through
 //! doctor's backups, so `gover doctor --undo` puts them back byte for byte. A line is never
 //! left for another unless `--to` asks.
 
@@ -23,7 +23,7 @@ pub struct Args {
     /// Lines to upgrade (1.22); default: every installed line
     #[arg(value_name = "MINOR")]
     pub lines: Vec<String>,
-    /// Also move exact pins (the global default, .go-version and .tool-versions here and above) to the new release
+    /// Also move exact pins to the new release: the global default; .go-version, .tool-versions, mise.toml here and above
     #[arg(long)]
     pub pins: bool,
     /// With --pins: also move pins in every directory below this one
