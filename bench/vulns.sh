@@ -54,4 +54,5 @@ hf vulns "${RUNS:-60}" -N --warmup 3 -- \
     "gover list --json (full cache)" "$BIN/gover --home $WORK/full list -q --json"
 
 fact "cache" "$(stat -c %s "$WORK/full/vulndb/db.json") bytes, $(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["entries"]))' "$WORK/full/vulndb/db.json") entries"
+fact "release index saved" "$(cat "$WORK"/full/cache/index-*.json | wc -c) bytes (of $(stat -c %s "$WORK/site/index.json") served)"
 table vulns

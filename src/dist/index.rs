@@ -77,7 +77,7 @@ impl Index {
     }
 
     /// The index in go.dev's format, with every release but only the archives for `platform`:
-    /// what [`Index::parse`] reads back for that platform, in a fortieth of the size.
+    /// what [`Index::parse`] reads back for that platform, in about a fiftieth of the size.
     pub fn to_json(&self, platform: &Platform) -> Vec<u8> {
         let raw: Vec<RawRelease> = self
             .releases
