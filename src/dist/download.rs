@@ -316,6 +316,20 @@ fn status_error(url: &str, status: StatusCode) -> Error {
     }
 }
 
+/// Whether a body is an HTML page where JSON was asked for: what a proxy, captive portal or
+/// login page sends.
+pub fn looks_like_html(bytes: &[u8]) -> bool {
+    bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
+}
+
+/// `url` answered with an HTML page instead of `expected` (`the release index`) from `server`;
+/// `variable` is the setting that points at that server.
+pub fn html_answer(url: &str, expected: &str, server: &str, variable: &str) -> Error {
+    Error::new(exit::NETWORK, format!("{url} answered with an HTML page, not {expected}"))
+        .cause(format!("a proxy, captive portal or login page answered instead of {server}"))
+        .hint(format!("log in to the network (open any page in a browser), set HTTPS_PROXY, or check {variable}"))
+}
+
 /// A body that failed while streaming: the connection dropped, stalled or ended early.
 pub fn body_error(url: &str, e: &io::Error) -> Error {
     let err = Error::new(exit::NETWORK, format!("the download of {url} failed")).cause(chain(e));
