@@ -78,7 +78,9 @@ fn shellcheck_passes_on_the_hooks_and_install_sh() {
         assert!(out.status.success(), "shellcheck on `gover init {shell}`:\n{}", String::from_utf8_lossy(&out.stdout));
     }
     let root = env!("CARGO_MANIFEST_DIR");
-    for (file, dialect) in [("src/shell/assets/posix.sh", "sh"), ("install.sh", "sh"), ("bench/hook.sh", "bash")] {
+    for (file, dialect) in
+        [("src/shell/assets/posix.sh", "sh"), ("install.sh", "sh"), ("bench/hook.sh", "bash"), (".ci/run", "bash")]
+    {
         let out =
             std::process::Command::new("shellcheck").args(["-s", dialect, file]).current_dir(root).output().unwrap();
         assert!(out.status.success(), "shellcheck {file}:\n{}", String::from_utf8_lossy(&out.stdout));
