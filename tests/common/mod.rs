@@ -175,6 +175,8 @@ impl Sandbox {
             .env("PATH", BASE_PATH)
             .env("TERM", "dumb")
             .env("LANG", "C.UTF-8")
+            // As in every sandboxed command: no test may ask the public vulnerability database.
+            .env("GOVER_VULNDB", "off")
             .current_dir(&self.work);
         cmd
     }
