@@ -27,16 +27,14 @@ build_release() {
 }
 
 # build_dist DIR: the release files of `cargo xtask dist` in DIR/dist, and the x86_64 static
-# (musl) binaries unpacked from its tarball as DIR/gover-musl and DIR/gover-shim-musl: what the
-# prebuilt install and the .deb ship.
+# (musl) shim unpacked from its tarball as DIR/gover-shim-musl: what the prebuilt install and
+# the .deb ship.
 build_dist() {
     local dir=$1 tarball
     (cd "$root" && cargo xtask dist --out "$dir/dist" >&2) || return 1
     tarball=$(find "$dir/dist" -name 'gover-*-x86_64-unknown-linux-musl.tar.gz')
-    mkdir -p "$dir/musl"
-    tar -xzf "$tarball" -C "$dir/musl" --strip-components=1
-    cp "$dir/musl/gover" "$dir/gover-musl"
-    cp "$dir/musl/gover-shim" "$dir/gover-shim-musl"
+    tar -xzOf "$tarball" --wildcards '*/gover-shim' >"$dir/gover-shim-musl"
+    chmod 755 "$dir/gover-shim-musl"
 }
 
 # bench_setup [BIN_DIR [OUT_DIR]]: sets BIN, OUT and WORK (a temporary directory removed on exit;

@@ -69,8 +69,14 @@ compare 50-versions "50 versions" "$project" version
 linkage() { file -b "$1" | grep -o 'static-pie linked\|statically linked\|dynamically linked'; }
 fact "shim binary" "$(stat -c %s "$BIN/gover-shim") bytes, $(linkage "$BIN/gover-shim")"
 fact "gover binary" "$(stat -c %s "$BIN/gover") bytes, $(linkage "$BIN/gover")"
-fact "musl shim binary (x86_64 release files)" "$(stat -c %s "$BIN/gover-shim-musl") bytes, $(linkage "$BIN/gover-shim-musl")"
-fact "musl gover binary (x86_64 release files)" "$(stat -c %s "$BIN/gover-musl") bytes, $(linkage "$BIN/gover-musl")"
+# The release files' binaries, for each target: their size as the tarball holds them.
+for tarball in "$BIN"/dist/gover-*.tar.gz; do
+    tar -tvzf "$tarball" | while read -r _ _ size _ _ path; do
+        case $path in
+        */gover | */gover-shim) fact "${path##*/}, ${path%/*} (static, musl)" "$size bytes" ;;
+        esac
+    done
+done
 for file in "$BIN"/dist/gover*; do
     fact "release file $(basename "$file")" "$(stat -c %s "$file") bytes"
 done
