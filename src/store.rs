@@ -259,6 +259,9 @@ impl Store {
                 let _ = fs::remove_file(&temp);
                 error::io("install the shim", &dest, e)
             })?;
+            // When a concurrent install linked `dest` to the same binary meanwhile, rename(2)
+            // of two links to one inode succeeds and does nothing, leaving `temp` behind.
+            let _ = fs::remove_file(&temp);
         }
         Ok(())
     }

@@ -28,8 +28,8 @@ tasks:
       The full test suite, as CI runs it: apt-get install (as root or with passwordless
       sudo; not with --no-install) of the programs the tests drive (zsh, fish, shellcheck;
       pip if the fixtures need it), the fixtures above (unless GOVER_TEST_MIRROR names a
-      mirror), `cargo test --workspace ARGS`, then the list of tests that skipped checks for
-      want of a program. With CI=true a skip fails the run.
+      mirror), `cargo test --workspace --no-fail-fast ARGS`, then the list of tests that
+      skipped checks for want of a program. With CI=true a skip fails the run.
   help
       This text.
 ";

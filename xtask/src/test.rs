@@ -47,7 +47,8 @@ pub fn run(args: &[String]) -> Result<()> {
     let _ = std::fs::remove_file(&skips);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
-        .args(["test", "--workspace"])
+        // Every test binary runs, so one failure does not hide the next (nor their skips).
+        .args(["test", "--workspace", "--no-fail-fast"])
         .args(&args)
         .env("GOVER_TEST_MIRROR", &mirror)
         .env("GOVER_TEST_SKIPS", &skips)
