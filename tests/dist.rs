@@ -4,8 +4,8 @@
 //! one; the .deb installs with apt and works for another user; the aarch64 build runs a real
 //! arm64 Go under qemu-user and refuses an amd64 archive.
 //!
-//! The files are built once per run, in the `dist-test` profile (Cargo.toml says why), into
-//! target/dist-test-files. The tests that need root (a chroot, a private /etc/hosts, apt, binfmt_misc)
+//! The files are built once per run by `cargo xtask dist` itself, as a release is: the test
+//! builds no cheaper variant, since one without LTO costs as much CPU time (see .ci/run). The tests that need root (a chroot, a private /etc/hosts, apt, binfmt_misc)
 //! report a skip where they cannot run.
 
 mod common;
@@ -28,10 +28,10 @@ const VERSION: &str = env!("CARGO_PKG_VERSION");
 fn dist() -> Option<&'static Path> {
     static DIST: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     let built = DIST.get_or_init(|| {
-        let out = common::bin_dir().parent().unwrap().join("dist-test-files");
+        let out = common::bin_dir().parent().unwrap().join("dist");
         let run = Command::new(option_env!("CARGO").unwrap_or("cargo"))
             .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(["xtask", "dist", "--profile", "dist-test", "--out"])
+            .args(["xtask", "dist", "--out"])
             .arg(&out)
             .output()
             .unwrap();
