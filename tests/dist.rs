@@ -354,7 +354,7 @@ fn the_deb_gives_every_user_a_working_gover_and_its_removal_leaves_their_version
 }
 
 /// Makes the kernel run arm64 programs through qemu-user, as binfmt_misc entry `qemu-aarch64`
-/// with the F flag (the interpreter is opened once, so it also serves programs started in
+/// with the F flag (as installing qemu-user-static does on a machine with binfmt_misc mounted) (the interpreter is opened once, so it also serves programs started in
 /// another mount namespace or chroot, and the shim's execve of an arm64 go); Err says why not.
 fn arm64_emulation() -> Result<(), String> {
     let entry = Path::new("/proc/sys/fs/binfmt_misc/qemu-aarch64");
@@ -369,9 +369,9 @@ fn arm64_emulation() -> Result<(), String> {
     if !is_root() {
         return Err("arm64 emulation is not registered with binfmt_misc, and only root can register it".into());
     }
-    if !Path::new("/usr/sbin/update-binfmts").exists() || !Path::new("/usr/share/binfmts/qemu-aarch64").exists() {
-        return Err("qemu-user-static and binfmt-support are not installed".into());
-    }
+    let Ok(format) = fs::read_to_string("/usr/share/binfmts/qemu-aarch64") else {
+        return Err("qemu-user-static is not installed (no /usr/share/binfmts/qemu-aarch64)".into());
+    };
     if !Path::new("/proc/sys/fs/binfmt_misc/register").exists() {
         let mounted =
             Command::new("mount").args(["-t", "binfmt_misc", "binfmt_misc", "/proc/sys/fs/binfmt_misc"]).output();
@@ -379,9 +379,18 @@ fn arm64_emulation() -> Result<(), String> {
             return Err(format!("cannot mount binfmt_misc: {}", mounted.map(|o| text(&o.stderr)).unwrap_or_default()));
         }
     }
-    let enabled = Command::new("update-binfmts").args(["--enable", "qemu-aarch64"]).output().unwrap();
+    // binfmt-support's way; where its import never reached the kernel (binfmt_misc was not
+    // mounted when the package was installed), the entry written directly from the package's
+    // own description of the format.
+    let _ = Command::new("update-binfmts").args(["--enable", "qemu-aarch64"]).output();
+    if ready() {
+        return Ok(());
+    }
+    let field = |name: &str| format.lines().find_map(|l| l.strip_prefix(name)).unwrap_or_default().trim().to_string();
+    let entry = format!(":qemu-aarch64:M:0:{}:{}:/usr/bin/qemu-aarch64-static:F", field("magic "), field("mask "));
+    let written = fs::write("/proc/sys/fs/binfmt_misc/register", entry);
     if !ready() {
-        return Err(format!("update-binfmts --enable qemu-aarch64 did not register it: {}", text(&enabled.stderr)));
+        return Err(format!("cannot register qemu-aarch64 with binfmt_misc: {written:?}"));
     }
     Ok(())
 }
