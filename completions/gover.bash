@@ -61,6 +61,9 @@ _gover() {
             gover,uninstall)
                 cmd="gover__subcmd__uninstall"
                 ;;
+            gover,upgrade)
+                cmd="gover__subcmd__upgrade"
+                ;;
             gover,use)
                 cmd="gover__subcmd__use"
                 ;;
@@ -112,6 +115,9 @@ _gover() {
             gover__subcmd__help,uninstall)
                 cmd="gover__subcmd__help__subcmd__uninstall"
                 ;;
+            gover__subcmd__help,upgrade)
+                cmd="gover__subcmd__help__subcmd__upgrade"
+                ;;
             gover__subcmd__help,use)
                 cmd="gover__subcmd__help__subcmd__use"
                 ;;
@@ -125,7 +131,7 @@ _gover() {
 
     case "${cmd}" in
         gover)
-            opts="-q -h -V --quiet --home --help --version install uninstall list use global shell current which exec env init setup completions implode doctor import help"
+            opts="-q -h -V --quiet --home --help --version install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -161,7 +167,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__current)
-            opts="-q -h --bare --quiet --home --help"
+            opts="-q -h --bare --json --quiet --home --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -271,7 +277,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help)
-            opts="install uninstall list use global shell current which exec env init setup completions implode doctor import help"
+            opts="install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -494,6 +500,20 @@ _gover() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gover__subcmd__help__subcmd__upgrade)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gover__subcmd__help__subcmd__use)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -595,7 +615,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__list)
-            opts="-q -h --remote --all --json --quiet --home --help"
+            opts="-q -h --remote --all --json --refresh --quiet --home --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -670,6 +690,28 @@ _gover() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gover__subcmd__upgrade)
+            opts="-q -h --pins --recursive --to --dry-run --quiet --home --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gover__subcmd__use)
             opts="-q -h --install --quiet --home --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -689,7 +731,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__which)
-            opts="-q -h --shim --quiet --home --help go gofmt"
+            opts="-q -h --shim --json --quiet --home --help go gofmt"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -9,10 +9,14 @@ mod doctor;
 mod elf;
 mod error;
 mod import;
+mod interrupt;
+mod managers;
 mod output;
 mod reconcile;
+mod repin;
 mod shell;
 mod store;
+mod vulndb;
 
 use clap::{CommandFactory, Parser};
 

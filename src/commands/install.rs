@@ -6,7 +6,8 @@ use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
 use crate::dist::{self, Artifact, Catalog, Outcome, Remote};
-use crate::error::{exit, Error, Result};
+use crate::error::{Error, Result};
+use crate::vulndb::{self, Knowledge};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -17,8 +18,17 @@ pub struct Args {
 
 pub fn run(args: Args, app: &App) -> Result<()> {
     let specs = args.specs.iter().map(|text| Ok((text.as_str(), parse_spec(text)?))).collect::<Result<Vec<_>>>()?;
+    crate::interrupt::watch();
     let installer = Installer { app, remote: Remote::from_env()?, catalog: None };
     installer.run(&specs)
+}
+
+/// Installs `versions` (exact releases of `catalog`, already fetched), as `gover install` would.
+pub fn install_releases(app: &App, remote: Remote, catalog: Catalog, versions: &[GoVersion]) -> Result<()> {
+    let texts: Vec<String> = versions.iter().map(|v| v.to_string()).collect();
+    let specs: Vec<(&str, Spec)> =
+        texts.iter().zip(versions).map(|(text, v)| (text.as_str(), Spec::Exact(v.clone()))).collect();
+    Installer { app, remote, catalog: Some(Ok(catalog)) }.run(&specs)
 }
 
 fn parse_spec(text: &str) -> Result<Spec> {
@@ -54,6 +64,15 @@ impl Installer<'_> {
         if let Some(first) = installed.first() {
             self.app.store.ensure_shims()?;
             self.set_first_global(first)?;
+            // Only after an install: a failed one leaves nothing behind.
+            if let Some(Ok(catalog)) = &self.catalog {
+                let releases = catalog.index.releases.iter().map(|r| r.version.clone());
+                vulndb::remember_releases(&self.app.store, releases);
+            }
+            vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.quiet);
+            if !self.app.quiet {
+                advise(&self.app.store, &installed);
+            }
         }
         failure.map_or(Ok(()), Err)
     }
@@ -66,27 +85,42 @@ impl Installer<'_> {
             if let Some(version) =
                 store.installed().into_iter().find(|v| v.same_release(wanted) && store.is_installed(v))
             {
-                println!("{version} is already installed");
+                self.say(format_args!("{version} is already installed"));
                 return Ok(version);
             }
         }
-        let artifact = self.artifact_for(spec)?;
+        // An archive verified before, with its checksum, needs no index: offline reinstalls work.
+        let cached = match spec {
+            Spec::Exact(wanted) => dist::cached_artifact(store, &self.remote.sources, wanted, &self.remote.platform),
+            _ => None,
+        };
+        let artifact = match cached {
+            Some(artifact) => artifact,
+            None => self.artifact_for(spec)?,
+        };
         let version = artifact.version.clone();
-        println!("{text} -> {version}");
+        self.say(format_args!("{text} -> {version}"));
         match dist::install(store, &self.remote.client, &artifact, self.app.quiet)? {
-            Outcome::Installed { cached } => println!(
+            Outcome::Installed { cached } => self.say(format_args!(
                 "installed {version} in {}{}",
                 store.home().version_dir(&version).display(),
                 if cached { " (from the download cache)" } else { "" }
-            ),
-            Outcome::AlreadyInstalled => println!("{version} is already installed"),
+            )),
+            Outcome::AlreadyInstalled => self.say(format_args!("{version} is already installed")),
         }
         Ok(version)
     }
 
+    /// What happened, on standard output; nothing with -q (the exit code says it).
+    fn say(&self, what: std::fmt::Arguments) {
+        if !self.app.quiet {
+            println!("{what}");
+        }
+    }
+
     fn artifact_for(&mut self, spec: &Spec) -> Result<Artifact> {
         if self.catalog.is_none() {
-            self.catalog = Some(self.remote.fetch_index());
+            self.catalog = Some(self.remote.fetch_index(&self.app.store));
         }
         let catalog = match self.catalog.as_ref().expect("fetched above") {
             Ok(catalog) => catalog,
@@ -104,32 +138,12 @@ impl Installer<'_> {
                 };
             }
         };
-        let release =
-            catalog.index.pick(spec, &self.remote.platform).ok_or_else(|| self.no_such_version(spec, catalog))?;
+        let release = catalog
+            .index
+            .pick(spec, &self.remote.platform)
+            .ok_or_else(|| dist::no_such_version(spec, catalog, &self.remote.platform, "gover install"))?;
         Ok(Artifact::from_release(release, &self.remote.platform, &self.remote.sources)
             .expect("pick only returns installable releases"))
-    }
-
-    fn no_such_version(&self, spec: &Spec, catalog: &Catalog) -> Error {
-        let name = match spec {
-            Spec::Exact(v) => v.to_string(),
-            other => other.to_string(),
-        };
-        let nearest = catalog.index.nearest(spec, &self.remote.platform, 3);
-        let mut err = Error::new(exit::NO_SUCH_VERSION, format!("no Go release {name} for {}", self.remote.platform));
-        if !nearest.is_empty() {
-            let list: Vec<String> = nearest.iter().map(|v| v.to_string()).collect();
-            err = err.cause(format!("the nearest that exist: {}", list.join(", ")));
-        }
-        if catalog.from_mirror {
-            err = err.cause("the list comes from the mirror's own index, which may lag behind go.dev");
-        }
-        let line = match spec {
-            Spec::Exact(v) => format!(" {}.{}", v.major, v.minor),
-            Spec::Line { major, minor } => format!(" {major}.{minor}"),
-            Spec::Latest | Spec::System => String::new(),
-        };
-        err.hint(format!("gover list --remote --all{line} lists what can be installed"))
     }
 
     /// The first install makes `go` work at once: with no global default yet, it becomes one
@@ -143,5 +157,40 @@ impl Installer<'_> {
             eprintln!("note: {version} is now the global default (change it with gover global <version>)");
         }
         Ok(())
+    }
+}
+
+/// A note for each version just installed that has known vulnerabilities a later patch of
+/// its line fixes, or whose line is past end of life.
+fn advise(store: &crate::store::Store, versions: &[GoVersion]) {
+    let knowledge = Knowledge::load(store, &store.installed());
+    for version in versions {
+        let status = knowledge.assess(version);
+        let line = format!("{}.{}", version.major, version.minor);
+        let newest = knowledge.newest_in_line(version).filter(|n| *n > version);
+        match (&status.fixed_in, newest) {
+            _ if status.count() == 0 => {}
+            (Some(fixed), _) => eprintln!(
+                "note: {version} has {} known vulnerabilities, all fixed in {fixed}; gover upgrade {line} installs it",
+                status.count()
+            ),
+            (None, Some(newest)) => {
+                let fixed = status.vulnerabilities.iter().flatten().filter(|e| !e.affects(newest)).count();
+                if fixed > 0 {
+                    eprintln!(
+                        "note: {version} has {} known vulnerabilities; {newest} fixes {fixed} of them (gover upgrade \
+                         {line}), the others are fixed only in newer lines",
+                        status.count()
+                    );
+                }
+            }
+            (None, None) => {}
+        }
+        if status.end_of_life {
+            eprintln!(
+                "note: {version} is past end of life: Go fixes only its two newest major releases; gover upgrade \
+                 --to <newer line> moves to one"
+            );
+        }
     }
 }

@@ -5,20 +5,24 @@
 
 pub mod download;
 pub mod index;
+pub mod tls;
 pub mod unpack;
 
 use std::ffi::OsString;
 use std::fs;
-use std::io::Read;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
 
 use flate2::read::GzDecoder;
-use gover_shim::GoVersion;
+use gover_shim::{GoVersion, Spec};
 
 use crate::error::{self, exit, Error, Result};
+use crate::interrupt;
 use crate::output;
-use crate::store::{Staging, Store};
-use download::{CacheTee, Client, HashingReader, ResumingBody};
+use crate::store::{write_atomic, Staging, Store};
+use download::{hex, CacheTee, Client, HashingReader, ResumingBody};
 use index::{Index, IndexError, Platform, Release};
+use sha2::{Digest, Sha256};
 use unpack::{Limits, UnpackError};
 
 pub const OFFICIAL_INDEX: &str = "https://go.dev/dl/?mode=json&include=all";
@@ -85,9 +89,68 @@ impl Remote {
         Ok(Remote { platform, sources: Sources::from_env(env), client })
     }
 
-    /// The trusted index, else the mirror's own (see [`fetch_index`]).
-    pub fn fetch_index(&self) -> Result<Catalog> {
-        fetch_index(&self.client, &self.sources)
+    /// The trusted index, else the mirror's own (see [`fetch_index`]). The trusted one is
+    /// saved in GOVER_HOME/cache; when no index can be reached, that copy is used, saying how
+    /// old it is.
+    pub fn fetch_index(&self, store: &Store) -> Result<Catalog> {
+        let saved =
+            store.cache_dir().join(format!("index-{}.json", &hex(&Sha256::digest(&self.sources.index_url))[..16]));
+        let err = match fetch_index(&self.client, &self.sources) {
+            Ok((catalog, bytes)) => {
+                if !catalog.from_mirror {
+                    let _ = Store::create_dir(&store.cache_dir()).and_then(|()| write_atomic(&saved, &bytes));
+                }
+                return Ok(catalog);
+            }
+            Err(err) if err.code == exit::NETWORK => err,
+            Err(err) => return Err(err),
+        };
+        let age = fs::metadata(&saved).and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+        let index = fs::read(&saved).ok().and_then(|bytes| Index::parse(&bytes).ok());
+        match (index, age) {
+            (Some(index), Some(age)) => {
+                output::warn(format!(
+                    "{}; using the release index saved {} ago (releases published since are missing)",
+                    err.message,
+                    describe_age(age)
+                ));
+                Ok(Catalog { index, from_mirror: false })
+            }
+            _ => Err(err),
+        }
+    }
+}
+
+/// `3 days`, `5 hours`, `12 minutes`.
+fn describe_age(age: std::time::Duration) -> String {
+    let minutes = age.as_secs() / 60;
+    let (n, unit) = match minutes {
+        0..60 => (minutes, "minute"),
+        60..2880 => (minutes / 60, "hour"),
+        _ => (minutes / 1440, "day"),
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// No release of `catalog` matches `spec`: the nearest that exist, and a hint that installs
+/// the nearest with `command` (`gover install`, `gover use --install`), which works.
+pub fn no_such_version(spec: &Spec, catalog: &Catalog, platform: &Platform, command: &str) -> Error {
+    let name = match spec {
+        Spec::Exact(v) => v.to_string(),
+        other => other.to_string(),
+    };
+    let nearest = catalog.index.nearest(spec, platform, 3);
+    let mut err = Error::new(exit::NO_SUCH_VERSION, format!("no Go release {name} for {platform}"));
+    if !nearest.is_empty() {
+        let list: Vec<String> = nearest.iter().map(|v| v.to_string()).collect();
+        err = err.cause(format!("the nearest that exist: {}", list.join(", ")));
+    }
+    if catalog.from_mirror {
+        err = err.cause("the list comes from the mirror's own index, which may lag behind go.dev");
+    }
+    match nearest.last() {
+        Some(newest) => err.hint(format!("{command} {}", newest.to_string().trim_start_matches("go"))),
+        None => err.hint("gover list --remote lists what can be installed"),
     }
 }
 
@@ -97,28 +160,47 @@ pub struct Catalog {
     pub from_mirror: bool,
 }
 
-/// The trusted index, else (when it cannot be reached and a mirror is set) the mirror's own.
-pub fn fetch_index(client: &Client, sources: &Sources) -> Result<Catalog> {
-    let primary = client.get_bytes(&sources.index_url, MAX_INDEX).and_then(|b| parse_index(&sources.index_url, &b));
-    let err = match primary {
-        Ok(index) => return Ok(Catalog { index, from_mirror: false }),
+/// The trusted index, else (when it cannot be reached and a mirror is set) the mirror's own;
+/// with the bytes it was parsed from. With a fallback at hand, a trusted index that cannot be
+/// reached gets one attempt, not the retries, so a machine without go.dev does not wait for it.
+pub fn fetch_index(client: &Client, sources: &Sources) -> Result<(Catalog, Vec<u8>)> {
+    let mirror_url = sources.mirror_index_url();
+    let url = &sources.index_url;
+    let primary = if mirror_url.is_some() {
+        client.get_bytes_or_fall_back(url, MAX_INDEX)
+    } else {
+        client.get_bytes(url, MAX_INDEX)
+    };
+    let err = match primary.and_then(|bytes| Ok((parse_index(url, &bytes)?, bytes))) {
+        Ok((index, bytes)) => return Ok((Catalog { index, from_mirror: false }, bytes)),
         Err(err) => err,
     };
-    let Some(mirror_url) = sources.mirror_index_url().filter(|_| err.code == exit::NETWORK) else {
+    let Some(mirror_url) = mirror_url.filter(|_| err.code == exit::NETWORK) else {
         return Err(err);
     };
-    let fallback = client.get_bytes(&mirror_url, MAX_INDEX).and_then(|b| parse_index(&mirror_url, &b));
-    match fallback {
+    let bytes = match client.get_bytes(&mirror_url, MAX_INDEX) {
+        Ok(bytes) => bytes,
+        Err(second) => return Err(err.cause(format!("the mirror's index failed too: {}", second.message))),
+    };
+    match parse_index(&mirror_url, &bytes) {
         Ok(index) => {
             output::warn(format!(
-                "{} cannot be reached ({}); using the mirror's own index {mirror_url}, so checksums now come from \
-                 the same server as the archives and trust rests on the mirror",
-                sources.index_url, err.message
+                "{} cannot be reached, so the checksums of the mirror's own index are trusted; to make that permanent \
+                 (and not try {} first), set GOVER_INDEX_URL={mirror_url}",
+                host_of(&sources.index_url),
+                host_of(&sources.index_url)
             ));
-            Ok(Catalog { index, from_mirror: true })
+            Ok((Catalog { index, from_mirror: true }, bytes))
         }
-        Err(second) => Err(err.cause(format!("the mirror's index failed too: {}", second.message))),
+        // The mirror the user chose answered, but not with an index (a login page, say): that
+        // is the problem to fix first.
+        Err(second) => Err(second.cause(format!("and {url} could not be reached: {}", err.message))),
     }
+}
+
+/// The host of `url`, for messages (the URL itself if it has none).
+fn host_of(url: &str) -> String {
+    url::Url::parse(url).ok().and_then(|u| u.host_str().map(String::from)).unwrap_or_else(|| url.to_string())
 }
 
 fn parse_index(url: &str, bytes: &[u8]) -> Result<Index> {
@@ -200,8 +282,10 @@ pub enum Outcome {
 }
 
 /// Downloads, verifies and installs `artifact`, under the version's lock so concurrent
-/// installs download it once. A verified archive is kept in GOVER_HOME/downloads, so a
-/// reinstall needs no network (and is verified again all the same).
+/// installs download it once. A verified archive is kept in GOVER_HOME/downloads with its
+/// checksum beside it, so a reinstall needs no network (and is verified again all the same);
+/// an interrupted or broken download is kept as `<archive>.partial` and the next install
+/// resumes it.
 pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool) -> Result<Outcome> {
     let version = &artifact.version;
     let platform = artifact.platform.to_string();
@@ -222,31 +306,65 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
     if store.is_installed(version) {
         return Ok(Outcome::AlreadyInstalled);
     }
-    let downloads = store.downloads_dir();
-    let cached = downloads.join(artifact.filename());
-    if cached.is_file() {
+    let cache = DownloadCache::new(store, artifact);
+    cache.complete_partial();
+    if cache.archive.is_file() {
         let staging = store.fresh_staging(version)?;
-        let label = cached.display().to_string();
-        let result = fs::File::open(&cached).map_err(|e| error::io("read", &cached, e)).and_then(|mut file| {
-            let size = artifact.size.or_else(|| file.metadata().ok().map(|m| m.len()));
-            verify_and_unpack(&mut file, size, artifact, &label, &staging, None)
-        });
+        let label = cache.archive.display().to_string();
+        let result =
+            fs::File::open(&cache.archive).map_err(|e| error::io("read", &cache.archive, e)).and_then(|mut file| {
+                let size = artifact.size.or_else(|| file.metadata().ok().map(|m| m.len()));
+                verify_and_unpack(&mut file, size, artifact, &label, &staging, None)
+            });
         match result {
             Ok(()) => {
+                cache.remember_checksum();
                 commit(store, staging, version)?;
                 return Ok(Outcome::Installed { cached: true });
             }
+            Err(err) if err.code != exit::VERIFICATION => return Err(err),
             Err(err) => {
                 let why = err.causes.first().unwrap_or(&err.message);
                 output::warn(format!("the cached {label} is unusable ({why}); downloading it again"));
-                let _ = fs::remove_file(&cached);
+                cache.forget();
             }
         }
     }
+    let resumed = cache.resumable();
+    match download(store, client, artifact, &cache, resumed, quiet) {
+        Err(err) if err.code == exit::VERIFICATION && resumed > 0 => {
+            output::warn(format!(
+                "the download resumed from {} did not verify; downloading it again from the start",
+                cache.partial.display()
+            ));
+            download(store, client, artifact, &cache, 0, quiet)
+        }
+        other => other,
+    }?;
+    Ok(Outcome::Installed { cached: false })
+}
 
+/// One download of `artifact` into staging, from byte `from` on (the first `from` bytes are
+/// read back from the partial file), then the commit.
+fn download(
+    store: &Store,
+    client: &Client,
+    artifact: &Artifact,
+    cache: &DownloadCache,
+    from: u64,
+    quiet: bool,
+) -> Result<()> {
+    let version = &artifact.version;
     let staging = store.fresh_staging(version)?;
-    let response = client.get(&artifact.url)?;
-    let announced = response.content_length();
+    let response = client.get_from(&artifact.url, from)?;
+    let is_html = response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    if is_html.is_some_and(|kind| kind.trim_start().to_ascii_lowercase().starts_with("text/html")) {
+        return Err(Error::new(exit::NETWORK, format!("{} answered with an HTML page, not the archive", artifact.url))
+            .cause("a proxy, captive portal or login page answered instead of the archive server")
+            .hint("log in to the network (open any page in a browser), set HTTPS_PROXY, or check GOVER_DIST_URL"));
+    }
+    let network = ResumingBody::new(client, &artifact.url, response, from);
+    let announced = network.full_length();
     if let (Some(expected), Some(announced)) = (artifact.size, announced) {
         if expected != announced {
             return Err(Error::new(exit::VERIFICATION, format!("{version} failed verification: {}", artifact.url))
@@ -254,29 +372,132 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
                 .hint(mirror_hint()));
         }
     }
-    // Caching is best effort: without a writable downloads/, or without room for the archive
-    // beside its unpacked tree, the install still goes on.
     let size = artifact.size.or(announced);
-    let partial = downloads.join(format!("{}.partial", artifact.filename()));
-    let cache = Store::create_dir(&downloads)
-        .ok()
-        .filter(|()| size.is_none_or(|size| store.free_space().is_none_or(|free| free >= room_to_cache(size))))
-        .and_then(|()| fs::File::create(&partial).ok());
-    let mut body = CacheTee::new(ResumingBody::new(client, &artifact.url, response), cache);
-    let progress = download::progress_bar(artifact.size.or(announced), quiet);
+    let (prefix, partial_file) = cache.open_partial(from, size);
+    let mut body = prefix.chain(CacheTee::new(network, partial_file));
+    let progress = download::progress_bar(size, quiet);
     let result = verify_and_unpack(&mut body, size, artifact, &artifact.url, &staging, progress);
-    let complete = body.finish();
-    match result {
-        Ok(()) if complete => {
-            let _ = fs::rename(&partial, &cached);
-        }
-        _ => {
-            let _ = fs::remove_file(&partial);
-        }
+    let (_, tee) = body.into_inner();
+    match &result {
+        Ok(()) if tee.finish() => cache.keep_partial_as_archive(),
+        // What arrived before a network failure, Ctrl-C or a full disk is a true prefix of the
+        // archive, kept for the next run to resume (which needs the size known); bytes that
+        // failed verification are not.
+        Err(err) if err.code != exit::VERIFICATION && artifact.size.is_some() => {}
+        _ => cache.forget_partial(),
     }
     result?;
-    commit(store, staging, version)?;
-    Ok(Outcome::Installed { cached: false })
+    commit(store, staging, version)
+}
+
+/// An archive's place in GOVER_HOME/downloads: the verified archive, its checksum
+/// (`<archive>.sha256`, what makes an offline reinstall possible) and a partial download.
+struct DownloadCache<'a> {
+    artifact: &'a Artifact,
+    store: &'a Store,
+    archive: PathBuf,
+    partial: PathBuf,
+}
+
+impl<'a> DownloadCache<'a> {
+    fn new(store: &'a Store, artifact: &'a Artifact) -> DownloadCache<'a> {
+        let archive = store.downloads_dir().join(artifact.filename());
+        let partial = store.downloads_dir().join(format!("{}.partial", artifact.filename()));
+        DownloadCache { artifact, store, archive, partial }
+    }
+
+    fn checksum_file(&self) -> PathBuf {
+        checksum_file(&self.archive)
+    }
+
+    /// A partial download that reached the full size (killed just before its rename) is
+    /// the archive, to be verified as such.
+    fn complete_partial(&self) {
+        let len = fs::metadata(&self.partial).map(|m| m.len()).ok();
+        if len.is_some_and(|len| Some(len) == self.artifact.size) {
+            let _ = fs::rename(&self.partial, &self.archive);
+        }
+    }
+
+    /// How many bytes of a partial download can be resumed from: only with the archive's size
+    /// known, so the rest can be asked for and its end recognised.
+    fn resumable(&self) -> u64 {
+        let len = fs::metadata(&self.partial).ok().filter(|m| m.is_file()).map(|m| m.len()).unwrap_or(0);
+        match self.artifact.size {
+            Some(size) if len < size => len,
+            _ => 0,
+        }
+    }
+
+    /// The bytes already downloaded (the first `from` of the partial file) and the partial
+    /// file to append the rest to. Caching is best effort: without a writable downloads/, or
+    /// without room for the archive beside its unpacked tree, the install goes on without it.
+    fn open_partial(&self, from: u64, size: Option<u64>) -> (Box<dyn Read>, Option<fs::File>) {
+        let prefix: Box<dyn Read> = match fs::File::open(&self.partial) {
+            Ok(file) if from > 0 => Box::new(file.take(from)),
+            _ => Box::new(io::empty()),
+        };
+        let room = size.is_none_or(|size| self.store.free_space().is_none_or(|free| free >= room_to_cache(size)));
+        let file = Store::create_dir(&self.store.downloads_dir()).ok().filter(|()| room).and_then(|()| {
+            let mut options = fs::OpenOptions::new();
+            options.write(true).create(true);
+            if from > 0 {
+                // Exactly the bytes resumed from, whatever a killed writer added after them.
+                fs::OpenOptions::new().write(true).open(&self.partial).and_then(|f| f.set_len(from)).ok()?;
+                options.append(true);
+            } else {
+                options.truncate(true);
+            }
+            options.open(&self.partial).ok()
+        });
+        (prefix, file)
+    }
+
+    fn keep_partial_as_archive(&self) {
+        if fs::rename(&self.partial, &self.archive).is_ok() {
+            self.remember_checksum();
+        }
+    }
+
+    /// Writes the checksum the archive was verified against beside it.
+    fn remember_checksum(&self) {
+        let line = format!("{}  {}\n", self.artifact.sha256, self.artifact.filename());
+        let _ = write_atomic(&self.checksum_file(), line.as_bytes());
+    }
+
+    fn forget_partial(&self) {
+        let _ = fs::remove_file(&self.partial);
+    }
+
+    fn forget(&self) {
+        let _ = fs::remove_file(&self.archive);
+        let _ = fs::remove_file(self.checksum_file());
+    }
+}
+
+fn checksum_file(archive: &Path) -> PathBuf {
+    let mut name = archive.as_os_str().to_owned();
+    name.push(".sha256");
+    PathBuf::from(name)
+}
+
+/// An archive in the download cache whose checksum was kept beside it: an exact version
+/// reinstalls from it without any index, so without the network.
+pub fn cached_artifact(store: &Store, sources: &Sources, version: &GoVersion, platform: &Platform) -> Option<Artifact> {
+    let filename = format!("{version}.{platform}.tar.gz");
+    let archive = store.downloads_dir().join(&filename);
+    if !archive.is_file() {
+        return None;
+    }
+    let sha256 = parse_checksum_file(&fs::read(checksum_file(&archive)).ok()?)?;
+    // The size is not kept: the digest alone decides, as with a mirror's `.sha256` file.
+    Some(Artifact {
+        version: version.clone(),
+        url: sources.archive_url(&filename),
+        sha256,
+        size: None,
+        platform: platform.clone(),
+    })
 }
 
 /// The free space an archive of `size` bytes needs to be cached as well as installed: itself,
@@ -327,14 +548,14 @@ fn verify_and_unpack(
         }
         err.hint(mirror_hint())
     };
+    if let Some(signal) = interrupt::signal() {
+        return Err(interrupt::error(signal));
+    }
     if let Some(failure) = body.failure.take().or(drained.err()) {
-        // The connection broke: a network error, though the digest shows what did arrive.
-        let err = mismatch(Some(format!("the download broke off: {failure}")));
-        return Err(Error {
-            code: exit::NETWORK,
-            hint: Some("check the network and run the install again".into()),
-            ..err
-        });
+        // The connection broke: a network failure, not a bad archive.
+        return Err(Error::new(exit::NETWORK, format!("the download of {label} broke off after {bytes} bytes"))
+            .cause(failure)
+            .hint("check the network, then run the same command: it resumes from there"));
     }
     if digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
         return Err(mismatch(None));

@@ -16,6 +16,9 @@ const PROGRAMS: &[(&str, &str)] = &[
     ("zsh", "zsh"),
     ("fish", "fish"),
     ("shellcheck", "shellcheck"),
+    ("openssl", "openssl"),
+    ("strace", "strace"),
+    ("npm", "npm"),
     ("qemu-aarch64-static", "qemu-user-static"),
     ("update-binfmts", "binfmt-support"),
 ];
