@@ -37,6 +37,17 @@ real_mirror() {
     echo "$mirror"
 }
 
+# build_dist DIR: the release files of `cargo xtask dist` in DIR/dist, and the x86_64 static
+# (musl) shim unpacked from its tarball as DIR/gover-shim-musl: what the prebuilt install and
+# the .deb ship.
+build_dist() {
+    local dir=$1 tarball
+    (cd "$root" && cargo xtask dist --out "$dir/dist" >&2) || return 1
+    tarball=$(find "$dir/dist" -name 'gover-*-x86_64-unknown-linux-musl.tar.gz')
+    tar -xzOf "$tarball" --wildcards '*/gover-shim' >"$dir/gover-shim-musl"
+    chmod 755 "$dir/gover-shim-musl"
+}
+
 # bench_setup [BIN_DIR [OUT_DIR]]: sets BIN, OUT and WORK (a temporary directory removed on exit;
 # set TMPDIR to choose where).
 bench_setup() {
@@ -47,6 +58,7 @@ bench_setup() {
     else
         BIN=$WORK/bin
         build_release "$BIN"
+        build_dist "$BIN"
     fi
     OUT=${2:-$WORK/out}
     mkdir -p "$OUT"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Shim overhead: `go version` / `go env GOROOT` through the release shim vs the real binary, side
 # by side in each hyperfine run, with the pin 0, 1, 10 and 30 directories up and with 50 versions
-# installed; plus the floor for any exec-based shim (a static C program that only execve()s).
+# installed; plus the floor for any exec-based shim (a static C program that only execve()s),
+# and, in one run with that floor, the static musl shim the release files ship (its ratio to the
+# real go must stay within 0.10 of the floor's); and the sizes of the binaries and release files.
 #   bench/shim.sh [BIN_DIR [OUT_DIR]]    (RUNS=n, default 300; needs hyperfine, gcc and the
 #                                         real-Go mirror, made by cargo xtask fixtures)
 # Prints a Markdown table; bench/run runs it with the rest and publishes BENCHMARKS.md.
@@ -18,6 +20,9 @@ mkdir -p "$GOVER_HOME/versions" "$GOVER_HOME/shims"
 tar -xzf "$mirror/$version.linux-amd64.tar.gz" -C "$WORK"
 mv "$WORK/go" "$GOVER_HOME/versions/$version"
 cp "$BIN/gover-shim" "$GOVER_HOME/shims/go"
+# The musl shim finds the same GOVER_HOME from another directory: argv[0] is all it needs.
+mkdir -p "$WORK/musl-shim"
+cp "$BIN/gover-shim-musl" "$WORK/musl-shim/go"
 real="$GOVER_HOME/versions/$version/bin/go"
 shim="$GOVER_HOME/shims/go"
 # The baseline gets the right GOROOT from the environment; the shim overrides it anyway.
@@ -45,6 +50,11 @@ compare() {
 }
 (cd "$project" && ROUNDS=${ROUNDS:-60} hf floor "$runs" -N --warmup 2 -- \
     "real go version" "$real version" "exec floor: static C execve, then go version" "$WORK/floor version")
+# The shim of the prebuilt releases (musl, from `cargo xtask dist`) against the same floor.
+(cd "$project" && ROUNDS=${ROUNDS:-60} hf musl "$runs" -N --warmup 2 -- \
+    "real go version" "$real version" \
+    "exec floor: static C execve, then go version" "$WORK/floor version" \
+    "musl shim go version (pin here)" "$WORK/musl-shim/go version")
 compare pin-here-env "pin here" "$project" env GOROOT
 compare pin-here "pin here" "$project" version
 compare pin-1-up "pin 1 up" "$(deep 1)" version
@@ -56,5 +66,18 @@ for patch in 0 1 2 3; do mkdir -p "$GOVER_HOME/versions/go1.22.$patch/bin"; done
 [ "$(find "$GOVER_HOME/versions" -mindepth 1 -maxdepth 1 | wc -l)" = 50 ] || { echo "expected 50 installed versions" >&2; exit 1; }
 compare 50-versions "50 versions" "$project" version
 
-fact "shim binary" "$(stat -c %s "$BIN/gover-shim") bytes, $(file -b "$BIN/gover-shim" | grep -o 'static-pie linked\|statically linked\|dynamically linked')"
+linkage() { file -b "$1" | grep -o 'static-pie linked\|statically linked\|dynamically linked'; }
+fact "shim binary" "$(stat -c %s "$BIN/gover-shim") bytes, $(linkage "$BIN/gover-shim")"
+fact "gover binary" "$(stat -c %s "$BIN/gover") bytes, $(linkage "$BIN/gover")"
+# The release files' binaries, for each target: their size as the tarball holds them.
+for tarball in "$BIN"/dist/gover-*.tar.gz; do
+    tar -tvzf "$tarball" | while read -r _ _ size _ _ path; do
+        case $path in
+        */gover | */gover-shim) fact "${path##*/}, ${path%/*} (static, musl)" "$size bytes" ;;
+        esac
+    done
+done
+for file in "$BIN"/dist/gover*; do
+    fact "release file $(basename "$file")" "$(stat -c %s "$file") bytes"
+done
 table shim
