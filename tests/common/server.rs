@@ -127,6 +127,8 @@ struct State {
     routes: HashMap<String, Reply>,
     once: HashMap<String, VecDeque<Reply>>,
     log: Vec<Request>,
+    /// The `Proxy-Authorization` a proxied request must carry, else 407.
+    proxy_authorization: Option<String>,
 }
 
 pub struct Server {
@@ -232,6 +234,12 @@ impl Server {
         self.state.lock().unwrap().once.entry(target.into()).or_default().push_back(reply);
     }
 
+    /// As a proxy, answer 407 to requests without these `user:password` credentials, as a
+    /// corporate proxy does.
+    pub fn proxy_credentials(&self, user_password: &str) {
+        self.state.lock().unwrap().proxy_authorization = Some(format!("Basic {}", base64(user_password.as_bytes())));
+    }
+
     /// Drops the replies `once` queued and no request used.
     pub fn clear_once(&self) {
         self.state.lock().unwrap().once.clear();
@@ -287,10 +295,31 @@ fn handle(mut stream: impl Read + Write, state: &Mutex<State>) -> std::io::Resul
         .and_then(|(_, value)| value.strip_prefix("bytes=")?.strip_suffix('-')?.parse::<u64>().ok());
     let reply = {
         let mut state = state.lock().unwrap();
+        let refused = proxied.is_some()
+            && state.proxy_authorization.as_ref().is_some_and(|wanted| {
+                !headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("proxy-authorization") && v == wanted)
+            });
         state.log.push(Request { method, target: target.clone(), proxied, headers });
-        pick_reply(&mut state, &target)
+        if refused {
+            Reply::status(407).header("Proxy-Authenticate", "Basic realm=\"proxy\"")
+        } else {
+            pick_reply(&mut state, &target)
+        }
     };
     send(&mut stream, reply, range)
+}
+
+/// Standard base64 with padding (RFC 4648), for Basic credentials.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            out.push(if i <= chunk.len() { ALPHABET[(n >> (18 - 6 * i)) as usize & 63] as char } else { '=' });
+        }
+    }
+    out
 }
 
 fn pick_reply(state: &mut State, target: &str) -> Reply {
@@ -378,7 +407,9 @@ fn reason(status: u16) -> &'static str {
         200 => "OK",
         206 => "Partial Content",
         302 => "Found",
+        403 => "Forbidden",
         404 => "Not Found",
+        407 => "Proxy Authentication Required",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
