@@ -135,10 +135,11 @@ fn archive_hints_work_when_followed() {
     assert!(go.contains(&format!("go version {V}")), "{go}");
 }
 
-/// Runs the `gover …` command a hint names (up to `;` or the end), as a user would copy it.
+/// Runs the `gover …` command a hint names (up to `;`, `,`, `)` or the end), as a user would
+/// copy it.
 fn follow(rig: &Rig, hint: &str) -> Output {
     let start = hint.find("gover ").unwrap_or_else(|| panic!("no gover command in {hint:?}"));
-    let args: Vec<&str> = hint[start..].split(';').next().unwrap().split_whitespace().skip(1).collect();
+    let args: Vec<&str> = hint[start..].split([';', ',', ')']).next().unwrap().split_whitespace().skip(1).collect();
     rig.gover().args(&args).output().unwrap()
 }
 
@@ -268,4 +269,92 @@ fn a_pin_file_that_cannot_be_changed_points_at_the_messages_above() {
     assert_eq!(std::fs::read_to_string(&pin).unwrap(), "1.22.9\n");
     rig.gover().args(["upgrade", "--pins"]).assert().success();
     assert_eq!(std::fs::read_to_string(&pin).unwrap(), "1.22.10\n");
+}
+
+/// Command hints tests/failures.rs does not reach: list --remote's prefix, shell with nothing
+/// (or something else) installed, uninstall of what is not installed, a version with no
+/// release near it.
+#[test]
+fn more_command_hints_work_when_followed() {
+    let rig = Rig::http();
+    rig.publish(&[IndexEntry::new(V, release_archive(V)), IndexEntry::new("go1.22.9", release_archive("go1.22.9"))]);
+    let run = |args: &[&str]| rig.gover().args(args).output().unwrap();
+    let shell = |version: &str| run(&["shell", "--print-for", "bash", version]);
+
+    let out = run(&["list", "--remote", "1.x"]);
+    expect(&out, 2, "give the start of a version, such as 1.22 or 1 (gover list --remote 1.22)");
+    let listed = follow(&rig, &help(&out));
+    assert!(String::from_utf8_lossy(&listed.stdout).contains(V), "{listed:?}");
+
+    let out = shell("latest");
+    expect(&out, 3, "run gover install latest");
+    assert!(follow(&rig, &help(&out)).status.success());
+    assert!(shell("latest").status.success());
+    uninstall(&rig);
+
+    let out = shell("1.22");
+    expect(&out, 3, "run gover install 1.22");
+    assert!(follow(&rig, &help(&out)).status.success());
+    assert!(shell("1.22").status.success());
+
+    let out = shell("1.22.9");
+    expect(&out, 3, "run gover install 1.22.9, or pick an installed one: go1.22.10");
+    assert!(shell("go1.22.10").status.success(), "the installed one");
+    assert!(follow(&rig, &help(&out)).status.success());
+    assert!(shell("1.22.9").status.success());
+
+    let out = run(&["uninstall", "1.21.0"]);
+    assert_ne!(out.status.code(), Some(0));
+    assert_eq!(help(&out), "nothing to remove; see what is installed with: gover list");
+    let listed = follow(&rig, &help(&out));
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("go1.22.9"), "{listed:?}");
+
+    // An index with no archive for this platform at all: nothing near to name, so the list.
+    let index = common::releases::index_json(&[IndexEntry::new(V, release_archive(V))]);
+    rig.server.route(
+        "/index.json",
+        Reply::bytes(index.replace(&format!("\"os\": \"{}\"", std::env::consts::OS), "\"os\": \"plan9\"")),
+    );
+    let out = run(&["install", "1.21.0"]);
+    expect(&out, 4, "gover list --remote lists what can be installed");
+    let listed = run(&["list", "--remote"]);
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    assert!(!String::from_utf8_lossy(&listed.stdout).contains("go1.21.0"), "{listed:?}");
+}
+
+/// An archive that arrives damaged: trying again (the hint's first step) works; an expired
+/// certificate: the clock is right, so the server renews it, and then the install works.
+#[test]
+fn damaged_archive_and_expired_certificate_hints_work_when_followed() {
+    let rig = Rig::http();
+    let archive = release_archive(V);
+    rig.publish(&[IndexEntry::new(V, archive.clone())]);
+    let mut damaged = archive.clone();
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0xff;
+    rig.server.once(&archive_path(V), Reply::bytes(damaged));
+    let out = rig.gover().args(["install", V]).output().unwrap();
+    expect(&out, 6, "nothing was installed; try again, and if it fails the same way");
+    rig.gover().args(["install", V]).assert().success();
+
+    let expired = Rig::new(common::server::Server::https_expired());
+    expired.publish(&[IndexEntry::new(V, archive.clone())]);
+    let ca = expired.sb.root().join("ca.pem");
+    std::fs::write(&ca, expired.server.ca_pem()).unwrap();
+    let out = expired.gover().env("GOVER_CA_FILE", &ca).args(["install", V]).output().unwrap();
+    expect(&out, 5, "the server's certificate is out of date: check this machine's clock (date)");
+    let date = std::process::Command::new("date").arg("+%Y").output().unwrap();
+    assert!(String::from_utf8_lossy(&date.stdout).trim().parse::<u32>().unwrap() > 2020, "the clock is right");
+    let renewed = Rig::new(common::server::Server::https());
+    renewed.publish(&[IndexEntry::new(V, archive)]);
+    std::fs::write(&ca, renewed.server.ca_pem()).unwrap();
+    let out = expired
+        .gover()
+        .env("GOVER_CA_FILE", &ca)
+        .env("GOVER_INDEX_URL", renewed.server.url("/index.json"))
+        .env("GOVER_DIST_URL", renewed.server.url("/dl/"))
+        .args(["install", V])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
 }
