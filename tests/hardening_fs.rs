@@ -40,6 +40,23 @@ impl Tmpfs {
     }
 }
 
+/// The path of the `error: cannot <verb> <path>` line (test paths have no spaces).
+fn failed_path(out: &std::process::Output) -> PathBuf {
+    let err = String::from_utf8_lossy(&out.stderr);
+    let line = err.lines().find(|l| l.starts_with("error: cannot ")).unwrap_or_else(|| panic!("{err}"));
+    PathBuf::from(line.rsplit(' ').next().unwrap())
+}
+
+/// Runs a hint's command, such as `df -h`, on `path` (or, as a user would once gover has
+/// cleaned up, on the nearest directory above it that exists); its output.
+fn run_on(command: &str, path: &Path) -> String {
+    let path = path.ancestors().find(|p| p.exists()).unwrap();
+    let mut words = command.split_whitespace();
+    let out = Command::new(words.next().unwrap()).args(words).arg(path).output().unwrap();
+    assert!(out.status.success(), "{command} {}: {out:?}", path.display());
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 impl Drop for Tmpfs {
     fn drop(&mut self) {
         let _ = Command::new("umount").arg("-l").arg(&self.path).status();
@@ -63,8 +80,14 @@ fn a_full_disk_fails_cleanly_or_installs_without_the_cache() {
     };
 
     let out = gover().args(["install", "1.22.10"]).output().unwrap();
-    assert_explained(&out, 8, &["No space left on device", "free some space"]);
+    assert_explained(&out, 8, &["No space left on device", "free some space on that filesystem (df -h shows it)"]);
     rig.assert_clean("go1.22.10", &[]);
+    // The hint followed: df -h shows the small filesystem, and a GOVER_HOME on a larger one works.
+    let df = run_on("df -h", &failed_path(&out));
+    assert!(df.contains("tmpfs") && df.contains("2.0M"), "{df}");
+    let larger = rig.sb.root().join("larger");
+    gover().env("GOVER_HOME", &larger).args(["install", "1.22.10"]).assert().success();
+    assert!(larger.join("versions/go1.22.10").is_dir());
 
     // The cache copy gives its space back the moment it fails, and the install goes on.
     gover().args(["install", "1.22.9"]).assert().success();
@@ -118,9 +141,17 @@ fn another_users_gover_home_is_read_only_to_them() {
     assert_eq!(String::from_utf8_lossy(&shim.stdout), "go version go1.22.10 fake/arch\n");
     // Writing fails with a clear error and changes nothing.
     rig.publish(&[IndexEntry::new("go1.22.9", release_archive("go1.22.9"))]);
-    assert_explained(&as_nobody(&["install", "1.22.9"]), 8, &["Permission denied", "ls -ld"]);
+    let out = as_nobody(&["install", "1.22.9"]);
+    assert_explained(&out, 8, &["Permission denied", "check the owner and mode of it and of its directory (ls -ld)"]);
     assert_explained(&as_nobody(&["uninstall", "--force", "1.22.10"]), 8, &["Permission denied"]);
     assert_eq!(common::rig::walk(rig.sb.root()), before, "nothing changed");
+    // The hint followed: ls -ld shows another owner; once the owner is this user, it works.
+    let failed = failed_path(&out);
+    assert!(run_on("ls -ld", &failed).contains(" root root "), "{}", run_on("ls -ld", &failed));
+    let owned = Command::new("chown").args(["-R", "65534:65534"]).arg(&rig.sb.gover_home).status().unwrap();
+    assert!(owned.success());
+    let out = as_nobody(&["install", "1.22.9"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]
@@ -136,7 +167,9 @@ fn a_read_only_mount() {
     rig.gover().args(["list"]).assert().success().stdout(predicates::str::contains("go1.22.10"));
     rig.sb.shim("go").arg("version").assert().success().stdout("go version go1.22.10 fake/arch\n");
     let out = rig.gover().args(["install", "1.22.9"]).output().unwrap();
-    assert_explained(&out, 8, &["Read-only file system", "read-only"]);
+    assert_explained(&out, 8, &["Read-only file system", "that filesystem is mounted read-only (findmnt -T shows it)"]);
+    // The hint's command, on the path the error names, shows the read-only mount.
+    assert!(run_on("findmnt -T", &failed_path(&out)).contains("ro,"), "{out:?}");
     let out = rig.gover().args(["uninstall", "--force", "1.22.10"]).output().unwrap();
     assert_explained(&out, 8, &["Read-only file system"]);
     assert!(rig.version_dir("go1.22.10").join("bin/go").is_file());
@@ -193,9 +226,18 @@ fn versions_on_another_filesystem_is_explained() {
     std::os::unix::fs::symlink(&elsewhere, rig.sb.gover_home.join("versions")).unwrap();
     rig.publish(&[IndexEntry::new("go1.22.10", release_archive("go1.22.10"))]);
     let out = rig.gover().args(["install", "1.22.10"]).output().unwrap();
-    assert_explained(&out, 8, &["different filesystems", "GOVER_HOME itself"]);
+    assert_explained(&out, 8, &["different filesystems", "move (or symlink) GOVER_HOME itself there"]);
     assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
     rig.assert_no_leftovers();
+    // The hint followed: GOVER_HOME itself moved to that disk, and a symlink where it was.
+    fs::remove_file(rig.sb.gover_home.join("versions")).unwrap();
+    let moved = elsewhere.join("gover");
+    let status = Command::new("mv").arg(&rig.sb.gover_home).arg(&moved).status().unwrap();
+    assert!(status.success());
+    std::os::unix::fs::symlink(&moved, &rig.sb.gover_home).unwrap();
+    // (The debug build's shim, 5 MB a copy, would not fit on this small disk.)
+    rig.gover().env("GOVER_SHIM_BINARY", "/bin/true").args(["install", "1.22.10"]).assert().success();
+    assert!(moved.join("versions/go1.22.10/bin/go").is_file());
 }
 
 #[test]
