@@ -142,11 +142,15 @@ fn uninstall_refuses_while_a_go_runs_from_the_version() {
     let mut go = run_go("30");
     let out = rig.gover().args(["uninstall", "1.22.9"]).output().unwrap();
     common::rig::assert_explained(&out, 1, &["go1.22.9 is in use by 1 running process", &format!("pid {}", go.id())]);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(
+        "help: removing it now would break them mid-build; wait for them to finish (or stop them) and run gover \
+         uninstall go1.22.9 again, or use --force"
+    ));
     assert!(rig.version_dir("go1.22.9").join("bin/go").is_file(), "the tree is untouched");
     assert!(go.try_wait().unwrap().is_none(), "the running go goes on");
     go.kill().unwrap();
     go.wait().unwrap();
+    // The hint followed: once it has stopped, the same uninstall works.
     rig.gover().args(["uninstall", "1.22.9"]).assert().success().stdout("removed go1.22.9\n");
 
     // --force removes it all the same.

@@ -224,13 +224,19 @@ fn import_hints_work_when_followed() {
     let gos = sb.home.join(".gvm/gos");
     plant_tree(&gos.join("go1.22.1"), "go1.22.1", "go1.21.0");
     plant_tree(&gos.join("go1.19"), "go1.19", "go1.19");
-    let out = sb.gover().args(["import", "gvm"]).output().unwrap();
+    // The listing says how to adopt what it found.
+    let out = sb.gover().arg("import").output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(help(&out), "run `gover import <manager>` or `gover import --all` to adopt them");
+    let out = sb.gover().args(["import", "--all"]).output().unwrap();
     expect(&out, 1, "the messages above say why; the other versions were imported");
     assert!(stderr(&out).contains("bin/go reports go1.21.0, VERSION says go1.22.1"), "{}", stderr(&out));
     assert!(sb.gover_home.join("versions/go1.19").is_dir());
     // What the message says is wrong, put right: the import goes through.
     plant_tree(&gos.join("go1.22.1"), "go1.22.1", "go1.22.1");
     sb.gover().args(["import", "gvm"]).assert().success();
+    let out = sb.gover().arg("import").output().unwrap();
+    assert!(!stderr(&out).contains("help:"), "nothing left to adopt: {}", stderr(&out));
     assert!(sb.gover_home.join("versions/go1.22.1").is_dir());
 
     let original = gos.join("go1.20");

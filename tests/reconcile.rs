@@ -415,3 +415,29 @@ fn a_hook_below_debians_early_return_is_moved_above_it() {
     sandbox.doctor(&["--undo"]).assert().success();
     assert_eq!(text(&rc), content);
 }
+
+/// A fix that cannot be applied (a start-up file even root cannot change): the other fixes
+/// are made, the summary points at the messages above, which name the file; once it can be
+/// written, the same command fixes it.
+#[test]
+fn a_fix_that_cannot_be_applied_points_at_the_messages_above() {
+    let sandbox = Sandbox::new();
+    let planted = plant(&sandbox);
+    let zshrc = &planted.files[1].0;
+    let chattr =
+        |flag: &str| std::process::Command::new("chattr").arg(flag).arg(zshrc).status().is_ok_and(|s| s.success());
+    if !chattr("+i") {
+        common::skip("chattr +i is not supported here");
+        return;
+    }
+    let out = sandbox.doctor(&["--fix", "--yes"]).output().unwrap();
+    chattr("-i");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("help: see the messages above"), "{stderr}");
+    assert!(stderr.contains(&zshrc.display().to_string()), "the messages above name it: {stderr}");
+    assert_eq!(text(zshrc), ZSHRC);
+    assert_ne!(text(&planted.files[0].0), BASHRC, "the other fixes are made");
+    sandbox.doctor(&["--fix", "--yes"]).assert().success();
+    assert_ne!(text(zshrc), ZSHRC);
+}
