@@ -364,3 +364,75 @@ fn damaged_archive_and_expired_certificate_hints_work_when_followed() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// The shim's hints, each followed: a shim under another name, a `go` outside gover that
+/// loops back to the shim, a damaged install, GOVER_AUTO_INSTALL without gover on PATH, a bad
+/// GOVER_VERSION, a `system` pin with no system go, and no HOME.
+#[test]
+fn shim_hints_work_when_followed() {
+    let rig = Rig::http();
+    rig.publish(&[IndexEntry::new(V, release_archive(V))]);
+    let shim = |tool: &str| {
+        let mut cmd = rig.sb.shim(tool);
+        cmd.envs(rig.env()).arg("version");
+        cmd
+    };
+    let path_with = |dir: &std::path::Path| format!("{}:{}", dir.display(), rig.sb.path_with_shims());
+
+    // Under another name: gover install puts go and gofmt in GOVER_HOME/shims.
+    let odd = rig.sb.root().join("odd");
+    std::fs::create_dir_all(&odd).unwrap();
+    std::fs::hard_link(common::shim_binary(), odd.join("gofoo")).unwrap();
+    let out = std::process::Command::new(odd.join("gofoo")).env_clear().envs(rig.env()).output().unwrap();
+    expect(&out, 2, "gover install creates the shims in GOVER_HOME/shims; put that directory first on PATH");
+    rig.gover().args(["install", V]).assert().success();
+    rig.gover().args(["global", V]).assert().success();
+    shim("go").assert().success().stdout(format!("go version {V} fake/arch\n"));
+
+    // A system go that calls `go` again: doctor names it.
+    let looping = rig.sb.root().join("looping");
+    common::write_executable(&looping.join("go"), "#!/bin/sh\nexec go \"$@\"\n");
+    let path = format!("{}:{}", rig.sb.path_with_shims(), looping.display());
+    let out = shim("go").env("PATH", &path).env("GOVER_VERSION", "system").output().unwrap();
+    expect(&out, 8, "a `go` on PATH outside gover calls `go` again; run `gover doctor --verbose` to see which");
+    let doctor = rig.gover().env("PATH", &path).args(["doctor", "--verbose"]).output().unwrap();
+    let report = format!("{}{}", String::from_utf8_lossy(&doctor.stdout), stderr(&doctor));
+    assert!(report.contains(&looping.join("go").display().to_string()), "{report}");
+
+    // A damaged install: uninstall and install again.
+    std::fs::remove_file(rig.version_dir(V).join("bin/go")).unwrap();
+    let out = shim("go").output().unwrap();
+    expect(&out, 8, &format!("the install looks damaged; run gover uninstall {V} && gover install {V}"));
+    rig.gover().args(["uninstall", "--force", V]).assert().success();
+    rig.gover().args(["install", V]).assert().success();
+    shim("go").assert().success();
+
+    // GOVER_AUTO_INSTALL=1 with no gover on PATH: put it there.
+    rig.sb.pin("1.22.10");
+    uninstall(&rig);
+    let out = shim("go").env("GOVER_AUTO_INSTALL", "1").output().unwrap();
+    expect(&out, 8, "put gover on PATH, or unset GOVER_AUTO_INSTALL");
+    let out = shim("go").env("GOVER_AUTO_INSTALL", "1").env("PATH", path_with(&common::bin_dir())).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::fs::remove_file(rig.sb.work.join(".go-version")).unwrap();
+
+    // GOVER_VERSION that is no version: one that is.
+    let out = shim("go").env("GOVER_VERSION", "banana").output().unwrap();
+    expect(&out, 7, "set GOVER_VERSION to a version such as 1.22.10, or unset it");
+    shim("go").env("GOVER_VERSION", "1.22.10").assert().success();
+
+    // `system` pinned, and no go outside gover: the pin the hint gives.
+    rig.sb.pin("system");
+    let out = shim("go").output().unwrap();
+    let hint = "install Go outside gover, or pin a version: gover install 1.22 && gover use 1.22";
+    expect(&out, 3, hint);
+    for step in ["install 1.22", "use 1.22"] {
+        rig.gover().args(step.split(' ')).assert().success();
+    }
+    shim("go").assert().success();
+
+    // Neither HOME nor GOVER_HOME: set GOVER_HOME.
+    let out = shim("go").env_remove("HOME").env_remove("GOVER_HOME").output().unwrap();
+    expect(&out, 8, "set GOVER_HOME (or HOME)");
+    shim("go").env_remove("HOME").assert().success();
+}

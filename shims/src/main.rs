@@ -34,7 +34,7 @@ fn main() {
     if depth >= MAX_DEPTH {
         fail(
             &format!("the {tool} shim has called itself {depth} times: it is in a loop"),
-            Some("a `go` on PATH outside gover calls `go` again; run `gover doctor` to see which".into()),
+            Some("a `go` on PATH outside gover calls `go` again; run `gover doctor --verbose` to see which".into()),
             code::ENVIRONMENT,
         );
     }
