@@ -13,7 +13,8 @@ build_release() {
     local dir=$1
     (
         cd "$root" || exit
-        cargo build --release --workspace --quiet
+        # Not --workspace: the xtask crate is no part of what ships.
+        cargo build --release --quiet -p gover -p gover-shim
         # Last, so nothing relinks it: the shim statically linked (glibc static-pie), with no
         # dynamic loader at every `go` call. What a release ships.
         cargo rustc --release --quiet -p gover-shim --bin gover-shim -- -C target-feature=+crt-static
@@ -24,6 +25,16 @@ build_release() {
         echo "bench: $dir/gover-shim is not statically linked: $(file -b "$dir/gover-shim")" >&2
         return 1
     }
+}
+
+# real_mirror: prints the real-Go mirror's directory (GOVER_TEST_MIRROR, else target/gomirror,
+# built with `cargo xtask fixtures` when missing; its progress goes to stderr).
+real_mirror() {
+    local mirror=${GOVER_TEST_MIRROR:-$root/target/gomirror}
+    if [ ! -f "$mirror/index.json" ]; then
+        (cd "$root" && cargo xtask fixtures --out "$mirror" >/dev/null) || return 1
+    fi
+    echo "$mirror"
 }
 
 # bench_setup [BIN_DIR [OUT_DIR]]: sets BIN, OUT and WORK (a temporary directory removed on exit;

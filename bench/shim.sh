@@ -3,14 +3,14 @@
 # by side in each hyperfine run, with the pin 0, 1, 10 and 30 directories up and with 50 versions
 # installed; plus the floor for any exec-based shim (a static C program that only execve()s).
 #   bench/shim.sh [BIN_DIR [OUT_DIR]]    (RUNS=n, default 300; needs hyperfine, gcc and the
-#                                         real-Go mirror in target/gomirror)
+#                                         real-Go mirror, made by cargo xtask fixtures)
 # Prints a Markdown table; bench/run runs it with the rest and publishes BENCHMARKS.md.
 set -euo pipefail
 # shellcheck source=bench/lib.sh disable=SC1091 # followed with shellcheck -x
 . "$(dirname "$0")/lib.sh"
 bench_setup "$@"
 runs=${RUNS:-300}
-mirror=${GOVER_TEST_MIRROR:-$root/target/gomirror}
+mirror=$(real_mirror)
 version=go1.22.10
 
 export GOVER_HOME="$WORK/gover"

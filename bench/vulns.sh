@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the vulnerability data adds to `gover list`: 20 installed versions, listed with the full
-# cached database (the 199 real entries of tests/fixtures/vulndb, and the release names of a
+# cached database (the 199 real entries of tests/fixtures/vulndb, and the release index saved from a
 # full-size index for end of life) against the same home without any vulnerability data, in
 # one hyperfine run. `gover list` reads the cache only; nothing here touches the network.
 #   bench/vulns.sh [BIN_DIR [OUT_DIR]]    (RUNS=n, default 60)
@@ -54,4 +54,5 @@ hf vulns "${RUNS:-60}" -N --warmup 3 -- \
     "gover list --json (full cache)" "$BIN/gover --home $WORK/full list -q --json"
 
 fact "cache" "$(stat -c %s "$WORK/full/vulndb/db.json") bytes, $(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["entries"]))' "$WORK/full/vulndb/db.json") entries"
+fact "release index saved" "$(cat "$WORK"/full/cache/index-*.json | wc -c) bytes (of $(stat -c %s "$WORK/site/index.json") served)"
 table vulns

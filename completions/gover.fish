@@ -55,7 +55,7 @@ complete -c gover -n "__fish_gover_using_subcommand uninstall" -s q -l quiet -d 
 complete -c gover -n "__fish_gover_using_subcommand uninstall" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand upgrade" -l to -d 'Move to the newest release of this line instead (1.23): the only way to leave a line' -r
 complete -c gover -n "__fish_gover_using_subcommand upgrade" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
-complete -c gover -n "__fish_gover_using_subcommand upgrade" -l pins -d 'Also move exact pins (the global default, .go-version and .tool-versions here and above) to the new release'
+complete -c gover -n "__fish_gover_using_subcommand upgrade" -l pins -d 'Also move exact pins to the new release: the global default; .go-version, .tool-versions, mise.toml here and above'
 complete -c gover -n "__fish_gover_using_subcommand upgrade" -l recursive -d 'With --pins: also move pins in every directory below this one'
 complete -c gover -n "__fish_gover_using_subcommand upgrade" -l dry-run -d 'Show what would be installed and the pin changes as a diff; change nothing'
 complete -c gover -n "__fish_gover_using_subcommand upgrade" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'

@@ -5,8 +5,8 @@ use std::ffi::OsString;
 use std::path::Path;
 
 use gover_shim::pin::PinFile;
-use gover_shim::resolve::toolchain_for;
-use gover_shim::{Context, GoverHome, Request, ResolveError, Source, Spec, Toolchain};
+use gover_shim::resolve::{request, toolchain_for};
+use gover_shim::{Context, GoverHome, Request, Resolution, ResolveError, Source, Spec, Toolchain};
 
 use crate::error::{exit, Error, Result};
 use crate::store::Store;
@@ -88,9 +88,17 @@ fn var(name: &str) -> Option<OsString> {
 }
 
 impl App {
+    /// The version in use here and what selected it, warning about empty pin files on the way.
+    pub fn resolve(&self) -> Result<Resolution> {
+        let ctx = self.context()?;
+        let request = request(&ctx)?;
+        self.warn_empty_pins(&ctx, &request);
+        Ok(Resolution { toolchain: toolchain_for(&ctx, &request)?, request })
+    }
+
     /// Warns about each empty `.go-version` between the working directory and the pin that
     /// decided `request`: resolution skips them, which is rarely what whoever made them meant.
-    pub fn warn_empty_pins(&self, ctx: &Context, request: &Request) {
+    fn warn_empty_pins(&self, ctx: &Context, request: &Request) {
         let decided_in = match &request.source {
             Source::File { path, .. } => path.parent(),
             _ => None,

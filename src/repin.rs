@@ -47,28 +47,35 @@ pub fn rewrite(kind: PinFile, content: &[u8], moves: &[Move]) -> Option<Vec<u8>>
     let text = std::str::from_utf8(content).ok()?;
     let mut lines: Vec<&str> = text.split('\n').collect();
     let line = lines.get(pin.line - 1)?;
-    let (start, word) = version_word(kind, line)?;
+    let (start, word) = version_word(kind, line, &pin.spec)?;
     let new = moves.iter().find_map(|m| m.replacement(&pin.spec, word))?;
     let edited = format!("{}{new}{}", &line[..start], &line[start + word.len()..]);
     lines[pin.line - 1] = &edited;
     Some(lines.join("\n").into_bytes())
 }
 
-/// Where the version is on a pin line, and the word as written.
-fn version_word(kind: PinFile, line: &str) -> Option<(usize, &str)> {
+/// Where the version `spec` is on a pin line, and the word as written.
+fn version_word<'a>(kind: PinFile, line: &'a str, spec: &Spec) -> Option<(usize, &'a str)> {
     let words = || line.split_whitespace().map(|w| (w.as_ptr() as usize - line.as_ptr() as usize, w));
     match kind {
         PinFile::GoVersion => words().next(),
         // `golang 1.22.10 1.21.13`: the first version is the request.
         PinFile::ToolVersions => words().nth(1),
         // `go = "1.22.10"`, `go = ["1.22.10", "1.21"]`, `go = { version = "1.22.10" }`, or
-        // `version = "1.22.10"` in a `[tools.go]` table: the first quoted string after `=`.
+        // `version = "1.22.10"` in a `[tools.go]` table: the first quoted string after `=`
+        // that is the pin, so another option's string (`postinstall = "…"`) is never touched.
         PinFile::Mise(_) => {
-            let after = line.find('=')? + 1;
-            let open = after + line[after..].find(['"', '\''])?;
-            let quote = &line[open..open + 1];
-            let len = line[open + 1..].find(quote)?;
-            Some((open + 1, &line[open + 1..open + 1 + len]))
+            let mut at = line.find('=')? + 1;
+            loop {
+                let open = at + line[at..].find(['"', '\''])?;
+                let quote = &line[open..open + 1];
+                let len = line[open + 1..].find(quote)?;
+                let word = &line[open + 1..open + 1 + len];
+                if Spec::parse(word).as_ref() == Some(spec) {
+                    return Some((open + 1, word));
+                }
+                at = open + len + 2;
+            }
         }
         PinFile::GoWork | PinFile::GoMod => None,
     }
@@ -126,6 +133,11 @@ mod tests {
             assert_eq!(moved(mise, before, &m).as_deref(), Some(after), "{before}");
         }
         assert_eq!(moved(mise, "[tools]\ngo = \"1.22\"\n", &m), None);
+        // Another option's string before the version: only the version moves.
+        assert_eq!(
+            moved(mise, "[tools]\ngo = { postinstall = \"go install x@1\", version = \"1.22.10\" }\n", &m).as_deref(),
+            Some("[tools]\ngo = { postinstall = \"go install x@1\", version = \"1.22.12\" }\n")
+        );
     }
 
     #[test]

@@ -41,7 +41,8 @@ impl Store {
         self.root().join("downloads")
     }
 
-    /// Copies of what came from the network that are worth keeping (the release index).
+    /// Copies of what came from the network that are worth keeping (the release index, see
+    /// `dist::saved`).
     pub fn cache_dir(&self) -> PathBuf {
         self.root().join("cache")
     }
@@ -50,7 +51,7 @@ impl Store {
         self.root().join("locks")
     }
 
-    /// The Go vulnerability database's cache and the release names end of life is computed from.
+    /// The Go vulnerability database's cache.
     pub fn vulndb_dir(&self) -> PathBuf {
         self.root().join("vulndb")
     }

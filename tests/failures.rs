@@ -248,7 +248,16 @@ fn a_name_that_does_not_resolve_fails_at_once_and_names_the_mirror_variables() {
         let hint = help(&out);
         assert!(hint.contains("GOVER_DIST_URL=") && hint.contains("GOVER_INDEX_URL="), "{hint}");
     }
-    // The hint followed: both variables pointing at a mirror that works.
+    // The hint followed: a proxy that can reach the names (the rig's server proxies them)…
+    rig.gover()
+        .env("GOVER_INDEX_URL", format!("{}/index.json", UNRESOLVABLE.replace("https", "http")))
+        .env("GOVER_DIST_URL", format!("{}/dl/", UNRESOLVABLE.replace("https", "http")))
+        .env("HTTP_PROXY", rig.server.url(""))
+        .args(["install", "1.22"])
+        .assert()
+        .success();
+    rig.gover().args(["uninstall", "--force", V]).assert().success();
+    // … or both variables pointing at a mirror that works.
     rig.server.route(
         "/dl/?mode=json&include=all",
         Reply::bytes(common::releases::index_json(&[IndexEntry::new(V, archive)])),
@@ -375,12 +384,22 @@ fn a_self_signed_mirror_the_user_trusts_is_accepted_and_refusals_are_in_words() 
     std::fs::write(&saved, &shown.stdout).unwrap();
     rig.gover().env("GOVER_CA_FILE", &saved).args(["install", "1.22.10"]).assert().success();
 
-    // Trusted, but made for another name.
-    let (elsewhere, elsewhere_key) = openssl_self_signed(dir.path(), "elsewhere", "DNS:mirror.example");
+    // Trusted, but made for another name than the URL's: the hint says to check the host
+    // name, and the certificate's own name works.
+    let (elsewhere, elsewhere_key) = openssl_self_signed(dir.path(), "elsewhere", "DNS:localhost");
     let rig = https_rig(&elsewhere, &elsewhere_key, &archive);
     let out = rig.gover().env("GOVER_CA_FILE", &elsewhere).args(["install", "1.22.10"]).output().unwrap();
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
     assert!(stderr(&out).contains("cause: the server's certificate is for another name"), "{}", stderr(&out));
+    assert!(help(&out).starts_with("check the host name in the URL (GOVER_DIST_URL / GOVER_INDEX_URL)"));
+    let by_name = |path: &str| format!("https://localhost:{}{path}", rig.server.addr().port());
+    rig.gover()
+        .env("GOVER_CA_FILE", &elsewhere)
+        .env("GOVER_INDEX_URL", by_name("/index.json"))
+        .env("GOVER_DIST_URL", by_name("/dl/"))
+        .args(["install", "1.22.10"])
+        .assert()
+        .success();
 
     // Signed by a trusted CA, but expired.
     let rig = Rig::new(common::server::Server::https_expired());
@@ -475,13 +494,19 @@ fn an_exported_gover_home_stays_out_of_usage_lines() {
     }
 }
 
-/// Runs the `gover …` command a hint names (up to a `;` or the end) in the rig, the way a user
-/// would copy it.
+/// Runs the `gover …` command a hint names (up to a `;`, `)` or the end; each of an `a && b`
+/// chain) in the rig, the way a user would copy it; the output of the last.
 fn follow(rig: &Rig, hint: &str) -> Output {
     let start = hint.find("gover ").unwrap_or_else(|| panic!("no gover command in {hint:?}"));
-    let command = hint[start..].split(';').next().unwrap();
-    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
-    rig.gover().args(&args).output().unwrap()
+    let command = hint[start..].split([';', ')']).next().unwrap();
+    let mut last = None;
+    for step in command.split("&&") {
+        let args: Vec<&str> = step.split_whitespace().skip(1).collect();
+        let out = rig.gover().args(&args).output().unwrap();
+        assert!(out.status.success() || last.is_none() && step == command, "{step}: {}", stderr(&out));
+        last = Some(out);
+    }
+    last.unwrap()
 }
 
 #[test]
@@ -743,8 +768,15 @@ impl LoopDisk {
 
     /// Power back on: unmount what is left and mount again (the journal replays).
     fn restart(&self) {
-        let status = std::process::Command::new("umount").arg(&self.mount).status().unwrap();
-        assert!(status.success());
+        // A child another test forks at that moment can hold the mount busy for an instant.
+        let unmounted = (0..50).any(|_| {
+            let done = std::process::Command::new("umount").arg(&self.mount).status().unwrap().success();
+            if !done {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            done
+        });
+        assert!(unmounted, "cannot unmount {}", self.mount.display());
         let status =
             std::process::Command::new("mount").arg("-o").arg("loop").arg(&self.image).arg(&self.mount).status();
         assert!(status.unwrap().success());
@@ -753,7 +785,8 @@ impl LoopDisk {
 
 impl Drop for LoopDisk {
     fn drop(&mut self) {
-        let _ = std::process::Command::new("umount").arg(&self.mount).status();
+        // Lazily: detached now even if busy, so no mount outlives the test.
+        let _ = std::process::Command::new("umount").arg("-l").arg(&self.mount).status();
     }
 }
 
@@ -779,4 +812,282 @@ fn an_install_survives_a_power_cut_right_after_it_reports_success() {
             assert_eq!(std::fs::read(&file).ok().as_ref(), Some(data), "{} after the power cut", file.display());
         }
     }
+}
+
+/// The `help:` lines that name a gover command, each followed: the command works, and the
+/// failure it answered is gone.
+#[test]
+fn help_lines_that_name_a_command_work_when_followed() {
+    let rig = Rig::http();
+    let (_, archive) = big_release(V, 1, 1024);
+    let older = "go1.22.9";
+    let (_, older_archive) = big_release(older, 1, 1024);
+    rig.publish(&[IndexEntry::new(V, archive), IndexEntry::new(older, older_archive)]);
+    let expect = |args: &[&str], code: i32, hint: &str| {
+        let out = rig.gover().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
+        assert_eq!(help(&out), hint, "{args:?}");
+        out
+    };
+    rig.sb.install_shims();
+
+    // Nothing installed, nothing on PATH: go says how to get one; done, go works.
+    let out = rig.sb.shim("go").envs(rig.env()).arg("version").output().unwrap();
+    assert_eq!(help(&out), "run gover install latest && gover global latest");
+    follow(&rig, &help(&out));
+    rig.sb.shim("go").envs(rig.env()).arg("version").assert().success();
+
+    // `system` cannot be installed; the release the hint names can.
+    let out = expect(&["install", "system"], 2, "name a release: gover install 1.22");
+    assert!(follow(&rig, &help(&out)).status.success());
+    // Not a version: what versions look like, and one of those works.
+    expect(&["use", "banana"], 2, "versions look like 1.22 (newest 1.22.x), 1.22.10, go1.23rc1, latest or system");
+    rig.gover().args(["use", "1.22"]).assert().success();
+    std::fs::remove_file(rig.sb.work.join(".go-version")).unwrap();
+
+    // A pin to a release that exists but is not installed: go says to install it; done, go works.
+    rig.sb.pin("1.22.9");
+    let out = rig.sb.shim("go").envs(rig.env()).arg("version").output().unwrap();
+    assert_eq!((out.status.code(), help(&out).as_str()), (Some(3), "run gover install 1.22.9"));
+    follow(&rig, &help(&out));
+    rig.sb.shim("go").envs(rig.env()).arg("version").assert().success().stdout(predicates::str::contains(older));
+    std::fs::remove_file(rig.sb.work.join(".go-version")).unwrap();
+
+    // uninstall: one version only, named exactly; the global default only with --force.
+    expect(&["uninstall", "1.22"], 2, "name the exact one: gover uninstall <version>");
+    rig.gover().args(["uninstall", older]).assert().success();
+    let out = expect(
+        &["uninstall", "banana"],
+        2,
+        "give the exact version, as gover list shows it: gover uninstall go1.22.10",
+    );
+    let _ = out;
+    let out = rig.gover().args(["uninstall", V]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let hint = help(&out);
+    assert!(hint.ends_with(&format!("or run gover uninstall --force {V}")), "{hint}");
+    let forced = rig.gover().args(["uninstall", "--force", V]).output().unwrap();
+    assert!(forced.status.success() && !rig.version_dir(V).exists(), "{}", stderr(&forced));
+
+    // The shims gone: which --shim says how to get them back.
+    std::fs::remove_dir_all(rig.sb.shims_dir()).unwrap();
+    expect(&["which", "--shim"], 3, "run gover install <version> (or gover setup) to create the shims");
+    rig.gover().args(["setup", "--no-modify-rc"]).assert().success();
+    rig.gover().args(["which", "--shim"]).assert().success();
+
+    // implode off a terminal: the hint's --yes.
+    let out = expect(&["implode"], 2, "to remove without asking: gover implode --yes");
+    let followed = follow(&rig, &help(&out));
+    assert!(followed.status.success(), "{}", stderr(&followed));
+    assert!(!rig.sb.gover_home.exists());
+}
+
+/// Hints that name a setting rather than a command: following them works.
+#[test]
+fn help_lines_that_name_a_setting_work_when_followed() {
+    let rig = Rig::http();
+    let (_, archive) = big_release(V, 1, 1024);
+    rig.publish(&[IndexEntry::new(V, archive.clone())]);
+
+    // An unreadable GOVER_CA_FILE: point it at a PEM file, or unset it.
+    let out = rig.gover().env("GOVER_CA_FILE", "/nonexistent.pem").args(["install", "1.22.10"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    assert_eq!(help(&out), "point GOVER_CA_FILE at a PEM file of CA certificates, or unset it");
+    rig.gover().env_remove("GOVER_CA_FILE").args(["list", "--remote"]).assert().success();
+
+    // A server slower than the read timeout: set GOVER_HTTP_TIMEOUT higher.
+    let slow = Fault::Trickle { chunk: archive.len() / 2 + 1, pause: Duration::from_millis(1300) };
+    rig.server.route(&archive_path(V), Reply::bytes(archive.clone()).fault(slow).ignore_range());
+    let out = rig.gover().env("GOVER_HTTP_TIMEOUT", "1").args(["install", "1.22.10"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(help(&out).contains("set GOVER_HTTP_TIMEOUT (seconds) higher"), "{}", help(&out));
+    rig.gover().env("GOVER_HTTP_TIMEOUT", "5").args(["install", "1.22.10"]).assert().success();
+}
+
+/// Hints about the environment gover runs in, followed.
+#[test]
+fn help_lines_about_the_environment_work_when_followed() {
+    let sb = Sandbox::new();
+    // Neither GOVER_HOME nor HOME: set GOVER_HOME.
+    let out = sb.gover().env_remove("HOME").env_remove("GOVER_HOME").arg("list").output().unwrap();
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    assert_eq!(help(&out), "set GOVER_HOME=/path/to/gover-home");
+    sb.gover().env_remove("HOME").arg("list").assert().success();
+    // setup without HOME: --no-modify-rc.
+    let out = sb.gover().env_remove("HOME").arg("setup").output().unwrap();
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    assert_eq!(help(&out), "set HOME, or pass --no-modify-rc");
+    sb.gover().env_remove("HOME").args(["setup", "--no-modify-rc"]).assert().success();
+    // A gover without its shim beside it (a hand-copied binary): GOVER_SHIM_BINARY.
+    std::fs::remove_dir_all(sb.shims_dir()).unwrap();
+    let lone = sb.root().join("lone/gover");
+    std::fs::create_dir_all(lone.parent().unwrap()).unwrap();
+    if std::fs::hard_link(env!("CARGO_BIN_EXE_gover"), &lone).is_err() {
+        std::fs::copy(env!("CARGO_BIN_EXE_gover"), &lone).unwrap();
+    }
+    let setup = |shim: Option<&Path>| {
+        let mut cmd = std::process::Command::new(&lone);
+        cmd.env_clear()
+            .envs(sb.env())
+            .env_remove("GOVER_SHIM_BINARY")
+            .current_dir(&sb.work)
+            .args(["setup", "--no-modify-rc"]);
+        if let Some(shim) = shim {
+            cmd.env("GOVER_SHIM_BINARY", shim);
+        }
+        cmd.output().unwrap()
+    };
+    let out = setup(None);
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    assert_eq!(help(&out), "reinstall gover with install.sh, or set GOVER_SHIM_BINARY to the gover-shim binary");
+    let out = setup(Some(&common::shim_binary()));
+    assert!(out.status.success(), "{}", stderr(&out));
+    sb.gover().arg("setup").assert().success();
+    assert!(sb.shims_dir().join("go").is_file());
+}
+
+/// Network hints name the setting to change; changing it to a working server works.
+#[test]
+fn network_help_lines_work_when_followed() {
+    let good = Rig::http();
+    let (_, archive) = big_release(V, 1, 1024);
+    good.publish(&[IndexEntry::new(V, archive.clone())]);
+    let bad = Rig::http();
+    bad.publish(&[IndexEntry::new(V, archive.clone())]);
+    let install = |rig: &Rig, vars: &[(&str, String)]| {
+        let mut cmd = rig.gover();
+        cmd.env_remove("GOVER_RETRY_DELAY_MS").env("GOVER_RETRY_DELAY_MS", "1");
+        for (name, value) in vars {
+            cmd.env(name, value);
+        }
+        cmd.args(["install", "1.22.10"]).output().unwrap()
+    };
+    let good_dist = ("GOVER_DIST_URL", good.server.url("/dl/"));
+    let good_index = ("GOVER_INDEX_URL", good.server.url("/index.json"));
+
+    // The mirror lacks the archive (404), or keeps failing (503): another GOVER_DIST_URL.
+    for status in [404, 503] {
+        bad.server.route(&archive_path(V), Reply::status(status));
+        let out = install(&bad, &[]);
+        assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+        assert!(help(&out).contains("GOVER_DIST_URL"), "{status}: {}", help(&out));
+        assert!(install(&bad, std::slice::from_ref(&good_dist)).status.success());
+        bad.gover().args(["uninstall", "--force", V]).assert().success();
+        std::fs::remove_dir_all(bad.sb.gover_home.join("downloads")).unwrap();
+    }
+    // The index is a login page, or not an index at all: another GOVER_INDEX_URL (with no
+    // saved copy of the index to fall back on).
+    bad.server.route(&archive_path(V), Reply::bytes(archive.clone()));
+    for reply in [Reply::html("<html>Sign in</html>"), Reply::bytes("{\"not\": \"an index\"}")] {
+        bad.server.route("/index.json", reply);
+        let _ = std::fs::remove_dir_all(bad.sb.gover_home.join("cache"));
+        let out = bad.gover().args(["install", "1.22"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+        assert!(help(&out).contains("GOVER_INDEX_URL"), "{}", help(&out));
+        let followed = [good_index.clone(), good_dist.clone()];
+        bad.gover().envs(followed).args(["install", "1.22"]).assert().success();
+        bad.gover().args(["uninstall", "--force", V]).assert().success();
+    }
+}
+
+#[test]
+fn a_mirror_without_checksum_files_hint_works_when_followed() {
+    // No index within reach: an exact version is checked against the mirror's .sha256 file.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let (_, archive) = big_release(V, 1, 1024);
+    let sums = format!("{}.sha256", archive_path(V));
+    let (bad, good) = (Rig::http(), Rig::http());
+    for (rig, sha) in [(&bad, "<html>not here</html>".to_string()), (&good, common::releases::sha256_hex(&archive))] {
+        rig.server.route(&archive_path(V), Reply::bytes(archive.clone()));
+        rig.server.route(&sums, Reply::bytes(sha));
+    }
+    let install = |dist: String| {
+        bad.gover()
+            .env("GOVER_INDEX_URL", format!("http://{dead}/index.json"))
+            .env("GOVER_DIST_URL", dist)
+            .args(["install", "1.22.10"])
+            .output()
+            .unwrap()
+    };
+    let out = install(bad.server.url("/dl/"));
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(help(&out).starts_with("check GOVER_DIST_URL; the mirror should serve <archive>.sha256 files"));
+    let out = install(good.server.url("/dl/"));
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_private_ca_hint_works_when_followed() {
+    let rig = Rig::new(common::server::Server::https());
+    let (_, archive) = big_release(V, 1, 1024);
+    rig.publish(&[IndexEntry::new(V, archive)]);
+    let out = rig.gover().args(["install", "1.22.10"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cause: the server's certificate is not trusted"), "{}", stderr(&out));
+    assert!(help(&out).contains("GOVER_CA_FILE=/path/to/ca.pem"), "{}", help(&out));
+    let ca = rig.sb.root().join("ca.pem");
+    std::fs::write(&ca, rig.server.ca_pem()).unwrap();
+    rig.gover().env("GOVER_CA_FILE", &ca).args(["install", "1.22.10"]).assert().success();
+}
+
+/// More hints, each followed: what they name works.
+#[test]
+fn more_help_lines_work_when_followed() {
+    let rig = Rig::http();
+    let (_, archive) = big_release(V, 1, 1024);
+    rig.publish(&[IndexEntry::new(V, archive)]);
+    let run = |args: &[&str], vars: &[(&str, String)]| {
+        let mut cmd = rig.gover();
+        cmd.args(args).env("GOVER_RETRY_DELAY_MS", "1").write_stdin("");
+        for (name, value) in vars {
+            cmd.env(name, value);
+        }
+        cmd.output().unwrap()
+    };
+    let expect = |out: &Output, code: i32, hint: &str| {
+        assert_eq!(out.status.code(), Some(code), "{}", stderr(out));
+        assert!(help(out).starts_with(hint), "{}", stderr(out));
+    };
+
+    // A GOVER_CA_FILE without a certificate in it: the PEM blocks it should contain.
+    let empty = rig.sb.root().join("empty.pem");
+    std::fs::write(&empty, "not a certificate\n").unwrap();
+    expect(&run(&["list", "--remote"], &[("GOVER_CA_FILE", empty.display().to_string())]), 8, "it should contain");
+    let https = common::server::Server::https();
+    std::fs::write(&empty, https.ca_pem()).unwrap();
+    assert!(run(&["list", "--remote"], &[("GOVER_CA_FILE", empty.display().to_string())]).status.success());
+
+    // Nothing listens where the index should be: behind a proxy, HTTPS_PROXY (HTTP_PROXY for
+    // a plain http URL) reaches it.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let index = ("GOVER_INDEX_URL", format!("http://{dead}/index.json"));
+    let out = run(&["list", "--remote"], std::slice::from_ref(&index));
+    expect(&out, 5, "check the network connection; behind a proxy set HTTPS_PROXY");
+    let proxied = run(&["list", "--remote"], &[index.clone(), ("HTTP_PROXY", rig.server.url(""))]);
+    assert!(proxied.status.success(), "{}", stderr(&proxied));
+
+    // A redirect loop, and an endless body: the URL to check, and the right one works.
+    rig.server.route("/loop.json", Reply::redirect("/loop.json"));
+    rig.server.route("/huge.json", Reply::repeat(b' ', 70 << 20));
+    for (path, hint) in [
+        ("/loop.json", "the server or a proxy keeps redirecting; check HTTPS_PROXY and the URL"),
+        ("/huge.json", "check GOVER_INDEX_URL / GOVER_DIST_URL: this does not look like a Go release server"),
+    ] {
+        expect(&run(&["list", "--remote"], &[("GOVER_INDEX_URL", rig.server.url(path))]), 5, hint);
+    }
+    assert!(run(&["list", "--remote"], &[("GOVER_INDEX_URL", rig.server.url("/index.json"))]).status.success());
+
+    // import and shell: what a version looks like, and one that does works.
+    expect(&run(&["import", "gvm", "banana"], &[]), 2, "write it as 1.22 or 1.22.10");
+    assert!(run(&["import", "gvm", "1.22"], &[]).status.code() != Some(2));
+    rig.gover().args(["install", "1.22.10"]).assert().success();
+    expect(&run(&["shell", "--print-for", "bash", "banana"], &[]), 2, "give a version such as 1.22");
+    assert!(run(&["shell", "--print-for", "bash", "1.22"], &[]).status.success());
+
+    // implode on a GOVER_HOME that holds HOME: check GOVER_HOME; the real one is removed.
+    let out = run(&["implode", "--yes"], &[("GOVER_HOME", rig.sb.root().display().to_string())]);
+    expect(&out, 8, "check GOVER_HOME; gover implode removes that whole directory");
+    assert!(rig.sb.home.exists());
+    assert!(run(&["implode", "--yes"], &[]).status.success());
+    assert!(!rig.sb.gover_home.exists() && rig.sb.home.exists());
 }

@@ -412,6 +412,21 @@ fn the_mirrors_own_index_is_the_fallback_with_a_warning() {
         .success()
         .stderr(predicate::str::contains("the checksums of the mirror's own index are trusted"));
     assert!(sb.gover_home.join("versions/go1.22.10").is_dir());
+
+    // Its copy is saved for end of life (go1.21 and go1.22 are newer lines than go1.20; only
+    // the index knows go1.21), but never stands in for the trusted index offline.
+    sb.fake_version("go1.20.5");
+    let out = sb.gover().args(["list", "--json"]).output().unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["version"], "go1.20.5");
+    assert_eq!(rows[0]["end_of_life"], true, "{rows}");
+    mirror.route("/dl/?mode=json&include=all", Reply::status(503));
+    gover(&sb, &mirror)
+        .env("GOVER_INDEX_URL", format!("http://{dead}/index.json"))
+        .args(["install", "1.21"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("using the release index saved").not());
 }
 
 #[test]

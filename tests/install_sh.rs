@@ -397,6 +397,7 @@ fn the_readme_quickstart_works_as_written() {
     assert!(versions[0].starts_with("go version go1.22.10 "), "the pin: {stdout}");
     assert!(versions[1].starts_with("go version go1.21.13 "), "gover shell: {stdout}");
     assert_eq!(fs::read_to_string(sb.home.join("src/hello/.go-version")).unwrap(), "1.22\n");
+    assert_eq!(fs::read_to_string(sb.gover_home.join("global")).unwrap(), "go1.22.10\n", "the first is the default");
     assert!(!sb.work.join(".go-version").exists(), "the Quickstart pinned the directory it started in");
 }
 

@@ -267,7 +267,18 @@ fn without_the_hook_gover_shell_prints_the_line_and_explains() {
 #[test]
 fn gover_shell_rejects_what_it_cannot_use_and_prints_no_code() {
     let sb = sandbox_with_versions();
-    let out = sb.gover().args(["shell", "--print-for", "bash", "1.99"]).assert().code(3).get_output().clone();
+    // No release index within reach (as in tests/failures.rs, a reachable one turns this into
+    // "no such release" with the nearest one).
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let out = sb
+        .gover()
+        .env("GOVER_INDEX_URL", format!("http://{dead}/index.json"))
+        .env("GOVER_RETRY_DELAY_MS", "1")
+        .args(["shell", "--print-for", "bash", "1.99"])
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
     assert!(out.stdout.is_empty());
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("error: go1.99 is not installed") && err.contains("go1.21.13, go1.22.10"), "{err}");

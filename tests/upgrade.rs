@@ -1,6 +1,6 @@
-//! `gover upgrade`: newest patches installed, exact pins moved with doctor's backups (so
-//! `doctor --undo` restores them byte for byte), partial pins and go.mod left alone, and a
-//! line left only when `--to` asks.
+//! `gover upgrade`: newest patches installed, exact pins (`.go-version`, `.tool-versions`,
+//! mise's files) moved with doctor's backups (so `doctor --undo` restores them byte for byte),
+//! partial pins and go.mod left alone, and a line left only when `--to` asks.
 
 mod common;
 
@@ -111,4 +111,63 @@ fn to_crosses_a_line_when_asked_and_moves_partial_pins_too() {
 
     rig.gover().args(["upgrade", "1.22.10"]).assert().code(2);
     rig.gover().args(["upgrade", "1.30"]).assert().code(4);
+}
+
+/// mise's files as their users write them: CRLF and comments, other tools and `[env]`, an
+/// option before the version in an inline table, the `[tools.go]` form, a partial pin, and an
+/// array whose first version is another line's.
+#[test]
+fn mise_pins_move_too_and_doctor_undo_puts_them_back_byte_for_byte() {
+    let rig = rig();
+    rig.gover().args(["install", "1.22.10"]).assert().success();
+    let work = &rig.sb.work;
+    let gopls = r#"postinstall = "go install golang.org/x/tools/gopls@v0.16.2""#;
+    let files = [
+        (
+            "mise.toml".to_string(),
+            format!(
+                "# team tools\r\n[env]\r\nGOFLAGS = \"-mod=mod\"\r\n\r\n[tools]\r\nnode = \"20\"\r\ngo = {{ {gopls}, version = \
+                 \"1.22.10\" }} # pinned"
+            ),
+        ),
+        ("svc/.mise.toml".into(), "[tools.go]\nversion = '1.22.10'\n".into()),
+        ("lib/mise.toml".into(), "[tools]\ngo = \"1.22\"\n".into()),
+        ("old/mise.local.toml".into(), "[tools]\ngo = [\"1.21.13\", \"1.22.10\"]\n".into()),
+    ];
+    for (rel, content) in &files {
+        let path = work.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, content).unwrap();
+    }
+    let before = pins(&rig);
+
+    let everything = snapshot(rig.sb.root());
+    let out = rig.gover().args(["upgrade", "--pins", "--recursive", "--dry-run"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("+version = '1.22.12'\n"), "the diff shows the change:\n{stdout}");
+    assert_eq!(snapshot(rig.sb.root()), everything, "a dry run changed something");
+
+    let out = rig.gover().args(["upgrade", "--pins", "--recursive"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = |rel: &str| fs::read_to_string(work.join(rel)).unwrap();
+    assert_eq!(
+        text("mise.toml"),
+        format!(
+            "# team tools\r\n[env]\r\nGOFLAGS = \"-mod=mod\"\r\n\r\n[tools]\r\nnode = \"20\"\r\ngo = {{ {gopls}, version = \
+             \"1.22.12\" }} # pinned"
+        ),
+        "only the version word changes"
+    );
+    assert_eq!(text("svc/.mise.toml"), "[tools.go]\nversion = '1.22.12'\n");
+    assert_eq!(text("lib/mise.toml"), "[tools]\ngo = \"1.22\"\n", "a partial pin follows by itself");
+    assert_eq!(text("old/mise.local.toml"), "[tools]\ngo = [\"1.21.13\", \"1.22.10\"]\n", "its pin is 1.21.13");
+    // The moved pin is what runs here now.
+    let out = rig.gover().args(["current", "--json"]).output().unwrap();
+    let current: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(current["version"], "go1.22.12", "{current}");
+    assert_eq!(current["source"]["path"], work.join("mise.toml").display().to_string(), "{current}");
+
+    rig.gover().args(["doctor", "--undo"]).assert().success();
+    assert_eq!(pins(&rig), before, "doctor --undo is byte-exact");
 }

@@ -1,7 +1,6 @@
 //! `gover current`: the version in use here and what selected it.
 
-use gover_shim::resolve::{request, toolchain_for, Toolchain};
-use gover_shim::Resolution;
+use gover_shim::resolve::Toolchain;
 use gover_shim::Source;
 
 use crate::app::App;
@@ -20,10 +19,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
-    let ctx = app.context()?;
-    let request = request(&ctx)?;
-    app.warn_empty_pins(&ctx, &request);
-    let resolution = Resolution { toolchain: toolchain_for(&ctx, &request)?, request };
+    let resolution = app.resolve()?;
     let name = match &resolution.toolchain {
         Toolchain::Installed { version, .. } => version.to_string(),
         Toolchain::System { .. } => "system".to_string(),

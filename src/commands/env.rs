@@ -1,7 +1,7 @@
 //! `gover env`: GOROOT and PATH for the version in use here, as shell code for scripts that
 //! run without the shims (`eval "$(gover env)"`).
 
-use gover_shim::resolve::{resolve, Toolchain};
+use gover_shim::resolve::Toolchain;
 
 use crate::app::App;
 use crate::error::Result;
@@ -15,7 +15,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
-    let resolution = resolve(&app.context()?)?;
+    let resolution = app.resolve()?;
     let shell = args.shell;
     let mut out = String::new();
     match &resolution.toolchain {

@@ -85,7 +85,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     if !args.yes {
         if !std::io::stdin().is_terminal() {
             return Err(Error::usage("gover implode removes files and asks first, but this is not a terminal")
-                .hint("run gover implode --yes to remove without asking"));
+                .hint("to remove without asking: gover implode --yes"));
         }
         eprintln!("gover implode will remove:");
         for step in &steps {

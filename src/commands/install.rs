@@ -64,11 +64,6 @@ impl Installer<'_> {
         if let Some(first) = installed.first() {
             self.app.store.ensure_shims()?;
             self.set_first_global(first)?;
-            // Only after an install: a failed one leaves nothing behind.
-            if let Some(Ok(catalog)) = &self.catalog {
-                let releases = catalog.index.releases.iter().map(|r| r.version.clone());
-                vulndb::remember_releases(&self.app.store, releases);
-            }
             vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.quiet);
             if !self.app.quiet {
                 advise(&self.app.store, &installed);
@@ -132,8 +127,8 @@ impl Installer<'_> {
                         &self.remote.sources,
                         version,
                         &self.remote.platform,
-                    )
-                    .map_err(|second| err.clone().cause(format!("and the .sha256 fallback failed: {second}"))),
+                        err,
+                    ),
                     _ => Err(err.clone()),
                 };
             }
@@ -167,7 +162,7 @@ fn advise(store: &crate::store::Store, versions: &[GoVersion]) {
     for version in versions {
         let status = knowledge.assess(version);
         let line = format!("{}.{}", version.major, version.minor);
-        let newest = knowledge.newest_in_line(version).filter(|n| *n > version);
+        let newest = knowledge.newer_in_line(version);
         match (&status.fixed_in, newest) {
             _ if status.count() == 0 => {}
             (Some(fixed), _) => eprintln!(

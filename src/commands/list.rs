@@ -140,7 +140,6 @@ fn remote(args: &Args, app: &App) -> Result<()> {
     }
     let remote = Remote::from_env()?;
     let catalog = remote.fetch_index(&app.store)?;
-    vulndb::remember_releases(&app.store, catalog.index.releases.iter().map(|r| r.version.clone()));
     vulndb::refresh_if_stale(&app.store, &remote.client, app.quiet);
     let (platform, sources) = (&remote.platform, &remote.sources);
     let installed = app.store.installed();

@@ -8,6 +8,7 @@
 use gover_shim::{resolve, GoVersion, Request, ResolveError, Source, Spec, Toolchain};
 
 use crate::app::App;
+use crate::dist;
 use crate::error::{exit, Error, Result};
 use crate::output;
 use crate::shell::Shell;
@@ -80,7 +81,9 @@ fn choose(text: &str, app: &App) -> Result<Choice> {
         Ok(Toolchain::System { bin }) => {
             Ok(Choice { value: spec.to_string(), runs: format!("the system go ({})", bin.join("go").display()) })
         }
-        Err(ResolveError::NotInstalled { .. }) => Err(not_installed(&spec, &installed)),
+        Err(ResolveError::NotInstalled { .. }) => {
+            Err(dist::unless_no_such_release(&app.store, &spec, not_installed(&spec, &installed), "gover install"))
+        }
         Err(other) => Err(other.into()),
     }
 }

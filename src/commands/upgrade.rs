@@ -1,7 +1,7 @@
 //! `gover upgrade [MINOR…] [--pins] [--recursive] [--to 1.23] [--dry-run]`: installs the
 //! newest patch of each installed line (or of those named) and, with `--pins`, moves exact
-//! pins to it: the global default, and the `.go-version` / `.tool-versions` files of this
-//! directory and the ones above it (`--recursive`: below it too). Pin edits go through
+//! pins to it: the global default, and the `.go-version`, `.tool-versions` and mise files of
+//! this directory and the ones above it (`--recursive`: below it too). Pin edits go through
 //! doctor's backups, so `gover doctor --undo` puts them back byte for byte. A line is never
 //! left for another unless `--to` asks.
 
@@ -23,7 +23,7 @@ pub struct Args {
     /// Lines to upgrade (1.22); default: every installed line
     #[arg(value_name = "MINOR")]
     pub lines: Vec<String>,
-    /// Also move exact pins (the global default, .go-version and .tool-versions here and above) to the new release
+    /// Also move exact pins to the new release: the global default; .go-version, .tool-versions, mise.toml here and above
     #[arg(long)]
     pub pins: bool,
     /// With --pins: also move pins in every directory below this one
@@ -76,29 +76,28 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         println!("{}.{}: {state}", m.from.0, m.from.1);
     }
 
-    let PinPlan { edits: files, toolchains: toolchain_lines } = plan_pins(app, &moves, args.recursive)?;
+    let plan = plan_pins(app, &moves, args.recursive)?;
     if args.dry_run {
         if args.pins {
-            print!("{}", reconcile::describe_files(&files));
+            print!("{}", reconcile::describe_files(&plan.edits));
         }
-        print_toolchain_lines(&toolchain_lines);
+        print_toolchain_lines(&plan.toolchains);
         println!("dry run: nothing was installed or changed");
         return Ok(());
     }
-    vulndb::remember_releases(&app.store, catalog.index.releases.iter().map(|r| r.version.clone()));
     if !wanted.is_empty() {
         install_releases(app, remote, catalog, &wanted)?;
     } else {
         vulndb::refresh_if_stale(&app.store, &remote.client, app.quiet);
     }
     if args.pins {
-        move_pins(app, &files)?;
-    } else if !files.is_empty() && !app.quiet {
-        for file in &files {
+        move_pins(app, &plan.edits)?;
+    } else if !app.quiet {
+        for file in &plan.edits {
             eprintln!("note: {} pins an older release exactly; gover upgrade --pins moves it", file.path.display());
         }
     }
-    print_toolchain_lines(&toolchain_lines);
+    print_toolchain_lines(&plan.toolchains);
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use std::process::Command;
 use gover_shim::{Spec, Toolchain};
 
 use crate::app::{parse_spec, App};
-use crate::dist::{self, Remote};
+use crate::dist;
 use crate::error::{Error, Result};
 use crate::output;
 use crate::store::write_atomic;
@@ -42,7 +42,7 @@ pub fn pin(app: &App, text: &str, file: &Path, install: bool, command: &str) -> 
         Ok(toolchain) => toolchain,
         Err(err) if err.code == crate::error::exit::NOT_INSTALLED && spec != Spec::System => {
             if !(install || confirm(&format!("{err}. Install it now?"))) {
-                return Err(unless_no_such_release(app, &spec, err, command));
+                return Err(dist::unless_no_such_release(&app.store, &spec, err, &format!("{command} --install")));
             }
             install_version(app, &spec)?;
             app.toolchain(&spec)?
@@ -65,19 +65,6 @@ pub fn pin(app: &App, text: &str, file: &Path, install: bool, command: &str) -> 
         eprintln!("{}: {written} ({resolved})", file.display());
     }
     Ok(())
-}
-
-/// "Not installed, run gover install X" is only right if X exists: asks the release index
-/// (the saved copy when offline) and says so when no release matches. Without any index, the
-/// error stands as it is.
-fn unless_no_such_release(app: &App, spec: &Spec, not_installed: Error, command: &str) -> Error {
-    let Ok(remote) = Remote::from_env() else { return not_installed };
-    match remote.fetch_index(&app.store) {
-        Ok(catalog) if catalog.index.pick(spec, &remote.platform).is_none() => {
-            dist::no_such_version(spec, &catalog, &remote.platform, &format!("{command} --install"))
-        }
-        _ => not_installed,
-    }
 }
 
 /// Asks a yes/no question when a person is at the terminal; `false` otherwise.

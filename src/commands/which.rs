@@ -1,7 +1,7 @@
 //! `gover which`: the real binary a shim would run here, or the shim itself (`--shim`) for
 //! places that have no shell hook: systemd `ExecStart=` lines and crontabs.
 
-use gover_shim::resolve::{is_executable, resolve, Toolchain};
+use gover_shim::resolve::{is_executable, Toolchain};
 use serde_json::json;
 
 use crate::app::App;
@@ -38,7 +38,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         }
         return Ok(());
     }
-    let resolution = resolve(&app.context()?)?;
+    let resolution = app.resolve()?;
     let path = resolution.toolchain.binary(&args.tool);
     if args.json {
         let version = match &resolution.toolchain {

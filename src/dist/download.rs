@@ -269,8 +269,9 @@ fn request_error(url: &str, e: &reqwest::Error) -> Error {
     if is_dns(e) {
         let host = reqwest::Url::parse(url).ok().and_then(|u| u.host_str().map(String::from)).unwrap_or_default();
         err.cause(format!("the name {host} does not resolve: no DNS, no network, or a typo in the URL")).hint(
-            "without access to go.dev, use a mirror: GOVER_DIST_URL=<mirror>/ for the archives and \
-             GOVER_INDEX_URL=<mirror>/?mode=json&include=all for the release index (its checksums are then trusted)",
+            "behind a proxy, set HTTPS_PROXY; without access to go.dev, use a mirror: GOVER_DIST_URL=<mirror>/ for \
+             the archives and GOVER_INDEX_URL=<mirror>/?mode=json&include=all for the release index (its checksums \
+             are then trusted)",
         )
     } else if let Some(words) = tls::describe(&why).filter(|_| is_tls(e)) {
         certificate_hint(err.cause(words), words)
@@ -315,14 +316,43 @@ fn status_error(url: &str, status: StatusCode) -> Error {
     }
 }
 
+/// Whether a body is an HTML page where JSON was asked for: what a proxy, captive portal or
+/// login page sends.
+pub fn looks_like_html(bytes: &[u8]) -> bool {
+    bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
+}
+
+/// `url` answered with an HTML page instead of `expected` (`the release index`) from `server`;
+/// `variable` is the setting that points at that server.
+pub fn html_answer(url: &str, expected: &str, server: &str, variable: &str) -> Error {
+    Error::new(exit::NETWORK, format!("{url} answered with an HTML page, not {expected}"))
+        .cause(format!("a proxy, captive portal or login page answered instead of {server}"))
+        .hint(format!("log in to the network (open any page in a browser), set HTTPS_PROXY, or check {variable}"))
+}
+
 /// A body that failed while streaming: the connection dropped, stalled or ended early.
 pub fn body_error(url: &str, e: &io::Error) -> Error {
     let err = Error::new(exit::NETWORK, format!("the download of {url} failed")).cause(chain(e));
-    if e.kind() == io::ErrorKind::TimedOut || chain(e).contains("timed out") {
+    if timed_out(e) {
         err.hint(READ_TIMEOUT_HINT)
     } else {
         err.hint("check the network connection and try again")
     }
+}
+
+/// An archive's download that broke off after `bytes`, resumes included: a network failure,
+/// and what arrived is kept, so the same command goes on from there.
+pub fn broken_download(url: &str, bytes: u64, e: &io::Error) -> Error {
+    let err = Error::new(exit::NETWORK, format!("the download of {url} broke off after {bytes} bytes")).cause(chain(e));
+    if timed_out(e) {
+        err.hint(format!("{READ_TIMEOUT_HINT}, then run the same command: it resumes from there"))
+    } else {
+        err.hint("check the network, then run the same command: it resumes from there")
+    }
+}
+
+fn timed_out(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::TimedOut || chain(e).contains("timed out")
 }
 
 /// Passes a body through while hashing and counting it, and remembers a failure of the
@@ -446,7 +476,12 @@ impl<'a> ResumingBody<'a> {
         }
         Err(io::Error::new(
             last.kind(),
-            format!("{last} (after {} attempts to resume, the last {} without progress)", self.resumes, self.fruitless),
+            format!(
+                "{} (after {} attempts to resume, the last {} without progress)",
+                chain(&last),
+                self.resumes,
+                self.fruitless
+            ),
         ))
     }
 

@@ -1,10 +1,13 @@
 //! Go releases from the network: where they come from (`Sources`), the release index
-//! (`index`), the HTTP client (`download`), safe extraction (`unpack`), and `install`, which
-//! streams one archive through hash -> gunzip -> untar into staging and makes it visible by
-//! one rename once it is verified.
+//! (`index`), the HTTP client (`download`) and which servers it trusts (`tls`), safe
+//! extraction (`unpack`), and `install`, which streams one archive through hash -> gunzip ->
+//! untar into staging and makes it visible by one rename once it is verified; the download
+//! cache beside it (verified archives with their checksums, partial downloads to resume) and
+//! the saved release index make reinstalls work offline.
 
 pub mod download;
 pub mod index;
+pub mod saved;
 pub mod tls;
 pub mod unpack;
 
@@ -20,9 +23,8 @@ use crate::error::{self, exit, Error, Result};
 use crate::interrupt;
 use crate::output;
 use crate::store::{write_atomic, Staging, Store};
-use download::{hex, CacheTee, Client, HashingReader, ResumingBody};
+use download::{CacheTee, Client, HashingReader, ResumingBody};
 use index::{Index, IndexError, Platform, Release};
-use sha2::{Digest, Sha256};
 use unpack::{Limits, UnpackError};
 
 pub const OFFICIAL_INDEX: &str = "https://go.dev/dl/?mode=json&include=all";
@@ -89,35 +91,27 @@ impl Remote {
         Ok(Remote { platform, sources: Sources::from_env(env), client })
     }
 
-    /// The trusted index, else the mirror's own (see [`fetch_index`]). The trusted one is
-    /// saved in GOVER_HOME/cache; when no index can be reached, that copy is used, saying how
-    /// old it is.
+    /// The trusted index, else the mirror's own (see [`fetch_index`]), saved in
+    /// GOVER_HOME/cache (see [`saved`]). When no index can be reached, the trusted one's copy
+    /// is used, saying how old it is.
     pub fn fetch_index(&self, store: &Store) -> Result<Catalog> {
-        let saved =
-            store.cache_dir().join(format!("index-{}.json", &hex(&Sha256::digest(&self.sources.index_url))[..16]));
         let err = match fetch_index(&self.client, &self.sources) {
-            Ok((catalog, bytes)) => {
-                if !catalog.from_mirror {
-                    let _ = Store::create_dir(&store.cache_dir()).and_then(|()| write_atomic(&saved, &bytes));
-                }
+            Ok(catalog) => {
+                // Under the URL it came from: a mirror's copy never stands in for the trusted index.
+                let url = if catalog.from_mirror { self.sources.mirror_index_url() } else { None };
+                saved::save(store, url.as_deref().unwrap_or(&self.sources.index_url), &catalog.index, &self.platform);
                 return Ok(catalog);
             }
             Err(err) if err.code == exit::NETWORK => err,
             Err(err) => return Err(err),
         };
-        let age = fs::metadata(&saved).and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
-        let index = fs::read(&saved).ok().and_then(|bytes| Index::parse(&bytes).ok());
-        match (index, age) {
-            (Some(index), Some(age)) => {
-                output::warn(format!(
-                    "{}; using the release index saved {} ago (releases published since are missing)",
-                    err.message,
-                    describe_age(age)
-                ));
-                Ok(Catalog { index, from_mirror: false })
-            }
-            _ => Err(err),
-        }
+        let Some((index, age)) = saved::load(store, &self.sources.index_url) else { return Err(err) };
+        output::warn(format!(
+            "{}; using the release index saved {} ago (releases published since are missing)",
+            err.message,
+            describe_age(age)
+        ));
+        Ok(Catalog { index, from_mirror: false })
     }
 }
 
@@ -154,16 +148,29 @@ pub fn no_such_version(spec: &Spec, catalog: &Catalog, platform: &Platform, comm
     }
 }
 
+/// "Not installed, run gover install X" is only right if X exists: asks the release index
+/// (the saved copy when offline) and, when no release matches, says so with the nearest one
+/// and `command` to get it. Without any index, `not_installed` stands as it is.
+pub fn unless_no_such_release(store: &Store, spec: &Spec, not_installed: Error, command: &str) -> Error {
+    let Ok(remote) = Remote::from_env() else { return not_installed };
+    match remote.fetch_index(store) {
+        Ok(catalog) if catalog.index.pick(spec, &remote.platform).is_none() => {
+            no_such_version(spec, &catalog, &remote.platform, command)
+        }
+        _ => not_installed,
+    }
+}
+
 /// An index, and whether its checksums came from the archive mirror itself.
 pub struct Catalog {
     pub index: Index,
     pub from_mirror: bool,
 }
 
-/// The trusted index, else (when it cannot be reached and a mirror is set) the mirror's own;
-/// with the bytes it was parsed from. With a fallback at hand, a trusted index that cannot be
-/// reached gets one attempt, not the retries, so a machine without go.dev does not wait for it.
-pub fn fetch_index(client: &Client, sources: &Sources) -> Result<(Catalog, Vec<u8>)> {
+/// The trusted index, else (when it cannot be reached and a mirror is set) the mirror's own.
+/// With a fallback at hand, a trusted index that cannot be reached gets one attempt, not the
+/// retries, so a machine without go.dev does not wait for it.
+fn fetch_index(client: &Client, sources: &Sources) -> Result<Catalog> {
     let mirror_url = sources.mirror_index_url();
     let url = &sources.index_url;
     let primary = if mirror_url.is_some() {
@@ -171,8 +178,8 @@ pub fn fetch_index(client: &Client, sources: &Sources) -> Result<(Catalog, Vec<u
     } else {
         client.get_bytes(url, MAX_INDEX)
     };
-    let err = match primary.and_then(|bytes| Ok((parse_index(url, &bytes)?, bytes))) {
-        Ok((index, bytes)) => return Ok((Catalog { index, from_mirror: false }, bytes)),
+    let err = match primary.and_then(|bytes| parse_index(url, &bytes)) {
+        Ok(index) => return Ok(Catalog { index, from_mirror: false }),
         Err(err) => err,
     };
     let Some(mirror_url) = mirror_url.filter(|_| err.code == exit::NETWORK) else {
@@ -190,7 +197,7 @@ pub fn fetch_index(client: &Client, sources: &Sources) -> Result<(Catalog, Vec<u
                 host_of(&sources.index_url),
                 host_of(&sources.index_url)
             ));
-            Ok((Catalog { index, from_mirror: true }, bytes))
+            Ok(Catalog { index, from_mirror: true })
         }
         // The mirror the user chose answered, but not with an index (a login page, say): that
         // is the problem to fix first.
@@ -206,9 +213,7 @@ fn host_of(url: &str) -> String {
 fn parse_index(url: &str, bytes: &[u8]) -> Result<Index> {
     Index::parse(bytes).map_err(|e| match e {
         IndexError::Html => {
-            Error::new(exit::NETWORK, format!("{url} answered with an HTML page, not the release index"))
-                .cause("a proxy, captive portal or login page answered instead of the Go download server")
-                .hint("log in to the network (open any page in a browser), set HTTPS_PROXY, or check GOVER_INDEX_URL")
+            download::html_answer(url, "the release index", "the Go download server", "GOVER_INDEX_URL")
         }
         IndexError::Malformed(why) => Error::new(exit::NETWORK, format!("{url} is not a Go release index"))
             .cause(why)
@@ -245,18 +250,24 @@ impl Artifact {
         })
     }
 
-    /// The last resort without any index: `<archive>.sha256` beside the archive on the mirror.
+    /// The last resort when no index could be fetched (`index_error`): `<archive>.sha256`
+    /// beside the archive on the mirror.
     pub fn from_checksum_file(
         client: &Client,
         sources: &Sources,
         version: &GoVersion,
         platform: &Platform,
+        index_error: &Error,
     ) -> Result<Artifact> {
         let url = sources.archive_url(&format!("{version}.{platform}.tar.gz"));
         let checksum_url = format!("{url}.sha256");
-        let body = client.get_bytes(&checksum_url, 4096)?;
+        let body = client
+            .get_bytes(&checksum_url, 4096)
+            .map_err(|second| index_error.clone().cause(format!("and the .sha256 fallback failed: {second}")))?;
+        // The mirror answered, but not with a digest: that is the thing to fix.
         let sha256 = parse_checksum_file(&body).ok_or_else(|| {
             Error::new(exit::NETWORK, format!("{checksum_url} does not hold a SHA-256 digest"))
+                .cause(format!("and no release index could be reached: {}", index_error.message))
                 .hint("check GOVER_DIST_URL; the mirror should serve <archive>.sha256 files like go.dev/dl/")
         })?;
         output::warn(format!(
@@ -359,9 +370,7 @@ fn download(
     let response = client.get_from(&artifact.url, from)?;
     let is_html = response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
     if is_html.is_some_and(|kind| kind.trim_start().to_ascii_lowercase().starts_with("text/html")) {
-        return Err(Error::new(exit::NETWORK, format!("{} answered with an HTML page, not the archive", artifact.url))
-            .cause("a proxy, captive portal or login page answered instead of the archive server")
-            .hint("log in to the network (open any page in a browser), set HTTPS_PROXY, or check GOVER_DIST_URL"));
+        return Err(download::html_answer(&artifact.url, "the archive", "the archive server", "GOVER_DIST_URL"));
     }
     let network = ResumingBody::new(client, &artifact.url, response, from);
     let announced = network.full_length();
@@ -553,9 +562,7 @@ fn verify_and_unpack(
     }
     if let Some(failure) = body.failure.take().or(drained.err()) {
         // The connection broke: a network failure, not a bad archive.
-        return Err(Error::new(exit::NETWORK, format!("the download of {label} broke off after {bytes} bytes"))
-            .cause(failure)
-            .hint("check the network, then run the same command: it resumes from there"));
+        return Err(download::broken_download(label, bytes, &failure));
     }
     if digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
         return Err(mismatch(None));

@@ -515,17 +515,7 @@ fn gover_versions(facts: &Facts, out: &mut Vec<Finding>) {
 fn pins(facts: &Facts, out: &mut Vec<Finding>) {
     let env = facts.env;
     let ctx = env.resolver_context();
-    let source_evidence = |source: &Source| match source {
-        Source::File { path, line } => {
-            Evidence::File { path: path.clone(), lines: Some(LineRange::line(*line)), text: None }
-        }
-        Source::Global { path } => Evidence::File { path: path.clone(), lines: None, text: None },
-        Source::Env => {
-            Evidence::Env { name: "GOVER_VERSION".into(), value: env.var("GOVER_VERSION").unwrap_or("").into() }
-        }
-        Source::Fallback => Evidence::Note { text: "no pin and no global default".into() },
-        Source::Argument => Evidence::Note { text: "named on the command line".into() },
-    };
+    let source_evidence = |source: &Source| Evidence::of_source(source, env);
     let request = match resolve::request(&ctx) {
         Ok(request) => request,
         Err(err) => {

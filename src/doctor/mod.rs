@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use gover_shim::Source;
 use serde::Serialize;
 
 pub mod alternatives;
@@ -125,6 +126,24 @@ pub enum Evidence {
     },
     /// One database entry: its id, CVE aliases and summary.
     Advisory { id: String, aliases: Vec<String>, summary: String },
+}
+
+impl Evidence {
+    /// Where a version request came from: the pin file's line, the global default, or
+    /// GOVER_VERSION with its value.
+    pub fn of_source(source: &Source, env: &Env) -> Evidence {
+        match source {
+            Source::File { path, line } => {
+                Evidence::File { path: path.clone(), lines: Some(LineRange::line(*line)), text: None }
+            }
+            Source::Global { path } => Evidence::File { path: path.clone(), lines: None, text: None },
+            Source::Env => {
+                Evidence::Env { name: "GOVER_VERSION".into(), value: env.var("GOVER_VERSION").unwrap_or("").into() }
+            }
+            Source::Fallback => Evidence::Note { text: "no pin and no global default".into() },
+            Source::Argument => Evidence::Note { text: "named on the command line".into() },
+        }
+    }
 }
 
 /// What to do about a finding, as data `gover doctor --fix` can act on. In JSON each is an

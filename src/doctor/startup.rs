@@ -55,7 +55,8 @@ impl Shell {
     pub fn dialect(self) -> Dialect {
         match self {
             Shell::Fish => Dialect::Fish,
-            Shell::Bash | Shell::Zsh => Dialect::Posix,
+            Shell::Bash => Dialect::Posix,
+            Shell::Zsh => Dialect::Zsh,
         }
     }
 }
@@ -387,14 +388,14 @@ impl Scanner {
                     }
                 }
             }
-            (Dialect::Posix, "export" | "declare" | "typeset" | "readonly") => {
+            (Dialect::Posix | Dialect::Zsh, "export" | "declare" | "typeset" | "readonly") => {
                 for arg in w[1..].iter().filter(|a| !a.starts_with('-')) {
                     if let Some((name, value)) = arg.split_once('=') {
                         self.assignment(name, value, line);
                     }
                 }
             }
-            (Dialect::Posix, _) if w.iter().all(|a| is_assignment(a)) => {
+            (Dialect::Posix | Dialect::Zsh, _) if w.iter().all(|a| is_assignment(a)) => {
                 for arg in w {
                     let (name, value) = arg.split_once('=').unwrap_or_default();
                     self.assignment(name, value, line);

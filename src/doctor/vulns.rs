@@ -8,7 +8,7 @@ use gover_shim::pin::PinFile;
 use gover_shim::resolve::{self, Toolchain};
 use gover_shim::{GoVersion, Source, Spec};
 
-use super::{Category, Evidence, Facts, Finding, Fix, LineRange, Severity};
+use super::{Category, Evidence, Facts, Finding, Fix, Severity};
 use crate::store::Store;
 use crate::vulndb::{Assessment, Knowledge};
 
@@ -69,7 +69,7 @@ fn findings(
 ) -> Vec<Finding> {
     let status = knowledge.assess(version);
     let mut out = Vec::new();
-    let source = source_evidence(&request.source, env);
+    let source = Evidence::of_source(&request.source, env);
     let command = upgrade_command(knowledge, version, request, &status);
     if status.count() > 0 {
         let n = status.count();
@@ -120,19 +120,6 @@ fn summary(version: &GoVersion, status: &Assessment) -> Evidence {
     }
 }
 
-fn source_evidence(source: &Source, env: &super::env::Env) -> Evidence {
-    match source {
-        Source::File { path, line } => {
-            Evidence::File { path: path.clone(), lines: Some(LineRange::line(*line)), text: None }
-        }
-        Source::Global { path } => Evidence::File { path: path.clone(), lines: None, text: None },
-        Source::Env => {
-            Evidence::Env { name: "GOVER_VERSION".into(), value: env.var("GOVER_VERSION").unwrap_or("").into() }
-        }
-        Source::Argument | Source::Fallback => Evidence::Note { text: "not pinned".into() },
-    }
-}
-
 /// The exact command that moves this pin to a release without the problem: the fix in the
 /// same line when there is one, else the newest line.
 fn upgrade_command(
@@ -142,8 +129,7 @@ fn upgrade_command(
     status: &Assessment,
 ) -> String {
     let line = format!("{}.{}", version.major, version.minor);
-    let in_line =
-        status.fixed_in.clone().or_else(|| knowledge.newest_in_line(version).filter(|n| *n > version).cloned());
+    let in_line = status.fixed_in.clone().or_else(|| knowledge.newer_in_line(version).cloned());
     let (target, to) = match (&in_line, knowledge.newest_stable()) {
         (Some(target), _) if !status.end_of_life => (target.clone(), None),
         (_, Some(newest)) => (newest.clone(), Some(format!("{}.{}", newest.major, newest.minor))),

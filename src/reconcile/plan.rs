@@ -64,9 +64,17 @@ struct FileFixes {
     replace: Option<String>,
 }
 
+/// The syntax of a startup file, by its name: fish's by extension, zsh's startup files
+/// (`.zshrc`, `.zshenv`, `.zprofile`, `.zlogin`, `.zlogout`, `/etc/zsh/zshrc`, `*.zsh`), else sh's.
 pub fn dialect_of(path: &Path) -> Dialect {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let bare = name.strip_prefix('.').unwrap_or(name);
     if path.extension().is_some_and(|e| e == "fish") {
         Dialect::Fish
+    } else if path.extension().is_some_and(|e| e == "zsh")
+        || ["zshrc", "zshenv", "zprofile", "zlogin", "zlogout"].contains(&bare)
+    {
+        Dialect::Zsh
     } else {
         Dialect::Posix
     }

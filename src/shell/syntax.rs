@@ -11,7 +11,9 @@
 //! the whole block. It is a lexer for the parts of sh/bash/zsh and fish that decide where
 //! statements start and end (quotes, escapes, `$(…)`, heredocs, keywords in command
 //! position), not a full parser; anything it cannot follow is an error, and the caller then
-//! leaves the file to the user.
+//! leaves the file to the user. A parser crate was tried on the real-world fixtures
+//! (tests/fixtures/startup): brush-parser 0.4, bash's grammar, rejects prezto's `.zprofile`
+//! (zsh glob qualifiers) and zsh's `go() { echo hi }`, which this lexer reads with zsh's rules.
 
 use std::collections::BTreeSet;
 
@@ -21,8 +23,12 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Dialect {
-    /// sh, bash and zsh.
+    /// sh and bash.
     Posix,
+    /// zsh: sh's syntax with zsh's rules where they differ in startup files: a lone `}` closes
+    /// a `{` block anywhere on a line (`go() { echo hi }`), `&!` and `&|` end a command in the
+    /// background, and `() { … }` is an anonymous function, run at once.
+    Zsh,
     Fish,
 }
 
@@ -483,7 +489,7 @@ impl Lexer {
         }
         self.continued = false;
         match self.dialect {
-            Dialect::Posix => self.posix_line(number, text),
+            Dialect::Posix | Dialect::Zsh => self.posix_line(number, text),
             Dialect::Fish => self.fish_line(number, text),
         }
         if self.continued {
@@ -548,6 +554,7 @@ impl Lexer {
         // Whether the word being read is plain text (so it may be a keyword).
         let mut plain = true;
         let mut word_at_command = false;
+        let mut word_start = 0;
         while i < body.len() {
             let c = body[i];
             match self.top() {
@@ -628,7 +635,7 @@ impl Lexer {
                 || (c == b'(' && at_word_start);
             if is_meta {
                 if !word.is_empty() {
-                    self.posix_word(number, &word, plain, word_at_command);
+                    self.posix_word_at(number, &word, plain, word_at_command, word_start);
                     word.clear();
                     plain = true;
                 }
@@ -637,6 +644,7 @@ impl Lexer {
             }
             if at_word_start {
                 word_at_command = self.command_position;
+                word_start = i;
                 self.word_starts(number, i);
             }
             match c {
@@ -702,7 +710,19 @@ impl Lexer {
             }
         }
         if !word.is_empty() {
-            self.posix_word(number, &word, plain, word_at_command);
+            self.posix_word_at(number, &word, plain, word_at_command, word_start);
+        }
+    }
+
+    /// A word that started at byte `start`. In zsh a lone `}` closes the `{` block it is in
+    /// wherever it stands: the command before it on the line ends there.
+    fn posix_word_at(&mut self, number: usize, word: &[u8], plain: bool, at_command: bool, start: usize) {
+        let zsh_close = self.dialect == Dialect::Zsh && plain && word == b"}" && self.top() == Kind::Brace;
+        if zsh_close && !at_command {
+            self.end_command(number, start);
+            self.posix_word(number, word, plain, true);
+        } else {
+            self.posix_word(number, word, plain, at_command);
         }
     }
 
@@ -725,6 +745,12 @@ impl Lexer {
                 }
                 self.command_position = true;
                 i + 1
+            }
+            // zsh's `&!` and `&|`: in the background, disowned; the command ends there.
+            b'&' if self.dialect == Dialect::Zsh && matches!(next, Some(b'!' | b'|')) => {
+                self.end_command(number, i);
+                self.command_position = true;
+                i + 2
             }
             b'&' | b'|' => {
                 let double = next == Some(c) || (c == b'|' && next == Some(b'&'));
@@ -773,6 +799,10 @@ impl Lexer {
                     self.function_definition(number);
                     self.command_position = true;
                     return close + 1;
+                }
+                // zsh's anonymous function `() { … }` runs at once: its braces are a group.
+                if self.dialect == Dialect::Zsh && self.command_position && after_space == Some(b')') {
+                    return i + 1 + rest.iter().position(|&b| b == b')').expect("found above") + 1;
                 }
                 let kind = if self.in_inline() { Kind::Paren } else { Kind::Subshell };
                 self.push(kind, number);
@@ -1198,6 +1228,31 @@ mod tests {
                     switch x; case y; f; end\nfor p in q; g; end; begin; h; end\n";
         let found: Vec<String> = commands(fish, Dialect::Fish).into_iter().map(|c| c.2).collect();
         assert_eq!(found, ["a", "c", "d", "e", "f", "g", "h"].map(String::from));
+    }
+
+    #[test]
+    fn zsh_rules_for_zsh_files() {
+        // A lone `}` closes the block anywhere in zsh; in bash it is an argument.
+        let text = "go() { echo hi }\nexport GOROOT=/x\n";
+        assert!(parse(text.as_bytes(), Dialect::Posix).is_err());
+        assert_eq!(
+            blocks(text, Dialect::Zsh),
+            vec![(function("go"), 1, 1, None)],
+            "the function is one line; the export after it runs at start-up"
+        );
+        assert_eq!(commands(text, Dialect::Zsh), vec![(1, 1, "echo hi".into()), (2, 2, "export GOROOT=/x".into())]);
+        // prezto's zlogin: a group sent to the background with `&!`; the next line is its own.
+        let text = "{\n  zcompile x\n} &!\nexport PATH=/x:$PATH\n";
+        let found: Vec<String> = commands(text, Dialect::Zsh).into_iter().map(|c| c.2).collect();
+        assert_eq!(found, ["zcompile x", "export PATH=/x:$PATH"]);
+        let text = "sleep 1 &|\nexport A=1\n";
+        assert_eq!(commands(text, Dialect::Zsh).len(), 2);
+        // An anonymous function runs at once: a group, not a function.
+        let text = "() {\n  local x=1\n  export GOROOT=$x\n}\n";
+        assert_eq!(blocks(text, Dialect::Zsh), vec![(BlockKind::Group, 1, 4, None)]);
+        // `}` as part of a word, or quoted, closes nothing.
+        let text = "f() {\n  echo a} '}' \\}\n}\n";
+        assert_eq!(blocks(text, Dialect::Zsh), vec![(function("f"), 1, 3, None)]);
     }
 
     #[test]

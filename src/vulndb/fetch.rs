@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::cache::Cache;
 use super::osv::{self, Entry, ParseError, GO_MODULES};
-use crate::dist::download::Client;
+use crate::dist::download::{html_answer, looks_like_html, Client};
 use crate::error::{exit, Error, Result};
 
 pub const DEFAULT_URL: &str = "https://vuln.go.dev";
@@ -172,7 +172,7 @@ fn fetch_entry(client: &Client, location: &Location, id: &str) -> Result<Option<
 
 fn json<T: serde::de::DeserializeOwned>(location: &Location, path: &str, bytes: &[u8]) -> Result<T> {
     let url = location.url(path);
-    if osv::looks_like_html(bytes) {
+    if looks_like_html(bytes) {
         return Err(parse_error(&url, ParseError::Html));
     }
     serde_json::from_slice(bytes).map_err(|e| parse_error(&url, ParseError::Malformed(e.to_string())))
@@ -180,11 +180,7 @@ fn json<T: serde::de::DeserializeOwned>(location: &Location, path: &str, bytes: 
 
 fn parse_error(url: &str, e: ParseError) -> Error {
     match e {
-        ParseError::Html => {
-            Error::new(exit::NETWORK, format!("{url} answered with an HTML page, not the Go vulnerability database"))
-                .cause("a proxy, captive portal or login page answered instead of the database")
-                .hint("log in to the network (open any page in a browser), set HTTPS_PROXY, or check GOVULNDB")
-        }
+        ParseError::Html => html_answer(url, "the Go vulnerability database", "the database", "GOVULNDB"),
         ParseError::Malformed(why) => malformed(url, why),
     }
 }

@@ -14,10 +14,10 @@ use std::time::{Duration, SystemTime};
 
 use gover_shim::GoVersion;
 
-use crate::dist::download::Client;
+use crate::dist::{self, download::Client};
 use crate::error::Result;
 use crate::store::Store;
-use cache::{Cache, Releases};
+use cache::Cache;
 use fetch::Location;
 use osv::Entry;
 
@@ -29,8 +29,8 @@ pub const STALE_AFTER: Duration = Duration::from_secs(7 * 24 * 3600);
 /// What gover knows, read from GOVER_HOME only.
 pub struct Knowledge {
     pub cache: Option<Cache>,
-    /// Releases known to exist: the last release index, installed versions, and the fixes the
-    /// database names (end of life and `fixed_in` are computed from them).
+    /// Releases known to exist: the release index saved last, installed versions, and the
+    /// fixes the database names (end of life and `fixed_in` are computed from them).
     known: Vec<GoVersion>,
     /// Why a cache file could not be read, for a warning.
     pub problem: Option<crate::error::Error>,
@@ -48,18 +48,16 @@ pub struct Assessment<'a> {
 impl Knowledge {
     /// Reads the cache; `installed` count as releases that exist.
     pub fn load(store: &Store, installed: &[GoVersion]) -> Knowledge {
-        let mut problem = None;
-        let cache = Cache::load(store).unwrap_or_else(|e| {
-            problem = Some(e);
-            None
-        });
-        let releases = Releases::load(store).unwrap_or_else(|e| {
-            problem.get_or_insert(e);
-            Vec::new()
-        });
+        let (cache, problem) = match Cache::load(store) {
+            Ok(cache) => (cache, None),
+            Err(e) => (None, Some(e)),
+        };
         let fixes = cache.iter().flat_map(|c| &c.entries).flat_map(|e| &e.ranges).flat_map(|r| r.fixes());
-        let mut known: Vec<GoVersion> =
-            releases.into_iter().chain(installed.iter().cloned()).chain(fixes.filter_map(ranges::to_go)).collect();
+        let mut known: Vec<GoVersion> = dist::saved::last_releases(store)
+            .into_iter()
+            .chain(installed.iter().cloned())
+            .chain(fixes.filter_map(ranges::to_go))
+            .collect();
         known.sort();
         known.dedup();
         Knowledge { cache, known, problem }
@@ -79,9 +77,13 @@ impl Knowledge {
         Assessment { vulnerabilities, fixed_in, end_of_life: eol::end_of_life(version, &self.known) }
     }
 
-    /// The newest stable release of `version`'s line that gover knows of.
-    pub fn newest_in_line(&self, version: &GoVersion) -> Option<&GoVersion> {
-        self.known.iter().filter(|k| k.in_line(version.major, version.minor) && k.is_stable()).max()
+    /// The newest stable release of `version`'s line that gover knows of, if newer than it.
+    pub fn newer_in_line(&self, version: &GoVersion) -> Option<&GoVersion> {
+        self.known
+            .iter()
+            .filter(|k| k.in_line(version.major, version.minor) && k.is_stable())
+            .max()
+            .filter(|n| *n > version)
     }
 
     /// The newest stable release gover knows of.
@@ -114,14 +116,11 @@ impl Assessment<'_> {
     /// The marks `gover list` prints: `12 known vulnerabilities (fixed in go1.22.12)`, `end of life`.
     pub fn marks(&self) -> Vec<String> {
         let mut marks = Vec::new();
-        match (self.count(), &self.fixed_in) {
-            (0, _) => {}
-            (n, fixed) => {
-                let noun = if n == 1 { "vulnerability" } else { "vulnerabilities" };
-                let fix =
-                    fixed.as_ref().map(|f| format!("fixed in {f}")).unwrap_or_else(|| "no fix in this line".into());
-                marks.push(format!("{n} known {noun} ({fix})"));
-            }
+        let n = self.count();
+        if n > 0 {
+            let noun = if n == 1 { "vulnerability" } else { "vulnerabilities" };
+            let fix = self.fixed_in.as_ref().map_or("no fix in this line".into(), |f| format!("fixed in {f}"));
+            marks.push(format!("{n} known {noun} ({fix})"));
         }
         if self.end_of_life {
             marks.push("end of life".into());
@@ -186,11 +185,4 @@ pub fn refresh(
     let cache = fetch::refresh(client, location, previous, now)?;
     cache.save(store)?;
     Ok(cache)
-}
-
-/// Remembers the releases of an index just fetched, for end of life when offline. Best
-/// effort: failing to save it only makes later answers less informed.
-pub fn remember_releases(store: &Store, releases: impl Iterator<Item = GoVersion>) {
-    let versions: Vec<GoVersion> = releases.collect();
-    let _ = Releases::save(store, &versions);
 }

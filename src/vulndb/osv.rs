@@ -8,6 +8,7 @@ use gover_shim::GoVersion;
 use serde::{Deserialize, Serialize};
 
 use super::ranges::{self, Event, Range};
+use crate::dist::download::looks_like_html;
 
 /// The database's names for Go itself: the standard library and the go command.
 pub const GO_MODULES: [&str; 2] = ["stdlib", "toolchain"];
@@ -135,10 +136,6 @@ fn parse_range(range: &RawRange) -> Result<Range, ParseError> {
         }
     }
     Ok(Range::new(events))
-}
-
-pub fn looks_like_html(bytes: &[u8]) -> bool {
-    bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
 }
 
 fn first_sentence(text: &str) -> String {

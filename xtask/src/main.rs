@@ -43,6 +43,8 @@ fn main() -> ExitCode {
         Some((task, rest)) => (task.as_str(), rest),
         None => ("help", &[][..]),
     };
+    // `cargo xtask fixtures --help` as well as `cargo xtask help`.
+    let task = if matches!(rest.first().map(String::as_str), Some("--help" | "-h")) { "help" } else { task };
     let result = match task {
         "fixtures" => fixtures::run(rest),
         "dist" => dist::run(rest),
