@@ -421,7 +421,9 @@ fn managers(facts: &Facts, out: &mut Vec<Finding>) {
             // hook goes after it so the shims come first; their Go-only lines go.
             let keep = about.serves_others(&places) && !construct.text.contains("golang");
             let (title, fix) = if keep {
-                let Some(fix) = hook_after(facts, s, construct) else { continue };
+                // Without Go left in it (its golang plugin removed), its order does not matter.
+                let has_go = found.iter().any(|r| r.manager == Some(manager));
+                let Some(fix) = hook_after(facts, s, construct).filter(|_| has_go) else { continue };
                 (
                     format!(
                         "{} sets up {} after gover's hook, so its go comes before gover's shims",
