@@ -7,11 +7,13 @@ mod commands;
 mod dist;
 mod doctor;
 mod error;
+mod goenv;
 mod import;
 mod output;
 mod reconcile;
 mod shell;
 mod store;
+mod sumdb;
 
 use clap::{CommandFactory, Parser};
 

@@ -20,3 +20,7 @@ fn colour(code: &str, label: &str) -> String {
 pub fn warn(message: impl Display) {
     eprintln!("{}: {message}", colour("1;33", "warning"));
 }
+
+pub fn note(message: impl Display) {
+    eprintln!("{}: {message}", colour("1;36", "note"));
+}

@@ -5,7 +5,8 @@
 use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
-use crate::dist::{self, Artifact, Catalog, Outcome, Remote};
+use crate::dist::proxy::{Proxies, ProxyConfig};
+use crate::dist::{self, Artifact, Catalog, Origin, Outcome, Remote, SourceChoice};
 use crate::error::{exit, Error, Result};
 
 #[derive(clap::Args, Debug)]
@@ -13,11 +14,19 @@ pub struct Args {
     /// What to install: 1.22 (the newest 1.22.x), 1.22.10, go1.22.10, 1.23rc1, latest
     #[arg(required = true, value_name = "VERSION")]
     pub specs: Vec<String>,
+    /// Where toolchains come from: the download site (dl), the Go module proxy in GOPROXY
+    /// verified by GOSUMDB (proxy), or auto (dl unless GOPROXY names a proxy or dl is unreachable)
+    #[arg(long, env = "GOVER_SOURCE", value_enum, default_value = "auto")]
+    pub source: SourceChoice,
+    /// From the module proxy, install even when GOSUMDB=off or GONOSUMDB leaves the toolchain
+    /// unverified
+    #[arg(long)]
+    pub insecure_no_sumdb: bool,
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
     let specs = args.specs.iter().map(|text| Ok((text.as_str(), parse_spec(text)?))).collect::<Result<Vec<_>>>()?;
-    let installer = Installer { app, remote: Remote::from_env()?, catalog: None };
+    let installer = Installer { app, remote: Remote::from_env()?, args: &args, origin: None, proxy_list: None };
     installer.run(&specs)
 }
 
@@ -32,8 +41,12 @@ fn parse_spec(text: &str) -> Result<Spec> {
 struct Installer<'a> {
     app: &'a App,
     remote: Remote,
-    /// The index, fetched once on first need (an exact version already installed needs none).
-    catalog: Option<Result<Catalog, Error>>,
+    args: &'a Args,
+    /// The source and its index, chosen once on first need (an exact version already
+    /// installed needs none).
+    origin: Option<Result<Origin, Error>>,
+    /// The module proxy's release list, fetched once if a spec needs it.
+    proxy_list: Option<Vec<GoVersion>>,
 }
 
 impl Installer<'_> {
@@ -70,10 +83,32 @@ impl Installer<'_> {
                 return Ok(version);
             }
         }
-        let artifact = self.artifact_for(spec)?;
-        let version = artifact.version.clone();
-        println!("{text} -> {version}");
-        match dist::install(store, &self.remote.client, &artifact, self.app.quiet)? {
+        if self.origin.is_none() {
+            self.origin = Some(self.remote.origin(self.args.source, self.app.quiet));
+        }
+        let (version, outcome) = match self.origin.as_ref().expect("chosen above") {
+            Ok(Origin::Proxy(config)) => {
+                let config = config.clone();
+                let version = self.proxy_version(spec, &config)?;
+                println!("{text} -> {version}");
+                let proxies = Proxies { client: &self.remote.client, config: &config };
+                let outcome = proxies.install(
+                    store,
+                    &version,
+                    &self.remote.platform,
+                    self.args.insecure_no_sumdb,
+                    self.app.quiet,
+                )?;
+                (version, outcome)
+            }
+            _ => {
+                let artifact = self.artifact_for(spec)?;
+                let version = artifact.version.clone();
+                println!("{text} -> {version}");
+                (version, dist::install(store, &self.remote.client, &artifact, self.app.quiet)?)
+            }
+        };
+        match outcome {
             Outcome::Installed { cached } => println!(
                 "installed {version} in {}{}",
                 store.home().version_dir(&version).display(),
@@ -84,12 +119,28 @@ impl Installer<'_> {
         Ok(version)
     }
 
-    fn artifact_for(&mut self, spec: &Spec) -> Result<Artifact> {
-        if self.catalog.is_none() {
-            self.catalog = Some(self.remote.fetch_index());
+    /// The release `spec` names on the module proxy (an exact version is taken as is: the
+    /// proxy answers for it or says it has none).
+    fn proxy_version(&mut self, spec: &Spec, config: &ProxyConfig) -> Result<GoVersion> {
+        if let Spec::Exact(version) = spec {
+            return Ok(version.clone());
         }
-        let catalog = match self.catalog.as_ref().expect("fetched above") {
-            Ok(catalog) => catalog,
+        if self.proxy_list.is_none() {
+            let proxies = Proxies { client: &self.remote.client, config };
+            self.proxy_list = Some(proxies.list(&self.remote.platform)?);
+        }
+        let list = self.proxy_list.as_ref().expect("fetched above");
+        spec.pick(list.iter()).cloned().ok_or_else(|| {
+            Error::new(exit::NO_SUCH_VERSION, format!("no Go release {spec} for {}", self.remote.platform))
+                .cause(format!("the module proxy {} lists {} releases for it", config.goproxy, list.len()))
+                .hint("gover list --remote --all lists what can be installed")
+        })
+    }
+
+    fn artifact_for(&mut self, spec: &Spec) -> Result<Artifact> {
+        let catalog = match self.origin.as_ref().expect("chosen by install_one") {
+            Ok(Origin::Site(catalog)) => catalog,
+            Ok(Origin::Proxy(_)) => unreachable!("install_one installs from the proxy itself"),
             // No index at all: an exact version can still be checked against the mirror's .sha256.
             Err(err) => {
                 return match spec {

@@ -109,11 +109,22 @@ impl Client {
 
     /// GET `url`, retrying transient failures; a response other than 2xx is an error.
     pub fn get(&self, url: &str) -> Result<Response> {
+        self.request(url, false).map(|r| r.expect("404 and 410 are errors here"))
+    }
+
+    /// Like `get`, but a 404 or 410 is `None`: "not here", for sources that fall through to
+    /// the next one (GOPROXY's lists).
+    pub fn get_if_found(&self, url: &str) -> Result<Option<Response>> {
+        self.request(url, true)
+    }
+
+    fn request(&self, url: &str, missing_ok: bool) -> Result<Option<Response>> {
         warn_if_plain_http(url);
         let mut attempt = 0;
         loop {
             let wait = match self.http.get(url).send() {
-                Ok(response) if response.status().is_success() => return Ok(response),
+                Ok(response) if response.status().is_success() => return Ok(Some(response)),
+                Ok(response) if missing_ok && matches!(response.status().as_u16(), 404 | 410) => return Ok(None),
                 Ok(response) => {
                     let status = response.status();
                     if attempt >= RETRIES || !transient_status(status) {
@@ -144,19 +155,31 @@ impl Client {
     /// The whole body of `url`, refusing more than `limit` bytes.
     pub fn get_bytes(&self, url: &str, limit: u64) -> Result<Vec<u8>> {
         let response = self.get(url)?;
-        let mut body = Vec::new();
-        response.take(limit + 1).read_to_end(&mut body).map_err(|e| body_error(url, &e))?;
-        if body.len() as u64 > limit {
-            return Err(Error::new(exit::NETWORK, format!("{url} sent more than {limit} bytes"))
-                .cause(format!("gover reads at most {limit} bytes from it; it kept sending"))
-                .hint("check GOVER_INDEX_URL / GOVER_DIST_URL: this does not look like a Go release server"));
+        read_limited(url, response, limit)
+    }
+
+    /// Like `get_bytes`, with a 404 or 410 as `None` (see `get_if_found`).
+    pub fn get_bytes_if_found(&self, url: &str, limit: u64) -> Result<Option<Vec<u8>>> {
+        match self.get_if_found(url)? {
+            Some(response) => read_limited(url, response, limit).map(Some),
+            None => Ok(None),
         }
-        Ok(body)
     }
 
     fn backoff(&self, attempt: u32) -> Duration {
         self.settings.backoff * 2u32.pow(attempt)
     }
+}
+
+fn read_limited(url: &str, response: Response, limit: u64) -> Result<Vec<u8>> {
+    let mut body = Vec::new();
+    response.take(limit + 1).read_to_end(&mut body).map_err(|e| body_error(url, &e))?;
+    if body.len() as u64 > limit {
+        return Err(Error::new(exit::NETWORK, format!("{url} sent more than {limit} bytes"))
+            .cause(format!("gover reads at most {limit} bytes from it; it kept sending"))
+            .hint("check GOVER_INDEX_URL / GOVER_DIST_URL / GOPROXY: this does not look like a Go release server"));
+    }
+    Ok(body)
 }
 
 fn transient_status(status: StatusCode) -> bool {

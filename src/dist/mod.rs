@@ -5,6 +5,7 @@
 
 pub mod download;
 pub mod index;
+pub mod proxy;
 pub mod unpack;
 
 use std::ffi::OsString;
@@ -15,10 +16,12 @@ use flate2::read::GzDecoder;
 use gover_shim::GoVersion;
 
 use crate::error::{self, exit, Error, Result};
+use crate::goenv::{self, Settings};
 use crate::output;
 use crate::store::{Staging, Store};
 use download::{CacheTee, Client, HashingReader, ResumingBody};
 use index::{Index, IndexError, Platform, Release};
+use proxy::ProxyConfig;
 use unpack::{Limits, UnpackError};
 
 pub const OFFICIAL_INDEX: &str = "https://go.dev/dl/?mode=json&include=all";
@@ -89,6 +92,63 @@ impl Remote {
     pub fn fetch_index(&self) -> Result<Catalog> {
         fetch_index(&self.client, &self.sources)
     }
+
+    /// Where releases come from for this run, said once on standard error with the reason.
+    /// `auto`: the download site, unless GOPROXY names a proxy of its own (and no GOVER_*_URL
+    /// names a download mirror), or the download site cannot be reached.
+    pub fn origin(&self, choice: SourceChoice, quiet: bool) -> Result<Origin> {
+        let say = |what: String, config: &ProxyConfig| {
+            if !quiet {
+                eprintln!("source: {what}");
+                config.notes.iter().for_each(output::note);
+            }
+        };
+        let config = || ProxyConfig::from_settings(&Settings::load(goenv::settings::Sources::from_process()));
+        match choice {
+            SourceChoice::Dl => Ok(Origin::Site(self.fetch_index()?)),
+            SourceChoice::Proxy => {
+                let config = config()?;
+                say(format!("the module proxy {} (--source proxy)", config.goproxy), &config);
+                Ok(Origin::Proxy(Box::new(config)))
+            }
+            SourceChoice::Auto => {
+                let dl_mirror = self.sources.mirror || self.sources.index_url != OFFICIAL_INDEX;
+                let config = config().ok();
+                if let Some(config) = config.as_ref().filter(|c| c.custom && !dl_mirror) {
+                    let why = "GOPROXY is set; --source dl for the download site";
+                    say(format!("the module proxy {} ({why})", config.goproxy), config);
+                    return Ok(Origin::Proxy(Box::new(config.clone())));
+                }
+                // A download mirror of the user's own has fallbacks of its own (its index, .sha256).
+                match (self.fetch_index(), config.filter(|_| !dl_mirror)) {
+                    (Ok(catalog), _) => Ok(Origin::Site(catalog)),
+                    (Err(err), Some(config)) if err.code == exit::NETWORK => {
+                        let why = format!("the download site cannot be reached: {}", err.message);
+                        say(format!("the module proxy {} ({why})", config.goproxy), &config);
+                        Ok(Origin::Proxy(Box::new(config)))
+                    }
+                    (Err(err), _) => Err(err),
+                }
+            }
+        }
+    }
+}
+
+/// `--source` / GOVER_SOURCE.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SourceChoice {
+    /// The download site, or the module proxy when GOPROXY names one or the site is unreachable
+    Auto,
+    /// The Go module proxy (GOPROXY), verified by the checksum database (GOSUMDB)
+    Proxy,
+    /// The download site (go.dev/dl, or GOVER_DIST_URL / GOVER_INDEX_URL)
+    Dl,
+}
+
+/// The source chosen: the download site with its index, or the module proxy.
+pub enum Origin {
+    Site(Catalog),
+    Proxy(Box<ProxyConfig>),
 }
 
 /// An index, and whether its checksums came from the archive mirror itself.
@@ -200,7 +260,17 @@ pub enum Outcome {
 /// installs download it once. A verified archive is kept in GOVER_HOME/downloads, so a
 /// reinstall needs no network (and is verified again all the same).
 pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool) -> Result<Outcome> {
-    let version = &artifact.version;
+    locked_install(store, &artifact.version, quiet, || install_archive(store, client, artifact, quiet))
+}
+
+/// Runs `fill` under `version`'s lock unless the version is installed meanwhile; `fill`
+/// verifies the release into staging and says whether it came from the download cache.
+pub(crate) fn locked_install(
+    store: &Store,
+    version: &GoVersion,
+    quiet: bool,
+    fill: impl FnOnce() -> Result<(Staging, bool)>,
+) -> Result<Outcome> {
     store.sweep_leftovers();
     let _lock = store.lock_version(version, || {
         if !quiet {
@@ -210,6 +280,13 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
     if store.is_installed(version) {
         return Ok(Outcome::AlreadyInstalled);
     }
+    let (staging, cached) = fill()?;
+    commit(store, staging, version)?;
+    Ok(Outcome::Installed { cached })
+}
+
+fn install_archive(store: &Store, client: &Client, artifact: &Artifact, quiet: bool) -> Result<(Staging, bool)> {
+    let version = &artifact.version;
     let downloads = store.downloads_dir();
     let cached = downloads.join(artifact.filename());
     if cached.is_file() {
@@ -220,10 +297,7 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
             verify_and_unpack(&mut file, size, artifact, &label, &staging, None)
         });
         match result {
-            Ok(()) => {
-                commit(store, staging, version)?;
-                return Ok(Outcome::Installed { cached: true });
-            }
+            Ok(()) => return Ok((staging, true)),
             Err(err) => {
                 let why = err.causes.first().unwrap_or(&err.message);
                 output::warn(format!("the cached {label} is unusable ({why}); downloading it again"));
@@ -263,8 +337,7 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
         }
     }
     result?;
-    commit(store, staging, version)?;
-    Ok(Outcome::Installed { cached: false })
+    Ok((staging, false))
 }
 
 /// The free space an archive of `size` bytes needs to be cached as well as installed: itself,
@@ -322,27 +395,27 @@ fn verify_and_unpack(
     if digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
         return Err(mismatch(None));
     }
-    match unpacked {
-        Ok(()) => {}
-        Err(UnpackError::Unsafe { entry, reason }) => {
-            return Err(failed()
-                .cause(format!("the archive entry {entry} is unsafe: {reason}"))
-                .hint("nothing was installed; report the archive to whoever publishes it"));
-        }
-        Err(UnpackError::Read(e)) => {
-            return Err(failed().cause(format!("the archive is damaged: {e}")).hint(mirror_hint()));
-        }
-        Err(UnpackError::Write { path, error }) => return Err(error::io("write", &path, error)),
-    }
+    unpacked.map_err(|e| unpack_error(e, failed))?;
     unpack::check_tree(staging.path(), version)
         .map_err(|why| failed().cause(format!("the archive is not {version}: {why}")).hint(mirror_hint()))
+}
+
+/// An archive that could not be unpacked: unsafe, damaged, or the disk failed.
+pub(crate) fn unpack_error(e: UnpackError, failed: impl Fn() -> Error) -> Error {
+    match e {
+        UnpackError::Unsafe { entry, reason } => failed()
+            .cause(format!("the archive entry {entry} is unsafe: {reason}"))
+            .hint("nothing was installed; report the archive to whoever publishes it"),
+        UnpackError::Read(e) => failed().cause(format!("the archive is damaged: {e}")).hint(mirror_hint()),
+        UnpackError::Write { path, error } => error::io("write", &path, error),
+    }
 }
 
 fn size_note(size: Option<u64>) -> String {
     size.map(|s| format!(" ({s} bytes)")).unwrap_or_default()
 }
 
-fn mirror_hint() -> String {
+pub(crate) fn mirror_hint() -> String {
     "nothing was installed; try again, and if it fails the same way the archive server (GOVER_DIST_URL, a proxy) is \
      serving something other than the official release"
         .into()

@@ -1,4 +1,5 @@
-//! Safe extraction of a release archive's `go/` tree into a staging directory.
+//! Safe extraction of a release archive's `go/` tree, or of a toolchain module zip, into a
+//! staging directory.
 //!
 //! Archives come from the network, so every entry is checked before anything is written
 //! (`check_entry`, pure): no absolute paths, no `..`, nothing outside `go/`, no devices or
@@ -335,6 +336,96 @@ impl Writer<'_> {
     }
 }
 
+/// Where a module zip entry goes: the path under `<prefix>/` (a nested `_go.mod` back to
+/// `go.mod`: a module zip may hold go.mod only at its root, so Go's release tooling renames the
+/// others), `None` for a directory entry, or why it is refused.
+pub fn check_zip_name(name: &str, prefix: &str) -> Result<Option<PathBuf>, String> {
+    let rel = name
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .ok_or_else(|| format!("outside the module's {prefix}/ folder"))?;
+    let (rel, is_dir) = match rel.strip_suffix('/') {
+        Some(dir) => (dir, true),
+        None => (rel, false),
+    };
+    let parts: Vec<&str> = rel.split('/').collect();
+    for part in &parts {
+        match *part {
+            "" if !is_dir || parts.len() > 1 => return Err("an empty path element".into()),
+            "." | ".." => return Err(format!("`{part}` in the path")),
+            p if p.contains(['\\', '\0']) => return Err("a backslash or NUL in the path".into()),
+            _ => {}
+        }
+    }
+    if is_dir {
+        return Ok(None);
+    }
+    let mut path: PathBuf = parts.iter().collect();
+    if path.file_name().is_some_and(|f| f == "_go.mod") {
+        path.set_file_name("go.mod");
+    }
+    Ok(Some(path))
+}
+
+/// go makes these executable after unpacking a toolchain zip (which carries no modes).
+fn toolchain_mode(rel: &Path) -> u32 {
+    if rel.starts_with("bin") || rel.starts_with("pkg/tool") {
+        0o755
+    } else {
+        0o644
+    }
+}
+
+/// Extracts the toolchain module zip `file` (entries under `prefix/`, regular files only) into
+/// `root`, and returns each file's name in the zip with the hex SHA-256 of its content, the
+/// input of its `h1:` hash.
+pub fn unpack_zip(
+    file: fs::File,
+    prefix: &str,
+    root: &Path,
+    limits: Limits,
+) -> Result<Vec<(String, String)>, UnpackError> {
+    let mut archive =
+        zip::ZipArchive::new(io::BufReader::new(file)).map_err(|e| UnpackError::Read(io::Error::other(e)))?;
+    if archive.len() as u64 > limits.entries {
+        return Err(UnpackError::Unsafe {
+            entry: prefix.to_string(),
+            reason: format!("the zip has more than {} entries", limits.entries),
+        });
+    }
+    let mut writer = Writer {
+        root,
+        dirs: HashSet::new(),
+        symlinks: Vec::new(),
+        written: 0,
+        limit: limits.bytes,
+        buf: vec![0; 64 * 1024],
+    };
+    let mut hashes = Vec::with_capacity(archive.len());
+    for i in 0..archive.len() {
+        let entry = archive.by_index(i).map_err(|e| UnpackError::Read(io::Error::other(e)))?;
+        let name = std::str::from_utf8(entry.name_raw())
+            .map_err(|_| UnpackError::Unsafe {
+                entry: format!("entry {i}"),
+                reason: "a name that is not UTF-8".into(),
+            })?
+            .to_string();
+        let unsafe_entry = |reason: String| UnpackError::Unsafe { entry: name.clone(), reason };
+        let Some(rel) = check_zip_name(&name, prefix).map_err(unsafe_entry)? else { continue };
+        if entry.is_symlink() || entry.is_dir() {
+            return Err(unsafe_entry("only regular files are allowed in a module zip".into()));
+        }
+        let mut reader = crate::dist::download::HashingReader::new(entry, None);
+        writer.apply(Plan::File(rel.clone()), toolchain_mode(&rel), &mut reader).map_err(|e| match e {
+            WriteError::Unsafe(reason) => unsafe_entry(reason),
+            WriteError::Read(error) => UnpackError::Read(error),
+            WriteError::Io(path, error) => UnpackError::Write { path, error },
+        })?;
+        hashes.push((name, reader.digest().0));
+    }
+    Ok(hashes)
+}
+
 /// The unpacked tree must be the release it claims to be: `bin/go` executable and `VERSION`'s
 /// first line naming the version (archives from a mirror could hold anything).
 pub fn check_tree(root: &Path, version: &GoVersion) -> Result<(), String> {
@@ -513,5 +604,30 @@ mod properties {
         assert!(matches!(err, UnpackError::Unsafe { ref reason, .. } if reason.contains("more than 10 bytes")));
         let dir = tempfile::tempdir().unwrap();
         unpack(&tar(&files)[..], dir.path(), Limits { bytes: 20, entries: 5 }).unwrap();
+    }
+
+    #[test]
+    fn zip_names() {
+        let p = "golang.org/toolchain@v0.0.1-go1.23.9.linux-amd64";
+        let check = |name: &str| check_zip_name(name, p);
+        assert_eq!(check(&format!("{p}/bin/go")), Ok(Some("bin/go".into())));
+        assert_eq!(check(&format!("{p}/src/cmd/_go.mod")), Ok(Some("src/cmd/go.mod".into())));
+        assert_eq!(check(&format!("{p}/src/_go.mod.txt")), Ok(Some("src/_go.mod.txt".into())));
+        assert_eq!(check(&format!("{p}/src/")), Ok(None));
+        for bad in [
+            format!("{p}/../x"),
+            format!("{p}/src/../../x"),
+            format!("{p}//etc/passwd"),
+            format!("{p}/a\\b"),
+            p.to_string(),
+            format!("{p}x/bin/go"),
+            "golang.org/toolchain@v0.0.1-go1.22.10.linux-amd64/bin/go".to_string(),
+            "/etc/passwd".to_string(),
+        ] {
+            assert!(check(&bad).is_err(), "{bad} should be refused");
+        }
+        assert_eq!(toolchain_mode(Path::new("pkg/tool/linux_amd64/compile")), 0o755);
+        assert_eq!(toolchain_mode(Path::new("bin/gofmt")), 0o755);
+        assert_eq!(toolchain_mode(Path::new("pkg/include/x.h")), 0o644);
     }
 }

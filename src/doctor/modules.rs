@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use gover_shim::resolve;
 
 use super::elf;
-use super::modpattern;
-use super::settings::{Origin, Setting};
 use super::startup::Kind;
+use super::SettingEvidence;
 use super::{Category, Evidence, Facts, Finding, Fix, Severity};
+use crate::goenv::{modpattern, Origin, Setting};
 
 pub fn check(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
