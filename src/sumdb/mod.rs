@@ -129,7 +129,8 @@ pub fn lookup(
     }
     if seen.is_none_or(|seen| tree.n > seen.n) {
         // Best effort: without a writable GOVER_HOME the next lookup just proves less.
-        let _ = crate::store::Store::create_dir(state).and_then(|()| crate::store::write_atomic(&latest, signed));
+        let dir = latest.parent().expect("a file under state");
+        let _ = crate::store::Store::create_dir(dir).and_then(|()| crate::store::write_atomic(&latest, signed));
     }
     let lines: Vec<String> = data.lines().map(str::to_string).collect();
     let prefix = format!("{module} {version} ");

@@ -1,0 +1,339 @@
+//! Toolchains through a Go module proxy, verified by the checksum database. The test proxy and
+//! database (tests/common/modproxy.rs) are first judged by the real go, which must switch
+//! toolchains through them; then gover installs from them, and refuses every way they can lie.
+
+mod common;
+
+use std::fs;
+
+use common::modproxy::{self, ModProxy, Sumdb, Toolchain};
+use common::server::{Reply, Server};
+use common::Sandbox;
+use predicates::prelude::*;
+
+/// `gover` with GOPROXY and GOSUMDB pointed at `proxy`.
+fn gover(s: &Sandbox, proxy: &ModProxy) -> assert_cmd::Command {
+    let mut cmd = s.gover();
+    cmd.envs(proxy.env());
+    cmd
+}
+
+/// Nothing of `version` is left: no tree, nothing in staging, no partial download.
+fn assert_nothing_installed(s: &Sandbox, version: &str) {
+    assert!(!modproxy::version_dir(&s.gover_home, version).exists(), "{version} must not be installed");
+    for dir in ["staging", "downloads"] {
+        let left: Vec<_> =
+            fs::read_dir(s.gover_home.join(dir)).into_iter().flatten().flatten().map(|e| e.file_name()).collect();
+        assert!(
+            left.iter().all(|n| !n.to_string_lossy().starts_with(version) || n.to_string_lossy().ends_with(".tar.gz")),
+            "{dir}/ holds {left:?}"
+        );
+    }
+}
+
+#[test]
+fn real_go_switches_through_the_test_proxy_then_gover_installs_the_same_toolchain() {
+    let mirror = common::real_mirror();
+    let s = Sandbox::new();
+    let dl = Server::http();
+    dl.serve_dir(&mirror);
+    s.gover()
+        .args(["install", "1.22.10"])
+        .env("GOVER_INDEX_URL", dl.url("/index.json"))
+        .env("GOVER_DIST_URL", dl.url("/"))
+        .assert()
+        .success();
+    let proxy = ModProxy::new(vec![Toolchain::real("go1.23.9")]);
+
+    // The oracle: go1.22.10 itself downloads go1.23.9 from the test proxy, checks it against
+    // the test checksum database, and runs it.
+    let go_env = |cmd: &mut assert_cmd::Command| {
+        cmd.env_clear()
+            .env("HOME", &s.home)
+            .env("PATH", common::BASE_PATH)
+            .env("GOPATH", s.root().join("gopath"))
+            .env("GOMODCACHE", s.root().join("modcache"))
+            .env("GOCACHE", s.root().join("gocache"))
+            .env("GOFLAGS", "-modcacherw")
+            .envs(proxy.env())
+            .current_dir(&s.work);
+    };
+    let mut go = assert_cmd::Command::new(s.gover_home.join("versions/go1.22.10/bin/go"));
+    go_env(&mut go);
+    go.env("GOTOOLCHAIN", "go1.23.9").arg("version").assert().success().stdout("go version go1.23.9 linux/amd64\n");
+    assert!(proxy.server.hits(&proxy.zip_path("go1.23.9")) >= 1, "go fetched the zip from the test proxy");
+    assert!(proxy.server.requests().iter().any(|r| r.target.starts_with("/sumdb/lookup/")), "go asked the database");
+
+    // gover, from the same proxy and database.
+    gover(&s, &proxy)
+        .args(["install", "--source", "proxy", "1.23"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1.23 -> go1.23.9"))
+        .stdout(predicate::str::contains("installed go1.23.9"))
+        .stderr(predicate::str::contains("source: the module proxy"));
+    let root = s.gover_home.join("versions/go1.23.9");
+    assert!(root.join("src/go.mod").is_file() && !root.join("src/_go.mod").exists(), "_go.mod renamed back");
+    assert!(
+        s.gover_home.join("sumdb/sum.test.example/latest").is_file(),
+        "the verified tree head is kept for the next consistency proof"
+    );
+
+    // It builds and runs like the tarball install.
+    s.pin("1.23.9");
+    fs::write(s.work.join("go.mod"), "module example.com/hello\n\ngo 1.23\n").unwrap();
+    fs::write(s.work.join("main.go"), "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello\") }\n")
+        .unwrap();
+    let mut run = s.shim("go");
+    go_env(&mut run);
+    run.env("PATH", s.path_with_shims()).env("GOVER_HOME", &s.gover_home).args(["run", "."]);
+    run.assert().success().stdout("hello\n");
+    let mut gofmt = s.shim("gofmt");
+    go_env(&mut gofmt);
+    gofmt.env("GOVER_HOME", &s.gover_home).args(["-l", "main.go"]).assert().success().stdout("");
+
+    // The listing comes from the proxy too.
+    gover(&s, &proxy)
+        .args(["list", "--remote", "--source", "proxy"])
+        .assert()
+        .success()
+        .stdout("go1.23.9  (installed)\n");
+}
+
+#[test]
+fn installs_a_synthetic_toolchain_and_marks_its_tools_executable() {
+    let s = Sandbox::new();
+    let proxy = ModProxy::new(vec![Toolchain::synthetic("go1.23.9", &[]), Toolchain::synthetic("go1.22.10", &[])]);
+    // GOPROXY set to a proxy of its own: auto picks the proxy, and says why.
+    gover(&s, &proxy)
+        .args(["install", "latest"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("latest -> go1.23.9"))
+        .stderr(predicate::str::contains("GOPROXY is set"));
+    let root = s.gover_home.join("versions/go1.23.9");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &str| fs::metadata(root.join(p)).unwrap().permissions().mode() & 0o777;
+    assert_eq!((mode("bin/go"), mode("pkg/tool/linux_amd64/compile"), mode("VERSION")), (0o755, 0o755, 0o644));
+    s.shim("go").arg("version").assert().success().stdout("go version go1.23.9 linux/amd64\n");
+    // A reinstall after removal comes from the download cache, verified again.
+    gover(&s, &proxy).args(["uninstall", "--force", "1.23.9"]).assert().success();
+    gover(&s, &proxy)
+        .args(["install", "1.23.9"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(from the download cache)"));
+    assert_eq!(proxy.server.hits(&proxy.zip_path("go1.23.9")), 1);
+}
+
+/// A proxy serving go1.22.10 and go1.23.9 (synthetic), then `break_it` applied to it; the
+/// install of go1.23.9 must fail with `code` and a message containing `message`.
+fn refused(break_it: impl FnOnce(&mut ModProxy), code: i32, message: &str) {
+    let s = Sandbox::new();
+    let mut proxy = ModProxy::new(vec![Toolchain::synthetic("go1.22.10", &[]), Toolchain::synthetic("go1.23.9", &[])]);
+    break_it(&mut proxy);
+    gover(&s, &proxy)
+        .args(["install", "--source", "proxy", "1.23.9"])
+        .assert()
+        .code(code)
+        .stderr(predicate::str::contains(message))
+        .stderr(predicate::str::contains("help:"));
+    assert_nothing_installed(&s, "go1.23.9");
+}
+
+#[test]
+fn refuses_a_zip_whose_files_differ_from_the_record() {
+    refused(
+        |p| {
+            let tampered = Toolchain::synthetic("go1.23.9", &[("{prefix}/bin/extra", "#!/bin/sh\n")]);
+            p.server.route(&p.zip_path("go1.23.9"), tampered.zip);
+        },
+        6,
+        "the checksum database records h1:",
+    );
+}
+
+#[test]
+fn refuses_a_record_with_another_hash() {
+    // The lookup answers a record the log does not hold at that position.
+    refused(
+        |p| {
+            let other = Toolchain::synthetic("go1.23.9", &[("{prefix}/bin/extra", "x")]);
+            let id = p.sumdb.records.len() - 1;
+            let head = p.sumdb.tree_head(p.sumdb.records.len());
+            let path = format!("/sumdb/lookup/golang.org/toolchain@{}", modproxy::module_version("go1.23.9"));
+            p.server.route(&path, Reply::bytes(format!("{id}\n{}\n{head}", other.record())));
+            p.server.route(&p.zip_path("go1.23.9"), other.zip);
+        },
+        6,
+        "is not the one the signed log holds",
+    );
+}
+
+#[test]
+fn refuses_a_tree_head_signed_by_another_key() {
+    refused(
+        |p| {
+            let mut impostor = Sumdb::new("sum.test.example", 2, 0);
+            impostor.records = p.sumdb.records.clone();
+            impostor.serve(&p.server, "/sumdb");
+        },
+        6,
+        "signed by another key",
+    );
+}
+
+#[test]
+fn refuses_a_bad_signature() {
+    refused(
+        |p| {
+            let n = p.sumdb.records.len();
+            let head = p.sumdb.tree_head(n).replacen(&format!("\n{n}\n"), &format!("\n{}\n", n + 1), 1);
+            let id = n - 1;
+            let path = format!("/sumdb/lookup/golang.org/toolchain@{}", modproxy::module_version("go1.23.9"));
+            p.server.route(&path, Reply::bytes(format!("{id}\n{}\n{head}", p.sumdb.records[id])));
+        },
+        6,
+        "signature does not verify",
+    );
+}
+
+#[test]
+fn refuses_a_tree_head_inconsistent_with_the_one_seen_before() {
+    let s = Sandbox::new();
+    let mut proxy = ModProxy::new(vec![Toolchain::synthetic("go1.22.10", &[]), Toolchain::synthetic("go1.23.9", &[])]);
+    // The database as it was when go1.22.10 was installed: only the first records.
+    let honest = proxy.sumdb.clone();
+    let mut before = honest.clone();
+    before.records.pop();
+    before.serve(&proxy.server, "/sumdb");
+    gover(&s, &proxy).args(["install", "--source", "proxy", "1.22.10"]).assert().success();
+    // Now it has rewritten an old record (a fork) and grown by one.
+    proxy.sumdb.records[3] = "example.com/m3 v1.0.0 h1:rewritten=\n".into();
+    proxy.publish();
+    gover(&s, &proxy)
+        .args(["install", "--source", "proxy", "1.23.9"])
+        .assert()
+        .code(6)
+        .stderr(predicate::str::contains("not consistent with the tree"))
+        .stderr(predicate::str::contains("sumdb/sum.test.example/latest"));
+    assert_nothing_installed(&s, "go1.23.9");
+    // The honest log that only grew is accepted.
+    proxy.sumdb = honest;
+    proxy.publish();
+    gover(&s, &proxy).args(["install", "--source", "proxy", "1.23.9"]).assert().success();
+}
+
+#[test]
+fn refuses_when_a_tile_is_missing() {
+    refused(
+        |p| p.server.route("/sumdb/tile/8/1/000.p/1", Reply::status(404)),
+        5,
+        "cannot read the checksum database's log",
+    );
+}
+
+#[test]
+fn refuses_a_corrupted_tile() {
+    refused(
+        |p| {
+            let files = p.sumdb.files();
+            // The edge tile that holds the toolchain's record.
+            let (path, mut bytes) = files.into_iter().find(|(path, _)| path == "tile/8/0/001.p/46").unwrap();
+            bytes[100] ^= 0xff;
+            p.server.route(&format!("/sumdb/{path}"), Reply::bytes(bytes));
+        },
+        6,
+        "do not hash to the signed tree head",
+    );
+}
+
+#[test]
+fn refuses_a_proxy_answering_html() {
+    let page = "<!doctype html><html><body>Sign in to continue</body></html>";
+    refused(|p| p.server.route(&p.zip_path("go1.23.9"), Reply::html(page)), 5, "answered with an HTML page");
+    // The listing too.
+    let s = Sandbox::new();
+    let proxy = ModProxy::new(vec![Toolchain::synthetic("go1.23.9", &[])]);
+    proxy.server.route("/proxy/golang.org/toolchain/@v/list", Reply::html(page));
+    gover(&s, &proxy).args(["install", "1.23"]).assert().code(5).stderr(predicate::str::contains("HTML page"));
+}
+
+#[test]
+fn refuses_zip_paths_that_climb_or_leave_the_module() {
+    for (name, reason) in [
+        ("{prefix}/../../escaped", "`..` in the path"),
+        ("golang.org/toolchain@v0.0.1-go1.22.10.linux-amd64/bin/go", "outside the module's"),
+        ("{prefix}/src/../../../x", "`..` in the path"),
+    ] {
+        // The database vouches for the hostile zip: the unpacker must refuse it by itself.
+        let s = Sandbox::new();
+        let proxy = ModProxy::new(vec![Toolchain::synthetic("go1.23.9", &[(name, "x")])]);
+        gover(&s, &proxy)
+            .args(["install", "--source", "proxy", "1.23.9"])
+            .assert()
+            .code(6)
+            .stderr(predicate::str::contains(reason));
+        assert_nothing_installed(&s, "go1.23.9");
+        assert!(!s.root().join("escaped").exists() && !s.gover_home.join("escaped").exists());
+    }
+}
+
+#[test]
+fn without_the_checksum_database_only_an_explicit_flag_installs() {
+    let s = Sandbox::new();
+    let proxy = ModProxy::new(vec![Toolchain::synthetic("go1.23.9", &[])]);
+    for (var, value, said) in [
+        ("GOSUMDB", "off", "GOSUMDB=off (from the environment)"),
+        ("GONOSUMDB", "golang.org", "matches GONOSUMDB=golang.org"),
+    ] {
+        gover(&s, &proxy)
+            .env(var, value)
+            .args(["install", "--source", "proxy", "1.23.9"])
+            .assert()
+            .code(6)
+            .stderr(predicate::str::contains(said))
+            .stderr(predicate::str::contains("--source dl"));
+        assert_nothing_installed(&s, "go1.23.9");
+    }
+    // GOPRIVATE stands for GONOSUMDB when that is unset, and the go env file counts like go's.
+    s.write("home/.config/go/env", "GOPRIVATE=golang.org/toolchain\n");
+    gover(&s, &proxy)
+        .args(["install", "--source", "proxy", "1.23.9"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("GOPRIVATE=golang.org/toolchain matches golang.org/toolchain"));
+    fs::remove_file(s.home.join(".config/go/env")).unwrap();
+    gover(&s, &proxy)
+        .env("GOSUMDB", "off")
+        .args(["install", "--source", "proxy", "--insecure-no-sumdb", "1.23.9"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("without the checksum database"));
+}
+
+#[test]
+fn goproxy_lists_fall_through_as_go_does() {
+    let s = Sandbox::new();
+    let proxy = ModProxy::new(vec![Toolchain::synthetic("go1.23.9", &[])]);
+    let empty = Server::http();
+    let down = Server::http();
+    down.route("/golang.org/toolchain/@v/v0.0.1-go1.23.9.linux-amd64.zip", Reply::status(500));
+    // A 404 moves on after a comma; a 500 only after a pipe.
+    gover(&s, &proxy)
+        .env("GOPROXY", format!("{},{}|{},direct", empty.url(""), down.url(""), proxy.goproxy()))
+        .env("GOVER_RETRY_DELAY_MS", "1")
+        .args(["install", "1.23.9"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("`direct` has no meaning for toolchains"));
+    let s = Sandbox::new();
+    gover(&s, &proxy)
+        .env("GOPROXY", format!("{},{}", down.url(""), proxy.goproxy()))
+        .env("GOVER_RETRY_DELAY_MS", "1")
+        .args(["install", "1.23.9"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("500"));
+    gover(&s, &proxy).env("GOPROXY", "off").args(["install", "--source", "proxy", "1.23.9"]).assert().code(2);
+}
