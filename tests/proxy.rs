@@ -33,16 +33,9 @@ fn assert_nothing_installed(s: &Sandbox, version: &str) {
 
 #[test]
 fn real_go_switches_through_the_test_proxy_then_gover_installs_the_same_toolchain() {
-    let mirror = common::real_mirror();
     let s = Sandbox::new();
-    let dl = Server::http();
-    dl.serve_dir(&mirror);
-    s.gover()
-        .args(["install", "1.22.10"])
-        .env("GOVER_INDEX_URL", dl.url("/index.json"))
-        .env("GOVER_DIST_URL", dl.url("/"))
-        .assert()
-        .success();
+    // The real go1.22.10 (gover's own install of it is tested in install_real.rs).
+    let go122 = common::real_go_tree("go1.22.10");
     let proxy = ModProxy::new(vec![Toolchain::real("go1.23.9")]);
 
     // The oracle: go1.22.10 itself downloads go1.23.9 from the test proxy, checks it against
@@ -58,7 +51,7 @@ fn real_go_switches_through_the_test_proxy_then_gover_installs_the_same_toolchai
             .envs(proxy.env())
             .current_dir(&s.work);
     };
-    let mut go = assert_cmd::Command::new(s.gover_home.join("versions/go1.22.10/bin/go"));
+    let mut go = assert_cmd::Command::new(go122.join("bin/go"));
     go_env(&mut go);
     go.env("GOTOOLCHAIN", "go1.23.9").arg("version").assert().success().stdout("go version go1.23.9 linux/amd64\n");
     assert!(proxy.server.hits(&proxy.zip_path("go1.23.9")) >= 1, "go fetched the zip from the test proxy");

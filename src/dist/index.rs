@@ -3,10 +3,10 @@
 //! when nothing matches. Pure: the bytes come from `download`.
 
 use gover_shim::{GoVersion, Spec};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// One file of a release, as the index lists it.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 pub struct ReleaseFile {
     pub filename: String,
     #[serde(default)]

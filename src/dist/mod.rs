@@ -5,12 +5,14 @@
 
 pub mod download;
 pub mod index;
+pub mod mirror;
 pub mod proxy;
 pub mod unpack;
 
 use std::ffi::OsString;
 use std::fs;
 use std::io::Read;
+use std::path::Path;
 
 use flate2::read::GzDecoder;
 use gover_shim::GoVersion;
@@ -338,6 +340,38 @@ fn install_archive(store: &Store, client: &Client, artifact: &Artifact, quiet: b
     }
     result?;
     Ok((staging, false))
+}
+
+/// Downloads `artifact` to `dest` (a partial file beside it, renamed once the digest and the
+/// size match the index), for a mirror: the archive as it is, not unpacked.
+pub fn download_verified(client: &Client, artifact: &Artifact, dest: &Path, quiet: bool) -> Result<()> {
+    let dir = dest.parent().expect("a file in a directory");
+    let partial = dir.join(format!(".{}.partial-{}", artifact.filename(), std::process::id()));
+    let result = (|| {
+        let response = client.get(&artifact.url)?;
+        let progress = download::progress_bar(artifact.size.or(response.content_length()), quiet);
+        let mut body = HashingReader::new(ResumingBody::new(client, &artifact.url, response), progress);
+        let mut file = fs::File::create(&partial).map_err(|e| error::io("create", &partial, e))?;
+        std::io::copy(&mut body, &mut file).map_err(|e| match body.failure.take() {
+            Some(failure) => download::body_error(&artifact.url, &failure),
+            None => error::io("write", &partial, e),
+        })?;
+        let (digest, bytes) = body.digest();
+        if digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
+            return Err(Error::new(
+                exit::VERIFICATION,
+                format!("{} failed verification: {}", artifact.version, artifact.url),
+            )
+            .cause(format!("expected sha256 {}{}", artifact.sha256, size_note(artifact.size)))
+            .cause(format!("got      sha256 {digest} ({bytes} bytes)"))
+            .hint(mirror_hint()));
+        }
+        fs::rename(&partial, dest).map_err(|e| error::io("write", dest, e))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&partial);
+    }
+    result
 }
 
 /// The free space an archive of `size` bytes needs to be cached as well as installed: itself,

@@ -210,31 +210,91 @@ impl Proxies<'_> {
         quiet: bool,
     ) -> Result<Outcome> {
         let modver = module_version(version, platform);
-        let expected = match &self.config.checksums {
-            Checksums::Verify(db) => {
-                let base = self.sumdb_base(db);
-                let lines = sumdb::lookup(self.client, db, &base, &store.sumdb_dir(), MODULE, &modver)
-                    .map_err(|e| e.context(format!("cannot verify {version} from the module proxy")))?;
-                Some(sumdb::zip_hash(&lines, MODULE, &modver).unwrap_or_default().to_string())
-            }
-            Checksums::Off(why) if insecure_no_sumdb => {
-                output::warn(format!(
-                    "{why}: installing {version} without the checksum database (--insecure-no-sumdb)"
-                ));
-                None
-            }
-            Checksums::Off(why) => {
-                return Err(Error::new(exit::VERIFICATION, format!("cannot verify {version} from the module proxy"))
-                    .cause(format!("{why}, so the checksum database is not consulted"))
-                    .hint(format!(
-                        "install from the download site, whose release index verifies the archive: gover install \
-                         --source dl {version}; or accept an unverified toolchain with --insecure-no-sumdb"
-                    )));
-            }
-        };
+        let record = self.record(&store.sumdb_dir(), version, &modver, insecure_no_sumdb)?;
+        let expected =
+            record.as_deref().map(|lines| sumdb::zip_hash(lines, MODULE, &modver).unwrap_or_default().to_string());
         locked_install(store, version, quiet, || {
             self.fill(store, version, platform, &modver, expected.as_deref(), quiet)
         })
+    }
+
+    /// The checksum database's record of `modver` (looked up and proved), or None when the
+    /// settings turn the database off and `insecure_no_sumdb` accepts that.
+    fn record(
+        &self,
+        state: &Path,
+        version: &GoVersion,
+        modver: &str,
+        insecure_no_sumdb: bool,
+    ) -> Result<Option<Vec<String>>> {
+        match &self.config.checksums {
+            Checksums::Verify(db) => {
+                let base = self.sumdb_base(db);
+                let lines = sumdb::lookup(self.client, db, &base, state, MODULE, modver)
+                    .map_err(|e| e.context(format!("cannot verify {version} from the module proxy")))?;
+                Ok(Some(lines))
+            }
+            Checksums::Off(why) if insecure_no_sumdb => {
+                output::warn(format!("{why}: taking {version} without the checksum database (--insecure-no-sumdb)"));
+                Ok(None)
+            }
+            Checksums::Off(why) => {
+                Err(Error::new(exit::VERIFICATION, format!("cannot verify {version} from the module proxy"))
+                    .cause(format!("{why}, so the checksum database is not consulted"))
+                    .hint(format!(
+                        "install from the download site, whose release index verifies the archive: gover install \
+                     --source dl {version}; or accept an unverified toolchain with --insecure-no-sumdb"
+                    )))
+            }
+        }
+    }
+
+    /// For a mirror: the verified zip of `version` at `dest` (renamed into place once checked),
+    /// and the `.info` and `.mod` files beside it, the go.mod checked against the record too.
+    pub fn mirror(
+        &self,
+        state: &Path,
+        version: &GoVersion,
+        platform: &Platform,
+        dest: &Path,
+        quiet: bool,
+    ) -> Result<()> {
+        let modver = module_version(version, platform);
+        let record = self.record(state, version, &modver, false)?.expect("no insecure mode for mirrors");
+        let expected = sumdb::zip_hash(&record, MODULE, &modver).unwrap_or_default().to_string();
+        let small = |ext: &str| -> Result<Vec<u8>> {
+            let path = format!("{MODULE}/@v/{modver}.{ext}");
+            let found = self.first(&path, |url| self.client.get_bytes_if_found(url, 1 << 20))?;
+            found.map(|(body, _)| body).ok_or_else(|| self.not_found(version, platform, &modver))
+        };
+        let (info, go_mod) = (small("info")?, small("mod")?);
+        let mod_line = format!("{MODULE} {modver}/go.mod {}", dirhash::hash1_go_mod(&go_mod));
+        if !record.contains(&mod_line) {
+            return Err(Error::new(exit::VERIFICATION, format!("{version} failed verification: its .mod file"))
+                .cause(format!("the checksum database records {:?}", record.iter().find(|l| l.contains("/go.mod"))))
+                .hint("nothing was written; the proxy is serving something other than the published module"));
+        }
+        let dir = dest.parent().expect("a file in a directory");
+        let path = format!("{MODULE}/@v/{modver}.zip");
+        let (response, url) = self
+            .first(&path, |url| self.client.get_if_found(url))?
+            .ok_or_else(|| self.not_found(version, platform, &modver))?;
+        let partial = dir.join(format!(".{modver}.zip.partial-{}", std::process::id()));
+        let checked = download(self.client, &url, response, &partial, quiet)
+            .and_then(|()| verify_zip(&partial, &url, version, &modver, Some(&expected), None));
+        if let Err(err) = checked {
+            let _ = fs::remove_file(&partial);
+            return Err(err);
+        }
+        crate::store::write_atomic(&dir.join(format!("{modver}.info")), &info)?;
+        crate::store::write_atomic(&dir.join(format!("{modver}.mod")), &go_mod)?;
+        fs::rename(&partial, dest).map_err(|e| error::io("write", dest, e))
+    }
+
+    fn not_found(&self, version: &GoVersion, platform: &Platform, modver: &str) -> Error {
+        Error::new(exit::NO_SUCH_VERSION, format!("no module proxy has {version} for {platform}"))
+            .cause(format!("{MODULE}@{modver} was not found on GOPROXY={}", self.config.goproxy))
+            .hint("gover list --remote --all lists what the proxy has")
     }
 
     fn fill(
@@ -251,7 +311,7 @@ impl Proxies<'_> {
         if cached.is_file() {
             let staging = store.fresh_staging(version)?;
             let label = cached.display().to_string();
-            match verify_zip(&cached, &label, version, modver, expected, &staging) {
+            match verify_zip(&cached, &label, version, modver, expected, Some(&staging)) {
                 Ok(()) => return Ok((staging, true)),
                 Err(err) => {
                     let why = err.causes.first().unwrap_or(&err.message);
@@ -262,16 +322,12 @@ impl Proxies<'_> {
         }
         let path = format!("{MODULE}/@v/{modver}.zip");
         let found = self.first(&path, |url| self.client.get_if_found(url))?;
-        let Some((response, url)) = found else {
-            return Err(Error::new(exit::NO_SUCH_VERSION, format!("no module proxy has {version} for {platform}"))
-                .cause(format!("{MODULE}@{modver} was not found on GOPROXY={}", self.config.goproxy))
-                .hint("gover list --remote --all lists what the proxy has"));
-        };
+        let Some((response, url)) = found else { return Err(self.not_found(version, platform, modver)) };
         Store::create_dir(&downloads)?;
         let partial = downloads.join(format!("{version}.{platform}.zip.partial"));
         let result = download(self.client, &url, response, &partial, quiet).and_then(|()| {
             let staging = store.fresh_staging(version)?;
-            verify_zip(&partial, &url, version, modver, expected, &staging).map(|()| staging)
+            verify_zip(&partial, &url, version, modver, expected, Some(&staging)).map(|()| staging)
         });
         match result {
             Ok(staging) => {
@@ -315,15 +371,16 @@ fn download(
     Ok(())
 }
 
-/// Unpacks the zip at `path` into `staging` and checks it: its `h1:` against the checksum
-/// database's record (when there is one), and the tree against the release it must be.
+/// Unpacks the zip at `path` into `staging` (or only reads it, for a mirror) and checks it: its
+/// `h1:` against the checksum database's record (when there is one), and the unpacked tree
+/// against the release it must be.
 fn verify_zip(
     path: &Path,
     label: &str,
     version: &GoVersion,
     modver: &str,
     expected: Option<&str>,
-    staging: &Staging,
+    staging: Option<&Staging>,
 ) -> Result<()> {
     let failed = || Error::new(exit::VERIFICATION, format!("{version} failed verification: {label}"));
     let mut file = fs::File::open(path).map_err(|e| error::io("read", path, e))?;
@@ -335,7 +392,7 @@ fn verify_zip(
     file.rewind().map_err(|e| error::io("read", path, e))?;
     let size = file.metadata().ok().map(|m| m.len());
     let prefix = format!("{MODULE}@{modver}");
-    let mut files = unpack::unpack_zip(file, &prefix, staging.path(), Limits::for_archive(size))
+    let mut files = unpack::unpack_zip(file, &prefix, staging.map(Staging::path), Limits::for_archive(size))
         .map_err(|e| unpack_error(e, failed))?;
     let got = dirhash::hash1(&mut files).map_err(|why| failed().cause(why).hint(mirror_hint()))?;
     if let Some(expected) = expected {
@@ -346,8 +403,11 @@ fn verify_zip(
                 .hint("nothing was installed; the proxy is serving something other than the published toolchain"));
         }
     }
-    unpack::check_tree(staging.path(), version)
-        .map_err(|why| failed().cause(format!("the zip is not {version}: {why}")).hint(mirror_hint()))
+    match staging {
+        Some(staging) => unpack::check_tree(staging.path(), version)
+            .map_err(|why| failed().cause(format!("the zip is not {version}: {why}")).hint(mirror_hint())),
+        None => Ok(()),
+    }
 }
 
 fn html_error(url: &str) -> Error {

@@ -377,12 +377,12 @@ fn toolchain_mode(rel: &Path) -> u32 {
 }
 
 /// Extracts the toolchain module zip `file` (entries under `prefix/`, regular files only) into
-/// `root`, and returns each file's name in the zip with the hex SHA-256 of its content, the
-/// input of its `h1:` hash.
+/// `root` (or only reads it, with None), and returns each file's name in the zip with the hex
+/// SHA-256 of its content, the input of its `h1:` hash.
 pub fn unpack_zip(
     file: fs::File,
     prefix: &str,
-    root: &Path,
+    root: Option<&Path>,
     limits: Limits,
 ) -> Result<Vec<(String, String)>, UnpackError> {
     let mut archive =
@@ -393,14 +393,14 @@ pub fn unpack_zip(
             reason: format!("the zip has more than {} entries", limits.entries),
         });
     }
-    let mut writer = Writer {
+    let mut writer = root.map(|root| Writer {
         root,
         dirs: HashSet::new(),
         symlinks: Vec::new(),
         written: 0,
         limit: limits.bytes,
         buf: vec![0; 64 * 1024],
-    };
+    });
     let mut hashes = Vec::with_capacity(archive.len());
     for i in 0..archive.len() {
         let entry = archive.by_index(i).map_err(|e| UnpackError::Read(io::Error::other(e)))?;
@@ -416,11 +416,16 @@ pub fn unpack_zip(
             return Err(unsafe_entry("only regular files are allowed in a module zip".into()));
         }
         let mut reader = crate::dist::download::HashingReader::new(entry, None);
-        writer.apply(Plan::File(rel.clone()), toolchain_mode(&rel), &mut reader).map_err(|e| match e {
-            WriteError::Unsafe(reason) => unsafe_entry(reason),
-            WriteError::Read(error) => UnpackError::Read(error),
-            WriteError::Io(path, error) => UnpackError::Write { path, error },
-        })?;
+        match writer.as_mut() {
+            Some(writer) => {
+                writer.apply(Plan::File(rel.clone()), toolchain_mode(&rel), &mut reader).map_err(|e| match e {
+                    WriteError::Unsafe(reason) => unsafe_entry(reason),
+                    WriteError::Read(error) => UnpackError::Read(error),
+                    WriteError::Io(path, error) => UnpackError::Write { path, error },
+                })?
+            }
+            None => reader.drain().map_err(UnpackError::Read)?,
+        }
         hashes.push((name, reader.digest().0));
     }
     Ok(hashes)

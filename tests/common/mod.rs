@@ -6,6 +6,7 @@ pub mod modproxy;
 pub mod releases;
 pub mod rig;
 pub mod server;
+pub mod static_server;
 
 use std::fs;
 use std::path::{Path, PathBuf};
