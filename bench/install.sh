@@ -6,7 +6,7 @@
 #   bench/install.sh [BIN_DIR [OUT_DIR]]    (RUNS=n, default 15; VERSION, default 1.22.10)
 # BENCH_DIR (default /dev/shm) holds GOVER_HOME and the tar output: a tmpfs takes the disk out
 # of the comparison. The mirror (target/gomirror, or GOVER_TEST_MIRROR) comes from
-# ../shared/gomirror/build-mirror and is served on 127.0.0.1 by python3 -m http.server.
+# `cargo xtask fixtures` and is served on 127.0.0.1 by python3 -m http.server.
 set -euo pipefail
 TMPDIR=${BENCH_DIR:-/dev/shm}
 [ -w "$TMPDIR" ] || TMPDIR=/tmp
@@ -17,7 +17,7 @@ bench_setup "$@"
 
 version=${VERSION:-1.22.10}
 mirror=${GOVER_TEST_MIRROR:-$root/target/gomirror}
-[ -f "$mirror/index.json" ] || { echo "no mirror at $mirror; build it with ../shared/gomirror/build-mirror" >&2; exit 1; }
+[ -f "$mirror/index.json" ] || { echo "no mirror at $mirror; build it with cargo xtask fixtures" >&2; exit 1; }
 serve "$mirror"
 
 arch=$(uname -m); case $arch in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; esac

@@ -398,6 +398,15 @@ fn functions_and_aliases_named_go_as_real_shells_see_them() {
     s.write_home(".bashrc", &format!("{HOOK_BASH}{DEBIAN_GUARD}"));
     s.assert_clean();
 
+    if common::require("zsh") {
+        zsh_alias_and_function(&mut s);
+    }
+    if common::require("fish") {
+        fish_function(&mut s);
+    }
+}
+
+fn zsh_alias_and_function(s: &mut Setup) {
     s.set("SHELL", "/usr/bin/zsh");
     s.write_home(".zshenv", HOOK_SH);
     let zshrc = s.write_home(".zshrc", "alias go=go1.21\ngofmt() { command gofmt -s \"$@\" }\n");
@@ -411,7 +420,9 @@ fn functions_and_aliases_named_go_as_real_shells_see_them() {
     assert_eq!(found[1]["fix"]["lines"], serde_json::json!({"start": 2, "end": 2}));
     s.write_home(".zshrc", "");
     s.assert_clean();
+}
 
+fn fish_function(s: &mut Setup) {
     s.set("SHELL", "/usr/bin/fish");
     s.write_home(".config/fish/conf.d/gover.fish", "true # added by gover (gover implode removes it)\n");
     // Defined for interactive shells only, as most fish configs do.

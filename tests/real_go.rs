@@ -1,4 +1,4 @@
-//! The user's actual experience with real Go releases (from the shared mirror): switching
+//! The user's actual experience with real Go releases (from the fixture mirror, `cargo xtask fixtures`): switching
 //! between projects, a stale GOROOT that must not leak, `go build` through the shim.
 
 mod common;

@@ -75,6 +75,9 @@ fn bash_completes_subcommands_and_installed_versions() {
 
 #[test]
 fn fish_completes_subcommands_and_installed_versions() {
+    if !common::require("fish") {
+        return;
+    }
     let sb = sandbox();
     let hook = format!("{} init fish | source", env!("CARGO_BIN_EXE_gover"));
     let versions = run(&sb, "fish", &["-ic", &format!("{hook}; complete -C 'gover use '")]);
@@ -89,6 +92,9 @@ fn fish_completes_subcommands_and_installed_versions() {
 
 #[test]
 fn zsh_compinit_finds_gover_completions_through_the_hook() {
+    if !common::require("zsh") {
+        return;
+    }
     let sb = sandbox();
     // The installed layout: the hook in .zshenv, compinit in .zshrc, as most users have it.
     sb.gover().args(["setup", "--no-modify-rc"]).assert().success();
@@ -101,6 +107,9 @@ fn zsh_compinit_finds_gover_completions_through_the_hook() {
 
 #[test]
 fn zsh_completes_installed_versions_at_a_real_prompt() {
+    if !common::require("zsh") {
+        return;
+    }
     let sb = Sandbox::new();
     sb.fake_version("go1.22.10");
     sb.gover().args(["setup", "--no-modify-rc"]).assert().success();

@@ -6,7 +6,11 @@ pub mod modproxy;
 pub mod releases;
 pub mod rig;
 pub mod server;
+mod skip;
 pub mod static_server;
+
+#[allow(unused_imports)] // each test binary uses a different part of this module
+pub use skip::{require, skip, skip_file};
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -37,15 +41,15 @@ pub fn shim_binary() -> PathBuf {
     shim
 }
 
-/// The mirror of real Go releases made by ../shared/gomirror/build-mirror (.ci/run builds it).
+/// The mirror of real Go releases that `cargo xtask fixtures` writes (GOVER_TEST_MIRROR
+/// names another one).
 pub fn real_mirror() -> PathBuf {
     let dir = std::env::var_os("GOVER_TEST_MIRROR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/gomirror"));
     assert!(
         dir.join("index.json").is_file(),
-        "no real-Go mirror at {}; build it with ../shared/gomirror/build-mirror {} 1.21.13 1.22.10 1.23.9",
-        dir.display(),
+        "no real-Go mirror at {}; build it with `cargo xtask fixtures` (or run the whole suite with `cargo xtask test`)",
         dir.display()
     );
     dir

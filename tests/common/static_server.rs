@@ -34,6 +34,7 @@ impl StaticServer {
             let conf_path = state.path().join("nginx.conf");
             std::fs::write(&conf_path, conf).unwrap();
             let mut child = Command::new("nginx")
+                .env("PATH", super::BASE_PATH)
                 .arg("-p")
                 .arg(state.path())
                 .arg("-e")
@@ -63,6 +64,7 @@ impl StaticServer {
     pub fn python(root: &Path) -> StaticServer {
         let state = tempfile::tempdir().unwrap();
         let mut child = Command::new("python3")
+            .env("PATH", super::BASE_PATH)
             .args(["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory"])
             .arg(root)
             .stdin(Stdio::null())

