@@ -109,6 +109,10 @@ fn installs_a_synthetic_toolchain_and_marks_its_tools_executable() {
     let mode = |p: &str| fs::metadata(root.join(p)).unwrap().permissions().mode() & 0o777;
     assert_eq!((mode("bin/go"), mode("pkg/tool/linux_amd64/compile"), mode("VERSION")), (0o755, 0o755, 0o644));
     s.shim("go").arg("version").assert().success().stdout("go version go1.23.9 linux/amd64\n");
+    gover(&s, &proxy).args(["list", "--remote"]).assert().success().stdout("go1.23.9  (installed)\ngo1.22.10\n");
+    let listed = gover(&s, &proxy).args(["list", "--remote", "--json", "1.22"]).output().unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(rows[0]["module"], "golang.org/toolchain@v0.0.1-go1.22.10.linux-amd64");
     // A reinstall after removal comes from the download cache, verified again.
     gover(&s, &proxy).args(["uninstall", "--force", "1.23.9"]).assert().success();
     gover(&s, &proxy)
@@ -289,12 +293,13 @@ fn without_the_checksum_database_only_an_explicit_flag_installs() {
             .stderr(predicate::str::contains("--source dl"));
         assert_nothing_installed(&s, "go1.23.9");
     }
-    // GOPRIVATE stands for GONOSUMDB when that is unset, and the go env file counts like go's.
+    // GOPRIVATE stands for GONOPROXY when that is unset (go would then fetch the toolchain
+    // from no proxy), and the go env file counts as go counts it.
     s.write("home/.config/go/env", "GOPRIVATE=golang.org/toolchain\n");
     gover(&s, &proxy)
         .args(["install", "--source", "proxy", "1.23.9"])
         .assert()
-        .code(2)
+        .code(8)
         .stderr(predicate::str::contains("GOPRIVATE=golang.org/toolchain matches golang.org/toolchain"));
     fs::remove_file(s.home.join(".config/go/env")).unwrap();
     gover(&s, &proxy)
@@ -328,5 +333,10 @@ fn goproxy_lists_fall_through_as_go_does() {
         .assert()
         .code(5)
         .stderr(predicate::str::contains("500"));
-    gover(&s, &proxy).env("GOPROXY", "off").args(["install", "--source", "proxy", "1.23.9"]).assert().code(2);
+    gover(&s, &proxy)
+        .env("GOPROXY", "off")
+        .args(["install", "--source", "proxy", "1.23.9"])
+        .assert()
+        .code(8)
+        .stderr(predicate::str::contains("GOPROXY=off cannot be used for toolchains"));
 }

@@ -76,7 +76,7 @@ impl ProxyConfig {
         let custom = goproxy.origin != Origin::Default
             && !matches!(goproxy.value.as_str(), PUBLIC_GOPROXY | "https://proxy.golang.org");
         let (proxies, skipped) = parse_goproxy(&goproxy.value).map_err(|why| {
-            Error::new(exit::USAGE, format!("GOPROXY={} cannot be used for toolchains", goproxy.value))
+            Error::new(exit::ENVIRONMENT, format!("GOPROXY={} cannot be used for toolchains", goproxy.value))
                 .cause(format!("{why} ({})", origin(&goproxy)))
                 .hint("set GOPROXY to a proxy URL (https://proxy.golang.org), or use --source dl")
         })?;
@@ -86,7 +86,7 @@ impl ProxyConfig {
             |name: &'static str| settings.get(name).map(|s| (name, s.value)).unwrap_or(("GOPRIVATE", private.clone()));
         let (name, noproxy) = pattern("GONOPROXY");
         if modpattern::match_prefix_patterns(&noproxy, MODULE) {
-            return Err(Error::new(exit::USAGE, format!("{name}={noproxy} matches {MODULE}"))
+            return Err(Error::new(exit::ENVIRONMENT, format!("{name}={noproxy} matches {MODULE}"))
                 .cause("go would fetch the toolchain module directly, from no proxy, and it exists only on proxies")
                 .hint(format!("remove the pattern that matches {MODULE} from {name}, or use --source dl")));
         }
@@ -108,7 +108,7 @@ impl ProxyConfig {
             Ok(Some(db)) => Checksums::Verify(Box::new(db)),
             Ok(None) => Checksums::Off(format!("GOSUMDB=off ({})", origin(&gosumdb))),
             Err(why) => {
-                return Err(Error::new(exit::USAGE, format!("GOSUMDB={} is not usable", gosumdb.value))
+                return Err(Error::new(exit::ENVIRONMENT, format!("GOSUMDB={} is not usable", gosumdb.value))
                     .cause(format!("{why} ({})", origin(&gosumdb)))
                     .hint("GOSUMDB is `sum.golang.org`, `off`, or `<name>+<hash>+<key> [URL]`"));
             }
