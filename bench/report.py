@@ -27,6 +27,7 @@ AREAS = {
     "install": "gover install against curl | tee >(sha256sum) | tar -xz",
     "doctor": "gover doctor",
     "list": "gover list --remote on a full-size index",
+    "proxy": "Toolchains through a Go module proxy",
 }
 TARGETS = {
     "shim": "median overhead over the real go under 1 ms",
@@ -34,6 +35,7 @@ TARGETS = {
     "install": "no slower than the pipeline; peak memory under 30 MB",
     "doctor": "under 300 ms",
     "list": "close to downloading and parsing the index (within 1.5x of curl | python3 json.load)",
+    "proxy": "gover install --source proxy no slower than go's own toolchain switch; 8 concurrent installs within 8x one",
 }
 
 
@@ -128,6 +130,10 @@ def check(area, group, row, facts):
         if not row["name"].startswith("gover"):
             return ""
         return "met" if row["median"] <= 1.5 * base["median"] else "MISSED"
+    if area == "proxy":
+        if row["name"].startswith("8 concurrent"):
+            return "met" if row["median"] <= 8 * base["median"] else "MISSED"
+        return "met" if row["median"] <= base["median"] else "MISSED"
     return ""
 
 

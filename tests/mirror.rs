@@ -172,18 +172,12 @@ fn real_go_switches_toolchains_from_an_nginx_served_mirror() {
     sync.assert().success();
     let nginx = StaticServer::nginx(&dir);
     let go122 = common::real_go_tree("go1.22.10");
-    let mut go = assert_cmd::Command::new(go122.join("bin/go"));
-    go.env_clear()
-        .env("HOME", &s.home)
-        .env("PATH", common::BASE_PATH)
-        .env("GOPATH", s.root().join("gopath"))
-        .env("GOMODCACHE", s.root().join("modcache"))
-        .env("GOCACHE", s.root().join("gocache"))
-        .env("GOFLAGS", "-modcacherw")
+    s.go_command(&go122.join("bin/go"))
         .env("GOTOOLCHAIN", "go1.23.9")
         .env("GOPROXY", nginx.url(""))
         .env("GOSUMDB", proxy.gosumdb())
-        .current_dir(&s.work)
-        .arg("version");
-    go.assert().success().stdout("go version go1.23.9 linux/amd64\n");
+        .arg("version")
+        .assert()
+        .success()
+        .stdout("go version go1.23.9 linux/amd64\n");
 }

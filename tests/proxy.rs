@@ -40,20 +40,9 @@ fn real_go_switches_through_the_test_proxy_then_gover_installs_the_same_toolchai
 
     // The oracle: go1.22.10 itself downloads go1.23.9 from the test proxy, checks it against
     // the test checksum database, and runs it.
-    let go_env = |cmd: &mut assert_cmd::Command| {
-        cmd.env_clear()
-            .env("HOME", &s.home)
-            .env("PATH", common::BASE_PATH)
-            .env("GOPATH", s.root().join("gopath"))
-            .env("GOMODCACHE", s.root().join("modcache"))
-            .env("GOCACHE", s.root().join("gocache"))
-            .env("GOFLAGS", "-modcacherw")
-            .envs(proxy.env())
-            .current_dir(&s.work);
-    };
-    let mut go = assert_cmd::Command::new(go122.join("bin/go"));
-    go_env(&mut go);
-    go.env("GOTOOLCHAIN", "go1.23.9").arg("version").assert().success().stdout("go version go1.23.9 linux/amd64\n");
+    let mut go = s.go_command(&go122.join("bin/go"));
+    go.envs(proxy.env()).env("GOTOOLCHAIN", "go1.23.9").arg("version");
+    go.assert().success().stdout("go version go1.23.9 linux/amd64\n");
     assert!(proxy.server.hits(&proxy.zip_path("go1.23.9")) >= 1, "go fetched the zip from the test proxy");
     assert!(proxy.server.requests().iter().any(|r| r.target.starts_with("/sumdb/lookup/")), "go asked the database");
 
@@ -75,15 +64,16 @@ fn real_go_switches_through_the_test_proxy_then_gover_installs_the_same_toolchai
     // It builds and runs like the tarball install.
     s.pin("1.23.9");
     fs::write(s.work.join("go.mod"), "module example.com/hello\n\ngo 1.23\n").unwrap();
-    fs::write(s.work.join("main.go"), "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello\") }\n")
-        .unwrap();
-    let mut run = s.shim("go");
-    go_env(&mut run);
-    run.env("PATH", s.path_with_shims()).env("GOVER_HOME", &s.gover_home).args(["run", "."]);
-    run.assert().success().stdout("hello\n");
-    let mut gofmt = s.shim("gofmt");
-    go_env(&mut gofmt);
-    gofmt.env("GOVER_HOME", &s.gover_home).args(["-l", "main.go"]).assert().success().stdout("");
+    // println, not fmt: only the runtime is compiled, which keeps the test fast.
+    fs::write(s.work.join("main.go"), "package main\n\nfunc main() { println(\"hello\") }\n").unwrap();
+    let through_shims = |tool: &str| {
+        let mut cmd = s.go_command(&s.shims_dir().join(tool));
+        cmd.env("PATH", s.path_with_shims()).env("GOVER_HOME", &s.gover_home);
+        cmd
+    };
+    through_shims("go").args(["run", "."]).assert().success().stderr("hello\n");
+    through_shims("go").args(["env", "GOROOT"]).assert().success().stdout(format!("{}\n", root.display()));
+    through_shims("gofmt").args(["-l", "main.go"]).assert().success().stdout("");
 
     // The listing comes from the proxy too.
     gover(&s, &proxy)
@@ -339,4 +329,14 @@ fn goproxy_lists_fall_through_as_go_does() {
         .assert()
         .code(8)
         .stderr(predicate::str::contains("GOPROXY=off cannot be used for toolchains"));
+}
+
+/// Not a test: writes the test proxy and checksum database (go1.23.9, real) as a static tree
+/// for bench/proxy.sh, into GOVER_PROXY_TREE:
+/// `GOVER_PROXY_TREE=DIR cargo test --test proxy -- --ignored --exact write_static_tree`.
+#[test]
+#[ignore]
+fn write_static_tree() {
+    let dir = std::path::PathBuf::from(std::env::var_os("GOVER_PROXY_TREE").expect("GOVER_PROXY_TREE=DIR"));
+    ModProxy::new(vec![Toolchain::real("go1.23.9")]).write_tree(&dir);
 }

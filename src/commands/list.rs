@@ -95,13 +95,7 @@ fn remote(args: &Args, app: &App) -> Result<()> {
     };
     let (platform, sources) = (&remote.platform, &remote.sources);
     let installed = app.store.installed();
-    let prefix = args.prefix.as_deref().map(|p| p.strip_prefix("go").unwrap_or(p));
-    let mut releases: Vec<_> = catalog
-        .index
-        .available(platform)
-        .filter(|r| args.all || r.version.is_stable())
-        .filter(|r| prefix.is_none_or(|p| matches_prefix(&r.version, p)))
-        .collect();
+    let mut releases: Vec<_> = catalog.index.available(platform).filter(|r| wanted(args, &r.version)).collect();
     releases.reverse();
     if args.json {
         let rows: Vec<_> = releases
@@ -148,13 +142,8 @@ fn print_versions<'a>(
 fn from_proxy(args: &Args, app: &App, remote: &Remote, config: &ProxyConfig) -> Result<()> {
     let proxies = Proxies { client: &remote.client, config };
     let installed = app.store.installed();
-    let prefix = args.prefix.as_deref().map(|p| p.strip_prefix("go").unwrap_or(p));
-    let mut versions: Vec<GoVersion> = proxies
-        .list(&remote.platform)?
-        .into_iter()
-        .filter(|v| args.all || v.is_stable())
-        .filter(|v| prefix.is_none_or(|p| matches_prefix(v, p)))
-        .collect();
+    let mut versions: Vec<GoVersion> =
+        proxies.list(&remote.platform)?.into_iter().filter(|v| wanted(args, v)).collect();
     versions.reverse();
     if args.json {
         let rows: Vec<_> = versions
@@ -173,6 +162,12 @@ fn from_proxy(args: &Args, app: &App, remote: &Remote, config: &ProxyConfig) -> 
     }
     print_versions(args, app, &remote.platform, versions.iter(), &installed);
     Ok(())
+}
+
+/// Whether `--all` and the prefix argument let `version` be listed.
+fn wanted(args: &Args, version: &GoVersion) -> bool {
+    let prefix = args.prefix.as_deref().map(|p| p.strip_prefix("go").unwrap_or(p));
+    (args.all || version.is_stable()) && prefix.is_none_or(|p| matches_prefix(version, p))
 }
 
 /// `1.2` matches go1.2, go1.2.1 and go1.2rc1, but not go1.20: the prefix must end at a

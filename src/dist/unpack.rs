@@ -166,14 +166,7 @@ pub enum UnpackError {
 /// Extracts the `go/` tree of the tar stream `reader` into `root` (an empty directory).
 pub fn unpack(reader: impl Read, root: &Path, limits: Limits) -> Result<(), UnpackError> {
     let mut archive = tar::Archive::new(reader);
-    let mut writer = Writer {
-        root,
-        dirs: HashSet::new(),
-        symlinks: Vec::new(),
-        written: 0,
-        limit: limits.bytes,
-        buf: vec![0; 64 * 1024],
-    };
+    let mut writer = Writer::new(root, limits);
     for (count, entry) in archive.entries().map_err(UnpackError::Read)?.enumerate() {
         let mut entry = entry.map_err(UnpackError::Read)?;
         let path = entry.path().map_err(UnpackError::Read)?.into_owned();
@@ -214,7 +207,18 @@ struct Writer<'a> {
     buf: Vec<u8>,
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
+    fn new(root: &'a Path, limits: Limits) -> Writer<'a> {
+        Writer {
+            root,
+            dirs: HashSet::new(),
+            symlinks: Vec::new(),
+            written: 0,
+            limit: limits.bytes,
+            buf: vec![0; 64 * 1024],
+        }
+    }
+
     fn apply(&mut self, plan: Plan, mode: u32, data: &mut impl Read) -> Result<(), WriteError> {
         let io_err = |path: &Path| {
             let path = path.to_path_buf();
@@ -393,14 +397,7 @@ pub fn unpack_zip(
             reason: format!("the zip has more than {} entries", limits.entries),
         });
     }
-    let mut writer = root.map(|root| Writer {
-        root,
-        dirs: HashSet::new(),
-        symlinks: Vec::new(),
-        written: 0,
-        limit: limits.bytes,
-        buf: vec![0; 64 * 1024],
-    });
+    let mut writer = root.map(|root| Writer::new(root, limits));
     let mut hashes = Vec::with_capacity(archive.len());
     for i in 0..archive.len() {
         let entry = archive.by_index(i).map_err(|e| UnpackError::Read(io::Error::other(e)))?;

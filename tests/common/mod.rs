@@ -252,3 +252,20 @@ impl Sandbox {
         cmd
     }
 }
+
+impl Sandbox {
+    /// `program` (a real go, or a shim) with only what go needs, all inside the sandbox: HOME, a
+    /// basic PATH, GOPATH, the module and build caches (writable, so the sandbox can be removed).
+    pub fn go_command(&self, program: &Path) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::new(program);
+        cmd.env_clear()
+            .env("HOME", &self.home)
+            .env("PATH", BASE_PATH)
+            .env("GOPATH", self.root().join("gopath"))
+            .env("GOMODCACHE", self.root().join("modcache"))
+            .env("GOCACHE", self.root().join("gocache"))
+            .env("GOFLAGS", "-modcacherw")
+            .current_dir(&self.work);
+        cmd
+    }
+}

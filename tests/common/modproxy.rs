@@ -301,19 +301,47 @@ impl ModProxy {
         proxy
     }
 
-    /// (Re)serves the proxy files and the database as they are now.
-    pub fn publish(&self) {
+    /// Every file of the proxy (under `/proxy`) and the database (under `/sumdb`), by path.
+    fn files(&self) -> Vec<(String, Reply)> {
         let list: String = self.toolchains.iter().map(|t| format!("{}\n", t.module_version())).collect();
         let at = format!("/proxy/{MODULE}/@v");
-        self.server.route(&format!("{at}/list"), Reply::bytes(list));
+        let mut files = vec![(format!("{at}/list"), Reply::bytes(list))];
         for t in &self.toolchains {
             let v = t.module_version();
             let info = format!("{{\"Version\":\"{v}\",\"Time\":\"2025-05-06T00:00:00Z\"}}\n");
-            self.server.route(&format!("{at}/{v}.info"), Reply::bytes(info));
-            self.server.route(&format!("{at}/{v}.mod"), Reply::bytes(GO_MOD));
-            self.server.route(&format!("{at}/{v}.zip"), t.zip.clone());
+            files.push((format!("{at}/{v}.info"), Reply::bytes(info)));
+            files.push((format!("{at}/{v}.mod"), Reply::bytes(GO_MOD)));
+            files.push((format!("{at}/{v}.zip"), t.zip.clone()));
         }
-        self.sumdb.serve(&self.server, "/sumdb");
+        files.extend(self.sumdb.files().into_iter().map(|(path, body)| (format!("/sumdb/{path}"), Reply::bytes(body))));
+        files
+    }
+
+    /// (Re)serves the proxy files and the database as they are now.
+    pub fn publish(&self) {
+        for (path, reply) in self.files() {
+            self.server.route(&path, reply);
+        }
+    }
+
+    /// Writes the proxy and the database as a static tree under `dir` (for a web server of
+    /// the benchmarks), with `gosumdb`: the key GOSUMDB needs, before the database's URL.
+    pub fn write_tree(&self, dir: &Path) {
+        for (path, reply) in self.files() {
+            let dest = dir.join(path.trim_start_matches('/'));
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            match reply.body {
+                super::server::Body::Bytes(bytes) => std::fs::write(&dest, bytes.as_slice()).unwrap(),
+                super::server::Body::File(src) => {
+                    let _ = std::fs::remove_file(&dest);
+                    if std::fs::hard_link(&src, &dest).is_err() {
+                        std::fs::copy(&src, &dest).unwrap();
+                    }
+                }
+                super::server::Body::Repeat { .. } => unreachable!("no generated bodies here"),
+            }
+        }
+        std::fs::write(dir.join("gosumdb"), format!("{}\n", self.sumdb.verifier_key())).unwrap();
     }
 
     pub fn goproxy(&self) -> String {
