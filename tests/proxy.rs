@@ -111,6 +111,35 @@ fn installs_a_synthetic_toolchain_and_marks_its_tools_executable() {
         .success()
         .stdout(predicate::str::contains("(from the download cache)"));
     assert_eq!(proxy.server.hits(&proxy.zip_path("go1.23.9")), 1);
+    // Offline (neither the proxy nor the database answers), the cached zip installs again,
+    // checked against the hash its record had when it was proved.
+    gover(&s, &proxy).args(["uninstall", "--force", "1.23.9"]).assert().success();
+    gover(&s, &proxy)
+        .env("GOPROXY", "http://127.0.0.1:9")
+        .env("GOSUMDB", format!("{} http://127.0.0.1:9", proxy.sumdb.verifier_key()))
+        .env("GOVER_RETRY_DELAY_MS", "1")
+        .args(["install", "1.23.9"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("checked against the record proved when it was downloaded"))
+        .stdout(predicate::str::contains("(from the download cache)"));
+}
+
+#[test]
+fn the_checksum_database_is_read_through_a_proxy_that_supports_it() {
+    let s = Sandbox::new();
+    let proxy = ModProxy::new(vec![Toolchain::synthetic("go1.23.9", &[])]);
+    proxy.server.route("/proxy/sumdb/sum.test.example/supported", Reply::bytes(""));
+    proxy.sumdb.serve(&proxy.server, "/proxy/sumdb/sum.test.example");
+    // The database's own URL is dead: only the proxy's path to it works.
+    gover(&s, &proxy)
+        .env("GOSUMDB", format!("{} http://127.0.0.1:9", proxy.sumdb.verifier_key()))
+        .args(["install", "--source", "proxy", "1.23.9"])
+        .assert()
+        .success();
+    assert!(
+        proxy.server.hits("/proxy/sumdb/sum.test.example/lookup/golang.org/toolchain@v0.0.1-go1.23.9.linux-amd64") == 1
+    );
 }
 
 /// A proxy serving go1.22.10 and go1.23.9 (synthetic), then `break_it` applied to it; the

@@ -210,9 +210,25 @@ impl Proxies<'_> {
         quiet: bool,
     ) -> Result<Outcome> {
         let modver = module_version(version, platform);
-        let record = self.record(&store.sumdb_dir(), version, &modver, insecure_no_sumdb)?;
-        let expected =
-            record.as_deref().map(|lines| sumdb::zip_hash(lines, MODULE, &modver).unwrap_or_default().to_string());
+        let verified = cached_zip(store, version, platform).with_extension("zip.h1");
+        let expected = match self.record(&store.sumdb_dir(), version, &modver, insecure_no_sumdb) {
+            Ok(record) => {
+                record.as_deref().map(|lines| sumdb::zip_hash(lines, MODULE, &modver).unwrap_or_default().to_string())
+            }
+            // Offline, a zip cached with the hash its record had when it was proved can be
+            // installed again, checked against that hash.
+            Err(err) if err.code == exit::NETWORK => match fs::read_to_string(&verified) {
+                Ok(h1) if cached_zip(store, version, platform).is_file() => {
+                    output::warn(format!(
+                        "{}; installing the cached zip, checked against the record proved when it was downloaded",
+                        err.message
+                    ));
+                    Some(h1.trim().to_string())
+                }
+                _ => return Err(err),
+            },
+            Err(err) => return Err(err),
+        };
         locked_install(store, version, quiet, || {
             self.fill(store, version, platform, &modver, expected.as_deref(), quiet)
         })
@@ -307,7 +323,8 @@ impl Proxies<'_> {
         quiet: bool,
     ) -> Result<(Staging, bool)> {
         let downloads = store.downloads_dir();
-        let cached = downloads.join(format!("{version}.{platform}.zip"));
+        let cached = cached_zip(store, version, platform);
+        let verified = cached.with_extension("zip.h1");
         if cached.is_file() {
             let staging = store.fresh_staging(version)?;
             let label = cached.display().to_string();
@@ -317,6 +334,7 @@ impl Proxies<'_> {
                     let why = err.causes.first().unwrap_or(&err.message);
                     output::warn(format!("the cached {label} is unusable ({why}); downloading it again"));
                     let _ = fs::remove_file(&cached);
+                    let _ = fs::remove_file(&verified);
                 }
             }
         }
@@ -331,7 +349,13 @@ impl Proxies<'_> {
         });
         match result {
             Ok(staging) => {
-                let _ = fs::rename(&partial, &cached);
+                // Best effort, like the archive cache: the hash it was verified against goes beside it.
+                let _ = fs::remove_file(&verified);
+                if fs::rename(&partial, &cached).is_ok() {
+                    if let Some(h1) = expected {
+                        let _ = crate::store::write_atomic(&verified, format!("{h1}\n").as_bytes());
+                    }
+                }
                 Ok((staging, false))
             }
             Err(err) => {
@@ -340,6 +364,11 @@ impl Proxies<'_> {
             }
         }
     }
+}
+
+/// Where a verified zip of `version` is kept, like release archives, for reinstalls.
+fn cached_zip(store: &Store, version: &GoVersion, platform: &Platform) -> std::path::PathBuf {
+    store.downloads_dir().join(format!("{version}.{platform}.zip"))
 }
 
 /// Streams the zip into `partial` (resuming a broken connection); a zip is read from its end,
