@@ -126,6 +126,21 @@ fn installs_a_synthetic_toolchain_and_marks_its_tools_executable() {
 }
 
 #[test]
+fn a_zip_download_that_breaks_off_resumes_where_it_stopped() {
+    let s = Sandbox::new();
+    let proxy = ModProxy::new(vec![Toolchain::synthetic("go1.23.9", &[])]);
+    let zip = proxy.toolchains[0].zip.clone();
+    proxy.server.once(&proxy.zip_path("go1.23.9"), zip.fault(common::server::Fault::CloseAfter(300)));
+    gover(&s, &proxy).env("GOVER_RETRY_DELAY_MS", "1").args(["install", "1.23.9"]).assert().success();
+    let ranges = proxy
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("range") && v == "bytes=300-"));
+    assert_eq!(ranges.count(), 1, "the rest was asked for with a Range request");
+}
+
+#[test]
 fn the_checksum_database_is_read_through_a_proxy_that_supports_it() {
     let s = Sandbox::new();
     let proxy = ModProxy::new(vec![Toolchain::synthetic("go1.23.9", &[])]);

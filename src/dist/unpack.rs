@@ -408,11 +408,19 @@ pub fn unpack_zip(
             })?
             .to_string();
         let unsafe_entry = |reason: String| UnpackError::Unsafe { entry: name.clone(), reason };
-        let Some(rel) = check_zip_name(&name, prefix).map_err(unsafe_entry)? else { continue };
-        if entry.is_symlink() || entry.is_dir() {
+        let rel = check_zip_name(&name, prefix).map_err(unsafe_entry)?;
+        // Names ending in `/` are the directories; a mode can still claim a link.
+        let link = entry.is_symlink();
+        let mut reader = crate::dist::download::HashingReader::new(entry, None);
+        let Some(rel) = rel else {
+            // A directory entry writes nothing, but go's dirhash counts every entry of the zip.
+            reader.drain().map_err(UnpackError::Read)?;
+            hashes.push((name, reader.digest().0));
+            continue;
+        };
+        if link {
             return Err(unsafe_entry("only regular files are allowed in a module zip".into()));
         }
-        let mut reader = crate::dist::download::HashingReader::new(entry, None);
         match writer.as_mut() {
             Some(writer) => {
                 writer.apply(Plan::File(rel.clone()), toolchain_mode(&rel), &mut reader).map_err(|e| match e {
