@@ -367,6 +367,13 @@ fn goproxy_lists_fall_through_as_go_does() {
         .assert()
         .code(5)
         .stderr(predicate::str::contains("500"));
+    // A release the proxy does not have.
+    gover(&s, &proxy)
+        .args(["install", "--source", "proxy", "1.21.13"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("has no golang.org/toolchain@v0.0.1-go1.21.13.linux-amd64"));
+    gover(&s, &proxy).args(["install", "--source", "proxy", "1.21"]).assert().code(4);
     gover(&s, &proxy)
         .env("GOPROXY", "off")
         .args(["install", "--source", "proxy", "1.23.9"])

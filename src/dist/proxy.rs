@@ -246,8 +246,10 @@ impl Proxies<'_> {
         match &self.config.checksums {
             Checksums::Verify(db) => {
                 let base = self.sumdb_base(db);
-                let lines = sumdb::lookup(self.client, db, &base, state, MODULE, modver)
-                    .map_err(|e| e.context(format!("cannot verify {version} from the module proxy")))?;
+                let lines = sumdb::lookup(self.client, db, &base, state, MODULE, modver).map_err(|e| match e.code {
+                    exit::NO_SUCH_VERSION => e,
+                    _ => e.context(format!("cannot verify {version} from the module proxy")),
+                })?;
                 Ok(Some(lines))
             }
             Checksums::Off(why) if insecure_no_sumdb => {

@@ -79,7 +79,11 @@ pub fn lookup(
     version: &str,
 ) -> Result<Vec<String>> {
     let url = format!("{base}/lookup/{}@{}", escape(module), escape(version));
-    let body = client.get_bytes(&url, MAX_LOOKUP)?;
+    let body = client.get_bytes_if_found(&url, MAX_LOOKUP)?.ok_or_else(|| {
+        Error::new(exit::NO_SUCH_VERSION, format!("the checksum database {} has no {module}@{version}", db.name()))
+            .cause(format!("{url} was not found"))
+            .hint("no such release was published for this platform; gover list --remote --all lists those that were")
+    })?;
     let failed = |why: String| {
         Error::new(
             exit::VERIFICATION,
