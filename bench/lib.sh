@@ -26,6 +26,14 @@ build_release() {
     }
 }
 
+# use_tmpfs: temporary files (and so WORK) on BENCH_DIR, default /dev/shm, a tmpfs that takes
+# the disk out of comparisons that write whole Go trees (/tmp where it is not writable).
+use_tmpfs() {
+    TMPDIR=${BENCH_DIR:-/dev/shm}
+    [ -w "$TMPDIR" ] || TMPDIR=/tmp
+    export TMPDIR
+}
+
 # bench_setup [BIN_DIR [OUT_DIR]]: sets BIN, OUT and WORK (a temporary directory removed on exit;
 # set TMPDIR to choose where).
 bench_setup() {

@@ -10,11 +10,9 @@
 #   bench/proxy.sh [BIN_DIR [OUT_DIR]]    (RUNS=n, default 10)
 # BENCH_DIR (default /dev/shm) holds the homes and module caches, as in install.sh.
 set -euo pipefail
-TMPDIR=${BENCH_DIR:-/dev/shm}
-[ -w "$TMPDIR" ] || TMPDIR=/tmp
-export TMPDIR
 # shellcheck source=bench/lib.sh disable=SC1091 # followed with shellcheck -x
 . "$(dirname "$0")/lib.sh"
+use_tmpfs
 bench_setup "$@"
 
 mirror=${GOVER_TEST_MIRROR:-$root/target/gomirror}
