@@ -391,3 +391,28 @@ fn write_static_tree() {
     let dir = std::path::PathBuf::from(std::env::var_os("GOVER_PROXY_TREE").expect("GOVER_PROXY_TREE=DIR"));
     ModProxy::new(vec![Toolchain::real("go1.23.9")]).write_tree(&dir);
 }
+
+#[test]
+fn auto_turns_to_the_module_proxy_when_the_download_site_cannot_be_reached() {
+    // Every https request goes to a proxy that refuses connections: go.dev and
+    // proxy.golang.org alike are unreachable, and nothing leaves this machine.
+    let s = Sandbox::new();
+    s.gover()
+        .env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .env("GOVER_RETRY_DELAY_MS", "1")
+        .args(["install", "1.23"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(
+            "source: the module proxy https://proxy.golang.org,direct (the download site cannot be reached",
+        ))
+        .stderr(predicate::str::contains("`direct` has no meaning for toolchains"));
+    // With --source dl it stays with the download site.
+    s.gover()
+        .env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .env("GOVER_RETRY_DELAY_MS", "1")
+        .args(["install", "--source", "dl", "1.23"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("source:").not());
+}
