@@ -181,3 +181,31 @@ fn real_go_switches_toolchains_from_an_nginx_served_mirror() {
         .success()
         .stdout("go version go1.23.9 linux/amd64\n");
 }
+
+#[test]
+fn sync_fetches_each_platform() {
+    let proxy = ModProxy::new(vec![
+        Toolchain::synthetic_for("go1.23.9", "linux-amd64", &[]),
+        Toolchain::synthetic_for("go1.23.9", "linux-arm64", &[]),
+    ]);
+    let s = Sandbox::new();
+    let dir = s.root().join("mirror");
+    let mut sync = s.gover();
+    sync.envs(proxy.env()).arg("mirror").arg("sync").arg(&dir);
+    sync.args(["1.23.9", "--layout", "proxy", "--platform", "linux-amd64,linux-arm64"]).assert().success();
+    let at = dir.join("golang.org/toolchain/@v");
+    assert_eq!(
+        fs::read_to_string(at.join("list")).unwrap(),
+        "v0.0.1-go1.23.9.linux-amd64\nv0.0.1-go1.23.9.linux-arm64\n"
+    );
+    assert!(at.join("v0.0.1-go1.23.9.linux-arm64.zip").is_file());
+    // A platform the proxy does not have is an error that names it.
+    let mut sync = s.gover();
+    sync.envs(proxy.env()).arg("mirror").arg("sync").arg(&dir);
+    sync.args(["1.23.9", "--layout", "proxy", "--platform", "linux-riscv64"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("linux-riscv64"));
+    s.gover().args(["mirror", "sync", "x", "--platform", "linux"]).assert().code(2);
+    s.gover().args(["mirror", "sync", "x", "--layout", "ftp"]).assert().code(2);
+}

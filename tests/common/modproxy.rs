@@ -19,21 +19,28 @@ pub const GO_MOD: &str = "module golang.org/toolchain\n";
 /// Top-level folders of GOROOT the toolchain zip leaves out.
 const LEFT_OUT: [&str; 5] = ["api", "doc", "misc", "test", ".github"];
 
+/// The module version of `version` for linux-amd64, the platform of the real-Go fixtures.
 pub fn module_version(version: &str) -> String {
-    format!("v0.0.1-{version}.linux-amd64")
+    module_version_for(version, "linux-amd64")
+}
+
+pub fn module_version_for(version: &str, platform: &str) -> String {
+    format!("v0.0.1-{version}.{platform}")
 }
 
 /// A toolchain module: its zip (bytes, or a file for the real ones) and its `h1:` hash.
 #[derive(Clone)]
 pub struct Toolchain {
     pub version: String,
+    /// `linux-amd64`.
+    pub platform: String,
     pub zip: Reply,
     pub h1: String,
 }
 
 impl Toolchain {
     pub fn module_version(&self) -> String {
-        module_version(&self.version)
+        module_version_for(&self.version, &self.platform)
     }
 
     /// The two lines of its checksum database record.
@@ -49,7 +56,12 @@ impl Toolchain {
     /// A small toolchain whose `bin/go version` prints like the real one; `extra` entries are
     /// (path under the module prefix, content), added as given (hostile names included).
     pub fn synthetic(version: &str, extra: &[(&str, &str)]) -> Toolchain {
-        let prefix = format!("{MODULE}@{}", module_version(version));
+        Toolchain::synthetic_for(version, "linux-amd64", extra)
+    }
+
+    /// The same for another platform (its bin/go is this host's shell script all the same).
+    pub fn synthetic_for(version: &str, platform: &str, extra: &[(&str, &str)]) -> Toolchain {
+        let prefix = format!("{MODULE}@{}", module_version_for(version, platform));
         let mut files: Vec<(String, Vec<u8>)> = vec![
             (format!("{prefix}/VERSION"), format!("{version}\ntime 2025-05-06T00:00:00Z\n").into_bytes()),
             (
@@ -71,7 +83,7 @@ impl Toolchain {
             hashes.push((name.clone(), sha256_hex(data)));
         }
         let bytes = zip.finish().unwrap().into_inner();
-        Toolchain { version: version.into(), zip: Reply::bytes(bytes), h1: h1(&mut hashes) }
+        Toolchain { version: version.into(), platform: platform.into(), zip: Reply::bytes(bytes), h1: h1(&mut hashes) }
     }
 
     /// The zip of a real release from the real-Go mirror, built once per checkout under
@@ -90,7 +102,7 @@ impl Toolchain {
             temp.persist(&zip_path).unwrap();
         }
         let h1 = std::fs::read_to_string(&h1_path).unwrap();
-        Toolchain { version: version.into(), zip: Reply::file(zip_path), h1 }
+        Toolchain { version: version.into(), platform: "linux-amd64".into(), zip: Reply::file(zip_path), h1 }
     }
 }
 
