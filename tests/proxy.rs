@@ -416,3 +416,46 @@ fn auto_turns_to_the_module_proxy_when_the_download_site_cannot_be_reached() {
         .code(5)
         .stderr(predicate::str::contains("source:").not());
 }
+
+#[test]
+fn kill_9_during_a_proxy_install_leaves_nothing_a_later_install_trips_on() {
+    let s = Sandbox::new();
+    let proxy = ModProxy::new(vec![Toolchain::synthetic("go1.23.9", &[])]);
+    let common::server::Body::Bytes(zip) = &proxy.toolchains[0].zip.body else {
+        unreachable!("synthetic zips are bytes")
+    };
+    let pause = std::time::Duration::from_millis(10);
+    let slow = Reply::bytes(zip.to_vec()).fault(common::server::Fault::Trickle { chunk: zip.len() / 25 + 1, pause });
+    proxy.server.route(&proxy.zip_path("go1.23.9"), slow);
+    let root = modproxy::version_dir(&s.gover_home, "go1.23.9");
+    for delay_ms in [0u64, 15, 40, 80, 120, 180, 240, 320] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gover"))
+            .env_clear()
+            .envs(s.env())
+            .envs(proxy.env())
+            .args(["-q", "install", "1.23.9"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        // Whatever the moment: the version is absent, or complete and running.
+        if root.exists() {
+            s.shim("go").arg("version").assert().success().stdout("go version go1.23.9 linux/amd64\n");
+            gover(&s, &proxy).args(["uninstall", "--force", "1.23.9"]).assert().success();
+        }
+    }
+    // The next install succeeds and sweeps what the killed ones left.
+    gover(&s, &proxy).args(["install", "1.23.9"]).assert().success();
+    s.shim("go").arg("version").assert().success();
+    let staging: Vec<_> =
+        fs::read_dir(s.gover_home.join("staging")).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(staging.is_empty(), "staging holds {staging:?}");
+    let partial = fs::read_dir(s.gover_home.join("downloads"))
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().ends_with(".partial"));
+    assert!(!partial, "a partial download is left");
+}
