@@ -1,6 +1,9 @@
 #!/bin/sh
-# Installs gover from this clone, as the user running it (never needs sudo):
-#   1. builds the release binaries with cargo (or takes them from --from-dir),
+# Installs gover for the user running it (never needs sudo):
+#   1. builds the release binaries with cargo from this clone; or, without cargo, outside a
+#      clone (curl -fsSL .../install.sh | sh) or with --prebuilt, downloads the static release
+#      tarball for this machine from GOVER_RELEASE_URL and checks it against SHA256SUMS there;
+#      or takes the binaries from --from-dir,
 #   2. copies gover and gover-shim side by side into ~/.local/bin (--bin-dir, GOVER_INSTALL_DIR),
 #   3. runs `gover setup`: GOVER_HOME, the shims, and one hook line in your startup files
 #      (--no-modify-rc leaves those alone; --systemd also sets up systemd user units).
@@ -11,6 +14,7 @@ main() {
     set -eu
     bin_dir=${GOVER_INSTALL_DIR:-}
     from_dir=
+    prebuilt=
     setup_flags=
     while [ "$#" -gt 0 ]; do
         case $1 in
@@ -18,6 +22,7 @@ main() {
             --bin-dir=*) bin_dir=${1#*=} ;;
             --from-dir) need_value "$@"; from_dir=$2; shift ;;
             --from-dir=*) from_dir=${1#*=} ;;
+            --prebuilt) prebuilt=1 ;;
             --no-modify-rc) setup_flags="$setup_flags --no-modify-rc" ;;
             --systemd) setup_flags="$setup_flags --systemd" ;;
             -h | --help) usage; return 0 ;;
@@ -30,7 +35,17 @@ main() {
     fi
     [ -n "$bin_dir" ] || bin_dir=$HOME/.local/bin
 
-    if [ -z "$from_dir" ]; then
+    if [ -z "$from_dir" ] && [ -z "$prebuilt" ] && { ! command -v cargo >/dev/null 2>&1 || ! in_clone; }; then
+        prebuilt=1
+    fi
+    if [ -n "$from_dir" ]; then
+        :
+    elif [ -n "$prebuilt" ]; then
+        scratch=$(mktemp -d) || die "cannot create a temporary directory" "set TMPDIR to a writable directory"
+        trap 'rm -rf "$scratch"' EXIT
+        trap 'exit 1' HUP INT TERM
+        from_dir=$(download "$scratch")
+    else
         from_dir=$(build)
     fi
     for binary in gover gover-shim; do
@@ -57,26 +72,94 @@ main() {
 usage() {
     cat <<'USAGE'
 Usage: ./install.sh [options]
+       curl -fsSL https://github.com/gover-dev/gover/releases/latest/download/install.sh | sh
 
-Builds gover with cargo and installs it for the current user (no sudo).
+Installs gover for the current user (no sudo): builds it with cargo in a clone; without cargo,
+or outside a clone, or with --prebuilt, downloads the static binaries for this machine.
 
 Options:
   --bin-dir DIR     where gover and gover-shim go [default: ~/.local/bin; env GOVER_INSTALL_DIR]
+  --prebuilt        download the release for this machine even where cargo could build it
   --from-dir DIR    install prebuilt binaries from DIR (e.g. target/release) instead of building
   --no-modify-rc    do not add the hook line to your startup files; print it instead
   --systemd         also write ~/.config/environment.d/50-gover.conf for systemd user units
   -h, --help        show this help
 
 GOVER_HOME (default ~/.local/share/gover) chooses where Go versions are kept.
+GOVER_RELEASE_URL is where the release files are (default: the latest release,
+https://github.com/gover-dev/gover/releases/latest/download); it must serve SHA256SUMS and the
+gover-<version>-<target>.tar.gz it lists.
 USAGE
+}
+
+# Piped into sh, $0 is "sh", not this file: then there is no clone to build.
+in_clone() {
+    [ -f "$0" ] && [ -f "$(dirname "$0")/Cargo.toml" ] && [ -f "$(dirname "$0")/shims/Cargo.toml" ]
+}
+
+# Downloads the release tarball for this machine into $1, checks it against the release's
+# SHA256SUMS, unpacks it there and prints the directory holding gover and gover-shim.
+download() {
+    scratch=$1
+    base=${GOVER_RELEASE_URL:-https://github.com/gover-dev/gover/releases/latest/download}
+    base=${base%/}
+    target=$(release_target)
+    fetch "$base/SHA256SUMS" "$scratch/SHA256SUMS"
+    # The one line naming this machine's tarball: "<sha256>  gover-<version>-<target>.tar.gz".
+    line=$(grep -E "^[0-9a-f]{64}  gover-[^ /]*-$target\.tar\.gz\$" "$scratch/SHA256SUMS" | head -n 1)
+    [ -n "$line" ] ||
+        die "$base/SHA256SUMS lists no gover release for $target" \
+            "check GOVER_RELEASE_URL, or build from source: git clone the repository and run ./install.sh there"
+    expected=${line%% *}
+    tarball=${line##* }
+    say "downloading $base/$tarball..." >&2
+    fetch "$base/$tarball" "$scratch/$tarball"
+    actual=$(sha256_of "$scratch/$tarball")
+    if [ "$actual" != "$expected" ]; then
+        die "$tarball failed verification: its sha256 is $actual, SHA256SUMS says $expected; nothing was installed" \
+            "try again; if it fails the same way, the download was altered on its way (a proxy?) or the release is damaged"
+    fi
+    { mkdir "$scratch/unpacked" && tar -xzf "$scratch/$tarball" -C "$scratch/unpacked"; } ||
+        die "cannot unpack $tarball" "check the free space in ${TMPDIR:-/tmp}"
+    printf '%s\n' "$scratch/unpacked/${tarball%.tar.gz}"
+}
+
+# The Rust target whose static binaries run on this machine.
+release_target() {
+    [ "$(uname -s)" = Linux ] ||
+        die "prebuilt gover binaries are for Linux; this is $(uname -s)" "build from source with cargo: see the README"
+    case $(uname -m) in
+        x86_64 | amd64) printf '%s\n' x86_64-unknown-linux-musl ;;
+        aarch64 | arm64) printf '%s\n' aarch64-unknown-linux-musl ;;
+        *) die "no prebuilt gover for $(uname -m)" "build from source with cargo: see the README" ;;
+    esac
+}
+
+# fetch URL FILE, with curl or wget, failing on HTTP errors.
+fetch() {
+    if command -v curl >/dev/null 2>&1; then
+        curl --proto '=https,http' -fsSL -o "$2" "$1" || die "cannot download $1" "check the network, HTTPS_PROXY, and GOVER_RELEASE_URL"
+    elif command -v wget >/dev/null 2>&1; then
+        wget -q -O "$2" "$1" || die "cannot download $1" "check the network, HTTPS_PROXY, and GOVER_RELEASE_URL"
+    else
+        die "neither curl nor wget is installed" "install one of them (apt-get install curl)"
+    fi
+}
+
+sha256_of() {
+    if command -v sha256sum >/dev/null 2>&1; then
+        sum=$(sha256sum "$1")
+    elif command -v shasum >/dev/null 2>&1; then
+        sum=$(shasum -a 256 "$1")
+    else
+        die "cannot check the download: neither sha256sum nor shasum is installed" "install coreutils"
+    fi
+    printf '%s\n' "${sum%% *}"
 }
 
 # Prints the directory holding the freshly built release binaries; cargo's output goes to stderr.
 build() {
-    command -v cargo >/dev/null 2>&1 ||
-        die "cargo is not installed" "install Rust (https://rustup.rs), or pass --from-dir with prebuilt binaries"
     src=$(cd "$(dirname "$0")" && pwd)
-    [ -f "$src/Cargo.toml" ] || die "install.sh must run from a gover clone" "git clone the repository and run ./install.sh there"
     say "building gover (cargo build --release)..." >&2
     (cd "$src" && cargo build --release --locked --workspace >&2) || die "cargo build failed"
     # The shim runs at every `go` call: link it statically where the C library allows, so no

@@ -2,9 +2,11 @@
 //! `Process`), gathered once so commands take their environment as a value.
 
 use std::ffi::OsString;
+use std::path::Path;
 
+use gover_shim::pin::PinFile;
 use gover_shim::resolve::toolchain_for;
-use gover_shim::{Context, GoverHome, Request, Source, Spec, Toolchain};
+use gover_shim::{Context, GoverHome, Request, ResolveError, Source, Spec, Toolchain};
 
 use crate::error::{exit, Error, Result};
 use crate::store::Store;
@@ -15,28 +17,41 @@ pub struct App {
     /// Builds the whole clap tree, for the completion scripts. main hands it down so that
     /// nothing below main imports `cli`, which imports the commands.
     pub cli: fn() -> clap::Command,
+    /// GOVER_HOME or --home named the home (else it is the default place).
+    chosen_home: bool,
 }
 
 impl App {
     /// `home` is `--home` (or GOVER_HOME as clap read it); without it, the default place.
-    pub fn new(home: Option<&std::path::Path>, quiet: bool, cli: fn() -> clap::Command) -> Result<App> {
-        let home = match home {
-            Some(dir) => GoverHome::new(
-                std::path::absolute(dir)
-                    .map_err(|e| Error::usage(format!("cannot use --home {}", dir.display())).cause(e))?,
-            ),
+    pub fn new(home_arg: Option<&Path>, quiet: bool, cli: fn() -> clap::Command) -> Result<App> {
+        let home = match home_arg {
+            Some(dir) => GoverHome::new(dir),
             None => GoverHome::locate(|name| std::env::var_os(name)).ok_or_else(|| {
                 Error::new(exit::ENVIRONMENT, "cannot find where gover keeps its files")
                     .cause("neither GOVER_HOME nor HOME is set")
                     .hint("set GOVER_HOME=/path/to/gover-home")
             })?,
         };
-        Ok(App { store: Store::new(home), quiet, cli })
+        let chosen = home_arg.is_some() || var("GOVER_HOME").is_some_and(|v| !v.is_empty());
+        Ok(App { store: Store::new(home), quiet, cli, chosen_home: chosen })
+    }
+
+    /// An unusable home (a file, a relative path, a place nothing can be created) is exit 8
+    /// before a command looks at it, so none of them reports "nothing installed" instead.
+    /// The default place (under HOME) is only checked for what it is; whether it can be
+    /// created is doctor's to judge (`permissions.home-missing`).
+    pub fn check_home(&self) -> Result<()> {
+        let home = self.store.home();
+        let uncreatable = || uncreatable(home.root()).filter(|_| self.chosen_home);
+        match home.problem().or_else(uncreatable) {
+            Some(problem) => Err(ResolveError::BadHome { root: home.root().to_path_buf(), problem }.into()),
+            None => Ok(()),
+        }
     }
 
     /// The resolver's view of this process: working directory, GOVER_VERSION, PATH.
     pub fn context(&self) -> Result<Context> {
-        let cwd = std::env::current_dir().map_err(|e| Error::failure("cannot read the working directory").cause(e))?;
+        let cwd = std::env::current_dir().map_err(ResolveError::Cwd)?;
         Ok(Context {
             cwd,
             home: self.store.home().clone(),
@@ -46,11 +61,55 @@ impl App {
     }
 }
 
+/// Why a GOVER_HOME that does not exist yet could never be created: the nearest existing
+/// parent is read-only to this user, or a kernel filesystem (/proc, /sys) that holds no files.
+fn uncreatable(root: &Path) -> Option<String> {
+    use std::os::unix::ffi::OsStrExt;
+    let parent = root.ancestors().find(|p| p.exists())?;
+    if parent == root {
+        return None;
+    }
+    let c_path = std::ffi::CString::new(parent.as_os_str().as_bytes()).ok()?;
+    // SAFETY: c_path is a valid NUL-terminated string and `fs` a plain struct statfs fills.
+    let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
+    let kernel = unsafe { libc::statfs(c_path.as_ptr(), &mut fs) } == 0
+        && [libc::PROC_SUPER_MAGIC, libc::SYSFS_MAGIC].contains(&(fs.f_type as _));
+    // SAFETY: as above; access only reads the path.
+    let writable = unsafe { libc::access(c_path.as_ptr(), libc::W_OK | libc::X_OK) } == 0;
+    match (kernel, writable) {
+        (true, _) => Some(format!("it cannot be created: {} is a kernel filesystem", parent.display())),
+        (false, false) => Some(format!("it cannot be created: {} is not writable by you", parent.display())),
+        _ => None,
+    }
+}
+
 fn var(name: &str) -> Option<OsString> {
     std::env::var_os(name)
 }
 
 impl App {
+    /// Warns about each empty `.go-version` between the working directory and the pin that
+    /// decided `request`: resolution skips them, which is rarely what whoever made them meant.
+    pub fn warn_empty_pins(&self, ctx: &Context, request: &Request) {
+        let decided_in = match &request.source {
+            Source::File { path, .. } => path.parent(),
+            _ => None,
+        };
+        for dir in ctx.cwd.ancestors() {
+            if Some(dir) == decided_in {
+                break;
+            }
+            let file = dir.join(PinFile::GoVersion.file_name());
+            if file.is_file() && matches!(PinFile::GoVersion.read(&file), Ok(None)) {
+                crate::output::warn(format!(
+                    "{} names no version, so it is skipped and {} decides; write a version in it or delete it",
+                    file.display(),
+                    request.source
+                ));
+            }
+        }
+    }
+
     /// The installed toolchain for a version named on the command line.
     pub fn toolchain(&self, spec: &Spec) -> Result<Toolchain> {
         let request = Request { spec: spec.clone(), source: Source::Argument };

@@ -27,7 +27,9 @@ pub struct GlobalArgs {
     /// Print only errors and what a script needs (no progress bars or notes)
     #[arg(short, long, global = true, env = "GOVER_QUIET")]
     pub quiet: bool,
-    /// Where versions, shims and settings live [default: ~/.local/share/gover]
-    #[arg(long, global = true, env = "GOVER_HOME", value_name = "DIR", hide_env_values = true)]
+    /// Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]
+    // GOVER_HOME is read by App, not by clap: an exported GOVER_HOME (the hook exports it) would
+    // otherwise show up as `--home <DIR>` in every usage line.
+    #[arg(long, global = true, value_name = "DIR")]
     pub home: Option<PathBuf>,
 }

@@ -54,7 +54,17 @@ impl Error {
 
     /// The text `main` prints on standard error.
     pub fn render(&self) -> String {
-        let mut out = format!("error: {}\n", self.message);
+        self.render_with(&crate::output::colour("1;31", "error"))
+    }
+
+    /// The same text as a `warning:`, for a failure a command goes on after (the
+    /// vulnerability data could not be refreshed, but the install still happens).
+    pub fn render_warning(&self) -> String {
+        self.render_with(&crate::output::colour("1;33", "warning"))
+    }
+
+    fn render_with(&self, label: &str) -> String {
+        let mut out = format!("{label}: {}\n", self.message);
         for cause in &self.causes {
             out.push_str(&format!("  cause: {cause}\n"));
         }

@@ -15,89 +15,8 @@ use std::process::{Command, Stdio};
 use gover_shim::GoVersion;
 
 use crate::error::{self, Error, Result};
+pub use crate::managers::{version_file, Manager, Places};
 use crate::store::Store;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
-pub enum Manager {
-    Gvm,
-    Asdf,
-    Goenv,
-    G,
-    Mise,
-    System,
-}
-
-impl Manager {
-    pub const ALL: [Manager; 6] =
-        [Manager::Gvm, Manager::Asdf, Manager::Goenv, Manager::G, Manager::Mise, Manager::System];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Manager::Gvm => "gvm",
-            Manager::Asdf => "asdf",
-            Manager::Goenv => "goenv",
-            Manager::G => "g",
-            Manager::Mise => "mise",
-            Manager::System => "system",
-        }
-    }
-}
-
-/// Where to look: the user's HOME, their environment (for the managers' *_ROOT variables),
-/// and the filesystem root system installs live under.
-pub struct Places<'a> {
-    pub home: PathBuf,
-    pub var: &'a dyn Fn(&str) -> Option<String>,
-    pub system_root: PathBuf,
-}
-
-impl Places<'_> {
-    fn dir(&self, variable: &str, default: impl FnOnce() -> PathBuf) -> PathBuf {
-        (self.var)(variable).filter(|v| !v.is_empty()).map(PathBuf::from).unwrap_or_else(default)
-    }
-
-    /// The directories that may each hold one Go tree, for `manager`.
-    fn containers(&self, manager: Manager) -> Vec<PathBuf> {
-        let home = &self.home;
-        match manager {
-            Manager::Gvm => children(&self.dir("GVM_ROOT", || home.join(".gvm")).join("gos")),
-            Manager::Asdf => {
-                let data = self.dir("ASDF_DATA_DIR", || home.join(".asdf"));
-                // The asdf-golang plugin is installed as `golang`, sometimes as `go`.
-                [children(&data.join("installs/golang")), children(&data.join("installs/go"))].concat()
-            }
-            Manager::Goenv => children(&self.dir("GOENV_ROOT", || home.join(".goenv")).join("versions")),
-            Manager::G => children(&home.join(".g/versions")),
-            Manager::Mise => {
-                let data = self.dir("MISE_DATA_DIR", || {
-                    (self.var)("XDG_DATA_HOME")
-                        .filter(|v| v.starts_with('/'))
-                        .map(PathBuf::from)
-                        .unwrap_or_else(|| home.join(".local/share"))
-                        .join("mise")
-                });
-                children(&data.join("installs/go"))
-            }
-            Manager::System => {
-                let usr = self.system_root.join("usr");
-                let mut dirs = vec![usr.join("local/go"), usr.join("lib/golang")];
-                dirs.extend(
-                    children(&usr.join("lib"))
-                        .into_iter()
-                        .filter(|d| d.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("go-"))),
-                );
-                dirs
-            }
-        }
-    }
-}
-
-fn children(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
-    let mut out: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    out.sort();
-    out
-}
 
 /// A Go tree another manager installed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,7 +33,7 @@ pub struct Found {
 pub fn find(places: &Places, managers: &[Manager]) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();
     for &manager in managers {
-        for dir in places.containers(manager) {
+        for dir in manager.about().containers(places) {
             // Some managers keep the tree in a `go` subdirectory (asdf, older g).
             let Some(root) = [dir.clone(), dir.join("go")].into_iter().find(|d| d.join("bin/go").is_file()) else {
                 continue;
@@ -127,12 +46,6 @@ pub fn find(places: &Places, managers: &[Manager]) -> Vec<Found> {
         }
     }
     out
-}
-
-/// The release named by the first line of `root/VERSION` (since Go 1.21 the canonical place).
-pub fn version_file(root: &Path) -> Option<GoVersion> {
-    let text = fs::read_to_string(root.join("VERSION")).ok()?;
-    GoVersion::parse(text.lines().next()?.trim())
 }
 
 /// Runs `root/bin/go version` with GOROOT=root (and no toolchain switching) and returns the
@@ -223,6 +136,58 @@ fn link_tree(from: &Path, to: &Path) -> Result<()> {
     fs::copy(from, to).map(|_| ()).map_err(|e| error::io("copy", from, e))
 }
 
+/// The GOBIN every version shares, as go itself would pick it: GOBIN, else the first GOPATH
+/// entry's `bin`, else ~/go/bin. A GOBIN or GOPATH the old manager exported (its own
+/// per-version directories) is not the shared one; ~/go/bin is.
+pub fn shared_gobin(places: &Places) -> PathBuf {
+    let gobin = (places.var)("GOBIN").filter(|v| v.starts_with('/')).map(PathBuf::from);
+    let candidate = gobin.unwrap_or_else(|| places.gopath().join("bin"));
+    let managers_own = Manager::owning(places, &candidate).is_some()
+        || Manager::SHELL_MANAGERS.iter().any(|m| m.about().tool_dirs(places).contains(&candidate));
+    if managers_own {
+        places.home.join("go/bin")
+    } else {
+        candidate
+    }
+}
+
+/// Programs `go install`ed under `manager` (go and gofmt aside) that the shared GOBIN lacks.
+pub fn stray_tools(places: &Places, manager: Manager, gobin: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    for dir in manager.about().tool_dirs(places) {
+        for tool in crate::managers::children(&dir) {
+            let Some(name) = tool.file_name() else { continue };
+            let taken = out.iter().any(|t| t.file_name() == Some(name));
+            if matches!(name.to_str(), Some("go" | "gofmt"))
+                || taken
+                || gobin.join(name).exists()
+                || !gover_shim::resolve::is_executable(&tool)
+            {
+                continue;
+            }
+            out.push(tool);
+        }
+    }
+    out
+}
+
+/// Puts `tool` into `gobin` under its name: a hard link, or a copy with its mode where a link
+/// is impossible. An existing file of that name is never replaced.
+pub fn carry_tool(tool: &Path, gobin: &Path) -> Result<PathBuf> {
+    let name = tool.file_name().ok_or_else(|| Error::failure(format!("{} has no name", tool.display())))?;
+    let dest = gobin.join(name);
+    fs::create_dir_all(gobin).map_err(|e| error::io("create", gobin, e))?;
+    if fs::hard_link(tool, &dest).is_ok() {
+        return Ok(dest);
+    }
+    let temp = gobin.join(format!(".{}.gover-{}", name.to_string_lossy(), std::process::id()));
+    fs::copy(tool, &temp).map_err(|e| error::io("copy", tool, e))?;
+    // A link, unlike a rename, never replaces a file that appeared meanwhile.
+    let linked = fs::hard_link(&temp, &dest);
+    let _ = fs::remove_file(&temp);
+    linked.map(|()| dest.clone()).map_err(|e| error::io("create", &dest, e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,7 +215,7 @@ mod tests {
         fs::create_dir_all(home.join(".gvm/gos/broken")).unwrap();
         let mise = dir.path().join("mise").display().to_string();
         let var = move |name: &str| (name == "MISE_DATA_DIR").then(|| mise.clone());
-        let places = Places { home, var: &var, system_root: sys };
+        let places = Places { home, var: Box::new(var), system_root: sys };
         let found = find(&places, &Manager::ALL);
         let names: Vec<(Manager, String)> =
             found.iter().map(|f| (f.manager, f.version.as_ref().unwrap().to_string())).collect();

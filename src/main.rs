@@ -6,14 +6,19 @@ mod cli;
 mod commands;
 mod dist;
 mod doctor;
+mod elf;
 mod error;
 mod goenv;
 mod import;
+mod interrupt;
+mod managers;
 mod output;
 mod reconcile;
+mod repin;
 mod shell;
 mod store;
 mod sumdb;
+mod vulndb;
 
 use clap::{CommandFactory, Parser};
 

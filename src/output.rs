@@ -1,5 +1,5 @@
-//! Messages for people on standard error: `warning:` and `note:` prefixes, colour only on a
-//! terminal and never with NO_COLOR.
+//! Messages for people on standard error: `error:`, `warning:` and `note:` prefixes, colour
+//! only on a terminal and never with NO_COLOR.
 
 use std::fmt::Display;
 use std::io::IsTerminal;
@@ -8,7 +8,8 @@ pub fn stderr_is_terminal() -> bool {
     std::io::stderr().is_terminal()
 }
 
-fn colour(code: &str, label: &str) -> String {
+/// `label` in the colour of ANSI `code` when standard error is a terminal and NO_COLOR is unset.
+pub fn colour(code: &str, label: &str) -> String {
     let plain = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) || !stderr_is_terminal();
     if plain {
         label.to_string()

@@ -7,9 +7,13 @@ use std::path::{Path, PathBuf};
 use gover_shim::{GoVersion, GoverHome};
 
 use crate::error::{self, Error, Result};
+use crate::interrupt;
 
 /// The tools a Go release ships in `bin/`, each served by a shim of the same name.
 pub const SHIMMED_TOOLS: [&str; 2] = ["go", "gofmt"];
+
+/// How long a partial download waits to be resumed before a sweep deletes it.
+const KEEP_PARTIAL: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
 
 pub struct Store {
     home: GoverHome,
@@ -42,8 +46,18 @@ impl Store {
         self.root().join("sumdb")
     }
 
+    /// Copies of what came from the network that are worth keeping (the release index).
+    pub fn cache_dir(&self) -> PathBuf {
+        self.root().join("cache")
+    }
+
     pub fn locks_dir(&self) -> PathBuf {
         self.root().join("locks")
+    }
+
+    /// The Go vulnerability database's cache and the release names end of life is computed from.
+    pub fn vulndb_dir(&self) -> PathBuf {
+        self.root().join("vulndb")
     }
 
     pub fn backups_dir(&self) -> PathBuf {
@@ -116,13 +130,17 @@ impl Store {
     }
 
     /// Deletes what a killed install or uninstall left behind: staging trees
-    /// (`staging/<version>`, `staging/<version>.removing-<pid>`) and partial downloads, each
-    /// only while no gover holds its version's lock; and half-written shims or global default
-    /// whose writer is gone. Other names in staging/ (an import's
-    /// tree) are never touched. Best effort: a leftover that cannot go now goes next time.
+    /// (`staging/<version>`, `staging/<version>.removing-<pid>`) and partial downloads nobody
+    /// resumed for a week (a younger one is kept: the next install of its version resumes it),
+    /// each only while no gover holds its version's lock; and half-written shims or global
+    /// default whose writer is gone. Other names in staging/ (an import's tree) are never
+    /// touched. Best effort: a leftover that cannot go now goes next time.
     pub fn sweep_leftovers(&self) {
         let staging = fs::read_dir(self.staging_dir()).into_iter().flatten().flatten();
-        let partials = fs::read_dir(self.downloads_dir()).into_iter().flatten().flatten();
+        let partials = fs::read_dir(self.downloads_dir()).into_iter().flatten().flatten().filter(|e| {
+            let age = e.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+            age.is_some_and(|age| age > KEEP_PARTIAL)
+        });
         let leftovers = staging
             .filter_map(|e| Some((leftover_staging_version(e.file_name().to_str()?)?, e.path())))
             .chain(partials.filter_map(|e| Some((leftover_partial_version(e.file_name().to_str()?)?, e.path()))));
@@ -160,18 +178,25 @@ impl Store {
             }
         }
         Self::create_dir(&path)?;
+        interrupt::track_staging(&path);
         Ok(Staging { path: Some(path) })
     }
 
-    /// Makes a verified staging tree the installed `version`, by one rename.
-    pub fn commit(&self, mut staging: Staging, version: &GoVersion) -> Result<()> {
-        let dest = self.home.version_dir(version);
-        Self::create_dir(&self.home.versions_dir())?;
+    /// Makes a verified staging tree the installed `version`, by one rename, durably: the
+    /// tree is on disk before the rename (so a power cut never leaves a version of empty
+    /// files), and the rename is before gover says it is installed.
+    pub fn commit(&self, staging: Staging, version: &GoVersion) -> Result<()> {
+        let versions = self.home.versions_dir();
+        Self::create_dir(&versions)?;
+        sync_filesystem(staging.path()).map_err(|e| error::io("write to disk", staging.path(), e))?;
+        let mut staging = staging;
         let from = staging.path.take().expect("a staging dir is committed once");
-        fs::rename(&from, &dest).map_err(|e| {
+        let dest = self.home.version_dir(version);
+        interrupt::untrack_staging(&from, || fs::rename(&from, &dest)).map_err(|e| {
             let _ = remove_tree(&from);
             self.commit_error(&dest, e)
-        })
+        })?;
+        sync_dir(&versions).map_err(|e| error::io("write to disk", &versions, e))
     }
 
     fn commit_error(&self, dest: &Path, err: std::io::Error) -> Error {
@@ -264,6 +289,10 @@ impl Store {
                 let _ = fs::remove_file(&temp);
                 error::io("install the shim", &dest, e)
             })?;
+            // When a concurrent gover linked `dest` to the same shim meanwhile, `temp` and
+            // `dest` are one file, and rename(2) then succeeds without doing anything (POSIX):
+            // `temp` is still there.
+            let _ = fs::remove_file(&temp);
         }
         Ok(())
     }
@@ -288,9 +317,27 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if let Some(path) = &self.path {
-            let _ = remove_tree(path);
+            interrupt::untrack_staging(path, || remove_tree(path)).ok();
         }
     }
+}
+
+/// Flushes every file and directory written on `path`'s filesystem (syncfs(2)): for a tree of
+/// thousands of files, one call instead of an fsync of each, with the same guarantee.
+fn sync_filesystem(path: &Path) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let dir = fs::File::open(path)?;
+    // SAFETY: a file descriptor this function owns, open for the duration of the call.
+    if unsafe { libc::syncfs(dir.as_raw_fd()) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Makes a rename or a new entry in `dir` durable.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    fs::File::open(dir)?.sync_all()
 }
 
 /// The version a staging entry of an install (`go1.22.10`) or an uninstall
@@ -329,20 +376,29 @@ fn remove_tree(path: &Path) -> Result<()> {
     }
 }
 
-/// The shim binary shipped beside `gover` (install.sh and cargo put them side by side);
-/// `GOVER_SHIM_BINARY` overrides it for packagers.
+/// The shim binary shipped with `gover`: beside it (install.sh, the release tarballs, cargo),
+/// or in `../libexec/gover/` from its directory (the Debian package's /usr/bin/gover and
+/// /usr/libexec/gover/gover-shim, which keeps a program users never call off PATH).
+/// `GOVER_SHIM_BINARY` overrides both for packagers.
 fn shim_binary() -> Result<PathBuf> {
     if let Some(path) = std::env::var_os("GOVER_SHIM_BINARY") {
         return Ok(PathBuf::from(path));
     }
     let exe = std::env::current_exe().map_err(|e| Error::failure("cannot find the gover executable").cause(e))?;
-    let shim = exe.with_file_name("gover-shim");
-    if shim.is_file() {
-        Ok(shim)
-    } else {
-        Err(Error::new(error::exit::ENVIRONMENT, format!("the shim binary is missing: {}", shim.display()))
-            .hint("reinstall gover with install.sh, or set GOVER_SHIM_BINARY to the gover-shim binary"))
+    let candidates = shim_candidates(&exe);
+    if let Some(shim) = candidates.iter().find(|shim| shim.is_file()) {
+        return Ok(shim.clone());
     }
+    let tried: Vec<String> = candidates.iter().map(|c| c.display().to_string()).collect();
+    Err(Error::new(error::exit::ENVIRONMENT, format!("the shim binary is missing: {}", tried.join(" or ")))
+        .hint("reinstall gover with install.sh, or set GOVER_SHIM_BINARY to the gover-shim binary"))
+}
+
+/// Where the shim of the gover at `exe` can be, in the order looked at.
+fn shim_candidates(exe: &Path) -> Vec<PathBuf> {
+    let dir = exe.parent().unwrap_or(Path::new("/"));
+    let prefix = dir.parent().unwrap_or(dir);
+    vec![dir.join("gover-shim"), prefix.join("libexec/gover/gover-shim")]
 }
 
 fn same_file_content(a: &Path, b: &Path) -> bool {
@@ -365,7 +421,7 @@ pub fn write_atomic(path: &Path, content: &[u8]) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let _ = fs::set_permissions(temp.path(), fs::Permissions::from_mode(0o644));
     temp.persist(path).map_err(|e| error::io("write", path, e.error))?;
-    Ok(())
+    sync_dir(dir).map_err(|e| error::io("write to disk", dir, e))
 }
 
 #[cfg(test)]
@@ -392,5 +448,17 @@ mod tests {
         for other in ["go", ".go.new-", "go.new-1", ".go.new-x", "global"] {
             assert_eq!(replacement_writer(other), None, "{other}");
         }
+    }
+
+    #[test]
+    fn the_shim_is_beside_gover_or_in_libexec() {
+        assert_eq!(
+            shim_candidates(Path::new("/usr/bin/gover")),
+            [PathBuf::from("/usr/bin/gover-shim"), PathBuf::from("/usr/libexec/gover/gover-shim")]
+        );
+        assert_eq!(
+            shim_candidates(Path::new("/home/u/.local/bin/gover"))[0],
+            Path::new("/home/u/.local/bin/gover-shim")
+        );
     }
 }

@@ -498,11 +498,22 @@ fn other_managers_trees() {
     }
     let inits: Vec<&Value> = found.iter().filter(|f| f["id"] == "managers.init-line").collect();
     assert_eq!(inits.len(), 2, "{titles:?}");
+    // asdf serving only Go goes; serving other languages too, it stays and gover's hook
+    // moves after it.
     let asdf = inits.iter().find(|f| text(f).contains("asdf.sh")).unwrap();
-    assert_eq!(asdf["severity"], "info", "asdf serves other languages: keep its line");
-    assert_eq!(asdf["fix"]["kind"], "manual");
+    assert_eq!(
+        asdf["fix"],
+        serde_json::json!({"kind": "comment_out", "file": s.home(".profile"), "lines": {"start": 2, "end": 2}})
+    );
     let goenv = inits.iter().find(|f| text(f).contains("goenv init")).unwrap();
     assert_eq!(goenv["fix"]["lines"]["start"], 3);
+    fs::create_dir_all(s.home(".asdf/plugins/nodejs")).unwrap();
+    let asdf =
+        s.findings().into_iter().find(|f| f["id"] == "managers.init-line" && text(f).contains("asdf.sh")).unwrap();
+    assert_eq!(
+        asdf["fix"],
+        serde_json::json!({"kind": "move_to_end", "file": s.home(".profile"), "lines": {"start": 1, "end": 1}})
+    );
     for dir in [".asdf", "sdk", ".goenv", ".local/share/mise"] {
         fs::remove_dir_all(s.home(dir)).unwrap();
     }
@@ -898,7 +909,7 @@ fn nothing_to_run_once_gover_is_in_use() {
     let s = Setup::clean();
     fs::remove_file(s.sb.gover_home.join("global")).unwrap();
     let f = s.finding("versions.nothing-to-run");
-    assert_eq!(f["fix"]["command"], "run gover install latest && gover global latest");
+    assert_eq!(f["fix"]["command"], "run gover global 1.22.10", "an installed version, not a download");
     fs::write(s.sb.gover_home.join("global"), "1.22\n").unwrap();
     s.assert_clean();
 }
@@ -1005,4 +1016,132 @@ fn on_a_terminal_the_shells_answer_without_waiting_for_it() {
     let found = report["findings"].as_array().unwrap();
     let f = found.iter().find(|f| f["id"] == "shell.go-function").expect("the go function is reported");
     assert!(text(&f["evidence"]).contains(&format!("go 2 {}", rc.display())), "bash itself named file and line: {f}");
+}
+
+#[test]
+fn asdf_golang_set_env_lines_and_a_removed_plugin() {
+    // asdf-golang's README lines, then `asdf plugin remove golang` (the old advice) before
+    // --fix: every shell start fails to source the file, and doctor says so.
+    let s = Setup::clean();
+    let plugin = s.home(".asdf/plugins/golang");
+    s.write_home(".asdf/plugins/golang/set-env.bash", "export GOROOT=\"$HOME/.asdf/installs/golang/1.21.13/go\"\n");
+    let rc = s.write_home(
+        ".bashrc",
+        &format!("{HOOK_BASH}. ${{ASDF_DATA_DIR:-$HOME/.asdf}}/plugins/golang/set-env.bash\nif [ -f ~/.bash_aliases ]; then\n    . ~/.bash_aliases\nfi\n"),
+    );
+    let f = s.finding("managers.init-line");
+    assert_eq!(f["fix"], LineFix { file: rc.clone(), line: 2 }.json(), "a Go-only line of asdf: disabled");
+    fs::remove_dir_all(&plugin).unwrap();
+    let out = s.sb.startup_shell("bash").args(["-ic", "true"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("No such file or directory"));
+    let f = s.finding("path.missing-source");
+    assert_eq!(f["fix"], LineFix { file: rc.clone(), line: 2 }.json());
+    assert!(f["title"].as_str().unwrap().contains(".asdf/plugins/golang/set-env.bash"), "{f}");
+    // The guarded source of a missing ~/.bash_aliases (Debian's) is no finding.
+    s.command(&["doctor", "--fix", "--yes"]).assert().success();
+    let out = s.sb.startup_shell("bash").args(["-ic", "true"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("No such file"), "{}", String::from_utf8_lossy(&out.stderr));
+    fs::remove_dir_all(s.home(".asdf")).unwrap();
+    s.assert_clean();
+}
+
+#[test]
+fn asdf_0_16_shims_are_asdfs_not_a_broken_go() {
+    // asdf ≥ 0.16's line puts its shims first; its go shim is a script whose tree is not a
+    // Go: never "remove it and reinstall".
+    let mut s = Setup::clean();
+    let shims = s.home(".asdf/shims");
+    write_executable(&shims.join("go"), "#!/bin/sh\necho /elsewhere\necho go1.21.13\n");
+    let rc =
+        s.write_home(".bashrc", &format!("{HOOK_BASH}export PATH=\"${{ASDF_DATA_DIR:-$HOME/.asdf}}/shims:$PATH\"\n"));
+    s.set("PATH", format!("{}:{}", shims.display(), s.sb.path_with_shims()));
+    let found = s.findings();
+    assert!(!ids(&found).contains(&"goroot.mixed-toolchain".to_string()), "{found:#?}");
+    assert!(!text(&Value::Array(found.clone())).contains("reinstall that Go"));
+    let f = found.iter().find(|f| f["id"] == "path.system-go-first").unwrap();
+    assert_eq!(f["fix"], LineFix { file: rc.clone(), line: 2 }.json());
+    let init = found.iter().find(|f| f["id"] == "managers.init-line").unwrap();
+    assert_eq!(init["fix"], LineFix { file: rc, line: 2 }.json());
+}
+
+#[test]
+fn goenv_with_its_shims_in_front_and_goroot_exported() {
+    // GOENV_PATH_ORDER=front in ~/.goenvrc puts goenv's shims first; goenv's init exports
+    // GOROOT, which its own exec sets right: no stale-GOROOT claim, and the fix names the
+    // init line, not the GOENV_ROOT line.
+    let mut s = Setup::clean();
+    let goenv = s.home(".goenv");
+    write_executable(&goenv.join("shims/go"), "#!/bin/sh\necho go\n");
+    write_executable(&goenv.join("versions/1.21.13/bin/go"), "#!/bin/sh\n");
+    s.write_home(".goenvrc", "GOENV_PATH_ORDER=front\n");
+    let rc = s.write_home(
+        ".bashrc",
+        &format!("{HOOK_BASH}export GOENV_ROOT=\"$HOME/.goenv\"\nexport PATH=\"$GOENV_ROOT/bin:$PATH\"\neval \"$(goenv init -)\"\n"),
+    );
+    s.set("PATH", format!("{}:{}", goenv.join("shims").display(), s.sb.path_with_shims()));
+    s.set("GOROOT", goenv.join("versions/1.21.13").display().to_string());
+    let found = s.findings();
+    assert!(!ids(&found).contains(&"goroot.stale-export".to_string()), "{found:#?}");
+    let f = found.iter().find(|f| f["id"] == "path.system-go-first").unwrap();
+    assert_eq!(f["fix"], LineFix { file: rc.clone(), line: 4 }.json());
+    // The line using the variable the fix disables goes with it (else PATH=/bin:$PATH).
+    let lines: Vec<u64> = found
+        .iter()
+        .filter(|f| f["id"] == "managers.init-line")
+        .map(|f| f["fix"]["lines"]["start"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [2, 3, 4]);
+    // GOROOT came from goenv's init: the fix is that line, not "find where GOROOT is set".
+    let f = s.finding("goroot.exported");
+    assert_eq!(f["fix"], LineFix { file: rc, line: 4 }.json());
+}
+
+#[test]
+fn a_function_a_zsh_eval_made_is_fixed_in_zsh_files() {
+    // The same manager set up in .bashrc and .zshrc: zsh's `cd` function is zsh's finding,
+    // fixed in .zshrc; bash names a line of the evaluated text, which is not in .bashrc.
+    let s = Setup::clean();
+    write_executable(
+        &s.home(".local/bin/mise"),
+        "#!/bin/sh\necho '# a comment'\necho\necho\necho 'cd() { builtin cd \"$@\"; }'\n",
+    );
+    let line = "eval \"$(~/.local/bin/mise activate)\"\n";
+    let bashrc = s.write_home(".bashrc", &format!("{HOOK_BASH}{line}"));
+    let zshrc = s.write_home(".zshrc", line);
+    let found = s.findings();
+    let cd: Vec<&Value> = found.iter().filter(|f| f["id"] == "shell.cd-function").collect();
+    for f in &cd {
+        let title = f["title"].as_str().unwrap();
+        let rc = if title.starts_with("zsh") { &zshrc } else { &bashrc };
+        let file_evidence = f["evidence"].as_array().unwrap().iter().find(|e| e["kind"] == "file").unwrap();
+        assert_eq!(file_evidence["path"], rc.display().to_string(), "{f}");
+        assert_eq!(f["fix"]["file"], rc.display().to_string(), "{f}");
+        let line = if title.starts_with("zsh") { 1 } else { 2 };
+        assert_eq!(f["fix"]["lines"]["start"], line, "{f}");
+        if title.starts_with("bash") {
+            assert_eq!(file_evidence["lines"]["start"], 2, "the eval's line, not the one bash names: {f}");
+            assert!(file_evidence["text"].as_str().unwrap().contains("created by this line"), "{f}");
+        }
+    }
+    assert_eq!(cd.len(), 2, "{found:#?}");
+}
+
+#[test]
+fn a_line_whose_variable_is_unset_puts_a_system_go_first() {
+    // `export PATH="$GOENV_ROOT/bin:$PATH"` once GOENV_ROOT's line is gone is
+    // `PATH=/bin:$PATH`: the go of /bin (Debian's golang-go) comes first in `bash -ic`.
+    // Here the "system" directory is in the sandbox and the variable is another one.
+    let s = Setup::clean();
+    let sys = s.sb.root().join("usr/bin");
+    write_executable(&sys.join("go"), "#!/bin/sh\n");
+    let rc = s.write_home(
+        ".bashrc",
+        &format!("{HOOK_BASH}export PATH=\"{}$TOOLS_ROOT/bin:$PATH\"\n", s.sb.root().join("usr").display()),
+    );
+    let f = s.finding("path.shell-go-first");
+    assert!(f["title"].as_str().unwrap().starts_with("in `bash -ic`, `go` is"), "{f}");
+    assert_eq!(f["evidence"][0]["dir"], sys.display().to_string());
+    assert_eq!(f["fix"], LineFix { file: rc.clone(), line: 2 }.json());
+    s.write_home(".bashrc", HOOK_BASH);
+    s.assert_clean();
 }

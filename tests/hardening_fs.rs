@@ -140,6 +140,20 @@ fn a_read_only_mount() {
     let out = rig.gover().args(["uninstall", "--force", "1.22.10"]).output().unwrap();
     assert_explained(&out, 8, &["Read-only file system"]);
     assert!(rig.version_dir("go1.22.10").join("bin/go").is_file());
+    // doctor says why (not chmod, which cannot help), and its command shows the mount.
+    let report: serde_json::Value =
+        serde_json::from_slice(&rig.sb.doctor(&["--json"]).envs(rig.env()).output().unwrap().stdout).unwrap();
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "permissions.not-writable")
+        .unwrap_or_else(|| panic!("{report:#}"))
+        .clone();
+    assert!(finding["title"].as_str().unwrap().contains("read-only filesystem"), "{finding:#}");
+    assert!(!finding.to_string().contains("chmod"), "{finding:#}");
+    let findmnt = std::process::Command::new("findmnt").arg("-T").arg(&rig.sb.gover_home).output().unwrap();
+    assert!(String::from_utf8_lossy(&findmnt.stdout).contains("ro,"), "{findmnt:?}");
     disk.remount("rw");
     rig.gover().args(["install", "1.22.9"]).assert().success();
 }

@@ -235,6 +235,10 @@ fn leftovers_of_other_versions_are_swept_unless_in_use() {
         plant("staging/go1.21.13.removing-4711"),
         plant(&format!("downloads/{}.partial", archive_name("go1.21.13"))),
     ];
+    // A partial download waits a week to be resumed: this one is older.
+    let week_old = std::time::SystemTime::now() - Duration::from_secs(8 * 24 * 3600);
+    fs::File::options().write(true).open(&swept[2]).unwrap().set_modified(week_old).unwrap();
+    let young = plant(&format!("downloads/{}.partial", archive_name("go1.22.9")));
     let busy = [plant("staging/go1.20"), plant(&format!("downloads/{}.partial", archive_name("go1.20")))];
     let not_ours = plant("staging/import-go1.19-4711");
     // Temporary files of a shim and of the global default: one whose writer is gone, one
@@ -257,7 +261,7 @@ fn leftovers_of_other_versions_are_swept_unless_in_use() {
     for path in swept.iter().chain([&orphan]) {
         assert!(!path.exists(), "{} should be swept", path.display());
     }
-    for path in busy.iter().chain([&not_ours, &alive]) {
+    for path in busy.iter().chain([&not_ours, &alive, &young]) {
         assert!(path.exists(), "{} must stay", path.display());
     }
 }

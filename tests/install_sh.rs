@@ -7,6 +7,7 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use common::server::Server;
 use common::{snapshot, Sandbox, BASE_PATH};
 
 /// Debian's /etc/skel/.bashrc in short: the header, then the early return for
@@ -364,4 +365,45 @@ fn doctor_agrees_with_what_install_sh_set_up() {
             .collect();
         assert!(ids.is_empty(), "SHELL={login_shell}: doctor objects to the set-up: {ids:?}");
     }
+}
+
+/// The README's Quickstart, run as written after install.sh, in a new interactive bash, against
+/// the real-Go mirror (served on 127.0.0.1): it pins a project directory of its own, not the
+/// clone, and `gover shell` switches to a version installed a line earlier.
+#[test]
+fn the_readme_quickstart_works_as_written() {
+    let mirror = common::real_mirror();
+    let sb = Sandbox::new();
+    fs::write(sb.home.join(".bashrc"), DEBIAN_BASHRC).unwrap();
+    fs::write(sb.home.join(".profile"), DEBIAN_PROFILE).unwrap();
+    install(&sb, &[]);
+    let server = Server::https();
+    server.serve_dir(&mirror);
+    let ca = sb.write("ca.pem", server.ca_pem());
+
+    let out = sb
+        .startup_shell("bash")
+        .env("GOVER_INDEX_URL", server.url("/index.json"))
+        .env("GOVER_DIST_URL", server.url("/"))
+        .env("GOVER_CA_FILE", &ca)
+        .args(["-ic", &format!("set -e\n{}", readme_quickstart())])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "the Quickstart failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let versions: Vec<&str> = stdout.lines().filter(|l| l.starts_with("go version ")).collect();
+    assert_eq!(versions.len(), 2, "{stdout}");
+    assert!(versions[0].starts_with("go version go1.22.10 "), "the pin: {stdout}");
+    assert!(versions[1].starts_with("go version go1.21.13 "), "gover shell: {stdout}");
+    assert_eq!(fs::read_to_string(sb.home.join("src/hello/.go-version")).unwrap(), "1.22\n");
+    assert!(!sb.work.join(".go-version").exists(), "the Quickstart pinned the directory it started in");
+}
+
+/// The shell block of README.md's Quickstart section.
+fn readme_quickstart() -> String {
+    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = readme.split("\n## Quickstart\n").nth(1).expect("README.md has a Quickstart section");
+    let section = section.split("\n## ").next().unwrap();
+    let block = section.split("```sh\n").nth(1).and_then(|b| b.split("```").next());
+    block.expect("the Quickstart has a ```sh block").to_string()
 }

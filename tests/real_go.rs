@@ -76,13 +76,49 @@ fn switching_projects_with_real_toolchains() {
     }
     assert_eq!(String::from_utf8_lossy(&Command::new(&installed).output().unwrap().stdout), "built with go1.22.10\n");
 
-    // A go.mod asking for a newer toolchain than the pin must not trigger a download.
+    // A go.mod asking for a newer toolchain than any installed must not trigger a download:
+    // the shim names the go line and the install that satisfies it, and runs no go.
     fs::write(legacy.join("go.mod"), "module example.com/legacy\n\ngo 1.23.0\n").unwrap();
     let mut cmd = s.shim("go");
     go_env(&mut cmd);
     cmd.current_dir(&legacy)
         .args(["list", "."])
         .assert()
-        .failure()
-        .stderr(predicates::str::contains("GOTOOLCHAIN=local"));
+        .code(3)
+        .stderr(predicates::str::contains(format!("requested by {}", legacy.join("go.mod").display())));
+    assert!(!s.root().join("gopath/pkg/mod/golang.org/toolchain").exists(), "go downloaded a toolchain");
+}
+
+#[test]
+fn the_go_line_of_go_mod_is_a_minimum() {
+    let s = Sandbox::new();
+    s.install_shims();
+    plant_real(&s, "go1.22.10");
+    let newer = plant_real(&s, "go1.23.9");
+    fs::write(s.gover_home.join("global"), "1.22.10\n").unwrap();
+    let module = s.work.join("m");
+    fs::create_dir_all(module.join("sub")).unwrap();
+    fs::write(module.join("go.mod"), "module example.com/m\n\ngo 1.23.0\n").unwrap();
+    let go = |args: &[&str]| {
+        let mut cmd = s.shim("go");
+        cmd.current_dir(module.join("sub")).env("GOCACHE", s.root().join("gocache")).args(args);
+        cmd
+    };
+    // The global go1.22.10 would fail ("go.mod requires go >= 1.23.0"): the newest installed
+    // version that satisfies the line runs.
+    go(&["version"]).assert().success().stdout("go version go1.23.9 linux/amd64\n");
+    go(&["env", "GOROOT"]).assert().success().stdout(format!("{}\n", newer.display()));
+    // A pin older than the line is reported by doctor, and gives way too.
+    fs::write(module.join(".go-version"), "1.22\n").unwrap();
+    go(&["version"]).assert().success().stdout("go version go1.23.9 linux/amd64\n");
+    let out = s.doctor(&["--json"]).current_dir(&module).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let finding = json["findings"].as_array().unwrap().iter().find(|f| f["id"] == "versions.pin-below-go-line");
+    assert!(finding.is_some_and(|f| f["evidence"][1]["lines"]["start"] == 3), "{json:#}");
+    // Nothing installed satisfies it: the line is what is missing, with go's own version.
+    fs::write(module.join("go.mod"), "module example.com/m\n\ngo 1.25.0\n").unwrap();
+    go(&["version"]).assert().code(3).stderr(format!(
+        "error: go1.25.0 is not installed (requested by {})\nhelp: run gover install 1.25.0\n",
+        module.join("go.mod").display()
+    ));
 }

@@ -107,6 +107,9 @@ fn the_hook_puts_the_shims_first_exactly_once_however_often_it_runs() {
     let bin = common::bin_dir().display().to_string();
     // The shims already somewhere in the middle, as an older set-up would leave them.
     let start = format!("/first:{shims}:{BASE_PATH}");
+    // `go install`'s directory comes right after the shims (GOBIN, else GOPATH's first
+    // entry's bin, else ~/go/bin), unless PATH has it already: then it stays where it is.
+    let gobin = sb.home.join("go/bin").display().to_string();
     for shell in ["sh", "bash", "zsh"] {
         if !common::require(shell) {
             continue;
@@ -114,17 +117,30 @@ fn the_hook_puts_the_shims_first_exactly_once_however_often_it_runs() {
         let script =
             format!("PATH='{start}'; {hook}; {hook}; {hook}; printf '%s\\n' \"$PATH\"", hook = eval_hook(shell));
         let path = stdout_of(&sb, shell, false, &script);
-        assert_eq!(path.trim_end(), format!("{shims}:/first:{BASE_PATH}:{bin}"), "{shell}");
+        assert_eq!(path.trim_end(), format!("{shims}:{gobin}:/first:{BASE_PATH}:{bin}"), "{shell}");
+        let script = format!(
+            "PATH='{start}'; GOPATH=/gp:/other; {hook}; printf '%s\\n' \"$PATH\"; GOBIN=/tools; {hook}; printf '%s\\n' \"$PATH\"; \
+             PATH='/first:/usr/bin:/late/bin'; GOBIN=/late/bin; {hook}; printf '%s\\n' \"$PATH\"",
+            hook = eval_hook(shell)
+        );
+        let paths = stdout_of(&sb, shell, false, &script);
+        let paths: Vec<&str> = paths.lines().collect();
+        assert_eq!(paths[0], format!("{shims}:/gp/bin:/first:{BASE_PATH}:{bin}"), "{shell}");
+        assert_eq!(paths[1], format!("{shims}:/tools:/gp/bin:/first:{BASE_PATH}:{bin}"), "{shell}");
+        assert_eq!(paths[2], format!("{shims}:/first:/usr/bin:/late/bin:{bin}"), "{shell}");
     }
     if !common::require("fish") {
         return;
     }
     let script = format!(
-        "set -gx PATH /first {shims} (string split : '{BASE_PATH}'); {hook}; {hook}; string join : $PATH",
+        "set -gx PATH /first {shims} (string split : '{BASE_PATH}'); {hook}; {hook}; string join : $PATH; \
+         set -gx GOPATH /gp /other; set -gx PATH /first; {hook}; string join : $PATH",
         hook = eval_hook("fish")
     );
-    let path = stdout_of(&sb, "fish", false, &script);
-    assert_eq!(path.trim_end(), format!("{shims}:/first:{BASE_PATH}:{bin}"), "fish");
+    let paths = stdout_of(&sb, "fish", false, &script);
+    let paths: Vec<&str> = paths.lines().collect();
+    assert_eq!(paths[0], format!("{shims}:{gobin}:/first:{BASE_PATH}:{bin}"), "fish");
+    assert_eq!(paths[1], format!("{shims}:/gp/bin:/first:{bin}"), "fish");
 }
 
 #[test]

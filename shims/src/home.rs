@@ -33,6 +33,27 @@ impl GoverHome {
         &self.root
     }
 
+    /// Why this GOVER_HOME cannot hold gover's files, if it cannot: a relative path (it
+    /// would mean another place in every directory), or something other than a directory in
+    /// its place or in the place of a parent it would be created in.
+    pub fn problem(&self) -> Option<String> {
+        if !self.root.is_absolute() {
+            return Some("it is a relative path; GOVER_HOME must be absolute".into());
+        }
+        let mut path = self.root.as_path();
+        loop {
+            match std::fs::metadata(path) {
+                Ok(meta) if meta.is_dir() => return None,
+                Ok(_) if path == self.root => return Some("it is a file, not a directory".into()),
+                Ok(_) => return Some(format!("it cannot be created: {} is a file, not a directory", path.display())),
+                Err(_) if std::fs::symlink_metadata(path).is_ok() => {
+                    return Some(format!("{} is a symbolic link to nothing", path.display()))
+                }
+                Err(_) => path = path.parent()?,
+            }
+        }
+    }
+
     pub fn versions_dir(&self) -> PathBuf {
         self.root.join("versions")
     }
@@ -83,5 +104,20 @@ mod tests {
         assert_eq!(at(&[("XDG_DATA_HOME", "rel"), ("HOME", "/h")]), Some("/h/.local/share/gover".into()));
         assert_eq!(at(&[("GOVER_HOME", ""), ("HOME", "/h")]), Some("/h/.local/share/gover".into()));
         assert_eq!(at(&[]), None);
+    }
+
+    #[test]
+    fn unusable_homes() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("file");
+        std::fs::write(&file, "").unwrap();
+        let problem = |p: &Path| GoverHome::new(p).problem();
+        assert_eq!(problem(dir.path()), None);
+        assert_eq!(problem(&dir.path().join("new/deeper")), None, "created when first needed");
+        assert!(problem(&file).unwrap().contains("is a file"));
+        assert!(problem(&file.join("sub")).unwrap().contains("cannot be created"));
+        assert!(problem(Path::new("rel/gover")).unwrap().contains("relative"));
+        std::os::unix::fs::symlink(dir.path().join("gone"), dir.path().join("link")).unwrap();
+        assert!(problem(&dir.path().join("link")).unwrap().contains("symbolic link to nothing"));
     }
 }

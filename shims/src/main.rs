@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{exit, Command};
 
 use gover_shim::resolve::{self, Context, Toolchain};
-use gover_shim::{exit as code, Request, ResolveError};
+use gover_shim::{exit as code, ResolveError};
 
 /// Counts shim hops in the process tree, so a loop (a `system` go that is a script calling
 /// `go` again, which finds the shim) stops with a message instead of forking forever.
@@ -43,7 +43,7 @@ fn main() {
     let toolchain = match resolve::toolchain_for(&ctx, &request) {
         Ok(toolchain) => toolchain,
         Err(err @ ResolveError::NotInstalled { .. }) if auto_install() => {
-            install(&request, err);
+            install(err);
             resolve::toolchain_for(&ctx, &request).unwrap_or_else(|e| fail_resolve(e))
         }
         Err(e) => fail_resolve(e),
@@ -79,16 +79,15 @@ fn auto_install() -> bool {
     std::env::var_os("GOVER_AUTO_INSTALL").is_some_and(|v| v == "1")
 }
 
-/// GOVER_AUTO_INSTALL=1: install what the pin asks for, then carry on.
-fn install(request: &Request, not_installed: ResolveError) {
+/// GOVER_AUTO_INSTALL=1: install what is missing (the pin, or the module's `go` line), then
+/// carry on.
+fn install(not_installed: ResolveError) {
+    let ResolveError::NotInstalled { spec, .. } = &not_installed else { return };
     eprintln!("gover: {not_installed}; installing it (GOVER_AUTO_INSTALL=1)");
     // Everything gover prints goes to stderr: stdout belongs to the go command that follows
     // (`go env GOROOT` in a script must print only the root).
-    let status = Command::new("gover")
-        .arg("install")
-        .arg(OsString::from(request.spec.to_string()))
-        .stdout(std::io::stderr())
-        .status();
+    let status =
+        Command::new("gover").arg("install").arg(OsString::from(spec.to_string())).stdout(std::io::stderr()).status();
     match status {
         Ok(s) if s.success() => {}
         Ok(s) => exit(s.code().unwrap_or(code::FAILURE)),

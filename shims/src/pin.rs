@@ -1,5 +1,6 @@
-//! Reading version pins out of the files that carry them: `.go-version`, asdf's
-//! `.tool-versions`, and the `toolchain` line of `go.work` / `go.mod`.
+//! Reading version pins out of the files that carry them: `.go-version`, mise's
+//! `mise.toml` family, asdf's `.tool-versions`, and the `toolchain` line of `go.work` /
+//! `go.mod` (whose `go` line [`go_line`] reads: a minimum, not a pin).
 //!
 //! Pin files come from any checkout, so they are untrusted: the parsers accept only
 //! version names, reject anything else with the line it was on, and never hand a byte of
@@ -21,17 +22,47 @@ const MAX_LINE: usize = 256;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PinFile {
     GoVersion,
+    /// One of mise's config files, by its path relative to the directory.
+    Mise(&'static str),
     ToolVersions,
     GoWork,
     GoMod,
 }
 
+/// mise's config files in one directory, in mise's own precedence (the local override
+/// first). The last one is also mise's global config when the directory is HOME.
+const MISE_FILES: [&str; 8] = [
+    "mise.local.toml",
+    ".mise.local.toml",
+    "mise.toml",
+    ".mise.toml",
+    ".mise/config.toml",
+    "mise/config.toml",
+    ".config/mise.toml",
+    ".config/mise/config.toml",
+];
+
 impl PinFile {
-    pub const ALL: [PinFile; 4] = [PinFile::GoVersion, PinFile::ToolVersions, PinFile::GoWork, PinFile::GoMod];
+    /// mise reads its own files before `.tool-versions`; gover's `.go-version` comes first.
+    pub const ALL: [PinFile; 12] = [
+        PinFile::GoVersion,
+        PinFile::Mise(MISE_FILES[0]),
+        PinFile::Mise(MISE_FILES[1]),
+        PinFile::Mise(MISE_FILES[2]),
+        PinFile::Mise(MISE_FILES[3]),
+        PinFile::Mise(MISE_FILES[4]),
+        PinFile::Mise(MISE_FILES[5]),
+        PinFile::Mise(MISE_FILES[6]),
+        PinFile::Mise(MISE_FILES[7]),
+        PinFile::ToolVersions,
+        PinFile::GoWork,
+        PinFile::GoMod,
+    ];
 
     pub fn file_name(self) -> &'static str {
         match self {
             PinFile::GoVersion => ".go-version",
+            PinFile::Mise(name) => name,
             PinFile::ToolVersions => ".tool-versions",
             PinFile::GoWork => "go.work",
             PinFile::GoMod => "go.mod",
@@ -41,7 +72,8 @@ impl PinFile {
     fn size_limit(self) -> u64 {
         match self {
             PinFile::GoVersion | PinFile::ToolVersions => MAX_PIN_FILE,
-            PinFile::GoWork | PinFile::GoMod => MAX_GO_MOD,
+            // A mise config holds settings and tasks besides the tools.
+            PinFile::Mise(_) | PinFile::GoWork | PinFile::GoMod => MAX_GO_MOD,
         }
     }
 
@@ -60,6 +92,7 @@ impl PinFile {
         })?;
         match self {
             PinFile::GoVersion => parse_go_version(text),
+            PinFile::Mise(_) => parse_mise_toml(text),
             PinFile::ToolVersions => parse_tool_versions(text),
             PinFile::GoWork | PinFile::GoMod => parse_toolchain_line(text),
         }
@@ -67,13 +100,13 @@ impl PinFile {
 
     /// Reads and parses the file; `Ok(None)` when it does not exist or names no version.
     pub fn read(self, path: &Path) -> Result<Option<Pin>, PinError> {
-        let file = match std::fs::File::open(path) {
+        let file = match open_regular(path) {
             Ok(file) => file,
             Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => {
                 return Ok(None)
             }
             Err(e) => return Err(PinError { line: 0, reason: format!("cannot read it: {e}") }),
-        };
+        }?;
         let mut content = Vec::new();
         // One byte past the limit is enough to know it is over.
         file.take(self.size_limit() + 1)
@@ -81,6 +114,36 @@ impl PinFile {
             .map_err(|e| PinError { line: 0, reason: format!("cannot read it: {e}") })?;
         self.parse(&content)
     }
+}
+
+/// `O_NONBLOCK` (the same on every Linux architecture gover ships for): std has no name for it.
+#[cfg(target_os = "linux")]
+const O_NONBLOCK: i32 = 0o4000;
+#[cfg(not(target_os = "linux"))]
+const O_NONBLOCK: i32 = 0x0004;
+
+/// Opens a pin file for reading if it is a regular file. The open does not block, so a FIFO
+/// named `.go-version` (anyone can plant one in a shared /tmp) cannot hang every `go` below
+/// it; a FIFO, socket, device or directory is refused by the file's own type, read from the
+/// descriptor (no window between a check and the open).
+fn open_regular(path: &Path) -> std::io::Result<Result<std::fs::File, PinError>> {
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    let file = std::fs::OpenOptions::new().read(true).custom_flags(O_NONBLOCK).open(path)?;
+    let kind = file.metadata()?.file_type();
+    let what = if kind.is_file() {
+        return Ok(Ok(file));
+    } else if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "a device"
+    } else {
+        "not a regular file"
+    };
+    Ok(Err(PinError { line: 0, reason: format!("it is {what}, not a file holding a version") }))
 }
 
 /// A version request and the line of the file that made it.
@@ -144,8 +207,9 @@ fn quoted(word: &str) -> String {
 fn parse_go_version(text: &str) -> Result<Option<Pin>, PinError> {
     for item in lines(text) {
         let (n, line) = item?;
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
+        // A comment, on its own line or after the version, as in .tool-versions.
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
             continue;
         }
         return spec_at(line, n).map(Some);
@@ -195,6 +259,107 @@ fn parse_toolchain_line(text: &str) -> Result<Option<Pin>, PinError> {
     Ok(None)
 }
 
+/// The `go` entry of a mise config's `[tools]` table (or `[tools.go]`, or a top-level
+/// `tools.go = …`): `"1.22"`, `["1.22", "1.21"]` (the first is the request) or
+/// `{ version = "1.22" }`. A small reader, not a TOML parser: anything it cannot read in
+/// that entry is an error naming its line, never a silent fallback to another version.
+fn parse_mise_toml(text: &str) -> Result<Option<Pin>, PinError> {
+    // The table the current line belongs to; `[tools.go]` is the go entry itself.
+    let mut table = String::new();
+    for item in lines(text) {
+        let (n, raw) = item?;
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(header) = line.strip_prefix('[') {
+            let name = header.split(']').next().unwrap_or("");
+            table = name.split('.').map(|part| part.trim().trim_matches('"')).collect::<Vec<_>>().join(".");
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else { continue };
+        let key: Vec<&str> = key.split('.').map(|part| part.trim().trim_matches('"')).collect();
+        let path = if table.is_empty() { key.join(".") } else { format!("{table}.{}", key.join(".")) };
+        let value = strip_toml_comment(value.trim());
+        match path.as_str() {
+            "tools.go" | "tools.core:go" => return mise_value(value, n).map(Some),
+            "tools.go.version" | "tools.core:go.version" => return mise_string(value, n).map(Some),
+            _ => {}
+        }
+    }
+    Ok(None)
+}
+
+/// A value without its trailing `# comment` (a `#` inside quotes is kept).
+fn strip_toml_comment(value: &str) -> &str {
+    let mut quote = None;
+    for (i, c) in value.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '#') => return value[..i].trim_end(),
+            _ => {}
+        }
+    }
+    value
+}
+
+fn mise_value(value: &str, line: usize) -> Result<Pin, PinError> {
+    if let Some(inner) = value.strip_prefix('[') {
+        let Some(inner) = inner.strip_suffix(']') else {
+            return Err(PinError { line, reason: "mise's go array must be on one line".into() });
+        };
+        let inner = inner.trim();
+        if inner.starts_with('{') {
+            let end = inner.find('}').map_or(inner.len(), |i| i + 1);
+            return mise_value(&inner[..end], line);
+        }
+        return mise_string(inner.split(',').next().unwrap_or("").trim(), line);
+    }
+    if let Some(inner) = value.strip_prefix('{') {
+        let inner = inner.strip_suffix('}').unwrap_or(inner);
+        for field in inner.split(',') {
+            if let Some((key, v)) = field.split_once('=') {
+                if key.trim().trim_matches('"') == "version" {
+                    return mise_string(v.trim(), line);
+                }
+            }
+        }
+        return Err(PinError { line, reason: "mise's go table names no version".into() });
+    }
+    mise_string(value, line)
+}
+
+fn mise_string(value: &str, line: usize) -> Result<Pin, PinError> {
+    let unquoted = value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')));
+    let Some(version) = unquoted else {
+        return Err(PinError { line, reason: format!("{} is not a quoted version", quoted(value)) });
+    };
+    if let Some((prefix, _)) = version.split_once(':') {
+        return Err(PinError {
+            line,
+            reason: format!("mise's {}: form is not supported; name a release such as 1.22.10", quoted(prefix)),
+        });
+    }
+    spec_at(version, line)
+}
+
+/// The `go` directive of a go.mod or go.work: the oldest Go the module builds with (Go's
+/// own rule since 1.21), with its line.
+pub fn go_line(text: &str) -> Option<(crate::version::GoVersion, usize)> {
+    for (i, line) in text.lines().enumerate() {
+        let line = line.split("//").next().unwrap_or("").trim();
+        let Some(rest) = line.strip_prefix("go") else { continue };
+        if rest.starts_with(char::is_whitespace) {
+            return crate::version::GoVersion::parse(rest.trim()).map(|v| (v, i + 1));
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,6 +375,7 @@ mod tests {
         assert_eq!(pin(PinFile::GoVersion, "# team pin\r\n\r\n  go1.22  \r\n").unwrap(), Some(("1.22".into(), 3)));
         assert_eq!(pin(PinFile::GoVersion, "\n# nothing\n").unwrap(), None);
         assert_eq!(pin(PinFile::GoVersion, "system").unwrap(), Some(("system".into(), 1)));
+        assert_eq!(pin(PinFile::GoVersion, "1.22.10 # the team's pin\n").unwrap(), Some(("1.22.10".into(), 1)));
     }
 
     #[test]
@@ -235,6 +401,36 @@ mod tests {
         assert_eq!(pin(PinFile::ToolVersions, "nodejs 20\n").unwrap(), None);
         assert_eq!(pin(PinFile::ToolVersions, "golang\n").unwrap_err().line, 1);
         assert!(pin(PinFile::ToolVersions, "golang ref:master\n").unwrap_err().reason.contains("not supported"));
+    }
+
+    #[test]
+    fn mise_tools_table() {
+        let mise = PinFile::Mise("mise.toml");
+        let text = "[env]\nGO = \"x\"\n\n[tools]\nnode = \"20\"\ngo = \"1.21.13\" # pinned\n";
+        assert_eq!(pin(mise, text).unwrap(), Some(("1.21.13".into(), 6)));
+        assert_eq!(pin(mise, "[tools]\ngo = ['1.22', \"1.21\"]\n").unwrap(), Some(("1.22".into(), 2)));
+        assert_eq!(
+            pin(mise, "[tools]\n\"go\" = { version = \"1.23.9\", os = [\"linux\"] }\n").unwrap(),
+            Some(("1.23.9".into(), 2))
+        );
+        assert_eq!(pin(mise, "[tools.go]\nversion = \"1.22.10\"\n").unwrap(), Some(("1.22.10".into(), 2)));
+        assert_eq!(pin(mise, "tools.go = \"1.22\"\n").unwrap(), Some(("1.22".into(), 1)));
+        assert_eq!(pin(mise, "[tools]\ngo = [{ version = \"1.21\" }]\n").unwrap(), Some(("1.21".into(), 2)));
+        // Another table's `go`, and a config without go, pin nothing.
+        assert_eq!(pin(mise, "[env]\ngo = \"1.22\"\n[tools]\nnode = \"20\"\n").unwrap(), None);
+        // What it cannot read fails with its line.
+        assert_eq!(pin(mise, "[tools]\ngo = [\n  \"1.22\",\n]\n").unwrap_err().line, 2);
+        assert!(pin(mise, "[tools]\ngo = \"prefix:1.22\"\n").unwrap_err().reason.contains("not supported"));
+        assert!(pin(mise, "[tools]\ngo = \"latest\"\n").is_err());
+        assert!(pin(mise, "[tools]\ngo = 1.22\n").unwrap_err().reason.contains("quoted"));
+    }
+
+    #[test]
+    fn go_lines() {
+        let v = |s: &str| go_line(s).map(|(v, n)| (v.to_string(), n));
+        assert_eq!(v("module x\n\ngo 1.25.0\ntoolchain go1.25.1\n"), Some(("go1.25.0".into(), 3)));
+        assert_eq!(v("module x\ngo 1.21 // old\n"), Some(("go1.21".into(), 2)));
+        assert_eq!(v("module x\ngodebug x=1\n"), None);
     }
 
     #[test]

@@ -8,6 +8,10 @@
 //!    project's pin wins over its parent's;
 //! 3. the global default in GOVER_HOME (`gover global`);
 //! 4. `system`: the first `go` on PATH that is not a gover shim.
+//!
+//! The `go` line of the nearest go.work or go.mod is a minimum (Go's own rule): a pin file
+//! or the global default that picks an older version gives way to the newest installed
+//! version that satisfies it.
 
 use std::ffi::OsString;
 use std::fmt;
@@ -34,6 +38,10 @@ impl Context {
     pub fn from_process() -> Result<Context, ResolveError> {
         let var = |name: &str| std::env::var_os(name);
         let home = GoverHome::locate(var).ok_or(ResolveError::NoHome)?;
+        if !home.root().is_absolute() {
+            let problem = home.problem().unwrap_or_default();
+            return Err(ResolveError::BadHome { root: home.root().to_path_buf(), problem });
+        }
         let cwd = std::env::current_dir().map_err(ResolveError::Cwd)?;
         Ok(Context { cwd, home, env_version: var("GOVER_VERSION").filter(|v| !v.is_empty()), path: var("PATH") })
     }
@@ -126,8 +134,15 @@ pub enum ResolveError {
     },
     NoSystemGo {
         source: Source,
+        /// The newest installed version, which the hint offers instead of a download.
+        newest: Option<GoVersion>,
     },
     NoHome,
+    /// GOVER_HOME is set to something that cannot hold gover's files.
+    BadHome {
+        root: PathBuf,
+        problem: String,
+    },
     Cwd(std::io::Error),
 }
 
@@ -136,26 +151,44 @@ impl ResolveError {
         match self {
             ResolveError::BadPin { .. } | ResolveError::BadEnv { .. } => exit::BAD_PIN,
             ResolveError::NotInstalled { .. } | ResolveError::NoSystemGo { .. } => exit::NOT_INSTALLED,
-            ResolveError::NoHome | ResolveError::Cwd(_) => exit::ENVIRONMENT,
+            ResolveError::NoHome | ResolveError::BadHome { .. } | ResolveError::Cwd(_) => exit::ENVIRONMENT,
         }
     }
 
     pub fn hint(&self) -> Option<String> {
         match self {
-            ResolveError::BadPin { path, .. } => {
-                Some(format!("fix or remove {}; it should hold one version such as 1.22.10", path.display()))
-            }
+            ResolveError::BadPin { path, .. } => Some(bad_pin_hint(path)),
             ResolveError::BadEnv { .. } => Some("set GOVER_VERSION to a version such as 1.22.10, or unset it".into()),
             ResolveError::NotInstalled { spec, .. } => Some(format!("run gover install {spec}")),
-            ResolveError::NoSystemGo { source: Source::Fallback } => {
+            ResolveError::NoSystemGo { source: Source::Fallback, newest: Some(newest) } => {
+                Some(format!("run gover global {}", Spec::Exact(newest.clone())))
+            }
+            ResolveError::NoSystemGo { source: Source::Fallback, newest: None } => {
                 Some("run gover install latest && gover global latest".into())
             }
             ResolveError::NoSystemGo { .. } => {
                 Some("install Go outside gover, or pin a version: gover install 1.22 && gover use 1.22".into())
             }
             ResolveError::NoHome => Some("set GOVER_HOME (or HOME)".into()),
+            ResolveError::BadHome { .. } => Some(BAD_HOME_HINT.into()),
             ResolveError::Cwd(_) => Some("cd into a directory that exists".into()),
         }
+    }
+}
+
+/// What to do about an unusable GOVER_HOME, for the shim and the CLI alike.
+pub const BAD_HOME_HINT: &str =
+    "point GOVER_HOME (or --home) at a directory of your own, e.g. GOVER_HOME=\"$HOME/.local/share/gover\", or unset it";
+
+/// What the file should look like, in its own format.
+fn bad_pin_hint(path: &Path) -> String {
+    let shown = path.display();
+    match path.file_name().and_then(|n| n.to_str()) {
+        Some("go.mod" | "go.work") => {
+            format!("fix the toolchain line of {shown}: it reads `toolchain go1.22.10` (or delete the line)")
+        }
+        Some(".tool-versions") => format!("fix the golang line of {shown}: it reads `golang 1.22.10`"),
+        _ => format!("fix or remove {shown}; it should hold one version such as 1.22.10"),
     }
 }
 
@@ -176,13 +209,16 @@ impl fmt::Display for ResolveError {
                 };
                 write!(f, "{name} is not installed (requested by {source})")
             }
-            ResolveError::NoSystemGo { source: Source::Fallback } => {
+            ResolveError::NoSystemGo { source: Source::Fallback, .. } => {
                 f.write_str("no Go version is selected and there is no go on PATH besides gover's shims")
             }
-            ResolveError::NoSystemGo { source } => {
+            ResolveError::NoSystemGo { source, .. } => {
                 write!(f, "`system` was requested by {source}, but there is no go on PATH besides gover's shims")
             }
             ResolveError::NoHome => f.write_str("cannot find GOVER_HOME: neither GOVER_HOME nor HOME is set"),
+            ResolveError::BadHome { root, problem } => {
+                write!(f, "GOVER_HOME={} cannot be used: {problem}", root.display())
+            }
             ResolveError::Cwd(e) => write!(f, "cannot read the working directory: {e}"),
         }
     }
@@ -227,14 +263,70 @@ pub fn resolve(ctx: &Context) -> Result<Resolution, ResolveError> {
 
 pub fn toolchain_for(ctx: &Context, request: &Request) -> Result<Toolchain, ResolveError> {
     if request.spec == Spec::System {
-        let bin = find_system_go(ctx).ok_or_else(|| ResolveError::NoSystemGo { source: request.source.clone() })?;
+        let bin = find_system_go(ctx).ok_or_else(|| ResolveError::NoSystemGo {
+            source: request.source.clone(),
+            newest: ctx.home.installed().into_iter().filter(GoVersion::is_stable).max(),
+        })?;
         return Ok(Toolchain::System { bin });
     }
     let installed = ctx.home.installed();
-    match request.spec.pick(&installed) {
-        Some(version) => Ok(Toolchain::Installed { root: ctx.home.version_dir(version), version: version.clone() }),
-        None => Err(ResolveError::NotInstalled { spec: request.spec.clone(), source: request.source.clone() }),
+    let Some(picked) = request.spec.pick(&installed) else {
+        // "Not installed" would send the user to `gover install`, which cannot work there.
+        return Err(match ctx.home.problem() {
+            Some(problem) => ResolveError::BadHome { root: ctx.home.root().to_path_buf(), problem },
+            None => ResolveError::NotInstalled { spec: request.spec.clone(), source: request.source.clone() },
+        });
+    };
+    // `gover shell` and `gover exec` name a version on purpose; pins and the default give
+    // way to what the module needs.
+    let minimum = match request.source {
+        Source::File { .. } | Source::Global { .. } => module_minimum(&ctx.cwd),
+        _ => None,
+    };
+    let version = match minimum {
+        Some(min) if !min.allows(picked) => {
+            let fits = installed.iter().filter(|v| min.allows(v));
+            let stable = fits.clone().filter(|v| v.is_stable()).max();
+            stable.or_else(|| fits.max()).ok_or_else(|| ResolveError::NotInstalled {
+                spec: Spec::Exact(min.version.clone()),
+                source: Source::File { path: min.path.clone(), line: min.line },
+            })?
+        }
+        _ => picked,
+    };
+    Ok(Toolchain::Installed { root: ctx.home.version_dir(version), version: version.clone() })
+}
+
+/// The `go` line of a module (or workspace): the oldest Go that may build it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Minimum {
+    pub version: GoVersion,
+    pub path: PathBuf,
+    pub line: usize,
+}
+
+impl Minimum {
+    /// `go 1.21` is met by go1.21.0 and later (`go1.21` and `go1.21.0` name one release).
+    pub fn allows(&self, version: &GoVersion) -> bool {
+        version >= &self.version || version.same_release(&self.version)
     }
+}
+
+/// The `go` line of the nearest go.work or go.mod (go.work first in one directory, as go
+/// itself prefers the workspace); `None` when there is none or it cannot be read.
+pub fn module_minimum(cwd: &Path) -> Option<Minimum> {
+    use std::io::Read;
+    for dir in cwd.ancestors() {
+        for name in ["go.work", "go.mod"] {
+            let path = dir.join(name);
+            let Ok(file) = std::fs::File::open(&path) else { continue };
+            let mut text = String::new();
+            file.take(crate::pin::MAX_GO_MOD).read_to_string(&mut text).ok()?;
+            let (version, line) = crate::pin::go_line(&text)?;
+            return Some(Minimum { version, path, line });
+        }
+    }
+    None
 }
 
 /// The directory of the first executable `go` on PATH that is not a gover shim, comparing
@@ -353,6 +445,32 @@ mod tests {
     }
 
     #[test]
+    fn the_go_line_is_a_minimum_for_pins_and_the_default() {
+        let t = Tree::new("minimum");
+        let gomod = t.write("p/go.mod", "module x\n\ngo 1.23.0\n");
+        t.write("home/global", "1.22\n");
+        t.install("go1.22.10");
+        t.install("go1.23.9");
+        t.install("go1.24rc1");
+        let r = resolve(&t.ctx("p/sub")).unwrap();
+        assert_eq!(r.toolchain.binary("go"), t.dir.join("home/versions/go1.23.9/bin/go"));
+        // A pin that satisfies it is kept; an older one gives way.
+        t.write("p/.go-version", "1.24rc1\n");
+        assert_eq!(resolve(&t.ctx("p")).unwrap().toolchain.binary("go"), t.dir.join("home/versions/go1.24rc1/bin/go"));
+        t.write("p/.go-version", "1.22.10\n");
+        assert_eq!(resolve(&t.ctx("p")).unwrap().toolchain.binary("go"), t.dir.join("home/versions/go1.23.9/bin/go"));
+        // GOVER_VERSION is a deliberate choice.
+        let mut ctx = t.ctx("p");
+        ctx.env_version = Some("1.22".into());
+        assert_eq!(resolve(&ctx).unwrap().toolchain.binary("go"), t.dir.join("home/versions/go1.22.10/bin/go"));
+        // Nothing installed satisfies it: the go line is what is missing.
+        t.write("p/go.mod", "module x\ngo 1.25.0\n");
+        let err = resolve(&t.ctx("p")).unwrap_err();
+        assert_eq!(err.to_string(), format!("go1.25.0 is not installed (requested by {})", gomod.display()));
+        assert_eq!(err.hint().unwrap(), "run gover install 1.25.0");
+    }
+
+    #[test]
     fn bad_pin_names_file_and_line() {
         let t = Tree::new("bad");
         let path = t.write("p/.go-version", "# pin\n1.22; rm -rf /\n");
@@ -375,6 +493,9 @@ mod tests {
             Some(std::env::join_paths([t.dir.join("link"), t.dir.join("home/shims"), t.dir.join("usr/bin")]).unwrap());
         assert_eq!(resolve(&ctx).unwrap().toolchain, Toolchain::System { bin: t.dir.join("usr/bin") });
         ctx.path = Some(t.dir.join("home/shims").into_os_string());
-        assert!(matches!(resolve(&ctx), Err(ResolveError::NoSystemGo { source: Source::Fallback })));
+        assert!(matches!(resolve(&ctx), Err(ResolveError::NoSystemGo { source: Source::Fallback, newest: None })));
+        t.install("go1.22.10");
+        let err = resolve(&ctx).unwrap_err();
+        assert_eq!(err.hint().unwrap(), "run gover global 1.22.10", "an installed version, not a download");
     }
 }

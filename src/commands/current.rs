@@ -1,25 +1,43 @@
 //! `gover current`: the version in use here and what selected it.
 
-use gover_shim::resolve::{resolve, Toolchain};
+use gover_shim::resolve::{request, toolchain_for, Toolchain};
+use gover_shim::Resolution;
 use gover_shim::Source;
 
 use crate::app::App;
+use crate::commands::list::source_json;
 use crate::error::Result;
+use serde_json::json;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Print only the version (or `system`)
+    /// Print only the version (or `system`); -q does the same
     #[arg(long)]
     pub bare: bool,
+    /// Print JSON for scripts: version, path, source
+    #[arg(long, conflicts_with = "bare")]
+    pub json: bool,
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
-    let resolution = resolve(&app.context()?)?;
+    let ctx = app.context()?;
+    let request = request(&ctx)?;
+    app.warn_empty_pins(&ctx, &request);
+    let resolution = Resolution { toolchain: toolchain_for(&ctx, &request)?, request };
     let name = match &resolution.toolchain {
         Toolchain::Installed { version, .. } => version.to_string(),
         Toolchain::System { .. } => "system".to_string(),
     };
-    if args.bare {
+    if args.json {
+        let path = match &resolution.toolchain {
+            Toolchain::Installed { root, .. } => root.clone(),
+            Toolchain::System { bin } => bin.clone(),
+        };
+        let source = source_json(&resolution.request.source);
+        println!("{}", json!({"version": name, "path": path, "source": source}));
+        return Ok(());
+    }
+    if args.bare || app.quiet {
         println!("{name}");
         return Ok(());
     }

@@ -42,8 +42,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     let home = std::env::var_os("HOME").map(PathBuf::from).ok_or_else(|| {
         Error::new(crate::error::exit::ENVIRONMENT, "cannot find the other managers' files").cause("HOME is not set")
     })?;
-    let var = |name: &str| std::env::var(name).ok();
-    let places = Places { home, var: &var, system_root: PathBuf::from("/") };
+    let places = Places { home, var: Box::new(|name| std::env::var(name).ok()), system_root: PathBuf::from("/") };
     let managers = args.manager.map_or(Manager::ALL.to_vec(), |m| vec![m]);
     let found: Vec<Found> = import::find(&places, &managers)
         .into_iter()
@@ -56,7 +55,6 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     if found.is_empty() {
         let what = args.manager.map_or("any manager".to_string(), |m| m.name().to_string());
         println!("no Go versions from {what} to import");
-        return Ok(());
     }
 
     let mode = if args.move_trees { Mode::Move } else { Mode::Link };
@@ -105,11 +103,72 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     if imported > 0 {
         app.store.ensure_shims()?;
     }
+    let managers: Vec<Manager> = found.iter().map(|f| f.manager).fold(Vec::new(), |mut all, m| {
+        if !all.contains(&m) {
+            all.push(m);
+        }
+        all
+    });
+    carry_default(app, &places, &managers, args.dry_run)?;
+    carry_tools(&places, &managers, args.dry_run, &mut failed);
     if !failed.is_empty() {
         return Err(Error::failure(format!("could not import {}", failed.join(", ")))
             .hint("the messages above say why; the other versions were imported"));
     }
     Ok(())
+}
+
+/// The first manager's default version becomes gover's global default, when gover has none
+/// and the version is installed (imported or not), so `go` outside pinned projects runs what
+/// it ran before.
+fn carry_default(app: &App, places: &Places, managers: &[Manager], dry_run: bool) -> Result<()> {
+    let global = app.store.home().global_file();
+    if global.exists() {
+        return Ok(());
+    }
+    let installed = app.store.installed();
+    for &manager in managers {
+        let Some(spec) = manager.about().default_version(places) else { continue };
+        let version = match spec.pick(&installed) {
+            Some(version) => version.clone(),
+            // With --dry-run nothing was imported: name what would be.
+            None if dry_run => match spec {
+                Spec::Exact(version) => version,
+                _ => continue,
+            },
+            None => continue,
+        };
+        let what = format!("the global default to {version} ({}'s default)", manager.name());
+        if dry_run {
+            println!("would set {what}");
+        } else if app.store.write_global_if_absent(&version)? {
+            println!("set {what}; change it with gover global <version>");
+        }
+        return Ok(());
+    }
+    Ok(())
+}
+
+/// Tools `go install`ed while a manager chose the Go move into the shared GOBIN, which the
+/// hook keeps on PATH after the shims, so they survive every switch of version.
+fn carry_tools(places: &Places, managers: &[Manager], dry_run: bool, failed: &mut Vec<String>) {
+    let gobin = import::shared_gobin(places);
+    for &manager in managers {
+        for tool in import::stray_tools(places, manager, &gobin) {
+            let from = format!("{} ({})", manager.name(), tool.display());
+            if dry_run {
+                println!("would carry the tool {from} into {}", gobin.display());
+                continue;
+            }
+            match import::carry_tool(&tool, &gobin) {
+                Ok(dest) => println!("carried the tool {from} to {}", dest.display()),
+                Err(err) => {
+                    eprint!("{}", err.render());
+                    failed.push(tool.display().to_string());
+                }
+            }
+        }
+    }
 }
 
 fn list(app: &App, found: &[Found]) -> Result<()> {
@@ -125,7 +184,8 @@ fn list(app: &App, found: &[Found]) -> Result<()> {
         };
         println!("{:<7} {:<12} {:<11} {}", tree.manager.name(), version, state, tree.root.display());
     }
-    if !app.quiet {
+    let importable = found.iter().any(|t| t.version.as_ref().is_some_and(|v| !app.store.is_installed(v)));
+    if importable && !app.quiet {
         eprintln!("help: run `gover import <manager>` or `gover import --all` to adopt them");
     }
     Ok(())

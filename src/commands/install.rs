@@ -8,6 +8,7 @@ use crate::app::App;
 use crate::dist::proxy::{Proxies, ProxyConfig};
 use crate::dist::{self, Artifact, Catalog, Origin, Outcome, Remote, SourceChoice};
 use crate::error::{exit, Error, Result};
+use crate::vulndb::{self, Knowledge};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -26,8 +27,25 @@ pub struct Args {
 
 pub fn run(args: Args, app: &App) -> Result<()> {
     let specs = args.specs.iter().map(|text| Ok((text.as_str(), parse_spec(text)?))).collect::<Result<Vec<_>>>()?;
-    let installer = Installer { app, remote: Remote::from_env()?, args: &args, origin: None, proxy_list: None };
+    crate::interrupt::watch();
+    let installer = Installer {
+        app,
+        remote: Remote::from_env()?,
+        source: args.source,
+        insecure_no_sumdb: args.insecure_no_sumdb,
+        origin: None,
+        proxy_list: None,
+    };
     installer.run(&specs)
+}
+
+/// Installs `versions` (exact releases of `catalog`, already fetched), as `gover install` would.
+pub fn install_releases(app: &App, remote: Remote, catalog: Catalog, versions: &[GoVersion]) -> Result<()> {
+    let texts: Vec<String> = versions.iter().map(|v| v.to_string()).collect();
+    let specs: Vec<(&str, Spec)> =
+        texts.iter().zip(versions).map(|(text, v)| (text.as_str(), Spec::Exact(v.clone()))).collect();
+    let origin = Some(Ok(Origin::Site(catalog)));
+    Installer { app, remote, source: SourceChoice::Dl, insecure_no_sumdb: false, origin, proxy_list: None }.run(&specs)
 }
 
 fn parse_spec(text: &str) -> Result<Spec> {
@@ -41,9 +59,10 @@ fn parse_spec(text: &str) -> Result<Spec> {
 struct Installer<'a> {
     app: &'a App,
     remote: Remote,
-    args: &'a Args,
+    source: SourceChoice,
+    insecure_no_sumdb: bool,
     /// The source and its index, chosen once on first need (an exact version already
-    /// installed needs none).
+    /// installed, or cached with its checksum, needs none).
     origin: Option<Result<Origin, Error>>,
     /// The module proxy's release list, fetched once if a spec needs it.
     proxy_list: Option<Vec<GoVersion>>,
@@ -67,6 +86,15 @@ impl Installer<'_> {
         if let Some(first) = installed.first() {
             self.app.store.ensure_shims()?;
             self.set_first_global(first)?;
+            // Only after an install: a failed one leaves nothing behind.
+            if let Some(Ok(Origin::Site(catalog))) = &self.origin {
+                let releases = catalog.index.releases.iter().map(|r| r.version.clone());
+                vulndb::remember_releases(&self.app.store, releases);
+            }
+            vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.quiet);
+            if !self.app.quiet {
+                advise(&self.app.store, &installed);
+            }
         }
         failure.map_or(Ok(()), Err)
     }
@@ -79,44 +107,51 @@ impl Installer<'_> {
             if let Some(version) =
                 store.installed().into_iter().find(|v| v.same_release(wanted) && store.is_installed(v))
             {
-                println!("{version} is already installed");
+                self.say(format_args!("{version} is already installed"));
                 return Ok(version);
             }
         }
-        if self.origin.is_none() {
-            self.origin = Some(self.remote.origin(self.args.source, self.app.quiet));
-        }
-        let (version, outcome) = match self.origin.as_ref().expect("chosen above") {
-            Ok(Origin::Proxy(config)) => {
-                let config = config.clone();
-                let version = self.proxy_version(spec, &config)?;
-                println!("{text} -> {version}");
-                let proxies = Proxies { client: &self.remote.client, config: &config };
-                let outcome = proxies.install(
-                    store,
-                    &version,
-                    &self.remote.platform,
-                    self.args.insecure_no_sumdb,
-                    self.app.quiet,
-                )?;
-                (version, outcome)
+        // An archive verified before, with its checksum, needs no index: offline reinstalls work.
+        let cached = match spec {
+            Spec::Exact(wanted) if self.source != SourceChoice::Proxy => {
+                dist::cached_artifact(store, &self.remote.sources, wanted, &self.remote.platform)
             }
-            _ => {
-                let artifact = self.artifact_for(spec)?;
-                let version = artifact.version.clone();
-                println!("{text} -> {version}");
-                (version, dist::install(store, &self.remote.client, &artifact, self.app.quiet)?)
-            }
+            _ => None,
         };
-        match outcome {
-            Outcome::Installed { cached } => println!(
-                "installed {version} in {}{}",
-                store.home().version_dir(&version).display(),
-                if cached { " (from the download cache)" } else { "" }
-            ),
-            Outcome::AlreadyInstalled => println!("{version} is already installed"),
+        if cached.is_none() && self.origin.is_none() {
+            self.origin = Some(self.remote.origin(store, self.source, self.app.quiet));
         }
+        if let Some(Ok(Origin::Proxy(config))) = self.origin.as_ref().filter(|_| cached.is_none()) {
+            let config = config.clone();
+            let version = self.proxy_version(spec, &config)?;
+            self.say(format_args!("{text} -> {version}"));
+            let proxies = Proxies { client: &self.remote.client, config: &config };
+            let outcome =
+                proxies.install(store, &version, &self.remote.platform, self.insecure_no_sumdb, self.app.quiet)?;
+            self.report(&version, outcome);
+            return Ok(version);
+        }
+        let artifact = match cached {
+            Some(artifact) => artifact,
+            None => self.artifact_for(spec)?,
+        };
+        let version = artifact.version.clone();
+        self.say(format_args!("{text} -> {version}"));
+        let outcome = dist::install(store, &self.remote.client, &artifact, self.app.quiet)?;
+        self.report(&version, outcome);
         Ok(version)
+    }
+
+    fn report(&self, version: &GoVersion, outcome: Outcome) {
+        let store = &self.app.store;
+        match outcome {
+            Outcome::Installed { cached } => self.say(format_args!(
+                "installed {version} in {}{}",
+                store.home().version_dir(version).display(),
+                if cached { " (from the download cache)" } else { "" }
+            )),
+            Outcome::AlreadyInstalled => self.say(format_args!("{version} is already installed")),
+        }
     }
 
     /// The release `spec` names on the module proxy (an exact version is taken as is: the
@@ -137,6 +172,13 @@ impl Installer<'_> {
         })
     }
 
+    /// What happened, on standard output; nothing with -q (the exit code says it).
+    fn say(&self, what: std::fmt::Arguments) {
+        if !self.app.quiet {
+            println!("{what}");
+        }
+    }
+
     fn artifact_for(&mut self, spec: &Spec) -> Result<Artifact> {
         let catalog = match self.origin.as_ref().expect("chosen by install_one") {
             Ok(Origin::Site(catalog)) => catalog,
@@ -155,32 +197,12 @@ impl Installer<'_> {
                 };
             }
         };
-        let release =
-            catalog.index.pick(spec, &self.remote.platform).ok_or_else(|| self.no_such_version(spec, catalog))?;
+        let release = catalog
+            .index
+            .pick(spec, &self.remote.platform)
+            .ok_or_else(|| dist::no_such_version(spec, catalog, &self.remote.platform, "gover install"))?;
         Ok(Artifact::from_release(release, &self.remote.platform, &self.remote.sources)
             .expect("pick only returns installable releases"))
-    }
-
-    fn no_such_version(&self, spec: &Spec, catalog: &Catalog) -> Error {
-        let name = match spec {
-            Spec::Exact(v) => v.to_string(),
-            other => other.to_string(),
-        };
-        let nearest = catalog.index.nearest(spec, &self.remote.platform, 3);
-        let mut err = Error::new(exit::NO_SUCH_VERSION, format!("no Go release {name} for {}", self.remote.platform));
-        if !nearest.is_empty() {
-            let list: Vec<String> = nearest.iter().map(|v| v.to_string()).collect();
-            err = err.cause(format!("the nearest that exist: {}", list.join(", ")));
-        }
-        if catalog.from_mirror {
-            err = err.cause("the list comes from the mirror's own index, which may lag behind go.dev");
-        }
-        let line = match spec {
-            Spec::Exact(v) => format!(" {}.{}", v.major, v.minor),
-            Spec::Line { major, minor } => format!(" {major}.{minor}"),
-            Spec::Latest | Spec::System => String::new(),
-        };
-        err.hint(format!("gover list --remote --all{line} lists what can be installed"))
     }
 
     /// The first install makes `go` work at once: with no global default yet, it becomes one
@@ -194,5 +216,40 @@ impl Installer<'_> {
             eprintln!("note: {version} is now the global default (change it with gover global <version>)");
         }
         Ok(())
+    }
+}
+
+/// A note for each version just installed that has known vulnerabilities a later patch of
+/// its line fixes, or whose line is past end of life.
+fn advise(store: &crate::store::Store, versions: &[GoVersion]) {
+    let knowledge = Knowledge::load(store, &store.installed());
+    for version in versions {
+        let status = knowledge.assess(version);
+        let line = format!("{}.{}", version.major, version.minor);
+        let newest = knowledge.newest_in_line(version).filter(|n| *n > version);
+        match (&status.fixed_in, newest) {
+            _ if status.count() == 0 => {}
+            (Some(fixed), _) => eprintln!(
+                "note: {version} has {} known vulnerabilities, all fixed in {fixed}; gover upgrade {line} installs it",
+                status.count()
+            ),
+            (None, Some(newest)) => {
+                let fixed = status.vulnerabilities.iter().flatten().filter(|e| !e.affects(newest)).count();
+                if fixed > 0 {
+                    eprintln!(
+                        "note: {version} has {} known vulnerabilities; {newest} fixes {fixed} of them (gover upgrade \
+                         {line}), the others are fixed only in newer lines",
+                        status.count()
+                    );
+                }
+            }
+            (None, None) => {}
+        }
+        if status.end_of_life {
+            eprintln!(
+                "note: {version} is past end of life: Go fixes only its two newest major releases; gover upgrade \
+                 --to <newer line> moves to one"
+            );
+        }
     }
 }

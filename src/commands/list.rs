@@ -1,15 +1,21 @@
-//! `gover list`: installed versions, the one in use here marked; `gover list --remote`:
-//! releases available for this platform. Text for people, `--json` for scripts.
+//! `gover list`: installed versions, the one in use here marked, each with its known
+//! vulnerabilities and end of life (from the cached vulnerability database: no network);
+//! `gover list --remote`: releases available for this platform. Text for people, `--json`
+//! for scripts.
+
+use std::time::SystemTime;
 
 use gover_shim::resolve::{self, Toolchain};
-use gover_shim::{GoVersion, Source};
+use gover_shim::{GoVersion, ResolveError, Source};
 use serde_json::json;
 
 use crate::app::App;
 use crate::dist::index::Platform;
 use crate::dist::proxy::{self, Proxies, ProxyConfig};
 use crate::dist::{Origin, Remote, SourceChoice};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::output;
+use crate::vulndb::{self, fetch::Location, Knowledge};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -29,9 +35,15 @@ pub struct Args {
     /// (as `gover install` chooses)
     #[arg(long, env = "GOVER_SOURCE", value_enum, default_value = "auto")]
     pub source: SourceChoice,
+    /// Check the Go vulnerability database (GOVULNDB) now, before listing
+    #[arg(long, conflicts_with = "remote")]
+    pub refresh: bool,
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
+    if args.refresh {
+        refresh(app)?;
+    }
     if args.remote {
         remote(&args, app)
     } else {
@@ -41,21 +53,33 @@ pub fn run(args: Args, app: &App) -> Result<()> {
 
 fn installed(args: &Args, app: &App) -> Result<()> {
     let versions = app.store.installed();
-    // The mark is a courtesy: a broken pin here must not stop the listing.
-    let active = app.context().ok().and_then(|ctx| resolve::resolve(&ctx).ok()).and_then(|r| match r.toolchain {
+    // The mark is a courtesy: a broken pin here must not stop the listing, but is named.
+    let resolution = app.context().ok().map(|ctx| resolve::resolve(&ctx));
+    if let Some(Err(err @ (ResolveError::BadPin { .. } | ResolveError::BadEnv { .. }))) = &resolution {
+        output::warn(err);
+    }
+    let active = resolution.and_then(|r| r.ok()).and_then(|r| match r.toolchain {
         Toolchain::Installed { version, .. } => Some((version, r.request.source)),
         Toolchain::System { .. } => None,
     });
     let is_active = |v: &GoVersion| active.as_ref().is_some_and(|(a, _)| a == v);
+    let knowledge = Knowledge::load(&app.store, &versions);
+    if let Some(problem) = &knowledge.problem {
+        eprint!("{}", problem.render_warning());
+    }
     if args.json {
         let rows: Vec<_> = versions
             .iter()
             .map(|v| {
+                let status = knowledge.assess(v);
                 json!({
                     "version": v.to_string(),
                     "path": app.store.home().version_dir(v),
                     "active": is_active(v),
                     "source": active.as_ref().filter(|(a, _)| a == v).map(|(_, s)| source_json(s)),
+                    "vulnerabilities": status.ids(),
+                    "fixed_in": status.fixed_in.as_ref().map(|f| f.to_string()),
+                    "end_of_life": status.end_of_life,
                 })
             })
             .collect();
@@ -68,16 +92,40 @@ fn installed(args: &Args, app: &App) -> Result<()> {
         }
         return Ok(());
     }
+    let width = versions.iter().map(|v| v.to_string().len()).max().unwrap_or(0);
     for v in &versions {
+        let marks = knowledge.assess(v).marks().join(", ");
         match active.as_ref().filter(|(a, _)| a == v) {
-            Some((_, source)) => println!("* {v}  (set by {source})"),
-            None => println!("  {v}"),
+            Some((_, source)) if marks.is_empty() => println!("* {v}  (set by {source})"),
+            Some((_, source)) => println!("* {v}  (set by {source})  {marks}"),
+            None if marks.is_empty() => println!("  {v}"),
+            None => println!("  {:width$}  {marks}", v.to_string()),
         }
+    }
+    if let Some(note) = knowledge.staleness(SystemTime::now()).filter(|_| !app.quiet) {
+        eprintln!("note: {note}");
     }
     Ok(())
 }
 
-fn source_json(source: &Source) -> serde_json::Value {
+/// `--refresh`: asked for, so a failure is an error (exit 5), and the cache stays as it was.
+fn refresh(app: &App) -> Result<()> {
+    let location = Location::from_env(|name| std::env::var_os(name))?;
+    let remote = Remote::from_env()?;
+    let previous = vulndb::cache::Cache::load(&app.store).ok().flatten();
+    let cache = vulndb::refresh(&app.store, &remote.client, &location, previous.as_ref(), SystemTime::now())?;
+    if !app.quiet {
+        eprintln!(
+            "note: the vulnerability data from {} lists {} entries for Go itself",
+            location.label(),
+            cache.entries.len()
+        );
+    }
+    Ok(())
+}
+
+/// Where a version request came from, as `list`, `current` and `which` print it in JSON.
+pub fn source_json(source: &Source) -> serde_json::Value {
     match source {
         Source::Env => json!({"kind": "env", "name": "GOVER_VERSION"}),
         Source::File { path, line } => json!({"kind": "file", "path": path, "line": line}),
@@ -88,11 +136,21 @@ fn source_json(source: &Source) -> serde_json::Value {
 }
 
 fn remote(args: &Args, app: &App) -> Result<()> {
+    if let Some(text) = &args.prefix {
+        let prefix = text.strip_prefix("go").unwrap_or(text);
+        let numbers = prefix.trim_end_matches('.').split('.');
+        if prefix.is_empty() || numbers.clone().any(|n| n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(Error::usage(format!("{text:?} is not a version prefix"))
+                .hint("give the start of a version, such as 1.22 or 1 (gover list --remote 1.22)"));
+        }
+    }
     let remote = Remote::from_env()?;
-    let catalog = match remote.origin(args.source, app.quiet)? {
+    let catalog = match remote.origin(&app.store, args.source, app.quiet)? {
         Origin::Site(catalog) => catalog,
         Origin::Proxy(config) => return from_proxy(args, app, &remote, &config),
     };
+    vulndb::remember_releases(&app.store, catalog.index.releases.iter().map(|r| r.version.clone()));
+    vulndb::refresh_if_stale(&app.store, &remote.client, app.quiet);
     let (platform, sources) = (&remote.platform, &remote.sources);
     let installed = app.store.installed();
     let mut releases: Vec<_> = catalog.index.available(platform).filter(|r| wanted(args, &r.version)).collect();

@@ -20,6 +20,7 @@ pub mod mirror;
 pub mod setup;
 pub mod shell;
 pub mod uninstall;
+pub mod upgrade;
 pub mod use_;
 pub mod which;
 
@@ -29,6 +30,8 @@ pub enum Command {
     Install(install::Args),
     /// Remove an installed version
     Uninstall(uninstall::Args),
+    /// Install the newest patch of installed lines; --pins moves exact pins to it
+    Upgrade(upgrade::Args),
     /// List installed versions, or releases available to install with --remote
     #[command(alias = "ls")]
     List(list::Args),
@@ -63,9 +66,15 @@ pub enum Command {
 }
 
 pub fn run(command: Command, app: &App) -> Result<()> {
+    // The hook and completions print whatever GOVER_HOME is (an rc file's `eval` must not
+    // break), and doctor reports an unusable one among its findings; everything else stops.
+    if !matches!(command, Command::Init(_) | Command::Completions(_) | Command::Doctor(_)) {
+        app.check_home()?;
+    }
     match command {
         Command::Install(args) => install::run(args, app),
         Command::Uninstall(args) => uninstall::run(args, app),
+        Command::Upgrade(args) => upgrade::run(args, app),
         Command::List(args) => list::run(args, app),
         Command::Use(args) => use_::run(args, app),
         Command::Global(args) => global::run(args, app),

@@ -122,7 +122,8 @@ fn pick_installed(text: &str, installed: &[GoVersion]) -> Result<GoVersion> {
         [one] => Ok((*one).clone()),
         [] => {
             let names: Vec<String> = installed.iter().map(|v| v.to_string()).collect();
-            let err = Error::new(exit::NOT_INSTALLED, format!("go{spec} is not installed"));
+            let err = Error::new(exit::NOT_INSTALLED, format!("go{spec} is not installed"))
+                .hint("nothing to remove; see what is installed with: gover list");
             Err(if names.is_empty() {
                 err.cause("no versions are installed")
             } else {

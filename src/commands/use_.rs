@@ -7,6 +7,7 @@ use std::process::Command;
 use gover_shim::{Spec, Toolchain};
 
 use crate::app::{parse_spec, App};
+use crate::dist::{self, Remote};
 use crate::error::{Error, Result};
 use crate::output;
 use crate::store::write_atomic;
@@ -22,7 +23,7 @@ pub struct Args {
 
 pub fn run(args: Args, app: &App) -> Result<()> {
     let file = app.context()?.cwd.join(".go-version");
-    pin(app, &args.version, &file, args.install)?;
+    pin(app, &args.version, &file, args.install, "gover use")?;
     if let Some(value) = std::env::var_os("GOVER_VERSION").filter(|v| !v.is_empty()) {
         output::warn(format!(
             "GOVER_VERSION={} overrides this pin in the current shell; run gover shell --unset",
@@ -34,13 +35,14 @@ pub fn run(args: Args, app: &App) -> Result<()> {
 
 /// Writes a pin for `text` into `file` (a .go-version or the global default), after making
 /// sure it names an installed version (installing it first when allowed), and says so.
-pub fn pin(app: &App, text: &str, file: &Path, install: bool) -> Result<()> {
+/// `command` is the one running (`gover use`), for hints.
+pub fn pin(app: &App, text: &str, file: &Path, install: bool, command: &str) -> Result<()> {
     let spec = parse_spec(text)?;
     let toolchain = match app.toolchain(&spec) {
         Ok(toolchain) => toolchain,
         Err(err) if err.code == crate::error::exit::NOT_INSTALLED && spec != Spec::System => {
             if !(install || confirm(&format!("{err}. Install it now?"))) {
-                return Err(err);
+                return Err(unless_no_such_release(app, &spec, err, command));
             }
             install_version(app, &spec)?;
             app.toolchain(&spec)?
@@ -63,6 +65,19 @@ pub fn pin(app: &App, text: &str, file: &Path, install: bool) -> Result<()> {
         eprintln!("{}: {written} ({resolved})", file.display());
     }
     Ok(())
+}
+
+/// "Not installed, run gover install X" is only right if X exists: asks the release index
+/// (the saved copy when offline) and says so when no release matches. Without any index, the
+/// error stands as it is.
+fn unless_no_such_release(app: &App, spec: &Spec, not_installed: Error, command: &str) -> Error {
+    let Ok(remote) = Remote::from_env() else { return not_installed };
+    match remote.fetch_index(&app.store) {
+        Ok(catalog) if catalog.index.pick(spec, &remote.platform).is_none() => {
+            dist::no_such_version(spec, &catalog, &remote.platform, &format!("{command} --install"))
+        }
+        _ => not_installed,
+    }
 }
 
 /// Asks a yes/no question when a person is at the terminal; `false` otherwise.

@@ -1,9 +1,11 @@
 //! `gover which`: the real binary a shim would run here, or the shim itself (`--shim`) for
 //! places that have no shell hook: systemd `ExecStart=` lines and crontabs.
 
-use gover_shim::resolve::{is_executable, resolve};
+use gover_shim::resolve::{is_executable, resolve, Toolchain};
+use serde_json::json;
 
 use crate::app::App;
+use crate::commands::list::source_json;
 use crate::error::{exit, Error, Result};
 
 #[derive(clap::Args, Debug)]
@@ -14,10 +16,13 @@ pub struct Args {
     /// Print the absolute path of the shim instead of the binary it runs
     #[arg(long)]
     pub shim: bool,
+    /// Print JSON for scripts: tool, path, and (without --shim) version and source
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
-    let path = if args.shim {
+    if args.shim {
         let shim = app.store.home().shims_dir().join(&args.tool);
         if !is_executable(&shim) {
             return Err(Error::new(
@@ -26,10 +31,24 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             )
             .hint("run gover install <version> (or gover setup) to create the shims"));
         }
-        shim
+        if args.json {
+            println!("{}", json!({"tool": args.tool, "path": shim}));
+        } else {
+            println!("{}", shim.display());
+        }
+        return Ok(());
+    }
+    let resolution = resolve(&app.context()?)?;
+    let path = resolution.toolchain.binary(&args.tool);
+    if args.json {
+        let version = match &resolution.toolchain {
+            Toolchain::Installed { version, .. } => version.to_string(),
+            Toolchain::System { .. } => "system".into(),
+        };
+        let source = source_json(&resolution.request.source);
+        println!("{}", json!({"tool": args.tool, "path": path, "version": version, "source": source}));
     } else {
-        resolve(&app.context()?)?.toolchain.binary(&args.tool)
-    };
-    println!("{}", path.display());
+        println!("{}", path.display());
+    }
     Ok(())
 }

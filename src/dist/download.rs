@@ -4,15 +4,18 @@
 
 use std::ffi::OsString;
 use std::io::{self, Read};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use reqwest::blocking::Response;
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 
+use super::tls::{self, TrustSettings};
 use crate::error::{exit, Error, Result};
+use crate::interrupt;
 use crate::output;
 
 /// Retries after the first attempt, for connection failures, timeouts, 429 and 5xx.
@@ -21,31 +24,23 @@ const RETRIES: u32 = 3;
 /// once and says when to try again, instead of hanging for minutes.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
+/// `localhost` is the loopback whatever /etc/hosts says (RFC 6761). A hosts file without it
+/// (some containers') leaves it to NSS modules or DNS, which the static (musl) build does not
+/// have; port 0 means the URL's.
+const LOCALHOST: [SocketAddr; 2] =
+    [SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0), SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), 0)];
+
 const TLS_HINT: &str = "if a proxy or firewall inspects TLS, give gover its CA certificate: \
                         GOVER_CA_FILE=/path/to/ca.pem, or SSL_CERT_FILE / SSL_CERT_DIR (each adds to the system's CAs)";
 
 const READ_TIMEOUT_HINT: &str =
     "the server stopped answering; check the network, or set GOVER_HTTP_TIMEOUT (seconds) higher";
 
-/// Where Linux and BSD distributions keep the system CA bundle. The platform loader reads it
-/// only when SSL_CERT_FILE/SSL_CERT_DIR are unset; gover reads it besides them, so those
-/// variables add trust instead of replacing it.
-const SYSTEM_BUNDLES: [&str; 6] = [
-    "/etc/ssl/certs/ca-certificates.crt",
-    "/etc/pki/tls/certs/ca-bundle.crt",
-    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
-    "/etc/ssl/ca-bundle.pem",
-    "/etc/ssl/cert.pem",
-    "/usr/local/share/certs/ca-root-nss.crt",
-];
-
 /// Network settings read from the environment once.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NetSettings {
-    /// GOVER_CA_FILE: extra PEM certificates to trust.
-    pub ca_file: Option<PathBuf>,
-    /// SSL_CERT_FILE or SSL_CERT_DIR is set, so the platform loader reads only those.
-    pub ssl_cert_vars: bool,
+    /// The certificates to trust besides the system's.
+    pub trust: TrustSettings,
     pub connect_timeout: Duration,
     /// Longest silence while waiting for a response or the next bytes of a body.
     pub read_timeout: Duration,
@@ -60,8 +55,11 @@ impl NetSettings {
         let set = |name: &str| var(name).filter(|v| !v.is_empty());
         let number = |name: &str| set(name).and_then(|v| v.to_str()?.trim().parse::<u64>().ok());
         NetSettings {
-            ca_file: set("GOVER_CA_FILE").map(PathBuf::from),
-            ssl_cert_vars: set("SSL_CERT_FILE").is_some() || set("SSL_CERT_DIR").is_some(),
+            trust: TrustSettings {
+                ca_file: set("GOVER_CA_FILE").map(PathBuf::from),
+                ssl_cert_file: set("SSL_CERT_FILE").map(PathBuf::from),
+                ssl_cert_vars: set("SSL_CERT_FILE").is_some() || set("SSL_CERT_DIR").is_some(),
+            },
             connect_timeout: Duration::from_secs(15),
             read_timeout: Duration::from_secs(number("GOVER_HTTP_TIMEOUT").unwrap_or(30).max(1)),
             backoff: Duration::from_millis(number("GOVER_RETRY_DELAY_MS").unwrap_or(500)),
@@ -76,54 +74,39 @@ pub struct Client {
 
 impl Client {
     pub fn new(settings: NetSettings) -> Result<Client> {
-        let mut builder = reqwest::blocking::Client::builder()
+        let builder = reqwest::blocking::Client::builder()
             .user_agent(concat!("gover/", env!("CARGO_PKG_VERSION")))
+            .resolve_to_addrs("localhost", &LOCALHOST)
             .connect_timeout(settings.connect_timeout)
             // The blocking client applies this to each wait: the response, then every read.
-            .timeout(settings.read_timeout);
-        if settings.ssl_cert_vars {
-            let bundle = SYSTEM_BUNDLES.iter().find_map(|path| std::fs::read(path).ok());
-            let certs = bundle.and_then(|pem| reqwest::Certificate::from_pem_bundle(&pem).ok()).unwrap_or_default();
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        if let Some(path) = &settings.ca_file {
-            let pem = std::fs::read(path).map_err(|e| {
-                Error::new(exit::ENVIRONMENT, format!("cannot read GOVER_CA_FILE={}", path.display()))
-                    .cause(e)
-                    .hint("point GOVER_CA_FILE at a PEM file of CA certificates, or unset it")
-            })?;
-            let certs =
-                reqwest::Certificate::from_pem_bundle(&pem).ok().filter(|c| !c.is_empty()).ok_or_else(|| {
-                    Error::new(exit::ENVIRONMENT, format!("GOVER_CA_FILE={} holds no PEM certificate", path.display()))
-                        .hint("it should contain -----BEGIN CERTIFICATE----- blocks")
-                })?;
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
+            .timeout(settings.read_timeout)
+            .use_preconfigured_tls(tls::client_config(&settings.trust)?);
         let http = builder.build().map_err(|e| Error::new(exit::NETWORK, "cannot set up HTTPS").cause(chain(&e)))?;
         Ok(Client { http, settings })
     }
 
-    /// GET `url`, retrying transient failures; a response other than 2xx is an error.
-    pub fn get(&self, url: &str) -> Result<Response> {
-        self.request(url, false).map(|r| r.expect("404 and 410 are errors here"))
+    /// GET `url` from byte `offset` on (see [`Client::send_from`]), retrying transient
+    /// failures; a response other than 2xx is an error.
+    pub fn get_from(&self, url: &str, offset: u64) -> Result<Response> {
+        self.get_retrying(url, offset, true, false).map(|r| r.expect("404 and 410 are errors here"))
     }
 
-    /// Like `get`, but a 404 or 410 is `None`: "not here", for sources that fall through to
-    /// the next one (GOPROXY's lists).
+    /// Like `get_from(url, 0)`, but a 404 or 410 is `None`: "not here", for sources that fall
+    /// through to the next one (GOPROXY's lists).
     pub fn get_if_found(&self, url: &str) -> Result<Option<Response>> {
-        self.request(url, true)
+        self.get_retrying(url, 0, true, true)
     }
 
-    fn request(&self, url: &str, missing_ok: bool) -> Result<Option<Response>> {
+    /// `retry_connect`: whether failures to connect (timeouts included) are retried; answers
+    /// that say the server is busy (429, 5xx) always are. `missing_ok`: 404 and 410 are `None`.
+    fn get_retrying(&self, url: &str, offset: u64, retry_connect: bool, missing_ok: bool) -> Result<Option<Response>> {
         warn_if_plain_http(url);
         let mut attempt = 0;
         loop {
-            let wait = match self.http.get(url).send() {
-                Ok(response) if response.status().is_success() => return Ok(Some(response)),
+            let wait = match self.send_from(url, offset) {
+                Ok(response) if response.status().is_success() => {
+                    return skip_to(response, offset).map(Some).map_err(|e| body_error(url, &e))
+                }
                 Ok(response) if missing_ok && matches!(response.status().as_u16(), 404 | 410) => return Ok(None),
                 Ok(response) => {
                     let status = response.status();
@@ -141,7 +124,9 @@ impl Client {
                     }
                 }
                 Err(e) => {
-                    if attempt >= RETRIES || !(e.is_connect() || e.is_timeout()) || is_tls(&e) {
+                    // A name that does not resolve will not resolve a second later.
+                    let transient = (e.is_connect() || e.is_timeout()) && !is_tls(&e) && !is_dns(&e);
+                    if attempt >= RETRIES || !retry_connect || !transient {
                         return Err(request_error(url, &e));
                     }
                     self.backoff(attempt)
@@ -152,9 +137,24 @@ impl Client {
         }
     }
 
+    /// One GET of `url` from byte `offset` on: a `Range` request when `offset` is not 0.
+    fn send_from(&self, url: &str, offset: u64) -> reqwest::Result<Response> {
+        let mut request = self.http.get(url);
+        if offset > 0 {
+            request = request.header(reqwest::header::RANGE, format!("bytes={offset}-"));
+        }
+        request.send()
+    }
+
     /// The whole body of `url`, refusing more than `limit` bytes.
     pub fn get_bytes(&self, url: &str, limit: u64) -> Result<Vec<u8>> {
-        let response = self.get(url)?;
+        read_limited(url, self.get_from(url, 0)?, limit)
+    }
+
+    /// [`Client::get_bytes`] for a source that has a fallback: a server that cannot be
+    /// reached is not waited for (one attempt); a busy one is still retried.
+    pub fn get_bytes_or_fall_back(&self, url: &str, limit: u64) -> Result<Vec<u8>> {
+        let response = self.get_retrying(url, 0, false, false)?.expect("404 and 410 are errors here");
         read_limited(url, response, limit)
     }
 
@@ -180,6 +180,41 @@ fn read_limited(url: &str, response: Response, limit: u64) -> Result<Vec<u8>> {
             .hint("check GOVER_INDEX_URL / GOVER_DIST_URL / GOPROXY: this does not look like a Go release server"));
     }
     Ok(body)
+}
+
+/// Positions a successful answer to a request from `offset` at that byte: a 206 must start
+/// there; a server that ignores ranges answers 200 with everything, and the first `offset`
+/// bytes are read and dropped.
+fn skip_to(mut response: Response, offset: u64) -> io::Result<Response> {
+    if offset == 0 {
+        return Ok(response);
+    }
+    if response.status() == StatusCode::PARTIAL_CONTENT {
+        let start = response
+            .headers()
+            .get(reqwest::header::CONTENT_RANGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(content_range_start);
+        return match start {
+            Some(start) if start == offset => Ok(response),
+            _ => Err(io::Error::other("the server resumed the download at the wrong place")),
+        };
+    }
+    let skipped = io::copy(&mut (&mut response).take(offset), &mut io::sink())?;
+    if skipped < offset {
+        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the download is shorter than before"));
+    }
+    Ok(response)
+}
+
+/// The full length of the file a positioned response belongs to: a 206's Content-Range
+/// names it; a 200 carries it all.
+fn full_length(response: &Response, offset: u64) -> Option<u64> {
+    if response.status() == StatusCode::PARTIAL_CONTENT {
+        let range = response.headers().get(reqwest::header::CONTENT_RANGE)?.to_str().ok()?;
+        return range.rsplit('/').next()?.trim().parse().ok().or(response.content_length().map(|n| n + offset));
+    }
+    response.content_length()
 }
 
 fn transient_status(status: StatusCode) -> bool {
@@ -235,14 +270,25 @@ fn is_tls(e: &reqwest::Error) -> bool {
     ["certificate", "tls", "handshake", "unknownissuer"].iter().any(|w| text.contains(w))
 }
 
+/// The host name could not be resolved (no DNS, no network, or a typo in the URL).
+fn is_dns(e: &reqwest::Error) -> bool {
+    let text = chain(e).to_lowercase();
+    ["dns error", "failed to lookup address", "name or service not known", "name resolution"]
+        .iter()
+        .any(|w| text.contains(w))
+}
+
 fn request_error(url: &str, e: &reqwest::Error) -> Error {
     let why = chain(e);
     let err = Error::new(exit::NETWORK, format!("cannot download {url}")).cause(&why);
-    if is_tls(e) && why.to_lowercase().contains("expired") {
-        err.hint(
-            "the server's certificate is out of date: check this machine's clock (date), else the server (or a \
-             proxy inspecting TLS) must renew it",
+    if is_dns(e) {
+        let host = reqwest::Url::parse(url).ok().and_then(|u| u.host_str().map(String::from)).unwrap_or_default();
+        err.cause(format!("the name {host} does not resolve: no DNS, no network, or a typo in the URL")).hint(
+            "without access to go.dev, use a mirror: GOVER_DIST_URL=<mirror>/ for the archives and \
+             GOVER_INDEX_URL=<mirror>/?mode=json&include=all for the release index (its checksums are then trusted)",
         )
+    } else if let Some(words) = tls::describe(&why).filter(|_| is_tls(e)) {
+        certificate_hint(err.cause(words), words)
     } else if is_tls(e) {
         err.hint(TLS_HINT)
     } else if e.is_timeout() {
@@ -251,6 +297,25 @@ fn request_error(url: &str, e: &reqwest::Error) -> Error {
         err.hint("the server or a proxy keeps redirecting; check HTTPS_PROXY and the URL")
     } else {
         err.hint("check the network connection; behind a proxy set HTTPS_PROXY (and NO_PROXY for local hosts)")
+    }
+}
+
+/// What to do about a certificate refused for the reason `words` says.
+fn certificate_hint(err: Error, words: &str) -> Error {
+    if words.contains("expired") || words.contains("not valid yet") {
+        err.hint(
+            "the server's certificate is out of date: check this machine's clock (date), else the server (or a \
+             proxy inspecting TLS) must renew it",
+        )
+    } else if words.contains("another name") {
+        err.hint("check the host name in the URL (GOVER_DIST_URL / GOVER_INDEX_URL): the certificate names another")
+    } else if words.contains("self-signed") {
+        err.hint(
+            "if you trust this server, put its certificate in a PEM file and point GOVER_CA_FILE at it (openssl s_client \
+             -showcerts shows it)",
+        )
+    } else {
+        err.hint(TLS_HINT)
     }
 }
 
@@ -307,7 +372,8 @@ impl<R: Read> HashingReader<R> {
 
 impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self.inner.read(buf) {
+        // Every install reads through here, so Ctrl-C stops it within one read.
+        match interrupt::check().and_then(|()| self.inner.read(buf)) {
             Ok(n) => {
                 self.hasher.update(&buf[..n]);
                 self.bytes += n as u64;
@@ -326,30 +392,64 @@ impl<R: Read> Read for HashingReader<R> {
 }
 
 /// A download body that picks up where it broke off: after a read error, a stall or an early
-/// end it asks for the rest (`Range: bytes=N-`), a few times with backoff. A server that
-/// ignores ranges sends it all again and the part already read is skipped, so the reader
-/// downstream (hash, gunzip, untar) sees one unbroken stream.
+/// end it asks for the rest (`Range: bytes=N-`). It keeps resuming while each attempt brings
+/// new bytes; it gives up after a few attempts in a row that bring none, or when the breaks
+/// have gone on for `MAX_RESUMING`. A server that ignores ranges sends it all again and the
+/// part already read is skipped, so the reader downstream (hash, gunzip, untar) sees one
+/// unbroken stream.
 pub struct ResumingBody<'a> {
     client: &'a Client,
     url: String,
     response: Response,
-    /// Bytes delivered so far.
+    /// Bytes of the file delivered so far (a body opened at an offset starts there).
     pos: u64,
     /// The full length, when the server announced it.
     len: Option<u64>,
+    /// Resumes since the last one that brought bytes, and where that one stood.
+    fruitless: u32,
+    progress_mark: u64,
     resumes: u32,
+    first_break: Option<Instant>,
 }
 
+/// However much progress each resume makes, a download that keeps breaking for this long is
+/// given up (its partial file is kept for the next run).
+const MAX_RESUMING: Duration = Duration::from_secs(15 * 60);
+
 impl<'a> ResumingBody<'a> {
-    pub fn new(client: &'a Client, url: &str, response: Response) -> ResumingBody<'a> {
-        let len = response.content_length();
-        ResumingBody { client, url: url.into(), response, pos: 0, len, resumes: 0 }
+    /// `response` answers a request for `url` from byte `pos` on (`Client::get_from`).
+    pub fn new(client: &'a Client, url: &str, response: Response, pos: u64) -> ResumingBody<'a> {
+        let len = full_length(&response, pos);
+        ResumingBody {
+            client,
+            url: url.into(),
+            response,
+            pos,
+            len,
+            fruitless: 0,
+            progress_mark: pos,
+            resumes: 0,
+            first_break: None,
+        }
+    }
+
+    /// The length of the whole file, as the server announced it.
+    pub fn full_length(&self) -> Option<u64> {
+        self.len
     }
 
     fn resume(&mut self, broken: io::Error) -> io::Result<()> {
+        if self.pos > self.progress_mark {
+            self.fruitless = 0;
+            self.progress_mark = self.pos;
+        }
+        let first_break = *self.first_break.get_or_insert_with(Instant::now);
         let mut last = broken;
-        while self.resumes < RETRIES {
-            std::thread::sleep(self.client.backoff(self.resumes));
+        while self.fruitless < RETRIES && first_break.elapsed() < MAX_RESUMING {
+            interrupt::check()?;
+            std::thread::sleep(self.client.backoff(self.fruitless));
+            interrupt::check()?;
+            self.fruitless += 1;
             self.resumes += 1;
             match self.reopen() {
                 Ok(response) => {
@@ -359,37 +459,19 @@ impl<'a> ResumingBody<'a> {
                 Err(e) => last = e,
             }
         }
-        Err(io::Error::new(last.kind(), format!("{last} (after {} attempts to resume)", self.resumes)))
+        Err(io::Error::new(
+            last.kind(),
+            format!("{last} (after {} attempts to resume, the last {} without progress)", self.resumes, self.fruitless),
+        ))
     }
 
     fn reopen(&self) -> io::Result<Response> {
-        let mut response = self
-            .client
-            .http
-            .get(&self.url)
-            .header(reqwest::header::RANGE, format!("bytes={}-", self.pos))
-            .send()
-            .map_err(|e| io::Error::other(chain(&e)))?;
+        let response = self.client.send_from(&self.url, self.pos).map_err(|e| io::Error::other(chain(&e)))?;
         let status = response.status();
-        if status == StatusCode::PARTIAL_CONTENT {
-            let start = response
-                .headers()
-                .get(reqwest::header::CONTENT_RANGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(content_range_start);
-            return match start {
-                Some(start) if start == self.pos => Ok(response),
-                _ => Err(io::Error::other("the server resumed the download at the wrong place")),
-            };
-        }
-        if status != StatusCode::OK {
+        if !status.is_success() {
             return Err(io::Error::other(format!("resuming the download, the server answered {status}")));
         }
-        let skipped = io::copy(&mut (&mut response).take(self.pos), &mut io::sink())?;
-        if skipped < self.pos {
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the download is shorter than before"));
-        }
-        Ok(response)
+        skip_to(response, self.pos)
     }
 }
 
@@ -484,11 +566,11 @@ mod tests {
         };
         let s = NetSettings::from_env(env(&[("GOVER_HTTP_TIMEOUT", "2"), ("GOVER_CA_FILE", "/ca.pem")]));
         assert_eq!(s.read_timeout, Duration::from_secs(2));
-        assert_eq!(s.ca_file, Some(PathBuf::from("/ca.pem")));
-        assert!(!s.ssl_cert_vars);
-        assert!(NetSettings::from_env(env(&[("SSL_CERT_DIR", "/certs")])).ssl_cert_vars);
+        assert_eq!(s.trust.ca_file, Some(PathBuf::from("/ca.pem")));
+        assert!(!s.trust.ssl_cert_vars);
+        assert!(NetSettings::from_env(env(&[("SSL_CERT_DIR", "/certs")])).trust.ssl_cert_vars);
         let s = NetSettings::from_env(env(&[("GOVER_HTTP_TIMEOUT", "soon"), ("GOVER_CA_FILE", "")]));
-        assert_eq!((s.read_timeout, s.ca_file), (Duration::from_secs(30), None));
+        assert_eq!((s.read_timeout, s.trust.ca_file), (Duration::from_secs(30), None));
     }
 
     #[test]

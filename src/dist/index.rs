@@ -153,6 +153,30 @@ impl Platform {
         };
         Some(Platform { os: os.into(), arch: arch.into() })
     }
+
+    /// The ELF `e_machine` of this platform's binaries; None where they are not ELF (macOS).
+    pub fn elf_machine(&self) -> Option<u16> {
+        if self.os == "darwin" {
+            return None;
+        }
+        ELF_MACHINES.iter().find(|(arch, _)| *arch == self.arch).map(|&(_, machine)| machine)
+    }
+
+    /// Go's name for the architecture of ELF machine `machine`.
+    pub fn arch_of_elf_machine(machine: u16) -> Option<&'static str> {
+        ELF_MACHINES.iter().find(|(_, m)| *m == machine).map(|&(arch, _)| arch)
+    }
+}
+
+/// Go's architectures with ELF releases, and their `e_machine` values.
+const ELF_MACHINES: [(&str, u16); 7] =
+    [("amd64", 62), ("arm64", 183), ("386", 3), ("armv6l", 40), ("ppc64le", 21), ("s390x", 22), ("riscv64", 243)];
+
+/// The platform a Go archive's name spells (`go1.22.10.linux-arm64.tar.gz` -> `linux-arm64`),
+/// if it is named the official way.
+pub fn platform_in_filename(filename: &str) -> Option<&str> {
+    let (_, platform) = filename.strip_suffix(".tar.gz")?.rsplit_once('.')?;
+    platform.contains('-').then_some(platform)
 }
 
 impl std::fmt::Display for Platform {
@@ -249,6 +273,20 @@ mod tests {
         assert_eq!(near("1.1"), ["go1.21.13", "go1.22rc1", "go1.22.8"]);
         assert_eq!(near("1.21.99"), ["go1.21.13"]);
         assert!(Index::default().nearest(&Spec::Latest, &linux(), 3).is_empty());
+    }
+
+    #[test]
+    fn platforms_of_archives_and_binaries() {
+        assert_eq!(platform_in_filename("go1.22.10.linux-arm64.tar.gz"), Some("linux-arm64"));
+        assert_eq!(platform_in_filename("go1.23rc1.linux-amd64.tar.gz"), Some("linux-amd64"));
+        assert_eq!(platform_in_filename("go.tar.gz"), None);
+        assert_eq!(platform_in_filename("go1.22.10.zip"), None);
+        let arm64 = Platform { os: "linux".into(), arch: "arm64".into() };
+        assert_eq!(arm64.elf_machine(), Some(183));
+        assert_eq!(linux().elf_machine(), Some(62));
+        assert_eq!(Platform { os: "darwin".into(), arch: "arm64".into() }.elf_machine(), None);
+        assert_eq!(Platform::arch_of_elf_machine(62), Some("amd64"));
+        assert_eq!(Platform::arch_of_elf_machine(9999), None);
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub struct Mirror<'a> {
 
 impl Mirror<'_> {
     pub fn sync(&self, specs: &[Spec], proxy_config: Option<&ProxyConfig>) -> Result<Summary> {
-        let index = if self.layouts.dl { Some(self.remote.fetch_index()?.index) } else { None };
+        let index = if self.layouts.dl { Some(self.remote.fetch_index(self.store)?.index) } else { None };
         let proxies = proxy_config.map(|config| Proxies { client: &self.remote.client, config });
         let listed = match (&index, &proxies) {
             (None, Some(proxies)) => proxies.list(&self.platforms[0])?,

@@ -7,23 +7,26 @@ pub mod download;
 pub mod index;
 pub mod mirror;
 pub mod proxy;
+pub mod tls;
 pub mod unpack;
 
 use std::ffi::OsString;
 use std::fs;
-use std::io::Read;
-use std::path::Path;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
 
 use flate2::read::GzDecoder;
-use gover_shim::GoVersion;
+use gover_shim::{GoVersion, Spec};
 
 use crate::error::{self, exit, Error, Result};
 use crate::goenv::{self, Settings};
+use crate::interrupt;
 use crate::output;
-use crate::store::{Staging, Store};
-use download::{CacheTee, Client, HashingReader, ResumingBody};
+use crate::store::{write_atomic, Staging, Store};
+use download::{hex, CacheTee, Client, HashingReader, ResumingBody};
 use index::{Index, IndexError, Platform, Release};
 use proxy::ProxyConfig;
+use sha2::{Digest, Sha256};
 use unpack::{Limits, UnpackError};
 
 pub const OFFICIAL_INDEX: &str = "https://go.dev/dl/?mode=json&include=all";
@@ -90,15 +93,41 @@ impl Remote {
         Ok(Remote { platform, sources: Sources::from_env(env), client })
     }
 
-    /// The trusted index, else the mirror's own (see [`fetch_index`]).
-    pub fn fetch_index(&self) -> Result<Catalog> {
-        fetch_index(&self.client, &self.sources)
+    /// The trusted index, else the mirror's own (see [`fetch_index`]). The trusted one is
+    /// saved in GOVER_HOME/cache; when no index can be reached, that copy is used, saying how
+    /// old it is.
+    pub fn fetch_index(&self, store: &Store) -> Result<Catalog> {
+        let saved =
+            store.cache_dir().join(format!("index-{}.json", &hex(&Sha256::digest(&self.sources.index_url))[..16]));
+        let err = match fetch_index(&self.client, &self.sources) {
+            Ok((catalog, bytes)) => {
+                if !catalog.from_mirror {
+                    let _ = Store::create_dir(&store.cache_dir()).and_then(|()| write_atomic(&saved, &bytes));
+                }
+                return Ok(catalog);
+            }
+            Err(err) if err.code == exit::NETWORK => err,
+            Err(err) => return Err(err),
+        };
+        let age = fs::metadata(&saved).and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+        let index = fs::read(&saved).ok().and_then(|bytes| Index::parse(&bytes).ok());
+        match (index, age) {
+            (Some(index), Some(age)) => {
+                output::warn(format!(
+                    "{}; using the release index saved {} ago (releases published since are missing)",
+                    err.message,
+                    describe_age(age)
+                ));
+                Ok(Catalog { index, from_mirror: false })
+            }
+            _ => Err(err),
+        }
     }
 
     /// Where releases come from for this run, said once on standard error with the reason.
     /// `auto`: the download site, unless GOPROXY names a proxy of its own (and no GOVER_*_URL
     /// names a download mirror), or the download site cannot be reached.
-    pub fn origin(&self, choice: SourceChoice, quiet: bool) -> Result<Origin> {
+    pub fn origin(&self, store: &Store, choice: SourceChoice, quiet: bool) -> Result<Origin> {
         let say = |what: String, config: &ProxyConfig| {
             if !quiet {
                 eprintln!("source: {what}");
@@ -107,7 +136,7 @@ impl Remote {
         };
         let config = || ProxyConfig::from_settings(&Settings::load(goenv::settings::Sources::from_process()));
         match choice {
-            SourceChoice::Dl => Ok(Origin::Site(self.fetch_index()?)),
+            SourceChoice::Dl => Ok(Origin::Site(self.fetch_index(store)?)),
             SourceChoice::Proxy => {
                 let config = config()?;
                 say(format!("the module proxy {} (--source proxy)", config.goproxy), &config);
@@ -122,7 +151,7 @@ impl Remote {
                     return Ok(Origin::Proxy(Box::new(config.clone())));
                 }
                 // A download mirror of the user's own has fallbacks of its own (its index, .sha256).
-                match (self.fetch_index(), config.filter(|_| !dl_mirror)) {
+                match (self.fetch_index(store), config.filter(|_| !dl_mirror)) {
                     (Ok(catalog), _) => Ok(Origin::Site(catalog)),
                     (Err(err), Some(config)) if err.code == exit::NETWORK => {
                         let why = format!("the download site cannot be reached: {}", err.message);
@@ -153,34 +182,86 @@ pub enum Origin {
     Proxy(Box<ProxyConfig>),
 }
 
+/// `3 days`, `5 hours`, `12 minutes`.
+fn describe_age(age: std::time::Duration) -> String {
+    let minutes = age.as_secs() / 60;
+    let (n, unit) = match minutes {
+        0..60 => (minutes, "minute"),
+        60..2880 => (minutes / 60, "hour"),
+        _ => (minutes / 1440, "day"),
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// No release of `catalog` matches `spec`: the nearest that exist, and a hint that installs
+/// the nearest with `command` (`gover install`, `gover use --install`), which works.
+pub fn no_such_version(spec: &Spec, catalog: &Catalog, platform: &Platform, command: &str) -> Error {
+    let name = match spec {
+        Spec::Exact(v) => v.to_string(),
+        other => other.to_string(),
+    };
+    let nearest = catalog.index.nearest(spec, platform, 3);
+    let mut err = Error::new(exit::NO_SUCH_VERSION, format!("no Go release {name} for {platform}"));
+    if !nearest.is_empty() {
+        let list: Vec<String> = nearest.iter().map(|v| v.to_string()).collect();
+        err = err.cause(format!("the nearest that exist: {}", list.join(", ")));
+    }
+    if catalog.from_mirror {
+        err = err.cause("the list comes from the mirror's own index, which may lag behind go.dev");
+    }
+    match nearest.last() {
+        Some(newest) => err.hint(format!("{command} {}", newest.to_string().trim_start_matches("go"))),
+        None => err.hint("gover list --remote lists what can be installed"),
+    }
+}
+
 /// An index, and whether its checksums came from the archive mirror itself.
 pub struct Catalog {
     pub index: Index,
     pub from_mirror: bool,
 }
 
-/// The trusted index, else (when it cannot be reached and a mirror is set) the mirror's own.
-pub fn fetch_index(client: &Client, sources: &Sources) -> Result<Catalog> {
-    let primary = client.get_bytes(&sources.index_url, MAX_INDEX).and_then(|b| parse_index(&sources.index_url, &b));
-    let err = match primary {
-        Ok(index) => return Ok(Catalog { index, from_mirror: false }),
+/// The trusted index, else (when it cannot be reached and a mirror is set) the mirror's own;
+/// with the bytes it was parsed from. With a fallback at hand, a trusted index that cannot be
+/// reached gets one attempt, not the retries, so a machine without go.dev does not wait for it.
+pub fn fetch_index(client: &Client, sources: &Sources) -> Result<(Catalog, Vec<u8>)> {
+    let mirror_url = sources.mirror_index_url();
+    let url = &sources.index_url;
+    let primary = if mirror_url.is_some() {
+        client.get_bytes_or_fall_back(url, MAX_INDEX)
+    } else {
+        client.get_bytes(url, MAX_INDEX)
+    };
+    let err = match primary.and_then(|bytes| Ok((parse_index(url, &bytes)?, bytes))) {
+        Ok((index, bytes)) => return Ok((Catalog { index, from_mirror: false }, bytes)),
         Err(err) => err,
     };
-    let Some(mirror_url) = sources.mirror_index_url().filter(|_| err.code == exit::NETWORK) else {
+    let Some(mirror_url) = mirror_url.filter(|_| err.code == exit::NETWORK) else {
         return Err(err);
     };
-    let fallback = client.get_bytes(&mirror_url, MAX_INDEX).and_then(|b| parse_index(&mirror_url, &b));
-    match fallback {
+    let bytes = match client.get_bytes(&mirror_url, MAX_INDEX) {
+        Ok(bytes) => bytes,
+        Err(second) => return Err(err.cause(format!("the mirror's index failed too: {}", second.message))),
+    };
+    match parse_index(&mirror_url, &bytes) {
         Ok(index) => {
             output::warn(format!(
-                "{} cannot be reached ({}); using the mirror's own index {mirror_url}, so checksums now come from \
-                 the same server as the archives and trust rests on the mirror",
-                sources.index_url, err.message
+                "{} cannot be reached, so the checksums of the mirror's own index are trusted; to make that permanent \
+                 (and not try {} first), set GOVER_INDEX_URL={mirror_url}",
+                host_of(&sources.index_url),
+                host_of(&sources.index_url)
             ));
-            Ok(Catalog { index, from_mirror: true })
+            Ok((Catalog { index, from_mirror: true }, bytes))
         }
-        Err(second) => Err(err.cause(format!("the mirror's index failed too: {}", second.message))),
+        // The mirror the user chose answered, but not with an index (a login page, say): that
+        // is the problem to fix first.
+        Err(second) => Err(second.cause(format!("and {url} could not be reached: {}", err.message))),
     }
+}
+
+/// The host of `url`, for messages (the URL itself if it has none).
+fn host_of(url: &str) -> String {
+    url::Url::parse(url).ok().and_then(|u| u.host_str().map(String::from)).unwrap_or_else(|| url.to_string())
 }
 
 fn parse_index(url: &str, bytes: &[u8]) -> Result<Index> {
@@ -204,6 +285,8 @@ pub struct Artifact {
     pub sha256: String,
     /// Unknown when the checksum came from a `.sha256` file.
     pub size: Option<u64>,
+    /// The platform it must be for: this machine's.
+    pub platform: Platform,
 }
 
 impl Artifact {
@@ -219,6 +302,7 @@ impl Artifact {
             url: sources.archive_url(&file.filename),
             sha256: file.sha256.to_ascii_lowercase(),
             size: Some(file.size),
+            platform: platform.clone(),
         })
     }
 
@@ -240,7 +324,7 @@ impl Artifact {
             "no release index could be reached; checking {url} against {checksum_url} from the same mirror, so trust \
              rests on the mirror"
         ));
-        Ok(Artifact { version: version.clone(), url, sha256, size: None })
+        Ok(Artifact { version: version.clone(), url, sha256, size: None, platform: platform.clone() })
     }
 }
 
@@ -259,19 +343,31 @@ pub enum Outcome {
 }
 
 /// Downloads, verifies and installs `artifact`, under the version's lock so concurrent
-/// installs download it once. A verified archive is kept in GOVER_HOME/downloads, so a
-/// reinstall needs no network (and is verified again all the same).
+/// installs download it once. A verified archive is kept in GOVER_HOME/downloads with its
+/// checksum beside it, so a reinstall needs no network (and is verified again all the same);
+/// an interrupted or broken download is kept as `<archive>.partial` and the next install
+/// resumes it.
 pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool) -> Result<Outcome> {
-    locked_install(store, &artifact.version, quiet, || install_archive(store, client, artifact, quiet))
+    let version = &artifact.version;
+    let platform = artifact.platform.to_string();
+    if let Some(other) = index::platform_in_filename(artifact.filename()).filter(|p| *p != platform) {
+        return Err(Error::new(exit::VERIFICATION, format!("{version} failed verification: {}", artifact.url))
+            .cause(format!("the archive is named for {other}; this machine is {platform}"))
+            .hint(format!(
+                "nothing was downloaded; the release index (GOVER_INDEX_URL) lists another platform's archive under \
+                 {platform}: fix the index, or point GOVER_INDEX_URL at go.dev's"
+            )));
+    }
+    locked_install(store, version, quiet, || install_archive(store, client, artifact, quiet))
 }
 
-/// Runs `fill` under `version`'s lock unless the version is installed meanwhile; `fill`
-/// verifies the release into staging and says whether it came from the download cache.
+/// Runs `install` under `version`'s lock, unless the version was installed meanwhile (by a
+/// concurrent gover that held the lock first).
 pub(crate) fn locked_install(
     store: &Store,
     version: &GoVersion,
     quiet: bool,
-    fill: impl FnOnce() -> Result<(Staging, bool)>,
+    install: impl FnOnce() -> Result<Outcome>,
 ) -> Result<Outcome> {
     store.sweep_leftovers();
     let _lock = store.lock_version(version, || {
@@ -282,35 +378,70 @@ pub(crate) fn locked_install(
     if store.is_installed(version) {
         return Ok(Outcome::AlreadyInstalled);
     }
-    let (staging, cached) = fill()?;
-    commit(store, staging, version)?;
-    Ok(Outcome::Installed { cached })
+    install()
 }
 
-fn install_archive(store: &Store, client: &Client, artifact: &Artifact, quiet: bool) -> Result<(Staging, bool)> {
+fn install_archive(store: &Store, client: &Client, artifact: &Artifact, quiet: bool) -> Result<Outcome> {
     let version = &artifact.version;
-    let downloads = store.downloads_dir();
-    let cached = downloads.join(artifact.filename());
-    if cached.is_file() {
+    let cache = DownloadCache::new(store, artifact);
+    cache.complete_partial();
+    if cache.archive.is_file() {
         let staging = store.fresh_staging(version)?;
-        let label = cached.display().to_string();
-        let result = fs::File::open(&cached).map_err(|e| error::io("read", &cached, e)).and_then(|mut file| {
-            let size = artifact.size.or_else(|| file.metadata().ok().map(|m| m.len()));
-            verify_and_unpack(&mut file, size, artifact, &label, &staging, None)
-        });
+        let label = cache.archive.display().to_string();
+        let result =
+            fs::File::open(&cache.archive).map_err(|e| error::io("read", &cache.archive, e)).and_then(|mut file| {
+                let size = artifact.size.or_else(|| file.metadata().ok().map(|m| m.len()));
+                verify_and_unpack(&mut file, size, artifact, &label, &staging, None)
+            });
         match result {
-            Ok(()) => return Ok((staging, true)),
+            Ok(()) => {
+                cache.remember_checksum();
+                commit(store, staging, version)?;
+                return Ok(Outcome::Installed { cached: true });
+            }
+            Err(err) if err.code != exit::VERIFICATION => return Err(err),
             Err(err) => {
                 let why = err.causes.first().unwrap_or(&err.message);
                 output::warn(format!("the cached {label} is unusable ({why}); downloading it again"));
-                let _ = fs::remove_file(&cached);
+                cache.forget();
             }
         }
     }
+    let resumed = cache.resumable();
+    match download(store, client, artifact, &cache, resumed, quiet) {
+        Err(err) if err.code == exit::VERIFICATION && resumed > 0 => {
+            output::warn(format!(
+                "the download resumed from {} did not verify; downloading it again from the start",
+                cache.partial.display()
+            ));
+            download(store, client, artifact, &cache, 0, quiet)
+        }
+        other => other,
+    }?;
+    Ok(Outcome::Installed { cached: false })
+}
 
+/// One download of `artifact` into staging, from byte `from` on (the first `from` bytes are
+/// read back from the partial file), then the commit.
+fn download(
+    store: &Store,
+    client: &Client,
+    artifact: &Artifact,
+    cache: &DownloadCache,
+    from: u64,
+    quiet: bool,
+) -> Result<()> {
+    let version = &artifact.version;
     let staging = store.fresh_staging(version)?;
-    let response = client.get(&artifact.url)?;
-    let announced = response.content_length();
+    let response = client.get_from(&artifact.url, from)?;
+    let is_html = response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    if is_html.is_some_and(|kind| kind.trim_start().to_ascii_lowercase().starts_with("text/html")) {
+        return Err(Error::new(exit::NETWORK, format!("{} answered with an HTML page, not the archive", artifact.url))
+            .cause("a proxy, captive portal or login page answered instead of the archive server")
+            .hint("log in to the network (open any page in a browser), set HTTPS_PROXY, or check GOVER_DIST_URL"));
+    }
+    let network = ResumingBody::new(client, &artifact.url, response, from);
+    let announced = network.full_length();
     if let (Some(expected), Some(announced)) = (artifact.size, announced) {
         if expected != announced {
             return Err(Error::new(exit::VERIFICATION, format!("{version} failed verification: {}", artifact.url))
@@ -318,60 +449,132 @@ fn install_archive(store: &Store, client: &Client, artifact: &Artifact, quiet: b
                 .hint(mirror_hint()));
         }
     }
-    // Caching is best effort: without a writable downloads/, or without room for the archive
-    // beside its unpacked tree, the install still goes on.
     let size = artifact.size.or(announced);
-    let partial = downloads.join(format!("{}.partial", artifact.filename()));
-    let cache = Store::create_dir(&downloads)
-        .ok()
-        .filter(|()| size.is_none_or(|size| store.free_space().is_none_or(|free| free >= room_to_cache(size))))
-        .and_then(|()| fs::File::create(&partial).ok());
-    let mut body = CacheTee::new(ResumingBody::new(client, &artifact.url, response), cache);
-    let progress = download::progress_bar(artifact.size.or(announced), quiet);
+    let (prefix, partial_file) = cache.open_partial(from, size);
+    let mut body = prefix.chain(CacheTee::new(network, partial_file));
+    let progress = download::progress_bar(size, quiet);
     let result = verify_and_unpack(&mut body, size, artifact, &artifact.url, &staging, progress);
-    let complete = body.finish();
-    match result {
-        Ok(()) if complete => {
-            let _ = fs::rename(&partial, &cached);
-        }
-        _ => {
-            let _ = fs::remove_file(&partial);
-        }
+    let (_, tee) = body.into_inner();
+    match &result {
+        Ok(()) if tee.finish() => cache.keep_partial_as_archive(),
+        // What arrived before a network failure, Ctrl-C or a full disk is a true prefix of the
+        // archive, kept for the next run to resume (which needs the size known); bytes that
+        // failed verification are not.
+        Err(err) if err.code != exit::VERIFICATION && artifact.size.is_some() => {}
+        _ => cache.forget_partial(),
     }
     result?;
-    Ok((staging, false))
+    commit(store, staging, version)
 }
 
-/// Downloads `artifact` to `dest` (a partial file beside it, renamed once the digest and the
-/// size match the index), for a mirror: the archive as it is, not unpacked.
-pub fn download_verified(client: &Client, artifact: &Artifact, dest: &Path, quiet: bool) -> Result<()> {
-    let dir = dest.parent().expect("a file in a directory");
-    let partial = dir.join(format!(".{}.partial-{}", artifact.filename(), std::process::id()));
-    let result = (|| {
-        let response = client.get(&artifact.url)?;
-        let progress = download::progress_bar(artifact.size.or(response.content_length()), quiet);
-        let mut body = HashingReader::new(ResumingBody::new(client, &artifact.url, response), progress);
-        let mut file = fs::File::create(&partial).map_err(|e| error::io("create", &partial, e))?;
-        std::io::copy(&mut body, &mut file).map_err(|e| match body.failure.take() {
-            Some(failure) => download::body_error(&artifact.url, &failure),
-            None => error::io("write", &partial, e),
-        })?;
-        let (digest, bytes) = body.digest();
-        if digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
-            return Err(Error::new(
-                exit::VERIFICATION,
-                format!("{} failed verification: {}", artifact.version, artifact.url),
-            )
-            .cause(format!("expected sha256 {}{}", artifact.sha256, size_note(artifact.size)))
-            .cause(format!("got      sha256 {digest} ({bytes} bytes)"))
-            .hint(mirror_hint()));
-        }
-        fs::rename(&partial, dest).map_err(|e| error::io("write", dest, e))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&partial);
+/// An archive's place in GOVER_HOME/downloads: the verified archive, its checksum
+/// (`<archive>.sha256`, what makes an offline reinstall possible) and a partial download.
+struct DownloadCache<'a> {
+    artifact: &'a Artifact,
+    store: &'a Store,
+    archive: PathBuf,
+    partial: PathBuf,
+}
+
+impl<'a> DownloadCache<'a> {
+    fn new(store: &'a Store, artifact: &'a Artifact) -> DownloadCache<'a> {
+        let archive = store.downloads_dir().join(artifact.filename());
+        let partial = store.downloads_dir().join(format!("{}.partial", artifact.filename()));
+        DownloadCache { artifact, store, archive, partial }
     }
-    result
+
+    fn checksum_file(&self) -> PathBuf {
+        checksum_file(&self.archive)
+    }
+
+    /// A partial download that reached the full size (killed just before its rename) is
+    /// the archive, to be verified as such.
+    fn complete_partial(&self) {
+        let len = fs::metadata(&self.partial).map(|m| m.len()).ok();
+        if len.is_some_and(|len| Some(len) == self.artifact.size) {
+            let _ = fs::rename(&self.partial, &self.archive);
+        }
+    }
+
+    /// How many bytes of a partial download can be resumed from: only with the archive's size
+    /// known, so the rest can be asked for and its end recognised.
+    fn resumable(&self) -> u64 {
+        let len = fs::metadata(&self.partial).ok().filter(|m| m.is_file()).map(|m| m.len()).unwrap_or(0);
+        match self.artifact.size {
+            Some(size) if len < size => len,
+            _ => 0,
+        }
+    }
+
+    /// The bytes already downloaded (the first `from` of the partial file) and the partial
+    /// file to append the rest to. Caching is best effort: without a writable downloads/, or
+    /// without room for the archive beside its unpacked tree, the install goes on without it.
+    fn open_partial(&self, from: u64, size: Option<u64>) -> (Box<dyn Read>, Option<fs::File>) {
+        let prefix: Box<dyn Read> = match fs::File::open(&self.partial) {
+            Ok(file) if from > 0 => Box::new(file.take(from)),
+            _ => Box::new(io::empty()),
+        };
+        let room = size.is_none_or(|size| self.store.free_space().is_none_or(|free| free >= room_to_cache(size)));
+        let file = Store::create_dir(&self.store.downloads_dir()).ok().filter(|()| room).and_then(|()| {
+            let mut options = fs::OpenOptions::new();
+            options.write(true).create(true);
+            if from > 0 {
+                // Exactly the bytes resumed from, whatever a killed writer added after them.
+                fs::OpenOptions::new().write(true).open(&self.partial).and_then(|f| f.set_len(from)).ok()?;
+                options.append(true);
+            } else {
+                options.truncate(true);
+            }
+            options.open(&self.partial).ok()
+        });
+        (prefix, file)
+    }
+
+    fn keep_partial_as_archive(&self) {
+        if fs::rename(&self.partial, &self.archive).is_ok() {
+            self.remember_checksum();
+        }
+    }
+
+    /// Writes the checksum the archive was verified against beside it.
+    fn remember_checksum(&self) {
+        let line = format!("{}  {}\n", self.artifact.sha256, self.artifact.filename());
+        let _ = write_atomic(&self.checksum_file(), line.as_bytes());
+    }
+
+    fn forget_partial(&self) {
+        let _ = fs::remove_file(&self.partial);
+    }
+
+    fn forget(&self) {
+        let _ = fs::remove_file(&self.archive);
+        let _ = fs::remove_file(self.checksum_file());
+    }
+}
+
+fn checksum_file(archive: &Path) -> PathBuf {
+    let mut name = archive.as_os_str().to_owned();
+    name.push(".sha256");
+    PathBuf::from(name)
+}
+
+/// An archive in the download cache whose checksum was kept beside it: an exact version
+/// reinstalls from it without any index, so without the network.
+pub fn cached_artifact(store: &Store, sources: &Sources, version: &GoVersion, platform: &Platform) -> Option<Artifact> {
+    let filename = format!("{version}.{platform}.tar.gz");
+    let archive = store.downloads_dir().join(&filename);
+    if !archive.is_file() {
+        return None;
+    }
+    let sha256 = parse_checksum_file(&fs::read(checksum_file(&archive)).ok()?)?;
+    // The size is not kept: the digest alone decides, as with a mirror's `.sha256` file.
+    Some(Artifact {
+        version: version.clone(),
+        url: sources.archive_url(&filename),
+        sha256,
+        size: None,
+        platform: platform.clone(),
+    })
 }
 
 /// The free space an archive of `size` bytes needs to be cached as well as installed: itself,
@@ -382,7 +585,7 @@ fn room_to_cache(size: u64) -> u64 {
 
 /// Makes the verified tree the installed version. A damaged install in the way (a tree
 /// without bin/go, which `is_installed` does not count) is replaced.
-fn commit(store: &Store, staging: Staging, version: &GoVersion) -> Result<()> {
+pub(crate) fn commit(store: &Store, staging: Staging, version: &GoVersion) -> Result<()> {
     if store.home().version_dir(version).exists() {
         output::warn(format!("replacing the damaged install of {version} (it has no bin/go)"));
         store.remove_version(version)?;
@@ -403,7 +606,12 @@ fn verify_and_unpack(
 ) -> Result<()> {
     let version = &artifact.version;
     let mut body = HashingReader::new(source, progress);
-    let unpacked = unpack::unpack(GzDecoder::new(&mut body), staging.path(), Limits::for_archive(compressed));
+    let unpacked = unpack::unpack(
+        GzDecoder::new(&mut body),
+        staging.path(),
+        Limits::for_archive(compressed),
+        artifact.platform.elf_machine(),
+    );
     // Whatever the unpacker thought, the digest of the whole body decides first.
     let drained = if body.failure.is_none() { body.drain() } else { Ok(()) };
     let (digest, bytes) = body.digest();
@@ -417,32 +625,72 @@ fn verify_and_unpack(
         }
         err.hint(mirror_hint())
     };
+    if let Some(signal) = interrupt::signal() {
+        return Err(interrupt::error(signal));
+    }
     if let Some(failure) = body.failure.take().or(drained.err()) {
-        // The connection broke: a network error, though the digest shows what did arrive.
-        let err = mismatch(Some(format!("the download broke off: {failure}")));
-        return Err(Error {
-            code: exit::NETWORK,
-            hint: Some("check the network and run the install again".into()),
-            ..err
-        });
+        // The connection broke: a network failure, not a bad archive.
+        return Err(Error::new(exit::NETWORK, format!("the download of {label} broke off after {bytes} bytes"))
+            .cause(failure)
+            .hint("check the network, then run the same command: it resumes from there"));
     }
     if digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
         return Err(mismatch(None));
     }
-    unpacked.map_err(|e| unpack_error(e, failed))?;
+    unpacked.map_err(|e| unpack_error(e, &artifact.platform, failed))?;
     unpack::check_tree(staging.path(), version)
         .map_err(|why| failed().cause(format!("the archive is not {version}: {why}")).hint(mirror_hint()))
 }
 
-/// An archive that could not be unpacked: unsafe, damaged, or the disk failed.
-pub(crate) fn unpack_error(e: UnpackError, failed: impl Fn() -> Error) -> Error {
+/// An archive (or module zip) that could not be unpacked: unsafe, damaged, for another
+/// machine, or the disk failed.
+pub(crate) fn unpack_error(e: UnpackError, platform: &Platform, failed: impl Fn() -> Error) -> Error {
     match e {
         UnpackError::Unsafe { entry, reason } => failed()
             .cause(format!("the archive entry {entry} is unsafe: {reason}"))
             .hint("nothing was installed; report the archive to whoever publishes it"),
         UnpackError::Read(e) => failed().cause(format!("the archive is damaged: {e}")).hint(mirror_hint()),
         UnpackError::Write { path, error } => error::io("write", &path, error),
+        UnpackError::Machine { entry, machine } => {
+            let built_for =
+                Platform::arch_of_elf_machine(machine).map_or(format!("ELF machine {machine}"), String::from);
+            failed()
+                .cause(format!("{entry} is built for {built_for}; this machine is {platform}"))
+                .hint("nothing was installed; the index or the server (GOVER_INDEX_URL, GOVER_DIST_URL, GOPROXY) serves another platform's release under this name")
+        }
     }
+}
+
+/// Downloads `artifact` to `dest` (a partial file beside it, renamed once the digest and the
+/// size match the index), for a mirror: the archive as it is, not unpacked.
+pub fn download_verified(client: &Client, artifact: &Artifact, dest: &Path, quiet: bool) -> Result<()> {
+    let dir = dest.parent().expect("a file in a directory");
+    let partial = dir.join(format!(".{}.partial-{}", artifact.filename(), std::process::id()));
+    let result = (|| {
+        let response = client.get_from(&artifact.url, 0)?;
+        let progress = download::progress_bar(artifact.size.or(response.content_length()), quiet);
+        let mut body = HashingReader::new(ResumingBody::new(client, &artifact.url, response, 0), progress);
+        let mut file = fs::File::create(&partial).map_err(|e| error::io("create", &partial, e))?;
+        io::copy(&mut body, &mut file).map_err(|e| match body.failure.take() {
+            Some(failure) => download::body_error(&artifact.url, &failure),
+            None => error::io("write", &partial, e),
+        })?;
+        let (digest, bytes) = body.digest();
+        if digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
+            return Err(Error::new(
+                exit::VERIFICATION,
+                format!("{} failed verification: {}", artifact.version, artifact.url),
+            )
+            .cause(format!("expected sha256 {}{}", artifact.sha256, size_note(artifact.size)))
+            .cause(format!("got      sha256 {digest} ({bytes} bytes)"))
+            .hint(mirror_hint()));
+        }
+        fs::rename(&partial, dest).map_err(|e| error::io("write", dest, e))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&partial);
+    }
+    result
 }
 
 fn size_note(size: Option<u64>) -> String {

@@ -16,7 +16,7 @@ use gover_shim::GoVersion;
 use super::download::{Client, ResumingBody};
 use super::index::Platform;
 use super::unpack::{self, Limits};
-use super::{locked_install, mirror_hint, unpack_error, Outcome};
+use super::{commit, locked_install, mirror_hint, unpack_error, Outcome};
 use crate::error::{self, exit, Error, Result};
 use crate::goenv::{modpattern, Origin, Setting, Settings};
 use crate::output;
@@ -299,7 +299,7 @@ impl Proxies<'_> {
             .ok_or_else(|| self.not_found(version, platform, &modver))?;
         let partial = dir.join(format!(".{modver}.zip.partial-{}", std::process::id()));
         let checked = download(self.client, &url, response, &partial, quiet)
-            .and_then(|()| verify_zip(&partial, &url, version, &modver, Some(&expected), None));
+            .and_then(|()| verify_zip(&partial, &url, version, platform, &modver, Some(&expected), None));
         if let Err(err) = checked {
             let _ = fs::remove_file(&partial);
             return Err(err);
@@ -323,15 +323,18 @@ impl Proxies<'_> {
         modver: &str,
         expected: Option<&str>,
         quiet: bool,
-    ) -> Result<(Staging, bool)> {
+    ) -> Result<Outcome> {
         let downloads = store.downloads_dir();
         let cached = cached_zip(store, version, platform);
         let verified = cached.with_extension("zip.h1");
         if cached.is_file() {
             let staging = store.fresh_staging(version)?;
             let label = cached.display().to_string();
-            match verify_zip(&cached, &label, version, modver, expected, Some(&staging)) {
-                Ok(()) => return Ok((staging, true)),
+            match verify_zip(&cached, &label, version, platform, modver, expected, Some(&staging)) {
+                Ok(()) => {
+                    commit(store, staging, version)?;
+                    return Ok(Outcome::Installed { cached: true });
+                }
                 Err(err) => {
                     let why = err.causes.first().unwrap_or(&err.message);
                     output::warn(format!("the cached {label} is unusable ({why}); downloading it again"));
@@ -347,7 +350,7 @@ impl Proxies<'_> {
         let partial = downloads.join(format!("{version}.{platform}.zip.partial"));
         let result = download(self.client, &url, response, &partial, quiet).and_then(|()| {
             let staging = store.fresh_staging(version)?;
-            verify_zip(&partial, &url, version, modver, expected, Some(&staging)).map(|()| staging)
+            verify_zip(&partial, &url, version, platform, modver, expected, Some(&staging)).map(|()| staging)
         });
         match result {
             Ok(staging) => {
@@ -358,7 +361,8 @@ impl Proxies<'_> {
                         let _ = crate::store::write_atomic(&verified, format!("{h1}\n").as_bytes());
                     }
                 }
-                Ok((staging, false))
+                commit(store, staging, version)?;
+                Ok(Outcome::Installed { cached: false })
             }
             Err(err) => {
                 let _ = fs::remove_file(&partial);
@@ -383,7 +387,7 @@ fn download(
     quiet: bool,
 ) -> Result<()> {
     let progress = super::download::progress_bar(response.content_length(), quiet);
-    let mut body = ResumingBody::new(client, url, response);
+    let mut body = ResumingBody::new(client, url, response, 0);
     let mut file = fs::File::create(partial).map_err(|e| error::io("create", partial, e))?;
     let mut buf = vec![0; 64 * 1024];
     let mut done = 0u64;
@@ -409,6 +413,7 @@ fn verify_zip(
     path: &Path,
     label: &str,
     version: &GoVersion,
+    platform: &Platform,
     modver: &str,
     expected: Option<&str>,
     staging: Option<&Staging>,
@@ -423,8 +428,14 @@ fn verify_zip(
     file.rewind().map_err(|e| error::io("read", path, e))?;
     let size = file.metadata().ok().map(|m| m.len());
     let prefix = format!("{MODULE}@{modver}");
-    let mut files = unpack::unpack_zip(file, &prefix, staging.map(Staging::path), Limits::for_archive(size))
-        .map_err(|e| unpack_error(e, failed))?;
+    let mut files = unpack::unpack_zip(
+        file,
+        &prefix,
+        staging.map(Staging::path),
+        Limits::for_archive(size),
+        platform.elf_machine(),
+    )
+    .map_err(|e| unpack_error(e, platform, failed))?;
     let got = dirhash::hash1(&mut files).map_err(|why| failed().cause(why).hint(mirror_hint()))?;
     if let Some(expected) = expected {
         if got != expected {

@@ -14,6 +14,8 @@ use std::path::{Component, Path, PathBuf};
 
 use gover_shim::GoVersion;
 
+use crate::elf;
+
 /// The top-level folder of every Go release archive; it becomes the version's GOROOT.
 const TOP: &str = "go";
 /// Far more than any Go release unpacks to (about 250 MB), far less than a disk: whatever the
@@ -161,12 +163,17 @@ pub enum UnpackError {
     Read(io::Error),
     /// Writing into the staging directory failed.
     Write { path: PathBuf, error: io::Error },
+    /// A program in `bin/` is built for ELF machine `machine`, not the expected one.
+    Machine { entry: String, machine: u16 },
 }
 
 /// Extracts the `go/` tree of the tar stream `reader` into `root` (an empty directory).
-pub fn unpack(reader: impl Read, root: &Path, limits: Limits) -> Result<(), UnpackError> {
+/// With `machine` (an ELF `e_machine`), an ELF program in `bin/` built for another machine
+/// stops the unpacking before that program is written: another platform's Go is refused at
+/// its first binary.
+pub fn unpack(reader: impl Read, root: &Path, limits: Limits, machine: Option<u16>) -> Result<(), UnpackError> {
     let mut archive = tar::Archive::new(reader);
-    let mut writer = Writer::new(root, limits);
+    let mut writer = Writer::new(root, limits, machine);
     for (count, entry) in archive.entries().map_err(UnpackError::Read)?.enumerate() {
         let mut entry = entry.map_err(UnpackError::Read)?;
         let path = entry.path().map_err(UnpackError::Read)?.into_owned();
@@ -181,19 +188,28 @@ pub fn unpack(reader: impl Read, root: &Path, limits: Limits) -> Result<(), Unpa
         let unsafe_entry = |reason: String| UnpackError::Unsafe { entry: path.display().to_string(), reason };
         let plan = check_entry(&path, kind, link.as_deref()).map_err(unsafe_entry)?;
         let mode = entry.header().mode().map_err(UnpackError::Read)?;
-        writer.apply(plan, mode, &mut entry).map_err(|e| match e {
-            WriteError::Unsafe(reason) => unsafe_entry(reason),
-            WriteError::Read(error) => UnpackError::Read(error),
-            WriteError::Io(path, error) => UnpackError::Write { path, error },
-        })?;
+        writer.apply(plan, mode, &mut entry).map_err(|e| e.at(&path.display().to_string()))?;
     }
     writer.check_symlinks()
 }
 
 enum WriteError {
     Unsafe(String),
+    Machine(u16),
     Read(io::Error),
     Io(PathBuf, io::Error),
+}
+
+impl WriteError {
+    /// The failure of the archive entry named `entry`.
+    fn at(self, entry: &str) -> UnpackError {
+        match self {
+            WriteError::Unsafe(reason) => UnpackError::Unsafe { entry: entry.to_string(), reason },
+            WriteError::Read(error) => UnpackError::Read(error),
+            WriteError::Io(path, error) => UnpackError::Write { path, error },
+            WriteError::Machine(machine) => UnpackError::Machine { entry: entry.to_string(), machine },
+        }
+    }
 }
 
 struct Writer<'a> {
@@ -203,18 +219,21 @@ struct Writer<'a> {
     symlinks: Vec<PathBuf>,
     written: u64,
     limit: u64,
+    /// The ELF machine the programs in `bin/` must be built for.
+    machine: Option<u16>,
     /// One copy buffer for every file of the archive.
     buf: Vec<u8>,
 }
 
 impl<'a> Writer<'a> {
-    fn new(root: &'a Path, limits: Limits) -> Writer<'a> {
+    fn new(root: &'a Path, limits: Limits, machine: Option<u16>) -> Writer<'a> {
         Writer {
             root,
             dirs: HashSet::new(),
             symlinks: Vec::new(),
             written: 0,
             limit: limits.bytes,
+            machine,
             buf: vec![0; 64 * 1024],
         }
     }
@@ -232,6 +251,7 @@ impl<'a> Writer<'a> {
                     .map_err(io_err(&dest))?;
             }
             Plan::File(rel) => {
+                let head = self.check_machine(&rel, data)?;
                 let dest = self.prepare(&rel, false)?;
                 let mut file = fs::OpenOptions::new()
                     .write(true)
@@ -239,6 +259,8 @@ impl<'a> Writer<'a> {
                     .mode(mode & 0o777)
                     .open(&dest)
                     .map_err(io_err(&dest))?;
+                self.written += head.len() as u64;
+                file.write_all(&head).map_err(io_err(&dest))?;
                 loop {
                     let n = match data.read(&mut self.buf) {
                         Ok(0) => break,
@@ -275,6 +297,20 @@ impl<'a> Writer<'a> {
             }
         }
         Ok(())
+    }
+
+    /// For a program in `bin/`, reads the front of its data (returned, to be written first) and
+    /// refuses it if it is an ELF image for another machine than the expected one.
+    fn check_machine(&self, rel: &Path, data: &mut impl Read) -> Result<Vec<u8>, WriteError> {
+        let mut head = Vec::new();
+        let Some(expected) = self.machine.filter(|_| rel.parent() == Some(Path::new("bin"))) else {
+            return Ok(head);
+        };
+        data.take(elf::MACHINE_HEADER_LEN as u64).read_to_end(&mut head).map_err(WriteError::Read)?;
+        match elf::machine(&head) {
+            Ok(found) if found != expected => Err(WriteError::Machine(found)),
+            _ => Ok(head),
+        }
     }
 
     /// Makes sure `rel`'s parent directories exist as real directories (never writing
@@ -382,12 +418,13 @@ fn toolchain_mode(rel: &Path) -> u32 {
 
 /// Extracts the toolchain module zip `file` (entries under `prefix/`, regular files only) into
 /// `root` (or only reads it, with None), and returns each file's name in the zip with the hex
-/// SHA-256 of its content, the input of its `h1:` hash.
+/// SHA-256 of its content, the input of its `h1:` hash. `machine` as for [`unpack`].
 pub fn unpack_zip(
     file: fs::File,
     prefix: &str,
     root: Option<&Path>,
     limits: Limits,
+    machine: Option<u16>,
 ) -> Result<Vec<(String, String)>, UnpackError> {
     let mut archive =
         zip::ZipArchive::new(io::BufReader::new(file)).map_err(|e| UnpackError::Read(io::Error::other(e)))?;
@@ -397,7 +434,7 @@ pub fn unpack_zip(
             reason: format!("the zip has more than {} entries", limits.entries),
         });
     }
-    let mut writer = root.map(|root| Writer::new(root, limits));
+    let mut writer = root.map(|root| Writer::new(root, limits, machine));
     let mut hashes = Vec::with_capacity(archive.len());
     for i in 0..archive.len() {
         let entry = archive.by_index(i).map_err(|e| UnpackError::Read(io::Error::other(e)))?;
@@ -423,11 +460,7 @@ pub fn unpack_zip(
         }
         match writer.as_mut() {
             Some(writer) => {
-                writer.apply(Plan::File(rel.clone()), toolchain_mode(&rel), &mut reader).map_err(|e| match e {
-                    WriteError::Unsafe(reason) => unsafe_entry(reason),
-                    WriteError::Read(error) => UnpackError::Read(error),
-                    WriteError::Io(path, error) => UnpackError::Write { path, error },
-                })?
+                writer.apply(Plan::File(rel.clone()), toolchain_mode(&rel), &mut reader).map_err(|e| e.at(&name))?
             }
             None => reader.drain().map_err(UnpackError::Read)?,
         }
@@ -580,7 +613,7 @@ mod properties {
             let outer = tempfile::tempdir().unwrap();
             let root = outer.path().join("root");
             fs::create_dir(&root).unwrap();
-            let result = unpack(&tar(&entries)[..], &root, Limits::for_archive(None));
+            let result = unpack(&tar(&entries)[..], &root, Limits::for_archive(None), None);
             let beside: Vec<_> = fs::read_dir(outer.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
             prop_assert_eq!(beside, vec![std::ffi::OsString::from("root")], "written beside the root");
             if result.is_ok() {
@@ -604,16 +637,40 @@ mod properties {
     }
 
     #[test]
+    fn a_program_for_another_machine_is_refused_before_it_is_written() {
+        let mut elf = b"\x7fELF\x02\x01\x01".to_vec();
+        elf.resize(64, 0);
+        elf[18..20].copy_from_slice(&62u16.to_le_bytes());
+        let mut builder = tar::Builder::new(Vec::new());
+        for (name, data) in [("go/VERSION", &b"go1.22.10\n"[..]), ("go/bin/gofmt", b"#!/bin/sh\n"), ("go/bin/go", &elf)]
+        {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(data.len() as u64);
+            header.set_mode(0o755);
+            header.set_cksum();
+            builder.append_data(&mut header, name, data).unwrap();
+        }
+        let archive = builder.into_inner().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let err = unpack(&archive[..], dir.path(), Limits::for_archive(None), Some(183)).unwrap_err();
+        assert!(matches!(err, UnpackError::Machine { ref entry, machine: 62 } if entry == "go/bin/go"), "{err:?}");
+        assert!(!dir.path().join("bin/go").exists(), "the foreign program must not be written");
+        let dir = tempfile::tempdir().unwrap();
+        unpack(&archive[..], dir.path(), Limits::for_archive(None), Some(62)).unwrap();
+        assert_eq!(fs::read(dir.path().join("bin/go")).unwrap(), elf, "the header is written back in front");
+    }
+
+    #[test]
     fn the_limits_stop_an_archive() {
         let files: Vec<Raw> = (0..5).map(|i| Raw::File(format!("go/f{i}"))).collect();
         let dir = tempfile::tempdir().unwrap();
-        let err = unpack(&tar(&files)[..], dir.path(), Limits { bytes: 1 << 20, entries: 3 }).unwrap_err();
+        let err = unpack(&tar(&files)[..], dir.path(), Limits { bytes: 1 << 20, entries: 3 }, None).unwrap_err();
         assert!(matches!(err, UnpackError::Unsafe { ref reason, .. } if reason.contains("more than 3 entries")));
         let dir = tempfile::tempdir().unwrap();
-        let err = unpack(&tar(&files)[..], dir.path(), Limits { bytes: 10, entries: 100 }).unwrap_err();
+        let err = unpack(&tar(&files)[..], dir.path(), Limits { bytes: 10, entries: 100 }, None).unwrap_err();
         assert!(matches!(err, UnpackError::Unsafe { ref reason, .. } if reason.contains("more than 10 bytes")));
         let dir = tempfile::tempdir().unwrap();
-        unpack(&tar(&files)[..], dir.path(), Limits { bytes: 20, entries: 5 }).unwrap();
+        unpack(&tar(&files)[..], dir.path(), Limits { bytes: 20, entries: 5 }, None).unwrap();
     }
 
     #[test]

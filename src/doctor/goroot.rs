@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use gover_shim::{resolve, ResolveError, Source};
 
 use super::alternatives;
-use super::startup::{Kind, Manager, Reads, Shell};
+use super::startup::{Kind, Manager};
 use super::SettingEvidence;
 use super::{Category, Evidence, Facts, Finding, Fix, LineRange, Severity};
 use crate::goenv::Origin;
@@ -15,17 +15,12 @@ use crate::import;
 
 pub fn check(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
-    std::thread::scope(|scope| {
-        // Asking shells takes a few milliseconds each; do it while the rest runs.
-        let shells = scope.spawn(|| shell_definitions(facts));
-        goroot_settings(facts, &mut out);
-        toolchain_consistency(facts, &mut out);
-        alternatives_groups(facts, &mut out);
-        managers(facts, &mut out);
-        gover_versions(facts, &mut out);
-        pins(facts, &mut out);
-        out.extend(shells.join().unwrap_or_default());
-    });
+    goroot_settings(facts, &mut out);
+    toolchain_consistency(facts, &mut out);
+    alternatives_groups(facts, &mut out);
+    managers(facts, &mut out);
+    gover_versions(facts, &mut out);
+    pins(facts, &mut out);
     out
 }
 
@@ -66,7 +61,11 @@ fn goroot_settings(facts: &Facts, out: &mut Vec<Finding>) {
     let mut exports = startup_exports(facts, "GOROOT").into_iter();
     if let Some(goroot) = &env_goroot {
         // The shim sets GOROOT itself, so an exported one only matters for a go outside gover.
-        let stale = winner.filter(|w| !w.is_shim).and_then(|w| {
+        // Another manager's shim (goenv's, asdf's) sets GOROOT for the go it runs, so the
+        // winner's tree says nothing about staleness; its set-up lines are reported instead.
+        let places = facts.places();
+        let manager_shim = |w: &&super::OnPath| Manager::owning(&places, &w.dir).is_some();
+        let stale = winner.filter(|w| !w.is_shim && !manager_shim(w)).and_then(|w| {
             let root = tree_of(w.resolved.as_ref()?)?;
             (!same_dir(&root, goroot) || !goroot.join("bin/go").exists()).then_some(root)
         });
@@ -104,10 +103,21 @@ fn goroot_settings(facts: &Facts, out: &mut Vec<Finding>) {
                     text: Some(construct.text.clone()),
                 })
                 .fix(Fix::CommentOut { file: file.into(), lines: construct.lines }),
-            None => finding.fix(Fix::Manual(
-                "find where GOROOT is set (an rc file, /etc/environment, the IDE) and remove it; then `unset GOROOT`"
-                    .into(),
-            )),
+            // No line exports it, so a manager's set-up line did (gvm's script, goenv's init,
+            // g's env file): the fix that disables that line removes it too.
+            None => match goroot_setter(facts) {
+                Some((file, construct)) => finding
+                    .evidence(Evidence::File {
+                        path: file.clone(),
+                        lines: Some(construct.lines),
+                        text: Some(construct.text.clone()),
+                    })
+                    .fix(Fix::CommentOut { file, lines: construct.lines }),
+                None => finding.fix(Fix::Manual(
+                    "find where GOROOT is set (an rc file, /etc/environment, the IDE) and remove it; then `unset GOROOT`"
+                        .into(),
+                )),
+            },
         };
         out.push(finding);
     }
@@ -135,12 +145,24 @@ fn goroot_settings(facts: &Facts, out: &mut Vec<Finding>) {
     }
 }
 
+/// The set-up line of a manager that exports GOROOT (gvm, goenv, g, asdf-golang, mise), the
+/// last one when several do.
+fn goroot_setter<'f>(facts: &'f Facts) -> Option<(PathBuf, &'f super::startup::Construct)> {
+    let managers = [Manager::Gvm, Manager::Goenv, Manager::G, Manager::Asdf, Manager::Mise];
+    managers.into_iter().flat_map(|m| facts.manager_lines(m, None)).max_by_key(|(_, c)| c.line)
+}
+
 /// For a go outside gover: `go version`, `$GOROOT/VERSION`, `go env GOROOT` and the tree the
 /// binary lives in must agree, or the compiler and the standard library are from different
 /// releases ("failed to load export data"). gover's own versions are checked on disk.
 fn toolchain_consistency(facts: &Facts, out: &mut Vec<Finding>) {
     let Some(winner) = facts.go_on_path.first().filter(|w| !w.is_shim) else { return };
     let Some(resolved) = &winner.resolved else { return };
+    // Another manager's shim is a script that picks a go elsewhere: its tree and its
+    // GOROOT differ by design, and the manager's own findings say what to do.
+    if Manager::owning(&facts.places(), &winner.dir).is_some() {
+        return;
+    }
     let Some(root) = tree_of(resolved) else { return };
     let binary = winner.dir.join("go");
     let Some(output) = facts.env.run(&binary, &["env", "GOROOT", "GOVERSION"], &[]) else { return };
@@ -185,7 +207,8 @@ fn toolchain_consistency(facts: &Facts, out: &mut Vec<Finding>) {
             Some(set) if matches!(set.origin, Origin::File { .. }) => {
                 Fix::RemoveGoEnvKey { file: facts.settings.env_file.clone().unwrap_or_default(), key: "GOROOT".into() }
             }
-            _ => Fix::Manual(format!("remove {} and reinstall that Go", binary.display())),
+            // Never advise deleting files on a guess: they may be another tool's.
+            _ => Fix::Manual(format!("reinstall the Go in {}, or unset whatever sets its GOROOT", root.display())),
         };
         out.push(
             c(
@@ -290,31 +313,15 @@ struct Remnant {
 }
 
 /// What other managers left, found the way `gover import` finds what it can adopt, plus the
-/// managers' own directories when they hold no Go any more, and golang.org/dl's ~/sdk.
+/// managers' Go directories when they hold no Go any more, and golang.org/dl's ~/sdk.
 fn remnants(facts: &Facts) -> Vec<Remnant> {
-    let env = facts.env;
-    let Some(home) = env.home() else { return Vec::new() };
-    let var = |name: &str| env.var(name).map(String::from);
-    let places = import::Places { home: home.clone(), var: &var, system_root: PathBuf::from("/") };
-    let dir = |name: &str, default: &str| env.var(name).map(PathBuf::from).unwrap_or_else(|| home.join(default));
-    let managers = [
-        (Manager::Gvm, dir("GVM_ROOT", ".gvm")),
-        (Manager::Asdf, dir("ASDF_DATA_DIR", ".asdf").join("plugins/golang")),
-        (Manager::Goenv, dir("GOENV_ROOT", ".goenv")),
-        (Manager::G, home.join(".g")),
-        (Manager::Mise, PathBuf::new()),
-    ];
+    let Some(home) = facts.env.home() else { return Vec::new() };
+    let places = facts.places();
     let mut out = Vec::new();
-    for (manager, root) in managers {
-        let found = import::find(&places, &[manager]);
+    for manager in Manager::SHELL_MANAGERS {
         let trees: Vec<(PathBuf, Option<String>)> =
-            found.into_iter().map(|f| (f.root, f.version.map(|v| v.to_string()))).collect();
-        // mise manages other tools: only its Go installs are leftovers.
-        let root = match (manager, trees.first()) {
-            (Manager::Mise, Some((tree, _))) => tree.parent().map(Path::to_path_buf).unwrap_or_default(),
-            (Manager::Mise, None) => continue,
-            _ => root,
-        };
+            import::find(&places, &[manager]).into_iter().map(|f| (f.root, f.version.map(|v| v.to_string()))).collect();
+        let root = manager.about().go_dir(&places);
         if !trees.is_empty() || root.is_dir() {
             out.push(Remnant { manager: Some(manager), root, trees });
         }
@@ -339,6 +346,8 @@ fn remnants(facts: &Facts) -> Vec<Remnant> {
 }
 
 fn managers(facts: &Facts, out: &mut Vec<Finding>) {
+    let places = facts.places();
+    let installed: Vec<String> = facts.env.gover.installed().iter().map(|v| v.to_string()).collect();
     let found = remnants(facts);
     for r in &found {
         let name = r.manager.map_or("golang.org/dl", Manager::name);
@@ -351,59 +360,115 @@ fn managers(facts: &Facts, out: &mut Vec<Finding>) {
             let version = version.as_deref().unwrap_or("no VERSION file");
             finding = finding.evidence(Evidence::Note { text: format!("{} ({version})", tree.display()) });
         }
-        let fix = if r.trees.is_empty() {
-            finding.title = format!("{name} is still installed in {} (holds no Go version)", r.root.display());
-            Fix::Manual(format!("remove {} once nothing else uses it", r.root.display()))
-        } else if r.manager.is_none() {
-            let versions: Vec<&str> = r.trees.iter().filter_map(|(_, v)| v.as_deref()).collect();
-            Fix::Manual(format!(
-                "gover import does not read ~/sdk: `gover install` {}, then remove {} and the goX.Y.Z wrappers in GOBIN",
-                versions.join(" "),
-                r.root.display()
-            ))
-        } else {
-            finding.title.push_str(" that `gover import` can adopt");
-            Fix::Command(format!("gover import {name}"))
+        let imported = r.trees.iter().all(|(_, v)| v.as_ref().is_some_and(|v| installed.contains(v)));
+        let fix = match r.manager {
+            None => {
+                let versions: Vec<&str> = r.trees.iter().filter_map(|(_, v)| v.as_deref()).collect();
+                Fix::Manual(format!(
+                    "gover import does not read ~/sdk: `gover install` {}, then remove {} and the goX.Y.Z wrappers in GOBIN",
+                    versions.join(" "),
+                    r.root.display()
+                ))
+            }
+            Some(manager) if r.trees.is_empty() => {
+                finding.title = format!("{name} is still installed in {} (holds no Go version)", r.root.display());
+                Fix::Manual(format!("once nothing else uses it: {}", manager.about().removal(&places)))
+            }
+            Some(manager) if imported => {
+                finding.title = format!("{name}'s Go versions in {} are all imported into gover", r.root.display());
+                Fix::Manual(format!(
+                    "once `gover doctor --fix` has disabled its set-up: {}",
+                    manager.about().removal(&places)
+                ))
+            }
+            Some(_) => {
+                finding.title.push_str(" that `gover import` can adopt");
+                Fix::Command(format!("gover import {name}"))
+            }
         };
         out.push(finding.fix(fix));
+    }
+    let gobin = import::shared_gobin(&places);
+    for manager in Manager::SHELL_MANAGERS {
+        let tools = import::stray_tools(&places, manager, &gobin);
+        if tools.is_empty() {
+            continue;
+        }
+        let names: Vec<String> =
+            tools.iter().filter_map(|t| Some(t.file_name()?.to_string_lossy().into_owned())).collect();
+        let mut finding = c(
+            "managers.tools",
+            Severity::Warning,
+            format!(
+                "tools `go install`ed under {} ({}) leave PATH with it; the shared GOBIN {} lacks them",
+                manager.name(),
+                names.join(", "),
+                gobin.display()
+            ),
+        );
+        for tool in &tools {
+            finding = finding.evidence(Evidence::Note { text: tool.display().to_string() });
+        }
+        out.push(finding.fix(Fix::Command(format!("gover import {}", manager.name()))));
     }
     for s in &facts.startup {
         for construct in &s.constructs {
             let Kind::ManagerInit { manager } = construct.kind else { continue };
-            // asdf and mise manage other languages too: only their Go part is in the way.
-            let (severity, fix) = match manager {
-                Manager::Asdf | Manager::Mise => {
-                    if !found.iter().any(|r| r.manager == Some(manager) && !r.trees.is_empty()) {
-                        continue;
-                    }
-                    let how =
-                        if manager == Manager::Asdf { "asdf plugin remove golang" } else { "mise uninstall go --all" };
-                    (
-                        Severity::Info,
-                        Fix::Manual(format!("keep this line for your other tools; after `gover import`, run `{how}`")),
-                    )
-                }
-                _ => (Severity::Warning, Fix::CommentOut { file: s.file.path.clone(), lines: construct.lines }),
-            };
-            out.push(
-                c(
-                    "managers.init-line",
-                    severity,
+            let about = manager.about();
+            // asdf and mise may serve other languages: their general set-up stays, and gover's
+            // hook goes after it so the shims come first; their Go-only lines go.
+            let keep = about.serves_others(&places) && !construct.text.contains("golang");
+            let (title, fix) = if keep {
+                let Some(fix) = hook_after(facts, s, construct) else { continue };
+                (
                     format!(
-                        "{} still initialises {} (it puts its own go on PATH)",
+                        "{} sets up {} after gover's hook, so its go comes before gover's shims",
                         s.file.path.display(),
                         manager.name()
                     ),
+                    fix,
                 )
-                .evidence(Evidence::File {
-                    path: s.file.path.clone(),
-                    lines: Some(construct.lines),
-                    text: Some(construct.text.clone()),
-                })
-                .fix(fix),
+            } else {
+                (
+                    format!(
+                        "{} still sets up {} (it puts its own go first on PATH)",
+                        s.file.path.display(),
+                        manager.name()
+                    ),
+                    Fix::CommentOut { file: s.file.path.clone(), lines: construct.lines },
+                )
+            };
+            out.push(
+                c("managers.init-line", Severity::Warning, title)
+                    .evidence(Evidence::File {
+                        path: s.file.path.clone(),
+                        lines: Some(construct.lines),
+                        text: Some(construct.text.clone()),
+                    })
+                    .fix(fix),
             );
         }
     }
+}
+
+/// For a manager line that stays: gover's hook moved to the end of its file (or its line
+/// added there, when the hook is in another file the shell reads first), unless the hook
+/// already runs after it. Run again, the hook moves the shims back to the front.
+fn hook_after(facts: &Facts, s: &super::Scanned, construct: &super::startup::Construct) -> Option<Fix> {
+    let hooks = || s.constructs.iter().filter(|h| h.kind == Kind::GoverHook);
+    if hooks().any(|h| h.line > construct.line) {
+        return None;
+    }
+    if let Some(hook) = hooks().next() {
+        return Some(Fix::MoveToEnd { file: s.file.path.clone(), lines: hook.lines });
+    }
+    let hook = facts
+        .startup
+        .iter()
+        .filter(|o| o.file.shell == s.file.shell)
+        .flat_map(|o| o.constructs.iter())
+        .find(|h| h.kind == Kind::GoverHook && crate::shell::rc::has_line(&h.text))?;
+    Some(Fix::AppendLine { file: s.file.path.clone(), line: hook.text.clone() })
 }
 
 fn gover_versions(facts: &Facts, out: &mut Vec<Finding>) {
@@ -491,6 +556,7 @@ fn pins(facts: &Facts, out: &mut Vec<Finding>) {
         }
         Err(_) => {}
     }
+    pin_below_go_line(facts, &request, &source_evidence(&request.source), out);
     // go switches toolchains itself unless GOTOOLCHAIN=local; the shim sets that only when
     // the user has not set GOTOOLCHAIN.
     if !request.source.is_pin() {
@@ -520,244 +586,34 @@ fn pins(facts: &Facts, out: &mut Vec<Finding>) {
     );
 }
 
-/// Functions and aliases named go, gofmt or cd, as the user's real shells define them.
-fn shell_definitions(facts: &Facts) -> Vec<Finding> {
-    let mut shells: Vec<Shell> = facts.env.var("SHELL").and_then(Shell::from_program).into_iter().collect();
-    for s in &facts.startup {
-        if s.file.reads != Reads::Login && !shells.contains(&s.file.shell) {
-            shells.push(s.file.shell);
-        }
+/// A pin (or the global default) that picks a version older than the module's `go` line:
+/// go refuses to build with it, so gover runs the newest installed version that satisfies
+/// the line instead (or fails, which `versions.pin-not-installed` reports). Worth updating.
+fn pin_below_go_line(facts: &Facts, request: &gover_shim::Request, pinned_by: &Evidence, out: &mut Vec<Finding>) {
+    if !matches!(request.source, Source::File { .. } | Source::Global { .. }) {
+        return;
     }
-    let answers: Vec<(Shell, Option<Vec<Definition>>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> =
-            shells.iter().map(|&shell| (shell, scope.spawn(move || ask_shell(facts, shell)))).collect();
-        handles.into_iter().map(|(shell, h)| (shell, h.join().ok().flatten())).collect()
-    });
-    let mut defs: Vec<Definition> = Vec::new();
-    for (shell, answer) in answers {
-        let found = answer.unwrap_or_else(|| scanned_definitions(facts, shell));
-        for d in found {
-            if !defs.iter().any(|e| e.name == d.name && e.alias == d.alias && e.file == d.file) {
-                defs.push(d);
-            }
-        }
+    let Some(min) = resolve::module_minimum(&facts.env.cwd) else { return };
+    let installed = facts.env.gover.installed();
+    let Some(picked) = request.spec.pick(&installed) else { return };
+    if min.allows(picked) {
+        return;
     }
-    defs.into_iter().map(|d| definition_finding(facts, d)).collect()
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Definition {
-    shell: Shell,
-    name: String,
-    alias: bool,
-    file: Option<PathBuf>,
-    line: Option<usize>,
-    /// What the shell printed about it.
-    said: String,
-}
-
-const MARK: &str = "__gover_doctor__";
-
-fn ask_shell(facts: &Facts, shell: Shell) -> Option<Vec<Definition>> {
-    let program = facts.env.find_program(shell.name())?;
-    let (args, script): (&[&str], String) = match shell {
-        Shell::Bash => (
-            &["-ic"],
-            format!("echo {MARK}; shopt -s extdebug; declare -F go gofmt cd; alias go gofmt cd 2>/dev/null; true"),
-        ),
-        Shell::Zsh => (&["-ic"], format!("print {MARK}; whence -v go gofmt cd; true")),
-        Shell::Fish => {
-            (&["-ic"], format!("echo {MARK}; for f in go gofmt cd; echo \"$f\"; functions --details --verbose $f; end"))
-        }
-    };
-    let mut argv: Vec<&str> = args.to_vec();
-    argv.push(&script);
-    let output = facts.env.run(&program, &argv, &[])?;
-    let text = output.stdout.split_once(MARK)?.1;
-    let defs = match shell {
-        Shell::Bash => parse_bash(text),
-        Shell::Zsh => parse_zsh(text),
-        Shell::Fish => parse_fish(text),
-    };
-    Some(
-        defs.into_iter()
-            .map(|mut d| {
-                d.shell = shell;
-                d
-            })
-            .collect(),
-    )
-}
-
-fn definition(name: &str, alias: bool, file: Option<PathBuf>, line: Option<usize>, said: &str) -> Definition {
-    Definition { shell: Shell::Bash, name: name.into(), alias, file, line, said: said.trim().into() }
-}
-
-/// `declare -F` with extdebug prints `go 12 /home/u/.bashrc`; `alias` prints `alias go='…'`.
-fn parse_bash(text: &str) -> Vec<Definition> {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        if let Some(rest) = line.strip_prefix("alias ") {
-            let name = rest.split('=').next().unwrap_or("");
-            out.push(definition(name, true, None, None, line));
-        } else if words.len() >= 3 && matches!(words[0], "go" | "gofmt" | "cd") {
-            let file = line.splitn(3, ' ').nth(2).map(PathBuf::from);
-            out.push(definition(words[0], false, file, words[1].parse().ok(), line));
-        }
-    }
-    out
-}
-
-/// `whence -v`: `go is a shell function from /h/.zshrc`, `go is an alias for go1.21`.
-fn parse_zsh(text: &str) -> Vec<Definition> {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let Some((name, what)) = line.split_once(" is ") else { continue };
-        if !matches!(name, "go" | "gofmt" | "cd") {
-            continue;
-        }
-        if what.starts_with("an alias") {
-            out.push(definition(name, true, None, None, line));
-        } else if let Some(rest) = what.strip_prefix("a shell function") {
-            let file = rest.trim().strip_prefix("from ").map(PathBuf::from);
-            out.push(definition(name, false, file, None, line));
-        }
-    }
-    out
-}
-
-/// `functions --details --verbose f` prints the file (`n/a` when undefined), then whether it
-/// was autoloaded, then the line; functions fish ships (its own `cd`) are not the user's.
-fn parse_fish(text: &str) -> Vec<Definition> {
-    let mut out = Vec::new();
-    let lines: Vec<&str> = text.lines().collect();
-    let mut i = 0;
-    while i < lines.len() {
-        let name = lines[i].trim();
-        if !matches!(name, "go" | "gofmt" | "cd") {
-            i += 1;
-            continue;
-        }
-        let file = lines.get(i + 1).map(|s| s.trim()).unwrap_or("n/a");
-        let line = lines.get(i + 3).and_then(|s| s.trim().parse().ok());
-        let shipped = file.starts_with("/usr/share/fish") || file.starts_with("/usr/local/share/fish");
-        if file != "n/a" && !shipped {
-            let path = (file.starts_with('/')).then(|| PathBuf::from(file));
-            out.push(definition(name, false, path, line, &format!("{name}: {file}")));
-        }
-        i += 1;
-    }
-    out
-}
-
-/// Without an answer from the shell (not installed, timed out), what its startup files define.
-fn scanned_definitions(facts: &Facts, shell: Shell) -> Vec<Definition> {
-    let mut out = Vec::new();
-    for s in facts.startup.iter().filter(|s| s.file.shell == shell) {
-        for construct in &s.constructs {
-            let (name, alias) = match &construct.kind {
-                Kind::Function { name } => (name, false),
-                Kind::Alias { name } => (name, true),
-                _ => continue,
-            };
-            let mut d = definition(name, alias, Some(s.file.path.clone()), Some(construct.line), &construct.text);
-            d.shell = shell;
-            out.push(d);
-        }
-    }
-    out
-}
-
-fn definition_finding(facts: &Facts, d: Definition) -> Finding {
-    let (id, severity) = match (d.name.as_str(), d.alias) {
-        ("go", false) => ("shell.go-function", Severity::Error),
-        ("gofmt", false) => ("shell.gofmt-function", Severity::Error),
-        ("cd", false) => ("shell.cd-function", Severity::Warning),
-        ("go", true) => ("shell.go-alias", Severity::Error),
-        ("gofmt", true) => ("shell.gofmt-alias", Severity::Error),
-        _ => ("shell.cd-alias", Severity::Warning),
-    };
-    let what = if d.alias { "an alias" } else { "a function" };
-    let mut finding = c(
-        id,
-        severity,
-        if d.name == "cd" {
-            format!("{} has {what} named `cd` (gvm's breaks paths with spaces and other cd hooks)", d.shell.name())
-        } else {
-            format!("{} has {what} named `{}`, which shadows every {} on PATH", d.shell.name(), d.name, d.name)
-        },
-    )
-    .evidence(Evidence::Command { command: format!("{} -ic …", d.shell.name()), output: d.said.clone() });
-    if let Some(file) = &d.file {
-        finding =
-            finding.evidence(Evidence::File { path: file.clone(), lines: d.line.map(LineRange::line), text: None });
-    }
-    finding.fix(definition_fix(facts, &d))
-}
-
-/// Comment out the construct defining it, or the manager init line that loads the file it
-/// comes from (gvm's `cd` lives in ~/.gvm/scripts).
-fn definition_fix(facts: &Facts, d: &Definition) -> Fix {
-    for s in &facts.startup {
-        if d.file.as_ref().is_some_and(|f| f != &s.file.path) {
-            continue;
-        }
-        for construct in &s.constructs {
-            let matches = match &construct.kind {
-                Kind::Function { name } if !d.alias => {
-                    name == &d.name && d.line.is_none_or(|l| construct.lines.contains(l))
-                }
-                Kind::Alias { name } if d.alias => name == &d.name,
-                _ => false,
-            };
-            if matches {
-                return Fix::CommentOut { file: s.file.path.clone(), lines: construct.lines };
-            }
-        }
-    }
-    if let Some((file, lines)) = d.file.as_ref().and_then(|file| facts.manager_init_line(file)) {
-        return Fix::CommentOut { file, lines };
-    }
-    let place = d.file.as_ref().map(|f| format!(" in {}", f.display())).unwrap_or_default();
-    Fix::Manual(format!("remove the {} `{}`{place}", if d.alias { "alias" } else { "function" }, d.name))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bash_answers() {
-        let defs = parse_bash("go 12 /h/my rc/.bashrc\ncd 3 /h/.gvm/scripts/functions\nalias go='go1.21'\n");
-        assert_eq!(
-            defs[0],
-            definition("go", false, Some("/h/my rc/.bashrc".into()), Some(12), "go 12 /h/my rc/.bashrc")
-        );
-        assert_eq!(defs[1].file, Some(PathBuf::from("/h/.gvm/scripts/functions")));
-        assert!(defs[2].alias && defs[2].name == "go");
-    }
-
-    #[test]
-    fn zsh_answers() {
-        let defs = parse_zsh("go is a shell function from /h/.zshrc\ngofmt is /usr/bin/gofmt\ncd is a shell builtin\ngo is an alias for go1.21\n");
-        assert_eq!(defs.len(), 2);
-        assert_eq!(defs[0].file, Some(PathBuf::from("/h/.zshrc")));
-        assert!(defs[1].alias);
-    }
-
-    #[test]
-    fn fish_answers_skip_shipped_functions() {
-        let defs = parse_fish("go\n/h/.config/fish/config.fish\nnot-autoloaded\n7\nscope-shadowing\n\ngofmt\nn/a\ncd\n/usr/share/fish/functions/cd.fish\nautoloaded\n1\n");
-        assert_eq!(
-            defs,
-            vec![definition(
-                "go",
-                false,
-                Some("/h/.config/fish/config.fish".into()),
-                Some(7),
-                "go: /h/.config/fish/config.fish"
-            )]
-        );
-    }
+    let wanted = gover_shim::Spec::Exact(min.version.clone());
+    out.push(
+        c(
+            "versions.pin-below-go-line",
+            Severity::Warning,
+            format!(
+                "{} asks for {}, older than the `go {}` line of {}; gover runs a newer installed version instead",
+                request.source,
+                request.spec,
+                wanted,
+                min.path.display()
+            ),
+        )
+        .evidence(pinned_by.clone())
+        .evidence(Evidence::File { path: min.path.clone(), lines: Some(LineRange::line(min.line)), text: None })
+        .fix(Fix::Manual(format!("pin a version the module accepts, e.g. `gover use {wanted}`"))),
+    );
 }

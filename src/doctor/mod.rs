@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 pub mod alternatives;
-pub mod elf;
 pub mod env;
 mod goroot;
 mod modules;
@@ -17,10 +16,13 @@ mod path;
 mod permissions;
 pub mod report;
 mod services;
+mod shells;
 pub mod startup;
+mod vulns;
 
 use crate::goenv::settings::{Settings, Sources};
 use crate::goenv::{Origin, Setting};
+use crate::managers::{Manager, Places};
 use env::Env;
 use startup::{Construct, Reads, Shell, StartupFile};
 
@@ -112,6 +114,16 @@ pub enum Evidence {
     Command { command: String, output: String },
     /// Anything else, as a sentence.
     Note { text: String },
+    /// A release's standing in the Go vulnerability database (`vulnerabilities` sorted, `None`
+    /// without data), as `gover list --json` reports it.
+    Vulnerabilities {
+        version: String,
+        vulnerabilities: Option<Vec<String>>,
+        fixed_in: Option<String>,
+        end_of_life: bool,
+    },
+    /// One database entry: its id, CVE aliases and summary.
+    Advisory { id: String, aliases: Vec<String>, summary: String },
 }
 
 /// What to do about a finding, as data `gover doctor --fix` can act on. In JSON each is an
@@ -123,6 +135,8 @@ pub enum Fix {
     CommentOut { file: PathBuf, lines: LineRange },
     /// Move `lines` of `file` to just above line `above` (a hook below an early `return`).
     MoveAbove { file: PathBuf, lines: LineRange, above: usize },
+    /// Move `lines` of `file` to its end (gover's hook, after a manager line that stays).
+    MoveToEnd { file: PathBuf, lines: LineRange },
     /// Append a line to a startup file (the gover hook).
     AppendLine { file: PathBuf, line: String },
     /// Create `file` with `content` (an environment.d drop-in).
@@ -144,6 +158,7 @@ pub enum Fix {
 enum FixJson<'a> {
     CommentOut { file: &'a Path, lines: LineRange },
     MoveAbove { file: &'a Path, lines: LineRange, above: usize },
+    MoveToEnd { file: &'a Path, lines: LineRange },
     AppendLine { file: &'a Path, line: &'a str },
     WriteFile { file: &'a Path, content: &'a str },
     RemoveGoEnvKey { file: &'a Path, key: &'a str },
@@ -157,6 +172,7 @@ impl Serialize for Fix {
         let json = match self {
             Fix::CommentOut { file, lines } => FixJson::CommentOut { file, lines: *lines },
             Fix::MoveAbove { file, lines, above } => FixJson::MoveAbove { file, lines: *lines, above: *above },
+            Fix::MoveToEnd { file, lines } => FixJson::MoveToEnd { file, lines: *lines },
             Fix::AppendLine { file, line } => FixJson::AppendLine { file, line },
             Fix::WriteFile { file, content } => FixJson::WriteFile { file, content },
             Fix::RemoveGoEnvKey { file, key } => FixJson::RemoveGoEnvKey { file, key },
@@ -235,7 +251,21 @@ pub struct Facts<'a> {
     pub gofmt_on_path: Vec<OnPath>,
 }
 
+/// How much a manager's line looks like its init (what defines its functions and puts its
+/// shims on PATH), rather than a variable it needs: `eval "$(goenv init -)"` over
+/// `export GOENV_ROOT=…`; among equals, the later line.
+fn init_rank(c: &Construct) -> (u8, usize) {
+    let text = &c.text;
+    let rank = if ["init", "activate", "source", ". ", "shims"].iter().any(|m| text.contains(m)) { 1 } else { 0 };
+    (rank, c.line)
+}
+
 impl<'a> Facts<'a> {
+    /// A variable of the environment doctor runs in.
+    pub fn var(&self, name: &str) -> Option<String> {
+        self.env.var(name).map(str::to_string)
+    }
+
     pub fn gather(env: &'a Env) -> Facts<'a> {
         Facts {
             settings: Settings::load(Sources::from_vars(env.vars.clone().into_iter().collect())),
@@ -281,7 +311,7 @@ impl<'a> Facts<'a> {
         }
         out.push(file);
         for c in &file.constructs {
-            if let startup::Kind::Source { path } = &c.kind {
+            if let startup::Kind::Source { path, .. } = &c.kind {
                 if let Some(sourced) = self.expand(path).and_then(|p| self.scanned(&p)) {
                     self.with_sourced(sourced, out, depth + 1);
                 }
@@ -311,24 +341,33 @@ impl<'a> Facts<'a> {
         text.starts_with('/').then(|| PathBuf::from(text))
     }
 
-    /// The startup line that initialises gvm or goenv, when `path` lies in their tree (their
-    /// init puts their bin on PATH and defines their functions). asdf's and mise's lines serve
-    /// other languages too, so they are never the fix.
-    pub fn manager_init_line(&self, path: &Path) -> Option<(PathBuf, LineRange)> {
-        let home = self.env.home()?;
-        let gvm = self.env.var("GVM_ROOT").map(PathBuf::from).unwrap_or_else(|| home.join(".gvm"));
-        let goenv = self.env.var("GOENV_ROOT").map(PathBuf::from).unwrap_or_else(|| home.join(".goenv"));
-        let manager = if path.starts_with(gvm) {
-            startup::Manager::Gvm
-        } else if path.starts_with(goenv) {
-            startup::Manager::Goenv
-        } else {
-            return None;
-        };
-        self.startup.iter().find_map(|s| {
-            let c = s.constructs.iter().find(|c| c.kind == startup::Kind::ManagerInit { manager })?;
-            Some((s.file.path.clone(), c.lines))
-        })
+    /// Where the other managers live, for this environment.
+    pub fn places(&self) -> Places<'_> {
+        Places {
+            home: self.env.home().unwrap_or_default(),
+            var: Box::new(|name| self.var(name)),
+            system_root: PathBuf::from("/"),
+        }
+    }
+
+    /// The startup line of `shell` that sets up the manager owning `path` (its init line,
+    /// which puts its directories on PATH and defines its functions), when one does.
+    pub fn manager_init_line(&self, path: &Path, shell: Option<Shell>) -> Option<(PathBuf, LineRange)> {
+        let manager = Manager::owning(&self.places(), path)?;
+        self.manager_lines(manager, shell)
+            .into_iter()
+            .max_by_key(|(_, c)| init_rank(c))
+            .map(|(file, c)| (file, c.lines))
+    }
+
+    /// Every startup line (of `shell`, or of any shell) that sets up `manager`.
+    pub fn manager_lines(&self, manager: Manager, shell: Option<Shell>) -> Vec<(PathBuf, &Construct)> {
+        self.startup
+            .iter()
+            .filter(|s| shell.is_none_or(|sh| s.file.shell == sh))
+            .flat_map(|s| s.constructs.iter().map(move |c| (s.file.path.clone(), c)))
+            .filter(|(_, c)| c.kind == startup::Kind::ManagerInit { manager })
+            .collect()
     }
 
     /// gover is set up here (shims made or versions installed); before that, a system go
@@ -374,9 +413,12 @@ fn scan_startup_files(env: &Env) -> Vec<Scanned> {
         }
         let Ok(content) = std::fs::read_to_string(&file.path) else { continue };
         let constructs = startup::scan(&content, file.shell.dialect());
-        // Files a startup file sources in HOME are scanned too, as part of the same shell.
+        // Files a startup file sources in HOME are scanned too, as part of the same shell;
+        // not a manager's own files (g rewrites ~/.g/env): the line sourcing them is its.
         for c in &constructs {
-            if let startup::Kind::Source { path } = &c.kind {
+            let managers =
+                constructs.iter().any(|m| m.line == c.line && matches!(m.kind, startup::Kind::ManagerInit { .. }));
+            if let (startup::Kind::Source { path, .. }, false) = (&c.kind, managers) {
                 let expanded = path.replace("${HOME}", "~").replace("$HOME", "~");
                 if let Some(rest) = expanded.strip_prefix("~/") {
                     queue.insert(0, StartupFile { path: home.join(rest), shell: file.shell, reads: file.reads });
@@ -391,8 +433,9 @@ fn scan_startup_files(env: &Env) -> Vec<Scanned> {
 /// The whole diagnosis: every check, run concurrently (the slow ones ask shells and
 /// services), sorted by category, then severity (worst first), then id.
 pub fn diagnose(facts: &Facts) -> Vec<Finding> {
-    let checks: [fn(&Facts) -> Vec<Finding>; 5] =
-        [path::check, goroot::check, permissions::check, modules::check, services::check];
+    // Asking the shells takes longest: it runs beside the rest.
+    let checks: [fn(&Facts) -> Vec<Finding>; 7] =
+        [shells::check, path::check, goroot::check, permissions::check, modules::check, services::check, vulns::check];
     let mut findings: Vec<Finding> = std::thread::scope(|scope| {
         let handles: Vec<_> = checks.iter().map(|check| scope.spawn(|| check(facts))).collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()

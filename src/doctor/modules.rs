@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 
 use gover_shim::resolve;
 
-use super::elf;
 use super::startup::Kind;
 use super::SettingEvidence;
 use super::{Category, Evidence, Facts, Finding, Fix, Severity};
+use crate::elf;
 use crate::goenv::{modpattern, Origin, Setting};
 
 pub fn check(facts: &Facts) -> Vec<Finding> {

@@ -15,7 +15,116 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
         prepends_after_hook(facts, &mut out);
     }
     gobin_on_path(facts, &mut out);
+    missing_sources(facts, &mut out);
+    fish_user_paths(facts, &mut out);
     out
+}
+
+/// `fish_add_path` (mise's shims-mode line for fish) and goenv's `set -U fish_user_paths`
+/// store directories in a universal variable, kept in fish_variables: disabling the line
+/// leaves them on every fish's PATH. Entries in another manager's directories are removed
+/// from that file (backed up, so `--undo` restores it).
+fn fish_user_paths(facts: &Facts, out: &mut Vec<Finding>) {
+    let Some(config) = facts.env.config_home().or_else(|| Some(facts.env.home()?.join(".config"))) else { return };
+    let file = config.join("fish/fish_variables");
+    let Ok(text) = std::fs::read_to_string(&file) else { return };
+    let places = facts.places();
+    let mut dropped = Vec::new();
+    let mut lines_out = Vec::new();
+    let mut at = None;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let Some((head, values)) = line.trim_end_matches('\n').split_once("fish_user_paths:") else {
+            lines_out.push(line.to_string());
+            continue;
+        };
+        if !head.starts_with("SETUVAR") {
+            lines_out.push(line.to_string());
+            continue;
+        }
+        let (keep, drop): (Vec<&str>, Vec<&str>) = values
+            .split("\\x1e")
+            .partition(|raw| crate::managers::Manager::owning(&places, Path::new(&fish_unescape(raw))).is_none());
+        if drop.is_empty() {
+            lines_out.push(line.to_string());
+            continue;
+        }
+        at = Some(n + 1);
+        dropped.extend(drop.iter().map(|raw| fish_unescape(raw)));
+        if !keep.is_empty() {
+            lines_out.push(format!("{head}fish_user_paths:{}\n", keep.join("\\x1e")));
+        }
+    }
+    let Some(line) = at else { return };
+    out.push(
+        Finding::new(
+            "path.fish-user-paths",
+            Severity::Warning,
+            Category::Path,
+            format!(
+                "fish's universal fish_user_paths keeps another manager's {} on every fish's PATH",
+                dropped.join(", ")
+            ),
+        )
+        .evidence(Evidence::File { path: file.clone(), lines: Some(super::LineRange::line(line)), text: None })
+        .fix(Fix::WriteFile { file, content: lines_out.concat() }),
+    );
+}
+
+/// fish_variables writes bytes other than letters, digits and a few marks as `\xNN`.
+fn fish_unescape(raw: &str) -> String {
+    let mut out = Vec::new();
+    let bytes = raw.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' && bytes.get(i + 1) == Some(&b'x') {
+            if let Some(b) = raw.get(i + 2..i + 4).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(b);
+                i += 4;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A startup line that sources a file that is not there prints "No such file or directory"
+/// at every shell start (asdf-golang's set-env after `asdf plugin remove golang`). A line
+/// that tests for the file first (`[ -s f ] && . f`) is fine.
+fn missing_sources(facts: &Facts, out: &mut Vec<Finding>) {
+    for s in &facts.startup {
+        for c in &s.constructs {
+            let (path, guarded) = match &c.kind {
+                Kind::Source { path, guarded } => (path.clone(), *guarded),
+                // A manager's own line (asdf-golang's set-env), unless an `if` around it
+                // made its range a block or it tests first.
+                Kind::ManagerInit { .. } => match super::startup::sourced_file(&c.text) {
+                    Some(path) => (path, c.lines != super::LineRange::line(c.line) || c.text.contains("[ ")),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            let Some(file) = facts.expand(&path) else { continue };
+            if guarded || file.exists() {
+                continue;
+            }
+            out.push(
+                Finding::new(
+                    "path.missing-source",
+                    Severity::Warning,
+                    Category::Path,
+                    format!("{} sources {}, which does not exist", s.file.path.display(), file.display()),
+                )
+                .evidence(Evidence::File {
+                    path: s.file.path.clone(),
+                    lines: Some(c.lines),
+                    text: Some(c.text.clone()),
+                })
+                .fix(Fix::CommentOut { file: s.file.path.clone(), lines: c.lines }),
+            );
+        }
+    }
 }
 
 fn shims_first(facts: &Facts, out: &mut Vec<Finding>) {
@@ -53,7 +162,7 @@ fn shims_first(facts: &Facts, out: &mut Vec<Finding>) {
         for go in list {
             finding = finding.evidence(go.evidence(tool));
         }
-        let fix = match prepend_line_for(facts, &winner.dir).or_else(|| facts.manager_init_line(&winner.dir)) {
+        let fix = match prepend_line_for(facts, &winner.dir).or_else(|| facts.manager_init_line(&winner.dir, None)) {
             Some((file, lines)) => Fix::CommentOut { file, lines },
             None => Fix::Manual(format!(
                 "remove {} from PATH where it is set, or make the gover hook the last line of your startup file",

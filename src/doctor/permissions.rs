@@ -23,6 +23,7 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
     }
     umask(facts, &dirs, &mut out);
     home(facts, &dirs, &mut out);
+    gover_home(facts, &mut out);
     out
 }
 
@@ -135,7 +136,21 @@ fn ownership(facts: &Facts, name: &str, dir: &Path, out: &mut Vec<Finding>) {
             return;
         }
     }
-    if !writable(dir) {
+    if !writable(dir) && read_only_mount(dir) {
+        // chmod cannot help on a read-only mount.
+        out.push(
+            p(
+                "permissions.not-writable",
+                Severity::Error,
+                format!("{name} ({}) is on a read-only filesystem", dir.display()),
+            )
+            .evidence(owner(dir))
+            .fix(Fix::Manual(format!(
+                "findmnt -T '{}' shows the read-only mount; remount it read-write, or point {name} at a writable place",
+                dir.display()
+            ))),
+        );
+    } else if !writable(dir) {
         out.push(
             p(
                 "permissions.not-writable",
@@ -144,6 +159,31 @@ fn ownership(facts: &Facts, name: &str, dir: &Path, out: &mut Vec<Finding>) {
             )
             .evidence(owner(dir))
             .fix(Fix::Command(format!("chmod u+rwx '{}'", dir.display()))),
+        );
+    }
+}
+
+/// Whether `path` is on a filesystem mounted read-only.
+fn read_only_mount(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else { return false };
+    // SAFETY: a valid NUL-terminated path and a plain struct statvfs(2) fills.
+    let mut fs: libc::statvfs = unsafe { std::mem::zeroed() };
+    unsafe { libc::statvfs(c.as_ptr(), &mut fs) == 0 && fs.f_flag & libc::ST_RDONLY != 0 }
+}
+
+/// A GOVER_HOME that is a file, a relative path, or below a file: nothing gover does can work.
+fn gover_home(facts: &Facts, out: &mut Vec<Finding>) {
+    let home = &facts.env.gover;
+    if let Some(problem) = home.problem() {
+        out.push(
+            p(
+                "permissions.gover-home-unusable",
+                Severity::Error,
+                format!("GOVER_HOME={} cannot be used: {problem}", home.root().display()),
+            )
+            .evidence(Evidence::Env { name: "GOVER_HOME".into(), value: home.root().display().to_string() })
+            .fix(Fix::Manual(gover_shim::resolve::BAD_HOME_HINT.into())),
         );
     }
 }

@@ -103,6 +103,17 @@ fn evidence_line(e: &Evidence) -> String {
         Evidence::Owner { path, uid, mode } => format!("{} owner uid {uid}, mode {mode:04o}", path.display()),
         Evidence::Command { command, output } => format!("$ {command}: {}", output.trim().replace('\n', " | ")),
         Evidence::Note { text } => text.clone(),
+        Evidence::Vulnerabilities { version, vulnerabilities, fixed_in, end_of_life } => {
+            let ids = match vulnerabilities {
+                None => "no vulnerability data".to_string(),
+                Some(ids) => format!("{} known vulnerabilities (gover list --json lists them)", ids.len()),
+            };
+            let fixed = fixed_in.as_ref().map(|f| format!("; all fixed in {f}")).unwrap_or_default();
+            let eol = if *end_of_life { "; end of life" } else { "" };
+            format!("{version}: {ids}{fixed}{eol}")
+        }
+        Evidence::Advisory { id, aliases, summary } if aliases.is_empty() => format!("{id}: {summary}"),
+        Evidence::Advisory { id, aliases, summary } => format!("{id} ({}): {summary}", aliases.join(", ")),
     }
 }
 
@@ -121,6 +132,9 @@ fn fix_line(fix: &Fix) -> String {
         }
         Fix::MoveAbove { file, lines, above } => {
             format!("move {} {} above line {above} (gover doctor --fix)", file.display(), line_words(lines))
+        }
+        Fix::MoveToEnd { file, lines } => {
+            format!("move {} {} to its end (gover doctor --fix)", file.display(), line_words(lines))
         }
         Fix::AppendLine { file, line } => format!("add `{line}` to {}", file.display()),
         Fix::WriteFile { file, content } => format!("write {} containing `{}`", file.display(), content.trim()),

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use super::LineRange;
 /// Other version managers, as `gover import` knows them.
-pub use crate::import::Manager;
+pub use crate::managers::Manager;
 use crate::shell::syntax::{self, Block, BlockKind, Dialect};
 
 /// The shells whose startup files doctor reads.
@@ -155,8 +155,10 @@ pub enum Kind {
     /// the guard (`case $- in … esac`), so a line can be moved above it.
     EarlyReturn,
     /// `source FILE` / `. FILE` of anything else (so callers can follow `.bashrc` from
-    /// `.bash_profile`). The path as written, quotes removed.
-    Source { path: String },
+    /// `.bash_profile`). The path as written, quotes removed; `guarded` when it runs only
+    /// under a condition (inside a block, or after a test on the same line), such as
+    /// Debian's `if [ -f ~/.bash_aliases ]; then . ~/.bash_aliases; fi`.
+    Source { path: String, guarded: bool },
 }
 
 /// Words fish puts before the command they run.
@@ -309,6 +311,11 @@ impl Scanner {
         (matches!(name.as_str(), "go" | "gofmt" | "cd") && !nested).then_some(name.as_str())
     }
 
+    /// Whether the command runs only under a condition: inside a block, or after a test.
+    fn guarded(&self, line: &Place) -> bool {
+        self.block.is_some() || ["[ ", "[[ ", "test "].iter().any(|t| line.text.contains(t))
+    }
+
     fn record(&mut self, kind: Kind, line: &Place) {
         self.record_in(kind, line, line.range, self.block);
     }
@@ -361,14 +368,16 @@ impl Scanner {
             self.record(Kind::GoverHook, line);
             return;
         }
-        if let Some(manager) = manager_init(segment) {
+        let first = w[0].as_str();
+        if let Some(manager) = Manager::of_setup_line(segment) {
             self.record(Kind::ManagerInit { manager }, line);
             return;
         }
-        let first = w[0].as_str();
         match (self.dialect, first) {
             (_, "return") => self.record(Kind::EarlyReturn, line),
-            (_, "source" | ".") if w.len() > 1 => self.record(Kind::Source { path: w[1].clone() }, line),
+            (_, "source" | ".") if w.len() > 1 => {
+                self.record(Kind::Source { path: w[1].clone(), guarded: self.guarded(line) }, line)
+            }
             (_, "alias") => {
                 for arg in &w[1..] {
                     let name = arg.split('=').next().unwrap_or("");
@@ -411,14 +420,6 @@ impl Scanner {
             }
         } else if GO_SETTINGS.contains(&name) {
             self.record(Kind::Export { name: name.to_string(), value: value.to_string() }, line);
-        } else if matches!(name, "GVM_ROOT" | "GOENV_ROOT" | "ASDF_DIR" | "G_HOME") {
-            let manager = match name {
-                "GVM_ROOT" => Manager::Gvm,
-                "GOENV_ROOT" => Manager::Goenv,
-                "ASDF_DIR" => Manager::Asdf,
-                _ => Manager::G,
-            };
-            self.record(Kind::ManagerInit { manager }, line);
         }
     }
 
@@ -496,6 +497,12 @@ impl Scanner {
     }
 }
 
+/// The file a `source FILE` / `. FILE` line (a manager's, say) reads, as written.
+pub fn sourced_file(text: &str) -> Option<String> {
+    let w = words(text);
+    (matches!(w.first()?.as_str(), "source" | ".") && w.len() > 1).then(|| w[1].clone())
+}
+
 fn is_assignment(word: &str) -> bool {
     match word.split_once('=') {
         Some((name, _)) => {
@@ -507,39 +514,41 @@ fn is_assignment(word: &str) -> bool {
     }
 }
 
-fn manager_init(segment: &str) -> Option<Manager> {
-    if segment.contains(".gvm/scripts/gvm") || segment.contains("gvm use") {
-        Some(Manager::Gvm)
-    } else if segment.contains("goenv init") {
-        Some(Manager::Goenv)
-    } else if ["asdf.sh", "asdf.fish", "asdf.bash", "asdf.zsh", "asdf completion"].iter().any(|s| segment.contains(s)) {
-        Some(Manager::Asdf)
-    } else if segment.contains("mise activate") || segment.contains("rtx activate") {
-        Some(Manager::Mise)
-    } else {
-        None
-    }
-}
-
-/// `$NAME` and `${NAME}` in `text` replaced by `lookup`; `None` when one is unknown or the
-/// text uses other expansions (`$(…)`, `${X:-y}`).
-pub fn expand_vars(text: &str, lookup: impl Fn(&str) -> Option<String>) -> Option<String> {
+/// `$NAME`, `${NAME}` and `${NAME:-default}` in `text` replaced by `lookup`; `None` when a
+/// variable without a default is unknown or the text uses other expansions (`$(…)`).
+pub fn expand_vars(text: &str, lookup: impl Fn(&str) -> Option<String> + Copy) -> Option<String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find('$') {
         out.push_str(&rest[..at]);
         let after = &rest[at + 1..];
-        let (name, tail) = if let Some(braced) = after.strip_prefix('{') {
-            let end = braced.find('}')?;
-            (&braced[..end], &braced[end + 1..])
+        let (name, default, tail) = if let Some(braced) = after.strip_prefix('{') {
+            let mut depth = 1;
+            let end = braced.char_indices().find_map(|(i, c)| {
+                depth += match c {
+                    '{' => 1,
+                    '}' => -1,
+                    _ => 0,
+                };
+                (depth == 0).then_some(i)
+            })?;
+            let inner = &braced[..end];
+            match inner.split_once(":-").or_else(|| inner.split_once('-')) {
+                Some((name, default)) => (name, Some(default), &braced[end + 1..]),
+                None => (inner, None, &braced[end + 1..]),
+            }
         } else {
             let end = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
-            (&after[..end], &after[end..])
+            (&after[..end], None, &after[end..])
         };
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return None;
         }
-        out.push_str(&lookup(name)?);
+        match (lookup(name).filter(|v| !v.is_empty() || default.is_none()), default) {
+            (Some(value), _) => out.push_str(&value),
+            (None, Some(default)) => out.push_str(&expand_vars(default, lookup)?),
+            (None, None) => return None,
+        }
         rest = tail;
     }
     out.push_str(rest);
@@ -762,7 +771,7 @@ mod tests {
         assert_eq!(found[3].0, Kind::Alias { name: "go".into() });
         assert!(found.iter().any(|f| f.0 == Kind::ManagerInit { manager: Manager::G } && f.1 == 5));
         assert!(found.iter().any(|f| f.0 == Kind::Export { name: "GOROOT".into(), value: "$HOME/.go".into() }));
-        assert_eq!(found.last().unwrap().0, Kind::Source { path: "~/.bashrc".into() });
+        assert_eq!(found.last().unwrap().0, Kind::Source { path: "~/.bashrc".into(), guarded: false });
     }
 
     #[test]
@@ -793,7 +802,9 @@ mod tests {
         assert_eq!(expand_vars("$HOME/go/bin", lookup).as_deref(), Some("/h/go/bin"));
         assert_eq!(expand_vars("${GOPATH}/bin:$HOME", lookup).as_deref(), Some("/h/go/bin:/h"));
         assert_eq!(expand_vars("$HOMEDIR/bin", lookup), None);
-        assert_eq!(expand_vars("${GOPATH:-/x}/bin", lookup), None);
+        assert_eq!(expand_vars("${GOPATH:-/x}/bin", lookup).as_deref(), Some("/h/go/bin"));
+        assert_eq!(expand_vars("${ASDF_DATA_DIR:-$HOME/.asdf}/shims", lookup).as_deref(), Some("/h/.asdf/shims"));
+        assert_eq!(expand_vars("${NOPE:-${HOME}/x}", lookup).as_deref(), Some("/h/x"));
         assert_eq!(expand_vars("$(go env GOPATH)/bin", lookup), None);
         assert_eq!(expand_vars("/usr/local/go/bin", lookup).as_deref(), Some("/usr/local/go/bin"));
     }

@@ -142,7 +142,10 @@ pub enum Restored {
 }
 
 /// Restores the newest backup not yet undone, byte for byte with its mode and owner, and
-/// marks it undone. `force` restores files edited since the fix too.
+/// marks it undone once every file is back. `force` restores files edited since the fix too.
+/// It resumes: a file that already holds its backup (restored by an earlier `--undo` that
+/// had to skip another one) counts as restored, so each file is compared with what gover
+/// wrote, never with what an earlier undo put back.
 pub fn undo(backups: &Path, force: bool) -> Result<(PathBuf, Vec<Restored>)> {
     let (dir, manifest) = last(backups)?.ok_or_else(|| {
         Error::failure("there is nothing to undo")
@@ -151,6 +154,16 @@ pub fn undo(backups: &Path, force: bool) -> Result<(PathBuf, Vec<Restored>)> {
     let mut report = Vec::new();
     for entry in &manifest.files {
         let current = fs::read(&entry.original).ok();
+        let backup_content = match &entry.backup {
+            Some(backup) => {
+                Some(fs::read(dir.join(backup)).map_err(|e| error::io("read the backup", &dir.join(backup), e))?)
+            }
+            None => None,
+        };
+        if current == backup_content {
+            report.push(Restored::Restored(entry.original.clone()));
+            continue;
+        }
         let edited = match (&entry.written, &current) {
             (Some(hash), Some(now)) => &sha256(now) != hash,
             (Some(_), None) => true,
@@ -160,7 +173,7 @@ pub fn undo(backups: &Path, force: bool) -> Result<(PathBuf, Vec<Restored>)> {
             report.push(Restored::ChangedSince(entry.original.clone()));
             continue;
         }
-        let Some(backup) = &entry.backup else {
+        let Some(content) = backup_content else {
             // gover created it.
             if let Err(e) = fs::remove_file(&entry.original) {
                 if e.kind() != std::io::ErrorKind::NotFound {
@@ -170,8 +183,6 @@ pub fn undo(backups: &Path, force: bool) -> Result<(PathBuf, Vec<Restored>)> {
             report.push(Restored::Restored(entry.original.clone()));
             continue;
         };
-        let copy = dir.join(backup);
-        let content = fs::read(&copy).map_err(|e| error::io("read the backup", &copy, e))?;
         let owner = Ownership { mode: entry.mode, uid: entry.uid, gid: entry.gid };
         atomic::replace(&entry.original, &content, Some(owner))
             .map_err(|e| error::io("restore", &entry.original, e))?;
@@ -290,6 +301,30 @@ mod tests {
         assert_eq!(fs::read(&file).unwrap(), b"user edit");
         undo(&backups, true).unwrap();
         assert_eq!(fs::read(&file).unwrap(), b"one");
+    }
+
+    #[test]
+    fn undo_resumes_file_by_file() {
+        // Fix two files, edit one, undo (the other comes back), take the edit out, undo
+        // again: both are back and the backup is done, no --force needed.
+        let dir = tempfile::tempdir().unwrap();
+        let backups = dir.path().join("backups");
+        let (bashrc, zshrc) = (dir.path().join(".bashrc"), dir.path().join(".zshrc"));
+        fs::write(&bashrc, "b1\n").unwrap();
+        fs::write(&zshrc, "z1\n").unwrap();
+        let mut backup = Backup::begin(&backups).unwrap();
+        backup.write(&bashrc, b"b2\n").unwrap();
+        backup.write(&zshrc, b"z2\n").unwrap();
+        backup.finish().unwrap();
+        fs::write(&bashrc, "b2\nappended\n").unwrap();
+        let report = undo(&backups, false).unwrap().1;
+        assert_eq!(report, vec![Restored::ChangedSince(bashrc.clone()), Restored::Restored(zshrc.clone())]);
+        assert_eq!(fs::read(&zshrc).unwrap(), b"z1\n");
+        fs::write(&bashrc, "b2\n").unwrap();
+        let report = undo(&backups, false).unwrap().1;
+        assert_eq!(report, vec![Restored::Restored(bashrc.clone()), Restored::Restored(zshrc.clone())]);
+        assert_eq!(fs::read(&bashrc).unwrap(), b"b1\n");
+        assert!(undo(&backups, false).is_err(), "that backup is done");
     }
 
     #[test]

@@ -58,16 +58,7 @@ pub fn fix(findings: &[Finding], store: &Store, options: &FixOptions) -> Result<
 
 /// The plan for people: a diff per file, then the other changes and what is left to them.
 pub fn describe(plan: &Plan) -> String {
-    let mut out = String::new();
-    for file in &plan.files {
-        if file.target != file.path {
-            out.push_str(&format!("# {} is a link; editing its target\n", file.path.display()));
-        }
-        if let Some(problem) = &file.not_writable {
-            out.push_str(&format!("# not changed: {problem}; apply this by hand\n"));
-        }
-        out.push_str(&diff::unified(&file.target.display().to_string(), &file.old, &file.new));
-    }
+    let mut out = describe_files(&plan.files);
     for (name, path) in &plan.alternatives {
         out.push_str(&format!("remove the {name} alternative {}\n", path.display()));
     }
@@ -83,6 +74,21 @@ pub fn describe(plan: &Plan) -> String {
     out
 }
 
+/// File edits as unified diffs, with a word where a link is followed or a file is not writable.
+pub fn describe_files(files: &[plan::FileEdit]) -> String {
+    let mut out = String::new();
+    for file in files {
+        if file.target != file.path {
+            out.push_str(&format!("# {} is a link; editing its target\n", file.path.display()));
+        }
+        if let Some(problem) = &file.not_writable {
+            out.push_str(&format!("# not changed: {problem}; apply this by hand\n"));
+        }
+        out.push_str(&diff::unified(&file.target.display().to_string(), &file.old, &file.new));
+    }
+    out
+}
+
 fn confirm(question: &str) -> Result<bool> {
     eprint!("{question} [y/N] ");
     let _ = std::io::stderr().flush();
@@ -93,21 +99,7 @@ fn confirm(question: &str) -> Result<bool> {
 
 fn apply(plan: &Plan, store: &Store, options: &FixOptions) -> Result<()> {
     let mut backup = Backup::begin(&store.backups_dir())?;
-    let mut failures = 0;
-    for file in &plan.files {
-        if let Some(problem) = &file.not_writable {
-            output::warn(format!("{} was not changed: {problem}", file.path.display()));
-            failures += 1;
-            continue;
-        }
-        match backup.write(&file.target, &file.new) {
-            Ok(()) => println!("changed {}", file.target.display()),
-            Err(err) => {
-                eprint!("{}", err.render());
-                failures += 1;
-            }
-        }
-    }
+    let mut failures = write_files(&plan.files, &mut backup);
     for (name, path) in &plan.alternatives {
         match options.alternatives.remove(name, path) {
             Ok(Outcome::Removed) => println!("removed the {name} alternative {}", path.display()),
@@ -138,11 +130,34 @@ fn apply(plan: &Plan, store: &Store, options: &FixOptions) -> Result<()> {
     }
     if let Some(dir) = backup.finish()? {
         println!("backup: {} (undo with `gover doctor --undo`)", dir.display());
+        // Shells already running keep what their start-up did.
+        println!("open a new shell (or run `exec $SHELL`) for the changes to take effect");
     }
     if failures > 0 {
         return Err(Error::failure(format!("{failures} fix(es) could not be applied")).hint("see the messages above"));
     }
     Ok(())
+}
+
+/// Writes each file's new text into place, backed up first in `backup`; says what changed
+/// and returns how many files could not be written.
+pub fn write_files(files: &[plan::FileEdit], backup: &mut Backup) -> usize {
+    let mut failures = 0;
+    for file in files {
+        if let Some(problem) = &file.not_writable {
+            output::warn(format!("{} was not changed: {problem}", file.path.display()));
+            failures += 1;
+            continue;
+        }
+        match backup.write(&file.target, &file.new) {
+            Ok(()) => println!("changed {}", file.target.display()),
+            Err(err) => {
+                eprint!("{}", err.render());
+                failures += 1;
+            }
+        }
+    }
+    failures
 }
 
 /// What to run for a repair (chown/chmod), when gover may: only with --yes, and only with

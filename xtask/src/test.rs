@@ -1,8 +1,9 @@
 //! `cargo xtask test`: the README's test command. It gets a fresh clone from nothing to a
-//! full run: builds the real-Go fixtures, installs the programs the tests drive when it may,
+//! full run: installs the programs the tests drive when it may, builds the real-Go fixtures,
 //! runs `cargo test --workspace`, and ends with the list of tests that skipped work because a
 //! program was missing. Under CI (`CI=true`) a skip fails the test itself, and the run.
 
+use crate::system::{apt_install, on_path};
 use crate::{fixtures, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -10,31 +11,50 @@ use std::process::Command;
 
 /// The programs tests drive for real, with the Debian package that provides each. A test
 /// that needs one calls `common::require(program)` (tests/common/skip.rs).
-const PROGRAMS: &[(&str, &str)] =
-    &[("zsh", "zsh"), ("fish", "fish"), ("shellcheck", "shellcheck"), ("nginx", "nginx"), ("python3", "python3")];
+/// qemu-user-static and binfmt-support run the aarch64 release build (tests/dist.rs); nginx and
+/// python3 serve `gover mirror` trees (tests/mirror.rs).
+const PROGRAMS: &[(&str, &str)] = &[
+    ("zsh", "zsh"),
+    ("fish", "fish"),
+    ("shellcheck", "shellcheck"),
+    ("openssl", "openssl"),
+    ("strace", "strace"),
+    ("npm", "npm"),
+    ("qemu-aarch64-static", "qemu-user-static"),
+    ("update-binfmts", "binfmt-support"),
+    ("nginx", "nginx"),
+    ("python3", "python3"),
+];
 
 /// `cargo xtask test [--no-install] [CARGO TEST ARGS]`
 pub fn run(args: &[String]) -> Result<()> {
     let mut args = args.to_vec();
     let no_install = take_flag(&mut args, "--no-install");
-    let mirror = match std::env::var_os("GOVER_TEST_MIRROR") {
-        Some(dir) => PathBuf::from(dir),
+    let given_mirror = std::env::var_os("GOVER_TEST_MIRROR").map(PathBuf::from);
+    let mut packages: Vec<&str> =
+        PROGRAMS.iter().filter(|(program, _)| !on_path(program)).map(|(_, package)| *package).collect();
+    // The fixtures' fallback source, PyPI, is reached through pip, which Debian packages apart.
+    if given_mirror.is_none() && !fixtures::cached()? && !pip_works() {
+        packages.push("python3-pip");
+    }
+    if !packages.is_empty() && !no_install && !apt_install(&packages) {
+        eprintln!("test: the tests that need them skip");
+    }
+    let mirror = match given_mirror {
+        Some(dir) => dir,
         None => {
             let dir = fixtures::default_mirror();
             fixtures::build(&dir, fixtures::Source::Auto)?;
             dir
         }
     };
-    let missing: Vec<&(&str, &str)> = PROGRAMS.iter().filter(|(program, _)| !on_path(program)).collect();
-    if !missing.is_empty() && !no_install {
-        install(&missing.iter().map(|(_, package)| *package).collect::<Vec<_>>());
-    }
 
     let skips = skip_file();
     let _ = std::fs::remove_file(&skips);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
-        .args(["test", "--workspace"])
+        // Every test binary runs, so one failure does not hide the next (nor their skips).
+        .args(["test", "--workspace", "--no-fail-fast"])
         .args(&args)
         .env("GOVER_TEST_MIRROR", &mirror)
         .env("GOVER_TEST_SKIPS", &skips)
@@ -72,43 +92,16 @@ fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
-fn on_path(program: &str) -> bool {
-    Command::new("sh").args(["-c", "command -v \"$1\" >/dev/null", "sh", program]).status().is_ok_and(|s| s.success())
-}
-
-/// Installs Debian `packages` with apt-get as root or through passwordless sudo; otherwise
-/// says why not, and the tests that need them skip.
-fn install(packages: &[&str]) {
-    let list = packages.join(" ");
-    if !on_path("apt-get") {
-        eprintln!("test: not installing {list}: no apt-get here (install them with your package manager)");
-        return;
-    }
-    let root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.trim_ascii() == b"0");
-    let sudo = !root && Command::new("sudo").args(["-n", "true"]).output().is_ok_and(|o| o.status.success());
-    if !root && !sudo {
-        eprintln!("test: not installing {list}: not root and no passwordless sudo; tests that need them skip");
-        return;
-    }
-    eprintln!("test: installing {list} with apt-get");
-    let apt = |args: &[&str]| {
-        let mut cmd = if sudo { Command::new("sudo") } else { Command::new("env") };
-        if sudo {
-            cmd.args(["-n", "env"]);
-        }
-        cmd.args(["DEBIAN_FRONTEND=noninteractive", "apt-get", "-qq"]).args(args);
-        cmd.status().is_ok_and(|s| s.success())
-    };
-    let mut args = vec!["install", "-y", "--no-install-recommends"];
-    args.extend(packages);
-    if !(apt(&["update"]) && apt(&args)) {
-        eprintln!("test: apt-get could not install {list}; tests that need them skip");
-    }
+fn pip_works() -> bool {
+    Command::new("python3").args(["-m", "pip", "--version"]).output().is_ok_and(|o| o.status.success())
 }
 
 /// The recorded `<test>\t<reason>` lines, each once.
 fn read_skips(path: &Path) -> BTreeSet<(String, String)> {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
+    parse_skips(&std::fs::read_to_string(path).unwrap_or_default())
+}
+
+fn parse_skips(text: &str) -> BTreeSet<(String, String)> {
     text.lines()
         .filter_map(|l| l.split_once('\t'))
         .map(|(test, reason)| (test.to_string(), reason.to_string()))
@@ -116,17 +109,22 @@ fn read_skips(path: &Path) -> BTreeSet<(String, String)> {
 }
 
 fn report(skipped: &BTreeSet<(String, String)>) {
+    eprint!("\n{}", summary(skipped));
+}
+
+/// The end of the run: each test that skipped checks, with its reasons, and the packages
+/// that would have let it run them.
+fn summary(skipped: &BTreeSet<(String, String)>) -> String {
     if skipped.is_empty() {
-        eprintln!("\ntest: nothing was skipped");
-        return;
+        return "test: nothing was skipped\n".into();
     }
     let mut by_test: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (test, reason) in skipped {
         by_test.entry(test).or_default().push(reason);
     }
-    eprintln!("\ntest: {} tests skipped some of their checks:", by_test.len());
+    let mut text = format!("test: {} tests skipped some of their checks:\n", by_test.len());
     for (test, reasons) in &by_test {
-        eprintln!("  {test}: {}", reasons.join("; "));
+        text += &format!("  {test}: {}\n", reasons.join("; "));
     }
     let packages: BTreeSet<&str> = PROGRAMS
         .iter()
@@ -135,8 +133,33 @@ fn report(skipped: &BTreeSet<(String, String)>) {
         .collect();
     if !packages.is_empty() {
         let list = packages.into_iter().collect::<Vec<_>>().join(" ");
-        eprintln!(
-            "help: install what they need (Debian: sudo apt-get install {list}) and run `cargo xtask test` again"
+        text += &format!(
+            "help: install what they need (Debian: sudo apt-get install {list}) and run `cargo xtask test` again\n"
         );
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_skips, summary};
+
+    #[test]
+    fn skips_are_listed_once_per_test_with_the_packages_to_install() {
+        let skips = parse_skips(
+            "shell_hook::a\t`zsh` is not installed (not on PATH)\n\
+             shell_hook::a\t`zsh` is not installed (not on PATH)\n\
+             shell_hook::a\t`fish` is hidden by GOVER_TEST_WITHOUT\n\
+             arm64::b\tbinfmt_misc is not mounted\n\
+             a torn line without a tab\n",
+        );
+        assert_eq!(
+            summary(&skips),
+            "test: 2 tests skipped some of their checks:\n  \
+             arm64::b: binfmt_misc is not mounted\n  \
+             shell_hook::a: `fish` is hidden by GOVER_TEST_WITHOUT; `zsh` is not installed (not on PATH)\n\
+             help: install what they need (Debian: sudo apt-get install zsh) and run `cargo xtask test` again\n"
+        );
+        assert_eq!(summary(&parse_skips("")), "test: nothing was skipped\n");
     }
 }

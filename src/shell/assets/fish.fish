@@ -19,6 +19,15 @@ function _gover_path_first
 end
 
 _gover_path_first
+# Tools from `go install` land in GOBIN, else the first GOPATH entry's bin, else ~/go/bin:
+# right after the shims (unless PATH has it already), so they survive every switch.
+set -l _gover_gobin $HOME/go/bin
+if test -n "$GOBIN"
+    set _gover_gobin $GOBIN
+else if test -n "$GOPATH[1]"
+    set _gover_gobin $GOPATH[1]/bin
+end
+contains -- $_gover_gobin $PATH; or set -gx PATH $PATH[1] $_gover_gobin $PATH[2..-1]
 # gover itself: appended, not prepended, so its directory cannot shadow anything.
 contains -- $_gover_bin $PATH; or set -gx PATH $PATH $_gover_bin
 # The shim sets GOROOT to the version it runs; one exported here would only be stale.

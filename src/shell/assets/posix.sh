@@ -34,6 +34,19 @@ _gover_path_first() {
 }
 
 _gover_path_first "$_gover_shims"
+# Tools from `go install` land in GOBIN, else the first GOPATH entry's bin, else ~/go/bin:
+# right after the shims (unless PATH has it already), so they survive every switch.
+if [ -n "${GOBIN-}" ]; then
+  _gover_gobin=$GOBIN
+else
+  _gover_gobin=${GOPATH:-$HOME/go}
+  _gover_gobin=${_gover_gobin%%:*}/bin
+fi
+case ":$PATH:" in
+  *":$_gover_gobin:"*) ;;
+  *) PATH=$_gover_shims:$_gover_gobin${PATH#"$_gover_shims"} ;;
+esac
+unset _gover_gobin
 # gover itself: appended, not prepended, so its directory cannot shadow anything.
 case ":$PATH:" in
   *":$_gover_bin:"*) ;;

@@ -1,8 +1,12 @@
-//! The ELF interpreter (`PT_INTERP`) of a binary: official Go releases are static, so a go
-//! binary that names one is a distro or custom build, and one whose interpreter is missing
-//! cannot start ("No such file or directory" for a file that exists).
+//! What an ELF header says about a binary. Its interpreter (`PT_INTERP`): official Go
+//! releases are static, so a go binary that names one is a distro or custom build, and one
+//! whose interpreter is missing cannot start ("No such file or directory" for a file that
+//! exists); doctor asks. Its machine (`e_machine`): a Go archive whose `bin/go` is built for
+//! another CPU than this one must not be installed; the unpacker asks.
 
 const PT_INTERP: u32 = 3;
+/// The header bytes [`machine`] needs.
+pub const MACHINE_HEADER_LEN: usize = 20;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum ElfError {
@@ -14,20 +18,7 @@ pub enum ElfError {
 /// static binary. `bytes` need only cover the headers and the interpreter string, which
 /// linkers put at the front of the file.
 pub fn interpreter(bytes: &[u8]) -> Result<Option<String>, ElfError> {
-    if bytes.len() < 16 || &bytes[..4] != b"\x7fELF" {
-        return Err(ElfError::NotElf);
-    }
-    let wide = match bytes[4] {
-        1 => false,
-        2 => true,
-        _ => return Err(ElfError::NotElf),
-    };
-    let big = match bytes[5] {
-        1 => false,
-        2 => true,
-        _ => return Err(ElfError::NotElf),
-    };
-    let r = Reader { bytes, big };
+    let (wide, r) = header(bytes)?;
     let (phoff, phentsize, phnum) = if wide {
         (r.u64(0x20)?, r.u16(0x36)? as u64, r.u16(0x38)? as u64)
     } else {
@@ -51,6 +42,30 @@ pub fn interpreter(bytes: &[u8]) -> Result<Option<String>, ElfError> {
         return Ok(Some(String::from_utf8_lossy(text).into_owned()));
     }
     Ok(None)
+}
+
+/// The CPU the ELF image starting at `bytes[0]` is built for (`e_machine`: 62 x86-64,
+/// 183 AArch64, ...); `bytes` need only cover the first [`MACHINE_HEADER_LEN`] bytes.
+pub fn machine(bytes: &[u8]) -> Result<u16, ElfError> {
+    header(bytes)?.1.u16(18)
+}
+
+/// Whether the image is 64-bit, and a reader in its byte order.
+fn header(bytes: &[u8]) -> Result<(bool, Reader<'_>), ElfError> {
+    if bytes.len() < 16 || &bytes[..4] != b"\x7fELF" {
+        return Err(ElfError::NotElf);
+    }
+    let wide = match bytes[4] {
+        1 => false,
+        2 => true,
+        _ => return Err(ElfError::NotElf),
+    };
+    let big = match bytes[5] {
+        1 => false,
+        2 => true,
+        _ => return Err(ElfError::NotElf),
+    };
+    Ok((wide, Reader { bytes, big }))
 }
 
 struct Reader<'a> {
@@ -135,6 +150,20 @@ mod tests {
         let mut huge = elf64(false, &[(PT_INTERP, b"x\0")]);
         huge[64 + 0x20..64 + 0x28].copy_from_slice(&u64::MAX.to_le_bytes());
         assert_eq!(interpreter(&huge), Err(ElfError::Truncated));
+    }
+
+    #[test]
+    fn machines() {
+        let mut image = elf64(false, &[]);
+        image[18..20].copy_from_slice(&183u16.to_le_bytes());
+        assert_eq!(machine(&image[..MACHINE_HEADER_LEN]), Ok(183));
+        image[5] = 2;
+        assert_eq!(machine(&image), Ok(183u16.swap_bytes()), "big-endian images are read as such");
+        assert_eq!(machine(&image[..19]), Err(ElfError::Truncated));
+        assert_eq!(machine(b"#!/bin/sh\n"), Err(ElfError::NotElf));
+        let host = std::fs::read("/bin/sh").unwrap();
+        let expected = if cfg!(target_arch = "x86_64") { 62 } else { 183 };
+        assert_eq!(machine(&host), Ok(expected), "/bin/sh is built for this machine");
     }
 
     #[test]

@@ -1,0 +1,179 @@
+//! `gover upgrade [MINOR…] [--pins] [--recursive] [--to 1.23] [--dry-run]`: installs the
+//! newest patch of each installed line (or of those named) and, with `--pins`, moves exact
+//! pins to it: the global default, and the `.go-version` / `.tool-versions` files of this
+//! directory and the ones above it (`--recursive`: below it too). Pin edits go through
+//! doctor's backups, so `gover doctor --undo` puts them back byte for byte. A line is never
+//! left for another unless `--to` asks.
+
+use std::path::PathBuf;
+
+use gover_shim::pin::PinFile;
+use gover_shim::{GoVersion, Spec};
+
+use crate::app::App;
+use crate::commands::install::install_releases;
+use crate::dist::Remote;
+use crate::error::{exit, Error, Result};
+use crate::reconcile::{self, backup::Backup, plan::FileEdit};
+use crate::repin::{self, Move};
+use crate::vulndb;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Lines to upgrade (1.22); default: every installed line
+    #[arg(value_name = "MINOR")]
+    pub lines: Vec<String>,
+    /// Also move exact pins (the global default, .go-version and .tool-versions here and above) to the new release
+    #[arg(long)]
+    pub pins: bool,
+    /// With --pins: also move pins in every directory below this one
+    #[arg(long, requires = "pins")]
+    pub recursive: bool,
+    /// Move to the newest release of this line instead (1.23): the only way to leave a line
+    #[arg(long, value_name = "MINOR")]
+    pub to: Option<String>,
+    /// Show what would be installed and the pin changes as a diff; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+pub fn run(args: Args, app: &App) -> Result<()> {
+    let to = args.to.as_deref().map(parse_line).transpose()?;
+    let named = args.lines.iter().map(|l| parse_line(l)).collect::<Result<Vec<_>>>()?;
+    let installed = app.store.installed();
+    let mut lines: Vec<(u32, u32)> = if named.is_empty() {
+        installed.iter().map(|v| (v.major, v.minor)).filter(|l| to.is_none_or(|to| *l < to)).collect()
+    } else {
+        named
+    };
+    lines.sort_unstable();
+    lines.dedup();
+    if lines.is_empty() {
+        return Err(Error::new(exit::NOT_INSTALLED, "there is nothing to upgrade")
+            .cause(if installed.is_empty() { "no Go version is installed" } else { "no installed line is below --to" })
+            .hint("install one first: gover install 1.22"));
+    }
+
+    let remote = Remote::from_env()?;
+    let catalog = remote.fetch_index(&app.store)?;
+    let mut moves = Vec::new();
+    for from in &lines {
+        let (major, minor) = to.unwrap_or(*from);
+        let release = catalog.index.pick(&Spec::Line { major, minor }, &remote.platform).ok_or_else(|| {
+            Error::new(exit::NO_SUCH_VERSION, format!("no Go release {major}.{minor} for {}", remote.platform))
+                .hint(format!("gover list --remote {major}.{minor} lists what can be installed"))
+        })?;
+        moves.push(Move { from: *from, to: release.version.clone() });
+    }
+    let wanted: Vec<GoVersion> = moves.iter().map(|m| m.to.clone()).filter(|v| !installed.contains(v)).collect();
+    for m in &moves {
+        let current = installed.iter().filter(|v| (v.major, v.minor) == m.from).max();
+        let state = match current {
+            Some(current) if *current == m.to => format!("{} is the newest", m.to),
+            Some(current) => format!("{current} -> {}", m.to),
+            None => format!("{} (not installed yet)", m.to),
+        };
+        println!("{}.{}: {state}", m.from.0, m.from.1);
+    }
+
+    let PinPlan { edits: files, toolchains: toolchain_lines } = plan_pins(app, &moves, args.recursive)?;
+    if args.dry_run {
+        if args.pins {
+            print!("{}", reconcile::describe_files(&files));
+        }
+        print_toolchain_lines(&toolchain_lines);
+        println!("dry run: nothing was installed or changed");
+        return Ok(());
+    }
+    vulndb::remember_releases(&app.store, catalog.index.releases.iter().map(|r| r.version.clone()));
+    if !wanted.is_empty() {
+        install_releases(app, remote, catalog, &wanted)?;
+    } else {
+        vulndb::refresh_if_stale(&app.store, &remote.client, app.quiet);
+    }
+    if args.pins {
+        move_pins(app, &files)?;
+    } else if !files.is_empty() && !app.quiet {
+        for file in &files {
+            eprintln!("note: {} pins an older release exactly; gover upgrade --pins moves it", file.path.display());
+        }
+    }
+    print_toolchain_lines(&toolchain_lines);
+    Ok(())
+}
+
+/// `1.22` (or `go1.22`): a line, not a release.
+fn parse_line(text: &str) -> Result<(u32, u32)> {
+    match crate::app::parse_spec(text)? {
+        Spec::Line { major, minor } => Ok((major, minor)),
+        _ => Err(Error::usage(format!("{text} is not a major release line"))
+            .hint("name a line such as 1.22; upgrade picks its newest patch")),
+    }
+}
+
+/// The pin files to edit, and the go.mod/go.work toolchain lines to tell the user about.
+struct PinPlan {
+    edits: Vec<FileEdit>,
+    toolchains: Vec<(PathBuf, GoVersion)>,
+}
+
+fn plan_pins(app: &App, moves: &[Move], recursive: bool) -> Result<PinPlan> {
+    let cwd = app.context()?.cwd;
+    let mut dirs: Vec<PathBuf> = cwd.ancestors().map(PathBuf::from).collect();
+    if recursive {
+        dirs.extend(repin::directories_below(&cwd).into_iter().filter(|d| *d != cwd));
+    }
+    let mut files = vec![(PinFile::GoVersion, app.store.home().global_file())];
+    files.extend(dirs.iter().flat_map(|d| repin::pin_files(d)));
+    let mut edits = Vec::new();
+    let mut toolchains = Vec::new();
+    for (kind, path) in files {
+        let Ok(old) = std::fs::read(&path) else { continue };
+        match kind {
+            PinFile::GoMod | PinFile::GoWork => {
+                let spec = kind.parse(&old).ok().flatten().map(|p| p.spec);
+                let target = moves
+                    .iter()
+                    .find(|m| matches!(&spec, Some(Spec::Exact(v)) if (v.major, v.minor) == m.from && *v < m.to));
+                if let Some(m) = target {
+                    toolchains.push((path, m.to.clone()));
+                }
+            }
+            _ => {
+                if let Some(new) = repin::rewrite(kind, &old, moves) {
+                    edits.push(FileEdit::new(path, old, new));
+                }
+            }
+        }
+    }
+    Ok(PinPlan { edits, toolchains })
+}
+
+fn move_pins(app: &App, files: &[FileEdit]) -> Result<()> {
+    if files.is_empty() {
+        println!("no exact pin to move");
+        return Ok(());
+    }
+    print!("{}", reconcile::describe_files(files));
+    let mut backup = Backup::begin(&app.store.backups_dir())?;
+    let failures = reconcile::write_files(files, &mut backup);
+    if let Some(dir) = backup.finish()? {
+        println!("backup: {} (undo with `gover doctor --undo`)", dir.display());
+    }
+    if failures > 0 {
+        return Err(
+            Error::failure(format!("{failures} pin file(s) could not be changed")).hint("see the messages above")
+        );
+    }
+    Ok(())
+}
+
+fn print_toolchain_lines(lines: &[(PathBuf, GoVersion)]) {
+    for (path, version) in lines {
+        let dir = path.parent().map(|d| d.display().to_string()).unwrap_or_default();
+        println!(
+            "{}'s toolchain line is the project's to change: run `cd {dir} && go get toolchain@{version}`",
+            path.display()
+        );
+    }
+}

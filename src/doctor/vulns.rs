@@ -1,0 +1,168 @@
+//! Security currency: whether the Go in use here, and the global default, have known
+//! vulnerabilities or are past end of life. Reads gover's cached copy of the Go vulnerability
+//! database only (never the network), and says when that copy is missing or over a week old.
+
+use std::time::SystemTime;
+
+use gover_shim::pin::PinFile;
+use gover_shim::resolve::{self, Toolchain};
+use gover_shim::{GoVersion, Source, Spec};
+
+use super::{Category, Evidence, Facts, Finding, Fix, LineRange, Severity};
+use crate::store::Store;
+use crate::vulndb::{Assessment, Knowledge};
+
+/// How many entries a finding details (the rest are listed by id).
+const SHOWN: usize = 3;
+
+pub fn check(facts: &Facts) -> Vec<Finding> {
+    let env = facts.env;
+    let installed = env.gover.installed();
+    if installed.is_empty() {
+        return Vec::new();
+    }
+    let knowledge = Knowledge::load(&Store::new(env.gover.clone()), &installed);
+    let mut out = Vec::new();
+    let ctx = env.resolver_context();
+    let in_use = resolve::resolve(&ctx).ok().and_then(|r| match r.toolchain {
+        Toolchain::Installed { version, .. } => Some((version, r.request)),
+        Toolchain::System { .. } => None,
+    });
+    let global_file = env.gover.global_file();
+    let global = PinFile::GoVersion.read(&global_file).ok().flatten().and_then(|pin| {
+        let version = pin.spec.pick(&installed)?.clone();
+        Some((version, resolve::Request { spec: pin.spec, source: Source::Global { path: global_file } }))
+    });
+    if let Some((version, request)) = &in_use {
+        let role = if matches!(request.source, Source::Global { .. }) {
+            "in use here and the global default"
+        } else {
+            "in use here"
+        };
+        out.extend(findings(&knowledge, version, request, role, env));
+    }
+    let in_use_is_global = in_use.as_ref().is_some_and(|(_, r)| matches!(r.source, Source::Global { .. }));
+    if let Some((version, request)) = global.filter(|_| !in_use_is_global) {
+        out.extend(findings(&knowledge, &version, &request, "the global default", env));
+    }
+    if let Some(note) = knowledge.staleness(SystemTime::now()) {
+        out.push(
+            Finding::new(
+                "versions.vulndb-stale",
+                Severity::Info,
+                Category::Goroot,
+                "vulnerability data is not current",
+            )
+            .evidence(Evidence::Note { text: note })
+            .fix(Fix::Command("gover list --refresh".into())),
+        );
+    }
+    out
+}
+
+fn findings(
+    knowledge: &Knowledge,
+    version: &GoVersion,
+    request: &resolve::Request,
+    role: &str,
+    env: &super::env::Env,
+) -> Vec<Finding> {
+    let status = knowledge.assess(version);
+    let mut out = Vec::new();
+    let source = source_evidence(&request.source, env);
+    let command = upgrade_command(knowledge, version, request, &status);
+    if status.count() > 0 {
+        let n = status.count();
+        let fixed = match &status.fixed_in {
+            Some(fixed) => format!(", all fixed in {fixed}"),
+            None => format!(", not all fixed in any {}.{} release", version.major, version.minor),
+        };
+        let noun = if n == 1 { "vulnerability" } else { "vulnerabilities" };
+        let mut finding = Finding::new(
+            "versions.vulnerable",
+            Severity::Warning,
+            Category::Goroot,
+            format!("{version} ({role}) has {n} known {noun}{fixed}"),
+        )
+        .evidence(source.clone())
+        .evidence(summary(version, &status));
+        for entry in status.most_severe(SHOWN) {
+            finding = finding.evidence(Evidence::Advisory {
+                id: entry.id.clone(),
+                aliases: entry.cves().map(String::from).collect(),
+                summary: entry.summary.clone(),
+            });
+        }
+        out.push(finding.fix(Fix::Command(command.clone())));
+    }
+    if status.end_of_life {
+        out.push(
+            Finding::new(
+                "versions.end-of-life",
+                Severity::Warning,
+                Category::Goroot,
+                format!("{version} ({role}) is past end of life: Go fixes only its two newest major releases"),
+            )
+            .evidence(source)
+            .evidence(summary(version, &status))
+            .fix(Fix::Command(command)),
+        );
+    }
+    out
+}
+
+fn summary(version: &GoVersion, status: &Assessment) -> Evidence {
+    Evidence::Vulnerabilities {
+        version: version.to_string(),
+        vulnerabilities: status.ids().map(|ids| ids.into_iter().map(String::from).collect()),
+        fixed_in: status.fixed_in.as_ref().map(|f| f.to_string()),
+        end_of_life: status.end_of_life,
+    }
+}
+
+fn source_evidence(source: &Source, env: &super::env::Env) -> Evidence {
+    match source {
+        Source::File { path, line } => {
+            Evidence::File { path: path.clone(), lines: Some(LineRange::line(*line)), text: None }
+        }
+        Source::Global { path } => Evidence::File { path: path.clone(), lines: None, text: None },
+        Source::Env => {
+            Evidence::Env { name: "GOVER_VERSION".into(), value: env.var("GOVER_VERSION").unwrap_or("").into() }
+        }
+        Source::Argument | Source::Fallback => Evidence::Note { text: "not pinned".into() },
+    }
+}
+
+/// The exact command that moves this pin to a release without the problem: the fix in the
+/// same line when there is one, else the newest line.
+fn upgrade_command(
+    knowledge: &Knowledge,
+    version: &GoVersion,
+    request: &resolve::Request,
+    status: &Assessment,
+) -> String {
+    let line = format!("{}.{}", version.major, version.minor);
+    let in_line =
+        status.fixed_in.clone().or_else(|| knowledge.newest_in_line(version).filter(|n| *n > version).cloned());
+    let (target, to) = match (&in_line, knowledge.newest_stable()) {
+        (Some(target), _) if !status.end_of_life => (target.clone(), None),
+        (_, Some(newest)) => (newest.clone(), Some(format!("{}.{}", newest.major, newest.minor))),
+        (Some(target), None) => (target.clone(), None),
+        (None, None) => return "gover upgrade --pins".into(),
+    };
+    let to_arg = to.as_ref().map(|l| format!(" --to {l}")).unwrap_or_default();
+    let file_name = match &request.source {
+        Source::File { path, .. } => path.file_name().and_then(|n| n.to_str()).unwrap_or(""),
+        _ => "",
+    };
+    match (&request.source, &request.spec) {
+        (Source::File { .. }, _) if file_name == "go.mod" || file_name == "go.work" => {
+            format!("gover install {} && go get toolchain@{target}", target.to_string().trim_start_matches("go"))
+        }
+        (Source::Env, _) => {
+            format!("gover upgrade {line}{to_arg} && gover shell {}", target.to_string().trim_start_matches("go"))
+        }
+        (_, Spec::Line { .. }) if to.is_none() => format!("gover upgrade {line}"),
+        _ => format!("gover upgrade {line} --pins{to_arg}"),
+    }
+}

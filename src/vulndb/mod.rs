@@ -1,0 +1,196 @@
+//! Security currency of Go releases: which known vulnerabilities a release has (the Go
+//! vulnerability database, cached in GOVER_HOME), the smallest release of its line that fixes
+//! them all, and whether its line is past end of life. `list`, `doctor` and `install` only
+//! ask questions of [`Knowledge`]; the commands that already use the network refresh the
+//! data when it is over a day old ([`refresh_if_stale`]).
+
+pub mod cache;
+pub mod eol;
+pub mod fetch;
+pub mod osv;
+pub mod ranges;
+
+use std::time::{Duration, SystemTime};
+
+use gover_shim::GoVersion;
+
+use crate::dist::download::Client;
+use crate::error::Result;
+use crate::store::Store;
+use cache::{Cache, Releases};
+use fetch::Location;
+use osv::Entry;
+
+/// Network commands check the database again after this long.
+pub const REFRESH_AFTER: Duration = Duration::from_secs(24 * 3600);
+/// `list` and `doctor` say how old the data is past this.
+pub const STALE_AFTER: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// What gover knows, read from GOVER_HOME only.
+pub struct Knowledge {
+    pub cache: Option<Cache>,
+    /// Releases known to exist: the last release index, installed versions, and the fixes the
+    /// database names (end of life and `fixed_in` are computed from them).
+    known: Vec<GoVersion>,
+    /// Why a cache file could not be read, for a warning.
+    pub problem: Option<crate::error::Error>,
+}
+
+/// One release's standing.
+pub struct Assessment<'a> {
+    /// The entries whose ranges contain the release, sorted by id; `None` without data.
+    pub vulnerabilities: Option<Vec<&'a Entry>>,
+    /// The smallest release of the same line that none of them affects.
+    pub fixed_in: Option<GoVersion>,
+    pub end_of_life: bool,
+}
+
+impl Knowledge {
+    /// Reads the cache; `installed` count as releases that exist.
+    pub fn load(store: &Store, installed: &[GoVersion]) -> Knowledge {
+        let mut problem = None;
+        let cache = Cache::load(store).unwrap_or_else(|e| {
+            problem = Some(e);
+            None
+        });
+        let releases = Releases::load(store).unwrap_or_else(|e| {
+            problem.get_or_insert(e);
+            Vec::new()
+        });
+        let fixes = cache.iter().flat_map(|c| &c.entries).flat_map(|e| &e.ranges).flat_map(|r| r.fixes());
+        let mut known: Vec<GoVersion> =
+            releases.into_iter().chain(installed.iter().cloned()).chain(fixes.filter_map(ranges::to_go)).collect();
+        known.sort();
+        known.dedup();
+        Knowledge { cache, known, problem }
+    }
+
+    pub fn assess(&self, version: &GoVersion) -> Assessment<'_> {
+        let vulnerabilities: Option<Vec<&Entry>> =
+            self.cache.as_ref().map(|c| c.entries.iter().filter(|e| e.affects(version)).collect());
+        let fixed_in = vulnerabilities.as_ref().filter(|v| !v.is_empty()).and_then(|vulns| {
+            self.known
+                .iter()
+                .filter(|k| k.in_line(version.major, version.minor) && *k > version)
+                .filter(|k| k.is_stable() || !version.is_stable())
+                .find(|k| vulns.iter().all(|e| !e.affects(k)))
+                .cloned()
+        });
+        Assessment { vulnerabilities, fixed_in, end_of_life: eol::end_of_life(version, &self.known) }
+    }
+
+    /// The newest stable release of `version`'s line that gover knows of.
+    pub fn newest_in_line(&self, version: &GoVersion) -> Option<&GoVersion> {
+        self.known.iter().filter(|k| k.in_line(version.major, version.minor) && k.is_stable()).max()
+    }
+
+    /// The newest stable release gover knows of.
+    pub fn newest_stable(&self) -> Option<&GoVersion> {
+        self.known.iter().filter(|k| k.is_stable()).max()
+    }
+
+    /// A sentence about the data's age when it is missing or over a week old.
+    pub fn staleness(&self, now: SystemTime) -> Option<String> {
+        match &self.cache {
+            _ if disabled() => None,
+            None => Some(
+                "no vulnerability data yet; gover install, gover upgrade or gover list --refresh fetches it".into(),
+            ),
+            Some(cache) if cache.age(now) > STALE_AFTER => Some(format!(
+                "the vulnerability data was last checked {} days ago; gover list --refresh (or any install or \
+                 upgrade) brings it up to date",
+                cache.age(now).as_secs() / 86_400
+            )),
+            Some(_) => None,
+        }
+    }
+}
+
+impl Assessment<'_> {
+    pub fn count(&self) -> usize {
+        self.vulnerabilities.as_ref().map_or(0, Vec::len)
+    }
+
+    /// The marks `gover list` prints: `12 known vulnerabilities (fixed in go1.22.12)`, `end of life`.
+    pub fn marks(&self) -> Vec<String> {
+        let mut marks = Vec::new();
+        match (self.count(), &self.fixed_in) {
+            (0, _) => {}
+            (n, fixed) => {
+                let noun = if n == 1 { "vulnerability" } else { "vulnerabilities" };
+                let fix =
+                    fixed.as_ref().map(|f| format!("fixed in {f}")).unwrap_or_else(|| "no fix in this line".into());
+                marks.push(format!("{n} known {noun} ({fix})"));
+            }
+        }
+        if self.end_of_life {
+            marks.push("end of life".into());
+        }
+        marks
+    }
+
+    /// The ids, sorted.
+    pub fn ids(&self) -> Option<Vec<&str>> {
+        self.vulnerabilities.as_ref().map(|v| v.iter().map(|e| e.id.as_str()).collect())
+    }
+
+    /// The `n` most severe: the database scores nothing, so those in the go command itself
+    /// (code run at build time) first, then the newest.
+    pub fn most_severe(&self, n: usize) -> Vec<&Entry> {
+        let mut all: Vec<&Entry> = self.vulnerabilities.iter().flatten().copied().collect();
+        all.sort_by(|a, b| (b.affects_toolchain(), &b.id).cmp(&(a.affects_toolchain(), &a.id)));
+        all.truncate(n);
+        all
+    }
+}
+
+/// `GOVER_VULNDB=off`: never fetch the database (an air-gapped machine without a mirror),
+/// and do not ask for it; a cache already there is still used.
+pub fn disabled() -> bool {
+    std::env::var_os("GOVER_VULNDB").is_some_and(|v| v == "off")
+}
+
+/// For commands that use the network anyway: checks the database when the cache is over a
+/// day old (or from another GOVULNDB). A failure is a warning; the command goes on with the
+/// copy it has, which the failed refresh left as it was.
+pub fn refresh_if_stale(store: &Store, client: &Client, quiet: bool) {
+    if disabled() {
+        return;
+    }
+    let location = match Location::from_env(|name| std::env::var_os(name)) {
+        Ok(location) => location,
+        Err(err) => return eprint!("{}", err.render_warning()),
+    };
+    let previous = Cache::load(store).ok().flatten();
+    let now = SystemTime::now();
+    let fresh = previous.as_ref().is_some_and(|c| c.source == location.label() && c.age(now) < REFRESH_AFTER);
+    if fresh {
+        return;
+    }
+    if let Err(err) = refresh(store, client, &location, previous.as_ref(), now) {
+        let err = err.context("cannot refresh the Go vulnerability database; the data gover has is kept");
+        eprint!("{}", err.render_warning());
+    } else if previous.is_none() && !quiet {
+        eprintln!("note: fetched the Go vulnerability database from {}", location.label());
+    }
+}
+
+/// Checks the database now and saves what it says.
+pub fn refresh(
+    store: &Store,
+    client: &Client,
+    location: &Location,
+    previous: Option<&Cache>,
+    now: SystemTime,
+) -> Result<Cache> {
+    let cache = fetch::refresh(client, location, previous, now)?;
+    cache.save(store)?;
+    Ok(cache)
+}
+
+/// Remembers the releases of an index just fetched, for end of life when offline. Best
+/// effort: failing to save it only makes later answers less informed.
+pub fn remember_releases(store: &Store, releases: impl Iterator<Item = GoVersion>) {
+    let versions: Vec<GoVersion> = releases.collect();
+    let _ = Releases::save(store, &versions);
+}

@@ -1,0 +1,782 @@
+//! Every failure ends fast, with the README's exit code and a hint that works when followed
+//! (issue 12): hostile pin files, interrupted and offline installs, networks that fail in the
+//! usual ways, an unusable GOVER_HOME. Each `help:` line checked here is followed, and seen to work.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+use common::Sandbox;
+
+/// Standard error as text.
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The text of the `help:` line.
+fn help(out: &Output) -> String {
+    let err = stderr(out);
+    err.lines().find_map(|l| l.strip_prefix("help: ")).unwrap_or_else(|| panic!("no help line in:\n{err}")).to_string()
+}
+
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn a_fifo_as_a_pin_file_fails_at_once_naming_it() {
+    let sb = Sandbox::new();
+    sb.install_shims();
+    sb.fake_version("go1.22.10");
+    sb.pin("1.22");
+    let pin = sb.work.join(".go-version");
+    std::fs::remove_file(&pin).unwrap();
+    mkfifo(&pin);
+    let limit = Duration::from_secs(10);
+    // `list` lists all the same, with a warning.
+    for (args, code) in [(&["current"][..], 7), (&["which", "go"], 7), (&["list"], 0)] {
+        let started = Instant::now();
+        let out = sb.gover().args(args).timeout(limit).output().unwrap();
+        assert!(started.elapsed() < limit, "gover {args:?} hung on a FIFO");
+        assert_eq!(out.status.code(), Some(code), "gover {args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(&pin.display().to_string()), "{}", stderr(&out));
+        assert!(stderr(&out).contains("named pipe"), "{}", stderr(&out));
+    }
+    let out = sb.shim("go").arg("version").timeout(limit).output().unwrap();
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+    let out = sb.doctor(&["--json"]).timeout(limit).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("versions.bad-pin"), "doctor: {}", stderr(&out));
+    // The hint says to remove it; done, go runs.
+    assert!(help(&sb.shim("go").arg("version").output().unwrap()).contains("remove"));
+    std::fs::remove_file(&pin).unwrap();
+    sb.gover().args(["use", "1.22"]).assert().success();
+    sb.shim("go").arg("version").assert().success().stdout(predicates::str::contains("go1.22.10"));
+}
+
+use common::releases::IndexEntry;
+use common::rig::{archive_path, big_release, Rig};
+use common::server::{Fault, Reply};
+
+const V: &str = "go1.22.10";
+
+/// The `Range` headers the server saw for `path`, in order (None: the whole file).
+fn ranges(rig: &Rig, path: &str) -> Vec<Option<String>> {
+    rig.server
+        .requests()
+        .into_iter()
+        .filter(|r| r.target == path)
+        .map(|r| r.headers.into_iter().find(|(n, _)| n.eq_ignore_ascii_case("range")).map(|(_, v)| v))
+        .collect()
+}
+
+fn signal(child: &std::process::Child, name: &str) {
+    let status = std::process::Command::new("kill").arg(format!("-{name}")).arg(child.id().to_string()).status();
+    assert!(status.unwrap().success());
+}
+
+/// Waits for `child` at most `limit`; kills it and fails the test if it is still running.
+fn wait_at_most(mut child: std::process::Child, limit: Duration) -> Output {
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            panic!("still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Waits until the install has begun unpacking into staging.
+fn wait_for_unpacking(rig: &Rig) {
+    let version_file = rig.sb.gover_home.join("staging").join(V).join("VERSION");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !version_file.exists() {
+        assert!(Instant::now() < deadline, "the install never began unpacking");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn staging_is_empty(rig: &Rig) -> bool {
+    std::fs::read_dir(rig.sb.gover_home.join("staging")).map(|mut d| d.next().is_none()).unwrap_or(true)
+}
+
+#[test]
+fn ctrl_c_during_an_install_cleans_staging_keeps_the_partial_and_the_next_run_resumes() {
+    let rig = Rig::http();
+    let (entries, archive) = big_release(V, 16, 64 * 1024);
+    rig.publish(&[IndexEntry::new(V, archive.clone())]);
+    let path = archive_path(V);
+    let chunk = archive.len() / 60 + 1;
+    rig.server
+        .once(&path, Reply::bytes(archive.clone()).fault(Fault::Trickle { chunk, pause: Duration::from_millis(50) }));
+
+    let child = rig.spawn(&["install", "1.22.10"]);
+    wait_for_unpacking(&rig);
+    signal(&child, "INT");
+    let out = wait_at_most(child, Duration::from_secs(5));
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(stderr(&out).contains("interrupted by Ctrl-C"), "{}", stderr(&out));
+    assert_eq!(
+        help(&out),
+        "run the same command to resume (the part downloaded so far is kept in GOVER_HOME/downloads)"
+    );
+    assert!(staging_is_empty(&rig), "staging must be removed");
+    assert!(!rig.version_dir(V).exists());
+    let kept = std::fs::read(rig.partial(V)).unwrap();
+    assert!(!kept.is_empty() && kept.len() < archive.len() && archive.starts_with(&kept));
+
+    // The hint: the same command, which resumes where the first stopped.
+    rig.gover().args(["install", "1.22.10"]).assert().success();
+    assert_eq!(ranges(&rig, &path), [None, Some(format!("bytes={}-", kept.len()))]);
+    rig.assert_installed(V, &entries);
+    rig.assert_no_leftovers();
+}
+
+#[test]
+fn sigterm_while_the_network_is_silent_still_ends_fast_and_clean() {
+    let rig = Rig::http();
+    let (_, archive) = big_release(V, 4, 64 * 1024);
+    rig.publish(&[IndexEntry::new(V, archive.clone())]);
+    let stall = Fault::StallAfter(archive.len() / 2, Duration::from_secs(30));
+    rig.server.route(&archive_path(V), Reply::bytes(archive.clone()).fault(stall));
+    // A long read timeout: the install is stuck in a read when the signal comes.
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_gover"))
+        .env_clear()
+        .envs(rig.env())
+        .env("GOVER_HTTP_TIMEOUT", "60")
+        .current_dir(&rig.sb.work)
+        .args(["install", "1.22.10"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_unpacking(&rig);
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&child, "TERM");
+    let out = wait_at_most(child, Duration::from_secs(5));
+    assert_eq!(out.status.code(), Some(143), "{}", stderr(&out));
+    assert!(stderr(&out).contains("interrupted by SIGTERM"), "{}", stderr(&out));
+    assert!(staging_is_empty(&rig), "staging must be removed");
+    assert!(rig.partial(V).is_file());
+}
+
+#[test]
+fn a_download_that_keeps_breaking_resumes_while_it_makes_progress() {
+    let rig = Rig::http();
+    let (entries, archive) = big_release(V, 4, 64 * 1024);
+    rig.publish(&[IndexEntry::new(V, archive.clone())]);
+    // Every connection breaks after an eighth of the archive: far more breaks than the three
+    // retries a stuck download gets, each bringing bytes.
+    let path = archive_path(V);
+    rig.server.route(&path, Reply::bytes(archive.clone()).fault(Fault::CloseAfter(archive.len() / 8)));
+    rig.gover().args(["install", "1.22.10"]).assert().success();
+    assert!(rig.server.hits(&path) >= 8, "{} requests", rig.server.hits(&path));
+    rig.assert_installed(V, &entries);
+
+    // No progress at all: a network failure (exit 5), not a verification failure.
+    let rig = Rig::http();
+    rig.publish(&[IndexEntry::new(V, archive.clone())]);
+    rig.server.route(&path, Reply::bytes(archive.clone()).fault(Fault::CloseAfter(0)));
+    let out = rig.gover().args(["install", "1.22.10"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let headline = stderr(&out).lines().next().unwrap_or_default().to_string();
+    assert!(headline.starts_with("error: the download of ") && headline.contains("broke off"), "{headline}");
+    assert!(!stderr(&out).contains("verification"), "{}", stderr(&out));
+    // Its hint: once the network is back, the same command finishes the job.
+    assert!(help(&out).contains("run the same command"));
+    rig.server.route(&path, Reply::bytes(archive.clone()));
+    rig.gover().args(["install", "1.22.10"]).assert().success();
+    rig.assert_installed(V, &entries);
+}
+
+#[test]
+fn a_reinstall_works_offline_and_a_partial_spec_uses_the_saved_index() {
+    let rig = Rig::http();
+    let (entries, archive) = big_release(V, 1, 1024);
+    rig.publish(&[IndexEntry::new(V, archive)]);
+    rig.gover().args(["install", "1.22"]).assert().success();
+    rig.gover().args(["uninstall", "--force", "1.22.10"]).assert().success();
+
+    // Offline: nothing answers on the index's or the mirror's port.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let offline = |cmd: &mut assert_cmd::Command| {
+        cmd.env("GOVER_INDEX_URL", format!("http://{dead}/index.json"))
+            .env("GOVER_DIST_URL", format!("http://{dead}/dl/"));
+    };
+    let mut cmd = rig.gover();
+    offline(&mut cmd);
+    cmd.args(["install", "1.22.10"]).assert().success().stdout(predicates::str::contains("(from the download cache)"));
+    rig.assert_installed(V, &entries);
+    rig.gover().args(["uninstall", "--force", "1.22.10"]).assert().success();
+
+    // A partial spec needs the index: the copy saved when it was last fetched (one per index
+    // URL), with its age.
+    rig.server.route("/index.json", Reply::status(503));
+    let out =
+        rig.gover().env("GOVER_DIST_URL", format!("http://{dead}/dl/")).args(["install", "1.22"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("using the release index saved 0 minutes ago"), "{}", stderr(&out));
+    rig.assert_installed(V, &entries);
+}
+
+/// A host name that never resolves (RFC 6761), for a network without DNS.
+const UNRESOLVABLE: &str = "https://gover-test.invalid";
+
+#[test]
+fn a_name_that_does_not_resolve_fails_at_once_and_names_the_mirror_variables() {
+    let rig = Rig::http();
+    let (entries, archive) = big_release(V, 1, 1024);
+    rig.publish(&[IndexEntry::new(V, archive.clone())]);
+    for args in [&["install", "1.22"][..], &["list", "--remote"]] {
+        let started = Instant::now();
+        // The default delays between retries: retrying would take 3.5 s.
+        let out = rig
+            .gover()
+            .env_remove("GOVER_RETRY_DELAY_MS")
+            .env("GOVER_INDEX_URL", format!("{UNRESOLVABLE}/dl/?mode=json&include=all"))
+            .env("GOVER_DIST_URL", format!("{UNRESOLVABLE}/dl/"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(started.elapsed() < Duration::from_millis(1500), "{args:?} took {:?}", started.elapsed());
+        assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+        assert!(stderr(&out).contains("does not resolve"), "{}", stderr(&out));
+        let hint = help(&out);
+        assert!(hint.contains("GOVER_DIST_URL=") && hint.contains("GOVER_INDEX_URL="), "{hint}");
+    }
+    // The hint followed: both variables pointing at a mirror that works.
+    rig.server.route(
+        "/dl/?mode=json&include=all",
+        Reply::bytes(common::releases::index_json(&[IndexEntry::new(V, archive)])),
+    );
+    rig.gover()
+        .env("GOVER_DIST_URL", rig.server.url("/dl/"))
+        .env("GOVER_INDEX_URL", rig.server.url("/dl/?mode=json&include=all"))
+        .args(["install", "1.22"])
+        .assert()
+        .success();
+    rig.assert_installed(V, &entries);
+}
+
+#[test]
+fn a_mirror_without_its_index_variable_is_trusted_in_one_line_and_its_html_is_the_headline() {
+    let rig = Rig::http();
+    let (_, archive) = big_release(V, 1, 1024);
+    rig.publish(&[IndexEntry::new(V, archive.clone())]);
+    let mirror_index = rig.server.url("/dl/?mode=json&include=all");
+    rig.server.route(
+        "/dl/?mode=json&include=all",
+        Reply::bytes(common::releases::index_json(&[IndexEntry::new(V, archive)])),
+    );
+    // The trusted index (go.dev in real life) cannot be reached; only GOVER_DIST_URL is set.
+    let unreachable = || {
+        let mut cmd = rig.gover();
+        cmd.env_remove("GOVER_RETRY_DELAY_MS").env("GOVER_INDEX_URL", format!("{UNRESOLVABLE}/?mode=json&include=all"));
+        cmd
+    };
+    let out = unreachable().args(["list", "--remote"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    let warnings: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(warnings.len(), 1, "one line:\n{err}");
+    let suggested = format!("set GOVER_INDEX_URL={mirror_index}");
+    assert!(warnings[0].starts_with("warning: ") && warnings[0].ends_with(&suggested), "{err}");
+    // Followed, it is permanent: no warning, no attempt at the unreachable index.
+    let out = rig.gover().env("GOVER_INDEX_URL", &mirror_index).args(["install", "1.22"]).output().unwrap();
+    assert!(out.status.success() && !stderr(&out).contains("warning"), "{}", stderr(&out));
+
+    // A mirror answering a login page is the headline, for its index and for an archive.
+    let portal = Reply::html("<!DOCTYPE html><html><body>Sign in to continue</body></html>");
+    rig.server.route("/dl/?mode=json&include=all", portal.clone());
+    let out = unreachable().args(["list", "--remote"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(stderr(&out).starts_with(&format!("error: {mirror_index} answered with an HTML page")), "{}", stderr(&out));
+    rig.server.route(&archive_path(V), portal);
+    rig.gover().args(["uninstall", "--force", "1.22.10"]).assert().success();
+    std::fs::remove_dir_all(rig.sb.gover_home.join("downloads")).unwrap();
+    let out = rig.gover().args(["install", "1.22.10"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let headline = format!("error: {} answered with an HTML page, not the archive", rig.server.url(&archive_path(V)));
+    assert!(stderr(&out).starts_with(&headline), "{}", stderr(&out));
+}
+
+/// A self-signed certificate and its key made the way a mirror's admin makes one:
+/// `openssl req -x509`, which marks the certificate a CA.
+fn openssl_self_signed(dir: &Path, name: &str, san: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (cert, key) = (dir.join(format!("{name}.pem")), dir.join(format!("{name}.key")));
+    let out = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "30"])
+        .args(["-subj", "/CN=gover test mirror", "-addext", &format!("subjectAltName={san}")])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text =
+        std::process::Command::new("openssl").args(["x509", "-noout", "-text", "-in"]).arg(&cert).output().unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains("CA:TRUE"), "openssl req -x509 makes a CA certificate");
+    (cert, key)
+}
+
+/// A rig whose HTTPS server presents `cert`.
+fn https_rig(cert: &Path, key: &Path, archive: &[u8]) -> Rig {
+    let rig = Rig::new(common::server::Server::https_with_pem(cert, key));
+    rig.publish(&[IndexEntry::new(V, archive.to_vec())]);
+    rig
+}
+
+#[test]
+fn a_self_signed_mirror_the_user_trusts_is_accepted_and_refusals_are_in_words() {
+    if !common::require("openssl") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (_, archive) = big_release(V, 1, 1024);
+    let (cert, key) = openssl_self_signed(dir.path(), "mirror", "IP:127.0.0.1,DNS:localhost");
+    let (other, _) = openssl_self_signed(dir.path(), "other", "IP:127.0.0.1");
+
+    // Trusted through GOVER_CA_FILE, or SSL_CERT_FILE: accepted, as curl and go accept it.
+    for var in ["GOVER_CA_FILE", "SSL_CERT_FILE"] {
+        let rig = https_rig(&cert, &key, &archive);
+        rig.gover().env(var, &cert).args(["install", "1.22.10"]).assert().success();
+    }
+
+    // Not trusted, or another certificate trusted: refused, in words.
+    let rig = https_rig(&cert, &key, &archive);
+    for trusted in [None, Some(&other)] {
+        let mut cmd = rig.gover();
+        if let Some(file) = trusted {
+            cmd.env("GOVER_CA_FILE", file);
+        }
+        let out = cmd.args(["install", "1.22.10"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("cause: the server's certificate is self-signed, and not trusted"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(help(&out).contains("openssl s_client -showcerts"), "{}", stderr(&out));
+    }
+    // The hint followed: the server's certificate, as openssl s_client shows it, trusted.
+    let shown = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("openssl s_client -connect \"$1\" -showcerts </dev/null 2>/dev/null | openssl x509")
+        .arg("sh")
+        .arg(rig.server.addr().to_string())
+        .output()
+        .unwrap();
+    let saved = dir.path().join("saved.pem");
+    std::fs::write(&saved, &shown.stdout).unwrap();
+    rig.gover().env("GOVER_CA_FILE", &saved).args(["install", "1.22.10"]).assert().success();
+
+    // Trusted, but made for another name.
+    let (elsewhere, elsewhere_key) = openssl_self_signed(dir.path(), "elsewhere", "DNS:mirror.example");
+    let rig = https_rig(&elsewhere, &elsewhere_key, &archive);
+    let out = rig.gover().env("GOVER_CA_FILE", &elsewhere).args(["install", "1.22.10"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cause: the server's certificate is for another name"), "{}", stderr(&out));
+
+    // Signed by a trusted CA, but expired.
+    let rig = Rig::new(common::server::Server::https_expired());
+    rig.publish(&[IndexEntry::new(V, archive.clone())]);
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, rig.server.ca_pem()).unwrap();
+    let out = rig.gover().env("GOVER_CA_FILE", &ca).args(["install", "1.22.10"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cause: the server's certificate has expired"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_unusable_gover_home_is_exit_8_before_anything_and_the_hint_fixes_it() {
+    let sb = Sandbox::new();
+    sb.install_shims();
+    sb.fake_version("go1.22.10");
+    sb.pin("1.22");
+    let file = sb.root().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let cases: [(&str, Option<&str>, &str); 4] = [
+        ("a file", Some(file.to_str().unwrap()), "it is a file"),
+        ("relative", Some("relative/gover"), "relative path"),
+        ("under a file", Some(&format!("{}/sub", file.display())), "cannot be created"),
+        ("--home /proc/nope", None, "kernel filesystem"),
+    ];
+    for (name, env, words) in cases {
+        for args in [&["list"][..], &["current"], &["install", "1.22"], &["use", "1.22"]] {
+            let mut cmd = sb.gover();
+            match env {
+                Some(home) => cmd.env("GOVER_HOME", home),
+                None => cmd.args(["--home", "/proc/nope"]),
+            };
+            let out = cmd.args(args).write_stdin("").output().unwrap();
+            assert_eq!(out.status.code(), Some(8), "{name}, {args:?}: {}", stderr(&out));
+            assert!(stderr(&out).starts_with("error: GOVER_HOME="), "{name}: {}", stderr(&out));
+            assert!(stderr(&out).contains(words), "{name}: {}", stderr(&out));
+            assert!(!stderr(&out).contains("no Go versions installed"));
+        }
+    }
+    // doctor runs, and reports it.
+    let out = sb.doctor(&["--json"]).env("GOVER_HOME", &file).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("permissions.gover-home-unusable"), "{}", stderr(&out));
+    // The shim does not send the user to `gover install` either.
+    let out = sb.shim("go").env("GOVER_HOME", &file).arg("version").output().unwrap();
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("gover install"), "{}", stderr(&out));
+    let out = sb.shim("go").env("GOVER_HOME", "relative").arg("version").output().unwrap();
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+
+    // The hint, followed: GOVER_HOME="$HOME/.local/share/gover".
+    assert!(help(&out).contains("GOVER_HOME=\"$HOME/.local/share/gover\""), "{}", help(&out));
+    let followed = sb.home.join(".local/share/gover");
+    sb.gover()
+        .env("GOVER_HOME", &followed)
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("go1.22.10"));
+    sb.shim("go").env("GOVER_HOME", &followed).arg("version").assert().success();
+}
+
+#[test]
+fn a_deleted_working_directory_is_exit_8_with_help() {
+    let sb = Sandbox::new();
+    sb.install_shims();
+    sb.fake_version("go1.22.10");
+    let run = |program: &Path, args: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("mkdir gone && cd gone && rmdir ../gone && exec \"$0\" {args}"))
+            .arg(program)
+            .env_clear()
+            .envs(sb.env())
+            .current_dir(&sb.work)
+            .output()
+            .unwrap()
+    };
+    for out in [run(Path::new(env!("CARGO_BIN_EXE_gover")), "current"), run(&sb.shims_dir().join("go"), "version")] {
+        assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+        assert_eq!(help(&out), "cd into a directory that exists");
+    }
+}
+
+#[test]
+fn an_exported_gover_home_stays_out_of_usage_lines() {
+    let sb = Sandbox::new();
+    for args in [&["use"][..], &["shell"], &["list", "--remote", "banana", "extra"]] {
+        let out = sb.gover().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let usage = stderr(&out).lines().find(|l| l.starts_with("Usage:")).unwrap_or_default().to_string();
+        assert!(!usage.is_empty() && !usage.contains("--home"), "{args:?}: {}", stderr(&out));
+    }
+}
+
+/// Runs the `gover …` command a hint names (up to a `;` or the end) in the rig, the way a user
+/// would copy it.
+fn follow(rig: &Rig, hint: &str) -> Output {
+    let start = hint.find("gover ").unwrap_or_else(|| panic!("no gover command in {hint:?}"));
+    let command = hint[start..].split(';').next().unwrap();
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    rig.gover().args(&args).output().unwrap()
+}
+
+#[test]
+fn hints_for_versions_that_do_not_exist_or_are_not_installed_work_when_followed() {
+    let rig = Rig::http();
+    let (_, archive) = big_release(V, 1, 1024);
+    rig.publish(&[IndexEntry::new(V, archive)]);
+
+    // install 1.99: the nearest release, which installs.
+    let out = rig.gover().args(["install", "1.99"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert_eq!(help(&out), "gover install 1.22.10");
+    let followed = follow(&rig, &help(&out));
+    assert!(followed.status.success(), "{}", stderr(&followed));
+
+    // use 1.99: not "run gover install 1.99" (exit 4 again), but a release that exists.
+    let out = rig.gover().args(["use", "1.99"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert_eq!(help(&out), "gover use --install 1.22.10");
+    assert!(follow(&rig, &help(&out)).status.success());
+    assert_eq!(std::fs::read_to_string(rig.sb.work.join(".go-version")).unwrap(), "1.22.10\n");
+    let out = rig.gover().args(["global", "1.99"]).output().unwrap();
+    assert_eq!((out.status.code(), help(&out).as_str()), (Some(4), "gover global --install 1.22.10"));
+
+    // uninstall of what is not installed: the hint lists what is.
+    let out = rig.gover().args(["uninstall", "1.23"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let listed = follow(&rig, &help(&out));
+    assert!(listed.status.success() && String::from_utf8_lossy(&listed.stdout).contains("go1.22.10"));
+
+    // A toolchain line that is not a version: the hint shows the line's form, which works.
+    std::fs::remove_file(rig.sb.work.join(".go-version")).unwrap();
+    let gomod = rig.sb.work.join("go.mod");
+    std::fs::write(&gomod, "module example.com/x\n\ngo 1.22\n\ntoolchain banana\n").unwrap();
+    let out = rig.gover().arg("current").output().unwrap();
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+    assert!(help(&out).contains("`toolchain go1.22.10`"), "{}", help(&out));
+    std::fs::write(&gomod, "module example.com/x\n\ngo 1.22\n\ntoolchain go1.22.10\n").unwrap();
+    rig.gover().arg("current").assert().success();
+}
+
+#[test]
+fn output_is_consistent_quiet_json_and_go_names() {
+    let sb = Sandbox::new();
+    sb.install_shims();
+    let root = sb.fake_version("go1.22.10");
+    // A trailing comment, as .tool-versions allows.
+    std::fs::write(sb.work.join(".go-version"), "1.22.10 # the team's pin\n").unwrap();
+    sb.gover().args(["-q", "current"]).assert().success().stdout("go1.22.10\n");
+    sb.gover().args(["current", "--bare"]).assert().success().stdout("go1.22.10\n");
+    let json: serde_json::Value =
+        serde_json::from_slice(&sb.gover().args(["current", "--json"]).output().unwrap().stdout).unwrap();
+    assert_eq!(json["version"], "go1.22.10");
+    assert_eq!(json["path"], root.display().to_string());
+    assert_eq!(json["source"]["path"], sb.work.join(".go-version").display().to_string());
+    let json: serde_json::Value =
+        serde_json::from_slice(&sb.gover().args(["which", "gofmt", "--json"]).output().unwrap().stdout).unwrap();
+    assert_eq!(json["path"], root.join("bin/gofmt").display().to_string());
+    assert_eq!((json["tool"].as_str(), json["version"].as_str()), (Some("gofmt"), Some("go1.22.10")));
+
+    // Versions named as Go names them, and --unset says what go runs now.
+    sb.gover().args(["global", "1.22.10"]).assert().success();
+    sb.gover().arg("global").assert().success().stdout("go1.22.10\n");
+    let out = sb.gover().args(["global", "--unset"]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        stderr(&out),
+        "removed the global default (go1.22.10); where nothing is pinned, go now fails: there is no go on PATH \
+         besides gover's shims (gover global <version> sets one)\n"
+    );
+
+    // An empty .go-version is not skipped in silence.
+    let inner = sb.work.join("inner");
+    std::fs::create_dir_all(&inner).unwrap();
+    std::fs::write(inner.join(".go-version"), "\n").unwrap();
+    let out = sb.gover().arg("current").current_dir(&inner).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).starts_with(&format!("warning: {} names no version", inner.join(".go-version").display())));
+
+    // Not a version prefix: a usage error whose hint works.
+    let rig = Rig::http();
+    let (_, archive) = big_release(V, 1, 1024);
+    rig.publish(&[IndexEntry::new(V, archive)]);
+    let out = rig.gover().args(["list", "--remote", "banana"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let hint = help(&out);
+    let listed = follow(&rig, hint.split('(').nth(1).unwrap().trim_end_matches(')'));
+    assert_eq!(String::from_utf8_lossy(&listed.stdout), "go1.22.10\n");
+}
+
+#[test]
+fn errors_are_coloured_like_warnings_on_a_terminal_unless_no_color() {
+    let sb = Sandbox::new();
+    let on_terminal = |no_color: bool| {
+        let mut cmd = std::process::Command::new("script");
+        cmd.args(["-qec", &format!("{} use banana", env!("CARGO_BIN_EXE_gover")), "/dev/null"])
+            .env_clear()
+            .envs(sb.env())
+            .env("TERM", "xterm")
+            .current_dir(&sb.work);
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        String::from_utf8_lossy(&cmd.output().unwrap().stdout).into_owned()
+    };
+    assert!(
+        on_terminal(false).contains("\x1b[1;31merror\x1b[0m: \"banana\" is not a Go version"),
+        "{:?}",
+        on_terminal(false)
+    );
+    assert!(on_terminal(true).starts_with("error: \"banana\""), "{:?}", on_terminal(true));
+    // Piped: plain.
+    let out = sb.gover().args(["use", "banana"]).output().unwrap();
+    assert!(stderr(&out).starts_with("error: "));
+}
+
+/// Each row of the README's exit-code table, produced by a real command (130 and 143 by the
+/// Ctrl-C and SIGTERM tests above), and no code the table does not list.
+#[test]
+fn every_exit_code_in_the_readme_table_is_what_gover_returns() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let table = readme.split("## Exit codes").nth(1).unwrap().split("\n## ").next().unwrap();
+    let documented: Vec<i32> = table
+        .lines()
+        .filter_map(|l| l.strip_prefix("| ")?.split(" |").next())
+        .flat_map(|codes| codes.split(", ").filter_map(|c| c.trim().parse().ok()).collect::<Vec<i32>>())
+        .collect();
+
+    let rig = Rig::http();
+    let (_, archive) = big_release(V, 1, 1024);
+    rig.publish(&[IndexEntry::new(V, archive.clone())]);
+    rig.gover().args(["install", "1.22.10"]).assert().success();
+    let run = |args: &[&str], setup: &dyn Fn(&mut assert_cmd::Command)| {
+        let mut cmd = rig.gover();
+        setup(&mut cmd);
+        cmd.args(args).output().unwrap()
+    };
+    let none = |_: &mut assert_cmd::Command| {};
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let file = rig.sb.root().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let mut seen = vec![
+        (0, run(&["list"], &none)),
+        // The global default is not removed without --force.
+        (1, run(&["uninstall", "1.22.10"], &none)),
+        (2, run(&["use", "banana"], &none)),
+        (3, run(&["exec", "1.21", "--", "true"], &none)),
+        (4, run(&["install", "1.99"], &none)),
+        (
+            5,
+            run(&["install", "1.23"], &|c| {
+                c.env("GOVER_INDEX_URL", format!("http://{dead}/")).env_remove("GOVER_DIST_URL");
+            }),
+        ),
+        (
+            7,
+            run(&["current"], &|c| {
+                c.env("GOVER_VERSION", "banana");
+            }),
+        ),
+        (
+            8,
+            run(&["list"], &|c| {
+                c.env("GOVER_HOME", &file);
+            }),
+        ),
+    ];
+    let bad = Rig::http();
+    bad.publish(&[IndexEntry { sha256: Some("0".repeat(64)), ..IndexEntry::new(V, archive) }]);
+    seen.push((6, bad.gover().args(["install", "1.22.10"]).output().unwrap()));
+    for (code, out) in &seen {
+        assert_eq!(out.status.code(), Some(*code), "{}", stderr(out));
+        if *code != 0 {
+            assert!(stderr(out).starts_with("error: ") && stderr(out).contains("\nhelp: "), "{code}: {}", stderr(out));
+        }
+    }
+    let mut tested: Vec<i32> = seen.iter().map(|(c, _)| *c).chain([130, 143]).collect();
+    tested.sort();
+    assert_eq!(tested, documented, "the README's table and the codes gover returns");
+}
+
+/// The system calls an install makes that decide durability, from strace (`-y` names each
+/// descriptor's file), in order.
+fn durability_calls(rig: &Rig, version_args: &[&str]) -> Vec<String> {
+    let log = rig.sb.root().join("strace.log");
+    let out = std::process::Command::new("strace")
+        .args(["-f", "-y", "-qq", "-e", "trace=syncfs,fsync,fdatasync,rename,renameat,renameat2", "-o"])
+        .arg(&log)
+        .arg(env!("CARGO_BIN_EXE_gover"))
+        .args(version_args)
+        .env_clear()
+        .envs(rig.env())
+        .current_dir(&rig.sb.work)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::fs::read_to_string(&log).unwrap().lines().map(String::from).collect()
+}
+
+#[test]
+fn an_install_is_on_disk_before_its_rename_and_the_rename_before_it_reports() {
+    if !common::require("strace") {
+        return;
+    }
+    let rig = Rig::http();
+    let (_, archive) = big_release(V, 4, 4096);
+    rig.publish(&[IndexEntry::new(V, archive)]);
+    let calls = durability_calls(&rig, &["install", "1.22.10"]);
+    let staging = rig.sb.gover_home.join("staging").join(V);
+    let versions = rig.sb.gover_home.join("versions");
+    let position = |what: &dyn Fn(&str) -> bool| calls.iter().position(|l| what(l));
+    let rename = position(&|l| l.contains("rename") && l.contains(&format!("{}\"", staging.display())))
+        .unwrap_or_else(|| panic!("no rename of the staging tree in:\n{}", calls.join("\n")));
+    assert!(calls[rename].contains(&format!("{}\"", versions.join(V).display())), "{}", calls[rename]);
+    // The whole tree (files and directories) flushed before: syncfs on the staging tree.
+    let synced =
+        position(&|l| l.contains("syncfs(") && l.contains(&format!("<{}>", staging.display())) && l.ends_with("= 0"));
+    assert!(synced.is_some_and(|s| s < rename), "syncfs before the rename:\n{}", calls.join("\n"));
+    // The rename itself made durable: fsync of versions/ after it.
+    let dir_synced =
+        calls[rename..].iter().any(|l| l.contains("fsync(") && l.contains(&format!("<{}>", versions.display())));
+    assert!(dir_synced, "fsync of versions/ after the rename:\n{}", calls.join("\n"));
+}
+
+/// An ext4 filesystem in a file, on a loop device, for a power cut without a VM.
+struct LoopDisk {
+    mount: std::path::PathBuf,
+    image: std::path::PathBuf,
+}
+
+impl LoopDisk {
+    fn new(dir: &Path) -> Option<LoopDisk> {
+        let (image, mount) = (dir.join("disk.img"), dir.join("disk"));
+        std::fs::create_dir_all(&mount).unwrap();
+        let sh = |script: &str| {
+            std::process::Command::new("sh").arg("-c").arg(script).arg("sh").arg(&image).arg(&mount).output().unwrap()
+        };
+        let made = sh("truncate -s 96M \"$1\" && mkfs.ext4 -q \"$1\"");
+        assert!(made.status.success(), "{}", stderr(&made));
+        let mounted = sh("mount -o loop \"$1\" \"$2\"");
+        if !mounted.status.success() {
+            common::skip(&format!("cannot mount a loop device here: {}", stderr(&mounted).trim()));
+            return None;
+        }
+        Some(LoopDisk { mount, image })
+    }
+
+    /// Power goes off: the filesystem stops at once, and whatever it had not made durable is
+    /// lost (ext4's shutdown ioctl without flushing its journal: fstests' `godown`).
+    fn cut_power(&self) {
+        use std::os::fd::AsRawFd;
+        const EXT4_IOC_SHUTDOWN: libc::c_ulong = 0x8004_587D;
+        const NOLOGFLUSH: u32 = 2;
+        let dir = std::fs::File::open(&self.mount).unwrap();
+        // SAFETY: a directory on the filesystem to shut down, and a u32 flag, as the ioctl takes.
+        let done = unsafe { libc::ioctl(dir.as_raw_fd(), EXT4_IOC_SHUTDOWN, &NOLOGFLUSH) };
+        assert_eq!(done, 0, "shutdown: {}", std::io::Error::last_os_error());
+    }
+
+    /// Power back on: unmount what is left and mount again (the journal replays).
+    fn restart(&self) {
+        let status = std::process::Command::new("umount").arg(&self.mount).status().unwrap();
+        assert!(status.success());
+        let status =
+            std::process::Command::new("mount").arg("-o").arg("loop").arg(&self.image).arg(&self.mount).status();
+        assert!(status.unwrap().success());
+    }
+}
+
+impl Drop for LoopDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.mount).status();
+    }
+}
+
+#[test]
+fn an_install_survives_a_power_cut_right_after_it_reports_success() {
+    if unsafe { libc::geteuid() } != 0 {
+        common::skip("mounting a loop device needs root");
+        return;
+    }
+    let rig = Rig::http();
+    let Some(disk) = LoopDisk::new(rig.sb.root()) else { return };
+    let (entries, archive) = big_release(V, 24, 64 * 1024);
+    rig.publish(&[IndexEntry::new(V, archive)]);
+    let home = disk.mount.join("gover");
+    rig.gover().env("GOVER_HOME", &home).args(["install", "1.22.10"]).assert().success();
+    disk.cut_power();
+    disk.restart();
+    // What gover reported installed is there, whole, after the power came back.
+    let root = disk.mount.join("gover/versions").join(V);
+    for entry in &entries {
+        if let common::releases::Entry::File { path, data, .. } = entry {
+            let file = root.join(path.strip_prefix("go/").unwrap());
+            assert_eq!(std::fs::read(&file).ok().as_ref(), Some(data), "{} after the power cut", file.display());
+        }
+    }
+}
