@@ -123,6 +123,18 @@ fn sync_writes_both_layouts_and_fetches_only_what_is_new() {
             .success()
             .stdout(predicate::str::contains("installed go1.22.10"));
         user.gover().args(["list"]).assert().success().stdout(predicate::str::contains("go1.22.10"));
+        // GOVER_DIST_URL alone, go.dev out of reach (every https request goes to a refusing
+        // proxy): the mirror's index.json is found beside the archives.
+        let fleet = Sandbox::new();
+        let mut install = fleet.gover();
+        install
+            .env("GOVER_DIST_URL", server.url("/"))
+            .env("HTTPS_PROXY", "http://127.0.0.1:9")
+            .args(["install", "1.22"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("installed go1.22.10"))
+            .stderr(predicate::str::contains(format!("set GOVER_INDEX_URL={}", server.url("/index.json"))));
     }
 }
 

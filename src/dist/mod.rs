@@ -239,12 +239,19 @@ pub fn fetch_index(client: &Client, sources: &Sources) -> Result<(Catalog, Vec<u
     let Some(mirror_url) = mirror_url.filter(|_| err.code == exit::NETWORK) else {
         return Err(err);
     };
-    let bytes = match client.get_bytes(&mirror_url, MAX_INDEX) {
-        Ok(bytes) => bytes,
-        Err(second) => return Err(err.cause(format!("the mirror's index failed too: {}", second.message))),
-    };
-    match parse_index(&mirror_url, &bytes) {
-        Ok(index) => {
+    let query = client.get_bytes(&mirror_url, MAX_INDEX);
+    let answered = query.is_ok();
+    let found = query.and_then(|bytes| Ok((parse_index(&mirror_url, &bytes)?, bytes, mirror_url.clone())));
+    // A static mirror (a `gover mirror sync` tree, any web server or bucket) answers no query:
+    // its index is the index.json beside the archives.
+    let found = found.or_else(|first: Error| -> Result<(Index, Vec<u8>, String)> {
+        let static_url = format!("{}index.json", sources.dist_url);
+        let bytes = client.get_bytes_or_fall_back(&static_url, MAX_INDEX).map_err(|_| first.clone())?;
+        let index = parse_index(&static_url, &bytes).map_err(|_| first)?;
+        Ok((index, bytes, static_url))
+    });
+    match found {
+        Ok((index, bytes, mirror_url)) => {
             output::warn(format!(
                 "{} cannot be reached, so the checksums of the mirror's own index are trusted; to make that permanent \
                  (and not try {} first), set GOVER_INDEX_URL={mirror_url}",
@@ -255,7 +262,8 @@ pub fn fetch_index(client: &Client, sources: &Sources) -> Result<(Catalog, Vec<u
         }
         // The mirror the user chose answered, but not with an index (a login page, say): that
         // is the problem to fix first.
-        Err(second) => Err(second.cause(format!("and {url} could not be reached: {}", err.message))),
+        Err(second) if answered => Err(second.cause(format!("and {url} could not be reached: {}", err.message))),
+        Err(second) => Err(err.cause(format!("the mirror's index failed too: {}", second.message))),
     }
 }
 
