@@ -169,6 +169,13 @@ fn an_interrupted_or_refused_sync_leaves_no_file_visible() {
         .code(6)
         .stderr(predicate::str::contains("expected sha256"));
     assert_eq!(names(&dir), ["golang.org"]);
+    // Nothing is mirrored unverified.
+    up.sync(&s, &dir, &["1.23.9", "--layout", "proxy"])
+        .env("GOSUMDB", "off")
+        .assert()
+        .code(6)
+        .stderr(predicate::str::contains("GOSUMDB=off"))
+        .stderr(predicate::str::contains("--layout dl"));
 }
 
 #[test]

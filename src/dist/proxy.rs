@@ -278,7 +278,15 @@ impl Proxies<'_> {
         quiet: bool,
     ) -> Result<()> {
         let modver = module_version(version, platform);
-        let record = self.record(state, version, &modver, false)?.expect("no insecure mode for mirrors");
+        if let Checksums::Off(why) = &self.config.checksums {
+            return Err(Error::new(exit::VERIFICATION, format!("cannot mirror {version} from the module proxy"))
+                .cause(format!("{why}, so nothing could verify it"))
+                .hint(
+                    "set GOSUMDB to the checksum database the mirror's users will trust, or mirror only the \
+                       download-site layout: --layout dl",
+                ));
+        }
+        let record = self.record(state, version, &modver, false)?.expect("the database is on (checked above)");
         let expected = sumdb::zip_hash(&record, MODULE, &modver).unwrap_or_default().to_string();
         let small = |ext: &str| -> Result<Vec<u8>> {
             let path = format!("{MODULE}/@v/{modver}.{ext}");
