@@ -151,6 +151,8 @@ fn an_interrupted_or_refused_sync_leaves_no_file_visible() {
     up.sync(&s, &dir, &["1.23.9", "--layout", "proxy"]).env("GOVER_RETRY_DELAY_MS", "1").assert().code(5);
     let at = dir.join("golang.org/toolchain/@v");
     assert!(names(&at).is_empty(), "{:?}", names(&at));
+    // What a killed sync left (its process gone) is swept by the next one.
+    fs::write(at.join(".v0.0.1-go1.23.9.linux-amd64.zip.partial-999999999"), "PK").unwrap();
     // A zip that differs from the checksum database's record never appears either.
     let tampered = Toolchain::synthetic("go1.23.9", &[("{prefix}/bin/extra", "x")]);
     up.proxy.server.route(&up.proxy.zip_path("go1.23.9"), tampered.zip);

@@ -141,6 +141,30 @@ fn a_zip_download_that_breaks_off_resumes_where_it_stopped() {
 }
 
 #[test]
+fn a_zip_download_that_failed_is_resumed_by_the_next_run() {
+    let s = Sandbox::new();
+    let proxy = ModProxy::new(vec![Toolchain::synthetic("go1.23.9", &[])]);
+    let zip = proxy.toolchains[0].zip.clone();
+    let path = proxy.zip_path("go1.23.9");
+    // The first run gets 300 bytes, then the server fails every attempt to resume.
+    proxy.server.once(&path, zip.clone().fault(common::server::Fault::CloseAfter(300)));
+    proxy.server.route(&path, Reply::status(503));
+    gover(&s, &proxy).env("GOVER_RETRY_DELAY_MS", "1").args(["install", "1.23.9"]).assert().code(5);
+    assert_eq!(fs::metadata(s.gover_home.join("downloads/go1.23.9.linux-amd64.zip.partial")).unwrap().len(), 300);
+    // The next run asks for the rest only.
+    proxy.server.route(&path, zip);
+    let before = proxy.server.requests().len();
+    gover(&s, &proxy).args(["install", "1.23.9"]).assert().success();
+    let asked: Vec<_> = proxy.server.requests()[before..]
+        .iter()
+        .filter(|r| r.target == path)
+        .map(|r| r.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("range")).map(|(_, v)| v.clone()))
+        .collect();
+    assert_eq!(asked, [Some("bytes=300-".to_string())]);
+    assert!(!s.gover_home.join("downloads/go1.23.9.linux-amd64.zip.partial").exists());
+}
+
+#[test]
 fn the_checksum_database_is_read_through_a_proxy_that_supports_it() {
     let s = Sandbox::new();
     let proxy = ModProxy::new(vec![Toolchain::synthetic("go1.23.9", &[])]);

@@ -91,10 +91,10 @@ impl Client {
         self.get_retrying(url, offset, true, false).map(|r| r.expect("404 and 410 are errors here"))
     }
 
-    /// Like `get_from(url, 0)`, but a 404 or 410 is `None`: "not here", for sources that fall
-    /// through to the next one (GOPROXY's lists).
-    pub fn get_if_found(&self, url: &str) -> Result<Option<Response>> {
-        self.get_retrying(url, 0, true, true)
+    /// Like `get_from`, but a 404 or 410 is `None`: "not here", for sources that fall through
+    /// to the next one (GOPROXY's lists).
+    pub fn get_if_found(&self, url: &str, offset: u64) -> Result<Option<Response>> {
+        self.get_retrying(url, offset, true, true)
     }
 
     /// `retry_connect`: whether failures to connect (timeouts included) are retried; answers
@@ -160,7 +160,7 @@ impl Client {
 
     /// Like `get_bytes`, with a 404 or 410 as `None` (see `get_if_found`).
     pub fn get_bytes_if_found(&self, url: &str, limit: u64) -> Result<Option<Vec<u8>>> {
-        match self.get_if_found(url)? {
+        match self.get_if_found(url, 0)? {
             Some(response) => read_limited(url, response, limit).map(Some),
             None => Ok(None),
         }

@@ -8,7 +8,7 @@
 //! second run fetches only what is new.
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use gover_shim::{GoVersion, Spec};
 use serde_json::json;
@@ -43,6 +43,7 @@ pub struct Mirror<'a> {
 
 impl Mirror<'_> {
     pub fn sync(&self, specs: &[Spec], proxy_config: Option<&ProxyConfig>) -> Result<Summary> {
+        self.sweep_partials();
         let index = if self.layouts.dl { Some(self.remote.fetch_index(self.store)?.index) } else { None };
         let proxies = proxy_config.map(|config| Proxies { client: &self.remote.client, config });
         let listed = match (&index, &proxies) {
@@ -81,6 +82,20 @@ impl Mirror<'_> {
             self.write_index(index)?;
         }
         Ok(summary)
+    }
+
+    /// Deletes the partial files (`.<name>.partial-<pid>`) of syncs that were killed.
+    fn sweep_partials(&self) {
+        for dir in [self.dir.clone(), self.proxy_dir()] {
+            for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let name = entry.file_name();
+                let writer =
+                    name.to_str().and_then(|n| n.strip_prefix('.')?.rsplit_once(".partial-")?.1.parse::<u32>().ok());
+                if writer.is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists()) {
+                    let _ = fs::remove_file(entry.path());
+                }
+            }
+        }
     }
 
     fn proxy_dir(&self) -> PathBuf {

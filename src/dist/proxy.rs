@@ -8,7 +8,7 @@
 //! GONOPROXY, GOPRIVATE), read as go reads them (`goenv`).
 
 use std::fs;
-use std::io::{Read, Seek};
+use std::io::{Read, Seek, Write};
 use std::path::Path;
 
 use gover_shim::GoVersion;
@@ -192,7 +192,7 @@ impl Proxies<'_> {
     fn sumdb_base(&self, db: &Database) -> String {
         for proxy in &self.config.proxies {
             let base = format!("{}/sumdb/{}", proxy.url, db.name());
-            if let Ok(Some(_)) = self.client.get_if_found(&format!("{base}/supported")) {
+            if let Ok(Some(_)) = self.client.get_if_found(&format!("{base}/supported"), 0) {
                 return base;
             }
         }
@@ -301,13 +301,10 @@ impl Proxies<'_> {
                 .hint("nothing was written; the proxy is serving something other than the published module"));
         }
         let dir = dest.parent().expect("a file in a directory");
-        let path = format!("{MODULE}/@v/{modver}.zip");
-        let (response, url) = self
-            .first(&path, |url| self.client.get_if_found(url))?
-            .ok_or_else(|| self.not_found(version, platform, &modver))?;
         let partial = dir.join(format!(".{modver}.zip.partial-{}", std::process::id()));
-        let checked = download(self.client, &url, response, &partial, quiet)
-            .and_then(|()| verify_zip(&partial, &url, version, platform, &modver, Some(&expected), None));
+        let checked = self
+            .fetch_zip(version, platform, &partial, 0, quiet)
+            .and_then(|url| verify_zip(&partial, &url, version, platform, &modver, Some(&expected), None));
         if let Err(err) = checked {
             let _ = fs::remove_file(&partial);
             return Err(err);
@@ -351,15 +348,26 @@ impl Proxies<'_> {
                 }
             }
         }
-        let path = format!("{MODULE}/@v/{modver}.zip");
-        let found = self.first(&path, |url| self.client.get_if_found(url))?;
-        let Some((response, url)) = found else { return Err(self.not_found(version, platform, modver)) };
         Store::create_dir(&downloads)?;
         let partial = downloads.join(format!("{version}.{platform}.zip.partial"));
-        let result = download(self.client, &url, response, &partial, quiet).and_then(|()| {
+        let attempt = |from: u64| {
+            let url = self.fetch_zip(version, platform, &partial, from, quiet)?;
             let staging = store.fresh_staging(version)?;
             verify_zip(&partial, &url, version, platform, modver, expected, Some(&staging)).map(|()| staging)
-        });
+        };
+        // What an interrupted run downloaded is resumed from; if the whole then fails to
+        // verify, it is downloaded again from the start.
+        let kept = fs::metadata(&partial).map(|m| m.len()).unwrap_or(0);
+        let result = match attempt(kept) {
+            Err(err) if err.code == exit::VERIFICATION && kept > 0 => {
+                output::warn(format!(
+                    "the download resumed from {} did not verify; downloading it again from the start",
+                    partial.display()
+                ));
+                attempt(0)
+            }
+            other => other,
+        };
         match result {
             Ok(staging) => {
                 // Best effort, like the archive cache: the hash it was verified against goes beside it.
@@ -372,46 +380,72 @@ impl Proxies<'_> {
                 commit(store, staging, version)?;
                 Ok(Outcome::Installed { cached: false })
             }
+            // A network failure or an interrupt keeps what arrived for the next run to resume;
+            // bytes that failed verification are not kept.
             Err(err) => {
-                let _ = fs::remove_file(&partial);
+                if err.code == exit::VERIFICATION {
+                    let _ = fs::remove_file(&partial);
+                }
                 Err(err)
             }
         }
+    }
+
+    /// Streams the zip of `version` from the first proxy that has it into `partial`, from byte
+    /// `from` on (the bytes before it are already there); returns the URL it came from. A zip
+    /// is read from its end, so it is unpacked once complete.
+    fn fetch_zip(
+        &self,
+        version: &GoVersion,
+        platform: &Platform,
+        partial: &Path,
+        from: u64,
+        quiet: bool,
+    ) -> Result<String> {
+        let modver = module_version(version, platform);
+        let path = format!("{MODULE}/@v/{modver}.zip");
+        let found = self.first(&path, |url| self.client.get_if_found(url, from))?;
+        let Some((response, url)) = found else { return Err(self.not_found(version, platform, &modver)) };
+        let progress = super::download::progress_bar(response.content_length().map(|n| n + from), quiet);
+        let mut body = ResumingBody::new(self.client, &url, response, from);
+        let mut file = fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(from == 0)
+            .open(partial)
+            .and_then(|mut f| {
+                // Exactly the bytes resumed from, whatever a killed writer added after them.
+                f.set_len(from)?;
+                f.seek(std::io::SeekFrom::End(0))?;
+                Ok(f)
+            })
+            .map_err(|e| error::io("write", partial, e))?;
+        let mut buf = vec![0; 64 * 1024];
+        let mut done = from;
+        loop {
+            let n = match body.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) => {
+                    return Err(match crate::interrupt::signal() {
+                        Some(signal) => crate::interrupt::error(signal),
+                        None => super::download::body_error(&url, &e),
+                    })
+                }
+            };
+            file.write_all(&buf[..n]).map_err(|e| error::io("write", partial, e))?;
+            done += n as u64;
+            if let Some(bar) = &progress {
+                bar.set_position(done);
+            }
+        }
+        Ok(url)
     }
 }
 
 /// Where a verified zip of `version` is kept, like release archives, for reinstalls.
 fn cached_zip(store: &Store, version: &GoVersion, platform: &Platform) -> std::path::PathBuf {
     store.downloads_dir().join(format!("{version}.{platform}.zip"))
-}
-
-/// Streams the zip into `partial` (resuming a broken connection); a zip is read from its end,
-/// so it is unpacked once complete.
-fn download(
-    client: &Client,
-    url: &str,
-    response: reqwest::blocking::Response,
-    partial: &Path,
-    quiet: bool,
-) -> Result<()> {
-    let progress = super::download::progress_bar(response.content_length(), quiet);
-    let mut body = ResumingBody::new(client, url, response, 0);
-    let mut file = fs::File::create(partial).map_err(|e| error::io("create", partial, e))?;
-    let mut buf = vec![0; 64 * 1024];
-    let mut done = 0u64;
-    loop {
-        let n = match body.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) => return Err(super::download::body_error(url, &e)),
-        };
-        std::io::Write::write_all(&mut file, &buf[..n]).map_err(|e| error::io("write", partial, e))?;
-        done += n as u64;
-        if let Some(bar) = &progress {
-            bar.set_position(done);
-        }
-    }
-    Ok(())
 }
 
 /// Unpacks the zip at `path` into `staging` (or only reads it, for a mirror) and checks it: its
@@ -431,6 +465,8 @@ fn verify_zip(
     let mut head = [0u8; 512];
     let n = file.read(&mut head).map_err(|e| error::io("read", path, e))?;
     if sumdb::looks_like_html(&head[..n]) {
+        // Not the start of a zip, so nothing to resume from either.
+        let _ = fs::remove_file(path);
         return Err(html_error(label));
     }
     file.rewind().map_err(|e| error::io("read", path, e))?;
