@@ -483,3 +483,50 @@ fn kill_9_during_a_proxy_install_leaves_nothing_a_later_install_trips_on() {
         .any(|e| e.file_name().to_string_lossy().ends_with(".partial"));
     assert!(!partial, "a partial download is left");
 }
+
+#[test]
+fn ctrl_c_during_a_zip_download_keeps_what_arrived_for_the_next_run() {
+    let s = Sandbox::new();
+    let proxy = ModProxy::new(vec![Toolchain::synthetic("go1.23.9", &[("{prefix}/pad", &"x".repeat(64 << 10))])]);
+    let common::server::Body::Bytes(zip) = &proxy.toolchains[0].zip.body else {
+        unreachable!("synthetic zips are bytes")
+    };
+    let path = proxy.zip_path("go1.23.9");
+    let pause = std::time::Duration::from_millis(50);
+    let slow = Reply::bytes(zip.to_vec()).fault(common::server::Fault::Trickle { chunk: zip.len() / 60 + 1, pause });
+    proxy.server.once(&path, slow);
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_gover"))
+        .env_clear()
+        .envs(s.env())
+        .envs(proxy.env())
+        .args(["install", "1.23.9"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let partial = s.gover_home.join("downloads/go1.23.9.linux-amd64.zip.partial");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while fs::metadata(&partial).map(|m| m.len()).unwrap_or(0) == 0 {
+        assert!(std::time::Instant::now() < deadline, "the download never began");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let killed = std::process::Command::new("kill").arg("-INT").arg(child.id().to_string()).status().unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted by Ctrl-C"));
+    assert_nothing_installed_but_the_partial(&s);
+    let kept = fs::read(&partial).unwrap();
+    assert!(!kept.is_empty() && kept.len() < zip.len() && zip.starts_with(&kept));
+    gover(&s, &proxy).args(["install", "1.23.9"]).assert().success();
+    let range = format!("bytes={}-", kept.len());
+    let asked = proxy.server.requests().into_iter().filter(|r| r.target == path).count();
+    let resumed = proxy.server.requests().into_iter().any(|r| r.headers.iter().any(|(_, v)| *v == range));
+    assert!(asked == 2 && resumed, "the second run asks for the rest ({range})");
+}
+
+fn assert_nothing_installed_but_the_partial(s: &Sandbox) {
+    assert!(!modproxy::version_dir(&s.gover_home, "go1.23.9").exists());
+    let staging: Vec<_> = fs::read_dir(s.gover_home.join("staging")).into_iter().flatten().flatten().collect();
+    assert!(staging.is_empty(), "staging must be removed");
+}
