@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use gover_shim::{resolve, ResolveError, Source};
 
 use super::alternatives;
-use super::settings::Origin;
 use super::startup::{Kind, Manager};
+use super::SettingEvidence;
 use super::{Category, Evidence, Facts, Finding, Fix, LineRange, Severity};
+use crate::goenv::Origin;
 use crate::import;
 
 pub fn check(facts: &Facts) -> Vec<Finding> {
