@@ -9,11 +9,9 @@
 # `cargo xtask fixtures` (run when it is missing) and is served on 127.0.0.1 by
 # python3 -m http.server.
 set -euo pipefail
-TMPDIR=${BENCH_DIR:-/dev/shm}
-[ -w "$TMPDIR" ] || TMPDIR=/tmp
-export TMPDIR
 # shellcheck source=bench/lib.sh disable=SC1091 # followed with shellcheck -x
 . "$(dirname "$0")/lib.sh"
+use_tmpfs
 bench_setup "$@"
 
 version=${VERSION:-1.22.10}

@@ -48,6 +48,14 @@ build_dist() {
     chmod 755 "$dir/gover-shim-musl"
 }
 
+# use_tmpfs: temporary files (and so WORK) on BENCH_DIR, default /dev/shm, a tmpfs that takes
+# the disk out of comparisons that write whole Go trees (/tmp where it is not writable).
+use_tmpfs() {
+    TMPDIR=${BENCH_DIR:-/dev/shm}
+    [ -w "$TMPDIR" ] || TMPDIR=/tmp
+    export TMPDIR
+}
+
 # bench_setup [BIN_DIR [OUT_DIR]]: sets BIN, OUT and WORK (a temporary directory removed on exit;
 # set TMPDIR to choose where).
 bench_setup() {
@@ -151,4 +159,40 @@ peak_rss_kb() {
 # table AREA: the Markdown table of this script's runs, on stdout.
 table() {
     python3 "$root/bench/report.py" table "$1" "$OUT"
+}
+
+# serve_nginx DIR: like serve, with Debian's nginx (one process in the foreground, its
+# configuration, logs and temporary files under $WORK/nginx), as a fleet's mirror would be.
+serve_nginx() {
+    local port dir=$WORK/nginx _
+    mkdir -p "$dir"
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    cat >"$dir/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events { worker_connections 256; }
+http {
+    access_log off;
+    sendfile on;
+    client_body_temp_path $dir/body;
+    proxy_temp_path $dir/proxy;
+    fastcgi_temp_path $dir/fastcgi;
+    uwsgi_temp_path $dir/uwsgi;
+    scgi_temp_path $dir/scgi;
+    default_type application/octet-stream;
+    server { listen 127.0.0.1:$port; root $1; }
+}
+CONF
+    nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" &
+    SERVER_PID=$!
+    SERVER_URL=http://127.0.0.1:$port/
+    for _ in $(seq 100); do
+        curl -s -o /dev/null "$SERVER_URL" && return 0
+        sleep 0.1
+    done
+    echo "bench: nginx for $1 did not start: $(cat "$dir/error.log")" >&2
+    return 1
 }

@@ -52,6 +52,9 @@ _gover() {
             gover,list)
                 cmd="gover__subcmd__list"
                 ;;
+            gover,mirror)
+                cmd="gover__subcmd__mirror"
+                ;;
             gover,setup)
                 cmd="gover__subcmd__setup"
                 ;;
@@ -106,6 +109,9 @@ _gover() {
             gover__subcmd__help,list)
                 cmd="gover__subcmd__help__subcmd__list"
                 ;;
+            gover__subcmd__help,mirror)
+                cmd="gover__subcmd__help__subcmd__mirror"
+                ;;
             gover__subcmd__help,setup)
                 cmd="gover__subcmd__help__subcmd__setup"
                 ;;
@@ -124,6 +130,21 @@ _gover() {
             gover__subcmd__help,which)
                 cmd="gover__subcmd__help__subcmd__which"
                 ;;
+            gover__subcmd__help__subcmd__mirror,sync)
+                cmd="gover__subcmd__help__subcmd__mirror__subcmd__sync"
+                ;;
+            gover__subcmd__mirror,help)
+                cmd="gover__subcmd__mirror__subcmd__help"
+                ;;
+            gover__subcmd__mirror,sync)
+                cmd="gover__subcmd__mirror__subcmd__sync"
+                ;;
+            gover__subcmd__mirror__subcmd__help,help)
+                cmd="gover__subcmd__mirror__subcmd__help__subcmd__help"
+                ;;
+            gover__subcmd__mirror__subcmd__help,sync)
+                cmd="gover__subcmd__mirror__subcmd__help__subcmd__sync"
+                ;;
             *)
                 ;;
         esac
@@ -131,7 +152,7 @@ _gover() {
 
     case "${cmd}" in
         gover)
-            opts="-q -h -V --quiet --home --help --version install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import help"
+            opts="-q -h -V --quiet --home --help --version install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -277,7 +298,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help)
-            opts="install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import help"
+            opts="install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -458,6 +479,34 @@ _gover() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gover__subcmd__help__subcmd__mirror)
+            opts="sync"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__mirror__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gover__subcmd__help__subcmd__setup)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -597,7 +646,51 @@ _gover() {
             return 0
             ;;
         gover__subcmd__install)
-            opts="-q -h --quiet --home --help"
+            opts="-q -h --source --insecure-no-sumdb --quiet --home --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --source)
+                    COMPREPLY=($(compgen -W "auto proxy dl" -- "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__list)
+            opts="-q -h --remote --all --json --source --refresh --quiet --home --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --source)
+                    COMPREPLY=($(compgen -W "auto proxy dl" -- "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__mirror)
+            opts="-q -h --quiet --home --help sync help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -614,13 +707,63 @@ _gover() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        gover__subcmd__list)
-            opts="-q -h --remote --all --json --refresh --quiet --home --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+        gover__subcmd__mirror__subcmd__help)
+            opts="sync help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__mirror__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__mirror__subcmd__help__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__mirror__subcmd__sync)
+            opts="-q -h --platform --layout --quiet --home --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --home)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

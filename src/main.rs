@@ -8,6 +8,7 @@ mod dist;
 mod doctor;
 mod elf;
 mod error;
+mod goenv;
 mod import;
 mod interrupt;
 mod managers;
@@ -16,6 +17,7 @@ mod reconcile;
 mod repin;
 mod shell;
 mod store;
+mod sumdb;
 mod vulndb;
 
 use clap::{CommandFactory, Parser};

@@ -21,3 +21,7 @@ pub fn colour(code: &str, label: &str) -> String {
 pub fn warn(message: impl Display) {
     eprintln!("{}: {message}", colour("1;33", "warning"));
 }
+
+pub fn note(message: impl Display) {
+    eprintln!("{}: {message}", colour("1;36", "note"));
+}

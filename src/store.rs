@@ -41,6 +41,11 @@ impl Store {
         self.root().join("downloads")
     }
 
+    /// The checksum databases' tree heads gover verified last, one directory per database.
+    pub fn sumdb_dir(&self) -> PathBuf {
+        self.root().join("sumdb")
+    }
+
     /// Copies of what came from the network that are worth keeping (the release index, see
     /// `dist::saved`).
     pub fn cache_dir(&self) -> PathBuf {
@@ -356,7 +361,9 @@ fn replacement_writer(name: &str) -> Option<u32> {
 
 /// The version of a partial download, `go1.22.10.linux-amd64.tar.gz.partial`.
 fn leftover_partial_version(name: &str) -> Option<GoVersion> {
-    let archive = name.strip_suffix(".partial")?.strip_suffix(".tar.gz")?;
+    let download = name.strip_suffix(".partial")?;
+    // A release archive, or a toolchain module zip from a proxy.
+    let archive = download.strip_suffix(".tar.gz").or_else(|| download.strip_suffix(".zip"))?;
     let (version, _platform) = archive.rsplit_once('.')?;
     GoVersion::parse(version).filter(|v| v.to_string() == version)
 }
@@ -436,6 +443,7 @@ mod tests {
         assert_eq!(p("go1.21rc2.linux-arm64.tar.gz.partial").as_deref(), Some("go1.21rc2"));
         assert_eq!(p("go1.22.10.linux-amd64.tar.gz"), None, "a verified download stays");
         assert_eq!(p("x.tar.gz.partial"), None);
+        assert_eq!(p("go1.23.9.linux-amd64.zip.partial").as_deref(), Some("go1.23.9"));
         assert_eq!(replacement_writer(".go.new-4711"), Some(4711));
         assert_eq!(replacement_writer(".global.new-12"), Some(12));
         for other in ["go", ".go.new-", "go.new-1", ".go.new-x", "global"] {

@@ -514,6 +514,10 @@ fn other_managers_trees() {
         asdf["fix"],
         serde_json::json!({"kind": "copy_to_end", "file": s.home(".profile"), "lines": {"start": 1, "end": 1}})
     );
+    // `asdf plugin remove golang`: no Go of asdf's can come first any more.
+    fs::remove_dir_all(s.home(".asdf/plugins/golang")).unwrap();
+    fs::remove_dir_all(s.home(".asdf/installs/golang")).unwrap();
+    assert!(!s.findings().iter().any(|f| f["id"] == "managers.init-line" && text(f).contains("asdf.sh")));
     for dir in [".asdf", "sdk", ".goenv", ".local/share/mise"] {
         fs::remove_dir_all(s.home(dir)).unwrap();
     }

@@ -1086,7 +1086,7 @@ fn more_help_lines_work_when_followed() {
     rig.server.route("/huge.json", Reply::repeat(b' ', 70 << 20));
     for (path, hint) in [
         ("/loop.json", "the server or a proxy keeps redirecting; check HTTPS_PROXY and the URL"),
-        ("/huge.json", "check GOVER_INDEX_URL / GOVER_DIST_URL: this does not look like a Go release server"),
+        ("/huge.json", "check GOVER_INDEX_URL / GOVER_DIST_URL / GOPROXY: this does not look like a Go release server"),
     ] {
         expect(&run(&["list", "--remote"], &[("GOVER_INDEX_URL", rig.server.url(path))]), 5, hint);
     }

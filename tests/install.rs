@@ -775,3 +775,30 @@ fn the_shim_installs_a_missing_pin_when_auto_install_is_on() {
         .stderr(predicate::str::contains("installing it (GOVER_AUTO_INSTALL=1)"));
     assert!(sb.gover_home.join("versions/go1.22.10/bin/go").is_file());
 }
+
+#[test]
+fn the_shim_installs_what_a_go_line_needs_when_auto_install_is_on() {
+    // The global default is older than the module's `go` line and nothing installed meets
+    // it: with GOVER_AUTO_INSTALL=1 the shim installs the release the line names.
+    let sb = Sandbox::new();
+    let (server, _, _) = serve_one("go1.23.0");
+    sb.install_shims();
+    sb.fake_version("go1.22.10");
+    fs::write(sb.gover_home.join("global"), "1.22.10\n").unwrap();
+    fs::write(sb.work.join("go.mod"), "module example.com/m\n\ngo 1.23.0\n").unwrap();
+    let path = format!("{}:{}:{}", sb.shims_dir().display(), common::bin_dir().display(), common::BASE_PATH);
+    sb.shim("go")
+        .arg("version")
+        .env("PATH", &path)
+        .env("GOVER_INDEX_URL", server.url("/index.json"))
+        .env("GOVER_DIST_URL", server.url("/dl/"))
+        .env("GOVER_AUTO_INSTALL", "1")
+        .assert()
+        .success()
+        .stdout("go version go1.23.0 fake/arch\n")
+        .stderr(predicate::str::contains(format!(
+            "gover: go1.23.0 is not installed (requested by {}); installing it",
+            sb.work.join("go.mod").display()
+        )));
+    assert!(sb.gover_home.join("versions/go1.23.0/bin/go").is_file());
+}

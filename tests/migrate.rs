@@ -517,9 +517,10 @@ impl Migration {
         let again = self.sb.gover().arg("setup").output().unwrap();
         let again = String::from_utf8_lossy(&again.stdout);
         assert!(again.contains("\n  go version\n") && !again.contains("install latest"), "{again}");
-        let remnant = self.findings().into_iter().find(|f| f["id"] == "managers.remnant").unwrap();
+        let imported = self.findings();
+        let remnant = imported.iter().find(|f| f["id"] == "managers.remnant").unwrap();
         assert_eq!(remnant["fix"]["kind"], "manual", "{m}: imported already, so how to remove it: {remnant}");
-        assert!(!self.findings().iter().any(|f| f["id"] == "managers.tools"), "{m}: the tools are carried over");
+        assert!(!imported.iter().any(|f| f["id"] == "managers.tools"), "{m}: the tools are carried over");
 
         let original = self.rc_files();
         let out = self.doctor(&["--fix", "--yes"]);

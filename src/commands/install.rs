@@ -5,8 +5,9 @@
 use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
-use crate::dist::{self, Artifact, Catalog, Outcome, Remote};
-use crate::error::{Error, Result};
+use crate::dist::proxy::{Proxies, ProxyConfig};
+use crate::dist::{self, Artifact, Catalog, Origin, Outcome, Remote, SourceChoice};
+use crate::error::{exit, Error, Result};
 use crate::vulndb::{self, Knowledge};
 
 #[derive(clap::Args, Debug)]
@@ -14,12 +15,27 @@ pub struct Args {
     /// What to install: 1.22 (the newest 1.22.x), 1.22.10, go1.22.10, 1.23rc1, latest
     #[arg(required = true, value_name = "VERSION")]
     pub specs: Vec<String>,
+    /// Where toolchains come from: the download site (dl), the Go module proxy in GOPROXY
+    /// verified by GOSUMDB (proxy), or auto (dl unless GOPROXY names a proxy or dl is unreachable)
+    #[arg(long, env = "GOVER_SOURCE", value_enum, default_value = "auto")]
+    pub source: SourceChoice,
+    /// From the module proxy, install even when GOSUMDB=off or GONOSUMDB leaves the toolchain
+    /// unverified
+    #[arg(long)]
+    pub insecure_no_sumdb: bool,
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
     let specs = args.specs.iter().map(|text| Ok((text.as_str(), parse_spec(text)?))).collect::<Result<Vec<_>>>()?;
     crate::interrupt::watch();
-    let installer = Installer { app, remote: Remote::from_env()?, catalog: None };
+    let installer = Installer {
+        app,
+        remote: Remote::from_env()?,
+        source: args.source,
+        insecure_no_sumdb: args.insecure_no_sumdb,
+        origin: None,
+        proxy_list: None,
+    };
     installer.run(&specs)
 }
 
@@ -28,7 +44,8 @@ pub fn install_releases(app: &App, remote: Remote, catalog: Catalog, versions: &
     let texts: Vec<String> = versions.iter().map(|v| v.to_string()).collect();
     let specs: Vec<(&str, Spec)> =
         texts.iter().zip(versions).map(|(text, v)| (text.as_str(), Spec::Exact(v.clone()))).collect();
-    Installer { app, remote, catalog: Some(Ok(catalog)) }.run(&specs)
+    let origin = Some(Ok(Origin::Site(catalog)));
+    Installer { app, remote, source: SourceChoice::Dl, insecure_no_sumdb: false, origin, proxy_list: None }.run(&specs)
 }
 
 fn parse_spec(text: &str) -> Result<Spec> {
@@ -42,8 +59,13 @@ fn parse_spec(text: &str) -> Result<Spec> {
 struct Installer<'a> {
     app: &'a App,
     remote: Remote,
-    /// The index, fetched once on first need (an exact version already installed needs none).
-    catalog: Option<Result<Catalog, Error>>,
+    source: SourceChoice,
+    insecure_no_sumdb: bool,
+    /// The source and its index, chosen once on first need (an exact version already
+    /// installed, or cached with its checksum, needs none).
+    origin: Option<Result<Origin, Error>>,
+    /// The module proxy's release list, fetched once if a spec needs it.
+    proxy_list: Option<Vec<GoVersion>>,
 }
 
 impl Installer<'_> {
@@ -86,24 +108,63 @@ impl Installer<'_> {
         }
         // An archive verified before, with its checksum, needs no index: offline reinstalls work.
         let cached = match spec {
-            Spec::Exact(wanted) => dist::cached_artifact(store, &self.remote.sources, wanted, &self.remote.platform),
+            Spec::Exact(wanted) if self.source != SourceChoice::Proxy => {
+                dist::cached_artifact(store, &self.remote.sources, wanted, &self.remote.platform)
+            }
             _ => None,
         };
+        if cached.is_none() && self.origin.is_none() {
+            self.origin = Some(self.remote.origin(store, self.source, self.app.quiet));
+        }
+        if let Some(Ok(Origin::Proxy(config))) = self.origin.as_ref().filter(|_| cached.is_none()) {
+            let config = config.clone();
+            let version = self.proxy_version(spec, &config)?;
+            self.say(format_args!("{text} -> {version}"));
+            let proxies = Proxies { client: &self.remote.client, config: &config };
+            let outcome =
+                proxies.install(store, &version, &self.remote.platform, self.insecure_no_sumdb, self.app.quiet)?;
+            self.report(&version, outcome);
+            return Ok(version);
+        }
         let artifact = match cached {
             Some(artifact) => artifact,
             None => self.artifact_for(spec)?,
         };
         let version = artifact.version.clone();
         self.say(format_args!("{text} -> {version}"));
-        match dist::install(store, &self.remote.client, &artifact, self.app.quiet)? {
+        let outcome = dist::install(store, &self.remote.client, &artifact, self.app.quiet)?;
+        self.report(&version, outcome);
+        Ok(version)
+    }
+
+    fn report(&self, version: &GoVersion, outcome: Outcome) {
+        let store = &self.app.store;
+        match outcome {
             Outcome::Installed { cached } => self.say(format_args!(
                 "installed {version} in {}{}",
-                store.home().version_dir(&version).display(),
+                store.home().version_dir(version).display(),
                 if cached { " (from the download cache)" } else { "" }
             )),
             Outcome::AlreadyInstalled => self.say(format_args!("{version} is already installed")),
         }
-        Ok(version)
+    }
+
+    /// The release `spec` names on the module proxy (an exact version is taken as is: the
+    /// proxy answers for it or says it has none).
+    fn proxy_version(&mut self, spec: &Spec, config: &ProxyConfig) -> Result<GoVersion> {
+        if let Spec::Exact(version) = spec {
+            return Ok(version.clone());
+        }
+        if self.proxy_list.is_none() {
+            let proxies = Proxies { client: &self.remote.client, config };
+            self.proxy_list = Some(proxies.list(&self.remote.platform)?);
+        }
+        let list = self.proxy_list.as_ref().expect("fetched above");
+        spec.pick(list.iter()).cloned().ok_or_else(|| {
+            Error::new(exit::NO_SUCH_VERSION, format!("no Go release {spec} for {}", self.remote.platform))
+                .cause(format!("the module proxy {} lists {} releases for it", config.goproxy, list.len()))
+                .hint("gover list --remote --all lists what can be installed")
+        })
     }
 
     /// What happened, on standard output; nothing with -q (the exit code says it).
@@ -114,11 +175,9 @@ impl Installer<'_> {
     }
 
     fn artifact_for(&mut self, spec: &Spec) -> Result<Artifact> {
-        if self.catalog.is_none() {
-            self.catalog = Some(self.remote.fetch_index(&self.app.store));
-        }
-        let catalog = match self.catalog.as_ref().expect("fetched above") {
-            Ok(catalog) => catalog,
+        let catalog = match self.origin.as_ref().expect("chosen by install_one") {
+            Ok(Origin::Site(catalog)) => catalog,
+            Ok(Origin::Proxy(_)) => unreachable!("install_one installs from the proxy itself"),
             // No index at all: an exact version can still be checked against the mirror's .sha256.
             Err(err) => {
                 return match spec {

@@ -10,7 +10,9 @@ use gover_shim::{GoVersion, ResolveError, Source};
 use serde_json::json;
 
 use crate::app::App;
-use crate::dist::Remote;
+use crate::dist::index::Platform;
+use crate::dist::proxy::{self, Proxies, ProxyConfig};
+use crate::dist::{Origin, Remote, SourceChoice};
 use crate::error::{Error, Result};
 use crate::output;
 use crate::vulndb::{self, fetch::Location, Knowledge};
@@ -29,6 +31,10 @@ pub struct Args {
     /// With --remote: only releases of this line or prefix (1.22, 1.2, 1)
     #[arg(requires = "remote", value_name = "PREFIX")]
     pub prefix: Option<String>,
+    /// With --remote: list from the download site (dl), the module proxy (proxy), or auto
+    /// (as `gover install` chooses)
+    #[arg(long, env = "GOVER_SOURCE", value_enum, default_value = "auto")]
+    pub source: SourceChoice,
     /// Check the Go vulnerability database (GOVULNDB) now, before listing
     #[arg(long, conflicts_with = "remote")]
     pub refresh: bool,
@@ -139,17 +145,14 @@ fn remote(args: &Args, app: &App) -> Result<()> {
         }
     }
     let remote = Remote::from_env()?;
-    let catalog = remote.fetch_index(&app.store)?;
+    let catalog = match remote.origin(&app.store, args.source, app.quiet)? {
+        Origin::Site(catalog) => catalog,
+        Origin::Proxy(config) => return from_proxy(args, app, &remote, &config),
+    };
     vulndb::refresh_if_stale(&app.store, &remote.client, app.quiet);
     let (platform, sources) = (&remote.platform, &remote.sources);
     let installed = app.store.installed();
-    let prefix = args.prefix.as_deref().map(|p| p.strip_prefix("go").unwrap_or(p));
-    let mut releases: Vec<_> = catalog
-        .index
-        .available(platform)
-        .filter(|r| args.all || r.version.is_stable())
-        .filter(|r| prefix.is_none_or(|p| matches_prefix(&r.version, p)))
-        .collect();
+    let mut releases: Vec<_> = catalog.index.available(platform).filter(|r| wanted(args, &r.version)).collect();
     releases.reverse();
     if args.json {
         let rows: Vec<_> = releases
@@ -170,14 +173,58 @@ fn remote(args: &Args, app: &App) -> Result<()> {
         println!("{}", serde_json::Value::Array(rows));
         return Ok(());
     }
-    for r in &releases {
-        let mark = if installed.contains(&r.version) { "  (installed)" } else { "" };
-        println!("{}{mark}", r.version);
+    print_versions(args, app, platform, releases.iter().map(|r| &r.version), &installed);
+    Ok(())
+}
+
+fn print_versions<'a>(
+    args: &Args,
+    app: &App,
+    platform: &Platform,
+    versions: impl Iterator<Item = &'a GoVersion>,
+    installed: &[GoVersion],
+) {
+    let mut any = false;
+    for v in versions {
+        any = true;
+        let mark = if installed.contains(v) { "  (installed)" } else { "" };
+        println!("{v}{mark}");
     }
-    if releases.is_empty() && !app.quiet {
+    if !any && !app.quiet {
         eprintln!("no releases match for {platform}{}", if args.all { "" } else { " (--all adds rc and beta)" });
     }
+}
+
+/// The module proxy's releases (`<proxy>/golang.org/toolchain/@v/list`), newest first.
+fn from_proxy(args: &Args, app: &App, remote: &Remote, config: &ProxyConfig) -> Result<()> {
+    let proxies = Proxies { client: &remote.client, config };
+    let installed = app.store.installed();
+    let mut versions: Vec<GoVersion> =
+        proxies.list(&remote.platform)?.into_iter().filter(|v| wanted(args, v)).collect();
+    versions.reverse();
+    if args.json {
+        let rows: Vec<_> = versions
+            .iter()
+            .map(|v| {
+                json!({
+                    "version": v.to_string(),
+                    "stable": v.is_stable(),
+                    "installed": installed.contains(v),
+                    "module": format!("{}@{}", proxy::MODULE, proxy::module_version(v, &remote.platform)),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(rows));
+        return Ok(());
+    }
+    print_versions(args, app, &remote.platform, versions.iter(), &installed);
     Ok(())
+}
+
+/// Whether `--all` and the prefix argument let `version` be listed.
+fn wanted(args: &Args, version: &GoVersion) -> bool {
+    let prefix = args.prefix.as_deref().map(|p| p.strip_prefix("go").unwrap_or(p));
+    (args.all || version.is_stable()) && prefix.is_none_or(|p| matches_prefix(version, p))
 }
 
 /// `1.2` matches go1.2, go1.2.1 and go1.2rc1, but not go1.20: the prefix must end at a

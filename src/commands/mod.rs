@@ -16,6 +16,7 @@ pub mod import;
 pub mod init;
 pub mod install;
 pub mod list;
+pub mod mirror;
 pub mod setup;
 pub mod shell;
 pub mod uninstall;
@@ -60,6 +61,8 @@ pub enum Command {
     Doctor(doctor::Args),
     /// Adopt Go versions installed by gvm, asdf, goenv, g, mise or the system
     Import(import::Args),
+    /// Keep a static mirror of releases (module-proxy and download-site layouts) for fleets
+    Mirror(mirror::Args),
 }
 
 pub fn run(command: Command, app: &App) -> Result<()> {
@@ -86,5 +89,6 @@ pub fn run(command: Command, app: &App) -> Result<()> {
         Command::Implode(args) => implode::run(args, app),
         Command::Doctor(args) => doctor::run(args, app),
         Command::Import(args) => import::run(args, app),
+        Command::Mirror(args) => mirror::run(args, app),
     }
 }

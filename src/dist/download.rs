@@ -88,19 +88,26 @@ impl Client {
     /// GET `url` from byte `offset` on (see [`Client::send_from`]), retrying transient
     /// failures; a response other than 2xx is an error.
     pub fn get_from(&self, url: &str, offset: u64) -> Result<Response> {
-        self.get_retrying(url, offset, true)
+        self.get_retrying(url, offset, true, false).map(|r| r.expect("404 and 410 are errors here"))
+    }
+
+    /// Like `get_from`, but a 404 or 410 is `None`: "not here", for sources that fall through
+    /// to the next one (GOPROXY's lists).
+    pub fn get_if_found(&self, url: &str, offset: u64) -> Result<Option<Response>> {
+        self.get_retrying(url, offset, true, true)
     }
 
     /// `retry_connect`: whether failures to connect (timeouts included) are retried; answers
-    /// that say the server is busy (429, 5xx) always are.
-    fn get_retrying(&self, url: &str, offset: u64, retry_connect: bool) -> Result<Response> {
+    /// that say the server is busy (429, 5xx) always are. `missing_ok`: 404 and 410 are `None`.
+    fn get_retrying(&self, url: &str, offset: u64, retry_connect: bool, missing_ok: bool) -> Result<Option<Response>> {
         warn_if_plain_http(url);
         let mut attempt = 0;
         loop {
             let wait = match self.send_from(url, offset) {
                 Ok(response) if response.status().is_success() => {
-                    return skip_to(response, offset).map_err(|e| body_error(url, &e))
+                    return skip_to(response, offset).map(Some).map_err(|e| body_error(url, &e))
                 }
+                Ok(response) if missing_ok && matches!(response.status().as_u16(), 404 | 410) => return Ok(None),
                 Ok(response) => {
                     let status = response.status();
                     if attempt >= RETRIES || !transient_status(status) {
@@ -141,30 +148,38 @@ impl Client {
 
     /// The whole body of `url`, refusing more than `limit` bytes.
     pub fn get_bytes(&self, url: &str, limit: u64) -> Result<Vec<u8>> {
-        self.get_bytes_retrying(url, limit, true)
+        read_limited(url, self.get_from(url, 0)?, limit)
     }
 
     /// [`Client::get_bytes`] for a source that has a fallback: a server that cannot be
     /// reached is not waited for (one attempt); a busy one is still retried.
     pub fn get_bytes_or_fall_back(&self, url: &str, limit: u64) -> Result<Vec<u8>> {
-        self.get_bytes_retrying(url, limit, false)
+        let response = self.get_retrying(url, 0, false, false)?.expect("404 and 410 are errors here");
+        read_limited(url, response, limit)
     }
 
-    fn get_bytes_retrying(&self, url: &str, limit: u64, retry_connect: bool) -> Result<Vec<u8>> {
-        let response = self.get_retrying(url, 0, retry_connect)?;
-        let mut body = Vec::new();
-        response.take(limit + 1).read_to_end(&mut body).map_err(|e| body_error(url, &e))?;
-        if body.len() as u64 > limit {
-            return Err(Error::new(exit::NETWORK, format!("{url} sent more than {limit} bytes"))
-                .cause(format!("gover reads at most {limit} bytes from it; it kept sending"))
-                .hint("check GOVER_INDEX_URL / GOVER_DIST_URL: this does not look like a Go release server"));
+    /// Like `get_bytes`, with a 404 or 410 as `None` (see `get_if_found`).
+    pub fn get_bytes_if_found(&self, url: &str, limit: u64) -> Result<Option<Vec<u8>>> {
+        match self.get_if_found(url, 0)? {
+            Some(response) => read_limited(url, response, limit).map(Some),
+            None => Ok(None),
         }
-        Ok(body)
     }
 
     fn backoff(&self, attempt: u32) -> Duration {
         self.settings.backoff * 2u32.pow(attempt)
     }
+}
+
+fn read_limited(url: &str, response: Response, limit: u64) -> Result<Vec<u8>> {
+    let mut body = Vec::new();
+    response.take(limit + 1).read_to_end(&mut body).map_err(|e| body_error(url, &e))?;
+    if body.len() as u64 > limit {
+        return Err(Error::new(exit::NETWORK, format!("{url} sent more than {limit} bytes"))
+            .cause(format!("gover reads at most {limit} bytes from it; it kept sending"))
+            .hint("check GOVER_INDEX_URL / GOVER_DIST_URL / GOPROXY: this does not look like a Go release server"));
+    }
+    Ok(body)
 }
 
 /// Positions a successful answer to a request from `offset` at that byte: a 206 must start

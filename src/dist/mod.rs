@@ -7,6 +7,8 @@
 
 pub mod download;
 pub mod index;
+pub mod mirror;
+pub mod proxy;
 pub mod saved;
 pub mod tls;
 pub mod unpack;
@@ -20,11 +22,13 @@ use flate2::read::GzDecoder;
 use gover_shim::{GoVersion, Spec};
 
 use crate::error::{self, exit, Error, Result};
+use crate::goenv::{self, Settings};
 use crate::interrupt;
 use crate::output;
 use crate::store::{write_atomic, Staging, Store};
 use download::{CacheTee, Client, HashingReader, ResumingBody};
 use index::{Index, IndexError, Platform, Release};
+use proxy::ProxyConfig;
 use unpack::{Limits, UnpackError};
 
 pub const OFFICIAL_INDEX: &str = "https://go.dev/dl/?mode=json&include=all";
@@ -113,6 +117,63 @@ impl Remote {
         ));
         Ok(Catalog { index, from_mirror: false })
     }
+
+    /// Where releases come from for this run, said once on standard error with the reason.
+    /// `auto`: the download site, unless GOPROXY names a proxy of its own (and no GOVER_*_URL
+    /// names a download mirror), or the download site cannot be reached.
+    pub fn origin(&self, store: &Store, choice: SourceChoice, quiet: bool) -> Result<Origin> {
+        let say = |what: String, config: &ProxyConfig| {
+            if !quiet {
+                eprintln!("source: {what}");
+                config.notes.iter().for_each(output::note);
+            }
+        };
+        let config = || ProxyConfig::from_settings(&Settings::load(goenv::settings::Sources::from_process()));
+        match choice {
+            SourceChoice::Dl => Ok(Origin::Site(self.fetch_index(store)?)),
+            SourceChoice::Proxy => {
+                let config = config()?;
+                say(format!("the module proxy {} (--source proxy)", config.goproxy), &config);
+                Ok(Origin::Proxy(Box::new(config)))
+            }
+            SourceChoice::Auto => {
+                let dl_mirror = self.sources.mirror || self.sources.index_url != OFFICIAL_INDEX;
+                let config = config().ok();
+                if let Some(config) = config.as_ref().filter(|c| c.custom && !dl_mirror) {
+                    let why = "GOPROXY is set; --source dl for the download site";
+                    say(format!("the module proxy {} ({why})", config.goproxy), config);
+                    return Ok(Origin::Proxy(Box::new(config.clone())));
+                }
+                // A download mirror of the user's own has fallbacks of its own (its index, .sha256).
+                match (self.fetch_index(store), config.filter(|_| !dl_mirror)) {
+                    (Ok(catalog), _) => Ok(Origin::Site(catalog)),
+                    (Err(err), Some(config)) if err.code == exit::NETWORK => {
+                        let why = format!("the download site cannot be reached: {}", err.message);
+                        say(format!("the module proxy {} ({why})", config.goproxy), &config);
+                        Ok(Origin::Proxy(Box::new(config)))
+                    }
+                    (Err(err), _) => Err(err),
+                }
+            }
+        }
+    }
+}
+
+/// `--source` / GOVER_SOURCE.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SourceChoice {
+    /// The download site, or the module proxy when GOPROXY names one or the site is unreachable
+    Auto,
+    /// The Go module proxy (GOPROXY), verified by the checksum database (GOSUMDB)
+    Proxy,
+    /// The download site (go.dev/dl, or GOVER_DIST_URL / GOVER_INDEX_URL)
+    Dl,
+}
+
+/// The source chosen: the download site with its index, or the module proxy.
+pub enum Origin {
+    Site(Catalog),
+    Proxy(Box<ProxyConfig>),
 }
 
 /// `3 days`, `5 hours`, `12 minutes`.
@@ -185,12 +246,19 @@ fn fetch_index(client: &Client, sources: &Sources) -> Result<Catalog> {
     let Some(mirror_url) = mirror_url.filter(|_| err.code == exit::NETWORK) else {
         return Err(err);
     };
-    let bytes = match client.get_bytes(&mirror_url, MAX_INDEX) {
-        Ok(bytes) => bytes,
-        Err(second) => return Err(err.cause(format!("the mirror's index failed too: {}", second.message))),
-    };
-    match parse_index(&mirror_url, &bytes) {
-        Ok(index) => {
+    let query = client.get_bytes(&mirror_url, MAX_INDEX);
+    let answered = query.is_ok();
+    let found = query.and_then(|bytes| Ok((parse_index(&mirror_url, &bytes)?, mirror_url.clone())));
+    // A static mirror (a `gover mirror sync` tree, any web server or bucket) answers no query:
+    // its index is the index.json beside the archives.
+    let found = found.or_else(|first: Error| -> Result<(Index, String)> {
+        let static_url = format!("{}index.json", sources.dist_url);
+        let bytes = client.get_bytes_or_fall_back(&static_url, MAX_INDEX).map_err(|_| first.clone())?;
+        let index = parse_index(&static_url, &bytes).map_err(|_| first)?;
+        Ok((index, static_url))
+    });
+    match found {
+        Ok((index, mirror_url)) => {
             output::warn(format!(
                 "{} cannot be reached, so the checksums of the mirror's own index are trusted; to make that permanent \
                  (and not try {} first), set GOVER_INDEX_URL={mirror_url}",
@@ -201,7 +269,8 @@ fn fetch_index(client: &Client, sources: &Sources) -> Result<Catalog> {
         }
         // The mirror the user chose answered, but not with an index (a login page, say): that
         // is the problem to fix first.
-        Err(second) => Err(second.cause(format!("and {url} could not be reached: {}", err.message))),
+        Err(second) if answered => Err(second.cause(format!("and {url} could not be reached: {}", err.message))),
+        Err(second) => Err(err.cause(format!("the mirror's index failed too: {}", second.message))),
     }
 }
 
@@ -308,6 +377,17 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
                  {platform}: fix the index, or point GOVER_INDEX_URL at go.dev's"
             )));
     }
+    locked_install(store, version, quiet, || install_archive(store, client, artifact, quiet))
+}
+
+/// Runs `install` under `version`'s lock, unless the version was installed meanwhile (by a
+/// concurrent gover that held the lock first).
+pub(crate) fn locked_install(
+    store: &Store,
+    version: &GoVersion,
+    quiet: bool,
+    install: impl FnOnce() -> Result<Outcome>,
+) -> Result<Outcome> {
     store.sweep_leftovers();
     let _lock = store.lock_version(version, || {
         if !quiet {
@@ -317,6 +397,11 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
     if store.is_installed(version) {
         return Ok(Outcome::AlreadyInstalled);
     }
+    install()
+}
+
+fn install_archive(store: &Store, client: &Client, artifact: &Artifact, quiet: bool) -> Result<Outcome> {
+    let version = &artifact.version;
     let cache = DownloadCache::new(store, artifact);
     cache.complete_partial();
     if cache.archive.is_file() {
@@ -517,7 +602,7 @@ fn room_to_cache(size: u64) -> u64 {
 
 /// Makes the verified tree the installed version. A damaged install in the way (a tree
 /// without bin/go, which `is_installed` does not count) is replaced.
-fn commit(store: &Store, staging: Staging, version: &GoVersion) -> Result<()> {
+pub(crate) fn commit(store: &Store, staging: Staging, version: &GoVersion) -> Result<()> {
     if store.home().version_dir(version).exists() {
         output::warn(format!("replacing the damaged install of {version} (it has no bin/go)"));
         store.remove_version(version)?;
@@ -567,34 +652,67 @@ fn verify_and_unpack(
     if digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
         return Err(mismatch(None));
     }
-    match unpacked {
-        Ok(()) => {}
-        Err(UnpackError::Unsafe { entry, reason }) => {
-            return Err(failed()
-                .cause(format!("the archive entry {entry} is unsafe: {reason}"))
-                .hint("nothing was installed; report the archive to whoever publishes it"));
-        }
-        Err(UnpackError::Read(e)) => {
-            return Err(failed().cause(format!("the archive is damaged: {e}")).hint(mirror_hint()));
-        }
-        Err(UnpackError::Write { path, error }) => return Err(error::io("write", &path, error)),
-        Err(UnpackError::Machine { entry, machine }) => {
-            let built_for =
-                Platform::arch_of_elf_machine(machine).map_or(format!("ELF machine {machine}"), String::from);
-            return Err(failed()
-                .cause(format!("{entry} is built for {built_for}; this machine is {}", artifact.platform))
-                .hint("nothing was installed; the index or the archive server (GOVER_INDEX_URL, GOVER_DIST_URL) serves another platform's archive under this name"));
-        }
-    }
+    unpacked.map_err(|e| unpack_error(e, &artifact.platform, failed))?;
     unpack::check_tree(staging.path(), version)
         .map_err(|why| failed().cause(format!("the archive is not {version}: {why}")).hint(mirror_hint()))
+}
+
+/// An archive (or module zip) that could not be unpacked: unsafe, damaged, for another
+/// machine, or the disk failed.
+pub(crate) fn unpack_error(e: UnpackError, platform: &Platform, failed: impl Fn() -> Error) -> Error {
+    match e {
+        UnpackError::Unsafe { entry, reason } => failed()
+            .cause(format!("the archive entry {entry} is unsafe: {reason}"))
+            .hint("nothing was installed; report the archive to whoever publishes it"),
+        UnpackError::Read(e) => failed().cause(format!("the archive is damaged: {e}")).hint(mirror_hint()),
+        UnpackError::Write { path, error } => error::io("write", &path, error),
+        UnpackError::Machine { entry, machine } => {
+            let built_for =
+                Platform::arch_of_elf_machine(machine).map_or(format!("ELF machine {machine}"), String::from);
+            failed()
+                .cause(format!("{entry} is built for {built_for}; this machine is {platform}"))
+                .hint("nothing was installed; the index or the server (GOVER_INDEX_URL, GOVER_DIST_URL, GOPROXY) serves another platform's release under this name")
+        }
+    }
+}
+
+/// Downloads `artifact` to `dest` (a partial file beside it, renamed once the digest and the
+/// size match the index), for a mirror: the archive as it is, not unpacked.
+pub fn download_verified(client: &Client, artifact: &Artifact, dest: &Path, quiet: bool) -> Result<()> {
+    let dir = dest.parent().expect("a file in a directory");
+    let partial = dir.join(format!(".{}.partial-{}", artifact.filename(), std::process::id()));
+    let result = (|| {
+        let response = client.get_from(&artifact.url, 0)?;
+        let progress = download::progress_bar(artifact.size.or(response.content_length()), quiet);
+        let mut body = HashingReader::new(ResumingBody::new(client, &artifact.url, response, 0), progress);
+        let mut file = fs::File::create(&partial).map_err(|e| error::io("create", &partial, e))?;
+        io::copy(&mut body, &mut file).map_err(|e| match body.failure.take() {
+            Some(failure) => download::body_error(&artifact.url, &failure),
+            None => error::io("write", &partial, e),
+        })?;
+        let (digest, bytes) = body.digest();
+        if digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
+            return Err(Error::new(
+                exit::VERIFICATION,
+                format!("{} failed verification: {}", artifact.version, artifact.url),
+            )
+            .cause(format!("expected sha256 {}{}", artifact.sha256, size_note(artifact.size)))
+            .cause(format!("got      sha256 {digest} ({bytes} bytes)"))
+            .hint(mirror_hint()));
+        }
+        fs::rename(&partial, dest).map_err(|e| error::io("write", dest, e))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&partial);
+    }
+    result
 }
 
 fn size_note(size: Option<u64>) -> String {
     size.map(|s| format!(" ({s} bytes)")).unwrap_or_default()
 }
 
-fn mirror_hint() -> String {
+pub(crate) fn mirror_hint() -> String {
     "nothing was installed; try again, and if it fails the same way the archive server (GOVER_DIST_URL, a proxy) is \
      serving something other than the official release"
         .into()

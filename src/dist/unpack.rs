@@ -1,4 +1,5 @@
-//! Safe extraction of a release archive's `go/` tree into a staging directory.
+//! Safe extraction of a release archive's `go/` tree, or of a toolchain module zip, into a
+//! staging directory.
 //!
 //! Archives come from the network, so every entry is checked before anything is written
 //! (`check_entry`, pure): no absolute paths, no `..`, nothing outside `go/`, no devices or
@@ -172,15 +173,7 @@ pub enum UnpackError {
 /// its first binary.
 pub fn unpack(reader: impl Read, root: &Path, limits: Limits, machine: Option<u16>) -> Result<(), UnpackError> {
     let mut archive = tar::Archive::new(reader);
-    let mut writer = Writer {
-        root,
-        dirs: HashSet::new(),
-        symlinks: Vec::new(),
-        written: 0,
-        limit: limits.bytes,
-        machine,
-        buf: vec![0; 64 * 1024],
-    };
+    let mut writer = Writer::new(root, limits, machine);
     for (count, entry) in archive.entries().map_err(UnpackError::Read)?.enumerate() {
         let mut entry = entry.map_err(UnpackError::Read)?;
         let path = entry.path().map_err(UnpackError::Read)?.into_owned();
@@ -195,12 +188,7 @@ pub fn unpack(reader: impl Read, root: &Path, limits: Limits, machine: Option<u1
         let unsafe_entry = |reason: String| UnpackError::Unsafe { entry: path.display().to_string(), reason };
         let plan = check_entry(&path, kind, link.as_deref()).map_err(unsafe_entry)?;
         let mode = entry.header().mode().map_err(UnpackError::Read)?;
-        writer.apply(plan, mode, &mut entry).map_err(|e| match e {
-            WriteError::Unsafe(reason) => unsafe_entry(reason),
-            WriteError::Read(error) => UnpackError::Read(error),
-            WriteError::Io(path, error) => UnpackError::Write { path, error },
-            WriteError::Machine(machine) => UnpackError::Machine { entry: path.display().to_string(), machine },
-        })?;
+        writer.apply(plan, mode, &mut entry).map_err(|e| e.at(&path.display().to_string()))?;
     }
     writer.check_symlinks()
 }
@@ -210,6 +198,18 @@ enum WriteError {
     Machine(u16),
     Read(io::Error),
     Io(PathBuf, io::Error),
+}
+
+impl WriteError {
+    /// The failure of the archive entry named `entry`.
+    fn at(self, entry: &str) -> UnpackError {
+        match self {
+            WriteError::Unsafe(reason) => UnpackError::Unsafe { entry: entry.to_string(), reason },
+            WriteError::Read(error) => UnpackError::Read(error),
+            WriteError::Io(path, error) => UnpackError::Write { path, error },
+            WriteError::Machine(machine) => UnpackError::Machine { entry: entry.to_string(), machine },
+        }
+    }
 }
 
 struct Writer<'a> {
@@ -225,7 +225,19 @@ struct Writer<'a> {
     buf: Vec<u8>,
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
+    fn new(root: &'a Path, limits: Limits, machine: Option<u16>) -> Writer<'a> {
+        Writer {
+            root,
+            dirs: HashSet::new(),
+            symlinks: Vec::new(),
+            written: 0,
+            limit: limits.bytes,
+            machine,
+            buf: vec![0; 64 * 1024],
+        }
+    }
+
     fn apply(&mut self, plan: Plan, mode: u32, data: &mut impl Read) -> Result<(), WriteError> {
         let io_err = |path: &Path| {
             let path = path.to_path_buf();
@@ -362,6 +374,99 @@ impl Writer<'_> {
         }
         Ok(())
     }
+}
+
+/// Where a module zip entry goes: the path under `<prefix>/` (a nested `_go.mod` back to
+/// `go.mod`: a module zip may hold go.mod only at its root, so Go's release tooling renames the
+/// others), `None` for a directory entry, or why it is refused.
+pub fn check_zip_name(name: &str, prefix: &str) -> Result<Option<PathBuf>, String> {
+    let rel = name
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .ok_or_else(|| format!("outside the module's {prefix}/ folder"))?;
+    let (rel, is_dir) = match rel.strip_suffix('/') {
+        Some(dir) => (dir, true),
+        None => (rel, false),
+    };
+    let parts: Vec<&str> = rel.split('/').collect();
+    for part in &parts {
+        match *part {
+            "" if !is_dir || parts.len() > 1 => return Err("an empty path element".into()),
+            "." | ".." => return Err(format!("`{part}` in the path")),
+            p if p.contains(['\\', '\0']) => return Err("a backslash or NUL in the path".into()),
+            _ => {}
+        }
+    }
+    if is_dir {
+        return Ok(None);
+    }
+    let mut path: PathBuf = parts.iter().collect();
+    if path.file_name().is_some_and(|f| f == "_go.mod") {
+        path.set_file_name("go.mod");
+    }
+    Ok(Some(path))
+}
+
+/// go makes these executable after unpacking a toolchain zip (which carries no modes).
+fn toolchain_mode(rel: &Path) -> u32 {
+    if rel.starts_with("bin") || rel.starts_with("pkg/tool") {
+        0o755
+    } else {
+        0o644
+    }
+}
+
+/// Extracts the toolchain module zip `file` (entries under `prefix/`, regular files only) into
+/// `root` (or only reads it, with None), and returns each file's name in the zip with the hex
+/// SHA-256 of its content, the input of its `h1:` hash. `machine` as for [`unpack`].
+pub fn unpack_zip(
+    file: fs::File,
+    prefix: &str,
+    root: Option<&Path>,
+    limits: Limits,
+    machine: Option<u16>,
+) -> Result<Vec<(String, String)>, UnpackError> {
+    let mut archive =
+        zip::ZipArchive::new(io::BufReader::new(file)).map_err(|e| UnpackError::Read(io::Error::other(e)))?;
+    if archive.len() as u64 > limits.entries {
+        return Err(UnpackError::Unsafe {
+            entry: prefix.to_string(),
+            reason: format!("the zip has more than {} entries", limits.entries),
+        });
+    }
+    let mut writer = root.map(|root| Writer::new(root, limits, machine));
+    let mut hashes = Vec::with_capacity(archive.len());
+    for i in 0..archive.len() {
+        let entry = archive.by_index(i).map_err(|e| UnpackError::Read(io::Error::other(e)))?;
+        let name = std::str::from_utf8(entry.name_raw())
+            .map_err(|_| UnpackError::Unsafe {
+                entry: format!("entry {i}"),
+                reason: "a name that is not UTF-8".into(),
+            })?
+            .to_string();
+        let unsafe_entry = |reason: String| UnpackError::Unsafe { entry: name.clone(), reason };
+        let rel = check_zip_name(&name, prefix).map_err(unsafe_entry)?;
+        // Names ending in `/` are the directories; a mode can still claim a link.
+        let link = entry.is_symlink();
+        let mut reader = crate::dist::download::HashingReader::new(entry, None);
+        let Some(rel) = rel else {
+            // A directory entry writes nothing, but go's dirhash counts every entry of the zip.
+            reader.drain().map_err(UnpackError::Read)?;
+            hashes.push((name, reader.digest().0));
+            continue;
+        };
+        if link {
+            return Err(unsafe_entry("only regular files are allowed in a module zip".into()));
+        }
+        match writer.as_mut() {
+            Some(writer) => {
+                writer.apply(Plan::File(rel.clone()), toolchain_mode(&rel), &mut reader).map_err(|e| e.at(&name))?
+            }
+            None => reader.drain().map_err(UnpackError::Read)?,
+        }
+        hashes.push((name, reader.digest().0));
+    }
+    Ok(hashes)
 }
 
 /// The unpacked tree must be the release it claims to be: `bin/go` executable and `VERSION`'s
@@ -566,5 +671,30 @@ mod properties {
         assert!(matches!(err, UnpackError::Unsafe { ref reason, .. } if reason.contains("more than 10 bytes")));
         let dir = tempfile::tempdir().unwrap();
         unpack(&tar(&files)[..], dir.path(), Limits { bytes: 20, entries: 5 }, None).unwrap();
+    }
+
+    #[test]
+    fn zip_names() {
+        let p = "golang.org/toolchain@v0.0.1-go1.23.9.linux-amd64";
+        let check = |name: &str| check_zip_name(name, p);
+        assert_eq!(check(&format!("{p}/bin/go")), Ok(Some("bin/go".into())));
+        assert_eq!(check(&format!("{p}/src/cmd/_go.mod")), Ok(Some("src/cmd/go.mod".into())));
+        assert_eq!(check(&format!("{p}/src/_go.mod.txt")), Ok(Some("src/_go.mod.txt".into())));
+        assert_eq!(check(&format!("{p}/src/")), Ok(None));
+        for bad in [
+            format!("{p}/../x"),
+            format!("{p}/src/../../x"),
+            format!("{p}//etc/passwd"),
+            format!("{p}/a\\b"),
+            p.to_string(),
+            format!("{p}x/bin/go"),
+            "golang.org/toolchain@v0.0.1-go1.22.10.linux-amd64/bin/go".to_string(),
+            "/etc/passwd".to_string(),
+        ] {
+            assert!(check(&bad).is_err(), "{bad} should be refused");
+        }
+        assert_eq!(toolchain_mode(Path::new("pkg/tool/linux_amd64/compile")), 0o755);
+        assert_eq!(toolchain_mode(Path::new("bin/gofmt")), 0o755);
+        assert_eq!(toolchain_mode(Path::new("pkg/include/x.h")), 0o644);
     }
 }

@@ -52,12 +52,8 @@ impl Env {
         self.xdg("XDG_CONFIG_HOME", ".config")
     }
 
-    pub fn cache_home(&self) -> Option<PathBuf> {
-        self.xdg("XDG_CACHE_HOME", ".cache")
-    }
-
     fn xdg(&self, name: &str, fallback: &str) -> Option<PathBuf> {
-        self.var(name).map(PathBuf::from).filter(|p| p.is_absolute()).or_else(|| Some(self.home()?.join(fallback)))
+        crate::goenv::xdg_dir(self.var(name), self.home().as_deref(), fallback)
     }
 
     /// PATH's entries in order, empty entries (which mean `.`) included as `.`.

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use gover_shim::{resolve, ResolveError, Source};
 
 use super::alternatives;
-use super::settings::Origin;
 use super::startup::{Kind, Manager};
+use super::SettingEvidence;
 use super::{Category, Evidence, Facts, Finding, Fix, LineRange, Severity};
+use crate::goenv::Origin;
 use crate::import;
 
 pub fn check(facts: &Facts) -> Vec<Finding> {
@@ -421,7 +422,9 @@ fn managers(facts: &Facts, out: &mut Vec<Finding>) {
             // hook goes after it so the shims come first; their Go-only lines go.
             let keep = about.serves_others(&places) && !construct.text.contains("golang");
             let (title, fix) = if keep {
-                let Some(fix) = hook_after(facts, s, construct) else { continue };
+                // Without Go left in it (its golang plugin removed), its order does not matter.
+                let has_go = found.iter().any(|r| r.manager == Some(manager));
+                let Some(fix) = hook_after(facts, s, construct).filter(|_| has_go) else { continue };
                 (
                     format!(
                         "{} sets up {} after gover's hook, so its go comes before gover's shims",

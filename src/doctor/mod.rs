@@ -12,20 +12,19 @@ use serde::Serialize;
 pub mod alternatives;
 pub mod env;
 mod goroot;
-pub mod modpattern;
 mod modules;
 mod path;
 mod permissions;
 pub mod report;
 mod services;
-pub mod settings;
 mod shells;
 pub mod startup;
 mod vulns;
 
+use crate::goenv::settings::{Settings, Sources};
+use crate::goenv::{Origin, Setting};
 use crate::managers::{Manager, Places};
 use env::Env;
-use settings::Settings;
 use startup::{Construct, Reads, Shell, StartupFile};
 
 /// How bad a finding is. `Error` makes `gover doctor` exit 1.
@@ -297,7 +296,7 @@ impl<'a> Facts<'a> {
 
     pub fn gather(env: &'a Env) -> Facts<'a> {
         Facts {
-            settings: Settings::load(env),
+            settings: Settings::load(Sources::from_vars(env.vars.clone().into_iter().collect())),
             startup: scan_startup_files(env),
             go_on_path: on_path(env, "go"),
             gofmt_on_path: on_path(env, "gofmt"),
@@ -473,4 +472,23 @@ pub fn diagnose(facts: &Facts) -> Vec<Finding> {
         (a.category, std::cmp::Reverse(a.severity), a.id).cmp(&(b.category, std::cmp::Reverse(b.severity), b.id))
     });
     findings
+}
+
+/// How the user can see where a go setting's value came from.
+pub trait SettingEvidence {
+    fn evidence(&self, name: &str) -> Evidence;
+}
+
+impl SettingEvidence for Setting {
+    fn evidence(&self, name: &str) -> Evidence {
+        match &self.origin {
+            Origin::Env => Evidence::Env { name: name.to_string(), value: self.value.clone() },
+            Origin::File { path, line } => Evidence::File {
+                path: path.clone(),
+                lines: Some(LineRange::line(*line)),
+                text: Some(format!("{name}={}", self.value)),
+            },
+            Origin::Default => Evidence::Note { text: format!("{name} defaults to {}", self.value) },
+        }
+    }
 }

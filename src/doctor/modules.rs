@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use gover_shim::resolve;
 
-use super::modpattern;
-use super::settings::{Origin, Setting};
 use super::startup::Kind;
+use super::SettingEvidence;
 use super::{Category, Evidence, Facts, Finding, Fix, Severity};
 use crate::elf;
+use crate::goenv::{modpattern, Origin, Setting};
 
 pub fn check(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();

@@ -7,8 +7,8 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use super::env::writable;
-use super::settings::Origin;
 use super::{Category, Evidence, Facts, Finding, Fix, Severity};
+use crate::goenv::Origin;
 
 pub fn check(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();

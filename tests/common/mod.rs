@@ -2,10 +2,12 @@
 //! PATH, and the real `gover` and shim binaries.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+pub mod modproxy;
 pub mod releases;
 pub mod rig;
 pub mod server;
 mod skip;
+pub mod static_server;
 pub mod vulndb;
 
 #[allow(unused_imports)] // each test binary uses a different part of this module
@@ -253,6 +255,23 @@ impl Sandbox {
             .env("GOVER_ALTERNATIVES_DIR", links)
             .env("GOVER_DOCTOR_CRONTAB", crontab)
             .write_stdin("");
+        cmd
+    }
+}
+
+impl Sandbox {
+    /// `program` (a real go, or a shim) with only what go needs, all inside the sandbox: HOME, a
+    /// basic PATH, GOPATH, the module and build caches (writable, so the sandbox can be removed).
+    pub fn go_command(&self, program: &Path) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::new(program);
+        cmd.env_clear()
+            .env("HOME", &self.home)
+            .env("PATH", BASE_PATH)
+            .env("GOPATH", self.root().join("gopath"))
+            .env("GOMODCACHE", self.root().join("modcache"))
+            .env("GOCACHE", self.root().join("gocache"))
+            .env("GOFLAGS", "-modcacherw")
+            .current_dir(&self.work);
         cmd
     }
 }

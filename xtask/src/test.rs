@@ -11,7 +11,8 @@ use std::process::Command;
 
 /// The programs tests drive for real, with the Debian package that provides each. A test
 /// that needs one calls `common::require(program)` (tests/common/skip.rs).
-/// qemu-user-static and binfmt-support run the aarch64 release build (tests/dist.rs).
+/// qemu-user-static and binfmt-support run the aarch64 release build (tests/dist.rs); nginx and
+/// python3 serve `gover mirror` trees (tests/mirror.rs).
 const PROGRAMS: &[(&str, &str)] = &[
     ("zsh", "zsh"),
     ("fish", "fish"),
@@ -21,6 +22,8 @@ const PROGRAMS: &[(&str, &str)] = &[
     ("npm", "npm"),
     ("qemu-aarch64-static", "qemu-user-static"),
     ("update-binfmts", "binfmt-support"),
+    ("nginx", "nginx"),
+    ("python3", "python3"),
 ];
 
 /// `cargo xtask test [--no-install] [CARGO TEST ARGS]`

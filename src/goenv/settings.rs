@@ -3,9 +3,6 @@
 
 use std::path::PathBuf;
 
-use super::env::Env;
-use super::{Evidence, LineRange};
-
 /// One `KEY=VALUE` line of the go env file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnvFileEntry {
@@ -42,21 +39,6 @@ pub struct Setting {
     pub origin: Origin,
 }
 
-impl Setting {
-    /// How the user can see where the value came from.
-    pub fn evidence(&self, name: &str) -> Evidence {
-        match &self.origin {
-            Origin::Env => Evidence::Env { name: name.to_string(), value: self.value.clone() },
-            Origin::File { path, line } => Evidence::File {
-                path: path.clone(),
-                lines: Some(LineRange::line(*line)),
-                text: Some(format!("{name}={}", self.value)),
-            },
-            Origin::Default => Evidence::Note { text: format!("{name} defaults to {}", self.value) },
-        }
-    }
-}
-
 pub struct Settings {
     /// The go env file, when there is one (`GOENV=off` means none).
     pub env_file: Option<PathBuf>,
@@ -66,20 +48,30 @@ pub struct Settings {
     cache_home: Option<PathBuf>,
 }
 
+/// Where go's settings are read from: the process environment and the user's directories.
+pub struct Sources {
+    pub vars: Vec<(String, String)>,
+    pub home: Option<PathBuf>,
+    /// `$XDG_CONFIG_HOME` or `~/.config`, where the go env file lives by default.
+    pub config_home: Option<PathBuf>,
+    pub cache_home: Option<PathBuf>,
+}
+
 impl Settings {
-    pub fn load(env: &Env) -> Settings {
-        let env_file = match env.var("GOENV") {
+    pub fn load(sources: Sources) -> Settings {
+        let Sources { vars, home, config_home, cache_home } = sources;
+        let var = |name: &str| vars.iter().find(|(k, v)| k == name && !v.is_empty()).map(|(_, v)| v.as_str());
+        let env_file = match var("GOENV") {
             Some("off") => None,
             Some(path) => Some(PathBuf::from(path)),
-            None => env.config_home().map(|c| c.join("go/env")),
+            None => config_home.map(|c| c.join("go/env")),
         };
         let entries = env_file
             .as_deref()
             .and_then(|p| std::fs::read_to_string(p).ok())
             .map(|c| parse_env_file(&c))
             .unwrap_or_default();
-        let vars = env.vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        Settings { env_file, entries, vars, home: env.home(), cache_home: env.cache_home() }
+        Settings { env_file, entries, vars, home, cache_home }
     }
 
     /// The explicit value: the environment if set and not empty (go's rule), else the env file.

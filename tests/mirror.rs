@@ -1,0 +1,232 @@
+//! `gover mirror sync`: a static tree in the module-proxy and download-site layouts, each file
+//! verified before it appears, served by real web servers (nginx, python's http.server) to
+//! gover and to the real go.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::modproxy::{ModProxy, Toolchain};
+use common::releases::{self, IndexEntry};
+use common::server::{Fault, Reply, Server};
+use common::static_server::StaticServer;
+use common::Sandbox;
+use predicates::prelude::*;
+
+/// The upstreams a mirror is made from: a module proxy with its checksum database, and a
+/// download site with its index, both holding go1.22.10 and go1.23.9 (synthetic).
+struct Upstream {
+    proxy: ModProxy,
+    dl: Server,
+}
+
+impl Upstream {
+    fn new() -> Upstream {
+        let proxy = ModProxy::new(vec![Toolchain::synthetic("go1.22.10", &[]), Toolchain::synthetic("go1.23.9", &[])]);
+        let dl = Server::http();
+        let entries: Vec<IndexEntry> =
+            ["go1.23.9", "go1.22.10"].iter().map(|v| IndexEntry::new(v, releases::release_archive(v))).collect();
+        for e in &entries {
+            dl.route(&format!("/{}", releases::archive_name(&e.version)), Reply::bytes(e.archive.clone()));
+        }
+        dl.route("/index.json", Reply::bytes(releases::index_json(&entries)));
+        Upstream { proxy, dl }
+    }
+
+    fn sync(&self, s: &Sandbox, dir: &Path, args: &[&str]) -> assert_cmd::Command {
+        let mut cmd = s.gover();
+        cmd.envs(self.proxy.env())
+            .env("GOVER_INDEX_URL", self.dl.url("/index.json"))
+            .env("GOVER_DIST_URL", self.dl.url("/"))
+            .arg("mirror")
+            .arg("sync")
+            .arg(dir)
+            .args(args);
+        cmd
+    }
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn sync_writes_both_layouts_and_fetches_only_what_is_new() {
+    let up = Upstream::new();
+    let s = Sandbox::new();
+    let dir = s.root().join("mirror");
+    up.sync(&s, &dir, &["1.23"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("fetched go1.23.9.linux-amd64.tar.gz"));
+    let at = dir.join("golang.org/toolchain/@v");
+    assert_eq!(
+        names(&at),
+        [
+            "list",
+            "v0.0.1-go1.23.9.linux-amd64.info",
+            "v0.0.1-go1.23.9.linux-amd64.mod",
+            "v0.0.1-go1.23.9.linux-amd64.zip"
+        ]
+    );
+    assert_eq!(fs::read_to_string(at.join("list")).unwrap(), "v0.0.1-go1.23.9.linux-amd64\n");
+    assert_eq!(
+        names(&dir),
+        ["go1.23.9.linux-amd64.tar.gz", "go1.23.9.linux-amd64.tar.gz.sha256", "golang.org", "index.json"]
+    );
+    let index: serde_json::Value = serde_json::from_slice(&fs::read(dir.join("index.json")).unwrap()).unwrap();
+    assert_eq!(index[0]["version"], "go1.23.9");
+    assert_eq!(index[0]["files"][0]["filename"], "go1.23.9.linux-amd64.tar.gz");
+    assert_eq!(index.as_array().unwrap().len(), 1);
+
+    // A second run with one more release fetches only that one.
+    let zip_hits = up.proxy.server.hits(&up.proxy.zip_path("go1.23.9"));
+    up.sync(&s, &dir, &["1.23.9", "1.22.10"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("up to date golang.org/toolchain@v0.0.1-go1.23.9.linux-amd64"))
+        .stdout(predicate::str::contains("fetched golang.org/toolchain@v0.0.1-go1.22.10.linux-amd64"));
+    assert_eq!(up.proxy.server.hits(&up.proxy.zip_path("go1.23.9")), zip_hits);
+    assert_eq!(
+        fs::read_to_string(at.join("list")).unwrap(),
+        "v0.0.1-go1.22.10.linux-amd64\nv0.0.1-go1.23.9.linux-amd64\n"
+    );
+    let index: serde_json::Value = serde_json::from_slice(&fs::read(dir.join("index.json")).unwrap()).unwrap();
+    assert_eq!(index.as_array().unwrap().len(), 2);
+
+    // Served by nginx and by python's http.server, gover installs from either layout.
+    let servers = [("nginx", StaticServer::nginx as fn(&Path) -> StaticServer), ("python3", StaticServer::python)];
+    for (program, start) in servers {
+        if !common::require(program) {
+            continue;
+        }
+        let server = start(&dir);
+        let user = Sandbox::new();
+        let mut install = user.gover();
+        install
+            .env("GOPROXY", server.url(""))
+            .env("GOSUMDB", up.proxy.gosumdb())
+            .args(["install", "--source", "proxy", "1.23"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("installed go1.23.9"));
+        let mut install = user.gover();
+        install
+            .env("GOVER_INDEX_URL", server.url("/index.json"))
+            .env("GOVER_DIST_URL", server.url("/"))
+            .args(["install", "--source", "dl", "1.22"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("installed go1.22.10"));
+        user.gover().args(["list"]).assert().success().stdout(predicate::str::contains("go1.22.10"));
+        // GOVER_DIST_URL alone, go.dev out of reach (every https request goes to a refusing
+        // proxy): the mirror's index.json is found beside the archives.
+        let fleet = Sandbox::new();
+        let mut install = fleet.gover();
+        install
+            .env("GOVER_DIST_URL", server.url("/"))
+            .env("HTTPS_PROXY", "http://127.0.0.1:9")
+            .args(["install", "1.22"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("installed go1.22.10"))
+            .stderr(predicate::str::contains(format!("set GOVER_INDEX_URL={}", server.url("/index.json"))));
+    }
+}
+
+#[test]
+fn an_interrupted_or_refused_sync_leaves_no_file_visible() {
+    let up = Upstream::new();
+    let s = Sandbox::new();
+    let dir = s.root().join("mirror");
+    // The zip breaks off and the server cannot resume it.
+    up.proxy.server.route(
+        &up.proxy.zip_path("go1.23.9"),
+        Reply::bytes(vec![b'P'; 4096]).fault(Fault::CloseAfter(100)).ignore_range(),
+    );
+    up.sync(&s, &dir, &["1.23.9", "--layout", "proxy"]).env("GOVER_RETRY_DELAY_MS", "1").assert().code(5);
+    let at = dir.join("golang.org/toolchain/@v");
+    assert!(names(&at).is_empty(), "{:?}", names(&at));
+    // What a killed sync left (its process gone) is swept by the next one.
+    fs::write(at.join(".v0.0.1-go1.23.9.linux-amd64.zip.partial-999999999"), "PK").unwrap();
+    // A zip that differs from the checksum database's record never appears either.
+    let tampered = Toolchain::synthetic("go1.23.9", &[("{prefix}/bin/extra", "x")]);
+    up.proxy.server.route(&up.proxy.zip_path("go1.23.9"), tampered.zip);
+    up.sync(&s, &dir, &["1.23.9", "--layout", "proxy"])
+        .assert()
+        .code(6)
+        .stderr(predicate::str::contains("the checksum database records"));
+    assert!(names(&at).is_empty(), "{:?}", names(&at));
+    // Nor an archive whose digest is not the index's.
+    up.dl.route(
+        &format!("/{}", releases::archive_name("go1.23.9")),
+        Reply::bytes(releases::release_archive("go1.22.10")),
+    );
+    up.sync(&s, &dir, &["1.23.9", "--layout", "dl"])
+        .assert()
+        .code(6)
+        .stderr(predicate::str::contains("expected sha256"));
+    assert_eq!(names(&dir), ["golang.org"]);
+    // Nothing is mirrored unverified.
+    up.sync(&s, &dir, &["1.23.9", "--layout", "proxy"])
+        .env("GOSUMDB", "off")
+        .assert()
+        .code(6)
+        .stderr(predicate::str::contains("GOSUMDB=off"))
+        .stderr(predicate::str::contains("--layout dl"));
+}
+
+#[test]
+fn real_go_switches_toolchains_from_an_nginx_served_mirror() {
+    if !common::require("nginx") {
+        return;
+    }
+    let s = Sandbox::new();
+    let proxy = ModProxy::new(vec![Toolchain::real("go1.23.9")]);
+    let dir = s.root().join("mirror");
+    let mut sync = s.gover();
+    sync.envs(proxy.env()).arg("mirror").arg("sync").arg(&dir).args(["1.23.9", "--layout", "proxy"]);
+    sync.assert().success();
+    let nginx = StaticServer::nginx(&dir);
+    let go122 = common::real_go_tree("go1.22.10");
+    s.go_command(&go122.join("bin/go"))
+        .env("GOTOOLCHAIN", "go1.23.9")
+        .env("GOPROXY", nginx.url(""))
+        .env("GOSUMDB", proxy.gosumdb())
+        .arg("version")
+        .assert()
+        .success()
+        .stdout("go version go1.23.9 linux/amd64\n");
+}
+
+#[test]
+fn sync_fetches_each_platform() {
+    let proxy = ModProxy::new(vec![
+        Toolchain::synthetic_for("go1.23.9", "linux-amd64", &[]),
+        Toolchain::synthetic_for("go1.23.9", "linux-arm64", &[]),
+    ]);
+    let s = Sandbox::new();
+    let dir = s.root().join("mirror");
+    let mut sync = s.gover();
+    sync.envs(proxy.env()).arg("mirror").arg("sync").arg(&dir);
+    sync.args(["1.23.9", "--layout", "proxy", "--platform", "linux-amd64,linux-arm64"]).assert().success();
+    let at = dir.join("golang.org/toolchain/@v");
+    assert_eq!(
+        fs::read_to_string(at.join("list")).unwrap(),
+        "v0.0.1-go1.23.9.linux-amd64\nv0.0.1-go1.23.9.linux-arm64\n"
+    );
+    assert!(at.join("v0.0.1-go1.23.9.linux-arm64.zip").is_file());
+    // A platform the proxy does not have is an error that names it.
+    let mut sync = s.gover();
+    sync.envs(proxy.env()).arg("mirror").arg("sync").arg(&dir);
+    sync.args(["1.23.9", "--layout", "proxy", "--platform", "linux-riscv64"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("linux-riscv64"));
+    s.gover().args(["mirror", "sync", "x", "--platform", "linux"]).assert().code(2);
+    s.gover().args(["mirror", "sync", "x", "--layout", "ftp"]).assert().code(2);
+}
