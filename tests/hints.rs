@@ -121,7 +121,7 @@ fn archive_hints_work_when_followed() {
     foreign.push(Entry::executable("go/bin/go", &arm32_elf()));
     rig.publish(&[IndexEntry::new(V, tar_gz(&foreign))]);
     let out = rig.gover().args(["install", V]).output().unwrap();
-    expect(&out, 6, "nothing was installed; the index or the archive server (GOVER_INDEX_URL, GOVER_DIST_URL)");
+    expect(&out, 6, "nothing was installed; the index or the server (GOVER_INDEX_URL, GOVER_DIST_URL, GOPROXY)");
     assert!(stderr(&out).contains("go/bin/go is built for"), "{}", stderr(&out));
     let out = rig
         .gover()
@@ -450,4 +450,51 @@ fn shim_hints_work_when_followed() {
     let out = shim("go").env_remove("HOME").env_remove("GOVER_HOME").output().unwrap();
     expect(&out, 8, "set GOVER_HOME (or HOME)");
     shim("go").env_remove("HOME").assert().success();
+}
+
+/// The module proxy's settings hints: GOSUMDB off (the download site, or the explicit flag),
+/// GONOPROXY matching the toolchain module, a GOSUMDB that is no database, a GOPROXY that is
+/// no proxy; each followed, the install works.
+#[test]
+fn module_proxy_hints_work_when_followed() {
+    let rig = Rig::http();
+    let version = "go1.23.9";
+    rig.publish(&[IndexEntry::new(version, release_archive(version))]);
+    let proxy = common::modproxy::ModProxy::new(vec![common::modproxy::Toolchain::synthetic(version, &[])]);
+    let install = |vars: &[(&str, &str)], args: &[&str]| {
+        let mut cmd = rig.gover();
+        cmd.envs(proxy.env()).args(["install"]).args(args);
+        for (name, value) in vars {
+            cmd.env(name, value);
+        }
+        cmd.output().unwrap()
+    };
+    let fresh = || {
+        rig.gover().args(["uninstall", "--force", version]).assert().success();
+        let _ = std::fs::remove_dir_all(rig.sb.gover_home.join("downloads"));
+    };
+
+    let off = [("GOSUMDB", "off")];
+    let out = install(&off, &["--source", "proxy", "1.23.9"]);
+    expect(&out, 6, "install from the download site, whose release index verifies the archive: gover install --source dl go1.23.9; or accept an unverified toolchain with --insecure-no-sumdb");
+    let followed = install(&off, &["--source", "dl", "go1.23.9"]);
+    assert!(followed.status.success(), "{}", stderr(&followed));
+    fresh();
+    let followed = install(&off, &["--source", "proxy", "--insecure-no-sumdb", "1.23.9"]);
+    assert!(followed.status.success(), "{}", stderr(&followed));
+    fresh();
+
+    let out = install(&[("GONOPROXY", "golang.org/toolchain")], &["--source", "proxy", "1.23.9"]);
+    expect(&out, 8, "remove the pattern that matches golang.org/toolchain from GONOPROXY, or use --source dl");
+    assert!(install(&[("GONOPROXY", "example.com")], &["--source", "proxy", "1.23.9"]).status.success());
+    fresh();
+
+    let out = install(&[("GOSUMDB", "not a database key")], &["--source", "proxy", "1.23.9"]);
+    expect(&out, 8, "GOSUMDB is `sum.golang.org`, `off`, or `<name>+<hash>+<key> [URL]`");
+    assert!(install(&[], &["--source", "proxy", "1.23.9"]).status.success(), "the proxy's name+hash+key URL");
+    fresh();
+
+    let out = install(&[("GOPROXY", "off")], &["--source", "proxy", "1.23.9"]);
+    expect(&out, 8, "set GOPROXY to a proxy URL (https://proxy.golang.org), or use --source dl");
+    assert!(install(&[("GOPROXY", "off")], &["--source", "dl", "1.23.9"]).status.success());
 }

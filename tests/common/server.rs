@@ -237,7 +237,9 @@ impl Server {
     /// As a proxy, answer 407 to requests without these `user:password` credentials, as a
     /// corporate proxy does.
     pub fn proxy_credentials(&self, user_password: &str) {
-        self.state.lock().unwrap().proxy_authorization = Some(format!("Basic {}", base64(user_password.as_bytes())));
+        use base64::Engine;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(user_password);
+        self.state.lock().unwrap().proxy_authorization = Some(format!("Basic {encoded}"));
     }
 
     /// Drops the replies `once` queued and no request used.
@@ -307,19 +309,6 @@ fn handle(mut stream: impl Read + Write, state: &Mutex<State>) -> std::io::Resul
         }
     };
     send(&mut stream, reply, range)
-}
-
-/// Standard base64 with padding (RFC 4648), for Basic credentials.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-        for i in 0..4 {
-            out.push(if i <= chunk.len() { ALPHABET[(n >> (18 - 6 * i)) as usize & 63] as char } else { '=' });
-        }
-    }
-    out
 }
 
 fn pick_reply(state: &mut State, target: &str) -> Reply {
