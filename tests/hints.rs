@@ -498,3 +498,25 @@ fn module_proxy_hints_work_when_followed() {
     expect(&out, 8, "set GOPROXY to a proxy URL (https://proxy.golang.org), or use --source dl");
     assert!(install(&[("GOPROXY", "off")], &["--source", "dl", "1.23.9"]).status.success());
 }
+
+/// A checksum database replaced on purpose under the same name: its new tree is refused as a
+/// fork; deleting the file the hint names and trying again accepts it.
+#[test]
+fn a_replaced_checksum_database_hint_works_when_followed() {
+    use common::modproxy::{ModProxy, Toolchain};
+    let sb = common::Sandbox::new();
+    let mut proxy = ModProxy::new(vec![Toolchain::synthetic("go1.22.10", &[]), Toolchain::synthetic("go1.23.9", &[])]);
+    let install = |proxy: &ModProxy, version: &str| {
+        sb.gover().envs(proxy.env()).args(["install", "--source", "proxy", version]).output().unwrap()
+    };
+    assert!(install(&proxy, "1.22.10").status.success());
+    proxy.sumdb.records[3] = "example.com/m3 v1.0.0 h1:replaced=\n".into();
+    proxy.publish();
+    let out = install(&proxy, "1.23.9");
+    expect(&out, 6, "nothing was installed; if the database was replaced on purpose");
+    let hint = help(&out);
+    let named = hint.split("delete ").nth(1).and_then(|rest| rest.strip_suffix(" and try again")).unwrap();
+    std::fs::remove_file(named).unwrap();
+    let out = install(&proxy, "1.23.9");
+    assert!(out.status.success(), "{}", stderr(&out));
+}
