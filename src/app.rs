@@ -4,7 +4,8 @@
 use std::ffi::OsString;
 use std::path::Path;
 
-use gover_shim::resolve::{request, skipped_empty_pins, toolchain_for};
+use gover_shim::pin::PinFile;
+use gover_shim::resolve::{request, toolchain_for};
 use gover_shim::{Context, GoverHome, Request, Resolution, ResolveError, Source, Spec, Toolchain};
 
 use crate::error::{exit, Error, Result};
@@ -95,10 +96,25 @@ impl App {
         Ok(Resolution { toolchain: toolchain_for(&ctx, &request)?, request })
     }
 
-    /// Warns about each empty `.go-version` that resolution skipped.
+    /// Warns about each empty `.go-version` between the working directory and the pin that
+    /// decided `request`: resolution skips them, which is rarely what whoever made them meant.
     fn warn_empty_pins(&self, ctx: &Context, request: &Request) {
-        for warning in skipped_empty_pins(ctx, request) {
-            crate::output::warn(warning);
+        let decided_in = match &request.source {
+            Source::File { path, .. } => path.parent(),
+            _ => None,
+        };
+        for dir in ctx.cwd.ancestors() {
+            if Some(dir) == decided_in {
+                break;
+            }
+            let file = dir.join(PinFile::GoVersion.file_name());
+            if file.is_file() && matches!(PinFile::GoVersion.read(&file), Ok(None)) {
+                crate::output::warn(format!(
+                    "{} names no version, so it is skipped and {} decides; write a version in it or delete it",
+                    file.display(),
+                    request.source
+                ));
+            }
         }
     }
 

@@ -40,9 +40,6 @@ fn main() {
     }
     let ctx = Context::from_process().unwrap_or_else(|e| fail_resolve(e));
     let request = resolve::request(&ctx).unwrap_or_else(|e| fail_resolve(e));
-    for warning in resolve::skipped_empty_pins(&ctx, &request) {
-        eprintln!("warning: {warning}");
-    }
     let toolchain = match resolve::toolchain_for(&ctx, &request) {
         Ok(toolchain) => toolchain,
         Err(err @ ResolveError::NotInstalled { .. }) if auto_install() => {

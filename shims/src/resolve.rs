@@ -256,30 +256,6 @@ pub fn request(ctx: &Context) -> Result<Request, ResolveError> {
     }
 }
 
-/// Each empty `.go-version` between the working directory and the pin that decided
-/// `request`, with the warning to print for it: resolution skips them, which is rarely what
-/// whoever made them meant, so the CLI and the shim both say so. Costs a `stat` per directory
-/// up to the deciding pin, as the walk that found it did.
-pub fn skipped_empty_pins(ctx: &Context, request: &Request) -> Vec<String> {
-    let decided_in = match &request.source {
-        Source::File { path, .. } => path.parent(),
-        _ => None,
-    };
-    ctx.cwd
-        .ancestors()
-        .take_while(|dir| Some(*dir) != decided_in)
-        .map(|dir| dir.join(PinFile::GoVersion.file_name()))
-        .filter(|file| file.is_file() && matches!(PinFile::GoVersion.read(file), Ok(None)))
-        .map(|file| {
-            format!(
-                "{} names no version, so it is skipped and {} decides; write a version in it or delete it",
-                file.display(),
-                request.source
-            )
-        })
-        .collect()
-}
-
 /// The request, resolved against the installed versions (a partial pin such as `1.22`
 /// means the newest installed 1.22.x) or PATH for `system`.
 pub fn resolve(ctx: &Context) -> Result<Resolution, ResolveError> {
