@@ -293,17 +293,39 @@ mod tests {
     ];
 
     /// Whether the shell's own syntax check (`bash -n`, `fish --no-execute`) accepts `text`.
+    /// Without the shell installed, false: the checks that need it do not run, and the skip is
+    /// recorded where `cargo xtask test` lists skips (tests/common/skip.rs does the same for
+    /// the integration tests); under CI=true, where every program is installed, it fails.
     fn parses(shell: &str, text: &[u8]) -> bool {
         use std::io::Write;
         let check = if shell == "fish" { "--no-execute" } else { "-n" };
-        let mut child = std::process::Command::new(shell)
+        let spawned = std::process::Command::new(shell)
             .arg(check)
             .stdin(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+            .spawn();
+        let mut child = match spawned {
+            Ok(child) => child,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return record_missing(shell),
+            Err(e) => panic!("cannot run {shell}: {e}"),
+        };
         child.stdin.take().unwrap().write_all(text).unwrap();
         child.wait().unwrap().success()
+    }
+
+    fn record_missing(shell: &str) -> bool {
+        use std::io::Write;
+        let test = std::thread::current().name().unwrap_or("?").to_string();
+        let reason = format!("`{shell}` is not installed");
+        assert!(!std::env::var("CI").is_ok_and(|v| v == "true" || v == "1"), "{test}: {reason}, and CI=true");
+        let file = std::env::var_os("GOVER_TEST_SKIPS")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/skipped-tests.txt"));
+        let line = format!("gover::{test}\t{reason}\n");
+        let written = std::fs::OpenOptions::new().create(true).append(true).open(&file);
+        written.and_then(|mut f| f.write_all(line.as_bytes())).expect("record the skip");
+        eprintln!("skipped: {test}: {reason}");
+        false
     }
 
     proptest::proptest! {
