@@ -4,8 +4,7 @@
 use std::ffi::OsString;
 use std::path::Path;
 
-use gover_shim::pin::PinFile;
-use gover_shim::resolve::{request, toolchain_for};
+use gover_shim::resolve::{empty_pin_warning, request, toolchain_for};
 use gover_shim::{Context, GoverHome, Request, Resolution, ResolveError, Source, Spec, Toolchain};
 
 use crate::error::{exit, Error, Result};
@@ -92,35 +91,15 @@ impl App {
     pub fn resolve(&self) -> Result<Resolution> {
         let ctx = self.context()?;
         let request = request(&ctx)?;
-        self.warn_empty_pins(&ctx, &request);
-        Ok(Resolution { toolchain: toolchain_for(&ctx, &request)?, request })
-    }
-
-    /// Warns about each empty `.go-version` between the working directory and the pin that
-    /// decided `request`: resolution skips them, which is rarely what whoever made them meant.
-    fn warn_empty_pins(&self, ctx: &Context, request: &Request) {
-        let decided_in = match &request.source {
-            Source::File { path, .. } => path.parent(),
-            _ => None,
-        };
-        for dir in ctx.cwd.ancestors() {
-            if Some(dir) == decided_in {
-                break;
-            }
-            let file = dir.join(PinFile::GoVersion.file_name());
-            if file.is_file() && matches!(PinFile::GoVersion.read(&file), Ok(None)) {
-                crate::output::warn(format!(
-                    "{} names no version, so it is skipped and {} decides; write a version in it or delete it",
-                    file.display(),
-                    request.source
-                ));
-            }
+        for path in &request.empty_pins {
+            crate::output::warn(empty_pin_warning(path, &request.source));
         }
+        Ok(Resolution { toolchain: toolchain_for(&ctx, &request)?, request })
     }
 
     /// The installed toolchain for a version named on the command line.
     pub fn toolchain(&self, spec: &Spec) -> Result<Toolchain> {
-        let request = Request { spec: spec.clone(), source: Source::Argument };
+        let request = Request::named(spec.clone(), Source::Argument);
         Ok(toolchain_for(&self.context()?, &request)?)
     }
 }

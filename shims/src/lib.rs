@@ -2,6 +2,7 @@
 //! never disagree about which Go a directory uses. Standard library only: the shim links
 //! this and nothing else, which keeps it small and fast to start.
 
+pub mod dir;
 pub mod exit;
 pub mod home;
 pub mod pin;

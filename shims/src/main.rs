@@ -40,6 +40,9 @@ fn main() {
     }
     let ctx = Context::from_process().unwrap_or_else(|e| fail_resolve(e));
     let request = resolve::request(&ctx).unwrap_or_else(|e| fail_resolve(e));
+    for path in &request.empty_pins {
+        eprintln!("warning: {}", resolve::empty_pin_warning(path, &request.source));
+    }
     let toolchain = match resolve::toolchain_for(&ctx, &request) {
         Ok(toolchain) => toolchain,
         Err(err @ ResolveError::NotInstalled { .. }) if auto_install() => {

@@ -7,6 +7,7 @@
 //! the file to a shell.
 
 use std::fmt;
+use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
@@ -100,38 +101,41 @@ impl PinFile {
 
     /// Reads and parses the file; `Ok(None)` when it does not exist or names no version.
     pub fn read(self, path: &Path) -> Result<Option<Pin>, PinError> {
-        let file = match open_regular(path) {
-            Ok(file) => file,
+        match self.load(crate::dir::open_file(path))? {
+            Some(content) => self.parse(&content),
+            None => Ok(None),
+        }
+    }
+
+    /// The bytes of a pin file of this kind that was just opened (`opened` is the result of
+    /// the open): `None` when it does not exist. Reads at most one byte past the size limit,
+    /// which is enough for [`PinFile::parse`] to refuse it.
+    pub fn load(self, opened: std::io::Result<File>) -> Result<Option<Vec<u8>>, PinError> {
+        let file = match opened {
+            Ok(file) => regular(file)?,
             Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => {
                 return Ok(None)
             }
-            Err(e) => return Err(PinError { line: 0, reason: format!("cannot read it: {e}") }),
-        }?;
+            Err(e) => return Err(cannot_read(e)),
+        };
         let mut content = Vec::new();
-        // One byte past the limit is enough to know it is over.
-        file.take(self.size_limit() + 1)
-            .read_to_end(&mut content)
-            .map_err(|e| PinError { line: 0, reason: format!("cannot read it: {e}") })?;
-        self.parse(&content)
+        file.take(self.size_limit() + 1).read_to_end(&mut content).map_err(cannot_read)?;
+        Ok(Some(content))
     }
 }
 
-/// `O_NONBLOCK` (the same on every Linux architecture gover ships for): std has no name for it.
-#[cfg(target_os = "linux")]
-const O_NONBLOCK: i32 = 0o4000;
-#[cfg(not(target_os = "linux"))]
-const O_NONBLOCK: i32 = 0x0004;
+fn cannot_read(e: std::io::Error) -> PinError {
+    PinError { line: 0, reason: format!("cannot read it: {e}") }
+}
 
-/// Opens a pin file for reading if it is a regular file. The open does not block, so a FIFO
-/// named `.go-version` (anyone can plant one in a shared /tmp) cannot hang every `go` below
-/// it; a FIFO, socket, device or directory is refused by the file's own type, read from the
-/// descriptor (no window between a check and the open).
-fn open_regular(path: &Path) -> std::io::Result<Result<std::fs::File, PinError>> {
-    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
-    let file = std::fs::OpenOptions::new().read(true).custom_flags(O_NONBLOCK).open(path)?;
-    let kind = file.metadata()?.file_type();
+/// The file, if it is a regular one. A FIFO, socket, device or directory is refused by the
+/// type of the open descriptor (no window between a check and the open); it was opened
+/// without blocking, so a FIFO cannot hang the reader.
+fn regular(file: File) -> Result<File, PinError> {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = file.metadata().map_err(cannot_read)?.file_type();
     let what = if kind.is_file() {
-        return Ok(Ok(file));
+        return Ok(file);
     } else if kind.is_dir() {
         "a directory"
     } else if kind.is_fifo() {
@@ -143,7 +147,7 @@ fn open_regular(path: &Path) -> std::io::Result<Result<std::fs::File, PinError>>
     } else {
         "not a regular file"
     };
-    Ok(Err(PinError { line: 0, reason: format!("it is {what}, not a file holding a version") }))
+    Err(PinError { line: 0, reason: format!("it is {what}, not a file holding a version") })
 }
 
 /// A version request and the line of the file that made it.
@@ -345,15 +349,6 @@ fn mise_string(value: &str, line: usize) -> Result<Pin, PinError> {
         });
     }
     spec_at(version, line)
-}
-
-/// Reads the `go` line of the go.mod or go.work at `path`: `None` when there is no such
-/// regular file (a FIFO is refused without blocking), `Some(None)` when it has no go line.
-pub fn read_go_line(path: &Path) -> Option<Option<(crate::version::GoVersion, usize)>> {
-    let file = open_regular(path).ok()?.ok()?;
-    let mut text = String::new();
-    file.take(MAX_GO_MOD).read_to_string(&mut text).ok()?;
-    Some(go_line(&text))
 }
 
 /// The `go` directive of a go.mod or go.work: the oldest Go the module builds with (Go's

@@ -15,8 +15,10 @@
 
 use std::ffi::OsString;
 use std::fmt;
+use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::dir::Dir;
 use crate::exit;
 use crate::home::GoverHome;
 use crate::pin::{PinError, PinFile};
@@ -87,6 +89,20 @@ impl fmt::Display for Source {
 pub struct Request {
     pub spec: Spec,
     pub source: Source,
+    /// The `go` line of the nearest go.work or go.mod, which a pin or the global default
+    /// must satisfy; found on the same walk as the pin.
+    pub minimum: Option<Minimum>,
+    /// Empty `.go-version` files passed on the way to the pin: skipped, which is rarely what
+    /// whoever made them meant, so worth a warning.
+    pub empty_pins: Vec<PathBuf>,
+}
+
+impl Request {
+    /// A version named on purpose (GOVER_VERSION, gover's command line): no module's `go`
+    /// line overrides it.
+    pub fn named(spec: Spec, source: Source) -> Request {
+        Request { spec, source, minimum: None, empty_pins: Vec::new() }
+    }
 }
 
 /// The toolchain a request resolves to.
@@ -229,31 +245,97 @@ impl fmt::Display for ResolveError {
 
 impl std::error::Error for ResolveError {}
 
+/// The warning for an empty `.go-version` that resolution skipped (the CLI and the shim say
+/// the same).
+pub fn empty_pin_warning(path: &Path, decided_by: &Source) -> String {
+    format!(
+        "{} names no version, so it is skipped and {decided_by} decides; write a version in it or delete it",
+        path.display()
+    )
+}
+
 /// What the context asks for, without looking at what is installed.
 pub fn request(ctx: &Context) -> Result<Request, ResolveError> {
     if let Some(value) = &ctx.env_version {
         let text = value.to_string_lossy();
         return match Spec::parse(&text) {
-            Some(spec) if spec != Spec::Latest => Ok(Request { spec, source: Source::Env }),
+            Some(spec) if spec != Spec::Latest => Ok(Request::named(spec, Source::Env)),
             _ => Err(ResolveError::BadEnv { value: text.chars().take(40).collect() }),
         };
     }
-    for dir in ctx.cwd.ancestors() {
+    let walk = walk(&ctx.cwd)?;
+    let (spec, source) = match walk.pin {
+        Some(found) => found,
+        None => {
+            let global = ctx.home.global_file();
+            match PinFile::GoVersion.read(&global) {
+                Ok(Some(pin)) => (pin.spec, Source::Global { path: global }),
+                Ok(None) => (Spec::System, Source::Fallback),
+                Err(error) => return Err(ResolveError::BadPin { path: global, error }),
+            }
+        }
+    };
+    Ok(Request { spec, source, minimum: walk.minimum.flatten(), empty_pins: walk.empty_pins })
+}
+
+/// What the directories from the working directory up to `/` say.
+struct Walk {
+    /// The nearest pin.
+    pin: Option<(Spec, Source)>,
+    /// The nearest go.work or go.mod decides: `Some(None)` when it has no `go` line.
+    minimum: Option<Option<Minimum>>,
+    empty_pins: Vec<PathBuf>,
+}
+
+/// One walk up the tree for both the nearest pin and the nearest module's `go` line, each
+/// directory opened once and its names looked up relative to it (see [`crate::dir`]): this
+/// is the shim's whole cost in a deep tree. It stops as soon as both are known.
+fn walk(cwd: &Path) -> Result<Walk, ResolveError> {
+    let mut walk = Walk { pin: None, minimum: None, empty_pins: Vec::new() };
+    for path in cwd.ancestors() {
+        if walk.pin.is_some() && walk.minimum.is_some() {
+            break;
+        }
+        let dir = match Dir::open(path) {
+            Ok(dir) => dir,
+            Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => continue,
+            Err(e) if walk.pin.is_none() => {
+                let error = PinError { line: 0, reason: format!("cannot read its directory: {e}") };
+                return Err(ResolveError::BadPin { path: path.join(PinFile::GoVersion.file_name()), error });
+            }
+            Err(_) => continue,
+        };
         for kind in PinFile::ALL {
-            let path = dir.join(kind.file_name());
-            match kind.read(&path) {
-                Ok(Some(pin)) => return Ok(Request { spec: pin.spec, source: Source::File { path, line: pin.line } }),
-                Ok(None) => {}
-                Err(error) => return Err(ResolveError::BadPin { path, error }),
+            let wants_pin = walk.pin.is_none();
+            let wants_minimum = walk.minimum.is_none() && matches!(kind, PinFile::GoWork | PinFile::GoMod);
+            if !wants_pin && !wants_minimum {
+                continue;
+            }
+            let name = kind.file_name();
+            let content = match kind.load(dir.open_file(name)) {
+                Ok(Some(content)) => content,
+                Ok(None) => continue,
+                Err(error) if wants_pin => return Err(ResolveError::BadPin { path: path.join(name), error }),
+                // Not a file the module's go line can come from; go would not read it either.
+                Err(_) => continue,
+            };
+            if wants_minimum {
+                let line = std::str::from_utf8(&content).ok().and_then(crate::pin::go_line);
+                walk.minimum = Some(line.map(|(version, line)| Minimum { version, path: path.join(name), line }));
+            }
+            if wants_pin {
+                match kind.parse(&content) {
+                    Ok(Some(pin)) => {
+                        walk.pin = Some((pin.spec, Source::File { path: path.join(name), line: pin.line }))
+                    }
+                    Ok(None) if kind == PinFile::GoVersion => walk.empty_pins.push(path.join(name)),
+                    Ok(None) => {}
+                    Err(error) => return Err(ResolveError::BadPin { path: path.join(name), error }),
+                }
             }
         }
     }
-    let global = ctx.home.global_file();
-    match PinFile::GoVersion.read(&global) {
-        Ok(Some(pin)) => Ok(Request { spec: pin.spec, source: Source::Global { path: global } }),
-        Ok(None) => Ok(Request { spec: Spec::System, source: Source::Fallback }),
-        Err(error) => Err(ResolveError::BadPin { path: global, error }),
-    }
+    Ok(walk)
 }
 
 /// The request, resolved against the installed versions (a partial pin such as `1.22`
@@ -280,13 +362,7 @@ pub fn toolchain_for(ctx: &Context, request: &Request) -> Result<Toolchain, Reso
             None => ResolveError::NotInstalled { spec: request.spec.clone(), source: request.source.clone() },
         });
     };
-    // `gover shell` and `gover exec` name a version on purpose; pins and the default give
-    // way to what the module needs.
-    let minimum = match request.source {
-        Source::File { .. } | Source::Global { .. } => module_minimum(&ctx.cwd),
-        _ => None,
-    };
-    let version = match minimum {
+    let version = match &request.minimum {
         Some(min) if !min.allows(picked) => {
             let fits = installed.iter().filter(|v| min.allows(v));
             let stable = fits.clone().filter(|v| v.is_stable()).max();
@@ -313,20 +389,6 @@ impl Minimum {
     pub fn allows(&self, version: &GoVersion) -> bool {
         version >= &self.version || version.same_release(&self.version)
     }
-}
-
-/// The `go` line of the nearest go.work or go.mod (go.work first in one directory, as go
-/// itself prefers the workspace); `None` when there is none or it cannot be read.
-pub fn module_minimum(cwd: &Path) -> Option<Minimum> {
-    for dir in cwd.ancestors() {
-        for name in ["go.work", "go.mod"] {
-            let path = dir.join(name);
-            let Some(found) = crate::pin::read_go_line(&path) else { continue };
-            let (version, line) = found?;
-            return Some(Minimum { version, path, line });
-        }
-    }
-    None
 }
 
 /// The directory of the first executable `go` on PATH that is not a gover shim, comparing
@@ -424,7 +486,7 @@ mod tests {
         t.write("p/.go-version", "1.21\n");
         let mut ctx = t.ctx("p");
         ctx.env_version = Some("1.23.9".into());
-        assert_eq!(request(&ctx).unwrap(), Request { spec: Spec::parse("1.23.9").unwrap(), source: Source::Env });
+        assert_eq!(request(&ctx).unwrap(), Request::named(Spec::parse("1.23.9").unwrap(), Source::Env));
         ctx.env_version = Some("1.23; ls".into());
         assert!(matches!(request(&ctx), Err(ResolveError::BadEnv { .. })));
 
@@ -463,11 +525,13 @@ mod tests {
         let mut ctx = t.ctx("p");
         ctx.env_version = Some("1.22".into());
         assert_eq!(resolve(&ctx).unwrap().toolchain.binary("go"), t.dir.join("home/versions/go1.22.10/bin/go"));
-        // A FIFO named go.mod (planted in a shared directory) is no module and cannot hang.
+        // A FIFO named go.mod (planted in a shared directory) above a pin is no module and
+        // cannot hang.
         let fifo = t.dir.join("q/go.mod");
-        fs::create_dir_all(fifo.parent().unwrap()).unwrap();
+        t.write("q/sub/.go-version", "1.22.10\n");
         assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
-        assert_eq!(module_minimum(&t.dir.join("q")), None);
+        let r = request(&t.ctx("q/sub")).unwrap();
+        assert_eq!((r.spec.to_string(), r.minimum), ("1.22.10".into(), None));
         // Nothing installed satisfies it: the go line is what is missing.
         t.write("p/go.mod", "module x\ngo 1.25.0\n");
         let err = resolve(&t.ctx("p")).unwrap_err();

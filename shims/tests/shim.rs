@@ -103,6 +103,36 @@ fn nested_projects_switch_versions_and_goroot_follows() {
 }
 
 #[test]
+fn one_walk_finds_the_pin_the_go_line_above_it_and_empty_pins_on_the_way() {
+    let w = World::new();
+    w.install("go1.21.13");
+    w.install("go1.22.10");
+    w.install("go1.23.9");
+    let gomod = w.write("m/go.mod", "module example.com/m\n\ngo 1.22.0\n");
+    w.write("m/p/.go-version", "1.21.13\n");
+    let empty = w.write("m/p/q/.go-version", "# nothing yet\n");
+    // The pin is older than the module's go line two directories above it: the newest
+    // installed version that satisfies the line runs instead, and no warning is due.
+    let out = w.run("go", "m/p", &[]);
+    assert_eq!((String::from_utf8_lossy(&out.stdout).split(' ').nth(1), stderr(&out).as_str()), (Some("go1.23.9"), ""));
+    // Below the empty pin: the same, with one warning naming it and what decides.
+    let out = w.run("go", "m/p/q/r", &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("go go1.23.9 "));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "warning: {} names no version, so it is skipped and {} decides; write a version in it or delete it\n",
+            empty.display(),
+            w.path("m/p/.go-version").display()
+        )
+    );
+    // A go line the pin satisfies keeps the pin.
+    fs::write(&gomod, "module example.com/m\ngo 1.21\n").unwrap();
+    assert!(w.stdout("go", "m/p", &[]).starts_with("go go1.21.13 "));
+}
+
+#[test]
 fn arguments_pass_through_untouched() {
     let w = World::new();
     w.install("go1.22.10");

@@ -75,7 +75,7 @@ fn choose(text: &str, app: &App) -> Result<Choice> {
         })?),
         other => other,
     };
-    let request = Request { spec: spec.clone(), source: Source::Env };
+    let request = Request::named(spec.clone(), Source::Env);
     match resolve::toolchain_for(&app.context()?, &request) {
         Ok(Toolchain::Installed { version, .. }) => Ok(Choice { value: spec.to_string(), runs: version.to_string() }),
         Ok(Toolchain::System { bin }) => {

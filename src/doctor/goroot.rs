@@ -588,10 +588,7 @@ fn pins(facts: &Facts, out: &mut Vec<Finding>) {
 /// go refuses to build with it, so gover runs the newest installed version that satisfies
 /// the line instead (or fails, which `versions.pin-not-installed` reports). Worth updating.
 fn pin_below_go_line(facts: &Facts, request: &gover_shim::Request, pinned_by: &Evidence, out: &mut Vec<Finding>) {
-    if !matches!(request.source, Source::File { .. } | Source::Global { .. }) {
-        return;
-    }
-    let Some(min) = resolve::module_minimum(&facts.env.cwd) else { return };
+    let Some(min) = &request.minimum else { return };
     let installed = facts.env.gover.installed();
     let Some(picked) = request.spec.pick(&installed) else { return };
     if min.allows(picked) {

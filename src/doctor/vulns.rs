@@ -31,7 +31,7 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
     let global_file = env.gover.global_file();
     let global = PinFile::GoVersion.read(&global_file).ok().flatten().and_then(|pin| {
         let version = pin.spec.pick(&installed)?.clone();
-        Some((version, resolve::Request { spec: pin.spec, source: Source::Global { path: global_file } }))
+        Some((version, resolve::Request::named(pin.spec, Source::Global { path: global_file })))
     });
     if let Some((version, request)) = &in_use {
         let role = if matches!(request.source, Source::Global { .. }) {
