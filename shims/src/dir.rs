@@ -1,55 +1,69 @@
-//! Opening pin files without paying for their full path, and without blocking.
+//! Looking for pin files in one directory without asking for each name.
 //!
 //! The shim asks every directory from the working directory up to `/` for a dozen names.
-//! Opened by full path, each miss makes the kernel walk every component again (30
-//! directories deep, that is most of the shim's cost); opened relative to a descriptor of
-//! the directory (`openat`), a miss costs one lookup. Standard library only, so the one
-//! libc call is declared here.
+//! Each miss is a system call, and in a deep tree those misses were most of the shim's
+//! cost; listing the directory once costs a few calls whatever the number of names, and
+//! only the names that are there are opened.
 
-use std::ffi::{c_char, c_int, CString};
+use std::ffi::OsString;
 use std::fs::File;
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
-// Linux's values, the same on x86_64 and aarch64 (the platforms gover ships for): std has
-// no names for them.
-/// The open does not wait for a writer: a FIFO named `.go-version` (anyone can plant one in
-/// a shared /tmp) must not hang every `go` below it.
-const O_NONBLOCK: c_int = 0o4000;
-/// A descriptor that names the directory without needing read permission on it (only
-/// search permission, as a lookup by full path needs).
-const O_PATH: c_int = 0o10000000;
-const O_CLOEXEC: c_int = 0o2000000;
+/// `O_NONBLOCK`, Linux's value on every architecture gover ships for (std has no name for
+/// it): the open does not wait for a writer, so a FIFO named `.go-version` (anyone can
+/// plant one in a shared /tmp) cannot hang every `go` below it.
+const O_NONBLOCK: i32 = 0o4000;
 
-extern "C" {
-    fn openat(dirfd: c_int, pathname: *const c_char, flags: c_int, ...) -> c_int;
+/// Past this many entries, listing costs more than asking for each name.
+const MAX_LISTED: usize = 256;
+
+/// One directory, listed once.
+pub struct Dir<'a> {
+    path: &'a Path,
+    /// The entries among the names asked about; `None` when the directory cannot be listed
+    /// (search permission without read permission) or is too big to, so every name is
+    /// tried.
+    present: Option<Vec<OsString>>,
 }
 
-/// One directory, opened once; the files in it are opened relative to it.
-pub struct Dir {
-    fd: File,
-}
-
-impl Dir {
-    pub fn open(path: &Path) -> io::Result<Dir> {
-        let fd = std::fs::OpenOptions::new().read(true).custom_flags(O_PATH).open(path)?;
-        Ok(Dir { fd })
+impl<'a> Dir<'a> {
+    /// Lists `path`, keeping the entries named in `wanted` (first components, such as
+    /// `.mise` for `.mise/config.toml`).
+    pub fn list(path: &'a Path, wanted: &[&str]) -> io::Result<Dir<'a>> {
+        let present = match std::fs::read_dir(path) {
+            Ok(entries) => {
+                let mut present = Some(Vec::new());
+                for (seen, entry) in entries.enumerate() {
+                    // A huge directory (a shared /tmp) costs more to list than to ask.
+                    if seen == MAX_LISTED {
+                        present = None;
+                        break;
+                    }
+                    let name = entry?.file_name();
+                    if let Some(present) = present.as_mut().filter(|_| wanted.iter().any(|w| name == *w)) {
+                        present.push(name);
+                    }
+                }
+                present
+            }
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => None,
+            Err(e) => return Err(e),
+        };
+        Ok(Dir { path, present })
     }
 
     /// Opens `name` (a relative path such as `.mise/config.toml`) for reading, without
-    /// blocking.
+    /// blocking; `NotFound` at once when the listing does not have its first component.
     pub fn open_file(&self, name: &str) -> io::Result<File> {
-        let name = CString::new(name).map_err(|_| io::ErrorKind::InvalidInput)?;
-        // SAFETY: `name` is NUL-terminated and outlives the call; the returned descriptor,
-        // when valid, is new and owned by nothing else.
-        let fd = unsafe { openat(self.fd.as_raw_fd(), name.as_ptr(), O_NONBLOCK | O_CLOEXEC) };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
+        let first = name.split('/').next().unwrap_or(name);
+        if let Some(present) = &self.present {
+            if !present.iter().any(|p| p == first) {
+                return Err(io::ErrorKind::NotFound.into());
+            }
         }
-        // SAFETY: see above.
-        Ok(unsafe { File::from_raw_fd(fd) })
+        open_file(&self.path.join(name))
     }
 }
 
@@ -64,16 +78,32 @@ mod tests {
     use std::io::Read;
 
     #[test]
-    fn opens_relative_names_and_reports_misses() {
+    fn opens_what_is_listed_and_reports_misses() {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::create_dir(tmp.path().join(".mise")).unwrap();
         std::fs::write(tmp.path().join(".mise/config.toml"), "x").unwrap();
-        let dir = Dir::open(tmp.path()).unwrap();
+        std::fs::write(tmp.path().join("go.mod"), "y").unwrap();
+        let dir = Dir::list(tmp.path(), &[".mise", ".go-version"]).unwrap();
         let mut text = String::new();
         dir.open_file(".mise/config.toml").unwrap().read_to_string(&mut text).unwrap();
         assert_eq!(text, "x");
         assert_eq!(dir.open_file(".go-version").unwrap_err().kind(), io::ErrorKind::NotFound);
-        assert_eq!(dir.open_file(".mise/config.toml/x").unwrap_err().kind(), io::ErrorKind::NotADirectory);
+        // Not asked about, so not looked at.
+        assert_eq!(dir.open_file("go.mod").unwrap_err().kind(), io::ErrorKind::NotFound);
+        assert_eq!(dir.open_file(".mise/other.toml").unwrap_err().kind(), io::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn a_huge_directory_is_asked_name_by_name() {
+        let tmp = tempfile::tempdir().unwrap();
+        for i in 0..MAX_LISTED {
+            std::fs::write(tmp.path().join(format!("f{i}")), "").unwrap();
+        }
+        std::fs::write(tmp.path().join(".go-version"), "1.22").unwrap();
+        let dir = Dir::list(tmp.path(), &[".go-version"]).unwrap();
+        assert!(dir.present.is_none());
+        assert!(dir.open_file(".go-version").is_ok());
+        assert_eq!(dir.open_file("go.mod").unwrap_err().kind(), io::ErrorKind::NotFound);
     }
 
     #[test]
@@ -81,7 +111,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let fifo = tmp.path().join(".go-version");
         assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
-        assert!(Dir::open(tmp.path()).unwrap().open_file(".go-version").is_ok());
+        assert!(Dir::list(tmp.path(), &[".go-version"]).unwrap().open_file(".go-version").is_ok());
         assert!(open_file(&fifo).is_ok());
     }
 }

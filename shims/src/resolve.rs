@@ -288,15 +288,16 @@ struct Walk {
 }
 
 /// One walk up the tree for both the nearest pin and the nearest module's `go` line, each
-/// directory opened once and its names looked up relative to it (see [`crate::dir`]): this
-/// is the shim's whole cost in a deep tree. It stops as soon as both are known.
+/// directory listed once (see [`crate::dir`]): this is the shim's whole cost in a deep
+/// tree. It stops as soon as both are known.
 fn walk(cwd: &Path) -> Result<Walk, ResolveError> {
     let mut walk = Walk { pin: None, minimum: None, empty_pins: Vec::new() };
+    let wanted: Vec<&str> = PinFile::ALL.iter().filter_map(|kind| kind.file_name().split('/').next()).collect();
     for path in cwd.ancestors() {
         if walk.pin.is_some() && walk.minimum.is_some() {
             break;
         }
-        let dir = match Dir::open(path) {
+        let dir = match Dir::list(path, &wanted) {
             Ok(dir) => dir,
             Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => continue,
             Err(e) if walk.pin.is_none() => {

@@ -132,6 +132,36 @@ fn one_walk_finds_the_pin_the_go_line_above_it_and_empty_pins_on_the_way() {
     assert!(w.stdout("go", "m/p", &[]).starts_with("go go1.21.13 "));
 }
 
+/// A directory its user may search but not list (`chmod 711`, common for home directories on
+/// shared machines): its pin is found by name. Root lists anything, so as root the shim runs
+/// as uid 65534.
+#[test]
+fn a_directory_that_can_be_searched_but_not_listed_still_pins() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = World::new();
+    w.install("go1.21.13");
+    w.write("home/proj/.go-version", "1.21.13\n");
+    fs::set_permissions(w.dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(w.path("home"), fs::Permissions::from_mode(0o311)).unwrap();
+    fs::set_permissions(w.path("home/proj"), fs::Permissions::from_mode(0o311)).unwrap();
+    fs::create_dir_all(w.path("home/proj/sub")).unwrap();
+    let id = Command::new("id").arg("-u").output().unwrap();
+    let mut cmd = if String::from_utf8_lossy(&id.stdout).trim() == "0" {
+        let mut cmd = Command::new("setpriv");
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]).arg(w.home().join("shims/go"));
+        cmd
+    } else {
+        Command::new(w.home().join("shims/go"))
+    };
+    let out = cmd.env_clear().env("GOVER_HOME", w.home()).current_dir(w.path("home/proj/sub")).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("go go1.21.13 "), "{out:?}");
+    // So that a user other than root can remove the tree.
+    for dir in ["home", "home/proj"] {
+        fs::set_permissions(w.path(dir), fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
 #[test]
 fn arguments_pass_through_untouched() {
     let w = World::new();
