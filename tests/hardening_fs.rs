@@ -27,7 +27,7 @@ impl Tmpfs {
             .output()
             .unwrap();
         if !out.status.success() {
-            println!("skipped: cannot mount a tmpfs here: {}", String::from_utf8_lossy(&out.stderr).trim());
+            common::skip(&format!("cannot mount a tmpfs here: {}", String::from_utf8_lossy(&out.stderr).trim()));
             return None;
         }
         Some(Tmpfs { path: path.to_path_buf() })
@@ -123,7 +123,7 @@ fn another_users_gover_home_is_read_only_to_them() {
     };
     let probe = as_nobody(&["--version"]);
     if !probe.status.success() {
-        println!("skipped: cannot run as uid 65534: {}", String::from_utf8_lossy(&probe.stderr).trim());
+        common::skip(&format!("cannot run as uid 65534: {}", String::from_utf8_lossy(&probe.stderr).trim()));
         return;
     }
     // Reading works: list, and go through the shim.
