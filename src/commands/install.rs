@@ -27,7 +27,7 @@ pub struct Args {
 
 pub fn run(args: Args, app: &App) -> Result<()> {
     let specs = args.specs.iter().map(|text| Ok((text.as_str(), parse_spec(text)?))).collect::<Result<Vec<_>>>()?;
-    crate::interrupt::watch();
+    crate::interrupt::watch(crate::interrupt::Job::Install);
     let installer = Installer {
         app,
         remote: Remote::from_env()?,

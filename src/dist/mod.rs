@@ -642,9 +642,7 @@ fn verify_and_unpack(
         }
         err.hint(mirror_hint())
     };
-    if let Some(signal) = interrupt::signal() {
-        return Err(interrupt::error(signal));
-    }
+    interrupt::stop_if_signalled()?;
     if let Some(failure) = body.failure.take().or(drained.err()) {
         // The connection broke: a network failure, not a bad archive.
         return Err(download::broken_download(label, bytes, &failure));
