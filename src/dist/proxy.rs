@@ -298,7 +298,7 @@ impl Proxies<'_> {
         if !record.contains(&mod_line) {
             return Err(Error::new(exit::VERIFICATION, format!("{version} failed verification: its .mod file"))
                 .cause(format!("the checksum database records {:?}", record.iter().find(|l| l.contains("/go.mod"))))
-                .hint("nothing was written; the proxy is serving something other than the published module"));
+                .hint(tampered_hint(false)));
         }
         let dir = dest.parent().expect("a file in a directory");
         let partial = dir.join(format!(".{modver}.zip.partial-{}", std::process::id()));
@@ -317,7 +317,7 @@ impl Proxies<'_> {
     fn not_found(&self, version: &GoVersion, platform: &Platform, modver: &str) -> Error {
         Error::new(exit::NO_SUCH_VERSION, format!("no module proxy has {version} for {platform}"))
             .cause(format!("{MODULE}@{modver} was not found on GOPROXY={}", self.config.goproxy))
-            .hint("gover list --remote --all lists what the proxy has")
+            .hint("gover list --remote --all --source proxy lists what the proxy has")
     }
 
     fn fill(
@@ -486,7 +486,7 @@ fn verify_zip(
             return Err(failed()
                 .cause(format!("the checksum database records {expected}"))
                 .cause(format!("the zip hashes to          {got}"))
-                .hint("nothing was installed; the proxy is serving something other than the published toolchain"));
+                .hint(tampered_hint(staging.is_some())));
         }
     }
     match staging {
@@ -494,6 +494,20 @@ fn verify_zip(
             .map_err(|why| failed().cause(format!("the zip is not {version}: {why}")).hint(mirror_hint())),
         None => Ok(()),
     }
+}
+
+/// What to do when the proxy serves files the checksum database does not vouch for: take them
+/// from another proxy, or from the download site (whose index verifies its archives).
+fn tampered_hint(installing: bool) -> String {
+    let (done, elsewhere) = if installing {
+        ("installed", "install from the download site: --source dl")
+    } else {
+        ("written", "mirror only the download-site layout: --layout dl")
+    };
+    format!(
+        "nothing was {done}; GOPROXY is serving something other than the published toolchain: point GOPROXY at \
+         another proxy (https://proxy.golang.org), or {elsewhere}"
+    )
 }
 
 fn html_error(url: &str) -> Error {
