@@ -339,7 +339,7 @@ fn damaged_archive_and_expired_certificate_hints_work_when_followed() {
     let middle = damaged.len() / 2;
     damaged[middle] ^= 0xff;
     let mirror_hint = "nothing was installed; try again, and if it fails the same way the archive server \
-                       (GOVER_DIST_URL, a proxy) is serving something other than the official release";
+                       (GOVER_DIST_URL, GOPROXY, a proxy) is serving something other than the official release";
     // Damaged once, or announced with the wrong size once: trying again works.
     let wrong_size = Reply::bytes(archive.clone()).fault(Fault::ContentLength(archive.len() as u64 + 7));
     for reply in [Reply::bytes(damaged.clone()), wrong_size] {
@@ -599,6 +599,13 @@ fn module_proxy_and_checksum_database_failure_hints_work_when_followed() {
     assert_eq!(listed_first(&out), "go1.22.10");
     let out = gover(&partial.goproxy(), &gosumdb, &["install", "--source", "proxy", "go1.22.10"], &[]);
     assert!(out.status.success(), "{}", stderr(&out));
+
+    // A line the proxy lists no release of: its listing, then a line it lists.
+    let out = gover(&goproxy, &gosumdb, &["install", "--source", "proxy", "1.99"], &[]);
+    expect(&out, 4, "gover list --remote --all --source proxy lists what can be installed");
+    let out = gover(&goproxy, &gosumdb, &list, &[]);
+    assert_eq!(listed_first(&out), version);
+    installs(gover(&goproxy, &gosumdb, &["install", "--source", "proxy", "1.23"], &[]));
 
     // A release nobody published: the database has no record; the listing names those that were.
     let out = gover(&goproxy, &gosumdb, &["install", "--source", "proxy", "1.99.0"], &[]);

@@ -309,6 +309,19 @@ fn sync_hints_work_when_followed() {
     works(&fresh, &["1.22.10"], &[("GOSUMDB", &gosumdb)]);
     works(&s.root().join("dl-only"), &["1.22.10", "--layout", "dl"], &[("GOSUMDB", "off")]);
 
+    // An archive damaged on the way, once: trying again works.
+    let archive = format!("/{}", releases::archive_name("go1.23.9"));
+    let mut damaged = releases::release_archive("go1.23.9");
+    damaged[100] ^= 0xff;
+    up.dl.once(&archive, Reply::bytes(damaged));
+    let again = s.root().join("again");
+    let mut sync = up.sync(&s, &again, &["1.23.9", "--layout", "dl"]);
+    let hint = "nothing was written; try again, and if it fails the same way the archive server (GOVER_DIST_URL, \
+                GOPROXY, a proxy) is serving something other than the official release";
+    sync.assert().code(6).stderr(predicate::str::contains(format!("help: {hint}")));
+    assert_eq!(names(&again), Vec::<String>::new(), "nothing written");
+    works(&again, &["1.23.9", "--layout", "dl"], &[]);
+
     // A proxy serving another zip, then another go.mod: another GOPROXY, or the dl layout.
     let honest = ModProxy::new(vec![Toolchain::synthetic("go1.22.10", &[]), Toolchain::synthetic("go1.23.9", &[])]);
     let hint = "nothing was written; GOPROXY is serving something other than the published toolchain: point GOPROXY \
