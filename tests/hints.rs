@@ -115,6 +115,21 @@ fn archive_hints_work_when_followed() {
     assert!(followed.unwrap().status.success());
     uninstall(&rig);
 
+    // The index vouches for another release's archive under this one's name: go.dev's index and
+    // archives (the good rig's here) install it.
+    rig.publish(&[IndexEntry::new(V, release_archive("go1.22.9"))]);
+    let out = rig.gover().args(["install", V]).output().unwrap();
+    expect(&out, 6, "nothing was installed; the release index (GOVER_INDEX_URL) vouches for this archive");
+    assert!(stderr(&out).contains(&format!("the archive is not {V}")), "{}", stderr(&out));
+    let followed = rig
+        .gover()
+        .env("GOVER_INDEX_URL", good.server.url("/index.json"))
+        .env("GOVER_DIST_URL", good.server.url("/dl/"))
+        .args(["install", V])
+        .output();
+    assert!(followed.unwrap().status.success());
+    uninstall(&rig);
+
     // The archive under this platform's name holds another machine's bin/go.
     let mut foreign = release_entries(V);
     foreign.retain(|e| !matches!(e, Entry::File { path, .. } if path == "go/bin/go"));

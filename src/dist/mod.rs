@@ -651,8 +651,14 @@ fn verify_and_unpack(
         return Err(mismatch(None));
     }
     unpacked.map_err(|e| unpack_error(e, &artifact.platform, failed))?;
-    unpack::check_tree(staging.path(), version)
-        .map_err(|why| failed().cause(format!("the archive is not {version}: {why}")).hint(mirror_hint("installed")))
+    // The digest matched: the index vouches for this archive, so no other mirror would help.
+    unpack::check_tree(staging.path(), version).map_err(|why| {
+        failed().cause(format!("the archive is not {version}: {why}")).hint(
+            "nothing was installed; the release index (GOVER_INDEX_URL) vouches for this archive, so the index or the \
+             mirror it was made from is wrong: use go.dev's (unset GOVER_INDEX_URL and GOVER_DIST_URL), or report it \
+             to whoever runs them",
+        )
+    })
 }
 
 /// An archive (or module zip) that could not be unpacked: unsafe, damaged, for another
