@@ -638,26 +638,37 @@ fn module_proxy_and_checksum_database_failure_hints_work_when_followed() {
     expect(&out, 5, "log in to the network, set HTTPS_PROXY, or check GOSUMDB and GOPROXY");
     installs(gover(&goproxy, &gosumdb, &install, &[]));
 
-    // A key that is not the database's: the right one.
-    let wrong_key = format!("{} {}", Sumdb::new("sum.test.example", 2, 0).verifier_key(), honest.server.url("/sumdb"));
-    let out = gover(&goproxy, &wrong_key, &install, &[]);
-    expect(&out, 6, "nothing was installed; check the key in GOSUMDB");
-    nothing_installed(&out);
-    installs(gover(&goproxy, &gosumdb, &install, &[]));
+    // A key that is not the database's (another key under its name, or another database's
+    // name and key): the right one.
+    for other in [Sumdb::new("sum.test.example", 2, 0), Sumdb::new("sum.other.example", 1, 0)] {
+        let wrong_key = format!("{} {}", other.verifier_key(), honest.server.url("/sumdb"));
+        let out = gover(&goproxy, &wrong_key, &install, &[]);
+        expect(&out, 6, "nothing was installed; check the key in GOSUMDB");
+        nothing_installed(&out);
+        installs(gover(&goproxy, &gosumdb, &install, &[]));
+    }
 
-    // A copy of the database whose tile is damaged: refused; once mended, trying again works.
+    // A copy of the database whose tile is damaged: refused, whether it fails the proof of
+    // inclusion (no tree seen before) or of consistency (with the tree seen before); once
+    // mended, trying again works.
     let copy = common::server::Server::http();
     honest.sumdb.serve(&copy, "/sumdb");
     let at_copy = format!("{} {}", honest.sumdb.verifier_key(), copy.url("/sumdb"));
     let (tile, mut bytes) =
         honest.sumdb.files().into_iter().find(|(p, _)| p.starts_with("tile/8/0/") && p.contains(".p/")).unwrap();
     bytes[100] ^= 0xff;
-    copy.route(&format!("/sumdb/{tile}"), Reply::bytes(bytes));
-    let out = gover(&goproxy, &at_copy, &install, &[]);
-    expect(&out, 6, "nothing was installed; the checksum database or a proxy in front of it is serving something other than the signed log; try again later");
-    nothing_installed(&out);
-    honest.sumdb.serve(&copy, "/sumdb");
-    installs(gover(&goproxy, &at_copy, &install, &[]));
+    for (seen_before, proof) in [(false, "inclusion"), (true, "consistency")] {
+        if !seen_before {
+            std::fs::remove_dir_all(rig.sb.gover_home.join("sumdb")).unwrap();
+        }
+        copy.route(&format!("/sumdb/{tile}"), Reply::bytes(bytes.clone()));
+        let out = gover(&goproxy, &at_copy, &install, &[]);
+        expect(&out, 6, "nothing was installed; the checksum database or a proxy in front of it is serving something other than the signed log; try again later");
+        assert!(stderr(&out).contains(&format!("the proof of {proof} failed")), "{}", stderr(&out));
+        nothing_installed(&out);
+        honest.sumdb.serve(&copy, "/sumdb");
+        installs(gover(&goproxy, &at_copy, &install, &[]));
+    }
 
     // The copy lost the tile: the network and GOSUMDB checked, the database's own URL works.
     copy.route(&format!("/sumdb/{tile}"), Reply::status(404));
