@@ -579,6 +579,16 @@ fn module_proxy_and_checksum_database_failure_hints_work_when_followed() {
     installs(gover(&goproxy, &gosumdb, &install, &[]));
     installs(gover(&other.goproxy(), &gosumdb, &["install", "--source", "dl", "1.23.9"], &[]));
 
+    // A zip damaged on the way, once: trying again works.
+    let common::server::Body::Bytes(zip) = Toolchain::synthetic(version, &[]).zip.body else { unreachable!() };
+    let mut damaged = zip.to_vec();
+    damaged.truncate(zip.len() - 30);
+    honest.server.once(&honest.zip_path(version), Reply::bytes(damaged));
+    let out = gover(&goproxy, &gosumdb, &install, &[]);
+    expect(&out, 6, "nothing was installed; try again, and if it fails the same way");
+    nothing_installed(&out);
+    installs(gover(&goproxy, &gosumdb, &install, &[]));
+
     // A login page for the zip: GOPROXY checked, set to the real proxy.
     other.server.route(&other.zip_path(version), Reply::html("<html><body>Sign in</body></html>"));
     let out = gover(&other.goproxy(), &gosumdb, &install, &[]);
