@@ -15,6 +15,7 @@ use std::process::{Command, Stdio};
 use gover_shim::GoVersion;
 
 use crate::error::{self, Error, Result};
+use crate::interrupt;
 pub use crate::managers::{version_file, Manager, Places};
 use crate::store::Store;
 
@@ -109,8 +110,11 @@ pub fn adopt(store: &Store, found: &Found, version: &GoVersion, mode: Mode) -> R
 }
 
 /// Recreates `from` at `to`: directories with their modes, symlinks as symlinks, files
-/// hard-linked, or copied (with their mode) where linking fails.
+/// hard-linked, or copied (with their mode) where linking fails. Stops at the next file once
+/// the import is interrupted; a FIFO, socket or device (no Go tree has one) is refused, never
+/// opened, since copying a FIFO waits for a writer forever.
 fn link_tree(from: &Path, to: &Path) -> Result<()> {
+    interrupt::stop_if_signalled()?;
     let meta = fs::symlink_metadata(from).map_err(|e| error::io("read", from, e))?;
     if meta.file_type().is_symlink() {
         let target = fs::read_link(from).map_err(|e| error::io("read the link", from, e))?;
@@ -130,7 +134,11 @@ fn link_tree(from: &Path, to: &Path) -> Result<()> {
         return fs::set_permissions(to, fs::Permissions::from_mode(meta.mode() & 0o7777))
             .map_err(|e| error::io("set the mode of", to, e));
     }
-    if meta.is_file() && fs::hard_link(from, to).is_ok() {
+    if !meta.is_file() {
+        return Err(Error::failure(format!("{} is not a regular file, directory or link", from.display()))
+            .hint("a Go tree holds no FIFO, socket or device; remove it from the tree and import again"));
+    }
+    if fs::hard_link(from, to).is_ok() {
         return Ok(());
     }
     fs::copy(from, to).map(|_| ()).map_err(|e| error::io("copy", from, e))
@@ -181,11 +189,16 @@ pub fn carry_tool(tool: &Path, gobin: &Path) -> Result<PathBuf> {
         return Ok(dest);
     }
     let temp = gobin.join(format!(".{}.gover-{}", name.to_string_lossy(), std::process::id()));
-    fs::copy(tool, &temp).map_err(|e| error::io("copy", tool, e))?;
+    // An interrupted import that has to exit on its own deletes the half-copied file.
+    interrupt::track_temporary(&temp);
+    let copied = fs::copy(tool, &temp).map_err(|e| error::io("copy", tool, e));
     // A link, unlike a rename, never replaces a file that appeared meanwhile.
-    let linked = fs::hard_link(&temp, &dest);
-    let _ = fs::remove_file(&temp);
-    linked.map(|()| dest.clone()).map_err(|e| error::io("create", &dest, e))
+    let linked = interrupt::untrack_temporary(&temp, || {
+        let linked = copied.and_then(|_| fs::hard_link(&temp, &dest).map_err(|e| error::io("create", &dest, e)));
+        let _ = fs::remove_file(&temp);
+        linked
+    });
+    linked.map(|()| dest)
 }
 
 #[cfg(test)]

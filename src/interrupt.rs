@@ -1,50 +1,64 @@
-//! Ctrl-C (SIGINT) and SIGTERM during an install: stop, remove the staging tree, keep the
-//! partial download for the next run to resume, say so, and exit 130 or 143 (128 + the signal,
-//! as shells report a death by that signal).
+//! Ctrl-C (SIGINT) and SIGTERM during an install or an import: stop, remove the staging tree,
+//! keep the partial download for the next run to resume, say so, and exit 130 or 143 (128 + the
+//! signal, as shells report a death by that signal).
 //!
-//! A thread waits for the signal and raises a flag that the download and unpack loop checks
-//! on every read, so the install stops within a read and unwinds normally (destructors remove
-//! staging). A read can block for as long as the network timeout; if the install has not
-//! stopped after a short grace, the thread removes the staging trees registered here itself
-//! and exits.
+//! A thread waits for the signal and raises a flag that the download and unpack loop (and the
+//! import's copy) checks on every read or file, so the command stops within one and unwinds
+//! normally (destructors remove staging). A read can block for as long as the network timeout,
+//! and an import waits for the `go version` it runs; if the command has not stopped after a
+//! short grace, the thread removes the staging trees and temporary files registered here
+//! itself and exits.
 
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI32, Ordering};
-use std::sync::{Mutex, Once};
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use signal_hook::consts::{SIGINT, SIGTERM};
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 
 /// The signal received, 0 before any.
 static SIGNAL: AtomicI32 = AtomicI32::new(0);
-/// Staging trees that exist now; the thread deletes them if it has to exit on its own. Held
-/// across a commit's rename, so a tree is never deleted while it becomes a version.
-static STAGING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
-/// How long the install gets to stop by itself: it notices within one read unless a read is
-/// stuck on a silent network.
+/// Staging trees and temporary files that exist now; the thread deletes them if it has to exit
+/// on its own. Held across a commit's rename, so a tree is never deleted while it becomes a
+/// version.
+static TEMPORARY: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// How long the command gets to stop by itself: it notices within one read unless a read is
+/// stuck on a silent network (or an import waits for a `go version` that does not end).
 const GRACE: Duration = Duration::from_millis(1500);
-static WATCH: Once = Once::new();
+/// What is being interrupted, set once by `watch`.
+static JOB: OnceLock<Job> = OnceLock::new();
 
-/// From now on, SIGINT and SIGTERM interrupt the process as described above.
-pub fn watch() {
-    WATCH.call_once(|| {
+/// What a command does, for what its interruption says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Job {
+    /// Downloads and installs: what was downloaded is kept for the next run.
+    Install,
+    /// Imports other managers' trees: versions imported so far stay, the rest is left as it was.
+    Import,
+}
+
+/// From now on, SIGINT and SIGTERM interrupt the process, which is doing `job`, as described
+/// above.
+pub fn watch(job: Job) {
+    // Once per process: the first caller's job is the one being done.
+    if JOB.set(job).is_ok() {
         // Without the handler (it cannot fail on Linux), the default action still kills.
         let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else { return };
         std::thread::spawn(move || {
             let Some(signal) = signals.forever().next() else { return };
             SIGNAL.store(signal, Ordering::SeqCst);
             std::thread::sleep(GRACE);
-            let staged = STAGING.lock().unwrap_or_else(|e| e.into_inner());
-            for path in staged.iter() {
-                let _ = std::fs::remove_dir_all(path);
+            let temporary = TEMPORARY.lock().unwrap_or_else(|e| e.into_inner());
+            for path in temporary.iter() {
+                let _ = std::fs::remove_dir_all(path).or_else(|_| std::fs::remove_file(path));
             }
             eprint!("{}", error(signal).render());
             std::process::exit(exit_code(signal));
         });
-    });
+    }
 }
 
 /// The signal that interrupted the process, if any.
@@ -65,8 +79,22 @@ pub fn check() -> io::Result<()> {
 
 /// What the command ends with after `signal`.
 pub fn error(signal: i32) -> Error {
-    Error::new(exit_code(signal), format!("interrupted by {}; nothing was installed", name(signal)))
-        .hint("run the same command to resume (the part downloaded so far is kept in GOVER_HOME/downloads)")
+    let name = name(signal);
+    match JOB.get() {
+        Some(Job::Import) => Error::new(exit_code(signal), format!("interrupted by {name}; the import stopped"))
+            .cause("the version or tool it was bringing over was left out, not half-done")
+            .hint("run the same command to resume (what was imported so far is kept, and skipped)"),
+        _ => Error::new(exit_code(signal), format!("interrupted by {name}; nothing was installed"))
+            .hint("run the same command to resume (the part downloaded so far is kept in GOVER_HOME/downloads)"),
+    }
+}
+
+/// `Err` with the command's interruption once a signal has arrived.
+pub fn stop_if_signalled() -> Result<()> {
+    match signal() {
+        None => Ok(()),
+        Some(signal) => Err(error(signal)),
+    }
 }
 
 fn exit_code(signal: i32) -> i32 {
@@ -81,16 +109,17 @@ fn name(signal: i32) -> &'static str {
     }
 }
 
-/// Registers a staging tree for removal should the process have to exit on its own.
-pub fn track_staging(path: &Path) {
-    STAGING.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_path_buf());
+/// Registers a staging tree or a temporary file for removal should the process have to exit on
+/// its own.
+pub fn track_temporary(path: &Path) {
+    TEMPORARY.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_path_buf());
 }
 
-/// Runs `commit` (the rename that turns `path` into a version) with the staging list held,
-/// then forgets `path`.
-pub fn untrack_staging<T>(path: &Path, commit: impl FnOnce() -> T) -> T {
-    let mut staged = STAGING.lock().unwrap_or_else(|e| e.into_inner());
+/// Runs `commit` (the rename that turns `path` into a version, or whatever ends its life as a
+/// temporary) with the list held, then forgets `path`.
+pub fn untrack_temporary<T>(path: &Path, commit: impl FnOnce() -> T) -> T {
+    let mut temporary = TEMPORARY.lock().unwrap_or_else(|e| e.into_inner());
     let result = commit();
-    staged.retain(|p| p != path);
+    temporary.retain(|p| p != path);
     result
 }

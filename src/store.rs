@@ -179,7 +179,7 @@ impl Store {
             }
         }
         Self::create_dir(&path)?;
-        interrupt::track_staging(&path);
+        interrupt::track_temporary(&path);
         Ok(Staging { path: Some(path) })
     }
 
@@ -193,7 +193,7 @@ impl Store {
         let mut staging = staging;
         let from = staging.path.take().expect("a staging dir is committed once");
         let dest = self.home.version_dir(version);
-        interrupt::untrack_staging(&from, || fs::rename(&from, &dest)).map_err(|e| {
+        interrupt::untrack_temporary(&from, || fs::rename(&from, &dest)).map_err(|e| {
             let _ = remove_tree(&from);
             self.commit_error(&dest, e)
         })?;
@@ -318,7 +318,7 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if let Some(path) = &self.path {
-            interrupt::untrack_staging(path, || remove_tree(path)).ok();
+            interrupt::untrack_temporary(path, || remove_tree(path)).ok();
         }
     }
 }

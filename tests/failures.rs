@@ -164,6 +164,106 @@ fn sigterm_while_the_network_is_silent_still_ends_fast_and_clean() {
     assert!(rig.partial(V).is_file());
 }
 
+/// A Go tree where gvm keeps `version`. With `park`, its bin/go, the first time it runs from
+/// gover's staging copy, writes its pid to `park` and sleeps: the import is then stopped
+/// mid-version, with the copy made, just before it would become a version.
+fn plant_gvm_tree(sb: &Sandbox, version: &str, park: Option<&Path>) {
+    let root = sb.home.join(".gvm/gos").join(version);
+    std::fs::create_dir_all(root.join("bin")).unwrap();
+    std::fs::write(root.join("VERSION"), format!("{version}\n")).unwrap();
+    let parking = park.map_or(String::new(), |p| {
+        let p = p.display();
+        format!("case \"$GOROOT\" in */staging/*) [ -e {p} ] || {{ echo $$ >{p}.new; mv {p}.new {p}; exec sleep 30; }};; esac\n")
+    });
+    let go = format!("#!/bin/sh\n{parking}echo \"go version {version} linux/amd64\"\n");
+    common::write_executable(&root.join("bin/go"), &go);
+}
+
+/// Ctrl-C (to the whole foreground group, as a terminal sends it) and SIGTERM (to gover alone,
+/// which then waits for its `go version` child) during `gover import gvm`, while the second of
+/// two versions is being brought in: exit 130/143 with the hint, the first version in place,
+/// nothing of the second, no default set and no tool carried; the same command then finishes.
+#[test]
+fn ctrl_c_or_sigterm_during_an_import_leaves_no_half_state_and_the_same_command_completes() {
+    use std::os::unix::process::CommandExt;
+    for (signal_name, code, words, whole_group) in
+        [("INT", 130, "interrupted by Ctrl-C", true), ("TERM", 143, "interrupted by SIGTERM", false)]
+    {
+        let sb = Sandbox::new();
+        let park = sb.root().join("parked");
+        plant_gvm_tree(&sb, "go1.21.13", None);
+        plant_gvm_tree(&sb, "go1.22.10", Some(&park));
+        sb.write("home/.gvm/environments/default", "export gvm_go_name=\"go1.22.10\"\n");
+        let tool = sb.home.join(".gvm/pkgsets/go1.22.10/global/bin/hello");
+        common::write_executable(&tool, "#!/bin/sh\necho hello\n");
+
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_gover"))
+            .env_clear()
+            .envs(sb.env())
+            .current_dir(&sb.work)
+            .args(["import", "gvm"])
+            .process_group(0)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !park.exists() {
+            assert!(Instant::now() < deadline, "the import never reached go1.22.10's check");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let target = if whole_group { format!("-{}", child.id()) } else { child.id().to_string() };
+        let status = std::process::Command::new("kill").arg(format!("-{signal_name}")).arg("--").arg(target).status();
+        assert!(status.unwrap().success());
+        let out = wait_at_most(child, Duration::from_secs(5));
+        // The parked `go version` outlives a SIGTERM sent to gover alone.
+        let parked = std::fs::read_to_string(&park).unwrap();
+        let _ = std::process::Command::new("kill")
+            .arg("-KILL")
+            .arg(parked.trim())
+            .stderr(std::process::Stdio::null())
+            .status();
+
+        assert_eq!(out.status.code(), Some(code), "{}", stderr(&out));
+        assert!(stderr(&out).contains(&format!("{words}; the import stopped")), "{}", stderr(&out));
+        assert_eq!(help(&out), "run the same command to resume (what was imported so far is kept, and skipped)");
+        let versions = sb.gover_home.join("versions");
+        assert!(versions.join("go1.21.13/bin/go").is_file());
+        assert!(!versions.join("go1.22.10").exists(), "no half-imported version");
+        let staging = std::fs::read_dir(sb.gover_home.join("staging")).map(|d| d.count()).unwrap_or(0);
+        assert_eq!(staging, 0, "staging must be removed");
+        assert!(!sb.gover_home.join("global").exists(), "no default set to a version not imported");
+        assert!(!sb.home.join("go/bin").exists(), "no tool carried");
+
+        // The hint: the same command, which finishes the job.
+        let out = sb.gover().args(["import", "gvm"]).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("go1.21.13 is already installed"));
+        assert!(versions.join("go1.22.10/bin/go").is_file());
+        assert_eq!(std::fs::read_to_string(sb.gover_home.join("global")).unwrap(), "go1.22.10\n");
+        assert!(sb.home.join("go/bin/hello").is_file());
+        assert!(sb.shims_dir().join("go").is_file(), "the shims are made");
+    }
+}
+
+/// A FIFO in a tree to import (copying it would wait for a writer forever) is refused at once;
+/// the hint followed, the import goes through.
+#[test]
+fn a_fifo_in_a_tree_to_import_is_refused_at_once_and_the_hint_works() {
+    let sb = Sandbox::new();
+    plant_gvm_tree(&sb, "go1.22.10", None);
+    let fifo = sb.home.join(".gvm/gos/go1.22.10/pipe");
+    mkfifo(&fifo);
+    let out = sb.gover().args(["import", "gvm"]).timeout(Duration::from_secs(10)).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&format!("{} is not a regular file", fifo.display())), "{}", stderr(&out));
+    assert_eq!(help(&out), "a Go tree holds no FIFO, socket or device; remove it from the tree and import again");
+    assert!(!sb.gover_home.join("versions/go1.22.10").exists());
+    std::fs::remove_file(&fifo).unwrap();
+    sb.gover().args(["import", "gvm"]).assert().success();
+    assert!(sb.gover_home.join("versions/go1.22.10/bin/go").is_file());
+}
+
 #[test]
 fn a_download_that_keeps_breaking_resumes_while_it_makes_progress() {
     let rig = Rig::http();

@@ -115,6 +115,21 @@ fn archive_hints_work_when_followed() {
     assert!(followed.unwrap().status.success());
     uninstall(&rig);
 
+    // The index vouches for another release's archive under this one's name: go.dev's index and
+    // archives (the good rig's here) install it.
+    rig.publish(&[IndexEntry::new(V, release_archive("go1.22.9"))]);
+    let out = rig.gover().args(["install", V]).output().unwrap();
+    expect(&out, 6, "nothing was installed; the release index (GOVER_INDEX_URL) vouches for this archive");
+    assert!(stderr(&out).contains(&format!("the archive is not {V}")), "{}", stderr(&out));
+    let followed = rig
+        .gover()
+        .env("GOVER_INDEX_URL", good.server.url("/index.json"))
+        .env("GOVER_DIST_URL", good.server.url("/dl/"))
+        .args(["install", V])
+        .output();
+    assert!(followed.unwrap().status.success());
+    uninstall(&rig);
+
     // The archive under this platform's name holds another machine's bin/go.
     let mut foreign = release_entries(V);
     foreign.retain(|e| !matches!(e, Entry::File { path, .. } if path == "go/bin/go"));
@@ -339,7 +354,7 @@ fn damaged_archive_and_expired_certificate_hints_work_when_followed() {
     let middle = damaged.len() / 2;
     damaged[middle] ^= 0xff;
     let mirror_hint = "nothing was installed; try again, and if it fails the same way the archive server \
-                       (GOVER_DIST_URL, a proxy) is serving something other than the official release";
+                       (GOVER_DIST_URL, GOPROXY, a proxy) is serving something other than the official release";
     // Damaged once, or announced with the wrong size once: trying again works.
     let wrong_size = Reply::bytes(archive.clone()).fault(Fault::ContentLength(archive.len() as u64 + 7));
     for reply in [Reply::bytes(damaged.clone()), wrong_size] {
@@ -519,4 +534,156 @@ fn a_replaced_checksum_database_hint_works_when_followed() {
     std::fs::remove_file(named).unwrap();
     let out = install(&proxy, "1.23.9");
     assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// The module proxy's and the checksum database's failure hints, each followed: a proxy
+/// serving another zip (another GOPROXY, or the download site), a proxy answering a login page,
+/// a proxy out of reach (HTTP_PROXY), a release the proxy or the database lacks (the listing
+/// the hint names, then a release it lists), the database answering a login page, a GOSUMDB
+/// key that is not the database's, a damaged log (trying again once it is mended) and a log
+/// that cannot be read (GOSUMDB at a copy that can).
+#[test]
+fn module_proxy_and_checksum_database_failure_hints_work_when_followed() {
+    use common::modproxy::{module_version, ModProxy, Sumdb, Toolchain};
+    let rig = Rig::http();
+    let version = "go1.23.9";
+    rig.publish(&[IndexEntry::new(version, release_archive(version))]);
+    let toolchains = || vec![Toolchain::synthetic("go1.22.10", &[]), Toolchain::synthetic(version, &[])];
+    // The honest proxy and database; `other` is a second proxy, broken a different way each time,
+    // whose zips hash as the honest database records.
+    let honest = ModProxy::new(toolchains());
+    let gover = |goproxy: &str, gosumdb: &str, args: &[&str], vars: &[(&str, &str)]| {
+        let mut cmd = rig.gover();
+        cmd.env("GOPROXY", goproxy).env("GOSUMDB", gosumdb).args(args);
+        for (name, value) in vars {
+            cmd.env(name, value);
+        }
+        cmd.output().unwrap()
+    };
+    let install = ["install", "--source", "proxy", "1.23.9"];
+    let (goproxy, gosumdb) = (honest.goproxy(), honest.gosumdb());
+    let installs = |out: Output| {
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(rig.version_dir(version).join("bin/go").is_file());
+        rig.gover().args(["uninstall", "--force", version]).assert().success();
+        let _ = std::fs::remove_dir_all(rig.sb.gover_home.join("downloads"));
+    };
+    let nothing_installed = |out: &Output| assert!(!rig.version_dir(version).exists(), "{}", stderr(out));
+
+    // Another zip than the one the database records: another proxy, or the download site.
+    let other = ModProxy::new(toolchains());
+    other.server.route(&other.zip_path(version), Toolchain::synthetic(version, &[("{prefix}/bin/x", "x")]).zip);
+    let out = gover(&other.goproxy(), &gosumdb, &install, &[]);
+    expect(&out, 6, "nothing was installed; GOPROXY is serving something other than the published toolchain: point GOPROXY at another proxy");
+    nothing_installed(&out);
+    installs(gover(&goproxy, &gosumdb, &install, &[]));
+    installs(gover(&other.goproxy(), &gosumdb, &["install", "--source", "dl", "1.23.9"], &[]));
+
+    // A zip damaged on the way, once: trying again works.
+    let common::server::Body::Bytes(zip) = Toolchain::synthetic(version, &[]).zip.body else { unreachable!() };
+    let mut damaged = zip.to_vec();
+    damaged.truncate(zip.len() - 30);
+    honest.server.once(&honest.zip_path(version), Reply::bytes(damaged));
+    let out = gover(&goproxy, &gosumdb, &install, &[]);
+    expect(&out, 6, "nothing was installed; try again, and if it fails the same way");
+    nothing_installed(&out);
+    installs(gover(&goproxy, &gosumdb, &install, &[]));
+
+    // A login page for the zip: GOPROXY checked, set to the real proxy.
+    other.server.route(&other.zip_path(version), Reply::html("<html><body>Sign in</body></html>"));
+    let out = gover(&other.goproxy(), &gosumdb, &install, &[]);
+    expect(&out, 5, "log in to the network (open any page in a browser), or check GOPROXY");
+    installs(gover(&goproxy, &gosumdb, &install, &[]));
+
+    // The proxy out of reach, listing: HTTP_PROXY (a plain http URL) reaches it.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let unreachable = format!("http://{dead}/proxy");
+    let list = ["list", "--remote", "--all", "--source", "proxy"];
+    let out = gover(&unreachable, &gosumdb, &list, &[]);
+    expect(&out, 5, "check the network connection; behind a proxy set HTTPS_PROXY");
+    let out = gover(&unreachable, &gosumdb, &list, &[("HTTP_PROXY", &honest.server.url(""))]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(version), "{out:?}");
+
+    // A release the database records but this proxy has not: its listing, then what it lists.
+    let listed_first = |out: &Output| {
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.split_whitespace()
+            .find(|w| w.starts_with("go1."))
+            .unwrap_or_else(|| panic!("nothing listed: {text}"))
+            .to_string()
+    };
+    let partial = ModProxy::new(toolchains());
+    let at = "/proxy/golang.org/toolchain/@v";
+    partial.server.route(&format!("{at}/list"), Reply::bytes(format!("{}\n", module_version("go1.22.10"))));
+    partial.server.route(&partial.zip_path(version), Reply::status(404));
+    let out = gover(&partial.goproxy(), &gosumdb, &install, &[]);
+    expect(&out, 4, "gover list --remote --all --source proxy lists what the proxy has");
+    let out = gover(&partial.goproxy(), &gosumdb, &list, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(listed_first(&out), "go1.22.10");
+    let out = gover(&partial.goproxy(), &gosumdb, &["install", "--source", "proxy", "go1.22.10"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // A line the proxy lists no release of: its listing, then a line it lists.
+    let out = gover(&goproxy, &gosumdb, &["install", "--source", "proxy", "1.99"], &[]);
+    expect(&out, 4, "gover list --remote --all --source proxy lists what can be installed");
+    let out = gover(&goproxy, &gosumdb, &list, &[]);
+    assert_eq!(listed_first(&out), version);
+    installs(gover(&goproxy, &gosumdb, &["install", "--source", "proxy", "1.23"], &[]));
+
+    // A release nobody published: the database has no record; the listing names those that were.
+    let out = gover(&goproxy, &gosumdb, &["install", "--source", "proxy", "1.99.0"], &[]);
+    expect(&out, 4, "no such release was published for this platform; gover list --remote --all --source proxy lists those that were");
+    let out = gover(&goproxy, &gosumdb, &list, &[]);
+    assert_eq!(listed_first(&out), version);
+    installs(gover(&goproxy, &gosumdb, &install, &[]));
+
+    // The database behind a login page: GOSUMDB checked, set to the database's own URL.
+    let portal = common::server::Server::http();
+    let lookup = format!("/sumdb/lookup/golang.org/toolchain@{}", module_version(version));
+    portal.route(&lookup, Reply::html("<html><body>Sign in</body></html>"));
+    let behind_portal = format!("{} {}", honest.sumdb.verifier_key(), portal.url("/sumdb"));
+    let out = gover(&goproxy, &behind_portal, &install, &[]);
+    expect(&out, 5, "log in to the network, set HTTPS_PROXY, or check GOSUMDB and GOPROXY");
+    installs(gover(&goproxy, &gosumdb, &install, &[]));
+
+    // A key that is not the database's (another key under its name, or another database's
+    // name and key): the right one.
+    for other in [Sumdb::new("sum.test.example", 2, 0), Sumdb::new("sum.other.example", 1, 0)] {
+        let wrong_key = format!("{} {}", other.verifier_key(), honest.server.url("/sumdb"));
+        let out = gover(&goproxy, &wrong_key, &install, &[]);
+        expect(&out, 6, "nothing was installed; check the key in GOSUMDB");
+        nothing_installed(&out);
+        installs(gover(&goproxy, &gosumdb, &install, &[]));
+    }
+
+    // A copy of the database whose tile is damaged: refused, whether it fails the proof of
+    // inclusion (no tree seen before) or of consistency (with the tree seen before); once
+    // mended, trying again works.
+    let copy = common::server::Server::http();
+    honest.sumdb.serve(&copy, "/sumdb");
+    let at_copy = format!("{} {}", honest.sumdb.verifier_key(), copy.url("/sumdb"));
+    let (tile, mut bytes) =
+        honest.sumdb.files().into_iter().find(|(p, _)| p.starts_with("tile/8/0/") && p.contains(".p/")).unwrap();
+    bytes[100] ^= 0xff;
+    for (seen_before, proof) in [(false, "inclusion"), (true, "consistency")] {
+        if !seen_before {
+            std::fs::remove_dir_all(rig.sb.gover_home.join("sumdb")).unwrap();
+        }
+        copy.route(&format!("/sumdb/{tile}"), Reply::bytes(bytes.clone()));
+        let out = gover(&goproxy, &at_copy, &install, &[]);
+        expect(&out, 6, "nothing was installed; the checksum database or a proxy in front of it is serving something other than the signed log; try again later");
+        assert!(stderr(&out).contains(&format!("the proof of {proof} failed")), "{}", stderr(&out));
+        nothing_installed(&out);
+        honest.sumdb.serve(&copy, "/sumdb");
+        installs(gover(&goproxy, &at_copy, &install, &[]));
+    }
+
+    // The copy lost the tile: the network and GOSUMDB checked, the database's own URL works.
+    copy.route(&format!("/sumdb/{tile}"), Reply::status(404));
+    let out = gover(&goproxy, &at_copy, &install, &[]);
+    expect(&out, 5, "check the network and GOSUMDB; nothing was installed");
+    nothing_installed(&out);
+    installs(gover(&goproxy, &gosumdb, &install, &[]));
 }

@@ -23,14 +23,35 @@ struct Upstream {
 
 impl Upstream {
     fn new() -> Upstream {
-        let proxy = ModProxy::new(vec![Toolchain::synthetic("go1.22.10", &[]), Toolchain::synthetic("go1.23.9", &[])]);
+        Upstream::with_arm64(&[])
+    }
+
+    /// The same, with `arm64` (versions of the two) published for linux-arm64 too, in both
+    /// layouts.
+    fn with_arm64(arm64: &[&str]) -> Upstream {
+        let mut toolchains = vec![Toolchain::synthetic("go1.22.10", &[]), Toolchain::synthetic("go1.23.9", &[])];
+        toolchains.extend(arm64.iter().map(|v| Toolchain::synthetic_for(v, "linux-arm64", &[])));
+        let proxy = ModProxy::new(toolchains);
         let dl = Server::http();
         let entries: Vec<IndexEntry> =
             ["go1.23.9", "go1.22.10"].iter().map(|v| IndexEntry::new(v, releases::release_archive(v))).collect();
         for e in &entries {
             dl.route(&format!("/{}", releases::archive_name(&e.version)), Reply::bytes(e.archive.clone()));
         }
-        dl.route("/index.json", Reply::bytes(releases::index_json(&entries)));
+        let mut index: serde_json::Value = serde_json::from_str(&releases::index_json(&entries)).unwrap();
+        for release in index.as_array_mut().unwrap() {
+            let version = release["version"].as_str().unwrap().to_string();
+            if !arm64.contains(&version.as_str()) {
+                continue;
+            }
+            let files = release["files"].as_array_mut().unwrap();
+            let mut file = files.iter().find(|f| f["kind"] == "archive").unwrap().clone();
+            let name = format!("{version}.linux-arm64.tar.gz");
+            (file["filename"], file["arch"]) = (name.clone().into(), "arm64".into());
+            files.push(file);
+            dl.route(&format!("/{name}"), Reply::bytes(releases::release_archive(&version)));
+        }
+        dl.route("/index.json", Reply::bytes(index.to_string()));
         Upstream { proxy, dl }
     }
 
@@ -229,4 +250,91 @@ fn sync_fetches_each_platform() {
         .stderr(predicate::str::contains("linux-riscv64"));
     s.gover().args(["mirror", "sync", "x", "--platform", "linux"]).assert().code(2);
     s.gover().args(["mirror", "sync", "x", "--layout", "ftp"]).assert().code(2);
+}
+
+/// `mirror sync`'s hints, each followed: a release for `system`, the three layouts, Go's names
+/// for platforms, the listing of what can be mirrored (from the index, or from the proxy), the
+/// platforms a release has, GOSUMDB off (the database, or --layout dl), and a proxy serving
+/// another zip or go.mod than the database records (another GOPROXY, or --layout dl).
+#[test]
+fn sync_hints_work_when_followed() {
+    let up = Upstream::with_arm64(&["go1.22.10"]);
+    let s = Sandbox::new();
+    let dir = s.root().join("mirror");
+    let refused = |args: &[&str], vars: &[(&str, &str)], code: i32, hint: &str| {
+        let mut sync = up.sync(&s, &dir, args);
+        sync.envs(vars.iter().copied()).assert().code(code).stderr(predicate::str::contains(format!("\nhelp: {hint}")));
+    };
+    let works = |dir: &Path, args: &[&str], vars: &[(&str, &str)]| {
+        up.sync(&s, dir, args).envs(vars.iter().copied()).assert().success();
+    };
+
+    refused(&["system"], &[], 2, "name a release: 1.22");
+    works(&dir, &["1.22"], &[]);
+    refused(&["1.22", "--layout", "ftp"], &[], 2, "use --layout proxy,dl, proxy or dl");
+    for layout in ["proxy,dl", "proxy", "dl"] {
+        works(&dir, &["1.22", "--layout", layout], &[]);
+    }
+    refused(&["1.22", "--platform", "linux"], &[], 2, "name platforms as Go does: linux-amd64,linux-arm64");
+    works(&dir, &["1.22", "--platform", "linux-amd64,linux-arm64"], &[]);
+    assert!(dir.join("go1.22.10.linux-arm64.tar.gz").is_file());
+    assert!(dir.join("golang.org/toolchain/@v/v0.0.1-go1.22.10.linux-arm64.zip").is_file());
+
+    // A release neither upstream has: the listing the hint names, from where it picks
+    // versions, offers one that can be mirrored.
+    for (layout, source) in [("proxy,dl", "dl"), ("proxy", "proxy")] {
+        let command = format!("gover list --remote --all --source {source}");
+        refused(&["1.99", "--layout", layout], &[], 4, &format!("{command} lists what can be mirrored"));
+        let mut list = s.gover();
+        list.envs(up.proxy.env()).env("GOVER_INDEX_URL", up.dl.url("/index.json")).args(command.split(' ').skip(1));
+        let listed = String::from_utf8(list.output().unwrap().stdout).unwrap();
+        assert!(listed.contains("go1.23.9"), "{listed}");
+        works(&dir, &["1.23.9", "--layout", layout], &[]);
+    }
+
+    // A release the index has for one platform only: the hint names it.
+    let other = s.root().join("other");
+    let mut sync = up.sync(&s, &other, &["1.23.9", "--layout", "dl", "--platform", "linux-amd64,linux-arm64"]);
+    sync.assert().code(4).stderr(predicate::str::contains(
+        "help: choose the platforms with --platform; it has go1.23.9 for linux-amd64\n",
+    ));
+    works(&other, &["1.23.9", "--layout", "dl", "--platform", "linux-amd64"], &[]);
+
+    // Nothing mirrored unverified: the database the mirror's users trust, or the dl layout.
+    let gosumdb = up.proxy.gosumdb();
+    let hint = "set GOSUMDB to the checksum database the mirror's users will trust, or mirror only the download-site layout: --layout dl";
+    let fresh = s.root().join("fresh");
+    let mut sync = up.sync(&s, &fresh, &["1.22.10"]);
+    sync.env("GOSUMDB", "off").assert().code(6).stderr(predicate::str::contains(format!("help: {hint}")));
+    works(&fresh, &["1.22.10"], &[("GOSUMDB", &gosumdb)]);
+    works(&s.root().join("dl-only"), &["1.22.10", "--layout", "dl"], &[("GOSUMDB", "off")]);
+
+    // An archive damaged on the way, once: trying again works.
+    let archive = format!("/{}", releases::archive_name("go1.23.9"));
+    let mut damaged = releases::release_archive("go1.23.9");
+    damaged[100] ^= 0xff;
+    up.dl.once(&archive, Reply::bytes(damaged));
+    let again = s.root().join("again");
+    let mut sync = up.sync(&s, &again, &["1.23.9", "--layout", "dl"]);
+    let hint = "nothing was written; try again, and if it fails the same way the archive server (GOVER_DIST_URL, \
+                GOPROXY, a proxy) is serving something other than the official release";
+    sync.assert().code(6).stderr(predicate::str::contains(format!("help: {hint}")));
+    assert_eq!(names(&again), Vec::<String>::new(), "nothing written");
+    works(&again, &["1.23.9", "--layout", "dl"], &[]);
+
+    // A proxy serving another zip, then another go.mod: another GOPROXY, or the dl layout.
+    let honest = ModProxy::new(vec![Toolchain::synthetic("go1.22.10", &[]), Toolchain::synthetic("go1.23.9", &[])]);
+    let hint = "nothing was written; GOPROXY is serving something other than the published toolchain: point GOPROXY \
+                at another proxy (https://proxy.golang.org), or mirror only the download-site layout: --layout dl";
+    let tampered = Toolchain::synthetic("go1.22.10", &[("{prefix}/bin/x", "x")]).zip;
+    let mod_path = up.proxy.zip_path("go1.22.10").replace(".zip", ".mod");
+    for (path, reply) in [(up.proxy.zip_path("go1.22.10"), tampered), (mod_path, Reply::bytes("module other\n"))] {
+        up.proxy.server.route(&path, reply);
+        let dir = s.root().join(path.replace('/', "_"));
+        up.sync(&s, &dir, &["1.22.10"]).assert().code(6).stderr(predicate::str::contains(format!("help: {hint}")));
+        assert!(names(&dir.join("golang.org/toolchain/@v")).is_empty(), "nothing written");
+        works(&dir, &["1.22.10"], &[("GOPROXY", &honest.goproxy())]);
+        works(&s.root().join("dl").join(path.replace('/', "_")), &["1.22.10", "--layout", "dl"], &[]);
+        up.proxy.publish();
+    }
 }

@@ -8,6 +8,7 @@ use gover_shim::{GoVersion, Spec};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::import::{self, Found, Manager, Mode, Places};
+use crate::interrupt;
 
 #[derive(clap::Args, Debug)]
 #[command(after_help = "Without a manager or --all, lists what could be imported.\n\
@@ -53,6 +54,9 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     if args.manager.is_none() && !args.all {
         return list(app, &found);
     }
+    if !args.dry_run {
+        interrupt::watch(interrupt::Job::Import);
+    }
     if found.is_empty() {
         let what = args.manager.map_or("any manager".to_string(), |m| m.name().to_string());
         println!("no Go versions from {what} to import");
@@ -88,6 +92,8 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             }
             import::adopt(&app.store, tree, version, mode)
         });
+        // Interrupted: whatever failed failed because of it, and nothing more is done.
+        interrupt::stop_if_signalled()?;
         match result {
             Ok(dest) => {
                 let how = if mode == Mode::Move { "moved" } else { "linked" };
@@ -101,7 +107,10 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             }
         }
     }
-    if imported > 0 {
+    // Also when every version was imported by an earlier run that was interrupted before this.
+    if imported > 0
+        || (!args.dry_run && found.iter().any(|f| f.version.as_ref().is_some_and(|v| app.store.is_installed(v))))
+    {
         app.store.ensure_shims()?;
     }
     let managers: Vec<Manager> = found.iter().map(|f| f.manager).fold(Vec::new(), |mut all, m| {
@@ -110,8 +119,9 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         }
         all
     });
+    interrupt::stop_if_signalled()?;
     carry_default(app, &places, &managers, args.dry_run)?;
-    carry_tools(&places, &managers, args.dry_run, &mut failed);
+    carry_tools(&places, &managers, args.dry_run, &mut failed)?;
     if !failed.is_empty() {
         return Err(Error::failure(format!("could not import {}", failed.join(", ")))
             .hint("the messages above say why; the other versions were imported"));
@@ -163,10 +173,11 @@ fn carry_default(app: &App, places: &Places, managers: &[Manager], dry_run: bool
 
 /// Tools `go install`ed while a manager chose the Go move into the shared GOBIN, which the
 /// hook keeps on PATH after the shims, so they survive every switch of version.
-fn carry_tools(places: &Places, managers: &[Manager], dry_run: bool, failed: &mut Vec<String>) {
+fn carry_tools(places: &Places, managers: &[Manager], dry_run: bool, failed: &mut Vec<String>) -> Result<()> {
     let gobin = import::shared_gobin(places);
     for &manager in managers {
         for tool in import::stray_tools(places, manager, &gobin) {
+            interrupt::stop_if_signalled()?;
             let from = format!("{} ({})", manager.name(), tool.display());
             if dry_run {
                 println!("would carry the tool {from} into {}", gobin.display());
@@ -181,6 +192,7 @@ fn carry_tools(places: &Places, managers: &[Manager], dry_run: bool, failed: &mu
             }
         }
     }
+    Ok(())
 }
 
 fn list(app: &App, found: &[Found]) -> Result<()> {

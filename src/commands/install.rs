@@ -27,7 +27,7 @@ pub struct Args {
 
 pub fn run(args: Args, app: &App) -> Result<()> {
     let specs = args.specs.iter().map(|text| Ok((text.as_str(), parse_spec(text)?))).collect::<Result<Vec<_>>>()?;
-    crate::interrupt::watch();
+    crate::interrupt::watch(crate::interrupt::Job::Install);
     let installer = Installer {
         app,
         remote: Remote::from_env()?,
@@ -163,7 +163,7 @@ impl Installer<'_> {
         spec.pick(list.iter()).cloned().ok_or_else(|| {
             Error::new(exit::NO_SUCH_VERSION, format!("no Go release {spec} for {}", self.remote.platform))
                 .cause(format!("the module proxy {} lists {} releases for it", config.goproxy, list.len()))
-                .hint("gover list --remote --all lists what can be installed")
+                .hint("gover list --remote --all --source proxy lists what can be installed")
         })
     }
 

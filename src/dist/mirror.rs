@@ -57,8 +57,10 @@ impl Mirror<'_> {
                 None => spec.pick(listed.iter()).cloned(),
             };
             let version = version.ok_or_else(|| {
+                // Listed from where the versions are picked: the release index, else the proxy.
+                let source = if index.is_some() { "dl" } else { "proxy" };
                 Error::new(exit::NO_SUCH_VERSION, format!("no Go release {spec} for {}", self.platforms[0]))
-                    .hint("gover list --remote --all lists what can be mirrored")
+                    .hint(format!("gover list --remote --all --source {source} lists what can be mirrored"))
             })?;
             if !versions.contains(&version) {
                 versions.push(version);
@@ -127,8 +129,14 @@ impl Mirror<'_> {
         let release = index.releases.iter().find(|r| &r.version == version);
         let artifact = release.and_then(|r| Artifact::from_release(r, platform, &self.remote.sources));
         let artifact = artifact.ok_or_else(|| {
+            let offered: Vec<String> = release
+                .into_iter()
+                .flat_map(|r| &r.files)
+                .filter(|f| f.kind == "archive")
+                .map(|f| format!("{}-{}", f.os, f.arch))
+                .collect();
             Error::new(exit::NO_SUCH_VERSION, format!("the release index has no {version} archive for {platform}"))
-                .hint("choose the platforms with --platform (linux-amd64,linux-arm64)")
+                .hint(format!("choose the platforms with --platform; it has {version} for {}", offered.join(",")))
         })?;
         Store::create_dir(&self.dir)?;
         let dest = self.dir.join(artifact.filename());

@@ -463,7 +463,7 @@ fn download(
         if expected != announced {
             return Err(Error::new(exit::VERIFICATION, format!("{version} failed verification: {}", artifact.url))
                 .cause(format!("the server announces {announced} bytes; the index says {expected}"))
-                .hint(mirror_hint()));
+                .hint(mirror_hint("installed")));
         }
     }
     let size = artifact.size.or(announced);
@@ -640,11 +640,9 @@ fn verify_and_unpack(
         if let Some(why) = why {
             err = err.cause(why);
         }
-        err.hint(mirror_hint())
+        err.hint(mirror_hint("installed"))
     };
-    if let Some(signal) = interrupt::signal() {
-        return Err(interrupt::error(signal));
-    }
+    interrupt::stop_if_signalled()?;
     if let Some(failure) = body.failure.take().or(drained.err()) {
         // The connection broke: a network failure, not a bad archive.
         return Err(download::broken_download(label, bytes, &failure));
@@ -653,8 +651,14 @@ fn verify_and_unpack(
         return Err(mismatch(None));
     }
     unpacked.map_err(|e| unpack_error(e, &artifact.platform, failed))?;
-    unpack::check_tree(staging.path(), version)
-        .map_err(|why| failed().cause(format!("the archive is not {version}: {why}")).hint(mirror_hint()))
+    // The digest matched: the index vouches for this archive, so no other mirror would help.
+    unpack::check_tree(staging.path(), version).map_err(|why| {
+        failed().cause(format!("the archive is not {version}: {why}")).hint(
+            "nothing was installed; the release index (GOVER_INDEX_URL) vouches for this archive, so the index or the \
+             mirror it was made from is wrong: use go.dev's (unset GOVER_INDEX_URL and GOVER_DIST_URL), or report it \
+             to whoever runs them",
+        )
+    })
 }
 
 /// An archive (or module zip) that could not be unpacked: unsafe, damaged, for another
@@ -664,7 +668,7 @@ pub(crate) fn unpack_error(e: UnpackError, platform: &Platform, failed: impl Fn(
         UnpackError::Unsafe { entry, reason } => failed()
             .cause(format!("the archive entry {entry} is unsafe: {reason}"))
             .hint("nothing was installed; report the archive to whoever publishes it"),
-        UnpackError::Read(e) => failed().cause(format!("the archive is damaged: {e}")).hint(mirror_hint()),
+        UnpackError::Read(e) => failed().cause(format!("the archive is damaged: {e}")).hint(mirror_hint("installed")),
         UnpackError::Write { path, error } => error::io("write", &path, error),
         UnpackError::Machine { entry, machine } => {
             let built_for =
@@ -698,7 +702,7 @@ pub fn download_verified(client: &Client, artifact: &Artifact, dest: &Path, quie
             )
             .cause(format!("expected sha256 {}{}", artifact.sha256, size_note(artifact.size)))
             .cause(format!("got      sha256 {digest} ({bytes} bytes)"))
-            .hint(mirror_hint()));
+            .hint(mirror_hint("written")));
         }
         fs::rename(&partial, dest).map_err(|e| error::io("write", dest, e))
     })();
@@ -712,10 +716,13 @@ fn size_note(size: Option<u64>) -> String {
     size.map(|s| format!(" ({s} bytes)")).unwrap_or_default()
 }
 
-pub(crate) fn mirror_hint() -> String {
-    "nothing was installed; try again, and if it fails the same way the archive server (GOVER_DIST_URL, a proxy) is \
-     serving something other than the official release"
-        .into()
+/// After a download that did not verify: what was (not) `done` ("installed", or "written" by
+/// `gover mirror sync`), and what to do.
+pub(crate) fn mirror_hint(done: &str) -> String {
+    format!(
+        "nothing was {done}; try again, and if it fails the same way the archive server (GOVER_DIST_URL, GOPROXY, a \
+         proxy) is serving something other than the official release"
+    )
 }
 
 #[cfg(test)]

@@ -298,7 +298,7 @@ impl Proxies<'_> {
         if !record.contains(&mod_line) {
             return Err(Error::new(exit::VERIFICATION, format!("{version} failed verification: its .mod file"))
                 .cause(format!("the checksum database records {:?}", record.iter().find(|l| l.contains("/go.mod"))))
-                .hint("nothing was written; the proxy is serving something other than the published module"));
+                .hint(tampered_hint("written")));
         }
         let dir = dest.parent().expect("a file in a directory");
         let partial = dir.join(format!(".{modver}.zip.partial-{}", std::process::id()));
@@ -317,7 +317,7 @@ impl Proxies<'_> {
     fn not_found(&self, version: &GoVersion, platform: &Platform, modver: &str) -> Error {
         Error::new(exit::NO_SUCH_VERSION, format!("no module proxy has {version} for {platform}"))
             .cause(format!("{MODULE}@{modver} was not found on GOPROXY={}", self.config.goproxy))
-            .hint("gover list --remote --all lists what the proxy has")
+            .hint("gover list --remote --all --source proxy lists what the proxy has")
     }
 
     fn fill(
@@ -480,20 +480,42 @@ fn verify_zip(
         platform.elf_machine(),
     )
     .map_err(|e| unpack_error(e, platform, failed))?;
-    let got = dirhash::hash1(&mut files).map_err(|why| failed().cause(why).hint(mirror_hint()))?;
+    let got = dirhash::hash1(&mut files).map_err(|why| failed().cause(why).hint(mirror_hint(done(staging))))?;
     if let Some(expected) = expected {
         if got != expected {
             return Err(failed()
                 .cause(format!("the checksum database records {expected}"))
                 .cause(format!("the zip hashes to          {got}"))
-                .hint("nothing was installed; the proxy is serving something other than the published toolchain"));
+                .hint(tampered_hint(done(staging))));
         }
     }
     match staging {
         Some(staging) => unpack::check_tree(staging.path(), version)
-            .map_err(|why| failed().cause(format!("the zip is not {version}: {why}")).hint(mirror_hint())),
+            .map_err(|why| failed().cause(format!("the zip is not {version}: {why}")).hint(mirror_hint("installed"))),
         None => Ok(()),
     }
+}
+
+/// What a failed check left undone: an install (into staging), or a mirror's file.
+fn done(staging: Option<&Staging>) -> &'static str {
+    if staging.is_some() {
+        "installed"
+    } else {
+        "written"
+    }
+}
+
+/// What to do when the proxy serves files the checksum database does not vouch for: take them
+/// from another proxy, or from the download site (whose index verifies its archives).
+fn tampered_hint(done: &str) -> String {
+    let elsewhere = match done {
+        "installed" => "install from the download site: --source dl",
+        _ => "mirror only the download-site layout: --layout dl",
+    };
+    format!(
+        "nothing was {done}; GOPROXY is serving something other than the published toolchain: point GOPROXY at \
+         another proxy (https://proxy.golang.org), or {elsewhere}"
+    )
 }
 
 fn html_error(url: &str) -> Error {

@@ -82,7 +82,10 @@ pub fn lookup(
     let body = client.get_bytes_if_found(&url, MAX_LOOKUP)?.ok_or_else(|| {
         Error::new(exit::NO_SUCH_VERSION, format!("the checksum database {} has no {module}@{version}", db.name()))
             .cause(format!("{url} was not found"))
-            .hint("no such release was published for this platform; gover list --remote --all lists those that were")
+            .hint(
+                "no such release was published for this platform; gover list --remote --all --source proxy lists \
+                 those that were",
+            )
     })?;
     let failed = |why: String| {
         Error::new(
@@ -106,20 +109,23 @@ pub fn lookup(
     let latest = latest_file(state, db);
     let seen = std::fs::read(&latest).ok().and_then(|note| open_tree(&note, &db.verifier).ok());
     if let Some(seen) = seen {
-        consistent(&seen, &tree, &mut tiles).map_err(|e| {
-            proof_error(e, || {
-                failed(format!(
-                    "its tree of {} records is not consistent with the tree of {} records gover verified before",
-                    tree.n, seen.n
-                ))
-                .cause("a log that forks or rewrites its history is refused")
-                .hint(format!(
-                    "nothing was installed; if the database was replaced on purpose (a new test database under the \
-                     same name), delete {} and try again",
-                    latest.display()
-                ))
-            })
-        })?;
+        // Tiles that do not prove anything are the server's fault, like a failed proof of
+        // inclusion; tiles that prove another history are a fork.
+        let proved = consistent(&seen, &tree, &mut tiles)
+            .map_err(|e| proof_error(e, || failed("the proof of consistency failed".into()).hint(SERVER_HINT)))?;
+        if !proved {
+            return Err(failed(format!(
+                "its tree of {} records is not consistent with the tree of {} records gover verified before",
+                tree.n, seen.n
+            ))
+            .cause(format!("the first {} records hash differently in the two trees", tree.n.min(seen.n)))
+            .cause("a log that forks or rewrites its history is refused")
+            .hint(format!(
+                "nothing was installed; if the database was replaced on purpose (a new test database under the same \
+                 name), delete {} and try again",
+                latest.display()
+            )));
+        }
     }
     let included = Verified::new(tree, &mut tiles).and_then(|mut v| v.contains(id, data.as_bytes()));
     match included {
@@ -165,15 +171,11 @@ fn proof_error(e: ProofError, verification: impl FnOnce() -> Error) -> Error {
     }
 }
 
-/// The smaller tree must be a prefix of the larger, proved from the larger one's tiles.
-fn consistent(a: &Tree, b: &Tree, tiles: &mut impl TileSource) -> Result<(), ProofError> {
+/// Whether the smaller tree is a prefix of the larger, proved from the larger one's tiles (an
+/// error when they prove nothing: unreadable, or not the larger tree's).
+fn consistent(a: &Tree, b: &Tree, tiles: &mut impl TileSource) -> Result<bool, ProofError> {
     let (small, big) = if a.n <= b.n { (a, b) } else { (b, a) };
-    let prefix = Verified::new(*big, tiles)?.prefix_hash(small.n)?;
-    if prefix == small.hash {
-        Ok(())
-    } else {
-        Err(ProofError::Mismatch(format!("the first {} records hash differently in the two trees", small.n)))
-    }
+    Ok(Verified::new(*big, tiles)?.prefix_hash(small.n)? == small.hash)
 }
 
 fn latest_file(state: &Path, db: &Database) -> PathBuf {
