@@ -372,3 +372,62 @@ fn doctor_warns_about_the_version_in_use_and_the_global_default() {
         "{text}"
     );
 }
+
+/// A database that cannot be reached does not hold up the commands that refresh it on the
+/// side: one attempt (no retries), one warning whose hint works, then nothing for an hour.
+#[test]
+fn an_unreachable_database_is_tried_once_an_hour_and_its_hint_works() {
+    let sb = Sandbox::new();
+    let releases = release_server(&["go1.21.13", "go1.22.10"]);
+    // A port nothing listens on: every connection is refused at once.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/", listener.local_addr().unwrap())
+    };
+    let failed = sb.gover_home.join("vulndb/failed");
+    let install = |cmd: assert_cmd::Command, version: &str| {
+        let started = std::time::Instant::now();
+        // Were refused connections retried, the backoff alone would take 2 + 4 + 8 s.
+        let out = with_releases(cmd, &releases).env("GOVER_RETRY_DELAY_MS", "2000").args(["install", version]).output();
+        let out = out.unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        (String::from_utf8_lossy(&out.stderr).into_owned(), started.elapsed())
+    };
+    let an_hour_ago = || {
+        assert!(std::process::Command::new("touch")
+            .args(["-d", "61 minutes ago"])
+            .arg(&failed)
+            .status()
+            .unwrap()
+            .success())
+    };
+    let hint = "help: behind a proxy, set HTTPS_PROXY; without access to vuln.go.dev, set GOVULNDB to a copy of it \
+                (https://… or file:///…), or GOVER_VULNDB=off to stop checking; gover tries again in an hour\n";
+
+    let (stderr, took) = install(gover(&sb, &closed), "1.21.13");
+    assert!(
+        stderr.contains("warning: cannot refresh the Go vulnerability database") && stderr.ends_with(hint),
+        "{stderr}"
+    );
+    assert!(took < std::time::Duration::from_secs(8), "took {took:?}: the refused connection was retried");
+    // Within the hour, the next command leaves the database alone.
+    let (stderr, _) = install(gover(&sb, &closed), "1.22.10");
+    assert!(!stderr.contains("vulnerability"), "{stderr}");
+    // An hour later it is tried (and fails) again.
+    an_hour_ago();
+    let (stderr, _) = install(gover(&sb, &closed), "1.22.10");
+    assert!(stderr.ends_with(hint), "{stderr}");
+
+    // The hint, followed: GOVER_VULNDB=off stops the checks...
+    an_hour_ago();
+    let mut off = gover(&sb, &closed);
+    off.env("GOVER_VULNDB", "off");
+    let (stderr, _) = install(off, "1.22.10");
+    assert!(!stderr.contains("vulnerability"), "{stderr}");
+    // ...and GOVULNDB naming a copy of the database brings the data, at once.
+    let db = VulnDb::serve();
+    let (stderr, _) = install(gover(&sb, &format!("file://{}", db.path().display())), "1.22.10");
+    assert!(stderr.contains("note: fetched the Go vulnerability database from file://"), "{stderr}");
+    assert!(!failed.exists());
+    assert_eq!(listed(&sb, &closed).len(), 2);
+}

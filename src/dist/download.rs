@@ -70,7 +70,12 @@ impl NetSettings {
 pub struct Client {
     http: reqwest::blocking::Client,
     settings: NetSettings,
+    /// Whether a failure to connect is tried again (see [`Client::impatient`]).
+    retry_connect: bool,
 }
+
+/// How long an [`Client::impatient`] client waits to connect.
+const IMPATIENT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl Client {
     pub fn new(settings: NetSettings) -> Result<Client> {
@@ -82,19 +87,29 @@ impl Client {
             .timeout(settings.read_timeout)
             .use_preconfigured_tls(tls::client_config(&settings.trust)?);
         let http = builder.build().map_err(|e| Error::new(exit::NETWORK, "cannot set up HTTPS").cause(chain(&e)))?;
-        Ok(Client { http, settings })
+        Ok(Client { http, settings, retry_connect: true })
+    }
+
+    /// A client for data fetched on the side of another command (the vulnerability
+    /// database after an install): a server that cannot be reached is not waited for — one
+    /// attempt, 5 s to connect — since a firewall that drops packets would otherwise hold
+    /// the command for a minute of retries. A busy server is still retried.
+    pub fn impatient(&self) -> Result<Client> {
+        let connect_timeout = self.settings.connect_timeout.min(IMPATIENT_CONNECT_TIMEOUT);
+        let client = Client::new(NetSettings { connect_timeout, ..self.settings.clone() })?;
+        Ok(Client { retry_connect: false, ..client })
     }
 
     /// GET `url` from byte `offset` on (see [`Client::send_from`]), retrying transient
     /// failures; a response other than 2xx is an error.
     pub fn get_from(&self, url: &str, offset: u64) -> Result<Response> {
-        self.get_retrying(url, offset, true, false).map(|r| r.expect("404 and 410 are errors here"))
+        self.get_retrying(url, offset, self.retry_connect, false).map(|r| r.expect("404 and 410 are errors here"))
     }
 
     /// Like `get_from`, but a 404 or 410 is `None`: "not here", for sources that fall through
     /// to the next one (GOPROXY's lists).
     pub fn get_if_found(&self, url: &str, offset: u64) -> Result<Option<Response>> {
-        self.get_retrying(url, offset, true, true)
+        self.get_retrying(url, offset, self.retry_connect, true)
     }
 
     /// `retry_connect`: whether failures to connect (timeouts included) are retried; answers

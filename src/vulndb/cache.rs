@@ -69,3 +69,28 @@ impl Cache {
 pub fn unix_seconds(time: SystemTime) -> u64 {
     time.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
+
+/// GOVER_HOME/vulndb/failed: the source of the last refresh on the side that failed, dated by
+/// the file's time. The commands that refresh on the side leave the database alone for a
+/// while after it: each would wait for the same unreachable server and warn the same way.
+fn failure_path(store: &Store) -> PathBuf {
+    store.vulndb_dir().join("failed")
+}
+
+/// Whether a refresh from `source` failed less than `within` before `now`.
+pub fn failed_recently(store: &Store, source: &str, now: SystemTime, within: Duration) -> bool {
+    let path = failure_path(store);
+    let Ok(recorded) = std::fs::read_to_string(&path) else { return false };
+    let when = std::fs::metadata(&path).and_then(|m| m.modified());
+    recorded == source && when.is_ok_and(|when| now.duration_since(when).is_ok_and(|age| age < within))
+}
+
+/// Notes that a refresh from `source` failed now. Best effort: without the note, the next
+/// command only tries again.
+pub fn record_failure(store: &Store, source: &str) {
+    let _ = Store::create_dir(&store.vulndb_dir()).and_then(|()| write_atomic(&failure_path(store), source.as_bytes()));
+}
+
+pub fn clear_failure(store: &Store) {
+    let _ = std::fs::remove_file(failure_path(store));
+}

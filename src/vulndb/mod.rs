@@ -23,6 +23,13 @@ use osv::Entry;
 
 /// Network commands check the database again after this long.
 pub const REFRESH_AFTER: Duration = Duration::from_secs(24 * 3600);
+/// After a refresh on the side fails, the commands that refresh on the side try again after
+/// this long.
+pub const RETRY_FAILED_AFTER: Duration = Duration::from_secs(3600);
+/// What to do when a refresh on the side fails: the hints of the download itself name the
+/// release archives' settings, which do not move this database.
+const SIDE_REFRESH_HINT: &str = "behind a proxy, set HTTPS_PROXY; without access to vuln.go.dev, set GOVULNDB to a \
+     copy of it (https://… or file:///…), or GOVER_VULNDB=off to stop checking; gover tries again in an hour";
 /// `list` and `doctor` say how old the data is past this.
 pub const STALE_AFTER: Duration = Duration::from_secs(7 * 24 * 3600);
 
@@ -150,8 +157,9 @@ pub fn disabled() -> bool {
 }
 
 /// For commands that use the network anyway: checks the database when the cache is over a
-/// day old (or from another GOVULNDB). A failure is a warning; the command goes on with the
-/// copy it has, which the failed refresh left as it was.
+/// day old (or from another GOVULNDB), without waiting for a server that cannot be reached
+/// ([`Client::impatient`]). A failure is a warning, given once an hour; the command goes on
+/// with the copy it has, which the failed refresh left as it was.
 pub fn refresh_if_stale(store: &Store, client: &Client, quiet: bool) {
     if disabled() {
         return;
@@ -163,14 +171,19 @@ pub fn refresh_if_stale(store: &Store, client: &Client, quiet: bool) {
     let previous = Cache::load(store).ok().flatten();
     let now = SystemTime::now();
     let fresh = previous.as_ref().is_some_and(|c| c.source == location.label() && c.age(now) < REFRESH_AFTER);
-    if fresh {
+    if fresh || cache::failed_recently(store, &location.label(), now, RETRY_FAILED_AFTER) {
         return;
     }
-    if let Err(err) = refresh(store, client, &location, previous.as_ref(), now) {
-        let err = err.context("cannot refresh the Go vulnerability database; the data gover has is kept");
-        eprint!("{}", err.render_warning());
-    } else if previous.is_none() && !quiet {
-        eprintln!("note: fetched the Go vulnerability database from {}", location.label());
+    match client.impatient().and_then(|client| refresh(store, &client, &location, previous.as_ref(), now)) {
+        Err(err) => {
+            cache::record_failure(store, &location.label());
+            let err = err.context("cannot refresh the Go vulnerability database; the data gover has is kept");
+            eprint!("{}", err.hint(SIDE_REFRESH_HINT).render_warning());
+        }
+        Ok(_) if previous.is_none() && !quiet => {
+            eprintln!("note: fetched the Go vulnerability database from {}", location.label())
+        }
+        Ok(_) => {}
     }
 }
 
@@ -184,5 +197,6 @@ pub fn refresh(
 ) -> Result<Cache> {
     let cache = fetch::refresh(client, location, previous, now)?;
     cache.save(store)?;
+    cache::clear_failure(store);
     Ok(cache)
 }
