@@ -130,6 +130,23 @@ fn archive_hints_work_when_followed() {
     assert!(followed.unwrap().status.success());
     uninstall(&rig);
 
+    // The index vouches for an archive cut short (an index made from a truncated download):
+    // trying again gets the same bytes, go.dev's index and archives install it.
+    let archive = release_archive(V);
+    rig.publish(&[IndexEntry::new(V, archive[..archive.len() / 2].to_vec())]);
+    let out = rig.gover().args(["install", V]).output().unwrap();
+    expect(&out, 6, "nothing was installed; the release index (GOVER_INDEX_URL) vouches for this archive");
+    assert!(stderr(&out).contains("the archive is damaged"), "{}", stderr(&out));
+    assert!(!rig.version_dir(V).exists());
+    let followed = rig
+        .gover()
+        .env("GOVER_INDEX_URL", good.server.url("/index.json"))
+        .env("GOVER_DIST_URL", good.server.url("/dl/"))
+        .args(["install", V])
+        .output();
+    assert!(followed.unwrap().status.success());
+    uninstall(&rig);
+
     // The archive under this platform's name holds another machine's bin/go.
     let mut foreign = release_entries(V);
     foreign.retain(|e| !matches!(e, Entry::File { path, .. } if path == "go/bin/go"));
@@ -686,4 +703,61 @@ fn module_proxy_and_checksum_database_failure_hints_work_when_followed() {
     expect(&out, 5, "check the network and GOSUMDB; nothing was installed");
     nothing_installed(&out);
     installs(gover(&goproxy, &gosumdb, &install, &[]));
+}
+
+/// Module zips that are not the release: a file name with a newline (refused as unsafe; a
+/// mended zip installs), and a zip of another release, unverified (`--insecure-no-sumdb`:
+/// another GOPROXY, or the download site) or vouched for by the checksum database in GOSUMDB
+/// (go's own database and proxy, or the download site). Each proxy here has a database of its
+/// own under one name, so what an install saw of another's is forgotten first.
+#[test]
+fn module_proxy_zips_that_are_not_the_release_hints_work_when_followed() {
+    use common::modproxy::{ModProxy, Toolchain};
+    let rig = Rig::http();
+    let version = "go1.23.9";
+    rig.publish(&[IndexEntry::new(version, release_archive(version))]);
+    let install = |proxy: &ModProxy, vars: &[(&str, &str)], args: &[&str]| {
+        let _ = std::fs::remove_dir_all(rig.sb.gover_home.join("sumdb"));
+        let mut cmd = rig.gover();
+        cmd.envs(proxy.env()).arg("install").args(args);
+        for (name, value) in vars {
+            cmd.env(name, value);
+        }
+        cmd.output().unwrap()
+    };
+    let installs = |out: Output| {
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(rig.version_dir(version).join("bin/go").is_file());
+        rig.gover().args(["uninstall", "--force", version]).assert().success();
+        let _ = std::fs::remove_dir_all(rig.sb.gover_home.join("downloads"));
+    };
+    let nothing_installed = |out: &Output| assert!(!rig.version_dir(version).exists(), "{}", stderr(out));
+    let from_proxy = ["--source", "proxy", "1.23.9"];
+    let honest = ModProxy::new(vec![Toolchain::synthetic(version, &[])]);
+
+    // A name with a newline, vouched for by the database: refused before it is hashed.
+    let newline = ModProxy::new(vec![Toolchain::synthetic(version, &[("{prefix}/src/a\nb", "x")])]);
+    let out = install(&newline, &[], &from_proxy);
+    expect(&out, 6, "nothing was installed; report the archive to whoever publishes it");
+    assert!(stderr(&out).contains("a control character in the path"), "{}", stderr(&out));
+    nothing_installed(&out);
+    installs(install(&honest, &[], &from_proxy));
+
+    // Another release's tree under this one's name, taken unverified.
+    let other_release = ModProxy::new(vec![Toolchain::synthetic(version, &[("{prefix}/VERSION", "go1.22.10\n")])]);
+    let unverified = ["--source", "proxy", "--insecure-no-sumdb", "1.23.9"];
+    let off = [("GOSUMDB", "off")];
+    let out = install(&other_release, &off, &unverified);
+    expect(&out, 6, "nothing was installed; GOPROXY is serving something other than the published toolchain: point GOPROXY at another proxy");
+    assert!(stderr(&out).contains(&format!("the zip is not {version}")), "{}", stderr(&out));
+    nothing_installed(&out);
+    installs(install(&other_release, &[("GOSUMDB", "off"), ("GOPROXY", &honest.goproxy())], &unverified));
+    installs(install(&other_release, &off, &["--source", "dl", "1.23.9"]));
+
+    // The same tree vouched for by the database GOSUMDB names.
+    let out = install(&other_release, &[], &from_proxy);
+    expect(&out, 6, "nothing was installed; the checksum database (GOSUMDB) vouches for this zip");
+    nothing_installed(&out);
+    installs(install(&honest, &[], &from_proxy));
+    installs(install(&other_release, &[], &["--source", "dl", "1.23.9"]));
 }

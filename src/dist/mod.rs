@@ -650,16 +650,20 @@ fn verify_and_unpack(
     if digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
         return Err(mismatch(None));
     }
-    unpacked.map_err(|e| unpack_error(e, &artifact.platform, failed))?;
-    // The digest matched: the index vouches for this archive, so no other mirror would help.
-    unpack::check_tree(staging.path(), version).map_err(|why| {
-        failed().cause(format!("the archive is not {version}: {why}")).hint(
-            "nothing was installed; the release index (GOVER_INDEX_URL) vouches for this archive, so the index or the \
-             mirror it was made from is wrong: use go.dev's (unset GOVER_INDEX_URL and GOVER_DIST_URL), or report it \
-             to whoever runs them",
-        )
-    })
+    // From here on the digest matched: the index vouches for these bytes, so trying again or
+    // another mirror would get the same.
+    unpacked.map_err(|e| match e {
+        UnpackError::Read(e) => failed().cause(format!("the archive is damaged: {e}")).hint(INDEX_VOUCHES_HINT),
+        e => unpack_error(e, &artifact.platform, failed),
+    })?;
+    unpack::check_tree(staging.path(), version)
+        .map_err(|why| failed().cause(format!("the archive is not {version}: {why}")).hint(INDEX_VOUCHES_HINT))
 }
+
+/// For an archive that matches the index's checksum and is still not the release.
+const INDEX_VOUCHES_HINT: &str = "nothing was installed; the release index (GOVER_INDEX_URL) vouches for this \
+                                  archive, so the index or the mirror it was made from is wrong: use go.dev's (unset \
+                                  GOVER_INDEX_URL and GOVER_DIST_URL), or report it to whoever runs them";
 
 /// An archive (or module zip) that could not be unpacked: unsafe, damaged, for another
 /// machine, or the disk failed.

@@ -16,7 +16,7 @@ use gover_shim::GoVersion;
 use super::download::{Client, ResumingBody};
 use super::index::Platform;
 use super::unpack::{self, Limits};
-use super::{commit, locked_install, mirror_hint, unpack_error, Outcome};
+use super::{commit, locked_install, unpack_error, Outcome};
 use crate::error::{self, exit, Error, Result};
 use crate::goenv::{modpattern, Origin, Setting, Settings};
 use crate::output;
@@ -480,7 +480,7 @@ fn verify_zip(
         platform.elf_machine(),
     )
     .map_err(|e| unpack_error(e, platform, failed))?;
-    let got = dirhash::hash1(&mut files).map_err(|why| failed().cause(why).hint(mirror_hint(done(staging))))?;
+    let got = dirhash::hash1(&mut files);
     if let Some(expected) = expected {
         if got != expected {
             return Err(failed()
@@ -490,8 +490,20 @@ fn verify_zip(
         }
     }
     match staging {
-        Some(staging) => unpack::check_tree(staging.path(), version)
-            .map_err(|why| failed().cause(format!("the zip is not {version}: {why}")).hint(mirror_hint("installed"))),
+        Some(staging) => unpack::check_tree(staging.path(), version).map_err(|why| {
+            let err = failed().cause(format!("the zip is not {version}: {why}"));
+            // Trying again fetches the same zip: whoever vouched for it, or served it, is wrong.
+            match expected {
+                None => err
+                    .cause("nothing checked it against the checksum database (--insecure-no-sumdb)")
+                    .hint(tampered_hint("installed")),
+                Some(_) => err.hint(
+                    "nothing was installed; the checksum database (GOSUMDB) vouches for this zip, so the database or \
+                     the proxy whose zips it records is wrong: use go's own (unset GOSUMDB and GOPROXY), or install \
+                     from the download site: --source dl",
+                ),
+            }
+        }),
         None => Ok(()),
     }
 }
