@@ -70,6 +70,23 @@ fn network_hints_work_when_followed() {
     rig.gover().args(["list", "--remote"]).assert().success();
 }
 
+/// An index whose server sends the headers and part of the body, then falls silent for longer
+/// than the read timeout: a higher GOVER_HTTP_TIMEOUT (the hint) waits the pause out.
+#[test]
+fn a_stalled_index_body_hint_works_when_followed() {
+    let rig = Rig::http();
+    let index = common::releases::index_json(&[IndexEntry::new(V, release_archive(V))]);
+    let stall = Fault::Trickle { chunk: index.len() / 2 + 1, pause: std::time::Duration::from_millis(1500) };
+    rig.server.route("/index.json", Reply::bytes(index).fault(stall));
+    let list = |timeout: &str| rig.gover().env("GOVER_HTTP_TIMEOUT", timeout).args(["list", "--remote"]).output();
+    let out = list("1").unwrap();
+    expect(&out, 5, "the server stopped answering; check the network, or set GOVER_HTTP_TIMEOUT (seconds) higher");
+    assert!(stderr(&out).contains("index.json failed"), "{}", stderr(&out));
+    let out = list("5").unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(V), "{out:?}");
+}
+
 /// Uninstalls V and drops its saved archive, so the next install downloads it again.
 fn uninstall(rig: &Rig) {
     rig.gover().args(["uninstall", "--force", V]).assert().success();
