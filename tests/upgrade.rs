@@ -171,3 +171,121 @@ fn mise_pins_move_too_and_doctor_undo_puts_them_back_byte_for_byte() {
     rig.gover().args(["doctor", "--undo"]).assert().success();
     assert_eq!(pins(&rig), before, "doctor --undo is byte-exact");
 }
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The text of the `help:` line.
+fn help(out: &std::process::Output) -> String {
+    let err = stderr(out);
+    err.lines().find_map(|l| l.strip_prefix("help: ")).unwrap_or_else(|| panic!("no help line in:\n{err}")).to_string()
+}
+
+/// What `GOVER_HOME/backups` holds.
+fn backups(rig: &Rig) -> usize {
+    fs::read_dir(rig.sb.gover_home.join("backups")).map(|d| d.count()).unwrap_or(0)
+}
+
+/// Ctrl-C while the new patch downloads: exit 130, no pin moved and no backup made, the part
+/// downloaded kept; the same command resumes the download and moves the pins.
+#[test]
+fn ctrl_c_while_upgrade_installs_moves_no_pin_and_the_same_command_completes() {
+    use common::server::{Fault, Reply};
+    use std::time::{Duration, Instant};
+    let rig = rig();
+    rig.gover().args(["install", "1.22.10"]).assert().success();
+    let before = plant_pins(&rig);
+    let archive = release_archive("go1.22.12");
+    let path = common::rig::archive_path("go1.22.12");
+    let trickle = Fault::Trickle { chunk: archive.len() / 40 + 1, pause: Duration::from_millis(50) };
+    rig.server.once(&path, Reply::bytes(archive.clone()).fault(trickle));
+
+    let child = rig.spawn(&["upgrade", "--pins", "--recursive"]);
+    let partial = rig.partial("go1.22.12");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while fs::metadata(&partial).map(|m| m.len()).unwrap_or(0) == 0 {
+        assert!(Instant::now() < deadline, "the download never began");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let killed = std::process::Command::new("kill").arg("-INT").arg(child.id().to_string()).status();
+    assert!(killed.unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("interrupted by Ctrl-C; the upgrade stopped before moving any pin"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        help(&out),
+        "run the same command to resume (the part downloaded so far is kept in GOVER_HOME/downloads)"
+    );
+    assert_eq!(pins(&rig), before, "no pin moved");
+    assert_eq!(backups(&rig), 0, "no backup made");
+    assert!(!rig.version_dir("go1.22.12").exists());
+    let kept = fs::read(&partial).unwrap();
+    assert!(!kept.is_empty() && kept.len() < archive.len());
+
+    // The hint: the same command, which asks only for the rest and moves the pins.
+    let out = rig.gover().args(["upgrade", "--pins", "--recursive"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let range = format!("bytes={}-", kept.len());
+    let resumed =
+        rig.server.requests().into_iter().any(|r| r.target == path && r.headers.iter().any(|(_, v)| *v == range));
+    assert!(resumed, "the download resumed with {range}");
+    assert!(rig.version_dir("go1.22.12").join("bin/go").is_file());
+    assert_eq!(fs::read_to_string(rig.sb.work.join(".go-version")).unwrap(), "# team pin\r\ngo1.22.12\r\n");
+}
+
+/// SIGTERM while the pins move, delivered (by strace, for a deterministic moment) as the second
+/// pin file is backed up: that file is still written whole, the third is not touched, exit
+/// 143 naming what did not move. Both ways out of the hint work: the same command moves the
+/// rest, and `gover doctor --undo` (once per run) puts every pin back byte for byte.
+#[test]
+fn sigterm_while_upgrade_moves_pins_stops_between_files_and_both_hints_work() {
+    if !common::require("strace") {
+        return;
+    }
+    let rig = rig();
+    rig.gover().args(["install", "1.22.10", "1.22.12"]).assert().success();
+    let before = plant_pins(&rig);
+    // The order pins are moved in: the global default, this directory's, those below.
+    let (global, here, below) =
+        (rig.sb.gover_home.join("global"), rig.sb.work.join(".go-version"), rig.sb.work.join("svc/.tool-versions"));
+    let out = std::process::Command::new("strace")
+        .args(["-f", "-qq", "-o", "/dev/null", "-P"])
+        .arg(&here)
+        // Its second open: the first is the plan's read, the second the backup's, just before
+        // the file is rewritten.
+        .args(["-e", "trace=openat", "-e", "inject=openat:signal=TERM:when=2"])
+        .arg(env!("CARGO_BIN_EXE_gover"))
+        .args(["upgrade", "--pins", "--recursive"])
+        .env_clear()
+        .envs(rig.env())
+        .current_dir(&rig.sb.work)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(143), "{}", stderr(&out));
+    assert!(stderr(&out).contains("interrupted by SIGTERM; the upgrade stopped moving pins"), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&format!("not moved: {}", below.display())), "{}", stderr(&out));
+    assert_eq!(help(&out), "run the same command to move the rest; gover doctor --undo puts back those moved");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(&format!("changed {}", here.display())), "{stdout}");
+    assert_eq!(fs::read_to_string(&global).unwrap(), "go1.22.12\n");
+    assert_eq!(fs::read_to_string(&here).unwrap(), "# team pin\r\ngo1.22.12\r\n");
+    assert_eq!(fs::read(&below).unwrap(), before[&below], "the third pin is not touched");
+    let leftovers: Vec<_> =
+        common::snapshot(&rig.sb.work).into_keys().filter(|p| p.to_string_lossy().contains(".gover-")).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // The same command moves the rest.
+    let out = rig.gover().args(["upgrade", "--pins", "--recursive"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(fs::read_to_string(&below).unwrap(), "nodejs 20.1.0\ngolang 1.22.12 1.21.13 # ci");
+    // doctor --undo, for this run and then the interrupted one, puts every pin back.
+    for _ in 0..2 {
+        rig.gover().args(["doctor", "--undo"]).assert().success();
+    }
+    assert_eq!(pins(&rig), before, "doctor --undo is byte-exact");
+}
