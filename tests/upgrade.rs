@@ -187,22 +187,25 @@ fn backups(rig: &Rig) -> usize {
     fs::read_dir(rig.sb.gover_home.join("backups")).map(|d| d.count()).unwrap_or(0)
 }
 
-/// Ctrl-C while the new patch downloads: exit 130, no pin moved and no backup made, the part
-/// downloaded kept; the same command resumes the download and moves the pins.
+/// Ctrl-C while the first of two new patches downloads: exit 130, the second not even asked
+/// for, no pin moved and no backup made, the part downloaded kept; the same command resumes the
+/// download, installs both and moves the pins.
 #[test]
 fn ctrl_c_while_upgrade_installs_moves_no_pin_and_the_same_command_completes() {
     use common::server::{Fault, Reply};
     use std::time::{Duration, Instant};
     let rig = rig();
-    rig.gover().args(["install", "1.22.10"]).assert().success();
+    let releases = ["go1.21.12", "go1.21.13", "go1.22.10", "go1.22.12"];
+    rig.publish(&releases.map(|v| IndexEntry::new(v, release_archive(v))));
+    rig.gover().args(["install", "1.21.12", "1.22.10"]).assert().success();
     let before = plant_pins(&rig);
-    let archive = release_archive("go1.22.12");
-    let path = common::rig::archive_path("go1.22.12");
+    let archive = release_archive("go1.21.13");
+    let path = common::rig::archive_path("go1.21.13");
     let trickle = Fault::Trickle { chunk: archive.len() / 40 + 1, pause: Duration::from_millis(50) };
     rig.server.once(&path, Reply::bytes(archive.clone()).fault(trickle));
 
     let child = rig.spawn(&["upgrade", "--pins", "--recursive"]);
-    let partial = rig.partial("go1.22.12");
+    let partial = rig.partial("go1.21.13");
     let deadline = Instant::now() + Duration::from_secs(20);
     while fs::metadata(&partial).map(|m| m.len()).unwrap_or(0) == 0 {
         assert!(Instant::now() < deadline, "the download never began");
@@ -221,9 +224,12 @@ fn ctrl_c_while_upgrade_installs_moves_no_pin_and_the_same_command_completes() {
         help(&out),
         "run the same command to resume (the part downloaded so far is kept in GOVER_HOME/downloads)"
     );
+    assert_eq!(stderr(&out).matches("interrupted").count(), 1, "{}", stderr(&out));
+    let second = common::rig::archive_path("go1.22.12");
+    assert_eq!(rig.server.hits(&second), 0, "the second release was not started");
     assert_eq!(pins(&rig), before, "no pin moved");
     assert_eq!(backups(&rig), 0, "no backup made");
-    assert!(!rig.version_dir("go1.22.12").exists());
+    assert!(!rig.version_dir("go1.21.13").exists());
     let kept = fs::read(&partial).unwrap();
     assert!(!kept.is_empty() && kept.len() < archive.len());
 
@@ -234,6 +240,7 @@ fn ctrl_c_while_upgrade_installs_moves_no_pin_and_the_same_command_completes() {
     let resumed =
         rig.server.requests().into_iter().any(|r| r.target == path && r.headers.iter().any(|(_, v)| *v == range));
     assert!(resumed, "the download resumed with {range}");
+    assert!(rig.version_dir("go1.21.13").join("bin/go").is_file());
     assert!(rig.version_dir("go1.22.12").join("bin/go").is_file());
     assert_eq!(fs::read_to_string(rig.sb.work.join(".go-version")).unwrap(), "# team pin\r\ngo1.22.12\r\n");
 }
