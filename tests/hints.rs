@@ -132,37 +132,31 @@ fn archive_hints_work_when_followed() {
     assert!(followed.unwrap().status.success());
     uninstall(&rig);
 
-    // The index vouches for another release's archive under this one's name: go.dev's index and
-    // archives (the good rig's here) install it.
-    rig.publish(&[IndexEntry::new(V, release_archive("go1.22.9"))]);
-    let out = rig.gover().args(["install", V]).output().unwrap();
-    expect(&out, 6, "nothing was installed; the release index (GOVER_INDEX_URL) vouches for this archive");
-    assert!(stderr(&out).contains(&format!("the archive is not {V}")), "{}", stderr(&out));
-    let followed = rig
-        .gover()
-        .env("GOVER_INDEX_URL", good.server.url("/index.json"))
-        .env("GOVER_DIST_URL", good.server.url("/dl/"))
-        .args(["install", V])
-        .output();
-    assert!(followed.unwrap().status.success());
-    uninstall(&rig);
-
-    // The index vouches for an archive cut short (an index made from a truncated download):
-    // trying again gets the same bytes, go.dev's index and archives install it.
+    // The index vouches for another release's archive under this one's name, or for an archive
+    // cut short (an index made from a truncated download): trying again gets the same bytes;
+    // go.dev's index and archives (the good rig's here) install it.
+    let from_good = || {
+        rig.gover()
+            .env("GOVER_INDEX_URL", good.server.url("/index.json"))
+            .env("GOVER_DIST_URL", good.server.url("/dl/"))
+            .args(["install", V])
+            .output()
+            .unwrap()
+    };
     let archive = release_archive(V);
-    rig.publish(&[IndexEntry::new(V, archive[..archive.len() / 2].to_vec())]);
-    let out = rig.gover().args(["install", V]).output().unwrap();
-    expect(&out, 6, "nothing was installed; the release index (GOVER_INDEX_URL) vouches for this archive");
-    assert!(stderr(&out).contains("the archive is damaged"), "{}", stderr(&out));
-    assert!(!rig.version_dir(V).exists());
-    let followed = rig
-        .gover()
-        .env("GOVER_INDEX_URL", good.server.url("/index.json"))
-        .env("GOVER_DIST_URL", good.server.url("/dl/"))
-        .args(["install", V])
-        .output();
-    assert!(followed.unwrap().status.success());
-    uninstall(&rig);
+    let not_the_release = format!("the archive is not {V}");
+    for (vouched, cause) in [
+        (release_archive("go1.22.9"), not_the_release.as_str()),
+        (archive[..archive.len() / 2].to_vec(), "the archive is damaged"),
+    ] {
+        rig.publish(&[IndexEntry::new(V, vouched)]);
+        let out = rig.gover().args(["install", V]).output().unwrap();
+        expect(&out, 6, "nothing was installed; the release index (GOVER_INDEX_URL) vouches for this archive");
+        assert!(stderr(&out).contains(cause), "{}", stderr(&out));
+        assert!(!rig.version_dir(V).exists());
+        assert!(from_good().status.success());
+        uninstall(&rig);
+    }
 
     // The archive under this platform's name holds another machine's bin/go.
     let mut foreign = release_entries(V);
@@ -172,13 +166,7 @@ fn archive_hints_work_when_followed() {
     let out = rig.gover().args(["install", V]).output().unwrap();
     expect(&out, 6, "nothing was installed; the index or the server (GOVER_INDEX_URL, GOVER_DIST_URL, GOPROXY)");
     assert!(stderr(&out).contains("go/bin/go is built for"), "{}", stderr(&out));
-    let out = rig
-        .gover()
-        .env("GOVER_INDEX_URL", good.server.url("/index.json"))
-        .env("GOVER_DIST_URL", good.server.url("/dl/"))
-        .args(["install", V])
-        .output()
-        .unwrap();
+    let out = from_good();
     assert!(out.status.success(), "{}", stderr(&out));
     let go = std::fs::read_to_string(rig.version_dir(V).join("bin/go")).unwrap();
     assert!(go.contains(&format!("go version {V}")), "{go}");
@@ -570,6 +558,15 @@ fn a_replaced_checksum_database_hint_works_when_followed() {
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
+/// `out`, an install of `version`, succeeded; it is uninstalled again, its download dropped,
+/// so the next install starts afresh.
+fn installed_then_removed(rig: &Rig, version: &str, out: &Output) {
+    assert!(out.status.success(), "{}", stderr(out));
+    assert!(rig.version_dir(version).join("bin/go").is_file());
+    rig.gover().args(["uninstall", "--force", version]).assert().success();
+    let _ = std::fs::remove_dir_all(rig.sb.gover_home.join("downloads"));
+}
+
 /// The module proxy's and the checksum database's failure hints, each followed: a proxy
 /// serving another zip (another GOPROXY, or the download site), a proxy answering a login page,
 /// a proxy out of reach (HTTP_PROXY), a release the proxy or the database lacks (the listing
@@ -596,12 +593,7 @@ fn module_proxy_and_checksum_database_failure_hints_work_when_followed() {
     };
     let install = ["install", "--source", "proxy", "1.23.9"];
     let (goproxy, gosumdb) = (honest.goproxy(), honest.gosumdb());
-    let installs = |out: Output| {
-        assert!(out.status.success(), "{}", stderr(&out));
-        assert!(rig.version_dir(version).join("bin/go").is_file());
-        rig.gover().args(["uninstall", "--force", version]).assert().success();
-        let _ = std::fs::remove_dir_all(rig.sb.gover_home.join("downloads"));
-    };
+    let installs = |out: Output| installed_then_removed(&rig, version, &out);
     let nothing_installed = |out: &Output| assert!(!rig.version_dir(version).exists(), "{}", stderr(out));
 
     // Another zip than the one the database records: another proxy, or the download site.
@@ -742,12 +734,7 @@ fn module_proxy_zips_that_are_not_the_release_hints_work_when_followed() {
         }
         cmd.output().unwrap()
     };
-    let installs = |out: Output| {
-        assert!(out.status.success(), "{}", stderr(&out));
-        assert!(rig.version_dir(version).join("bin/go").is_file());
-        rig.gover().args(["uninstall", "--force", version]).assert().success();
-        let _ = std::fs::remove_dir_all(rig.sb.gover_home.join("downloads"));
-    };
+    let installs = |out: Output| installed_then_removed(&rig, version, &out);
     let nothing_installed = |out: &Output| assert!(!rig.version_dir(version).exists(), "{}", stderr(out));
     let from_proxy = ["--source", "proxy", "1.23.9"];
     let honest = ModProxy::new(vec![Toolchain::synthetic(version, &[])]);
