@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use common::releases::{release_archive, IndexEntry};
 use common::rig::Rig;
@@ -295,4 +295,37 @@ fn sigterm_while_upgrade_moves_pins_stops_between_files_and_both_hints_work() {
         rig.gover().args(["doctor", "--undo"]).assert().success();
     }
     assert_eq!(pins(&rig), before, "doctor --undo is byte-exact");
+}
+
+/// A pin is replaced only once its backup is on disk: the copy written to a temporary file,
+/// fsynced, renamed into the backup directory, and that directory (and `backups/`, which got a
+/// new directory) fsynced, all before the rename onto the pin; so neither Ctrl-C nor a power
+/// cut can leave a backup that would restore a truncated pin.
+#[test]
+fn a_pin_is_replaced_only_once_its_backup_is_on_disk() {
+    if !common::require("strace") {
+        return;
+    }
+    let rig = rig();
+    rig.gover().args(["install", "1.22.10", "1.22.12"]).assert().success();
+    plant_pins(&rig);
+    let calls = rig.durability_calls(&["upgrade", "--pins"]);
+    let backups = rig.sb.gover_home.join("backups");
+    let backup = fs::read_dir(&backups).unwrap().flatten().next().unwrap().path();
+    let position = |what: &dyn Fn(&str) -> bool| {
+        calls.iter().position(|l| what(l)).unwrap_or_else(|| panic!("not found in:\n{}", calls.join("\n")))
+    };
+    let here = rig.sb.work.join(".go-version");
+    let pin_renamed = position(&|l| l.contains("rename") && l.contains(&format!("\"{}\"", here.display())));
+    let copy_renamed =
+        position(&|l| l.contains("rename") && l.contains(&backup.display().to_string()) && l.contains("go-version\""));
+    let copy_synced = position(&|l| {
+        l.contains("fsync(") && l.contains(&backup.display().to_string()) && l.contains("go-version.gover-")
+    });
+    let dir_synced = |dir: &Path, from: usize| {
+        calls[from..pin_renamed].iter().any(|l| l.contains("fsync(") && l.contains(&format!("<{}>)", dir.display())))
+    };
+    assert!(copy_synced < copy_renamed && copy_renamed < pin_renamed, "{}", calls.join("\n"));
+    assert!(dir_synced(&backup, copy_renamed), "{}", calls.join("\n"));
+    assert!(dir_synced(&backups, 0), "{}", calls.join("\n"));
 }
