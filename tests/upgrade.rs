@@ -245,18 +245,25 @@ fn ctrl_c_while_upgrade_installs_moves_no_pin_and_the_same_command_completes() {
     assert_eq!(fs::read_to_string(rig.sb.work.join(".go-version")).unwrap(), "# team pin\r\ngo1.22.12\r\n");
 }
 
+/// A rig with both 1.22 patches installed (so an upgrade only moves pins) and the pins planted,
+/// with what they held; None (the skip recorded) where strace is missing.
+fn pins_to_move_under_strace() -> Option<(Rig, BTreeMap<PathBuf, Vec<u8>>)> {
+    if !common::require("strace") {
+        return None;
+    }
+    let rig = rig();
+    rig.gover().args(["install", "1.22.10", "1.22.12"]).assert().success();
+    let before = plant_pins(&rig);
+    Some((rig, before))
+}
+
 /// SIGTERM while the pins move, delivered (by strace, for a deterministic moment) as the second
 /// pin file is backed up: that file is still written whole, the third is not touched, exit
 /// 143 naming what did not move. Both ways out of the hint work: the same command moves the
 /// rest, and `gover doctor --undo` (once per run) puts every pin back byte for byte.
 #[test]
 fn sigterm_while_upgrade_moves_pins_stops_between_files_and_both_hints_work() {
-    if !common::require("strace") {
-        return;
-    }
-    let rig = rig();
-    rig.gover().args(["install", "1.22.10", "1.22.12"]).assert().success();
-    let before = plant_pins(&rig);
+    let Some((rig, before)) = pins_to_move_under_strace() else { return };
     // The order pins are moved in: the global default, this directory's, those below.
     let (global, here, below) =
         (rig.sb.gover_home.join("global"), rig.sb.work.join(".go-version"), rig.sb.work.join("svc/.tool-versions"));
@@ -303,12 +310,7 @@ fn sigterm_while_upgrade_moves_pins_stops_between_files_and_both_hints_work() {
 /// cut can leave a backup that would restore a truncated pin.
 #[test]
 fn a_pin_is_replaced_only_once_its_backup_is_on_disk() {
-    if !common::require("strace") {
-        return;
-    }
-    let rig = rig();
-    rig.gover().args(["install", "1.22.10", "1.22.12"]).assert().success();
-    plant_pins(&rig);
+    let Some((rig, _)) = pins_to_move_under_strace() else { return };
     let calls = rig.durability_calls(&["upgrade", "--pins"]);
     let backups = rig.sb.gover_home.join("backups");
     let backup = fs::read_dir(&backups).unwrap().flatten().next().unwrap().path();
