@@ -424,6 +424,9 @@ fn ctrl_c_or_sigterm_during_a_sync_leaves_no_partial_file_and_the_same_command_c
         // Each release's zip comes before its archive.
         assert_eq!(at.join(&zip).is_file(), layout == "dl", "{:?}", names(&at));
         assert!(dir.join(releases::archive_name("go1.22.10")).is_file(), "{:?}", names(&dir));
+        // As a kill right after an archive's rename leaves it: without its checksum.
+        let checksum = dir.join(format!("{}.sha256", releases::archive_name("go1.22.10")));
+        fs::remove_file(&checksum).unwrap();
 
         // The hint: the same command, which fetches what is missing and names it all.
         let out = up.sync(&s, &dir, &["1.22.10", "1.23.9"]).output().unwrap();
@@ -434,5 +437,6 @@ fn ctrl_c_or_sigterm_during_a_sync_leaves_no_partial_file_and_the_same_command_c
         assert!(fs::read_to_string(dir.join("index.json")).unwrap().contains(&archive));
         assert!(fs::read_to_string(at.join("list")).unwrap().contains("go1.23.9"));
         assert!(dir.join(format!("{archive}.sha256")).is_file());
+        assert!(fs::read_to_string(&checksum).is_ok_and(|c| c.len() == 65), "the kept archive's checksum is written");
     }
 }
