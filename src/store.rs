@@ -337,7 +337,7 @@ fn sync_filesystem(path: &Path) -> std::io::Result<()> {
 }
 
 /// Makes a rename or a new entry in `dir` durable.
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
     fs::File::open(dir)?.sync_all()
 }
 

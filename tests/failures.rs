@@ -788,24 +788,6 @@ fn every_exit_code_in_the_readme_table_is_what_gover_returns() {
     assert_eq!(tested, documented, "the README's table and the codes gover returns");
 }
 
-/// The system calls an install makes that decide durability, from strace (`-y` names each
-/// descriptor's file), in order.
-fn durability_calls(rig: &Rig, version_args: &[&str]) -> Vec<String> {
-    let log = rig.sb.root().join("strace.log");
-    let out = std::process::Command::new("strace")
-        .args(["-f", "-y", "-qq", "-e", "trace=syncfs,fsync,fdatasync,rename,renameat,renameat2", "-o"])
-        .arg(&log)
-        .arg(env!("CARGO_BIN_EXE_gover"))
-        .args(version_args)
-        .env_clear()
-        .envs(rig.env())
-        .current_dir(&rig.sb.work)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    std::fs::read_to_string(&log).unwrap().lines().map(String::from).collect()
-}
-
 #[test]
 fn an_install_is_on_disk_before_its_rename_and_the_rename_before_it_reports() {
     if !common::require("strace") {
@@ -814,7 +796,7 @@ fn an_install_is_on_disk_before_its_rename_and_the_rename_before_it_reports() {
     let rig = Rig::http();
     let (_, archive) = big_release(V, 4, 4096);
     rig.publish(&[IndexEntry::new(V, archive)]);
-    let calls = durability_calls(&rig, &["install", "1.22.10"]);
+    let calls = rig.durability_calls(&["install", "1.22.10"]);
     let staging = rig.sb.gover_home.join("staging").join(V);
     let versions = rig.sb.gover_home.join("versions");
     let position = |what: &dyn Fn(&str) -> bool| calls.iter().position(|l| what(l));

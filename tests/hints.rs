@@ -70,6 +70,23 @@ fn network_hints_work_when_followed() {
     rig.gover().args(["list", "--remote"]).assert().success();
 }
 
+/// An index whose server sends the headers and part of the body, then falls silent for longer
+/// than the read timeout: a higher GOVER_HTTP_TIMEOUT (the hint) waits the pause out.
+#[test]
+fn a_stalled_index_body_hint_works_when_followed() {
+    let rig = Rig::http();
+    let index = common::releases::index_json(&[IndexEntry::new(V, release_archive(V))]);
+    let stall = Fault::Trickle { chunk: index.len() / 2 + 1, pause: std::time::Duration::from_millis(1500) };
+    rig.server.route("/index.json", Reply::bytes(index).fault(stall));
+    let list = |timeout: &str| rig.gover().env("GOVER_HTTP_TIMEOUT", timeout).args(["list", "--remote"]).output();
+    let out = list("1").unwrap();
+    expect(&out, 5, "the server stopped answering; check the network, or set GOVER_HTTP_TIMEOUT (seconds) higher");
+    assert!(stderr(&out).contains("index.json failed"), "{}", stderr(&out));
+    let out = list("5").unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(V), "{out:?}");
+}
+
 /// Uninstalls V and drops its saved archive, so the next install downloads it again.
 fn uninstall(rig: &Rig) {
     rig.gover().args(["uninstall", "--force", V]).assert().success();
@@ -115,20 +132,31 @@ fn archive_hints_work_when_followed() {
     assert!(followed.unwrap().status.success());
     uninstall(&rig);
 
-    // The index vouches for another release's archive under this one's name: go.dev's index and
-    // archives (the good rig's here) install it.
-    rig.publish(&[IndexEntry::new(V, release_archive("go1.22.9"))]);
-    let out = rig.gover().args(["install", V]).output().unwrap();
-    expect(&out, 6, "nothing was installed; the release index (GOVER_INDEX_URL) vouches for this archive");
-    assert!(stderr(&out).contains(&format!("the archive is not {V}")), "{}", stderr(&out));
-    let followed = rig
-        .gover()
-        .env("GOVER_INDEX_URL", good.server.url("/index.json"))
-        .env("GOVER_DIST_URL", good.server.url("/dl/"))
-        .args(["install", V])
-        .output();
-    assert!(followed.unwrap().status.success());
-    uninstall(&rig);
+    // The index vouches for another release's archive under this one's name, or for an archive
+    // cut short (an index made from a truncated download): trying again gets the same bytes;
+    // go.dev's index and archives (the good rig's here) install it.
+    let from_good = || {
+        rig.gover()
+            .env("GOVER_INDEX_URL", good.server.url("/index.json"))
+            .env("GOVER_DIST_URL", good.server.url("/dl/"))
+            .args(["install", V])
+            .output()
+            .unwrap()
+    };
+    let archive = release_archive(V);
+    let not_the_release = format!("the archive is not {V}");
+    for (vouched, cause) in [
+        (release_archive("go1.22.9"), not_the_release.as_str()),
+        (archive[..archive.len() / 2].to_vec(), "the archive is damaged"),
+    ] {
+        rig.publish(&[IndexEntry::new(V, vouched)]);
+        let out = rig.gover().args(["install", V]).output().unwrap();
+        expect(&out, 6, "nothing was installed; the release index (GOVER_INDEX_URL) vouches for this archive");
+        assert!(stderr(&out).contains(cause), "{}", stderr(&out));
+        assert!(!rig.version_dir(V).exists());
+        assert!(from_good().status.success());
+        uninstall(&rig);
+    }
 
     // The archive under this platform's name holds another machine's bin/go.
     let mut foreign = release_entries(V);
@@ -138,13 +166,7 @@ fn archive_hints_work_when_followed() {
     let out = rig.gover().args(["install", V]).output().unwrap();
     expect(&out, 6, "nothing was installed; the index or the server (GOVER_INDEX_URL, GOVER_DIST_URL, GOPROXY)");
     assert!(stderr(&out).contains("go/bin/go is built for"), "{}", stderr(&out));
-    let out = rig
-        .gover()
-        .env("GOVER_INDEX_URL", good.server.url("/index.json"))
-        .env("GOVER_DIST_URL", good.server.url("/dl/"))
-        .args(["install", V])
-        .output()
-        .unwrap();
+    let out = from_good();
     assert!(out.status.success(), "{}", stderr(&out));
     let go = std::fs::read_to_string(rig.version_dir(V).join("bin/go")).unwrap();
     assert!(go.contains(&format!("go version {V}")), "{go}");
@@ -536,6 +558,15 @@ fn a_replaced_checksum_database_hint_works_when_followed() {
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
+/// `out`, an install of `version`, succeeded; it is uninstalled again, its download dropped,
+/// so the next install starts afresh.
+fn installed_then_removed(rig: &Rig, version: &str, out: &Output) {
+    assert!(out.status.success(), "{}", stderr(out));
+    assert!(rig.version_dir(version).join("bin/go").is_file());
+    rig.gover().args(["uninstall", "--force", version]).assert().success();
+    let _ = std::fs::remove_dir_all(rig.sb.gover_home.join("downloads"));
+}
+
 /// The module proxy's and the checksum database's failure hints, each followed: a proxy
 /// serving another zip (another GOPROXY, or the download site), a proxy answering a login page,
 /// a proxy out of reach (HTTP_PROXY), a release the proxy or the database lacks (the listing
@@ -562,12 +593,7 @@ fn module_proxy_and_checksum_database_failure_hints_work_when_followed() {
     };
     let install = ["install", "--source", "proxy", "1.23.9"];
     let (goproxy, gosumdb) = (honest.goproxy(), honest.gosumdb());
-    let installs = |out: Output| {
-        assert!(out.status.success(), "{}", stderr(&out));
-        assert!(rig.version_dir(version).join("bin/go").is_file());
-        rig.gover().args(["uninstall", "--force", version]).assert().success();
-        let _ = std::fs::remove_dir_all(rig.sb.gover_home.join("downloads"));
-    };
+    let installs = |out: Output| installed_then_removed(&rig, version, &out);
     let nothing_installed = |out: &Output| assert!(!rig.version_dir(version).exists(), "{}", stderr(out));
 
     // Another zip than the one the database records: another proxy, or the download site.
@@ -686,4 +712,56 @@ fn module_proxy_and_checksum_database_failure_hints_work_when_followed() {
     expect(&out, 5, "check the network and GOSUMDB; nothing was installed");
     nothing_installed(&out);
     installs(gover(&goproxy, &gosumdb, &install, &[]));
+}
+
+/// Module zips that are not the release: a file name with a newline (refused as unsafe; a
+/// mended zip installs), and a zip of another release, unverified (`--insecure-no-sumdb`:
+/// another GOPROXY, or the download site) or vouched for by the checksum database in GOSUMDB
+/// (go's own database and proxy, or the download site). Each proxy here has a database of its
+/// own under one name, so what an install saw of another's is forgotten first.
+#[test]
+fn module_proxy_zips_that_are_not_the_release_hints_work_when_followed() {
+    use common::modproxy::{ModProxy, Toolchain};
+    let rig = Rig::http();
+    let version = "go1.23.9";
+    rig.publish(&[IndexEntry::new(version, release_archive(version))]);
+    let install = |proxy: &ModProxy, vars: &[(&str, &str)], args: &[&str]| {
+        let _ = std::fs::remove_dir_all(rig.sb.gover_home.join("sumdb"));
+        let mut cmd = rig.gover();
+        cmd.envs(proxy.env()).arg("install").args(args);
+        for (name, value) in vars {
+            cmd.env(name, value);
+        }
+        cmd.output().unwrap()
+    };
+    let installs = |out: Output| installed_then_removed(&rig, version, &out);
+    let nothing_installed = |out: &Output| assert!(!rig.version_dir(version).exists(), "{}", stderr(out));
+    let from_proxy = ["--source", "proxy", "1.23.9"];
+    let honest = ModProxy::new(vec![Toolchain::synthetic(version, &[])]);
+
+    // A name with a newline, vouched for by the database: refused before it is hashed.
+    let newline = ModProxy::new(vec![Toolchain::synthetic(version, &[("{prefix}/src/a\nb", "x")])]);
+    let out = install(&newline, &[], &from_proxy);
+    expect(&out, 6, "nothing was installed; report the archive to whoever publishes it");
+    assert!(stderr(&out).contains("a control character in the path"), "{}", stderr(&out));
+    nothing_installed(&out);
+    installs(install(&honest, &[], &from_proxy));
+
+    // Another release's tree under this one's name, taken unverified.
+    let other_release = ModProxy::new(vec![Toolchain::synthetic(version, &[("{prefix}/VERSION", "go1.22.10\n")])]);
+    let unverified = ["--source", "proxy", "--insecure-no-sumdb", "1.23.9"];
+    let off = [("GOSUMDB", "off")];
+    let out = install(&other_release, &off, &unverified);
+    expect(&out, 6, "nothing was installed; GOPROXY is serving something other than the published toolchain: point GOPROXY at another proxy");
+    assert!(stderr(&out).contains(&format!("the zip is not {version}")), "{}", stderr(&out));
+    nothing_installed(&out);
+    installs(install(&other_release, &[("GOSUMDB", "off"), ("GOPROXY", &honest.goproxy())], &unverified));
+    installs(install(&other_release, &off, &["--source", "dl", "1.23.9"]));
+
+    // The same tree vouched for by the database GOSUMDB names.
+    let out = install(&other_release, &[], &from_proxy);
+    expect(&out, 6, "nothing was installed; the checksum database (GOSUMDB) vouches for this zip");
+    nothing_installed(&out);
+    installs(install(&honest, &[], &from_proxy));
+    installs(install(&other_release, &[], &["--source", "dl", "1.23.9"]));
 }

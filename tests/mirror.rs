@@ -338,3 +338,105 @@ fn sync_hints_work_when_followed() {
         up.proxy.publish();
     }
 }
+
+/// The files under `dir` whose name marks a file still being written (`.<name>.partial-<pid>`),
+/// with their sizes.
+fn partial_files(dir: &Path) -> Vec<(std::path::PathBuf, u64)> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if entry.file_name().to_string_lossy().contains(".partial-") {
+                found.push((path, entry.metadata().map(|m| m.len()).unwrap_or(0)));
+            }
+        }
+    }
+    found
+}
+
+/// Ctrl-C while an archive streams in, SIGTERM while a zip does (the second release, the
+/// first one whole): exit 130/143 with the hint, no partial file left in the tree, the first
+/// release's files kept; the same command then completes, fetching only what is missing.
+#[test]
+fn ctrl_c_or_sigterm_during_a_sync_leaves_no_partial_file_and_the_same_command_completes() {
+    use std::time::{Duration, Instant};
+    for (signal, code, words, layout) in
+        [("INT", 130, "interrupted by Ctrl-C", "dl"), ("TERM", 143, "interrupted by SIGTERM", "proxy")]
+    {
+        let up = Upstream::new();
+        let s = Sandbox::new();
+        let dir = s.root().join("mirror");
+        let archive = releases::archive_name("go1.23.9");
+        let zip = format!("{}.zip", common::modproxy::module_version("go1.23.9"));
+        // Where the slow file is served, what it is, its name in the mirror and in the summary.
+        let (path, body, slow, fetched) = match layout {
+            "dl" => {
+                (format!("/{archive}"), Reply::bytes(releases::release_archive("go1.23.9")), &archive, archive.clone())
+            }
+            _ => (
+                up.proxy.zip_path("go1.23.9"),
+                up.proxy.toolchains[1].zip.clone(),
+                &zip,
+                format!("golang.org/toolchain@{}", common::modproxy::module_version("go1.23.9")),
+            ),
+        };
+        let common::server::Body::Bytes(bytes) = &body.body else { unreachable!("synthetic files are bytes") };
+        let trickle = Fault::Trickle { chunk: bytes.len() / 40 + 1, pause: Duration::from_millis(50) };
+        let server = if layout == "dl" { &up.dl } else { &up.proxy.server };
+        server.once(&path, body.fault(trickle));
+
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_gover"))
+            .env_clear()
+            .envs(s.env())
+            .envs(up.proxy.env())
+            .env("GOVER_INDEX_URL", up.dl.url("/index.json"))
+            .env("GOVER_DIST_URL", up.dl.url("/"))
+            .current_dir(&s.work)
+            .args(["mirror", "sync"])
+            .arg(&dir)
+            .args(["1.22.10", "1.23.9"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let streaming = |(path, len): &(std::path::PathBuf, u64)| *len > 0 && path.to_string_lossy().contains(slow);
+        while !partial_files(&dir).iter().any(streaming) {
+            assert!(Instant::now() < deadline, "{slow} never began streaming in");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let status = std::process::Command::new("kill").arg(format!("-{signal}")).arg(child.id().to_string()).status();
+        assert!(status.unwrap().success());
+        let started = Instant::now();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(started.elapsed() < Duration::from_secs(1), "it stopped within a read: {:?}", started.elapsed());
+        assert_eq!(out.status.code(), Some(code), "{stderr}");
+        assert!(stderr.contains(&format!("{words}; the mirror sync stopped")), "{stderr}");
+        let help = stderr.lines().find_map(|l| l.strip_prefix("help: ")).unwrap_or_default();
+        assert_eq!(help, "run the same command to resume (what is in place is kept, and skipped)");
+        assert_eq!(partial_files(&dir), [], "a partial file is left");
+        let at = dir.join("golang.org/toolchain/@v");
+        assert!(!dir.join(&archive).exists());
+        // Each release's zip comes before its archive.
+        assert_eq!(at.join(&zip).is_file(), layout == "dl", "{:?}", names(&at));
+        assert!(dir.join(releases::archive_name("go1.22.10")).is_file(), "{:?}", names(&dir));
+        // As a kill right after an archive's rename leaves it: without its checksum.
+        let checksum = dir.join(format!("{}.sha256", releases::archive_name("go1.22.10")));
+        fs::remove_file(&checksum).unwrap();
+
+        // The hint: the same command, which fetches what is missing and names it all.
+        let out = up.sync(&s, &dir, &["1.22.10", "1.23.9"]).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.contains(&format!("fetched {fetched}\n")), "{stdout}");
+        assert!(stdout.contains(&format!("up to date {}", releases::archive_name("go1.22.10"))), "{stdout}");
+        assert!(fs::read_to_string(dir.join("index.json")).unwrap().contains(&archive));
+        assert!(fs::read_to_string(at.join("list")).unwrap().contains("go1.23.9"));
+        assert!(dir.join(format!("{archive}.sha256")).is_file());
+        assert!(fs::read_to_string(&checksum).is_ok_and(|c| c.len() == 65), "the kept archive's checksum is written");
+    }
+}

@@ -530,3 +530,35 @@ fn assert_nothing_installed_but_the_partial(s: &Sandbox) {
     let staging: Vec<_> = fs::read_dir(s.gover_home.join("staging")).into_iter().flatten().flatten().collect();
     assert!(staging.is_empty(), "staging must be removed");
 }
+
+/// Ctrl-C while a whole zip is being unpacked (strace delivers it as the zip's first file is
+/// created in staging, for a deterministic moment): the interruption, not "damaged", and the
+/// downloaded zip kept; the next install uses it and installs.
+#[test]
+fn ctrl_c_while_a_zip_unpacks_is_the_interruption_and_keeps_the_zip() {
+    if !common::require("strace") {
+        return;
+    }
+    let s = Sandbox::new();
+    let proxy = ModProxy::new(vec![Toolchain::synthetic("go1.23.9", &[])]);
+    let first_file = s.gover_home.join("staging/go1.23.9/VERSION");
+    let out = std::process::Command::new("strace")
+        .args(["-f", "-qq", "-o", "/dev/null", "-P"])
+        .arg(&first_file)
+        .args(["-e", "trace=openat", "-e", "inject=openat:signal=INT:when=1"])
+        .arg(env!("CARGO_BIN_EXE_gover"))
+        .args(["install", "1.23.9"])
+        .env_clear()
+        .envs(s.env())
+        .envs(proxy.env())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted by Ctrl-C") && !stderr.contains("damaged"), "{stderr}");
+    assert_nothing_installed_but_the_partial(&s);
+    let partial = s.gover_home.join("downloads/go1.23.9.linux-amd64.zip.partial");
+    assert!(partial.is_file(), "the downloaded zip is kept");
+    gover(&s, &proxy).args(["install", "1.23.9"]).assert().success();
+    s.shim("go").arg("version").assert().success().stdout("go version go1.23.9 linux/amd64\n");
+}

@@ -80,6 +80,10 @@ impl Installer<'_> {
                     if let Some(previous) = failure.replace(err) {
                         eprint!("{}", previous.render());
                     }
+                    // Unless interrupted: then nothing more is started.
+                    if let Some(err) = failure.take_if(|_| crate::interrupt::signal().is_some()) {
+                        return Err(err);
+                    }
                 }
             }
         }

@@ -42,6 +42,7 @@ pub struct SyncArgs {
 
 pub fn run(args: Args, app: &App) -> Result<()> {
     let Command::Sync(args) = args.command;
+    crate::interrupt::watch(crate::interrupt::Job::Mirror);
     let specs = if args.specs.is_empty() { vec!["latest".to_string()] } else { args.specs.clone() };
     let specs = specs.iter().map(|s| crate::app::parse_spec(s)).collect::<Result<Vec<Spec>>>()?;
     if specs.contains(&Spec::System) {

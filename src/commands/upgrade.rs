@@ -14,6 +14,7 @@ use crate::app::App;
 use crate::commands::install::install_releases;
 use crate::dist::Remote;
 use crate::error::{exit, Error, Result};
+use crate::interrupt::{self, Job};
 use crate::reconcile::{self, backup::Backup, plan::FileEdit};
 use crate::repin::{self, Move};
 use crate::vulndb;
@@ -38,6 +39,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
+    interrupt::watch(Job::Upgrade);
     let to = args.to.as_deref().map(parse_line).transpose()?;
     let named = args.lines.iter().map(|l| parse_line(l)).collect::<Result<Vec<_>>>()?;
     let installed = app.store.installed();
@@ -155,9 +157,26 @@ fn move_pins(app: &App, files: &[FileEdit]) -> Result<()> {
     }
     print!("{}", reconcile::describe_files(files));
     let mut backup = Backup::begin(&app.store.backups_dir())?;
-    let failures = reconcile::write_files(files, &mut backup);
+    let mut failures = 0;
+    let mut stopped = None;
+    for (i, file) in files.iter().enumerate() {
+        // Ctrl-C stops between files, so each pin is written whole or not at all.
+        if let Some(signal) = interrupt::signal() {
+            stopped = Some((signal, i));
+            break;
+        }
+        match reconcile::write_files(std::slice::from_ref(file), &mut backup) {
+            // From the first pin moved on, an interruption says so.
+            0 => interrupt::watch(Job::MovingPins),
+            failed => failures += failed,
+        }
+    }
     if let Some(dir) = backup.finish()? {
         println!("backup: {} (undo with `gover doctor --undo`)", dir.display());
+    }
+    if let Some((signal, i)) = stopped {
+        let left: Vec<String> = files[i..].iter().map(|f| f.path.display().to_string()).collect();
+        return Err(interrupt::error(signal).cause(format!("not moved: {}", left.join(", "))));
     }
     if failures > 0 {
         return Err(

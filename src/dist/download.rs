@@ -360,8 +360,12 @@ pub fn html_answer(url: &str, expected: &str, server: &str, variable: &str) -> E
         .hint(format!("log in to the network (open any page in a browser), set HTTPS_PROXY, or check {variable}"))
 }
 
-/// A body that failed while streaming: the connection dropped, stalled or ended early.
+/// A body that failed while streaming: the connection dropped, stalled or ended early, or a
+/// read stopped for Ctrl-C.
 pub fn body_error(url: &str, e: &io::Error) -> Error {
+    if let Some(signal) = interrupt::signal() {
+        return interrupt::error(signal);
+    }
     let err = Error::new(exit::NETWORK, format!("the download of {url} failed")).cause(chain(e));
     if timed_out(e) {
         err.hint(READ_TIMEOUT_HINT)

@@ -69,6 +69,8 @@ impl Mirror<'_> {
         let mut summary = Summary::default();
         for version in &versions {
             for platform in &self.platforms {
+                // Between releases; within one, each file's reads stop it.
+                crate::interrupt::stop_if_signalled()?;
                 if let Some(proxies) = &proxies {
                     self.proxy_layout(proxies, version, platform, &mut summary)?;
                 }
@@ -141,14 +143,20 @@ impl Mirror<'_> {
         Store::create_dir(&self.dir)?;
         let dest = self.dir.join(artifact.filename());
         let name = artifact.filename().to_string();
-        if dest.is_file() {
-            summary.kept.push(name);
-            return Ok(());
-        }
-        download_verified(&self.remote.client, &artifact, &dest, self.quiet)?;
         let checksum = self.dir.join(format!("{name}.sha256"));
-        write_atomic(&checksum, format!("{}\n", artifact.sha256).as_bytes())?;
-        summary.fetched.push(name);
+        let kept = dest.is_file();
+        if !kept {
+            download_verified(&self.remote.client, &artifact, &dest, self.quiet)?;
+        }
+        // Also for a kept archive: a run killed right after its rename left it without one.
+        if !kept || !checksum.is_file() {
+            write_atomic(&checksum, format!("{}\n", artifact.sha256).as_bytes())?;
+        }
+        if kept {
+            summary.kept.push(name)
+        } else {
+            summary.fetched.push(name)
+        }
         Ok(())
     }
 

@@ -650,20 +650,28 @@ fn verify_and_unpack(
     if digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
         return Err(mismatch(None));
     }
-    unpacked.map_err(|e| unpack_error(e, &artifact.platform, failed))?;
-    // The digest matched: the index vouches for this archive, so no other mirror would help.
-    unpack::check_tree(staging.path(), version).map_err(|why| {
-        failed().cause(format!("the archive is not {version}: {why}")).hint(
-            "nothing was installed; the release index (GOVER_INDEX_URL) vouches for this archive, so the index or the \
-             mirror it was made from is wrong: use go.dev's (unset GOVER_INDEX_URL and GOVER_DIST_URL), or report it \
-             to whoever runs them",
-        )
-    })
+    // From here on the digest matched: the index vouches for these bytes, so trying again or
+    // another mirror would get the same.
+    unpacked.map_err(|e| match e {
+        UnpackError::Read(e) => failed().cause(format!("the archive is damaged: {e}")).hint(INDEX_VOUCHES_HINT),
+        e => unpack_error(e, &artifact.platform, failed),
+    })?;
+    unpack::check_tree(staging.path(), version)
+        .map_err(|why| failed().cause(format!("the archive is not {version}: {why}")).hint(INDEX_VOUCHES_HINT))
 }
+
+/// For an archive that matches the index's checksum and is still not the release.
+const INDEX_VOUCHES_HINT: &str = "nothing was installed; the release index (GOVER_INDEX_URL) vouches for this \
+                                  archive, so the index or the mirror it was made from is wrong: use go.dev's (unset \
+                                  GOVER_INDEX_URL and GOVER_DIST_URL), or report it to whoever runs them";
 
 /// An archive (or module zip) that could not be unpacked: unsafe, damaged, for another
 /// machine, or the disk failed.
 pub(crate) fn unpack_error(e: UnpackError, platform: &Platform, failed: impl Fn() -> Error) -> Error {
+    if let Some(signal) = interrupt::signal() {
+        // Its reads stopped for Ctrl-C: the archive is not to blame (and is kept).
+        return interrupt::error(signal);
+    }
     match e {
         UnpackError::Unsafe { entry, reason } => failed()
             .cause(format!("the archive entry {entry} is unsafe: {reason}"))
@@ -685,6 +693,7 @@ pub(crate) fn unpack_error(e: UnpackError, platform: &Platform, failed: impl Fn(
 pub fn download_verified(client: &Client, artifact: &Artifact, dest: &Path, quiet: bool) -> Result<()> {
     let dir = dest.parent().expect("a file in a directory");
     let partial = dir.join(format!(".{}.partial-{}", artifact.filename(), std::process::id()));
+    interrupt::track_temporary(&partial);
     let result = (|| {
         let response = client.get_from(&artifact.url, 0)?;
         let progress = download::progress_bar(artifact.size.or(response.content_length()), quiet);
@@ -704,12 +713,15 @@ pub fn download_verified(client: &Client, artifact: &Artifact, dest: &Path, quie
             .cause(format!("got      sha256 {digest} ({bytes} bytes)"))
             .hint(mirror_hint("written")));
         }
-        fs::rename(&partial, dest).map_err(|e| error::io("write", dest, e))
+        Ok(())
     })();
-    if result.is_err() {
-        let _ = fs::remove_file(&partial);
-    }
-    result
+    interrupt::untrack_temporary(&partial, || match result {
+        Ok(()) => fs::rename(&partial, dest).map_err(|e| error::io("write", dest, e)),
+        Err(err) => {
+            let _ = fs::remove_file(&partial);
+            Err(err)
+        }
+    })
 }
 
 fn size_note(size: Option<u64>) -> String {

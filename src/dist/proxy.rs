@@ -16,7 +16,7 @@ use gover_shim::GoVersion;
 use super::download::{Client, ResumingBody};
 use super::index::Platform;
 use super::unpack::{self, Limits};
-use super::{commit, locked_install, mirror_hint, unpack_error, Outcome};
+use super::{commit, locked_install, unpack_error, Outcome};
 use crate::error::{self, exit, Error, Result};
 use crate::goenv::{modpattern, Origin, Setting, Settings};
 use crate::output;
@@ -302,16 +302,21 @@ impl Proxies<'_> {
         }
         let dir = dest.parent().expect("a file in a directory");
         let partial = dir.join(format!(".{modver}.zip.partial-{}", std::process::id()));
+        crate::interrupt::track_temporary(&partial);
         let checked = self
             .fetch_zip(version, platform, &partial, 0, quiet)
-            .and_then(|url| verify_zip(&partial, &url, version, platform, &modver, Some(&expected), None));
-        if let Err(err) = checked {
-            let _ = fs::remove_file(&partial);
-            return Err(err);
-        }
-        crate::store::write_atomic(&dir.join(format!("{modver}.info")), &info)?;
-        crate::store::write_atomic(&dir.join(format!("{modver}.mod")), &go_mod)?;
-        fs::rename(&partial, dest).map_err(|e| error::io("write", dest, e))
+            .and_then(|url| verify_zip(&partial, &url, version, platform, &modver, Some(&expected), None))
+            .and_then(|()| {
+                crate::store::write_atomic(&dir.join(format!("{modver}.info")), &info)?;
+                crate::store::write_atomic(&dir.join(format!("{modver}.mod")), &go_mod)
+            });
+        crate::interrupt::untrack_temporary(&partial, || match checked {
+            Ok(()) => fs::rename(&partial, dest).map_err(|e| error::io("write", dest, e)),
+            Err(err) => {
+                let _ = fs::remove_file(&partial);
+                Err(err)
+            }
+        })
     }
 
     fn not_found(&self, version: &GoVersion, platform: &Platform, modver: &str) -> Error {
@@ -423,15 +428,11 @@ impl Proxies<'_> {
         let mut buf = vec![0; 64 * 1024];
         let mut done = from;
         loop {
-            let n = match body.read(&mut buf) {
+            // Ctrl-C stops the download within one read.
+            let n = match crate::interrupt::check().and_then(|()| body.read(&mut buf)) {
                 Ok(0) => break,
                 Ok(n) => n,
-                Err(e) => {
-                    return Err(match crate::interrupt::signal() {
-                        Some(signal) => crate::interrupt::error(signal),
-                        None => super::download::body_error(&url, &e),
-                    })
-                }
+                Err(e) => return Err(super::download::body_error(&url, &e)),
             };
             file.write_all(&buf[..n]).map_err(|e| error::io("write", partial, e))?;
             done += n as u64;
@@ -480,7 +481,7 @@ fn verify_zip(
         platform.elf_machine(),
     )
     .map_err(|e| unpack_error(e, platform, failed))?;
-    let got = dirhash::hash1(&mut files).map_err(|why| failed().cause(why).hint(mirror_hint(done(staging))))?;
+    let got = dirhash::hash1(&mut files);
     if let Some(expected) = expected {
         if got != expected {
             return Err(failed()
@@ -490,8 +491,20 @@ fn verify_zip(
         }
     }
     match staging {
-        Some(staging) => unpack::check_tree(staging.path(), version)
-            .map_err(|why| failed().cause(format!("the zip is not {version}: {why}")).hint(mirror_hint("installed"))),
+        Some(staging) => unpack::check_tree(staging.path(), version).map_err(|why| {
+            let err = failed().cause(format!("the zip is not {version}: {why}"));
+            // Trying again fetches the same zip: whoever vouched for it, or served it, is wrong.
+            match expected {
+                None => err
+                    .cause("nothing checked it against the checksum database (--insecure-no-sumdb)")
+                    .hint(tampered_hint("installed")),
+                Some(_) => err.hint(
+                    "nothing was installed; the checksum database (GOSUMDB) vouches for this zip, so the database or \
+                     the proxy whose zips it records is wrong: use go's own (unset GOSUMDB and GOPROXY), or install \
+                     from the download site: --source dl",
+                ),
+            }
+        }),
         None => Ok(()),
     }
 }

@@ -394,6 +394,9 @@ pub fn check_zip_name(name: &str, prefix: &str) -> Result<Option<PathBuf>, Strin
             "" if !is_dir || parts.len() > 1 => return Err("an empty path element".into()),
             "." | ".." => return Err(format!("`{part}` in the path")),
             p if p.contains(['\\', '\0']) => return Err("a backslash or NUL in the path".into()),
+            // go's module paths exclude control characters; a newline would also make the
+            // name's line in the `h1:` hash stand for several files.
+            p if p.chars().any(|c| c.is_ascii_control()) => return Err("a control character in the path".into()),
             _ => {}
         }
     }
@@ -681,11 +684,15 @@ mod properties {
         assert_eq!(check(&format!("{p}/src/cmd/_go.mod")), Ok(Some("src/cmd/go.mod".into())));
         assert_eq!(check(&format!("{p}/src/_go.mod.txt")), Ok(Some("src/_go.mod.txt".into())));
         assert_eq!(check(&format!("{p}/src/")), Ok(None));
+        // Go's own tree has a file whose name is not ASCII.
+        assert!(check(&format!("{p}/test/fixedbugs/issue27836.dir/Äfoo.go")).is_ok());
         for bad in [
             format!("{p}/../x"),
             format!("{p}/src/../../x"),
             format!("{p}//etc/passwd"),
             format!("{p}/a\\b"),
+            format!("{p}/src/a\nb"),
+            format!("{p}/src/a\rb/"),
             p.to_string(),
             format!("{p}x/bin/go"),
             "golang.org/toolchain@v0.0.1-go1.22.10.linux-amd64/bin/go".to_string(),

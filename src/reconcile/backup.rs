@@ -51,6 +51,8 @@ impl Backup {
             let dir = backups.join(&name);
             match fs::create_dir(&dir) {
                 Ok(()) => {
+                    // On disk before any file it backs up is changed, like the copies in it.
+                    crate::store::sync_dir(backups).map_err(|e| error::io("write to disk", backups, e))?;
                     let backup = Backup { dir, manifest: Manifest { created: created.clone(), files: Vec::new() } };
                     backup.write_manifest()?;
                     return Ok(backup);
@@ -86,10 +88,11 @@ impl Backup {
         let backup = format!("{:02}-{}", self.manifest.files.len() + 1, name.trim_start_matches('.'));
         let copy = self.dir.join(&backup);
         let owner = Ownership::of(&meta);
-        // The copy keeps the mode, so a private file stays private in the backup.
-        fs::write(&copy, &content)
-            .and_then(|()| fs::set_permissions(&copy, std::os::unix::fs::PermissionsExt::from_mode(owner.mode)))
-            .map_err(|e| error::io("write the backup", &copy, e))?;
+        // The copy keeps the mode, so a private file stays private in the backup; it is written
+        // whole and on disk before the original is replaced, so no interruption or power cut
+        // leaves a backup that would restore a truncated file.
+        let ours = Ownership { mode: owner.mode, uid: current_uid(), gid: current_gid() };
+        atomic::replace(&copy, &content, Some(ours)).map_err(|e| error::io("write the backup", &copy, e))?;
         self.manifest.files.push(Entry {
             backup: Some(backup),
             original: original.to_path_buf(),

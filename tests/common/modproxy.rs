@@ -54,7 +54,8 @@ impl Toolchain {
     }
 
     /// A small toolchain whose `bin/go version` prints like the real one; `extra` entries are
-    /// (path under the module prefix, content), added as given (hostile names included).
+    /// (path under the module prefix, content), added as given (hostile names included), or
+    /// replacing the file of that name.
     pub fn synthetic(version: &str, extra: &[(&str, &str)]) -> Toolchain {
         Toolchain::synthetic_for(version, "linux-amd64", extra)
     }
@@ -73,7 +74,9 @@ impl Toolchain {
             (format!("{prefix}/pkg/tool/linux_amd64/compile"), b"#!/bin/sh\n".to_vec()),
         ];
         for (name, data) in extra {
-            files.push((name.replace("{prefix}", &prefix), data.as_bytes().to_vec()));
+            let name = name.replace("{prefix}", &prefix);
+            files.retain(|(n, _)| *n != name);
+            files.push((name, data.as_bytes().to_vec()));
         }
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let mut hashes = Vec::new();

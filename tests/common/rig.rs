@@ -88,6 +88,24 @@ impl Rig {
         assert!(stray.is_empty(), "left behind: {stray:?}");
     }
 
+    /// The system calls `gover args...` makes that decide durability, from strace (`-y` names
+    /// each descriptor's file), in order; the command must succeed.
+    pub fn durability_calls(&self, args: &[&str]) -> Vec<String> {
+        let log = self.sb.root().join("strace.log");
+        let out = Command::new("strace")
+            .args(["-f", "-y", "-qq", "-e", "trace=syncfs,fsync,fdatasync,rename,renameat,renameat2", "-o"])
+            .arg(&log)
+            .arg(env!("CARGO_BIN_EXE_gover"))
+            .args(args)
+            .env_clear()
+            .envs(self.env())
+            .current_dir(&self.sb.work)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        fs::read_to_string(&log).unwrap().lines().map(String::from).collect()
+    }
+
     /// Where a broken download of `version` is kept for the next install to resume.
     pub fn partial(&self, version: &str) -> PathBuf {
         self.sb.gover_home.join("downloads").join(format!("{}.partial", archive_name(version)))
