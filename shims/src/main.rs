@@ -2,8 +2,9 @@
 //! process with the real binary, GOROOT set to exactly that binary's root.
 //!
 //! Installed as hard links named `go` and `gofmt` in GOVER_HOME/shims; it dispatches on the
-//! name it was called by. Everything is decided from argv[0], the environment and a few
-//! `stat`s, so it adds well under a millisecond.
+//! name it was called by. Everything is decided from argv[0], the environment, one listing
+//! of each directory up to the pin (and the module's go line) and one of versions/, so it
+//! adds well under a millisecond (BENCHMARKS.md).
 
 use std::ffi::OsString;
 use std::os::unix::process::CommandExt;
