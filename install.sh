@@ -52,7 +52,15 @@ main() {
         [ -x "$from_dir/$binary" ] || die "no $binary in $from_dir" "build with cargo build --release --workspace"
     done
 
+    # The highest directory mkdir is about to make, if any: gover implode removes it again.
+    made=
+    dir=$bin_dir
+    while [ ! -e "$dir" ] && [ ! -L "$dir" ]; do
+        made=$dir
+        dir=$(dirname -- "$dir")
+    done
     mkdir -p "$bin_dir" || die "cannot create $bin_dir" "choose another directory with --bin-dir DIR"
+    [ -z "$made" ] || made=$(cd "$made" && pwd -P)
     for binary in gover gover-shim; do
         # Copy, then rename over the old one: a gover or go running right now keeps working.
         cp "$from_dir/$binary" "$bin_dir/.$binary.new.$$"
@@ -62,7 +70,7 @@ main() {
     say "installed gover and gover-shim in $bin_dir"
 
     # shellcheck disable=SC2086 # the flags are single words, split on purpose
-    "$bin_dir/gover" setup --record-binaries $setup_flags
+    "$bin_dir/gover" setup --record-binaries ${made:+--record-dirs-made "$made"} $setup_flags
     case ":${PATH:-}:" in
         *":$bin_dir:"*) ;;
         *) say "note: $bin_dir is not on PATH in this shell; the hook adds it in new shells" ;;

@@ -205,8 +205,16 @@ fn implode_removes_exactly_what_install_added() {
     // No final newline: the one byte gover would otherwise leave behind.
     fs::write(sb.home.join(".bash_profile"), "export A=1").unwrap();
     fs::remove_dir_all(&sb.gover_home).unwrap();
+    // GOVER_HOME's parent too: setup makes it, implode removes it.
+    let _ = fs::remove_dir(sb.gover_home.parent().unwrap());
     let before = snapshot(&sb.home);
+    let dirs_before = dirs(&sb.home);
     install(&sb, &["--systemd"]);
+    let made = [".local/bin", ".config/environment.d", ".config/fish/conf.d"];
+    assert!(
+        made.iter().all(|d| sb.home.join(d).is_dir() && !dirs_before.contains(&sb.home.join(d))),
+        "{dirs_before:?}"
+    );
     assert!(sb.home.join(".config/environment.d/50-gover.conf").is_file());
     sb.fake_version("go1.22.10");
 
@@ -222,6 +230,28 @@ fn implode_removes_exactly_what_install_added() {
         assert!(after[path] == *bytes, "{} is not as it was before install", path.display());
     }
     assert!(!sb.gover_home.exists());
+    assert_eq!(dirs(&sb.home), dirs_before, "directories left: the report was\n{report}");
+
+    // A directory gover made but which holds something else now stays.
+    install(&sb, &[]);
+    fs::write(sb.home.join(".local/bin/mine"), "").unwrap();
+    let report = stdout(installed_gover(&sb).args(["implode", "--yes"]));
+    assert!(sb.home.join(".local/bin/mine").is_file() && !report.contains(".local/bin\n"), "{report}");
+}
+
+/// Every directory below `root`.
+fn dirs(root: &Path) -> std::collections::BTreeSet<PathBuf> {
+    let mut all = std::collections::BTreeSet::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap().flatten() {
+            if entry.file_type().unwrap().is_dir() {
+                stack.push(entry.path());
+                all.insert(entry.path());
+            }
+        }
+    }
+    all
 }
 
 #[test]

@@ -27,6 +27,8 @@ enum Step {
     },
     Delete(PathBuf),
     DeleteTree(PathBuf),
+    /// A directory gover made, unless something else has been put in it since.
+    DeleteDirIfEmpty(PathBuf),
 }
 
 impl Step {
@@ -35,14 +37,30 @@ impl Step {
             Step::Edit { path, .. } => format!("gover's line in {}", path.display()),
             Step::Delete(path) => path.display().to_string(),
             Step::DeleteTree(path) => format!("{} (every installed Go version, the shims, the hooks)", path.display()),
+            Step::DeleteDirIfEmpty(path) => {
+                format!("the directory {} (made by gover's set-up), if empty", path.display())
+            }
         }
     }
 
-    fn apply(&self) -> Result<()> {
+    /// Whether it removed something: a directory that is no longer empty is left.
+    fn apply(&self) -> Result<bool> {
         match self {
-            Step::Edit { path, content } => crate::shell::write_if_changed(path, content.as_bytes()).map(|_| ()),
-            Step::Delete(path) => fs::remove_file(path).map_err(|e| error::io("remove", path, e)),
-            Step::DeleteTree(path) => fs::remove_dir_all(path).map_err(|e| error::io("remove", path, e)),
+            Step::Edit { path, content } => crate::shell::write_if_changed(path, content.as_bytes()).map(|_| true),
+            Step::Delete(path) => fs::remove_file(path).map(|()| true).map_err(|e| error::io("remove", path, e)),
+            Step::DeleteTree(path) => fs::remove_dir_all(path).map(|()| true).map_err(|e| error::io("remove", path, e)),
+            Step::DeleteDirIfEmpty(path) => match fs::remove_dir(path) {
+                Ok(()) => Ok(true),
+                Err(e) if e.kind() == std::io::ErrorKind::DirectoryNotEmpty => Ok(false),
+                Err(e) => Err(error::io("remove", path, e)),
+            },
+        }
+    }
+
+    fn done(&self) -> String {
+        match self {
+            Step::DeleteDirIfEmpty(path) => format!("the empty directory {}", path.display()),
+            other => other.describe(),
         }
     }
 }
@@ -77,6 +95,10 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     if root.exists() {
         steps.push(Step::DeleteTree(root.to_path_buf()));
     }
+    // Deepest first, so a directory made inside another one goes before it.
+    let mut dirs: Vec<&PathBuf> = manifest.dirs.iter().filter(|d| d.is_dir()).collect();
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    steps.extend(dirs.into_iter().map(|d| Step::DeleteDirIfEmpty(d.clone())));
     if steps.is_empty() {
         println!("nothing to remove: no gover lines in your startup files and no {}", root.display());
         return Ok(());
@@ -100,9 +122,8 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         }
     }
     for step in &steps {
-        step.apply()?;
-        if !app.quiet {
-            println!("removed {}", step.describe());
+        if step.apply()? && !app.quiet {
+            println!("removed {}", step.done());
         }
     }
     if !app.quiet {

@@ -26,13 +26,20 @@ pub struct Args {
     /// Record this gover and its shim for `gover implode` to remove (install.sh passes it)
     #[arg(long, hide = true)]
     pub record_binaries: bool,
+    /// The highest directory install.sh made for the binaries: it and those below it down to
+    /// the binaries' are recorded for `gover implode` to remove if empty
+    #[arg(long, hide = true, value_name = "DIR")]
+    pub record_dirs_made: Option<PathBuf>,
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
     let store = &app.store;
     let mut report = Vec::new();
     let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
-    Store::create_dir(store.root())?;
+    // The directories above GOVER_HOME that this makes are recorded once the manifest (which
+    // lives in GOVER_HOME) can be read.
+    let mut made = Manifest::default();
+    made.track(store.root(), false, || Store::create_dir(store.root()))?;
     store.ensure_shims()?;
     report.push(format!("shims: {} (go, gofmt)", store.home().shims_dir().display()));
     let paths = HookPaths::for_current_exe(store)?;
@@ -41,6 +48,16 @@ pub fn run(args: Args, app: &App) -> Result<()> {
 
     let manifest_path = store.setup_manifest();
     let mut manifest = Manifest::load(&manifest_path);
+    for dir in &made.dirs {
+        manifest.add_dir(dir);
+    }
+    if let Some(top) = &args.record_dirs_made {
+        let top = fs::canonicalize(top).map_err(|e| error::io("find", top, e))?;
+        let bin_dir = fs::canonicalize(&paths.bin_dir).map_err(|e| error::io("find", &paths.bin_dir, e))?;
+        for dir in bin_dir.ancestors().take_while(|d| d.starts_with(&top)) {
+            manifest.add_dir(dir);
+        }
+    }
     if args.record_binaries {
         let exe = paths.bin_dir.join("gover");
         manifest.add_binary(&exe);
@@ -84,12 +101,8 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     }
     if args.systemd {
         let dropin = env.systemd_dropin();
-        let existed = dropin.exists();
         let content = systemd_dropin(&paths);
-        let changed = shell::write_if_changed(&dropin, content.as_bytes())?;
-        if !existed {
-            manifest.add_file(&dropin);
-        }
+        let changed = manifest.track(&dropin, true, || shell::write_if_changed(&dropin, content.as_bytes()))?;
         report.push(format!(
             "systemd user units: {} {} (applies from the next login, or after systemctl --user daemon-reload)",
             if changed { "wrote" } else { "unchanged" },
@@ -102,18 +115,15 @@ pub fn run(args: Args, app: &App) -> Result<()> {
 
 /// Adds `line` to one startup file; says what it did.
 fn add_hook_line(target: &StartupFile, line: &str, manifest: &mut Manifest) -> Result<String> {
-    let (existed, content) = match fs::read_to_string(&target.path) {
-        Ok(content) => (true, content),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (false, String::new()),
+    let content = match fs::read_to_string(&target.path) {
+        Ok(content) => content,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(error::io("read", &target.path, e)),
     };
     let Some(updated) = rc::add_line(&content, line, target.placement) else {
         return Ok(format!("{} already has the hook", target.path.display()));
     };
-    shell::write_if_changed(&target.path, updated.as_bytes())?;
-    if !existed {
-        manifest.add_file(&target.path);
-    }
+    manifest.track(&target.path, true, || shell::write_if_changed(&target.path, updated.as_bytes()))?;
     let verb = if rc::has_line(&content) { "updated the hook line in" } else { "added the hook to" };
     Ok(format!("{verb} {} (line {})", target.path.display(), rc::line_number(&updated).unwrap_or(1)))
 }

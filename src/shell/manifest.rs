@@ -1,6 +1,7 @@
 //! What `gover setup` brought into existence outside GOVER_HOME (startup files that were not
-//! there, the binaries install.sh copied), so `gover implode` removes exactly that and never
-//! a file the user had before.
+//! there, the directories made for them and for GOVER_HOME, the binaries install.sh copied
+//! and the directory it made for them), so `gover implode` removes exactly that and never a
+//! file or directory the user had before.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,8 @@ pub struct Manifest {
     pub files: Vec<PathBuf>,
     /// Binaries install.sh put in place.
     pub binaries: Vec<PathBuf>,
+    /// Directories made for those files or for GOVER_HOME; implode removes each that is empty.
+    pub dirs: Vec<PathBuf>,
 }
 
 impl Manifest {
@@ -22,6 +25,7 @@ impl Manifest {
             match line.split_once(' ') {
                 Some(("file", path)) => manifest.files.push(path.into()),
                 Some(("binary", path)) => manifest.binaries.push(path.into()),
+                Some(("dir", path)) => manifest.dirs.push(path.into()),
                 _ => {}
             }
         }
@@ -30,7 +34,7 @@ impl Manifest {
 
     pub fn render(&self) -> String {
         let mut out = String::from("# made by gover setup; read by gover implode\n");
-        for (kind, paths) in [("file", &self.files), ("binary", &self.binaries)] {
+        for (kind, paths) in [("file", &self.files), ("binary", &self.binaries), ("dir", &self.dirs)] {
             for path in paths {
                 out.push_str(&format!("{kind} {}\n", path.display()));
             }
@@ -57,6 +61,33 @@ impl Manifest {
             self.binaries.push(path.to_path_buf());
         }
     }
+
+    pub fn add_dir(&mut self, path: &Path) {
+        if !self.dirs.iter().any(|p| p == path) {
+            self.dirs.push(path.to_path_buf());
+        }
+    }
+
+    /// Runs `make`, which creates `path` (a file or directory) or changes it, and records
+    /// what it brought into existence: `path` itself if it is a file that was not there, and
+    /// every directory above it that was missing.
+    pub fn track<T>(&mut self, path: &Path, is_file: bool, make: impl FnOnce() -> Result<T>) -> Result<T> {
+        let existed = fs::symlink_metadata(path).is_ok();
+        let missing: Vec<PathBuf> = path
+            .ancestors()
+            .skip(1)
+            .take_while(|dir| fs::symlink_metadata(dir).is_err())
+            .map(Path::to_path_buf)
+            .collect();
+        let made = make()?;
+        if is_file && !existed {
+            self.add_file(path);
+        }
+        for dir in &missing {
+            self.add_dir(dir);
+        }
+        Ok(made)
+    }
 }
 
 #[cfg(test)]
@@ -69,7 +100,22 @@ mod tests {
         m.add_file(Path::new("/h/.zshenv"));
         m.add_file(Path::new("/h/.zshenv"));
         m.add_binary(Path::new("/h/.local/bin/gover"));
+        m.add_dir(Path::new("/h/.config/fish/conf.d"));
         assert_eq!(m.files.len(), 1);
         assert_eq!(Manifest::parse(&m.render()), m);
+    }
+
+    #[test]
+    fn tracks_what_a_write_brought_into_existence() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("a/b/c.fish");
+        let mut m = Manifest::default();
+        m.track(&file, true, || crate::shell::write_if_changed(&file, b"x")).unwrap();
+        assert_eq!(m.files, std::slice::from_ref(&file));
+        assert_eq!(m.dirs, [tmp.path().join("a/b"), tmp.path().join("a")]);
+        // Changing what is there brings nothing new.
+        let mut again = Manifest::default();
+        again.track(&file, true, || crate::shell::write_if_changed(&file, b"y")).unwrap();
+        assert_eq!(again, Manifest::default());
     }
 }
