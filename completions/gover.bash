@@ -776,12 +776,16 @@ _gover() {
             return 0
             ;;
         gover__subcmd__setup)
-            opts="-q -h --no-modify-rc --systemd --record-binaries --quiet --home --help"
+            opts="-q -h --no-modify-rc --systemd --record-binaries --record-dirs-made --quiet --home --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --record-dirs-made)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --home)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -115,6 +115,7 @@ complete -c gover -n "__fish_gover_using_subcommand env" -s h -l help -d 'Print 
 complete -c gover -n "__fish_gover_using_subcommand init" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand init" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
 complete -c gover -n "__fish_gover_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gover -n "__fish_gover_using_subcommand setup" -l record-dirs-made -d 'The highest directory install.sh made for the binaries: it and those below it down to the binaries\' are recorded for `gover implode` to remove if empty' -r -F
 complete -c gover -n "__fish_gover_using_subcommand setup" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand setup" -l no-modify-rc -d 'Leave startup files alone; print the lines to add by hand instead'
 complete -c gover -n "__fish_gover_using_subcommand setup" -l systemd -d 'Also write ~/.config/environment.d/50-gover.conf, so systemd user units find the shims'
