@@ -77,10 +77,29 @@ impl Setup {
 
     /// `gover doctor --json`: its exit code and report.
     fn run(&self) -> (i32, Value) {
-        let out = self.command(&["doctor", "--json"]).output().unwrap();
-        let report: Value = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
-        (out.status.code().unwrap(), report)
+        report(self.command(&["doctor", "--json"]).output().unwrap())
+    }
+
+    /// bash (`-c`, or `-ic` for a new interactive shell) running `script` with the setup's
+    /// environment, gover's own directory at the end of PATH as an installed gover would be.
+    fn bash(&self, flags: &str, script: &str) -> std::process::Command {
+        let mut cmd = std::process::Command::new("bash");
+        cmd.env_clear().envs(self.env.iter().map(|(k, v)| (k, v))).current_dir(&self.cwd).args([flags, script]);
+        let path = self.env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.as_str()).unwrap_or_default();
+        cmd.env("PATH", format!("{path}:{}", common::bin_dir().display())).stdin(std::process::Stdio::null());
+        cmd
+    }
+
+    /// Runs a `command` fix exactly as doctor printed it, in bash.
+    fn follow(&self, fix: &Value) {
+        assert_eq!(fix["kind"], "command", "{fix}");
+        let out = self.bash("-c", fix["command"].as_str().unwrap()).output().unwrap();
+        assert!(out.status.success(), "{fix} failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// `gover doctor --json` in the bash where `script` (a fix line's shell step) has just run.
+    fn assert_clean_after(&self, flags: &str, script: &str) {
+        assert_clean(report(self.bash(flags, &format!("{script}\ngover doctor --json")).output().unwrap()));
     }
 
     fn findings(&self) -> Vec<Value> {
@@ -96,10 +115,21 @@ impl Setup {
     }
 
     fn assert_clean(&self) {
-        let (code, report) = self.run();
-        assert_eq!(report["findings"], Value::Array(vec![]), "{}", serde_json::to_string_pretty(&report).unwrap());
-        assert_eq!(code, 0);
+        assert_clean(self.run());
     }
+}
+
+/// A `gover doctor --json` run's exit code and report.
+fn report(out: std::process::Output) -> (i32, Value) {
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("not JSON ({e}): {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    });
+    (out.status.code().unwrap(), report)
+}
+
+fn assert_clean((code, report): (i32, Value)) {
+    assert_eq!(report["findings"], Value::Array(vec![]), "{}", serde_json::to_string_pretty(&report).unwrap());
+    assert_eq!(code, 0);
 }
 
 fn ids(findings: &[Value]) -> Vec<String> {
@@ -553,7 +583,7 @@ fn pins_naming_what_is_not_installed_and_toolchain_switching() {
         f["evidence"][0],
         serde_json::json!({"kind": "file", "path": pin, "lines": {"start": 1, "end": 1}, "text": null})
     );
-    assert_eq!(f["fix"]["command"], "run gover install 1.23.9");
+    assert_eq!(f["fix"]["command"], "gover install 1.23.9");
     fs::write(&pin, "1.22\n").unwrap();
     s.assert_clean();
 
@@ -919,7 +949,7 @@ fn nothing_to_run_once_gover_is_in_use() {
     let s = Setup::clean();
     fs::remove_file(s.sb.gover_home.join("global")).unwrap();
     let f = s.finding("versions.nothing-to-run");
-    assert_eq!(f["fix"]["command"], "run gover global 1.22.10", "an installed version, not a download");
+    assert_eq!(f["fix"]["command"], "gover global 1.22.10", "an installed version, not a download");
     fs::write(s.sb.gover_home.join("global"), "1.22\n").unwrap();
     s.assert_clean();
 }
@@ -1171,4 +1201,70 @@ fn a_zsh_user_is_sent_to_zshrc() {
     s.set("PATH", format!("{}:{}", gvm_bin.display(), s.sb.path_with_shims()));
     let f = s.finding("path.system-go-first");
     assert_eq!(f["fix"], LineFix { file: zshrc, line: 2 }.json());
+}
+
+/// The PATH and GOROOT fix lines that are steps in a shell, taken in real bash: doctor run in
+/// that shell afterwards finds nothing.
+#[test]
+fn path_and_goroot_fix_lines_followed_in_bash() {
+    let mut s = Setup::clean();
+    // The hook files the clean setup's rc lines source.
+    s.sb.gover().arg("setup").assert().success();
+    s.assert_clean();
+
+    s.set("PATH", BASE_PATH);
+    let fix = s.finding("path.shims-not-on-path")["fix"].clone();
+    assert!(fix["text"].as_str().unwrap().contains("run `eval \"$(gover init bash)\"`"), "{fix}");
+    s.assert_clean_after("-c", "eval \"$(gover init bash)\"");
+    s.assert_clean_after("-ic", "");
+
+    // A go ahead of the shims that no startup line put there (/etc/environment, an IDE).
+    let usr = s.sb.root().join("usr");
+    write_executable(&usr.join("local/go/bin/go"), "#!/bin/sh\n");
+    s.set("PATH", format!("{}:{}", usr.join("local/go/bin").display(), s.sb.path_with_shims()));
+    let fix = s.finding("path.system-go-first")["fix"].clone();
+    assert!(fix["text"].as_str().unwrap().contains("or start a new shell"), "{fix}");
+    s.assert_clean_after("-ic", "");
+    s.set("PATH", s.sb.path_with_shims());
+
+    s.set("GOROOT", "/usr/local/go");
+    let fix = s.finding("goroot.exported")["fix"].clone();
+    assert!(fix["text"].as_str().unwrap().ends_with("then `unset GOROOT`"), "{fix}");
+    s.assert_clean_after("-c", "unset GOROOT");
+}
+
+/// The version fix lines are commands: each, run as printed against a release server, clears
+/// its finding.
+#[test]
+fn version_fix_commands_run_as_printed() {
+    let mut s = Setup::clean();
+    let rig = common::rig::Rig::http();
+    let releases: Vec<_> = ["go1.21.13", "go1.23.9"]
+        .map(|v| common::releases::IndexEntry::new(v, common::releases::release_archive(v)))
+        .into();
+    rig.publish(&releases);
+    for (k, v) in rig.env().into_iter().filter(|(k, _)| k.starts_with("GOVER_") && k.ends_with("_URL")) {
+        s.set(&k, v);
+    }
+
+    let broken = s.sb.fake_version("go1.21.13");
+    fs::remove_file(broken.join("bin/go")).unwrap();
+    s.follow(&s.finding("versions.incomplete")["fix"]);
+    s.assert_clean();
+
+    let pin = s.sb.work.join("app/.go-version");
+    fs::create_dir_all(pin.parent().unwrap()).unwrap();
+    fs::write(&pin, "1.23.9\n").unwrap();
+    s.cwd = s.sb.work.join("app");
+    let fix = s.finding("versions.pin-not-installed")["fix"].clone();
+    assert_eq!(fix, serde_json::json!({"kind": "command", "command": "gover install 1.23.9"}));
+    s.follow(&fix);
+    s.assert_clean();
+
+    s.cwd = s.sb.work.clone();
+    fs::remove_file(s.sb.gover_home.join("global")).unwrap();
+    let fix = s.finding("versions.nothing-to-run")["fix"].clone();
+    assert_eq!(fix["command"], "gover global 1.23.9", "the newest installed version, not a download");
+    s.follow(&fix);
+    s.assert_clean();
 }

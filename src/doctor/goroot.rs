@@ -513,6 +513,16 @@ fn gover_versions(facts: &Facts, out: &mut Vec<Finding>) {
     }
 }
 
+/// The resolver's hint as a fix: its error help reads "run <command>", and a `command` fix is
+/// what the user pastes into a shell, so the "run" goes; a hint that is no command stays prose.
+fn hint_fix(err: &ResolveError) -> Fix {
+    let hint = err.hint().unwrap_or_default();
+    match hint.strip_prefix("run ") {
+        Some(command) => Fix::Command(command.into()),
+        None => Fix::Manual(hint),
+    }
+}
+
 fn pins(facts: &Facts, out: &mut Vec<Finding>) {
     let env = facts.env;
     let ctx = env.resolver_context();
@@ -528,11 +538,7 @@ fn pins(facts: &Facts, out: &mut Vec<Finding>) {
                 },
                 _ => Evidence::Note { text: err.to_string() },
             };
-            out.push(
-                c("versions.bad-pin", Severity::Error, err.to_string())
-                    .evidence(evidence)
-                    .fix(Fix::Manual(err.hint().unwrap_or_default())),
-            );
+            out.push(c("versions.bad-pin", Severity::Error, err.to_string()).evidence(evidence).fix(hint_fix(&err)));
             return;
         }
     };
@@ -541,7 +547,7 @@ fn pins(facts: &Facts, out: &mut Vec<Finding>) {
         Err(err @ ResolveError::NotInstalled { .. }) => out.push(
             c("versions.pin-not-installed", Severity::Error, err.to_string())
                 .evidence(source_evidence(&request.source))
-                .fix(Fix::Command(err.hint().unwrap_or_default())),
+                .fix(hint_fix(&err)),
         ),
         // With nothing asked for and no go outside gover, `go` has nothing to run; that only
         // matters once gover is in use.
@@ -549,7 +555,7 @@ fn pins(facts: &Facts, out: &mut Vec<Finding>) {
             out.push(
                 c("versions.nothing-to-run", Severity::Error, err.to_string())
                     .evidence(source_evidence(&request.source))
-                    .fix(Fix::Command(err.hint().unwrap_or_default())),
+                    .fix(hint_fix(&err)),
             )
         }
         Err(_) => {}

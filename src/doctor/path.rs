@@ -167,8 +167,10 @@ fn shims_first(facts: &Facts, out: &mut Vec<Finding>) {
             || facts.manager_init_line(&winner.dir, login).or_else(|| facts.manager_init_line(&winner.dir, None));
         let fix = match prepend_line_for(facts, &winner.dir).or_else(init) {
             Some((file, lines)) => Fix::CommentOut { file, lines },
+            // No startup line put it there: something before the shell did (/etc/environment,
+            // an IDE); the hook of a new shell puts the shims back in front of it.
             None => Fix::Manual(format!(
-                "remove {} from PATH where it is set, or make the gover hook the last line of your startup file",
+                "remove {} from PATH where it is set (/etc/environment, the program that started this shell), or start a new shell: gover's hook puts the shims first",
                 winner.dir.display()
             )),
         };
