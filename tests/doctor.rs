@@ -838,6 +838,12 @@ fn systemd_user_environment_and_cron() {
     s.sb.gover().args(["setup", "--systemd", "--no-modify-rc"]).assert().success();
     assert_eq!(fs::read_to_string(&dropin).unwrap(), content);
     fs::write(&answer, format!("PATH={}:/usr/bin:/bin\n", s.sb.shims_dir().display())).unwrap();
+    // Both ways the cron fix line offers: the shim called by its path, or PATH above the job.
+    let fix = found[0]["fix"]["text"].as_str().unwrap();
+    let shim = s.sb.shims_dir().join("go");
+    assert!(fix.starts_with(&format!("call {} instead of go", shim.display())), "{fix}");
+    fs::write(&crontab, format!("MAILTO=me\n0 3 * * * cd /src/app && {} build ./...\n", shim.display())).unwrap();
+    s.assert_clean();
     fs::write(
         &crontab,
         format!("PATH={}:/usr/bin:/bin\n0 3 * * * cd /src/app && go build ./...\n", s.sb.shims_dir().display()),
