@@ -97,9 +97,26 @@ impl Setup {
         assert!(out.status.success(), "{fix} failed: {}", String::from_utf8_lossy(&out.stderr));
     }
 
-    /// `gover doctor --json` in the bash where `script` (a fix line's shell step) has just run.
+    /// `gover doctor --json` in the bash where `script` (a fix line's shell step) has just run,
+    /// its output kept apart from the report.
     fn assert_clean_after(&self, flags: &str, script: &str) {
-        assert_clean(report(self.bash(flags, &format!("{script}\ngover doctor --json")).output().unwrap()));
+        let script = format!("{{ :\n{script}\n}} >&2\ngover doctor --json");
+        assert_clean(report(self.bash(flags, &script).output().unwrap()));
+    }
+
+    /// A release server publishing `versions`, which gover's commands here download from
+    /// (kept alive by the returned rig).
+    fn serve_releases(&mut self, versions: &[&str]) -> common::rig::Rig {
+        let rig = common::rig::Rig::http();
+        let releases: Vec<_> = versions
+            .iter()
+            .map(|v| common::releases::IndexEntry::new(v, common::releases::release_archive(v)))
+            .collect();
+        rig.publish(&releases);
+        for (k, v) in rig.env().into_iter().filter(|(k, _)| k.starts_with("GOVER_") && k.ends_with("_URL")) {
+            self.set(&k, v);
+        }
+        rig
     }
 
     fn findings(&self) -> Vec<Value> {
@@ -1244,14 +1261,7 @@ fn path_and_goroot_fix_lines_followed_in_bash() {
 #[test]
 fn version_fix_commands_run_as_printed() {
     let mut s = Setup::clean();
-    let rig = common::rig::Rig::http();
-    let releases: Vec<_> = ["go1.21.13", "go1.23.9"]
-        .map(|v| common::releases::IndexEntry::new(v, common::releases::release_archive(v)))
-        .into();
-    rig.publish(&releases);
-    for (k, v) in rig.env().into_iter().filter(|(k, _)| k.starts_with("GOVER_") && k.ends_with("_URL")) {
-        s.set(&k, v);
-    }
+    let _rig = s.serve_releases(&["go1.21.13", "go1.23.9"]);
 
     let broken = s.sb.fake_version("go1.21.13");
     fs::remove_file(broken.join("bin/go")).unwrap();
@@ -1271,6 +1281,45 @@ fn version_fix_commands_run_as_printed() {
     fs::remove_file(s.sb.gover_home.join("global")).unwrap();
     let fix = s.finding("versions.nothing-to-run")["fix"].clone();
     assert_eq!(fix["command"], "gover global 1.23.9", "the newest installed version, not a download");
+    s.follow(&fix);
+    s.assert_clean();
+}
+
+/// The security-currency fix lines, run as printed against the loopback vulnerability
+/// database and a release server: `gover list --refresh` fetches the data, then the
+/// upgrade each vulnerable or end-of-life version's line prints moves its pin off it.
+#[test]
+fn vulnerability_fix_commands_run_as_printed() {
+    let mut s = Setup::clean();
+    let db = common::vulndb::VulnDb::serve();
+    s.unset("GOVER_VULNDB");
+    s.set("GOVULNDB", db.url());
+    let _rig = s.serve_releases(&["go1.22.10", "go1.25.13", "go1.26.6"]);
+
+    let fix = s.finding("versions.vulndb-stale")["fix"].clone();
+    assert_eq!(fix, serde_json::json!({"kind": "command", "command": "gover list --refresh"}));
+    s.follow(&fix);
+    let found = s.findings();
+    assert_eq!(ids(&found), ["versions.end-of-life", "versions.vulnerable"], "{found:#?}");
+    assert_eq!(found[0]["fix"], found[1]["fix"]);
+    assert_eq!(found[0]["fix"]["command"], "gover upgrade 1.22 --pins --to 1.26");
+    s.follow(&found[0]["fix"]);
+    s.assert_clean();
+
+    // Chosen with `gover shell`: the line ends with the `gover shell` of the hook's function.
+    s.set("GOVER_VERSION", "1.22.10");
+    let fix = s.finding("versions.vulnerable")["fix"].clone();
+    assert_eq!(fix["command"], "gover upgrade 1.22 --to 1.26 && gover shell 1.26.6");
+    s.assert_clean_after("-c", &format!("eval \"$(gover init bash)\"\n{}", fix["command"].as_str().unwrap()));
+    s.unset("GOVER_VERSION");
+
+    // A pin with a fix in its own line stays in that line.
+    s.sb.fake_version("go1.26.5");
+    fs::create_dir_all(s.sb.work.join("app")).unwrap();
+    fs::write(s.sb.work.join("app/.go-version"), "1.26.5\n").unwrap();
+    s.cwd = s.sb.work.join("app");
+    let fix = s.finding("versions.vulnerable")["fix"].clone();
+    assert_eq!(fix["command"], "gover upgrade 1.26 --pins");
     s.follow(&fix);
     s.assert_clean();
 }
