@@ -1323,3 +1323,38 @@ fn vulnerability_fix_commands_run_as_printed() {
     s.follow(&fix);
     s.assert_clean();
 }
+
+/// PATH fix lines that are edits (one described, one a line to append), made by hand as a
+/// user would: doctor in a new interactive bash then finds nothing.
+#[test]
+fn path_fix_lines_edited_as_described() {
+    let s = Setup::clean();
+    s.sb.gover().arg("setup").assert().success();
+    // A directory from a command substitution: no line can be named, the files can.
+    let opt = s.sb.root().join("opt/bin");
+    write_executable(&opt.join("go"), "#!/bin/sh\n");
+    let line = format!("PATH=\"$(echo {}):$PATH\"\n", opt.display());
+    let rc = s.write_home(".bashrc", &format!("{HOOK_BASH}{line}"));
+    let fix = s.finding("path.shell-go-first")["fix"].clone();
+    assert_eq!(
+        fix["text"],
+        format!(
+            "in {}, remove the line that puts {} on PATH, or move it above gover's hook; then start a new shell",
+            rc.display(),
+            opt.display()
+        )
+    );
+    s.write_home(".bashrc", &format!("{line}{HOOK_BASH}"));
+    s.assert_clean_after("-ic", "");
+    s.write_home(".bashrc", HOOK_BASH);
+    s.assert_clean_after("-ic", "");
+
+    // GOBIN from the go env file: the line the fix appends to .bashrc.
+    let tools = s.home("tools");
+    write_executable(&tools.join("gopls"), "#!/bin/sh\n");
+    s.write_home(".config/go/env", &format!("GOBIN={}\n", tools.display()));
+    let fix = s.finding("path.gobin-not-on-path")["fix"].clone();
+    assert_eq!(fix["file"], rc.display().to_string());
+    s.write_home(".bashrc", &format!("{HOOK_BASH}{}\n", fix["line"].as_str().unwrap()));
+    s.assert_clean_after("-ic", "");
+}

@@ -85,9 +85,25 @@ fn path_order(facts: &Facts, shell: Shell, answer: &Answer) -> Option<Finding> {
             finding = finding.evidence(Evidence::File { path: file.clone(), lines: Some(lines), text: Some(text) });
             Fix::CommentOut { file, lines }
         }
-        None => Fix::Manual(format!("remove {} from PATH where {} sets it", dir.display(), shell.name())),
+        None => Fix::Manual(unattributed_line(facts, shell, dir)),
     };
     Some(finding.fix(fix))
+}
+
+/// What to do about a PATH entry no startup line could be matched to (a command
+/// substitution, a loop): the files `shell -ic` read, so the user knows where to look, and
+/// the two edits that put the shims first again.
+fn unattributed_line(facts: &Facts, shell: Shell, dir: &Path) -> String {
+    let files: Vec<String> =
+        facts.reading_order(shell, Reads::Interactive).iter().map(|s| s.file.path.display().to_string()).collect();
+    let place = match files.as_slice() {
+        [] => format!("{}'s system-wide start-up files", shell.name()),
+        _ => files.join(", "),
+    };
+    format!(
+        "in {place}, remove the line that puts {} on PATH, or move it above gover's hook; then start a new shell",
+        dir.display()
+    )
 }
 
 /// The startup line of `shell` that put `dir` on PATH: the last prepend that names it (its
