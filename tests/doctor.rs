@@ -1358,3 +1358,50 @@ fn path_fix_lines_edited_as_described() {
     s.write_home(".bashrc", &format!("{HOOK_BASH}{}\n", fix["line"].as_str().unwrap()));
     s.assert_clean_after("-ic", "");
 }
+
+/// A pin below the module's go line: the printed command pins the line's version where the
+/// pin in effect lives (the global default, a .go-version), installing it.
+/// A bad pin file: made to look the way its line says, in each pin format.
+#[test]
+fn pin_fix_lines_followed() {
+    let mut s = Setup::clean();
+    let _rig = s.serve_releases(&["go1.23.0"]);
+    let app = s.sb.work.join("app");
+    fs::create_dir_all(app.join("sub")).unwrap();
+    fs::write(app.join("go.mod"), "module example.com/app\n\ngo 1.23.0\n").unwrap();
+    s.cwd = app.join("sub");
+    let fix = s.finding("versions.pin-below-go-line")["fix"].clone();
+    assert_eq!(fix["command"], format!("cd '{}' && gover use --install 1.23.0", app.display()));
+    s.follow(&fix);
+    s.assert_clean();
+
+    let pin = app.join("sub/.go-version");
+    fs::write(&pin, "1.22.10\n").unwrap();
+    let fix = s.finding("versions.pin-below-go-line")["fix"].clone();
+    assert_eq!(fix["command"], format!("cd '{}' && gover use --install 1.23.0", app.join("sub").display()));
+    s.follow(&fix);
+    s.assert_clean();
+
+    // Outside the module, so the version the lines give as the example (installed) is clean.
+    s.cwd = s.sb.work.join("other");
+    for (name, bad, good) in [
+        (".go-version", "1.22; rm -rf /\n", "1.22.10\n"),
+        (".tool-versions", "golang 1.22.10; rm -rf /\n", "golang 1.22.10\n"),
+        ("mise.toml", "[tools]\ngo = [\"1.22.10\"\n", "[tools]\ngo = \"1.22.10\"\n"),
+        (
+            "go.mod",
+            "module example.com/other\n\ngo 1.22\n\ntoolchain go1.22.x\n",
+            "module example.com/other\n\ngo 1.22\n\ntoolchain go1.22.10\n",
+        ),
+    ] {
+        let file = s.cwd.join(name);
+        fs::create_dir_all(&s.cwd).unwrap();
+        fs::write(&file, bad).unwrap();
+        let fix = s.finding("versions.bad-pin")["fix"].clone();
+        let text = fix["text"].as_str().unwrap();
+        assert!(text.contains(&file.display().to_string()) && text.contains(good.lines().last().unwrap()), "{fix}");
+        fs::write(&file, good).unwrap();
+        s.assert_clean();
+        fs::remove_file(&file).unwrap();
+    }
+}

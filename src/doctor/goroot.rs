@@ -615,6 +615,19 @@ fn pin_below_go_line(facts: &Facts, request: &gover_shim::Request, pinned_by: &E
         )
         .evidence(pinned_by.clone())
         .evidence(Evidence::File { path: min.path.clone(), lines: Some(LineRange::line(min.line)), text: None })
-        .fix(Fix::Manual(format!("pin a version the module accepts, e.g. `gover use {wanted}`"))),
+        .fix(Fix::Command(repin_command(&request.source, &min.path, &wanted))),
     );
+}
+
+/// The command that pins `wanted` where it takes effect: a `.go-version` (which beats the
+/// other pin files of its directory) in the pin file's directory, or for the global default
+/// in the module's (GOVER_VERSION has no minimum). `--install` because the version the go
+/// line names may not be installed.
+fn repin_command(source: &Source, module: &Path, wanted: &gover_shim::Spec) -> String {
+    let dir = match source {
+        Source::File { path, .. } => path.parent(),
+        _ => module.parent(),
+    };
+    let dir = crate::shell::Shell::Bash.quote(&dir.unwrap_or(Path::new(".")).display().to_string());
+    format!("cd {dir} && gover use --install {wanted}")
 }
