@@ -1405,3 +1405,53 @@ fn pin_fix_lines_followed() {
         fs::remove_file(&file).unwrap();
     }
 }
+
+/// The module settings' fix lines as shell steps, taken in bash; `go mod init` run with a
+/// real go (through the shims) in a GOPATH-era project.
+#[test]
+fn module_fix_lines_followed() {
+    let mut s = Setup::clean();
+    for (name, value) in [
+        ("GOPROXY", "off"),
+        ("GOSUMDB", "off"),
+        ("GOFLAGS", "-insecure"),
+        ("GOPRIVATE", "corp.example,github.com/org/private"),
+        ("GONOSUMDB", "corp.example"),
+        ("GONOPROXY", "github.com"),
+    ] {
+        s.set(name, value);
+    }
+    let found = s.findings();
+    let fixes: Vec<&str> = found.iter().map(|f| f["fix"]["text"].as_str().unwrap()).collect();
+    let unset = |name: &str| format!("unset {name} where it is set (CI configuration, /etc/environment, your IDE)");
+    assert_eq!(
+        fixes,
+        [
+            unset("GOFLAGS"),
+            "add corp.example to GONOPROXY, or unset GONOPROXY so it follows GOPRIVATE".into(),
+            "add github.com/org/private to GONOSUMDB, or unset GONOSUMDB so it follows GOPRIVATE".into(),
+            unset("GOPROXY"),
+            unset("GOSUMDB"),
+        ],
+        "{found:#?}"
+    );
+    s.assert_clean_after(
+        "-c",
+        "unset GOFLAGS GOPROXY GOSUMDB\nexport GONOPROXY=\"$GONOPROXY,corp.example\" \
+         GONOSUMDB=\"$GONOSUMDB,github.com/org/private\"",
+    );
+    s.assert_clean_after("-c", "unset GOFLAGS GOPROXY GOSUMDB GONOPROXY GONOSUMDB");
+    for name in ["GOPROXY", "GOSUMDB", "GOFLAGS", "GOPRIVATE", "GONOSUMDB", "GONOPROXY"] {
+        s.unset(name);
+    }
+
+    let version = s.sb.gover_home.join("versions/go1.22.10");
+    fs::remove_dir_all(&version).unwrap();
+    common::link_copy(&common::real_go_tree("go1.22.10"), &version);
+    let project = s.home("go/src/example.com/app/cmd");
+    fs::create_dir_all(&project).unwrap();
+    s.cwd = project;
+    let fix = s.finding("modules.gopath-no-gomod")["fix"].clone();
+    s.follow(&fix);
+    s.assert_clean();
+}
