@@ -1455,3 +1455,69 @@ fn module_fix_lines_followed() {
     s.follow(&fix);
     s.assert_clean();
 }
+
+/// The network, cgo, preload and umask fix lines, taken as shell steps in bash (the umask
+/// one in .bashrc, read by a new interactive shell started with a umask that breaks builds).
+#[test]
+fn environment_fix_lines_followed() {
+    let mut s = Setup::clean();
+    for (name, value) in [
+        ("SSL_CERT_FILE", "/nonexistent/ca.pem"),
+        ("SSL_CERT_DIR", "/nonexistent/certs"),
+        ("HTTPS_PROXY", "http://proxy corp:3128"),
+        ("LD_PRELOAD", "/usr/lib/libintercept.so"),
+        ("CGO_ENABLED", "1"),
+        ("CC", "/opt/cross/bin/aarch64-linux-gnu-gcc -O2"),
+        ("PKG_CONFIG", "no-such-pkg-config"),
+    ] {
+        s.set(name, value);
+    }
+    let found = s.findings();
+    assert_eq!(
+        ids(&found),
+        [
+            "cgo.cc-missing",
+            "network.proxy-url",
+            "network.ssl-cert-file",
+            "binary.ld-preload",
+            "cgo.pkg-config-missing",
+            "network.ssl-cert-dir"
+        ],
+        "{found:#?}"
+    );
+    let fixes: Vec<&str> = found.iter().map(|f| f["fix"]["text"].as_str().unwrap()).collect();
+    assert!(fixes[1].starts_with("set HTTPS_PROXY to a URL such as http://proxy.example:3128"), "{fixes:?}");
+    assert!(fixes[4].contains("or unset PKG_CONFIG"), "{fixes:?}");
+    s.assert_clean_after(
+        "-c",
+        "export HTTPS_PROXY=http://proxy.example:3128\nunset SSL_CERT_FILE SSL_CERT_DIR LD_PRELOAD PKG_CONFIG\n\
+         export CGO_ENABLED=0",
+    );
+    for name in ["SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "LD_PRELOAD", "CC", "PKG_CONFIG"] {
+        s.unset(name);
+    }
+
+    s.set("GOARCH", "riscv64");
+    let fix = s.finding("cgo.cross-compiler")["fix"]["text"].clone();
+    assert_eq!(
+        fix,
+        "install a cross compiler and point CC at it (apt install gcc-riscv64-linux-gnu, then \
+         CC=riscv64-linux-gnu-gcc), or set CGO_ENABLED=0"
+    );
+    // What the package installs, on PATH.
+    let cross = s.sb.root().join("cross");
+    write_executable(&cross.join("riscv64-linux-gnu-gcc"), "#!/bin/sh\n");
+    s.assert_clean_after("-c", &format!("PATH=\"$PATH:{}\"\nexport CC=riscv64-linux-gnu-gcc", cross.display()));
+    s.assert_clean_after("-c", "export CGO_ENABLED=0");
+    s.unset("GOARCH");
+    s.unset("CGO_ENABLED");
+
+    let umask_0377 =
+        |s: &Setup| report(s.bash("-c", "umask 0377; exec bash -ic 'gover doctor --json'").output().unwrap());
+    let (_, before) = umask_0377(&s);
+    assert_eq!(ids(before["findings"].as_array().unwrap()), ["permissions.umask"], "{before:#}");
+    assert_eq!(before["findings"][0]["fix"]["text"], "set a umask such as 022 or 077 in your shell's startup file");
+    let rc = fs::read_to_string(s.home(".bashrc")).unwrap();
+    s.write_home(".bashrc", &format!("{rc}umask 022\n"));
+    assert_clean(umask_0377(&s));
+}

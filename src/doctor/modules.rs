@@ -219,7 +219,8 @@ fn hijacks(facts: &Facts, out: &mut Vec<Finding>) {
             )
             .evidence(Evidence::Env { name: "LD_PRELOAD".into(), value: preload.into() })
             .fix(Fix::Manual(
-                "unset LD_PRELOAD (and remove it from /etc/ld.so.preload's callers) unless you know why it is there"
+                "unset LD_PRELOAD where it is set (a startup file, /etc/environment, a unit's Environment=) unless you \
+                 know why it is there"
                     .into(),
             )),
         );
@@ -253,6 +254,27 @@ fn host_goarch() -> &'static str {
     }
 }
 
+/// How to build cgo code for `goos`/`goarch` from this machine: for Linux targets, the
+/// Debian cross compiler package and the CC it installs (their names follow GNU triples).
+fn cross_compiler_fix(goos: &str, goarch: &str) -> String {
+    let triple = match goarch {
+        "amd64" => Some("x86_64-linux-gnu"),
+        "arm64" => Some("aarch64-linux-gnu"),
+        "arm" => Some("arm-linux-gnueabihf"),
+        "386" => Some("i686-linux-gnu"),
+        "riscv64" => Some("riscv64-linux-gnu"),
+        "ppc64le" => Some("powerpc64le-linux-gnu"),
+        "s390x" => Some("s390x-linux-gnu"),
+        _ => None,
+    };
+    match triple.filter(|_| goos == "linux") {
+        Some(t) => format!(
+            "install a cross compiler and point CC at it (apt install gcc-{t}, then CC={t}-gcc), or set CGO_ENABLED=0"
+        ),
+        None => format!("point CC at a C compiler for {goos}/{goarch}, or set CGO_ENABLED=0"),
+    }
+}
+
 fn cgo(facts: &Facts, out: &mut Vec<Finding>) {
     let s = &facts.settings;
     let env = facts.env;
@@ -271,7 +293,9 @@ fn cgo(facts: &Facts, out: &mut Vec<Finding>) {
                     format!("CC={} names a program that is not installed: cgo builds fail", cc.value),
                 )
                 .evidence(cc.evidence("CC"))
-                .fix(Fix::Manual("install that compiler, fix CC, or set CGO_ENABLED=0".into())),
+                .fix(Fix::Manual(
+                    "install that compiler, point CC at one that is installed, or set CGO_ENABLED=0".into(),
+                )),
             );
         }
     } else if env.find_program("gcc").is_none() && env.find_program("clang").is_none() {
@@ -300,7 +324,11 @@ fn cgo(facts: &Facts, out: &mut Vec<Finding>) {
                     format!("PKG_CONFIG={} names a program that is not installed", pkg.value),
                 )
                 .evidence(pkg.evidence("PKG_CONFIG"))
-                .fix(Fix::Manual("install pkg-config or fix PKG_CONFIG".into())),
+                .fix(Fix::Manual(
+                    "install that program, point PKG_CONFIG at one that is installed, or unset PKG_CONFIG (go then \
+                     runs pkg-config from PATH)"
+                        .into(),
+                )),
             );
         }
     }
@@ -308,6 +336,8 @@ fn cgo(facts: &Facts, out: &mut Vec<Finding>) {
         .into_iter()
         .find_map(|(name, host)| s.get(name).filter(|v| v.value != host).map(|v| (name, v)));
     if let (Some((name, target)), Some(on), None) = (cross, enabled.filter(|e| e.value == "1"), cc) {
+        let goos = s.get("GOOS").map_or(std::env::consts::OS.into(), |v| v.value);
+        let goarch = s.get("GOARCH").map_or(host_goarch().into(), |v| v.value);
         out.push(
             m(
                 "cgo.cross-compiler",
@@ -319,7 +349,7 @@ fn cgo(facts: &Facts, out: &mut Vec<Finding>) {
             )
             .evidence(target.evidence(name))
             .evidence(on.evidence("CGO_ENABLED"))
-            .fix(Fix::Manual("set CC to a cross compiler (aarch64-linux-gnu-gcc, …), or CGO_ENABLED=0".into())),
+            .fix(Fix::Manual(cross_compiler_fix(&goos, &goarch))),
         );
     }
 }
@@ -394,6 +424,16 @@ mod tests {
         assert!(!proxy_url_ok("http://"));
         assert!(!proxy_url_ok("http://proxy corp:80"));
         assert!(!proxy_url_ok("://x"));
+    }
+
+    #[test]
+    fn cross_compilers_by_target() {
+        assert!(cross_compiler_fix("linux", "arm64")
+            .contains("apt install gcc-aarch64-linux-gnu, then CC=aarch64-linux-gnu-gcc"));
+        assert_eq!(
+            cross_compiler_fix("darwin", "arm64"),
+            "point CC at a C compiler for darwin/arm64, or set CGO_ENABLED=0"
+        );
     }
 
     #[test]
