@@ -54,6 +54,12 @@ impl Setup {
         self.env.push((name.into(), value.as_ref().into()));
     }
 
+    fn set_all(&mut self, vars: &[(&str, &str)]) {
+        for (name, value) in vars {
+            self.set(name, value);
+        }
+    }
+
     fn unset(&mut self, name: &str) {
         self.env.retain(|(k, _)| k != name);
     }
@@ -151,6 +157,10 @@ fn assert_clean((code, report): (i32, Value)) {
 
 fn ids(findings: &[Value]) -> Vec<String> {
     findings.iter().map(|f| f["id"].as_str().unwrap().to_string()).collect()
+}
+
+fn fix_texts(findings: &[Value]) -> Vec<&str> {
+    findings.iter().map(|f| f["fix"]["text"].as_str().unwrap()).collect()
 }
 
 fn text(v: &Value) -> String {
@@ -1411,18 +1421,16 @@ fn pin_fix_lines_followed() {
 #[test]
 fn module_fix_lines_followed() {
     let mut s = Setup::clean();
-    for (name, value) in [
+    s.set_all(&[
         ("GOPROXY", "off"),
         ("GOSUMDB", "off"),
         ("GOFLAGS", "-insecure"),
         ("GOPRIVATE", "corp.example,github.com/org/private"),
         ("GONOSUMDB", "corp.example"),
         ("GONOPROXY", "github.com"),
-    ] {
-        s.set(name, value);
-    }
+    ]);
     let found = s.findings();
-    let fixes: Vec<&str> = found.iter().map(|f| f["fix"]["text"].as_str().unwrap()).collect();
+    let fixes = fix_texts(&found);
     let unset = |name: &str| format!("unset {name} where it is set (CI configuration, /etc/environment, your IDE)");
     assert_eq!(
         fixes,
@@ -1461,7 +1469,7 @@ fn module_fix_lines_followed() {
 #[test]
 fn environment_fix_lines_followed() {
     let mut s = Setup::clean();
-    for (name, value) in [
+    s.set_all(&[
         ("SSL_CERT_FILE", "/nonexistent/ca.pem"),
         ("SSL_CERT_DIR", "/nonexistent/certs"),
         ("HTTPS_PROXY", "http://proxy corp:3128"),
@@ -1469,9 +1477,7 @@ fn environment_fix_lines_followed() {
         ("CGO_ENABLED", "1"),
         ("CC", "/opt/cross/bin/aarch64-linux-gnu-gcc -O2"),
         ("PKG_CONFIG", "no-such-pkg-config"),
-    ] {
-        s.set(name, value);
-    }
+    ]);
     let found = s.findings();
     assert_eq!(
         ids(&found),
@@ -1485,7 +1491,7 @@ fn environment_fix_lines_followed() {
         ],
         "{found:#?}"
     );
-    let fixes: Vec<&str> = found.iter().map(|f| f["fix"]["text"].as_str().unwrap()).collect();
+    let fixes = fix_texts(&found);
     assert!(fixes[1].starts_with("set HTTPS_PROXY to a URL such as http://proxy.example:3128"), "{fixes:?}");
     assert!(fixes[4].contains("or unset PKG_CONFIG"), "{fixes:?}");
     s.assert_clean_after(
