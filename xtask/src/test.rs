@@ -24,6 +24,7 @@ const PROGRAMS: &[(&str, &str)] = &[
     ("update-binfmts", "binfmt-support"),
     ("nginx", "nginx"),
     ("python3", "python3"),
+    ("setfacl", "acl"),
 ];
 
 /// `cargo xtask test [--no-install] [CARGO TEST ARGS]`
