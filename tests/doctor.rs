@@ -1298,16 +1298,24 @@ fn version_fix_commands_run_as_printed() {
     s.assert_clean();
 }
 
+/// The clean setup (go1.22.10, past end of life with known vulnerabilities) with the loopback
+/// vulnerability database and a release server of the newest patches of three lines; the
+/// database and the server live as long as the values returned.
+fn with_vulnerability_data() -> (Setup, common::vulndb::VulnDb, common::rig::Rig) {
+    let mut s = Setup::clean();
+    let db = common::vulndb::VulnDb::serve();
+    s.unset("GOVER_VULNDB");
+    s.set("GOVULNDB", db.url());
+    let rig = s.serve_releases(&["go1.22.10", "go1.25.13", "go1.26.6"]);
+    (s, db, rig)
+}
+
 /// The security-currency fix lines, run as printed against the loopback vulnerability
 /// database and a release server: `gover list --refresh` fetches the data, then the
 /// upgrade each vulnerable or end-of-life version's line prints moves its pin off it.
 #[test]
 fn vulnerability_fix_commands_run_as_printed() {
-    let mut s = Setup::clean();
-    let db = common::vulndb::VulnDb::serve();
-    s.unset("GOVER_VULNDB");
-    s.set("GOVULNDB", db.url());
-    let _rig = s.serve_releases(&["go1.22.10", "go1.25.13", "go1.26.6"]);
+    let (mut s, _db, _rig) = with_vulnerability_data();
 
     let fix = s.finding("versions.vulndb-stale")["fix"].clone();
     assert_eq!(fix, serde_json::json!({"kind": "command", "command": "gover list --refresh"}));
@@ -1529,4 +1537,32 @@ fn environment_fix_lines_followed() {
     let rc = fs::read_to_string(s.home(".bashrc")).unwrap();
     s.write_home(".bashrc", &format!("{rc}umask 022\n"));
     assert_clean(umask_0377(&s));
+}
+
+/// A vulnerable toolchain line of go.mod: the printed `gover install … && go get toolchain@…`
+/// run as printed, the go get by a real go (through the shims) against the loopback module
+/// proxy and checksum database.
+#[test]
+fn vulnerable_toolchain_line_fixed_with_go_get() {
+    let (mut s, _db, _rig) = with_vulnerability_data();
+    let proxy = common::modproxy::ModProxy::new(vec![common::modproxy::Toolchain::synthetic("go1.26.6", &[])]);
+    for (k, v) in proxy.env() {
+        s.set(&k, v);
+    }
+    let version = s.sb.gover_home.join("versions/go1.22.10");
+    fs::remove_dir_all(&version).unwrap();
+    common::link_copy(&common::real_go_tree("go1.22.10"), &version);
+    s.sb.fake_version("go1.26.6");
+    fs::write(s.sb.gover_home.join("global"), "1.26.6\n").unwrap();
+    let app = s.sb.work.join("app");
+    fs::create_dir_all(&app).unwrap();
+    fs::write(app.join("go.mod"), "module example.com/app\n\ngo 1.22\n\ntoolchain go1.22.10\n").unwrap();
+    s.cwd = app.clone();
+    s.follow(&s.finding("versions.vulndb-stale")["fix"]);
+    let found = s.findings();
+    assert_eq!(ids(&found), ["versions.end-of-life", "versions.vulnerable"], "{found:#?}");
+    assert_eq!(found[1]["fix"]["command"], "gover install 1.26.6 && go get toolchain@go1.26.6");
+    s.follow(&found[1]["fix"]);
+    assert!(fs::read_to_string(app.join("go.mod")).unwrap().ends_with("\ntoolchain go1.26.6\n"));
+    s.assert_clean();
 }
