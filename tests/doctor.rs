@@ -941,7 +941,7 @@ fn caches_owned_by_root_after_sudo_go() {
 #[test]
 fn a_home_that_belongs_to_someone_else() {
     if unsafe { libc::getuid() } != 0 {
-        eprintln!("skipping: planting another owner needs root");
+        common::skip("planting another owner needs root");
         return;
     }
     let s = Setup::clean();
@@ -1565,4 +1565,28 @@ fn vulnerable_toolchain_line_fixed_with_go_get() {
     s.follow(&found[1]["fix"]);
     assert!(fs::read_to_string(app.join("go.mod")).unwrap().ends_with("\ntoolchain go1.26.6\n"));
     s.assert_clean();
+}
+
+/// permissions.home-missing's two ways: a HOME that exists, or go's directories moved out
+/// of the missing one (which used to leave the finding in place).
+#[test]
+fn home_fix_lines_followed() {
+    let mut s = Setup::clean();
+    let missing = s.sb.root().join("nonexistent");
+    s.set("HOME", missing.display().to_string());
+    let fix = s.finding("permissions.home-missing")["fix"]["text"].clone();
+    assert_eq!(
+        fix,
+        "set HOME to a directory you own, or GOMODCACHE, GOCACHE, GOPATH, GOBIN to writable directories outside it"
+    );
+    s.assert_clean_after("-c", &format!("export HOME='{}'", s.sb.home.display()));
+    // Without a HOME gover's hook is not in any startup file, which is reported on its own.
+    let elsewhere = s.sb.root().join("go-dirs");
+    let script = format!(
+        "export GOMODCACHE='{0}/mod' GOCACHE='{0}/cache' GOPATH='{0}/path'\ngover doctor --json",
+        elsewhere.display()
+    );
+    let (_, after) = report(s.bash("-c", &script).output().unwrap());
+    let found = ids(after["findings"].as_array().unwrap());
+    assert_eq!(found, ["path.hook-missing-interactive", "path.hook-missing-login"]);
 }

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 
 use super::env::writable;
 use super::{Category, Evidence, Facts, Finding, Fix, Severity};
-use crate::goenv::Origin;
 
 pub fn check(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -380,6 +379,13 @@ fn umask(facts: &Facts, dirs: &[(&'static str, PathBuf)], out: &mut Vec<Finding>
 /// with the user's HOME): go's default caches land in someone else's directory.
 fn home(facts: &Facts, dirs: &[(&'static str, PathBuf)], out: &mut Vec<Finding>) {
     let Some(home) = facts.env.home() else { return };
+    // Only go's directories under HOME make it matter; moving them all out is a fix too.
+    let under: Vec<&str> = dirs.iter().filter(|(_, dir)| dir.starts_with(&home)).map(|(name, _)| *name).collect();
+    if under.is_empty() {
+        return;
+    }
+    let move_out =
+        format!("set HOME to a directory you own, or {} to writable directories outside it", under.join(", "));
     let Ok(meta) = std::fs::metadata(&home) else {
         out.push(
             p(
@@ -388,22 +394,14 @@ fn home(facts: &Facts, dirs: &[(&'static str, PathBuf)], out: &mut Vec<Finding>)
                 format!("HOME={} does not exist: go's default directories live there", home.display()),
             )
             .evidence(Evidence::Env { name: "HOME".into(), value: home.display().to_string() })
-            .fix(Fix::Manual(
-                "set HOME to a directory you own, or GOCACHE, GOMODCACHE and GOPATH to writable directories".into(),
-            )),
+            .evidence(Evidence::Note { text: format!("under it: {}", under.join(", ")) })
+            .fix(Fix::Manual(move_out)),
         );
         return;
     };
     if meta.uid() == facts.env.uid {
         return;
     }
-    let defaulted: Vec<&str> = dirs
-        .iter()
-        .filter(|(name, dir)| {
-            dir.starts_with(&home) && facts.settings.get(name).is_none_or(|s| s.origin == Origin::Default)
-        })
-        .map(|(name, _)| *name)
-        .collect();
     let title = if facts.env.uid == 0 {
         format!(
             "running as root with HOME={} (uid {}): go leaves root-owned files in that user's caches",
@@ -418,14 +416,13 @@ fn home(facts: &Facts, dirs: &[(&'static str, PathBuf)], out: &mut Vec<Finding>)
             facts.env.uid
         )
     };
-    let mut finding = p("permissions.home-not-owned", Severity::Warning, title).evidence(owner(&home));
-    if !defaulted.is_empty() {
-        finding = finding.evidence(Evidence::Note { text: format!("defaulting under it: {}", defaulted.join(", ")) });
-    }
+    let finding = p("permissions.home-not-owned", Severity::Warning, title)
+        .evidence(owner(&home))
+        .evidence(Evidence::Note { text: format!("under it: {}", under.join(", ")) });
     out.push(finding.fix(Fix::Manual(if facts.env.uid == 0 {
         "use `sudo -H` (or sudo -i) so root gets its own HOME".into()
     } else {
-        "set HOME to a directory you own, or GOCACHE, GOMODCACHE and GOPATH to writable directories".into()
+        move_out
     })));
 }
 
