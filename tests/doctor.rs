@@ -390,7 +390,12 @@ fn stale_goroot_and_mixed_toolchains_of_a_system_go() {
     let f = s.finding("goroot.version-mismatch");
     assert!(f["title"].as_str().unwrap().contains("go1.21.13"), "{f}");
     assert_eq!(f["evidence"][1]["kind"], "command");
-    fs::write(sys.join("VERSION"), "go1.21.13\n").unwrap();
+    assert!(f["fix"]["text"].as_str().unwrap().contains("unpack the go1.21.13 release into it"), "{f}");
+    assert!(f["fix"]["text"].as_str().unwrap().ends_with("`gover install 1.21.13`"), "{f}");
+    // Reinstalled: the directory removed, the release unpacked into it.
+    fs::remove_dir_all(&sys).unwrap();
+    plant_system_go(&s, &sys, "go1.21.13", "go1.21.13");
+    s.assert_clean();
 
     // go env GOROOT names another tree (a go env -w GOROOT, or a moved install).
     let envfile = s.write_home(".config/go/env", &format!("GOROOT={}\n", old.display()));

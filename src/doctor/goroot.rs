@@ -197,8 +197,11 @@ fn toolchain_consistency(facts: &Facts, out: &mut Vec<Finding>) {
                 text: Some(version.clone()),
             })
             .fix(Fix::Manual(format!(
-                "reinstall the Go in {}, or `gover import` a clean one and remove it",
-                root.display()
+                "reinstall the Go in {}: remove the directory, then unpack the {reported_release} release into it \
+                 (unpacked over an old tree, an archive leaves the old files beside the new); or remove it and \
+                 `gover install {}`",
+                root.display(),
+                reported_release.trim_start_matches("go")
             ))),
         );
     }
