@@ -125,6 +125,13 @@ impl Setup {
         rig
     }
 
+    /// Replaces the fake go1.22.10 with the real release, for fix lines that run go.
+    fn real_go(&self) {
+        let version = self.sb.gover_home.join("versions/go1.22.10");
+        fs::remove_dir_all(&version).unwrap();
+        common::link_copy(&common::real_go_tree("go1.22.10"), &version);
+    }
+
     fn findings(&self) -> Vec<Value> {
         self.run().1["findings"].as_array().unwrap().clone()
     }
@@ -779,6 +786,13 @@ fn planted_proc_noexec_tmp_umask_and_ports() {
     assert!(found[2]["title"].as_str().unwrap().starts_with("GOCACHE"));
     assert_eq!(found[2]["severity"], "warning");
     assert_eq!(found[3]["severity"], "info");
+    // The noexec lines followed with a real go: `go env -w` to directories on / (exec).
+    let fixes = fix_texts(&found);
+    assert!(fixes[0].ends_with("(go env -w GOTMPDIR=…)") && fixes[2].ends_with("(go env -w GOCACHE=…)"), "{fixes:?}");
+    s.real_go();
+    s.follow(&serde_json::json!({"kind": "command", "command": "go env -w GOTMPDIR=/var/tmp/go-tmp GOCACHE=/var/tmp/go-build"}));
+    assert_eq!(ids(&s.findings()), ["permissions.umask", "network.ephemeral-ports"]);
+    fs::remove_file(s.home(".config/go/env")).unwrap();
 
     fs::write(proc.join("self/mountinfo"), mountinfo.replace(",noexec", "")).unwrap();
     fs::write(proc.join("self/status"), "Umask:\t0022\n").unwrap();
@@ -1469,9 +1483,7 @@ fn module_fix_lines_followed() {
         s.unset(name);
     }
 
-    let version = s.sb.gover_home.join("versions/go1.22.10");
-    fs::remove_dir_all(&version).unwrap();
-    common::link_copy(&common::real_go_tree("go1.22.10"), &version);
+    s.real_go();
     let project = s.home("go/src/example.com/app/cmd");
     fs::create_dir_all(&project).unwrap();
     s.cwd = project;
@@ -1554,9 +1566,7 @@ fn vulnerable_toolchain_line_fixed_with_go_get() {
     for (k, v) in proxy.env() {
         s.set(&k, v);
     }
-    let version = s.sb.gover_home.join("versions/go1.22.10");
-    fs::remove_dir_all(&version).unwrap();
-    common::link_copy(&common::real_go_tree("go1.22.10"), &version);
+    s.real_go();
     s.sb.fake_version("go1.26.6");
     fs::write(s.sb.gover_home.join("global"), "1.26.6\n").unwrap();
     let app = s.sb.work.join("app");
