@@ -1583,7 +1583,8 @@ fn vulnerable_toolchain_line_fixed_with_go_get() {
 }
 
 /// permissions.home-missing's two ways: a HOME that exists, or go's directories moved out
-/// of the missing one (which used to leave the finding in place).
+/// of the missing one (which used to leave the finding in place); an unusable GOVER_HOME
+/// unset.
 #[test]
 fn home_fix_lines_followed() {
     let mut s = Setup::clean();
@@ -1604,4 +1605,13 @@ fn home_fix_lines_followed() {
     let (_, after) = report(s.bash("-c", &script).output().unwrap());
     let found = ids(after["findings"].as_array().unwrap());
     assert_eq!(found, ["path.hook-missing-interactive", "path.hook-missing-login"]);
+    s.set("HOME", s.sb.home.display().to_string());
+
+    // GOVER_HOME naming a file: the hint's last way, unset it (the default is where gover is).
+    let file = s.sb.root().join("a-file");
+    fs::write(&file, "").unwrap();
+    s.set("GOVER_HOME", file.display().to_string());
+    let fix = s.finding("permissions.gover-home-unusable")["fix"]["text"].clone();
+    assert!(fix.as_str().unwrap().ends_with(", or unset it"), "{fix}");
+    s.assert_clean_after("-c", "unset GOVER_HOME");
 }
