@@ -384,6 +384,11 @@ fn stale_goroot_and_mixed_toolchains_of_a_system_go() {
     assert_eq!(f["severity"], "error");
     assert_eq!(f["fix"]["lines"], serde_json::json!({"start": 1, "end": 1}));
     assert!(text(&f).contains(&sys.display().to_string()));
+    // Set by no startup file (the environment of whatever started the shell): unset it.
+    s.write_home(".bashrc", "");
+    let fix = s.finding("goroot.stale-export")["fix"].clone();
+    assert!(fix["text"].as_str().unwrap().ends_with("then `unset GOROOT`"), "{fix}");
+    s.assert_clean_after("-c", "unset GOROOT");
 
     // A GOROOT that is right for the go that runs, without gover: only a note.
     s.set("GOROOT", sys.display().to_string());
