@@ -490,7 +490,7 @@ fn gover_versions(facts: &Facts, out: &mut Vec<Finding>) {
     for name in names {
         let Some(version) = gover_shim::GoVersion::parse(&name).filter(|v| v.to_string() == name) else { continue };
         let root = facts.env.gover.version_dir(&version);
-        let reinstall = Fix::Command(format!("gover uninstall {name} && gover install {name}"));
+        let reinstall = reinstall(&name);
         if !gover_shim::resolve::is_executable(&root.join("bin/go")) {
             out.push(
                 c("versions.incomplete", Severity::Error, format!("gover's {name} has no runnable bin/go"))
@@ -514,6 +514,13 @@ fn gover_versions(facts: &Facts, out: &mut Vec<Finding>) {
             ),
         }
     }
+}
+
+/// Replaces gover's broken copy of a version with a fresh download. `--force` because the
+/// version is often the global default (which uninstall otherwise keeps) and nothing can be
+/// running from a broken tree; it is missing only until the install right after.
+pub(super) fn reinstall(name: &str) -> Fix {
+    Fix::Command(format!("gover uninstall --force {name} && gover install {name}"))
 }
 
 /// The resolver's hint as a fix: its error help reads "run <command>", and a `command` fix is

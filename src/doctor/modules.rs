@@ -199,14 +199,20 @@ fn tls_and_proxies(facts: &Facts, out: &mut Vec<Finding>) {
 }
 
 /// The real binary `go` runs here: a go outside gover, or the version the shim would pick.
-fn go_that_runs(facts: &Facts) -> Option<PathBuf> {
+/// The go binary that runs here, and its gover version when it is one of gover's.
+fn go_that_runs(facts: &Facts) -> Option<(PathBuf, Option<gover_shim::GoVersion>)> {
     let winner = facts.go_on_path.first()?;
     if !winner.is_shim {
-        return winner.resolved.clone();
+        return Some((winner.resolved.clone()?, None));
     }
     let env = facts.env;
     let ctx = env.resolver_context();
-    Some(resolve::resolve(&ctx).ok()?.toolchain.binary("go"))
+    let toolchain = resolve::resolve(&ctx).ok()?.toolchain;
+    let version = match &toolchain {
+        resolve::Toolchain::Installed { version, .. } => Some(version.clone()),
+        resolve::Toolchain::System { .. } => None,
+    };
+    Some((toolchain.binary("go"), version))
 }
 
 fn hijacks(facts: &Facts, out: &mut Vec<Finding>) {
@@ -225,7 +231,7 @@ fn hijacks(facts: &Facts, out: &mut Vec<Finding>) {
             )),
         );
     }
-    let Some(go) = go_that_runs(facts) else { return };
+    let Some((go, version)) = go_that_runs(facts) else { return };
     if let Ok(Some(interp)) = elf::read_interpreter(&go) {
         if !Path::new(&interp).exists() {
             out.push(
@@ -238,7 +244,12 @@ fn hijacks(facts: &Facts, out: &mut Vec<Finding>) {
                     ),
                 )
                 .evidence(Evidence::Note { text: format!("PT_INTERP of {}: {interp}", go.display()) })
-                .fix(Fix::Manual("replace that go with an official (static) release: gover install <version>".into())),
+                .fix(match version {
+                    Some(version) => super::goroot::reinstall(&version.to_string()),
+                    None => {
+                        Fix::Manual("replace that go with an official (static) release: gover install <version>".into())
+                    }
+                }),
             );
         }
     }
