@@ -417,8 +417,11 @@ fn stale_goroot_and_mixed_toolchains_of_a_system_go() {
     );
     let f = s.finding("goroot.mixed-toolchain");
     assert_eq!(f["fix"], serde_json::json!({"kind": "remove_go_env_key", "file": envfile, "key": "GOROOT"}));
-    plant_system_go(&s, &sys, "go1.21.13", "go1.21.13");
+    // Built in (the tree moved from there): an official release reinstalled in place.
     fs::remove_file(envfile).unwrap();
+    let f = s.finding("goroot.mixed-toolchain");
+    assert!(f["fix"]["text"].as_str().unwrap().starts_with(&format!("this go has {} built in", old.display())), "{f}");
+    plant_system_go(&s, &sys, "go1.21.13", "go1.21.13");
     s.assert_clean();
 }
 

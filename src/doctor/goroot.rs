@@ -210,8 +210,14 @@ fn toolchain_consistency(facts: &Facts, out: &mut Vec<Finding>) {
             Some(set) if matches!(set.origin, Origin::File { .. }) => {
                 Fix::RemoveGoEnvKey { file: facts.settings.env_file.clone().unwrap_or_default(), key: "GOROOT".into() }
             }
-            // Never advise deleting files on a guess: they may be another tool's.
-            _ => Fix::Manual(format!("reinstall the Go in {}, or unset whatever sets its GOROOT", root.display())),
+            // Nothing in the environment or the go env file sets it, so it is built in (a
+            // tree moved after it was built, or a distribution's GOROOT_FINAL). Never advise
+            // deleting files on a guess: they may be another tool's.
+            _ => Fix::Manual(format!(
+                "this go has {reported_root} built in as its GOROOT: move its tree back there, or reinstall an \
+                 official release in {} (its GOROOT follows where it is unpacked)",
+                root.display()
+            )),
         };
         out.push(
             c(
