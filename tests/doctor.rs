@@ -1626,3 +1626,29 @@ fn home_fix_lines_followed() {
     assert!(fix.as_str().unwrap().ends_with(", or unset it"), "{fix}");
     s.assert_clean_after("-c", "unset GOVER_HOME");
 }
+
+/// An alias and a function made by evals no manager owns: the lines say which files to look
+/// in; removing the evals (in a new shell) clears them.
+#[test]
+fn functions_from_unknown_evals_fixed_by_hand() {
+    let s = Setup::clean();
+    let rc = s.write_home(
+        ".bashrc",
+        &format!("{HOOK_BASH}eval \"$(echo 'alias go=true')\"\neval \"$(echo 'gofmt() {{ :; }}')\"\n"),
+    );
+    let found = s.findings();
+    assert_eq!(ids(&found), ["shell.go-alias", "shell.gofmt-function"], "{found:#?}");
+    assert_eq!(
+        fix_texts(&found),
+        [
+            format!("remove what defines the alias `go` in {}; then start a new shell", rc.display()),
+            format!(
+                "remove what defines the function `gofmt` in {} (its definition, or the eval or source line that \
+                 makes it); then start a new shell",
+                rc.display()
+            )
+        ]
+    );
+    s.write_home(".bashrc", HOOK_BASH);
+    s.assert_clean();
+}

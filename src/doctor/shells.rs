@@ -94,16 +94,21 @@ fn path_order(facts: &Facts, shell: Shell, answer: &Answer) -> Option<Finding> {
 /// substitution, a loop): the files `shell -ic` read, so the user knows where to look, and
 /// the two edits that put the shims first again.
 fn unattributed_line(facts: &Facts, shell: Shell, dir: &Path) -> String {
-    let files: Vec<String> =
-        facts.reading_order(shell, Reads::Interactive).iter().map(|s| s.file.path.display().to_string()).collect();
-    let place = match files.as_slice() {
-        [] => format!("{}'s system-wide start-up files", shell.name()),
-        _ => files.join(", "),
-    };
+    let place = startup_files(facts, shell);
     format!(
         "in {place}, remove the line that puts {} on PATH, or move it above gover's hook; then start a new shell",
         dir.display()
     )
+}
+
+/// The files `shell -ic` reads, for a line that says where to look.
+fn startup_files(facts: &Facts, shell: Shell) -> String {
+    let files: Vec<String> =
+        facts.reading_order(shell, Reads::Interactive).iter().map(|s| s.file.path.display().to_string()).collect();
+    match files.as_slice() {
+        [] => format!("{}'s system-wide start-up files", shell.name()),
+        _ => files.join(", "),
+    }
 }
 
 /// The startup line of `shell` that put `dir` on PATH: the last prepend that names it (its
@@ -361,8 +366,15 @@ fn definition_fix(facts: &Facts, d: &Definition) -> Fix {
     if let Some((file, lines)) = d.file.as_ref().and_then(|file| facts.manager_init_line(file, Some(d.shell))) {
         return Fix::CommentOut { file, lines };
     }
-    let place = d.file.as_ref().map(|f| format!(" in {}", f.display())).unwrap_or_default();
-    Fix::Manual(format!("remove the {} `{}`{place}", if d.alias { "alias" } else { "function" }, d.name))
+    let place = match &d.file {
+        Some(file) => format!("{} (its definition, or the eval or source line that makes it)", file.display()),
+        None => startup_files(facts, d.shell),
+    };
+    Fix::Manual(format!(
+        "remove what defines the {} `{}` in {place}; then start a new shell",
+        if d.alias { "alias" } else { "function" },
+        d.name
+    ))
 }
 
 #[cfg(test)]
