@@ -807,7 +807,9 @@ fn planted_proc_noexec_tmp_umask_and_ports() {
 
     fs::write(proc.join("self/mountinfo"), mountinfo.replace(",noexec", "")).unwrap();
     fs::write(proc.join("self/status"), "Umask:\t0022\n").unwrap();
-    fs::write(proc.join("net/tcp"), "  sl  local_address rem_address   st\n").unwrap();
+    // The range widened as the ports line says (what the sysctl writes).
+    assert!(found[3]["fix"]["text"].as_str().unwrap().ends_with("ip_local_port_range=\"15000 65000\")"));
+    fs::write(proc.join("sys/net/ipv4/ip_local_port_range"), "15000\t65000\n").unwrap();
     s.assert_clean();
 
     // A build cache shared with a group (setgid, group-writable) under umask 022.

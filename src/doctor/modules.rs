@@ -412,7 +412,7 @@ fn ports(facts: &Facts, out: &mut Vec<Finding>) {
         out.push(
             m("network.ephemeral-ports", Severity::Info, format!("{time_wait} sockets in TIME_WAIT against {size} ephemeral ports: parallel downloads may fail to connect"))
                 .evidence(Evidence::File { path: proc_root.join("sys/net/ipv4/ip_local_port_range"), lines: None, text: Some(range.trim().into()) })
-                .fix(Fix::Manual("lower download parallelism (GOFLAGS=-p=4), or widen net.ipv4.ip_local_port_range".into())),
+                .fix(Fix::Manual("TIME_WAIT sockets close within 60 s: wait, or widen the range (sudo sysctl -w net.ipv4.ip_local_port_range=\"15000 65000\")".into())),
         );
     }
 }
