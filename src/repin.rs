@@ -81,6 +81,16 @@ fn version_word<'a>(kind: PinFile, line: &'a str, spec: &Spec) -> Option<(usize,
     }
 }
 
+/// The go command that moves the toolchain line of `file` (a go.mod or a go.work) to
+/// `version`, run inside that module or workspace: go.work's line is `go work edit`'s (in
+/// workspace mode `go get` edits the module's go.mod, whose toolchain line go then ignores).
+pub fn toolchain_line_command(file: &Path, version: &GoVersion) -> String {
+    match file.file_name().and_then(|n| n.to_str()) {
+        Some("go.work") => format!("go work edit -toolchain={version}"),
+        _ => format!("go get toolchain@{version}"),
+    }
+}
+
 /// The pin files of a directory, by kind, that exist.
 pub fn pin_files(dir: &Path) -> Vec<(PinFile, PathBuf)> {
     PinFile::ALL.iter().map(|kind| (*kind, dir.join(kind.file_name()))).filter(|(_, path)| path.is_file()).collect()

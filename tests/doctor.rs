@@ -1571,7 +1571,7 @@ fn environment_fix_lines_followed() {
 
 /// A vulnerable toolchain line of go.mod: the printed `gover install … && go get toolchain@…`
 /// run as printed, the go get by a real go (through the shims) against the loopback module
-/// proxy and checksum database.
+/// proxy and checksum database; of go.work: `go work edit -toolchain=…`.
 #[test]
 fn vulnerable_toolchain_line_fixed_with_go_get() {
     let (mut s, _db, _rig) = with_vulnerability_data();
@@ -1592,6 +1592,18 @@ fn vulnerable_toolchain_line_fixed_with_go_get() {
     assert_eq!(found[1]["fix"]["command"], "gover install 1.26.6 && go get toolchain@go1.26.6");
     s.follow(&found[1]["fix"]);
     assert!(fs::read_to_string(app.join("go.mod")).unwrap().ends_with("\ntoolchain go1.26.6\n"));
+    s.assert_clean();
+
+    // A workspace's toolchain line is go work edit's (go get would edit a go.mod).
+    let ws = s.sb.work.join("ws");
+    fs::create_dir_all(ws.join("lib")).unwrap();
+    fs::write(ws.join("go.work"), "go 1.22\n\ntoolchain go1.22.10\n\nuse ./lib\n").unwrap();
+    fs::write(ws.join("lib/go.mod"), "module example.com/lib\n\ngo 1.22\n").unwrap();
+    s.cwd = ws.clone();
+    let fix = s.finding("versions.vulnerable")["fix"].clone();
+    assert_eq!(fix["command"], "gover install 1.26.6 && go work edit -toolchain=go1.26.6");
+    s.follow(&fix);
+    assert!(fs::read_to_string(ws.join("go.work")).unwrap().contains("\ntoolchain go1.26.6\n"));
     s.assert_clean();
 }
 

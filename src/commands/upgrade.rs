@@ -190,8 +190,9 @@ fn print_toolchain_lines(lines: &[(PathBuf, GoVersion)]) {
     for (path, version) in lines {
         let dir = path.parent().map(|d| d.display().to_string()).unwrap_or_default();
         println!(
-            "{}'s toolchain line is the project's to change: run `cd {dir} && go get toolchain@{version}`",
-            path.display()
+            "{}'s toolchain line is the project's to change: run `cd {dir} && {}`",
+            path.display(),
+            crate::repin::toolchain_line_command(path, version)
         );
     }
 }

@@ -142,9 +142,11 @@ fn upgrade_command(
         _ => "",
     };
     match (&request.source, &request.spec) {
-        (Source::File { .. }, _) if file_name == "go.mod" || file_name == "go.work" => {
-            format!("gover install {} && go get toolchain@{target}", target.to_string().trim_start_matches("go"))
-        }
+        (Source::File { path, .. }, _) if file_name == "go.mod" || file_name == "go.work" => format!(
+            "gover install {} && {}",
+            target.to_string().trim_start_matches("go"),
+            crate::repin::toolchain_line_command(path, &target)
+        ),
         (Source::Env, _) => {
             format!("gover upgrade {line}{to_arg} && gover shell {}", target.to_string().trim_start_matches("go"))
         }
