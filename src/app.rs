@@ -48,7 +48,7 @@ impl App {
         }
     }
 
-    /// The resolver's view of this process: working directory, GOVER_VERSION, PATH.
+    /// The resolver's view of this process: working directory, GOVER_VERSION, PATH, GOWORK.
     pub fn context(&self) -> Result<Context> {
         let cwd = std::env::current_dir().map_err(ResolveError::Cwd)?;
         Ok(Context {
@@ -56,6 +56,7 @@ impl App {
             home: self.store.home().clone(),
             env_version: var("GOVER_VERSION").filter(|v| !v.is_empty()),
             path: var("PATH"),
+            gowork: var("GOWORK"),
         })
     }
 }

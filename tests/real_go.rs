@@ -121,3 +121,28 @@ fn the_go_line_of_go_mod_is_a_minimum() {
         module.join("go.mod").display()
     ));
 }
+
+/// A module inside a workspace runs the workspace's toolchain, as go itself decides: the
+/// module's own toolchain line (older than the workspace's go line) would make go refuse.
+#[test]
+fn a_module_in_a_workspace_runs_the_workspace_s_toolchain() {
+    let s = Sandbox::new();
+    s.install_shims();
+    plant_real(&s, "go1.22.10");
+    plant_real(&s, "go1.23.9");
+    let ws = s.work.join("ws");
+    let module = ws.join("m");
+    fs::create_dir_all(&module).unwrap();
+    fs::write(ws.join("go.work"), "go 1.23.0\n\ntoolchain go1.23.9\n\nuse ./m\n").unwrap();
+    fs::write(module.join("go.mod"), "module example.com/m\n\ngo 1.22.0\n\ntoolchain go1.22.10\n").unwrap();
+    fs::write(module.join("main.go"), "package main\n\nfunc main() { println(\"built\") }\n").unwrap();
+    let go = |gowork: &str, args: &[&str]| {
+        let mut cmd = s.shim("go");
+        cmd.current_dir(&module).env("GOCACHE", s.root().join("gocache")).env("GOWORK", gowork).args(args);
+        cmd
+    };
+    go("", &["version"]).assert().success().stdout("go version go1.23.9 linux/amd64\n");
+    go("", &["build", "-o", "/dev/null", "."]).assert().success();
+    // Without the workspace, the module's own line.
+    go("off", &["version"]).assert().success().stdout("go version go1.22.10 linux/amd64\n");
+}

@@ -3,15 +3,17 @@
 //! First match wins:
 //! 1. `GOVER_VERSION` in the environment (`gover shell`, `gover exec`);
 //! 2. the nearest pin file walking up from the working directory. Within one directory
-//!    `.go-version` beats `.tool-versions` (a `golang`/`go` line) beats the `toolchain` line
-//!    of `go.work`, then `go.mod`; a nearer directory beats a farther one, so a nested
-//!    project's pin wins over its parent's;
+//!    `.go-version` beats mise's files beat `.tool-versions` (a `golang`/`go` line) beat the
+//!    `toolchain` line of `go.work`, then `go.mod`; a nearer directory beats a farther one, so
+//!    a nested project's pin wins over its parent's. As in go itself, a module inside a
+//!    workspace (the nearest `go.work` above, or the file `GOWORK` names; `GOWORK=off` has
+//!    none) takes its toolchain from the workspace: its go.mod's lines do not count;
 //! 3. the global default in GOVER_HOME (`gover global`);
 //! 4. `system`: the first `go` on PATH that is not a gover shim.
 //!
-//! The `go` line of the nearest go.work or go.mod is a minimum (Go's own rule): a pin file
-//! or the global default that picks an older version gives way to the newest installed
-//! version that satisfies it.
+//! The `go` line of the workspace, else of the nearest go.mod, is a minimum (Go's own rule):
+//! a pin file or the global default that picks an older version gives way to the newest
+//! installed version that satisfies it.
 
 use std::ffi::OsString;
 use std::fmt;
@@ -33,6 +35,8 @@ pub struct Context {
     pub env_version: Option<OsString>,
     /// `PATH`, for `system`.
     pub path: Option<OsString>,
+    /// `GOWORK`, which chooses the workspace as it does for go.
+    pub gowork: Option<OsString>,
 }
 
 impl Context {
@@ -45,7 +49,13 @@ impl Context {
             return Err(ResolveError::BadHome { root: home.root().to_path_buf(), problem });
         }
         let cwd = std::env::current_dir().map_err(ResolveError::Cwd)?;
-        Ok(Context { cwd, home, env_version: var("GOVER_VERSION").filter(|v| !v.is_empty()), path: var("PATH") })
+        Ok(Context {
+            cwd,
+            home,
+            env_version: var("GOVER_VERSION").filter(|v| !v.is_empty()),
+            path: var("PATH"),
+            gowork: var("GOWORK"),
+        })
     }
 }
 
@@ -263,7 +273,7 @@ pub fn request(ctx: &Context) -> Result<Request, ResolveError> {
             _ => Err(ResolveError::BadEnv { value: text.chars().take(40).collect() }),
         };
     }
-    let walk = walk(&ctx.cwd)?;
+    let walk = walk(&ctx.cwd, &Workspace::from_env(ctx.gowork.as_deref()))?;
     let (spec, source) = match walk.pin {
         Some(found) => found,
         None => {
@@ -275,68 +285,161 @@ pub fn request(ctx: &Context) -> Result<Request, ResolveError> {
             }
         }
     };
-    Ok(Request { spec, source, minimum: walk.minimum.flatten(), empty_pins: walk.empty_pins })
+    Ok(Request { spec, source, minimum: walk.minimum, empty_pins: walk.empty_pins })
+}
+
+/// Which go.work makes a workspace, as go decides it from `GOWORK`.
+enum Workspace {
+    /// The nearest go.work above (GOWORK unset or empty).
+    Nearest,
+    /// `GOWORK=off`: no workspace; go.work files are not read.
+    Off,
+    /// `GOWORK=/path/go.work`: that file, wherever it is; other go.work files are not read.
+    File(PathBuf),
+}
+
+impl Workspace {
+    fn from_env(gowork: Option<&std::ffi::OsStr>) -> Workspace {
+        match gowork.filter(|v| !v.is_empty()) {
+            None => Workspace::Nearest,
+            Some(v) if v == "off" => Workspace::Off,
+            Some(v) => Workspace::File(PathBuf::from(v)),
+        }
+    }
+}
+
+/// What one go.work or go.mod says: its toolchain line (a pin) and its go line (a minimum).
+struct ModuleFile {
+    pin: Option<(Spec, Source)>,
+    minimum: Option<Minimum>,
+}
+
+impl ModuleFile {
+    /// Reads `name` (go.work or go.mod) in `dir`; `None` when it is not there.
+    fn read(kind: PinFile, dir: &Dir, path: &Path) -> Result<Option<ModuleFile>, ResolveError> {
+        let file = path.join(kind.file_name());
+        let bad = |error| ResolveError::BadPin { path: file.clone(), error };
+        let Some(content) = kind.load(dir.open_file(kind.file_name())).map_err(bad)? else { return Ok(None) };
+        ModuleFile::parse(kind, &content, file.clone()).map(Some).map_err(bad)
+    }
+
+    /// [`ModuleFile::read`], but once the pin is `decided` only the go line is sought, and a
+    /// file that cannot be used (a FIFO planted in a shared directory) is as good as absent.
+    fn read_unless_decided(
+        kind: PinFile,
+        dir: &Dir,
+        path: &Path,
+        decided: bool,
+    ) -> Result<Option<ModuleFile>, ResolveError> {
+        match ModuleFile::read(kind, dir, path) {
+            Err(_) if decided => Ok(None),
+            other => other,
+        }
+    }
+
+    fn parse(kind: PinFile, content: &[u8], path: PathBuf) -> Result<ModuleFile, PinError> {
+        let pin = kind.parse(content)?;
+        let minimum = std::str::from_utf8(content).ok().and_then(crate::pin::go_line).map(|(version, line)| Minimum {
+            version,
+            path: path.clone(),
+            line,
+        });
+        Ok(ModuleFile { pin: pin.map(|pin| (pin.spec, Source::File { path, line: pin.line })), minimum })
+    }
 }
 
 /// What the directories from the working directory up to `/` say.
 struct Walk {
-    /// The nearest pin.
     pin: Option<(Spec, Source)>,
-    /// The nearest go.work or go.mod decides: `Some(None)` when it has no `go` line.
-    minimum: Option<Option<Minimum>>,
+    minimum: Option<Minimum>,
     empty_pins: Vec<PathBuf>,
 }
 
-/// One walk up the tree for both the nearest pin and the nearest module's `go` line, each
-/// directory listed once (see [`crate::dir`]): this is the shim's whole cost in a deep
-/// tree. It stops as soon as both are known.
-fn walk(cwd: &Path) -> Result<Walk, ResolveError> {
-    let mut walk = Walk { pin: None, minimum: None, empty_pins: Vec::new() };
+/// One walk up the tree for the nearest pin, the workspace and the nearest module, each
+/// directory listed once (see [`crate::dir`]): this is the shim's whole cost in a deep tree.
+/// A module's lines are held until the walk knows whether a workspace above overrides them,
+/// so inside a module (and with no `GOWORK=off`) it goes up to `/` unless it meets a go.work,
+/// as go itself does.
+fn walk(cwd: &Path, workspace_setting: &Workspace) -> Result<Walk, ResolveError> {
+    let mut empty_pins = Vec::new();
+    // The nearest pin that is not a go.mod's, and the nearest go.mod below the workspace
+    // (with whether its pin came before `pin`).
+    let mut pin: Option<(Spec, Source)> = None;
+    let mut module: Option<(ModuleFile, bool)> = None;
+    let mut workspace: Option<ModuleFile> = match workspace_setting {
+        Workspace::File(file) => {
+            let bad = |error| ResolveError::BadPin { path: file.clone(), error };
+            let content = PinFile::GoWork.load(crate::dir::open_file(file)).map_err(bad)?;
+            // GOWORK naming a file that is not there is go's error to report.
+            content.map(|c| ModuleFile::parse(PinFile::GoWork, &c, file.clone())).transpose().map_err(bad)?
+        }
+        _ => None,
+    };
     let wanted: Vec<&str> = PinFile::ALL.iter().filter_map(|kind| kind.file_name().split('/').next()).collect();
     for path in cwd.ancestors() {
-        if walk.pin.is_some() && walk.minimum.is_some() {
+        let done = match workspace_setting {
+            // Without a workspace, the nearest go.mod settles the minimum and its pin.
+            Workspace::Off => module.is_some() && (pin.is_some() || module.as_ref().is_some_and(|m| m.0.pin.is_some())),
+            // Until a workspace is found, one above may still override the module.
+            Workspace::Nearest => workspace.is_some() && pin.is_some(),
+            Workspace::File(_) => pin.is_some(),
+        };
+        if done {
             break;
         }
         let dir = match Dir::list(path, &wanted) {
             Ok(dir) => dir,
             Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => continue,
-            Err(e) if walk.pin.is_none() => {
+            Err(e) if pin.is_none() => {
                 let error = PinError { line: 0, reason: format!("cannot read its directory: {e}") };
                 return Err(ResolveError::BadPin { path: path.join(PinFile::GoVersion.file_name()), error });
             }
             Err(_) => continue,
         };
         for kind in PinFile::ALL {
-            let wants_pin = walk.pin.is_none();
-            let wants_minimum = walk.minimum.is_none() && matches!(kind, PinFile::GoWork | PinFile::GoMod);
-            if !wants_pin && !wants_minimum {
-                continue;
-            }
-            let name = kind.file_name();
-            let content = match kind.load(dir.open_file(name)) {
-                Ok(Some(content)) => content,
-                Ok(None) => continue,
-                Err(error) if wants_pin => return Err(ResolveError::BadPin { path: path.join(name), error }),
-                // Not a file the module's go line can come from; go would not read it either.
-                Err(_) => continue,
-            };
-            if wants_minimum {
-                let line = std::str::from_utf8(&content).ok().and_then(crate::pin::go_line);
-                walk.minimum = Some(line.map(|(version, line)| Minimum { version, path: path.join(name), line }));
-            }
-            if wants_pin {
-                match kind.parse(&content) {
-                    Ok(Some(pin)) => {
-                        walk.pin = Some((pin.spec, Source::File { path: path.join(name), line: pin.line }))
+            match kind {
+                PinFile::GoWork => {
+                    if workspace.is_some() || !matches!(workspace_setting, Workspace::Nearest) {
+                        continue;
                     }
-                    Ok(None) if kind == PinFile::GoVersion => walk.empty_pins.push(path.join(name)),
-                    Ok(None) => {}
-                    Err(error) => return Err(ResolveError::BadPin { path: path.join(name), error }),
+                    workspace = ModuleFile::read_unless_decided(kind, &dir, path, pin.is_some())?;
+                    if let Some(found) = workspace.as_ref().and_then(|w| w.pin.clone()).filter(|_| pin.is_none()) {
+                        pin = Some(found);
+                    }
+                }
+                PinFile::GoMod => {
+                    // A go.mod above the workspace is no module of it; one above the
+                    // nearest is another module.
+                    if module.is_some() || workspace.is_some() || matches!(workspace_setting, Workspace::File(_)) {
+                        continue;
+                    }
+                    module =
+                        ModuleFile::read_unless_decided(kind, &dir, path, pin.is_some())?.map(|m| (m, pin.is_none()));
+                }
+                _ if pin.is_some() => {}
+                _ => {
+                    let file = path.join(kind.file_name());
+                    let bad = |error| ResolveError::BadPin { path: file.clone(), error };
+                    let Some(content) = kind.load(dir.open_file(kind.file_name())).map_err(bad)? else { continue };
+                    match kind.parse(&content).map_err(bad)? {
+                        Some(found) => pin = Some((found.spec, Source::File { path: file, line: found.line })),
+                        None if kind == PinFile::GoVersion => empty_pins.push(file),
+                        None => {}
+                    }
                 }
             }
         }
     }
-    Ok(walk)
+    Ok(match workspace {
+        // A module in a workspace takes its toolchain and its go line from the workspace.
+        Some(workspace) => Walk { pin: pin.or(workspace.pin), minimum: workspace.minimum, empty_pins },
+        None => {
+            let (module, nearer) = module.map_or((None, false), |(m, nearer)| (Some(m), nearer));
+            let module_pin = module.as_ref().and_then(|m| m.pin.clone());
+            let pin = if nearer { module_pin.or(pin) } else { pin.or(module_pin) };
+            Walk { pin, minimum: module.and_then(|m| m.minimum), empty_pins }
+        }
+    })
 }
 
 /// The request, resolved against the installed versions (a partial pin such as `1.22`
@@ -440,7 +543,7 @@ mod tests {
         fn ctx(&self, cwd: &str) -> Context {
             let cwd = self.dir.join(cwd);
             fs::create_dir_all(&cwd).unwrap();
-            Context { cwd, home: GoverHome::new(self.dir.join("home")), env_version: None, path: None }
+            Context { cwd, home: GoverHome::new(self.dir.join("home")), env_version: None, path: None, gowork: None }
         }
     }
 
@@ -538,6 +641,38 @@ mod tests {
         let err = resolve(&t.ctx("p")).unwrap_err();
         assert_eq!(err.to_string(), format!("go1.25.0 is not installed (requested by {})", gomod.display()));
         assert_eq!(err.hint().unwrap(), "run gover install 1.25.0");
+    }
+
+    #[test]
+    fn a_module_in_a_workspace_takes_the_workspace_s_lines() {
+        let t = Tree::new("workspace");
+        let work = t.write("ws/go.work", "go 1.23.0\n\ntoolchain go1.23.9\n\nuse ./m\n");
+        let gomod = t.write("ws/m/go.mod", "module example.com/m\n\ngo 1.21\n\ntoolchain go1.21.13\n");
+        let at = |gowork: Option<&str>| {
+            let mut ctx = t.ctx("ws/m/sub");
+            ctx.gowork = gowork.map(Into::into);
+            let r = request(&ctx).unwrap();
+            (r.source, r.minimum.map(|m| (m.version.to_string(), m.path)))
+        };
+        // As go does: the workspace's toolchain and go lines, not the module's.
+        assert_eq!(at(None), (Source::File { path: work.clone(), line: 3 }, Some(("go1.23.0".into(), work.clone()))));
+        // GOWORK=off: no workspace, the module's own lines.
+        assert_eq!(at(Some("off")), (Source::File { path: gomod.clone(), line: 5 }, Some(("go1.21".into(), gomod))));
+        // GOWORK naming another file: that workspace, wherever it is.
+        let other = t.write("elsewhere/go.work", "go 1.22.0\ntoolchain go1.22.10\n");
+        assert_eq!(
+            at(Some(other.to_str().unwrap())),
+            (Source::File { path: other.clone(), line: 2 }, Some(("go1.22.0".into(), other)))
+        );
+        // A pin file in the module still beats the workspace; the workspace's go line stays
+        // the minimum.
+        let pin = t.write("ws/m/.go-version", "1.22.10\n");
+        assert_eq!(at(None), (Source::File { path: pin.clone(), line: 1 }, Some(("go1.23.0".into(), work.clone()))));
+        // A workspace without a toolchain line: the module's does not count either.
+        std::fs::remove_file(pin).unwrap();
+        t.write("ws/go.work", "go 1.23.0\n\nuse ./m\n");
+        t.write("home/global", "1.23\n");
+        assert_eq!(at(None).0, Source::Global { path: t.dir.join("home/global") });
     }
 
     #[test]

@@ -82,6 +82,7 @@ impl Env {
             home: self.gover.clone(),
             env_version: self.var("GOVER_VERSION").map(Into::into),
             path: self.vars.get("PATH").map(Into::into),
+            gowork: self.vars.get("GOWORK").map(Into::into),
         }
     }
 
