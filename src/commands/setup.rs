@@ -39,7 +39,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     // The directories above GOVER_HOME that this makes are recorded once the manifest (which
     // lives in GOVER_HOME) can be read.
     let mut made = Manifest::default();
-    made.track(store.root(), false, || Store::create_dir(store.root()))?;
+    made.track(store.root(), || Store::create_dir(store.root()))?;
     store.ensure_shims()?;
     report.push(format!("shims: {} (go, gofmt)", store.home().shims_dir().display()));
     let paths = HookPaths::for_current_exe(store)?;
@@ -102,7 +102,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     if args.systemd {
         let dropin = env.systemd_dropin();
         let content = systemd_dropin(&paths);
-        let changed = manifest.track(&dropin, true, || shell::write_if_changed(&dropin, content.as_bytes()))?;
+        let changed = manifest.track(&dropin, || shell::write_if_changed(&dropin, content.as_bytes()))?;
         report.push(format!(
             "systemd user units: {} {} (applies from the next login, or after systemctl --user daemon-reload)",
             if changed { "wrote" } else { "unchanged" },
@@ -123,7 +123,7 @@ fn add_hook_line(target: &StartupFile, line: &str, manifest: &mut Manifest) -> R
     let Some(updated) = rc::add_line(&content, line, target.placement) else {
         return Ok(format!("{} already has the hook", target.path.display()));
     };
-    manifest.track(&target.path, true, || shell::write_if_changed(&target.path, updated.as_bytes()))?;
+    manifest.track(&target.path, || shell::write_if_changed(&target.path, updated.as_bytes()))?;
     let verb = if rc::has_line(&content) { "updated the hook line in" } else { "added the hook to" };
     Ok(format!("{verb} {} (line {})", target.path.display(), rc::line_number(&updated).unwrap_or(1)))
 }

@@ -71,7 +71,7 @@ impl Manifest {
     /// Runs `make`, which creates `path` (a file or directory) or changes it, and records
     /// what it brought into existence: `path` itself if it is a file that was not there, and
     /// every directory above it that was missing.
-    pub fn track<T>(&mut self, path: &Path, is_file: bool, make: impl FnOnce() -> Result<T>) -> Result<T> {
+    pub fn track<T>(&mut self, path: &Path, make: impl FnOnce() -> Result<T>) -> Result<T> {
         let existed = fs::symlink_metadata(path).is_ok();
         let missing: Vec<PathBuf> = path
             .ancestors()
@@ -80,7 +80,7 @@ impl Manifest {
             .map(Path::to_path_buf)
             .collect();
         let made = make()?;
-        if is_file && !existed {
+        if !existed && path.is_file() {
             self.add_file(path);
         }
         for dir in &missing {
@@ -110,12 +110,12 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let file = tmp.path().join("a/b/c.fish");
         let mut m = Manifest::default();
-        m.track(&file, true, || crate::shell::write_if_changed(&file, b"x")).unwrap();
+        m.track(&file, || crate::shell::write_if_changed(&file, b"x")).unwrap();
         assert_eq!(m.files, std::slice::from_ref(&file));
         assert_eq!(m.dirs, [tmp.path().join("a/b"), tmp.path().join("a")]);
         // Changing what is there brings nothing new.
         let mut again = Manifest::default();
-        again.track(&file, true, || crate::shell::write_if_changed(&file, b"y")).unwrap();
+        again.track(&file, || crate::shell::write_if_changed(&file, b"y")).unwrap();
         assert_eq!(again, Manifest::default());
     }
 }
