@@ -13,7 +13,7 @@ pub mod plan;
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::Command;
 
-use crate::doctor::Finding;
+use crate::doctor::{Argv, Finding};
 use crate::error::{Error, Result};
 use crate::output;
 use crate::store::Store;
@@ -116,8 +116,8 @@ fn apply(plan: &Plan, store: &Store, options: &FixOptions) -> Result<()> {
     }
     for command in &plan.repairs {
         if let Some(runnable) = permitted(command, options.yes) {
-            let status = Command::new("sh").arg("-c").arg(&runnable).status();
-            match status {
+            let (program, args) = runnable.0.split_first().expect("a command has a program");
+            match Command::new(program).args(args).status() {
                 Ok(s) if s.success() => println!("ran: {runnable}"),
                 _ => {
                     output::warn(format!("`{runnable}` failed"));
@@ -162,16 +162,15 @@ pub fn write_files(files: &[plan::FileEdit], backup: &mut Backup) -> usize {
 
 /// What to run for a repair (chown/chmod), when gover may: only with --yes, and only with
 /// the right to (`sudo` is dropped when already root; otherwise it is left to the user).
-fn permitted(repair: &str, yes: bool) -> Option<String> {
-    if !yes || !plan::is_repair(repair) {
+fn permitted(repair: &Argv, yes: bool) -> Option<Argv> {
+    if !yes || repair.0.is_empty() {
         return None;
     }
     // SAFETY: geteuid cannot fail and has no preconditions.
     let root = unsafe { libc::geteuid() } == 0;
-    match repair.strip_prefix("sudo ") {
-        Some(rest) if root => Some(rest.to_string()),
-        Some(_) => None,
-        None => Some(repair.to_string()),
+    match repair.0.split_first() {
+        Some((sudo, rest)) if sudo == "sudo" => root.then(|| Argv(rest.to_vec())),
+        _ => Some(repair.clone()),
     }
 }
 
@@ -202,13 +201,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn runs_only_chown_and_chmod_and_only_with_yes() {
-        assert_eq!(permitted("chmod -R u+w /x", true).as_deref(), Some("chmod -R u+w /x"));
-        assert_eq!(permitted("chmod -R u+w /x", false), None);
-        assert_eq!(permitted("gover install 1.22", true), None);
+    fn runs_repairs_only_with_yes_and_sudo_only_as_root() {
+        let chmod = Argv::new(["chmod", "-R", "u+w", "/x"]);
+        assert_eq!(permitted(&chmod, true), Some(chmod.clone()));
+        assert_eq!(permitted(&chmod, false), None);
         // SAFETY: geteuid cannot fail.
         let root = unsafe { libc::geteuid() } == 0;
-        let sudo = permitted("sudo chown -R me: /x", true);
-        assert_eq!(sudo.as_deref(), root.then_some("chown -R me: /x"));
+        let sudo = permitted(&Argv::new(["sudo", "chown", "-R", "me:", "/x"]), true);
+        assert_eq!(sudo, root.then(|| Argv::new(["chown", "-R", "me:", "/x"])));
     }
 }
