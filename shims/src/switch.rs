@@ -67,7 +67,9 @@ mod tests {
 
     #[test]
     fn an_unset_switch_is_off_and_a_bad_one_is_named() {
-        let env = |value: Option<&str>| move |_: &str| value.map(OsString::from);
+        fn env(value: Option<&'static str>) -> impl Fn(&str) -> Option<OsString> {
+            move |_| value.map(OsString::from)
+        }
         assert_eq!(read("GOVER_QUIET", env(None)), Ok(false));
         assert_eq!(read("GOVER_QUIET", env(Some("yes"))), Ok(true));
         let err = read("GOVER_QUIET", env(Some("maybe"))).unwrap_err();
