@@ -10,21 +10,11 @@ use std::io::{BufRead, BufReader};
 use std::os::fd::FromRawFd;
 use std::process::{Command, Output, Stdio};
 
-use common::releases::{release_archive, IndexEntry};
 use common::rig::Rig;
 use common::Sandbox;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A release server with two patches of one line and a newer line.
-fn rig() -> Rig {
-    let rig = Rig::http();
-    let entries: Vec<IndexEntry> =
-        ["go1.22.10", "go1.22.12", "go1.23.9"].iter().map(|v| IndexEntry::new(v, release_archive(v))).collect();
-    rig.publish(&entries);
-    rig
 }
 
 /// `gover -q args…` succeeds, says nothing on standard error, and returns standard output.
@@ -40,7 +30,8 @@ fn quiet(rig: &Rig, args: &[&str]) -> String {
 /// script asked for (a path, a version, JSON, a script, a list) still does.
 #[test]
 fn quiet_leaves_only_what_a_script_asked_for() {
-    let rig = rig();
+    // Two patches of one line, to upgrade, and a newer line.
+    let rig = Rig::serving(&["go1.22.10", "go1.22.12", "go1.23.9"]);
     let mirror = rig.sb.root().join("mirror");
     let said_nothing = [
         &["install", "1.22.10"][..],
