@@ -86,8 +86,8 @@ fn auto_install() -> bool {
         .unwrap_or_else(|err| fail(&err.to_string(), Some(err.hint()), code::USAGE))
 }
 
-/// GOVER_AUTO_INSTALL=1 (or true, yes, on): install what is missing (the pin, or the module's `go` line), then
-/// carry on.
+/// GOVER_AUTO_INSTALL=1 (or true, yes, on): install what is missing (the pin, or the module's
+/// `go` line), then carry on.
 fn install(not_installed: ResolveError) {
     let ResolveError::NotInstalled { spec, .. } = &not_installed else { return };
     eprintln!("gover: {not_installed}; installing it (GOVER_AUTO_INSTALL=1)");
