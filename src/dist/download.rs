@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use super::tls::{self, TrustSettings};
 use crate::error::{exit, Error, Result};
 use crate::interrupt;
-use crate::output;
+use crate::output::{self, Output};
 
 /// Retries after the first attempt, for connection failures, timeouts, 429 and 5xx.
 const RETRIES: u32 = 3;
@@ -608,8 +608,8 @@ impl<R: Read> Read for CacheTee<R> {
 }
 
 /// A bar with bytes, rate and ETA on standard error, only for a person watching a terminal.
-pub fn progress_bar(len: Option<u64>, quiet: bool) -> Option<ProgressBar> {
-    if quiet || !output::stderr_is_terminal() {
+pub fn progress_bar(len: Option<u64>, out: Output) -> Option<ProgressBar> {
+    if !out.shows_progress() {
         return None;
     }
     let bar = match len {
