@@ -136,6 +136,42 @@ fn ctrl_c_during_an_install_cleans_staging_keeps_the_partial_and_the_next_run_re
     rig.assert_no_leftovers();
 }
 
+/// A server that ignores `Range` (as `python3 -m http.server` does) answers the resumed
+/// request with 200 and the whole archive: that is a fresh download, not a failed resume, so it
+/// installs with no warning; a server that answers 206 is asked for the rest only.
+#[test]
+fn after_ctrl_c_the_next_run_resumes_whether_or_not_the_server_honours_range() {
+    for honours_range in [false, true] {
+        let rig = Rig::http();
+        let (entries, archive) = big_release(V, 16, 64 * 1024);
+        rig.publish(&[IndexEntry::new(V, archive.clone())]);
+        let path = archive_path(V);
+        let chunk = archive.len() / 60 + 1;
+        let slow = Reply::bytes(archive.clone()).fault(Fault::Trickle { chunk, pause: Duration::from_millis(50) });
+        rig.server.once(&path, slow);
+        if !honours_range {
+            rig.server.route(&path, Reply::bytes(archive.clone()).ignore_range());
+        }
+        let child = rig.spawn(&["install", "1.22.10"]);
+        wait_for_unpacking(&rig);
+        signal(&child, "INT");
+        assert_eq!(wait_at_most(child, Duration::from_secs(5)).status.code(), Some(130));
+        let kept = std::fs::read(rig.partial(V)).unwrap();
+        assert!(!kept.is_empty() && kept.len() < archive.len() && archive.starts_with(&kept));
+
+        let out = rig.gover().args(["install", "1.22.10"]).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(!stderr(&out).contains("warning"), "range honoured: {honours_range}\n{}", stderr(&out));
+        assert_eq!(ranges(&rig, &path), [None, Some(format!("bytes={}-", kept.len()))]);
+        rig.assert_installed(V, &entries);
+        rig.assert_no_leftovers();
+        assert_eq!(
+            std::fs::read(rig.sb.gover_home.join("downloads").join(common::releases::archive_name(V))).unwrap(),
+            archive
+        );
+    }
+}
+
 #[test]
 fn sigterm_while_the_network_is_silent_still_ends_fast_and_clean() {
     let rig = Rig::http();

@@ -422,14 +422,14 @@ fn install_archive(store: &Store, client: &Client, artifact: &Artifact, out: Out
             }
         }
     }
-    let resumed = cache.resumable();
-    match download(store, client, artifact, &cache, resumed, out) {
+    let mut resumed = cache.resumable();
+    match download(store, client, artifact, &cache, &mut resumed, out) {
         Err(err) if err.code == exit::VERIFICATION && resumed > 0 => {
             output::warn(format!(
                 "the download resumed from {} did not verify; downloading it again from the start",
                 cache.partial.display()
             ));
-            download(store, client, artifact, &cache, 0, out)
+            download(store, client, artifact, &cache, &mut 0, out)
         }
         other => other,
     }?;
@@ -437,23 +437,25 @@ fn install_archive(store: &Store, client: &Client, artifact: &Artifact, out: Out
 }
 
 /// One download of `artifact` into staging, from byte `from` on (the first `from` bytes are
-/// read back from the partial file), then the commit.
+/// read back from the partial file), then the commit. A server that ignores ranges sends the
+/// whole archive: that is a fresh download over the partial file, and `from` becomes 0.
 fn download(
     store: &Store,
     client: &Client,
     artifact: &Artifact,
     cache: &DownloadCache,
-    from: u64,
+    from: &mut u64,
     out: Output,
 ) -> Result<()> {
     let version = &artifact.version;
     let staging = store.fresh_staging(version)?;
-    let response = client.get_from(&artifact.url, from)?;
+    let response = client.get_from(&artifact.url, *from)?;
     let is_html = response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
     if is_html.is_some_and(|kind| kind.trim_start().to_ascii_lowercase().starts_with("text/html")) {
         return Err(download::html_answer(&artifact.url, "the archive", "the archive server", "GOVER_DIST_URL"));
     }
-    let network = ResumingBody::new(client, &artifact.url, response, from);
+    let network = ResumingBody::new(client, &artifact.url, response, *from);
+    *from = network.start();
     let announced = network.full_length();
     if let (Some(expected), Some(announced)) = (artifact.size, announced) {
         if expected != announced {
@@ -463,7 +465,7 @@ fn download(
         }
     }
     let size = artifact.size.or(announced);
-    let (prefix, partial_file) = cache.open_partial(from, size);
+    let (prefix, partial_file) = cache.open_partial(*from, size);
     let mut body = prefix.chain(CacheTee::new(network, partial_file));
     let progress = download::progress_bar(size, out);
     let result = verify_and_unpack(&mut body, size, artifact, &artifact.url, &staging, progress);
