@@ -36,6 +36,10 @@ pub const OFFICIAL_DIST: &str = "https://go.dev/dl/";
 /// The full official index is a few MB; this leaves room to grow and stops a runaway body.
 const MAX_INDEX: u64 = 64 << 20;
 const INDEX_QUERY: &str = "?mode=json&include=all";
+/// The most an archive or toolchain zip download may bring when nothing gives its size (a
+/// mirror's `.sha256` instead of an index, a module proxy): Go's are 60 to 110 MB, so this is
+/// twice the largest with room to grow, and a server that sends without end fills no disk.
+pub const MAX_ARCHIVE: u64 = 256 << 20;
 
 /// Where the index and the archives come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -620,7 +624,9 @@ fn verify_and_unpack(
     progress: Option<indicatif::ProgressBar>,
 ) -> Result<()> {
     let version = &artifact.version;
-    let mut body = HashingReader::new(source, progress);
+    // Past its size (the index's, the server's, or the cap) no byte is read: one more says it is too long.
+    let cap = compressed.unwrap_or(MAX_ARCHIVE);
+    let mut body = HashingReader::new(source.take(cap + 1), progress);
     let unpacked = unpack::unpack(
         GzDecoder::new(&mut body),
         staging.path(),
@@ -644,6 +650,9 @@ fn verify_and_unpack(
     if let Some(failure) = body.failure.take().or(drained.err()) {
         // The connection broke: a network failure, not a bad archive.
         return Err(download::broken_download(label, bytes, &failure));
+    }
+    if bytes > cap {
+        return Err(failed().cause(too_long(cap, artifact.size)).hint(mirror_hint("installed")));
     }
     if digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
         return Err(mismatch(None));
@@ -695,21 +704,26 @@ pub fn download_verified(client: &Client, artifact: &Artifact, dest: &Path, out:
     let result = (|| {
         let response = client.get_from(&artifact.url, 0)?;
         let progress = download::progress_bar(artifact.size.or(response.content_length()), out);
-        let mut body = HashingReader::new(ResumingBody::new(client, &artifact.url, response, 0), progress);
+        let cap = artifact.size.unwrap_or(MAX_ARCHIVE);
+        let network = ResumingBody::new(client, &artifact.url, response, 0).take(cap + 1);
+        let mut body = HashingReader::new(network, progress);
         let mut file = fs::File::create(&partial).map_err(|e| error::io("create", &partial, e))?;
         io::copy(&mut body, &mut file).map_err(|e| match body.failure.take() {
             Some(failure) => download::body_error(&artifact.url, &failure),
             None => error::io("write", &partial, e),
         })?;
         let (digest, bytes) = body.digest();
+        let failed = || {
+            Error::new(exit::VERIFICATION, format!("{} failed verification: {}", artifact.version, artifact.url))
+                .hint(mirror_hint("written"))
+        };
+        if bytes > cap {
+            return Err(failed().cause(too_long(cap, artifact.size)));
+        }
         if digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
-            return Err(Error::new(
-                exit::VERIFICATION,
-                format!("{} failed verification: {}", artifact.version, artifact.url),
-            )
-            .cause(format!("expected sha256 {}{}", artifact.sha256, size_note(artifact.size)))
-            .cause(format!("got      sha256 {digest} ({bytes} bytes)"))
-            .hint(mirror_hint("written")));
+            return Err(failed()
+                .cause(format!("expected sha256 {}{}", artifact.sha256, size_note(artifact.size)))
+                .cause(format!("got      sha256 {digest} ({bytes} bytes)")));
         }
         Ok(())
     })();
@@ -720,6 +734,16 @@ pub fn download_verified(client: &Client, artifact: &Artifact, dest: &Path, out:
             Err(err)
         }
     })
+}
+
+/// A body that went on past `cap` bytes, which is the `index_size` when there is one.
+fn too_long(cap: u64, index_size: Option<u64>) -> String {
+    match index_size {
+        Some(size) => {
+            format!("the server sent more than the {size} bytes the release index gives; gover stopped reading there")
+        }
+        None => format!("the server sent more than {cap} bytes, more than any Go release; gover stopped reading there"),
+    }
 }
 
 fn size_note(size: Option<u64>) -> String {

@@ -435,8 +435,16 @@ impl Proxies<'_> {
                 Ok(n) => n,
                 Err(e) => return Err(super::download::body_error(&url, &e)),
             };
-            file.write_all(&buf[..n]).map_err(|e| error::io("write", partial, e))?;
             done += n as u64;
+            if done > super::MAX_ARCHIVE {
+                return Err(Error::new(exit::VERIFICATION, format!("{version} failed verification: {url}"))
+                    .cause(format!(
+                        "the proxy sent more than {} bytes, more than any Go toolchain zip; gover stopped reading there",
+                        super::MAX_ARCHIVE
+                    ))
+                    .hint("nothing was kept; GOPROXY is serving something other than the published toolchain: point GOPROXY at another proxy (https://proxy.golang.org)"));
+            }
+            file.write_all(&buf[..n]).map_err(|e| error::io("write", partial, e))?;
             if let Some(bar) = &progress {
                 bar.set_position(done);
             }
