@@ -164,6 +164,26 @@ fn a_zip_download_that_failed_is_resumed_by_the_next_run() {
     assert!(!s.gover_home.join("downloads/go1.23.9.linux-amd64.zip.partial").exists());
 }
 
+/// A proxy that ignores `Range` answers the next run's request for the rest with 200 and the
+/// whole zip: a fresh download over the partial one, installed without a warning.
+#[test]
+fn a_failed_zip_download_is_downloaded_afresh_from_a_proxy_that_ignores_range() {
+    let s = Sandbox::new();
+    let proxy = ModProxy::new(vec![Toolchain::synthetic("go1.23.9", &[])]);
+    let zip = proxy.toolchains[0].zip.clone();
+    let path = proxy.zip_path("go1.23.9");
+    proxy.server.once(&path, zip.clone().fault(common::server::Fault::CloseAfter(300)));
+    proxy.server.route(&path, Reply::status(503));
+    gover(&s, &proxy).env("GOVER_RETRY_DELAY_MS", "1").args(["install", "1.23.9"]).assert().code(5);
+    proxy.server.route(&path, zip.ignore_range());
+    let out = gover(&s, &proxy).args(["install", "1.23.9"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"), "{}", String::from_utf8_lossy(&out.stderr));
+    let common::server::Body::Bytes(bytes) = &proxy.toolchains[0].zip.body else { unreachable!("a synthetic zip") };
+    let cached = fs::read(s.gover_home.join("downloads/go1.23.9.linux-amd64.zip")).unwrap();
+    assert!(cached == **bytes, "the cached zip is the whole zip, once");
+}
+
 #[test]
 fn the_checksum_database_is_read_through_a_proxy_that_supports_it() {
     let s = Sandbox::new();

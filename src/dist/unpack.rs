@@ -25,11 +25,6 @@ const MAX_UNPACKED: u64 = 4 << 30;
 /// Go releases unpack to about 3.2 times their compressed size; a gzip bomb to hundreds of
 /// times. Ten times leaves a wide margin.
 const MAX_RATIO: u64 = 10;
-/// The most of a zip the zip crate may read to list its entries, all of which it keeps in
-/// memory (a name, extra fields and a comment of up to 64 kB each, and about 600 bytes of its
-/// own per entry), trying every end record the file holds. Go's toolchain zips list about
-/// 10,000 entries in 1.3 MB; 3 MiB of the smallest entries (60,000) take about 40 MB.
-const MAX_CENTRAL_DIRECTORY: u64 = 3 << 20;
 /// Small archives may unpack to this much whatever their ratio.
 const MIN_UNPACKED: u64 = 16 << 20;
 /// A release has about 10,000 entries; millions of empty files would exhaust the inodes.
@@ -38,10 +33,17 @@ const MAX_ENTRIES: u64 = 100_000;
 /// name, which the tar crate reads whole into memory before it hands the entry out (and the
 /// extension blocks of a sparse file). Go's own are a path of a few hundred bytes at most;
 /// without a bound, one 600 MiB PAX header that gzip squeezes into 611 kB takes 600 MiB of memory.
-pub const MAX_METADATA: u64 = 1 << 20;
+const MAX_METADATA: u64 = 1 << 20;
+/// The most of a zip the zip crate may read to list its entries, all of which it keeps in
+/// memory (a name, extra fields and a comment of up to 64 kB each, and about 600 bytes of its
+/// own per entry), trying every end record the file holds. Go's toolchain zips list about
+/// 10,000 entries in 1.3 MB; 3 MiB of the smallest entries (60,000) take about 40 MB.
+const MAX_CENTRAL_DIRECTORY: u64 = 3 << 20;
 
 /// How much one archive may unpack to, so a gzip bomb (huge data, or countless empty files)
-/// stops early with a clear error instead of filling the disk.
+/// stops early with a clear error instead of filling the disk. `bytes` bounds both what is
+/// written and what is read after decompression (the tar stream, headers included; every
+/// zip entry, directories too), so data nothing writes cannot keep it busy either.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     pub bytes: u64,
@@ -229,38 +231,39 @@ fn metadata_too_big() -> String {
 }
 
 /// Counts the bytes an archive decompresses to as they are read, and stops it past its budget
-/// (`Limits::bytes`), and past [`MAX_METADATA`] while one entry's metadata is read: a gzip bomb
-/// or a huge header ends early, with the memory and the time of a few reads.
+/// (`Limits::bytes`), and past a smaller one while the tar crate or the zip crate reads what it
+/// keeps whole in memory (one entry's metadata, a zip's central directory): a gzip bomb or a
+/// huge header ends early, with the memory and the time of a few reads.
 struct Meter {
     read: Cell<u64>,
     limit: u64,
-    /// While an entry's metadata is read: where its budget ends.
-    metadata_end: Cell<Option<u64>>,
+    /// Where the budget of the read under way ends ([`Meter::within`]).
+    window_end: Cell<Option<u64>>,
     exceeded: Cell<Option<Exceeded>>,
 }
 
 #[derive(Clone, Copy)]
 enum Exceeded {
     Total,
-    Metadata,
+    Window,
 }
 
 impl Meter {
     fn new(limit: u64) -> Meter {
-        Meter { read: Cell::new(0), limit, metadata_end: Cell::new(None), exceeded: Cell::new(None) }
+        Meter { read: Cell::new(0), limit, window_end: Cell::new(None), exceeded: Cell::new(None) }
     }
 
     /// Runs `read` (of an entry's metadata, or of a zip's central directory), allowing it
     /// `budget` bytes.
     fn within<T>(&self, budget: u64, read: impl FnOnce() -> T) -> T {
-        self.metadata_end.set(Some(self.read.get().saturating_add(budget)));
+        self.window_end.set(Some(self.read.get().saturating_add(budget)));
         let result = read();
-        self.metadata_end.set(None);
+        self.window_end.set(None);
         result
     }
 
     fn end(&self) -> u64 {
-        self.metadata_end.get().map_or(self.limit, |end| end.min(self.limit))
+        self.window_end.get().map_or(self.limit, |end| end.min(self.limit))
     }
 
     fn count(&self, n: usize) -> io::Result<()> {
@@ -268,16 +271,17 @@ impl Meter {
         if self.read.get() <= self.end() {
             return Ok(());
         }
-        let what = if self.read.get() > self.limit { Exceeded::Total } else { Exceeded::Metadata };
+        let what = if self.read.get() > self.limit { Exceeded::Total } else { Exceeded::Window };
         self.exceeded.set(Some(what));
         Err(io::Error::other("the archive is over its budget"))
     }
 
-    /// A failure of the entry named `entry`, in words when it came from exceeding the budget.
+    /// A failure of the entry named `entry`, in words when it came from exceeding a budget (a
+    /// window here is a tar entry's metadata; `unpack_zip` explains its directory's itself).
     fn explain(&self, error: UnpackError, entry: &str) -> UnpackError {
         let reason = match (self.exceeded.get(), &error) {
             (Some(Exceeded::Total), UnpackError::Read(_)) => over_budget(self.limit),
-            (Some(Exceeded::Metadata), UnpackError::Read(_)) => metadata_too_big(),
+            (Some(Exceeded::Window), UnpackError::Read(_)) => metadata_too_big(),
             _ => return error,
         };
         UnpackError::Unsafe { entry: entry.to_string(), reason }
