@@ -116,7 +116,7 @@ fn a_body_longer_than_the_index_says_is_read_no_further() {
     rig.publish(&[IndexEntry { size: Some(size), ..IndexEntry::new(V, vec![1; size as usize]) }]);
     rig.server.route(&archive_path(V), endless());
     let Some(out) = gover_measured(&["install", "1.22.10"], &rig.env(), &rig.sb.work) else { return };
-    assert_explained(&out, 6, &["the server sent more than the 1048576 bytes the release index gives"]);
+    assert_explained(&out, 6, &["got      more than the 1048576 bytes the release index gives"]);
     rig.assert_clean(V, &[]);
 }
 
@@ -129,7 +129,7 @@ fn an_endless_body_of_unknown_size_stops_at_the_cap() {
     rig.server.route(&format!("{}.sha256", archive_path(V)), Reply::bytes(format!("{digest}\n")));
     rig.server.route(&archive_path(V), endless());
     let Some(out) = gover_measured(&["install", "1.22.10"], &rig.env(), &rig.sb.work) else { return };
-    assert_explained(&out, 6, &["the server sent more than 268435456 bytes, more than any Go release"]);
+    assert_explained(&out, 6, &["got      more than 268435456 bytes, more than any Go release"]);
     rig.assert_clean(V, &[]);
 }
 

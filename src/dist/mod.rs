@@ -638,9 +638,8 @@ fn verify_and_unpack(
     let (digest, bytes) = body.digest();
     let failed = || Error::new(exit::VERIFICATION, format!("{version} failed verification: {label}"));
     let mismatch = |why: Option<String>| {
-        let mut err = failed()
-            .cause(format!("expected sha256 {}{}", artifact.sha256, size_note(artifact.size)))
-            .cause(format!("got      sha256 {digest} ({bytes} bytes)"));
+        let [expected, got] = mismatch_lines(artifact, &digest, bytes, cap);
+        let mut err = failed().cause(expected).cause(got);
         if let Some(why) = why {
             err = err.cause(why);
         }
@@ -651,10 +650,7 @@ fn verify_and_unpack(
         // The connection broke: a network failure, not a bad archive.
         return Err(download::broken_download(label, bytes, &failure));
     }
-    if bytes > cap {
-        return Err(failed().cause(too_long(cap, artifact.size)).hint(mirror_hint("installed")));
-    }
-    if digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
+    if bytes > cap || digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
         return Err(mismatch(None));
     }
     // From here on the digest matched: the index vouches for these bytes, so trying again or
@@ -713,17 +709,15 @@ pub fn download_verified(client: &Client, artifact: &Artifact, dest: &Path, out:
             None => error::io("write", &partial, e),
         })?;
         let (digest, bytes) = body.digest();
-        let failed = || {
-            Error::new(exit::VERIFICATION, format!("{} failed verification: {}", artifact.version, artifact.url))
-                .hint(mirror_hint("written"))
-        };
-        if bytes > cap {
-            return Err(failed().cause(too_long(cap, artifact.size)));
-        }
-        if digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
-            return Err(failed()
-                .cause(format!("expected sha256 {}{}", artifact.sha256, size_note(artifact.size)))
-                .cause(format!("got      sha256 {digest} ({bytes} bytes)")));
+        if bytes > cap || digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
+            let [expected, got] = mismatch_lines(artifact, &digest, bytes, cap);
+            return Err(Error::new(
+                exit::VERIFICATION,
+                format!("{} failed verification: {}", artifact.version, artifact.url),
+            )
+            .cause(expected)
+            .cause(got)
+            .hint(mirror_hint("written")));
         }
         Ok(())
     })();
@@ -736,14 +730,17 @@ pub fn download_verified(client: &Client, artifact: &Artifact, dest: &Path, out:
     })
 }
 
-/// A body that went on past `cap` bytes, which is the `index_size` when there is one.
-fn too_long(cap: u64, index_size: Option<u64>) -> String {
-    match index_size {
+/// The `expected` and `got` lines of a body that does not verify: `bytes` hashing to `digest`,
+/// or more than `cap` (the index's size, or the cap when it gives none), where reading stopped.
+fn mismatch_lines(artifact: &Artifact, digest: &str, bytes: u64, cap: u64) -> [String; 2] {
+    let got = match artifact.size {
+        _ if bytes <= cap => format!("got      sha256 {digest} ({bytes} bytes)"),
         Some(size) => {
-            format!("the server sent more than the {size} bytes the release index gives; gover stopped reading there")
+            format!("got      more than the {size} bytes the release index gives; gover stopped reading there")
         }
-        None => format!("the server sent more than {cap} bytes, more than any Go release; gover stopped reading there"),
-    }
+        None => format!("got      more than {cap} bytes, more than any Go release; gover stopped reading there"),
+    };
+    [format!("expected sha256 {}{}", artifact.sha256, size_note(artifact.size)), got]
 }
 
 fn size_note(size: Option<u64>) -> String {
