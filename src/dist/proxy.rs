@@ -395,8 +395,8 @@ impl Proxies<'_> {
     }
 
     /// Streams the zip of `version` from the first proxy that has it into `partial`, from byte
-    /// `from` on (the bytes before it are already there; 0 when the proxy ignores ranges and
-    /// sends the whole zip); returns the URL it came from. A zip is read from its end, so it is
+    /// `from` on (the bytes before it are already there; set to 0 when the proxy ignores ranges
+    /// and sends the whole zip); returns the URL it came from. A zip is read from its end, so it is
     /// unpacked once complete.
     fn fetch_zip(
         &self,
