@@ -161,10 +161,11 @@ fn pin_request(app: &App, pin: &Pin) -> Result<Request> {
         _ => PinFile::GoVersion,
     };
     let bad = |error: PinError| Error::from(ResolveError::BadPin { path: path.clone(), error });
-    let content = kind
-        .load(gover_shim::dir::open_file(&path))
-        .map_err(bad)?
-        .ok_or_else(|| Error::usage(format!("--go-version-file {}: no such file", file.display())))?;
+    let content = kind.load(gover_shim::dir::open_file(&path)).map_err(bad)?.ok_or_else(|| {
+        Error::usage(format!("--go-version-file {}: no such file", file.display()))
+            .cause(format!("there is nothing at {}", path.display()))
+            .hint("name the file relative to the working directory, or name a version with --go-version")
+    })?;
     let found = match kind.parse(&content).map_err(bad)? {
         Some(pin) => Some((pin.spec, pin.line)),
         // setup-go's rule for a module without a toolchain line: the go line, as a line
@@ -176,7 +177,13 @@ fn pin_request(app: &App, pin: &Pin) -> Result<Request> {
         None => None,
     };
     let (spec, line) = found.ok_or_else(|| {
+        let why = match kind {
+            PinFile::GoMod | PinFile::GoWork => "it has neither a toolchain line nor a go line",
+            PinFile::ToolVersions => "it has no golang (or go) line",
+            _ => "it is empty",
+        };
         Error::usage(format!("{} names no Go version", path.display()))
+            .cause(why)
             .hint("write a version in it (1.22.10), or name one with --go-version")
     })?;
     Ok(Request { spec, source: Source::File { path, line }, minimum: None, empty_pins: Vec::new() })
@@ -230,6 +237,7 @@ fn cache_key(args: CacheKeyArgs, app: &App) -> Result<()> {
     let version = version_without_installing(app, &remote, &request)?;
     if args.kind == Kind::Toolchain && version.is_none() {
         return Err(Error::usage("the system go is not gover's to cache")
+            .cause(format!("nothing pins a version here ({})", request.source))
             .hint("pin a version (gover use 1.22, or --go-version 1.22) to cache the toolchain gover installs"));
     }
     let cwd = std::env::current_dir().map_err(ResolveError::Cwd)?;
@@ -293,13 +301,15 @@ fn matrix(args: MatrixArgs, app: &App) -> Result<()> {
             let text = std::fs::read_to_string(path).map_err(|e| error::io("read", path, e))?;
             Some(go_line(&text).map(|(version, _)| version).ok_or_else(|| {
                 Error::usage(format!("{} has no go line", path.display()))
+                    .cause("the go line names the oldest Go the module builds with, the matrix's first version")
                     .hint("name the versions with --plus stable,oldstable, or add a go line: go 1.22")
             })?)
         }
         None => None,
     };
     if minimum.is_none() && args.plus.is_empty() {
-        return Err(Error::usage("there is no go.mod here and no --plus, so the matrix would be empty")
+        return Err(Error::usage("the matrix would be empty")
+            .cause("there is no go.mod here and no --plus")
             .hint("gover ci matrix --from path/to/go.mod, or --plus stable,oldstable"));
     }
     let remote = Remote::from_env()?;
