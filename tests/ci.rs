@@ -7,6 +7,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
+use common::modproxy::{self, ModProxy};
 use common::rig::Rig;
 use common::server::Server;
 
@@ -220,4 +221,28 @@ fn matrix_from_the_go_line_plus_stable_and_oldstable_is_json() {
     rig.sb.write("work/old/go.mod", "module o\n\ngo 1.19\n");
     let out = rig.gover().args(["ci", "matrix", "--from", "old/go.mod"]).assert().failure().get_output().clone();
     common::rig::assert_explained(&out, 4, &["no Go release matches the go line's go1.19"]);
+}
+
+#[test]
+fn env_installs_through_the_module_proxy_when_that_is_the_source() {
+    let sb = common::Sandbox::new();
+    let proxy = ModProxy::new(vec![modproxy::Toolchain::synthetic("go1.23.9", &[])]);
+    let mut cmd = sb.gover();
+    cmd.envs(proxy.env()).env("GOVER_SOURCE", "proxy").args(["ci", "env", "--format", "shell", "--go-version", "1.23"]);
+    let out = cmd.assert().success().get_output().clone();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("source: the module proxy"));
+    let root = modproxy::version_dir(&sb.gover_home, "go1.23.9");
+    let expected = format!("export GOROOT={}\n", root.display());
+    assert!(String::from_utf8(out.stdout).unwrap().starts_with(&expected));
+    assert!(root.join("bin/go").is_file() && sb.shims_dir().join("go").is_file());
+}
+
+#[test]
+fn env_with_nothing_pinned_and_no_system_go_says_how_to_pin() {
+    let sb = common::Sandbox::new();
+    sb.write("work/go.mod", "module m\n\ngo 1.22\n");
+    let out = sb.gover().args(["ci", "env"]).assert().failure().get_output().clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("help: name the version the job builds with: --go-version 1.22, --go-version-file go.mod"));
 }

@@ -197,6 +197,11 @@ fn resolve_installing(app: &App, request: Request, from: &SourceArgs) -> Result<
             install::install(app, &[(&spec.to_string(), spec.clone())], from)?;
             toolchain_for(&ctx, &request)?
         }
+        // The shim's answer for nothing pinned is the system go; a CI job without one needs
+        // a pin, which it can give on the command line.
+        Err(err @ ResolveError::NoSystemGo { source: Source::Fallback, .. }) => return Err(Error::from(err).hint(
+            "name the version the job builds with: --go-version 1.22, --go-version-file go.mod, or a .go-version file",
+        )),
         other => other?,
     };
     Ok(Resolution { request, toolchain })
