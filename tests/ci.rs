@@ -221,6 +221,8 @@ fn matrix_from_the_go_line_plus_stable_and_oldstable_is_json() {
     rig.sb.write("work/old/go.mod", "module o\n\ngo 1.19\n");
     let out = rig.gover().args(["ci", "matrix", "--from", "old/go.mod"]).assert().failure().get_output().clone();
     common::rig::assert_explained(&out, 4, &["no Go release matches the go line's go1.19"]);
+    let out = rig.gover().args(["ci", "matrix", "--from", "nope/go.mod"]).assert().failure().get_output().clone();
+    common::rig::assert_explained(&out, 1, &["cannot read nope/go.mod", "--from"]);
 }
 
 #[test]

@@ -123,7 +123,7 @@ fn env(args: EnvArgs, app: &App) -> Result<()> {
         Toolchain::Installed { version, .. } => version.to_string(),
         Toolchain::System { .. } => "system".into(),
     };
-    outln!(app.out, Info, "{version} ({}), GOROOT and PATH set for the later steps", resolution.request.source);
+    outln!(app.out, Info, "{version} ({})", resolution.request.source);
     match format {
         Format::Shell => out!(app.out, Answer, "{}", exports.shell()),
         Format::Gitlab => out!(app.out, Answer, "{}", exports.dotenv(&var("PATH").unwrap_or_default())?),
@@ -303,7 +303,10 @@ fn matrix(args: MatrixArgs, app: &App) -> Result<()> {
     let file = args.from.clone().or_else(|| Some(PathBuf::from("go.mod")).filter(|f| f.is_file()));
     let minimum = match &file {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| error::io("read", path, e))?;
+            let text = std::fs::read_to_string(path).map_err(|e| match error::io("read", path, e) {
+                err if err.hint.is_some() => err,
+                err => err.hint("name the module's go.mod (or go.work) with --from, relative to the working directory"),
+            })?;
             Some(go_line(&text).map(|(version, _)| version).ok_or_else(|| {
                 Error::usage(format!("{} has no go line", path.display()))
                     .cause("the go line names the oldest Go the module builds with, the matrix's first version")
