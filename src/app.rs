@@ -93,12 +93,22 @@ fn var(name: &str) -> Option<OsString> {
 impl App {
     /// The version in use here and what selected it, warning about empty pin files on the way.
     pub fn resolve(&self) -> Result<Resolution> {
-        let ctx = self.context()?;
-        let request = request(&ctx)?;
+        let request = self.request()?;
+        Ok(Resolution { toolchain: toolchain_for(&self.context()?, &request)?, request })
+    }
+
+    /// What this directory asks for, before looking at what is installed.
+    pub fn request(&self) -> Result<Request> {
+        let request = request(&self.context()?)?;
         for path in &request.empty_pins {
             crate::output::warn(empty_pin_warning(path, &request.source));
         }
-        Ok(Resolution { toolchain: toolchain_for(&ctx, &request)?, request })
+        Ok(request)
+    }
+
+    /// The same app writing through `out`.
+    pub fn with_output(&self, out: Output) -> App {
+        App { store: Store::new(self.store.home().clone()), out, cli: self.cli, chosen_home: self.chosen_home }
     }
 
     /// The installed toolchain for a version named on the command line.

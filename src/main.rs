@@ -5,6 +5,7 @@
 #![cfg_attr(not(test), deny(clippy::print_stdout, clippy::print_stderr))]
 
 mod app;
+mod ci;
 mod cli;
 mod commands;
 mod dist;

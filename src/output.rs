@@ -35,11 +35,18 @@ pub enum Level {
 #[derive(Clone, Copy, Debug)]
 pub struct Output {
     quiet: bool,
+    /// Standard output carries a script (`gover ci env`), so what was done goes to standard error.
+    reports_on_stderr: bool,
 }
 
 impl Output {
     pub fn new(quiet: bool) -> Output {
-        Output { quiet }
+        Output { quiet, reports_on_stderr: false }
+    }
+
+    /// The same sink, keeping standard output for the answer alone.
+    pub fn reports_on_stderr(self) -> Output {
+        Output { reports_on_stderr: true, ..self }
     }
 
     /// One line at `level` (use `outln!`).
@@ -52,6 +59,7 @@ impl Output {
         match level {
             Level::Answer => write_stdout(text),
             _ if self.quiet => {}
+            Level::Info if self.reports_on_stderr => write_stderr(text),
             Level::Info => write_stdout(text),
             Level::Status => write_stderr(format_args!("{}", printable(&text.to_string()))),
             Level::Note => write_stderr(format_args!("{}: {}", colour("1;36", "note"), printable(&text.to_string()))),

@@ -16,6 +16,13 @@ pub struct Args {
     /// What to install: 1.22 (the newest 1.22.x), 1.22.10, go1.22.10, 1.23rc1, latest
     #[arg(required = true, value_name = "VERSION")]
     pub specs: Vec<String>,
+    #[command(flatten)]
+    pub from: SourceArgs,
+}
+
+/// Where toolchains come from; shared by every command that installs (`gover ci env`).
+#[derive(clap::Args, Debug)]
+pub struct SourceArgs {
     /// Where toolchains come from: the download site (dl), the Go module proxy in GOPROXY
     /// verified by GOSUMDB (proxy), or auto (dl unless GOPROXY names a proxy or dl is unreachable)
     #[arg(long, env = "GOVER_SOURCE", value_enum, default_value = "auto")]
@@ -28,16 +35,21 @@ pub struct Args {
 
 pub fn run(args: Args, app: &App) -> Result<()> {
     let specs = args.specs.iter().map(|text| Ok((text.as_str(), parse_spec(text)?))).collect::<Result<Vec<_>>>()?;
+    install(app, &specs, &args.from)
+}
+
+/// Installs each spec (`text` is how the user wrote it), as `gover install` does.
+pub fn install(app: &App, specs: &[(&str, Spec)], from: &SourceArgs) -> Result<()> {
     crate::interrupt::watch(crate::interrupt::Job::Install);
     let installer = Installer {
         app,
         remote: Remote::from_env()?,
-        source: args.source,
-        insecure_no_sumdb: args.insecure_no_sumdb,
+        source: from.source,
+        insecure_no_sumdb: from.insecure_no_sumdb,
         origin: None,
         proxy_list: None,
     };
-    installer.run(&specs)
+    installer.run(specs)
 }
 
 /// Installs `versions` (exact releases of `catalog`, already fetched), as `gover install` would.
