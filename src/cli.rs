@@ -32,4 +32,10 @@ pub struct GlobalArgs {
     // otherwise show up as `--home <DIR>` in every usage line.
     #[arg(long, global = true, value_name = "DIR")]
     pub home: Option<PathBuf>,
+    /// When go.dev's release index cannot be fetched, trust the checksums of the GOVER_DIST_URL
+    /// mirror itself (its index, or its <archive>.sha256 files); each install that relies on
+    /// them says so
+    // Boolish: GOVER_TRUST_MIRROR=1 (or yes, on, true) as in any shell script.
+    #[arg(long, global = true, env = "GOVER_TRUST_MIRROR", value_parser = clap::builder::BoolishValueParser::new())]
+    pub trust_mirror: bool,
 }

@@ -24,7 +24,7 @@ use clap::{CommandFactory, Parser};
 
 fn main() {
     let cli = cli::Cli::parse();
-    let app = app::App::new(cli.global.home.as_deref(), cli.global.quiet, cli::Cli::command);
+    let app = app::App::new(cli.global.home.as_deref(), cli.global.quiet, cli.global.trust_mirror, cli::Cli::command);
     let code = match app.and_then(|app| commands::run(cli.command, &app)) {
         Ok(()) => 0,
         Err(err) => {

@@ -440,3 +440,86 @@ fn ctrl_c_or_sigterm_during_a_sync_leaves_no_partial_file_and_the_same_command_c
         assert!(fs::read_to_string(&checksum).is_ok_and(|c| c.len() == 65), "the kept archive's checksum is written");
     }
 }
+
+/// go.dev out of reach, as an on-path attacker can arrange (every https request goes to a
+/// proxy that refuses), and a mirror serving its own go1.22.10, another archive than the
+/// published one, with a matching `?mode=json` index, index.json and `.sha256`: nothing is
+/// installed unless the user chose to trust the mirror, and each way the hint names works.
+#[test]
+fn a_mirror_is_never_trusted_by_accident() {
+    let hostile = Server::http();
+    let mut entries = releases::release_entries("go1.22.10");
+    entries.push(releases::Entry::executable("go/bin/implant", "#!/bin/sh\n"));
+    let archive = releases::tar_gz(&entries);
+    let name = releases::archive_name("go1.22.10");
+    let index = releases::index_json(&[IndexEntry::new("go1.22.10", archive.clone())]);
+    hostile.route(&format!("/{name}"), Reply::bytes(archive.clone()));
+    hostile.route(&format!("/{name}.sha256"), Reply::bytes(releases::sha256_hex(&archive)));
+    hostile.route("/index.json", Reply::bytes(index.clone()));
+    hostile.route("/?mode=json&include=all", Reply::bytes(index));
+    let gover = |user: &Sandbox, vars: &[(&str, &str)]| {
+        let mut cmd = user.gover();
+        cmd.env("GOVER_DIST_URL", hostile.url("/"))
+            .env("HTTPS_PROXY", "http://127.0.0.1:9")
+            .env("GOVER_RETRY_DELAY_MS", "1")
+            .envs(vars.iter().copied());
+        cmd
+    };
+    let mirror_index = hostile.url("/?mode=json&include=all");
+    let hint = format!(
+        "help: to trust the mirror's checksums, set GOVER_INDEX_URL={mirror_index} (always use its index), or pass \
+         --trust-mirror (GOVER_TRUST_MIRROR=1: its index or .sha256 files whenever go.dev fails); or install from the \
+         module proxy, verified by the checksum database: --source proxy\n"
+    );
+    let user = Sandbox::new();
+    for args in [
+        &["install", "1.22", "1.21"][..],
+        &["install", "1.22.10"],
+        &["install", "--source", "dl", "1.22.10"],
+        &["list", "--remote"],
+    ] {
+        let out = gover(&user, &[]).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(5), "{args:?}: {stderr}");
+        assert!(stderr.ends_with(&hint), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().filter(|l| l.starts_with("error: ")).count(), 1, "said once: {stderr}");
+        assert!(stderr.contains("their checksums come from go.dev"), "{stderr}");
+    }
+    assert!(!user.gover_home.join("versions/go1.22.10").exists());
+    assert_eq!(hostile.hits(&format!("/{name}")), 0, "not even downloaded");
+
+    // Followed: the mirror's index named, or --trust-mirror (its index; its .sha256 for an
+    // exact version when it has no index), each said on every install.
+    let user = Sandbox::new();
+    gover(&user, &[("GOVER_INDEX_URL", &mirror_index)]).args(["install", "1.22"]).assert().success();
+    assert!(user.gover_home.join("versions/go1.22.10/bin/implant").is_file(), "the user's choice");
+    let user = Sandbox::new();
+    gover(&user, &[])
+        .args(["install", "--trust-mirror", "1.22"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("so the checksums of the mirror's own index are trusted (--trust-mirror)"))
+        .stdout(predicate::str::contains("(checked against the mirror's own checksum: --trust-mirror)"));
+    hostile.route("/index.json", Reply::status(404));
+    hostile.route("/?mode=json&include=all", Reply::status(404));
+    let user = Sandbox::new();
+    gover(&user, &[("GOVER_TRUST_MIRROR", "1")])
+        .args(["install", "1.22.10"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("(--trust-mirror), so trust rests on the mirror"))
+        .stdout(predicate::str::contains("(checked against the mirror's own checksum: --trust-mirror)"));
+    // Without an index, the hint names none.
+    let out = gover(&Sandbox::new(), &[]).args(["install", "1.22.10"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("GOVER_INDEX_URL=<the mirror's index>"), "{out:?}");
+
+    // The module proxy, verified by the checksum database: asked for, or auto's next source
+    // after go.dev; it installs the published release.
+    let proxy = ModProxy::new(vec![Toolchain::synthetic("go1.22.10", &[])]);
+    for args in [&["install", "--source", "proxy", "1.22"][..], &["install", "1.22"]] {
+        let user = Sandbox::new();
+        gover(&user, &[]).envs(proxy.env()).args(args).assert().success();
+        let root = user.gover_home.join("versions/go1.22.10");
+        assert!(root.join("bin/go").is_file() && !root.join("bin/implant").exists(), "{args:?}");
+    }
+}

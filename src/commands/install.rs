@@ -30,7 +30,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     crate::interrupt::watch(crate::interrupt::Job::Install);
     let installer = Installer {
         app,
-        remote: Remote::from_env()?,
+        remote: Remote::from_env(app.trust_mirror)?,
         source: args.source,
         insecure_no_sumdb: args.insecure_no_sumdb,
         origin: None,
@@ -76,9 +76,12 @@ impl Installer<'_> {
             match self.install_one(text, spec) {
                 Ok(version) => installed.push(version),
                 Err(err) => {
-                    // Go on with the others; report every failure, return the last.
+                    // Go on with the others; report every failure, return the last. A failure
+                    // they share (no index) is said once.
                     if let Some(previous) = failure.replace(err) {
-                        eprint!("{}", previous.render());
+                        if failure.as_ref().is_none_or(|last| last.render() != previous.render()) {
+                            eprint!("{}", previous.render());
+                        }
                     }
                     // Unless interrupted: then nothing more is started.
                     if let Some(err) = failure.take_if(|_| crate::interrupt::signal().is_some()) {
@@ -120,34 +123,38 @@ impl Installer<'_> {
         if cached.is_none() && self.origin.is_none() {
             self.origin = Some(self.remote.origin(store, self.source, self.app.quiet));
         }
-        if let Some(Ok(Origin::Proxy(config))) = self.origin.as_ref().filter(|_| cached.is_none()) {
-            let config = config.clone();
-            let version = self.proxy_version(spec, &config)?;
+        if let Some(Ok(Origin::Proxy(config, site))) = self.origin.as_ref().filter(|_| cached.is_none()) {
+            let (config, site) = (config.clone(), site.clone());
+            let version = self.proxy_version(spec, &config).map_err(|e| dist::after_fallback(e, site.as_ref()))?;
             self.say(format_args!("{text} -> {version}"));
             let proxies = Proxies { client: &self.remote.client, config: &config };
-            let outcome =
-                proxies.install(store, &version, &self.remote.platform, self.insecure_no_sumdb, self.app.quiet)?;
-            self.report(&version, outcome);
+            let outcome = proxies
+                .install(store, &version, &self.remote.platform, self.insecure_no_sumdb, self.app.quiet)
+                .map_err(|e| dist::after_fallback(e, site.as_ref()))?;
+            self.report(&version, outcome, false);
             return Ok(version);
         }
-        let artifact = match cached {
-            Some(artifact) => artifact,
+        let (artifact, mirror_vouched) = match cached {
+            Some(artifact) => (artifact, false),
             None => self.artifact_for(spec)?,
         };
         let version = artifact.version.clone();
         self.say(format_args!("{text} -> {version}"));
         let outcome = dist::install(store, &self.remote.client, &artifact, self.app.quiet)?;
-        self.report(&version, outcome);
+        self.report(&version, outcome, mirror_vouched);
         Ok(version)
     }
 
-    fn report(&self, version: &GoVersion, outcome: Outcome) {
+    /// `mirror_vouched`: the checksum came from the mirror itself (--trust-mirror), which
+    /// every install that relies on it says.
+    fn report(&self, version: &GoVersion, outcome: Outcome, mirror_vouched: bool) {
         let store = &self.app.store;
         match outcome {
             Outcome::Installed { cached } => self.say(format_args!(
-                "installed {version} in {}{}",
+                "installed {version} in {}{}{}",
                 store.home().version_dir(version).display(),
-                if cached { " (from the download cache)" } else { "" }
+                if cached { " (from the download cache)" } else { "" },
+                if mirror_vouched { " (checked against the mirror's own checksum: --trust-mirror)" } else { "" }
             )),
             Outcome::AlreadyInstalled => self.say(format_args!("{version} is already installed")),
         }
@@ -178,20 +185,23 @@ impl Installer<'_> {
         }
     }
 
-    fn artifact_for(&mut self, spec: &Spec) -> Result<Artifact> {
+    /// The archive `spec` names and whether its checksum is the mirror's own (--trust-mirror).
+    fn artifact_for(&mut self, spec: &Spec) -> Result<(Artifact, bool)> {
         let catalog = match self.origin.as_ref().expect("chosen by install_one") {
             Ok(Origin::Site(catalog)) => catalog,
-            Ok(Origin::Proxy(_)) => unreachable!("install_one installs from the proxy itself"),
-            // No index at all: an exact version can still be checked against the mirror's .sha256.
+            Ok(Origin::Proxy(..)) => unreachable!("install_one installs from the proxy itself"),
+            // No index at all: an exact version can still be checked against the .sha256 of a
+            // mirror the user trusts.
             Err(err) => {
                 return match spec {
-                    Spec::Exact(version) if self.remote.sources.mirror => Artifact::from_checksum_file(
+                    Spec::Exact(version) if self.remote.sources.mirror_trusted() => Artifact::from_checksum_file(
                         &self.remote.client,
                         &self.remote.sources,
                         version,
                         &self.remote.platform,
                         err,
-                    ),
+                    )
+                    .map(|artifact| (artifact, true)),
                     _ => Err(err.clone()),
                 };
             }
@@ -200,8 +210,9 @@ impl Installer<'_> {
             .index
             .pick(spec, &self.remote.platform)
             .ok_or_else(|| dist::no_such_version(spec, catalog, &self.remote.platform, "gover install"))?;
-        Ok(Artifact::from_release(release, &self.remote.platform, &self.remote.sources)
-            .expect("pick only returns installable releases"))
+        let artifact = Artifact::from_release(release, &self.remote.platform, &self.remote.sources)
+            .expect("pick only returns installable releases");
+        Ok((artifact, catalog.from_mirror))
     }
 
     /// The first install makes `go` work at once: with no global default yet, it becomes one
