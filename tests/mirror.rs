@@ -144,18 +144,52 @@ fn sync_writes_both_layouts_and_fetches_only_what_is_new() {
             .success()
             .stdout(predicate::str::contains("installed go1.22.10"));
         user.gover().args(["list"]).assert().success().stdout(predicate::str::contains("go1.22.10"));
-        // GOVER_DIST_URL alone, go.dev out of reach (every https request goes to a refusing
-        // proxy): the mirror's index.json is found beside the archives.
-        let fleet = Sandbox::new();
-        let mut install = fleet.gover();
-        install
-            .env("GOVER_DIST_URL", server.url("/"))
+        static_mirror_hints_name_its_index_json(&server);
+    }
+}
+
+/// A static mirror answers no `?mode=json` query (http.server lists the directory, nginx
+/// refuses it): with go.dev out of reach (every https request goes to a refusing proxy) and
+/// GOVER_DIST_URL alone, or GOVER_INDEX_URL set to the query a go.dev-like mirror answers,
+/// the hint names the mirror's index.json, and each way it names works.
+fn static_mirror_hints_name_its_index_json(server: &StaticServer) {
+    let index = server.url("/index.json");
+    let fleet = |user: &Sandbox, vars: &[(&str, &str)]| {
+        let mut cmd = user.gover();
+        cmd.env("GOVER_DIST_URL", server.url("/"))
             .env("HTTPS_PROXY", "http://127.0.0.1:9")
-            .args(["install", "1.22"])
+            .env("GOVER_RETRY_DELAY_MS", "1")
+            .envs(vars.iter().copied())
+            .args(["install", "1.22"]);
+        cmd
+    };
+    let help = |out: std::process::Output| {
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(5), "{stderr}");
+        stderr.lines().find_map(|l| l.strip_prefix("help: ")).unwrap_or_else(|| panic!("{stderr}")).to_string()
+    };
+    let hint = help(fleet(&Sandbox::new(), &[]).output().unwrap());
+    assert!(hint.starts_with(&format!("to trust the mirror's checksums, set GOVER_INDEX_URL={index} ")), "{hint}");
+    let query = server.url("/?mode=json&include=all");
+    let hint = help(fleet(&Sandbox::new(), &[("GOVER_INDEX_URL", &query)]).output().unwrap());
+    assert_eq!(
+        hint,
+        format!(
+            "the mirror's index is {index} (a static mirror answers no ?mode=json query): set GOVER_INDEX_URL={index}, \
+             or pass --trust-mirror (GOVER_TRUST_MIRROR=1) to fall back on it whenever 127.0.0.1 fails"
+        )
+    );
+    fleet(&Sandbox::new(), &[("GOVER_INDEX_URL", &index)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("installed go1.22.10"))
+        .stderr(predicate::str::contains("warning").not());
+    for vars in [&[("GOVER_TRUST_MIRROR", "1")][..], &[("GOVER_TRUST_MIRROR", "1"), ("GOVER_INDEX_URL", &query)]] {
+        fleet(&Sandbox::new(), vars)
             .assert()
             .success()
             .stdout(predicate::str::contains("installed go1.22.10"))
-            .stderr(predicate::str::contains(format!("set GOVER_INDEX_URL={}", server.url("/index.json"))));
+            .stderr(predicate::str::contains(format!("set GOVER_INDEX_URL={index}")));
     }
 }
 

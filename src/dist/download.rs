@@ -300,8 +300,9 @@ fn request_error(url: &str, e: &reqwest::Error) -> Error {
         let host = reqwest::Url::parse(url).ok().and_then(|u| u.host_str().map(String::from)).unwrap_or_default();
         err.cause(format!("the name {host} does not resolve: no DNS, no network, or a typo in the URL")).hint(
             "behind a proxy, set HTTPS_PROXY; without access to go.dev, use a mirror: GOVER_DIST_URL=<mirror>/ for \
-             the archives and GOVER_INDEX_URL=<mirror>/?mode=json&include=all for the release index (its checksums \
-             are then trusted)",
+             the archives and, for the release index (its checksums are then trusted), GOVER_INDEX_URL=<mirror>/index.json \
+             (a static mirror, such as a `gover mirror sync` tree) or <mirror>/?mode=json&include=all (a mirror that \
+             answers queries as go.dev does)",
         )
     } else if let Some(words) = tls::describe(&why).filter(|_| is_tls(e)) {
         certificate_hint(err.cause(words), words)

@@ -325,11 +325,18 @@ fn mirror_index(client: &Client, sources: &Sources) -> (Result<(Index, String)>,
 fn untrusted_mirror(err: Error, sources: &Sources, found: Option<&str>) -> Error {
     let index = found.unwrap_or("<the mirror's index>");
     if sources.index_url != OFFICIAL_INDEX {
-        // The user named an index, and it is not one; the mirror has one that works.
+        // The user named an index that failed; the mirror has one that answers.
+        let url = &sources.index_url;
+        let why = if url.contains(INDEX_QUERY) && found.is_some_and(|f| f.ends_with("/index.json")) {
+            " (a static mirror answers no ?mode=json query)"
+        } else {
+            ""
+        };
         return match found {
             Some(found) => err.hint(format!(
-                "the mirror's index is {found} (a static mirror answers no ?mode=json query): set \
-                 GOVER_INDEX_URL={found}"
+                "the mirror's index is {found}{why}: set GOVER_INDEX_URL={found}, or pass --trust-mirror \
+                 (GOVER_TRUST_MIRROR=1) to fall back on it whenever {} fails",
+                host_of(url)
             )),
             None => err,
         };
