@@ -527,6 +527,54 @@ fn proxies_from_the_environment_are_used() {
         .code(5);
 }
 
+/// An https URL redirecting to plain http on another machine is refused on every hop, naming
+/// both URLs: the index's, then an archive's. The other machine is a name that resolves
+/// nowhere, reached through HTTP_PROXY as an on-path attacker would be reached; a redirect
+/// to this machine (loopback) is followed, as plain http to it is accepted.
+#[test]
+fn https_never_redirects_to_plain_http() {
+    let sb = Sandbox::new();
+    let server = Server::https();
+    let elsewhere = Server::http();
+    publish(&server, standard_releases());
+    publish(&elsewhere, standard_releases());
+    let ca = sb.write("ca.pem", server.ca_pem());
+    let install = |spec: &str, vars: &[(&str, &str)]| {
+        let mut cmd = gover(&sb, &server);
+        cmd.env("GOVER_CA_FILE", &ca).env("HTTP_PROXY", elsewhere.url("")).envs(vars.iter().copied());
+        cmd.args(["install", spec]).output().unwrap()
+    };
+    let refused = |out: &std::process::Output, from: &str, to: &str| {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(5), "{stderr}");
+        assert!(stderr.contains(&format!("  cause: {from} redirected to {to}\n")), "{stderr}");
+        assert!(stderr.contains(&format!("name {to} yourself")), "{stderr}");
+    };
+    let plain_index = "http://releases.gover.invalid/index.json";
+    server.route("/index.json", Reply::redirect(plain_index));
+    refused(&install("1.22", &[]), &server.url("/index.json"), plain_index);
+    assert!(elsewhere.requests().is_empty(), "never asked");
+
+    server.route("/index.json", Reply::bytes(index_json(&standard_releases())));
+    let plain_archive = format!("http://releases.gover.invalid{}", archive_path("go1.22.10"));
+    server.route(&archive_path("go1.22.10"), Reply::redirect(&plain_archive));
+    refused(&install("1.22", &[]), &server.url(&archive_path("go1.22.10")), &plain_archive);
+    assert_nothing_installed(&sb, "go1.22.10");
+    assert!(elsewhere.requests().is_empty(), "never asked");
+
+    // The hint followed: plain http named in the setting, with the warning that says so.
+    let out = install("1.22", &[("GOVER_DIST_URL", "http://releases.gover.invalid/dl/")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("http://releases.gover.invalid/dl/"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is plain http"));
+
+    // To this machine, a redirect is followed.
+    server.route(&archive_path("go1.21.13"), Reply::redirect(&elsewhere.url(&archive_path("go1.21.13"))));
+    let out = install("1.21", &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(sb.gover_home.join("versions/go1.21.13/bin/go").is_file());
+}
+
 #[test]
 fn concurrent_installs_download_once() {
     let sb = Sandbox::new();
