@@ -152,7 +152,7 @@ _gover() {
 
     case "${cmd}" in
         gover)
-            opts="-q -h -V --quiet --home --help --version install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help"
+            opts="-q -h -V --quiet --home --trust-mirror --help --version install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -170,7 +170,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__completions)
-            opts="-q -h --quiet --home --help bash elvish fish powershell zsh"
+            opts="-q -h --quiet --home --trust-mirror --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -188,7 +188,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__current)
-            opts="-q -h --bare --json --quiet --home --help"
+            opts="-q -h --bare --json --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -206,7 +206,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__doctor)
-            opts="-v -y -q -h --json --verbose --alternatives-admin-dir --alternatives-dir --crontab-file --fix --dry-run --yes --undo --force --proc-root --quiet --home --help"
+            opts="-v -y -q -h --json --verbose --alternatives-admin-dir --alternatives-dir --crontab-file --fix --dry-run --yes --undo --force --proc-root --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -240,7 +240,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__env)
-            opts="-q -h --shell --quiet --home --help"
+            opts="-q -h --shell --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -262,7 +262,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__exec)
-            opts="-q -h --quiet --home --help"
+            opts="-q -h --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -280,7 +280,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__global)
-            opts="-q -h --install --unset --quiet --home --help"
+            opts="-q -h --install --unset --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -592,7 +592,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__implode)
-            opts="-y -q -h --yes --quiet --home --help"
+            opts="-y -q -h --yes --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -610,7 +610,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__import)
-            opts="-q -h --all --move --dry-run --quiet --home --help gvm asdf goenv g mise system"
+            opts="-q -h --all --move --dry-run --quiet --home --trust-mirror --help gvm asdf goenv g mise system"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -628,7 +628,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__init)
-            opts="-q -h --quiet --home --help sh bash zsh fish"
+            opts="-q -h --quiet --home --trust-mirror --help sh bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -646,7 +646,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__install)
-            opts="-q -h --source --insecure-no-sumdb --quiet --home --help"
+            opts="-q -h --source --insecure-no-sumdb --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -668,7 +668,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__list)
-            opts="-q -h --remote --all --json --source --refresh --quiet --home --help"
+            opts="-q -h --remote --all --json --source --refresh --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -690,7 +690,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__mirror)
-            opts="-q -h --quiet --home --help sync help"
+            opts="-q -h --quiet --home --trust-mirror --help sync help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -750,7 +750,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__mirror__subcmd__sync)
-            opts="-q -h --platform --layout --quiet --home --help"
+            opts="-q -h --platform --layout --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -776,7 +776,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__setup)
-            opts="-q -h --no-modify-rc --systemd --record-binaries --record-dirs-made --quiet --home --help"
+            opts="-q -h --no-modify-rc --systemd --record-binaries --record-dirs-made --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -798,7 +798,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__shell)
-            opts="-q -h --unset --print-for --quiet --home --help"
+            opts="-q -h --unset --print-for --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -820,7 +820,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__uninstall)
-            opts="-q -h --force --quiet --home --help"
+            opts="-q -h --force --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -838,7 +838,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__upgrade)
-            opts="-q -h --pins --recursive --to --dry-run --quiet --home --help"
+            opts="-q -h --pins --recursive --to --dry-run --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -860,7 +860,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__use)
-            opts="-q -h --install --quiet --home --help"
+            opts="-q -h --install --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -878,7 +878,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__which)
-            opts="-q -h --shim --json --quiet --home --help go gofmt"
+            opts="-q -h --shim --json --quiet --home --trust-mirror --help go gofmt"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

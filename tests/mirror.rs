@@ -557,3 +557,46 @@ fn a_mirror_is_never_trusted_by_accident() {
         assert!(root.join("bin/go").is_file() && !root.join("bin/implant").exists(), "{args:?}");
     }
 }
+
+/// go.dev out of reach, a mirror that is not trusted, and the copy of go.dev's index a run
+/// before this one saved: a release the copy names comes from the mirror, checked against the
+/// copy; one it does not name (published since, maybe) comes from the module proxy under auto,
+/// and with --source dl, or no proxy within reach, is exit 5 saying so, not "no such release".
+#[test]
+fn without_go_dev_the_saved_index_then_the_module_proxy() {
+    let user = Sandbox::new();
+    let mirror = Server::http();
+    let archive = releases::release_archive("go1.22.10");
+    mirror.route(&format!("/{}", releases::archive_name("go1.22.10")), Reply::bytes(archive.clone()));
+    let official = releases::sha256_hex(b"https://go.dev/dl/?mode=json&include=all");
+    let saved = user.gover_home.join(format!("cache/index-{}.json", &official[..16]));
+    fs::create_dir_all(saved.parent().unwrap()).unwrap();
+    fs::write(&saved, releases::index_json(&[IndexEntry::new("go1.22.10", archive)])).unwrap();
+    let proxy = ModProxy::new(vec![Toolchain::synthetic("go1.23.9", &[])]);
+    let gover = |args: &[&str], vars: &[(String, String)]| {
+        let mut cmd = user.gover();
+        cmd.env("GOVER_DIST_URL", mirror.url("/"))
+            .env("HTTPS_PROXY", "http://127.0.0.1:9")
+            .env("GOVER_RETRY_DELAY_MS", "1")
+            .envs(vars.iter().cloned())
+            .args(args);
+        cmd
+    };
+    gover(&["install", "1.22"], &proxy.env())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("installed go1.22.10"))
+        .stderr(predicate::str::contains("using the release index saved"));
+    gover(&["install", "1.23"], &proxy.env())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("installed go1.23.9"))
+        .stderr(predicate::str::contains(format!("source: the module proxy {}", proxy.goproxy())));
+    for (args, vars) in [(&["install", "--source", "dl", "1.24"][..], proxy.env()), (&["install", "1.24"], vec![])] {
+        gover(args, &vars)
+            .assert()
+            .code(5)
+            .stderr(predicate::str::contains("  cause: the copy of the release index saved earlier names no 1.24"))
+            .stderr(predicate::str::contains("help: to trust the mirror's checksums"));
+    }
+}

@@ -125,24 +125,49 @@ impl Installer<'_> {
         }
         if let Some(Ok(Origin::Proxy(config, site))) = self.origin.as_ref().filter(|_| cached.is_none()) {
             let (config, site) = (config.clone(), site.clone());
-            let version = self.proxy_version(spec, &config).map_err(|e| dist::after_fallback(e, site.as_ref()))?;
-            self.say(format_args!("{text} -> {version}"));
-            let proxies = Proxies { client: &self.remote.client, config: &config };
-            let outcome = proxies
-                .install(store, &version, &self.remote.platform, self.insecure_no_sumdb, self.app.quiet)
-                .map_err(|e| dist::after_fallback(e, site.as_ref()))?;
-            self.report(&version, outcome, false);
-            return Ok(version);
+            return self.install_from_proxy(text, spec, &config, site.as_ref());
         }
         let (artifact, mirror_vouched) = match cached {
             Some(artifact) => (artifact, false),
-            None => self.artifact_for(spec)?,
+            None => match self.artifact_for(spec) {
+                // A release the saved copy of the index does not name may have been published
+                // since: auto asks the module proxy, for this spec only.
+                Err(err) if self.source == SourceChoice::Auto && self.index_is_a_saved_copy() => {
+                    let (config, site) = self.remote.proxy_instead(err, self.app.quiet)?;
+                    return self.install_from_proxy(text, spec, &config, Some(&site));
+                }
+                other => other?,
+            },
         };
         let version = artifact.version.clone();
         self.say(format_args!("{text} -> {version}"));
         let outcome = dist::install(store, &self.remote.client, &artifact, self.app.quiet)?;
         self.report(&version, outcome, mirror_vouched);
         Ok(version)
+    }
+
+    /// Installs `spec` from the module proxy; `site`: the download site's failure when auto
+    /// fell back to the proxy.
+    fn install_from_proxy(
+        &mut self,
+        text: &str,
+        spec: &Spec,
+        config: &ProxyConfig,
+        site: Option<&Error>,
+    ) -> Result<GoVersion> {
+        let version = self.proxy_version(spec, config).map_err(|e| dist::after_fallback(e, site))?;
+        self.say(format_args!("{text} -> {version}"));
+        let proxies = Proxies { client: &self.remote.client, config };
+        let outcome = proxies
+            .install(&self.app.store, &version, &self.remote.platform, self.insecure_no_sumdb, self.app.quiet)
+            .map_err(|e| dist::after_fallback(e, site))?;
+        self.report(&version, outcome, false);
+        Ok(version)
+    }
+
+    /// The download site's index is the copy saved when it was last fetched.
+    fn index_is_a_saved_copy(&self) -> bool {
+        matches!(&self.origin, Some(Ok(Origin::Site(catalog))) if catalog.saved.is_some())
     }
 
     /// `mirror_vouched`: the checksum came from the mirror itself (--trust-mirror), which
@@ -206,10 +231,7 @@ impl Installer<'_> {
                 };
             }
         };
-        let release = catalog
-            .index
-            .pick(spec, &self.remote.platform)
-            .ok_or_else(|| dist::no_such_version(spec, catalog, &self.remote.platform, "gover install"))?;
+        let release = catalog.pick(spec, &self.remote.platform, "gover install")?;
         let artifact = Artifact::from_release(release, &self.remote.platform, &self.remote.sources)
             .expect("pick only returns installable releases");
         Ok((artifact, catalog.from_mirror))

@@ -128,52 +128,64 @@ impl Remote {
             err.message,
             describe_age(age)
         ));
-        Ok(Catalog { index, from_mirror: false })
+        Ok(Catalog { index, from_mirror: false, saved: Some(err) })
     }
 
     /// Where releases come from for this run, said once on standard error with the reason.
     /// `auto`: the download site, unless GOPROXY names a proxy of its own (and no GOVER_*_URL
     /// names a download mirror), or the download site cannot be reached.
     pub fn origin(&self, store: &Store, choice: SourceChoice, quiet: bool) -> Result<Origin> {
-        let say = |what: String, config: &ProxyConfig| {
-            if !quiet {
-                eprintln!("source: {what}");
-                config.notes.iter().for_each(output::note);
-            }
-        };
-        let config = || ProxyConfig::from_settings(&Settings::load(goenv::settings::Sources::from_process()));
         match choice {
             SourceChoice::Dl => Ok(Origin::Site(self.fetch_index(store)?)),
             SourceChoice::Proxy => {
-                let config = config()?;
-                say(format!("the module proxy {} (--source proxy)", config.goproxy), &config);
+                let config = proxy_config()?;
+                say_source(format!("the module proxy {} (--source proxy)", config.goproxy), &config, quiet);
                 Ok(Origin::Proxy(Box::new(config), None))
             }
             SourceChoice::Auto => {
                 let dl_mirror = self.sources.mirror || self.sources.index_url != OFFICIAL_INDEX;
-                let config = config().ok();
-                if let Some(config) = config.as_ref().filter(|c| c.custom && !dl_mirror) {
+                if let Some(config) = proxy_config().ok().filter(|c| c.custom && !dl_mirror) {
                     let why = "GOPROXY is set; --source dl for the download site";
-                    say(format!("the module proxy {} ({why})", config.goproxy), config);
-                    return Ok(Origin::Proxy(Box::new(config.clone()), None));
+                    say_source(format!("the module proxy {} ({why})", config.goproxy), &config, quiet);
+                    return Ok(Origin::Proxy(Box::new(config), None));
                 }
-                // Without go.dev's index (nor a copy of it), the proxy is the one other source whose
-                // checksums need no trust in a server: the checksum database vouches for them. An
-                // index the user named instead is theirs to fix; a mirror the user trusts has
-                // fallbacks of its own (a .sha256 for an exact version).
-                let fallback =
-                    config.filter(|_| self.sources.index_url == OFFICIAL_INDEX && !self.sources.mirror_trusted());
-                match (self.fetch_index(store), fallback) {
-                    (Ok(catalog), _) => Ok(Origin::Site(catalog)),
-                    (Err(err), Some(config)) if err.code == exit::NETWORK => {
-                        let why = format!("the download site failed: {}", err.message);
-                        say(format!("the module proxy {} ({why})", config.goproxy), &config);
-                        Ok(Origin::Proxy(Box::new(config), Some(err)))
-                    }
-                    (Err(err), _) => Err(err),
-                }
+                self.fetch_index(store).map(Origin::Site).or_else(|err| {
+                    let (config, err) = self.proxy_instead(err, quiet)?;
+                    Ok(Origin::Proxy(config, Some(err)))
+                })
             }
         }
+    }
+
+    /// `auto`'s next source when the download site failed with `err` (or, for a release its
+    /// saved index does not name, could not be asked): without go.dev's index, the proxy is the
+    /// one other source whose checksums need no trust in a server, as the checksum database
+    /// vouches for them. An index the user named instead is theirs to fix; a mirror the user
+    /// trusts has fallbacks of its own (a .sha256 for an exact version).
+    pub fn proxy_instead(&self, err: Error, quiet: bool) -> Result<(Box<ProxyConfig>, Error)> {
+        if err.code != exit::NETWORK || self.sources.index_url != OFFICIAL_INDEX || self.sources.mirror_trusted() {
+            return Err(err);
+        }
+        let Ok(config) = proxy_config() else { return Err(err) };
+        say_source(
+            format!("the module proxy {} (the download site failed: {})", config.goproxy, err.message),
+            &config,
+            quiet,
+        );
+        Ok((Box::new(config), err))
+    }
+}
+
+/// go's module settings for the proxy, read as go reads them.
+fn proxy_config() -> Result<ProxyConfig> {
+    ProxyConfig::from_settings(&Settings::load(goenv::settings::Sources::from_process()))
+}
+
+/// Where releases come from and why, once on standard error, with the notes on go's settings.
+fn say_source(what: String, config: &ProxyConfig, quiet: bool) {
+    if !quiet {
+        eprintln!("source: {what}");
+        config.notes.iter().for_each(output::note);
     }
 }
 
@@ -250,10 +262,9 @@ pub fn no_such_version(spec: &Spec, catalog: &Catalog, platform: &Platform, comm
 /// and `command` to get it. Without any index, `not_installed` stands as it is.
 pub fn unless_no_such_release(app: &App, spec: &Spec, not_installed: Error, command: &str) -> Error {
     let Ok(remote) = Remote::from_env(app.trust_mirror) else { return not_installed };
-    match remote.fetch_index(&app.store) {
-        Ok(catalog) if catalog.index.pick(spec, &remote.platform).is_none() => {
-            no_such_version(spec, &catalog, &remote.platform, command)
-        }
+    // A saved copy of the index that lacks the release cannot say it does not exist.
+    match remote.fetch_index(&app.store).map(|catalog| catalog.pick(spec, &remote.platform, command).err()) {
+        Ok(Some(err)) if err.code == exit::NO_SUCH_VERSION => err,
         _ => not_installed,
     }
 }
@@ -262,6 +273,23 @@ pub fn unless_no_such_release(app: &App, spec: &Spec, not_installed: Error, comm
 pub struct Catalog {
     pub index: Index,
     pub from_mirror: bool,
+    /// The index could not be fetched (this error): this is the copy saved earlier, which
+    /// lacks whatever was published since.
+    pub saved: Option<Error>,
+}
+
+impl Catalog {
+    /// The release of `spec` for `platform`, else why not: none in a fetched index is exit 4
+    /// with the nearest (see [`no_such_version`]); none in a saved copy is the failure to
+    /// fetch the index (exit 5), since the release may have been published since.
+    pub fn pick(&self, spec: &Spec, platform: &Platform, command: &str) -> Result<&Release> {
+        self.index.pick(spec, platform).ok_or_else(|| match &self.saved {
+            Some(err) => {
+                err.clone().cause(format!("the copy of the release index saved earlier names no {spec} for {platform}"))
+            }
+            None => no_such_version(spec, self, platform, command),
+        })
+    }
 }
 
 /// The trusted index. When it cannot be had (unreachable, failing, an HTML page) and a mirror
@@ -277,7 +305,7 @@ fn fetch_index(client: &Client, sources: &Sources) -> Result<Catalog> {
         client.get_bytes(url, MAX_INDEX)
     };
     let err = match primary.and_then(|bytes| parse_index(url, &bytes)) {
-        Ok(index) => return Ok(Catalog { index, from_mirror: false }),
+        Ok(index) => return Ok(Catalog { index, from_mirror: false, saved: None }),
         Err(err) if err.code == exit::NETWORK && sources.mirror => err,
         Err(err) => return Err(err),
     };
@@ -294,7 +322,7 @@ fn fetch_index(client: &Client, sources: &Sources) -> Result<Catalog> {
                 err.message,
                 host_of(url)
             ));
-            Ok(Catalog { index, from_mirror: true })
+            Ok(Catalog { index, from_mirror: true, saved: None })
         }
         // The mirror the user chose answered, but not with an index (a login page, say): that
         // is the problem to fix first.
