@@ -73,9 +73,9 @@ impl Sources {
         format!("{}{filename}", self.dist_url)
     }
 
-    /// The mirror's own index as go.dev serves it, if a mirror is set.
-    fn mirror_index_url(&self) -> Option<String> {
-        self.mirror.then(|| format!("{}{INDEX_QUERY}", self.dist_url))
+    /// The mirror's own index as go.dev serves it (when the mirror answers queries).
+    fn mirror_index_url(&self) -> String {
+        format!("{}{INDEX_QUERY}", self.dist_url)
     }
 
     /// A mirror is set and the user chose to trust its own checksums.
@@ -115,8 +115,9 @@ impl Remote {
         let err = match fetch_index(&self.client, &self.sources) {
             Ok(catalog) => {
                 // Under the URL it came from: a mirror's copy never stands in for the trusted index.
-                let url = if catalog.from_mirror { self.sources.mirror_index_url() } else { None };
-                saved::save(store, url.as_deref().unwrap_or(&self.sources.index_url), &catalog.index, &self.platform);
+                let url =
+                    if catalog.from_mirror { self.sources.mirror_index_url() } else { self.sources.index_url.clone() };
+                saved::save(store, &url, &catalog.index, &self.platform);
                 return Ok(catalog);
             }
             Err(err) if err.code == exit::NETWORK => err,
@@ -237,7 +238,7 @@ fn describe_age(age: std::time::Duration) -> String {
 
 /// No release of `catalog` matches `spec`: the nearest that exist, and a hint that installs
 /// the nearest with `command` (`gover install`, `gover use --install`), which works.
-pub fn no_such_version(spec: &Spec, catalog: &Catalog, platform: &Platform, command: &str) -> Error {
+fn no_such_version(spec: &Spec, catalog: &Catalog, platform: &Platform, command: &str) -> Error {
     let name = match spec {
         Spec::Exact(v) => v.to_string(),
         other => other.to_string(),
@@ -335,7 +336,7 @@ fn fetch_index(client: &Client, sources: &Sources) -> Result<Catalog> {
 /// the `index.json` beside the archives that a static mirror (a `gover mirror sync` tree, any
 /// web server or bucket) serves; and whether the mirror answered at all.
 fn mirror_index(client: &Client, sources: &Sources) -> (Result<(Index, String)>, bool) {
-    let query_url = format!("{}{INDEX_QUERY}", sources.dist_url);
+    let query_url = sources.mirror_index_url();
     let query = client.get_bytes_or_fall_back(&query_url, MAX_INDEX);
     let answered = query.is_ok();
     let found = query.and_then(|bytes| Ok((parse_index(&query_url, &bytes)?, query_url.clone())));
@@ -859,7 +860,6 @@ mod tests {
         let s = Sources::from_env(env(&[]));
         assert_eq!((s.index_url.as_str(), s.dist_url.as_str(), s.mirror), (OFFICIAL_INDEX, OFFICIAL_DIST, false));
         assert_eq!(s.archive_url("go1.22.10.linux-amd64.tar.gz"), "https://go.dev/dl/go1.22.10.linux-amd64.tar.gz");
-        assert_eq!(s.mirror_index_url(), None);
     }
 
     #[test]
@@ -867,7 +867,9 @@ mod tests {
         let s = Sources::from_env(env(&[("GOVER_DIST_URL", "https://golang.google.cn/dl")]));
         assert_eq!(s.index_url, OFFICIAL_INDEX, "the official index stays the source of checksums");
         assert_eq!(s.archive_url("x.tar.gz"), "https://golang.google.cn/dl/x.tar.gz");
-        assert_eq!(s.mirror_index_url().unwrap(), "https://golang.google.cn/dl/?mode=json&include=all");
+        assert_eq!(s.mirror_index_url(), "https://golang.google.cn/dl/?mode=json&include=all");
+        assert!(!s.mirror_trusted(), "its own checksums only if the user says so");
+        assert!(Sources { trust_mirror: true, ..s.clone() }.mirror_trusted());
         let s = Sources::from_env(env(&[("GOVER_INDEX_URL", "http://127.0.0.1:9/i.json"), ("GOVER_DIST_URL", "")]));
         assert_eq!((s.index_url.as_str(), s.mirror), ("http://127.0.0.1:9/i.json", false));
     }
