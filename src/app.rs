@@ -8,11 +8,13 @@ use gover_shim::resolve::{empty_pin_warning, request, toolchain_for};
 use gover_shim::{Context, GoverHome, Request, Resolution, ResolveError, Source, Spec, Toolchain};
 
 use crate::error::{exit, Error, Result};
+use crate::output::Output;
 use crate::store::Store;
 
 pub struct App {
     pub store: Store,
-    pub quiet: bool,
+    /// Where every line goes (`outln!`), at the level `-q` chose.
+    pub out: Output,
     /// --trust-mirror (GOVER_TRUST_MIRROR): the user accepts the download mirror's own checksums.
     pub trust_mirror: bool,
     /// Builds the whole clap tree, for the completion scripts. main hands it down so that
@@ -24,7 +26,7 @@ pub struct App {
 
 impl App {
     /// `home` is `--home` (or GOVER_HOME as clap read it); without it, the default place.
-    pub fn new(home_arg: Option<&Path>, quiet: bool, trust_mirror: bool, cli: fn() -> clap::Command) -> Result<App> {
+    pub fn new(home_arg: Option<&Path>, out: Output, trust_mirror: bool, cli: fn() -> clap::Command) -> Result<App> {
         let home = match home_arg {
             Some(dir) => GoverHome::new(dir),
             None => GoverHome::locate(|name| std::env::var_os(name)).ok_or_else(|| {
@@ -33,8 +35,9 @@ impl App {
                     .hint("set GOVER_HOME=/path/to/gover-home")
             })?,
         };
+        crate::vulndb::setting().map_err(|bad| Error::usage(bad.to_string()).hint(bad.hint()))?;
         let chosen = home_arg.is_some() || var("GOVER_HOME").is_some_and(|v| !v.is_empty());
-        Ok(App { store: Store::new(home), quiet, trust_mirror, cli, chosen_home: chosen })
+        Ok(App { store: Store::new(home), out, trust_mirror, cli, chosen_home: chosen })
     }
 
     /// An unusable home (a file, a relative path, a place nothing can be created) is exit 8

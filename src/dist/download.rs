@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use super::tls::{self, TrustSettings};
 use crate::error::{exit, Error, Result};
 use crate::interrupt;
-use crate::output;
+use crate::output::{self, Output};
 
 /// Retries after the first attempt, for connection failures, timeouts, 429 and 5xx.
 const RETRIES: u32 = 3;
@@ -343,6 +343,21 @@ fn is_dns(e: &reqwest::Error) -> bool {
         .any(|w| text.contains(w))
 }
 
+/// Why a request failed, in words: a TLS failure as what was wrong with the server or its
+/// certificate, since rustls names some refusals only by their Debug text
+/// (`Other(OtherError(CaUsedAsEndEntity))`); anything else as the error chain.
+fn reason(e: &reqwest::Error) -> String {
+    let why = chain(e);
+    if !is_tls(e) {
+        return why;
+    }
+    match tls::describe(&why) {
+        Some(words) => words.into(),
+        None if why.contains("invalid peer certificate") => "the server's certificate was refused".into(),
+        None => "the TLS handshake with the server failed".into(),
+    }
+}
+
 fn request_error(url: &str, e: &reqwest::Error) -> Error {
     if let Some(downgrade) = Downgrade::behind(e) {
         let host = reqwest::Url::parse(&downgrade.from).ok().and_then(|u| u.host_str().map(String::from));
@@ -357,7 +372,7 @@ fn request_error(url: &str, e: &reqwest::Error) -> Error {
                 downgrade.to
             ));
     }
-    let why = chain(e);
+    let why = reason(e);
     let err = Error::new(exit::NETWORK, format!("cannot download {url}")).cause(&why);
     if is_dns(e) {
         let host = reqwest::Url::parse(url).ok().and_then(|u| u.host_str().map(String::from)).unwrap_or_default();
@@ -367,10 +382,8 @@ fn request_error(url: &str, e: &reqwest::Error) -> Error {
              (a static mirror, such as a `gover mirror sync` tree) or <mirror>/?mode=json&include=all (a mirror that \
              answers queries as go.dev does)",
         )
-    } else if let Some(words) = tls::describe(&why).filter(|_| is_tls(e)) {
-        certificate_hint(err.cause(words), words)
     } else if is_tls(e) {
-        err.hint(TLS_HINT)
+        certificate_hint(err, &why)
     } else if e.is_timeout() {
         err.hint(READ_TIMEOUT_HINT)
     } else if e.is_redirect() {
@@ -389,6 +402,11 @@ fn certificate_hint(err: Error, words: &str) -> Error {
         )
     } else if words.contains("another name") {
         err.hint("check the host name in the URL (GOVER_DIST_URL / GOVER_INDEX_URL): the certificate names another")
+    } else if words.contains("not for a server") {
+        err.hint(
+            "the server needs a certificate made for a server: with no extended key usage, or with serverAuth (openssl \
+             req -x509 … -addext extendedKeyUsage=serverAuth)",
+        )
     } else if words.contains("self-signed") {
         err.hint(
             "if you trust this server, put its certificate in a PEM file and point GOVER_CA_FILE at it (openssl s_client \
@@ -584,7 +602,7 @@ impl<'a> ResumingBody<'a> {
     }
 
     fn reopen(&self) -> io::Result<Response> {
-        let response = self.client.send_from(&self.url, self.pos).map_err(|e| io::Error::other(chain(&e)))?;
+        let response = self.client.send_from(&self.url, self.pos).map_err(|e| io::Error::other(reason(&e)))?;
         let status = response.status();
         if !status.is_success() {
             return Err(io::Error::other(format!("resuming the download, the server answered {status}")));
@@ -654,8 +672,8 @@ impl<R: Read> Read for CacheTee<R> {
 }
 
 /// A bar with bytes, rate and ETA on standard error, only for a person watching a terminal.
-pub fn progress_bar(len: Option<u64>, quiet: bool) -> Option<ProgressBar> {
-    if quiet || !output::stderr_is_terminal() {
+pub fn progress_bar(len: Option<u64>, out: Output) -> Option<ProgressBar> {
+    if !out.shows_progress() {
         return None;
     }
     let bar = match len {

@@ -25,7 +25,7 @@ use crate::app::App;
 use crate::error::{self, exit, Error, Result};
 use crate::goenv::{self, Settings};
 use crate::interrupt;
-use crate::output;
+use crate::output::{self, outln, Output};
 use crate::store::{write_atomic, Staging, Store};
 use download::{CacheTee, Client, HashingReader, ResumingBody};
 use index::{Index, IndexError, Platform, Release};
@@ -135,23 +135,23 @@ impl Remote {
     /// Where releases come from for this run, said once on standard error with the reason.
     /// `auto`: the download site, unless GOPROXY names a proxy of its own (and no GOVER_*_URL
     /// names a download mirror), or the download site cannot be reached.
-    pub fn origin(&self, store: &Store, choice: SourceChoice, quiet: bool) -> Result<Origin> {
+    pub fn origin(&self, store: &Store, choice: SourceChoice, out: Output) -> Result<Origin> {
         match choice {
             SourceChoice::Dl => Ok(Origin::Site(self.fetch_index(store)?)),
             SourceChoice::Proxy => {
                 let config = proxy_config()?;
-                say_source(format!("the module proxy {} (--source proxy)", config.goproxy), &config, quiet);
+                say_source(format!("the module proxy {} (--source proxy)", config.goproxy), &config, out);
                 Ok(Origin::Proxy(Box::new(config), None))
             }
             SourceChoice::Auto => {
                 let dl_mirror = self.sources.mirror || self.sources.index_url != OFFICIAL_INDEX;
                 if let Some(config) = proxy_config().ok().filter(|c| c.custom && !dl_mirror) {
                     let why = "GOPROXY is set; --source dl for the download site";
-                    say_source(format!("the module proxy {} ({why})", config.goproxy), &config, quiet);
+                    say_source(format!("the module proxy {} ({why})", config.goproxy), &config, out);
                     return Ok(Origin::Proxy(Box::new(config), None));
                 }
                 self.fetch_index(store).map(Origin::Site).or_else(|err| {
-                    let (config, err) = self.proxy_instead(err, quiet)?;
+                    let (config, err) = self.proxy_instead(err, out)?;
                     Ok(Origin::Proxy(config, Some(err)))
                 })
             }
@@ -163,7 +163,7 @@ impl Remote {
     /// one other source whose checksums need no trust in a server, as the checksum database
     /// vouches for them. An index the user named instead is theirs to fix; a mirror the user
     /// trusts has fallbacks of its own (a .sha256 for an exact version).
-    pub fn proxy_instead(&self, err: Error, quiet: bool) -> Result<(Box<ProxyConfig>, Error)> {
+    pub fn proxy_instead(&self, err: Error, out: Output) -> Result<(Box<ProxyConfig>, Error)> {
         if err.code != exit::NETWORK || self.sources.index_url != OFFICIAL_INDEX || self.sources.mirror_trusted() {
             return Err(err);
         }
@@ -171,7 +171,7 @@ impl Remote {
         say_source(
             format!("the module proxy {} (the download site failed: {})", config.goproxy, err.message),
             &config,
-            quiet,
+            out,
         );
         Ok((Box::new(config), err))
     }
@@ -183,11 +183,9 @@ fn proxy_config() -> Result<ProxyConfig> {
 }
 
 /// Where releases come from and why, once on standard error, with the notes on go's settings.
-fn say_source(what: String, config: &ProxyConfig, quiet: bool) {
-    if !quiet {
-        eprintln!("source: {what}");
-        config.notes.iter().for_each(output::note);
-    }
+fn say_source(what: String, config: &ProxyConfig, out: Output) {
+    outln!(out, Status, "source: {what}");
+    config.notes.iter().for_each(|note| outln!(out, Note, "{note}"));
 }
 
 /// `--source` / GOVER_SOURCE.
@@ -476,7 +474,7 @@ pub enum Outcome {
 /// checksum beside it, so a reinstall needs no network (and is verified again all the same);
 /// an interrupted or broken download is kept as `<archive>.partial` and the next install
 /// resumes it.
-pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool) -> Result<Outcome> {
+pub fn install(store: &Store, client: &Client, artifact: &Artifact, out: Output) -> Result<Outcome> {
     let version = &artifact.version;
     let platform = artifact.platform.to_string();
     if let Some(other) = index::platform_in_filename(artifact.filename()).filter(|p| *p != platform) {
@@ -487,7 +485,7 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
                  {platform}: fix the index, or point GOVER_INDEX_URL at go.dev's"
             )));
     }
-    locked_install(store, version, quiet, || install_archive(store, client, artifact, quiet))
+    locked_install(store, version, out, || install_archive(store, client, artifact, out))
 }
 
 /// Runs `install` under `version`'s lock, unless the version was installed meanwhile (by a
@@ -495,14 +493,12 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
 pub(crate) fn locked_install(
     store: &Store,
     version: &GoVersion,
-    quiet: bool,
+    out: Output,
     install: impl FnOnce() -> Result<Outcome>,
 ) -> Result<Outcome> {
     store.sweep_leftovers();
     let _lock = store.lock_version(version, || {
-        if !quiet {
-            eprintln!("waiting for another gover that is installing {version}...");
-        }
+        outln!(out, Status, "waiting for another gover that is installing {version}...");
     })?;
     if store.is_installed(version) {
         return Ok(Outcome::AlreadyInstalled);
@@ -510,7 +506,7 @@ pub(crate) fn locked_install(
     install()
 }
 
-fn install_archive(store: &Store, client: &Client, artifact: &Artifact, quiet: bool) -> Result<Outcome> {
+fn install_archive(store: &Store, client: &Client, artifact: &Artifact, out: Output) -> Result<Outcome> {
     let version = &artifact.version;
     let cache = DownloadCache::new(store, artifact);
     cache.complete_partial();
@@ -537,13 +533,13 @@ fn install_archive(store: &Store, client: &Client, artifact: &Artifact, quiet: b
         }
     }
     let resumed = cache.resumable();
-    match download(store, client, artifact, &cache, resumed, quiet) {
+    match download(store, client, artifact, &cache, resumed, out) {
         Err(err) if err.code == exit::VERIFICATION && resumed > 0 => {
             output::warn(format!(
                 "the download resumed from {} did not verify; downloading it again from the start",
                 cache.partial.display()
             ));
-            download(store, client, artifact, &cache, 0, quiet)
+            download(store, client, artifact, &cache, 0, out)
         }
         other => other,
     }?;
@@ -558,7 +554,7 @@ fn download(
     artifact: &Artifact,
     cache: &DownloadCache,
     from: u64,
-    quiet: bool,
+    out: Output,
 ) -> Result<()> {
     let version = &artifact.version;
     let staging = store.fresh_staging(version)?;
@@ -579,7 +575,7 @@ fn download(
     let size = artifact.size.or(announced);
     let (prefix, partial_file) = cache.open_partial(from, size);
     let mut body = prefix.chain(CacheTee::new(network, partial_file));
-    let progress = download::progress_bar(size, quiet);
+    let progress = download::progress_bar(size, out);
     let result = verify_and_unpack(&mut body, size, artifact, &artifact.url, &staging, progress);
     let (_, tee) = body.into_inner();
     match &result {
@@ -800,13 +796,13 @@ pub(crate) fn unpack_error(e: UnpackError, platform: &Platform, failed: impl Fn(
 
 /// Downloads `artifact` to `dest` (a partial file beside it, renamed once the digest and the
 /// size match the index), for a mirror: the archive as it is, not unpacked.
-pub fn download_verified(client: &Client, artifact: &Artifact, dest: &Path, quiet: bool) -> Result<()> {
+pub fn download_verified(client: &Client, artifact: &Artifact, dest: &Path, out: Output) -> Result<()> {
     let dir = dest.parent().expect("a file in a directory");
     let partial = dir.join(format!(".{}.partial-{}", artifact.filename(), std::process::id()));
     interrupt::track_temporary(&partial);
     let result = (|| {
         let response = client.get_from(&artifact.url, 0)?;
-        let progress = download::progress_bar(artifact.size.or(response.content_length()), quiet);
+        let progress = download::progress_bar(artifact.size.or(response.content_length()), out);
         let mut body = HashingReader::new(ResumingBody::new(client, &artifact.url, response, 0), progress);
         let mut file = fs::File::create(&partial).map_err(|e| error::io("create", &partial, e))?;
         io::copy(&mut body, &mut file).map_err(|e| match body.failure.take() {

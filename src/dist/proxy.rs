@@ -19,7 +19,7 @@ use super::unpack::{self, Limits};
 use super::{commit, locked_install, unpack_error, Outcome};
 use crate::error::{self, exit, Error, Result};
 use crate::goenv::{modpattern, Origin, Setting, Settings};
-use crate::output;
+use crate::output::{self, Output};
 use crate::store::{Staging, Store};
 use crate::sumdb::{self, dirhash, Database};
 
@@ -207,7 +207,7 @@ impl Proxies<'_> {
         version: &GoVersion,
         platform: &Platform,
         insecure_no_sumdb: bool,
-        quiet: bool,
+        out: Output,
     ) -> Result<Outcome> {
         let modver = module_version(version, platform);
         let verified = cached_zip(store, version, platform).with_extension("zip.h1");
@@ -229,9 +229,7 @@ impl Proxies<'_> {
             },
             Err(err) => return Err(err),
         };
-        locked_install(store, version, quiet, || {
-            self.fill(store, version, platform, &modver, expected.as_deref(), quiet)
-        })
+        locked_install(store, version, out, || self.fill(store, version, platform, &modver, expected.as_deref(), out))
     }
 
     /// The checksum database's record of `modver` (looked up and proved), or None when the
@@ -275,7 +273,7 @@ impl Proxies<'_> {
         version: &GoVersion,
         platform: &Platform,
         dest: &Path,
-        quiet: bool,
+        out: Output,
     ) -> Result<()> {
         let modver = module_version(version, platform);
         if let Checksums::Off(why) = &self.config.checksums {
@@ -304,7 +302,7 @@ impl Proxies<'_> {
         let partial = dir.join(format!(".{modver}.zip.partial-{}", std::process::id()));
         crate::interrupt::track_temporary(&partial);
         let checked = self
-            .fetch_zip(version, platform, &partial, 0, quiet)
+            .fetch_zip(version, platform, &partial, 0, out)
             .and_then(|url| verify_zip(&partial, &url, version, platform, &modver, Some(&expected), None))
             .and_then(|()| {
                 crate::store::write_atomic(&dir.join(format!("{modver}.info")), &info)?;
@@ -332,7 +330,7 @@ impl Proxies<'_> {
         platform: &Platform,
         modver: &str,
         expected: Option<&str>,
-        quiet: bool,
+        out: Output,
     ) -> Result<Outcome> {
         let downloads = store.downloads_dir();
         let cached = cached_zip(store, version, platform);
@@ -356,7 +354,7 @@ impl Proxies<'_> {
         Store::create_dir(&downloads)?;
         let partial = downloads.join(format!("{version}.{platform}.zip.partial"));
         let attempt = |from: u64| {
-            let url = self.fetch_zip(version, platform, &partial, from, quiet)?;
+            let url = self.fetch_zip(version, platform, &partial, from, out)?;
             let staging = store.fresh_staging(version)?;
             verify_zip(&partial, &url, version, platform, modver, expected, Some(&staging)).map(|()| staging)
         };
@@ -405,13 +403,13 @@ impl Proxies<'_> {
         platform: &Platform,
         partial: &Path,
         from: u64,
-        quiet: bool,
+        out: Output,
     ) -> Result<String> {
         let modver = module_version(version, platform);
         let path = format!("{MODULE}/@v/{modver}.zip");
         let found = self.first(&path, |url| self.client.get_if_found(url, from))?;
         let Some((response, url)) = found else { return Err(self.not_found(version, platform, &modver)) };
-        let progress = super::download::progress_bar(response.content_length().map(|n| n + from), quiet);
+        let progress = super::download::progress_bar(response.content_length().map(|n| n + from), out);
         let mut body = ResumingBody::new(self.client, &url, response, from);
         let mut file = fs::OpenOptions::new()
             .create(true)
