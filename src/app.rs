@@ -15,6 +15,8 @@ pub struct App {
     pub store: Store,
     /// Where every line goes (`outln!`), at the level `-q` chose.
     pub out: Output,
+    /// --trust-mirror (GOVER_TRUST_MIRROR): the user accepts the download mirror's own checksums.
+    pub trust_mirror: bool,
     /// Builds the whole clap tree, for the completion scripts. main hands it down so that
     /// nothing below main imports `cli`, which imports the commands.
     pub cli: fn() -> clap::Command,
@@ -24,7 +26,7 @@ pub struct App {
 
 impl App {
     /// `home` is `--home` (or GOVER_HOME as clap read it); without it, the default place.
-    pub fn new(home_arg: Option<&Path>, out: Output, cli: fn() -> clap::Command) -> Result<App> {
+    pub fn new(home_arg: Option<&Path>, out: Output, trust_mirror: bool, cli: fn() -> clap::Command) -> Result<App> {
         let home = match home_arg {
             Some(dir) => GoverHome::new(dir),
             None => GoverHome::locate(|name| std::env::var_os(name)).ok_or_else(|| {
@@ -35,7 +37,7 @@ impl App {
         };
         crate::vulndb::setting().map_err(|bad| Error::usage(bad.to_string()).hint(bad.hint()))?;
         let chosen = home_arg.is_some() || var("GOVER_HOME").is_some_and(|v| !v.is_empty());
-        Ok(App { store: Store::new(home), out, cli, chosen_home: chosen })
+        Ok(App { store: Store::new(home), out, trust_mirror, cli, chosen_home: chosen })
     }
 
     /// An unusable home (a file, a relative path, a place nothing can be created) is exit 8

@@ -33,6 +33,11 @@ pub struct GlobalArgs {
     // otherwise show up as `--home <DIR>` in every usage line.
     #[arg(long, global = true, value_name = "DIR")]
     pub home: Option<PathBuf>,
+    /// When go.dev's release index cannot be fetched, trust the checksums of the GOVER_DIST_URL
+    /// mirror itself (its index, or its <archive>.sha256 files); each install that relies on
+    /// them says so
+    #[arg(long, global = true, env = "GOVER_TRUST_MIRROR", value_parser = on_off("GOVER_TRUST_MIRROR"))]
+    pub trust_mirror: bool,
 }
 
 /// An on/off variable read as the shim reads its own (1, true, yes, on; 0, false, no, off, or

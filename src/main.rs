@@ -29,7 +29,7 @@ use clap::{CommandFactory, Parser};
 fn main() {
     let cli = cli::Cli::parse();
     let out = output::Output::new(cli.global.quiet);
-    let app = app::App::new(cli.global.home.as_deref(), out, cli::Cli::command);
+    let app = app::App::new(cli.global.home.as_deref(), out, cli.global.trust_mirror, cli::Cli::command);
     let result = app.and_then(|app| commands::run(cli.command, &app)).and_then(|()| output::finish());
     let code = match result {
         Ok(()) => 0,

@@ -358,7 +358,10 @@ fn a_name_that_does_not_resolve_fails_at_once_and_names_the_mirror_variables() {
         assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
         assert!(stderr(&out).contains("does not resolve"), "{}", stderr(&out));
         let hint = help(&out);
-        assert!(hint.contains("GOVER_DIST_URL=") && hint.contains("GOVER_INDEX_URL="), "{hint}");
+        assert!(
+            hint.contains("GOVER_DIST_URL=<mirror>/ ") && hint.contains("GOVER_INDEX_URL=<mirror>/index.json "),
+            "{hint}"
+        );
     }
     // The hint followed: a proxy that can reach the names (the rig's server proxies them)…
     rig.gover()
@@ -369,22 +372,26 @@ fn a_name_that_does_not_resolve_fails_at_once_and_names_the_mirror_variables() {
         .assert()
         .success();
     rig.gover().args(["uninstall", "--force", V]).assert().success();
-    // … or both variables pointing at a mirror that works.
+    // … or both variables pointing at a mirror that works: static (index.json) or answering
+    // go.dev's query.
     rig.server.route(
         "/dl/?mode=json&include=all",
         Reply::bytes(common::releases::index_json(&[IndexEntry::new(V, archive)])),
     );
-    rig.gover()
-        .env("GOVER_DIST_URL", rig.server.url("/dl/"))
-        .env("GOVER_INDEX_URL", rig.server.url("/dl/?mode=json&include=all"))
-        .args(["install", "1.22"])
-        .assert()
-        .success();
-    rig.assert_installed(V, &entries);
+    for index in ["/index.json", "/dl/?mode=json&include=all"] {
+        rig.gover()
+            .env("GOVER_DIST_URL", rig.server.url("/dl/"))
+            .env("GOVER_INDEX_URL", rig.server.url(index))
+            .args(["install", "1.22"])
+            .assert()
+            .success();
+        rig.assert_installed(V, &entries);
+        rig.gover().args(["uninstall", "--force", V]).assert().success();
+    }
 }
 
 #[test]
-fn a_mirror_without_its_index_variable_is_trusted_in_one_line_and_its_html_is_the_headline() {
+fn a_trusted_mirror_without_its_index_variable_is_trusted_in_one_line_and_its_html_is_the_headline() {
     let rig = Rig::http();
     let (_, archive) = big_release(V, 1, 1024);
     rig.publish(&[IndexEntry::new(V, archive.clone())]);
@@ -393,10 +400,13 @@ fn a_mirror_without_its_index_variable_is_trusted_in_one_line_and_its_html_is_th
         "/dl/?mode=json&include=all",
         Reply::bytes(common::releases::index_json(&[IndexEntry::new(V, archive)])),
     );
-    // The trusted index (go.dev in real life) cannot be reached; only GOVER_DIST_URL is set.
+    // The trusted index (go.dev in real life) cannot be reached; GOVER_DIST_URL names a
+    // mirror the user trusts.
     let unreachable = || {
         let mut cmd = rig.gover();
-        cmd.env_remove("GOVER_RETRY_DELAY_MS").env("GOVER_INDEX_URL", format!("{UNRESOLVABLE}/?mode=json&include=all"));
+        cmd.env_remove("GOVER_RETRY_DELAY_MS")
+            .env("GOVER_INDEX_URL", format!("{UNRESOLVABLE}/?mode=json&include=all"))
+            .env("GOVER_TRUST_MIRROR", "1");
         cmd
     };
     let out = unreachable().args(["list", "--remote"]).output().unwrap();
@@ -1141,7 +1151,8 @@ fn network_help_lines_work_when_followed() {
 
 #[test]
 fn a_mirror_without_checksum_files_hint_works_when_followed() {
-    // No index within reach: an exact version is checked against the mirror's .sha256 file.
+    // No index within reach: an exact version is checked against the .sha256 file of a mirror
+    // the user trusts.
     let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let (_, archive) = big_release(V, 1, 1024);
     let sums = format!("{}.sha256", archive_path(V));
@@ -1153,6 +1164,7 @@ fn a_mirror_without_checksum_files_hint_works_when_followed() {
     let install = |dist: String| {
         bad.gover()
             .env("GOVER_INDEX_URL", format!("http://{dead}/index.json"))
+            .env("GOVER_TRUST_MIRROR", "1")
             .env("GOVER_DIST_URL", dist)
             .args(["install", "1.22.10"])
             .output()

@@ -436,7 +436,7 @@ fn auto_turns_to_the_module_proxy_when_the_download_site_cannot_be_reached() {
         .assert()
         .code(5)
         .stderr(predicate::str::contains(
-            "source: the module proxy https://proxy.golang.org,direct (the download site cannot be reached",
+            "source: the module proxy https://proxy.golang.org,direct (the download site failed: cannot download https://go.dev",
         ))
         .stderr(predicate::str::contains("`direct` has no meaning for toolchains"));
     // With --source dl it stays with the download site.

@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::app::App;
 use crate::dist::index::Platform;
 use crate::dist::proxy::{self, Proxies, ProxyConfig};
-use crate::dist::{Origin, Remote, SourceChoice};
+use crate::dist::{after_fallback, Origin, Remote, SourceChoice};
 use crate::error::{Error, Result};
 use crate::output::{self, outln};
 use crate::vulndb::{self, fetch::Location, Knowledge};
@@ -109,7 +109,7 @@ fn installed(args: &Args, app: &App) -> Result<()> {
 /// `--refresh`: asked for, so a failure is an error (exit 5), and the cache stays as it was.
 fn refresh(app: &App) -> Result<()> {
     let location = Location::from_env(|name| std::env::var_os(name))?;
-    let remote = Remote::from_env()?;
+    let remote = Remote::from_env(app.trust_mirror)?;
     let previous = vulndb::cache::Cache::load(&app.store).ok().flatten();
     let cache = vulndb::refresh(&app.store, &remote.client, &location, previous.as_ref(), SystemTime::now())?;
     outln!(
@@ -142,10 +142,12 @@ fn remote(args: &Args, app: &App) -> Result<()> {
                 .hint("give the start of a version, such as 1.22 or 1 (gover list --remote 1.22)"));
         }
     }
-    let remote = Remote::from_env()?;
+    let remote = Remote::from_env(app.trust_mirror)?;
     let catalog = match remote.origin(&app.store, args.source, app.out)? {
         Origin::Site(catalog) => catalog,
-        Origin::Proxy(config) => return from_proxy(args, app, &remote, &config),
+        Origin::Proxy(config, site) => {
+            return from_proxy(args, app, &remote, &config).map_err(|e| after_fallback(e, site.as_ref()))
+        }
     };
     vulndb::refresh_if_stale(&app.store, &remote.client, app.out);
     let (platform, sources) = (&remote.platform, &remote.sources);

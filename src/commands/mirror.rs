@@ -53,7 +53,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         Error::usage(format!("--layout {} is not a list of layouts", args.layout))
             .hint("use --layout proxy,dl, proxy or dl")
     })?;
-    let remote = Remote::from_env()?;
+    let remote = Remote::from_env(app.trust_mirror)?;
     let platforms = match &args.platform {
         None => vec![remote.platform.clone()],
         Some(list) => list

@@ -80,7 +80,7 @@ fn choose(text: &str, app: &App) -> Result<Choice> {
             Ok(Choice { value: spec.to_string(), runs: format!("the system go ({})", bin.join("go").display()) })
         }
         Err(ResolveError::NotInstalled { .. }) => {
-            Err(dist::unless_no_such_release(&app.store, &spec, not_installed(&spec, &installed), "gover install"))
+            Err(dist::unless_no_such_release(app, &spec, not_installed(&spec, &installed), "gover install"))
         }
         Err(other) => Err(other.into()),
     }

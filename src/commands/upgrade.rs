@@ -57,7 +57,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             .hint("install one first: gover install 1.22"));
     }
 
-    let remote = Remote::from_env()?;
+    let remote = Remote::from_env(app.trust_mirror)?;
     let catalog = remote.fetch_index(&app.store)?;
     let mut moves = Vec::new();
     for from in &lines {

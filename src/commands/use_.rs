@@ -42,7 +42,7 @@ pub fn pin(app: &App, text: &str, file: &Path, install: bool, command: &str) -> 
         Ok(toolchain) => toolchain,
         Err(err) if err.code == crate::error::exit::NOT_INSTALLED && spec != Spec::System => {
             if !(install || confirm(&format!("{err}. Install it now?"))) {
-                return Err(dist::unless_no_such_release(&app.store, &spec, err, &format!("{command} --install")));
+                return Err(dist::unless_no_such_release(app, &spec, err, &format!("{command} --install")));
             }
             install_version(app, &spec)?;
             app.toolchain(&spec)?

@@ -82,6 +82,7 @@ impl Client {
         let builder = reqwest::blocking::Client::builder()
             .user_agent(concat!("gover/", env!("CARGO_PKG_VERSION")))
             .resolve_to_addrs("localhost", &LOCALHOST)
+            .redirect(redirect_policy())
             .connect_timeout(settings.connect_timeout)
             // The blocking client applies this to each wait: the response, then every read.
             .timeout(settings.read_timeout)
@@ -250,6 +251,55 @@ fn warn_if_plain_http(url: &str) {
     }
 }
 
+/// reqwest's default (at most 10 redirects), except that no hop goes from https to plain http
+/// off this machine: the first URL's scheme is the user's choice, and the plain-http warning
+/// looks only at it, so a downgrade on the way would let anyone on the path alter what
+/// arrives (an index, an archive, a checksum-database tile) unseen.
+fn redirect_policy() -> reqwest::redirect::Policy {
+    let limited = reqwest::redirect::Policy::limited(10);
+    reqwest::redirect::Policy::custom(move |attempt| {
+        // The last URL asked for is the one that answered with this redirect.
+        match attempt.previous().last().and_then(|from| Downgrade::of(from, attempt.url())) {
+            Some(downgrade) => attempt.error(downgrade),
+            None => limited.redirect(attempt),
+        }
+    })
+}
+
+/// An https URL that redirected to plain http on another machine.
+#[derive(Debug, PartialEq, Eq)]
+struct Downgrade {
+    from: String,
+    to: String,
+}
+
+impl Downgrade {
+    fn of(from: &reqwest::Url, to: &reqwest::Url) -> Option<Downgrade> {
+        (from.scheme() == "https" && to.scheme() == "http" && !is_loopback(to))
+            .then(|| Downgrade { from: from.to_string(), to: to.to_string() })
+    }
+
+    /// The downgrade behind a request's failure, if that is what it is.
+    fn behind(e: &reqwest::Error) -> Option<&Downgrade> {
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            if let Some(downgrade) = s.downcast_ref::<Downgrade>() {
+                return Some(downgrade);
+            }
+            source = s.source();
+        }
+        None
+    }
+}
+
+impl std::fmt::Display for Downgrade {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} redirected to plain http: {}", self.from, self.to)
+    }
+}
+
+impl std::error::Error for Downgrade {}
+
 fn is_loopback(url: &reqwest::Url) -> bool {
     match url.host_str() {
         Some("localhost") => true,
@@ -302,14 +352,28 @@ fn reason(e: &reqwest::Error) -> String {
 }
 
 fn request_error(url: &str, e: &reqwest::Error) -> Error {
+    if let Some(downgrade) = Downgrade::behind(e) {
+        let host = reqwest::Url::parse(&downgrade.from).ok().and_then(|u| u.host_str().map(String::from));
+        return Error::new(exit::NETWORK, format!("cannot download {url}"))
+            .cause(format!("{} redirected to {}", downgrade.from, downgrade.to))
+            .cause("gover does not follow https to plain http: anyone on the network path could alter what it serves")
+            .hint(format!(
+                "ask whoever runs {} to redirect to https; if plain http is what you mean, name {} yourself in the \
+                 setting that names {url} (GOVER_INDEX_URL, GOVER_DIST_URL, GOPROXY, GOSUMDB or GOVULNDB), and gover \
+                 will warn that it is plain http",
+                host.unwrap_or_default(),
+                downgrade.to
+            ));
+    }
     let why = reason(e);
     let err = Error::new(exit::NETWORK, format!("cannot download {url}")).cause(&why);
     if is_dns(e) {
         let host = reqwest::Url::parse(url).ok().and_then(|u| u.host_str().map(String::from)).unwrap_or_default();
         err.cause(format!("the name {host} does not resolve: no DNS, no network, or a typo in the URL")).hint(
             "behind a proxy, set HTTPS_PROXY; without access to go.dev, use a mirror: GOVER_DIST_URL=<mirror>/ for \
-             the archives and GOVER_INDEX_URL=<mirror>/?mode=json&include=all for the release index (its checksums \
-             are then trusted)",
+             the archives and, for the release index (its checksums are then trusted), GOVER_INDEX_URL=<mirror>/index.json \
+             (a static mirror, such as a `gover mirror sync` tree) or <mirror>/?mode=json&include=all (a mirror that \
+             answers queries as go.dev does)",
         )
     } else if is_tls(e) {
         certificate_hint(err, &why)
@@ -679,6 +743,21 @@ mod tests {
         let (digest, bytes) = reader.digest();
         assert_eq!(bytes, 3);
         assert_eq!(digest, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
+    fn https_never_redirects_to_plain_http_off_this_machine() {
+        let url = |u: &str| reqwest::Url::parse(u).unwrap();
+        let downgrade = |from: &str, to: &str| Downgrade::of(&url(from), &url(to));
+        assert_eq!(
+            downgrade("https://go.dev/dl/", "http://dl.google.com/go/x.tar.gz"),
+            Some(Downgrade { from: "https://go.dev/dl/".into(), to: "http://dl.google.com/go/x.tar.gz".into() })
+        );
+        assert!(downgrade("https://mirror.example/", "http://10.0.0.1/x").is_some());
+        assert_eq!(downgrade("https://go.dev/dl/", "https://dl.google.com/x"), None);
+        assert_eq!(downgrade("http://mirror.example/", "http://other.example/x"), None, "no https to lose");
+        assert_eq!(downgrade("https://mirror.example/", "http://127.0.0.1:8080/x"), None, "this machine");
+        assert_eq!(downgrade("https://mirror.example/", "http://localhost/x"), None);
     }
 
     #[test]
