@@ -16,6 +16,9 @@ _gover() {
             ",$1")
                 cmd="gover"
                 ;;
+            gover,ci)
+                cmd="gover__subcmd__ci"
+                ;;
             gover,completions)
                 cmd="gover__subcmd__completions"
                 ;;
@@ -72,6 +75,33 @@ _gover() {
                 ;;
             gover,which)
                 cmd="gover__subcmd__which"
+                ;;
+            gover__subcmd__ci,cache-key)
+                cmd="gover__subcmd__ci__subcmd__cache__subcmd__key"
+                ;;
+            gover__subcmd__ci,env)
+                cmd="gover__subcmd__ci__subcmd__env"
+                ;;
+            gover__subcmd__ci,help)
+                cmd="gover__subcmd__ci__subcmd__help"
+                ;;
+            gover__subcmd__ci,matrix)
+                cmd="gover__subcmd__ci__subcmd__matrix"
+                ;;
+            gover__subcmd__ci__subcmd__help,cache-key)
+                cmd="gover__subcmd__ci__subcmd__help__subcmd__cache__subcmd__key"
+                ;;
+            gover__subcmd__ci__subcmd__help,env)
+                cmd="gover__subcmd__ci__subcmd__help__subcmd__env"
+                ;;
+            gover__subcmd__ci__subcmd__help,help)
+                cmd="gover__subcmd__ci__subcmd__help__subcmd__help"
+                ;;
+            gover__subcmd__ci__subcmd__help,matrix)
+                cmd="gover__subcmd__ci__subcmd__help__subcmd__matrix"
+                ;;
+            gover__subcmd__help,ci)
+                cmd="gover__subcmd__help__subcmd__ci"
                 ;;
             gover__subcmd__help,completions)
                 cmd="gover__subcmd__help__subcmd__completions"
@@ -130,6 +160,15 @@ _gover() {
             gover__subcmd__help,which)
                 cmd="gover__subcmd__help__subcmd__which"
                 ;;
+            gover__subcmd__help__subcmd__ci,cache-key)
+                cmd="gover__subcmd__help__subcmd__ci__subcmd__cache__subcmd__key"
+                ;;
+            gover__subcmd__help__subcmd__ci,env)
+                cmd="gover__subcmd__help__subcmd__ci__subcmd__env"
+                ;;
+            gover__subcmd__help__subcmd__ci,matrix)
+                cmd="gover__subcmd__help__subcmd__ci__subcmd__matrix"
+                ;;
             gover__subcmd__help__subcmd__mirror,sync)
                 cmd="gover__subcmd__help__subcmd__mirror__subcmd__sync"
                 ;;
@@ -152,12 +191,194 @@ _gover() {
 
     case "${cmd}" in
         gover)
-            opts="-q -h -V --quiet --home --trust-mirror --help --version install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help"
+            opts="-q -h -V --quiet --home --trust-mirror --help --version install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__ci)
+            opts="-q -h --quiet --home --trust-mirror --help env cache-key matrix help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__ci__subcmd__cache__subcmd__key)
+            opts="-q -h --kind --json --go-version --go-version-file --quiet --home --trust-mirror --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kind)
+                    COMPREPLY=($(compgen -W "toolchain modules build" -- "${cur}"))
+                    return 0
+                    ;;
+                --go-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --go-version-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__ci__subcmd__env)
+            opts="-q -h --format --go-version --go-version-file --source --insecure-no-sumdb --quiet --home --trust-mirror --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "github gitlab shell" -- "${cur}"))
+                    return 0
+                    ;;
+                --go-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --go-version-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -W "auto proxy dl" -- "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__ci__subcmd__help)
+            opts="env cache-key matrix help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__ci__subcmd__help__subcmd__cache__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__ci__subcmd__help__subcmd__env)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__ci__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__ci__subcmd__help__subcmd__matrix)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__ci__subcmd__matrix)
+            opts="-q -h --from --plus --json --format --quiet --home --trust-mirror --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --plus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "github gitlab" -- "${cur}"))
+                    return 0
+                    ;;
                 --home)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -298,8 +519,64 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help)
-            opts="install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help"
+            opts="install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__ci)
+            opts="env cache-key matrix"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__ci__subcmd__cache__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__ci__subcmd__env)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__ci__subcmd__matrix)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

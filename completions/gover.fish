@@ -170,6 +170,7 @@ complete -c gover -n "__fish_gover_using_subcommand import" -l trust-mirror -d '
 complete -c gover -n "__fish_gover_using_subcommand import" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand ci; and not __fish_seen_subcommand_from env cache-key matrix help" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand ci; and not __fish_seen_subcommand_from env cache-key matrix help" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand ci; and not __fish_seen_subcommand_from env cache-key matrix help" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand ci; and not __fish_seen_subcommand_from env cache-key matrix help" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand ci; and not __fish_seen_subcommand_from env cache-key matrix help" -f -a "env" -d 'Install the version this directory uses (if missing) and print GOROOT, PATH and GOTOOLCHAIN for the job\'s later steps; on GitHub, written to $GITHUB_ENV and $GITHUB_PATH'
 complete -c gover -n "__fish_gover_using_subcommand ci; and not __fish_seen_subcommand_from env cache-key matrix help" -f -a "cache-key" -d 'Print a cache key and the paths to cache for the toolchain, the module cache or the build cache'
@@ -186,6 +187,7 @@ dl\t'The download site (go.dev/dl, or GOVER_DIST_URL / GOVER_INDEX_URL)'"
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from env" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from env" -l insecure-no-sumdb -d 'From the module proxy, install even when GOSUMDB=off or GONOSUMDB leaves the toolchain unverified'
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from env" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from env" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from env" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -l kind -d 'What the cache holds' -r -f -a "toolchain\t'The installed Go release (GOVER_HOME/versions/<version>)'
 modules\t'The module cache (GOMODCACHE), without any toolchain go itself downloaded there'
@@ -195,6 +197,7 @@ complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcomma
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -l json -d 'Print JSON for scripts: key, restore_key, paths'
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from matrix" -l from -d 'The go.mod or go.work whose go line is the oldest version to test [default: ./go.mod if there is one]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from matrix" -l plus -d 'More versions, comma-separated: stable (the newest release), oldstable (the newest patch of the line before), or versions such as 1.22' -r
@@ -203,6 +206,7 @@ gitlab\t'[{"GO_VERSION": [...]}] for parallel:matrix'"
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from matrix" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from matrix" -l json -d 'Print JSON for GitHub\'s strategy.matrix: {"go-version": [...]}'
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from matrix" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from matrix" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from matrix" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "env" -d 'Install the version this directory uses (if missing) and print GOROOT, PATH and GOTOOLCHAIN for the job\'s later steps; on GitHub, written to $GITHUB_ENV and $GITHUB_PATH'
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "cache-key" -d 'Print a cache key and the paths to cache for the toolchain, the module cache or the build cache'

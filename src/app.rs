@@ -110,7 +110,13 @@ impl App {
 
     /// The same app writing through `out`.
     pub fn with_output(&self, out: Output) -> App {
-        App { store: Store::new(self.store.home().clone()), out, cli: self.cli, chosen_home: self.chosen_home }
+        App {
+            store: Store::new(self.store.home().clone()),
+            out,
+            cli: self.cli,
+            chosen_home: self.chosen_home,
+            trust_mirror: self.trust_mirror,
+        }
     }
 
     /// The installed toolchain for a version named on the command line.

@@ -238,7 +238,7 @@ fn append(path: &Path, text: &str) -> Result<()> {
 
 fn cache_key(args: CacheKeyArgs, app: &App) -> Result<()> {
     let request = pin_request(app, &args.pin)?;
-    let remote = Remote::from_env()?;
+    let remote = Remote::from_env(app.trust_mirror)?;
     let version = version_without_installing(app, &remote, &request)?;
     if args.kind == Kind::Toolchain && version.is_none() {
         return Err(Error::usage("the system go is not gover's to cache")
@@ -290,9 +290,7 @@ fn version_without_installing(app: &App, remote: &Remote, request: &Request) -> 
         Ok(Toolchain::System { .. }) => Ok(None),
         Err(ResolveError::NotInstalled { spec, .. }) => {
             let catalog = remote.fetch_index(&app.store)?;
-            let release = catalog.index.pick(&spec, &remote.platform).ok_or_else(|| {
-                crate::dist::no_such_version(&spec, &catalog, &remote.platform, "gover ci cache-key --go-version")
-            })?;
+            let release = catalog.pick(&spec, &remote.platform, "gover ci cache-key --go-version")?;
             Ok(Some(release.version.clone()))
         }
         Err(err) => Err(err.into()),
@@ -320,7 +318,7 @@ fn matrix(args: MatrixArgs, app: &App) -> Result<()> {
             .cause("there is no go.mod here and no --plus")
             .hint("gover ci matrix --from path/to/go.mod, or --plus stable,oldstable"));
     }
-    let remote = Remote::from_env()?;
+    let remote = Remote::from_env(app.trust_mirror)?;
     let catalog = remote.fetch_index(&app.store)?;
     let releases: Vec<GoVersion> = catalog.index.available(&remote.platform).map(|r| r.version.clone()).collect();
     let versions = matrix::versions(minimum.as_ref(), &args.plus, &releases)?;
