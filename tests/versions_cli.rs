@@ -165,3 +165,38 @@ fn env_prints_code_that_shells_evaluate() {
     let fish = "gover env --shell fish | source; echo $GOROOT; command -v go";
     assert_eq!(run("fish", fish), format!("{}\n{}\n", root.display(), root.join("bin/go").display()));
 }
+
+/// A `.go-version` asking for 1.21 in a module whose go line is 1.22: go1.22.10 runs because
+/// of the go line, and `current`, `list` and `which` say so, naming both files (not
+/// `set by .go-version`, which asks for something else).
+#[test]
+fn current_names_the_go_line_that_raised_a_pin() {
+    let s = Sandbox::new();
+    s.fake_version("go1.21.13");
+    s.fake_version("go1.22.10");
+    let pin = s.work.join(".go-version");
+    let module = s.work.join("go.mod");
+    fs::write(&pin, "1.21\n").unwrap();
+    fs::write(&module, "module example.com/app\n\ngo 1.22\n").unwrap();
+    let why = format!("the go 1.22 line of {} raised it from 1.21 (set by {})", module.display(), pin.display());
+
+    s.gover().arg("current").assert().success().stdout(format!("go1.22.10 ({why})\n"));
+    let out = s.gover().args(["current", "--json"]).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["version"], "go1.22.10");
+    assert_eq!(
+        json["source"],
+        serde_json::json!({
+            "kind": "go_line", "path": module, "line": 3, "go": "1.22",
+            "raised_from": {"spec": "1.21", "source": {"kind": "file", "path": pin, "line": 1}},
+        })
+    );
+    let which = s.gover().args(["which", "go", "--json"]).output().unwrap();
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&which.stdout).unwrap()["source"], json["source"]);
+    let list = String::from_utf8(s.gover().arg("list").output().unwrap().stdout).unwrap();
+    assert!(list.contains(&format!("* go1.22.10  ({why})")), "{list}");
+
+    // Where the pin is met, it is the reason.
+    fs::write(&pin, "1.22\n").unwrap();
+    s.gover().arg("current").assert().success().stdout(format!("go1.22.10 (set by {})\n", pin.display()));
+}

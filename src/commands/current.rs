@@ -4,7 +4,7 @@ use gover_shim::resolve::Toolchain;
 use gover_shim::Source;
 
 use crate::app::App;
-use crate::commands::list::source_json;
+use crate::commands::list::{origin_json, origin_text};
 use crate::error::Result;
 use serde_json::json;
 
@@ -25,11 +25,11 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         Toolchain::System { .. } => "system".to_string(),
     };
     if args.json {
-        let path = match &resolution.toolchain {
-            Toolchain::Installed { root, .. } => root.clone(),
-            Toolchain::System { bin } => bin.clone(),
+        let (path, version) = match &resolution.toolchain {
+            Toolchain::Installed { root, version } => (root, Some(version)),
+            Toolchain::System { bin } => (bin, None),
         };
-        let source = source_json(&resolution.request.source);
+        let source = origin_json(&resolution.request, version);
         println!("{}", json!({"version": name, "path": path, "source": source}));
         return Ok(());
     }
@@ -37,13 +37,15 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         println!("{name}");
         return Ok(());
     }
-    let origin = match &resolution.request.source {
-        Source::Fallback => "nothing is pinned".to_string(),
-        source => format!("set by {source}"),
-    };
     match &resolution.toolchain {
-        Toolchain::System { .. } => println!("system: {} ({origin})", resolution.toolchain.binary("go").display()),
-        Toolchain::Installed { .. } => println!("{name} ({origin})"),
+        Toolchain::System { .. } => {
+            let origin = match &resolution.request.source {
+                Source::Fallback => "nothing is pinned".to_string(),
+                source => format!("set by {source}"),
+            };
+            println!("system: {} ({origin})", resolution.toolchain.binary("go").display())
+        }
+        Toolchain::Installed { version, .. } => println!("{name} ({})", origin_text(&resolution.request, version)),
     }
     Ok(())
 }

@@ -5,8 +5,8 @@
 
 use std::time::SystemTime;
 
-use gover_shim::resolve::{self, Toolchain};
-use gover_shim::{GoVersion, ResolveError, Source};
+use gover_shim::resolve::{self, Request, Toolchain};
+use gover_shim::{GoVersion, ResolveError, Source, Spec};
 use serde_json::json;
 
 use crate::app::App;
@@ -59,7 +59,7 @@ fn installed(args: &Args, app: &App) -> Result<()> {
         output::warn(err);
     }
     let active = resolution.and_then(|r| r.ok()).and_then(|r| match r.toolchain {
-        Toolchain::Installed { version, .. } => Some((version, r.request.source)),
+        Toolchain::Installed { version, .. } => Some((version, r.request)),
         Toolchain::System { .. } => None,
     });
     let is_active = |v: &GoVersion| active.as_ref().is_some_and(|(a, _)| a == v);
@@ -76,7 +76,7 @@ fn installed(args: &Args, app: &App) -> Result<()> {
                     "version": v.to_string(),
                     "path": app.store.home().version_dir(v),
                     "active": is_active(v),
-                    "source": active.as_ref().filter(|(a, _)| a == v).map(|(_, s)| source_json(s)),
+                    "source": active.as_ref().filter(|(a, _)| a == v).map(|(_, r)| origin_json(r, Some(v))),
                     "vulnerabilities": status.ids(),
                     "fixed_in": status.fixed_in.as_ref().map(|f| f.to_string()),
                     "end_of_life": status.end_of_life,
@@ -96,8 +96,8 @@ fn installed(args: &Args, app: &App) -> Result<()> {
     for v in &versions {
         let marks = knowledge.assess(v).marks().join(", ");
         match active.as_ref().filter(|(a, _)| a == v) {
-            Some((_, source)) if marks.is_empty() => println!("* {v}  (set by {source})"),
-            Some((_, source)) => println!("* {v}  (set by {source})  {marks}"),
+            Some((_, request)) if marks.is_empty() => println!("* {v}  ({})", origin_text(request, v)),
+            Some((_, request)) => println!("* {v}  ({})  {marks}", origin_text(request, v)),
             None if marks.is_empty() => println!("  {v}"),
             None => println!("  {:width$}  {marks}", v.to_string()),
         }
@@ -124,14 +124,45 @@ fn refresh(app: &App) -> Result<()> {
     Ok(())
 }
 
-/// Where a version request came from, as `list`, `current` and `which` print it in JSON.
-pub fn source_json(source: &Source) -> serde_json::Value {
+/// Where a version request came from, in JSON.
+fn source_json(source: &Source) -> serde_json::Value {
     match source {
         Source::Env => json!({"kind": "env", "name": "GOVER_VERSION"}),
         Source::File { path, line } => json!({"kind": "file", "path": path, "line": line}),
         Source::Global { path } => json!({"kind": "global", "path": path}),
         Source::Argument => json!({"kind": "argument"}),
         Source::Fallback => json!({"kind": "fallback"}),
+    }
+}
+
+/// What decided that `version` (`None`: the system go) runs, as `list`, `current` and `which`
+/// print it in JSON: the request's source, or the `go` line that raised it above the request
+/// (which `raised_from` names).
+pub fn origin_json(request: &Request, version: Option<&GoVersion>) -> serde_json::Value {
+    match version.and_then(|v| request.raised_by(v)) {
+        Some(min) => json!({
+            "kind": "go_line",
+            "path": min.path,
+            "line": min.line,
+            "go": Spec::Exact(min.version.clone()).to_string(),
+            "raised_from": {"spec": request.spec.to_string(), "source": source_json(&request.source)},
+        }),
+        None => source_json(&request.source),
+    }
+}
+
+/// The same in words: `set by /src/app/.go-version`, or `the go 1.22 line of /src/app/go.mod
+/// raised it from 1.21 (set by /src/app/.go-version)`, as doctor's versions.pin-below-go-line.
+pub fn origin_text(request: &Request, version: &GoVersion) -> String {
+    match request.raised_by(version) {
+        Some(min) => format!(
+            "the go {} line of {} raised it from {} (set by {})",
+            Spec::Exact(min.version.clone()),
+            min.path.display(),
+            request.spec,
+            request.source
+        ),
+        None => format!("set by {}", request.source),
     }
 }
 
