@@ -178,7 +178,7 @@ fn current_names_the_go_line_that_raised_a_pin() {
     let module = s.work.join("go.mod");
     fs::write(&pin, "1.21\n").unwrap();
     fs::write(&module, "module example.com/app\n\ngo 1.22\n").unwrap();
-    let why = format!("the go 1.22 line of {} raised it from 1.21 (set by {})", module.display(), pin.display());
+    let why = format!("the go 1.22 line of {} raised it from 1.21, which {} asks for", module.display(), pin.display());
 
     s.gover().arg("current").assert().success().stdout(format!("go1.22.10 ({why})\n"));
     let out = s.gover().args(["current", "--json"]).output().unwrap();

@@ -152,11 +152,12 @@ pub fn origin_json(request: &Request, version: Option<&GoVersion>) -> serde_json
 }
 
 /// The same in words: `set by /src/app/.go-version`, or `the go 1.22 line of /src/app/go.mod
-/// raised it from 1.21 (set by /src/app/.go-version)`, as doctor's versions.pin-below-go-line.
+/// raised it from 1.21, which /src/app/.go-version asks for`, as doctor's
+/// versions.pin-below-go-line says.
 pub fn origin_text(request: &Request, version: &GoVersion) -> String {
     match request.raised_by(version) {
         Some(min) => format!(
-            "the go {} line of {} raised it from {} (set by {})",
+            "the go {} line of {} raised it from {}, which {} asks for",
             Spec::Exact(min.version.clone()),
             min.path.display(),
             request.spec,
