@@ -968,7 +968,11 @@ fn help_lines_that_name_a_command_work_when_followed() {
     rig.sb.shim("go").envs(rig.env()).arg("version").assert().success();
 
     // `system` cannot be installed; the release the hint names can.
-    let out = expect(&["install", "system"], 2, "name a release: gover install 1.22");
+    let out = expect(
+        &["install", "system"],
+        2,
+        "install that go with the system's package manager, or name a release: gover install 1.22",
+    );
     assert!(follow(&rig, &help(&out)).status.success());
     // Not a version: what versions look like, and one of those works.
     expect(&["use", "banana"], 2, "versions look like 1.22 (newest 1.22.x), 1.22.10, go1.23rc1, latest or system");

@@ -200,3 +200,37 @@ fn current_names_the_go_line_that_raised_a_pin() {
     fs::write(&pin, "1.22\n").unwrap();
     s.gover().arg("current").assert().success().stdout(format!("go1.22.10 (set by {})\n", pin.display()));
 }
+
+/// In a pinned directory `list` still marks the global default (what other directories get),
+/// in text and JSON.
+#[test]
+fn list_marks_the_global_default_where_a_pin_overrides_it() {
+    let s = Sandbox::new();
+    s.fake_version("go1.21.13");
+    s.fake_version("go1.22.10");
+    fs::create_dir_all(&s.gover_home).unwrap();
+    fs::write(s.gover_home.join("global"), "1.21\n").unwrap();
+    s.pin("1.22");
+    let pin = s.work.join(".go-version");
+    s.gover()
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(format!("  go1.21.13  (the global default)\n* go1.22.10  (set by {})\n", pin.display()));
+    let out = s.gover().args(["list", "--json"]).output().unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((rows[0]["global"].clone(), rows[1]["global"].clone()), (true.into(), false.into()));
+}
+
+/// A `.go-version` saved with a byte-order mark (Notepad) pins as it reads, for the shim and
+/// the CLI alike.
+#[test]
+fn a_pin_file_with_a_byte_order_mark_is_read_as_it_looks() {
+    let s = Sandbox::new();
+    s.install_shims();
+    s.fake_version("go1.22.10");
+    let pin = s.work.join(".go-version");
+    fs::write(&pin, "\u{feff}1.22\r\n").unwrap();
+    s.gover().arg("current").assert().success().stdout(format!("go1.22.10 (set by {})\n", pin.display()));
+    s.shim("go").assert().success().stdout(predicate::str::starts_with("go go1.22.10"));
+}

@@ -5,6 +5,7 @@
 
 use std::time::SystemTime;
 
+use gover_shim::pin::PinFile;
 use gover_shim::resolve::{self, Request, Toolchain};
 use gover_shim::{GoVersion, ResolveError, Source, Spec};
 use serde_json::json;
@@ -63,6 +64,12 @@ fn installed(args: &Args, app: &App) -> Result<()> {
         Toolchain::System { .. } => None,
     });
     let is_active = |v: &GoVersion| active.as_ref().is_some_and(|(a, _)| a == v);
+    // Marked also where a pin overrides it, so `list` shows what other directories get.
+    let global = PinFile::GoVersion
+        .read(&app.store.home().global_file())
+        .ok()
+        .flatten()
+        .and_then(|pin| pin.spec.pick(&versions).cloned());
     let knowledge = Knowledge::load(&app.store, &versions);
     if let Some(problem) = &knowledge.problem {
         eprint!("{}", problem.render_warning());
@@ -76,6 +83,7 @@ fn installed(args: &Args, app: &App) -> Result<()> {
                     "version": v.to_string(),
                     "path": app.store.home().version_dir(v),
                     "active": is_active(v),
+                    "global": global.as_ref() == Some(v),
                     "source": active.as_ref().filter(|(a, _)| a == v).map(|(_, r)| origin_json(r, Some(v))),
                     "vulnerabilities": status.ids(),
                     "fixed_in": status.fixed_in.as_ref().map(|f| f.to_string()),
@@ -95,11 +103,20 @@ fn installed(args: &Args, app: &App) -> Result<()> {
     let width = versions.iter().map(|v| v.to_string().len()).max().unwrap_or(0);
     for v in &versions {
         let marks = knowledge.assess(v).marks().join(", ");
-        match active.as_ref().filter(|(a, _)| a == v) {
-            Some((_, request)) if marks.is_empty() => println!("* {v}  ({})", origin_text(request, v)),
-            Some((_, request)) => println!("* {v}  ({})  {marks}", origin_text(request, v)),
-            None if marks.is_empty() => println!("  {v}"),
-            None => println!("  {:width$}  {marks}", v.to_string()),
+        let why = match active.as_ref().filter(|(a, _)| a == v) {
+            Some((_, request)) => Some(origin_text(request, v)),
+            None if global.as_ref() == Some(v) => Some("the global default".to_string()),
+            None => None,
+        };
+        let mut notes: Vec<String> = why.map(|why| format!("({why})")).into_iter().collect();
+        if !marks.is_empty() {
+            notes.push(marks);
+        }
+        let notes = notes.join("  ");
+        match (is_active(v), notes.is_empty()) {
+            (true, _) => println!("* {v}  {notes}"),
+            (false, true) => println!("  {v}"),
+            (false, false) => println!("  {:width$}  {notes}", v.to_string()),
         }
     }
     if let Some(note) = knowledge.staleness(SystemTime::now()).filter(|_| !app.quiet) {

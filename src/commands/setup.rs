@@ -144,15 +144,23 @@ fn finish(app: &App, report: &[String], paths: &HookPaths, home: Option<&Path>) 
     }
     let shell = std::env::var("SHELL").ok().and_then(|s| Shell::from_login_shell(&s)).unwrap_or(Shell::Bash);
     println!();
-    println!("Next: open a new shell, or load the hook in this one:");
-    println!("  {}", shell.load_command(&paths.hook_file(shell), home));
-    println!("then:");
-    // A version already there (imported from another manager) needs no download.
+    // Run again from a shell the hook already set up (install.sh a second time), the shims
+    // are on its PATH: nothing to open or load.
+    let hooked = std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|d| d == paths.shims));
+    if hooked {
+        println!("Next (this shell already has the hook):");
+    } else {
+        println!("Next: open a new shell, or load the hook in this one:");
+        println!("  {}", shell.load_command(&paths.hook_file(shell), home));
+        println!("then:");
+    }
+    // A version already there (imported from another manager) needs no download; the first
+    // install becomes the global default by itself.
     let newest = app.store.installed().into_iter().filter(|v| v.is_stable()).max();
     match newest {
         Some(_) if app.store.home().global_file().exists() => println!("  go version"),
         Some(v) => println!("  gover global {} && go version", gover_shim::Spec::Exact(v)),
-        None => println!("  gover install latest && gover global latest && go version"),
+        None => println!("  gover install latest && go version"),
     }
     Ok(())
 }
