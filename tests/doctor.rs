@@ -517,7 +517,11 @@ fn fish_function(s: &mut Setup) {
 #[test]
 fn gvm_leftovers_its_cd_function_and_versions() {
     let s = Setup::clean();
-    s.write_home(".gvm/scripts/gvm", "cd() {\n  builtin cd \"$@\"\n}\nexport GVM_ROOT=\"$HOME/.gvm\"\n");
+    // gvm's cd switches to the version a directory names, after changing to it.
+    s.write_home(
+        ".gvm/scripts/gvm",
+        "cd() {\n  if builtin cd \"$@\"; then\n    [ -f .go-version ] && gvm use \"$(cat .go-version)\"\n  fi\n}\nexport GVM_ROOT=\"$HOME/.gvm\"\n",
+    );
     write_executable(&s.home(".gvm/gos/go1.20.14/bin/go"), "#!/bin/sh\n");
     fs::write(s.home(".gvm/gos/go1.20.14/VERSION"), "go1.20.14\n").unwrap();
     let rc = s.write_home(
