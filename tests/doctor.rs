@@ -1215,7 +1215,8 @@ fn a_function_a_zsh_eval_made_is_fixed_in_zsh_files() {
     let s = Setup::clean();
     write_executable(
         &s.home(".local/bin/mise"),
-        "#!/bin/sh\necho '# a comment'\necho\necho\necho 'cd() { builtin cd \"$@\"; }'\n",
+        // A cd that runs more after the builtin (doctor leaves one that only wraps it alone).
+        "#!/bin/sh\necho '# a comment'\necho\necho\necho 'cd() { builtin cd \"$@\" && eval \"$(mise hook-env)\"; }'\n",
     );
     let line = "eval \"$(~/.local/bin/mise activate)\"\n";
     let bashrc = s.write_home(".bashrc", &format!("{HOOK_BASH}{line}"));
