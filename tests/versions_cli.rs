@@ -121,7 +121,14 @@ fn exec_runs_a_command_with_the_version_first_on_path() {
         .stdout(predicate::str::contains(format!("GOROOT={}", root.display())))
         .stdout(predicate::str::contains("V=go1.21.13"))
         .stdout(predicate::str::contains(format!("{}\n", root.join("bin/go").display())));
-    s.gover().args(["exec", "1.20", "--", "true"]).assert().code(3);
+    // No release index within reach (a reachable one names the nearest release, exit 4).
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    s.gover()
+        .env("GOVER_INDEX_URL", format!("http://{dead}/index.json"))
+        .env("GOVER_RETRY_DELAY_MS", "1")
+        .args(["exec", "1.20", "--", "true"])
+        .assert()
+        .code(3);
     s.gover()
         .args(["exec", "1.21", "--", "/nonexistent/cmd"])
         .assert()
