@@ -215,3 +215,30 @@ fn what_popular_set_ups_load_draws_no_false_finding_and_fix_leaves_it_alone() {
         }
     }
 }
+
+/// A `cd` alias that does more than the builtin, defined in a framework's module (no startup
+/// file names it): zsh's source trace finds the module, and the finding and its fix name it
+/// and its line, not the startup files.
+#[test]
+fn a_cd_alias_in_a_framework_module_is_reported_with_the_module() {
+    if !common::require("zsh") {
+        return;
+    }
+    let sb = sandbox();
+    let (_, files) = LOADED[1];
+    for (name, home_name) in files {
+        let path = sb.home.join(home_name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, fixture(name).replace("alias cd='nocorrect cd'", "alias cd='autoenv_cd'")).unwrap();
+    }
+    sb.gover().arg("setup").assert().success();
+    let module = sb.home.join(".zprezto/modules/utility/init.zsh");
+    let findings = doctor_json(&sb)["findings"].as_array().unwrap().clone();
+    let f = findings.iter().find(|f| f["id"] == "shell.cd-alias").unwrap_or_else(|| panic!("{findings:#?}"));
+    let file = f["evidence"].as_array().unwrap().iter().find(|e| e["kind"] == "file").unwrap();
+    assert_eq!(file["path"], module.display().to_string(), "{f}");
+    let line = fixture("prezto.utility.zsh").lines().position(|l| l.starts_with("alias cd=")).unwrap() + 1;
+    assert_eq!(file["lines"]["start"], line, "{f}");
+    let fix = f["fix"]["text"].as_str().unwrap();
+    assert!(fix.contains(&module.display().to_string()) && !fix.contains(".zshenv"), "{fix}");
+}

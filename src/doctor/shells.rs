@@ -224,8 +224,21 @@ fn ask_shell(facts: &Facts, shell: Shell) -> Option<Answer> {
              echo {CD_MARK}; functions cd; echo {PATH_MARK}; string join : -- $PATH; env"
         ),
     };
-    let output = facts.env.run(&program, &["-ic", &script], &[])?;
-    let text = output.stdout.split_once(MARK)?.1;
+    let output = match shell {
+        // zsh names no alias's file; its source trace (on standard error, hence sh to join
+        // it to the output) lists the files its start-up read, to search for the alias.
+        Shell::Zsh => {
+            let sh = facts.env.find_program("sh")?;
+            let joined = "exec \"$0\" -o sourcetrace -ic \"$1\" 2>&1";
+            facts.env.run(&sh, &["-c", joined, &program.to_string_lossy(), &script], &[])?
+        }
+        _ => facts.env.run(&program, &["-ic", &script], &[])?,
+    };
+    let (trace, text) = output.stdout.split_once(MARK)?;
+    let read: Vec<PathBuf> = trace
+        .lines()
+        .filter_map(|l| Some(PathBuf::from(l.strip_suffix("> <sourcetrace>")?.strip_prefix('+')?.rsplit_once(':')?.0)))
+        .collect();
     let (defs, after) = text.split_once(PATH_MARK).unwrap_or((text, ""));
     let (defs, cd_body) = defs.split_once(CD_MARK).unwrap_or((defs, ""));
     let cd_body = Some(cd_body.trim()).filter(|b| !b.is_empty()).map(String::from);
@@ -241,10 +254,26 @@ fn ask_shell(facts: &Facts, shell: Shell) -> Option<Answer> {
         .into_iter()
         .map(|mut d| {
             d.shell = shell;
+            if d.alias && d.file.is_none() {
+                (d.file, d.line) = alias_source(&read, &d.name).unzip();
+            }
             d
         })
         .collect();
     Some(Answer { definitions, path, vars, cd_body })
+}
+
+/// The last of `files` (in the order the shell read them) with a line defining the alias
+/// `name`, and that line: a framework's module file, which no startup file names.
+fn alias_source(files: &[PathBuf], name: &str) -> Option<(PathBuf, usize)> {
+    let defines = |line: &str| {
+        let Some(rest) = line.trim_start().strip_prefix("alias ") else { return false };
+        rest.trim_start().trim_start_matches("-- ").starts_with(&format!("{name}="))
+    };
+    files.iter().rev().find_map(|file| {
+        let line = std::fs::read_to_string(file).ok()?.lines().position(defines)?;
+        Some((file.clone(), line + 1))
+    })
 }
 
 fn definition(name: &str, alias: bool, file: Option<PathBuf>, line: Option<usize>, said: &str) -> Definition {
@@ -342,7 +371,10 @@ fn definition_finding(facts: &Facts, d: Definition) -> Finding {
         severity,
         Category::Goroot,
         if d.name == "cd" {
-            format!("{} has {what} named `cd` (gvm's breaks paths with spaces and other cd hooks)", d.shell.name())
+            format!(
+                "{} has {what} named `cd` that does more than change directory (gvm's switches Go versions)",
+                d.shell.name()
+            )
         } else {
             format!("{} has {what} named `{}`, which shadows every {} on PATH", d.shell.name(), d.name, d.name)
         },
