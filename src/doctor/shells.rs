@@ -1,7 +1,8 @@
 //! What the user's real shells do at start-up, asked once each, concurrently and bounded by a
-//! timeout: `bash -ic` (`declare -F` under extdebug), `zsh -ic` (`whence -v`) and `fish -ic`
-//! (`functions --details`) name the functions and aliases that shadow go, gofmt or cd and the
-//! file that defined them, and print the PATH their start-up left. A function is reported
+//! timeout: `bash -ic` (`declare -F` under extdebug), `zsh -ic` (`whence -v`, with its source
+//! trace for an alias's file) and `fish -ic` (`functions --details`) name the functions and
+//! aliases that shadow go, gofmt or cd and the file that defined them (a `cd` that only calls
+//! the builtin is left alone), and print the PATH their start-up left. A function is reported
 //! with the line that made it (the `eval` of a manager's init when the shell names a line
 //! that is not in the file), and a PATH whose first go is not gover's shim with the line of
 //! that shell's startup files that put it there.
