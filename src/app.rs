@@ -8,11 +8,13 @@ use gover_shim::resolve::{empty_pin_warning, request, toolchain_for};
 use gover_shim::{Context, GoverHome, Request, Resolution, ResolveError, Source, Spec, Toolchain};
 
 use crate::error::{exit, Error, Result};
+use crate::output::Output;
 use crate::store::Store;
 
 pub struct App {
     pub store: Store,
-    pub quiet: bool,
+    /// Where every line goes (`outln!`), at the level `-q` chose.
+    pub out: Output,
     /// Builds the whole clap tree, for the completion scripts. main hands it down so that
     /// nothing below main imports `cli`, which imports the commands.
     pub cli: fn() -> clap::Command,
@@ -22,7 +24,7 @@ pub struct App {
 
 impl App {
     /// `home` is `--home` (or GOVER_HOME as clap read it); without it, the default place.
-    pub fn new(home_arg: Option<&Path>, quiet: bool, cli: fn() -> clap::Command) -> Result<App> {
+    pub fn new(home_arg: Option<&Path>, out: Output, cli: fn() -> clap::Command) -> Result<App> {
         let home = match home_arg {
             Some(dir) => GoverHome::new(dir),
             None => GoverHome::locate(|name| std::env::var_os(name)).ok_or_else(|| {
@@ -31,8 +33,9 @@ impl App {
                     .hint("set GOVER_HOME=/path/to/gover-home")
             })?,
         };
+        crate::vulndb::setting().map_err(|bad| Error::usage(bad.to_string()).hint(bad.hint()))?;
         let chosen = home_arg.is_some() || var("GOVER_HOME").is_some_and(|v| !v.is_empty());
-        Ok(App { store: Store::new(home), quiet, cli, chosen_home: chosen })
+        Ok(App { store: Store::new(home), out, cli, chosen_home: chosen })
     }
 
     /// An unusable home (a file, a relative path, a place nothing can be created) is exit 8

@@ -6,6 +6,7 @@ use gover_shim::Source;
 use crate::app::App;
 use crate::commands::list::{origin_json, origin_text};
 use crate::error::Result;
+use crate::output::outln;
 use serde_json::json;
 
 #[derive(clap::Args, Debug)]
@@ -30,11 +31,11 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             Toolchain::System { bin } => (bin, None),
         };
         let source = origin_json(&resolution.request, version);
-        println!("{}", json!({"version": name, "path": path, "source": source}));
+        app.out.json(&json!({"version": name, "path": path, "source": source}));
         return Ok(());
     }
-    if args.bare || app.quiet {
-        println!("{name}");
+    if args.bare || app.out.quiet() {
+        outln!(app.out, Answer, "{name}");
         return Ok(());
     }
     match &resolution.toolchain {
@@ -43,9 +44,11 @@ pub fn run(args: Args, app: &App) -> Result<()> {
                 Source::Fallback => "nothing is pinned".to_string(),
                 source => format!("set by {source}"),
             };
-            println!("system: {} ({origin})", resolution.toolchain.binary("go").display())
+            outln!(app.out, Answer, "system: {} ({origin})", resolution.toolchain.binary("go").display())
         }
-        Toolchain::Installed { version, .. } => println!("{name} ({})", origin_text(&resolution.request, version)),
+        Toolchain::Installed { version, .. } => {
+            outln!(app.out, Answer, "{name} ({})", origin_text(&resolution.request, version))
+        }
     }
     Ok(())
 }

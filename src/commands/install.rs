@@ -8,6 +8,7 @@ use crate::app::App;
 use crate::dist::proxy::{Proxies, ProxyConfig};
 use crate::dist::{self, Artifact, Catalog, Origin, Outcome, Remote, SourceChoice};
 use crate::error::{exit, Error, Result};
+use crate::output::{self, outln, Output};
 use crate::vulndb::{self, Knowledge};
 
 #[derive(clap::Args, Debug)]
@@ -88,7 +89,7 @@ impl Installer<'_> {
                 Err(err) => {
                     // Go on with the others; report every failure, return the last.
                     if let Some(previous) = failure.replace(err) {
-                        eprint!("{}", previous.render());
+                        output::error(&previous);
                     }
                     // Unless interrupted: then nothing more is started.
                     if let Some(err) = failure.take_if(|_| crate::interrupt::signal().is_some()) {
@@ -100,10 +101,8 @@ impl Installer<'_> {
         if let Some(first) = installed.first() {
             self.app.store.ensure_shims()?;
             self.set_first_global(first)?;
-            vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.quiet);
-            if !self.app.quiet {
-                advise(&self.app.store, &installed);
-            }
+            vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.out);
+            advise(&self.app.store, &installed, self.app.out);
         }
         failure.map_or(Ok(()), Err)
     }
@@ -128,7 +127,7 @@ impl Installer<'_> {
             _ => None,
         };
         if cached.is_none() && self.origin.is_none() {
-            self.origin = Some(self.remote.origin(store, self.source, self.app.quiet));
+            self.origin = Some(self.remote.origin(store, self.source, self.app.out));
         }
         if let Some(Ok(Origin::Proxy(config))) = self.origin.as_ref().filter(|_| cached.is_none()) {
             let config = config.clone();
@@ -136,7 +135,7 @@ impl Installer<'_> {
             self.say(format_args!("{text} -> {version}"));
             let proxies = Proxies { client: &self.remote.client, config: &config };
             let outcome =
-                proxies.install(store, &version, &self.remote.platform, self.insecure_no_sumdb, self.app.quiet)?;
+                proxies.install(store, &version, &self.remote.platform, self.insecure_no_sumdb, self.app.out)?;
             self.report(&version, outcome);
             return Ok(version);
         }
@@ -146,7 +145,7 @@ impl Installer<'_> {
         };
         let version = artifact.version.clone();
         self.say(format_args!("{text} -> {version}"));
-        let outcome = dist::install(store, &self.remote.client, &artifact, self.app.quiet)?;
+        let outcome = dist::install(store, &self.remote.client, &artifact, self.app.out)?;
         self.report(&version, outcome);
         Ok(version)
     }
@@ -183,9 +182,7 @@ impl Installer<'_> {
 
     /// What happened, on standard output; nothing with -q (the exit code says it).
     fn say(&self, what: std::fmt::Arguments) {
-        if !self.app.quiet {
-            println!("{what}");
-        }
+        outln!(self.app.out, Info, "{what}");
     }
 
     fn artifact_for(&mut self, spec: &Spec) -> Result<Artifact> {
@@ -221,16 +218,14 @@ impl Installer<'_> {
         if store.home().global_file().exists() || !store.write_global_if_absent(version)? {
             return Ok(());
         }
-        if !self.app.quiet {
-            eprintln!("note: {version} is now the global default (change it with gover global <version>)");
-        }
+        outln!(self.app.out, Note, "{version} is now the global default (change it with gover global <version>)");
         Ok(())
     }
 }
 
 /// A note for each version just installed that has known vulnerabilities a later patch of
 /// its line fixes, or whose line is past end of life.
-fn advise(store: &crate::store::Store, versions: &[GoVersion]) {
+fn advise(store: &crate::store::Store, versions: &[GoVersion], out: Output) {
     let knowledge = Knowledge::load(store, &store.installed());
     for version in versions {
         let status = knowledge.assess(version);
@@ -238,15 +233,19 @@ fn advise(store: &crate::store::Store, versions: &[GoVersion]) {
         let newest = knowledge.newer_in_line(version);
         match (&status.fixed_in, newest) {
             _ if status.count() == 0 => {}
-            (Some(fixed), _) => eprintln!(
-                "note: {version} has {} known vulnerabilities, all fixed in {fixed}; gover upgrade {line} installs it",
+            (Some(fixed), _) => outln!(
+                out,
+                Note,
+                "{version} has {} known vulnerabilities, all fixed in {fixed}; gover upgrade {line} installs it",
                 status.count()
             ),
             (None, Some(newest)) => {
                 let fixed = status.vulnerabilities.iter().flatten().filter(|e| !e.affects(newest)).count();
                 if fixed > 0 {
-                    eprintln!(
-                        "note: {version} has {} known vulnerabilities; {newest} fixes {fixed} of them (gover upgrade \
+                    outln!(
+                        out,
+                        Note,
+                        "{version} has {} known vulnerabilities; {newest} fixes {fixed} of them (gover upgrade \
                          {line}), the others are fixed only in newer lines",
                         status.count()
                     );
@@ -255,8 +254,10 @@ fn advise(store: &crate::store::Store, versions: &[GoVersion]) {
             (None, None) => {}
         }
         if status.end_of_life {
-            eprintln!(
-                "note: {version} is past end of life: Go fixes only its two newest major releases; gover upgrade \
+            outln!(
+                out,
+                Note,
+                "{version} is past end of life: Go fixes only its two newest major releases; gover upgrade \
                  --to <newer line> moves to one"
             );
         }

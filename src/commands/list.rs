@@ -15,7 +15,7 @@ use crate::dist::index::Platform;
 use crate::dist::proxy::{self, Proxies, ProxyConfig};
 use crate::dist::{Origin, Remote, SourceChoice};
 use crate::error::{Error, Result};
-use crate::output;
+use crate::output::{self, outln};
 use crate::vulndb::{self, fetch::Location, Knowledge};
 
 #[derive(clap::Args, Debug)]
@@ -72,7 +72,7 @@ fn installed(args: &Args, app: &App) -> Result<()> {
         .and_then(|pin| pin.spec.pick(&versions).cloned());
     let knowledge = Knowledge::load(&app.store, &versions);
     if let Some(problem) = &knowledge.problem {
-        eprint!("{}", problem.render_warning());
+        output::warn_error(problem);
     }
     if args.json {
         let rows: Vec<_> = versions
@@ -91,13 +91,11 @@ fn installed(args: &Args, app: &App) -> Result<()> {
                 })
             })
             .collect();
-        println!("{}", serde_json::Value::Array(rows));
+        app.out.json(&serde_json::Value::Array(rows));
         return Ok(());
     }
     if versions.is_empty() {
-        if !app.quiet {
-            eprintln!("no Go versions installed; install one with gover install latest");
-        }
+        outln!(app.out, Status, "no Go versions installed; install one with gover install latest");
         return Ok(());
     }
     let width = versions.iter().map(|v| v.to_string().len()).max().unwrap_or(0);
@@ -114,13 +112,13 @@ fn installed(args: &Args, app: &App) -> Result<()> {
         }
         let notes = notes.join("  ");
         match (is_active(v), notes.is_empty()) {
-            (true, _) => println!("* {v}  {notes}"),
-            (false, true) => println!("  {v}"),
-            (false, false) => println!("  {:width$}  {notes}", v.to_string()),
+            (true, _) => outln!(app.out, Answer, "* {v}  {notes}"),
+            (false, true) => outln!(app.out, Answer, "  {v}"),
+            (false, false) => outln!(app.out, Answer, "  {:width$}  {notes}", v.to_string()),
         }
     }
-    if let Some(note) = knowledge.staleness(SystemTime::now()).filter(|_| !app.quiet) {
-        eprintln!("note: {note}");
+    if let Some(note) = knowledge.staleness(SystemTime::now()) {
+        outln!(app.out, Note, "{note}");
     }
     Ok(())
 }
@@ -131,13 +129,13 @@ fn refresh(app: &App) -> Result<()> {
     let remote = Remote::from_env()?;
     let previous = vulndb::cache::Cache::load(&app.store).ok().flatten();
     let cache = vulndb::refresh(&app.store, &remote.client, &location, previous.as_ref(), SystemTime::now())?;
-    if !app.quiet {
-        eprintln!(
-            "note: the vulnerability data from {} lists {} entries for Go itself",
-            location.label(),
-            cache.entries.len()
-        );
-    }
+    outln!(
+        app.out,
+        Note,
+        "the vulnerability data from {} lists {} entries for Go itself",
+        location.label(),
+        cache.entries.len()
+    );
     Ok(())
 }
 
@@ -194,11 +192,11 @@ fn remote(args: &Args, app: &App) -> Result<()> {
         }
     }
     let remote = Remote::from_env()?;
-    let catalog = match remote.origin(&app.store, args.source, app.quiet)? {
+    let catalog = match remote.origin(&app.store, args.source, app.out)? {
         Origin::Site(catalog) => catalog,
         Origin::Proxy(config) => return from_proxy(args, app, &remote, &config),
     };
-    vulndb::refresh_if_stale(&app.store, &remote.client, app.quiet);
+    vulndb::refresh_if_stale(&app.store, &remote.client, app.out);
     let (platform, sources) = (&remote.platform, &remote.sources);
     let installed = app.store.installed();
     let mut releases: Vec<_> = catalog.index.available(platform).filter(|r| wanted(args, &r.version)).collect();
@@ -219,7 +217,7 @@ fn remote(args: &Args, app: &App) -> Result<()> {
                 })
             })
             .collect();
-        println!("{}", serde_json::Value::Array(rows));
+        app.out.json(&serde_json::Value::Array(rows));
         return Ok(());
     }
     print_versions(args, app, platform, releases.iter().map(|r| &r.version), &installed);
@@ -237,10 +235,15 @@ fn print_versions<'a>(
     for v in versions {
         any = true;
         let mark = if installed.contains(v) { "  (installed)" } else { "" };
-        println!("{v}{mark}");
+        outln!(app.out, Answer, "{v}{mark}");
     }
-    if !any && !app.quiet {
-        eprintln!("no releases match for {platform}{}", if args.all { "" } else { " (--all adds rc and beta)" });
+    if !any {
+        outln!(
+            app.out,
+            Status,
+            "no releases match for {platform}{}",
+            if args.all { "" } else { " (--all adds rc and beta)" }
+        );
     }
 }
 
@@ -263,7 +266,7 @@ fn from_proxy(args: &Args, app: &App, remote: &Remote, config: &ProxyConfig) -> 
                 })
             })
             .collect();
-        println!("{}", serde_json::Value::Array(rows));
+        app.out.json(&serde_json::Value::Array(rows));
         return Ok(());
     }
     print_versions(args, app, &remote.platform, versions.iter(), &installed);

@@ -24,7 +24,7 @@ use gover_shim::{GoVersion, Spec};
 use crate::error::{self, exit, Error, Result};
 use crate::goenv::{self, Settings};
 use crate::interrupt;
-use crate::output;
+use crate::output::{self, outln, Output};
 use crate::store::{write_atomic, Staging, Store};
 use download::{CacheTee, Client, HashingReader, ResumingBody};
 use index::{Index, IndexError, Platform, Release};
@@ -36,6 +36,10 @@ pub const OFFICIAL_DIST: &str = "https://go.dev/dl/";
 /// The full official index is a few MB; this leaves room to grow and stops a runaway body.
 const MAX_INDEX: u64 = 64 << 20;
 const INDEX_QUERY: &str = "?mode=json&include=all";
+/// The most an archive or toolchain zip download may bring when nothing gives its size (a
+/// mirror's `.sha256` instead of an index, a module proxy): Go's are 60 to 110 MB, so this is
+/// twice the largest with room to grow, and a server that sends without end fills no disk.
+pub const MAX_ARCHIVE: u64 = 256 << 20;
 
 /// Where the index and the archives come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -121,12 +125,10 @@ impl Remote {
     /// Where releases come from for this run, said once on standard error with the reason.
     /// `auto`: the download site, unless GOPROXY names a proxy of its own (and no GOVER_*_URL
     /// names a download mirror), or the download site cannot be reached.
-    pub fn origin(&self, store: &Store, choice: SourceChoice, quiet: bool) -> Result<Origin> {
+    pub fn origin(&self, store: &Store, choice: SourceChoice, out: Output) -> Result<Origin> {
         let say = |what: String, config: &ProxyConfig| {
-            if !quiet {
-                eprintln!("source: {what}");
-                config.notes.iter().for_each(output::note);
-            }
+            outln!(out, Status, "source: {what}");
+            config.notes.iter().for_each(|note| outln!(out, Note, "{note}"));
         };
         let config = || ProxyConfig::from_settings(&Settings::load(goenv::settings::Sources::from_process()));
         match choice {
@@ -366,7 +368,7 @@ pub enum Outcome {
 /// checksum beside it, so a reinstall needs no network (and is verified again all the same);
 /// an interrupted or broken download is kept as `<archive>.partial` and the next install
 /// resumes it.
-pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool) -> Result<Outcome> {
+pub fn install(store: &Store, client: &Client, artifact: &Artifact, out: Output) -> Result<Outcome> {
     let version = &artifact.version;
     let platform = artifact.platform.to_string();
     if let Some(other) = index::platform_in_filename(artifact.filename()).filter(|p| *p != platform) {
@@ -377,7 +379,7 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
                  {platform}: fix the index, or point GOVER_INDEX_URL at go.dev's"
             )));
     }
-    locked_install(store, version, quiet, || install_archive(store, client, artifact, quiet))
+    locked_install(store, version, out, || install_archive(store, client, artifact, out))
 }
 
 /// Runs `install` under `version`'s lock, unless the version was installed meanwhile (by a
@@ -385,14 +387,12 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
 pub(crate) fn locked_install(
     store: &Store,
     version: &GoVersion,
-    quiet: bool,
+    out: Output,
     install: impl FnOnce() -> Result<Outcome>,
 ) -> Result<Outcome> {
     store.sweep_leftovers();
     let _lock = store.lock_version(version, || {
-        if !quiet {
-            eprintln!("waiting for another gover that is installing {version}...");
-        }
+        outln!(out, Status, "waiting for another gover that is installing {version}...");
     })?;
     if store.is_installed(version) {
         return Ok(Outcome::AlreadyInstalled);
@@ -400,7 +400,7 @@ pub(crate) fn locked_install(
     install()
 }
 
-fn install_archive(store: &Store, client: &Client, artifact: &Artifact, quiet: bool) -> Result<Outcome> {
+fn install_archive(store: &Store, client: &Client, artifact: &Artifact, out: Output) -> Result<Outcome> {
     let version = &artifact.version;
     let cache = DownloadCache::new(store, artifact);
     cache.complete_partial();
@@ -426,14 +426,14 @@ fn install_archive(store: &Store, client: &Client, artifact: &Artifact, quiet: b
             }
         }
     }
-    let resumed = cache.resumable();
-    match download(store, client, artifact, &cache, resumed, quiet) {
+    let mut resumed = cache.resumable();
+    match download(store, client, artifact, &cache, &mut resumed, out) {
         Err(err) if err.code == exit::VERIFICATION && resumed > 0 => {
             output::warn(format!(
                 "the download resumed from {} did not verify; downloading it again from the start",
                 cache.partial.display()
             ));
-            download(store, client, artifact, &cache, 0, quiet)
+            download(store, client, artifact, &cache, &mut 0, out)
         }
         other => other,
     }?;
@@ -441,23 +441,25 @@ fn install_archive(store: &Store, client: &Client, artifact: &Artifact, quiet: b
 }
 
 /// One download of `artifact` into staging, from byte `from` on (the first `from` bytes are
-/// read back from the partial file), then the commit.
+/// read back from the partial file), then the commit. A server that ignores ranges sends the
+/// whole archive: that is a fresh download over the partial file, and `from` becomes 0.
 fn download(
     store: &Store,
     client: &Client,
     artifact: &Artifact,
     cache: &DownloadCache,
-    from: u64,
-    quiet: bool,
+    from: &mut u64,
+    out: Output,
 ) -> Result<()> {
     let version = &artifact.version;
     let staging = store.fresh_staging(version)?;
-    let response = client.get_from(&artifact.url, from)?;
+    let response = client.get_from(&artifact.url, *from)?;
     let is_html = response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
     if is_html.is_some_and(|kind| kind.trim_start().to_ascii_lowercase().starts_with("text/html")) {
         return Err(download::html_answer(&artifact.url, "the archive", "the archive server", "GOVER_DIST_URL"));
     }
-    let network = ResumingBody::new(client, &artifact.url, response, from);
+    let network = ResumingBody::new(client, &artifact.url, response, *from);
+    *from = network.start();
     let announced = network.full_length();
     if let (Some(expected), Some(announced)) = (artifact.size, announced) {
         if expected != announced {
@@ -467,9 +469,9 @@ fn download(
         }
     }
     let size = artifact.size.or(announced);
-    let (prefix, partial_file) = cache.open_partial(from, size);
+    let (prefix, partial_file) = cache.open_partial(*from, size);
     let mut body = prefix.chain(CacheTee::new(network, partial_file));
-    let progress = download::progress_bar(size, quiet);
+    let progress = download::progress_bar(size, out);
     let result = verify_and_unpack(&mut body, size, artifact, &artifact.url, &staging, progress);
     let (_, tee) = body.into_inner();
     match &result {
@@ -622,7 +624,9 @@ fn verify_and_unpack(
     progress: Option<indicatif::ProgressBar>,
 ) -> Result<()> {
     let version = &artifact.version;
-    let mut body = HashingReader::new(source, progress);
+    // Past its size (the index's, the server's, or the cap) no byte is read: one more says it is too long.
+    let cap = compressed.unwrap_or(MAX_ARCHIVE);
+    let mut body = HashingReader::new(source.take(cap + 1), progress);
     let unpacked = unpack::unpack(
         GzDecoder::new(&mut body),
         staging.path(),
@@ -634,9 +638,8 @@ fn verify_and_unpack(
     let (digest, bytes) = body.digest();
     let failed = || Error::new(exit::VERIFICATION, format!("{version} failed verification: {label}"));
     let mismatch = |why: Option<String>| {
-        let mut err = failed()
-            .cause(format!("expected sha256 {}{}", artifact.sha256, size_note(artifact.size)))
-            .cause(format!("got      sha256 {digest} ({bytes} bytes)"));
+        let [expected, got] = mismatch_lines(artifact, &digest, bytes, cap);
+        let mut err = failed().cause(expected).cause(got);
         if let Some(why) = why {
             err = err.cause(why);
         }
@@ -647,7 +650,7 @@ fn verify_and_unpack(
         // The connection broke: a network failure, not a bad archive.
         return Err(download::broken_download(label, bytes, &failure));
     }
-    if digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
+    if bytes > cap || digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
         return Err(mismatch(None));
     }
     // From here on the digest matched: the index vouches for these bytes, so trying again or
@@ -690,27 +693,30 @@ pub(crate) fn unpack_error(e: UnpackError, platform: &Platform, failed: impl Fn(
 
 /// Downloads `artifact` to `dest` (a partial file beside it, renamed once the digest and the
 /// size match the index), for a mirror: the archive as it is, not unpacked.
-pub fn download_verified(client: &Client, artifact: &Artifact, dest: &Path, quiet: bool) -> Result<()> {
+pub fn download_verified(client: &Client, artifact: &Artifact, dest: &Path, out: Output) -> Result<()> {
     let dir = dest.parent().expect("a file in a directory");
     let partial = dir.join(format!(".{}.partial-{}", artifact.filename(), std::process::id()));
     interrupt::track_temporary(&partial);
     let result = (|| {
         let response = client.get_from(&artifact.url, 0)?;
-        let progress = download::progress_bar(artifact.size.or(response.content_length()), quiet);
-        let mut body = HashingReader::new(ResumingBody::new(client, &artifact.url, response, 0), progress);
+        let progress = download::progress_bar(artifact.size.or(response.content_length()), out);
+        let cap = artifact.size.unwrap_or(MAX_ARCHIVE);
+        let network = ResumingBody::new(client, &artifact.url, response, 0).take(cap + 1);
+        let mut body = HashingReader::new(network, progress);
         let mut file = fs::File::create(&partial).map_err(|e| error::io("create", &partial, e))?;
         io::copy(&mut body, &mut file).map_err(|e| match body.failure.take() {
             Some(failure) => download::body_error(&artifact.url, &failure),
             None => error::io("write", &partial, e),
         })?;
         let (digest, bytes) = body.digest();
-        if digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
+        if bytes > cap || digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
+            let [expected, got] = mismatch_lines(artifact, &digest, bytes, cap);
             return Err(Error::new(
                 exit::VERIFICATION,
                 format!("{} failed verification: {}", artifact.version, artifact.url),
             )
-            .cause(format!("expected sha256 {}{}", artifact.sha256, size_note(artifact.size)))
-            .cause(format!("got      sha256 {digest} ({bytes} bytes)"))
+            .cause(expected)
+            .cause(got)
             .hint(mirror_hint("written")));
         }
         Ok(())
@@ -722,6 +728,19 @@ pub fn download_verified(client: &Client, artifact: &Artifact, dest: &Path, quie
             Err(err)
         }
     })
+}
+
+/// The `expected` and `got` lines of a body that does not verify: `bytes` hashing to `digest`,
+/// or more than `cap` (the index's size, or the cap when it gives none), where reading stopped.
+fn mismatch_lines(artifact: &Artifact, digest: &str, bytes: u64, cap: u64) -> [String; 2] {
+    let got = match artifact.size {
+        _ if bytes <= cap => format!("got      sha256 {digest} ({bytes} bytes)"),
+        Some(size) => {
+            format!("got      more than the {size} bytes the release index gives; gover stopped reading there")
+        }
+        None => format!("got      more than {cap} bytes, more than any Go release; gover stopped reading there"),
+    };
+    [format!("expected sha256 {}{}", artifact.sha256, size_note(artifact.size)), got]
 }
 
 fn size_note(size: Option<u64>) -> String {
