@@ -427,7 +427,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__doctor)
-            opts="-v -y -q -h --json --verbose --alternatives-admin-dir --alternatives-dir --crontab-file --fix --dry-run --yes --undo --force --proc-root --quiet --home --trust-mirror --help"
+            opts="-v -y -q -h --json --verbose --fix --dry-run --yes --undo --force --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1053,7 +1053,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__setup)
-            opts="-q -h --no-modify-rc --systemd --record-binaries --record-dirs-made --quiet --home --trust-mirror --help"
+            opts="-q -h --no-modify-rc --systemd --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1075,7 +1075,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__shell)
-            opts="-q -h --unset --print-for --quiet --home --trust-mirror --help"
+            opts="-q -h --unset --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

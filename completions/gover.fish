@@ -92,10 +92,6 @@ complete -c gover -n "__fish_gover_using_subcommand global" -l unset -d 'Remove 
 complete -c gover -n "__fish_gover_using_subcommand global" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
 complete -c gover -n "__fish_gover_using_subcommand global" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand global" -s h -l help -d 'Print help'
-complete -c gover -n "__fish_gover_using_subcommand shell" -l print-for -d 'Print the statement for the hook\'s shell function to evaluate (used by the hook)' -r -f -a "sh\t'POSIX sh (dash, and the part of ~/.profile every login shell reads)'
-bash\t'bash (~/.bashrc, and ~/.bash_profile where it exists)'
-zsh\t'zsh (~/.zshenv)'
-fish\t'fish (conf.d/gover.fish)'"
 complete -c gover -n "__fish_gover_using_subcommand shell" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand shell" -l unset -d 'Stop overriding: this shell follows pin files and the global default again'
 complete -c gover -n "__fish_gover_using_subcommand shell" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
@@ -129,11 +125,9 @@ complete -c gover -n "__fish_gover_using_subcommand init" -l home -d 'Where vers
 complete -c gover -n "__fish_gover_using_subcommand init" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
 complete -c gover -n "__fish_gover_using_subcommand init" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c gover -n "__fish_gover_using_subcommand setup" -l record-dirs-made -d 'The highest directory install.sh made for the binaries: it and those below it down to the binaries\' are recorded for `gover implode` to remove if empty' -r -F
 complete -c gover -n "__fish_gover_using_subcommand setup" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand setup" -l no-modify-rc -d 'Leave startup files alone; print the lines to add by hand instead'
 complete -c gover -n "__fish_gover_using_subcommand setup" -l systemd -d 'Also write ~/.config/environment.d/50-gover.conf, so systemd user units find the shims'
-complete -c gover -n "__fish_gover_using_subcommand setup" -l record-binaries -d 'Record this gover and its shim for `gover implode` to remove (install.sh passes it)'
 complete -c gover -n "__fish_gover_using_subcommand setup" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
 complete -c gover -n "__fish_gover_using_subcommand setup" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand setup" -s h -l help -d 'Print help'
@@ -146,10 +140,6 @@ complete -c gover -n "__fish_gover_using_subcommand implode" -s y -l yes -d 'Do 
 complete -c gover -n "__fish_gover_using_subcommand implode" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
 complete -c gover -n "__fish_gover_using_subcommand implode" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand implode" -s h -l help -d 'Print help'
-complete -c gover -n "__fish_gover_using_subcommand doctor" -l alternatives-admin-dir -d 'update-alternatives\' admin directory' -r -F
-complete -c gover -n "__fish_gover_using_subcommand doctor" -l alternatives-dir -d 'Where update-alternatives keeps its links' -r -F
-complete -c gover -n "__fish_gover_using_subcommand doctor" -l crontab-file -d 'Read this file instead of `crontab -l`' -r -F
-complete -c gover -n "__fish_gover_using_subcommand doctor" -l proc-root -d 'Read mount, umask and TCP tables from here instead of /proc' -r -F
 complete -c gover -n "__fish_gover_using_subcommand doctor" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand doctor" -l json -d 'Print the findings as JSON (for CI)'
 complete -c gover -n "__fish_gover_using_subcommand doctor" -s v -l verbose -d 'Also list every go on PATH, in order'

@@ -725,6 +725,54 @@ fn hints_for_versions_that_do_not_exist_or_are_not_installed_work_when_followed(
     rig.gover().arg("current").assert().success();
 }
 
+/// What asdf and gvm users type first gets an answer that works: `gover exec go version`
+/// (no version) runs with the version in effect here; a release that does not exist names the
+/// nearest that do (for 1.20, 1.21.13, the next one up), for `exec` as for `install` and
+/// `shell`; `gover install system` says what system is here.
+#[test]
+fn habits_from_asdf_and_gvm_get_answers_that_work() {
+    let rig = Rig::http();
+    let releases = ["go1.21.13", "go1.22.10", "go1.23.9"];
+    rig.publish(&releases.map(|v| IndexEntry::new(v, common::releases::release_archive(v))));
+    rig.sb.fake_version("go1.22.10");
+    rig.sb.pin("1.22");
+
+    let out = rig.gover().args(["exec", "go", "version"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("go go1.22.10 args=version"), "{out:?}");
+    // A misspelt version is still refused as one, not run as a program.
+    rig.gover().args(["exec", "1.2x", "go", "version"]).assert().code(2);
+
+    let out = rig.gover().args(["exec", "1.99", "go", "version"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(stderr(&out).contains("the nearest that exist: go1.21.13, go1.22.10, go1.23.9"), "{}", stderr(&out));
+    assert_eq!(help(&out), "gover install 1.23.9");
+    assert!(follow(&rig, &help(&out)).status.success());
+
+    let out = rig.gover().args(["shell", "--print-for", "bash", "1.20"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert_eq!(help(&out), "gover install 1.21.13");
+    assert!(follow(&rig, &help(&out)).status.success());
+    rig.gover().args(["shell", "--print-for", "bash", "1.21"]).assert().success();
+
+    // `system`: what it is here, with and without a go outside gover on PATH.
+    let system = rig.sb.root().join("usr-bin");
+    common::write_executable(&system.join("go"), "#!/bin/sh\necho go version go1.19 linux/amd64\n");
+    let out = rig
+        .gover()
+        .env("PATH", format!("{}:{}", system.display(), rig.sb.path_with_shims()))
+        .args(["install", "system"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.starts_with("error: `system` is not installed by gover\n"), "{err}");
+    assert!(err.contains(&format!("here that is {}", system.join("go").display())), "{err}");
+    let out = rig.gover().args(["install", "system"]).output().unwrap();
+    assert!(stderr(&out).contains("here there is none"), "{}", stderr(&out));
+    assert!(follow(&rig, &help(&out)).status.success());
+}
+
 #[test]
 fn output_is_consistent_quiet_json_and_go_names() {
     let sb = Sandbox::new();
@@ -830,7 +878,13 @@ fn every_exit_code_in_the_readme_table_is_what_gover_returns() {
         // The global default is not removed without --force.
         (1, run(&["uninstall", "1.22.10"], &none)),
         (2, run(&["use", "banana"], &none)),
-        (3, run(&["exec", "1.21", "--", "true"], &none)),
+        // (`exec 1.21` names the nearest release instead, 4: the index has no 1.21.)
+        (
+            3,
+            run(&["current"], &|c| {
+                c.env("GOVER_VERSION", "1.21");
+            }),
+        ),
         (4, run(&["install", "1.99"], &none)),
         (
             5,
@@ -997,7 +1051,11 @@ fn help_lines_that_name_a_command_work_when_followed() {
     rig.sb.shim("go").envs(rig.env()).arg("version").assert().success();
 
     // `system` cannot be installed; the release the hint names can.
-    let out = expect(&["install", "system"], 2, "name a release: gover install 1.22");
+    let out = expect(
+        &["install", "system"],
+        2,
+        "install that go with the system's package manager, or name a release: gover install 1.22",
+    );
     assert!(follow(&rig, &help(&out)).status.success());
     // Not a version: what versions look like, and one of those works.
     expect(&["use", "banana"], 2, "versions look like 1.22 (newest 1.22.x), 1.22.10, go1.23rc1, latest or system");

@@ -39,6 +39,10 @@ fn plant(sandbox: &Sandbox) -> Planted {
         fs::write(path, content).unwrap();
     }
     fs::set_permissions(&files[0].0, fs::Permissions::from_mode(0o600)).unwrap();
+    // The managers the .bashrc sets up are installed (a line for one that is not does nothing).
+    for dir in [".gvm/scripts", ".goenv"] {
+        fs::create_dir_all(sandbox.home.join(dir)).unwrap();
+    }
     Planted { files }
 }
 

@@ -149,3 +149,96 @@ fn fix_disables_only_the_go_lines_keeps_each_file_valid_and_undo_restores_every_
         }
     }
 }
+
+/// Popular set-ups with the files their startup files load, written in the constructs of
+/// their own sources (tests/fixtures/startup/README.md): personal dotfiles that put asdf's
+/// shims on PATH on a machine without asdf, prezto's `alias cd='nocorrect cd'`, oh-my-zsh's
+/// directory aliases, a bash `cd` that lists after the builtin. None of it changes which go
+/// runs, so doctor reports none of it, and `--fix` leaves every byte as it was.
+const LOADED: [(&str, &[(&str, &str)]); 4] = [
+    (
+        "personal dotfiles",
+        &[
+            ("dotfiles.zshrc", ".zshrc"),
+            ("dotfiles.path.zsh", ".zsh/configs/post/path.zsh"),
+            ("dotfiles.function.zsh", ".zsh/functions/g"),
+        ],
+    ),
+    (
+        "prezto and its utility module",
+        &[
+            ("prezto.zshenv", ".zshenv"),
+            ("prezto.zprofile", ".zprofile"),
+            ("prezto.zshrc", ".zshrc"),
+            ("prezto.init.zsh", ".zprezto/init.zsh"),
+            ("prezto.utility.zsh", ".zprezto/modules/utility/init.zsh"),
+        ],
+    ),
+    (
+        "oh-my-zsh and its lib",
+        &[
+            ("ohmyzsh.zshrc", ".zshrc"),
+            ("ohmyzsh.init.zsh", ".oh-my-zsh/oh-my-zsh.sh"),
+            ("ohmyzsh.directories.zsh", ".oh-my-zsh/lib/directories.zsh"),
+        ],
+    ),
+    ("bash-it and a listing cd", &[("bash-it.bashrc", ".bashrc"), ("bash-it.init.bash", ".bash_it/bash_it.sh")]),
+];
+
+#[test]
+fn what_popular_set_ups_load_draws_no_false_finding_and_fix_leaves_it_alone() {
+    for (set, files) in LOADED {
+        let sb = sandbox();
+        for (name, home_name) in files {
+            let path = sb.home.join(home_name);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, fixture(name)).unwrap();
+        }
+        sb.gover().arg("setup").assert().success();
+        let before = common::snapshot(&sb.home);
+        let findings = doctor_json(&sb)["findings"].as_array().unwrap().clone();
+        let false_ones: Vec<&serde_json::Value> = findings
+            .iter()
+            .filter(|f| {
+                ["shell.cd-alias", "shell.cd-function", "managers.init-line"].contains(&f["id"].as_str().unwrap())
+                    || files
+                        .iter()
+                        .any(|(_, home_name)| f.to_string().contains(&*sb.home.join(home_name).to_string_lossy()))
+            })
+            .collect();
+        assert!(false_ones.is_empty(), "{set}: {false_ones:#?}");
+        sb.doctor(&["--fix", "--yes"]).env("SHELL", "/bin/bash").output().unwrap();
+        let after = common::snapshot(&sb.home);
+        for (name, home_name) in files {
+            let path = sb.home.join(home_name);
+            assert!(after[&path] == before[&path], "{set}: --fix changed {name} ({})", path.display());
+        }
+    }
+}
+
+/// A `cd` alias that does more than the builtin, defined in a framework's module (no startup
+/// file names it): zsh's source trace finds the module, and the finding and its fix name it
+/// and its line, not the startup files.
+#[test]
+fn a_cd_alias_in_a_framework_module_is_reported_with_the_module() {
+    if !common::require("zsh") {
+        return;
+    }
+    let sb = sandbox();
+    let (_, files) = LOADED[1];
+    for (name, home_name) in files {
+        let path = sb.home.join(home_name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, fixture(name).replace("alias cd='nocorrect cd'", "alias cd='autoenv_cd'")).unwrap();
+    }
+    sb.gover().arg("setup").assert().success();
+    let module = sb.home.join(".zprezto/modules/utility/init.zsh");
+    let findings = doctor_json(&sb)["findings"].as_array().unwrap().clone();
+    let f = findings.iter().find(|f| f["id"] == "shell.cd-alias").unwrap_or_else(|| panic!("{findings:#?}"));
+    let file = f["evidence"].as_array().unwrap().iter().find(|e| e["kind"] == "file").unwrap();
+    assert_eq!(file["path"], module.display().to_string(), "{f}");
+    let line = fixture("prezto.utility.zsh").lines().position(|l| l.starts_with("alias cd=")).unwrap() + 1;
+    assert_eq!(file["lines"]["start"], line, "{f}");
+    let fix = f["fix"]["text"].as_str().unwrap();
+    assert!(fix.contains(&module.display().to_string()) && !fix.contains(".zshenv"), "{fix}");
+}

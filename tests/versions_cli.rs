@@ -121,7 +121,14 @@ fn exec_runs_a_command_with_the_version_first_on_path() {
         .stdout(predicate::str::contains(format!("GOROOT={}", root.display())))
         .stdout(predicate::str::contains("V=go1.21.13"))
         .stdout(predicate::str::contains(format!("{}\n", root.join("bin/go").display())));
-    s.gover().args(["exec", "1.20", "--", "true"]).assert().code(3);
+    // No release index within reach (a reachable one names the nearest release, exit 4).
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    s.gover()
+        .env("GOVER_INDEX_URL", format!("http://{dead}/index.json"))
+        .env("GOVER_RETRY_DELAY_MS", "1")
+        .args(["exec", "1.20", "--", "true"])
+        .assert()
+        .code(3);
     s.gover()
         .args(["exec", "1.21", "--", "/nonexistent/cmd"])
         .assert()
@@ -164,4 +171,73 @@ fn env_prints_code_that_shells_evaluate() {
     }
     let fish = "gover env --shell fish | source; echo $GOROOT; command -v go";
     assert_eq!(run("fish", fish), format!("{}\n{}\n", root.display(), root.join("bin/go").display()));
+}
+
+/// A `.go-version` asking for 1.21 in a module whose go line is 1.22: go1.22.10 runs because
+/// of the go line, and `current`, `list` and `which` say so, naming both files (not
+/// `set by .go-version`, which asks for something else).
+#[test]
+fn current_names_the_go_line_that_raised_a_pin() {
+    let s = Sandbox::new();
+    s.fake_version("go1.21.13");
+    s.fake_version("go1.22.10");
+    let pin = s.work.join(".go-version");
+    let module = s.work.join("go.mod");
+    fs::write(&pin, "1.21\n").unwrap();
+    fs::write(&module, "module example.com/app\n\ngo 1.22\n").unwrap();
+    let why = format!("the go 1.22 line of {} raised it from 1.21, which {} asks for", module.display(), pin.display());
+
+    s.gover().arg("current").assert().success().stdout(format!("go1.22.10 ({why})\n"));
+    let out = s.gover().args(["current", "--json"]).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["version"], "go1.22.10");
+    assert_eq!(
+        json["source"],
+        serde_json::json!({
+            "kind": "go_line", "path": module, "line": 3, "go": "1.22",
+            "raised_from": {"spec": "1.21", "source": {"kind": "file", "path": pin, "line": 1}},
+        })
+    );
+    let which = s.gover().args(["which", "go", "--json"]).output().unwrap();
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&which.stdout).unwrap()["source"], json["source"]);
+    let list = String::from_utf8(s.gover().arg("list").output().unwrap().stdout).unwrap();
+    assert!(list.contains(&format!("* go1.22.10  ({why})")), "{list}");
+
+    // Where the pin is met, it is the reason.
+    fs::write(&pin, "1.22\n").unwrap();
+    s.gover().arg("current").assert().success().stdout(format!("go1.22.10 (set by {})\n", pin.display()));
+}
+
+/// In a pinned directory `list` still marks the global default (what other directories get),
+/// in text and JSON.
+#[test]
+fn list_marks_the_global_default_where_a_pin_overrides_it() {
+    let s = Sandbox::new();
+    s.fake_version("go1.21.13");
+    s.fake_version("go1.22.10");
+    fs::create_dir_all(&s.gover_home).unwrap();
+    fs::write(s.gover_home.join("global"), "1.21\n").unwrap();
+    s.pin("1.22");
+    let pin = s.work.join(".go-version");
+    s.gover()
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(format!("  go1.21.13  (the global default)\n* go1.22.10  (set by {})\n", pin.display()));
+    let out = s.gover().args(["list", "--json"]).output().unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((rows[0]["global"].clone(), rows[1]["global"].clone()), (true.into(), false.into()));
+}
+
+/// A `.go-version` saved with a byte-order mark (Notepad) pins as it reads, for the shim and
+/// the CLI alike.
+#[test]
+fn a_pin_file_with_a_byte_order_mark_is_read_as_it_looks() {
+    let s = Sandbox::new();
+    s.install_shims();
+    s.fake_version("go1.22.10");
+    let pin = s.work.join(".go-version");
+    fs::write(&pin, "\u{feff}1.22\r\n").unwrap();
+    s.gover().arg("current").assert().success().stdout(format!("go1.22.10 (set by {})\n", pin.display()));
+    s.shim("go").assert().success().stdout(predicate::str::starts_with("go go1.22.10"));
 }

@@ -192,7 +192,9 @@ fn a_corrupted_or_html_answer_is_an_error_and_leaves_the_cache_as_it_was() {
     assert_explained(&out, 5, &["GO-2021-0067"]);
     assert_eq!(fs::read(cache_file(&sb)).unwrap(), cache);
 
-    // A network command goes on, with a warning, and the cache as it was.
+    // A network command goes on, with a warning, and the cache as it was (once the hour after
+    // the failures above, in which it leaves the database alone, is over).
+    fs::remove_file(sb.gover_home.join("vulndb/failed")).unwrap();
     let releases = release_server(&["go1.22.10"]);
     db.server.once("/index/db.json", Reply::html("<html>proxy login</html>"));
     age_cache(&sb, 25 * 3600);
@@ -430,6 +432,77 @@ fn an_unreachable_database_is_tried_once_an_hour_and_its_hint_works() {
     assert!(stderr.contains("note: fetched the Go vulnerability database from file://"), "{stderr}");
     assert!(!failed.exists());
     assert_eq!(listed(&sb, &closed).len(), 2);
+}
+
+/// Offline, `list` and `doctor` name the two ways out (a copy of the database, or no
+/// checks) instead of only promising a fetch; once a fetch has failed they say so, and stop
+/// promising one until GOVULNDB names another database or a refresh succeeds.
+#[test]
+fn offline_the_notes_name_a_copy_of_the_database_and_a_failed_fetch_is_said() {
+    let sb = sandbox_with_versions();
+    sb.pin("1.22.10");
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let list_note = |govulndb: &str| {
+        let out = gover(&sb, govulndb).arg("list").output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let stale_finding = |govulndb: &str| {
+        let out = sb.doctor(&["--json"]).env_remove("GOVER_VULNDB").env("GOVULNDB", govulndb).output().unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["findings"].as_array().unwrap().iter().find(|f| f["id"] == "versions.vulndb-stale").cloned().unwrap()
+    };
+
+    let before = list_note(&closed);
+    assert!(
+        before.contains("fetches it") && before.contains("GOVULNDB") && before.contains("GOVER_VULNDB=off"),
+        "{before}"
+    );
+
+    let out = gover(&sb, &closed).args(["list", "--refresh"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.ends_with(
+            "help: behind a proxy, set HTTPS_PROXY; without access to vuln.go.dev, set GOVULNDB to a copy of it \
+             (https://… or file:///…), or GOVER_VULNDB=off to stop checking\n"
+        ),
+        "{stderr}"
+    );
+
+    let failed = format!(
+        "note: no vulnerability data: the last attempt to fetch it from {closed} failed; set GOVULNDB to a copy of \
+         the database (https://… or file:///…), or GOVER_VULNDB=off to stop checking\n"
+    );
+    assert_eq!(list_note(&closed), failed);
+    let finding = stale_finding(&closed);
+    assert!(finding["evidence"][0]["text"].as_str().unwrap().contains(&format!("fetch it from {closed} failed")));
+    assert!(finding["fix"]["text"].as_str().unwrap().contains("GOVER_VULNDB=off"), "{finding}");
+    // Another database has not failed: a fetch is promised again.
+    assert!(list_note("http://127.0.0.1:1").contains("fetches it"));
+    // GOVER_VULNDB=off, as the note says, silences it.
+    let out = gover(&sb, &closed).env("GOVER_VULNDB", "off").arg("list").output().unwrap();
+    assert!(out.stderr.is_empty(), "{out:?}");
+
+    // A copy of the database, as the note says, brings the data and forgets the failure.
+    let db = VulnDb::serve();
+    let copy = format!("file://{}", db.path().display());
+    gover(&sb, &copy).args(["list", "--refresh"]).assert().success();
+    assert_eq!(list_note(&copy), "");
+    assert!(!sb.gover_home.join("vulndb/failed").exists());
+
+    // A week later with the server gone again: the age, and the failure.
+    age_cache(&sb, 8 * 86_400 + 60);
+    gover(&sb, &copy).env("GOVULNDB", &closed).args(["list", "--refresh"]).assert().code(5);
+    let note = list_note(&closed);
+    assert!(
+        note.starts_with("note: the vulnerability data was last checked 8 days ago, and the last attempt to fetch it")
+            && !note.contains("brings it up to date"),
+        "{note}"
+    );
 }
 
 /// What a hostile or broken server puts in text gover prints: an OSC 52 clipboard write, a

@@ -91,6 +91,8 @@ impl PinFile {
             let line = 1 + content[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
             PinError { line, reason: "the file is not text (invalid UTF-8)".into() }
         })?;
+        // Editors on other systems (Notepad) start UTF-8 files with a byte-order mark.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         match self {
             PinFile::GoVersion => parse_go_version(text),
             PinFile::Mise(_) => parse_mise_toml(text),
@@ -380,6 +382,8 @@ mod tests {
         assert_eq!(pin(PinFile::GoVersion, "\n# nothing\n").unwrap(), None);
         assert_eq!(pin(PinFile::GoVersion, "system").unwrap(), Some(("system".into(), 1)));
         assert_eq!(pin(PinFile::GoVersion, "1.22.10 # the team's pin\n").unwrap(), Some(("1.22.10".into(), 1)));
+        assert_eq!(pin(PinFile::GoVersion, "\u{feff}1.22\r\n").unwrap(), Some(("1.22".into(), 1)));
+        assert_eq!(pin(PinFile::ToolVersions, "\u{feff}golang 1.22.10\n").unwrap(), Some(("1.22.10".into(), 1)));
     }
 
     #[test]

@@ -108,6 +108,12 @@ pub struct Request {
 }
 
 impl Request {
+    /// The `go` line that made gover run `version` rather than what the pin asks for (go
+    /// refuses to build the module with an older one).
+    pub fn raised_by(&self, version: &GoVersion) -> Option<&Minimum> {
+        self.minimum.as_ref().filter(|_| !self.spec.matches(version))
+    }
+
     /// A version named on purpose (GOVER_VERSION, gover's command line): no module's `go`
     /// line overrides it.
     pub fn named(spec: Spec, source: Source) -> Request {

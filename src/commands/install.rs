@@ -34,7 +34,8 @@ pub struct SourceArgs {
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
-    let specs = args.specs.iter().map(|text| Ok((text.as_str(), parse_spec(text)?))).collect::<Result<Vec<_>>>()?;
+    let specs =
+        args.specs.iter().map(|text| Ok((text.as_str(), parse_spec(text, app)?))).collect::<Result<Vec<_>>>()?;
     install(app, &specs, &args.from)
 }
 
@@ -61,10 +62,19 @@ pub fn install_releases(app: &App, remote: Remote, catalog: Catalog, versions: &
     Installer { app, remote, source: SourceChoice::Dl, insecure_no_sumdb: false, origin, proxy_list: None }.run(&specs)
 }
 
-fn parse_spec(text: &str) -> Result<Spec> {
+/// A spec to install; `system` (which asdf and gvm users may try) is refused with what it is
+/// here: the first go on PATH that is not a gover shim, which gover does not install.
+fn parse_spec(text: &str, app: &App) -> Result<Spec> {
     match crate::app::parse_spec(text)? {
-        Spec::System => Err(Error::usage("`system` is the Go outside gover; it cannot be installed")
-            .hint("name a release: gover install 1.22")),
+        Spec::System => {
+            let here = match app.context().ok().and_then(|ctx| gover_shim::resolve::find_system_go(&ctx)) {
+                Some(dir) => format!("here that is {}", dir.join("go").display()),
+                None => "here there is none".to_string(),
+            };
+            Err(Error::usage("`system` is not installed by gover")
+                .cause(format!("it names the first go on PATH that is not a gover shim; {here}"))
+                .hint("install that go with the system's package manager, or name a release: gover install 1.22"))
+        }
         spec => Ok(spec),
     }
 }

@@ -5,8 +5,9 @@
 
 use std::time::SystemTime;
 
-use gover_shim::resolve::{self, Toolchain};
-use gover_shim::{GoVersion, ResolveError, Source};
+use gover_shim::pin::PinFile;
+use gover_shim::resolve::{self, Request, Toolchain};
+use gover_shim::{GoVersion, ResolveError, Source, Spec};
 use serde_json::json;
 
 use crate::app::App;
@@ -59,10 +60,16 @@ fn installed(args: &Args, app: &App) -> Result<()> {
         output::warn(err);
     }
     let active = resolution.and_then(|r| r.ok()).and_then(|r| match r.toolchain {
-        Toolchain::Installed { version, .. } => Some((version, r.request.source)),
+        Toolchain::Installed { version, .. } => Some((version, r.request)),
         Toolchain::System { .. } => None,
     });
     let is_active = |v: &GoVersion| active.as_ref().is_some_and(|(a, _)| a == v);
+    // Marked also where a pin overrides it, so `list` shows what other directories get.
+    let global = PinFile::GoVersion
+        .read(&app.store.home().global_file())
+        .ok()
+        .flatten()
+        .and_then(|pin| pin.spec.pick(&versions).cloned());
     let knowledge = Knowledge::load(&app.store, &versions);
     if let Some(problem) = &knowledge.problem {
         output::warn_error(problem);
@@ -76,7 +83,8 @@ fn installed(args: &Args, app: &App) -> Result<()> {
                     "version": v.to_string(),
                     "path": app.store.home().version_dir(v),
                     "active": is_active(v),
-                    "source": active.as_ref().filter(|(a, _)| a == v).map(|(_, s)| source_json(s)),
+                    "global": global.as_ref() == Some(v),
+                    "source": active.as_ref().filter(|(a, _)| a == v).map(|(_, r)| origin_json(r, Some(v))),
                     "vulnerabilities": status.ids(),
                     "fixed_in": status.fixed_in.as_ref().map(|f| f.to_string()),
                     "end_of_life": status.end_of_life,
@@ -93,11 +101,20 @@ fn installed(args: &Args, app: &App) -> Result<()> {
     let width = versions.iter().map(|v| v.to_string().len()).max().unwrap_or(0);
     for v in &versions {
         let marks = knowledge.assess(v).marks().join(", ");
-        match active.as_ref().filter(|(a, _)| a == v) {
-            Some((_, source)) if marks.is_empty() => outln!(app.out, Answer, "* {v}  (set by {source})"),
-            Some((_, source)) => outln!(app.out, Answer, "* {v}  (set by {source})  {marks}"),
-            None if marks.is_empty() => outln!(app.out, Answer, "  {v}"),
-            None => outln!(app.out, Answer, "  {:width$}  {marks}", v.to_string()),
+        let why = match active.as_ref().filter(|(a, _)| a == v) {
+            Some((_, request)) => Some(origin_text(request, v)),
+            None if global.as_ref() == Some(v) => Some("the global default".to_string()),
+            None => None,
+        };
+        let mut notes: Vec<String> = why.map(|why| format!("({why})")).into_iter().collect();
+        if !marks.is_empty() {
+            notes.push(marks);
+        }
+        let notes = notes.join("  ");
+        match (is_active(v), notes.is_empty()) {
+            (true, _) => outln!(app.out, Answer, "* {v}  {notes}"),
+            (false, true) => outln!(app.out, Answer, "  {v}"),
+            (false, false) => outln!(app.out, Answer, "  {:width$}  {notes}", v.to_string()),
         }
     }
     if let Some(note) = knowledge.staleness(SystemTime::now()) {
@@ -122,14 +139,46 @@ fn refresh(app: &App) -> Result<()> {
     Ok(())
 }
 
-/// Where a version request came from, as `list`, `current` and `which` print it in JSON.
-pub fn source_json(source: &Source) -> serde_json::Value {
+/// Where a version request came from, in JSON.
+fn source_json(source: &Source) -> serde_json::Value {
     match source {
         Source::Env => json!({"kind": "env", "name": "GOVER_VERSION"}),
         Source::File { path, line } => json!({"kind": "file", "path": path, "line": line}),
         Source::Global { path } => json!({"kind": "global", "path": path}),
         Source::Argument => json!({"kind": "argument"}),
         Source::Fallback => json!({"kind": "fallback"}),
+    }
+}
+
+/// What decided that `version` (`None`: the system go) runs, as `list`, `current` and `which`
+/// print it in JSON: the request's source, or the `go` line that raised it above the request
+/// (which `raised_from` names).
+pub fn origin_json(request: &Request, version: Option<&GoVersion>) -> serde_json::Value {
+    match version.and_then(|v| request.raised_by(v)) {
+        Some(min) => json!({
+            "kind": "go_line",
+            "path": min.path,
+            "line": min.line,
+            "go": Spec::Exact(min.version.clone()).to_string(),
+            "raised_from": {"spec": request.spec.to_string(), "source": source_json(&request.source)},
+        }),
+        None => source_json(&request.source),
+    }
+}
+
+/// The same in words: `set by /src/app/.go-version`, or `the go 1.22 line of /src/app/go.mod
+/// raised it from 1.21, which /src/app/.go-version asks for`, as doctor's
+/// versions.pin-below-go-line says.
+pub fn origin_text(request: &Request, version: &GoVersion) -> String {
+    match request.raised_by(version) {
+        Some(min) => format!(
+            "the go {} line of {} raised it from {}, which {} asks for",
+            Spec::Exact(min.version.clone()),
+            min.path.display(),
+            request.spec,
+            request.source
+        ),
+        None => format!("set by {}", request.source),
     }
 }
 

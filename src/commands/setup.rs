@@ -142,15 +142,23 @@ fn finish(app: &App, report: &[String], paths: &HookPaths, home: Option<&Path>) 
     }
     let shell = std::env::var("SHELL").ok().and_then(|s| Shell::from_login_shell(&s)).unwrap_or(Shell::Bash);
     outln!(out, Info);
-    outln!(out, Info, "Next: open a new shell, or load the hook in this one:");
-    outln!(out, Info, "  {}", shell.load_command(&paths.hook_file(shell), home));
-    outln!(out, Info, "then:");
-    // A version already there (imported from another manager) needs no download.
+    // Run again from a shell the hook already set up (install.sh a second time), the shims
+    // are on its PATH: nothing to open or load.
+    let hooked = std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|d| d == paths.shims));
+    if hooked {
+        outln!(out, Info, "Next (this shell already has the hook):");
+    } else {
+        outln!(out, Info, "Next: open a new shell, or load the hook in this one:");
+        outln!(out, Info, "  {}", shell.load_command(&paths.hook_file(shell), home));
+        outln!(out, Info, "then:");
+    }
+    // A version already there (imported from another manager) needs no download; the first
+    // install becomes the global default by itself.
     let newest = app.store.installed().into_iter().filter(|v| v.is_stable()).max();
     match newest {
         Some(_) if app.store.home().global_file().exists() => outln!(out, Info, "  go version"),
         Some(v) => outln!(out, Info, "  gover global {} && go version", gover_shim::Spec::Exact(v)),
-        None => outln!(out, Info, "  gover install latest && gover global latest && go version"),
+        None => outln!(out, Info, "  gover install latest && go version"),
     }
     Ok(())
 }

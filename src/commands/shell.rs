@@ -15,11 +15,13 @@ use crate::shell::Shell;
 
 const VAR: &str = "GOVER_VERSION";
 
+// One of the two is needed; the group makes the usage line say so (`<VERSION|--unset>`).
 #[derive(clap::Args, Debug)]
+#[command(group = clap::ArgGroup::new("what").args(["spec", "unset"]).required(true))]
 pub struct Args {
     /// The version: 1.22 (the newest installed 1.22.x), 1.22.10, go1.23rc1, system, or latest
     /// (the newest installed)
-    #[arg(value_name = "VERSION", required_unless_present = "unset")]
+    #[arg(value_name = "VERSION")]
     pub spec: Option<String>,
     /// Stop overriding: this shell follows pin files and the global default again
     #[arg(long, conflicts_with = "spec")]

@@ -5,7 +5,7 @@ use gover_shim::resolve::{is_executable, Toolchain};
 use serde_json::json;
 
 use crate::app::App;
-use crate::commands::list::source_json;
+use crate::commands::list::origin_json;
 use crate::error::{exit, Error, Result};
 use crate::output::outln;
 
@@ -42,11 +42,12 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     let resolution = app.resolve()?;
     let path = resolution.toolchain.binary(&args.tool);
     if args.json {
-        let version = match &resolution.toolchain {
-            Toolchain::Installed { version, .. } => version.to_string(),
-            Toolchain::System { .. } => "system".into(),
+        let (version, source) = match &resolution.toolchain {
+            Toolchain::Installed { version, .. } => {
+                (version.to_string(), origin_json(&resolution.request, Some(version)))
+            }
+            Toolchain::System { .. } => ("system".into(), origin_json(&resolution.request, None)),
         };
-        let source = source_json(&resolution.request.source);
         app.out.json(&json!({"tool": args.tool, "path": path, "version": version, "source": source}));
     } else {
         outln!(app.out, Answer, "{}", path.display());

@@ -123,13 +123,7 @@ impl Index {
     pub fn nearest(&self, spec: &Spec, platform: &Platform, n: usize) -> Vec<GoVersion> {
         let mut all: Vec<&GoVersion> = self.available(platform).map(|r| &r.version).collect();
         all.reverse();
-        let (major, minor, wanted) = match spec {
-            Spec::Exact(v) => (v.major, v.minor, v.clone()),
-            Spec::Line { major, minor } => {
-                (*major, *minor, GoVersion { major: *major, minor: *minor, patch: Some(u32::MAX), pre: None })
-            }
-            Spec::Latest | Spec::System => (0, 0, GoVersion { major: u32::MAX, minor: 0, patch: None, pre: None }),
-        };
+        let (major, minor, wanted) = sort_position(spec);
         let line: Vec<&GoVersion> = all.iter().copied().filter(|v| v.in_line(major, minor) && v.is_stable()).collect();
         let chosen: Vec<&GoVersion> = if line.is_empty() {
             let at = all.partition_point(|v| **v < wanted);
@@ -140,6 +134,29 @@ impl Index {
             line[line.len().saturating_sub(n)..].to_vec()
         };
         chosen.into_iter().cloned().collect()
+    }
+}
+
+/// The one of `nearest` (as [`Index::nearest`] found them for `spec`) to suggest: the newest
+/// of the line when it has releases, else the first stable one newer than what was asked for (so
+/// `1.20`, missing, suggests go1.21.13 rather than the newest release), else the newest.
+pub fn suggestion<'a>(nearest: &'a [GoVersion], spec: &Spec) -> Option<&'a GoVersion> {
+    let (major, minor, wanted) = sort_position(spec);
+    if nearest.iter().any(|v| v.in_line(major, minor)) {
+        return nearest.last();
+    }
+    nearest.iter().find(|v| **v > wanted && v.is_stable()).or(nearest.last())
+}
+
+/// Where `spec` would sort among releases, with its line: a line sorts after all its patches,
+/// `latest` after everything.
+fn sort_position(spec: &Spec) -> (u32, u32, GoVersion) {
+    match spec {
+        Spec::Exact(v) => (v.major, v.minor, v.clone()),
+        Spec::Line { major, minor } => {
+            (*major, *minor, GoVersion { major: *major, minor: *minor, patch: Some(u32::MAX), pre: None })
+        }
+        Spec::Latest | Spec::System => (0, 0, GoVersion { major: u32::MAX, minor: 0, patch: None, pre: None }),
     }
 }
 
@@ -332,6 +349,16 @@ mod tests {
         assert_eq!(near("1.1"), ["go1.21.13", "go1.22rc1", "go1.22.8"]);
         assert_eq!(near("1.21.99"), ["go1.21.13"]);
         assert!(Index::default().nearest(&Spec::Latest, &linux(), 3).is_empty());
+
+        let suggested = |s: &str| {
+            let spec = Spec::parse(s).unwrap();
+            suggestion(&idx.nearest(&spec, &linux(), 3), &spec).map(|v| v.to_string())
+        };
+        assert_eq!(suggested("1.22.99").as_deref(), Some("go1.22.10"));
+        assert_eq!(suggested("1.99").as_deref(), Some("go1.23.9"));
+        assert_eq!(suggested("1.20").as_deref(), Some("go1.21.13"));
+        assert_eq!(suggested("1.21.99").as_deref(), Some("go1.21.13"));
+        assert_eq!(suggested("1.22rc9").as_deref(), Some("go1.22.10"));
     }
 
     #[test]

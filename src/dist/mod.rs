@@ -254,8 +254,8 @@ fn no_such_version(spec: &Spec, catalog: &Catalog, platform: &Platform, command:
     if catalog.from_mirror {
         err = err.cause("the list comes from the mirror's own index, which may lag behind go.dev");
     }
-    match nearest.last() {
-        Some(newest) => err.hint(format!("{command} {}", newest.to_string().trim_start_matches("go"))),
+    match index::suggestion(&nearest, spec) {
+        Some(suggested) => err.hint(format!("{command} {}", suggested.to_string().trim_start_matches("go"))),
         None => err.hint("gover list --remote lists what can be installed"),
     }
 }

@@ -28,10 +28,6 @@ pub const REFRESH_AFTER: Duration = Duration::from_secs(24 * 3600);
 /// After a refresh on the side fails, the commands that refresh on the side try again after
 /// this long.
 pub const RETRY_FAILED_AFTER: Duration = Duration::from_secs(3600);
-/// What to do when a refresh on the side fails: the hints of the download itself name the
-/// release archives' settings, which do not move this database.
-const SIDE_REFRESH_HINT: &str = "behind a proxy, set HTTPS_PROXY; without access to vuln.go.dev, set GOVULNDB to a \
-     copy of it (https://… or file:///…), or GOVER_VULNDB=off to stop checking; gover tries again in an hour";
 /// `list` and `doctor` say how old the data is past this.
 pub const STALE_AFTER: Duration = Duration::from_secs(7 * 24 * 3600);
 
@@ -43,6 +39,9 @@ pub struct Knowledge {
     known: Vec<GoVersion>,
     /// Why a cache file could not be read, for a warning.
     pub problem: Option<crate::error::Error>,
+    /// The database (GOVULNDB) whose last refresh failed, when it is the one in use: no
+    /// command will fetch it until something changes, so none is promised.
+    failed: Option<String>,
 }
 
 /// One release's standing.
@@ -69,7 +68,11 @@ impl Knowledge {
             .collect();
         known.sort();
         known.dedup();
-        Knowledge { cache, known, problem }
+        let failed = Location::from_env(|name| std::env::var_os(name))
+            .ok()
+            .map(|location| location.label())
+            .filter(|source| cache::last_failure(store, source).is_some());
+        Knowledge { cache, known, problem, failed }
     }
 
     pub fn assess(&self, version: &GoVersion) -> Assessment<'_> {
@@ -100,20 +103,43 @@ impl Knowledge {
         self.known.iter().filter(|k| k.is_stable()).max()
     }
 
-    /// A sentence about the data's age when it is missing or over a week old.
+    /// A sentence about the data's age when it is missing or over a week old, and what
+    /// brings it: a command that fetches it, or (once fetching has failed) a copy of the
+    /// database or turning the checks off.
     pub fn staleness(&self, now: SystemTime) -> Option<String> {
-        match &self.cache {
-            _ if disabled() => None,
-            None => Some(
-                "no vulnerability data yet; gover install, gover upgrade or gover list --refresh fetches it".into(),
-            ),
-            Some(cache) if cache.age(now) > STALE_AFTER => Some(format!(
-                "the vulnerability data was last checked {} days ago; gover list --refresh (or any install or \
-                 upgrade) brings it up to date",
-                cache.age(now).as_secs() / 86_400
-            )),
-            Some(_) => None,
+        if disabled() {
+            return None;
         }
+        let failed = self.failed.as_ref().map(|source| {
+            format!(
+                "the last attempt to fetch it from {source} failed; set GOVULNDB to a copy of the database \
+                 (https://… or file:///…), or GOVER_VULNDB=off to stop checking"
+            )
+        });
+        match (&self.cache, failed) {
+            (None, Some(failed)) => Some(format!("no vulnerability data: {failed}")),
+            (None, None) => Some(
+                "no vulnerability data yet; gover install, gover upgrade or gover list --refresh fetches it (offline, \
+                 set GOVULNDB to a copy of the database, or GOVER_VULNDB=off to stop checking)"
+                    .into(),
+            ),
+            (Some(cache), failed) if cache.age(now) > STALE_AFTER => {
+                let days = cache.age(now).as_secs() / 86_400;
+                Some(match failed {
+                    Some(failed) => format!("the vulnerability data was last checked {days} days ago, and {failed}"),
+                    None => format!(
+                        "the vulnerability data was last checked {days} days ago; gover list --refresh (or any \
+                         install or upgrade) brings it up to date"
+                    ),
+                })
+            }
+            (Some(_), _) => None,
+        }
+    }
+
+    /// Whether the last refresh from the database in use failed (see [`Knowledge::staleness`]).
+    pub fn fetch_failed(&self) -> bool {
+        self.failed.is_some()
     }
 }
 
@@ -187,9 +213,9 @@ pub fn refresh_if_stale(store: &Store, client: &Client, out: Output) {
     }
     match client.impatient().and_then(|client| refresh(store, &client, &location, previous.as_ref(), now)) {
         Err(err) => {
-            cache::record_failure(store, &location.label());
             let err = err.context("cannot refresh the Go vulnerability database; the data gover has is kept");
-            output::warn_error(&err.hint(SIDE_REFRESH_HINT));
+            let hint = format!("{}; gover tries again in an hour", fetch::UNREACHABLE_HINT);
+            output::warn_error(&err.hint(hint));
         }
         Ok(_) if previous.is_none() => {
             outln!(out, Note, "fetched the Go vulnerability database from {}", location.label())
@@ -198,7 +224,8 @@ pub fn refresh_if_stale(store: &Store, client: &Client, out: Output) {
     }
 }
 
-/// Checks the database now and saves what it says.
+/// Checks the database now and saves what it says; a failure is remembered, for `list` and
+/// `doctor` to say and for [`refresh_if_stale`] to wait after.
 pub fn refresh(
     store: &Store,
     client: &Client,
@@ -206,7 +233,8 @@ pub fn refresh(
     previous: Option<&Cache>,
     now: SystemTime,
 ) -> Result<Cache> {
-    let cache = fetch::refresh(client, location, previous, now)?;
+    let cache = fetch::refresh(client, location, previous, now)
+        .inspect_err(|_| cache::record_failure(store, &location.label()))?;
     cache.save(store)?;
     cache::clear_failure(store);
     Ok(cache)
