@@ -106,6 +106,10 @@ mod tests {
         // Not asked about, so not looked at.
         assert_eq!(dir.open_file("go.mod").unwrap_err().kind(), io::ErrorKind::NotFound);
         assert_eq!(dir.open_file(".mise/other.toml").unwrap_err().kind(), io::ErrorKind::NotFound);
+        // Whether a file is there, without opening it: the whole path, not its first component.
+        assert!(dir.has(".mise/config.toml"));
+        assert!(!dir.has(".mise/other.toml"));
+        assert!(!dir.has(".go-version"));
     }
 
     #[test]
@@ -118,6 +122,7 @@ mod tests {
         let dir = Dir::list(tmp.path(), &[".go-version"]).unwrap();
         assert!(dir.present.is_none());
         assert!(dir.open_file(".go-version").is_ok());
+        assert!(dir.has(".go-version") && !dir.has("go.mod"));
         assert_eq!(dir.open_file("go.mod").unwrap_err().kind(), io::ErrorKind::NotFound);
     }
 
