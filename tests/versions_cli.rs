@@ -166,6 +166,33 @@ fn env_prints_code_that_shells_evaluate() {
     assert_eq!(run("fish", fish), format!("{}\n{}\n", root.display(), root.join("bin/go").display()));
 }
 
+/// `gover use` in a directory like /tmp writes a pin that does not count, and says so.
+#[test]
+fn use_in_a_shared_temporary_directory_warns_that_the_pin_does_not_count() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Sandbox::new();
+    s.install_shims();
+    s.fake_version("go1.22.10");
+    let shared = s.work.join("tmp");
+    fs::create_dir_all(&shared).unwrap();
+    fs::set_permissions(&shared, fs::Permissions::from_mode(0o1777)).unwrap();
+    s.gover().current_dir(&shared).args(["use", "1.22.10"]).assert().success().stderr(predicate::str::contains(
+        format!(
+            "warning: {} is in {}, a shared temporary directory",
+            shared.join(".go-version").display(),
+            shared.display()
+        ),
+    ));
+    // In a directory of one's own below it, no warning.
+    fs::create_dir_all(shared.join("mine")).unwrap();
+    s.gover()
+        .current_dir(shared.join("mine"))
+        .args(["use", "1.22.10"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning").not());
+}
+
 /// Hands `path` (not following a symlink) to `uid`, as if that user had made it.
 fn give(path: &std::path::Path, uid: u32) {
     std::os::unix::fs::lchown(path, Some(uid), Some(uid)).unwrap();
