@@ -2,7 +2,8 @@
 //! bash-it's template, Debian's skeleton), each read with its own shell's rules: after
 //! `gover setup`, doctor finds nothing in them; with the Go lines users add, `gover doctor
 //! --fix` disables exactly those lines and leaves every file valid for `bash -n` / `zsh -n`;
-//! `--undo` puts back every byte.
+//! `--undo` puts back every byte. And `gover setup` writes them safely: through a private
+//! temporary file that follows no planted symlink, keeping each file's mode and owner.
 
 mod common;
 
