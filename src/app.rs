@@ -4,7 +4,7 @@
 use std::ffi::OsString;
 use std::path::Path;
 
-use gover_shim::resolve::{empty_pin_warning, request, toolchain_for};
+use gover_shim::resolve::{empty_pin_warning, ignored_pin_warning, request, toolchain_for};
 use gover_shim::{Context, GoverHome, Request, Resolution, ResolveError, Source, Spec, Toolchain};
 
 use crate::error::{exit, Error, Result};
@@ -62,6 +62,7 @@ impl App {
             env_version: var("GOVER_VERSION").filter(|v| !v.is_empty()),
             path: var("PATH"),
             gowork: var("GOWORK"),
+            uid: gover_shim::trust::effective_uid(),
         })
     }
 }
@@ -93,7 +94,8 @@ fn var(name: &str) -> Option<OsString> {
 }
 
 impl App {
-    /// The version in use here and what selected it, warning about empty pin files on the way.
+    /// The version in use here and what selected it, warning about pin files on the way that
+    /// were empty or that another user could have written.
     pub fn resolve(&self) -> Result<Resolution> {
         let request = self.request()?;
         Ok(Resolution { toolchain: toolchain_for(&self.context()?, &request)?, request })
@@ -102,6 +104,9 @@ impl App {
     /// What this directory asks for, before looking at what is installed.
     pub fn request(&self) -> Result<Request> {
         let request = request(&self.context()?)?;
+        for ignored in &request.ignored {
+            crate::output::warn(ignored_pin_warning(ignored, &request.source));
+        }
         for path in &request.empty_pins {
             crate::output::warn(empty_pin_warning(path, &request.source));
         }

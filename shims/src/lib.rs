@@ -8,6 +8,7 @@ pub mod home;
 pub mod pin;
 pub mod resolve;
 pub mod switch;
+pub mod trust;
 pub mod version;
 
 pub use home::GoverHome;

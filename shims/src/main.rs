@@ -41,6 +41,9 @@ fn main() {
     }
     let ctx = Context::from_process().unwrap_or_else(|e| fail_resolve(e));
     let request = resolve::request(&ctx).unwrap_or_else(|e| fail_resolve(e));
+    for ignored in &request.ignored {
+        eprintln!("warning: {}", resolve::ignored_pin_warning(ignored, &request.source));
+    }
     for path in &request.empty_pins {
         eprintln!("warning: {}", resolve::empty_pin_warning(path, &request.source));
     }

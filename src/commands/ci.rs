@@ -186,7 +186,7 @@ fn pin_request(app: &App, pin: &Pin) -> Result<Request> {
             .cause(why)
             .hint("write a version in it (1.22.10), or name one with --go-version")
     })?;
-    Ok(Request { spec, source: Source::File { path, line }, minimum: None, empty_pins: Vec::new() })
+    Ok(Request::named(spec, Source::File { path, line }))
 }
 
 /// The toolchain for `request`, installing whatever the resolver found missing first.

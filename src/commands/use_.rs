@@ -22,8 +22,15 @@ pub struct Args {
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
-    let file = app.context()?.cwd.join(".go-version");
+    let ctx = app.context()?;
+    let file = ctx.cwd.join(".go-version");
     pin(app, &args.version, &file, args.install, "gover use")?;
+    // A pin in /tmp itself, or in another user's directory, is one the resolver skips.
+    if let Ok(request) = gover_shim::resolve::request(&ctx) {
+        for ignored in request.ignored.iter().filter(|i| i.path == file) {
+            output::warn(gover_shim::resolve::ignored_pin_warning(ignored, &request.source));
+        }
+    }
     if let Some(value) = std::env::var_os("GOVER_VERSION").filter(|v| !v.is_empty()) {
         output::warn(format!(
             "GOVER_VERSION={} overrides this pin in the current shell; run gover shell --unset",

@@ -83,6 +83,7 @@ impl Env {
             env_version: self.var("GOVER_VERSION").map(Into::into),
             path: self.vars.get("PATH").map(Into::into),
             gowork: self.vars.get("GOWORK").map(Into::into),
+            uid: self.uid,
         }
     }
 

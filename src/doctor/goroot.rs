@@ -563,6 +563,16 @@ fn pins(facts: &Facts, out: &mut Vec<Finding>) {
             return;
         }
     };
+    for ignored in &request.ignored {
+        out.push(
+            c("versions.ignored-pin", Severity::Warning, resolve::ignored_pin_warning(ignored, &request.source))
+                .evidence(Evidence::File { path: ignored.path.clone(), lines: None, text: None })
+                .fix(Fix::Manual(
+                    "if you trust it, pin its version in a directory of your own (gover use <version>) or with GOVER_VERSION"
+                        .into(),
+                )),
+        );
+    }
     match resolve::toolchain_for(&ctx, &request) {
         Ok(_) => {}
         Err(err @ ResolveError::NotInstalled { .. }) => out.push(

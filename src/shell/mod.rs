@@ -272,9 +272,10 @@ fn without_options(shell: clap_complete::Shell, script: &str, hidden: &[String])
     out
 }
 
-/// Replaces `path` with `content` by one rename unless it already holds exactly that.
-/// A symlinked file (dotfiles kept in a repository) is written where the link points, so the
-/// link survives.
+/// Replaces `path` with `content` by one rename unless it already holds exactly that, through
+/// the reconciler's safe path ([`crate::reconcile::atomic::write`]: a private file stays
+/// private, its owner stays its owner). A symlinked file (dotfiles kept in a repository) is
+/// written where the link points, so the link survives.
 pub fn write_if_changed(path: &Path, content: &[u8]) -> Result<bool> {
     let resolved;
     let path = match fs::symlink_metadata(path) {
@@ -287,19 +288,8 @@ pub fn write_if_changed(path: &Path, content: &[u8]) -> Result<bool> {
     if fs::read(path).is_ok_and(|old| old == content) {
         return Ok(false);
     }
-    let dir = path.parent().unwrap_or(Path::new("."));
-    Store::create_dir(dir)?;
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let temp = dir.join(format!(".{name}.gover-{}", std::process::id()));
-    fs::write(&temp, content).map_err(|e| error::io("write", &temp, e))?;
-    // Startup files keep their mode (a private 0600 .bashrc stays private).
-    if let Ok(meta) = fs::metadata(path) {
-        let _ = fs::set_permissions(&temp, meta.permissions());
-    }
-    fs::rename(&temp, path).map_err(|e| {
-        let _ = fs::remove_file(&temp);
-        error::io("write", path, e)
-    })?;
+    Store::create_dir(path.parent().unwrap_or(Path::new(".")))?;
+    crate::reconcile::atomic::write(path, content).map_err(|e| error::io("write", path, e))?;
     Ok(true)
 }
 
