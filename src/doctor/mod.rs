@@ -462,7 +462,8 @@ fn scan_startup_files(env: &Env) -> Vec<Scanned> {
 /// services), sorted by category, then severity (worst first), then id.
 pub fn diagnose(facts: &Facts) -> Vec<Finding> {
     // Asking the shells takes longest: it runs beside the rest.
-    let checks: [(&str, fn(&Facts) -> Vec<Finding>); 7] = [
+    type Check = fn(&Facts) -> Vec<Finding>;
+    let checks: [(&str, Check); 7] = [
         ("shells", shells::check),
         ("path", path::check),
         ("goroot", goroot::check),
