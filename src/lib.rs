@@ -3,7 +3,11 @@
 //! exit code. The library exists for that and for the fuzz targets (fuzz/), which reach the
 //! parsers of untrusted input through [`fuzzing`]; it is not an API.
 
+// Every line goes through `output`, which handles -q, colour and a closed pipe in one place.
+#![cfg_attr(not(test), deny(clippy::print_stdout, clippy::print_stderr))]
+
 mod app;
+mod ci;
 mod cli;
 mod commands;
 mod dist;
@@ -30,19 +34,20 @@ pub fn run() -> i32 {
     // whether the release build aborts on a panic or a debug build unwinds.
     std::panic::set_hook(Box::new(|info| {
         let err = error::crash(info);
-        let _ = std::io::Write::write_all(&mut std::io::stderr(), err.render().as_bytes());
+        output::error(&err);
         std::process::exit(err.code);
     }));
     let cli = cli::Cli::parse();
-    let app = app::App::new(cli.global.home.as_deref(), cli.global.quiet, cli::Cli::command);
-    let code = match app.and_then(|app| commands::run(cli.command, &app)) {
+    let out = output::Output::new(cli.global.quiet);
+    let app = app::App::new(cli.global.home.as_deref(), out, cli.global.trust_mirror, cli::Cli::command);
+    let result = app.and_then(|app| commands::run(cli.command, &app)).and_then(|()| output::finish());
+    match result {
         Ok(()) => 0,
         Err(err) => {
-            eprint!("{}", err.render());
+            output::error(&err);
             err.code
         }
-    };
-    code
+    }
 }
 
 /// The parsers of untrusted input (archives, the release index, OSV entries, signed notes and

@@ -431,3 +431,81 @@ fn an_unreachable_database_is_tried_once_an_hour_and_its_hint_works() {
     assert!(!failed.exists());
     assert_eq!(listed(&sb, &closed).len(), 2);
 }
+
+/// What a hostile or broken server puts in text gover prints: an OSC 52 clipboard write, a
+/// screen clear, a C1 control and a right-to-left override.
+const TERMINAL_SEQUENCES: [&str; 4] = ["\u{1b}]52;c;ZWNobyBwd25lZA==\u{7}", "\u{1b}[2J", "\u{9b}31m", "\u{202e}"];
+
+/// Whether `bytes` (a command's output) hold any character a terminal acts on.
+fn assert_no_terminal_sequences(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    let bad = text.chars().find(|&c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{202e}');
+    assert_eq!(bad, None, "{what} printed a terminal control character: {text}");
+}
+
+/// Control characters in the database's summaries and aliases, in a release index's file
+/// names and in an HTML page never reach the terminal: summaries keep their words, aliases
+/// that are not CVE or GHSA ids are dropped, and a file named with them is no archive.
+#[test]
+fn control_characters_from_servers_never_reach_the_terminal() {
+    let db = VulnDb::serve();
+    for (id, _, mut entry) in common::vulndb::entries() {
+        let summary = entry["summary"].as_str().unwrap_or("").to_string();
+        entry["summary"] = format!("{}{summary}{}", TERMINAL_SEQUENCES[0], TERMINAL_SEQUENCES.join("")).into();
+        let aliases = entry["aliases"].as_array_mut().unwrap();
+        aliases.insert(0, format!("CVE-2024-1234{}", TERMINAL_SEQUENCES[0]).into());
+        aliases.push(TERMINAL_SEQUENCES[1].into());
+        db.write(&format!("ID/{id}.json"), entry.to_string().as_bytes());
+    }
+    let sb = sandbox_with_versions();
+    sb.install_shims();
+    sb.pin("1.22.10");
+    let out = gover(&sb, &db.url()).args(["list", "--refresh"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cache = fs::read(cache_file(&sb)).unwrap();
+    assert!(!String::from_utf8_lossy(&cache).contains("\\u001b"), "the cache keeps the sequences");
+    for args in [&["list"][..], &["list", "--json"]] {
+        let out = gover(&sb, &db.url()).args(args).output().unwrap();
+        assert_no_terminal_sequences(&format!("{args:?}"), &out.stdout);
+        assert_no_terminal_sequences(&format!("{args:?}"), &out.stderr);
+    }
+    for args in [&[][..], &["--json"]] {
+        let out = sb.doctor(args).env_remove("GOVER_VULNDB").env("GOVULNDB", db.url()).output().unwrap();
+        assert_no_terminal_sequences("doctor", &out.stdout);
+        assert_no_terminal_sequences("doctor", &out.stderr);
+        let text = String::from_utf8_lossy(&out.stdout);
+        // The advisories are still shown, their visible text kept, their real CVE ids too.
+        assert!(text.contains("]52;c;ZWNobyBwd25lZA=="), "{text}");
+        assert!(text.contains("CVE-20") && !text.contains("CVE-2024-1234"), "{text}");
+    }
+
+    // A cache written by an earlier gover, which kept the sequences: cleaned when read.
+    let mut cache: Value = serde_json::from_slice(&cache).unwrap();
+    for entry in cache["entries"].as_array_mut().unwrap() {
+        entry["summary"] = TERMINAL_SEQUENCES.join("").into();
+        entry["aliases"][0] = TERMINAL_SEQUENCES[1].into();
+    }
+    fs::write(cache_file(&sb), cache.to_string()).unwrap();
+    let out = sb.doctor(&[]).env_remove("GOVER_VULNDB").env("GOVULNDB", db.url()).output().unwrap();
+    assert_no_terminal_sequences("doctor", &out.stdout);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("]52;c;ZWNobyBwd25lZA=="));
+
+    // A release index naming its archive with terminal sequences, and a login page full of them.
+    let releases = Server::http();
+    let archive = release_archive("go1.22.12");
+    let mut index: Value = serde_json::from_str(&index_json(&[IndexEntry::new("go1.22.12", archive.clone())])).unwrap();
+    let name =
+        common::releases::archive_name("go1.22.12").replace(".tar.gz", &format!("{}.tar.gz", TERMINAL_SEQUENCES[0]));
+    index[0]["files"][1]["filename"] = name.into();
+    releases.route("/index.json", Reply::bytes(index.to_string()));
+    releases.route(&archive_path("go1.22.12"), Reply::bytes(archive));
+    let out = with_releases(gover(&sb, &db.url()), &releases).args(["install", "1.22.12"]).output().unwrap();
+    assert!(!out.status.success());
+    assert_no_terminal_sequences("install", &out.stdout);
+    assert_no_terminal_sequences("install", &out.stderr);
+    releases.route("/index.json", Reply::html(&format!("<html>{}Sign in</html>", TERMINAL_SEQUENCES.join(""))));
+    let out = with_releases(gover(&sb, &db.url()), &releases).args(["install", "1.22.12"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("answered with an HTML page"), "{stderr}");
+    assert_no_terminal_sequences("install", &out.stderr);
+}

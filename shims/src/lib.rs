@@ -7,6 +7,7 @@ pub mod exit;
 pub mod home;
 pub mod pin;
 pub mod resolve;
+pub mod switch;
 pub mod version;
 
 pub use home::GoverHome;

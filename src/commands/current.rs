@@ -6,6 +6,7 @@ use gover_shim::Source;
 use crate::app::App;
 use crate::commands::list::source_json;
 use crate::error::Result;
+use crate::output::outln;
 use serde_json::json;
 
 #[derive(clap::Args, Debug)]
@@ -30,11 +31,11 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             Toolchain::System { bin } => bin.clone(),
         };
         let source = source_json(&resolution.request.source);
-        println!("{}", json!({"version": name, "path": path, "source": source}));
+        app.out.json(&json!({"version": name, "path": path, "source": source}));
         return Ok(());
     }
-    if args.bare || app.quiet {
-        println!("{name}");
+    if args.bare || app.out.quiet() {
+        outln!(app.out, Answer, "{name}");
         return Ok(());
     }
     let origin = match &resolution.request.source {
@@ -42,8 +43,10 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         source => format!("set by {source}"),
     };
     match &resolution.toolchain {
-        Toolchain::System { .. } => println!("system: {} ({origin})", resolution.toolchain.binary("go").display()),
-        Toolchain::Installed { .. } => println!("{name} ({origin})"),
+        Toolchain::System { .. } => {
+            outln!(app.out, Answer, "system: {} ({origin})", resolution.toolchain.binary("go").display())
+        }
+        Toolchain::Installed { .. } => outln!(app.out, Answer, "{name} ({origin})"),
     }
     Ok(())
 }

@@ -12,9 +12,9 @@ use serde_json::json;
 use crate::app::App;
 use crate::dist::index::Platform;
 use crate::dist::proxy::{self, Proxies, ProxyConfig};
-use crate::dist::{Origin, Remote, SourceChoice};
+use crate::dist::{after_fallback, Origin, Remote, SourceChoice};
 use crate::error::{Error, Result};
-use crate::output;
+use crate::output::{self, outln};
 use crate::vulndb::{self, fetch::Location, Knowledge};
 
 #[derive(clap::Args, Debug)]
@@ -65,7 +65,7 @@ fn installed(args: &Args, app: &App) -> Result<()> {
     let is_active = |v: &GoVersion| active.as_ref().is_some_and(|(a, _)| a == v);
     let knowledge = Knowledge::load(&app.store, &versions);
     if let Some(problem) = &knowledge.problem {
-        eprint!("{}", problem.render_warning());
+        output::warn_error(problem);
     }
     if args.json {
         let rows: Vec<_> = versions
@@ -83,27 +83,25 @@ fn installed(args: &Args, app: &App) -> Result<()> {
                 })
             })
             .collect();
-        println!("{}", serde_json::Value::Array(rows));
+        app.out.json(&serde_json::Value::Array(rows));
         return Ok(());
     }
     if versions.is_empty() {
-        if !app.quiet {
-            eprintln!("no Go versions installed; install one with gover install latest");
-        }
+        outln!(app.out, Status, "no Go versions installed; install one with gover install latest");
         return Ok(());
     }
     let width = versions.iter().map(|v| v.to_string().len()).max().unwrap_or(0);
     for v in &versions {
         let marks = knowledge.assess(v).marks().join(", ");
         match active.as_ref().filter(|(a, _)| a == v) {
-            Some((_, source)) if marks.is_empty() => println!("* {v}  (set by {source})"),
-            Some((_, source)) => println!("* {v}  (set by {source})  {marks}"),
-            None if marks.is_empty() => println!("  {v}"),
-            None => println!("  {:width$}  {marks}", v.to_string()),
+            Some((_, source)) if marks.is_empty() => outln!(app.out, Answer, "* {v}  (set by {source})"),
+            Some((_, source)) => outln!(app.out, Answer, "* {v}  (set by {source})  {marks}"),
+            None if marks.is_empty() => outln!(app.out, Answer, "  {v}"),
+            None => outln!(app.out, Answer, "  {:width$}  {marks}", v.to_string()),
         }
     }
-    if let Some(note) = knowledge.staleness(SystemTime::now()).filter(|_| !app.quiet) {
-        eprintln!("note: {note}");
+    if let Some(note) = knowledge.staleness(SystemTime::now()) {
+        outln!(app.out, Note, "{note}");
     }
     Ok(())
 }
@@ -111,16 +109,16 @@ fn installed(args: &Args, app: &App) -> Result<()> {
 /// `--refresh`: asked for, so a failure is an error (exit 5), and the cache stays as it was.
 fn refresh(app: &App) -> Result<()> {
     let location = Location::from_env(|name| std::env::var_os(name))?;
-    let remote = Remote::from_env()?;
+    let remote = Remote::from_env(app.trust_mirror)?;
     let previous = vulndb::cache::Cache::load(&app.store).ok().flatten();
     let cache = vulndb::refresh(&app.store, &remote.client, &location, previous.as_ref(), SystemTime::now())?;
-    if !app.quiet {
-        eprintln!(
-            "note: the vulnerability data from {} lists {} entries for Go itself",
-            location.label(),
-            cache.entries.len()
-        );
-    }
+    outln!(
+        app.out,
+        Note,
+        "the vulnerability data from {} lists {} entries for Go itself",
+        location.label(),
+        cache.entries.len()
+    );
     Ok(())
 }
 
@@ -144,12 +142,14 @@ fn remote(args: &Args, app: &App) -> Result<()> {
                 .hint("give the start of a version, such as 1.22 or 1 (gover list --remote 1.22)"));
         }
     }
-    let remote = Remote::from_env()?;
-    let catalog = match remote.origin(&app.store, args.source, app.quiet)? {
+    let remote = Remote::from_env(app.trust_mirror)?;
+    let catalog = match remote.origin(&app.store, args.source, app.out)? {
         Origin::Site(catalog) => catalog,
-        Origin::Proxy(config) => return from_proxy(args, app, &remote, &config),
+        Origin::Proxy(config, site) => {
+            return from_proxy(args, app, &remote, &config).map_err(|e| after_fallback(e, site.as_ref()))
+        }
     };
-    vulndb::refresh_if_stale(&app.store, &remote.client, app.quiet);
+    vulndb::refresh_if_stale(&app.store, &remote.client, app.out);
     let (platform, sources) = (&remote.platform, &remote.sources);
     let installed = app.store.installed();
     let mut releases: Vec<_> = catalog.index.available(platform).filter(|r| wanted(args, &r.version)).collect();
@@ -170,7 +170,7 @@ fn remote(args: &Args, app: &App) -> Result<()> {
                 })
             })
             .collect();
-        println!("{}", serde_json::Value::Array(rows));
+        app.out.json(&serde_json::Value::Array(rows));
         return Ok(());
     }
     print_versions(args, app, platform, releases.iter().map(|r| &r.version), &installed);
@@ -188,10 +188,15 @@ fn print_versions<'a>(
     for v in versions {
         any = true;
         let mark = if installed.contains(v) { "  (installed)" } else { "" };
-        println!("{v}{mark}");
+        outln!(app.out, Answer, "{v}{mark}");
     }
-    if !any && !app.quiet {
-        eprintln!("no releases match for {platform}{}", if args.all { "" } else { " (--all adds rc and beta)" });
+    if !any {
+        outln!(
+            app.out,
+            Status,
+            "no releases match for {platform}{}",
+            if args.all { "" } else { " (--all adds rc and beta)" }
+        );
     }
 }
 
@@ -214,7 +219,7 @@ fn from_proxy(args: &Args, app: &App, remote: &Remote, config: &ProxyConfig) -> 
                 })
             })
             .collect();
-        println!("{}", serde_json::Value::Array(rows));
+        app.out.json(&serde_json::Value::Array(rows));
         return Ok(());
     }
     print_versions(args, app, &remote.platform, versions.iter(), &installed);

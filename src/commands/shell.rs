@@ -10,7 +10,7 @@ use gover_shim::{resolve, GoVersion, Request, ResolveError, Source, Spec, Toolch
 use crate::app::App;
 use crate::dist;
 use crate::error::{exit, Error, Result};
-use crate::output;
+use crate::output::{self, out, outln};
 use crate::shell::Shell;
 
 const VAR: &str = "GOVER_VERSION";
@@ -38,11 +38,9 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             (shell.set_var(VAR, &choice.value), format!("{} in this shell (gover shell --unset to undo)", choice.runs))
         }
     };
-    print!("{code}");
+    out!(app.out, Answer, "{code}");
     if args.print_for.is_some() {
-        if !app.quiet {
-            eprintln!("gover: {note}");
-        }
+        outln!(app.out, Status, "gover: {note}");
     } else {
         output::warn(format!(
             "this shell has no gover hook, so nothing changed; run `{}` yourself, or set up the hook \
@@ -82,7 +80,7 @@ fn choose(text: &str, app: &App) -> Result<Choice> {
             Ok(Choice { value: spec.to_string(), runs: format!("the system go ({})", bin.join("go").display()) })
         }
         Err(ResolveError::NotInstalled { .. }) => {
-            Err(dist::unless_no_such_release(&app.store, &spec, not_installed(&spec, &installed), "gover install"))
+            Err(dist::unless_no_such_release(app, &spec, not_installed(&spec, &installed), "gover install"))
         }
         Err(other) => Err(other.into()),
     }

@@ -1,6 +1,6 @@
 //! `gover use`: pin the working directory to a version by writing `.go-version`.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::Command;
 
@@ -9,7 +9,7 @@ use gover_shim::{Spec, Toolchain};
 use crate::app::{parse_spec, App};
 use crate::dist;
 use crate::error::{Error, Result};
-use crate::output;
+use crate::output::{self, outln};
 use crate::store::write_atomic;
 
 #[derive(clap::Args, Debug)]
@@ -42,7 +42,7 @@ pub fn pin(app: &App, text: &str, file: &Path, install: bool, command: &str) -> 
         Ok(toolchain) => toolchain,
         Err(err) if err.code == crate::error::exit::NOT_INSTALLED && spec != Spec::System => {
             if !(install || confirm(&format!("{err}. Install it now?"))) {
-                return Err(dist::unless_no_such_release(&app.store, &spec, err, &format!("{command} --install")));
+                return Err(dist::unless_no_such_release(app, &spec, err, &format!("{command} --install")));
             }
             install_version(app, &spec)?;
             app.toolchain(&spec)?
@@ -61,9 +61,7 @@ pub fn pin(app: &App, text: &str, file: &Path, install: bool, command: &str) -> 
         Toolchain::Installed { version, .. } => version.to_string(),
         Toolchain::System { bin } => format!("the go in {}", bin.display()),
     };
-    if !app.quiet {
-        eprintln!("{}: {written} ({resolved})", file.display());
-    }
+    outln!(app.out, Status, "{}: {written} ({resolved})", file.display());
     Ok(())
 }
 
@@ -72,13 +70,7 @@ fn confirm(question: &str) -> bool {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
         return false;
     }
-    eprint!("{question} [Y/n] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    if std::io::stdin().lock().read_line(&mut answer).is_err() {
-        return false;
-    }
-    matches!(answer.trim(), "" | "y" | "Y" | "yes")
+    output::ask(&format!("{question} [Y/n]")).is_some_and(|answer| matches!(answer.as_str(), "" | "y" | "Y" | "yes"))
 }
 
 /// Runs `gover install <spec>` as its own process, so its output and errors are exactly those

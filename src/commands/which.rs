@@ -7,6 +7,7 @@ use serde_json::json;
 use crate::app::App;
 use crate::commands::list::source_json;
 use crate::error::{exit, Error, Result};
+use crate::output::outln;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -32,9 +33,9 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             .hint("run gover install <version> (or gover setup) to create the shims"));
         }
         if args.json {
-            println!("{}", json!({"tool": args.tool, "path": shim}));
+            app.out.json(&json!({"tool": args.tool, "path": shim}));
         } else {
-            println!("{}", shim.display());
+            outln!(app.out, Answer, "{}", shim.display());
         }
         return Ok(());
     }
@@ -46,9 +47,9 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             Toolchain::System { .. } => "system".into(),
         };
         let source = source_json(&resolution.request.source);
-        println!("{}", json!({"tool": args.tool, "path": path, "version": version, "source": source}));
+        app.out.json(&json!({"tool": args.tool, "path": path, "version": version, "source": source}));
     } else {
-        println!("{}", path.display());
+        outln!(app.out, Answer, "{}", path.display());
     }
     Ok(())
 }

@@ -38,8 +38,23 @@ impl Release {
     /// The `.tar.gz` archive for `platform`, if this release has one.
     pub fn archive_for(&self, platform: &Platform) -> Option<&ReleaseFile> {
         self.files.iter().find(|f| {
-            f.kind == "archive" && f.os == platform.os && f.arch == platform.arch && f.filename.ends_with(".tar.gz")
+            f.kind == "archive"
+                && f.os == platform.os
+                && f.arch == platform.arch
+                && f.filename.ends_with(".tar.gz")
+                && f.is_plain()
         })
+    }
+}
+
+impl ReleaseFile {
+    /// Whether its name is a plain file name and its checksum hex digits: both end up in URLs,
+    /// file names and messages, so a server cannot put a path or terminal sequences (ESC) there.
+    fn is_plain(&self) -> bool {
+        let name_ok = !self.filename.starts_with('.')
+            && !self.filename.contains(['/', '\\'])
+            && crate::output::printable(&self.filename) == self.filename;
+        name_ok && self.sha256.bytes().all(|b| b.is_ascii_hexdigit())
     }
 }
 
@@ -284,6 +299,26 @@ mod tests {
         assert!(matches!(Index::parse(b""), Err(IndexError::Malformed(_))));
         assert_eq!(Index::parse(b"[]").unwrap_err(), IndexError::Malformed("it lists no Go releases".into()));
         assert!(Index::parse(br#"[{"version":"weekly.2012-03-27"}]"#).is_err());
+    }
+
+    #[test]
+    fn an_archive_named_with_a_path_or_terminal_sequences_is_not_one() {
+        let file = |filename: &str, sha256: &str| {
+            format!(
+                r#"[{{"version":"go1.22.10","files":[{{"filename":"{filename}","os":"linux","arch":"amd64",
+                     "sha256":"{sha256}","size":1,"kind":"archive"}}]}}]"#
+            )
+        };
+        let archive = |json: String| Index::parse(json.as_bytes()).unwrap().releases[0].archive_for(&linux()).cloned();
+        assert!(archive(file("go1.22.10.linux-amd64.tar.gz", "ab12")).is_some());
+        for (name, sha256) in [
+            (r"go1.22.10\u001b]52;c;eA==\u0007.linux-amd64.tar.gz", "ab12"),
+            ("../../go1.22.10.linux-amd64.tar.gz", "ab12"),
+            (r"go1.22.10\u202e.linux-amd64.tar.gz", "ab12"),
+            ("go1.22.10.linux-amd64.tar.gz", r"ab\u001b[2J"),
+        ] {
+            assert_eq!(archive(file(name, sha256)), None, "{name} {sha256}");
+        }
     }
 
     #[test]

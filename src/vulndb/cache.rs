@@ -52,7 +52,9 @@ impl Cache {
                 .cause(e)
                 .hint("remove it; the next gover install, upgrade or list --refresh fetches the data again")
         })?;
-        Ok((cache.format == FORMAT).then_some(cache))
+        // A cache written before entries were sanitized when fetched is sanitized now.
+        let entries = cache.entries.into_iter().map(Entry::sanitized).collect();
+        Ok((cache.format == FORMAT).then_some(Cache { entries, ..cache }))
     }
 
     pub fn save(&self, store: &Store) -> Result<()> {

@@ -12,10 +12,12 @@ pub mod ranges;
 
 use std::time::{Duration, SystemTime};
 
+use gover_shim::switch::{self, BadSwitch};
 use gover_shim::GoVersion;
 
 use crate::dist::{self, download::Client};
 use crate::error::Result;
+use crate::output::{self, outln, Output};
 use crate::store::Store;
 use cache::Cache;
 use fetch::Location;
@@ -150,23 +152,32 @@ impl Assessment<'_> {
     }
 }
 
-/// `GOVER_VULNDB=off`: never fetch the database (an air-gapped machine without a mirror),
-/// and do not ask for it; a cache already there is still used.
+/// `GOVER_VULNDB=off` (or 0, false, no): never fetch the database (an air-gapped machine
+/// without a mirror), and do not ask for it; a cache already there is still used.
 pub fn disabled() -> bool {
-    std::env::var_os("GOVER_VULNDB").is_some_and(|v| v == "off")
+    setting() == Ok(false)
+}
+
+/// GOVER_VULNDB as an on/off switch that is on when unset or empty. `App` checks it before any
+/// command runs, so a typo (`GOVER_VULNDB=of`) fails at once instead of passing for on.
+pub fn setting() -> Result<bool, BadSwitch> {
+    match std::env::var_os("GOVER_VULNDB").filter(|v| !v.is_empty()) {
+        None => Ok(true),
+        Some(_) => switch::read("GOVER_VULNDB", |name| std::env::var_os(name)),
+    }
 }
 
 /// For commands that use the network anyway: checks the database when the cache is over a
 /// day old (or from another GOVULNDB), without waiting for a server that cannot be reached
 /// ([`Client::impatient`]). A failure is a warning, given once an hour; the command goes on
 /// with the copy it has, which the failed refresh left as it was.
-pub fn refresh_if_stale(store: &Store, client: &Client, quiet: bool) {
+pub fn refresh_if_stale(store: &Store, client: &Client, out: Output) {
     if disabled() {
         return;
     }
     let location = match Location::from_env(|name| std::env::var_os(name)) {
         Ok(location) => location,
-        Err(err) => return eprint!("{}", err.render_warning()),
+        Err(err) => return output::warn_error(&err),
     };
     let previous = Cache::load(store).ok().flatten();
     let now = SystemTime::now();
@@ -178,10 +189,10 @@ pub fn refresh_if_stale(store: &Store, client: &Client, quiet: bool) {
         Err(err) => {
             cache::record_failure(store, &location.label());
             let err = err.context("cannot refresh the Go vulnerability database; the data gover has is kept");
-            eprint!("{}", err.hint(SIDE_REFRESH_HINT).render_warning());
+            output::warn_error(&err.hint(SIDE_REFRESH_HINT));
         }
-        Ok(_) if previous.is_none() && !quiet => {
-            eprintln!("note: fetched the Go vulnerability database from {}", location.label())
+        Ok(_) if previous.is_none() => {
+            outln!(out, Note, "fetched the Go vulnerability database from {}", location.label())
         }
         Ok(_) => {}
     }

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use super::releases::{archive_name, index_json, release_entries, tar_gz, Entry, IndexEntry};
+use super::releases::{archive_name, index_json, release_archive, release_entries, tar_gz, Entry, IndexEntry};
 use super::server::{Reply, Server};
 use super::Sandbox;
 
@@ -23,6 +23,14 @@ impl Rig {
 
     pub fn http() -> Rig {
         Rig::new(Server::http())
+    }
+
+    /// A server publishing `versions`, each a small release whose go answers `go version`.
+    pub fn serving(versions: &[&str]) -> Rig {
+        let rig = Rig::http();
+        let entries: Vec<IndexEntry> = versions.iter().map(|v| IndexEntry::new(v, release_archive(v))).collect();
+        rig.publish(&entries);
+        rig
     }
 
     /// The index at /index.json, each archive at /dl/<name>.
