@@ -14,7 +14,8 @@ use crate::commands::Command;
     version,
     about = "Install Go releases, switch between them per directory, and fix broken Go setups",
     after_help = "Exit codes: 0 ok, 1 failure, 2 usage, 3 not installed, 4 no such version, 5 network, \
-                  6 verification failed, 7 bad pin file, 8 unusable environment, 130/143 interrupted"
+                  6 verification failed, 7 bad pin file, 8 unusable environment, 101 crashed (a bug), \
+                  130/143 interrupted"
 )]
 pub struct Cli {
     #[command(flatten)]

@@ -90,6 +90,27 @@ impl From<ResolveError> for Error {
     }
 }
 
+/// What a panic becomes for the user: gover crashed, where (the thread names the doctor check),
+/// and that it is a bug to report. Exit code [`exit::CRASH`].
+pub fn crash(info: &std::panic::PanicHookInfo) -> Error {
+    let payload = info.payload();
+    let message =
+        payload.downcast_ref::<&str>().copied().or_else(|| payload.downcast_ref::<String>().map(String::as_str));
+    let thread = std::thread::current();
+    let what = match thread.name() {
+        Some("main") | None => "gover crashed".to_string(),
+        Some(name) => format!("gover crashed in {name}"),
+    };
+    let at = info.location().map(|l| format!(" (at {l})")).unwrap_or_default();
+    Error::new(exit::CRASH, what).cause(format!("{}{at}", message.unwrap_or("a panic without a message"))).hint(
+        format!(
+            "this is a bug in gover, not in your setup: please report it at {}/issues with the command \
+             you ran and this message",
+            env!("CARGO_PKG_REPOSITORY")
+        ),
+    )
+}
+
 /// An I/O failure on `path`, as "cannot <verb> <path>" with the OS error as the cause.
 pub fn io(verb: &str, path: &std::path::Path, err: std::io::Error) -> Error {
     use std::io::ErrorKind as K;

@@ -174,6 +174,26 @@ fn text(v: &Value) -> String {
     serde_json::to_string(v).unwrap()
 }
 
+/// A check that panics (made to, by the debug build's GOVER_TEST_CRASH_CHECK) fails the whole
+/// run with exit 101 and a message naming it, as text and as JSON: never the clean report its
+/// missing findings would otherwise add up to.
+#[test]
+fn a_check_that_crashes_fails_the_run_and_says_which() {
+    let mut s = Setup::clean();
+    for check in ["shells", "path", "goroot", "permissions", "modules", "services", "vulns"] {
+        s.set("GOVER_TEST_CRASH_CHECK", check);
+        for args in [&["doctor", "--json"][..], &["doctor"]] {
+            let out = s.command(args).output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(101), "{args:?} {check}: {stderr}");
+            assert!(out.stdout.is_empty(), "{args:?} {check}: {}", String::from_utf8_lossy(&out.stdout));
+            assert!(stderr.starts_with(&format!("error: gover crashed in doctor check `{check}`\n")), "{stderr}");
+            assert!(stderr.contains(&format!("  cause: GOVER_TEST_CRASH_CHECK={check} (at src/doctor/")), "{stderr}");
+            assert!(stderr.contains("\nhelp: this is a bug in gover") && stderr.contains("/issues"), "{stderr}");
+        }
+    }
+}
+
 #[test]
 fn clean_setup_reports_nothing() {
     let s = Setup::clean();
@@ -947,7 +967,7 @@ fn run_as_nobody(s: &Setup) -> Vec<Value> {
 #[test]
 fn caches_owned_by_root_after_sudo_go() {
     if unsafe { libc::getuid() } != 0 {
-        eprintln!("skipping: planting another owner needs root");
+        common::skip("planting another owner needs root");
         return;
     }
     let s = Setup::clean();

@@ -849,7 +849,8 @@ fn errors_are_coloured_like_warnings_on_a_terminal_unless_no_color() {
 }
 
 /// Each row of the README's exit-code table, produced by a real command (130 and 143 by the
-/// Ctrl-C and SIGTERM tests above), and no code the table does not list.
+/// Ctrl-C and SIGTERM tests above, 101 by tests/doctor.rs's crashed check), and no code the
+/// table does not list.
 #[test]
 fn every_exit_code_in_the_readme_table_is_what_gover_returns() {
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
@@ -914,7 +915,7 @@ fn every_exit_code_in_the_readme_table_is_what_gover_returns() {
             assert!(stderr(out).starts_with("error: ") && stderr(out).contains("\nhelp: "), "{code}: {}", stderr(out));
         }
     }
-    let mut tested: Vec<i32> = seen.iter().map(|(c, _)| *c).chain([130, 143]).collect();
+    let mut tested: Vec<i32> = seen.iter().map(|(c, _)| *c).chain([101, 130, 143]).collect();
     tested.sort();
     assert_eq!(tested, documented, "the README's table and the codes gover returns");
 }

@@ -16,3 +16,5 @@ pub const VERIFICATION: i32 = 6;
 pub const BAD_PIN: i32 = 7;
 /// The environment is unusable: no HOME, a shim loop, an unwritable GOVER_HOME.
 pub const ENVIRONMENT: i32 = 8;
+/// gover crashed (a panic: a bug); the message says where. Rust's own code for a panic.
+pub const CRASH: i32 = 101;

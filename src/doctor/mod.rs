@@ -526,16 +526,47 @@ fn scan_startup_files(env: &Env) -> Vec<Scanned> {
 /// services), sorted by category, then severity (worst first), then id.
 pub fn diagnose(facts: &Facts) -> Vec<Finding> {
     // Asking the shells takes longest: it runs beside the rest.
-    let checks: [fn(&Facts) -> Vec<Finding>; 7] =
-        [shells::check, path::check, goroot::check, permissions::check, modules::check, services::check, vulns::check];
+    type Check = fn(&Facts) -> Vec<Finding>;
+    let checks: [(&str, Check); 7] = [
+        ("shells", shells::check),
+        ("path", path::check),
+        ("goroot", goroot::check),
+        ("permissions", permissions::check),
+        ("modules", modules::check),
+        ("services", services::check),
+        ("vulns", vulns::check),
+    ];
     let mut findings: Vec<Finding> = std::thread::scope(|scope| {
-        let handles: Vec<_> = checks.iter().map(|check| scope.spawn(|| check(facts))).collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        let handles: Vec<_> = checks
+            .iter()
+            .map(|&(name, check)| {
+                // The thread's name is how a crash report (main.rs's panic hook) says which check.
+                std::thread::Builder::new()
+                    .name(format!("doctor check `{name}`"))
+                    .spawn_scoped(scope, move || {
+                        crash_if_asked(facts, name);
+                        check(facts)
+                    })
+                    .expect("the system can start a thread")
+            })
+            .collect();
+        // A check that panicked found nothing, which is not "nothing wrong": its panic goes on
+        // up, so the run fails instead of reporting a clean bill of health.
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     });
     findings.sort_by(|a, b| {
         (a.category, std::cmp::Reverse(a.severity), a.id).cmp(&(b.category, std::cmp::Reverse(b.severity), b.id))
     });
     findings
+}
+
+/// GOVER_TEST_CRASH_CHECK=<name> makes that check panic, so a test can show that a crashed check
+/// fails the run. Only in debug builds (what `cargo test` drives): a release build, the only kind
+/// shipped, has no such code, so nothing in a user's environment can make doctor skip a check.
+fn crash_if_asked(facts: &Facts, name: &str) {
+    if cfg!(debug_assertions) && facts.env.var("GOVER_TEST_CRASH_CHECK") == Some(name) {
+        panic!("GOVER_TEST_CRASH_CHECK={name}");
+    }
 }
 
 /// How the user can see where a go setting's value came from.

