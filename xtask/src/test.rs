@@ -4,7 +4,7 @@
 //! program was missing. Under CI (`CI=true`) a skip fails the test itself, and the run.
 
 use crate::system::{apt_install, on_path};
-use crate::{fixtures, Result};
+use crate::{fixtures, take_flag, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -73,12 +73,6 @@ pub fn run(args: &[String]) -> Result<()> {
         );
     }
     Ok(())
-}
-
-fn take_flag(args: &mut Vec<String>, flag: &str) -> bool {
-    let before = args.len();
-    args.retain(|a| a != flag);
-    args.len() != before
 }
 
 /// Where the tests record skips; the tests' own default is the same file.
