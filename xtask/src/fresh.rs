@@ -4,8 +4,9 @@
 //! Testing block runs as written (as root, so without `sudo`) in a clone of this repository's
 //! HEAD. What a newcomer has beside that block comes from this machine: its one Rust toolchain
 //! (rustup's home, mounted read-only; a stranger gets it from rustup.rs, which is not reachable
-//! here), DNS and proxy settings, and, when GOVER_TEST_MIRROR names one, the real-Go fixture
-//! mirror (read-only; go.dev is not reachable here either).
+//! here), the way out to the network (DNS, proxy variables, locally added certificate
+//! authorities), and, when GOVER_TEST_MIRROR names one, the real-Go fixture mirror (read-only;
+//! go.dev is not reachable here either).
 //!
 //! `--quick` (CI's mode) runs the block's install lines, then only `cargo xtask dist
 //! --check-tools` in place of the test command: the tools a release build needs, each C
@@ -157,8 +158,9 @@ fn debian_root(cache: &Path) -> Result<PathBuf> {
     Ok(base)
 }
 
-/// The host's apt sources (lists and deb822 files) and the keyrings they name, DNS and
-/// the clone, into `root`; rustup's launcher as cargo, rustc and the rest.
+/// The host's apt sources (lists and deb822 files) and the keyrings they name, DNS, local
+/// certificate authorities and the clone, into `root`; rustup's launcher as cargo, rustc and
+/// the rest.
 fn prepare(root: &Path) -> Result<()> {
     let copy = |from: &Path| -> Result<()> {
         let to = root.join(from.strip_prefix("/").expect("absolute"));
@@ -173,6 +175,12 @@ fn prepare(root: &Path) -> Result<()> {
         }
     }
     copy(Path::new("/etc/resolv.conf"))?;
+    // Certificate authorities this machine's admin added, which its network may need (a proxy
+    // that inspects TLS): the README's ca-certificates install takes them in, as here.
+    let local_cas = fs::read_dir("/usr/local/share/ca-certificates").into_iter().flatten().flatten();
+    for ca in local_cas.map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "crt")) {
+        copy(&ca)?;
+    }
     let clone = root.join("root/gover");
     println!("fresh-machine: git clone {} (its HEAD)", project_root().display());
     run_checked(Command::new("git").arg("clone").arg("--quiet").arg(project_root()).arg(&clone))?;
