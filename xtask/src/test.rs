@@ -12,7 +12,8 @@ use std::process::Command;
 /// The programs tests drive for real, with the Debian package that provides each. A test
 /// that needs one calls `common::require(program)` (tests/common/skip.rs).
 /// qemu-user-static and binfmt-support run the aarch64 release build (tests/dist.rs); nginx and
-/// python3 serve `gover mirror` trees (tests/mirror.rs).
+/// python3 serve `gover mirror` trees (tests/mirror.rs); ssh-keygen checks release signatures
+/// (install.sh, tests/dist.rs).
 const PROGRAMS: &[(&str, &str)] = &[
     ("zsh", "zsh"),
     ("fish", "fish"),
@@ -25,6 +26,7 @@ const PROGRAMS: &[(&str, &str)] = &[
     ("nginx", "nginx"),
     ("python3", "python3"),
     ("setfacl", "acl"),
+    ("ssh-keygen", "openssh-client"),
 ];
 
 /// `cargo xtask test [--no-install] [CARGO TEST ARGS]`
