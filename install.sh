@@ -81,7 +81,7 @@ main() {
 usage() {
     cat <<'USAGE'
 Usage: ./install.sh [options]
-       curl -fsSL https://github.com/gover-dev/gover/releases/latest/download/install.sh | sh
+       curl --proto '=https' --tlsv1.2 -fsSL https://github.com/gover-dev/gover/releases/latest/download/install.sh | sh
 
 Installs gover for the current user (no sudo): builds it with cargo in a clone; without cargo,
 or outside a clone, or with --prebuilt, downloads the static binaries for this machine.
