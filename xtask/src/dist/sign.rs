@@ -9,7 +9,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use super::run_checked;
 use crate::Result;
@@ -97,15 +97,18 @@ pub fn sign(sums: &Path, key: &SigningKey, install_sh: &str) -> Result<PathBuf> 
             .stdout(output),
     )
     .map_err(|e| format!("cannot sign {} with {}: {e}", sums.display(), key.file().display()))?;
-    verify(sums, &signature, release_key(install_sh)?).map_err(|why| match key {
-        SigningKey::Release(file) => format!(
-            "{} is not gover's release key: install.sh would refuse this release ({why})\n\
+    // A signature install.sh refuses is not left where it could be uploaded.
+    verify(sums, &signature, release_key(install_sh)?).inspect_err(|_| drop(fs::remove_file(&signature))).map_err(
+        |why| match key {
+            SigningKey::Release(file) => format!(
+                "{} is not gover's release key: install.sh would refuse this release ({why})\n\
              help: sign with the key whose public half is install.sh's release_key (README \"Release files\"), \
              or build for tests with --test-key instead of --sign-key",
-            file.display()
-        ),
-        SigningKey::Test(_) => why,
-    })?;
+                file.display()
+            ),
+            SigningKey::Test(_) => why,
+        },
+    )?;
     Ok(signature)
 }
 
@@ -121,11 +124,13 @@ fn verify(sums: &Path, signature: &Path, public_key: &str) -> Result<()> {
         .arg("-s")
         .arg(signature)
         .stdin(input)
-        .stdout(Stdio::null())
         .output()
         .map_err(|e| format!("cannot run ssh-keygen: {e}"))?;
     if !checked.status.success() {
-        return Err(format!("ssh-keygen -Y verify: {}", String::from_utf8_lossy(&checked.stderr).trim()));
+        // ssh-keygen says why on either stream, or on neither.
+        let said = [&checked.stderr, &checked.stdout].map(|b| String::from_utf8_lossy(b).trim().replace('\n', "; "));
+        let why = said.into_iter().find(|s| !s.is_empty()).unwrap_or_else(|| "no reason given".into());
+        return Err(format!("ssh-keygen -Y verify refused the signature: {why}"));
     }
     Ok(())
 }

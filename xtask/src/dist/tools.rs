@@ -51,7 +51,7 @@ impl Toolchain {
     /// Whether `cc` compiles a file that includes the C library's headers, as ring's C does; else
     /// what went wrong, in a line. A compiler without its headers fails here, not in the middle
     /// of the build (`bits/libc-header-start.h: No such file or directory`).
-    fn compiles(&self) -> std::result::Result<(), String> {
+    fn compiles(&self) -> Result<()> {
         let dir = tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
         let source = "#include <stdint.h>\n#include <string.h>\nint probe(const char *s) { return (int)strlen(s); }\n";
         fs::write(dir.path().join("probe.c"), source).map_err(|e| format!("cannot write a C file: {e}"))?;
@@ -122,6 +122,9 @@ fn ensure_debian_packages(toolchains: &[Toolchain]) -> Result<()> {
     let missing = broken(toolchains);
     if missing.is_empty() {
         return Ok(());
+    }
+    for (why, _) in &missing {
+        eprintln!("{why}");
     }
     let mut packages: Vec<&str> = missing.iter().flat_map(|(_, pkgs)| pkgs.iter().map(String::as_str)).collect();
     packages.sort_unstable();
