@@ -55,6 +55,13 @@ pub fn run(args: &[String]) -> Result<()> {
     let skips = skip_file();
     let _ = std::fs::remove_file(&skips);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    // The tests run gover-shim, another package's binary, which `cargo test` builds only when it
+    // builds the whole workspace: a run of some tests (--test install_sh) on a fresh clone found
+    // none (cargo xtask fresh-machine).
+    let built = Command::new(&cargo).args(["build", "--workspace", "--bins"]).status();
+    if !built.is_ok_and(|s| s.success()) {
+        return Err("cargo build --workspace --bins failed".into());
+    }
     let status = Command::new(cargo)
         // Every test binary runs, so one failure does not hide the next (nor their skips).
         .args(["test", "--workspace", "--no-fail-fast"])
