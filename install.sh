@@ -50,7 +50,7 @@ main() {
         from_dir=$(build)
     fi
     for binary in gover gover-shim; do
-        [ -x "$from_dir/$binary" ] || die "no $binary in $from_dir" "build with cargo build --release --workspace"
+        [ -x "$from_dir/$binary" ] || die "no $binary in $from_dir" "build with cargo build --release -p gover -p gover-shim"
     done
 
     # The highest directory mkdir is about to make, if any: gover implode removes it again.
@@ -239,7 +239,8 @@ sha256_of() {
 build() {
     src=$(cd "$(dirname "$0")" && pwd)
     say "building gover (cargo build --release)..." >&2
-    (cd "$src" && cargo build --release --locked --workspace >&2) || die "cargo build failed"
+    # The two binaries, not the workspace's build tooling (xtask), which is not installed.
+    (cd "$src" && cargo build --release --locked -p gover -p gover-shim >&2) || die "cargo build failed"
     # The shim runs at every `go` call: link it statically where the C library allows, so no
     # dynamic loader runs first (BENCHMARKS.md). Where it cannot, the dynamic one just built stays.
     (cd "$src" && cargo rustc --release --locked -q -p gover-shim --bin gover-shim -- -C target-feature=+crt-static >&2) ||

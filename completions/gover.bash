@@ -16,6 +16,9 @@ _gover() {
             ",$1")
                 cmd="gover"
                 ;;
+            gover,ci)
+                cmd="gover__subcmd__ci"
+                ;;
             gover,completions)
                 cmd="gover__subcmd__completions"
                 ;;
@@ -72,6 +75,33 @@ _gover() {
                 ;;
             gover,which)
                 cmd="gover__subcmd__which"
+                ;;
+            gover__subcmd__ci,cache-key)
+                cmd="gover__subcmd__ci__subcmd__cache__subcmd__key"
+                ;;
+            gover__subcmd__ci,env)
+                cmd="gover__subcmd__ci__subcmd__env"
+                ;;
+            gover__subcmd__ci,help)
+                cmd="gover__subcmd__ci__subcmd__help"
+                ;;
+            gover__subcmd__ci,matrix)
+                cmd="gover__subcmd__ci__subcmd__matrix"
+                ;;
+            gover__subcmd__ci__subcmd__help,cache-key)
+                cmd="gover__subcmd__ci__subcmd__help__subcmd__cache__subcmd__key"
+                ;;
+            gover__subcmd__ci__subcmd__help,env)
+                cmd="gover__subcmd__ci__subcmd__help__subcmd__env"
+                ;;
+            gover__subcmd__ci__subcmd__help,help)
+                cmd="gover__subcmd__ci__subcmd__help__subcmd__help"
+                ;;
+            gover__subcmd__ci__subcmd__help,matrix)
+                cmd="gover__subcmd__ci__subcmd__help__subcmd__matrix"
+                ;;
+            gover__subcmd__help,ci)
+                cmd="gover__subcmd__help__subcmd__ci"
                 ;;
             gover__subcmd__help,completions)
                 cmd="gover__subcmd__help__subcmd__completions"
@@ -130,6 +160,15 @@ _gover() {
             gover__subcmd__help,which)
                 cmd="gover__subcmd__help__subcmd__which"
                 ;;
+            gover__subcmd__help__subcmd__ci,cache-key)
+                cmd="gover__subcmd__help__subcmd__ci__subcmd__cache__subcmd__key"
+                ;;
+            gover__subcmd__help__subcmd__ci,env)
+                cmd="gover__subcmd__help__subcmd__ci__subcmd__env"
+                ;;
+            gover__subcmd__help__subcmd__ci,matrix)
+                cmd="gover__subcmd__help__subcmd__ci__subcmd__matrix"
+                ;;
             gover__subcmd__help__subcmd__mirror,sync)
                 cmd="gover__subcmd__help__subcmd__mirror__subcmd__sync"
                 ;;
@@ -152,7 +191,7 @@ _gover() {
 
     case "${cmd}" in
         gover)
-            opts="-q -h -V --quiet --home --help --version install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help"
+            opts="-q -h -V --quiet --home --trust-mirror --help --version install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -169,8 +208,190 @@ _gover() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gover__subcmd__ci)
+            opts="-q -h --quiet --home --trust-mirror --help env cache-key matrix help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__ci__subcmd__cache__subcmd__key)
+            opts="-q -h --kind --json --go-version --go-version-file --quiet --home --trust-mirror --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kind)
+                    COMPREPLY=($(compgen -W "toolchain modules build" -- "${cur}"))
+                    return 0
+                    ;;
+                --go-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --go-version-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__ci__subcmd__env)
+            opts="-q -h --format --go-version --go-version-file --source --insecure-no-sumdb --quiet --home --trust-mirror --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "github gitlab shell" -- "${cur}"))
+                    return 0
+                    ;;
+                --go-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --go-version-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -W "auto proxy dl" -- "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__ci__subcmd__help)
+            opts="env cache-key matrix help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__ci__subcmd__help__subcmd__cache__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__ci__subcmd__help__subcmd__env)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__ci__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__ci__subcmd__help__subcmd__matrix)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__ci__subcmd__matrix)
+            opts="-q -h --from --plus --json --format --quiet --home --trust-mirror --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --plus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "github gitlab" -- "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gover__subcmd__completions)
-            opts="-q -h --quiet --home --help bash elvish fish powershell zsh"
+            opts="-q -h --quiet --home --trust-mirror --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -188,7 +409,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__current)
-            opts="-q -h --bare --json --quiet --home --help"
+            opts="-q -h --bare --json --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -206,7 +427,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__doctor)
-            opts="-v -y -q -h --json --verbose --alternatives-admin-dir --alternatives-dir --crontab-file --fix --dry-run --yes --undo --force --proc-root --quiet --home --help"
+            opts="-v -y -q -h --json --verbose --fix --dry-run --yes --undo --force --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -240,7 +461,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__env)
-            opts="-q -h --shell --quiet --home --help"
+            opts="-q -h --shell --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -262,7 +483,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__exec)
-            opts="-q -h --quiet --home --help"
+            opts="-q -h --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -280,7 +501,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__global)
-            opts="-q -h --install --unset --quiet --home --help"
+            opts="-q -h --install --unset --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -298,8 +519,64 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help)
-            opts="install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help"
+            opts="install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__ci)
+            opts="env cache-key matrix"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__ci__subcmd__cache__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__ci__subcmd__env)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__ci__subcmd__matrix)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -592,7 +869,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__implode)
-            opts="-y -q -h --yes --quiet --home --help"
+            opts="-y -q -h --yes --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -610,7 +887,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__import)
-            opts="-q -h --all --move --dry-run --quiet --home --help gvm asdf goenv g mise system"
+            opts="-q -h --all --move --dry-run --quiet --home --trust-mirror --help gvm asdf goenv g mise system"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -628,7 +905,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__init)
-            opts="-q -h --quiet --home --help sh bash zsh fish"
+            opts="-q -h --quiet --home --trust-mirror --help sh bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -646,7 +923,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__install)
-            opts="-q -h --source --insecure-no-sumdb --quiet --home --help"
+            opts="-q -h --source --insecure-no-sumdb --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -668,7 +945,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__list)
-            opts="-q -h --remote --all --json --source --refresh --quiet --home --help"
+            opts="-q -h --remote --all --json --source --refresh --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -690,7 +967,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__mirror)
-            opts="-q -h --quiet --home --help sync help"
+            opts="-q -h --quiet --home --trust-mirror --help sync help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -750,7 +1027,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__mirror__subcmd__sync)
-            opts="-q -h --platform --layout --quiet --home --help"
+            opts="-q -h --platform --layout --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -776,7 +1053,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__setup)
-            opts="-q -h --no-modify-rc --systemd --record-binaries --record-dirs-made --quiet --home --help"
+            opts="-q -h --no-modify-rc --systemd --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -798,7 +1075,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__shell)
-            opts="-q -h --unset --print-for --quiet --home --help"
+            opts="-q -h --unset --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -820,7 +1097,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__uninstall)
-            opts="-q -h --force --quiet --home --help"
+            opts="-q -h --force --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -838,7 +1115,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__upgrade)
-            opts="-q -h --pins --recursive --to --dry-run --quiet --home --help"
+            opts="-q -h --pins --recursive --to --dry-run --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -860,7 +1137,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__use)
-            opts="-q -h --install --quiet --home --help"
+            opts="-q -h --install --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -878,7 +1155,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__which)
-            opts="-q -h --shim --json --quiet --home --help go gofmt"
+            opts="-q -h --shim --json --quiet --home --trust-mirror --help go gofmt"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_gover_global_optspecs
-    string join \n q/quiet home= h/help V/version
+    string join \n q/quiet home= trust-mirror h/help V/version
 end
 
 function __fish_gover_needs_command
@@ -26,6 +26,7 @@ end
 
 complete -c gover -n "__fish_gover_needs_command" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_needs_command" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_needs_command" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_needs_command" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_needs_command" -s V -l version -d 'Print version'
 complete -c gover -n "__fish_gover_needs_command" -f -a "install" -d 'Download, verify and install Go releases (1.22, 1.22.10, go1.23rc1, latest)'
@@ -45,6 +46,7 @@ complete -c gover -n "__fish_gover_needs_command" -f -a "completions" -d 'Print 
 complete -c gover -n "__fish_gover_needs_command" -f -a "implode" -d 'Remove gover\'s hook lines and GOVER_HOME'
 complete -c gover -n "__fish_gover_needs_command" -f -a "doctor" -d 'Diagnose the Go setup: PATH, GOROOT, permissions, module settings, services'
 complete -c gover -n "__fish_gover_needs_command" -f -a "import" -d 'Adopt Go versions installed by gvm, asdf, goenv, g, mise or the system'
+complete -c gover -n "__fish_gover_needs_command" -f -a "ci" -d 'For CI jobs: the environment, cache keys and test matrix (env, cache-key, matrix)'
 complete -c gover -n "__fish_gover_needs_command" -f -a "mirror" -d 'Keep a static mirror of releases (module-proxy and download-site layouts) for fleets'
 complete -c gover -n "__fish_gover_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gover -n "__fish_gover_using_subcommand install" -l source -d 'Where toolchains come from: the download site (dl), the Go module proxy in GOPROXY verified by GOSUMDB (proxy), or auto (dl unless GOPROXY names a proxy or dl is unreachable)' -r -f -a "auto\t'The download site, or the module proxy when GOPROXY names one or the site is unreachable'
@@ -53,10 +55,12 @@ dl\t'The download site (go.dev/dl, or GOVER_DIST_URL / GOVER_INDEX_URL)'"
 complete -c gover -n "__fish_gover_using_subcommand install" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand install" -l insecure-no-sumdb -d 'From the module proxy, install even when GOSUMDB=off or GONOSUMDB leaves the toolchain unverified'
 complete -c gover -n "__fish_gover_using_subcommand install" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand install" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand install" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gover -n "__fish_gover_using_subcommand uninstall" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand uninstall" -l force -d 'Remove it even if the global default uses it or a running go uses it'
 complete -c gover -n "__fish_gover_using_subcommand uninstall" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand uninstall" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand uninstall" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand upgrade" -l to -d 'Move to the newest release of this line instead (1.23): the only way to leave a line' -r
 complete -c gover -n "__fish_gover_using_subcommand upgrade" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
@@ -64,6 +68,7 @@ complete -c gover -n "__fish_gover_using_subcommand upgrade" -l pins -d 'Also mo
 complete -c gover -n "__fish_gover_using_subcommand upgrade" -l recursive -d 'With --pins: also move pins in every directory below this one'
 complete -c gover -n "__fish_gover_using_subcommand upgrade" -l dry-run -d 'Show what would be installed and the pin changes as a diff; change nothing'
 complete -c gover -n "__fish_gover_using_subcommand upgrade" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand upgrade" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand upgrade" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand list" -l source -d 'With --remote: list from the download site (dl), the module proxy (proxy), or auto (as `gover install` chooses)' -r -f -a "auto\t'The download site, or the module proxy when GOPROXY names one or the site is unreachable'
 proxy\t'The Go module proxy (GOPROXY), verified by the checksum database (GOSUMDB)'
@@ -74,36 +79,39 @@ complete -c gover -n "__fish_gover_using_subcommand list" -l all -d 'With --remo
 complete -c gover -n "__fish_gover_using_subcommand list" -l json -d 'Print JSON for scripts'
 complete -c gover -n "__fish_gover_using_subcommand list" -l refresh -d 'Check the Go vulnerability database (GOVULNDB) now, before listing'
 complete -c gover -n "__fish_gover_using_subcommand list" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand list" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gover -n "__fish_gover_using_subcommand use" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand use" -l install -d 'Install the version first if it is missing (asked on a terminal otherwise)'
 complete -c gover -n "__fish_gover_using_subcommand use" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand use" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand use" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand global" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand global" -l install -d 'Install the version first if it is missing'
 complete -c gover -n "__fish_gover_using_subcommand global" -l unset -d 'Remove the global default (the system go is used where nothing is pinned)'
 complete -c gover -n "__fish_gover_using_subcommand global" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand global" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand global" -s h -l help -d 'Print help'
-complete -c gover -n "__fish_gover_using_subcommand shell" -l print-for -d 'Print the statement for the hook\'s shell function to evaluate (used by the hook)' -r -f -a "sh\t'POSIX sh (dash, and the part of ~/.profile every login shell reads)'
-bash\t'bash (~/.bashrc, and ~/.bash_profile where it exists)'
-zsh\t'zsh (~/.zshenv)'
-fish\t'fish (conf.d/gover.fish)'"
 complete -c gover -n "__fish_gover_using_subcommand shell" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand shell" -l unset -d 'Stop overriding: this shell follows pin files and the global default again'
 complete -c gover -n "__fish_gover_using_subcommand shell" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand shell" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand shell" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand current" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand current" -l bare -d 'Print only the version (or `system`); -q does the same'
 complete -c gover -n "__fish_gover_using_subcommand current" -l json -d 'Print JSON for scripts: version, path, source'
 complete -c gover -n "__fish_gover_using_subcommand current" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand current" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand current" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand which" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand which" -l shim -d 'Print the absolute path of the shim instead of the binary it runs'
 complete -c gover -n "__fish_gover_using_subcommand which" -l json -d 'Print JSON for scripts: tool, path, and (without --shim) version and source'
 complete -c gover -n "__fish_gover_using_subcommand which" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand which" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand which" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand exec" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand exec" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand exec" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand env" -l shell -d 'The syntax to print' -r -f -a "sh\t'POSIX sh (dash, and the part of ~/.profile every login shell reads)'
 bash\t'bash (~/.bashrc, and ~/.bash_profile where it exists)'
@@ -111,28 +119,27 @@ zsh\t'zsh (~/.zshenv)'
 fish\t'fish (conf.d/gover.fish)'"
 complete -c gover -n "__fish_gover_using_subcommand env" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand env" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand env" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand env" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gover -n "__fish_gover_using_subcommand init" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand init" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand init" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c gover -n "__fish_gover_using_subcommand setup" -l record-dirs-made -d 'The highest directory install.sh made for the binaries: it and those below it down to the binaries\' are recorded for `gover implode` to remove if empty' -r -F
 complete -c gover -n "__fish_gover_using_subcommand setup" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand setup" -l no-modify-rc -d 'Leave startup files alone; print the lines to add by hand instead'
 complete -c gover -n "__fish_gover_using_subcommand setup" -l systemd -d 'Also write ~/.config/environment.d/50-gover.conf, so systemd user units find the shims'
-complete -c gover -n "__fish_gover_using_subcommand setup" -l record-binaries -d 'Record this gover and its shim for `gover implode` to remove (install.sh passes it)'
 complete -c gover -n "__fish_gover_using_subcommand setup" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand setup" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand setup" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand completions" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand completions" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand completions" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand implode" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand implode" -s y -l yes -d 'Do not ask for confirmation (needed when not on a terminal)'
 complete -c gover -n "__fish_gover_using_subcommand implode" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand implode" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand implode" -s h -l help -d 'Print help'
-complete -c gover -n "__fish_gover_using_subcommand doctor" -l alternatives-admin-dir -d 'update-alternatives\' admin directory' -r -F
-complete -c gover -n "__fish_gover_using_subcommand doctor" -l alternatives-dir -d 'Where update-alternatives keeps its links' -r -F
-complete -c gover -n "__fish_gover_using_subcommand doctor" -l crontab-file -d 'Read this file instead of `crontab -l`' -r -F
-complete -c gover -n "__fish_gover_using_subcommand doctor" -l proc-root -d 'Read mount, umask and TCP tables from here instead of /proc' -r -F
 complete -c gover -n "__fish_gover_using_subcommand doctor" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand doctor" -l json -d 'Print the findings as JSON (for CI)'
 complete -c gover -n "__fish_gover_using_subcommand doctor" -s v -l verbose -d 'Also list every go on PATH, in order'
@@ -142,15 +149,62 @@ complete -c gover -n "__fish_gover_using_subcommand doctor" -s y -l yes -d 'With
 complete -c gover -n "__fish_gover_using_subcommand doctor" -l undo -d 'Restore the files the last --fix changed, byte for byte'
 complete -c gover -n "__fish_gover_using_subcommand doctor" -l force -d 'With --undo: restore files edited since the fix too (those edits are lost)'
 complete -c gover -n "__fish_gover_using_subcommand doctor" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand doctor" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand import" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand import" -l all -d 'Adopt everything found, from every manager'
 complete -c gover -n "__fish_gover_using_subcommand import" -l move -d 'Delete each original once its version is imported'
 complete -c gover -n "__fish_gover_using_subcommand import" -l dry-run -d 'Show what would be imported, change nothing'
 complete -c gover -n "__fish_gover_using_subcommand import" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand import" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand import" -s h -l help -d 'Print help'
+complete -c gover -n "__fish_gover_using_subcommand ci; and not __fish_seen_subcommand_from env cache-key matrix help" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
+complete -c gover -n "__fish_gover_using_subcommand ci; and not __fish_seen_subcommand_from env cache-key matrix help" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand ci; and not __fish_seen_subcommand_from env cache-key matrix help" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
+complete -c gover -n "__fish_gover_using_subcommand ci; and not __fish_seen_subcommand_from env cache-key matrix help" -s h -l help -d 'Print help'
+complete -c gover -n "__fish_gover_using_subcommand ci; and not __fish_seen_subcommand_from env cache-key matrix help" -f -a "env" -d 'Install the version this directory uses (if missing) and print GOROOT, PATH and GOTOOLCHAIN for the job\'s later steps; on GitHub, written to $GITHUB_ENV and $GITHUB_PATH'
+complete -c gover -n "__fish_gover_using_subcommand ci; and not __fish_seen_subcommand_from env cache-key matrix help" -f -a "cache-key" -d 'Print a cache key and the paths to cache for the toolchain, the module cache or the build cache'
+complete -c gover -n "__fish_gover_using_subcommand ci; and not __fish_seen_subcommand_from env cache-key matrix help" -f -a "matrix" -d 'Print the Go versions a test matrix should cover: the go line of go.mod and --plus'
+complete -c gover -n "__fish_gover_using_subcommand ci; and not __fish_seen_subcommand_from env cache-key matrix help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from env" -l format -d 'The runner\'s format [default: github on GitHub Actions, gitlab on GitLab CI, else shell]' -r -f -a "github\t'Lines for $GITHUB_ENV and $GITHUB_PATH (written there when they are set)'
+gitlab\t'A dotenv file for `artifacts:reports:dotenv`'
+shell\t'POSIX shell for `eval`'"
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from env" -l go-version -d 'Use this version (1.22, 1.22.10, latest) instead of the directory\'s pin' -r
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from env" -l go-version-file -d 'Take the version from this file: .go-version, .tool-versions, or go.mod / go.work (the toolchain line, else the go line)' -r -F
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from env" -l source -d 'Where toolchains come from: the download site (dl), the Go module proxy in GOPROXY verified by GOSUMDB (proxy), or auto (dl unless GOPROXY names a proxy or dl is unreachable)' -r -f -a "auto\t'The download site, or the module proxy when GOPROXY names one or the site is unreachable'
+proxy\t'The Go module proxy (GOPROXY), verified by the checksum database (GOSUMDB)'
+dl\t'The download site (go.dev/dl, or GOVER_DIST_URL / GOVER_INDEX_URL)'"
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from env" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from env" -l insecure-no-sumdb -d 'From the module proxy, install even when GOSUMDB=off or GONOSUMDB leaves the toolchain unverified'
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from env" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from env" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from env" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -l kind -d 'What the cache holds' -r -f -a "toolchain\t'The installed Go release (GOVER_HOME/versions/<version>)'
+modules\t'The module cache (GOMODCACHE), without any toolchain go itself downloaded there'
+build\t'The build cache (GOCACHE)'"
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -l go-version -d 'Use this version (1.22, 1.22.10, latest) instead of the directory\'s pin' -r
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -l go-version-file -d 'Take the version from this file: .go-version, .tool-versions, or go.mod / go.work (the toolchain line, else the go line)' -r -F
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -l json -d 'Print JSON for scripts: key, restore_key, paths'
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from matrix" -l from -d 'The go.mod or go.work whose go line is the oldest version to test [default: ./go.mod if there is one]' -r -F
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from matrix" -l plus -d 'More versions, comma-separated: stable (the newest release), oldstable (the newest patch of the line before), or versions such as 1.22' -r
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from matrix" -l format -d 'Print JSON in a runner\'s matrix shape (gitlab: parallel:matrix\'s [{"GO_VERSION": [...]}])' -r -f -a "github\t'{"go-version": [...]} for strategy.matrix'
+gitlab\t'[{"GO_VERSION": [...]}] for parallel:matrix'"
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from matrix" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from matrix" -l json -d 'Print JSON for GitHub\'s strategy.matrix: {"go-version": [...]}'
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from matrix" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from matrix" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from matrix" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "env" -d 'Install the version this directory uses (if missing) and print GOROOT, PATH and GOTOOLCHAIN for the job\'s later steps; on GitHub, written to $GITHUB_ENV and $GITHUB_PATH'
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "cache-key" -d 'Print a cache key and the paths to cache for the toolchain, the module cache or the build cache'
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "matrix" -d 'Print the Go versions a test matrix should cover: the go line of go.mod and --plus'
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gover -n "__fish_gover_using_subcommand mirror; and not __fish_seen_subcommand_from sync help" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand mirror; and not __fish_seen_subcommand_from sync help" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand mirror; and not __fish_seen_subcommand_from sync help" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand mirror; and not __fish_seen_subcommand_from sync help" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand mirror; and not __fish_seen_subcommand_from sync help" -f -a "sync" -d 'Fetch releases into DIR, verified; a second run fetches only what is new'
 complete -c gover -n "__fish_gover_using_subcommand mirror; and not __fish_seen_subcommand_from sync help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -158,26 +212,31 @@ complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subc
 complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from sync" -l layout -d 'Layouts to write: proxy (GOPROXY, from the module proxy, verified by GOSUMDB), dl (GOVER_INDEX_URL/GOVER_DIST_URL, from the download site, verified by its index)' -r
 complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from sync" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from sync" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
+complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from sync" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from sync" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from help" -f -a "sync" -d 'Fetch releases into DIR, verified; a second run fetches only what is new'
 complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help" -f -a "install" -d 'Download, verify and install Go releases (1.22, 1.22.10, go1.23rc1, latest)'
-complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help" -f -a "uninstall" -d 'Remove an installed version'
-complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help" -f -a "upgrade" -d 'Install the newest patch of installed lines; --pins moves exact pins to it'
-complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help" -f -a "list" -d 'List installed versions, or releases available to install with --remote'
-complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help" -f -a "use" -d 'Pin this directory to a version (writes .go-version)'
-complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help" -f -a "global" -d 'Set the version used where nothing else is pinned'
-complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help" -f -a "shell" -d 'Use a version in this shell only (needs the shell hook)'
-complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help" -f -a "current" -d 'Show the version in use here and what selected it'
-complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help" -f -a "which" -d 'Print the path of the real binary a shim would run'
-complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help" -f -a "exec" -d 'Run a command with a version\'s go first on PATH and GOROOT set'
-complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help" -f -a "env" -d 'Print GOROOT and PATH for the version in use, for `eval` in scripts'
-complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help" -f -a "init" -d 'Print the shell hook for sh, bash, zsh or fish'
-complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help" -f -a "setup" -d 'Set up the shims and the shell hook in your startup files (--systemd: user units too)'
-complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help" -f -a "completions" -d 'Print shell completions'
-complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help" -f -a "implode" -d 'Remove gover\'s hook lines and GOVER_HOME'
-complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help" -f -a "doctor" -d 'Diagnose the Go setup: PATH, GOROOT, permissions, module settings, services'
-complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help" -f -a "import" -d 'Adopt Go versions installed by gvm, asdf, goenv, g, mise or the system'
-complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help" -f -a "mirror" -d 'Keep a static mirror of releases (module-proxy and download-site layouts) for fleets'
-complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import mirror help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help" -f -a "install" -d 'Download, verify and install Go releases (1.22, 1.22.10, go1.23rc1, latest)'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help" -f -a "uninstall" -d 'Remove an installed version'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help" -f -a "upgrade" -d 'Install the newest patch of installed lines; --pins moves exact pins to it'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help" -f -a "list" -d 'List installed versions, or releases available to install with --remote'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help" -f -a "use" -d 'Pin this directory to a version (writes .go-version)'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help" -f -a "global" -d 'Set the version used where nothing else is pinned'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help" -f -a "shell" -d 'Use a version in this shell only (needs the shell hook)'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help" -f -a "current" -d 'Show the version in use here and what selected it'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help" -f -a "which" -d 'Print the path of the real binary a shim would run'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help" -f -a "exec" -d 'Run a command with a version\'s go first on PATH and GOROOT set'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help" -f -a "env" -d 'Print GOROOT and PATH for the version in use, for `eval` in scripts'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help" -f -a "init" -d 'Print the shell hook for sh, bash, zsh or fish'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help" -f -a "setup" -d 'Set up the shims and the shell hook in your startup files (--systemd: user units too)'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help" -f -a "completions" -d 'Print shell completions'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help" -f -a "implode" -d 'Remove gover\'s hook lines and GOVER_HOME'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help" -f -a "doctor" -d 'Diagnose the Go setup: PATH, GOROOT, permissions, module settings, services'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help" -f -a "import" -d 'Adopt Go versions installed by gvm, asdf, goenv, g, mise or the system'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help" -f -a "ci" -d 'For CI jobs: the environment, cache keys and test matrix (env, cache-key, matrix)'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help" -f -a "mirror" -d 'Keep a static mirror of releases (module-proxy and download-site layouts) for fleets'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gover -n "__fish_gover_using_subcommand help; and __fish_seen_subcommand_from ci" -f -a "env" -d 'Install the version this directory uses (if missing) and print GOROOT, PATH and GOTOOLCHAIN for the job\'s later steps; on GitHub, written to $GITHUB_ENV and $GITHUB_PATH'
+complete -c gover -n "__fish_gover_using_subcommand help; and __fish_seen_subcommand_from ci" -f -a "cache-key" -d 'Print a cache key and the paths to cache for the toolchain, the module cache or the build cache'
+complete -c gover -n "__fish_gover_using_subcommand help; and __fish_seen_subcommand_from ci" -f -a "matrix" -d 'Print the Go versions a test matrix should cover: the go line of go.mod and --plus'
 complete -c gover -n "__fish_gover_using_subcommand help; and __fish_seen_subcommand_from mirror" -f -a "sync" -d 'Fetch releases into DIR, verified; a second run fetches only what is new'

@@ -4,15 +4,19 @@
 use std::ffi::OsString;
 use std::path::Path;
 
-use gover_shim::resolve::{empty_pin_warning, request, toolchain_for};
+use gover_shim::resolve::{empty_pin_warning, ignored_pin_warning, request, toolchain_for};
 use gover_shim::{Context, GoverHome, Request, Resolution, ResolveError, Source, Spec, Toolchain};
 
 use crate::error::{exit, Error, Result};
+use crate::output::Output;
 use crate::store::Store;
 
 pub struct App {
     pub store: Store,
-    pub quiet: bool,
+    /// Where every line goes (`outln!`), at the level `-q` chose.
+    pub out: Output,
+    /// --trust-mirror (GOVER_TRUST_MIRROR): the user accepts the download mirror's own checksums.
+    pub trust_mirror: bool,
     /// Builds the whole clap tree, for the completion scripts. main hands it down so that
     /// nothing below main imports `cli`, which imports the commands.
     pub cli: fn() -> clap::Command,
@@ -22,7 +26,7 @@ pub struct App {
 
 impl App {
     /// `home` is `--home` (or GOVER_HOME as clap read it); without it, the default place.
-    pub fn new(home_arg: Option<&Path>, quiet: bool, cli: fn() -> clap::Command) -> Result<App> {
+    pub fn new(home_arg: Option<&Path>, out: Output, trust_mirror: bool, cli: fn() -> clap::Command) -> Result<App> {
         let home = match home_arg {
             Some(dir) => GoverHome::new(dir),
             None => GoverHome::locate(|name| std::env::var_os(name)).ok_or_else(|| {
@@ -31,8 +35,9 @@ impl App {
                     .hint("set GOVER_HOME=/path/to/gover-home")
             })?,
         };
+        crate::vulndb::setting().map_err(|bad| Error::usage(bad.to_string()).hint(bad.hint()))?;
         let chosen = home_arg.is_some() || var("GOVER_HOME").is_some_and(|v| !v.is_empty());
-        Ok(App { store: Store::new(home), quiet, cli, chosen_home: chosen })
+        Ok(App { store: Store::new(home), out, trust_mirror, cli, chosen_home: chosen })
     }
 
     /// An unusable home (a file, a relative path, a place nothing can be created) is exit 8
@@ -57,6 +62,7 @@ impl App {
             env_version: var("GOVER_VERSION").filter(|v| !v.is_empty()),
             path: var("PATH"),
             gowork: var("GOWORK"),
+            uid: gover_shim::trust::effective_uid(),
         })
     }
 }
@@ -88,14 +94,34 @@ fn var(name: &str) -> Option<OsString> {
 }
 
 impl App {
-    /// The version in use here and what selected it, warning about empty pin files on the way.
+    /// The version in use here and what selected it, warning about pin files on the way that
+    /// were empty or that another user could have written.
     pub fn resolve(&self) -> Result<Resolution> {
-        let ctx = self.context()?;
-        let request = request(&ctx)?;
+        let request = self.request()?;
+        Ok(Resolution { toolchain: toolchain_for(&self.context()?, &request)?, request })
+    }
+
+    /// What this directory asks for, before looking at what is installed.
+    pub fn request(&self) -> Result<Request> {
+        let request = request(&self.context()?)?;
+        for ignored in &request.ignored {
+            crate::output::warn(ignored_pin_warning(ignored, &request.source));
+        }
         for path in &request.empty_pins {
             crate::output::warn(empty_pin_warning(path, &request.source));
         }
-        Ok(Resolution { toolchain: toolchain_for(&ctx, &request)?, request })
+        Ok(request)
+    }
+
+    /// The same app writing through `out`.
+    pub fn with_output(&self, out: Output) -> App {
+        App {
+            store: Store::new(self.store.home().clone()),
+            out,
+            cli: self.cli,
+            chosen_home: self.chosen_home,
+            trust_mirror: self.trust_mirror,
+        }
     }
 
     /// The installed toolchain for a version named on the command line.

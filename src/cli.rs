@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser};
+use gover_shim::switch::{self, BadSwitch};
 
 use crate::commands::Command;
 
@@ -25,11 +26,23 @@ pub struct Cli {
 #[derive(Args, Debug)]
 pub struct GlobalArgs {
     /// Print only errors and what a script needs (no progress bars or notes)
-    #[arg(short, long, global = true, env = "GOVER_QUIET")]
+    #[arg(short, long, global = true, env = "GOVER_QUIET", value_parser = on_off("GOVER_QUIET"))]
     pub quiet: bool,
     /// Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]
     // GOVER_HOME is read by App, not by clap: an exported GOVER_HOME (the hook exports it) would
     // otherwise show up as `--home <DIR>` in every usage line.
     #[arg(long, global = true, value_name = "DIR")]
     pub home: Option<PathBuf>,
+    /// When go.dev's release index cannot be fetched, trust the checksums of the GOVER_DIST_URL
+    /// mirror itself (its index, or its <archive>.sha256 files); each install that relies on
+    /// them says so
+    #[arg(long, global = true, env = "GOVER_TRUST_MIRROR", value_parser = on_off("GOVER_TRUST_MIRROR"))]
+    pub trust_mirror: bool,
+}
+
+/// An on/off variable read as the shim reads its own (1, true, yes, on; 0, false, no, off, or
+/// empty), so `GOVER_QUIET=1` works; the error names the variable and what it takes. On the
+/// command line the flag takes no value, so a bad value can only come from the variable.
+fn on_off(name: &'static str) -> impl Fn(&str) -> Result<bool, String> + Clone + Send + Sync + 'static {
+    move |value| switch::parse(value.as_ref()).ok_or_else(|| BadSwitch { name, value: value.to_string() }.hint())
 }

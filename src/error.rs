@@ -64,12 +64,13 @@ impl Error {
     }
 
     fn render_with(&self, label: &str) -> String {
-        let mut out = format!("{label}: {}\n", self.message);
+        use crate::output::printable;
+        let mut out = format!("{label}: {}\n", printable(&self.message));
         for cause in &self.causes {
-            out.push_str(&format!("  cause: {cause}\n"));
+            out.push_str(&format!("  cause: {}\n", printable(cause)));
         }
         if let Some(hint) = &self.hint {
-            out.push_str(&format!("help: {hint}\n"));
+            out.push_str(&format!("help: {}\n", printable(hint)));
         }
         out
     }

@@ -17,6 +17,7 @@ use gover_shim::GoVersion;
 use crate::error::{self, Error, Result};
 use crate::interrupt;
 pub use crate::managers::{version_file, Manager, Places};
+use crate::output::{outln, Output};
 use crate::store::Store;
 
 /// A Go tree another manager installed.
@@ -87,8 +88,9 @@ pub enum Mode {
 /// staging directory under the version's lock, verified there, then committed to versions/
 /// by one rename. With [`Mode::Move`] the original is removed only after that, so a failure
 /// at any step leaves it as it was.
-pub fn adopt(store: &Store, found: &Found, version: &GoVersion, mode: Mode) -> Result<PathBuf> {
-    let _lock = store.lock_version(version, || eprintln!("waiting for another gover working on {version}..."))?;
+pub fn adopt(store: &Store, found: &Found, version: &GoVersion, mode: Mode, out: Output) -> Result<PathBuf> {
+    let _lock =
+        store.lock_version(version, || outln!(out, Status, "waiting for another gover working on {version}..."))?;
     if store.is_installed(version) {
         return Err(Error::failure(format!("{version} is already installed")));
     }

@@ -65,7 +65,7 @@ pub fn watch(job: Job) {
             for path in temporary.iter() {
                 let _ = std::fs::remove_dir_all(path).or_else(|_| std::fs::remove_file(path));
             }
-            eprint!("{}", error(signal).render());
+            crate::output::error(&error(signal));
             std::process::exit(exit_code(signal));
         });
     }

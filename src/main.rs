@@ -1,7 +1,11 @@
 //! gover: a multi-version Go toolchain manager. Parses the command line, runs the command,
 //! and turns an error into its message and exit code.
 
+// Every line goes through `output`, which handles -q, colour and a closed pipe in one place.
+#![cfg_attr(not(test), deny(clippy::print_stdout, clippy::print_stderr))]
+
 mod app;
+mod ci;
 mod cli;
 mod commands;
 mod dist;
@@ -24,11 +28,13 @@ use clap::{CommandFactory, Parser};
 
 fn main() {
     let cli = cli::Cli::parse();
-    let app = app::App::new(cli.global.home.as_deref(), cli.global.quiet, cli::Cli::command);
-    let code = match app.and_then(|app| commands::run(cli.command, &app)) {
+    let out = output::Output::new(cli.global.quiet);
+    let app = app::App::new(cli.global.home.as_deref(), out, cli.global.trust_mirror, cli::Cli::command);
+    let result = app.and_then(|app| commands::run(cli.command, &app)).and_then(|()| output::finish());
+    let code = match result {
         Ok(()) => 0,
         Err(err) => {
-            eprint!("{}", err.render());
+            output::error(&err);
             err.code
         }
     };

@@ -412,17 +412,10 @@ fn same_file_content(a: &Path, b: &Path) -> bool {
 }
 
 /// Replaces `path` with `content` in one rename, so a reader sees the old file or the new one,
-/// never a truncated mix.
+/// never a truncated mix; the reconciler's safe path ([`crate::reconcile::atomic::write`]), so
+/// a new pin file is 0644, to be shared with the team, and an existing one keeps its mode.
 pub fn write_atomic(path: &Path, content: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| error::io("write in", dir, e))?;
-    temp.write_all(content).and_then(|()| temp.as_file().sync_all()).map_err(|e| error::io("write", path, e))?;
-    // NamedTempFile creates 0600; a pin file is meant to be shared with the team.
-    use std::os::unix::fs::PermissionsExt;
-    let _ = fs::set_permissions(temp.path(), fs::Permissions::from_mode(0o644));
-    temp.persist(path).map_err(|e| error::io("write", path, e.error))?;
-    sync_dir(dir).map_err(|e| error::io("write to disk", dir, e))
+    crate::reconcile::atomic::write(path, content).map_err(|e| error::io("write", path, e))
 }
 
 #[cfg(test)]

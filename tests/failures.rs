@@ -104,36 +104,48 @@ fn staging_is_empty(rig: &Rig) -> bool {
     std::fs::read_dir(rig.sb.gover_home.join("staging")).map(|mut d| d.next().is_none()).unwrap_or(true)
 }
 
+/// The next run resumes: a server that answers 206 is asked for the rest only; one that ignores
+/// `Range` (as `python3 -m http.server` does) answers with 200 and the whole archive, which is a
+/// fresh download, not a failed resume. Either way it installs without a warning.
 #[test]
 fn ctrl_c_during_an_install_cleans_staging_keeps_the_partial_and_the_next_run_resumes() {
-    let rig = Rig::http();
-    let (entries, archive) = big_release(V, 16, 64 * 1024);
-    rig.publish(&[IndexEntry::new(V, archive.clone())]);
-    let path = archive_path(V);
-    let chunk = archive.len() / 60 + 1;
-    rig.server
-        .once(&path, Reply::bytes(archive.clone()).fault(Fault::Trickle { chunk, pause: Duration::from_millis(50) }));
+    for honours_range in [true, false] {
+        let rig = Rig::http();
+        let (entries, archive) = big_release(V, 16, 64 * 1024);
+        rig.publish(&[IndexEntry::new(V, archive.clone())]);
+        let path = archive_path(V);
+        let chunk = archive.len() / 60 + 1;
+        let slow = Reply::bytes(archive.clone()).fault(Fault::Trickle { chunk, pause: Duration::from_millis(50) });
+        rig.server.once(&path, slow);
+        if !honours_range {
+            rig.server.route(&path, Reply::bytes(archive.clone()).ignore_range());
+        }
 
-    let child = rig.spawn(&["install", "1.22.10"]);
-    wait_for_unpacking(&rig);
-    signal(&child, "INT");
-    let out = wait_at_most(child, Duration::from_secs(5));
-    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
-    assert!(stderr(&out).contains("interrupted by Ctrl-C"), "{}", stderr(&out));
-    assert_eq!(
-        help(&out),
-        "run the same command to resume (the part downloaded so far is kept in GOVER_HOME/downloads)"
-    );
-    assert!(staging_is_empty(&rig), "staging must be removed");
-    assert!(!rig.version_dir(V).exists());
-    let kept = std::fs::read(rig.partial(V)).unwrap();
-    assert!(!kept.is_empty() && kept.len() < archive.len() && archive.starts_with(&kept));
+        let child = rig.spawn(&["install", "1.22.10"]);
+        wait_for_unpacking(&rig);
+        signal(&child, "INT");
+        let out = wait_at_most(child, Duration::from_secs(5));
+        assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+        assert!(stderr(&out).contains("interrupted by Ctrl-C"), "{}", stderr(&out));
+        assert_eq!(
+            help(&out),
+            "run the same command to resume (the part downloaded so far is kept in GOVER_HOME/downloads)"
+        );
+        assert!(staging_is_empty(&rig), "staging must be removed");
+        assert!(!rig.version_dir(V).exists());
+        let kept = std::fs::read(rig.partial(V)).unwrap();
+        assert!(!kept.is_empty() && kept.len() < archive.len() && archive.starts_with(&kept));
 
-    // The hint: the same command, which resumes where the first stopped.
-    rig.gover().args(["install", "1.22.10"]).assert().success();
-    assert_eq!(ranges(&rig, &path), [None, Some(format!("bytes={}-", kept.len()))]);
-    rig.assert_installed(V, &entries);
-    rig.assert_no_leftovers();
+        // The hint: the same command, which resumes where the first stopped.
+        let out = rig.gover().args(["install", "1.22.10"]).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(!stderr(&out).contains("warning"), "range honoured: {honours_range}\n{}", stderr(&out));
+        assert_eq!(ranges(&rig, &path), [None, Some(format!("bytes={}-", kept.len()))]);
+        rig.assert_installed(V, &entries);
+        rig.assert_no_leftovers();
+        let cached = rig.sb.gover_home.join("downloads").join(common::releases::archive_name(V));
+        assert!(std::fs::read(cached).unwrap() == archive, "the cached archive is the whole archive, once");
+    }
 }
 
 #[test]
@@ -346,7 +358,10 @@ fn a_name_that_does_not_resolve_fails_at_once_and_names_the_mirror_variables() {
         assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
         assert!(stderr(&out).contains("does not resolve"), "{}", stderr(&out));
         let hint = help(&out);
-        assert!(hint.contains("GOVER_DIST_URL=") && hint.contains("GOVER_INDEX_URL="), "{hint}");
+        assert!(
+            hint.contains("GOVER_DIST_URL=<mirror>/ ") && hint.contains("GOVER_INDEX_URL=<mirror>/index.json "),
+            "{hint}"
+        );
     }
     // The hint followed: a proxy that can reach the names (the rig's server proxies them)…
     rig.gover()
@@ -357,22 +372,26 @@ fn a_name_that_does_not_resolve_fails_at_once_and_names_the_mirror_variables() {
         .assert()
         .success();
     rig.gover().args(["uninstall", "--force", V]).assert().success();
-    // … or both variables pointing at a mirror that works.
+    // … or both variables pointing at a mirror that works: static (index.json) or answering
+    // go.dev's query.
     rig.server.route(
         "/dl/?mode=json&include=all",
         Reply::bytes(common::releases::index_json(&[IndexEntry::new(V, archive)])),
     );
-    rig.gover()
-        .env("GOVER_DIST_URL", rig.server.url("/dl/"))
-        .env("GOVER_INDEX_URL", rig.server.url("/dl/?mode=json&include=all"))
-        .args(["install", "1.22"])
-        .assert()
-        .success();
-    rig.assert_installed(V, &entries);
+    for index in ["/index.json", "/dl/?mode=json&include=all"] {
+        rig.gover()
+            .env("GOVER_DIST_URL", rig.server.url("/dl/"))
+            .env("GOVER_INDEX_URL", rig.server.url(index))
+            .args(["install", "1.22"])
+            .assert()
+            .success();
+        rig.assert_installed(V, &entries);
+        rig.gover().args(["uninstall", "--force", V]).assert().success();
+    }
 }
 
 #[test]
-fn a_mirror_without_its_index_variable_is_trusted_in_one_line_and_its_html_is_the_headline() {
+fn a_trusted_mirror_without_its_index_variable_is_trusted_in_one_line_and_its_html_is_the_headline() {
     let rig = Rig::http();
     let (_, archive) = big_release(V, 1, 1024);
     rig.publish(&[IndexEntry::new(V, archive.clone())]);
@@ -381,10 +400,13 @@ fn a_mirror_without_its_index_variable_is_trusted_in_one_line_and_its_html_is_th
         "/dl/?mode=json&include=all",
         Reply::bytes(common::releases::index_json(&[IndexEntry::new(V, archive)])),
     );
-    // The trusted index (go.dev in real life) cannot be reached; only GOVER_DIST_URL is set.
+    // The trusted index (go.dev in real life) cannot be reached; GOVER_DIST_URL names a
+    // mirror the user trusts.
     let unreachable = || {
         let mut cmd = rig.gover();
-        cmd.env_remove("GOVER_RETRY_DELAY_MS").env("GOVER_INDEX_URL", format!("{UNRESOLVABLE}/?mode=json&include=all"));
+        cmd.env_remove("GOVER_RETRY_DELAY_MS")
+            .env("GOVER_INDEX_URL", format!("{UNRESOLVABLE}/?mode=json&include=all"))
+            .env("GOVER_TRUST_MIRROR", "1");
         cmd
     };
     let out = unreachable().args(["list", "--remote"]).output().unwrap();
@@ -416,10 +438,21 @@ fn a_mirror_without_its_index_variable_is_trusted_in_one_line_and_its_html_is_th
 /// A self-signed certificate and its key made the way a mirror's admin makes one:
 /// `openssl req -x509`, which marks the certificate a CA.
 fn openssl_self_signed(dir: &Path, name: &str, san: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    openssl_self_signed_with(dir, name, san, &[])
+}
+
+/// [`openssl_self_signed`] with more `-addext` extensions.
+fn openssl_self_signed_with(
+    dir: &Path,
+    name: &str,
+    san: &str,
+    extensions: &[&str],
+) -> (std::path::PathBuf, std::path::PathBuf) {
     let (cert, key) = (dir.join(format!("{name}.pem")), dir.join(format!("{name}.key")));
     let out = std::process::Command::new("openssl")
         .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "30"])
         .args(["-subj", "/CN=gover test mirror", "-addext", &format!("subjectAltName={san}")])
+        .args(extensions.iter().flat_map(|e| ["-addext", e]))
         .arg("-keyout")
         .arg(&key)
         .arg("-out")
@@ -438,6 +471,20 @@ fn https_rig(cert: &Path, key: &Path, archive: &[u8]) -> Rig {
     let rig = Rig::new(common::server::Server::https_with_pem(cert, key));
     rig.publish(&[IndexEntry::new(V, archive.to_vec())]);
     rig
+}
+
+/// Each cause line of a refusal is words: none of rustls's Debug text
+/// (`Other(OtherError(CaUsedAsEndEntity))`, `UnknownIssuer`).
+fn assert_causes_in_words(out: &Output) {
+    let err = stderr(out);
+    let causes: Vec<&str> = err.lines().filter(|l| l.trim_start().starts_with("cause:")).collect();
+    assert!(!causes.is_empty(), "{err}");
+    for cause in causes {
+        let camel_case = cause.split(|c: char| !c.is_ascii_alphanumeric()).any(|word| {
+            word.chars().any(|c| c.is_ascii_lowercase()) && word.chars().skip(1).any(|c| c.is_ascii_uppercase())
+        });
+        assert!(!camel_case && !cause.contains('('), "Debug text on a cause line: {err}");
+    }
 }
 
 #[test]
@@ -470,6 +517,7 @@ fn a_self_signed_mirror_the_user_trusts_is_accepted_and_refusals_are_in_words() 
             "{}",
             stderr(&out)
         );
+        assert_causes_in_words(&out);
         assert!(help(&out).contains("openssl s_client -showcerts"), "{}", stderr(&out));
     }
     // The hint followed: the server's certificate, as openssl s_client shows it, trusted.
@@ -491,6 +539,7 @@ fn a_self_signed_mirror_the_user_trusts_is_accepted_and_refusals_are_in_words() 
     let out = rig.gover().env("GOVER_CA_FILE", &elsewhere).args(["install", "1.22.10"]).output().unwrap();
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
     assert!(stderr(&out).contains("cause: the server's certificate is for another name"), "{}", stderr(&out));
+    assert_causes_in_words(&out);
     assert!(help(&out).starts_with("check the host name in the URL (GOVER_DIST_URL / GOVER_INDEX_URL)"));
     let by_name = |path: &str| format!("https://localhost:{}{path}", rig.server.addr().port());
     rig.gover()
@@ -509,6 +558,34 @@ fn a_self_signed_mirror_the_user_trusts_is_accepted_and_refusals_are_in_words() 
     let out = rig.gover().env("GOVER_CA_FILE", &ca).args(["install", "1.22.10"]).output().unwrap();
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
     assert!(stderr(&out).contains("cause: the server's certificate has expired"), "{}", stderr(&out));
+    assert_causes_in_words(&out);
+}
+
+/// A certificate the user's CA file holds exactly is still checked for its purpose, as curl,
+/// Python and go check it: one made only for clients (extendedKeyUsage=clientAuth) is refused,
+/// in words, and the hint (a certificate made for a server) works.
+#[test]
+fn a_trusted_self_signed_certificate_must_be_made_for_a_server() {
+    if !common::require("openssl") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (_, archive) = big_release(V, 1, 1024);
+    let (client, client_key) =
+        openssl_self_signed_with(dir.path(), "client", "IP:127.0.0.1", &["extendedKeyUsage=clientAuth"]);
+    let rig = https_rig(&client, &client_key, &archive);
+    let out = rig.gover().env("GOVER_CA_FILE", &client).args(["install", "1.22.10"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cause: the server's certificate is not for a server"), "{}", stderr(&out));
+    assert_causes_in_words(&out);
+    assert!(help(&out).contains("-addext extendedKeyUsage=serverAuth"), "{}", stderr(&out));
+    assert!(!rig.sb.gover_home.join("versions/go1.22.10").exists());
+
+    // The hint followed: the same kind of certificate, made for a server.
+    let (server, server_key) =
+        openssl_self_signed_with(dir.path(), "server", "IP:127.0.0.1", &["extendedKeyUsage=serverAuth,clientAuth"]);
+    let rig = https_rig(&server, &server_key, &archive);
+    rig.gover().env("GOVER_CA_FILE", &server).args(["install", "1.22.10"]).assert().success();
 }
 
 #[test]
@@ -648,6 +725,54 @@ fn hints_for_versions_that_do_not_exist_or_are_not_installed_work_when_followed(
     rig.gover().arg("current").assert().success();
 }
 
+/// What asdf and gvm users type first gets an answer that works: `gover exec go version`
+/// (no version) runs with the version in effect here; a release that does not exist names the
+/// nearest that do (for 1.20, 1.21.13, the next one up), for `exec` as for `install` and
+/// `shell`; `gover install system` says what system is here.
+#[test]
+fn habits_from_asdf_and_gvm_get_answers_that_work() {
+    let rig = Rig::http();
+    let releases = ["go1.21.13", "go1.22.10", "go1.23.9"];
+    rig.publish(&releases.map(|v| IndexEntry::new(v, common::releases::release_archive(v))));
+    rig.sb.fake_version("go1.22.10");
+    rig.sb.pin("1.22");
+
+    let out = rig.gover().args(["exec", "go", "version"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("go go1.22.10 args=version"), "{out:?}");
+    // A misspelt version is still refused as one, not run as a program.
+    rig.gover().args(["exec", "1.2x", "go", "version"]).assert().code(2);
+
+    let out = rig.gover().args(["exec", "1.99", "go", "version"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(stderr(&out).contains("the nearest that exist: go1.21.13, go1.22.10, go1.23.9"), "{}", stderr(&out));
+    assert_eq!(help(&out), "gover install 1.23.9");
+    assert!(follow(&rig, &help(&out)).status.success());
+
+    let out = rig.gover().args(["shell", "--print-for", "bash", "1.20"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert_eq!(help(&out), "gover install 1.21.13");
+    assert!(follow(&rig, &help(&out)).status.success());
+    rig.gover().args(["shell", "--print-for", "bash", "1.21"]).assert().success();
+
+    // `system`: what it is here, with and without a go outside gover on PATH.
+    let system = rig.sb.root().join("usr-bin");
+    common::write_executable(&system.join("go"), "#!/bin/sh\necho go version go1.19 linux/amd64\n");
+    let out = rig
+        .gover()
+        .env("PATH", format!("{}:{}", system.display(), rig.sb.path_with_shims()))
+        .args(["install", "system"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.starts_with("error: `system` is not installed by gover\n"), "{err}");
+    assert!(err.contains(&format!("here that is {}", system.join("go").display())), "{err}");
+    let out = rig.gover().args(["install", "system"]).output().unwrap();
+    assert!(stderr(&out).contains("here there is none"), "{}", stderr(&out));
+    assert!(follow(&rig, &help(&out)).status.success());
+}
+
 #[test]
 fn output_is_consistent_quiet_json_and_go_names() {
     let sb = Sandbox::new();
@@ -753,7 +878,13 @@ fn every_exit_code_in_the_readme_table_is_what_gover_returns() {
         // The global default is not removed without --force.
         (1, run(&["uninstall", "1.22.10"], &none)),
         (2, run(&["use", "banana"], &none)),
-        (3, run(&["exec", "1.21", "--", "true"], &none)),
+        // (`exec 1.21` names the nearest release instead, 4: the index has no 1.21.)
+        (
+            3,
+            run(&["current"], &|c| {
+                c.env("GOVER_VERSION", "1.21");
+            }),
+        ),
         (4, run(&["install", "1.99"], &none)),
         (
             5,
@@ -920,7 +1051,11 @@ fn help_lines_that_name_a_command_work_when_followed() {
     rig.sb.shim("go").envs(rig.env()).arg("version").assert().success();
 
     // `system` cannot be installed; the release the hint names can.
-    let out = expect(&["install", "system"], 2, "name a release: gover install 1.22");
+    let out = expect(
+        &["install", "system"],
+        2,
+        "install that go with the system's package manager, or name a release: gover install 1.22",
+    );
     assert!(follow(&rig, &help(&out)).status.success());
     // Not a version: what versions look like, and one of those works.
     expect(&["use", "banana"], 2, "versions look like 1.22 (newest 1.22.x), 1.22.10, go1.23rc1, latest or system");
@@ -1074,7 +1209,8 @@ fn network_help_lines_work_when_followed() {
 
 #[test]
 fn a_mirror_without_checksum_files_hint_works_when_followed() {
-    // No index within reach: an exact version is checked against the mirror's .sha256 file.
+    // No index within reach: an exact version is checked against the .sha256 file of a mirror
+    // the user trusts.
     let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let (_, archive) = big_release(V, 1, 1024);
     let sums = format!("{}.sha256", archive_path(V));
@@ -1086,6 +1222,7 @@ fn a_mirror_without_checksum_files_hint_works_when_followed() {
     let install = |dist: String| {
         bad.gover()
             .env("GOVER_INDEX_URL", format!("http://{dead}/index.json"))
+            .env("GOVER_TRUST_MIRROR", "1")
             .env("GOVER_DIST_URL", dist)
             .args(["install", "1.22.10"])
             .output()
@@ -1106,6 +1243,7 @@ fn a_private_ca_hint_works_when_followed() {
     let out = rig.gover().args(["install", "1.22.10"]).output().unwrap();
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
     assert!(stderr(&out).contains("cause: the server's certificate is not trusted"), "{}", stderr(&out));
+    assert_causes_in_words(&out);
     assert!(help(&out).contains("GOVER_CA_FILE=/path/to/ca.pem"), "{}", help(&out));
     let ca = rig.sb.root().join("ca.pem");
     std::fs::write(&ca, rig.server.ca_pem()).unwrap();

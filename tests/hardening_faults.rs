@@ -36,13 +36,13 @@ fn fails(rig: &Rig, code: i32, words: &[&str]) -> Duration {
     took
 }
 
-/// A rig with no reachable index: the exact version is checked against the mirror's
-/// `.sha256` file, so the archive's size is not known in advance.
+/// A rig with no reachable index and a mirror the user trusts: the exact version is checked
+/// against the mirror's `.sha256` file, so the archive's size is not known in advance.
 fn without_index(rig: &Rig, archive: &[u8]) -> assert_cmd::Command {
     let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     rig.server.route(&format!("{}.sha256", archive_path(V)), Reply::bytes(sha256_hex(archive)));
     let mut cmd = rig.gover();
-    cmd.env("GOVER_INDEX_URL", format!("http://{dead}/index.json"));
+    cmd.env("GOVER_INDEX_URL", format!("http://{dead}/index.json")).env("GOVER_TRUST_MIRROR", "1");
     cmd
 }
 

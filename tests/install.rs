@@ -399,18 +399,26 @@ fn a_stalled_download_times_out() {
 }
 
 #[test]
-fn the_mirrors_own_index_is_the_fallback_with_a_warning() {
+fn the_mirrors_own_index_is_the_fallback_with_a_warning_when_the_mirror_is_trusted() {
     let sb = Sandbox::new();
     let mirror = Server::http();
     publish(&mirror, standard_releases());
     mirror.route("/dl/?mode=json&include=all", Reply::bytes(index_json(&standard_releases())));
     let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    // Not unasked: the error names the mirror's index.
     gover(&sb, &mirror)
         .env("GOVER_INDEX_URL", format!("http://{dead}/index.json"))
         .args(["install", "1.22"])
         .assert()
+        .code(5)
+        .stderr(predicate::str::contains(format!("set GOVER_INDEX_URL={}", mirror.url("/dl/?mode=json&include=all"))));
+    assert_nothing_installed(&sb, "go1.22.10");
+    gover(&sb, &mirror)
+        .env("GOVER_INDEX_URL", format!("http://{dead}/index.json"))
+        .args(["install", "--trust-mirror", "1.22"])
+        .assert()
         .success()
-        .stderr(predicate::str::contains("the checksums of the mirror's own index are trusted"));
+        .stderr(predicate::str::contains("the checksums of the mirror's own index are trusted (--trust-mirror)"));
     assert!(sb.gover_home.join("versions/go1.22.10").is_dir());
 
     // Its copy is saved for end of life (go1.21 and go1.22 are newer lines than go1.20; only
@@ -423,6 +431,7 @@ fn the_mirrors_own_index_is_the_fallback_with_a_warning() {
     mirror.route("/dl/?mode=json&include=all", Reply::status(503));
     gover(&sb, &mirror)
         .env("GOVER_INDEX_URL", format!("http://{dead}/index.json"))
+        .env("GOVER_TRUST_MIRROR", "1")
         .args(["install", "1.21"])
         .assert()
         .code(5)
@@ -430,7 +439,7 @@ fn the_mirrors_own_index_is_the_fallback_with_a_warning() {
 }
 
 #[test]
-fn the_sha256_file_is_the_last_resort_for_an_exact_version() {
+fn the_sha256_file_is_the_last_resort_for_an_exact_version_when_the_mirror_is_trusted() {
     let sb = Sandbox::new();
     let mirror = Server::http();
     let archive = release_archive("go1.21.13");
@@ -440,9 +449,12 @@ fn the_sha256_file_is_the_last_resort_for_an_exact_version() {
     let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let cmd = |sb: &Sandbox| {
         let mut cmd = gover(sb, &mirror);
-        cmd.env("GOVER_INDEX_URL", format!("http://{dead}/index.json"));
+        cmd.env("GOVER_INDEX_URL", format!("http://{dead}/index.json")).env("GOVER_TRUST_MIRROR", "yes");
         cmd
     };
+    // Not unasked.
+    cmd(&sb).env("GOVER_TRUST_MIRROR", "no").args(["install", "1.21.13"]).assert().code(5);
+    assert_eq!(mirror.hits(&format!("{}.sha256", archive_path("go1.21.13"))), 0);
     // A line needs an index to resolve.
     cmd(&sb).args(["install", "1.21"]).assert().code(5);
     cmd(&sb)
@@ -513,6 +525,54 @@ fn proxies_from_the_environment_are_used() {
         .args(["install", "1.22"])
         .assert()
         .code(5);
+}
+
+/// An https URL redirecting to plain http on another machine is refused on every hop, naming
+/// both URLs: the index's, then an archive's. The other machine is a name that resolves
+/// nowhere, reached through HTTP_PROXY as an on-path attacker would be reached; a redirect
+/// to this machine (loopback) is followed, as plain http to it is accepted.
+#[test]
+fn https_never_redirects_to_plain_http() {
+    let sb = Sandbox::new();
+    let server = Server::https();
+    let elsewhere = Server::http();
+    publish(&server, standard_releases());
+    publish(&elsewhere, standard_releases());
+    let ca = sb.write("ca.pem", server.ca_pem());
+    let install = |spec: &str, vars: &[(&str, &str)]| {
+        let mut cmd = gover(&sb, &server);
+        cmd.env("GOVER_CA_FILE", &ca).env("HTTP_PROXY", elsewhere.url("")).envs(vars.iter().copied());
+        cmd.args(["install", spec]).output().unwrap()
+    };
+    let refused = |out: &std::process::Output, from: &str, to: &str| {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(5), "{stderr}");
+        assert!(stderr.contains(&format!("  cause: {from} redirected to {to}\n")), "{stderr}");
+        assert!(stderr.contains(&format!("name {to} yourself")), "{stderr}");
+    };
+    let plain_index = "http://releases.gover.invalid/index.json";
+    server.route("/index.json", Reply::redirect(plain_index));
+    refused(&install("1.22", &[]), &server.url("/index.json"), plain_index);
+    assert!(elsewhere.requests().is_empty(), "never asked");
+
+    server.route("/index.json", Reply::bytes(index_json(&standard_releases())));
+    let plain_archive = format!("http://releases.gover.invalid{}", archive_path("go1.22.10"));
+    server.route(&archive_path("go1.22.10"), Reply::redirect(&plain_archive));
+    refused(&install("1.22", &[]), &server.url(&archive_path("go1.22.10")), &plain_archive);
+    assert_nothing_installed(&sb, "go1.22.10");
+    assert!(elsewhere.requests().is_empty(), "never asked");
+
+    // The hint followed: plain http named in the setting, with the warning that says so.
+    let out = install("1.22", &[("GOVER_DIST_URL", "http://releases.gover.invalid/dl/")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("http://releases.gover.invalid/dl/"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is plain http"));
+
+    // To this machine, a redirect is followed.
+    server.route(&archive_path("go1.21.13"), Reply::redirect(&elsewhere.url(&archive_path("go1.21.13"))));
+    let out = install("1.21", &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(sb.gover_home.join("versions/go1.21.13/bin/go").is_file());
 }
 
 #[test]

@@ -114,11 +114,21 @@ fn ssh_host_go_version_finds_the_shims_despite_the_early_return() {
 
 #[test]
 fn a_second_run_leaves_the_startup_files_byte_identical() {
+    // Nothing installed yet: the first install becomes the default by itself, no `global`.
+    let fresh = install(&Sandbox::new(), &[]);
+    assert!(
+        fresh.contains("Next: open a new shell") && fresh.contains("\n  gover install latest && go version\n"),
+        "{fresh}"
+    );
     let sb = debian_home();
     install(&sb, &[]);
     let first = snapshot(&sb.home);
     let report = install(&sb, &[]);
     assert!(report.contains("already has the hook"), "{report}");
+    // Run again from a shell the hook set up: nothing to open or load.
+    let again = format!("sh {} --from-dir {}", install_sh().display(), common::bin_dir().display());
+    let report = stdout(sb.startup_shell("bash").args(["-lc", &again]));
+    assert!(report.contains("Next (this shell already has the hook):") && !report.contains("new shell"), "{report}");
     let second = snapshot(&sb.home);
     assert_eq!(first.keys().collect::<Vec<_>>(), second.keys().collect::<Vec<_>>());
     for (path, bytes) in &first {

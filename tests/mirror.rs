@@ -144,18 +144,52 @@ fn sync_writes_both_layouts_and_fetches_only_what_is_new() {
             .success()
             .stdout(predicate::str::contains("installed go1.22.10"));
         user.gover().args(["list"]).assert().success().stdout(predicate::str::contains("go1.22.10"));
-        // GOVER_DIST_URL alone, go.dev out of reach (every https request goes to a refusing
-        // proxy): the mirror's index.json is found beside the archives.
-        let fleet = Sandbox::new();
-        let mut install = fleet.gover();
-        install
-            .env("GOVER_DIST_URL", server.url("/"))
+        static_mirror_hints_name_its_index_json(&server);
+    }
+}
+
+/// A static mirror answers no `?mode=json` query (http.server lists the directory, nginx
+/// refuses it): with go.dev out of reach (every https request goes to a refusing proxy) and
+/// GOVER_DIST_URL alone, or GOVER_INDEX_URL set to the query a go.dev-like mirror answers,
+/// the hint names the mirror's index.json, and each way it names works.
+fn static_mirror_hints_name_its_index_json(server: &StaticServer) {
+    let index = server.url("/index.json");
+    let fleet = |user: &Sandbox, vars: &[(&str, &str)]| {
+        let mut cmd = user.gover();
+        cmd.env("GOVER_DIST_URL", server.url("/"))
             .env("HTTPS_PROXY", "http://127.0.0.1:9")
-            .args(["install", "1.22"])
+            .env("GOVER_RETRY_DELAY_MS", "1")
+            .envs(vars.iter().copied())
+            .args(["install", "1.22"]);
+        cmd
+    };
+    let help = |out: std::process::Output| {
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(5), "{stderr}");
+        stderr.lines().find_map(|l| l.strip_prefix("help: ")).unwrap_or_else(|| panic!("{stderr}")).to_string()
+    };
+    let hint = help(fleet(&Sandbox::new(), &[]).output().unwrap());
+    assert!(hint.starts_with(&format!("to trust the mirror's checksums, set GOVER_INDEX_URL={index} ")), "{hint}");
+    let query = server.url("/?mode=json&include=all");
+    let hint = help(fleet(&Sandbox::new(), &[("GOVER_INDEX_URL", &query)]).output().unwrap());
+    assert_eq!(
+        hint,
+        format!(
+            "the mirror's index is {index} (a static mirror answers no ?mode=json query): set GOVER_INDEX_URL={index}, \
+             or pass --trust-mirror (GOVER_TRUST_MIRROR=1) to fall back on it whenever 127.0.0.1 fails"
+        )
+    );
+    fleet(&Sandbox::new(), &[("GOVER_INDEX_URL", &index)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("installed go1.22.10"))
+        .stderr(predicate::str::contains("warning").not());
+    for vars in [&[("GOVER_TRUST_MIRROR", "1")][..], &[("GOVER_TRUST_MIRROR", "1"), ("GOVER_INDEX_URL", &query)]] {
+        fleet(&Sandbox::new(), vars)
             .assert()
             .success()
             .stdout(predicate::str::contains("installed go1.22.10"))
-            .stderr(predicate::str::contains(format!("set GOVER_INDEX_URL={}", server.url("/index.json"))));
+            .stderr(predicate::str::contains(format!("set GOVER_INDEX_URL={index}")));
     }
 }
 
@@ -438,5 +472,131 @@ fn ctrl_c_or_sigterm_during_a_sync_leaves_no_partial_file_and_the_same_command_c
         assert!(fs::read_to_string(at.join("list")).unwrap().contains("go1.23.9"));
         assert!(dir.join(format!("{archive}.sha256")).is_file());
         assert!(fs::read_to_string(&checksum).is_ok_and(|c| c.len() == 65), "the kept archive's checksum is written");
+    }
+}
+
+/// go.dev out of reach, as an on-path attacker can arrange (every https request goes to a
+/// proxy that refuses), and a mirror serving its own go1.22.10, another archive than the
+/// published one, with a matching `?mode=json` index, index.json and `.sha256`: nothing is
+/// installed unless the user chose to trust the mirror, and each way the hint names works.
+#[test]
+fn a_mirror_is_never_trusted_by_accident() {
+    let hostile = Server::http();
+    let mut entries = releases::release_entries("go1.22.10");
+    entries.push(releases::Entry::executable("go/bin/implant", "#!/bin/sh\n"));
+    let archive = releases::tar_gz(&entries);
+    let name = releases::archive_name("go1.22.10");
+    let index = releases::index_json(&[IndexEntry::new("go1.22.10", archive.clone())]);
+    hostile.route(&format!("/{name}"), Reply::bytes(archive.clone()));
+    hostile.route(&format!("/{name}.sha256"), Reply::bytes(releases::sha256_hex(&archive)));
+    hostile.route("/index.json", Reply::bytes(index.clone()));
+    hostile.route("/?mode=json&include=all", Reply::bytes(index));
+    let gover = |user: &Sandbox, vars: &[(&str, &str)]| {
+        let mut cmd = user.gover();
+        cmd.env("GOVER_DIST_URL", hostile.url("/"))
+            .env("HTTPS_PROXY", "http://127.0.0.1:9")
+            .env("GOVER_RETRY_DELAY_MS", "1")
+            .envs(vars.iter().copied());
+        cmd
+    };
+    let mirror_index = hostile.url("/?mode=json&include=all");
+    let hint = format!(
+        "help: to trust the mirror's checksums, set GOVER_INDEX_URL={mirror_index} (always use its index), or pass \
+         --trust-mirror (GOVER_TRUST_MIRROR=1: its index or .sha256 files whenever go.dev fails); or install from the \
+         module proxy, verified by the checksum database: --source proxy\n"
+    );
+    let user = Sandbox::new();
+    for args in [
+        &["install", "1.22", "1.21"][..],
+        &["install", "1.22.10"],
+        &["install", "--source", "dl", "1.22.10"],
+        &["list", "--remote"],
+    ] {
+        let out = gover(&user, &[]).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(5), "{args:?}: {stderr}");
+        assert!(stderr.ends_with(&hint), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().filter(|l| l.starts_with("error: ")).count(), 1, "said once: {stderr}");
+        assert!(stderr.contains("their checksums come from go.dev"), "{stderr}");
+    }
+    assert!(!user.gover_home.join("versions/go1.22.10").exists());
+    assert_eq!(hostile.hits(&format!("/{name}")), 0, "not even downloaded");
+
+    // Followed: the mirror's index named, or --trust-mirror (its index; its .sha256 for an
+    // exact version when it has no index), each said on every install.
+    let user = Sandbox::new();
+    gover(&user, &[("GOVER_INDEX_URL", &mirror_index)]).args(["install", "1.22"]).assert().success();
+    assert!(user.gover_home.join("versions/go1.22.10/bin/implant").is_file(), "the user's choice");
+    let user = Sandbox::new();
+    gover(&user, &[])
+        .args(["install", "--trust-mirror", "1.22"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("so the checksums of the mirror's own index are trusted (--trust-mirror)"))
+        .stdout(predicate::str::contains("(checked against the mirror's own checksum: --trust-mirror)"));
+    hostile.route("/index.json", Reply::status(404));
+    hostile.route("/?mode=json&include=all", Reply::status(404));
+    let user = Sandbox::new();
+    gover(&user, &[("GOVER_TRUST_MIRROR", "1")])
+        .args(["install", "1.22.10"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("(--trust-mirror), so trust rests on the mirror"))
+        .stdout(predicate::str::contains("(checked against the mirror's own checksum: --trust-mirror)"));
+    // Without an index, the hint names none.
+    let out = gover(&Sandbox::new(), &[]).args(["install", "1.22.10"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("GOVER_INDEX_URL=<the mirror's index>"), "{out:?}");
+
+    // The module proxy, verified by the checksum database: asked for, or auto's next source
+    // after go.dev; it installs the published release.
+    let proxy = ModProxy::new(vec![Toolchain::synthetic("go1.22.10", &[])]);
+    for args in [&["install", "--source", "proxy", "1.22"][..], &["install", "1.22"]] {
+        let user = Sandbox::new();
+        gover(&user, &[]).envs(proxy.env()).args(args).assert().success();
+        let root = user.gover_home.join("versions/go1.22.10");
+        assert!(root.join("bin/go").is_file() && !root.join("bin/implant").exists(), "{args:?}");
+    }
+}
+
+/// go.dev out of reach, a mirror that is not trusted, and the copy of go.dev's index a run
+/// before this one saved: a release the copy names comes from the mirror, checked against the
+/// copy; one it does not name (published since, maybe) comes from the module proxy under auto,
+/// and with --source dl, or no proxy within reach, is exit 5 saying so, not "no such release".
+#[test]
+fn without_go_dev_the_saved_index_then_the_module_proxy() {
+    let user = Sandbox::new();
+    let mirror = Server::http();
+    let archive = releases::release_archive("go1.22.10");
+    mirror.route(&format!("/{}", releases::archive_name("go1.22.10")), Reply::bytes(archive.clone()));
+    let official = releases::sha256_hex(b"https://go.dev/dl/?mode=json&include=all");
+    let saved = user.gover_home.join(format!("cache/index-{}.json", &official[..16]));
+    fs::create_dir_all(saved.parent().unwrap()).unwrap();
+    fs::write(&saved, releases::index_json(&[IndexEntry::new("go1.22.10", archive)])).unwrap();
+    let proxy = ModProxy::new(vec![Toolchain::synthetic("go1.23.9", &[])]);
+    let gover = |args: &[&str], vars: &[(String, String)]| {
+        let mut cmd = user.gover();
+        cmd.env("GOVER_DIST_URL", mirror.url("/"))
+            .env("HTTPS_PROXY", "http://127.0.0.1:9")
+            .env("GOVER_RETRY_DELAY_MS", "1")
+            .envs(vars.iter().cloned())
+            .args(args);
+        cmd
+    };
+    gover(&["install", "1.22"], &proxy.env())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("installed go1.22.10"))
+        .stderr(predicate::str::contains("using the release index saved"));
+    gover(&["install", "1.23"], &proxy.env())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("installed go1.23.9"))
+        .stderr(predicate::str::contains(format!("source: the module proxy {}", proxy.goproxy())));
+    for (args, vars) in [(&["install", "--source", "dl", "1.24"][..], proxy.env()), (&["install", "1.24"], vec![])] {
+        gover(args, &vars)
+            .assert()
+            .code(5)
+            .stderr(predicate::str::contains("  cause: the copy of the release index saved earlier names no 1.24"))
+            .stderr(predicate::str::contains("help: to trust the mirror's checksums"));
     }
 }

@@ -140,28 +140,36 @@ fn a_zip_download_that_breaks_off_resumes_where_it_stopped() {
     assert_eq!(ranges.count(), 1, "the rest was asked for with a Range request");
 }
 
+/// The next run asks for the rest; a proxy that ignores `Range` sends the whole zip instead,
+/// a fresh download over the partial one. Either way it installs without a warning.
 #[test]
 fn a_zip_download_that_failed_is_resumed_by_the_next_run() {
-    let s = Sandbox::new();
-    let proxy = ModProxy::new(vec![Toolchain::synthetic("go1.23.9", &[])]);
-    let zip = proxy.toolchains[0].zip.clone();
-    let path = proxy.zip_path("go1.23.9");
-    // The first run gets 300 bytes, then the server fails every attempt to resume.
-    proxy.server.once(&path, zip.clone().fault(common::server::Fault::CloseAfter(300)));
-    proxy.server.route(&path, Reply::status(503));
-    gover(&s, &proxy).env("GOVER_RETRY_DELAY_MS", "1").args(["install", "1.23.9"]).assert().code(5);
-    assert_eq!(fs::metadata(s.gover_home.join("downloads/go1.23.9.linux-amd64.zip.partial")).unwrap().len(), 300);
-    // The next run asks for the rest only.
-    proxy.server.route(&path, zip);
-    let before = proxy.server.requests().len();
-    gover(&s, &proxy).args(["install", "1.23.9"]).assert().success();
-    let asked: Vec<_> = proxy.server.requests()[before..]
-        .iter()
-        .filter(|r| r.target == path)
-        .map(|r| r.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("range")).map(|(_, v)| v.clone()))
-        .collect();
-    assert_eq!(asked, [Some("bytes=300-".to_string())]);
-    assert!(!s.gover_home.join("downloads/go1.23.9.linux-amd64.zip.partial").exists());
+    for honours_range in [true, false] {
+        let s = Sandbox::new();
+        let proxy = ModProxy::new(vec![Toolchain::synthetic("go1.23.9", &[])]);
+        let zip = proxy.toolchains[0].zip.clone();
+        let path = proxy.zip_path("go1.23.9");
+        // The first run gets 300 bytes, then the server fails every attempt to resume.
+        proxy.server.once(&path, zip.clone().fault(common::server::Fault::CloseAfter(300)));
+        proxy.server.route(&path, Reply::status(503));
+        gover(&s, &proxy).env("GOVER_RETRY_DELAY_MS", "1").args(["install", "1.23.9"]).assert().code(5);
+        assert_eq!(fs::metadata(s.gover_home.join("downloads/go1.23.9.linux-amd64.zip.partial")).unwrap().len(), 300);
+        proxy.server.route(&path, if honours_range { zip.clone() } else { zip.clone().ignore_range() });
+        let before = proxy.server.requests().len();
+        let out = gover(&s, &proxy).args(["install", "1.23.9"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() && !stderr.contains("warning"), "range honoured: {honours_range}\n{stderr}");
+        let asked: Vec<_> = proxy.server.requests()[before..]
+            .iter()
+            .filter(|r| r.target == path)
+            .map(|r| r.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("range")).map(|(_, v)| v.clone()))
+            .collect();
+        assert_eq!(asked, [Some("bytes=300-".to_string())]);
+        assert!(!s.gover_home.join("downloads/go1.23.9.linux-amd64.zip.partial").exists());
+        let common::server::Body::Bytes(whole) = &zip.body else { unreachable!("a synthetic zip") };
+        let cached = fs::read(s.gover_home.join("downloads/go1.23.9.linux-amd64.zip")).unwrap();
+        assert!(cached == **whole, "the cached zip is the whole zip, once");
+    }
 }
 
 #[test]
@@ -428,7 +436,7 @@ fn auto_turns_to_the_module_proxy_when_the_download_site_cannot_be_reached() {
         .assert()
         .code(5)
         .stderr(predicate::str::contains(
-            "source: the module proxy https://proxy.golang.org,direct (the download site cannot be reached",
+            "source: the module proxy https://proxy.golang.org,direct (the download site failed: cannot download https://go.dev",
         ))
         .stderr(predicate::str::contains("`direct` has no meaning for toolchains"));
     // With --source dl it stays with the download site.

@@ -39,6 +39,10 @@ fn plant(sandbox: &Sandbox) -> Planted {
         fs::write(path, content).unwrap();
     }
     fs::set_permissions(&files[0].0, fs::Permissions::from_mode(0o600)).unwrap();
+    // The managers the .bashrc sets up are installed (a line for one that is not does nothing).
+    for dir in [".gvm/scripts", ".goenv"] {
+        fs::create_dir_all(sandbox.home.join(dir)).unwrap();
+    }
     Planted { files }
 }
 
@@ -353,19 +357,53 @@ fn permission_repairs_run_only_with_yes_and_the_right_to() {
     std::os::unix::fs::chown(&cache, Some(0), Some(0)).unwrap();
     let run = |args: &[&str]| String::from_utf8_lossy(&doctor_as_nobody(&sandbox, args).stdout).into_owned();
     let dry = run(&["--fix"]);
-    assert!(dry.contains(&format!("run: chmod u+rwx '{}'", gopath.display())), "{dry}");
-    assert!(dry.contains(&format!("run: sudo chown -R \"$(id -un):\" '{}'", cache.display())), "{dry}");
+    assert!(dry.contains(&format!("run: chmod u+rwx {}", gopath.display())), "{dry}");
+    assert!(dry.contains(&format!("run: sudo chown -R nobody: {}", cache.display())), "{dry}");
     assert_eq!(fs::metadata(&gopath).unwrap().mode() & 0o777, 0o555, "a dry run changes nothing");
 
     let applied = run(&["--fix", "--yes"]);
     assert!(applied.contains("ran: chmod u+rwx"), "{applied}");
     assert_eq!(fs::metadata(&gopath).unwrap().mode() & 0o700, 0o700);
     // Not root: the chown is left to the user, exactly as printed.
-    assert!(
-        applied.contains(&format!("run this yourself: sudo chown -R \"$(id -un):\" '{}'", cache.display())),
-        "{applied}"
-    );
+    assert!(applied.contains(&format!("run this yourself: sudo chown -R nobody: {}", cache.display())), "{applied}");
     assert_eq!(fs::metadata(&cache).unwrap().uid(), 0);
+}
+
+/// A repair of a path holding `'` and `$(…)` (a GOPATH named so): gover runs the repair on
+/// that one path and nothing else, and the command it prints, pasted into bash, does the
+/// same. Under `sh -c` with hand-made quotes, the `'` ended the quoting and `touch` ran.
+#[test]
+fn a_repair_of_a_path_with_quotes_and_substitutions_does_only_what_it_says() {
+    let sandbox = Sandbox::new();
+    sandbox.install_shims();
+    let gopath = sandbox.home.join("go'$(touch INJECTED)'x");
+    let marker = sandbox.work.join("INJECTED");
+    let go_env = sandbox.home.join(".config/go/env");
+    fs::create_dir_all(go_env.parent().unwrap()).unwrap();
+    fs::write(&go_env, format!("GOPATH={}\n", gopath.display())).unwrap();
+    fs::create_dir_all(&gopath).unwrap();
+    hand_to_nobody(&sandbox);
+    let lock = || fs::set_permissions(&gopath, fs::Permissions::from_mode(0o555)).unwrap();
+    let unlocked = || fs::metadata(&gopath).unwrap().mode() & 0o700 == 0o700;
+    lock();
+
+    let dry = String::from_utf8_lossy(&doctor_as_nobody(&sandbox, &["--fix"]).stdout).into_owned();
+    let shown = dry.lines().find_map(|l| l.strip_prefix("run: ")).unwrap_or_else(|| panic!("no repair: {dry}"));
+    assert!(shown.starts_with("chmod u+rwx '"), "{dry}");
+    // Pasted into bash, as the user.
+    let pasted = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "bash", "-c", shown])
+        .current_dir(&sandbox.work)
+        .output()
+        .unwrap();
+    assert!(pasted.status.success(), "{}", String::from_utf8_lossy(&pasted.stderr));
+    assert!(unlocked() && !marker.exists(), "the pasted command did something else");
+
+    lock();
+    let applied = String::from_utf8_lossy(&doctor_as_nobody(&sandbox, &["--fix", "--yes"]).stdout).into_owned();
+    assert!(applied.contains(&format!("ran: {shown}")), "{applied}");
+    assert!(unlocked(), "{applied}");
+    assert!(!marker.exists(), "the path's $(…) ran");
 }
 
 #[test]

@@ -12,7 +12,8 @@ use common::Sandbox;
 #[test]
 fn committed_completions_are_up_to_date() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
-    let bless = std::env::var_os("GOVER_BLESS").is_some_and(|v| v == "1");
+    let bless = gover_shim::switch::read("GOVER_BLESS", |name| std::env::var_os(name))
+        .unwrap_or_else(|bad| panic!("{bad}: {}", bad.hint()));
     let sb = Sandbox::new();
     let mut stale = Vec::new();
     for (shell, file) in [("bash", "gover.bash"), ("zsh", "_gover"), ("fish", "gover.fish")] {
@@ -64,10 +65,24 @@ fn bash_completes_subcommands_and_installed_versions() {
         );
         run(&sb, "bash", &["--norc", "-ic", &script])
     };
-    assert_eq!(words(&complete("gover use ''")), ["1.21.13", "1.22.10", "1.23rc1"]);
-    assert_eq!(words(&complete("gover shell 1.2")), ["1.21.13", "1.22.10", "1.23rc1"]);
+    // Besides the installed versions, the commands that pin offer their lines, latest and system.
+    assert_eq!(
+        words(&complete("gover use ''")),
+        ["1.21", "1.21.13", "1.22", "1.22.10", "1.23", "1.23rc1", "latest", "system"]
+    );
+    assert_eq!(words(&complete("gover shell 1.2")), ["1.21", "1.21.13", "1.22", "1.22.10", "1.23", "1.23rc1"]);
     assert_eq!(words(&complete("gover uninstall 1.22")), ["1.22.10"]);
-    assert_eq!(words(&complete("gover exec 1.23")), ["1.23rc1"]);
+    assert_eq!(words(&complete("gover uninstall ''")), ["1.21.13", "1.22.10", "1.23rc1"]);
+    assert_eq!(words(&complete("gover exec 1.23")), ["1.23", "1.23rc1"]);
+    assert_eq!(words(&complete("gover global l")), ["latest"]);
+    // Options --help hides (doctor's test settings, the hook's and install.sh's) are not offered.
+    let doctor = complete("gover doctor --");
+    assert!(
+        doctor.contains("--fix") && !doctor.contains("--proc-root") && !doctor.contains("--crontab-file"),
+        "{doctor}"
+    );
+    assert!(!complete("gover shell --").contains("--print-for"));
+    assert!(!complete("gover setup --").contains("--record-binaries"));
     // Everything else is clap's script, sourced on first use.
     assert!(words(&complete("gover sh")).contains(&"shell"), "{}", complete("gover sh"));
     assert!(complete("gover completions ''").contains("fish"));
@@ -81,9 +96,13 @@ fn fish_completes_subcommands_and_installed_versions() {
     let sb = sandbox();
     let hook = format!("{} init fish | source", env!("CARGO_BIN_EXE_gover"));
     let versions = run(&sb, "fish", &["-ic", &format!("{hook}; complete -C 'gover use '")]);
-    for v in ["1.21.13", "1.22.10", "1.23rc1"] {
+    for v in ["1.21.13", "1.22.10", "1.23rc1", "1.22", "latest", "system"] {
         assert!(versions.lines().any(|l| l == v), "{v} missing from:\n{versions}");
     }
+    let doctor = run(&sb, "fish", &["-ic", &format!("{hook}; complete -C 'gover doctor --'")]);
+    assert!(doctor.contains("--fix") && !doctor.contains("--proc-root"), "{doctor}");
+    let uninstall = run(&sb, "fish", &["-ic", &format!("{hook}; complete -C 'gover uninstall '")]);
+    assert!(!uninstall.lines().any(|l| l == "1.22" || l == "latest"), "{uninstall}");
     let after = run(&sb, "fish", &["-ic", &format!("{hook}; complete -C 'gover exec 1.22.10 '")]);
     assert!(!after.lines().any(|l| l == "1.21.13"), "versions offered after the version:\n{after}");
     let subcommands = run(&sb, "fish", &["-ic", &format!("{hook}; complete -C 'gover ins'")]);
@@ -122,8 +141,10 @@ fn zsh_completes_installed_versions_at_a_real_prompt() {
     let driver = format!(
         "zmodload zsh/zpty\n\
          zpty -b z 'env -i HOME={home} PATH={path} TERM=dumb zsh -i'\n\
-         zpty -w -n z $'gover use \\t'\n\
+         zpty -w -n z $'gover use 1.22.\\t'\n\
          zpty -r z out '*use 1.22.10*' && print versions-ok\n\
+         zpty -w -n z $'\\C-u gover use la\\t'\n\
+         zpty -r z out '*use latest*' && print latest-ok\n\
          zpty -w -n z $'\\C-u gover insta\\t'\n\
          zpty -r z out '*install *' && print subcommands-ok\n\
          zpty -d z\n",
@@ -131,5 +152,5 @@ fn zsh_completes_installed_versions_at_a_real_prompt() {
     );
     let out = sb.startup_shell("timeout").args(["20", "zsh", "-fc", &driver]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("versions-ok") && text.contains("subcommands-ok"), "{text}");
+    assert!(text.contains("versions-ok") && text.contains("latest-ok") && text.contains("subcommands-ok"), "{text}");
 }

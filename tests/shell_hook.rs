@@ -286,8 +286,9 @@ fn gover_shell_rejects_what_it_cannot_use_and_prints_no_code() {
     assert!(err.contains("error: go1.99 is not installed") && err.contains("go1.21.13, go1.22.10"), "{err}");
     let out = sb.gover().args(["shell", "--print-for", "bash", "1.2x"]).assert().code(2).get_output().clone();
     assert!(out.stdout.is_empty());
-    // No version and no --unset is a usage error, not a silent unset.
-    sb.gover().args(["shell"]).assert().code(2);
+    // No version and no --unset is a usage error, not a silent unset; the usage names both.
+    let out = sb.gover().args(["shell"]).assert().code(2).get_output().clone();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Usage: gover shell <VERSION|--unset>"), "{out:?}");
 }
 
 #[test]

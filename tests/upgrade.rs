@@ -13,11 +13,7 @@ use common::rig::Rig;
 use common::snapshot;
 
 fn rig() -> Rig {
-    let rig = Rig::http();
-    let entries: Vec<IndexEntry> =
-        ["go1.22.10", "go1.22.12", "go1.23.9"].iter().map(|v| IndexEntry::new(v, release_archive(v))).collect();
-    rig.publish(&entries);
-    rig
+    Rig::serving(&["go1.22.10", "go1.22.12", "go1.23.9"])
 }
 
 /// The pin files a user might have: CRLF, no final newline, other tools, a partial pin and

@@ -192,7 +192,9 @@ fn a_corrupted_or_html_answer_is_an_error_and_leaves_the_cache_as_it_was() {
     assert_explained(&out, 5, &["GO-2021-0067"]);
     assert_eq!(fs::read(cache_file(&sb)).unwrap(), cache);
 
-    // A network command goes on, with a warning, and the cache as it was.
+    // A network command goes on, with a warning, and the cache as it was (once the hour after
+    // the failures above, in which it leaves the database alone, is over).
+    fs::remove_file(sb.gover_home.join("vulndb/failed")).unwrap();
     let releases = release_server(&["go1.22.10"]);
     db.server.once("/index/db.json", Reply::html("<html>proxy login</html>"));
     age_cache(&sb, 25 * 3600);
@@ -430,4 +432,153 @@ fn an_unreachable_database_is_tried_once_an_hour_and_its_hint_works() {
     assert!(stderr.contains("note: fetched the Go vulnerability database from file://"), "{stderr}");
     assert!(!failed.exists());
     assert_eq!(listed(&sb, &closed).len(), 2);
+}
+
+/// Offline, `list` and `doctor` name the two ways out (a copy of the database, or no
+/// checks) instead of only promising a fetch; once a fetch has failed they say so, and stop
+/// promising one until GOVULNDB names another database or a refresh succeeds.
+#[test]
+fn offline_the_notes_name_a_copy_of_the_database_and_a_failed_fetch_is_said() {
+    let sb = sandbox_with_versions();
+    sb.pin("1.22.10");
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let list_note = |govulndb: &str| {
+        let out = gover(&sb, govulndb).arg("list").output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let stale_finding = |govulndb: &str| {
+        let out = sb.doctor(&["--json"]).env_remove("GOVER_VULNDB").env("GOVULNDB", govulndb).output().unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["findings"].as_array().unwrap().iter().find(|f| f["id"] == "versions.vulndb-stale").cloned().unwrap()
+    };
+
+    let before = list_note(&closed);
+    assert!(
+        before.contains("fetches it") && before.contains("GOVULNDB") && before.contains("GOVER_VULNDB=off"),
+        "{before}"
+    );
+
+    let out = gover(&sb, &closed).args(["list", "--refresh"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.ends_with(
+            "help: behind a proxy, set HTTPS_PROXY; without access to vuln.go.dev, set GOVULNDB to a copy of it \
+             (https://… or file:///…), or GOVER_VULNDB=off to stop checking\n"
+        ),
+        "{stderr}"
+    );
+
+    let failed = format!(
+        "note: no vulnerability data: the last attempt to fetch it from {closed} failed; set GOVULNDB to a copy of \
+         the database (https://… or file:///…), or GOVER_VULNDB=off to stop checking\n"
+    );
+    assert_eq!(list_note(&closed), failed);
+    let finding = stale_finding(&closed);
+    assert!(finding["evidence"][0]["text"].as_str().unwrap().contains(&format!("fetch it from {closed} failed")));
+    assert!(finding["fix"]["text"].as_str().unwrap().contains("GOVER_VULNDB=off"), "{finding}");
+    // Another database has not failed: a fetch is promised again.
+    assert!(list_note("http://127.0.0.1:1").contains("fetches it"));
+    // GOVER_VULNDB=off, as the note says, silences it.
+    let out = gover(&sb, &closed).env("GOVER_VULNDB", "off").arg("list").output().unwrap();
+    assert!(out.stderr.is_empty(), "{out:?}");
+
+    // A copy of the database, as the note says, brings the data and forgets the failure.
+    let db = VulnDb::serve();
+    let copy = format!("file://{}", db.path().display());
+    gover(&sb, &copy).args(["list", "--refresh"]).assert().success();
+    assert_eq!(list_note(&copy), "");
+    assert!(!sb.gover_home.join("vulndb/failed").exists());
+
+    // A week later with the server gone again: the age, and the failure.
+    age_cache(&sb, 8 * 86_400 + 60);
+    gover(&sb, &copy).env("GOVULNDB", &closed).args(["list", "--refresh"]).assert().code(5);
+    let note = list_note(&closed);
+    assert!(
+        note.starts_with("note: the vulnerability data was last checked 8 days ago, and the last attempt to fetch it")
+            && !note.contains("brings it up to date"),
+        "{note}"
+    );
+}
+
+/// What a hostile or broken server puts in text gover prints: an OSC 52 clipboard write, a
+/// screen clear, a C1 control and a right-to-left override.
+const TERMINAL_SEQUENCES: [&str; 4] = ["\u{1b}]52;c;ZWNobyBwd25lZA==\u{7}", "\u{1b}[2J", "\u{9b}31m", "\u{202e}"];
+
+/// Whether `bytes` (a command's output) hold any character a terminal acts on.
+fn assert_no_terminal_sequences(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    let bad = text.chars().find(|&c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{202e}');
+    assert_eq!(bad, None, "{what} printed a terminal control character: {text}");
+}
+
+/// Control characters in the database's summaries and aliases, in a release index's file
+/// names and in an HTML page never reach the terminal: summaries keep their words, aliases
+/// that are not CVE or GHSA ids are dropped, and a file named with them is no archive.
+#[test]
+fn control_characters_from_servers_never_reach_the_terminal() {
+    let db = VulnDb::serve();
+    for (id, _, mut entry) in common::vulndb::entries() {
+        let summary = entry["summary"].as_str().unwrap_or("").to_string();
+        entry["summary"] = format!("{}{summary}{}", TERMINAL_SEQUENCES[0], TERMINAL_SEQUENCES.join("")).into();
+        let aliases = entry["aliases"].as_array_mut().unwrap();
+        aliases.insert(0, format!("CVE-2024-1234{}", TERMINAL_SEQUENCES[0]).into());
+        aliases.push(TERMINAL_SEQUENCES[1].into());
+        db.write(&format!("ID/{id}.json"), entry.to_string().as_bytes());
+    }
+    let sb = sandbox_with_versions();
+    sb.install_shims();
+    sb.pin("1.22.10");
+    let out = gover(&sb, &db.url()).args(["list", "--refresh"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cache = fs::read(cache_file(&sb)).unwrap();
+    assert!(!String::from_utf8_lossy(&cache).contains("\\u001b"), "the cache keeps the sequences");
+    for args in [&["list"][..], &["list", "--json"]] {
+        let out = gover(&sb, &db.url()).args(args).output().unwrap();
+        assert_no_terminal_sequences(&format!("{args:?}"), &out.stdout);
+        assert_no_terminal_sequences(&format!("{args:?}"), &out.stderr);
+    }
+    for args in [&[][..], &["--json"]] {
+        let out = sb.doctor(args).env_remove("GOVER_VULNDB").env("GOVULNDB", db.url()).output().unwrap();
+        assert_no_terminal_sequences("doctor", &out.stdout);
+        assert_no_terminal_sequences("doctor", &out.stderr);
+        let text = String::from_utf8_lossy(&out.stdout);
+        // The advisories are still shown, their visible text kept, their real CVE ids too.
+        assert!(text.contains("]52;c;ZWNobyBwd25lZA=="), "{text}");
+        assert!(text.contains("CVE-20") && !text.contains("CVE-2024-1234"), "{text}");
+    }
+
+    // A cache written by an earlier gover, which kept the sequences: cleaned when read.
+    let mut cache: Value = serde_json::from_slice(&cache).unwrap();
+    for entry in cache["entries"].as_array_mut().unwrap() {
+        entry["summary"] = TERMINAL_SEQUENCES.join("").into();
+        entry["aliases"][0] = TERMINAL_SEQUENCES[1].into();
+    }
+    fs::write(cache_file(&sb), cache.to_string()).unwrap();
+    let out = sb.doctor(&[]).env_remove("GOVER_VULNDB").env("GOVULNDB", db.url()).output().unwrap();
+    assert_no_terminal_sequences("doctor", &out.stdout);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("]52;c;ZWNobyBwd25lZA=="));
+
+    // A release index naming its archive with terminal sequences, and a login page full of them.
+    let releases = Server::http();
+    let archive = release_archive("go1.22.12");
+    let mut index: Value = serde_json::from_str(&index_json(&[IndexEntry::new("go1.22.12", archive.clone())])).unwrap();
+    let name =
+        common::releases::archive_name("go1.22.12").replace(".tar.gz", &format!("{}.tar.gz", TERMINAL_SEQUENCES[0]));
+    index[0]["files"][1]["filename"] = name.into();
+    releases.route("/index.json", Reply::bytes(index.to_string()));
+    releases.route(&archive_path("go1.22.12"), Reply::bytes(archive));
+    let out = with_releases(gover(&sb, &db.url()), &releases).args(["install", "1.22.12"]).output().unwrap();
+    assert!(!out.status.success());
+    assert_no_terminal_sequences("install", &out.stdout);
+    assert_no_terminal_sequences("install", &out.stderr);
+    releases.route("/index.json", Reply::html(&format!("<html>{}Sign in</html>", TERMINAL_SEQUENCES.join(""))));
+    let out = with_releases(gover(&sb, &db.url()), &releases).args(["install", "1.22.12"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("answered with an HTML page"), "{stderr}");
+    assert_no_terminal_sequences("install", &out.stderr);
 }

@@ -6,7 +6,7 @@
 //! only the names that are there are opened.
 
 use std::ffi::OsString;
-use std::fs::File;
+use std::fs::{File, Metadata};
 use std::io;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
@@ -22,6 +22,8 @@ const MAX_LISTED: usize = 256;
 /// One directory, listed once.
 pub struct Dir<'a> {
     path: &'a Path,
+    /// Who owns it and who may write in it, which decides whether its pin files count.
+    meta: Metadata,
     /// The entries among the names asked about; `None` when the directory cannot be listed
     /// (search permission without read permission) or is too big to, so every name is
     /// tried.
@@ -32,6 +34,7 @@ impl<'a> Dir<'a> {
     /// Lists `path`, keeping the entries named in `wanted` (first components, such as
     /// `.mise` for `.mise/config.toml`).
     pub fn list(path: &'a Path, wanted: &[&str]) -> io::Result<Dir<'a>> {
+        let meta = std::fs::metadata(path)?;
         let present = match std::fs::read_dir(path) {
             Ok(entries) => {
                 let mut present = Some(Vec::new());
@@ -51,7 +54,19 @@ impl<'a> Dir<'a> {
             Err(e) if e.kind() == io::ErrorKind::PermissionDenied => None,
             Err(e) => return Err(e),
         };
-        Ok(Dir { path, present })
+        Ok(Dir { path, meta, present })
+    }
+
+    pub fn metadata(&self) -> &Metadata {
+        &self.meta
+    }
+
+    /// Whether `name` (a relative path) is there, without opening it: for a file that is not
+    /// to be read, so a planted symlink to a device is never opened.
+    pub fn has(&self, name: &str) -> bool {
+        let first = name.split('/').next().unwrap_or(name);
+        let listed = self.present.as_ref().is_none_or(|present| present.iter().any(|p| p == first));
+        listed && std::fs::symlink_metadata(self.path.join(name)).is_ok()
     }
 
     /// Opens `name` (a relative path such as `.mise/config.toml`) for reading, without
@@ -91,6 +106,10 @@ mod tests {
         // Not asked about, so not looked at.
         assert_eq!(dir.open_file("go.mod").unwrap_err().kind(), io::ErrorKind::NotFound);
         assert_eq!(dir.open_file(".mise/other.toml").unwrap_err().kind(), io::ErrorKind::NotFound);
+        // Whether a file is there, without opening it: the whole path, not its first component.
+        assert!(dir.has(".mise/config.toml"));
+        assert!(!dir.has(".mise/other.toml"));
+        assert!(!dir.has(".go-version"));
     }
 
     #[test]
@@ -103,6 +122,7 @@ mod tests {
         let dir = Dir::list(tmp.path(), &[".go-version"]).unwrap();
         assert!(dir.present.is_none());
         assert!(dir.open_file(".go-version").is_ok());
+        assert!(dir.has(".go-version") && !dir.has("go.mod"));
         assert_eq!(dir.open_file("go.mod").unwrap_err().kind(), io::ErrorKind::NotFound);
     }
 

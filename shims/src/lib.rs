@@ -7,6 +7,8 @@ pub mod exit;
 pub mod home;
 pub mod pin;
 pub mod resolve;
+pub mod switch;
+pub mod trust;
 pub mod version;
 
 pub use home::GoverHome;

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::{exit, Command};
 
 use gover_shim::resolve::{self, Context, Toolchain};
-use gover_shim::{exit as code, ResolveError};
+use gover_shim::{exit as code, switch, ResolveError};
 
 /// Counts shim hops in the process tree, so a loop (a `system` go that is a script calling
 /// `go` again, which finds the shim) stops with a message instead of forking forever.
@@ -41,6 +41,9 @@ fn main() {
     }
     let ctx = Context::from_process().unwrap_or_else(|e| fail_resolve(e));
     let request = resolve::request(&ctx).unwrap_or_else(|e| fail_resolve(e));
+    for ignored in &request.ignored {
+        eprintln!("warning: {}", resolve::ignored_pin_warning(ignored, &request.source));
+    }
     for path in &request.empty_pins {
         eprintln!("warning: {}", resolve::empty_pin_warning(path, &request.source));
     }
@@ -79,12 +82,15 @@ fn main() {
     fail(&format!("cannot run {}: {err}", binary.display()), Some(hint), code::ENVIRONMENT);
 }
 
+/// GOVER_AUTO_INSTALL, read only when something is missing: a typo in it must not pass for
+/// "off" (the go command would fail with "not installed" instead of saying why).
 fn auto_install() -> bool {
-    std::env::var_os("GOVER_AUTO_INSTALL").is_some_and(|v| v == "1")
+    switch::read("GOVER_AUTO_INSTALL", |name| std::env::var_os(name))
+        .unwrap_or_else(|err| fail(&err.to_string(), Some(err.hint()), code::USAGE))
 }
 
-/// GOVER_AUTO_INSTALL=1: install what is missing (the pin, or the module's `go` line), then
-/// carry on.
+/// GOVER_AUTO_INSTALL=1 (or true, yes, on): install what is missing (the pin, or the module's
+/// `go` line), then carry on.
 fn install(not_installed: ResolveError) {
     let ResolveError::NotInstalled { spec, .. } = &not_installed else { return };
     eprintln!("gover: {not_installed}; installing it (GOVER_AUTO_INSTALL=1)");

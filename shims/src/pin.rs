@@ -91,6 +91,8 @@ impl PinFile {
             let line = 1 + content[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
             PinError { line, reason: "the file is not text (invalid UTF-8)".into() }
         })?;
+        // Editors on other systems (Notepad) start UTF-8 files with a byte-order mark.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         match self {
             PinFile::GoVersion => parse_go_version(text),
             PinFile::Mise(_) => parse_mise_toml(text),
@@ -108,46 +110,67 @@ impl PinFile {
     }
 
     /// The bytes of a pin file of this kind that was just opened (`opened` is the result of
-    /// the open): `None` when it does not exist. Reads at most one byte past the size limit,
-    /// which is enough for [`PinFile::parse`] to refuse it.
+    /// the open): `None` when it does not exist.
     pub fn load(self, opened: std::io::Result<File>) -> Result<Option<Vec<u8>>, PinError> {
+        Opened::new(opened)?.map(|file| self.content(file)).transpose()
+    }
+
+    /// The bytes of `file`, at most one byte past the size limit, which is enough for
+    /// [`PinFile::parse`] to refuse it.
+    pub fn content(self, file: Opened) -> Result<Vec<u8>, PinError> {
+        let mut content = Vec::new();
+        file.file.take(self.size_limit() + 1).read_to_end(&mut content).map_err(cannot_read)?;
+        Ok(content)
+    }
+}
+
+/// A pin file opened for reading and known to be a regular file, with its owner (both from
+/// one `fstat` of the descriptor), before a byte of it is read.
+pub struct Opened {
+    file: File,
+    owner: u32,
+}
+
+impl Opened {
+    /// `opened` is the result of the open: `None` when the file does not exist. A FIFO,
+    /// socket, device or directory is refused by the type of the open descriptor (no window
+    /// between a check and the open); it was opened without blocking, so a FIFO cannot hang
+    /// the reader.
+    pub fn new(opened: std::io::Result<File>) -> Result<Option<Opened>, PinError> {
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
         let file = match opened {
-            Ok(file) => regular(file)?,
+            Ok(file) => file,
             Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => {
                 return Ok(None)
             }
             Err(e) => return Err(cannot_read(e)),
         };
-        let mut content = Vec::new();
-        file.take(self.size_limit() + 1).read_to_end(&mut content).map_err(cannot_read)?;
-        Ok(Some(content))
+        let meta = file.metadata().map_err(cannot_read)?;
+        let kind = meta.file_type();
+        let what = if kind.is_file() {
+            return Ok(Some(Opened { file, owner: meta.uid() }));
+        } else if kind.is_dir() {
+            "a directory"
+        } else if kind.is_fifo() {
+            "a named pipe (FIFO)"
+        } else if kind.is_socket() {
+            "a socket"
+        } else if kind.is_block_device() || kind.is_char_device() {
+            "a device"
+        } else {
+            "not a regular file"
+        };
+        Err(PinError { line: 0, reason: format!("it is {what}, not a file holding a version") })
+    }
+
+    /// The uid that owns the file.
+    pub fn owner(&self) -> u32 {
+        self.owner
     }
 }
 
 fn cannot_read(e: std::io::Error) -> PinError {
     PinError { line: 0, reason: format!("cannot read it: {e}") }
-}
-
-/// The file, if it is a regular one. A FIFO, socket, device or directory is refused by the
-/// type of the open descriptor (no window between a check and the open); it was opened
-/// without blocking, so a FIFO cannot hang the reader.
-fn regular(file: File) -> Result<File, PinError> {
-    use std::os::unix::fs::FileTypeExt;
-    let kind = file.metadata().map_err(cannot_read)?.file_type();
-    let what = if kind.is_file() {
-        return Ok(file);
-    } else if kind.is_dir() {
-        "a directory"
-    } else if kind.is_fifo() {
-        "a named pipe (FIFO)"
-    } else if kind.is_socket() {
-        "a socket"
-    } else if kind.is_block_device() || kind.is_char_device() {
-        "a device"
-    } else {
-        "not a regular file"
-    };
-    Err(PinError { line: 0, reason: format!("it is {what}, not a file holding a version") })
 }
 
 /// A version request and the line of the file that made it.
@@ -380,6 +403,8 @@ mod tests {
         assert_eq!(pin(PinFile::GoVersion, "\n# nothing\n").unwrap(), None);
         assert_eq!(pin(PinFile::GoVersion, "system").unwrap(), Some(("system".into(), 1)));
         assert_eq!(pin(PinFile::GoVersion, "1.22.10 # the team's pin\n").unwrap(), Some(("1.22.10".into(), 1)));
+        assert_eq!(pin(PinFile::GoVersion, "\u{feff}1.22\r\n").unwrap(), Some(("1.22".into(), 1)));
+        assert_eq!(pin(PinFile::ToolVersions, "\u{feff}golang 1.22.10\n").unwrap(), Some(("1.22.10".into(), 1)));
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //!    `toolchain` line of `go.work`, then `go.mod`; a nearer directory beats a farther one, so
 //!    a nested project's pin wins over its parent's. As in go itself, a module inside a
 //!    workspace (the nearest `go.work` above, or the file `GOWORK` names; `GOWORK=off` has
-//!    none) takes its toolchain from the workspace: its go.mod's lines do not count;
+//!    none) takes its toolchain from the workspace: its go.mod's lines do not count. Only
+//!    files the user or root could have written count, and the walk stops at a shared
+//!    temporary directory such as /tmp (see [`crate::trust`]);
 //! 3. the global default in GOVER_HOME (`gover global`);
 //! 4. `system`: the first `go` on PATH that is not a gover shim.
 //!
@@ -23,7 +25,8 @@ use std::path::{Path, PathBuf};
 use crate::dir::Dir;
 use crate::exit;
 use crate::home::GoverHome;
-use crate::pin::{PinError, PinFile};
+use crate::pin::{Opened, PinError, PinFile};
+use crate::trust::{Ignored, Trust, Untrusted};
 use crate::version::{GoVersion, Spec};
 
 /// Everything resolution reads from the process, gathered once so tests can supply their own.
@@ -37,6 +40,8 @@ pub struct Context {
     pub path: Option<OsString>,
     /// `GOWORK`, which chooses the workspace as it does for go.
     pub gowork: Option<OsString>,
+    /// The effective uid: pin files of other users do not count.
+    pub uid: u32,
 }
 
 impl Context {
@@ -55,6 +60,7 @@ impl Context {
             env_version: var("GOVER_VERSION").filter(|v| !v.is_empty()),
             path: var("PATH"),
             gowork: var("GOWORK"),
+            uid: crate::trust::effective_uid(),
         })
     }
 }
@@ -105,13 +111,22 @@ pub struct Request {
     /// Empty `.go-version` files passed on the way to the pin: skipped, which is rarely what
     /// whoever made them meant, so worth a warning.
     pub empty_pins: Vec<PathBuf>,
+    /// Pin files passed on the way that another user could have written: not read, and
+    /// worth a warning, since whoever made them meant them to count.
+    pub ignored: Vec<Ignored>,
 }
 
 impl Request {
+    /// The `go` line that made gover run `version` rather than what the pin asks for (go
+    /// refuses to build the module with an older one).
+    pub fn raised_by(&self, version: &GoVersion) -> Option<&Minimum> {
+        self.minimum.as_ref().filter(|_| !self.spec.matches(version))
+    }
+
     /// A version named on purpose (GOVER_VERSION, gover's command line): no module's `go`
     /// line overrides it.
     pub fn named(spec: Spec, source: Source) -> Request {
-        Request { spec, source, minimum: None, empty_pins: Vec::new() }
+        Request { spec, source, minimum: None, empty_pins: Vec::new(), ignored: Vec::new() }
     }
 }
 
@@ -255,6 +270,12 @@ impl fmt::Display for ResolveError {
 
 impl std::error::Error for ResolveError {}
 
+/// The warning for a pin file resolution did not read because another user could have
+/// written it (the CLI and the shim say the same).
+pub fn ignored_pin_warning(ignored: &Ignored, decided_by: &Source) -> String {
+    format!("{ignored}; it is ignored and {decided_by} decides")
+}
+
 /// The warning for an empty `.go-version` that resolution skipped (the CLI and the shim say
 /// the same).
 pub fn empty_pin_warning(path: &Path, decided_by: &Source) -> String {
@@ -273,7 +294,7 @@ pub fn request(ctx: &Context) -> Result<Request, ResolveError> {
             _ => Err(ResolveError::BadEnv { value: text.chars().take(40).collect() }),
         };
     }
-    let walk = walk(&ctx.cwd, &Workspace::from_env(ctx.gowork.as_deref()))?;
+    let walk = walk(&ctx.cwd, &Workspace::from_env(ctx.gowork.as_deref()), Trust::new(ctx.uid))?;
     let (spec, source) = match walk.pin {
         Some(found) => found,
         None => {
@@ -285,7 +306,7 @@ pub fn request(ctx: &Context) -> Result<Request, ResolveError> {
             }
         }
     };
-    Ok(Request { spec, source, minimum: walk.minimum, empty_pins: walk.empty_pins })
+    Ok(Request { spec, source, minimum: walk.minimum, empty_pins: walk.empty_pins, ignored: walk.ignored })
 }
 
 /// Which go.work makes a workspace, as go decides it from `GOWORK`.
@@ -315,11 +336,12 @@ struct ModuleFile {
 }
 
 impl ModuleFile {
-    /// Reads `name` (go.work or go.mod) in `dir`; `None` when it is not there.
-    fn read(kind: PinFile, dir: &Dir, path: &Path) -> Result<Option<ModuleFile>, ResolveError> {
+    /// Reads `kind` (go.work or go.mod) in `dir`; `None` when it is not there or does not
+    /// count.
+    fn read(kind: PinFile, reader: &mut Reader, dir: &Dir, path: &Path) -> Result<Option<ModuleFile>, ResolveError> {
         let file = path.join(kind.file_name());
         let bad = |error| ResolveError::BadPin { path: file.clone(), error };
-        let Some(content) = kind.load(dir.open_file(kind.file_name())).map_err(bad)? else { return Ok(None) };
+        let Some(content) = reader.load(kind, dir, path).map_err(bad)? else { return Ok(None) };
         ModuleFile::parse(kind, &content, file.clone()).map(Some).map_err(bad)
     }
 
@@ -327,11 +349,12 @@ impl ModuleFile {
     /// file that cannot be used (a FIFO planted in a shared directory) is as good as absent.
     fn read_unless_decided(
         kind: PinFile,
+        reader: &mut Reader,
         dir: &Dir,
         path: &Path,
         decided: bool,
     ) -> Result<Option<ModuleFile>, ResolveError> {
-        match ModuleFile::read(kind, dir, path) {
+        match ModuleFile::read(kind, reader, dir, path) {
             Err(_) if decided => Ok(None),
             other => other,
         }
@@ -353,15 +376,45 @@ struct Walk {
     pin: Option<(Spec, Source)>,
     minimum: Option<Minimum>,
     empty_pins: Vec<PathBuf>,
+    ignored: Vec<Ignored>,
+}
+
+/// Reads pin files for the walk, only those that count (see [`crate::trust`]), and keeps
+/// the others it met.
+struct Reader {
+    trust: Trust,
+    ignored: Vec<Ignored>,
+}
+
+impl Reader {
+    /// The bytes of `kind` in `dir` (at `path`): `None` when it is not there, or when another
+    /// user could have written it (then it is kept in `ignored`, unread). The owner comes from
+    /// the open descriptor, so the file checked is the file read.
+    fn load(&mut self, kind: PinFile, dir: &Dir, path: &Path) -> Result<Option<Vec<u8>>, PinError> {
+        let name = kind.file_name();
+        if let Some(why) = self.trust.directory(dir.metadata()) {
+            if dir.has(name) {
+                self.ignored.push(Ignored { path: path.join(name), why });
+            }
+            return Ok(None);
+        }
+        let Some(file) = Opened::new(dir.open_file(name))? else { return Ok(None) };
+        if let Some(why) = self.trust.file(file.owner()) {
+            self.ignored.push(Ignored { path: path.join(name), why });
+            return Ok(None);
+        }
+        kind.content(file).map(Some)
+    }
 }
 
 /// One walk up the tree for the nearest pin, the workspace and the nearest module, each
 /// directory listed once (see [`crate::dir`]): this is the shim's whole cost in a deep tree.
 /// A module's lines are held until the walk knows whether a workspace above overrides them,
 /// so inside a module (and with no `GOWORK=off`) it goes up to `/` unless it meets a go.work,
-/// as go itself does.
-fn walk(cwd: &Path, workspace_setting: &Workspace) -> Result<Walk, ResolveError> {
+/// as go itself does; it stops at a shared temporary directory.
+fn walk(cwd: &Path, workspace_setting: &Workspace, trust: Trust) -> Result<Walk, ResolveError> {
     let mut empty_pins = Vec::new();
+    let mut reader = Reader { trust, ignored: Vec::new() };
     // The nearest pin that is not a go.mod's, and the nearest go.mod below the workspace
     // (with whether its pin came before `pin`).
     let mut pin: Option<(Spec, Source)> = None;
@@ -402,7 +455,7 @@ fn walk(cwd: &Path, workspace_setting: &Workspace) -> Result<Walk, ResolveError>
                     if workspace.is_some() || !matches!(workspace_setting, Workspace::Nearest) {
                         continue;
                     }
-                    workspace = ModuleFile::read_unless_decided(kind, &dir, path, pin.is_some())?;
+                    workspace = ModuleFile::read_unless_decided(kind, &mut reader, &dir, path, pin.is_some())?;
                     if let Some(found) = workspace.as_ref().and_then(|w| w.pin.clone()).filter(|_| pin.is_none()) {
                         pin = Some(found);
                     }
@@ -413,14 +466,14 @@ fn walk(cwd: &Path, workspace_setting: &Workspace) -> Result<Walk, ResolveError>
                     if module.is_some() || workspace.is_some() || matches!(workspace_setting, Workspace::File(_)) {
                         continue;
                     }
-                    module =
-                        ModuleFile::read_unless_decided(kind, &dir, path, pin.is_some())?.map(|m| (m, pin.is_none()));
+                    module = ModuleFile::read_unless_decided(kind, &mut reader, &dir, path, pin.is_some())?
+                        .map(|m| (m, pin.is_none()));
                 }
                 _ if pin.is_some() => {}
                 _ => {
                     let file = path.join(kind.file_name());
                     let bad = |error| ResolveError::BadPin { path: file.clone(), error };
-                    let Some(content) = kind.load(dir.open_file(kind.file_name())).map_err(bad)? else { continue };
+                    let Some(content) = reader.load(kind, &dir, path).map_err(bad)? else { continue };
                     match kind.parse(&content).map_err(bad)? {
                         Some(found) => pin = Some((found.spec, Source::File { path: file, line: found.line })),
                         None if kind == PinFile::GoVersion => empty_pins.push(file),
@@ -429,15 +482,21 @@ fn walk(cwd: &Path, workspace_setting: &Workspace) -> Result<Walk, ResolveError>
                 }
             }
         }
+        // Everything above a shared temporary directory is above where anyone may write.
+        if trust.directory(dir.metadata()) == Some(Untrusted::Shared) {
+            break;
+        }
     }
     Ok(match workspace {
         // A module in a workspace takes its toolchain and its go line from the workspace.
-        Some(workspace) => Walk { pin: pin.or(workspace.pin), minimum: workspace.minimum, empty_pins },
+        Some(workspace) => {
+            Walk { pin: pin.or(workspace.pin), minimum: workspace.minimum, empty_pins, ignored: reader.ignored }
+        }
         None => {
             let (module, nearer) = module.map_or((None, false), |(m, nearer)| (Some(m), nearer));
             let module_pin = module.as_ref().and_then(|m| m.pin.clone());
             let pin = if nearer { module_pin.or(pin) } else { pin.or(module_pin) };
-            Walk { pin, minimum: module.and_then(|m| m.minimum), empty_pins }
+            Walk { pin, minimum: module.and_then(|m| m.minimum), empty_pins, ignored: reader.ignored }
         }
     })
 }
@@ -543,7 +602,14 @@ mod tests {
         fn ctx(&self, cwd: &str) -> Context {
             let cwd = self.dir.join(cwd);
             fs::create_dir_all(&cwd).unwrap();
-            Context { cwd, home: GoverHome::new(self.dir.join("home")), env_version: None, path: None, gowork: None }
+            Context {
+                cwd,
+                home: GoverHome::new(self.dir.join("home")),
+                env_version: None,
+                path: None,
+                gowork: None,
+                uid: crate::trust::effective_uid(),
+            }
         }
     }
 

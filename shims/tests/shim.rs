@@ -276,3 +276,45 @@ fn wrong_name_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("runs as `go` or `gofmt`"));
 }
+
+/// A directory like /tmp (sticky, writable by everyone): what anyone planted in it, or above
+/// it, does not count, and the one file that would have is named once; a project of the
+/// user's own below it pins as anywhere.
+#[test]
+fn a_shared_temporary_directory_stops_the_walk() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = World::new();
+    w.install("go1.21.13");
+    w.install("go1.22.10");
+    w.install("go1.23.9");
+    w.write("gover/global", "1.22.10\n");
+    w.write(".go-version", "1.21.13\n");
+    let planted = w.write("tmp/go.mod", "module planted\n\ngo 1.23.0\n\ntoolchain go1.23.9\n");
+    fs::create_dir_all(w.path("tmp/mine")).unwrap();
+    fs::create_dir_all(w.path("tmp/unpinned")).unwrap();
+    fs::set_permissions(w.path("tmp"), fs::Permissions::from_mode(0o1777)).unwrap();
+    let mine = w.write("tmp/mine/.go-version", "1.21.13\n");
+
+    let warning = |decides: String| {
+        format!(
+            "warning: {} is in {}, a shared temporary directory (sticky, writable by every user), where no pin file \
+             counts, nor above it; it is ignored and {decides} decides\n",
+            planted.display(),
+            w.path("tmp").display(),
+        )
+    };
+    let out = w.run("go", "tmp/unpinned", &[]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("go go1.22.10 "), "{out:?}");
+    assert_eq!(stderr(&out), warning(format!("the global default {}", w.home().join("global").display())));
+    // The user's own project below it: its pin counts; the planted go line is no minimum.
+    let out = w.run("go", "tmp/mine", &[]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("go go1.21.13 "), "{out:?}");
+    assert_eq!(stderr(&out), warning(mine.display().to_string()));
+    // Nothing planted: the walk stops there without a word.
+    fs::remove_file(&planted).unwrap();
+    let out = w.run("go", "tmp/unpinned", &[]);
+    assert_eq!(
+        (String::from_utf8_lossy(&out.stdout).split(' ').nth(1), stderr(&out).as_str()),
+        (Some("go1.22.10"), "")
+    );
+}

@@ -3,6 +3,7 @@
 
 use crate::app::App;
 use crate::error::Result;
+use crate::output::out;
 use crate::shell;
 
 #[derive(clap::Args, Debug)]
@@ -12,6 +13,6 @@ pub struct Args {
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
-    print!("{}", shell::completion_script(args.shell, app.cli));
+    out!(app.out, Answer, "{}", shell::completion_script(args.shell, app.cli));
     Ok(())
 }

@@ -4,8 +4,9 @@ use gover_shim::resolve::Toolchain;
 use gover_shim::Source;
 
 use crate::app::App;
-use crate::commands::list::source_json;
+use crate::commands::list::{origin_json, origin_text};
 use crate::error::Result;
+use crate::output::outln;
 use serde_json::json;
 
 #[derive(clap::Args, Debug)]
@@ -25,25 +26,29 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         Toolchain::System { .. } => "system".to_string(),
     };
     if args.json {
-        let path = match &resolution.toolchain {
-            Toolchain::Installed { root, .. } => root.clone(),
-            Toolchain::System { bin } => bin.clone(),
+        let (path, version) = match &resolution.toolchain {
+            Toolchain::Installed { root, version } => (root, Some(version)),
+            Toolchain::System { bin } => (bin, None),
         };
-        let source = source_json(&resolution.request.source);
-        println!("{}", json!({"version": name, "path": path, "source": source}));
+        let source = origin_json(&resolution.request, version);
+        app.out.json(&json!({"version": name, "path": path, "source": source}));
         return Ok(());
     }
-    if args.bare || app.quiet {
-        println!("{name}");
+    if args.bare || app.out.quiet() {
+        outln!(app.out, Answer, "{name}");
         return Ok(());
     }
-    let origin = match &resolution.request.source {
-        Source::Fallback => "nothing is pinned".to_string(),
-        source => format!("set by {source}"),
-    };
     match &resolution.toolchain {
-        Toolchain::System { .. } => println!("system: {} ({origin})", resolution.toolchain.binary("go").display()),
-        Toolchain::Installed { .. } => println!("{name} ({origin})"),
+        Toolchain::System { .. } => {
+            let origin = match &resolution.request.source {
+                Source::Fallback => "nothing is pinned".to_string(),
+                source => format!("set by {source}"),
+            };
+            outln!(app.out, Answer, "system: {} ({origin})", resolution.toolchain.binary("go").display())
+        }
+        Toolchain::Installed { version, .. } => {
+            outln!(app.out, Answer, "{name} ({})", origin_text(&resolution.request, version))
+        }
     }
     Ok(())
 }

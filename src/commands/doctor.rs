@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::app::App;
 use crate::doctor::{self, env::Env, report, Facts, Severity};
 use crate::error::{exit, Error, Result};
+use crate::output::out;
 use crate::reconcile;
 
 #[derive(clap::Args, Debug)]
@@ -55,7 +56,7 @@ pub struct Args {
 
 pub fn run(args: Args, app: &App) -> Result<()> {
     if args.undo {
-        return reconcile::undo(&app.store, args.force);
+        return reconcile::undo(&app.store, args.force, app.out);
     }
     let env = environment(&args, app)?;
     let facts = Facts::gather(&env);
@@ -70,12 +71,14 @@ pub fn run(args: Args, app: &App) -> Result<()> {
                 program: env.find_program("update-alternatives"),
             },
         };
-        return reconcile::fix(&findings, &app.store, &options);
+        return reconcile::fix(&findings, &app.store, &options, app.out);
     }
+    // With -q the report is left out: the exit code and the `error:` line say whether a
+    // finding is an error. JSON is what a script asked for.
     if args.json {
-        print!("{}", report::json(&findings, &facts.go_on_path, &facts.startup));
+        out!(app.out, Answer, "{}", report::json(&findings, &facts.go_on_path, &facts.startup));
     } else {
-        print!("{}", report::text(&findings, &facts.go_on_path, &facts.startup, args.verbose));
+        out!(app.out, Info, "{}", report::text(&findings, &facts.go_on_path, &facts.startup, args.verbose));
     }
     let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
     if errors > 0 {

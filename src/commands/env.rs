@@ -5,6 +5,7 @@ use gover_shim::resolve::Toolchain;
 
 use crate::app::App;
 use crate::error::Result;
+use crate::output::out;
 use crate::shell::Shell;
 
 #[derive(clap::Args, Debug)]
@@ -33,6 +34,6 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         Shell::Fish => format!("set -gx PATH {bin} $PATH\n"),
         _ => format!("export PATH={bin}:\"$PATH\"\n"),
     };
-    print!("{out}");
+    out!(app.out, Answer, "{out}");
     Ok(())
 }

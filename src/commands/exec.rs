@@ -5,24 +5,39 @@ use std::ffi::OsString;
 use std::os::unix::process::CommandExt;
 use std::process::Command;
 
-use gover_shim::Toolchain;
+use gover_shim::{Spec, Toolchain};
 
 use crate::app::{parse_spec, App};
-use crate::error::{Error, Result};
+use crate::dist;
+use crate::error::{exit, Error, Result};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The version to run with: 1.22, 1.22.10, latest or system
-    pub version: String,
+    /// The version to run with: 1.22, 1.22.10, latest or system; left out, the one in effect
+    /// here (what gover current shows), as `asdf exec go version` does
+    #[arg(value_name = "VERSION")]
+    pub version: Option<String>,
     /// The command and its arguments (after `--`)
-    #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true, value_name = "COMMAND")]
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "COMMAND")]
     pub command: Vec<OsString>,
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
-    let spec = parse_spec(&args.version)?;
-    let toolchain = app.toolchain(&spec)?;
-    let (program, rest) = args.command.split_first().expect("clap requires a command");
+    let (toolchain, command) = match args.version {
+        Some(text) if names_a_version(&text) => {
+            let spec = parse_spec(&text)?;
+            (toolchain(app, &spec)?, args.command)
+        }
+        // Not a version: the command itself, run with the version in effect here.
+        Some(program) => {
+            (app.resolve()?.toolchain, [OsString::from(program)].into_iter().chain(args.command).collect())
+        }
+        None => (app.resolve()?.toolchain, args.command),
+    };
+    let Some((program, rest)) = command.split_first() else {
+        return Err(Error::usage("gover exec needs a command to run")
+            .hint("gover exec 1.22 go build ./... (or without the version: gover exec go version)"));
+    };
     let mut command = Command::new(program);
     command.args(rest);
     let bin = toolchain.binary("go").parent().expect("a binary has a directory").to_path_buf();
@@ -43,4 +58,19 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     }
     let err = command.exec();
     Err(Error::failure(format!("cannot run {}", program.to_string_lossy())).cause(err))
+}
+
+/// Whether the first word is meant as a version: a spec, or a misspelt one (`1.2x`, `go1.22.`)
+/// that is better refused than run as a program.
+fn names_a_version(text: &str) -> bool {
+    Spec::parse(text).is_some() || text.trim_start_matches("go").starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// The toolchain for `spec`; when it is not installed, a release that does not exist is said
+/// so, with the nearest that do (as `gover install` says), rather than sent to `gover install`.
+fn toolchain(app: &App, spec: &Spec) -> Result<Toolchain> {
+    app.toolchain(spec).map_err(|err| match err.code {
+        exit::NOT_INSTALLED => dist::unless_no_such_release(app, spec, err, "gover install"),
+        _ => err,
+    })
 }

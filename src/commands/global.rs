@@ -10,6 +10,7 @@ use gover_shim::Spec;
 use crate::app::App;
 use crate::commands::use_::pin;
 use crate::error::{self, Result};
+use crate::output::outln;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -31,8 +32,8 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     }
     let Some(version) = args.version else {
         match PinFile::GoVersion.read(&file) {
-            Ok(Some(pin)) => println!("{}", go_name(&pin.spec)),
-            Ok(None) => println!("none (the system go is used where nothing is pinned)"),
+            Ok(Some(pin)) => outln!(app.out, Answer, "{}", go_name(&pin.spec)),
+            Ok(None) => outln!(app.out, Answer, "none (the system go is used where nothing is pinned)"),
             Err(e) => return Err(gover_shim::ResolveError::BadPin { path: file, error: e }.into()),
         }
         return Ok(());
@@ -59,9 +60,6 @@ fn unset(app: &App, file: &Path) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(error::io("remove", file, e)),
     }
-    if app.quiet {
-        return Ok(());
-    }
     let done = match was {
         Some(pin) => format!("removed the global default ({})", go_name(&pin.spec)),
         None => "there was no global default".to_string(),
@@ -72,6 +70,6 @@ fn unset(app: &App, file: &Path) -> Result<()> {
                  <version> sets one)"
             .to_string(),
     };
-    eprintln!("{done}; {now}");
+    outln!(app.out, Status, "{done}; {now}");
     Ok(())
 }

@@ -3,11 +3,12 @@
 //! systemd drop-in, the binaries install.sh copied, and GOVER_HOME with every installed version.
 
 use std::fs;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use crate::app::App;
 use crate::error::{self, exit, Error, Result};
+use crate::output::{self, outln};
 use crate::shell::manifest::Manifest;
 use crate::shell::rc;
 use crate::shell::startup::StartupEnv;
@@ -100,7 +101,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
     steps.extend(dirs.into_iter().map(|d| Step::DeleteDirIfEmpty(d.clone())));
     if steps.is_empty() {
-        println!("nothing to remove: no gover lines in your startup files and no {}", root.display());
+        outln!(app.out, Info, "nothing to remove: no gover lines in your startup files and no {}", root.display());
         return Ok(());
     }
 
@@ -109,26 +110,18 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             return Err(Error::usage("gover implode removes files and asks first, but this is not a terminal")
                 .hint("to remove without asking: gover implode --yes"));
         }
-        eprintln!("gover implode will remove:");
-        for step in &steps {
-            eprintln!("  {}", step.describe());
-        }
-        eprint!("Remove all of this? [y/N] ");
-        let _ = std::io::stderr().flush();
-        let mut answer = String::new();
-        let _ = std::io::stdin().lock().read_line(&mut answer);
-        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+        let list: String = steps.iter().map(|step| format!("\n  {}", step.describe())).collect();
+        let answer = output::ask(&format!("gover implode will remove:{list}\nRemove all of this? [y/N]"));
+        if !answer.is_some_and(|a| matches!(a.as_str(), "y" | "Y" | "yes")) {
             return Err(Error::failure("nothing removed"));
         }
     }
     for step in &steps {
-        if step.apply()? && !app.quiet {
-            println!("removed {}", step.done());
+        if step.apply()? {
+            outln!(app.out, Info, "removed {}", step.done());
         }
     }
-    if !app.quiet {
-        println!("gover is gone; open a new shell (this one still has the hook's PATH and functions)");
-    }
+    outln!(app.out, Info, "gover is gone; open a new shell (this one still has the hook's PATH and functions)");
     Ok(())
 }
 

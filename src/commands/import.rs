@@ -9,6 +9,7 @@ use crate::app::App;
 use crate::error::{Error, Result};
 use crate::import::{self, Found, Manager, Mode, Places};
 use crate::interrupt;
+use crate::output::{self, outln, Output};
 
 #[derive(clap::Args, Debug)]
 #[command(after_help = "Without a manager or --all, lists what could be imported.\n\
@@ -59,7 +60,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     }
     if found.is_empty() {
         let what = args.manager.map_or("any manager".to_string(), |m| m.name().to_string());
-        println!("no Go versions from {what} to import");
+        outln!(app.out, Info, "no Go versions from {what} to import");
     }
 
     let mode = if args.move_trees { Mode::Move } else { Mode::Link };
@@ -69,19 +70,19 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     for tree in &found {
         let from = format!("{} ({})", tree.manager.name(), tree.root.display());
         let Some(version) = &tree.version else {
-            println!("skipped {from}: no VERSION file names a release");
+            outln!(app.out, Info, "skipped {from}: no VERSION file names a release");
             continue;
         };
         if app.store.is_installed(version) {
-            println!("{version} is already installed; skipped {from}");
+            outln!(app.out, Info, "{version} is already installed; skipped {from}");
             continue;
         }
         if taken.iter().any(|t| t.same_release(version)) {
-            println!("{version} is imported from another manager already; skipped {from}");
+            outln!(app.out, Info, "{version} is imported from another manager already; skipped {from}");
             continue;
         }
         if args.dry_run {
-            println!("would import {version} from {from}");
+            outln!(app.out, Info, "would import {version} from {from}");
             taken.push(version.clone());
             continue;
         }
@@ -90,19 +91,19 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             if !reported.same_release(version) {
                 return Err(Error::failure(format!("{}: bin/go reports {reported}, VERSION says {version}", from)));
             }
-            import::adopt(&app.store, tree, version, mode)
+            import::adopt(&app.store, tree, version, mode, app.out)
         });
         // Interrupted: whatever failed failed because of it, and nothing more is done.
         interrupt::stop_if_signalled()?;
         match result {
             Ok(dest) => {
                 let how = if mode == Mode::Move { "moved" } else { "linked" };
-                println!("imported {version} from {from}, {how} to {}", dest.display());
+                outln!(app.out, Info, "imported {version} from {from}, {how} to {}", dest.display());
                 taken.push(version.clone());
                 imported += 1;
             }
             Err(err) => {
-                eprint!("{}", err.render());
+                output::error(&err);
                 failed.push(version.to_string());
             }
         }
@@ -121,7 +122,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     });
     interrupt::stop_if_signalled()?;
     carry_default(app, &places, &managers, args.dry_run)?;
-    carry_tools(&places, &managers, args.dry_run, &mut failed)?;
+    carry_tools(&places, &managers, args.dry_run, &mut failed, app.out)?;
     if !failed.is_empty() {
         return Err(Error::failure(format!("could not import {}", failed.join(", ")))
             .hint("the messages above say why; the other versions were imported"));
@@ -144,7 +145,9 @@ fn carry_default(app: &App, places: &Places, managers: &[Manager], dry_run: bool
             let same =
                 current.as_ref().is_some_and(|c| *c == spec || (picked.is_some() && picked == c.pick(&installed)));
             if !same {
-                println!(
+                outln!(
+                    app.out,
+                    Info,
                     "kept gover's global default; {}'s was {spec} (gover global {spec} to take it)",
                     manager.name()
                 );
@@ -162,9 +165,9 @@ fn carry_default(app: &App, places: &Places, managers: &[Manager], dry_run: bool
         };
         let what = format!("the global default to {version} ({}'s default)", manager.name());
         if dry_run {
-            println!("would set {what}");
+            outln!(app.out, Info, "would set {what}");
         } else if app.store.write_global_if_absent(&version)? {
-            println!("set {what}; change it with gover global <version>");
+            outln!(app.out, Info, "set {what}; change it with gover global <version>");
         }
         return Ok(());
     }
@@ -173,20 +176,26 @@ fn carry_default(app: &App, places: &Places, managers: &[Manager], dry_run: bool
 
 /// Tools `go install`ed while a manager chose the Go move into the shared GOBIN, which the
 /// hook keeps on PATH after the shims, so they survive every switch of version.
-fn carry_tools(places: &Places, managers: &[Manager], dry_run: bool, failed: &mut Vec<String>) -> Result<()> {
+fn carry_tools(
+    places: &Places,
+    managers: &[Manager],
+    dry_run: bool,
+    failed: &mut Vec<String>,
+    out: Output,
+) -> Result<()> {
     let gobin = import::shared_gobin(places);
     for &manager in managers {
         for tool in import::stray_tools(places, manager, &gobin) {
             interrupt::stop_if_signalled()?;
             let from = format!("{} ({})", manager.name(), tool.display());
             if dry_run {
-                println!("would carry the tool {from} into {}", gobin.display());
+                outln!(out, Info, "would carry the tool {from} into {}", gobin.display());
                 continue;
             }
             match import::carry_tool(&tool, &gobin) {
-                Ok(dest) => println!("carried the tool {from} to {}", dest.display()),
+                Ok(dest) => outln!(out, Info, "carried the tool {from} to {}", dest.display()),
                 Err(err) => {
-                    eprint!("{}", err.render());
+                    output::error(&err);
                     failed.push(tool.display().to_string());
                 }
             }
@@ -197,7 +206,7 @@ fn carry_tools(places: &Places, managers: &[Manager], dry_run: bool, failed: &mu
 
 fn list(app: &App, found: &[Found]) -> Result<()> {
     if found.is_empty() {
-        println!("no Go versions from gvm, asdf, goenv, g, mise or the system were found");
+        outln!(app.out, Status, "no Go versions from gvm, asdf, goenv, g, mise or the system were found");
         return Ok(());
     }
     for tree in found {
@@ -206,11 +215,11 @@ fn list(app: &App, found: &[Found]) -> Result<()> {
             Some(v) => (v.to_string(), "importable"),
             None => ("?".to_string(), "no VERSION file"),
         };
-        println!("{:<7} {:<12} {:<11} {}", tree.manager.name(), version, state, tree.root.display());
+        outln!(app.out, Answer, "{:<7} {:<12} {:<11} {}", tree.manager.name(), version, state, tree.root.display());
     }
     let importable = found.iter().any(|t| t.version.as_ref().is_some_and(|v| !app.store.is_installed(v)));
-    if importable && !app.quiet {
-        eprintln!("help: run `gover import <manager>` or `gover import --all` to adopt them");
+    if importable {
+        outln!(app.out, Help, "run `gover import <manager>` or `gover import --all` to adopt them");
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use crate::app::App;
 use crate::error::Result;
-use crate::output;
+use crate::output::{self, out};
 use crate::shell::{self, HookPaths, Shell};
 
 #[derive(clap::Args, Debug)]
@@ -20,6 +20,6 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     if let Err(err) = app.store.ensure_shims().and_then(|()| shell::write_files(&paths, app.cli).map(|_| ())) {
         output::warn(format!("{err}; run gover setup"));
     }
-    print!("{}", args.shell.hook(&paths));
+    out!(app.out, Answer, "{}", args.shell.hook(&paths));
     Ok(())
 }

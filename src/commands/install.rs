@@ -8,6 +8,7 @@ use crate::app::App;
 use crate::dist::proxy::{Proxies, ProxyConfig};
 use crate::dist::{self, Artifact, Catalog, Origin, Outcome, Remote, SourceChoice};
 use crate::error::{exit, Error, Result};
+use crate::output::{self, outln, Output};
 use crate::vulndb::{self, Knowledge};
 
 #[derive(clap::Args, Debug)]
@@ -15,6 +16,13 @@ pub struct Args {
     /// What to install: 1.22 (the newest 1.22.x), 1.22.10, go1.22.10, 1.23rc1, latest
     #[arg(required = true, value_name = "VERSION")]
     pub specs: Vec<String>,
+    #[command(flatten)]
+    pub from: SourceArgs,
+}
+
+/// Where toolchains come from; shared by every command that installs (`gover ci env`).
+#[derive(clap::Args, Debug)]
+pub struct SourceArgs {
     /// Where toolchains come from: the download site (dl), the Go module proxy in GOPROXY
     /// verified by GOSUMDB (proxy), or auto (dl unless GOPROXY names a proxy or dl is unreachable)
     #[arg(long, env = "GOVER_SOURCE", value_enum, default_value = "auto")]
@@ -26,17 +34,23 @@ pub struct Args {
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
-    let specs = args.specs.iter().map(|text| Ok((text.as_str(), parse_spec(text)?))).collect::<Result<Vec<_>>>()?;
+    let specs =
+        args.specs.iter().map(|text| Ok((text.as_str(), parse_spec(text, app)?))).collect::<Result<Vec<_>>>()?;
+    install(app, &specs, &args.from)
+}
+
+/// Installs each spec (`text` is how the user wrote it), as `gover install` does.
+pub fn install(app: &App, specs: &[(&str, Spec)], from: &SourceArgs) -> Result<()> {
     crate::interrupt::watch(crate::interrupt::Job::Install);
     let installer = Installer {
         app,
-        remote: Remote::from_env()?,
-        source: args.source,
-        insecure_no_sumdb: args.insecure_no_sumdb,
+        remote: Remote::from_env(app.trust_mirror)?,
+        source: from.source,
+        insecure_no_sumdb: from.insecure_no_sumdb,
         origin: None,
         proxy_list: None,
     };
-    installer.run(&specs)
+    installer.run(specs)
 }
 
 /// Installs `versions` (exact releases of `catalog`, already fetched), as `gover install` would.
@@ -48,10 +62,19 @@ pub fn install_releases(app: &App, remote: Remote, catalog: Catalog, versions: &
     Installer { app, remote, source: SourceChoice::Dl, insecure_no_sumdb: false, origin, proxy_list: None }.run(&specs)
 }
 
-fn parse_spec(text: &str) -> Result<Spec> {
+/// A spec to install; `system` (which asdf and gvm users may try) is refused with what it is
+/// here: the first go on PATH that is not a gover shim, which gover does not install.
+fn parse_spec(text: &str, app: &App) -> Result<Spec> {
     match crate::app::parse_spec(text)? {
-        Spec::System => Err(Error::usage("`system` is the Go outside gover; it cannot be installed")
-            .hint("name a release: gover install 1.22")),
+        Spec::System => {
+            let here = match app.context().ok().and_then(|ctx| gover_shim::resolve::find_system_go(&ctx)) {
+                Some(dir) => format!("here that is {}", dir.join("go").display()),
+                None => "here there is none".to_string(),
+            };
+            Err(Error::usage("`system` is not installed by gover")
+                .cause(format!("it names the first go on PATH that is not a gover shim; {here}"))
+                .hint("install that go with the system's package manager, or name a release: gover install 1.22"))
+        }
         spec => Ok(spec),
     }
 }
@@ -76,9 +99,12 @@ impl Installer<'_> {
             match self.install_one(text, spec) {
                 Ok(version) => installed.push(version),
                 Err(err) => {
-                    // Go on with the others; report every failure, return the last.
+                    // Go on with the others; report every failure, return the last. A failure
+                    // they share (no index) is said once.
                     if let Some(previous) = failure.replace(err) {
-                        eprint!("{}", previous.render());
+                        if failure.as_ref().is_none_or(|last| last.render() != previous.render()) {
+                            output::error(&previous);
+                        }
                     }
                     // Unless interrupted: then nothing more is started.
                     if let Some(err) = failure.take_if(|_| crate::interrupt::signal().is_some()) {
@@ -90,10 +116,8 @@ impl Installer<'_> {
         if let Some(first) = installed.first() {
             self.app.store.ensure_shims()?;
             self.set_first_global(first)?;
-            vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.quiet);
-            if !self.app.quiet {
-                advise(&self.app.store, &installed);
-            }
+            vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.out);
+            advise(&self.app.store, &installed, self.app.out);
         }
         failure.map_or(Ok(()), Err)
     }
@@ -118,36 +142,65 @@ impl Installer<'_> {
             _ => None,
         };
         if cached.is_none() && self.origin.is_none() {
-            self.origin = Some(self.remote.origin(store, self.source, self.app.quiet));
+            self.origin = Some(self.remote.origin(store, self.source, self.app.out));
         }
-        if let Some(Ok(Origin::Proxy(config))) = self.origin.as_ref().filter(|_| cached.is_none()) {
-            let config = config.clone();
-            let version = self.proxy_version(spec, &config)?;
-            self.say(format_args!("{text} -> {version}"));
-            let proxies = Proxies { client: &self.remote.client, config: &config };
-            let outcome =
-                proxies.install(store, &version, &self.remote.platform, self.insecure_no_sumdb, self.app.quiet)?;
-            self.report(&version, outcome);
-            return Ok(version);
+        if let Some(Ok(Origin::Proxy(config, site))) = self.origin.as_ref().filter(|_| cached.is_none()) {
+            let (config, site) = (config.clone(), site.clone());
+            return self.install_from_proxy(text, spec, &config, site.as_ref());
         }
-        let artifact = match cached {
-            Some(artifact) => artifact,
-            None => self.artifact_for(spec)?,
+        let (artifact, mirror_vouched) = match cached {
+            Some(artifact) => (artifact, false),
+            None => match self.artifact_for(spec) {
+                // A release the saved copy of the index does not name may have been published
+                // since: auto asks the module proxy, for this spec only.
+                Err(err) if self.source == SourceChoice::Auto && self.index_is_a_saved_copy() => {
+                    let (config, site) = self.remote.proxy_instead(err, self.app.out)?;
+                    return self.install_from_proxy(text, spec, &config, Some(&site));
+                }
+                other => other?,
+            },
         };
         let version = artifact.version.clone();
         self.say(format_args!("{text} -> {version}"));
-        let outcome = dist::install(store, &self.remote.client, &artifact, self.app.quiet)?;
-        self.report(&version, outcome);
+        let outcome = dist::install(store, &self.remote.client, &artifact, self.app.out)?;
+        self.report(&version, outcome, mirror_vouched);
         Ok(version)
     }
 
-    fn report(&self, version: &GoVersion, outcome: Outcome) {
+    /// Installs `spec` from the module proxy; `site`: the download site's failure when auto
+    /// fell back to the proxy.
+    fn install_from_proxy(
+        &mut self,
+        text: &str,
+        spec: &Spec,
+        config: &ProxyConfig,
+        site: Option<&Error>,
+    ) -> Result<GoVersion> {
+        let version = self.proxy_version(spec, config).map_err(|e| dist::after_fallback(e, site))?;
+        self.say(format_args!("{text} -> {version}"));
+        let proxies = Proxies { client: &self.remote.client, config };
+        let outcome = proxies
+            .install(&self.app.store, &version, &self.remote.platform, self.insecure_no_sumdb, self.app.out)
+            .map_err(|e| dist::after_fallback(e, site))?;
+        self.report(&version, outcome, false);
+        Ok(version)
+    }
+
+    /// The download site's index is the copy saved when it was last fetched.
+    fn index_is_a_saved_copy(&self) -> bool {
+        matches!(&self.origin, Some(Ok(Origin::Site(catalog))) if catalog.saved.is_some())
+    }
+
+    /// `mirror_vouched`: the checksum came from the mirror itself (--trust-mirror), which
+    /// every install that relies on it says.
+    fn report(&self, version: &GoVersion, outcome: Outcome, mirror_vouched: bool) {
         let store = &self.app.store;
         match outcome {
             Outcome::Installed { cached } => self.say(format_args!(
-                "installed {version} in {}{}",
+                "installed {version} in {}{}{}",
                 store.home().version_dir(version).display(),
-                if cached { " (from the download cache)" } else { "" }
+                if cached { " (from the download cache)" } else { "" },
+                if mirror_vouched { " (checked against the mirror's own checksum: --trust-mirror)" } else { "" }
             )),
             Outcome::AlreadyInstalled => self.say(format_args!("{version} is already installed")),
         }
@@ -173,35 +226,34 @@ impl Installer<'_> {
 
     /// What happened, on standard output; nothing with -q (the exit code says it).
     fn say(&self, what: std::fmt::Arguments) {
-        if !self.app.quiet {
-            println!("{what}");
-        }
+        outln!(self.app.out, Info, "{what}");
     }
 
-    fn artifact_for(&mut self, spec: &Spec) -> Result<Artifact> {
+    /// The archive `spec` names and whether its checksum is the mirror's own (--trust-mirror).
+    fn artifact_for(&mut self, spec: &Spec) -> Result<(Artifact, bool)> {
         let catalog = match self.origin.as_ref().expect("chosen by install_one") {
             Ok(Origin::Site(catalog)) => catalog,
-            Ok(Origin::Proxy(_)) => unreachable!("install_one installs from the proxy itself"),
-            // No index at all: an exact version can still be checked against the mirror's .sha256.
+            Ok(Origin::Proxy(..)) => unreachable!("install_one installs from the proxy itself"),
+            // No index at all: an exact version can still be checked against the .sha256 of a
+            // mirror the user trusts.
             Err(err) => {
                 return match spec {
-                    Spec::Exact(version) if self.remote.sources.mirror => Artifact::from_checksum_file(
+                    Spec::Exact(version) if self.remote.sources.mirror_trusted() => Artifact::from_checksum_file(
                         &self.remote.client,
                         &self.remote.sources,
                         version,
                         &self.remote.platform,
                         err,
-                    ),
+                    )
+                    .map(|artifact| (artifact, true)),
                     _ => Err(err.clone()),
                 };
             }
         };
-        let release = catalog
-            .index
-            .pick(spec, &self.remote.platform)
-            .ok_or_else(|| dist::no_such_version(spec, catalog, &self.remote.platform, "gover install"))?;
-        Ok(Artifact::from_release(release, &self.remote.platform, &self.remote.sources)
-            .expect("pick only returns installable releases"))
+        let release = catalog.pick(spec, &self.remote.platform, "gover install")?;
+        let artifact = Artifact::from_release(release, &self.remote.platform, &self.remote.sources)
+            .expect("pick only returns installable releases");
+        Ok((artifact, catalog.from_mirror))
     }
 
     /// The first install makes `go` work at once: with no global default yet, it becomes one
@@ -211,16 +263,14 @@ impl Installer<'_> {
         if store.home().global_file().exists() || !store.write_global_if_absent(version)? {
             return Ok(());
         }
-        if !self.app.quiet {
-            eprintln!("note: {version} is now the global default (change it with gover global <version>)");
-        }
+        outln!(self.app.out, Note, "{version} is now the global default (change it with gover global <version>)");
         Ok(())
     }
 }
 
 /// A note for each version just installed that has known vulnerabilities a later patch of
 /// its line fixes, or whose line is past end of life.
-fn advise(store: &crate::store::Store, versions: &[GoVersion]) {
+fn advise(store: &crate::store::Store, versions: &[GoVersion], out: Output) {
     let knowledge = Knowledge::load(store, &store.installed());
     for version in versions {
         let status = knowledge.assess(version);
@@ -228,15 +278,19 @@ fn advise(store: &crate::store::Store, versions: &[GoVersion]) {
         let newest = knowledge.newer_in_line(version);
         match (&status.fixed_in, newest) {
             _ if status.count() == 0 => {}
-            (Some(fixed), _) => eprintln!(
-                "note: {version} has {} known vulnerabilities, all fixed in {fixed}; gover upgrade {line} installs it",
+            (Some(fixed), _) => outln!(
+                out,
+                Note,
+                "{version} has {} known vulnerabilities, all fixed in {fixed}; gover upgrade {line} installs it",
                 status.count()
             ),
             (None, Some(newest)) => {
                 let fixed = status.vulnerabilities.iter().flatten().filter(|e| !e.affects(newest)).count();
                 if fixed > 0 {
-                    eprintln!(
-                        "note: {version} has {} known vulnerabilities; {newest} fixes {fixed} of them (gover upgrade \
+                    outln!(
+                        out,
+                        Note,
+                        "{version} has {} known vulnerabilities; {newest} fixes {fixed} of them (gover upgrade \
                          {line}), the others are fixed only in newer lines",
                         status.count()
                     );
@@ -245,8 +299,10 @@ fn advise(store: &crate::store::Store, versions: &[GoVersion]) {
             (None, None) => {}
         }
         if status.end_of_life {
-            eprintln!(
-                "note: {version} is past end of life: Go fixes only its two newest major releases; gover upgrade \
+            outln!(
+                out,
+                Note,
+                "{version} is past end of life: Go fixes only its two newest major releases; gover upgrade \
                  --to <newer line> moves to one"
             );
         }

@@ -5,16 +5,17 @@
 
 use std::time::SystemTime;
 
-use gover_shim::resolve::{self, Toolchain};
-use gover_shim::{GoVersion, ResolveError, Source};
+use gover_shim::pin::PinFile;
+use gover_shim::resolve::{self, Request, Toolchain};
+use gover_shim::{GoVersion, ResolveError, Source, Spec};
 use serde_json::json;
 
 use crate::app::App;
 use crate::dist::index::Platform;
 use crate::dist::proxy::{self, Proxies, ProxyConfig};
-use crate::dist::{Origin, Remote, SourceChoice};
+use crate::dist::{after_fallback, Origin, Remote, SourceChoice};
 use crate::error::{Error, Result};
-use crate::output;
+use crate::output::{self, outln};
 use crate::vulndb::{self, fetch::Location, Knowledge};
 
 #[derive(clap::Args, Debug)]
@@ -59,13 +60,19 @@ fn installed(args: &Args, app: &App) -> Result<()> {
         output::warn(err);
     }
     let active = resolution.and_then(|r| r.ok()).and_then(|r| match r.toolchain {
-        Toolchain::Installed { version, .. } => Some((version, r.request.source)),
+        Toolchain::Installed { version, .. } => Some((version, r.request)),
         Toolchain::System { .. } => None,
     });
     let is_active = |v: &GoVersion| active.as_ref().is_some_and(|(a, _)| a == v);
+    // Marked also where a pin overrides it, so `list` shows what other directories get.
+    let global = PinFile::GoVersion
+        .read(&app.store.home().global_file())
+        .ok()
+        .flatten()
+        .and_then(|pin| pin.spec.pick(&versions).cloned());
     let knowledge = Knowledge::load(&app.store, &versions);
     if let Some(problem) = &knowledge.problem {
-        eprint!("{}", problem.render_warning());
+        output::warn_error(problem);
     }
     if args.json {
         let rows: Vec<_> = versions
@@ -76,34 +83,42 @@ fn installed(args: &Args, app: &App) -> Result<()> {
                     "version": v.to_string(),
                     "path": app.store.home().version_dir(v),
                     "active": is_active(v),
-                    "source": active.as_ref().filter(|(a, _)| a == v).map(|(_, s)| source_json(s)),
+                    "global": global.as_ref() == Some(v),
+                    "source": active.as_ref().filter(|(a, _)| a == v).map(|(_, r)| origin_json(r, Some(v))),
                     "vulnerabilities": status.ids(),
                     "fixed_in": status.fixed_in.as_ref().map(|f| f.to_string()),
                     "end_of_life": status.end_of_life,
                 })
             })
             .collect();
-        println!("{}", serde_json::Value::Array(rows));
+        app.out.json(&serde_json::Value::Array(rows));
         return Ok(());
     }
     if versions.is_empty() {
-        if !app.quiet {
-            eprintln!("no Go versions installed; install one with gover install latest");
-        }
+        outln!(app.out, Status, "no Go versions installed; install one with gover install latest");
         return Ok(());
     }
     let width = versions.iter().map(|v| v.to_string().len()).max().unwrap_or(0);
     for v in &versions {
         let marks = knowledge.assess(v).marks().join(", ");
-        match active.as_ref().filter(|(a, _)| a == v) {
-            Some((_, source)) if marks.is_empty() => println!("* {v}  (set by {source})"),
-            Some((_, source)) => println!("* {v}  (set by {source})  {marks}"),
-            None if marks.is_empty() => println!("  {v}"),
-            None => println!("  {:width$}  {marks}", v.to_string()),
+        let why = match active.as_ref().filter(|(a, _)| a == v) {
+            Some((_, request)) => Some(origin_text(request, v)),
+            None if global.as_ref() == Some(v) => Some("the global default".to_string()),
+            None => None,
+        };
+        let mut notes: Vec<String> = why.map(|why| format!("({why})")).into_iter().collect();
+        if !marks.is_empty() {
+            notes.push(marks);
+        }
+        let notes = notes.join("  ");
+        match (is_active(v), notes.is_empty()) {
+            (true, _) => outln!(app.out, Answer, "* {v}  {notes}"),
+            (false, true) => outln!(app.out, Answer, "  {v}"),
+            (false, false) => outln!(app.out, Answer, "  {:width$}  {notes}", v.to_string()),
         }
     }
-    if let Some(note) = knowledge.staleness(SystemTime::now()).filter(|_| !app.quiet) {
-        eprintln!("note: {note}");
+    if let Some(note) = knowledge.staleness(SystemTime::now()) {
+        outln!(app.out, Note, "{note}");
     }
     Ok(())
 }
@@ -111,27 +126,59 @@ fn installed(args: &Args, app: &App) -> Result<()> {
 /// `--refresh`: asked for, so a failure is an error (exit 5), and the cache stays as it was.
 fn refresh(app: &App) -> Result<()> {
     let location = Location::from_env(|name| std::env::var_os(name))?;
-    let remote = Remote::from_env()?;
+    let remote = Remote::from_env(app.trust_mirror)?;
     let previous = vulndb::cache::Cache::load(&app.store).ok().flatten();
     let cache = vulndb::refresh(&app.store, &remote.client, &location, previous.as_ref(), SystemTime::now())?;
-    if !app.quiet {
-        eprintln!(
-            "note: the vulnerability data from {} lists {} entries for Go itself",
-            location.label(),
-            cache.entries.len()
-        );
-    }
+    outln!(
+        app.out,
+        Note,
+        "the vulnerability data from {} lists {} entries for Go itself",
+        location.label(),
+        cache.entries.len()
+    );
     Ok(())
 }
 
-/// Where a version request came from, as `list`, `current` and `which` print it in JSON.
-pub fn source_json(source: &Source) -> serde_json::Value {
+/// Where a version request came from, in JSON.
+fn source_json(source: &Source) -> serde_json::Value {
     match source {
         Source::Env => json!({"kind": "env", "name": "GOVER_VERSION"}),
         Source::File { path, line } => json!({"kind": "file", "path": path, "line": line}),
         Source::Global { path } => json!({"kind": "global", "path": path}),
         Source::Argument => json!({"kind": "argument"}),
         Source::Fallback => json!({"kind": "fallback"}),
+    }
+}
+
+/// What decided that `version` (`None`: the system go) runs, as `list`, `current` and `which`
+/// print it in JSON: the request's source, or the `go` line that raised it above the request
+/// (which `raised_from` names).
+pub fn origin_json(request: &Request, version: Option<&GoVersion>) -> serde_json::Value {
+    match version.and_then(|v| request.raised_by(v)) {
+        Some(min) => json!({
+            "kind": "go_line",
+            "path": min.path,
+            "line": min.line,
+            "go": Spec::Exact(min.version.clone()).to_string(),
+            "raised_from": {"spec": request.spec.to_string(), "source": source_json(&request.source)},
+        }),
+        None => source_json(&request.source),
+    }
+}
+
+/// The same in words: `set by /src/app/.go-version`, or `the go 1.22 line of /src/app/go.mod
+/// raised it from 1.21, which /src/app/.go-version asks for`, as doctor's
+/// versions.pin-below-go-line says.
+pub fn origin_text(request: &Request, version: &GoVersion) -> String {
+    match request.raised_by(version) {
+        Some(min) => format!(
+            "the go {} line of {} raised it from {}, which {} asks for",
+            Spec::Exact(min.version.clone()),
+            min.path.display(),
+            request.spec,
+            request.source
+        ),
+        None => format!("set by {}", request.source),
     }
 }
 
@@ -144,12 +191,14 @@ fn remote(args: &Args, app: &App) -> Result<()> {
                 .hint("give the start of a version, such as 1.22 or 1 (gover list --remote 1.22)"));
         }
     }
-    let remote = Remote::from_env()?;
-    let catalog = match remote.origin(&app.store, args.source, app.quiet)? {
+    let remote = Remote::from_env(app.trust_mirror)?;
+    let catalog = match remote.origin(&app.store, args.source, app.out)? {
         Origin::Site(catalog) => catalog,
-        Origin::Proxy(config) => return from_proxy(args, app, &remote, &config),
+        Origin::Proxy(config, site) => {
+            return from_proxy(args, app, &remote, &config).map_err(|e| after_fallback(e, site.as_ref()))
+        }
     };
-    vulndb::refresh_if_stale(&app.store, &remote.client, app.quiet);
+    vulndb::refresh_if_stale(&app.store, &remote.client, app.out);
     let (platform, sources) = (&remote.platform, &remote.sources);
     let installed = app.store.installed();
     let mut releases: Vec<_> = catalog.index.available(platform).filter(|r| wanted(args, &r.version)).collect();
@@ -170,7 +219,7 @@ fn remote(args: &Args, app: &App) -> Result<()> {
                 })
             })
             .collect();
-        println!("{}", serde_json::Value::Array(rows));
+        app.out.json(&serde_json::Value::Array(rows));
         return Ok(());
     }
     print_versions(args, app, platform, releases.iter().map(|r| &r.version), &installed);
@@ -188,10 +237,15 @@ fn print_versions<'a>(
     for v in versions {
         any = true;
         let mark = if installed.contains(v) { "  (installed)" } else { "" };
-        println!("{v}{mark}");
+        outln!(app.out, Answer, "{v}{mark}");
     }
-    if !any && !app.quiet {
-        eprintln!("no releases match for {platform}{}", if args.all { "" } else { " (--all adds rc and beta)" });
+    if !any {
+        outln!(
+            app.out,
+            Status,
+            "no releases match for {platform}{}",
+            if args.all { "" } else { " (--all adds rc and beta)" }
+        );
     }
 }
 
@@ -214,7 +268,7 @@ fn from_proxy(args: &Args, app: &App, remote: &Remote, config: &ProxyConfig) -> 
                 })
             })
             .collect();
-        println!("{}", serde_json::Value::Array(rows));
+        app.out.json(&serde_json::Value::Array(rows));
         return Ok(());
     }
     print_versions(args, app, &remote.platform, versions.iter(), &installed);

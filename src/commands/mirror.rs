@@ -10,6 +10,7 @@ use crate::dist::proxy::ProxyConfig;
 use crate::dist::Remote;
 use crate::error::{Error, Result};
 use crate::goenv::settings::{Settings, Sources};
+use crate::output::outln;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -52,7 +53,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         Error::usage(format!("--layout {} is not a list of layouts", args.layout))
             .hint("use --layout proxy,dl, proxy or dl")
     })?;
-    let remote = Remote::from_env()?;
+    let remote = Remote::from_env(app.trust_mirror)?;
     let platforms = match &args.platform {
         None => vec![remote.platform.clone()],
         Some(list) => list
@@ -67,14 +68,13 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     };
     let proxy_config =
         if layouts.proxy { Some(ProxyConfig::from_settings(&Settings::load(Sources::from_process()))?) } else { None };
-    let mirror =
-        Mirror { store: &app.store, remote: &remote, dir: args.dir.clone(), platforms, layouts, quiet: app.quiet };
+    let mirror = Mirror { store: &app.store, remote: &remote, dir: args.dir.clone(), platforms, layouts, out: app.out };
     let summary = mirror.sync(&specs, proxy_config.as_ref())?;
     for name in &summary.fetched {
-        println!("fetched {name}");
+        outln!(app.out, Info, "fetched {name}");
     }
     for name in &summary.kept {
-        println!("up to date {name}");
+        outln!(app.out, Info, "up to date {name}");
     }
     Ok(())
 }

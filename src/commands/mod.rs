@@ -5,6 +5,7 @@ use clap::Subcommand;
 use crate::app::App;
 use crate::error::Result;
 
+pub mod ci;
 pub mod completions;
 pub mod current;
 pub mod doctor;
@@ -61,6 +62,8 @@ pub enum Command {
     Doctor(doctor::Args),
     /// Adopt Go versions installed by gvm, asdf, goenv, g, mise or the system
     Import(import::Args),
+    /// For CI jobs: the environment, cache keys and test matrix (env, cache-key, matrix)
+    Ci(ci::Args),
     /// Keep a static mirror of releases (module-proxy and download-site layouts) for fleets
     Mirror(mirror::Args),
 }
@@ -89,6 +92,7 @@ pub fn run(command: Command, app: &App) -> Result<()> {
         Command::Implode(args) => implode::run(args, app),
         Command::Doctor(args) => doctor::run(args, app),
         Command::Import(args) => import::run(args, app),
+        Command::Ci(args) => ci::run(args, app),
         Command::Mirror(args) => mirror::run(args, app),
     }
 }

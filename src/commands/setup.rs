@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::app::App;
 use crate::error::{self, exit, Error, Result};
-use crate::output;
+use crate::output::{self, outln};
 use crate::shell::manifest::Manifest;
 use crate::shell::rc;
 use crate::shell::startup::{StartupEnv, StartupFile};
@@ -135,24 +135,30 @@ pub fn systemd_dropin(paths: &HookPaths) -> String {
 }
 
 fn finish(app: &App, report: &[String], paths: &HookPaths, home: Option<&Path>) -> Result<()> {
-    if app.quiet {
-        return Ok(());
-    }
-    println!("gover is set up:");
+    let out = app.out;
+    outln!(out, Info, "gover is set up:");
     for line in report {
-        println!("  {line}");
+        outln!(out, Info, "  {line}");
     }
     let shell = std::env::var("SHELL").ok().and_then(|s| Shell::from_login_shell(&s)).unwrap_or(Shell::Bash);
-    println!();
-    println!("Next: open a new shell, or load the hook in this one:");
-    println!("  {}", shell.load_command(&paths.hook_file(shell), home));
-    println!("then:");
-    // A version already there (imported from another manager) needs no download.
+    outln!(out, Info);
+    // Run again from a shell the hook already set up (install.sh a second time), the shims
+    // are on its PATH: nothing to open or load.
+    let hooked = std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|d| d == paths.shims));
+    if hooked {
+        outln!(out, Info, "Next (this shell already has the hook):");
+    } else {
+        outln!(out, Info, "Next: open a new shell, or load the hook in this one:");
+        outln!(out, Info, "  {}", shell.load_command(&paths.hook_file(shell), home));
+        outln!(out, Info, "then:");
+    }
+    // A version already there (imported from another manager) needs no download; the first
+    // install becomes the global default by itself.
     let newest = app.store.installed().into_iter().filter(|v| v.is_stable()).max();
     match newest {
-        Some(_) if app.store.home().global_file().exists() => println!("  go version"),
-        Some(v) => println!("  gover global {} && go version", gover_shim::Spec::Exact(v)),
-        None => println!("  gover install latest && gover global latest && go version"),
+        Some(_) if app.store.home().global_file().exists() => outln!(out, Info, "  go version"),
+        Some(v) => outln!(out, Info, "  gover global {} && go version", gover_shim::Spec::Exact(v)),
+        None => outln!(out, Info, "  gover install latest && go version"),
     }
     Ok(())
 }

@@ -10,16 +10,18 @@ use gover_shim::{resolve, GoVersion, Request, ResolveError, Source, Spec, Toolch
 use crate::app::App;
 use crate::dist;
 use crate::error::{exit, Error, Result};
-use crate::output;
+use crate::output::{self, out, outln};
 use crate::shell::Shell;
 
 const VAR: &str = "GOVER_VERSION";
 
+// One of the two is needed; the group makes the usage line say so (`<VERSION|--unset>`).
 #[derive(clap::Args, Debug)]
+#[command(group = clap::ArgGroup::new("what").args(["spec", "unset"]).required(true))]
 pub struct Args {
     /// The version: 1.22 (the newest installed 1.22.x), 1.22.10, go1.23rc1, system, or latest
     /// (the newest installed)
-    #[arg(value_name = "VERSION", required_unless_present = "unset")]
+    #[arg(value_name = "VERSION")]
     pub spec: Option<String>,
     /// Stop overriding: this shell follows pin files and the global default again
     #[arg(long, conflicts_with = "spec")]
@@ -38,11 +40,9 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             (shell.set_var(VAR, &choice.value), format!("{} in this shell (gover shell --unset to undo)", choice.runs))
         }
     };
-    print!("{code}");
+    out!(app.out, Answer, "{code}");
     if args.print_for.is_some() {
-        if !app.quiet {
-            eprintln!("gover: {note}");
-        }
+        outln!(app.out, Status, "gover: {note}");
     } else {
         output::warn(format!(
             "this shell has no gover hook, so nothing changed; run `{}` yourself, or set up the hook \
@@ -82,7 +82,7 @@ fn choose(text: &str, app: &App) -> Result<Choice> {
             Ok(Choice { value: spec.to_string(), runs: format!("the system go ({})", bin.join("go").display()) })
         }
         Err(ResolveError::NotInstalled { .. }) => {
-            Err(dist::unless_no_such_release(&app.store, &spec, not_installed(&spec, &installed), "gover install"))
+            Err(dist::unless_no_such_release(app, &spec, not_installed(&spec, &installed), "gover install"))
         }
         Err(other) => Err(other.into()),
     }

@@ -17,6 +17,7 @@ use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
 use crate::error::{exit, Error, Result};
+use crate::output::outln;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -37,11 +38,11 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         refuse_if_global(app, &version, &installed)?;
     }
     let _lock = store.lock_version(&version, || {
-        eprintln!("waiting for another gover working on {version}...");
+        outln!(app.out, Status, "waiting for another gover working on {version}...");
     })?;
     let dir = store.home().version_dir(&version);
     if !dir.exists() {
-        println!("{version} is not installed");
+        outln!(app.out, Info, "{version} is not installed");
         return Ok(());
     }
     if !args.force {
@@ -55,7 +56,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         }
     }
     store.delete_retired(&trash)?;
-    println!("removed {version}");
+    outln!(app.out, Info, "removed {version}");
     Ok(())
 }
 

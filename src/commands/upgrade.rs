@@ -15,6 +15,7 @@ use crate::commands::install::install_releases;
 use crate::dist::Remote;
 use crate::error::{exit, Error, Result};
 use crate::interrupt::{self, Job};
+use crate::output::{out, outln};
 use crate::reconcile::{self, backup::Backup, plan::FileEdit};
 use crate::repin::{self, Move};
 use crate::vulndb;
@@ -56,7 +57,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             .hint("install one first: gover install 1.22"));
     }
 
-    let remote = Remote::from_env()?;
+    let remote = Remote::from_env(app.trust_mirror)?;
     let catalog = remote.fetch_index(&app.store)?;
     let mut moves = Vec::new();
     for from in &lines {
@@ -75,31 +76,36 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             Some(current) => format!("{current} -> {}", m.to),
             None => format!("{} (not installed yet)", m.to),
         };
-        println!("{}.{}: {state}", m.from.0, m.from.1);
+        outln!(app.out, Info, "{}.{}: {state}", m.from.0, m.from.1);
     }
 
     let plan = plan_pins(app, &moves, args.recursive)?;
     if args.dry_run {
         if args.pins {
-            print!("{}", reconcile::describe_files(&plan.edits));
+            out!(app.out, Info, "{}", reconcile::describe_files(&plan.edits));
         }
-        print_toolchain_lines(&plan.toolchains);
-        println!("dry run: nothing was installed or changed");
+        print_toolchain_lines(app, &plan.toolchains);
+        outln!(app.out, Info, "dry run: nothing was installed or changed");
         return Ok(());
     }
     if !wanted.is_empty() {
         install_releases(app, remote, catalog, &wanted)?;
     } else {
-        vulndb::refresh_if_stale(&app.store, &remote.client, app.quiet);
+        vulndb::refresh_if_stale(&app.store, &remote.client, app.out);
     }
     if args.pins {
         move_pins(app, &plan.edits)?;
-    } else if !app.quiet {
+    } else {
         for file in &plan.edits {
-            eprintln!("note: {} pins an older release exactly; gover upgrade --pins moves it", file.path.display());
+            outln!(
+                app.out,
+                Note,
+                "{} pins an older release exactly; gover upgrade --pins moves it",
+                file.path.display()
+            );
         }
     }
-    print_toolchain_lines(&plan.toolchains);
+    print_toolchain_lines(app, &plan.toolchains);
     Ok(())
 }
 
@@ -152,10 +158,10 @@ fn plan_pins(app: &App, moves: &[Move], recursive: bool) -> Result<PinPlan> {
 
 fn move_pins(app: &App, files: &[FileEdit]) -> Result<()> {
     if files.is_empty() {
-        println!("no exact pin to move");
+        outln!(app.out, Info, "no exact pin to move");
         return Ok(());
     }
-    print!("{}", reconcile::describe_files(files));
+    out!(app.out, Info, "{}", reconcile::describe_files(files));
     let mut backup = Backup::begin(&app.store.backups_dir())?;
     let mut failures = 0;
     let mut stopped = None;
@@ -165,14 +171,14 @@ fn move_pins(app: &App, files: &[FileEdit]) -> Result<()> {
             stopped = Some((signal, i));
             break;
         }
-        match reconcile::write_files(std::slice::from_ref(file), &mut backup) {
+        match reconcile::write_files(std::slice::from_ref(file), &mut backup, app.out) {
             // From the first pin moved on, an interruption says so.
             0 => interrupt::watch(Job::MovingPins),
             failed => failures += failed,
         }
     }
     if let Some(dir) = backup.finish()? {
-        println!("backup: {} (undo with `gover doctor --undo`)", dir.display());
+        outln!(app.out, Info, "backup: {} (undo with `gover doctor --undo`)", dir.display());
     }
     if let Some((signal, i)) = stopped {
         let left: Vec<String> = files[i..].iter().map(|f| f.path.display().to_string()).collect();
@@ -186,10 +192,12 @@ fn move_pins(app: &App, files: &[FileEdit]) -> Result<()> {
     Ok(())
 }
 
-fn print_toolchain_lines(lines: &[(PathBuf, GoVersion)]) {
+fn print_toolchain_lines(app: &App, lines: &[(PathBuf, GoVersion)]) {
     for (path, version) in lines {
         let dir = path.parent().map(|d| d.display().to_string()).unwrap_or_default();
-        println!(
+        outln!(
+            app.out,
+            Info,
             "{}'s toolchain line is the project's to change: run `cd {dir} && {}`",
             path.display(),
             crate::repin::toolchain_line_command(path, version)

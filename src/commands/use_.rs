@@ -1,6 +1,6 @@
 //! `gover use`: pin the working directory to a version by writing `.go-version`.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::Command;
 
@@ -9,7 +9,7 @@ use gover_shim::{Spec, Toolchain};
 use crate::app::{parse_spec, App};
 use crate::dist;
 use crate::error::{Error, Result};
-use crate::output;
+use crate::output::{self, outln};
 use crate::store::write_atomic;
 
 #[derive(clap::Args, Debug)]
@@ -22,8 +22,15 @@ pub struct Args {
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
-    let file = app.context()?.cwd.join(".go-version");
+    let ctx = app.context()?;
+    let file = ctx.cwd.join(".go-version");
     pin(app, &args.version, &file, args.install, "gover use")?;
+    // A pin in /tmp itself, or in another user's directory, is one the resolver skips.
+    if let Ok(request) = gover_shim::resolve::request(&ctx) {
+        for ignored in request.ignored.iter().filter(|i| i.path == file) {
+            output::warn(gover_shim::resolve::ignored_pin_warning(ignored, &request.source));
+        }
+    }
     if let Some(value) = std::env::var_os("GOVER_VERSION").filter(|v| !v.is_empty()) {
         output::warn(format!(
             "GOVER_VERSION={} overrides this pin in the current shell; run gover shell --unset",
@@ -42,7 +49,7 @@ pub fn pin(app: &App, text: &str, file: &Path, install: bool, command: &str) -> 
         Ok(toolchain) => toolchain,
         Err(err) if err.code == crate::error::exit::NOT_INSTALLED && spec != Spec::System => {
             if !(install || confirm(&format!("{err}. Install it now?"))) {
-                return Err(dist::unless_no_such_release(&app.store, &spec, err, &format!("{command} --install")));
+                return Err(dist::unless_no_such_release(app, &spec, err, &format!("{command} --install")));
             }
             install_version(app, &spec)?;
             app.toolchain(&spec)?
@@ -61,9 +68,7 @@ pub fn pin(app: &App, text: &str, file: &Path, install: bool, command: &str) -> 
         Toolchain::Installed { version, .. } => version.to_string(),
         Toolchain::System { bin } => format!("the go in {}", bin.display()),
     };
-    if !app.quiet {
-        eprintln!("{}: {written} ({resolved})", file.display());
-    }
+    outln!(app.out, Status, "{}: {written} ({resolved})", file.display());
     Ok(())
 }
 
@@ -72,13 +77,7 @@ fn confirm(question: &str) -> bool {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
         return false;
     }
-    eprint!("{question} [Y/n] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    if std::io::stdin().lock().read_line(&mut answer).is_err() {
-        return false;
-    }
-    matches!(answer.trim(), "" | "y" | "Y" | "yes")
+    output::ask(&format!("{question} [Y/n]")).is_some_and(|answer| matches!(answer.as_str(), "" | "y" | "Y" | "yes"))
 }
 
 /// Runs `gover install <spec>` as its own process, so its output and errors are exactly those

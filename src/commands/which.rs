@@ -5,8 +5,9 @@ use gover_shim::resolve::{is_executable, Toolchain};
 use serde_json::json;
 
 use crate::app::App;
-use crate::commands::list::source_json;
+use crate::commands::list::origin_json;
 use crate::error::{exit, Error, Result};
+use crate::output::outln;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -32,23 +33,24 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             .hint("run gover install <version> (or gover setup) to create the shims"));
         }
         if args.json {
-            println!("{}", json!({"tool": args.tool, "path": shim}));
+            app.out.json(&json!({"tool": args.tool, "path": shim}));
         } else {
-            println!("{}", shim.display());
+            outln!(app.out, Answer, "{}", shim.display());
         }
         return Ok(());
     }
     let resolution = app.resolve()?;
     let path = resolution.toolchain.binary(&args.tool);
     if args.json {
-        let version = match &resolution.toolchain {
-            Toolchain::Installed { version, .. } => version.to_string(),
-            Toolchain::System { .. } => "system".into(),
+        let (version, source) = match &resolution.toolchain {
+            Toolchain::Installed { version, .. } => {
+                (version.to_string(), origin_json(&resolution.request, Some(version)))
+            }
+            Toolchain::System { .. } => ("system".into(), origin_json(&resolution.request, None)),
         };
-        let source = source_json(&resolution.request.source);
-        println!("{}", json!({"tool": args.tool, "path": path, "version": version, "source": source}));
+        app.out.json(&json!({"tool": args.tool, "path": path, "version": version, "source": source}));
     } else {
-        println!("{}", path.display());
+        outln!(app.out, Answer, "{}", path.display());
     }
     Ok(())
 }

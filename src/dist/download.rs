@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use super::tls::{self, TrustSettings};
 use crate::error::{exit, Error, Result};
 use crate::interrupt;
-use crate::output;
+use crate::output::{self, Output};
 
 /// Retries after the first attempt, for connection failures, timeouts, 429 and 5xx.
 const RETRIES: u32 = 3;
@@ -82,6 +82,7 @@ impl Client {
         let builder = reqwest::blocking::Client::builder()
             .user_agent(concat!("gover/", env!("CARGO_PKG_VERSION")))
             .resolve_to_addrs("localhost", &LOCALHOST)
+            .redirect(redirect_policy())
             .connect_timeout(settings.connect_timeout)
             // The blocking client applies this to each wait: the response, then every read.
             .timeout(settings.read_timeout)
@@ -101,7 +102,8 @@ impl Client {
     }
 
     /// GET `url` from byte `offset` on (see [`Client::send_from`]), retrying transient
-    /// failures; a response other than 2xx is an error.
+    /// failures; a response other than 2xx is an error. A server that ignores ranges answers
+    /// 200 with the whole file ([`ResumingBody::start`] tells).
     pub fn get_from(&self, url: &str, offset: u64) -> Result<Response> {
         self.get_retrying(url, offset, self.retry_connect, false).map(|r| r.expect("404 and 410 are errors here"))
     }
@@ -120,7 +122,7 @@ impl Client {
         loop {
             let wait = match self.send_from(url, offset) {
                 Ok(response) if response.status().is_success() => {
-                    return skip_to(response, offset).map(Some).map_err(|e| body_error(url, &e))
+                    return starts_at(&response, offset).map(|_| Some(response)).map_err(|e| body_error(url, &e))
                 }
                 Ok(response) if missing_ok && matches!(response.status().as_u16(), 404 | 410) => return Ok(None),
                 Ok(response) => {
@@ -197,29 +199,21 @@ fn read_limited(url: &str, response: Response, limit: u64) -> Result<Vec<u8>> {
     Ok(body)
 }
 
-/// Positions a successful answer to a request from `offset` at that byte: a 206 must start
-/// there; a server that ignores ranges answers 200 with everything, and the first `offset`
-/// bytes are read and dropped.
-fn skip_to(mut response: Response, offset: u64) -> io::Result<Response> {
-    if offset == 0 {
-        return Ok(response);
+/// Where in the file a successful answer to a request from `offset` starts: a 206 must start
+/// at `offset`; a server that ignores ranges answers 200 with the whole file, from 0.
+fn starts_at(response: &Response, offset: u64) -> io::Result<u64> {
+    if offset == 0 || response.status() != StatusCode::PARTIAL_CONTENT {
+        return Ok(0);
     }
-    if response.status() == StatusCode::PARTIAL_CONTENT {
-        let start = response
-            .headers()
-            .get(reqwest::header::CONTENT_RANGE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(content_range_start);
-        return match start {
-            Some(start) if start == offset => Ok(response),
-            _ => Err(io::Error::other("the server resumed the download at the wrong place")),
-        };
+    let start = response
+        .headers()
+        .get(reqwest::header::CONTENT_RANGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(content_range_start);
+    match start {
+        Some(start) if start == offset => Ok(offset),
+        _ => Err(io::Error::other("the server resumed the download at the wrong place")),
     }
-    let skipped = io::copy(&mut (&mut response).take(offset), &mut io::sink())?;
-    if skipped < offset {
-        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the download is shorter than before"));
-    }
-    Ok(response)
 }
 
 /// The full length of the file a positioned response belongs to: a 206's Content-Range
@@ -257,6 +251,55 @@ fn warn_if_plain_http(url: &str) {
     }
 }
 
+/// reqwest's default (at most 10 redirects), except that no hop goes from https to plain http
+/// off this machine: the first URL's scheme is the user's choice, and the plain-http warning
+/// looks only at it, so a downgrade on the way would let anyone on the path alter what
+/// arrives (an index, an archive, a checksum-database tile) unseen.
+fn redirect_policy() -> reqwest::redirect::Policy {
+    let limited = reqwest::redirect::Policy::limited(10);
+    reqwest::redirect::Policy::custom(move |attempt| {
+        // The last URL asked for is the one that answered with this redirect.
+        match attempt.previous().last().and_then(|from| Downgrade::of(from, attempt.url())) {
+            Some(downgrade) => attempt.error(downgrade),
+            None => limited.redirect(attempt),
+        }
+    })
+}
+
+/// An https URL that redirected to plain http on another machine.
+#[derive(Debug, PartialEq, Eq)]
+struct Downgrade {
+    from: String,
+    to: String,
+}
+
+impl Downgrade {
+    fn of(from: &reqwest::Url, to: &reqwest::Url) -> Option<Downgrade> {
+        (from.scheme() == "https" && to.scheme() == "http" && !is_loopback(to))
+            .then(|| Downgrade { from: from.to_string(), to: to.to_string() })
+    }
+
+    /// The downgrade behind a request's failure, if that is what it is.
+    fn behind(e: &reqwest::Error) -> Option<&Downgrade> {
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            if let Some(downgrade) = s.downcast_ref::<Downgrade>() {
+                return Some(downgrade);
+            }
+            source = s.source();
+        }
+        None
+    }
+}
+
+impl std::fmt::Display for Downgrade {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} redirected to plain http: {}", self.from, self.to)
+    }
+}
+
+impl std::error::Error for Downgrade {}
+
 fn is_loopback(url: &reqwest::Url) -> bool {
     match url.host_str() {
         Some("localhost") => true,
@@ -293,20 +336,47 @@ fn is_dns(e: &reqwest::Error) -> bool {
         .any(|w| text.contains(w))
 }
 
-fn request_error(url: &str, e: &reqwest::Error) -> Error {
+/// Why a request failed, in words: a TLS failure as what was wrong with the server or its
+/// certificate, since rustls names some refusals only by their Debug text
+/// (`Other(OtherError(CaUsedAsEndEntity))`); anything else as the error chain.
+fn reason(e: &reqwest::Error) -> String {
     let why = chain(e);
+    if !is_tls(e) {
+        return why;
+    }
+    match tls::describe(&why) {
+        Some(words) => words.into(),
+        None if why.contains("invalid peer certificate") => "the server's certificate was refused".into(),
+        None => "the TLS handshake with the server failed".into(),
+    }
+}
+
+fn request_error(url: &str, e: &reqwest::Error) -> Error {
+    if let Some(downgrade) = Downgrade::behind(e) {
+        let host = reqwest::Url::parse(&downgrade.from).ok().and_then(|u| u.host_str().map(String::from));
+        return Error::new(exit::NETWORK, format!("cannot download {url}"))
+            .cause(format!("{} redirected to {}", downgrade.from, downgrade.to))
+            .cause("gover does not follow https to plain http: anyone on the network path could alter what it serves")
+            .hint(format!(
+                "ask whoever runs {} to redirect to https; if plain http is what you mean, name {} yourself in the \
+                 setting that names {url} (GOVER_INDEX_URL, GOVER_DIST_URL, GOPROXY, GOSUMDB or GOVULNDB), and gover \
+                 will warn that it is plain http",
+                host.unwrap_or_default(),
+                downgrade.to
+            ));
+    }
+    let why = reason(e);
     let err = Error::new(exit::NETWORK, format!("cannot download {url}")).cause(&why);
     if is_dns(e) {
         let host = reqwest::Url::parse(url).ok().and_then(|u| u.host_str().map(String::from)).unwrap_or_default();
         err.cause(format!("the name {host} does not resolve: no DNS, no network, or a typo in the URL")).hint(
             "behind a proxy, set HTTPS_PROXY; without access to go.dev, use a mirror: GOVER_DIST_URL=<mirror>/ for \
-             the archives and GOVER_INDEX_URL=<mirror>/?mode=json&include=all for the release index (its checksums \
-             are then trusted)",
+             the archives and, for the release index (its checksums are then trusted), GOVER_INDEX_URL=<mirror>/index.json \
+             (a static mirror, such as a `gover mirror sync` tree) or <mirror>/?mode=json&include=all (a mirror that \
+             answers queries as go.dev does)",
         )
-    } else if let Some(words) = tls::describe(&why).filter(|_| is_tls(e)) {
-        certificate_hint(err.cause(words), words)
     } else if is_tls(e) {
-        err.hint(TLS_HINT)
+        certificate_hint(err, &why)
     } else if e.is_timeout() {
         err.hint(READ_TIMEOUT_HINT)
     } else if e.is_redirect() {
@@ -325,6 +395,11 @@ fn certificate_hint(err: Error, words: &str) -> Error {
         )
     } else if words.contains("another name") {
         err.hint("check the host name in the URL (GOVER_DIST_URL / GOVER_INDEX_URL): the certificate names another")
+    } else if words.contains("not for a server") {
+        err.hint(
+            "the server needs a certificate made for a server: with no extended key usage, or with serverAuth (openssl \
+             req -x509 … -addext extendedKeyUsage=serverAuth)",
+        )
     } else if words.contains("self-signed") {
         err.hint(
             "if you trust this server, put its certificate in a PEM file and point GOVER_CA_FILE at it (openssl s_client \
@@ -450,6 +525,8 @@ pub struct ResumingBody<'a> {
     client: &'a Client,
     url: String,
     response: Response,
+    /// Where in the file the body starts.
+    start: u64,
     /// Bytes of the file delivered so far (a body opened at an offset starts there).
     pos: u64,
     /// The full length, when the server announced it.
@@ -466,13 +543,16 @@ pub struct ResumingBody<'a> {
 const MAX_RESUMING: Duration = Duration::from_secs(15 * 60);
 
 impl<'a> ResumingBody<'a> {
-    /// `response` answers a request for `url` from byte `pos` on (`Client::get_from`).
-    pub fn new(client: &'a Client, url: &str, response: Response, pos: u64) -> ResumingBody<'a> {
+    /// `response` answers a request for `url` from byte `asked` on (`Client::get_from`): a 206
+    /// starts there, a 200 (from a server that ignores ranges) at the start of the file.
+    pub fn new(client: &'a Client, url: &str, response: Response, asked: u64) -> ResumingBody<'a> {
+        let pos = if response.status() == StatusCode::PARTIAL_CONTENT { asked } else { 0 };
         let len = full_length(&response, pos);
         ResumingBody {
             client,
             url: url.into(),
             response,
+            start: pos,
             pos,
             len,
             fruitless: 0,
@@ -485,6 +565,12 @@ impl<'a> ResumingBody<'a> {
     /// The length of the whole file, as the server announced it.
     pub fn full_length(&self) -> Option<u64> {
         self.len
+    }
+
+    /// Where in the file the body starts: where it was asked to, or 0 when the server sent the
+    /// whole file instead (it ignores ranges), which is then a fresh download.
+    pub fn start(&self) -> u64 {
+        self.start
     }
 
     fn resume(&mut self, broken: io::Error) -> io::Result<()> {
@@ -520,12 +606,18 @@ impl<'a> ResumingBody<'a> {
     }
 
     fn reopen(&self) -> io::Result<Response> {
-        let response = self.client.send_from(&self.url, self.pos).map_err(|e| io::Error::other(chain(&e)))?;
+        let mut response = self.client.send_from(&self.url, self.pos).map_err(|e| io::Error::other(reason(&e)))?;
         let status = response.status();
         if !status.is_success() {
             return Err(io::Error::other(format!("resuming the download, the server answered {status}")));
         }
-        skip_to(response, self.pos)
+        // Downstream already has the first bytes: those sent again are dropped.
+        let again = self.pos - starts_at(&response, self.pos)?;
+        let skipped = io::copy(&mut (&mut response).take(again), &mut io::sink())?;
+        if skipped < again {
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the download is shorter than before"));
+        }
+        Ok(response)
     }
 }
 
@@ -590,8 +682,8 @@ impl<R: Read> Read for CacheTee<R> {
 }
 
 /// A bar with bytes, rate and ETA on standard error, only for a person watching a terminal.
-pub fn progress_bar(len: Option<u64>, quiet: bool) -> Option<ProgressBar> {
-    if quiet || !output::stderr_is_terminal() {
+pub fn progress_bar(len: Option<u64>, out: Output) -> Option<ProgressBar> {
+    if !out.shows_progress() {
         return None;
     }
     let bar = match len {
@@ -651,6 +743,21 @@ mod tests {
         let (digest, bytes) = reader.digest();
         assert_eq!(bytes, 3);
         assert_eq!(digest, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
+    fn https_never_redirects_to_plain_http_off_this_machine() {
+        let url = |u: &str| reqwest::Url::parse(u).unwrap();
+        let downgrade = |from: &str, to: &str| Downgrade::of(&url(from), &url(to));
+        assert_eq!(
+            downgrade("https://go.dev/dl/", "http://dl.google.com/go/x.tar.gz"),
+            Some(Downgrade { from: "https://go.dev/dl/".into(), to: "http://dl.google.com/go/x.tar.gz".into() })
+        );
+        assert!(downgrade("https://mirror.example/", "http://10.0.0.1/x").is_some());
+        assert_eq!(downgrade("https://go.dev/dl/", "https://dl.google.com/x"), None);
+        assert_eq!(downgrade("http://mirror.example/", "http://other.example/x"), None, "no https to lose");
+        assert_eq!(downgrade("https://mirror.example/", "http://127.0.0.1:8080/x"), None, "this machine");
+        assert_eq!(downgrade("https://mirror.example/", "http://localhost/x"), None);
     }
 
     #[test]

@@ -38,8 +38,23 @@ impl Release {
     /// The `.tar.gz` archive for `platform`, if this release has one.
     pub fn archive_for(&self, platform: &Platform) -> Option<&ReleaseFile> {
         self.files.iter().find(|f| {
-            f.kind == "archive" && f.os == platform.os && f.arch == platform.arch && f.filename.ends_with(".tar.gz")
+            f.kind == "archive"
+                && f.os == platform.os
+                && f.arch == platform.arch
+                && f.filename.ends_with(".tar.gz")
+                && f.is_plain()
         })
+    }
+}
+
+impl ReleaseFile {
+    /// Whether its name is a plain file name and its checksum hex digits: both end up in URLs,
+    /// file names and messages, so a server cannot put a path or terminal sequences (ESC) there.
+    fn is_plain(&self) -> bool {
+        let name_ok = !self.filename.starts_with('.')
+            && !self.filename.contains(['/', '\\'])
+            && crate::output::printable(&self.filename) == self.filename;
+        name_ok && self.sha256.bytes().all(|b| b.is_ascii_hexdigit())
     }
 }
 
@@ -108,13 +123,7 @@ impl Index {
     pub fn nearest(&self, spec: &Spec, platform: &Platform, n: usize) -> Vec<GoVersion> {
         let mut all: Vec<&GoVersion> = self.available(platform).map(|r| &r.version).collect();
         all.reverse();
-        let (major, minor, wanted) = match spec {
-            Spec::Exact(v) => (v.major, v.minor, v.clone()),
-            Spec::Line { major, minor } => {
-                (*major, *minor, GoVersion { major: *major, minor: *minor, patch: Some(u32::MAX), pre: None })
-            }
-            Spec::Latest | Spec::System => (0, 0, GoVersion { major: u32::MAX, minor: 0, patch: None, pre: None }),
-        };
+        let (major, minor, wanted) = sort_position(spec);
         let line: Vec<&GoVersion> = all.iter().copied().filter(|v| v.in_line(major, minor) && v.is_stable()).collect();
         let chosen: Vec<&GoVersion> = if line.is_empty() {
             let at = all.partition_point(|v| **v < wanted);
@@ -125,6 +134,29 @@ impl Index {
             line[line.len().saturating_sub(n)..].to_vec()
         };
         chosen.into_iter().cloned().collect()
+    }
+}
+
+/// The one of `nearest` (as [`Index::nearest`] found them for `spec`) to suggest: the newest
+/// of the line when it has releases, else the first stable one newer than what was asked for (so
+/// `1.20`, missing, suggests go1.21.13 rather than the newest release), else the newest.
+pub fn suggestion<'a>(nearest: &'a [GoVersion], spec: &Spec) -> Option<&'a GoVersion> {
+    let (major, minor, wanted) = sort_position(spec);
+    if nearest.iter().any(|v| v.in_line(major, minor)) {
+        return nearest.last();
+    }
+    nearest.iter().find(|v| **v > wanted && v.is_stable()).or(nearest.last())
+}
+
+/// Where `spec` would sort among releases, with its line: a line sorts after all its patches,
+/// `latest` after everything.
+fn sort_position(spec: &Spec) -> (u32, u32, GoVersion) {
+    match spec {
+        Spec::Exact(v) => (v.major, v.minor, v.clone()),
+        Spec::Line { major, minor } => {
+            (*major, *minor, GoVersion { major: *major, minor: *minor, patch: Some(u32::MAX), pre: None })
+        }
+        Spec::Latest | Spec::System => (0, 0, GoVersion { major: u32::MAX, minor: 0, patch: None, pre: None }),
     }
 }
 
@@ -287,6 +319,26 @@ mod tests {
     }
 
     #[test]
+    fn an_archive_named_with_a_path_or_terminal_sequences_is_not_one() {
+        let file = |filename: &str, sha256: &str| {
+            format!(
+                r#"[{{"version":"go1.22.10","files":[{{"filename":"{filename}","os":"linux","arch":"amd64",
+                     "sha256":"{sha256}","size":1,"kind":"archive"}}]}}]"#
+            )
+        };
+        let archive = |json: String| Index::parse(json.as_bytes()).unwrap().releases[0].archive_for(&linux()).cloned();
+        assert!(archive(file("go1.22.10.linux-amd64.tar.gz", "ab12")).is_some());
+        for (name, sha256) in [
+            (r"go1.22.10\u001b]52;c;eA==\u0007.linux-amd64.tar.gz", "ab12"),
+            ("../../go1.22.10.linux-amd64.tar.gz", "ab12"),
+            (r"go1.22.10\u202e.linux-amd64.tar.gz", "ab12"),
+            ("go1.22.10.linux-amd64.tar.gz", r"ab\u001b[2J"),
+        ] {
+            assert_eq!(archive(file(name, sha256)), None, "{name} {sha256}");
+        }
+    }
+
+    #[test]
     fn nearest_suggestions() {
         let idx = index(&["go1.21.13", "go1.22.8", "go1.22.9", "go1.22.10", "go1.22rc1", "go1.23.9"]);
         let near = |s: &str| -> Vec<String> {
@@ -297,6 +349,16 @@ mod tests {
         assert_eq!(near("1.1"), ["go1.21.13", "go1.22rc1", "go1.22.8"]);
         assert_eq!(near("1.21.99"), ["go1.21.13"]);
         assert!(Index::default().nearest(&Spec::Latest, &linux(), 3).is_empty());
+
+        let suggested = |s: &str| {
+            let spec = Spec::parse(s).unwrap();
+            suggestion(&idx.nearest(&spec, &linux(), 3), &spec).map(|v| v.to_string())
+        };
+        assert_eq!(suggested("1.22.99").as_deref(), Some("go1.22.10"));
+        assert_eq!(suggested("1.99").as_deref(), Some("go1.23.9"));
+        assert_eq!(suggested("1.20").as_deref(), Some("go1.21.13"));
+        assert_eq!(suggested("1.21.99").as_deref(), Some("go1.21.13"));
+        assert_eq!(suggested("1.22rc9").as_deref(), Some("go1.22.10"));
     }
 
     #[test]

@@ -17,6 +17,7 @@ use super::index::{Index, Platform, Release};
 use super::proxy::{self, Proxies, ProxyConfig};
 use super::{download_verified, Artifact, Remote};
 use crate::error::{self, exit, Error, Result};
+use crate::output::Output;
 use crate::store::{write_atomic, Store};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,7 +39,7 @@ pub struct Mirror<'a> {
     pub dir: PathBuf,
     pub platforms: Vec<Platform>,
     pub layouts: Layouts,
-    pub quiet: bool,
+    pub out: Output,
 }
 
 impl Mirror<'_> {
@@ -122,7 +123,7 @@ impl Mirror<'_> {
             summary.kept.push(name);
             return Ok(());
         }
-        proxies.mirror(&self.store.sumdb_dir(), version, platform, &dest, self.quiet)?;
+        proxies.mirror(&self.store.sumdb_dir(), version, platform, &dest, self.out)?;
         summary.fetched.push(name);
         Ok(())
     }
@@ -146,7 +147,7 @@ impl Mirror<'_> {
         let checksum = self.dir.join(format!("{name}.sha256"));
         let kept = dest.is_file();
         if !kept {
-            download_verified(&self.remote.client, &artifact, &dest, self.quiet)?;
+            download_verified(&self.remote.client, &artifact, &dest, self.out)?;
         }
         // Also for a kept archive: a run killed right after its rename left it without one.
         if !kept || !checksum.is_file() {

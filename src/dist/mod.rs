@@ -21,10 +21,11 @@ use std::path::{Path, PathBuf};
 use flate2::read::GzDecoder;
 use gover_shim::{GoVersion, Spec};
 
+use crate::app::App;
 use crate::error::{self, exit, Error, Result};
 use crate::goenv::{self, Settings};
 use crate::interrupt;
-use crate::output;
+use crate::output::{self, outln, Output};
 use crate::store::{write_atomic, Staging, Store};
 use download::{CacheTee, Client, HashingReader, ResumingBody};
 use index::{Index, IndexError, Platform, Release};
@@ -36,6 +37,10 @@ pub const OFFICIAL_DIST: &str = "https://go.dev/dl/";
 /// The full official index is a few MB; this leaves room to grow and stops a runaway body.
 const MAX_INDEX: u64 = 64 << 20;
 const INDEX_QUERY: &str = "?mode=json&include=all";
+/// The most an archive or toolchain zip download may bring when nothing gives its size (a
+/// mirror's `.sha256` instead of an index, a module proxy): Go's are 60 to 110 MB, so this is
+/// twice the largest with room to grow, and a server that sends without end fills no disk.
+pub const MAX_ARCHIVE: u64 = 256 << 20;
 
 /// Where the index and the archives come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,6 +51,10 @@ pub struct Sources {
     pub dist_url: String,
     /// GOVER_DIST_URL is set: archives come from a mirror.
     pub mirror: bool,
+    /// --trust-mirror (GOVER_TRUST_MIRROR): when the index cannot be fetched, the mirror's own
+    /// checksums may stand in. Never without it: an on-path attacker can make go.dev
+    /// unreachable, and a mirror that vouches for itself proves nothing.
+    pub trust_mirror: bool,
 }
 
 impl Sources {
@@ -60,6 +69,7 @@ impl Sources {
             index_url: set("GOVER_INDEX_URL").unwrap_or_else(|| OFFICIAL_INDEX.into()).trim().to_string(),
             dist_url,
             mirror: dist.is_some(),
+            trust_mirror: false,
         }
     }
 
@@ -67,9 +77,14 @@ impl Sources {
         format!("{}{filename}", self.dist_url)
     }
 
-    /// The mirror's own index, the fallback when the trusted one cannot be reached.
-    fn mirror_index_url(&self) -> Option<String> {
-        self.mirror.then(|| format!("{}{INDEX_QUERY}", self.dist_url))
+    /// The mirror's own index as go.dev serves it (when the mirror answers queries).
+    fn mirror_index_url(&self) -> String {
+        format!("{}{INDEX_QUERY}", self.dist_url)
+    }
+
+    /// A mirror is set and the user chose to trust its own checksums.
+    pub fn mirror_trusted(&self) -> bool {
+        self.mirror && self.trust_mirror
     }
 }
 
@@ -82,7 +97,8 @@ pub struct Remote {
 }
 
 impl Remote {
-    pub fn from_env() -> Result<Remote> {
+    /// `trust_mirror`: --trust-mirror (see [`Sources::trust_mirror`]).
+    pub fn from_env(trust_mirror: bool) -> Result<Remote> {
         let platform = Platform::host().ok_or_else(|| {
             Error::failure(format!(
                 "Go publishes no archive gover can use for {}-{}",
@@ -92,18 +108,20 @@ impl Remote {
         })?;
         let env = |name: &str| std::env::var_os(name);
         let client = Client::new(download::NetSettings::from_env(env))?;
-        Ok(Remote { platform, sources: Sources::from_env(env), client })
+        let sources = Sources { trust_mirror, ..Sources::from_env(env) };
+        Ok(Remote { platform, sources, client })
     }
 
-    /// The trusted index, else the mirror's own (see [`fetch_index`]), saved in
+    /// The trusted index, else the mirror's own if the user trusts it (see [`fetch_index`]), saved in
     /// GOVER_HOME/cache (see [`saved`]). When no index can be reached, the trusted one's copy
     /// is used, saying how old it is.
     pub fn fetch_index(&self, store: &Store) -> Result<Catalog> {
         let err = match fetch_index(&self.client, &self.sources) {
             Ok(catalog) => {
                 // Under the URL it came from: a mirror's copy never stands in for the trusted index.
-                let url = if catalog.from_mirror { self.sources.mirror_index_url() } else { None };
-                saved::save(store, url.as_deref().unwrap_or(&self.sources.index_url), &catalog.index, &self.platform);
+                let url =
+                    if catalog.from_mirror { self.sources.mirror_index_url() } else { self.sources.index_url.clone() };
+                saved::save(store, &url, &catalog.index, &self.platform);
                 return Ok(catalog);
             }
             Err(err) if err.code == exit::NETWORK => err,
@@ -115,48 +133,63 @@ impl Remote {
             err.message,
             describe_age(age)
         ));
-        Ok(Catalog { index, from_mirror: false })
+        Ok(Catalog { index, from_mirror: false, saved: Some(err) })
     }
 
     /// Where releases come from for this run, said once on standard error with the reason.
     /// `auto`: the download site, unless GOPROXY names a proxy of its own (and no GOVER_*_URL
     /// names a download mirror), or the download site cannot be reached.
-    pub fn origin(&self, store: &Store, choice: SourceChoice, quiet: bool) -> Result<Origin> {
-        let say = |what: String, config: &ProxyConfig| {
-            if !quiet {
-                eprintln!("source: {what}");
-                config.notes.iter().for_each(output::note);
-            }
-        };
-        let config = || ProxyConfig::from_settings(&Settings::load(goenv::settings::Sources::from_process()));
+    pub fn origin(&self, store: &Store, choice: SourceChoice, out: Output) -> Result<Origin> {
         match choice {
             SourceChoice::Dl => Ok(Origin::Site(self.fetch_index(store)?)),
             SourceChoice::Proxy => {
-                let config = config()?;
-                say(format!("the module proxy {} (--source proxy)", config.goproxy), &config);
-                Ok(Origin::Proxy(Box::new(config)))
+                let config = proxy_config()?;
+                say_source(format!("the module proxy {} (--source proxy)", config.goproxy), &config, out);
+                Ok(Origin::Proxy(Box::new(config), None))
             }
             SourceChoice::Auto => {
                 let dl_mirror = self.sources.mirror || self.sources.index_url != OFFICIAL_INDEX;
-                let config = config().ok();
-                if let Some(config) = config.as_ref().filter(|c| c.custom && !dl_mirror) {
+                if let Some(config) = proxy_config().ok().filter(|c| c.custom && !dl_mirror) {
                     let why = "GOPROXY is set; --source dl for the download site";
-                    say(format!("the module proxy {} ({why})", config.goproxy), config);
-                    return Ok(Origin::Proxy(Box::new(config.clone())));
+                    say_source(format!("the module proxy {} ({why})", config.goproxy), &config, out);
+                    return Ok(Origin::Proxy(Box::new(config), None));
                 }
-                // A download mirror of the user's own has fallbacks of its own (its index, .sha256).
-                match (self.fetch_index(store), config.filter(|_| !dl_mirror)) {
-                    (Ok(catalog), _) => Ok(Origin::Site(catalog)),
-                    (Err(err), Some(config)) if err.code == exit::NETWORK => {
-                        let why = format!("the download site cannot be reached: {}", err.message);
-                        say(format!("the module proxy {} ({why})", config.goproxy), &config);
-                        Ok(Origin::Proxy(Box::new(config)))
-                    }
-                    (Err(err), _) => Err(err),
-                }
+                self.fetch_index(store).map(Origin::Site).or_else(|err| {
+                    let (config, err) = self.proxy_instead(err, out)?;
+                    Ok(Origin::Proxy(config, Some(err)))
+                })
             }
         }
     }
+
+    /// `auto`'s next source when the download site failed with `err` (or, for a release its
+    /// saved index does not name, could not be asked): without go.dev's index, the proxy is the
+    /// one other source whose checksums need no trust in a server, as the checksum database
+    /// vouches for them. An index the user named instead is theirs to fix; a mirror the user
+    /// trusts has fallbacks of its own (a .sha256 for an exact version).
+    pub fn proxy_instead(&self, err: Error, out: Output) -> Result<(Box<ProxyConfig>, Error)> {
+        if err.code != exit::NETWORK || self.sources.index_url != OFFICIAL_INDEX || self.sources.mirror_trusted() {
+            return Err(err);
+        }
+        let Ok(config) = proxy_config() else { return Err(err) };
+        say_source(
+            format!("the module proxy {} (the download site failed: {})", config.goproxy, err.message),
+            &config,
+            out,
+        );
+        Ok((Box::new(config), err))
+    }
+}
+
+/// go's module settings for the proxy, read as go reads them.
+fn proxy_config() -> Result<ProxyConfig> {
+    ProxyConfig::from_settings(&Settings::load(goenv::settings::Sources::from_process()))
+}
+
+/// Where releases come from and why, once on standard error, with the notes on go's settings.
+fn say_source(what: String, config: &ProxyConfig, out: Output) {
+    outln!(out, Status, "source: {what}");
+    config.notes.iter().for_each(|note| outln!(out, Note, "{note}"));
 }
 
 /// `--source` / GOVER_SOURCE.
@@ -170,10 +203,28 @@ pub enum SourceChoice {
     Dl,
 }
 
-/// The source chosen: the download site with its index, or the module proxy.
+/// The source chosen: the download site with its index, or the module proxy (with the
+/// download site's failure when `auto` fell back to it).
 pub enum Origin {
     Site(Catalog),
-    Proxy(Box<ProxyConfig>),
+    Proxy(Box<ProxyConfig>, Option<Error>),
+}
+
+/// A network failure of the module proxy that `auto` fell back to after `site` failed: both
+/// sources failed, and what the user can do is what the download site's error says (trust a
+/// mirror, name another index).
+pub fn after_fallback(err: Error, site: Option<&Error>) -> Error {
+    match site {
+        Some(site) if err.code == exit::NETWORK => {
+            let err = err.cause(format!("the module proxy was tried after the download site failed: {}", site.message));
+            let err = site.causes.iter().fold(err, |err, cause| err.cause(cause));
+            match &site.hint {
+                Some(hint) => err.hint(hint.clone()),
+                None => err,
+            }
+        }
+        _ => err,
+    }
 }
 
 /// `3 days`, `5 hours`, `12 minutes`.
@@ -189,7 +240,7 @@ fn describe_age(age: std::time::Duration) -> String {
 
 /// No release of `catalog` matches `spec`: the nearest that exist, and a hint that installs
 /// the nearest with `command` (`gover install`, `gover use --install`), which works.
-pub fn no_such_version(spec: &Spec, catalog: &Catalog, platform: &Platform, command: &str) -> Error {
+fn no_such_version(spec: &Spec, catalog: &Catalog, platform: &Platform, command: &str) -> Error {
     let name = match spec {
         Spec::Exact(v) => v.to_string(),
         other => other.to_string(),
@@ -203,8 +254,8 @@ pub fn no_such_version(spec: &Spec, catalog: &Catalog, platform: &Platform, comm
     if catalog.from_mirror {
         err = err.cause("the list comes from the mirror's own index, which may lag behind go.dev");
     }
-    match nearest.last() {
-        Some(newest) => err.hint(format!("{command} {}", newest.to_string().trim_start_matches("go"))),
+    match index::suggestion(&nearest, spec) {
+        Some(suggested) => err.hint(format!("{command} {}", suggested.to_string().trim_start_matches("go"))),
         None => err.hint("gover list --remote lists what can be installed"),
     }
 }
@@ -212,12 +263,11 @@ pub fn no_such_version(spec: &Spec, catalog: &Catalog, platform: &Platform, comm
 /// "Not installed, run gover install X" is only right if X exists: asks the release index
 /// (the saved copy when offline) and, when no release matches, says so with the nearest one
 /// and `command` to get it. Without any index, `not_installed` stands as it is.
-pub fn unless_no_such_release(store: &Store, spec: &Spec, not_installed: Error, command: &str) -> Error {
-    let Ok(remote) = Remote::from_env() else { return not_installed };
-    match remote.fetch_index(store) {
-        Ok(catalog) if catalog.index.pick(spec, &remote.platform).is_none() => {
-            no_such_version(spec, &catalog, &remote.platform, command)
-        }
+pub fn unless_no_such_release(app: &App, spec: &Spec, not_installed: Error, command: &str) -> Error {
+    let Ok(remote) = Remote::from_env(app.trust_mirror) else { return not_installed };
+    // A saved copy of the index that lacks the release cannot say it does not exist.
+    match remote.fetch_index(&app.store).map(|catalog| catalog.pick(spec, &remote.platform, command).err()) {
+        Ok(Some(err)) if err.code == exit::NO_SUCH_VERSION => err,
         _ => not_installed,
     }
 }
@@ -226,52 +276,114 @@ pub fn unless_no_such_release(store: &Store, spec: &Spec, not_installed: Error, 
 pub struct Catalog {
     pub index: Index,
     pub from_mirror: bool,
+    /// The index could not be fetched (this error): this is the copy saved earlier, which
+    /// lacks whatever was published since.
+    pub saved: Option<Error>,
 }
 
-/// The trusted index, else (when it cannot be reached and a mirror is set) the mirror's own.
-/// With a fallback at hand, a trusted index that cannot be reached gets one attempt, not the
-/// retries, so a machine without go.dev does not wait for it.
+impl Catalog {
+    /// The release of `spec` for `platform`, else why not: none in a fetched index is exit 4
+    /// with the nearest (see [`no_such_version`]); none in a saved copy is the failure to
+    /// fetch the index (exit 5), since the release may have been published since.
+    pub fn pick(&self, spec: &Spec, platform: &Platform, command: &str) -> Result<&Release> {
+        self.index.pick(spec, platform).ok_or_else(|| match &self.saved {
+            Some(err) => {
+                err.clone().cause(format!("the copy of the release index saved earlier names no {spec} for {platform}"))
+            }
+            None => no_such_version(spec, self, platform, command),
+        })
+    }
+}
+
+/// The trusted index. When it cannot be had (unreachable, failing, an HTML page) and a mirror
+/// is set, the mirror's own index stands in only if the user trusts the mirror; otherwise
+/// the error says how to trust it, naming the mirror's index if it has one. With a fallback
+/// at hand, a trusted index that cannot be reached gets one attempt, not the retries, so a
+/// machine without go.dev does not wait for it.
 fn fetch_index(client: &Client, sources: &Sources) -> Result<Catalog> {
-    let mirror_url = sources.mirror_index_url();
     let url = &sources.index_url;
-    let primary = if mirror_url.is_some() {
+    let primary = if sources.mirror_trusted() {
         client.get_bytes_or_fall_back(url, MAX_INDEX)
     } else {
         client.get_bytes(url, MAX_INDEX)
     };
     let err = match primary.and_then(|bytes| parse_index(url, &bytes)) {
-        Ok(index) => return Ok(Catalog { index, from_mirror: false }),
-        Err(err) => err,
+        Ok(index) => return Ok(Catalog { index, from_mirror: false, saved: None }),
+        Err(err) if err.code == exit::NETWORK && sources.mirror => err,
+        Err(err) => return Err(err),
     };
-    let Some(mirror_url) = mirror_url.filter(|_| err.code == exit::NETWORK) else {
-        return Err(err);
-    };
-    let query = client.get_bytes(&mirror_url, MAX_INDEX);
+    let (found, answered) = mirror_index(client, sources);
+    if !sources.trust_mirror {
+        let found = found.ok().map(|(_, found)| found).filter(|found| found != url);
+        return Err(untrusted_mirror(err, sources, found.as_deref()));
+    }
+    match found {
+        Ok((index, mirror_url)) => {
+            output::warn(format!(
+                "{}, so the checksums of the mirror's own index are trusted (--trust-mirror); to make that \
+                 permanent (and not try {} first), set GOVER_INDEX_URL={mirror_url}",
+                err.message,
+                host_of(url)
+            ));
+            Ok(Catalog { index, from_mirror: true, saved: None })
+        }
+        // The mirror the user chose answered, but not with an index (a login page, say): that
+        // is the problem to fix first.
+        Err(second) if answered => Err(second.cause(format!("and {url} failed too: {}", err.message))),
+        Err(second) => Err(err.cause(format!("the mirror's index failed too: {}", second.message))),
+    }
+}
+
+/// The mirror's own index and its URL: `?mode=json&include=all` as go.dev answers it, else
+/// the `index.json` beside the archives that a static mirror (a `gover mirror sync` tree, any
+/// web server or bucket) serves; and whether the mirror answered at all.
+fn mirror_index(client: &Client, sources: &Sources) -> (Result<(Index, String)>, bool) {
+    let query_url = sources.mirror_index_url();
+    let query = client.get_bytes_or_fall_back(&query_url, MAX_INDEX);
     let answered = query.is_ok();
-    let found = query.and_then(|bytes| Ok((parse_index(&mirror_url, &bytes)?, mirror_url.clone())));
-    // A static mirror (a `gover mirror sync` tree, any web server or bucket) answers no query:
-    // its index is the index.json beside the archives.
+    let found = query.and_then(|bytes| Ok((parse_index(&query_url, &bytes)?, query_url.clone())));
     let found = found.or_else(|first: Error| -> Result<(Index, String)> {
         let static_url = format!("{}index.json", sources.dist_url);
         let bytes = client.get_bytes_or_fall_back(&static_url, MAX_INDEX).map_err(|_| first.clone())?;
         let index = parse_index(&static_url, &bytes).map_err(|_| first)?;
         Ok((index, static_url))
     });
-    match found {
-        Ok((index, mirror_url)) => {
-            output::warn(format!(
-                "{} cannot be reached, so the checksums of the mirror's own index are trusted; to make that permanent \
-                 (and not try {} first), set GOVER_INDEX_URL={mirror_url}",
-                host_of(&sources.index_url),
-                host_of(&sources.index_url)
-            ));
-            Ok(Catalog { index, from_mirror: true })
-        }
-        // The mirror the user chose answered, but not with an index (a login page, say): that
-        // is the problem to fix first.
-        Err(second) if answered => Err(second.cause(format!("and {url} could not be reached: {}", err.message))),
-        Err(second) => Err(err.cause(format!("the mirror's index failed too: {}", second.message))),
+    (found, answered)
+}
+
+/// The index `err` could not be fetched, and the mirror's own checksums are not to be trusted
+/// unasked: the ways to trust a source, naming the mirror's index (`found`) when it has one.
+fn untrusted_mirror(err: Error, sources: &Sources, found: Option<&str>) -> Error {
+    let index = found.unwrap_or("<the mirror's index>");
+    if sources.index_url != OFFICIAL_INDEX {
+        // The user named an index that failed; the mirror has one that answers.
+        let url = &sources.index_url;
+        let why = if url.contains(INDEX_QUERY) && found.is_some_and(|f| f.ends_with("/index.json")) {
+            " (a static mirror answers no ?mode=json query)"
+        } else {
+            ""
+        };
+        return match found {
+            Some(found) => err.hint(format!(
+                "the mirror's index is {found}{why}: set GOVER_INDEX_URL={found}, or pass --trust-mirror \
+                 (GOVER_TRUST_MIRROR=1) to fall back on it whenever {} fails",
+                host_of(url)
+            )),
+            None => err,
+        };
     }
+    err.cause(format!(
+        "the mirror (GOVER_DIST_URL={}) serves the archives; their checksums come from {}, and the mirror's own \
+         are not trusted unless you say so",
+        sources.dist_url,
+        host_of(&sources.index_url)
+    ))
+    .hint(format!(
+        "to trust the mirror's checksums, set GOVER_INDEX_URL={index} (always use its index), or pass --trust-mirror \
+         (GOVER_TRUST_MIRROR=1: its index or .sha256 files whenever {} fails); or install from the module proxy, \
+         verified by the checksum database: --source proxy",
+        host_of(&sources.index_url)
+    ))
 }
 
 /// The host of `url`, for messages (the URL itself if it has none).
@@ -319,8 +431,8 @@ impl Artifact {
         })
     }
 
-    /// The last resort when no index could be fetched (`index_error`): `<archive>.sha256`
-    /// beside the archive on the mirror.
+    /// The last resort when no index could be fetched (`index_error`) and the user trusts the
+    /// mirror: `<archive>.sha256` beside the archive on the mirror.
     pub fn from_checksum_file(
         client: &Client,
         sources: &Sources,
@@ -340,8 +452,8 @@ impl Artifact {
                 .hint("check GOVER_DIST_URL; the mirror should serve <archive>.sha256 files like go.dev/dl/")
         })?;
         output::warn(format!(
-            "no release index could be reached; checking {url} against {checksum_url} from the same mirror, so trust \
-             rests on the mirror"
+            "no release index could be fetched; checking {url} against {checksum_url} from the same mirror \
+             (--trust-mirror), so trust rests on the mirror"
         ));
         Ok(Artifact { version: version.clone(), url, sha256, size: None, platform: platform.clone() })
     }
@@ -366,7 +478,7 @@ pub enum Outcome {
 /// checksum beside it, so a reinstall needs no network (and is verified again all the same);
 /// an interrupted or broken download is kept as `<archive>.partial` and the next install
 /// resumes it.
-pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool) -> Result<Outcome> {
+pub fn install(store: &Store, client: &Client, artifact: &Artifact, out: Output) -> Result<Outcome> {
     let version = &artifact.version;
     let platform = artifact.platform.to_string();
     if let Some(other) = index::platform_in_filename(artifact.filename()).filter(|p| *p != platform) {
@@ -377,7 +489,7 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
                  {platform}: fix the index, or point GOVER_INDEX_URL at go.dev's"
             )));
     }
-    locked_install(store, version, quiet, || install_archive(store, client, artifact, quiet))
+    locked_install(store, version, out, || install_archive(store, client, artifact, out))
 }
 
 /// Runs `install` under `version`'s lock, unless the version was installed meanwhile (by a
@@ -385,14 +497,12 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, quiet: bool)
 pub(crate) fn locked_install(
     store: &Store,
     version: &GoVersion,
-    quiet: bool,
+    out: Output,
     install: impl FnOnce() -> Result<Outcome>,
 ) -> Result<Outcome> {
     store.sweep_leftovers();
     let _lock = store.lock_version(version, || {
-        if !quiet {
-            eprintln!("waiting for another gover that is installing {version}...");
-        }
+        outln!(out, Status, "waiting for another gover that is installing {version}...");
     })?;
     if store.is_installed(version) {
         return Ok(Outcome::AlreadyInstalled);
@@ -400,7 +510,7 @@ pub(crate) fn locked_install(
     install()
 }
 
-fn install_archive(store: &Store, client: &Client, artifact: &Artifact, quiet: bool) -> Result<Outcome> {
+fn install_archive(store: &Store, client: &Client, artifact: &Artifact, out: Output) -> Result<Outcome> {
     let version = &artifact.version;
     let cache = DownloadCache::new(store, artifact);
     cache.complete_partial();
@@ -426,14 +536,14 @@ fn install_archive(store: &Store, client: &Client, artifact: &Artifact, quiet: b
             }
         }
     }
-    let resumed = cache.resumable();
-    match download(store, client, artifact, &cache, resumed, quiet) {
+    let mut resumed = cache.resumable();
+    match download(store, client, artifact, &cache, &mut resumed, out) {
         Err(err) if err.code == exit::VERIFICATION && resumed > 0 => {
             output::warn(format!(
                 "the download resumed from {} did not verify; downloading it again from the start",
                 cache.partial.display()
             ));
-            download(store, client, artifact, &cache, 0, quiet)
+            download(store, client, artifact, &cache, &mut 0, out)
         }
         other => other,
     }?;
@@ -441,23 +551,25 @@ fn install_archive(store: &Store, client: &Client, artifact: &Artifact, quiet: b
 }
 
 /// One download of `artifact` into staging, from byte `from` on (the first `from` bytes are
-/// read back from the partial file), then the commit.
+/// read back from the partial file), then the commit. A server that ignores ranges sends the
+/// whole archive: that is a fresh download over the partial file, and `from` becomes 0.
 fn download(
     store: &Store,
     client: &Client,
     artifact: &Artifact,
     cache: &DownloadCache,
-    from: u64,
-    quiet: bool,
+    from: &mut u64,
+    out: Output,
 ) -> Result<()> {
     let version = &artifact.version;
     let staging = store.fresh_staging(version)?;
-    let response = client.get_from(&artifact.url, from)?;
+    let response = client.get_from(&artifact.url, *from)?;
     let is_html = response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
     if is_html.is_some_and(|kind| kind.trim_start().to_ascii_lowercase().starts_with("text/html")) {
         return Err(download::html_answer(&artifact.url, "the archive", "the archive server", "GOVER_DIST_URL"));
     }
-    let network = ResumingBody::new(client, &artifact.url, response, from);
+    let network = ResumingBody::new(client, &artifact.url, response, *from);
+    *from = network.start();
     let announced = network.full_length();
     if let (Some(expected), Some(announced)) = (artifact.size, announced) {
         if expected != announced {
@@ -467,9 +579,9 @@ fn download(
         }
     }
     let size = artifact.size.or(announced);
-    let (prefix, partial_file) = cache.open_partial(from, size);
+    let (prefix, partial_file) = cache.open_partial(*from, size);
     let mut body = prefix.chain(CacheTee::new(network, partial_file));
-    let progress = download::progress_bar(size, quiet);
+    let progress = download::progress_bar(size, out);
     let result = verify_and_unpack(&mut body, size, artifact, &artifact.url, &staging, progress);
     let (_, tee) = body.into_inner();
     match &result {
@@ -622,7 +734,9 @@ fn verify_and_unpack(
     progress: Option<indicatif::ProgressBar>,
 ) -> Result<()> {
     let version = &artifact.version;
-    let mut body = HashingReader::new(source, progress);
+    // Past its size (the index's, the server's, or the cap) no byte is read: one more says it is too long.
+    let cap = compressed.unwrap_or(MAX_ARCHIVE);
+    let mut body = HashingReader::new(source.take(cap + 1), progress);
     let unpacked = unpack::unpack(
         GzDecoder::new(&mut body),
         staging.path(),
@@ -634,9 +748,8 @@ fn verify_and_unpack(
     let (digest, bytes) = body.digest();
     let failed = || Error::new(exit::VERIFICATION, format!("{version} failed verification: {label}"));
     let mismatch = |why: Option<String>| {
-        let mut err = failed()
-            .cause(format!("expected sha256 {}{}", artifact.sha256, size_note(artifact.size)))
-            .cause(format!("got      sha256 {digest} ({bytes} bytes)"));
+        let [expected, got] = mismatch_lines(artifact, &digest, bytes, cap);
+        let mut err = failed().cause(expected).cause(got);
         if let Some(why) = why {
             err = err.cause(why);
         }
@@ -647,7 +760,7 @@ fn verify_and_unpack(
         // The connection broke: a network failure, not a bad archive.
         return Err(download::broken_download(label, bytes, &failure));
     }
-    if digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
+    if bytes > cap || digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
         return Err(mismatch(None));
     }
     // From here on the digest matched: the index vouches for these bytes, so trying again or
@@ -690,27 +803,30 @@ pub(crate) fn unpack_error(e: UnpackError, platform: &Platform, failed: impl Fn(
 
 /// Downloads `artifact` to `dest` (a partial file beside it, renamed once the digest and the
 /// size match the index), for a mirror: the archive as it is, not unpacked.
-pub fn download_verified(client: &Client, artifact: &Artifact, dest: &Path, quiet: bool) -> Result<()> {
+pub fn download_verified(client: &Client, artifact: &Artifact, dest: &Path, out: Output) -> Result<()> {
     let dir = dest.parent().expect("a file in a directory");
     let partial = dir.join(format!(".{}.partial-{}", artifact.filename(), std::process::id()));
     interrupt::track_temporary(&partial);
     let result = (|| {
         let response = client.get_from(&artifact.url, 0)?;
-        let progress = download::progress_bar(artifact.size.or(response.content_length()), quiet);
-        let mut body = HashingReader::new(ResumingBody::new(client, &artifact.url, response, 0), progress);
+        let progress = download::progress_bar(artifact.size.or(response.content_length()), out);
+        let cap = artifact.size.unwrap_or(MAX_ARCHIVE);
+        let network = ResumingBody::new(client, &artifact.url, response, 0).take(cap + 1);
+        let mut body = HashingReader::new(network, progress);
         let mut file = fs::File::create(&partial).map_err(|e| error::io("create", &partial, e))?;
         io::copy(&mut body, &mut file).map_err(|e| match body.failure.take() {
             Some(failure) => download::body_error(&artifact.url, &failure),
             None => error::io("write", &partial, e),
         })?;
         let (digest, bytes) = body.digest();
-        if digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
+        if bytes > cap || digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
+            let [expected, got] = mismatch_lines(artifact, &digest, bytes, cap);
             return Err(Error::new(
                 exit::VERIFICATION,
                 format!("{} failed verification: {}", artifact.version, artifact.url),
             )
-            .cause(format!("expected sha256 {}{}", artifact.sha256, size_note(artifact.size)))
-            .cause(format!("got      sha256 {digest} ({bytes} bytes)"))
+            .cause(expected)
+            .cause(got)
             .hint(mirror_hint("written")));
         }
         Ok(())
@@ -722,6 +838,19 @@ pub fn download_verified(client: &Client, artifact: &Artifact, dest: &Path, quie
             Err(err)
         }
     })
+}
+
+/// The `expected` and `got` lines of a body that does not verify: `bytes` hashing to `digest`,
+/// or more than `cap` (the index's size, or the cap when it gives none), where reading stopped.
+fn mismatch_lines(artifact: &Artifact, digest: &str, bytes: u64, cap: u64) -> [String; 2] {
+    let got = match artifact.size {
+        _ if bytes <= cap => format!("got      sha256 {digest} ({bytes} bytes)"),
+        Some(size) => {
+            format!("got      more than the {size} bytes the release index gives; gover stopped reading there")
+        }
+        None => format!("got      more than {cap} bytes, more than any Go release; gover stopped reading there"),
+    };
+    [format!("expected sha256 {}{}", artifact.sha256, size_note(artifact.size)), got]
 }
 
 fn size_note(size: Option<u64>) -> String {
@@ -750,7 +879,6 @@ mod tests {
         let s = Sources::from_env(env(&[]));
         assert_eq!((s.index_url.as_str(), s.dist_url.as_str(), s.mirror), (OFFICIAL_INDEX, OFFICIAL_DIST, false));
         assert_eq!(s.archive_url("go1.22.10.linux-amd64.tar.gz"), "https://go.dev/dl/go1.22.10.linux-amd64.tar.gz");
-        assert_eq!(s.mirror_index_url(), None);
     }
 
     #[test]
@@ -758,7 +886,9 @@ mod tests {
         let s = Sources::from_env(env(&[("GOVER_DIST_URL", "https://golang.google.cn/dl")]));
         assert_eq!(s.index_url, OFFICIAL_INDEX, "the official index stays the source of checksums");
         assert_eq!(s.archive_url("x.tar.gz"), "https://golang.google.cn/dl/x.tar.gz");
-        assert_eq!(s.mirror_index_url().unwrap(), "https://golang.google.cn/dl/?mode=json&include=all");
+        assert_eq!(s.mirror_index_url(), "https://golang.google.cn/dl/?mode=json&include=all");
+        assert!(!s.mirror_trusted(), "its own checksums only if the user says so");
+        assert!(Sources { trust_mirror: true, ..s.clone() }.mirror_trusted());
         let s = Sources::from_env(env(&[("GOVER_INDEX_URL", "http://127.0.0.1:9/i.json"), ("GOVER_DIST_URL", "")]));
         assert_eq!((s.index_url.as_str(), s.mirror), ("http://127.0.0.1:9/i.json", false));
     }

@@ -19,7 +19,7 @@ use super::unpack::{self, Limits};
 use super::{commit, locked_install, unpack_error, Outcome};
 use crate::error::{self, exit, Error, Result};
 use crate::goenv::{modpattern, Origin, Setting, Settings};
-use crate::output;
+use crate::output::{self, Output};
 use crate::store::{Staging, Store};
 use crate::sumdb::{self, dirhash, Database};
 
@@ -207,7 +207,7 @@ impl Proxies<'_> {
         version: &GoVersion,
         platform: &Platform,
         insecure_no_sumdb: bool,
-        quiet: bool,
+        out: Output,
     ) -> Result<Outcome> {
         let modver = module_version(version, platform);
         let verified = cached_zip(store, version, platform).with_extension("zip.h1");
@@ -229,9 +229,7 @@ impl Proxies<'_> {
             },
             Err(err) => return Err(err),
         };
-        locked_install(store, version, quiet, || {
-            self.fill(store, version, platform, &modver, expected.as_deref(), quiet)
-        })
+        locked_install(store, version, out, || self.fill(store, version, platform, &modver, expected.as_deref(), out))
     }
 
     /// The checksum database's record of `modver` (looked up and proved), or None when the
@@ -275,7 +273,7 @@ impl Proxies<'_> {
         version: &GoVersion,
         platform: &Platform,
         dest: &Path,
-        quiet: bool,
+        out: Output,
     ) -> Result<()> {
         let modver = module_version(version, platform);
         if let Checksums::Off(why) = &self.config.checksums {
@@ -304,7 +302,7 @@ impl Proxies<'_> {
         let partial = dir.join(format!(".{modver}.zip.partial-{}", std::process::id()));
         crate::interrupt::track_temporary(&partial);
         let checked = self
-            .fetch_zip(version, platform, &partial, 0, quiet)
+            .fetch_zip(version, platform, &partial, &mut 0, out)
             .and_then(|url| verify_zip(&partial, &url, version, platform, &modver, Some(&expected), None))
             .and_then(|()| {
                 crate::store::write_atomic(&dir.join(format!("{modver}.info")), &info)?;
@@ -332,7 +330,7 @@ impl Proxies<'_> {
         platform: &Platform,
         modver: &str,
         expected: Option<&str>,
-        quiet: bool,
+        out: Output,
     ) -> Result<Outcome> {
         let downloads = store.downloads_dir();
         let cached = cached_zip(store, version, platform);
@@ -355,21 +353,21 @@ impl Proxies<'_> {
         }
         Store::create_dir(&downloads)?;
         let partial = downloads.join(format!("{version}.{platform}.zip.partial"));
-        let attempt = |from: u64| {
-            let url = self.fetch_zip(version, platform, &partial, from, quiet)?;
+        let attempt = |from: &mut u64| {
+            let url = self.fetch_zip(version, platform, &partial, from, out)?;
             let staging = store.fresh_staging(version)?;
             verify_zip(&partial, &url, version, platform, modver, expected, Some(&staging)).map(|()| staging)
         };
         // What an interrupted run downloaded is resumed from; if the whole then fails to
         // verify, it is downloaded again from the start.
-        let kept = fs::metadata(&partial).map(|m| m.len()).unwrap_or(0);
-        let result = match attempt(kept) {
-            Err(err) if err.code == exit::VERIFICATION && kept > 0 => {
+        let mut resumed = fs::metadata(&partial).map(|m| m.len()).unwrap_or(0);
+        let result = match attempt(&mut resumed) {
+            Err(err) if err.code == exit::VERIFICATION && resumed > 0 => {
                 output::warn(format!(
                     "the download resumed from {} did not verify; downloading it again from the start",
                     partial.display()
                 ));
-                attempt(0)
+                attempt(&mut 0)
             }
             other => other,
         };
@@ -397,22 +395,25 @@ impl Proxies<'_> {
     }
 
     /// Streams the zip of `version` from the first proxy that has it into `partial`, from byte
-    /// `from` on (the bytes before it are already there); returns the URL it came from. A zip
-    /// is read from its end, so it is unpacked once complete.
+    /// `from` on (the bytes before it are already there; set to 0 when the proxy ignores ranges
+    /// and sends the whole zip); returns the URL it came from. A zip is read from its end, so it is
+    /// unpacked once complete.
     fn fetch_zip(
         &self,
         version: &GoVersion,
         platform: &Platform,
         partial: &Path,
-        from: u64,
-        quiet: bool,
+        from: &mut u64,
+        out: Output,
     ) -> Result<String> {
         let modver = module_version(version, platform);
         let path = format!("{MODULE}/@v/{modver}.zip");
-        let found = self.first(&path, |url| self.client.get_if_found(url, from))?;
+        let found = self.first(&path, |url| self.client.get_if_found(url, *from))?;
         let Some((response, url)) = found else { return Err(self.not_found(version, platform, &modver)) };
-        let progress = super::download::progress_bar(response.content_length().map(|n| n + from), quiet);
-        let mut body = ResumingBody::new(self.client, &url, response, from);
+        let mut body = ResumingBody::new(self.client, &url, response, *from);
+        *from = body.start();
+        let from = *from;
+        let progress = super::download::progress_bar(body.full_length(), out);
         let mut file = fs::OpenOptions::new()
             .create(true)
             .write(true)
@@ -434,8 +435,16 @@ impl Proxies<'_> {
                 Ok(n) => n,
                 Err(e) => return Err(super::download::body_error(&url, &e)),
             };
-            file.write_all(&buf[..n]).map_err(|e| error::io("write", partial, e))?;
             done += n as u64;
+            if done > super::MAX_ARCHIVE {
+                return Err(Error::new(exit::VERIFICATION, format!("{version} failed verification: {url}"))
+                    .cause(format!(
+                        "the proxy sent more than {} bytes, more than any Go toolchain zip; gover stopped reading there",
+                        super::MAX_ARCHIVE
+                    ))
+                    .hint("nothing was kept; GOPROXY is serving something other than the published toolchain: point GOPROXY at another proxy (https://proxy.golang.org)"));
+            }
+            file.write_all(&buf[..n]).map_err(|e| error::io("write", partial, e))?;
             if let Some(bar) = &progress {
                 bar.set_position(done);
             }

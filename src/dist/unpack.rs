@@ -6,6 +6,7 @@
 //! fifos, links only to places inside the tree. While writing, nothing is ever written
 //! through a symlink, and at the end every symlink is resolved for real and must land inside.
 
+use std::cell::Cell;
 use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Read, Write};
@@ -28,9 +29,21 @@ const MAX_RATIO: u64 = 10;
 const MIN_UNPACKED: u64 = 16 << 20;
 /// A release has about 10,000 entries; millions of empty files would exhaust the inodes.
 const MAX_ENTRIES: u64 = 100_000;
+/// The most one entry's metadata may take: its PAX extended header and GNU long name and link
+/// name, which the tar crate reads whole into memory before it hands the entry out (and the
+/// extension blocks of a sparse file). Go's own are a path of a few hundred bytes at most;
+/// without a bound, one 600 MiB PAX header that gzip squeezes into 611 kB takes 600 MiB of memory.
+const MAX_METADATA: u64 = 1 << 20;
+/// The most of a zip the zip crate may read to list its entries, all of which it keeps in
+/// memory (a name, extra fields and a comment of up to 64 kB each, and about 600 bytes of its
+/// own per entry), trying every end record the file holds. Go's toolchain zips list about
+/// 10,000 entries in 1.3 MB; 3 MiB of the smallest entries (60,000) take about 40 MB.
+const MAX_CENTRAL_DIRECTORY: u64 = 3 << 20;
 
 /// How much one archive may unpack to, so a gzip bomb (huge data, or countless empty files)
-/// stops early with a clear error instead of filling the disk.
+/// stops early with a clear error instead of filling the disk. `bytes` bounds both what is
+/// written and what is read after decompression (the tar stream, headers included; every
+/// zip entry, directories too), so data nothing writes cannot keep it busy either.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     pub bytes: u64,
@@ -172,25 +185,130 @@ pub enum UnpackError {
 /// stops the unpacking before that program is written: another platform's Go is refused at
 /// its first binary.
 pub fn unpack(reader: impl Read, root: &Path, limits: Limits, machine: Option<u16>) -> Result<(), UnpackError> {
-    let mut archive = tar::Archive::new(reader);
+    let meter = Meter::new(limits.bytes);
+    let mut archive = tar::Archive::new(Metered { inner: reader, meter: &meter });
     let mut writer = Writer::new(root, limits, machine);
-    for (count, entry) in archive.entries().map_err(UnpackError::Read)?.enumerate() {
-        let mut entry = entry.map_err(UnpackError::Read)?;
+    let mut entries = archive.entries().map_err(UnpackError::Read)?;
+    let mut previous: Option<String> = None;
+    for count in 0.. {
+        // Everything the tar crate reads to hand out the next entry is its metadata.
+        let next = meter.within(MAX_METADATA, || entries.next());
+        let Some(entry) = next else { break };
+        let mut entry = entry.map_err(|e| {
+            let at = previous.as_ref().map_or("at the start".to_string(), |p| format!("after {p}"));
+            meter.explain(UnpackError::Read(e), &at)
+        })?;
         let path = entry.path().map_err(UnpackError::Read)?.into_owned();
-        if count as u64 >= limits.entries {
-            return Err(UnpackError::Unsafe {
-                entry: path.display().to_string(),
-                reason: format!("the archive has more than {} entries", limits.entries),
-            });
+        let name = path.display().to_string();
+        let unsafe_entry = |reason: String| UnpackError::Unsafe { entry: name.clone(), reason };
+        if count >= limits.entries {
+            return Err(unsafe_entry(format!("the archive has more than {} entries", limits.entries)));
         }
         let link = entry.link_name().map_err(UnpackError::Read)?.map(|l| l.into_owned());
         let kind = Kind::of(entry.header().entry_type());
-        let unsafe_entry = |reason: String| UnpackError::Unsafe { entry: path.display().to_string(), reason };
+        // A global PAX header reaches here (the tar crate reads only the per-entry ones).
+        if kind == Kind::Meta && entry.size() > MAX_METADATA {
+            return Err(unsafe_entry(metadata_too_big()));
+        }
         let plan = check_entry(&path, kind, link.as_deref()).map_err(unsafe_entry)?;
         let mode = entry.header().mode().map_err(UnpackError::Read)?;
-        writer.apply(plan, mode, &mut entry).map_err(|e| e.at(&path.display().to_string()))?;
+        writer.apply(plan, mode, &mut entry).map_err(|e| meter.explain(e.at(&name), &name))?;
+        // What was not written (a skipped entry's data) is read here, under the archive's
+        // budget, not while the next entry's metadata is read under its own.
+        io::copy(&mut entry, &mut io::sink()).map_err(|e| meter.explain(UnpackError::Read(e), &name))?;
+        previous = Some(name);
     }
     writer.check_symlinks()
+}
+
+/// Read from the archive ([`Meter`]) or written from it ([`Writer`]), the same budget.
+fn over_budget(limit: u64) -> String {
+    format!("the archive unpacks to more than {limit} bytes (a gzip or zip bomb?)")
+}
+
+fn metadata_too_big() -> String {
+    format!("its metadata (PAX or GNU long-name headers) takes more than {MAX_METADATA} bytes")
+}
+
+/// Counts the bytes an archive decompresses to as they are read, and stops it past its budget
+/// (`Limits::bytes`), and past a smaller one while the tar crate or the zip crate reads what it
+/// keeps whole in memory (one entry's metadata, a zip's central directory): a gzip bomb or a
+/// huge header ends early, with the memory and the time of a few reads.
+struct Meter {
+    read: Cell<u64>,
+    limit: u64,
+    /// Where the budget of the read under way ends ([`Meter::within`]).
+    window_end: Cell<Option<u64>>,
+    exceeded: Cell<Option<Exceeded>>,
+}
+
+#[derive(Clone, Copy)]
+enum Exceeded {
+    Total,
+    Window,
+}
+
+impl Meter {
+    fn new(limit: u64) -> Meter {
+        Meter { read: Cell::new(0), limit, window_end: Cell::new(None), exceeded: Cell::new(None) }
+    }
+
+    /// Runs `read` (of an entry's metadata, or of a zip's central directory), allowing it
+    /// `budget` bytes.
+    fn within<T>(&self, budget: u64, read: impl FnOnce() -> T) -> T {
+        self.window_end.set(Some(self.read.get().saturating_add(budget)));
+        let result = read();
+        self.window_end.set(None);
+        result
+    }
+
+    fn end(&self) -> u64 {
+        self.window_end.get().map_or(self.limit, |end| end.min(self.limit))
+    }
+
+    fn count(&self, n: usize) -> io::Result<()> {
+        self.read.set(self.read.get() + n as u64);
+        if self.read.get() <= self.end() {
+            return Ok(());
+        }
+        let what = if self.read.get() > self.limit { Exceeded::Total } else { Exceeded::Window };
+        self.exceeded.set(Some(what));
+        Err(io::Error::other("the archive is over its budget"))
+    }
+
+    /// A failure of the entry named `entry`, in words when it came from exceeding a budget (a
+    /// window here is a tar entry's metadata; `unpack_zip` explains its directory's itself).
+    fn explain(&self, error: UnpackError, entry: &str) -> UnpackError {
+        let reason = match (self.exceeded.get(), &error) {
+            (Some(Exceeded::Total), UnpackError::Read(_)) => over_budget(self.limit),
+            (Some(Exceeded::Window), UnpackError::Read(_)) => metadata_too_big(),
+            _ => return error,
+        };
+        UnpackError::Unsafe { entry: entry.to_string(), reason }
+    }
+}
+
+/// A reader counted by a [`Meter`].
+struct Metered<'m, R> {
+    inner: R,
+    meter: &'m Meter,
+}
+
+impl<R: io::Seek> io::Seek for Metered<'_, R> {
+    fn seek(&mut self, pos: io::SeekFrom) -> io::Result<u64> {
+        self.inner.seek(pos)
+    }
+}
+
+impl<R: Read> Read for Metered<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // One byte past the budget is enough to know it is exceeded.
+        let room = self.meter.end().saturating_sub(self.meter.read.get()).saturating_add(1);
+        let len = buf.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..len])?;
+        self.meter.count(n)?;
+        Ok(n)
+    }
 }
 
 enum WriteError {
@@ -270,10 +388,7 @@ impl<'a> Writer<'a> {
                     };
                     self.written += n as u64;
                     if self.written > self.limit {
-                        return Err(WriteError::Unsafe(format!(
-                            "the archive unpacks to more than {} bytes (a gzip bomb?)",
-                            self.limit
-                        )));
+                        return Err(WriteError::Unsafe(over_budget(self.limit)));
                     }
                     file.write_all(&self.buf[..n]).map_err(io_err(&dest))?;
                 }
@@ -429,8 +544,21 @@ pub fn unpack_zip(
     limits: Limits,
     machine: Option<u16>,
 ) -> Result<Vec<(String, String)>, UnpackError> {
-    let mut archive =
-        zip::ZipArchive::new(io::BufReader::new(file)).map_err(|e| UnpackError::Read(io::Error::other(e)))?;
+    // The zip itself is on disk, bounded by its download: only the directory needs a budget.
+    let directory = Meter::new(u64::MAX);
+    let mut archive = directory
+        .within(MAX_CENTRAL_DIRECTORY, || {
+            zip::ZipArchive::new(Metered { inner: io::BufReader::new(file), meter: &directory })
+        })
+        .map_err(|e| match directory.exceeded.get() {
+            Some(_) => UnpackError::Unsafe {
+                entry: prefix.to_string(),
+                reason: format!(
+                    "its central directory (the list of entries) takes more than {MAX_CENTRAL_DIRECTORY} bytes"
+                ),
+            },
+            None => UnpackError::Read(io::Error::other(e)),
+        })?;
     if archive.len() as u64 > limits.entries {
         return Err(UnpackError::Unsafe {
             entry: prefix.to_string(),
@@ -438,6 +566,8 @@ pub fn unpack_zip(
         });
     }
     let mut writer = root.map(|root| Writer::new(root, limits, machine));
+    // Every entry is read, directories too (go's dirhash counts them), so all count.
+    let meter = Meter::new(limits.bytes);
     let mut hashes = Vec::with_capacity(archive.len());
     for i in 0..archive.len() {
         let entry = archive.by_index(i).map_err(|e| UnpackError::Read(io::Error::other(e)))?;
@@ -451,10 +581,13 @@ pub fn unpack_zip(
         let rel = check_zip_name(&name, prefix).map_err(unsafe_entry)?;
         // Names ending in `/` are the directories; a mode can still claim a link.
         let link = entry.is_symlink();
-        let mut reader = crate::dist::download::HashingReader::new(entry, None);
+        let mut reader = crate::dist::download::HashingReader::new(Metered { inner: entry, meter: &meter }, None);
+        let drain = |reader: &mut crate::dist::download::HashingReader<_>| {
+            reader.drain().map_err(|e| meter.explain(UnpackError::Read(e), &name))
+        };
         let Some(rel) = rel else {
             // A directory entry writes nothing, but go's dirhash counts every entry of the zip.
-            reader.drain().map_err(UnpackError::Read)?;
+            drain(&mut reader)?;
             hashes.push((name, reader.digest().0));
             continue;
         };
@@ -462,10 +595,10 @@ pub fn unpack_zip(
             return Err(unsafe_entry("only regular files are allowed in a module zip".into()));
         }
         match writer.as_mut() {
-            Some(writer) => {
-                writer.apply(Plan::File(rel.clone()), toolchain_mode(&rel), &mut reader).map_err(|e| e.at(&name))?
-            }
-            None => reader.drain().map_err(UnpackError::Read)?,
+            Some(writer) => writer
+                .apply(Plan::File(rel.clone()), toolchain_mode(&rel), &mut reader)
+                .map_err(|e| meter.explain(e.at(&name), &name))?,
+            None => drain(&mut reader)?,
         }
         hashes.push((name, reader.digest().0));
     }
@@ -672,8 +805,10 @@ mod properties {
         let dir = tempfile::tempdir().unwrap();
         let err = unpack(&tar(&files)[..], dir.path(), Limits { bytes: 10, entries: 100 }, None).unwrap_err();
         assert!(matches!(err, UnpackError::Unsafe { ref reason, .. } if reason.contains("more than 10 bytes")));
+        // The budget counts the tar stream, headers included.
+        let archive = tar(&files);
         let dir = tempfile::tempdir().unwrap();
-        unpack(&tar(&files)[..], dir.path(), Limits { bytes: 20, entries: 5 }, None).unwrap();
+        unpack(&archive[..], dir.path(), Limits { bytes: archive.len() as u64, entries: 5 }, None).unwrap();
     }
 
     #[test]

@@ -83,6 +83,7 @@ impl Env {
             env_version: self.var("GOVER_VERSION").map(Into::into),
             path: self.vars.get("PATH").map(Into::into),
             gowork: self.vars.get("GOWORK").map(Into::into),
+            uid: self.uid,
         }
     }
 
@@ -151,4 +152,20 @@ pub fn writable(path: &Path) -> bool {
     let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else { return false };
     // SAFETY: a valid NUL-terminated path; access(2) only reads it.
     unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+}
+
+/// User `uid`'s name in the password database.
+pub fn user_name(uid: u32) -> Option<String> {
+    let mut buf = vec![0 as libc::c_char; 16 * 1024];
+    // SAFETY: a plain struct getpwuid_r(3) fills; `found` ends up null or pointing at it.
+    let mut entry: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut found = std::ptr::null_mut();
+    // SAFETY: every pointer is valid for the call, and `buf` for its length.
+    let rc = unsafe { libc::getpwuid_r(uid, &mut entry, buf.as_mut_ptr(), buf.len(), &mut found) };
+    if rc != 0 || found.is_null() {
+        return None;
+    }
+    // SAFETY: on success pw_name points at a NUL-terminated string inside `buf`.
+    let name = unsafe { std::ffi::CStr::from_ptr(entry.pw_name) };
+    name.to_str().ok().map(String::from)
 }

@@ -427,6 +427,11 @@ fn managers(facts: &Facts, out: &mut Vec<Finding>) {
         for construct in &s.constructs {
             let Kind::ManagerInit { manager } = construct.kind else { continue };
             let about = manager.about();
+            // A manager that is not installed (dotfiles shared between machines, as
+            // thoughtbot's put asdf's shims on PATH): the line does nothing to Go here.
+            if about.dirs(&places).iter().all(|dir| !dir.exists()) {
+                continue;
+            }
             // asdf and mise may serve other languages: their general set-up stays, and gover's
             // hook goes after it so the shims come first; their Go-only lines go.
             let keep = about.serves_others(&places) && !construct.text.contains("golang");
@@ -558,6 +563,16 @@ fn pins(facts: &Facts, out: &mut Vec<Finding>) {
             return;
         }
     };
+    for ignored in &request.ignored {
+        out.push(
+            c("versions.ignored-pin", Severity::Warning, resolve::ignored_pin_warning(ignored, &request.source))
+                .evidence(Evidence::File { path: ignored.path.clone(), lines: None, text: None })
+                .fix(Fix::Manual(
+                    "if you trust it, pin its version in a directory of your own (gover use <version>) or with GOVER_VERSION"
+                        .into(),
+                )),
+        );
+    }
     match resolve::toolchain_for(&ctx, &request) {
         Ok(_) => {}
         Err(err @ ResolveError::NotInstalled { .. }) => out.push(

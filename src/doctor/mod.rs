@@ -4,6 +4,7 @@
 //!
 //! Finding ids are stable: scripts and CI filter on them, and the README lists them.
 
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
 use gover_shim::Source;
@@ -165,10 +166,43 @@ pub enum Fix {
     RemoveGoEnvKey { file: PathBuf, key: String },
     /// Remove one alternative of an update-alternatives group.
     RemoveAlternative { name: String, path: PathBuf },
-    /// A shell command to run (chown, gover install, …); printed, never run by doctor.
+    /// A shell command for the user to run (gover install, go mod init, …); printed, never
+    /// run by gover.
     Command(String),
+    /// A repair of ownership or mode (chown, chmod) that `gover doctor --fix --yes` runs when
+    /// the user may (`sudo` dropped for root).
+    Run(Argv),
     /// Something only the user can do, as a sentence.
     Manual(String),
+}
+
+/// A command as its words. gover runs it as they are, with no shell between, so a path
+/// holding `'` or `$(…)` stays one word; people see it quoted for a shell, to paste.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Argv(pub Vec<OsString>);
+
+impl Argv {
+    pub fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Argv {
+        Argv(words.into_iter().map(OsString::from).collect())
+    }
+
+    /// The command with one more word (a path, whatever its bytes).
+    pub fn arg(mut self, word: impl AsRef<OsStr>) -> Argv {
+        self.0.push(word.as_ref().to_os_string());
+        self
+    }
+
+    /// The words as text (a word that is not UTF-8, lossily).
+    fn words(&self) -> Vec<String> {
+        self.0.iter().map(|w| w.to_string_lossy().into_owned()).collect()
+    }
+}
+
+impl std::fmt::Display for Argv {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let words: Vec<String> = self.words().iter().map(|w| crate::shell::posix::quote_word(w)).collect();
+        f.write_str(&words.join(" "))
+    }
 }
 
 /// `Fix`'s JSON form: serde cannot tag a variant holding a bare string, so the two that do
@@ -176,15 +210,44 @@ pub enum Fix {
 #[derive(Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 enum FixJson<'a> {
-    CommentOut { file: &'a Path, lines: LineRange },
-    MoveAbove { file: &'a Path, lines: LineRange, above: usize },
-    CopyToEnd { file: &'a Path, lines: LineRange },
-    AppendLine { file: &'a Path, line: &'a str },
-    WriteFile { file: &'a Path, content: &'a str },
-    RemoveGoEnvKey { file: &'a Path, key: &'a str },
-    RemoveAlternative { name: &'a str, path: &'a Path },
-    Command { command: &'a str },
-    Manual { text: &'a str },
+    CommentOut {
+        file: &'a Path,
+        lines: LineRange,
+    },
+    MoveAbove {
+        file: &'a Path,
+        lines: LineRange,
+        above: usize,
+    },
+    CopyToEnd {
+        file: &'a Path,
+        lines: LineRange,
+    },
+    AppendLine {
+        file: &'a Path,
+        line: &'a str,
+    },
+    WriteFile {
+        file: &'a Path,
+        content: &'a str,
+    },
+    RemoveGoEnvKey {
+        file: &'a Path,
+        key: &'a str,
+    },
+    RemoveAlternative {
+        name: &'a str,
+        path: &'a Path,
+    },
+    Command {
+        command: String,
+        /// A command gover may run itself, as its words.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        argv: Option<Vec<String>>,
+    },
+    Manual {
+        text: &'a str,
+    },
 }
 
 impl Serialize for Fix {
@@ -197,7 +260,8 @@ impl Serialize for Fix {
             Fix::WriteFile { file, content } => FixJson::WriteFile { file, content },
             Fix::RemoveGoEnvKey { file, key } => FixJson::RemoveGoEnvKey { file, key },
             Fix::RemoveAlternative { name, path } => FixJson::RemoveAlternative { name, path },
-            Fix::Command(command) => FixJson::Command { command },
+            Fix::Command(command) => FixJson::Command { command: command.clone(), argv: None },
+            Fix::Run(argv) => FixJson::Command { command: argv.to_string(), argv: Some(argv.words()) },
             Fix::Manual(text) => FixJson::Manual { text },
         };
         json.serialize(serializer)

@@ -8,7 +8,7 @@ use gover_shim::resolve;
 
 use super::startup::Kind;
 use super::SettingEvidence;
-use super::{Category, Evidence, Facts, Finding, Fix, Severity};
+use super::{Argv, Category, Evidence, Facts, Finding, Fix, Severity};
 use crate::elf;
 use crate::goenv::{modpattern, Origin, Setting};
 
@@ -390,7 +390,7 @@ fn gopath_project(facts: &Facts, out: &mut Vec<Finding>) {
                 ),
             )
             .evidence(Evidence::Note { text: format!("inside {} and no go.mod up to /", src.display()) })
-            .fix(Fix::Command(format!("go mod init {}", rel.display()))),
+            .fix(Fix::Command(Argv::new(["go", "mod", "init"]).arg(rel).to_string())),
         );
         return;
     }

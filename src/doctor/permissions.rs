@@ -6,8 +6,8 @@
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use super::env::writable;
-use super::{Category, Evidence, Facts, Finding, Fix, Severity};
+use super::env::{user_name, writable};
+use super::{Argv, Category, Evidence, Facts, Finding, Fix, Severity};
 
 pub fn check(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -65,8 +65,11 @@ fn owner(path: &Path) -> Evidence {
     }
 }
 
-fn chown(path: &Path) -> Fix {
-    Fix::Command(format!("sudo chown -R \"$(id -un):\" '{}'", path.display()))
+/// Gives `path` back to user `uid` (and the user's login group, `name:`; by number when the
+/// password database has no name for it).
+fn chown(uid: u32, path: &Path) -> Fix {
+    let owner = user_name(uid).map_or(uid.to_string(), |name| format!("{name}:"));
+    Fix::Run(Argv::new(["sudo", "chown", "-R", &owner]).arg(path))
 }
 
 /// Directories that do not exist yet (go creates them on first use) but whose nearest
@@ -130,7 +133,7 @@ fn ownership(facts: &Facts, name: &str, dir: &Path, out: &mut Vec<Finding>) {
                     ),
                 )
                 .evidence(owner(&path))
-                .fix(chown(dir)),
+                .fix(chown(uid, dir)),
             );
             return;
         }
@@ -145,8 +148,8 @@ fn ownership(facts: &Facts, name: &str, dir: &Path, out: &mut Vec<Finding>) {
             )
             .evidence(owner(dir))
             .fix(Fix::Manual(format!(
-                "findmnt -T '{}' shows the read-only mount; remount it read-write, or point {name} at a writable place",
-                dir.display()
+                "{} shows the read-only mount; remount it read-write, or point {name} at a writable place",
+                Argv::new(["findmnt", "-T"]).arg(dir)
             ))),
         );
     } else if !writable(dir) {
@@ -157,7 +160,7 @@ fn ownership(facts: &Facts, name: &str, dir: &Path, out: &mut Vec<Finding>) {
                 format!("{name} ({}) is not writable by you", dir.display()),
             )
             .evidence(owner(dir))
-            .fix(Fix::Command(format!("chmod u+rwx '{}'", dir.display()))),
+            .fix(Fix::Run(Argv::new(["chmod", "u+rwx"]).arg(dir))),
         );
     }
 }
@@ -344,7 +347,7 @@ fn default_acl(facts: &Facts, name: &str, dir: &Path, out: &mut Vec<Finding>) {
         .evidence(Evidence::Note {
             text: format!("system.posix_acl_default on {}: {} entries", dir.display(), entries.len()),
         })
-        .fix(Fix::Command(format!("setfacl -k '{}'", dir.display()))),
+        .fix(Fix::Command(Argv::new(["setfacl", "-k"]).arg(dir).to_string())),
     );
 }
 

@@ -141,6 +141,7 @@ fn fix_line(fix: &Fix) -> String {
         Fix::RemoveGoEnvKey { key, .. } => format!("go env -u {key}"),
         Fix::RemoveAlternative { name, path } => format!("sudo update-alternatives --remove {name} {}", path.display()),
         Fix::Command(command) => command.clone(),
+        Fix::Run(argv) => argv.to_string(),
         Fix::Manual(text) => text.clone(),
     }
 }

@@ -1,7 +1,8 @@
 //! What the user's real shells do at start-up, asked once each, concurrently and bounded by a
-//! timeout: `bash -ic` (`declare -F` under extdebug), `zsh -ic` (`whence -v`) and `fish -ic`
-//! (`functions --details`) name the functions and aliases that shadow go, gofmt or cd and the
-//! file that defined them, and print the PATH their start-up left. A function is reported
+//! timeout: `bash -ic` (`declare -F` under extdebug), `zsh -ic` (`whence -v`, with its source
+//! trace for an alias's file) and `fish -ic` (`functions --details`) name the functions and
+//! aliases that shadow go, gofmt or cd and the file that defined them (a `cd` that only calls
+//! the builtin is left alone), and print the PATH their start-up left. A function is reported
 //! with the line that made it (the `eval` of a manager's init when the shell names a line
 //! that is not in the file), and a PATH whose first go is not gover's shim with the line of
 //! that shell's startup files that put it there.
@@ -26,14 +27,17 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
     let mut defs: Vec<Definition> = Vec::new();
     let mut out = Vec::new();
     for (shell, answer) in answers {
-        let found = match answer {
+        let found: Vec<Definition> = match answer {
             Some(answer) => {
                 if facts.gover_in_use() {
                     out.extend(path_order(facts, shell, &answer));
                 }
-                answer.definitions
+                let cd_body = answer.cd_body;
+                answer.definitions.into_iter().filter(|d| !wraps_builtin_cd(d, cd_body.as_deref())).collect()
             }
-            None => scanned_definitions(facts, shell),
+            None => {
+                scanned_definitions(facts, shell).into_iter().filter(|d| !wraps_builtin_cd(d, Some(&d.said))).collect()
+            }
         };
         for d in found {
             if !defs.iter().any(|e| e.name == d.name && e.alias == d.alias && e.file == d.file) {
@@ -52,7 +56,48 @@ struct Answer {
     path: Vec<PathBuf>,
     /// Its exported variables after start-up, to expand what its startup lines wrote.
     vars: Vec<(String, String)>,
+    /// The code of its `cd` function, if it has one.
+    cd_body: Option<String>,
 }
+
+/// Words in a `cd` alias or function that can change which go runs: PATH and Go's
+/// variables, go itself, gvm (whose `cd` switches versions), sourcing and eval.
+const MOVES_GO: [&str; 12] =
+    ["PATH", "GOROOT", "GOPATH", "GOBIN", "GOTOOLCHAIN", "GOVER_VERSION", "go", "gofmt", "gvm", "source", ".", "eval"];
+
+/// Whether `d`, a `cd` alias or function (`body`: the function's code), only calls the
+/// builtin: prezto's `alias cd='nocorrect cd'`, `builtin cd`, a function whose last command is
+/// `builtin cd "$@"`, none of them touching [`MOVES_GO`]. Such a `cd` cannot break gover.
+fn wraps_builtin_cd(d: &Definition, body: Option<&str>) -> bool {
+    if d.name != "cd" {
+        return false;
+    }
+    let code = if d.alias {
+        // bash: `alias cd='nocorrect cd'`; zsh: `cd is an alias for nocorrect cd`.
+        let value =
+            d.said.split_once(" an alias for ").map(|(_, v)| v).or_else(|| d.said.split_once('=').map(|(_, v)| v));
+        let Some(value) = value.map(|v| v.trim().trim_matches(['\'', '"'])) else { return false };
+        let words: Vec<&str> = value.split_whitespace().skip_while(|w| PREFIXES.contains(w)).collect();
+        if words.first() != Some(&"cd") {
+            return false;
+        }
+        value.to_string()
+    } else {
+        let Some(body) = body else { return false };
+        // The last command is the builtin's: what follows it on its line is its arguments.
+        let Some((before, after)) = body.rsplit_once("builtin cd") else { return false };
+        let (its_line, rest) = after.split_once('\n').unwrap_or((after, ""));
+        if !rest.lines().all(|line| matches!(line.trim(), "" | "}" | ";" | "end")) {
+            return false;
+        }
+        // The first line names the function itself.
+        format!("{}\n{its_line}", before.split_once('\n').map_or("", |(_, code)| code))
+    };
+    !code.split(|c: char| c.is_whitespace() || ";&|(){}\"'=$`".contains(c)).any(|word| MOVES_GO.contains(&word))
+}
+
+/// Words zsh and bash put before a command without changing what it is.
+const PREFIXES: [&str; 4] = ["nocorrect", "noglob", "builtin", "command"];
 
 /// In the PATH `shell` ends up with, the first directory holding a go when it comes before
 /// gover's shims (a manager's shims, or `/bin` from a line whose variable is gone).
@@ -160,25 +205,44 @@ struct Definition {
 
 const MARK: &str = "__gover_doctor__";
 const PATH_MARK: &str = "__gover_doctor_path__";
+const CD_MARK: &str = "__gover_doctor_cd__";
 
 fn ask_shell(facts: &Facts, shell: Shell) -> Option<Answer> {
     let program = facts.env.find_program(shell.name())?;
     let script = match shell {
         Shell::Bash => format!(
             "echo {MARK}; shopt -s extdebug; declare -F go gofmt cd; alias go gofmt cd 2>/dev/null; \
-             echo {PATH_MARK}; printf '%s\\n' \"$PATH\"; env; true"
+             echo {CD_MARK}; declare -f cd; echo {PATH_MARK}; printf '%s\\n' \"$PATH\"; env; true"
         ),
         Shell::Zsh => {
-            format!("print {MARK}; whence -v go gofmt cd; print {PATH_MARK}; print -r -- \"$PATH\"; env; true")
+            format!(
+                "print {MARK}; whence -v go gofmt cd; print {CD_MARK}; (( $+functions[cd] )) && functions cd; \
+                 print {PATH_MARK}; print -r -- \"$PATH\"; env; true"
+            )
         }
         Shell::Fish => format!(
             "echo {MARK}; for f in go gofmt cd; echo \"$f\"; functions --details --verbose $f; end; \
-             echo {PATH_MARK}; string join : -- $PATH; env"
+             echo {CD_MARK}; functions cd; echo {PATH_MARK}; string join : -- $PATH; env"
         ),
     };
-    let output = facts.env.run(&program, &["-ic", &script], &[])?;
-    let text = output.stdout.split_once(MARK)?.1;
+    let output = match shell {
+        // zsh names no alias's file; its source trace (on standard error, hence sh to join
+        // it to the output) lists the files its start-up read, to search for the alias.
+        Shell::Zsh => {
+            let sh = facts.env.find_program("sh")?;
+            let joined = "exec \"$0\" -o sourcetrace -ic \"$1\" 2>&1";
+            facts.env.run(&sh, &["-c", joined, &program.to_string_lossy(), &script], &[])?
+        }
+        _ => facts.env.run(&program, &["-ic", &script], &[])?,
+    };
+    let (trace, text) = output.stdout.split_once(MARK)?;
+    let read: Vec<PathBuf> = trace
+        .lines()
+        .filter_map(|l| Some(PathBuf::from(l.strip_suffix("> <sourcetrace>")?.strip_prefix('+')?.rsplit_once(':')?.0)))
+        .collect();
     let (defs, after) = text.split_once(PATH_MARK).unwrap_or((text, ""));
+    let (defs, cd_body) = defs.split_once(CD_MARK).unwrap_or((defs, ""));
+    let cd_body = Some(cd_body.trim()).filter(|b| !b.is_empty()).map(String::from);
     let mut after = after.trim_start_matches('\n').lines();
     let path = after.next().unwrap_or("").split(':').filter(|d| !d.is_empty()).map(PathBuf::from).collect();
     let vars = after.filter_map(|l| l.split_once('=')).map(|(n, v)| (n.to_string(), v.to_string())).collect();
@@ -191,10 +255,26 @@ fn ask_shell(facts: &Facts, shell: Shell) -> Option<Answer> {
         .into_iter()
         .map(|mut d| {
             d.shell = shell;
+            if d.alias && d.file.is_none() {
+                (d.file, d.line) = alias_source(&read, &d.name).unzip();
+            }
             d
         })
         .collect();
-    Some(Answer { definitions, path, vars })
+    Some(Answer { definitions, path, vars, cd_body })
+}
+
+/// The last of `files` (in the order the shell read them) with a line defining the alias
+/// `name`, and that line: a framework's module file, which no startup file names.
+fn alias_source(files: &[PathBuf], name: &str) -> Option<(PathBuf, usize)> {
+    let defines = |line: &str| {
+        let Some(rest) = line.trim_start().strip_prefix("alias ") else { return false };
+        rest.trim_start().trim_start_matches("-- ").starts_with(&format!("{name}="))
+    };
+    files.iter().rev().find_map(|file| {
+        let line = std::fs::read_to_string(file).ok()?.lines().position(defines)?;
+        Some((file.clone(), line + 1))
+    })
 }
 
 fn definition(name: &str, alias: bool, file: Option<PathBuf>, line: Option<usize>, said: &str) -> Definition {
@@ -292,7 +372,10 @@ fn definition_finding(facts: &Facts, d: Definition) -> Finding {
         severity,
         Category::Goroot,
         if d.name == "cd" {
-            format!("{} has {what} named `cd` (gvm's breaks paths with spaces and other cd hooks)", d.shell.name())
+            format!(
+                "{} has {what} named `cd` that does more than change directory (gvm's switches Go versions)",
+                d.shell.name()
+            )
         } else {
             format!("{} has {what} named `{}`, which shadows every {} on PATH", d.shell.name(), d.name, d.name)
         },
@@ -380,6 +463,27 @@ fn definition_fix(facts: &Facts, d: &Definition) -> Fix {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cd_that_only_calls_the_builtin_is_harmless() {
+        let alias = |said: &str| wraps_builtin_cd(&definition("cd", true, None, None, said), None);
+        assert!(
+            alias("alias cd='nocorrect cd'") && alias("cd is an alias for nocorrect cd") && alias("alias cd='cd -P'")
+        );
+        assert!(!alias("alias cd='z'") && !alias("alias cd='cd && . ./.env'"));
+        let function =
+            |body: &str| wraps_builtin_cd(&definition("cd", false, None, None, "cd 3 /h/.zshrc"), Some(body));
+        assert!(function("cd () {\n\tbuiltin cd \"$@\"\n}"));
+        assert!(function("cd () \n{ \n    OLDDIRS+=(\"$PWD\");\n    builtin cd \"$@\"\n}"));
+        assert!(function("function cd\n    builtin cd $argv\nend"));
+        // gvm's switches versions after changing directory; others call what they like after.
+        assert!(!function("cd () {\n  if builtin cd \"$@\"; then\n    gvm use \"$(cat .go-version)\"\n  fi\n}"));
+        assert!(!function("cd () {\n  builtin cd \"$@\" && autoenv_init\n  ls\n}"));
+        assert!(!function("cd () {\n  export PATH=\"$PWD/bin:$PATH\"\n  builtin cd \"$@\"\n}"));
+        assert!(!function("cd () {\n  __zsh_like_cd cd \"$@\"\n}"));
+        assert!(function("cd () \n{ \n    builtin cd \"$@\" && ls\n}"));
+        assert!(!function("cd () \n{ \n    builtin cd \"$@\" && source .env\n}"));
+    }
 
     #[test]
     fn bash_answers() {

@@ -46,6 +46,15 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
         out.extend(findings(&knowledge, &version, &request, "the global default", env));
     }
     if let Some(note) = knowledge.staleness(SystemTime::now()) {
+        let fix = if knowledge.fetch_failed() {
+            Fix::Manual(
+                "set GOVULNDB to a copy of the Go vulnerability database and run gover list --refresh, or set \
+                 GOVER_VULNDB=off to stop checking"
+                    .into(),
+            )
+        } else {
+            Fix::Command("gover list --refresh".into())
+        };
         out.push(
             Finding::new(
                 "versions.vulndb-stale",
@@ -54,7 +63,7 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
                 "vulnerability data is not current",
             )
             .evidence(Evidence::Note { text: note })
-            .fix(Fix::Command("gover list --refresh".into())),
+            .fix(fix),
         );
     }
     out

@@ -1,6 +1,9 @@
 //! Replacing a file so a reader (or a crash) sees either the old or the new content, never a
 //! truncated rc file: write a temporary file beside it, fsync, rename over it, fsync the
-//! directory. The new file keeps the old one's mode and owner.
+//! directory. The new file keeps the old one's mode and owner. Every file gover writes in HOME
+//! (startup files, hooks, drop-ins, pins, GOVER_HOME's files) goes through here: the temporary
+//! file is created 0600 with O_EXCL|O_NOFOLLOW, so a private `.bashrc` is never readable by
+//! others on the way and a symlink planted at the temporary name is not followed.
 
 use std::fs;
 use std::io::Write;
@@ -19,6 +22,27 @@ impl Ownership {
     pub fn of(meta: &fs::Metadata) -> Ownership {
         Ownership { mode: meta.mode() & 0o7777, uid: meta.uid(), gid: meta.gid() }
     }
+
+    /// A file of this process's own, with `mode`.
+    pub fn mine(mode: u32) -> Ownership {
+        // SAFETY: getuid and getgid cannot fail and have no preconditions.
+        Ownership { mode, uid: unsafe { libc::getuid() }, gid: unsafe { libc::getgid() } }
+    }
+}
+
+/// Writes `path` whole by one rename (see [`replace`]). An existing file keeps its mode, and its
+/// owner when root writes it (`sudo gover setup` leaves the user's `.bashrc` theirs); only root
+/// can give a file to another user, so anyone else writes it as their own, as an editor would.
+/// A new file is 0644.
+pub fn write(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let mine = Ownership::mine(0o644);
+    let ownership = match fs::metadata(path) {
+        Ok(meta) if mine.uid == 0 || meta.uid() == mine.uid => Ownership::of(&meta),
+        Ok(meta) => Ownership { mode: meta.mode() & 0o7777, ..mine },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => mine,
+        Err(e) => return Err(e),
+    };
+    replace(path, contents, Some(ownership))
 }
 
 /// Replaces `path` (a regular file, not a symlink: resolve it first) with `contents`,
@@ -33,7 +57,12 @@ pub fn replace(path: &Path, contents: &[u8], ownership: Option<Ownership>) -> st
     let temp = dir.join(format!(".{name}.gover-{}", std::process::id()));
     let _ = fs::remove_file(&temp);
     let result = (|| {
-        let mut file = fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&temp)?;
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .mode(0o600)
+            .open(&temp)?;
         file.write_all(contents)?;
         let meta = file.metadata()?;
         if (meta.uid(), meta.gid()) != (ownership.uid, ownership.gid) {

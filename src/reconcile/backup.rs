@@ -71,12 +71,13 @@ impl Backup {
             return Ok(());
         }
         if fs::symlink_metadata(original).is_err() {
+            let new = Ownership::mine(0o644);
             let entry = Entry {
                 backup: None,
                 original: original.to_path_buf(),
-                mode: 0o644,
-                uid: current_uid(),
-                gid: current_gid(),
+                mode: new.mode,
+                uid: new.uid,
+                gid: new.gid,
                 written: None,
             };
             self.manifest.files.push(entry);
@@ -91,7 +92,7 @@ impl Backup {
         // The copy keeps the mode, so a private file stays private in the backup; it is written
         // whole and on disk before the original is replaced, so no interruption or power cut
         // leaves a backup that would restore a truncated file.
-        let ours = Ownership { mode: owner.mode, uid: current_uid(), gid: current_gid() };
+        let ours = Ownership::mine(owner.mode);
         atomic::replace(&copy, &content, Some(ours)).map_err(|e| error::io("write the backup", &copy, e))?;
         self.manifest.files.push(Entry {
             backup: Some(backup),
@@ -131,8 +132,7 @@ impl Backup {
     fn write_manifest(&self) -> Result<()> {
         let path = self.dir.join(MANIFEST);
         let json = serde_json::to_vec_pretty(&self.manifest).expect("a manifest serialises");
-        atomic::replace(&path, &json, Some(Ownership { mode: 0o600, uid: current_uid(), gid: current_gid() }))
-            .map_err(|e| error::io("write", &path, e))
+        atomic::replace(&path, &json, Some(Ownership::mine(0o600))).map_err(|e| error::io("write", &path, e))
     }
 }
 
@@ -225,16 +225,6 @@ fn last(backups: &Path) -> Result<Option<(PathBuf, Manifest)>> {
 
 fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn current_uid() -> u32 {
-    // SAFETY: getuid cannot fail and has no preconditions.
-    unsafe { libc::getuid() }
-}
-
-fn current_gid() -> u32 {
-    // SAFETY: getgid cannot fail and has no preconditions.
-    unsafe { libc::getgid() }
 }
 
 /// `20261125T182846Z`: sortable, and safe in a file name.

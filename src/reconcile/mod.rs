@@ -10,12 +10,12 @@ pub mod diff;
 pub mod go_env_file;
 pub mod plan;
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::IsTerminal;
 use std::process::Command;
 
-use crate::doctor::Finding;
+use crate::doctor::{Argv, Finding};
 use crate::error::{Error, Result};
-use crate::output;
+use crate::output::{self, out, outln, Output};
 use crate::store::Store;
 use alternatives::{Dirs, Outcome};
 use backup::{Backup, Restored};
@@ -32,28 +32,32 @@ pub struct FixOptions {
 /// `gover doctor --fix`: shows the plan as a diff, then (with --yes, or after the user
 /// agrees on a terminal) backs up and applies it. Without a terminal and without --yes it
 /// is a dry run.
-pub fn fix(findings: &[Finding], store: &Store, options: &FixOptions) -> Result<()> {
+pub fn fix(findings: &[Finding], store: &Store, options: &FixOptions, out: Output) -> Result<()> {
     let plan = plan::plan(findings);
-    print!("{}", describe(&plan));
+    out!(out, Info, "{}", describe(&plan));
     if plan.is_empty() {
-        println!("nothing to fix");
+        outln!(out, Info, "nothing to fix");
         return Ok(());
     }
     if options.dry_run {
-        println!("dry run: nothing was changed");
+        outln!(out, Info, "dry run: nothing was changed");
         return Ok(());
     }
     if !options.yes {
         if !std::io::stdin().is_terminal() {
-            println!("dry run: nothing was changed (standard input is not a terminal; rerun with --yes to apply)");
+            outln!(
+                out,
+                Info,
+                "dry run: nothing was changed (standard input is not a terminal; rerun with --yes to apply)"
+            );
             return Ok(());
         }
         if !confirm("Apply these changes?")? {
-            println!("nothing was changed");
+            outln!(out, Info, "nothing was changed");
             return Ok(());
         }
     }
-    apply(&plan, store, options)
+    apply(&plan, store, options, out)
 }
 
 /// The plan for people: a diff per file, then the other changes and what is left to them.
@@ -90,48 +94,45 @@ pub fn describe_files(files: &[plan::FileEdit]) -> String {
 }
 
 fn confirm(question: &str) -> Result<bool> {
-    eprint!("{question} [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer).map_err(|e| Error::failure("cannot read the answer").cause(e))?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+    let answer = output::ask(&format!("{question} [y/N]")).ok_or_else(|| Error::failure("cannot read the answer"))?;
+    Ok(matches!(answer.as_str(), "y" | "Y" | "yes"))
 }
 
-fn apply(plan: &Plan, store: &Store, options: &FixOptions) -> Result<()> {
+fn apply(plan: &Plan, store: &Store, options: &FixOptions, out: Output) -> Result<()> {
     let mut backup = Backup::begin(&store.backups_dir())?;
-    let mut failures = write_files(&plan.files, &mut backup);
+    let mut failures = write_files(&plan.files, &mut backup, out);
     for (name, path) in &plan.alternatives {
         match options.alternatives.remove(name, path) {
-            Ok(Outcome::Removed) => println!("removed the {name} alternative {}", path.display()),
+            Ok(Outcome::Removed) => outln!(out, Info, "removed the {name} alternative {}", path.display()),
             Ok(Outcome::Absent) => {}
             Ok(Outcome::NeedsRoot(command)) => {
-                println!("needs root: run `{command}`");
+                outln!(out, Info, "needs root: run `{command}`");
                 failures += 1;
             }
             Err(err) => {
-                eprint!("{}", err.render());
+                output::error(&err);
                 failures += 1;
             }
         }
     }
     for command in &plan.repairs {
         if let Some(runnable) = permitted(command, options.yes) {
-            let status = Command::new("sh").arg("-c").arg(&runnable).status();
-            match status {
-                Ok(s) if s.success() => println!("ran: {runnable}"),
+            let (program, args) = runnable.0.split_first().expect("a command has a program");
+            match Command::new(program).args(args).status() {
+                Ok(s) if s.success() => outln!(out, Info, "ran: {runnable}"),
                 _ => {
                     output::warn(format!("`{runnable}` failed"));
                     failures += 1;
                 }
             }
         } else {
-            println!("run this yourself: {command}");
+            outln!(out, Info, "run this yourself: {command}");
         }
     }
     if let Some(dir) = backup.finish()? {
-        println!("backup: {} (undo with `gover doctor --undo`)", dir.display());
+        outln!(out, Info, "backup: {} (undo with `gover doctor --undo`)", dir.display());
         // Shells already running keep what their start-up did.
-        println!("open a new shell (or run `exec $SHELL`) for the changes to take effect");
+        outln!(out, Info, "open a new shell (or run `exec $SHELL`) for the changes to take effect");
     }
     if failures > 0 {
         return Err(Error::failure(format!("{failures} fix(es) could not be applied")).hint("see the messages above"));
@@ -141,7 +142,7 @@ fn apply(plan: &Plan, store: &Store, options: &FixOptions) -> Result<()> {
 
 /// Writes each file's new text into place, backed up first in `backup`; says what changed
 /// and returns how many files could not be written.
-pub fn write_files(files: &[plan::FileEdit], backup: &mut Backup) -> usize {
+pub fn write_files(files: &[plan::FileEdit], backup: &mut Backup, out: Output) -> usize {
     let mut failures = 0;
     for file in files {
         if let Some(problem) = &file.not_writable {
@@ -150,9 +151,9 @@ pub fn write_files(files: &[plan::FileEdit], backup: &mut Backup) -> usize {
             continue;
         }
         match backup.write(&file.target, &file.new) {
-            Ok(()) => println!("changed {}", file.target.display()),
+            Ok(()) => outln!(out, Info, "changed {}", file.target.display()),
             Err(err) => {
-                eprint!("{}", err.render());
+                output::error(&err);
                 failures += 1;
             }
         }
@@ -162,27 +163,26 @@ pub fn write_files(files: &[plan::FileEdit], backup: &mut Backup) -> usize {
 
 /// What to run for a repair (chown/chmod), when gover may: only with --yes, and only with
 /// the right to (`sudo` is dropped when already root; otherwise it is left to the user).
-fn permitted(repair: &str, yes: bool) -> Option<String> {
-    if !yes || !plan::is_repair(repair) {
+fn permitted(repair: &Argv, yes: bool) -> Option<Argv> {
+    if !yes || repair.0.is_empty() {
         return None;
     }
     // SAFETY: geteuid cannot fail and has no preconditions.
     let root = unsafe { libc::geteuid() } == 0;
-    match repair.strip_prefix("sudo ") {
-        Some(rest) if root => Some(rest.to_string()),
-        Some(_) => None,
-        None => Some(repair.to_string()),
+    match repair.0.split_first() {
+        Some((sudo, rest)) if sudo == "sudo" => root.then(|| Argv(rest.to_vec())),
+        _ => Some(repair.clone()),
     }
 }
 
 /// `gover doctor --undo`: restores the newest backup. `force` also restores files edited
 /// since the fix.
-pub fn undo(store: &Store, force: bool) -> Result<()> {
+pub fn undo(store: &Store, force: bool, out: Output) -> Result<()> {
     let (dir, report) = backup::undo(&store.backups_dir(), force)?;
     let mut kept = 0;
     for item in &report {
         match item {
-            Restored::Restored(path) => println!("restored {}", path.display()),
+            Restored::Restored(path) => outln!(out, Info, "restored {}", path.display()),
             Restored::ChangedSince(path) => {
                 output::warn(format!("{} changed since gover edited it; left as it is", path.display()));
                 kept += 1;
@@ -193,7 +193,7 @@ pub fn undo(store: &Store, force: bool) -> Result<()> {
         return Err(Error::failure(format!("{kept} file(s) from {} were not restored", dir.display()))
             .hint("rerun with --undo --force to restore them anyway (your later edits are lost)"));
     }
-    println!("restored the backup {}", dir.display());
+    outln!(out, Info, "restored the backup {}", dir.display());
     Ok(())
 }
 
@@ -202,13 +202,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn runs_only_chown_and_chmod_and_only_with_yes() {
-        assert_eq!(permitted("chmod -R u+w /x", true).as_deref(), Some("chmod -R u+w /x"));
-        assert_eq!(permitted("chmod -R u+w /x", false), None);
-        assert_eq!(permitted("gover install 1.22", true), None);
+    fn runs_repairs_only_with_yes_and_sudo_only_as_root() {
+        let chmod = Argv::new(["chmod", "-R", "u+w", "/x"]);
+        assert_eq!(permitted(&chmod, true), Some(chmod.clone()));
+        assert_eq!(permitted(&chmod, false), None);
         // SAFETY: geteuid cannot fail.
         let root = unsafe { libc::geteuid() } == 0;
-        let sudo = permitted("sudo chown -R me: /x", true);
-        assert_eq!(sudo.as_deref(), root.then_some("chown -R me: /x"));
+        let sudo = permitted(&Argv::new(["sudo", "chown", "-R", "me:", "/x"]), true);
+        assert_eq!(sudo, root.then(|| Argv::new(["chown", "-R", "me:", "/x"])));
     }
 }

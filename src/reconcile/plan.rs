@@ -9,7 +9,7 @@ use super::comment_out::comment_out;
 use super::go_env_file;
 use crate::doctor::env::writable;
 use crate::doctor::startup::{self, Kind};
-use crate::doctor::{Finding, Fix, LineRange, Severity};
+use crate::doctor::{Argv, Finding, Fix, LineRange, Severity};
 use crate::shell::syntax::{lines, Dialect};
 
 #[derive(Debug, Default)]
@@ -18,7 +18,7 @@ pub struct Plan {
     /// (group, path) pairs to remove.
     pub alternatives: Vec<(String, PathBuf)>,
     /// Ownership and mode repairs (chown/chmod), which gover runs with --yes and the right to.
-    pub repairs: Vec<String>,
+    pub repairs: Vec<Argv>,
     /// Other commands doctor suggests (`gover setup`, `go mod init`): only printed.
     pub suggestions: Vec<String>,
     /// Things only the user can do, each a sentence.
@@ -114,10 +114,14 @@ pub fn plan(findings: &[Finding]) -> Plan {
                     out.alternatives.push(entry);
                 }
             }
+            Fix::Run(argv) => {
+                if !out.repairs.contains(argv) {
+                    out.repairs.push(argv.clone());
+                }
+            }
             Fix::Command(command) => {
-                let list = if is_repair(command) { &mut out.repairs } else { &mut out.suggestions };
-                if !list.contains(command) {
-                    list.push(command.clone());
+                if !out.suggestions.contains(command) {
+                    out.suggestions.push(command.clone());
                 }
             }
             Fix::Manual(what) => out.manual.push(format!("{}: {what}", finding.title)),
@@ -141,12 +145,6 @@ pub fn plan(findings: &[Finding]) -> Plan {
         }
     }
     out
-}
-
-/// A chown or chmod, possibly under sudo.
-pub fn is_repair(command: &str) -> bool {
-    let bare = command.strip_prefix("sudo ").unwrap_or(command);
-    matches!(bare.split_whitespace().next(), Some("chown" | "chmod"))
 }
 
 /// The file's new text, and the lines left for the user.
@@ -283,8 +281,8 @@ mod tests {
             finding(Fix::MoveAbove { file: rc.clone(), lines: LineRange::line(6), above: 1 }),
             finding(Fix::RemoveGoEnvKey { file: env.clone(), key: "GOROOT".into() }),
             finding(Fix::AppendLine { file: dir.path().join("new.conf"), line: "PATH=/s:${PATH}".into() }),
-            finding(Fix::Command("sudo chown -R u: /x".into())),
-            finding(Fix::Command("sudo chown -R u: /x".into())),
+            finding(Fix::Run(Argv::new(["sudo", "chown", "-R", "u:", "/x"]))),
+            finding(Fix::Run(Argv::new(["sudo", "chown", "-R", "u:", "/x"]))),
             finding(Fix::Command("gover setup".into())),
         ];
         let plan = plan(&findings);
@@ -299,7 +297,7 @@ mod tests {
         assert_eq!(env_edit.new, b"GOPROXY=direct\n");
         let created = plan.files.iter().find(|f| f.path.ends_with("new.conf")).unwrap();
         assert_eq!(created.new, b"PATH=/s:${PATH}\n");
-        assert_eq!(plan.repairs, ["sudo chown -R u: /x"]);
+        assert_eq!(plan.repairs, [Argv::new(["sudo", "chown", "-R", "u:", "/x"])]);
         assert_eq!(plan.suggestions, ["gover setup"]);
     }
 

@@ -211,14 +211,71 @@ pub fn write_files(paths: &HookPaths, cli: fn() -> clap::Command) -> Result<Vec<
 
 /// clap's completion script for `shell`, generated from the command tree `cli` builds.
 pub fn completion_script(shell: clap_complete::Shell, cli: fn() -> clap::Command) -> String {
+    let mut cmd = cli();
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut cli(), "gover", &mut out);
-    String::from_utf8_lossy(&out).into_owned()
+    clap_complete::generate(shell, &mut cmd, "gover", &mut out);
+    let mut hidden = Vec::new();
+    hidden_options(&cmd, &mut hidden);
+    without_options(shell, &String::from_utf8_lossy(&out), &hidden)
 }
 
-/// Replaces `path` with `content` by one rename unless it already holds exactly that.
-/// A symlinked file (dotfiles kept in a repository) is written where the link points, so the
-/// link survives.
+/// The long names of the options `--help` does not show (doctor's test settings, the hook's
+/// `--print-for`), in `cmd` and its subcommands.
+fn hidden_options(cmd: &clap::Command, out: &mut Vec<String>) {
+    out.extend(cmd.get_arguments().filter(|a| a.is_hide_set()).filter_map(|a| a.get_long()).map(|l| format!("--{l}")));
+    for sub in cmd.get_subcommands() {
+        hidden_options(sub, out);
+    }
+}
+
+/// `script` without the options in `hidden`: clap_complete offers hidden options too. Each
+/// generator's layout is known: bash lists them as words of `opts="…"` (the `case` arm that
+/// completes an option's value is harmless once the option is never offered); zsh and fish
+/// give each option one entry that starts a line and may run over several (a value list).
+fn without_options(shell: clap_complete::Shell, script: &str, hidden: &[String]) -> String {
+    use clap_complete::Shell as S;
+    let starts_entry = |line: &str, option: &str| match shell {
+        S::Zsh => line.starts_with(&format!("'{option}=[")) || line.starts_with(&format!("'{option}[")),
+        S::Fish => line.starts_with("complete ") && line.contains(&format!(" -l {} ", &option[2..])),
+        _ => false,
+    };
+    // The line that closes an entry (zsh); in fish the next `complete` line starts another.
+    let ends_entry = |line: &str| shell == S::Zsh && line.ends_with("' \\");
+    let mut out = String::with_capacity(script.len());
+    let mut skipping = false;
+    for line in script.split_inclusive('\n') {
+        let text = line.trim_end_matches('\n');
+        if hidden.iter().any(|o| starts_entry(text, o)) {
+            skipping = !ends_entry(text) && shell != S::Bash;
+            continue;
+        }
+        if skipping {
+            match shell {
+                S::Zsh => {
+                    skipping = !ends_entry(text);
+                    continue;
+                }
+                _ if !text.starts_with("complete ") => continue,
+                _ => skipping = false,
+            }
+        }
+        match text.trim_start().strip_prefix("opts=\"").filter(|_| shell == S::Bash) {
+            Some(words) => {
+                let indent = &text[..text.len() - text.trim_start().len()];
+                let kept: Vec<&str> =
+                    words.trim_end_matches('"').split(' ').filter(|w| !hidden.iter().any(|o| o == w)).collect();
+                out.push_str(&format!("{indent}opts=\"{}\"\n", kept.join(" ")));
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// Replaces `path` with `content` by one rename unless it already holds exactly that, through
+/// the reconciler's safe path ([`crate::reconcile::atomic::write`]: a private file stays
+/// private, its owner stays its owner). A symlinked file (dotfiles kept in a repository) is
+/// written where the link points, so the link survives.
 pub fn write_if_changed(path: &Path, content: &[u8]) -> Result<bool> {
     let resolved;
     let path = match fs::symlink_metadata(path) {
@@ -231,19 +288,8 @@ pub fn write_if_changed(path: &Path, content: &[u8]) -> Result<bool> {
     if fs::read(path).is_ok_and(|old| old == content) {
         return Ok(false);
     }
-    let dir = path.parent().unwrap_or(Path::new("."));
-    Store::create_dir(dir)?;
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let temp = dir.join(format!(".{name}.gover-{}", std::process::id()));
-    fs::write(&temp, content).map_err(|e| error::io("write", &temp, e))?;
-    // Startup files keep their mode (a private 0600 .bashrc stays private).
-    if let Ok(meta) = fs::metadata(path) {
-        let _ = fs::set_permissions(&temp, meta.permissions());
-    }
-    fs::rename(&temp, path).map_err(|e| {
-        let _ = fs::remove_file(&temp);
-        error::io("write", path, e)
-    })?;
+    Store::create_dir(path.parent().unwrap_or(Path::new(".")))?;
+    crate::reconcile::atomic::write(path, content).map_err(|e| error::io("write", path, e))?;
     Ok(true)
 }
 

@@ -52,7 +52,9 @@ impl Cache {
                 .cause(e)
                 .hint("remove it; the next gover install, upgrade or list --refresh fetches the data again")
         })?;
-        Ok((cache.format == FORMAT).then_some(cache))
+        // A cache written before entries were sanitized when fetched is sanitized now.
+        let entries = cache.entries.into_iter().map(Entry::sanitized).collect();
+        Ok((cache.format == FORMAT).then_some(Cache { entries, ..cache }))
     }
 
     pub fn save(&self, store: &Store) -> Result<()> {
@@ -77,16 +79,20 @@ fn failure_path(store: &Store) -> PathBuf {
     store.vulndb_dir().join("failed")
 }
 
+/// When the last refresh from `source` failed, if it did and none has succeeded since.
+pub fn last_failure(store: &Store, source: &str) -> Option<SystemTime> {
+    let path = failure_path(store);
+    let recorded = std::fs::read_to_string(&path).ok()?;
+    (recorded == source).then(|| std::fs::metadata(&path).and_then(|m| m.modified()).ok()).flatten()
+}
+
 /// Whether a refresh from `source` failed less than `within` before `now`.
 pub fn failed_recently(store: &Store, source: &str, now: SystemTime, within: Duration) -> bool {
-    let path = failure_path(store);
-    let Ok(recorded) = std::fs::read_to_string(&path) else { return false };
-    let when = std::fs::metadata(&path).and_then(|m| m.modified());
-    recorded == source && when.is_ok_and(|when| now.duration_since(when).is_ok_and(|age| age < within))
+    last_failure(store, source).is_some_and(|when| now.duration_since(when).is_ok_and(|age| age < within))
 }
 
 /// Notes that a refresh from `source` failed now. Best effort: without the note, the next
-/// command only tries again.
+/// command only tries again, and `list` and `doctor` promise a fetch that will fail.
 pub fn record_failure(store: &Store, source: &str) {
     let _ = Store::create_dir(&store.vulndb_dir()).and_then(|()| write_atomic(&failure_path(store), source.as_bytes()));
 }

@@ -24,6 +24,10 @@ const MAX_DB_INDEX: u64 = 64 << 10;
 const MAX_ENTRY: u64 = 4 << 20;
 /// Entries are fetched this many at a time: a first refresh asks for about 200.
 const PARALLEL: usize = 8;
+/// What to do when the database cannot be reached: the download's own hints name the release
+/// archives' settings (GOVER_DIST_URL), which do not move this database.
+pub const UNREACHABLE_HINT: &str = "behind a proxy, set HTTPS_PROXY; without access to vuln.go.dev, set GOVULNDB to a \
+     copy of it (https://… or file:///…), or GOVER_VULNDB=off to stop checking";
 
 /// Where the database is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,7 +69,9 @@ impl Location {
 
     fn get(&self, client: &Client, path: &str, limit: u64) -> Result<Vec<u8>> {
         match self {
-            Location::Http(base) => client.get_bytes(&format!("{base}{path}"), limit),
+            Location::Http(base) => {
+                client.get_bytes(&format!("{base}{path}"), limit).map_err(|e| e.hint(UNREACHABLE_HINT))
+            }
             Location::Dir(dir) => {
                 let file = dir.join(path.trim_start_matches('/'));
                 let bytes = std::fs::read(&file).map_err(|e| {

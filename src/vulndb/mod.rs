@@ -12,10 +12,12 @@ pub mod ranges;
 
 use std::time::{Duration, SystemTime};
 
+use gover_shim::switch::{self, BadSwitch};
 use gover_shim::GoVersion;
 
 use crate::dist::{self, download::Client};
 use crate::error::Result;
+use crate::output::{self, outln, Output};
 use crate::store::Store;
 use cache::Cache;
 use fetch::Location;
@@ -26,10 +28,6 @@ pub const REFRESH_AFTER: Duration = Duration::from_secs(24 * 3600);
 /// After a refresh on the side fails, the commands that refresh on the side try again after
 /// this long.
 pub const RETRY_FAILED_AFTER: Duration = Duration::from_secs(3600);
-/// What to do when a refresh on the side fails: the hints of the download itself name the
-/// release archives' settings, which do not move this database.
-const SIDE_REFRESH_HINT: &str = "behind a proxy, set HTTPS_PROXY; without access to vuln.go.dev, set GOVULNDB to a \
-     copy of it (https://… or file:///…), or GOVER_VULNDB=off to stop checking; gover tries again in an hour";
 /// `list` and `doctor` say how old the data is past this.
 pub const STALE_AFTER: Duration = Duration::from_secs(7 * 24 * 3600);
 
@@ -41,6 +39,9 @@ pub struct Knowledge {
     known: Vec<GoVersion>,
     /// Why a cache file could not be read, for a warning.
     pub problem: Option<crate::error::Error>,
+    /// The database (GOVULNDB) whose last refresh failed, when it is the one in use: no
+    /// command will fetch it until something changes, so none is promised.
+    failed: Option<String>,
 }
 
 /// One release's standing.
@@ -67,7 +68,11 @@ impl Knowledge {
             .collect();
         known.sort();
         known.dedup();
-        Knowledge { cache, known, problem }
+        let failed = Location::from_env(|name| std::env::var_os(name))
+            .ok()
+            .map(|location| location.label())
+            .filter(|source| cache::last_failure(store, source).is_some());
+        Knowledge { cache, known, problem, failed }
     }
 
     pub fn assess(&self, version: &GoVersion) -> Assessment<'_> {
@@ -98,20 +103,43 @@ impl Knowledge {
         self.known.iter().filter(|k| k.is_stable()).max()
     }
 
-    /// A sentence about the data's age when it is missing or over a week old.
+    /// A sentence about the data's age when it is missing or over a week old, and what
+    /// brings it: a command that fetches it, or (once fetching has failed) a copy of the
+    /// database or turning the checks off.
     pub fn staleness(&self, now: SystemTime) -> Option<String> {
-        match &self.cache {
-            _ if disabled() => None,
-            None => Some(
-                "no vulnerability data yet; gover install, gover upgrade or gover list --refresh fetches it".into(),
-            ),
-            Some(cache) if cache.age(now) > STALE_AFTER => Some(format!(
-                "the vulnerability data was last checked {} days ago; gover list --refresh (or any install or \
-                 upgrade) brings it up to date",
-                cache.age(now).as_secs() / 86_400
-            )),
-            Some(_) => None,
+        if disabled() {
+            return None;
         }
+        let failed = self.failed.as_ref().map(|source| {
+            format!(
+                "the last attempt to fetch it from {source} failed; set GOVULNDB to a copy of the database \
+                 (https://… or file:///…), or GOVER_VULNDB=off to stop checking"
+            )
+        });
+        match (&self.cache, failed) {
+            (None, Some(failed)) => Some(format!("no vulnerability data: {failed}")),
+            (None, None) => Some(
+                "no vulnerability data yet; gover install, gover upgrade or gover list --refresh fetches it (offline, \
+                 set GOVULNDB to a copy of the database, or GOVER_VULNDB=off to stop checking)"
+                    .into(),
+            ),
+            (Some(cache), failed) if cache.age(now) > STALE_AFTER => {
+                let days = cache.age(now).as_secs() / 86_400;
+                Some(match failed {
+                    Some(failed) => format!("the vulnerability data was last checked {days} days ago, and {failed}"),
+                    None => format!(
+                        "the vulnerability data was last checked {days} days ago; gover list --refresh (or any \
+                         install or upgrade) brings it up to date"
+                    ),
+                })
+            }
+            (Some(_), _) => None,
+        }
+    }
+
+    /// Whether the last refresh from the database in use failed (see [`Knowledge::staleness`]).
+    pub fn fetch_failed(&self) -> bool {
+        self.failed.is_some()
     }
 }
 
@@ -150,23 +178,32 @@ impl Assessment<'_> {
     }
 }
 
-/// `GOVER_VULNDB=off`: never fetch the database (an air-gapped machine without a mirror),
-/// and do not ask for it; a cache already there is still used.
+/// `GOVER_VULNDB=off` (or 0, false, no): never fetch the database (an air-gapped machine
+/// without a mirror), and do not ask for it; a cache already there is still used.
 pub fn disabled() -> bool {
-    std::env::var_os("GOVER_VULNDB").is_some_and(|v| v == "off")
+    setting() == Ok(false)
+}
+
+/// GOVER_VULNDB as an on/off switch that is on when unset or empty. `App` checks it before any
+/// command runs, so a typo (`GOVER_VULNDB=of`) fails at once instead of passing for on.
+pub fn setting() -> Result<bool, BadSwitch> {
+    match std::env::var_os("GOVER_VULNDB").filter(|v| !v.is_empty()) {
+        None => Ok(true),
+        Some(_) => switch::read("GOVER_VULNDB", |name| std::env::var_os(name)),
+    }
 }
 
 /// For commands that use the network anyway: checks the database when the cache is over a
 /// day old (or from another GOVULNDB), without waiting for a server that cannot be reached
 /// ([`Client::impatient`]). A failure is a warning, given once an hour; the command goes on
 /// with the copy it has, which the failed refresh left as it was.
-pub fn refresh_if_stale(store: &Store, client: &Client, quiet: bool) {
+pub fn refresh_if_stale(store: &Store, client: &Client, out: Output) {
     if disabled() {
         return;
     }
     let location = match Location::from_env(|name| std::env::var_os(name)) {
         Ok(location) => location,
-        Err(err) => return eprint!("{}", err.render_warning()),
+        Err(err) => return output::warn_error(&err),
     };
     let previous = Cache::load(store).ok().flatten();
     let now = SystemTime::now();
@@ -176,18 +213,19 @@ pub fn refresh_if_stale(store: &Store, client: &Client, quiet: bool) {
     }
     match client.impatient().and_then(|client| refresh(store, &client, &location, previous.as_ref(), now)) {
         Err(err) => {
-            cache::record_failure(store, &location.label());
             let err = err.context("cannot refresh the Go vulnerability database; the data gover has is kept");
-            eprint!("{}", err.hint(SIDE_REFRESH_HINT).render_warning());
+            let hint = format!("{}; gover tries again in an hour", fetch::UNREACHABLE_HINT);
+            output::warn_error(&err.hint(hint));
         }
-        Ok(_) if previous.is_none() && !quiet => {
-            eprintln!("note: fetched the Go vulnerability database from {}", location.label())
+        Ok(_) if previous.is_none() => {
+            outln!(out, Note, "fetched the Go vulnerability database from {}", location.label())
         }
         Ok(_) => {}
     }
 }
 
-/// Checks the database now and saves what it says.
+/// Checks the database now and saves what it says; a failure is remembered, for `list` and
+/// `doctor` to say and for [`refresh_if_stale`] to wait after.
 pub fn refresh(
     store: &Store,
     client: &Client,
@@ -195,7 +233,8 @@ pub fn refresh(
     previous: Option<&Cache>,
     now: SystemTime,
 ) -> Result<Cache> {
-    let cache = fetch::refresh(client, location, previous, now)?;
+    let cache = fetch::refresh(client, location, previous, now)
+        .inspect_err(|_| cache::record_failure(store, &location.label()))?;
     cache.save(store)?;
     cache::clear_failure(store);
     Ok(cache)

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ranges::{self, Event, Range};
 use crate::dist::download::looks_like_html;
+use crate::output;
 
 /// The database's names for Go itself: the standard library and the go command.
 pub const GO_MODULES: [&str; 2] = ["stdlib", "toolchain"];
@@ -42,6 +43,16 @@ impl Entry {
     /// The CVE ids among the aliases.
     pub fn cves(&self) -> impl Iterator<Item = &str> {
         self.aliases.iter().map(String::as_str).filter(|a| a.starts_with("CVE-"))
+    }
+
+    /// The entry with only what is safe to print, since `doctor` shows the summary and
+    /// aliases: the summary on one line with nothing a terminal acts on (ESC sequences),
+    /// and only the aliases that are CVE or GHSA ids (another is dropped: the entry's own id
+    /// names it, and an alias is only a cross-reference).
+    pub fn sanitized(self) -> Entry {
+        let summary = output::one_line(&self.summary);
+        let aliases = self.aliases.into_iter().filter(|a| valid_alias(a)).collect();
+        Entry { summary, aliases, ..self }
     }
 }
 
@@ -117,7 +128,8 @@ pub fn parse(id: &str, bytes: &[u8]) -> Result<Option<Entry>, ParseError> {
         return Ok(None);
     }
     let summary = if raw.summary.trim().is_empty() { first_sentence(&raw.details) } else { raw.summary };
-    Ok(Some(Entry { id: raw.id, modified: raw.modified, aliases: raw.aliases, summary, modules, ranges: found }))
+    let entry = Entry { id: raw.id, modified: raw.modified, aliases: raw.aliases, summary, modules, ranges: found };
+    Ok(Some(entry.sanitized()))
 }
 
 fn parse_range(range: &RawRange) -> Result<Range, ParseError> {
@@ -149,6 +161,19 @@ pub fn valid_id(id: &str) -> bool {
     let digits =
         |p: Option<&str>, min: usize| p.is_some_and(|p| p.len() >= min && p.bytes().all(|b| b.is_ascii_digit()));
     parts.next() == Some("GO") && digits(parts.next(), 4) && digits(parts.next(), 4) && parts.next().is_none()
+}
+
+/// Whether `alias` is a CVE id (`CVE-2025-22866`) or a GitHub advisory id
+/// (`GHSA-xxxx-xxxx-xxxx`), the aliases the Go database gives.
+pub fn valid_alias(alias: &str) -> bool {
+    if let Some(rest) = alias.strip_prefix("CVE-") {
+        let digits = |p: &str, min: usize| p.len() >= min && p.bytes().all(|b| b.is_ascii_digit());
+        return rest.split_once('-').is_some_and(|(year, n)| year.len() == 4 && digits(year, 4) && digits(n, 4));
+    }
+    let Some(rest) = alias.strip_prefix("GHSA-") else { return false };
+    let parts: Vec<&str> = rest.split('-').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()))
 }
 
 #[cfg(test)]
@@ -190,6 +215,38 @@ mod tests {
         assert_eq!(parse("GO-2025-3447", withdrawn.as_bytes()), Ok(None));
         let other = ENTRY.replace("\"stdlib\"", "\"golang.org/x/crypto\"");
         assert_eq!(parse("GO-2025-3447", other.as_bytes()), Ok(None));
+    }
+
+    #[test]
+    fn keeps_only_what_is_safe_to_print() {
+        let hostile = ENTRY
+            .replace(
+                r#""CVE-2025-22866""#,
+                r#""CVE-2025-22866", "GHSA-vvgc-356p-c3xw", "CVE-2025-1\u001b]52;c;eA==\u0007", "x\u009b2J""#,
+            )
+            .replace("Timing sidechannel", r#"\u001b]52;c;ZWNobyBoaQ==\u0007Timing\r\n\u202esidechannel"#);
+        let entry = parse("GO-2025-3447", hostile.as_bytes()).unwrap().unwrap();
+        assert_eq!(entry.aliases, ["CVE-2025-22866", "GHSA-vvgc-356p-c3xw"]);
+        assert_eq!(
+            entry.summary,
+            "]52;c;ZWNobyBoaQ==Timing sidechannel for P-256 on ppc64le in crypto/internal/nistec"
+        );
+    }
+
+    #[test]
+    fn aliases() {
+        assert!(valid_alias("CVE-2025-22866") && valid_alias("CVE-2021-1234") && valid_alias("GHSA-vvgc-356p-c3xw"));
+        for bad in [
+            "",
+            "CVE-2025-123",
+            "CVE-25-1234",
+            "CVE-2025-1234 ",
+            "GHSA-vvgc-356p",
+            "GHSA-VVGC-356P-C3XW",
+            "PYSEC-2024-1",
+        ] {
+            assert!(!valid_alias(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -275,3 +275,55 @@ impl Sandbox {
         cmd
     }
 }
+
+/// Runs `program args` with exactly `env` in `dir` under GNU time, and returns its output and
+/// its peak resident memory in bytes; past `limit` it is killed and the test fails. GNU time
+/// forks the program from its own small process: the peak of a child spawned from this test
+/// would include the test's own memory (a vfork child's exec counts the parent's as its own).
+/// Callers check `require("time")` first.
+pub fn run_measuring_memory(
+    program: &Path,
+    args: &[&str],
+    env: &[(String, String)],
+    dir: &Path,
+    limit: std::time::Duration,
+) -> (std::process::Output, u64) {
+    use std::os::unix::process::CommandExt;
+    let report = tempfile::NamedTempFile::new().unwrap();
+    let mut child = std::process::Command::new("time")
+        .arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(report.path())
+        .arg(program)
+        .args(args)
+        .env_clear()
+        .envs(env.iter().cloned())
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        // Its own group, so a timeout ends the program too, not only time.
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            // SAFETY: a signal to the process group this function made.
+            unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "{} {args:?} still running after {limit:?}: {}",
+                program.display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    let text = fs::read_to_string(report.path()).unwrap();
+    // The last line: before it, time says how a program it ran ended if not by exit 0.
+    let kilobytes: u64 =
+        text.lines().last().and_then(|l| l.trim().parse().ok()).unwrap_or_else(|| panic!("time said {text:?}"));
+    (out, kilobytes * 1024)
+}

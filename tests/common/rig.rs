@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use super::releases::{archive_name, index_json, release_entries, tar_gz, Entry, IndexEntry};
+use super::releases::{archive_name, index_json, release_archive, release_entries, tar_gz, Entry, IndexEntry};
 use super::server::{Reply, Server};
 use super::Sandbox;
 
@@ -23,6 +23,14 @@ impl Rig {
 
     pub fn http() -> Rig {
         Rig::new(Server::http())
+    }
+
+    /// A server publishing `versions`, each a small release whose go answers `go version`.
+    pub fn serving(versions: &[&str]) -> Rig {
+        let rig = Rig::http();
+        let entries: Vec<IndexEntry> = versions.iter().map(|v| IndexEntry::new(v, release_archive(v))).collect();
+        rig.publish(&entries);
+        rig
     }
 
     /// The index at /index.json, each archive at /dl/<name>.
@@ -91,19 +99,7 @@ impl Rig {
     /// The system calls `gover args...` makes that decide durability, from strace (`-y` names
     /// each descriptor's file), in order; the command must succeed.
     pub fn durability_calls(&self, args: &[&str]) -> Vec<String> {
-        let log = self.sb.root().join("strace.log");
-        let out = Command::new("strace")
-            .args(["-f", "-y", "-qq", "-e", "trace=syncfs,fsync,fdatasync,rename,renameat,renameat2", "-o"])
-            .arg(&log)
-            .arg(env!("CARGO_BIN_EXE_gover"))
-            .args(args)
-            .env_clear()
-            .envs(self.env())
-            .current_dir(&self.sb.work)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        fs::read_to_string(&log).unwrap().lines().map(String::from).collect()
+        syscalls(&self.sb, "syncfs,fsync,fdatasync,rename,renameat,renameat2", &self.env(), args)
     }
 
     /// Where a broken download of `version` is kept for the next install to resume.
@@ -143,6 +139,25 @@ impl Rig {
         let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         rows.as_array().unwrap().iter().map(|r| r["version"].as_str().unwrap().to_string()).collect()
     }
+}
+
+/// The system calls named in `trace` (strace's `-e trace=` list) that `gover args...` makes,
+/// run with `env` in the sandbox's work directory, in order (`-y` names each descriptor's
+/// file); the command must succeed.
+pub fn syscalls(sb: &Sandbox, trace: &str, env: &[(String, String)], args: &[&str]) -> Vec<String> {
+    let log = sb.root().join("strace.log");
+    let out = Command::new("strace")
+        .args(["-f", "-y", "-qq", "-e", &format!("trace={trace}"), "-o"])
+        .arg(&log)
+        .arg(env!("CARGO_BIN_EXE_gover"))
+        .args(args)
+        .env_clear()
+        .envs(env.iter().cloned())
+        .current_dir(&sb.work)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    fs::read_to_string(&log).unwrap().lines().map(String::from).collect()
 }
 
 pub fn archive_path(version: &str) -> String {

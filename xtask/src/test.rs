@@ -12,8 +12,9 @@ use std::process::Command;
 /// The programs tests drive for real, with the Debian package that provides each. A test
 /// that needs one calls `common::require(program)` (tests/common/skip.rs).
 /// qemu-user-static and binfmt-support run the aarch64 release build (tests/dist.rs); nginx and
-/// python3 serve `gover mirror` trees (tests/mirror.rs); ssh-keygen checks release signatures
-/// (install.sh, tests/dist.rs).
+/// python3 serve `gover mirror` trees (tests/mirror.rs); GNU time measures the peak memory of
+/// installs of hostile archives (tests/hardening_bombs.rs); ssh-keygen checks release
+/// signatures (install.sh, tests/dist.rs).
 const PROGRAMS: &[(&str, &str)] = &[
     ("zsh", "zsh"),
     ("fish", "fish"),
@@ -26,6 +27,7 @@ const PROGRAMS: &[(&str, &str)] = &[
     ("nginx", "nginx"),
     ("python3", "python3"),
     ("setfacl", "acl"),
+    ("time", "time"),
     ("ssh-keygen", "openssh-client"),
 ];
 

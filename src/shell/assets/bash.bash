@@ -12,7 +12,9 @@ _gover_precmd() {
 }
 
 # Completions: clap's script is sourced on the first <Tab>, not at start-up; installed
-# versions come from a glob of GOVER_HOME/versions, without starting gover.
+# versions come from a glob of GOVER_HOME/versions, without starting gover. Besides each
+# version, the commands that pin offer its line (1.22: what pins usually name), latest and
+# system; uninstall takes only what is there.
 _gover_complete() {
   if ! declare -F _gover >/dev/null; then
     [ -r "$_gover_completions/gover.bash" ] || return 0
@@ -20,15 +22,22 @@ _gover_complete() {
     . "$_gover_completions/gover.bash"
     complete -F _gover_complete -o bashdefault -o default gover
   fi
-  local cur=${COMP_WORDS[COMP_CWORD]} dir
+  local cur=${COMP_WORDS[COMP_CWORD]} dir word
+  local -a words
   if [ "$COMP_CWORD" -eq 2 ] && [[ $cur != -* ]]; then
     case ${COMP_WORDS[1]} in
       use | global | shell | uninstall | exec)
-        COMPREPLY=()
+        words=()
         for dir in "$GOVER_HOME"/versions/go*; do
           [ -d "$dir" ] || continue
           dir=${dir##*/go}
-          [[ $dir == "$cur"* ]] && COMPREPLY+=("$dir")
+          words+=("$dir")
+          [[ ${COMP_WORDS[1]} != uninstall && $dir =~ ^[0-9]+\.[0-9]+ ]] && words+=("${BASH_REMATCH[0]}")
+        done
+        [ "${COMP_WORDS[1]}" = uninstall ] || words+=(latest system)
+        COMPREPLY=()
+        for word in "${words[@]}"; do
+          [[ $word == "$cur"* && " ${COMPREPLY[*]} " != *" $word "* ]] && COMPREPLY+=("$word")
         done
         return 0
         ;;

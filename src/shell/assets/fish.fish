@@ -61,7 +61,15 @@ if status is-interactive
         set -l dirs $GOVER_HOME/versions/go*
         string replace -r '.*/go' '' -- $dirs
     end
+    # For the commands that pin: each installed version's line (1.22), latest and system.
+    function __gover_pinnable_versions
+        set -l versions (__gover_installed_versions)
+        string match -r '^[0-9]+\.[0-9]+' -- $versions | sort -u
+        printf '%s\n' $versions latest system
+    end
     # Only the word right after the subcommand: `gover exec 1.22 <Tab>` completes a command.
-    complete -c gover -n 'test (count (commandline -opc)) -eq 2; and __fish_seen_subcommand_from use global shell uninstall exec' \
+    complete -c gover -n 'test (count (commandline -opc)) -eq 2; and __fish_seen_subcommand_from uninstall' \
         -f -a '(__gover_installed_versions)'
+    complete -c gover -n 'test (count (commandline -opc)) -eq 2; and __fish_seen_subcommand_from use global shell exec' \
+        -f -a '(__gover_pinnable_versions)'
 end

@@ -13,12 +13,17 @@ _gover_precmd() {
 }
 
 # Installed versions for the commands that take one, from a glob of GOVER_HOME/versions
-# (no process); everything else is clap's _gover.
+# (no process), and for those that pin, each version's line (1.22), latest and system;
+# everything else is clap's _gover.
 _gover_complete() {
   if (( CURRENT == 3 )) && [[ $words[2] == (use|global|shell|uninstall|exec) && $PREFIX != -* ]]; then
     local -a versions
     versions=("$GOVER_HOME"/versions/go*(N/:t))
-    compadd -- "${(@)versions#go}"
+    versions=("${(@)versions#go}")
+    if [[ $words[2] != uninstall ]]; then
+      versions+=(${(M)versions##<->.<->} latest system)
+    fi
+    compadd -- "${(@u)versions}"
     return
   fi
   _gover "$@"

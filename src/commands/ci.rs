@@ -1,0 +1,333 @@
+//! `gover ci`: the runner-neutral core a CI job calls (the logic is in `crate::ci`). `env`
+//! resolves the version as the shim does, installs it when missing and hands the job its
+//! environment; `cache-key` names the caches; `matrix` lists the versions to test.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use gover_shim::pin::{go_line, PinError, PinFile};
+use gover_shim::resolve::toolchain_for;
+use gover_shim::{GoVersion, Request, Resolution, ResolveError, Source, Spec, Toolchain};
+use serde_json::json;
+
+use crate::app::{parse_spec, App};
+use crate::ci::cache::{self, CacheKey, Kind, Places};
+use crate::ci::matrix;
+use crate::ci::runner::{github_assignment, Exports, Format};
+use crate::commands::install::{self, SourceArgs};
+use crate::dist::Remote;
+use crate::error::{self, exit, Error, Result};
+use crate::goenv::{self, Settings};
+use crate::output::{out, outln};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Command {
+    /// Install the version this directory uses (if missing) and print GOROOT, PATH and
+    /// GOTOOLCHAIN for the job's later steps; on GitHub, written to $GITHUB_ENV and $GITHUB_PATH
+    Env(EnvArgs),
+    /// Print a cache key and the paths to cache for the toolchain, the module cache or the
+    /// build cache
+    CacheKey(CacheKeyArgs),
+    /// Print the Go versions a test matrix should cover: the go line of go.mod and --plus
+    Matrix(MatrixArgs),
+}
+
+/// The version to use instead of this directory's (actions/setup-go's input names).
+#[derive(clap::Args, Debug)]
+pub struct Pin {
+    /// Use this version (1.22, 1.22.10, latest) instead of the directory's pin
+    #[arg(long, value_name = "VERSION")]
+    pub go_version: Option<String>,
+    /// Take the version from this file: .go-version, .tool-versions, or go.mod / go.work (the
+    /// toolchain line, else the go line)
+    #[arg(long, value_name = "FILE", conflicts_with = "go_version")]
+    pub go_version_file: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct EnvArgs {
+    /// The runner's format [default: github on GitHub Actions, gitlab on GitLab CI, else shell]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    #[command(flatten)]
+    pub pin: Pin,
+    #[command(flatten)]
+    pub from: SourceArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CacheKeyArgs {
+    /// What the cache holds
+    #[arg(long, value_enum, default_value = "modules")]
+    pub kind: Kind,
+    /// Print JSON for scripts: key, restore_key, paths
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub pin: Pin,
+    /// The go.sum / go.work.sum files the key covers [default: every one under this directory]
+    #[arg(value_name = "SUM_FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct MatrixArgs {
+    /// The go.mod or go.work whose go line is the oldest version to test [default: ./go.mod if
+    /// there is one]
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    /// More versions, comma-separated: stable (the newest release), oldstable (the newest patch
+    /// of the line before), or versions such as 1.22
+    #[arg(long, value_delimiter = ',', value_name = "VERSIONS")]
+    pub plus: Vec<String>,
+    /// Print JSON for GitHub's strategy.matrix: {"go-version": [...]}
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// Print JSON in a runner's matrix shape (gitlab: parallel:matrix's [{"GO_VERSION": [...]}])
+    #[arg(long, value_enum)]
+    pub format: Option<MatrixFormat>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum MatrixFormat {
+    /// {"go-version": [...]} for strategy.matrix
+    Github,
+    /// [{"GO_VERSION": [...]}] for parallel:matrix
+    Gitlab,
+}
+
+pub fn run(args: Args, app: &App) -> Result<()> {
+    match args.command {
+        Command::Env(args) => env(args, app),
+        Command::CacheKey(args) => cache_key(args, app),
+        Command::Matrix(args) => matrix(args, app),
+    }
+}
+
+fn env(args: EnvArgs, app: &App) -> Result<()> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let format = args.format.unwrap_or_else(|| Format::detect(var));
+    // Standard output is for the runner's lines; what the install did goes to standard error.
+    let app = &app.with_output(app.out.reports_on_stderr());
+    let request = pin_request(app, &args.pin)?;
+    let resolution = resolve_installing(app, request, &args.from)?;
+    app.store.ensure_shims()?;
+    let exports = exports(app, &resolution)?;
+    let version = match &resolution.toolchain {
+        Toolchain::Installed { version, .. } => version.to_string(),
+        Toolchain::System { .. } => "system".into(),
+    };
+    outln!(app.out, Info, "{version} ({})", resolution.request.source);
+    match format {
+        Format::Shell => out!(app.out, Answer, "{}", exports.shell()),
+        Format::Gitlab => out!(app.out, Answer, "{}", exports.dotenv(&var("PATH").unwrap_or_default())?),
+        Format::Github => {
+            let setup_go_output = github_assignment("go-version", version.trim_start_matches("go"));
+            for (file, text) in [
+                ("GITHUB_ENV", exports.github_env()),
+                ("GITHUB_PATH", exports.github_path()?),
+                ("GITHUB_OUTPUT", setup_go_output),
+            ] {
+                match std::env::var_os(file).filter(|v| !v.is_empty()) {
+                    Some(path) => append(Path::new(&path), &text)?,
+                    // Outside a runner (trying it out): the lines it would write.
+                    None if file != "GITHUB_OUTPUT" => out!(app.out, Answer, "{text}"),
+                    None => {}
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What to use: `--go-version`, `--go-version-file`, else what this directory asks for.
+fn pin_request(app: &App, pin: &Pin) -> Result<Request> {
+    if let Some(text) = &pin.go_version {
+        return Ok(Request::named(parse_spec(text)?, Source::Argument));
+    }
+    let Some(file) = &pin.go_version_file else { return app.request() };
+    let path = std::path::absolute(file).map_err(|e| error::io("read", file, e))?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let kind = match name {
+        "go.mod" => PinFile::GoMod,
+        "go.work" => PinFile::GoWork,
+        ".tool-versions" => PinFile::ToolVersions,
+        _ => PinFile::GoVersion,
+    };
+    let bad = |error: PinError| Error::from(ResolveError::BadPin { path: path.clone(), error });
+    let content = kind.load(gover_shim::dir::open_file(&path)).map_err(bad)?.ok_or_else(|| {
+        Error::usage(format!("--go-version-file {}: no such file", file.display()))
+            .cause(format!("there is nothing at {}", path.display()))
+            .hint("name the file relative to the working directory, or name a version with --go-version")
+    })?;
+    let found = match kind.parse(&content).map_err(bad)? {
+        Some(pin) => Some((pin.spec, pin.line)),
+        // setup-go's rule for a module without a toolchain line: the go line, as a line
+        // (`go 1.22` is the newest 1.22.x) or an exact release (`go 1.22.3`).
+        None if matches!(kind, PinFile::GoMod | PinFile::GoWork) => std::str::from_utf8(&content)
+            .ok()
+            .and_then(go_line)
+            .map(|(version, line)| (Spec::parse(&version.to_string()).expect("a release is a spec"), line)),
+        None => None,
+    };
+    let (spec, line) = found.ok_or_else(|| {
+        let why = match kind {
+            PinFile::GoMod | PinFile::GoWork => "it has neither a toolchain line nor a go line",
+            PinFile::ToolVersions => "it has no golang (or go) line",
+            _ => "it is empty",
+        };
+        Error::usage(format!("{} names no Go version", path.display()))
+            .cause(why)
+            .hint("write a version in it (1.22.10), or name one with --go-version")
+    })?;
+    Ok(Request::named(spec, Source::File { path, line }))
+}
+
+/// The toolchain for `request`, installing whatever the resolver found missing first.
+fn resolve_installing(app: &App, request: Request, from: &SourceArgs) -> Result<Resolution> {
+    let ctx = app.context()?;
+    let toolchain = match toolchain_for(&ctx, &request) {
+        Err(ResolveError::NotInstalled { spec, .. }) => {
+            install::install(app, &[(&spec.to_string(), spec.clone())], from)?;
+            toolchain_for(&ctx, &request)?
+        }
+        // The shim's answer for nothing pinned is the system go; a CI job without one needs
+        // a pin, which it can give on the command line.
+        Err(err @ ResolveError::NoSystemGo { source: Source::Fallback, .. }) => return Err(Error::from(err).hint(
+            "name the version the job builds with: --go-version 1.22, --go-version-file go.mod, or a .go-version file",
+        )),
+        other => other?,
+    };
+    Ok(Resolution { request, toolchain })
+}
+
+fn exports(app: &App, resolution: &Resolution) -> Result<Exports> {
+    let text = |path: &Path| {
+        path.to_str().map(String::from).ok_or_else(|| {
+            Error::new(exit::ENVIRONMENT, format!("{} cannot be passed to a CI runner", path.display()))
+                .cause("the path is not valid UTF-8")
+                .hint("point GOVER_HOME at a directory whose path is plain text, e.g. GOVER_HOME=/opt/gover")
+        })
+    };
+    let home = app.store.home();
+    let mut vars = vec![("GOVER_HOME", text(home.root())?)];
+    if let Toolchain::Installed { root, .. } = &resolution.toolchain {
+        vars.insert(0, ("GOROOT", text(root)?));
+    }
+    // A pinned version is the one to build with: go must not switch to another toolchain.
+    if resolution.request.source.is_pin() {
+        vars.push(("GOTOOLCHAIN", "local".into()));
+    }
+    let go = resolution.toolchain.binary("go");
+    let bin = text(go.parent().expect("a binary has a directory"))?;
+    Ok(Exports { vars, path: vec![bin, text(&home.shims_dir())?] })
+}
+
+/// Appends to a runner's file (several steps write to the same one).
+fn append(path: &Path, text: &str) -> Result<()> {
+    let mut file =
+        std::fs::OpenOptions::new().append(true).create(true).open(path).map_err(|e| error::io("open", path, e))?;
+    file.write_all(text.as_bytes()).map_err(|e| error::io("write to", path, e))
+}
+
+fn cache_key(args: CacheKeyArgs, app: &App) -> Result<()> {
+    let request = pin_request(app, &args.pin)?;
+    let remote = Remote::from_env(app.trust_mirror)?;
+    let version = version_without_installing(app, &remote, &request)?;
+    if args.kind == Kind::Toolchain && version.is_none() {
+        return Err(Error::usage("the system go is not gover's to cache")
+            .cause(format!("nothing pins a version here ({})", request.source))
+            .hint("pin a version (gover use 1.22, or --go-version 1.22) to cache the toolchain gover installs"));
+    }
+    let cwd = std::env::current_dir().map_err(ResolveError::Cwd)?;
+    let files = match args.files.is_empty() {
+        true => cache::find_sum_files(&cwd).map_err(|e| error::io("list the files under", &cwd, e))?,
+        false => args.files.iter().map(|f| cwd.join(f)).collect(),
+    };
+    let sums = files
+        .iter()
+        .map(|path| {
+            let content = std::fs::read(path).map_err(|e| error::io("read", path, e))?;
+            let shown = path.strip_prefix(&cwd).unwrap_or(path);
+            Ok((shown.display().to_string(), content))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let settings = Settings::load(goenv::settings::Sources::from_process());
+    let effective = |name: &str| settings.effective(name).map(|s| s.value).unwrap_or_default();
+    let version_dir = version.as_ref().map(|v| app.store.home().version_dir(v)).unwrap_or_default();
+    let places =
+        Places { version_dir: &version_dir, gomodcache: &effective("GOMODCACHE"), gocache: &effective("GOCACHE") };
+    let name = version.map_or("system".into(), |v| v.to_string());
+    let platform = format!("{}-{}", remote.platform.os, remote.platform.arch);
+    let CacheKey { key, restore_key, paths } = cache::cache_key(args.kind, &platform, &name, &sums, &places);
+    if args.json {
+        app.out.json(&json!({"key": key, "restore_key": restore_key, "paths": paths}));
+        return Ok(());
+    }
+    // The $GITHUB_OUTPUT format, which a step appends as it is.
+    out!(
+        app.out,
+        Answer,
+        "{}{}{}",
+        github_assignment("key", &key),
+        github_assignment("restore-key", &restore_key),
+        github_assignment("path", &paths.join("\n"))
+    );
+    Ok(())
+}
+
+/// The exact release `request` means here (None: the system go): the installed one it
+/// resolves to, else the one `gover ci env` would install, from the release index.
+fn version_without_installing(app: &App, remote: &Remote, request: &Request) -> Result<Option<GoVersion>> {
+    match toolchain_for(&app.context()?, request) {
+        Ok(Toolchain::Installed { version, .. }) => Ok(Some(version)),
+        Ok(Toolchain::System { .. }) => Ok(None),
+        Err(ResolveError::NotInstalled { spec, .. }) => {
+            let catalog = remote.fetch_index(&app.store)?;
+            let release = catalog.pick(&spec, &remote.platform, "gover ci cache-key --go-version")?;
+            Ok(Some(release.version.clone()))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+fn matrix(args: MatrixArgs, app: &App) -> Result<()> {
+    let file = args.from.clone().or_else(|| Some(PathBuf::from("go.mod")).filter(|f| f.is_file()));
+    let minimum = match &file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| match error::io("read", path, e) {
+                err if err.hint.is_some() => err,
+                err => err.hint("name the module's go.mod (or go.work) with --from, relative to the working directory"),
+            })?;
+            Some(go_line(&text).map(|(version, _)| version).ok_or_else(|| {
+                Error::usage(format!("{} has no go line", path.display()))
+                    .cause("the go line names the oldest Go the module builds with, the matrix's first version")
+                    .hint("name the versions with --plus stable,oldstable, or add a go line: go 1.22")
+            })?)
+        }
+        None => None,
+    };
+    if minimum.is_none() && args.plus.is_empty() {
+        return Err(Error::usage("the matrix would be empty")
+            .cause("there is no go.mod here and no --plus")
+            .hint("gover ci matrix --from path/to/go.mod, or --plus stable,oldstable"));
+    }
+    let remote = Remote::from_env(app.trust_mirror)?;
+    let catalog = remote.fetch_index(&app.store)?;
+    let releases: Vec<GoVersion> = catalog.index.available(&remote.platform).map(|r| r.version.clone()).collect();
+    let versions = matrix::versions(minimum.as_ref(), &args.plus, &releases)?;
+    // setup-go's spelling (1.22.10), which gover reads too.
+    let names: Vec<String> = versions.into_iter().map(|v| Spec::Exact(v).to_string()).collect();
+    match (args.json, args.format) {
+        (true, _) | (_, Some(MatrixFormat::Github)) => app.out.json(&json!({ "go-version": names })),
+        (_, Some(MatrixFormat::Gitlab)) => app.out.json(&json!([{ "GO_VERSION": names }])),
+        _ => names.iter().for_each(|name| outln!(app.out, Answer, "{name}")),
+    }
+    Ok(())
+}
