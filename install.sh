@@ -2,7 +2,8 @@
 # Installs gover for the user running it (never needs sudo):
 #   1. builds the release binaries with cargo from this clone; or, without cargo, outside a
 #      clone (curl -fsSL .../install.sh | sh) or with --prebuilt, downloads the static release
-#      tarball for this machine from GOVER_RELEASE_URL and checks it against SHA256SUMS there;
+#      tarball for this machine from GOVER_RELEASE_URL and checks it against SHA256SUMS there,
+#      whose signature by gover's release key (below) it checks first, with ssh-keygen;
 #      or takes the binaries from --from-dir,
 #   2. copies gover and gover-shim side by side into ~/.local/bin (--bin-dir, GOVER_INSTALL_DIR),
 #   3. runs `gover setup`: GOVER_HOME, the shims, and one hook line in your startup files
@@ -80,7 +81,7 @@ main() {
 usage() {
     cat <<'USAGE'
 Usage: ./install.sh [options]
-       curl -fsSL https://github.com/gover-dev/gover/releases/latest/download/install.sh | sh
+       curl --proto '=https' --tlsv1.2 -fsSL https://github.com/gover-dev/gover/releases/latest/download/install.sh | sh
 
 Installs gover for the current user (no sudo): builds it with cargo in a clone; without cargo,
 or outside a clone, or with --prebuilt, downloads the static binaries for this machine.
@@ -95,8 +96,10 @@ Options:
 
 GOVER_HOME (default ~/.local/share/gover) chooses where Go versions are kept.
 GOVER_RELEASE_URL is where the release files are (default: the latest release,
-https://github.com/gover-dev/gover/releases/latest/download); it must serve SHA256SUMS and the
-gover-<version>-<target>.tar.gz it lists.
+https://github.com/gover-dev/gover/releases/latest/download); an https:// URL (http:// only to
+this machine) that serves SHA256SUMS, its signature SHA256SUMS.sig by gover's release key, and
+the gover-<version>-<target>.tar.gz it lists. The signature is checked with ssh-keygen
+(OpenSSH 8.1 or newer).
 USAGE
 }
 
@@ -106,13 +109,22 @@ in_clone() {
 }
 
 # Downloads the release tarball for this machine into $1, checks it against the release's
-# SHA256SUMS, unpacks it there and prints the directory holding gover and gover-shim.
+# signed SHA256SUMS, unpacks it there and prints the directory holding gover and gover-shim.
 download() {
     scratch=$1
     base=${GOVER_RELEASE_URL:-https://github.com/gover-dev/gover/releases/latest/download}
     base=${base%/}
+    choose_protocols "$base"
     target=$(release_target)
-    fetch "$base/SHA256SUMS" "$scratch/SHA256SUMS"
+    command -v ssh-keygen >/dev/null 2>&1 ||
+        die "cannot check the release's signature: ssh-keygen is not installed; nothing was installed" \
+            "install OpenSSH's client (Debian, Ubuntu: apt-get install openssh-client; Fedora: dnf install openssh; Alpine: apk add openssh-keygen), or build from source: git clone the repository and run ./install.sh there"
+    fetch "$base/SHA256SUMS" "$scratch/SHA256SUMS" ||
+        die "cannot download $base/SHA256SUMS" "check the network, HTTPS_PROXY, and GOVER_RELEASE_URL"
+    fetch "$base/SHA256SUMS.sig" "$scratch/SHA256SUMS.sig" ||
+        die "cannot download $base/SHA256SUMS.sig, the release's signature; an unsigned release is refused, nothing was installed" \
+            "check GOVER_RELEASE_URL: it must serve a signed gover release (all of cargo xtask dist's files), or build from source: git clone the repository and run ./install.sh there"
+    verify_signature "$scratch"
     # The one line naming this machine's tarball: "<sha256>  gover-<version>-<target>.tar.gz".
     line=$(grep -E "^[0-9a-f]{64}  gover-[^ /]*-$target\.tar\.gz\$" "$scratch/SHA256SUMS" | head -n 1)
     [ -n "$line" ] ||
@@ -121,7 +133,8 @@ download() {
     expected=${line%% *}
     tarball=${line##* }
     say "downloading $base/$tarball..." >&2
-    fetch "$base/$tarball" "$scratch/$tarball"
+    fetch "$base/$tarball" "$scratch/$tarball" ||
+        die "cannot download $base/$tarball" "check the network, HTTPS_PROXY, and GOVER_RELEASE_URL"
     actual=$(sha256_of "$scratch/$tarball")
     if [ "$actual" != "$expected" ]; then
         die "$tarball failed verification: its sha256 is $actual, SHA256SUMS says $expected; nothing was installed" \
@@ -130,6 +143,62 @@ download() {
     { mkdir "$scratch/unpacked" && tar -xzf "$scratch/$tarball" -C "$scratch/unpacked"; } ||
         die "cannot unpack $tarball" "check the free space in ${TMPDIR:-/tmp}"
     printf '%s\n' "$scratch/unpacked/${tarball%.tar.gz}"
+}
+
+# Refuses, unless $1/SHA256SUMS.sig is gover's release key's signature of $1/SHA256SUMS. The key
+# is the public half of the one `cargo xtask dist --sign-key` signs with (README "Release files").
+# It protects an install.sh you got apart from the release files (this file in a clone you
+# checked, or a package) against a mirror or release host that serves altered ones; an
+# install.sh fetched from that host could carry another key.
+verify_signature() {
+    release_key='ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEmoXta+lzuufUOx2k8sOlxN3HD+tnX8LyoG0/mQuNCy gover release key'
+    printf 'gover-release namespaces="gover-release" %s\n' "$release_key" >"$1/allowed_signers"
+    if ! checked=$(ssh-keygen -Y verify -f "$1/allowed_signers" -I gover-release -n gover-release \
+        -s "$1/SHA256SUMS.sig" <"$1/SHA256SUMS" 2>&1); then
+        case $checked in
+            *"option -- "*)
+                die "cannot check the release's signature: this ssh-keygen has no -Y verify (OpenSSH before 8.1); nothing was installed" \
+                    "install OpenSSH 8.1 or newer, or build from source: git clone the repository and run ./install.sh there" ;;
+        esac
+        die "SHA256SUMS from $base is not signed by gover's release key, so its files may have been altered; nothing was installed" \
+            "do not install from GOVER_RELEASE_URL=$base; get gover from https://github.com/gover-dev/gover/releases, or build from source: git clone the repository and run ./install.sh there"
+    fi
+}
+
+# Sets curl's --proto for a release at $1: https only, or http too for a URL on this machine (a
+# test server, a mirror on localhost); anything else is refused here, before a connection.
+choose_protocols() {
+    case $1 in
+        https://*) protocols='=https' && return 0 ;;
+        http://*) if is_loopback_url "$1"; then protocols='=http,https' && return 0; fi ;;
+    esac
+    die "GOVER_RELEASE_URL must be an https:// URL (http:// only to this machine): $1" \
+        "use https://, e.g. https://github.com/gover-dev/gover/releases/download/v0.1.0"
+}
+
+# Whether the http:// URL $1 names a loopback host: localhost, 127.x.y.z or [::1], with an
+# optional port and nothing else (no user@, which would make the host another one).
+is_loopback_url() {
+    authority=${1#http://}
+    authority=${authority%%[/?#]*}
+    case $authority in
+        \[::1\] | \[::1\]:*) port=${authority#"[::1]"} ;;
+        *)
+            host=${authority%%:*}
+            port=${authority#"$host"}
+            case $host in
+                localhost) ;;
+                127.*.*.*) case $host in *[!0-9.]* | *.*.*.*.*) return 1 ;; esac ;;
+                *) return 1 ;;
+            esac
+            ;;
+    esac
+    case $port in
+        "") return 0 ;;
+        :*[!0-9]*) return 1 ;;
+        :?*) return 0 ;;
+        *) return 1 ;;
+    esac
 }
 
 # The Rust target whose static binaries run on this machine.
@@ -143,12 +212,13 @@ release_target() {
     esac
 }
 
-# fetch URL FILE, with curl or wget, failing on HTTP errors.
+# fetch URL FILE, with curl or wget, failing on HTTP errors; curl keeps to $protocols, and
+# to https after a redirect.
 fetch() {
     if command -v curl >/dev/null 2>&1; then
-        curl --proto '=https,http' -fsSL -o "$2" "$1" || die "cannot download $1" "check the network, HTTPS_PROXY, and GOVER_RELEASE_URL"
+        curl --proto "$protocols" --proto-redir '=https' -fsSL -o "$2" "$1"
     elif command -v wget >/dev/null 2>&1; then
-        wget -q -O "$2" "$1" || die "cannot download $1" "check the network, HTTPS_PROXY, and GOVER_RELEASE_URL"
+        wget -q -O "$2" "$1"
     else
         die "neither curl nor wget is installed" "install one of them (apt-get install curl)"
     fi

@@ -1,11 +1,14 @@
 //! The release files of `cargo xtask dist`, used the ways users get them: the static binaries
 //! run with no C library at all and resolve names without glibc's NSS; install.sh installs
-//! the tarball for this machine from a release server without cargo, and refuses a tampered
-//! one; the .deb installs with apt and works for another user; the aarch64 build runs a real
-//! arm64 Go under qemu-user and refuses an amd64 archive.
+//! the tarball for this machine from a release server without cargo, after checking the
+//! signature of SHA256SUMS, and refuses a tampered or unsigned release; the .deb installs with
+//! apt and works for another user; the aarch64 build runs a real arm64 Go under qemu-user and
+//! refuses an amd64 archive.
 //!
-//! The files are built once per run by `cargo xtask dist` itself, as a release is: the test
-//! builds no cheaper variant, since one without LTO costs as much CPU time (see .ci/run). The tests that need root (a chroot, a private /etc/hosts, apt, binfmt_misc)
+//! The files are built once per run by `cargo xtask dist --test-key` itself, as a release is
+//! (signed with the test key, which the install.sh it ships trusts instead of gover's release
+//! key): the test builds no cheaper variant, since one without LTO costs as much CPU time (see
+//! .ci/run). The tests that need root (a chroot, a private /etc/hosts, apt, binfmt_misc)
 //! report a skip where they cannot run.
 
 mod common;
@@ -31,7 +34,7 @@ fn dist() -> Option<&'static Path> {
         let out = common::bin_dir().parent().unwrap().join("dist");
         let run = Command::new(option_env!("CARGO").unwrap_or("cargo"))
             .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(["xtask", "dist", "--out"])
+            .args(["xtask", "dist", "--test-key", "--out"])
             .arg(&out)
             .output()
             .unwrap();
@@ -49,6 +52,29 @@ fn dist() -> Option<&'static Path> {
             None
         }
     }
+}
+
+/// The key `cargo xtask dist --test-key` signs with (in the target directory).
+fn test_key() -> PathBuf {
+    common::bin_dir().parent().unwrap().join("release-test-key")
+}
+
+/// Signs `dir`'s SHA256SUMS with `key` into SHA256SUMS.sig, as `cargo xtask dist` does.
+fn sign(dir: &Path, key: &Path) {
+    let out = Command::new("ssh-keygen")
+        .args(["-Y", "sign", "-n", "gover-release", "-f"])
+        .arg(key)
+        .stdin(fs::File::open(dir.join("SHA256SUMS")).unwrap())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    fs::write(dir.join("SHA256SUMS.sig"), out.stdout).unwrap();
+}
+
+/// The public key on install.sh's `release_key='…'` line.
+fn release_key(install_sh: &str) -> &str {
+    let line = install_sh.lines().find_map(|l| l.trim_start().strip_prefix("release_key='")).unwrap();
+    line.strip_suffix('\'').unwrap()
 }
 
 fn tarball(triple: &str) -> PathBuf {
@@ -102,6 +128,13 @@ fn the_release_files_are_complete_and_the_binaries_run_without_a_c_library() {
     for (digest, name) in listed {
         assert_eq!(sha256_hex(&fs::read(dist.join(name)).unwrap()), digest, "{name}");
     }
+    // The shipped install.sh is the repository's, but for the key it trusts: the test key's.
+    let shipped = fs::read_to_string(dist.join("install.sh")).unwrap();
+    let ours = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh")).unwrap();
+    let test_public = fs::read_to_string(test_key().with_extension("pub")).unwrap();
+    assert_eq!(release_key(&shipped), test_public.trim());
+    assert_eq!(shipped.replace(release_key(&shipped), release_key(&ours)), ours);
+    assert!(fs::read_to_string(dist.join("SHA256SUMS.sig")).unwrap().starts_with("-----BEGIN SSH SIGNATURE-----\n"));
 
     let sb = Sandbox::new();
     for triple in [X86_64, AARCH64] {
@@ -226,46 +259,114 @@ fn install_sh_without_cargo_installs_the_verified_release_for_this_machine() {
         [gover_line.as_str(), "go go1.22.10 args=version"]
     );
 
-    // From a clone, --prebuilt downloads too, even where cargo could build.
+    // From a clone, --prebuilt downloads too, even where cargo could build. The clone's
+    // install.sh is the shipped one (which trusts the test key), beside a workspace's manifests.
     let sb = Sandbox::new();
+    let clone = sb.root().join("clone");
+    fs::create_dir_all(clone.join("shims")).unwrap();
+    for manifest in ["Cargo.toml", "shims/Cargo.toml"] {
+        fs::write(clone.join(manifest), "").unwrap();
+    }
+    fs::copy(dist.join("install.sh"), clone.join("install.sh")).unwrap();
     let mut sh = sb.startup_shell("sh");
-    sh.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh")).args(["--prebuilt", "--no-modify-rc"]);
+    sh.arg(clone.join("install.sh")).args(["--prebuilt", "--no-modify-rc"]);
     sh.env("GOVER_RELEASE_URL", server.url("/")).env("PATH", format!("{}:{BASE_PATH}", common::bin_dir().display()));
     let out = sh.output().unwrap();
     assert!(out.status.success() && text(&out.stderr).contains("downloading"), "{}", text(&out.stderr));
     assert_eq!(fs::read(sb.home.join(".local/bin/gover")).unwrap(), fs::read(bin.join("gover")).unwrap());
+
+    // The repository's install.sh trusts gover's release key, not the test key: it refuses
+    // this release, as it would any other build served at GOVER_RELEASE_URL.
+    let sb = Sandbox::new();
+    let mut sh = sb.startup_shell("sh");
+    sh.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh")).args(["--prebuilt", "--no-modify-rc"]);
+    let out = sh.env("GOVER_RELEASE_URL", server.url("/")).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("is not signed by gover's release key"), "{}", text(&out.stderr));
+    assert!(!sb.home.join(".local").exists(), "something was installed");
+}
+
+/// A copy of the release files in the sandbox, served as a release; the path of this machine's
+/// tarball in it.
+fn release_copy(sb: &Sandbox, dist: &Path) -> (Server, PathBuf, PathBuf) {
+    let release = sb.root().join("release");
+    fs::create_dir(&release).unwrap();
+    for entry in fs::read_dir(dist).unwrap().flatten() {
+        fs::copy(entry.path(), release.join(entry.file_name())).unwrap();
+    }
+    let tarball = release.join(format!("gover-{VERSION}-{X86_64}.tar.gz"));
+    (release_server(&release), release, tarball)
+}
+
+/// install.sh from `server` failed with exit 1 and `words`, and left HOME untouched.
+fn refused(sb: &Sandbox, server: &Server, words: &[&str]) {
+    let out = curl_pipe_sh(sb, server);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(words.iter().all(|w| err.contains(w)) && err.contains("\nhelp: "), "{words:?} in\n{err}");
+    assert!(!sb.home.join(".local").exists(), "something was installed");
+    assert_eq!(fs::read_dir(&sb.home).unwrap().count(), 0, "HOME was touched");
 }
 
 #[test]
 fn install_sh_refuses_a_tampered_tarball_and_installs_nothing() {
     let Some(dist) = dist() else { return };
     let sb = Sandbox::new();
-    let release = sb.root().join("release");
-    fs::create_dir(&release).unwrap();
-    for entry in fs::read_dir(dist).unwrap().flatten() {
-        fs::copy(entry.path(), release.join(entry.file_name())).unwrap();
-    }
-    let target = release.join(format!("gover-{VERSION}-{X86_64}.tar.gz"));
+    let (server, release, target) = release_copy(&sb, dist);
     let mut bytes = fs::read(&target).unwrap();
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0x55;
     fs::write(&target, bytes).unwrap();
-    let server = release_server(&release);
-    let out = curl_pipe_sh(&sb, &server);
-    let err = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(
-        err.contains("failed verification") && err.contains("nothing was installed") && err.contains("help: "),
-        "{err}"
-    );
-    assert!(!sb.home.join(".local").exists(), "something was installed");
-    assert_eq!(fs::read_dir(&sb.home).unwrap().count(), 0, "HOME was touched");
+    refused(&sb, &server, &["failed verification", "nothing was installed"]);
 
     // A release without this machine's tarball: said so, nothing installed either.
     fs::write(release.join("SHA256SUMS"), "").unwrap();
-    let err = text(&curl_pipe_sh(&sb, &server).stderr);
-    assert!(err.contains(&format!("lists no gover release for {X86_64}")), "{err}");
-    assert!(!sb.home.join(".local").exists());
+    sign(&release, &test_key());
+    refused(&sb, &server, &[&format!("lists no gover release for {X86_64}")]);
+}
+
+/// What a host serving the release files can do when it is not the signer: change a tarball
+/// and SHA256SUMS together, which agree with each other. The signature refuses it before the
+/// tarball is fetched; so it does a signature by another key, and a release without one.
+#[test]
+fn install_sh_refuses_a_consistent_tampered_release_without_the_keys_signature() {
+    let Some(dist) = dist() else { return };
+    let sb = Sandbox::new();
+    let (server, release, target) = release_copy(&sb, dist);
+    let name = target.file_name().unwrap().to_str().unwrap().to_string();
+    let mut bytes = fs::read(&target).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    fs::write(&target, &bytes).unwrap();
+    let sums = fs::read_to_string(release.join("SHA256SUMS")).unwrap();
+    let recomputed: String = sums
+        .lines()
+        .map(|l| {
+            if l.ends_with(&format!("  {name}")) {
+                format!("{}  {name}\n", sha256_hex(&bytes))
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    assert_ne!(recomputed, sums);
+    fs::write(release.join("SHA256SUMS"), &recomputed).unwrap();
+    let not_signed =
+        ["SHA256SUMS from", "is not signed by gover's release key", "nothing was installed", "do not install from"];
+    refused(&sb, &server, &not_signed);
+    assert_eq!(server.hits(&format!("/{name}")), 0, "the tarball was fetched before the signature was checked");
+
+    // Signed, but by a key of the tamperer's own.
+    let other = sb.root().join("other-key");
+    let made = Command::new("ssh-keygen").args(["-q", "-t", "ed25519", "-N", "", "-f"]).arg(&other).status().unwrap();
+    assert!(made.success());
+    sign(&release, &other);
+    refused(&sb, &server, &not_signed);
+
+    // No signature at all.
+    fs::remove_file(release.join("SHA256SUMS.sig")).unwrap();
+    refused(&sb, &server, &["SHA256SUMS.sig", "an unsigned release is refused", "nothing was installed"]);
+    assert_eq!(server.hits(&format!("/{name}")), 0);
 }
 
 /// Removes the package when dropped, so a failing test leaves no /usr/bin/gover behind.

@@ -453,3 +453,94 @@ fn readme_quickstart() -> String {
     let block = section.split("```sh\n").nth(1).and_then(|b| b.split("```").next());
     block.expect("the Quickstart has a ```sh block").to_string()
 }
+
+/// install.sh --prebuilt from `url`, in a sandbox with `path` as PATH.
+fn prebuilt_from(sb: &Sandbox, url: &str, path: &str) -> std::process::Output {
+    let mut cmd = sb.startup_shell("sh");
+    cmd.arg(install_sh()).args(["--prebuilt", "--no-modify-rc"]).env("GOVER_RELEASE_URL", url).env("PATH", path);
+    cmd.output().unwrap()
+}
+
+/// install.sh failed with exit 1, saying `words` and a hint, and installed nothing.
+fn assert_refused(sb: &Sandbox, out: &std::process::Output, words: &[&str]) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(words.iter().all(|w| err.contains(w)) && err.contains("\nhelp: "), "{words:?} in\n{err}");
+    assert!(!sb.home.join(".local").exists(), "something was installed");
+}
+
+/// A directory of links to every program in /usr/bin but `hidden`, which stand-ins in it may
+/// replace: a PATH (with /usr/sbin) on which `hidden` is missing.
+fn usr_bin_without(sb: &Sandbox, hidden: &str) -> PathBuf {
+    let dir = sb.root().join(format!("bin-without-{hidden}"));
+    fs::create_dir_all(&dir).unwrap();
+    for entry in fs::read_dir("/usr/bin").unwrap().flatten() {
+        if entry.file_name() != hidden {
+            std::os::unix::fs::symlink(entry.path(), dir.join(entry.file_name())).unwrap();
+        }
+    }
+    dir
+}
+
+#[test]
+fn an_http_release_url_is_refused_unless_it_is_this_machine() {
+    let sb = Sandbox::new();
+    // A curl that records that it ran: a refused URL must be refused before any connection.
+    let bin = sb.root().join("bin");
+    common::write_executable(&bin.join("curl"), "#!/bin/sh\ntouch \"$0.ran\"\nexit 7\n");
+    let path = format!("{}:{BASE_PATH}", bin.display());
+    for url in [
+        "http://releases.gover.invalid/v0.1.0",
+        // Each of these names another host than the loopback it starts with.
+        "http://127.0.0.1@releases.gover.invalid/",
+        "http://127.0.0.1.releases.gover.invalid/",
+        "http://localhost:80@releases.gover.invalid/",
+        "http://[::1]@releases.gover.invalid/",
+        "ftp://releases.gover.invalid/",
+        "file:///srv/release",
+    ] {
+        let out = prebuilt_from(&sb, url, &path);
+        let shown = url.trim_end_matches('/');
+        assert_refused(&sb, &out, &["GOVER_RELEASE_URL must be an https:// URL (http:// only to this machine)", shown]);
+        assert!(!bin.join("curl.ran").exists(), "{url}: curl ran");
+    }
+
+    // http to this machine is allowed: the request is made (and the release, with no signature
+    // served, refused for that).
+    let server = Server::http();
+    server.route("/SHA256SUMS", common::server::Reply::bytes("0".repeat(64) + "  gover-0.1.0-x.tar.gz\n"));
+    let port = server.addr().port();
+    for url in [server.url("/"), format!("http://localhost:{port}")] {
+        let out = prebuilt_from(&sb, &url, BASE_PATH);
+        assert_refused(&sb, &out, &["SHA256SUMS.sig, the release's signature", "an unsigned release is refused"]);
+    }
+    assert_eq!(server.hits("/SHA256SUMS"), 2);
+}
+
+#[test]
+fn without_ssh_keygen_install_sh_refuses_before_downloading_and_says_what_to_install() {
+    let sb = Sandbox::new();
+    let server = Server::http();
+    let bin = usr_bin_without(&sb, "ssh-keygen");
+    let out = prebuilt_from(&sb, &server.url("/"), &format!("{}:/usr/sbin", bin.display()));
+    assert_refused(
+        &sb,
+        &out,
+        &["cannot check the release's signature: ssh-keygen is not installed", "apt-get install openssh-client"],
+    );
+    assert!(server.requests().is_empty(), "install.sh downloaded before it could check anything");
+
+    // An ssh-keygen older than OpenSSH 8.1, which has no -Y: named as such, not as a bad signature.
+    common::write_executable(
+        &bin.join("ssh-keygen"),
+        "#!/bin/sh\necho 'ssh-keygen: unknown option -- Y' >&2\necho 'usage: ssh-keygen [-q] [-b bits]' >&2\nexit 1\n",
+    );
+    server.route("/SHA256SUMS", common::server::Reply::bytes("sums\n"));
+    server.route("/SHA256SUMS.sig", common::server::Reply::bytes("signature\n"));
+    let out = prebuilt_from(&sb, &server.url("/"), &format!("{}:/usr/sbin", bin.display()));
+    assert_refused(
+        &sb,
+        &out,
+        &["this ssh-keygen has no -Y verify (OpenSSH before 8.1)", "install OpenSSH 8.1 or newer"],
+    );
+}

