@@ -377,33 +377,31 @@ fn the_action_installs_gover_and_the_pinned_go_for_the_next_step() {
 #[test]
 fn the_gitlab_component_hands_the_next_job_the_pinned_go() {
     let Some(dist) = dist() else { return };
-    let (_, jobs) = component();
-    let Some(jobs) = yaml(&jobs) else { return };
+    let (header, jobs) = component();
+    let (Some(header), Some(jobs)) = (yaml(&header), yaml(&jobs)) else { return };
     let sb = Sandbox::new();
     let release = release_server(dist);
     let mirror = Server::http();
     mirror.serve_dir(&common::real_mirror());
     sb.write("work/.go-version", "1.22\n");
     let job = &jobs["gover-setup"];
-    // GitLab fills in the inputs (here their defaults but the mirror) before the job starts,
-    // then expands $VARIABLES in the job's variables.
+    // GitLab fills in the inputs (their defaults, but the mirror and the release) before the
+    // job starts, then expands $VARIABLES in the job's variables.
     let project = &sb.work;
-    let inputs = [
-        ("stage", ".pre"),
-        ("go-version", ""),
-        ("go-version-file", ""),
-        ("check-latest", "false"),
-        ("source", ""),
-        ("gover-version", VERSION),
-    ];
+    let mut inputs: BTreeMap<String, String> = header["spec"]["inputs"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(name, input)| (name.clone(), input["default"].to_string().trim_matches('"').to_string()))
+        .collect();
+    inputs.insert("mirror".into(), mirror.url("/"));
+    inputs.insert("gover-version".into(), VERSION.into());
     let fill = |value: &str| {
-        let mut value = value
-            .replace("$[[ inputs.mirror ]]", &mirror.url("/"))
-            .replace("$CI_PROJECT_DIR", project.to_str().unwrap());
-        for (name, input) in inputs {
+        let mut value = value.replace("$CI_PROJECT_DIR", project.to_str().unwrap());
+        for (name, input) in &inputs {
             value = value.replace(&format!("$[[ inputs.{name} ]]"), input);
         }
-        assert!(!value.contains("$[["), "an input the test does not fill: {value}");
+        assert!(!value.contains("$[["), "an input the component does not declare: {value}");
         value
     };
     let variables: Vec<(String, String)> =
