@@ -22,6 +22,7 @@ const PROGRAMS: &[(&str, &str)] = &[
     ("openssl", "openssl"),
     ("strace", "strace"),
     ("npm", "npm"),
+    ("node", "nodejs"),
     ("qemu-aarch64-static", "qemu-user-static"),
     ("update-binfmts", "binfmt-support"),
     ("nginx", "nginx"),
