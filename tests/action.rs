@@ -190,6 +190,23 @@ fn actionlint_finds_nothing_in_the_action_steps_nor_in_a_workflow_using_it() {
     assert!(findings.contains("toolchain-keys"), "{findings}");
 }
 
+#[test]
+fn shellcheck_finds_nothing_in_the_action_scripts_nor_the_component_script() {
+    if !common::require("shellcheck") {
+        return;
+    }
+    let (_, jobs) = component();
+    let Some(jobs) = yaml(&jobs) else { return };
+    let sb = Sandbox::new();
+    let lines: Vec<&str> =
+        jobs["gover-setup"]["script"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+    // GitLab runs the lines in one POSIX shell.
+    let gitlab = sb.write("gitlab-script.sh", &format!("#!/bin/sh\n{}", lines.join("\n")));
+    let action = ["action/install-gover.sh", "action/gover-ci.sh"].map(|f| root().join(f));
+    let out = Command::new("shellcheck").env("PATH", BASE_PATH).args(&action).arg(&gitlab).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stdout));
+}
+
 /// `name=value` lines and `name<<DELIMITER` blocks, as GitHub reads $GITHUB_ENV and
 /// $GITHUB_OUTPUT.
 fn runner_assignments(text: &str) -> Vec<(String, String)> {
