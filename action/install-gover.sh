@@ -33,7 +33,11 @@ main() {
         mkdir -p "$cache"
         staging=$(mktemp -d "$cache/.install.XXXXXX")
         trap 'rm -rf "$staging"' EXIT
-        curl --proto '=https,http' -fsSL -o "$staging/install.sh" "$GOVER_RELEASE_URL/install.sh"
+        if ! curl --proto '=https,http' -fsSL -o "$staging/install.sh" "$GOVER_RELEASE_URL/install.sh"; then
+            echo "error: cannot download gover's install.sh from $GOVER_RELEASE_URL" >&2
+            echo "help: check the action's gover-version input ($version): a release such as 0.1.0, or latest" >&2
+            exit 1
+        fi
         sh "$staging/install.sh" --prebuilt --no-modify-rc --bin-dir "$staging/bin"
         installed=$("$staging/bin/gover" --version | awk '{print $2}')
         bin=$cache/$installed/$arch

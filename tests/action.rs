@@ -292,15 +292,15 @@ impl Job {
         env
     }
 
-    /// Runs the composite action `action` (its directory `action_dir`) with `with`, in `cwd`,
-    /// as a step with `id`; its outputs.
+    /// Runs the composite action `action` (its directory `action_dir`) with `with`, in `cwd`;
+    /// its outputs, or what the step that failed said.
     fn run_action(
         &mut self,
         action: &Value,
         action_dir: &Path,
         cwd: &Path,
         with: &[(&str, &str)],
-    ) -> BTreeMap<String, String> {
+    ) -> Result<BTreeMap<String, String>, String> {
         let defaults = action["inputs"].as_object().unwrap();
         for (name, input) in defaults {
             let default = input["default"].as_str().unwrap_or_default();
@@ -353,12 +353,15 @@ impl Job {
                 .arg(&script)
                 .output()
                 .unwrap();
-            assert!(out.status.success(), "step {id} failed:\n{}{}", text(&out.stdout), text(&out.stderr));
+            if !out.status.success() {
+                // As the runner: the job stops at the failed step.
+                return Err(format!("step {id} failed:\n{}{}", text(&out.stdout), text(&out.stderr)));
+            }
             self.outputs
                 .insert(id.clone(), runner_assignments(&fs::read_to_string(&output).unwrap()).into_iter().collect());
             self.outcomes.insert(id, "success".into());
         }
-        evaluated_outputs(self, action)
+        Ok(evaluated_outputs(self, action))
     }
 
     /// A later `run:` step of the job.
@@ -402,7 +405,7 @@ fn the_action_installs_gover_and_the_pinned_go_for_the_next_step() {
         ("gover-version", VERSION),
         ("cache-build", "false"),
     ];
-    let outputs = job.run_action(&action, root(), &sb.work, &with);
+    let outputs = job.run_action(&action, root(), &sb.work, &with).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(outputs["go-version"], "1.22.10");
 
     // The next step: the version the file names, with gover's environment.
@@ -441,17 +444,40 @@ fn the_action_installs_gover_and_the_pinned_go_for_the_next_step() {
     let sb2 = Sandbox::new();
     sb2.write("work/.go-version", "1.21\n");
     let mut second = Job::new(&runner, job_env(&sb2, &mirror, &release));
-    let outputs = second.run_action(
-        &action,
-        root(),
-        &sb2.work,
-        &[("mirror", mirror_url.as_str()), ("gover-version", VERSION), ("cache", "false")],
-    );
+    let outputs = second
+        .run_action(
+            &action,
+            root(),
+            &sb2.work,
+            &[("mirror", mirror_url.as_str()), ("gover-version", VERSION), ("cache", "false")],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(outputs["go-version"], "1.21.13");
     assert_eq!(release.hits("/install.sh"), 1, "the tool cache was not used");
     assert!(second.used.is_empty(), "cache: false still cached: {:?}", second.used);
     let out = second.step(&sb2.work, "go version");
     assert!(text(&out.stdout).starts_with("go version go1.21.13 "), "{}", text(&out.stderr));
+}
+
+#[test]
+fn a_gover_version_the_release_site_lacks_stops_the_job_with_the_input_named() {
+    let Some(action) = yaml(&fs::read_to_string(root().join("action.yml")).unwrap()) else { return };
+    let sb = Sandbox::new();
+    let release = Server::http();
+    let mut env = job_env(&sb, &release, &release);
+    // The default address for the version, as the action builds it, served here by nothing.
+    env.retain(|(k, _)| k != "GOVER_RELEASE_URL");
+    env.push(("https_proxy".into(), release.url("")));
+    env.push(("HTTPS_PROXY".into(), release.url("")));
+    let mut job = Job::new(&sb.root().join("runner"), env);
+    let err = job.run_action(&action, root(), &sb.work, &[("gover-version", "v9.9.9")]).unwrap_err();
+    assert!(err.starts_with("step step0 failed"), "{err}");
+    assert!(
+        err.contains("error: cannot download gover's install.sh from https://github.com/gover-dev/gover/releases/download/v9.9.9")
+            && err.contains("help: check the action's gover-version input (9.9.9)"),
+        "{err}"
+    );
+    assert!(job.outputs.get("env").is_none(), "the job went on after the failed step");
 }
 
 #[test]
