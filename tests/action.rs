@@ -396,6 +396,8 @@ fn the_action_installs_gover_and_the_pinned_go_for_the_next_step() {
     mirror.serve_dir(&common::real_mirror());
     sb.write("work/go.mod", "module example.com/app\n\ngo 1.21\n\ntoolchain go1.22.10\n");
     sb.write("work/go.sum", "example.com/dep v1.0.0 h1:abc=\n");
+    sb.write("work/tools/go.sum", "example.com/tool v1.0.0 h1:def=\n");
+    sb.write("work/unrelated/go.sum", "example.com/other v1.0.0 h1:ghi=\n");
     let runner = sb.root().join("runner");
     let mut job = Job::new(&runner, job_env(&sb, &mirror, &release));
     let mirror_url = mirror.url("/");
@@ -404,6 +406,7 @@ fn the_action_installs_gover_and_the_pinned_go_for_the_next_step() {
         ("mirror", mirror_url.as_str()),
         ("gover-version", VERSION),
         ("cache-build", "false"),
+        ("cache-dependency-path", "go.sum\nt*/go.sum"),
     ];
     let outputs = job.run_action(&action, root(), &sb.work, &with).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(outputs["go-version"], "1.22.10");
@@ -439,6 +442,15 @@ fn the_action_installs_gover_and_the_pinned_go_for_the_next_step() {
     assert_eq!(caches[0]["path"], goroot.display().to_string());
     assert!(caches[1]["key"].starts_with(&format!("gover-modules-{platform}-go1.22.10-")), "{caches:?}");
     assert_eq!(job.outcomes["build-key"], "skipped");
+    // The key covers the files cache-dependency-path names, one a line, patterns expanded.
+    let key = |files: &[&str]| {
+        let mut cmd = sb.gover();
+        cmd.env("GOVER_INDEX_URL", mirror.url("/index.json"));
+        let out = cmd.args(["ci", "cache-key", "--json", "--go-version-file", "go.mod"]).args(files).assert().success();
+        serde_json::from_slice::<Value>(&out.get_output().stdout).unwrap()["key"].as_str().unwrap().to_string()
+    };
+    assert_eq!(caches[1]["key"], key(&["go.sum", "tools/go.sum"]));
+    assert_ne!(caches[1]["key"], key(&[]), "every go.sum (unrelated/ too) would give this key");
 
     // A second job on the same runner takes gover from the tool cache: nothing downloaded.
     let sb2 = Sandbox::new();
