@@ -489,7 +489,7 @@ fn a_gover_version_the_release_site_lacks_stops_the_job_with_the_input_named() {
             && err.contains("help: check the action's gover-version input (9.9.9)"),
         "{err}"
     );
-    assert!(job.outputs.get("env").is_none(), "the job went on after the failed step");
+    assert!(!job.outputs.contains_key("env"), "the job went on after the failed step");
 }
 
 #[test]
