@@ -33,9 +33,10 @@ main() {
         mkdir -p "$cache"
         staging=$(mktemp -d "$cache/.install.XXXXXX")
         trap 'rm -rf "$staging"' EXIT
-        if ! curl --proto '=https,http' -fsSL -o "$staging/install.sh" "$GOVER_RELEASE_URL/install.sh"; then
+        # https only, redirects too: install.sh checks what it downloads, but nothing checks it.
+        if ! curl --proto '=https' --proto-redir '=https' --tlsv1.2 -fsSL -o "$staging/install.sh" "$GOVER_RELEASE_URL/install.sh"; then
             echo "error: cannot download gover's install.sh from $GOVER_RELEASE_URL" >&2
-            echo "help: check the action's gover-version input ($version): a release such as 0.1.0, or latest" >&2
+            echo "help: check the action's gover-version input ($version): a release such as 0.1.0, or latest; and that GOVER_RELEASE_URL, if set, is an https:// URL" >&2
             exit 1
         fi
         sh "$staging/install.sh" --prebuilt --no-modify-rc --bin-dir "$staging/bin"

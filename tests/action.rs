@@ -13,7 +13,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::gover_release::{dist, release_server};
+use common::gover_release::dist;
 use common::server::Server;
 use common::{Sandbox, BASE_PATH};
 use serde_json::Value;
@@ -386,12 +386,21 @@ fn job_env(sb: &Sandbox, mirror: &Server, release: &Server) -> Vec<(String, Stri
     env
 }
 
+/// A release server as GitHub's is, over https (the action fetches install.sh over nothing
+/// else), its test CA the one curl trusts.
+fn https_release(sb: &Sandbox, dist: &Path) -> (Server, (String, String)) {
+    let server = Server::https();
+    server.serve_dir(dist);
+    let ca = sb.write("release-ca.pem", server.ca_pem());
+    (server, ("CURL_CA_BUNDLE".into(), ca.display().to_string()))
+}
+
 #[test]
 fn the_action_installs_gover_and_the_pinned_go_for_the_next_step() {
     let Some(dist) = dist() else { return };
     let Some(action) = yaml(&fs::read_to_string(root().join("action.yml")).unwrap()) else { return };
     let sb = Sandbox::new();
-    let release = release_server(dist);
+    let (release, trust) = https_release(&sb, dist);
     let mirror = Server::http();
     mirror.serve_dir(&common::real_mirror());
     sb.write("work/go.mod", "module example.com/app\n\ngo 1.21\n\ntoolchain go1.22.10\n");
@@ -399,7 +408,7 @@ fn the_action_installs_gover_and_the_pinned_go_for_the_next_step() {
     sb.write("work/tools/go.sum", "example.com/tool v1.0.0 h1:def=\n");
     sb.write("work/unrelated/go.sum", "example.com/other v1.0.0 h1:ghi=\n");
     let runner = sb.root().join("runner");
-    let mut job = Job::new(&runner, job_env(&sb, &mirror, &release));
+    let mut job = Job::new(&runner, [job_env(&sb, &mirror, &release), vec![trust.clone()]].concat());
     let mirror_url = mirror.url("/");
     let with = [
         ("go-version-file", "go.mod"),
@@ -455,7 +464,7 @@ fn the_action_installs_gover_and_the_pinned_go_for_the_next_step() {
     // A second job on the same runner takes gover from the tool cache: nothing downloaded.
     let sb2 = Sandbox::new();
     sb2.write("work/.go-version", "1.21\n");
-    let mut second = Job::new(&runner, job_env(&sb2, &mirror, &release));
+    let mut second = Job::new(&runner, [job_env(&sb2, &mirror, &release), vec![trust]].concat());
     let outputs = second
         .run_action(
             &action,
@@ -490,6 +499,13 @@ fn a_gover_version_the_release_site_lacks_stops_the_job_with_the_input_named() {
         "{err}"
     );
     assert!(!job.outputs.contains_key("env"), "the job went on after the failed step");
+
+    // Nothing checks install.sh itself, so it comes over https only: a release at an http://
+    // address gets no request at all.
+    let mut job = Job::new(&sb.root().join("runner"), job_env(&sb, &release, &release));
+    let err = job.run_action(&action, root(), &sb.work, &[("gover-version", "v9.9.9")]).unwrap_err();
+    assert!(err.contains("is an https:// URL"), "{err}");
+    assert_eq!(release.hits("/install.sh"), 0);
 }
 
 #[test]
@@ -498,7 +514,7 @@ fn the_gitlab_component_hands_the_next_job_the_pinned_go() {
     let (header, jobs) = component();
     let (Some(header), Some(jobs)) = (yaml(&header), yaml(&jobs)) else { return };
     let sb = Sandbox::new();
-    let release = release_server(dist);
+    let (release, trust) = https_release(&sb, dist);
     let mirror = Server::http();
     mirror.serve_dir(&common::real_mirror());
     sb.write("work/.go-version", "1.22\n");
@@ -524,7 +540,7 @@ fn the_gitlab_component_hands_the_next_job_the_pinned_go() {
     };
     let variables: Vec<(String, String)> =
         job["variables"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), fill(v.as_str().unwrap()))).collect();
-    let env = job_env(&sb, &mirror, &release).into_iter().filter(|(k, _)| k != "GOVER_HOME");
+    let env = job_env(&sb, &mirror, &release).into_iter().filter(|(k, _)| k != "GOVER_HOME").chain([trust]);
     let mut script = String::new();
     for line in job["script"].as_array().unwrap() {
         script += line.as_str().unwrap();
