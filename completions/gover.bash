@@ -227,7 +227,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__ci__subcmd__cache__subcmd__key)
-            opts="-q -h --kind --json --go-version --go-version-file --quiet --home --trust-mirror --help"
+            opts="-q -h --kind --json --go-version --go-version-file --check-latest --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -257,7 +257,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__ci__subcmd__env)
-            opts="-q -h --format --go-version --go-version-file --source --insecure-no-sumdb --quiet --home --trust-mirror --help"
+            opts="-q -h --format --go-version --go-version-file --check-latest --source --insecure-no-sumdb --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -175,6 +175,7 @@ complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcomma
 proxy\t'The Go module proxy (GOPROXY), verified by the checksum database (GOSUMDB)'
 dl\t'The download site (go.dev/dl, or GOVER_DIST_URL / GOVER_INDEX_URL)'"
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from env" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from env" -l check-latest -d 'Use the newest release the version matches even when an older one that matches is installed (restored from a cache, or kept on a self-hosted runner)'
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from env" -l insecure-no-sumdb -d 'From the module proxy, install even when GOSUMDB=off or GONOSUMDB leaves the toolchain unverified'
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from env" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from env" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
@@ -186,6 +187,7 @@ complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcomma
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -l go-version-file -d 'Take the version from this file: .go-version, .tool-versions, or go.mod / go.work (the toolchain line, else the go line)' -r -F
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -l json -d 'Print JSON for scripts: key, restore_key, paths'
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -l check-latest -d 'Use the newest release the version matches even when an older one that matches is installed (restored from a cache, or kept on a self-hosted runner)'
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -155,6 +155,24 @@ fn env_takes_setup_go_style_overrides() {
     common::rig::assert_explained(&out, 2, &["names no Go version", "--go-version"]);
 }
 
+#[test]
+fn check_latest_moves_past_an_older_matching_release_already_installed() {
+    let rig = Rig::serving(&RELEASES);
+    // What a restored cache or a self-hosted runner leaves: an older patch of the line.
+    rig.gover().args(["install", "1.22.9"]).assert().success();
+    let goroot = |args: &[&str]| {
+        let mut cmd = rig.gover();
+        let out = cmd.args(["ci", "env", "--format", "shell", "--go-version", "1.22"]).args(args).assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap().lines().next().unwrap().to_string()
+    };
+    assert!(goroot(&[]).ends_with("/go1.22.9"));
+    let key = |args: &[&str]| cache_key(&rig, &[&["--kind", "toolchain"], args].concat())["key"].clone();
+    assert!(key(&[]).as_str().unwrap().ends_with("-go1.22.9"));
+    // The key names the release the job is about to install, before it does.
+    assert!(key(&["--check-latest"]).as_str().unwrap().ends_with("-go1.22.10"));
+    assert!(goroot(&["--check-latest"]).ends_with("/go1.22.10"));
+}
+
 fn cache_key(rig: &Rig, args: &[&str]) -> serde_json::Value {
     let out = rig.gover().args(["ci", "cache-key", "--json", "--go-version", "1.22"]).args(args).assert().success();
     serde_json::from_slice(&out.get_output().stdout).unwrap()

@@ -16,8 +16,8 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
+use common::gover_release::{dist, release_server};
 use common::releases::sha256_hex;
 use common::server::{Reply, Server};
 use common::{Sandbox, BASE_PATH};
@@ -25,34 +25,6 @@ use common::{Sandbox, BASE_PATH};
 const X86_64: &str = "x86_64-unknown-linux-musl";
 const AARCH64: &str = "aarch64-unknown-linux-musl";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// The output of `cargo xtask dist`, built on first use; None (the skip recorded) where the
-/// tools it needs are missing and cannot be installed here.
-fn dist() -> Option<&'static Path> {
-    static DIST: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    let built = DIST.get_or_init(|| {
-        let out = common::bin_dir().parent().unwrap().join("dist");
-        let run = Command::new(option_env!("CARGO").unwrap_or("cargo"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(["xtask", "dist", "--test-key", "--out"])
-            .arg(&out)
-            .output()
-            .unwrap();
-        let err = text(&run.stderr);
-        match err.lines().find_map(|l| l.strip_prefix("error: missing: ")) {
-            _ if run.status.success() => Ok(out),
-            Some(missing) => Err(format!("cargo xtask dist cannot build the release files: {missing} is missing")),
-            None => panic!("cargo xtask dist failed:\n{err}"),
-        }
-    });
-    match built {
-        Ok(out) => Some(out),
-        Err(why) => {
-            common::skip(why);
-            None
-        }
-    }
-}
 
 /// The key `cargo xtask dist --test-key` signs with (in the target directory).
 fn test_key() -> PathBuf {
@@ -214,13 +186,6 @@ fn the_static_gover_resolves_names_from_etc_hosts_and_localhost() {
         assert!(text(&out.stdout).contains("go1.22.10"), "{host}: {}", text(&out.stdout));
     }
     assert_eq!(server.hits("/index.json"), 2);
-}
-
-/// A release server: the dist files (install.sh among them) at the root.
-fn release_server(dir: &Path) -> Server {
-    let server = Server::http();
-    server.serve_dir(dir);
-    server
 }
 
 /// `curl -fsSL <server>/install.sh | sh` as a user without cargo (the sandbox's basic PATH).

@@ -48,6 +48,10 @@ pub struct Pin {
     /// toolchain line, else the go line)
     #[arg(long, value_name = "FILE", conflicts_with = "go_version")]
     pub go_version_file: Option<PathBuf>,
+    /// Use the newest release the version matches even when an older one that matches is
+    /// installed (restored from a cache, or kept on a self-hosted runner)
+    #[arg(long)]
+    pub check_latest: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -116,7 +120,7 @@ fn env(args: EnvArgs, app: &App) -> Result<()> {
     // Standard output is for the runner's lines; what the install did goes to standard error.
     let app = &app.with_output(app.out.reports_on_stderr());
     let request = pin_request(app, &args.pin)?;
-    let resolution = resolve_installing(app, request, &args.from)?;
+    let resolution = resolve_installing(app, request, args.pin.check_latest, &args.from)?;
     app.store.ensure_shims()?;
     let exports = exports(app, &resolution)?;
     let version = match &resolution.toolchain {
@@ -189,12 +193,18 @@ fn pin_request(app: &App, pin: &Pin) -> Result<Request> {
     Ok(Request::named(spec, Source::File { path, line }))
 }
 
-/// The toolchain for `request`, installing whatever the resolver found missing first.
-fn resolve_installing(app: &App, request: Request, from: &SourceArgs) -> Result<Resolution> {
+/// The toolchain for `request`, installing whatever the resolver found missing first (with
+/// `check_latest`, also a newer release than the one installed).
+fn resolve_installing(app: &App, request: Request, check_latest: bool, from: &SourceArgs) -> Result<Resolution> {
     let ctx = app.context()?;
     let toolchain = match toolchain_for(&ctx, &request) {
         Err(ResolveError::NotInstalled { spec, .. }) => {
             install::install(app, &[(&spec.to_string(), spec.clone())], from)?;
+            toolchain_for(&ctx, &request)?
+        }
+        // Installing a line installs its newest release, which the resolver then prefers.
+        Ok(Toolchain::Installed { .. }) if check_latest && !matches!(request.spec, Spec::Exact(_)) => {
+            install::install(app, &[(&request.spec.to_string(), request.spec.clone())], from)?;
             toolchain_for(&ctx, &request)?
         }
         // The shim's answer for nothing pinned is the system go; a CI job without one needs
@@ -239,7 +249,7 @@ fn append(path: &Path, text: &str) -> Result<()> {
 fn cache_key(args: CacheKeyArgs, app: &App) -> Result<()> {
     let request = pin_request(app, &args.pin)?;
     let remote = Remote::from_env(app.trust_mirror)?;
-    let version = version_without_installing(app, &remote, &request)?;
+    let version = version_without_installing(app, &remote, &request, args.pin.check_latest)?;
     if args.kind == Kind::Toolchain && version.is_none() {
         return Err(Error::usage("the system go is not gover's to cache")
             .cause(format!("nothing pins a version here ({})", request.source))
@@ -283,18 +293,28 @@ fn cache_key(args: CacheKeyArgs, app: &App) -> Result<()> {
 }
 
 /// The exact release `request` means here (None: the system go): the installed one it
-/// resolves to, else the one `gover ci env` would install, from the release index.
-fn version_without_installing(app: &App, remote: &Remote, request: &Request) -> Result<Option<GoVersion>> {
+/// resolves to, else (or with `check_latest`) the one `gover ci env` would install, from the
+/// release index.
+fn version_without_installing(
+    app: &App,
+    remote: &Remote,
+    request: &Request,
+    check_latest: bool,
+) -> Result<Option<GoVersion>> {
     match toolchain_for(&app.context()?, request) {
-        Ok(Toolchain::Installed { version, .. }) => Ok(Some(version)),
+        Ok(Toolchain::Installed { version, .. }) if !check_latest => Ok(Some(version)),
         Ok(Toolchain::System { .. }) => Ok(None),
-        Err(ResolveError::NotInstalled { spec, .. }) => {
-            let catalog = remote.fetch_index(&app.store)?;
-            let release = catalog.pick(&spec, &remote.platform, "gover ci cache-key --go-version")?;
-            Ok(Some(release.version.clone()))
-        }
+        Ok(Toolchain::Installed { .. }) => pick(app, remote, &request.spec),
+        Err(ResolveError::NotInstalled { spec, .. }) => pick(app, remote, &spec),
         Err(err) => Err(err.into()),
     }
+}
+
+/// The release the index has for `spec`.
+fn pick(app: &App, remote: &Remote, spec: &Spec) -> Result<Option<GoVersion>> {
+    let catalog = remote.fetch_index(&app.store)?;
+    let release = catalog.pick(spec, &remote.platform, "gover ci cache-key --go-version")?;
+    Ok(Some(release.version.clone()))
 }
 
 fn matrix(args: MatrixArgs, app: &App) -> Result<()> {

