@@ -1,0 +1,124 @@
+//! The container recipes: container/Dockerfile's commands, as written, in Debian 12 roots
+//! (no container engine runs here), gover's release from a loopback https server holding
+//! `cargo xtask dist`'s files, Go from the real-Go fixture mirror.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::gover_release::dist;
+use common::server::Server;
+use common::Sandbox;
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// One `FROM` stage of a Dockerfile: its instructions, continuation lines joined.
+fn stages(dockerfile: &str) -> Vec<Vec<(String, String)>> {
+    let joined = dockerfile.replace("\\\n", " ");
+    let mut stages: Vec<Vec<(String, String)>> = Vec::new();
+    for line in joined.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
+        if word == "FROM" {
+            stages.push(Vec::new());
+        }
+        stages.last_mut().expect("a Dockerfile starts with FROM").push((word.to_string(), rest.trim().to_string()));
+    }
+    stages
+}
+
+/// A stage's ARGs (a build arg in `build_args` in place of the default), ENVs and RUNs as one
+/// shell script, as Docker's `/bin/sh -c` runs each RUN with them set; `extra` is what the
+/// build host adds (the test's loopback addresses).
+fn stage_script(stage: &[(String, String)], build_args: &[(&str, &str)], extra: &str) -> String {
+    // What Docker sets for every RUN of a root stage.
+    let mut script =
+        format!("cd /\nexport HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n{extra}\n");
+    for (word, rest) in stage {
+        match word.as_str() {
+            "ARG" => {
+                let (name, default) = rest.split_once('=').unwrap_or((rest, ""));
+                let value =
+                    build_args.iter().find(|(n, _)| *n == name).map_or(default.to_string(), |(_, v)| v.to_string());
+                script += &format!("export {name}={value}\n");
+            }
+            "ENV" => script += &format!("export {rest}\n"),
+            "RUN" => script += &format!("echo '+ {}'\n(set -e; {rest})\n", rest.replace('\'', "")),
+            _ => {}
+        }
+    }
+    script
+}
+
+#[test]
+fn the_dockerfile_builds_an_image_whose_go_is_the_verified_release_and_nothing_else() {
+    let Some(dist) = dist() else { return };
+    let sb = Sandbox::new();
+    let release = Server::https();
+    release.serve_dir(dist);
+    let mirror = Server::http();
+    mirror.serve_dir(&common::real_mirror());
+    let dockerfile = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("container/Dockerfile")).unwrap();
+    let stages = stages(&dockerfile);
+    assert_eq!(stages.len(), 2, "a build stage and the image");
+
+    // The build stage, with the release's address and the mirror as a user passes them.
+    let build = sb.root().join("build-root");
+    let release_url = release.url("");
+    let args = [
+        ("GOVER_VERSION", VERSION),
+        ("GO_VERSION", "1.23.9"),
+        ("GOVER_RELEASE_URL", release_url.trim_end_matches('/')),
+    ];
+    let extra = format!(
+        "export CURL_CA_BUNDLE=/etc/gover-test/ca.pem GOVER_DIST_URL={} GOVER_INDEX_URL={}",
+        mirror.url("/"),
+        mirror.url("/index.json")
+    );
+    let script = stage_script(&stages[0], &args, &extra);
+    // The root is made by the first run; the CA goes in before the stage's commands.
+    let out = common::debian_root::run(&build, "true");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    fs::create_dir_all(build.join("etc/gover-test")).unwrap();
+    fs::write(build.join("etc/gover-test/ca.pem"), release.ca_pem()).unwrap();
+    let out = common::debian_root::run(&build, &script);
+    assert!(out.status.success(), "{script}\n{}\n{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(release.hits("/install.sh"), 1);
+
+    // The image: the COPY --from of the build stage, then its ENV, and go run by a user.
+    let image = sb.root().join("image-root");
+    let out = common::debian_root::run(&image, "true");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut env = String::new();
+    for (word, rest) in &stages[1] {
+        match word.as_str() {
+            "COPY" => {
+                let parts: Vec<&str> = rest.split_whitespace().collect();
+                let ["--from=go", from, to] = parts[..] else { panic!("an unexpected COPY: {rest}") };
+                let status = std::process::Command::new("cp")
+                    .arg("-a")
+                    .arg(build.join(from.trim_start_matches('/')))
+                    .arg(image.join(to.trim_start_matches('/')))
+                    .status()
+                    .unwrap();
+                assert!(status.success());
+            }
+            "ENV" => env += &format!("export {rest}\n"),
+            "FROM" => {}
+            other => panic!("the image stage should only copy and set the environment: {other} {rest}"),
+        }
+    }
+    let check = format!(
+        "{env}cd /tmp\nsetpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'go version; go env GOROOT GOTOOLCHAIN'\n\
+         if command -v gover || command -v curl; then exit 9; fi"
+    );
+    let out = common::debian_root::run(&image, &check);
+    assert!(out.status.success(), "{}\n{}", text(&out.stdout), text(&out.stderr));
+    let lines: Vec<String> = text(&out.stdout).lines().map(String::from).collect();
+    assert!(lines[0].starts_with("go version go1.23.9 linux/"), "{lines:?}");
+    assert_eq!(lines[1..], ["/usr/local/go", "local"]);
+}
