@@ -122,3 +122,105 @@ fn the_dockerfile_builds_an_image_whose_go_is_the_verified_release_and_nothing_e
     assert!(lines[0].starts_with("go version go1.23.9 linux/"), "{lines:?}");
     assert_eq!(lines[1..], ["/usr/local/go", "local"]);
 }
+
+fn feature_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("devcontainer/src/gover")
+}
+
+/// The Feature's options as the spec hands them to install.sh: each option's id upper-cased,
+/// anything but letters, digits and `_` made `_`, its default unless `set` names it.
+fn option_env(feature: &serde_json::Value, set: &[(&str, &str)]) -> String {
+    let options = feature["options"].as_object().unwrap();
+    let mut env = String::new();
+    for (id, option) in options {
+        let name: String =
+            id.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
+        let value = set.iter().find(|(n, _)| n == id).map_or(option["default"].as_str().unwrap(), |(_, v)| v);
+        env += &format!("export {name}='{value}'\n");
+    }
+    for (id, _) in set {
+        assert!(options.contains_key(*id), "the Feature has no option {id}");
+    }
+    env
+}
+
+/// check-jsonschema vendors no schema for devcontainer-feature.json and the published one
+/// (containers.dev) cannot be fetched here, so this checks what that schema requires by hand:
+/// id, version and name; options typed string or boolean, each with a default of its type.
+#[test]
+fn the_feature_metadata_has_what_the_spec_requires() {
+    let feature: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(feature_dir().join("devcontainer-feature.json")).unwrap()).unwrap();
+    assert_eq!(feature["id"], "gover", "the id is the directory's name");
+    assert_eq!(feature["version"], VERSION);
+    assert!(feature["name"].is_string());
+    for (id, option) in feature["options"].as_object().unwrap() {
+        let kind = option["type"].as_str().unwrap_or_else(|| panic!("option {id} has no type"));
+        match kind {
+            "string" => assert!(option["default"].is_string(), "option {id}"),
+            "boolean" => assert!(option["default"].is_boolean(), "option {id}"),
+            other => panic!("option {id} has type {other}; the spec allows string and boolean"),
+        }
+        assert!(option["description"].is_string(), "option {id} has no description");
+    }
+}
+
+#[test]
+fn shellcheck_finds_nothing_in_the_feature_install_script() {
+    if !common::require("shellcheck") {
+        return;
+    }
+    let out = std::process::Command::new("shellcheck").arg(feature_dir().join("install.sh")).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stdout));
+}
+
+#[test]
+fn the_feature_installs_the_version_file_s_go_for_the_remote_user() {
+    let Some(dist) = dist() else { return };
+    let sb = Sandbox::new();
+    let release = Server::https();
+    release.serve_dir(dist);
+    let mirror = Server::http();
+    mirror.serve_dir(&common::real_mirror());
+    let feature: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(feature_dir().join("devcontainer-feature.json")).unwrap()).unwrap();
+    let root = sb.root().join("feature-root");
+    let out = common::debian_root::run(&root, "useradd --create-home dev");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    fs::create_dir_all(root.join("etc/gover-test")).unwrap();
+    fs::write(root.join("etc/gover-test/ca.pem"), release.ca_pem()).unwrap();
+    fs::copy(feature_dir().join("install.sh"), root.join("etc/gover-test/install.sh")).unwrap();
+    fs::create_dir_all(root.join("workspace")).unwrap();
+    fs::write(root.join("workspace/go.mod"), "module example.com/app\n\ngo 1.21\n\ntoolchain go1.22.10\n").unwrap();
+
+    // The build: the Feature's install.sh as root, with its options and what the spec adds.
+    let mirror_url = mirror.url("/");
+    let options = option_env(&feature, &[("versionFile", "/workspace/go.mod"), ("mirror", &mirror_url)]);
+    let build = format!(
+        "export HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n\
+         export _REMOTE_USER=dev _REMOTE_USER_HOME=/home/dev\n\
+         export CURL_CA_BUNDLE=/etc/gover-test/ca.pem GOVER_RELEASE_URL={} GOVER_INDEX_URL={}\n{options}\
+         cd /etc/gover-test && ./install.sh",
+        release.url("").trim_end_matches('/'),
+        mirror.url("/index.json")
+    );
+    let out = common::debian_root::run(&root, &build);
+    assert!(out.status.success(), "{build}\n{}\n{}", text(&out.stdout), text(&out.stderr));
+
+    // The container, used as the remote user with the Feature's containerEnv: the version file's
+    // Go by default, and gover can install another for them.
+    let mut env = String::from("export PATH=/usr/local/bin:/usr/bin:/bin\n");
+    for (name, value) in feature["containerEnv"].as_object().unwrap() {
+        env += &format!("export {name}=\"{}\"\n", value.as_str().unwrap().replace("${PATH}", "$PATH"));
+    }
+    let check = format!(
+        "{env}export GOVER_INDEX_URL={} GOVER_DIST_URL={mirror_url}\ncd /home/dev\n\
+         setpriv --reuid=dev --regid=dev --init-groups env HOME=/home/dev sh -ec 'go version; gover install --quiet 1.21.13 && gover exec 1.21.13 go version'",
+        mirror.url("/index.json")
+    );
+    let out = common::debian_root::run(&root, &check);
+    assert!(out.status.success(), "{}\n{}", text(&out.stdout), text(&out.stderr));
+    let lines: Vec<String> = text(&out.stdout).lines().map(String::from).collect();
+    assert!(lines[0].starts_with("go version go1.22.10 linux/"), "{lines:?}");
+    assert!(lines.last().unwrap().starts_with("go version go1.21.13 linux/"), "{lines:?}");
+}
