@@ -17,6 +17,17 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// A sandbox, the release over https (its CA for CURL_CA_BUNDLE) and the fixture Go mirror;
+/// None (the skip recorded) where the release files cannot be built.
+fn servers() -> Option<(Sandbox, Server, Server)> {
+    let dist = dist()?;
+    let release = Server::https();
+    release.serve_dir(dist);
+    let mirror = Server::http();
+    mirror.serve_dir(&common::real_mirror());
+    Some((Sandbox::new(), release, mirror))
+}
+
 /// One `FROM` stage of a Dockerfile: its instructions, continuation lines joined.
 fn stages(dockerfile: &str) -> Vec<Vec<(String, String)>> {
     let joined = dockerfile.replace("\\\n", " ");
@@ -56,12 +67,7 @@ fn stage_script(stage: &[(String, String)], build_args: &[(&str, &str)], extra: 
 
 #[test]
 fn the_dockerfile_builds_an_image_whose_go_is_the_verified_release_and_nothing_else() {
-    let Some(dist) = dist() else { return };
-    let sb = Sandbox::new();
-    let release = Server::https();
-    release.serve_dir(dist);
-    let mirror = Server::http();
-    mirror.serve_dir(&common::real_mirror());
+    let Some((sb, release, mirror)) = servers() else { return };
     let dockerfile = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("container/Dockerfile")).unwrap();
     let stages = stages(&dockerfile);
     assert_eq!(stages.len(), 2, "a build stage and the image");
@@ -176,12 +182,7 @@ fn shellcheck_finds_nothing_in_the_feature_install_script() {
 
 #[test]
 fn the_feature_installs_the_version_file_s_go_for_the_remote_user() {
-    let Some(dist) = dist() else { return };
-    let sb = Sandbox::new();
-    let release = Server::https();
-    release.serve_dir(dist);
-    let mirror = Server::http();
-    mirror.serve_dir(&common::real_mirror());
+    let Some((sb, release, mirror)) = servers() else { return };
     let feature: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(feature_dir().join("devcontainer-feature.json")).unwrap()).unwrap();
     let root = sb.root().join("feature-root");
