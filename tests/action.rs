@@ -596,10 +596,15 @@ fn a_tampered_gover_release_is_refused_and_nothing_is_installed() {
     for line in sums.lines() {
         let (_, name) = line.split_once("  ").unwrap();
         if name.ends_with(".tar.gz") {
-            let file = tampered.join(name);
-            let mut bytes = fs::read(&file).unwrap();
-            bytes.extend_from_slice(b"tampered");
-            fs::write(&file, &bytes).unwrap();
+            // A well-formed tarball whose gover is another program: only the signature tells.
+            let unpacked = sb.root().join("unpacked");
+            fs::create_dir_all(&unpacked).unwrap();
+            let top = name.trim_end_matches(".tar.gz");
+            let tar = |args: &[&str]| assert!(Command::new("tar").args(args).status().unwrap().success());
+            tar(&["-xzf", tampered.join(name).to_str().unwrap(), "-C", unpacked.to_str().unwrap()]);
+            fs::write(unpacked.join(top).join("gover"), "#!/bin/sh\necho tampered\n").unwrap();
+            tar(&["-czf", tampered.join(name).to_str().unwrap(), "-C", unpacked.to_str().unwrap(), top]);
+            let bytes = fs::read(tampered.join(name)).unwrap();
             altered += &format!("{}  {name}\n", common::releases::sha256_hex(&bytes));
         } else {
             altered += &format!("{line}\n");
