@@ -577,3 +577,45 @@ fn the_gitlab_component_hands_the_next_job_the_pinned_go() {
     // GOVER_HOME is in the project directory, the artifact the next job gets.
     assert_eq!(job["artifacts"]["paths"][0], ".gover/");
 }
+
+#[test]
+fn a_tampered_gover_release_is_refused_and_nothing_is_installed() {
+    let Some(dist) = dist() else { return };
+    let Some(action) = yaml(&fs::read_to_string(root().join("action.yml")).unwrap()) else { return };
+    let sb = Sandbox::new();
+    // The release host altered: another tarball, and SHA256SUMS rewritten to match it, so only
+    // the signature over SHA256SUMS can tell.
+    let tampered = sb.root().join("tampered-release");
+    fs::create_dir_all(&tampered).unwrap();
+    for entry in fs::read_dir(dist).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(&path, tampered.join(path.file_name().unwrap())).unwrap();
+    }
+    let sums = fs::read_to_string(tampered.join("SHA256SUMS")).unwrap();
+    let mut altered = String::new();
+    for line in sums.lines() {
+        let (_, name) = line.split_once("  ").unwrap();
+        if name.ends_with(".tar.gz") {
+            // A well-formed tarball whose gover is another program: only the signature tells.
+            let unpacked = sb.root().join("unpacked");
+            fs::create_dir_all(&unpacked).unwrap();
+            let top = name.trim_end_matches(".tar.gz");
+            let tar = |args: &[&str]| assert!(Command::new("tar").args(args).status().unwrap().success());
+            tar(&["-xzf", tampered.join(name).to_str().unwrap(), "-C", unpacked.to_str().unwrap()]);
+            fs::write(unpacked.join(top).join("gover"), "#!/bin/sh\necho tampered\n").unwrap();
+            tar(&["-czf", tampered.join(name).to_str().unwrap(), "-C", unpacked.to_str().unwrap(), top]);
+            let bytes = fs::read(tampered.join(name)).unwrap();
+            altered += &format!("{}  {name}\n", common::releases::sha256_hex(&bytes));
+        } else {
+            altered += &format!("{line}\n");
+        }
+    }
+    fs::write(tampered.join("SHA256SUMS"), altered).unwrap();
+    let (release, trust) = https_release(&sb, &tampered);
+    let mirror = Server::http();
+    let mut job = Job::new(&sb.root().join("runner"), [job_env(&sb, &mirror, &release), vec![trust]].concat());
+    let err = job.run_action(&action, root(), &sb.work, &[("gover-version", VERSION)]).unwrap_err();
+    assert!(err.contains("is not signed by gover's release key") && err.contains("nothing was installed"), "{err}");
+    assert!(!job.outputs.contains_key("env"), "the job went on after the refused install");
+    assert!(!job.dir.join(format!("tool-cache/gover/{VERSION}")).exists(), "a refused gover reached the tool cache");
+}

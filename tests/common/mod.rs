@@ -2,6 +2,7 @@
 //! PATH, and the real `gover` and shim binaries.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+pub mod debian_root;
 pub mod gover_release;
 pub mod modproxy;
 pub mod releases;

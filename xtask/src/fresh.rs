@@ -73,7 +73,7 @@ pub fn run(args: &[String]) -> Result<()> {
 }
 
 /// Mounts what the root needs (in a mount namespace of its own, so nothing outlives the run),
-/// then runs the script inside. $1 the root, $2 rustup's home, $3 the fixture mirror or "",
+/// then runs the script inside. $1 the root, $2 rustup's home or "", $3 the fixture mirror or "",
 /// $4 the script.
 const ENTER: &str = r#"
 root=$1
@@ -81,7 +81,7 @@ mount --rbind /dev "$root/dev"
 mount -t proc proc "$root/proc"
 mount -t sysfs sysfs "$root/sys"
 read_only() { mkdir -p "$2" && mount --bind "$1" "$2" && mount -o remount,bind,ro "$2"; }
-read_only "$2" "$root/opt/rustup"
+if [ -n "$2" ]; then read_only "$2" "$root/opt/rustup"; fi
 if [ -n "$3" ]; then read_only "$3" "$root/opt/gomirror"; fi
 exec chroot "$root" /bin/sh -ec "$4"
 "#;
@@ -158,10 +158,25 @@ fn debian_root(cache: &Path) -> Result<PathBuf> {
     Ok(base)
 }
 
-/// The host's apt sources (lists and deb822 files) and the keyrings they name, DNS, local
-/// certificate authorities and the clone, into `root`; rustup's launcher as cargo, rustc and
-/// the rest.
+/// The clone of this repository into `root`, after the way out to the network; rustup's
+/// launcher as cargo, rustc and the rest.
 fn prepare(root: &Path) -> Result<()> {
+    prepare_network(root)?;
+    let clone = root.join("root/gover");
+    println!("fresh-machine: git clone {} (its HEAD)", project_root().display());
+    run_checked(Command::new("git").arg("clone").arg("--quiet").arg(project_root()).arg(&clone))?;
+    let bin = root.join("root/.cargo/bin");
+    fs::create_dir_all(&bin).map_err(|e| format!("cannot create {}: {e}", bin.display()))?;
+    fs::copy(rustup()?, bin.join("rustup")).map_err(|e| format!("cannot copy rustup: {e}"))?;
+    for proxy in ["cargo", "rustc", "rustdoc", "rustfmt", "cargo-fmt", "cargo-clippy", "clippy-driver"] {
+        std::os::unix::fs::symlink("rustup", bin.join(proxy)).map_err(|e| format!("cannot link {proxy}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// The host's apt sources (lists and deb822 files) and the keyrings they name, DNS and local
+/// certificate authorities, into `root`.
+fn prepare_network(root: &Path) -> Result<()> {
     let copy = |from: &Path| -> Result<()> {
         let to = root.join(from.strip_prefix("/").expect("absolute"));
         fs::create_dir_all(to.parent().expect("a file")).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
@@ -181,14 +196,31 @@ fn prepare(root: &Path) -> Result<()> {
     for ca in local_cas.map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "crt")) {
         copy(&ca)?;
     }
-    let clone = root.join("root/gover");
-    println!("fresh-machine: git clone {} (its HEAD)", project_root().display());
-    run_checked(Command::new("git").arg("clone").arg("--quiet").arg(project_root()).arg(&clone))?;
-    let bin = root.join("root/.cargo/bin");
-    fs::create_dir_all(&bin).map_err(|e| format!("cannot create {}: {e}", bin.display()))?;
-    fs::copy(rustup()?, bin.join("rustup")).map_err(|e| format!("cannot copy rustup: {e}"))?;
-    for proxy in ["cargo", "rustc", "rustdoc", "rustfmt", "cargo-fmt", "cargo-clippy", "clippy-driver"] {
-        std::os::unix::fs::symlink("rustup", bin.join(proxy)).map_err(|e| format!("cannot link {proxy}: {e}"))?;
+    Ok(())
+}
+
+/// `cargo xtask debian-root DIR -- SCRIPT`: runs SCRIPT as root in DIR, a Debian root made
+/// from the cached one (the tests' container builds, tests/containers.rs), where a first run
+/// copies the cache and gives it the way out to the network.
+pub fn run_in_root(args: &[String]) -> Result<()> {
+    let [dir, dashes, script] = args else {
+        return Err("usage: cargo xtask debian-root DIR -- SCRIPT\nhelp: run `cargo xtask help`".into());
+    };
+    if dashes != "--" {
+        return Err(format!("unexpected argument `{dashes}`\nhelp: run `cargo xtask help`"));
+    }
+    let root = Path::new(dir);
+    if !root.join("etc/debian_version").is_file() {
+        let base = debian_root(&cache_dir())?;
+        run_checked(Command::new("cp").arg("-a").arg(&base).arg(root))?;
+        prepare_network(root)?;
+    }
+    let mut enter = Command::new("unshare");
+    enter.args(["--mount", "--pid", "--fork", "sh", "-ec", ENTER, "enter"]).arg(root).args(["", "", script]);
+    enter.env_clear().env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+    let status = enter.status().map_err(|e| format!("cannot run unshare: {e}"))?;
+    if !status.success() {
+        return Err(format!("the script failed in {} ({status})", root.display()));
     }
     Ok(())
 }

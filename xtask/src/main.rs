@@ -51,6 +51,10 @@ tasks:
       ~/.cache/gover-fresh-machine), a clone of HEAD, this machine's Rust toolchain mounted
       read-only and, if GOVER_TEST_MIRROR names one, its fixture mirror. ARGS go to the test
       command. --quick runs the install lines, then `cargo xtask dist --check-tools` instead.
+  debian-root DIR -- SCRIPT
+      Runs SCRIPT as root in DIR, a copy of fresh-machine's cached Debian 12 root with this
+      machine's apt sources and DNS (made on first use); tests/containers.rs builds the
+      container recipes in it.
   help
       This text.
 ";
@@ -72,6 +76,7 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "fuzz" => fuzz::run(rest),
         "fresh-machine" => fresh::run(rest),
+        "debian-root" => fresh::run_in_root(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
