@@ -290,7 +290,7 @@ pub fn request(ctx: &Context) -> Result<Request, ResolveError> {
     if let Some(value) = &ctx.env_version {
         let text = value.to_string_lossy();
         return match Spec::parse(&text) {
-            Some(spec) if spec != Spec::Latest => Ok(Request::named(spec, Source::Env)),
+            Some(spec) if !spec.is_moving() => Ok(Request::named(spec, Source::Env)),
             _ => Err(ResolveError::BadEnv { value: text.chars().take(40).collect() }),
         };
     }

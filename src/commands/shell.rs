@@ -66,12 +66,13 @@ struct Choice {
 fn choose(text: &str, app: &App) -> Result<Choice> {
     let spec = Spec::parse(text.trim()).ok_or_else(|| {
         Error::usage(format!("{text:?} is not a Go version"))
-            .hint("give a version such as 1.22, 1.22.10, go1.23rc1, system or latest")
+            .hint("give a version such as 1.22, 1.22.10, go1.23rc1, system, latest, stable or oldstable")
     })?;
     let installed = app.store.installed();
     let spec = match spec {
-        Spec::Latest => Spec::Exact(Spec::Latest.pick(&installed).cloned().ok_or_else(|| {
-            Error::new(exit::NOT_INSTALLED, "no Go version is installed").hint("run gover install latest")
+        moving if moving.is_moving() => Spec::Exact(moving.pick(&installed).cloned().ok_or_else(|| {
+            Error::new(exit::NOT_INSTALLED, format!("no installed Go version is {moving}"))
+                .hint(format!("run gover install {moving}"))
         })?),
         other => other,
     };

@@ -51,14 +51,17 @@ pub fn pin(app: &App, text: &str, file: &Path, install: bool, command: &str) -> 
             if !(install || confirm(&format!("{err}. Install it now?"))) {
                 return Err(dist::unless_no_such_release(app, &spec, err, &format!("{command} --install")));
             }
-            install_version(app, &spec)?;
-            app.toolchain(&spec)?
+            // A moving name means the release the index names: among the installed ones
+            // afterwards, `oldstable` could name another release or none.
+            let wanted = if spec.is_moving() { Spec::Exact(released(app, &spec, command)?) } else { spec.clone() };
+            install_version(app, &wanted)?;
+            app.toolchain(&wanted)?
         }
         Err(err) => return Err(err),
     };
-    // `latest` would drift as releases come out; pin what it means today.
+    // `latest`, `stable` and `oldstable` drift as releases come out; pin what they mean today.
     let written = match (&spec, &toolchain) {
-        (Spec::Latest, Toolchain::Installed { version, .. }) => {
+        (moving, Toolchain::Installed { version, .. }) if moving.is_moving() => {
             version.to_string().trim_start_matches("go").to_string()
         }
         _ => spec.to_string(),
@@ -82,6 +85,13 @@ fn confirm(question: &str) -> bool {
 
 /// Runs `gover install <spec>` as its own process, so its output and errors are exactly those
 /// of the install command.
+/// The release `spec` names in the release index.
+fn released(app: &App, spec: &Spec, command: &str) -> Result<gover_shim::GoVersion> {
+    let remote = dist::Remote::from_env(app.trust_mirror)?;
+    let catalog = remote.fetch_index(&app.store)?;
+    Ok(catalog.pick(spec, &remote.platform, command)?.version.clone())
+}
+
 fn install_version(app: &App, spec: &Spec) -> Result<()> {
     let exe = std::env::current_exe().map_err(|e| Error::failure("cannot find the gover executable").cause(e))?;
     let status = Command::new(exe)
