@@ -249,7 +249,9 @@ impl fmt::Display for ResolveError {
             ResolveError::NotInstalled { spec, source } => {
                 let name = match spec {
                     Spec::Exact(v) => v.to_string(),
-                    other => format!("go{other}"),
+                    Spec::Line { .. } => format!("go{spec}"),
+                    // `oldstable`, not `gooldstable`: the moving names are no Go release names.
+                    other => other.to_string(),
                 };
                 write!(f, "{name} is not installed (requested by {source})")
             }

@@ -12,9 +12,8 @@ use crate::error::{exit, Error, Result};
 pub fn versions(minimum: Option<&GoVersion>, plus: &[String], releases: &[GoVersion]) -> Result<Vec<GoVersion>> {
     let mut picked = Vec::new();
     if let Some(min) = minimum {
-        let fits = |v: &&GoVersion| {
-            v.is_stable() && v.in_line(min.major, min.minor) && (*v >= min || v.same_release(min))
-        };
+        let fits =
+            |v: &&GoVersion| v.is_stable() && v.in_line(min.major, min.minor) && (*v >= min || v.same_release(min));
         let newest = releases.iter().filter(fits).max().cloned();
         picked.push(newest.ok_or_else(|| missing(&format!("the go line's {min}"), releases))?);
     }

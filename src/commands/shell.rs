@@ -19,7 +19,7 @@ const VAR: &str = "GOVER_VERSION";
 #[derive(clap::Args, Debug)]
 #[command(group = clap::ArgGroup::new("what").args(["spec", "unset"]).required(true))]
 pub struct Args {
-    /// The version: 1.22 (the newest installed 1.22.x), 1.22.10, go1.23rc1, system, or latest
+    /// The version: 1.22 (the newest installed 1.22.x), 1.22.10, go1.23rc1, system, latest, stable or oldstable
     /// (the newest installed)
     #[arg(value_name = "VERSION")]
     pub spec: Option<String>,
@@ -56,8 +56,8 @@ pub fn run(args: Args, app: &App) -> Result<()> {
 
 struct Choice {
     /// GOVER_VERSION: the spec as given, so `1.22` keeps following the newest installed
-    /// 1.22.x; `latest` becomes the version it means now (the resolver does not take
-    /// `latest` from the environment).
+    /// 1.22.x; `latest`, `stable` and `oldstable` become the version they mean now (the resolver does not take
+    /// them from the environment).
     value: String,
     /// What the shims will run, for the message.
     runs: String,

@@ -14,7 +14,7 @@ use crate::store::write_atomic;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The version to use here: 1.22 (newest installed 1.22.x), 1.22.10, latest or system
+    /// The version to use here: 1.22 (newest installed 1.22.x), 1.22.10, latest, stable, oldstable or system
     pub version: String,
     /// Install the version first if it is missing (asked on a terminal otherwise)
     #[arg(long)]
