@@ -1059,7 +1059,11 @@ fn help_lines_that_name_a_command_work_when_followed() {
     );
     assert!(follow(&rig, &help(&out)).status.success());
     // Not a version: what versions look like, and one of those works.
-    expect(&["use", "banana"], 2, "versions look like 1.22 (newest 1.22.x), 1.22.10, go1.23rc1, latest or system");
+    expect(
+        &["use", "banana"],
+        2,
+        "versions look like 1.22 (newest 1.22.x), 1.22.10, go1.23rc1, latest, stable, oldstable or system",
+    );
     rig.gover().args(["use", "1.22"]).assert().success();
     std::fs::remove_file(rig.sb.work.join(".go-version")).unwrap();
 
