@@ -422,7 +422,10 @@ mod tests {
         assert_eq!(err.line, 2);
         assert!(err.reason.contains("not text"));
         assert!(pin(PinFile::GoVersion, &"1".repeat(300)).unwrap_err().reason.contains("bytes long"));
-        assert!(pin(PinFile::GoVersion, "latest").is_err());
+        for moving in ["latest", "stable", "oldstable"] {
+            assert!(pin(PinFile::GoVersion, moving).is_err());
+            assert!(pin(PinFile::ToolVersions, &format!("golang {moving}\n")).is_err());
+        }
         assert!(pin(PinFile::GoVersion, "banana").is_err());
     }
 
