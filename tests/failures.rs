@@ -819,7 +819,7 @@ fn output_is_consistent_quiet_json_and_go_names() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let hint = help(&out);
     let listed = follow(&rig, hint.split('(').nth(1).unwrap().trim_end_matches(')'));
-    assert_eq!(String::from_utf8_lossy(&listed.stdout), "go1.22.10\n");
+    assert_eq!(String::from_utf8_lossy(&listed.stdout), "go1.22.10  (stable)\n");
 }
 
 #[test]
