@@ -109,3 +109,11 @@ fn a_pin_file_naming_stable_is_refused_with_a_hint_that_works() {
     assert_eq!(fs::read_to_string(rig.sb.work.join(".go-version")).unwrap(), "1.23.9\n");
     assert!(stdout(&rig, &["current"]).contains("go1.23.9"));
 }
+
+#[test]
+fn ci_env_takes_the_names_as_setup_gos_go_version_input_does() {
+    let rig = Rig::serving(&RELEASES);
+    let env = stdout(&rig, &["ci", "env", "--format", "shell", "--go-version", "oldstable"]);
+    assert!(env.contains(&rig.version_dir("go1.22.10").display().to_string()), "{env}");
+    assert_eq!(rig.listed(), ["go1.22.10"]);
+}

@@ -53,7 +53,8 @@ pub fn pin(app: &App, text: &str, file: &Path, install: bool, command: &str) -> 
             }
             // A moving name means the release the index names: among the installed ones
             // afterwards, `oldstable` could name another release or none.
-            let wanted = if spec.is_moving() { Spec::Exact(released(app, &spec, command)?) } else { spec.clone() };
+            let wanted =
+                if spec.is_moving() { Spec::Exact(dist::released(app, &spec, command)?) } else { spec.clone() };
             install_version(app, &wanted)?;
             app.toolchain(&wanted)?
         }
@@ -85,13 +86,6 @@ fn confirm(question: &str) -> bool {
 
 /// Runs `gover install <spec>` as its own process, so its output and errors are exactly those
 /// of the install command.
-/// The release `spec` names in the release index.
-fn released(app: &App, spec: &Spec, command: &str) -> Result<gover_shim::GoVersion> {
-    let remote = dist::Remote::from_env(app.trust_mirror)?;
-    let catalog = remote.fetch_index(&app.store)?;
-    Ok(catalog.pick(spec, &remote.platform, command)?.version.clone())
-}
-
 fn install_version(app: &App, spec: &Spec) -> Result<()> {
     let exe = std::env::current_exe().map_err(|e| Error::failure("cannot find the gover executable").cause(e))?;
     let status = Command::new(exe)
