@@ -135,6 +135,6 @@ impl App {
 pub fn parse_spec(text: &str) -> Result<Spec> {
     Spec::parse(text).ok_or_else(|| {
         Error::usage(format!("{text:?} is not a Go version"))
-            .hint("versions look like 1.22 (newest 1.22.x), 1.22.10, go1.23rc1, latest or system")
+            .hint("versions look like 1.22 (newest 1.22.x), 1.22.10, go1.23rc1, latest, stable, oldstable or system")
     })
 }

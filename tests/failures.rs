@@ -819,7 +819,7 @@ fn output_is_consistent_quiet_json_and_go_names() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let hint = help(&out);
     let listed = follow(&rig, hint.split('(').nth(1).unwrap().trim_end_matches(')'));
-    assert_eq!(String::from_utf8_lossy(&listed.stdout), "go1.22.10\n");
+    assert_eq!(String::from_utf8_lossy(&listed.stdout), "go1.22.10  (stable)\n");
 }
 
 #[test]
@@ -1059,7 +1059,11 @@ fn help_lines_that_name_a_command_work_when_followed() {
     );
     assert!(follow(&rig, &help(&out)).status.success());
     // Not a version: what versions look like, and one of those works.
-    expect(&["use", "banana"], 2, "versions look like 1.22 (newest 1.22.x), 1.22.10, go1.23rc1, latest or system");
+    expect(
+        &["use", "banana"],
+        2,
+        "versions look like 1.22 (newest 1.22.x), 1.22.10, go1.23rc1, latest, stable, oldstable or system",
+    );
     rig.gover().args(["use", "1.22"]).assert().success();
     std::fs::remove_file(rig.sb.work.join(".go-version")).unwrap();
 

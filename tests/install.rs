@@ -691,7 +691,7 @@ fn list_installed_and_remote() {
         .args(["list", "--remote"])
         .assert()
         .success()
-        .stdout("go1.20\ngo1.21.13  (installed)\ngo1.22.9\ngo1.22.10  (installed)\n");
+        .stdout("go1.20\ngo1.21.13  (oldstable, installed)\ngo1.22.9\ngo1.22.10  (stable, installed)\n");
     gover(&sb, &server).args(["list", "--remote", "--all", "1.23"]).assert().success().stdout("go1.23rc1\n");
     gover(&sb, &server).args(["list", "--remote", "1.2"]).assert().success().stdout("");
     let out = gover(&sb, &server).args(["list", "--remote", "--json", "1.22"]).assert().success().get_output().clone();

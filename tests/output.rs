@@ -65,7 +65,7 @@ fn quiet_leaves_only_what_a_script_asked_for() {
     assert_eq!(quiet(&rig, &["shell", "--print-for", "bash", "1.22.12"]), "export GOVER_VERSION='1.22.12'\n");
     assert!(quiet(&rig, &["env"]).contains(&format!("GOROOT='{}'", root.display())));
     assert!(quiet(&rig, &["list"]).contains("go1.22.12"));
-    assert!(quiet(&rig, &["list", "--remote"]).lines().any(|l| l == "go1.23.9"));
+    assert!(quiet(&rig, &["list", "--remote"]).lines().any(|l| l.starts_with("go1.23.9")));
     assert!(quiet(&rig, &["init", "bash"]).contains("GOVER_HOME"));
     assert!(quiet(&rig, &["completions", "bash"]).starts_with("_gover()"));
     for args in [&["list", "--json"][..], &["current", "--json"], &["which", "--json"], &["doctor", "--json"]] {

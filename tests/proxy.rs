@@ -80,7 +80,7 @@ fn real_go_switches_through_the_test_proxy_then_gover_installs_the_same_toolchai
         .args(["list", "--remote", "--source", "proxy"])
         .assert()
         .success()
-        .stdout("go1.23.9  (installed)\n");
+        .stdout("go1.23.9  (stable, installed)\n");
 }
 
 #[test]
@@ -99,7 +99,11 @@ fn installs_a_synthetic_toolchain_and_marks_its_tools_executable() {
     let mode = |p: &str| fs::metadata(root.join(p)).unwrap().permissions().mode() & 0o777;
     assert_eq!((mode("bin/go"), mode("pkg/tool/linux_amd64/compile"), mode("VERSION")), (0o755, 0o755, 0o644));
     s.shim("go").arg("version").assert().success().stdout("go version go1.23.9 linux/amd64\n");
-    gover(&s, &proxy).args(["list", "--remote"]).assert().success().stdout("go1.23.9  (installed)\ngo1.22.10\n");
+    gover(&s, &proxy)
+        .args(["list", "--remote"])
+        .assert()
+        .success()
+        .stdout("go1.23.9  (stable, installed)\ngo1.22.10  (oldstable)\n");
     let listed = gover(&s, &proxy).args(["list", "--remote", "--json", "1.22"]).output().unwrap();
     let rows: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
     assert_eq!(rows[0]["module"], "golang.org/toolchain@v0.0.1-go1.22.10.linux-amd64");

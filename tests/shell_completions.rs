@@ -65,16 +65,18 @@ fn bash_completes_subcommands_and_installed_versions() {
         );
         run(&sb, "bash", &["--norc", "-ic", &script])
     };
-    // Besides the installed versions, the commands that pin offer their lines, latest and system.
+    // Besides the installed versions, the commands that pin offer their lines, latest, stable,
+    // oldstable and system.
     assert_eq!(
         words(&complete("gover use ''")),
-        ["1.21", "1.21.13", "1.22", "1.22.10", "1.23", "1.23rc1", "latest", "system"]
+        ["1.21", "1.21.13", "1.22", "1.22.10", "1.23", "1.23rc1", "latest", "oldstable", "stable", "system"]
     );
     assert_eq!(words(&complete("gover shell 1.2")), ["1.21", "1.21.13", "1.22", "1.22.10", "1.23", "1.23rc1"]);
     assert_eq!(words(&complete("gover uninstall 1.22")), ["1.22.10"]);
     assert_eq!(words(&complete("gover uninstall ''")), ["1.21.13", "1.22.10", "1.23rc1"]);
     assert_eq!(words(&complete("gover exec 1.23")), ["1.23", "1.23rc1"]);
     assert_eq!(words(&complete("gover global l")), ["latest"]);
+    assert_eq!(words(&complete("gover use o")), ["oldstable"]);
     // Options --help hides (doctor's test settings, the hook's and install.sh's) are not offered.
     let doctor = complete("gover doctor --");
     assert!(
@@ -96,7 +98,7 @@ fn fish_completes_subcommands_and_installed_versions() {
     let sb = sandbox();
     let hook = format!("{} init fish | source", env!("CARGO_BIN_EXE_gover"));
     let versions = run(&sb, "fish", &["-ic", &format!("{hook}; complete -C 'gover use '")]);
-    for v in ["1.21.13", "1.22.10", "1.23rc1", "1.22", "latest", "system"] {
+    for v in ["1.21.13", "1.22.10", "1.23rc1", "1.22", "latest", "stable", "oldstable", "system"] {
         assert!(versions.lines().any(|l| l == v), "{v} missing from:\n{versions}");
     }
     let doctor = run(&sb, "fish", &["-ic", &format!("{hook}; complete -C 'gover doctor --'")]);

@@ -210,9 +210,13 @@ fn lines(text: &str) -> impl Iterator<Item = Result<(usize, &str), PinError>> {
 
 fn spec_at(word: &str, line: usize) -> Result<Pin, PinError> {
     match Spec::parse(word) {
-        Some(Spec::Latest) => {
-            Err(PinError { line, reason: "`latest` changes under you; pin a version such as 1.22".into() })
-        }
+        // stable/oldstable too: setup-go reads them only in its go-version input, not in
+        // .go-version files, and asdf and mise do not know them, so a pin holding one would
+        // mean something else, or nothing, to the other tools that read the file.
+        Some(spec) if spec.is_moving() => Err(PinError {
+            line,
+            reason: format!("`{spec}` changes under you; pin a version such as 1.22 (gover use {spec} writes the one it means today)"),
+        }),
         Some(spec) => Ok(Pin { spec, line }),
         None => Err(PinError {
             line,
@@ -418,7 +422,10 @@ mod tests {
         assert_eq!(err.line, 2);
         assert!(err.reason.contains("not text"));
         assert!(pin(PinFile::GoVersion, &"1".repeat(300)).unwrap_err().reason.contains("bytes long"));
-        assert!(pin(PinFile::GoVersion, "latest").is_err());
+        for moving in ["latest", "stable", "oldstable"] {
+            assert!(pin(PinFile::GoVersion, moving).is_err());
+            assert!(pin(PinFile::ToolVersions, &format!("golang {moving}\n")).is_err());
+        }
         assert!(pin(PinFile::GoVersion, "banana").is_err());
     }
 

@@ -249,7 +249,9 @@ impl fmt::Display for ResolveError {
             ResolveError::NotInstalled { spec, source } => {
                 let name = match spec {
                     Spec::Exact(v) => v.to_string(),
-                    other => format!("go{other}"),
+                    Spec::Line { .. } => format!("go{spec}"),
+                    // `oldstable`, not `gooldstable`: the moving names are no Go release names.
+                    other => other.to_string(),
                 };
                 write!(f, "{name} is not installed (requested by {source})")
             }
@@ -290,7 +292,7 @@ pub fn request(ctx: &Context) -> Result<Request, ResolveError> {
     if let Some(value) = &ctx.env_version {
         let text = value.to_string_lossy();
         return match Spec::parse(&text) {
-            Some(spec) if spec != Spec::Latest => Ok(Request::named(spec, Source::Env)),
+            Some(spec) if !spec.is_moving() => Ok(Request::named(spec, Source::Env)),
             _ => Err(ResolveError::BadEnv { value: text.chars().take(40).collect() }),
         };
     }

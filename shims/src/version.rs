@@ -1,5 +1,5 @@
 //! Go release names (`go1.20`, `go1.21.0`, `go1.21rc2`, `go1.9beta1`), their order, and the
-//! version specs users write (`1.22`, `go1.22.10`, `latest`, `system`).
+//! version specs users write (`1.22`, `go1.22.10`, `latest`, `stable`, `oldstable`, `system`).
 //!
 //! Go's naming changed in 1.21: before it the first release of a line had no patch number
 //! (`go1.20`), from it on it does (`go1.21.0`). Both order before their `.1` successor and
@@ -122,6 +122,11 @@ impl fmt::Display for GoVersion {
 pub enum Spec {
     /// The newest stable release.
     Latest,
+    /// actions/setup-go's name for the newest stable release (the same one as `Latest`).
+    Stable,
+    /// actions/setup-go's `oldstable`: the newest stable release of the line before the
+    /// newest stable one's.
+    OldStable,
     /// The first `go` on PATH that is not a gover shim.
     System,
     /// `1.22`: the newest release of the 1.22 line.
@@ -134,6 +139,8 @@ impl Spec {
     pub fn parse(text: &str) -> Option<Spec> {
         match text {
             "latest" => return Some(Spec::Latest),
+            "stable" => return Some(Spec::Stable),
+            "oldstable" => return Some(Spec::OldStable),
             "system" => return Some(Spec::System),
             _ => {}
         }
@@ -144,10 +151,17 @@ impl Spec {
         })
     }
 
-    /// Whether `version` satisfies this spec (`Latest` is satisfied by any stable release).
+    /// Whether the release this names changes as Go releases come out (`latest`, `stable`,
+    /// `oldstable`): never worth writing into a pin, and resolved once where it is used.
+    pub fn is_moving(&self) -> bool {
+        matches!(self, Spec::Latest | Spec::Stable | Spec::OldStable)
+    }
+
+    /// Whether `version` could satisfy this spec: the moving names are satisfied by any
+    /// stable release, since which one depends on the others ([`Spec::pick`] decides).
     pub fn matches(&self, version: &GoVersion) -> bool {
         match self {
-            Spec::Latest => version.is_stable(),
+            Spec::Latest | Spec::Stable | Spec::OldStable => version.is_stable(),
             Spec::System => false,
             Spec::Line { major, minor } => version.in_line(*major, *minor),
             Spec::Exact(exact) => exact.same_release(version),
@@ -161,6 +175,12 @@ impl Spec {
         I: IntoIterator<Item = &'a GoVersion>,
     {
         let matching = candidates.into_iter().filter(|v| self.matches(v));
+        if *self == Spec::OldStable {
+            let stable: Vec<&GoVersion> = matching.collect();
+            let newest = stable.iter().max()?;
+            let (major, minor) = (newest.major, newest.minor);
+            return stable.into_iter().filter(|v| (v.major, v.minor) < (major, minor)).max();
+        }
         // Release > rc > beta already in the order, so the plain maximum prefers stable.
         matching.max()
     }
@@ -170,6 +190,8 @@ impl fmt::Display for Spec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Spec::Latest => f.write_str("latest"),
+            Spec::Stable => f.write_str("stable"),
+            Spec::OldStable => f.write_str("oldstable"),
             Spec::System => f.write_str("system"),
             Spec::Line { major, minor } => write!(f, "{major}.{minor}"),
             Spec::Exact(v) => write!(f, "{}", v.to_string().trim_start_matches("go")),
@@ -249,6 +271,9 @@ mod tests {
         assert_eq!(Spec::parse("go1.22.10"), Some(Spec::Exact(v("go1.22.10"))));
         assert_eq!(Spec::parse("latest"), Some(Spec::Latest));
         assert_eq!(Spec::parse("system"), Some(Spec::System));
+        for name in ["stable", "oldstable"] {
+            assert_eq!(Spec::parse(name).unwrap().to_string(), name);
+        }
         assert_eq!(Spec::parse("1.22.10").unwrap().to_string(), "1.22.10");
         assert_eq!(Spec::parse("1.22").unwrap().to_string(), "1.22");
     }
@@ -261,6 +286,10 @@ mod tests {
         assert_eq!(pick("1.22").as_deref(), Some("go1.22.10"));
         assert_eq!(pick("1.23").as_deref(), Some("go1.23rc1"));
         assert_eq!(pick("latest").as_deref(), Some("go1.22.10"));
+        // The rc of a newer line moves neither: setup-go counts only stable releases.
+        assert_eq!(pick("stable").as_deref(), Some("go1.22.10"));
+        assert_eq!(pick("oldstable").as_deref(), Some("go1.21.13"));
+        assert_eq!(Spec::OldStable.pick(&all[1..]), None);
         assert_eq!(pick("1.20"), None);
         assert_eq!(pick("1.22.9").as_deref(), Some("go1.22.9"));
     }

@@ -10,24 +10,20 @@ use crate::error::{exit, Error, Result};
 /// The releases for `minimum` (the newest patch of its line that meets it) and each of
 /// `plus`, oldest first, each once. `releases` are the installable ones, in any order.
 pub fn versions(minimum: Option<&GoVersion>, plus: &[String], releases: &[GoVersion]) -> Result<Vec<GoVersion>> {
-    let stable: Vec<&GoVersion> = releases.iter().filter(|v| v.is_stable()).collect();
-    let newest = |fits: &dyn Fn(&GoVersion) -> bool| stable.iter().copied().filter(|v| fits(v)).max().cloned();
     let mut picked = Vec::new();
     if let Some(min) = minimum {
-        let fits = |v: &GoVersion| v.in_line(min.major, min.minor) && (v >= min || v.same_release(min));
-        picked.push(newest(&fits).ok_or_else(|| missing(&format!("the go line's {min}"), releases))?);
+        let fits =
+            |v: &&GoVersion| v.is_stable() && v.in_line(min.major, min.minor) && (*v >= min || v.same_release(min));
+        let newest = releases.iter().filter(fits).max().cloned();
+        picked.push(newest.ok_or_else(|| missing(&format!("the go line's {min}"), releases))?);
     }
     for name in plus {
-        let version = match name.as_str() {
-            "stable" => newest(&|_| true),
-            "oldstable" => newest(&|_| true).and_then(|top| newest(&|v| (v.major, v.minor) < (top.major, top.minor))),
-            _ => match Spec::parse(name) {
-                Some(Spec::System) | None => {
-                    return Err(Error::usage(format!("{name:?} is not a Go version for a matrix"))
-                        .hint("use stable, oldstable, or a version such as 1.22 or 1.22.10"))
-                }
-                Some(spec) => spec.pick(releases.iter()).cloned(),
-            },
+        let version = match Spec::parse(name) {
+            Some(Spec::System) | None => {
+                return Err(Error::usage(format!("{name:?} is not a Go version for a matrix"))
+                    .hint("use stable, oldstable, or a version such as 1.22 or 1.22.10"))
+            }
+            Some(spec) => spec.pick(releases.iter()).cloned(),
         };
         picked.push(version.ok_or_else(|| missing(name, releases))?);
     }

@@ -15,7 +15,7 @@ use crate::ci::cache::{self, CacheKey, Kind, Places};
 use crate::ci::matrix;
 use crate::ci::runner::{github_assignment, Exports, Format};
 use crate::commands::install::{self, SourceArgs};
-use crate::dist::Remote;
+use crate::dist::{self, Remote};
 use crate::error::{self, exit, Error, Result};
 use crate::goenv::{self, Settings};
 use crate::output::{out, outln};
@@ -153,7 +153,12 @@ fn env(args: EnvArgs, app: &App) -> Result<()> {
 /// What to use: `--go-version`, `--go-version-file`, else what this directory asks for.
 fn pin_request(app: &App, pin: &Pin) -> Result<Request> {
     if let Some(text) = &pin.go_version {
-        return Ok(Request::named(parse_spec(text)?, Source::Argument));
+        let spec = parse_spec(text)?;
+        // As setup-go's go-version input: `stable` is the newest release there is, and
+        // `oldstable` is not the line before whatever this runner has installed.
+        let spec =
+            if spec.is_moving() { Spec::Exact(dist::released(app, &spec, "gover ci env --go-version")?) } else { spec };
+        return Ok(Request::named(spec, Source::Argument));
     }
     let Some(file) = &pin.go_version_file else { return app.request() };
     let path = std::path::absolute(file).map_err(|e| error::io("read", file, e))?;

@@ -13,7 +13,7 @@ use crate::error::{exit, Error, Result};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The version to run with: 1.22, 1.22.10, latest or system; left out, the one in effect
+    /// The version to run with: 1.22, 1.22.10, latest, stable, oldstable or system; left out, the one in effect
     /// here (what gover current shows), as `asdf exec go version` does
     #[arg(value_name = "VERSION")]
     pub version: Option<String>,

@@ -14,7 +14,7 @@ use crate::output::outln;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The default version: 1.22, 1.22.10, latest or system; without it, show the current one
+    /// The default version: 1.22, 1.22.10, latest, stable, oldstable or system; without it, show the current one
     #[arg(conflicts_with = "unset")]
     pub version: Option<String>,
     /// Install the version first if it is missing
@@ -47,7 +47,7 @@ fn go_name(spec: &Spec) -> String {
     match spec {
         Spec::Exact(version) => version.to_string(),
         Spec::Line { .. } => format!("go{spec}"),
-        Spec::Latest | Spec::System => spec.to_string(),
+        Spec::Latest | Spec::Stable | Spec::OldStable | Spec::System => spec.to_string(),
     }
 }
 

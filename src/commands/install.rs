@@ -13,7 +13,7 @@ use crate::vulndb::{self, Knowledge};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// What to install: 1.22 (the newest 1.22.x), 1.22.10, go1.22.10, 1.23rc1, latest
+    /// What to install: 1.22 (the newest 1.22.x), 1.22.10, go1.22.10, 1.23rc1, latest, stable, oldstable
     #[arg(required = true, value_name = "VERSION")]
     pub specs: Vec<String>,
     #[command(flatten)]

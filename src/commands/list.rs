@@ -201,6 +201,7 @@ fn remote(args: &Args, app: &App) -> Result<()> {
     vulndb::refresh_if_stale(&app.store, &remote.client, app.out);
     let (platform, sources) = (&remote.platform, &remote.sources);
     let installed = app.store.installed();
+    let named = setup_go_names(catalog.index.available(platform).map(|r| &r.version));
     let mut releases: Vec<_> = catalog.index.available(platform).filter(|r| wanted(args, &r.version)).collect();
     releases.reverse();
     if args.json {
@@ -211,6 +212,7 @@ fn remote(args: &Args, app: &App) -> Result<()> {
                 json!({
                     "version": r.version.to_string(),
                     "stable": r.version.is_stable(),
+                    "name": name_of(&named, &r.version),
                     "installed": installed.contains(&r.version),
                     "filename": file.filename,
                     "url": sources.archive_url(&file.filename),
@@ -222,7 +224,7 @@ fn remote(args: &Args, app: &App) -> Result<()> {
         app.out.json(&serde_json::Value::Array(rows));
         return Ok(());
     }
-    print_versions(args, app, platform, releases.iter().map(|r| &r.version), &installed);
+    print_versions(args, app, platform, releases.iter().map(|r| &r.version), &installed, &named);
     Ok(())
 }
 
@@ -232,11 +234,14 @@ fn print_versions<'a>(
     platform: &Platform,
     versions: impl Iterator<Item = &'a GoVersion>,
     installed: &[GoVersion],
+    named: &[(GoVersion, Spec)],
 ) {
     let mut any = false;
     for v in versions {
         any = true;
-        let mark = if installed.contains(v) { "  (installed)" } else { "" };
+        let marks: Vec<String> =
+            name_of(named, v).into_iter().chain(installed.contains(v).then(|| "installed".to_string())).collect();
+        let mark = if marks.is_empty() { String::new() } else { format!("  ({})", marks.join(", ")) };
         outln!(app.out, Answer, "{v}{mark}");
     }
     if !any {
@@ -249,12 +254,27 @@ fn print_versions<'a>(
     }
 }
 
+/// The releases `stable` and `oldstable` name today among `all` (every release for the
+/// platform, not only those a prefix shows), for marking them in the list.
+fn setup_go_names<'a>(all: impl Iterator<Item = &'a GoVersion>) -> Vec<(GoVersion, Spec)> {
+    let all: Vec<&GoVersion> = all.collect();
+    [Spec::Stable, Spec::OldStable]
+        .into_iter()
+        .filter_map(|spec| Some((spec.pick(all.iter().copied())?.clone(), spec)))
+        .collect()
+}
+
+fn name_of(named: &[(GoVersion, Spec)], version: &GoVersion) -> Option<String> {
+    named.iter().find(|(v, _)| v == version).map(|(_, spec)| spec.to_string())
+}
+
 /// The module proxy's releases (`<proxy>/golang.org/toolchain/@v/list`), newest first.
 fn from_proxy(args: &Args, app: &App, remote: &Remote, config: &ProxyConfig) -> Result<()> {
     let proxies = Proxies { client: &remote.client, config };
     let installed = app.store.installed();
-    let mut versions: Vec<GoVersion> =
-        proxies.list(&remote.platform)?.into_iter().filter(|v| wanted(args, v)).collect();
+    let listed = proxies.list(&remote.platform)?;
+    let named = setup_go_names(listed.iter());
+    let mut versions: Vec<GoVersion> = listed.into_iter().filter(|v| wanted(args, v)).collect();
     versions.reverse();
     if args.json {
         let rows: Vec<_> = versions
@@ -263,6 +283,7 @@ fn from_proxy(args: &Args, app: &App, remote: &Remote, config: &ProxyConfig) -> 
                 json!({
                     "version": v.to_string(),
                     "stable": v.is_stable(),
+                    "name": name_of(&named, v),
                     "installed": installed.contains(v),
                     "module": format!("{}@{}", proxy::MODULE, proxy::module_version(v, &remote.platform)),
                 })
@@ -271,7 +292,7 @@ fn from_proxy(args: &Args, app: &App, remote: &Remote, config: &ProxyConfig) -> 
         app.out.json(&serde_json::Value::Array(rows));
         return Ok(());
     }
-    print_versions(args, app, &remote.platform, versions.iter(), &installed);
+    print_versions(args, app, &remote.platform, versions.iter(), &installed, &named);
     Ok(())
 }
 

@@ -19,7 +19,7 @@ const VAR: &str = "GOVER_VERSION";
 #[derive(clap::Args, Debug)]
 #[command(group = clap::ArgGroup::new("what").args(["spec", "unset"]).required(true))]
 pub struct Args {
-    /// The version: 1.22 (the newest installed 1.22.x), 1.22.10, go1.23rc1, system, or latest
+    /// The version: 1.22 (the newest installed 1.22.x), 1.22.10, go1.23rc1, system, latest, stable or oldstable
     /// (the newest installed)
     #[arg(value_name = "VERSION")]
     pub spec: Option<String>,
@@ -56,8 +56,8 @@ pub fn run(args: Args, app: &App) -> Result<()> {
 
 struct Choice {
     /// GOVER_VERSION: the spec as given, so `1.22` keeps following the newest installed
-    /// 1.22.x; `latest` becomes the version it means now (the resolver does not take
-    /// `latest` from the environment).
+    /// 1.22.x; `latest`, `stable` and `oldstable` become the version they mean now (the resolver does not take
+    /// them from the environment).
     value: String,
     /// What the shims will run, for the message.
     runs: String,
@@ -66,12 +66,13 @@ struct Choice {
 fn choose(text: &str, app: &App) -> Result<Choice> {
     let spec = Spec::parse(text.trim()).ok_or_else(|| {
         Error::usage(format!("{text:?} is not a Go version"))
-            .hint("give a version such as 1.22, 1.22.10, go1.23rc1, system or latest")
+            .hint("give a version such as 1.22, 1.22.10, go1.23rc1, system, latest, stable or oldstable")
     })?;
     let installed = app.store.installed();
     let spec = match spec {
-        Spec::Latest => Spec::Exact(Spec::Latest.pick(&installed).cloned().ok_or_else(|| {
-            Error::new(exit::NOT_INSTALLED, "no Go version is installed").hint("run gover install latest")
+        moving if moving.is_moving() => Spec::Exact(moving.pick(&installed).cloned().ok_or_else(|| {
+            Error::new(exit::NOT_INSTALLED, format!("no installed Go version is {moving}"))
+                .hint(format!("run gover install {moving}"))
         })?),
         other => other,
     };

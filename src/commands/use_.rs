@@ -14,7 +14,7 @@ use crate::store::write_atomic;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The version to use here: 1.22 (newest installed 1.22.x), 1.22.10, latest or system
+    /// The version to use here: 1.22 (newest installed 1.22.x), 1.22.10, latest, stable, oldstable or system
     pub version: String,
     /// Install the version first if it is missing (asked on a terminal otherwise)
     #[arg(long)]
@@ -51,14 +51,18 @@ pub fn pin(app: &App, text: &str, file: &Path, install: bool, command: &str) -> 
             if !(install || confirm(&format!("{err}. Install it now?"))) {
                 return Err(dist::unless_no_such_release(app, &spec, err, &format!("{command} --install")));
             }
-            install_version(app, &spec)?;
-            app.toolchain(&spec)?
+            // A moving name means the release the index names: among the installed ones
+            // afterwards, `oldstable` could name another release or none.
+            let wanted =
+                if spec.is_moving() { Spec::Exact(dist::released(app, &spec, command)?) } else { spec.clone() };
+            install_version(app, &wanted)?;
+            app.toolchain(&wanted)?
         }
         Err(err) => return Err(err),
     };
-    // `latest` would drift as releases come out; pin what it means today.
+    // `latest`, `stable` and `oldstable` drift as releases come out; pin what they mean today.
     let written = match (&spec, &toolchain) {
-        (Spec::Latest, Toolchain::Installed { version, .. }) => {
+        (moving, Toolchain::Installed { version, .. }) if moving.is_moving() => {
             version.to_string().trim_start_matches("go").to_string()
         }
         _ => spec.to_string(),

@@ -272,6 +272,14 @@ pub fn unless_no_such_release(app: &App, spec: &Spec, not_installed: Error, comm
     }
 }
 
+/// The release `spec` names in the release index (`stable`: the newest there, not the newest
+/// installed); `command` is the one running, for the hint when none matches.
+pub fn released(app: &App, spec: &Spec, command: &str) -> Result<GoVersion> {
+    let remote = Remote::from_env(app.trust_mirror)?;
+    let catalog = remote.fetch_index(&app.store)?;
+    Ok(catalog.pick(spec, &remote.platform, command)?.version.clone())
+}
+
 /// An index, and whether its checksums came from the archive mirror itself.
 pub struct Catalog {
     pub index: Index,

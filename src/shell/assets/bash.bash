@@ -34,7 +34,7 @@ _gover_complete() {
           words+=("$dir")
           [[ ${COMP_WORDS[1]} != uninstall && $dir =~ ^[0-9]+\.[0-9]+ ]] && words+=("${BASH_REMATCH[0]}")
         done
-        [ "${COMP_WORDS[1]}" = uninstall ] || words+=(latest system)
+        [ "${COMP_WORDS[1]}" = uninstall ] || words+=(latest stable oldstable system)
         COMPREPLY=()
         for word in "${words[@]}"; do
           [[ $word == "$cur"* && " ${COMPREPLY[*]} " != *" $word "* ]] && COMPREPLY+=("$word")

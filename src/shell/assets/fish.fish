@@ -65,7 +65,7 @@ if status is-interactive
     function __gover_pinnable_versions
         set -l versions (__gover_installed_versions)
         string match -r '^[0-9]+\.[0-9]+' -- $versions | sort -u
-        printf '%s\n' $versions latest system
+        printf '%s\n' $versions latest stable oldstable system
     end
     # Only the word right after the subcommand: `gover exec 1.22 <Tab>` completes a command.
     complete -c gover -n 'test (count (commandline -opc)) -eq 2; and __fish_seen_subcommand_from uninstall' \

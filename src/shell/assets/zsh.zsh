@@ -21,7 +21,7 @@ _gover_complete() {
     versions=("$GOVER_HOME"/versions/go*(N/:t))
     versions=("${(@)versions#go}")
     if [[ $words[2] != uninstall ]]; then
-      versions+=(${(M)versions##<->.<->} latest system)
+      versions+=(${(M)versions##<->.<->} latest stable oldstable system)
     fi
     compadd -- "${(@u)versions}"
     return
