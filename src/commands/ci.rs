@@ -163,12 +163,9 @@ fn pin_request(app: &App, pin: &Pin) -> Result<Request> {
     let Some(file) = &pin.go_version_file else { return app.request() };
     let path = std::path::absolute(file).map_err(|e| error::io("read", file, e))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let kind = match name {
-        "go.mod" => PinFile::GoMod,
-        "go.work" => PinFile::GoWork,
-        ".tool-versions" => PinFile::ToolVersions,
-        _ => PinFile::GoVersion,
-    };
+    // The shim's own table of pin files says how each is read; any other name is read as a
+    // .go-version, as setup-go reads its go-version-file.
+    let kind = PinFile::ALL.into_iter().find(|kind| kind.file_name() == name).unwrap_or(PinFile::GoVersion);
     let bad = |error: PinError| Error::from(ResolveError::BadPin { path: path.clone(), error });
     let content = kind.load(gover_shim::dir::open_file(&path)).map_err(bad)?.ok_or_else(|| {
         Error::usage(format!("--go-version-file {}: no such file", file.display()))
