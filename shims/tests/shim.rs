@@ -216,13 +216,13 @@ fn garbage_pins_are_rejected_with_file_and_line() {
     let marker = w.path("pwned");
     let evil = format!("1.22; touch {}\n", marker.display());
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        (".go-version", evil.clone().into_bytes(), "line 1: "),
-        (".go-version", b"\x7fELF\x02\x01\x01\x00\x00\xff\xfe".to_vec(), "not text"),
+        (".go-version", evil.clone().into_bytes(), ", line 1\n  cause: "),
+        (".go-version", b"\x7fELF\x02\x01\x01\x00\x00\xff\xfe".to_vec(), "\n  cause: the file is not text"),
         (".go-version", "9".repeat(1_000_000).into_bytes(), "larger than"),
-        (".go-version", b"# comment\n1.22.10.7\n".to_vec(), "line 2: \"1.22.10.7\" is not a Go version"),
+        (".go-version", b"# comment\n1.22.10.7\n".to_vec(), ", line 2\n  cause: \"1.22.10.7\" is not a Go version"),
         (".go-version", b"$(touch /tmp/x)".to_vec(), "is not a Go version"),
-        (".tool-versions", b"golang `id`\n".to_vec(), "line 1: "),
-        ("go.mod", b"module x\n\ntoolchain go1.22.0-custom\n".to_vec(), "line 3: "),
+        (".tool-versions", b"golang `id`\n".to_vec(), ", line 1\n  cause: "),
+        ("go.mod", b"module x\n\ntoolchain go1.22.0-custom\n".to_vec(), ", line 3\n  cause: "),
     ];
     for (name, content, expected) in cases {
         let dir = w.path("bad");
