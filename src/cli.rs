@@ -56,3 +56,18 @@ fn exit_codes() -> String {
 fn on_off(name: &'static str) -> impl Fn(&str) -> Result<bool, String> + Clone + Send + Sync + 'static {
     move |value| switch::parse(value.as_ref()).ok_or_else(|| BadSwitch { name, value: value.to_string() }.hint())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_lists_each_exit_code_with_its_meaning() {
+        assert_eq!(
+            exit_codes(),
+            "Exit codes: 0 ok, 1 failure, 2 usage, 3 not installed, 4 no such version, 5 network, \
+             6 verification failed, 7 bad pin file, 8 unusable environment, 101 crashed (a bug), \
+             130/143 interrupted"
+        );
+    }
+}

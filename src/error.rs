@@ -46,3 +46,54 @@ pub fn io(verb: &str, path: &std::path::Path, err: std::io::Error) -> Error {
         _ => out,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+
+    /// The README and the book's chapters: whichever has the "Exit codes" heading holds the table.
+    fn documents() -> Vec<PathBuf> {
+        fn markdown_under(dir: &Path, out: &mut Vec<PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    markdown_under(&path, out);
+                } else if path.extension().is_some_and(|e| e == "md") {
+                    out.push(path);
+                }
+            }
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut out = vec![root.join("README.md")];
+        markdown_under(&root.join("docs"), &mut out);
+        out
+    }
+
+    /// The body rows of the first table after a heading "Exit codes", if `text` has that heading.
+    fn exit_code_rows(text: &str) -> Option<Vec<&str>> {
+        let mut lines = text.lines();
+        lines.find(|l| l.starts_with('#') && l.trim_start_matches('#').trim() == "Exit codes")?;
+        let table = lines.skip_while(|l| !l.starts_with('|')).take_while(|l| l.starts_with('|'));
+        // The header and the `| --- |` line.
+        Some(table.skip(2).collect())
+    }
+
+    #[test]
+    fn the_documented_exit_codes_are_the_kinds() {
+        let mut expected = vec!["| 0 | success |".to_string()];
+        expected.extend(Kind::ALL.chunk_by(|a, b| a.when() == b.when()).map(|same| {
+            let codes: Vec<String> = same.iter().map(|kind| kind.exit_code().to_string()).collect();
+            format!("| {} | {} |", codes.join(", "), same[0].when())
+        }));
+        let mut found = false;
+        for path in documents() {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let Some(rows) = exit_code_rows(&text) else { continue };
+            found = true;
+            assert_eq!(rows, expected, "the exit-code table of {} disagrees with error::Kind", path.display());
+        }
+        assert!(found, "no README.md or docs/**/*.md has an \"Exit codes\" heading");
+    }
+}

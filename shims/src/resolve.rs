@@ -172,6 +172,9 @@ pub enum ResolveError {
     NotInstalled {
         spec: Spec,
         source: Source,
+        /// The installed version the pin picked, and the pin, when a module's `go` line ruled
+        /// it out: then `spec` and `source` are the go line's.
+        ruled_out: Option<(GoVersion, Source)>,
     },
     NoSystemGo {
         source: Source,
@@ -229,14 +232,17 @@ impl ResolveError {
                 (format!("cannot use {}, line {}", path.display(), error.line), Some(error.to_string()))
             }
             ResolveError::BadEnv { value } => alone(format!("GOVER_VERSION={value:?} is not a Go version")),
-            ResolveError::NotInstalled { spec, source } => {
+            ResolveError::NotInstalled { spec, source, ruled_out } => {
                 let name = match spec {
                     Spec::Exact(v) => v.to_string(),
                     Spec::Line { .. } => format!("go{spec}"),
                     // `oldstable`, not `gooldstable`: the moving names are no Go release names.
                     other => other.to_string(),
                 };
-                alone(format!("{name} is not installed (requested by {source})"))
+                let why = ruled_out
+                    .as_ref()
+                    .map(|(picked, pin)| format!("the go line of {source} rules out {picked}, which {pin} picks"));
+                (format!("{name} is not installed (requested by {source})"), why)
             }
             ResolveError::NoSystemGo { source: Source::Fallback, .. } => {
                 alone("no Go version is selected and there is no go on PATH besides gover's shims".into())
@@ -545,7 +551,11 @@ pub fn toolchain_for(ctx: &Context, request: &Request) -> Result<Toolchain, Reso
         // "Not installed" would send the user to `gover install`, which cannot work there.
         return Err(match ctx.home.problem() {
             Some(problem) => ResolveError::BadHome { root: ctx.home.root().to_path_buf(), problem },
-            None => ResolveError::NotInstalled { spec: request.spec.clone(), source: request.source.clone() },
+            None => ResolveError::NotInstalled {
+                spec: request.spec.clone(),
+                source: request.source.clone(),
+                ruled_out: None,
+            },
         });
     };
     let version = match &request.minimum {
@@ -555,6 +565,7 @@ pub fn toolchain_for(ctx: &Context, request: &Request) -> Result<Toolchain, Reso
             stable.or_else(|| fits.max()).ok_or_else(|| ResolveError::NotInstalled {
                 spec: Spec::Exact(min.version.clone()),
                 source: Source::File { path: min.path.clone(), line: min.line },
+                ruled_out: Some((picked.clone(), request.source.clone())),
             })?
         }
         _ => picked,
@@ -728,8 +739,11 @@ mod tests {
         // Nothing installed satisfies it: the go line is what is missing.
         t.write("p/go.mod", "module x\ngo 1.25.0\n");
         let err = resolve(&t.ctx("p")).unwrap_err();
-        assert_eq!(err.to_string(), format!("go1.25.0 is not installed (requested by {})", gomod.display()));
-        assert_eq!(err.hint().unwrap(), "run gover install 1.25.0");
+        let err = Error::from(err);
+        assert_eq!(err.message, format!("go1.25.0 is not installed (requested by {})", gomod.display()));
+        let pin = t.dir.join("p/.go-version");
+        let why = format!("the go line of {} rules out go1.22.10, which {} picks", gomod.display(), pin.display());
+        assert_eq!((err.causes, err.hint), (vec![why], Some("run gover install 1.25.0".into())));
     }
 
     #[test]

@@ -210,6 +210,65 @@ fn not_installed_names_the_pin_and_the_fix() {
 }
 
 #[test]
+fn a_pin_that_cannot_be_read_says_why_on_a_cause_line() {
+    let w = World::new();
+    let pin = w.path("p/.go-version");
+    fs::create_dir_all(w.path("p")).unwrap();
+    // A link to itself: the open fails with an OS error, as an unreadable file's would.
+    std::os::unix::fs::symlink(&pin, &pin).unwrap();
+    let out = w.run("go", "p", &[]);
+    assert_eq!(out.status.code(), Some(7));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: cannot use {0}\n  cause: cannot read it: Too many levels of symbolic links (os error 40)\n\
+             help: fix or remove {0}; it should hold one version such as 1.22.10\n",
+            pin.display()
+        )
+    );
+}
+
+#[test]
+fn a_go_line_that_rules_out_the_pin_is_the_cause_of_not_installed() {
+    let w = World::new();
+    w.install("go1.22.10");
+    let pin = w.write("p/.go-version", "1.22\n");
+    let gomod = w.write("p/go.mod", "module x\n\ngo 1.23.0\n");
+    let out = w.run("go", "p", &[]);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: go1.23.0 is not installed (requested by {0})\n\
+             \x20 cause: the go line of {0} rules out go1.22.10, which {1} picks\n\
+             help: run gover install 1.23.0\n",
+            gomod.display(),
+            pin.display()
+        )
+    );
+}
+
+#[test]
+fn a_version_that_cannot_run_says_why_on_a_cause_line() {
+    let w = World::new();
+    w.install("go1.22.10");
+    w.write("p/.go-version", "1.22.10\n");
+    let go = w.home().join("versions/go1.22.10/bin/go");
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&go, fs::Permissions::from_mode(0o644)).unwrap();
+    let out = w.run("go", "p", &[]);
+    assert_eq!(out.status.code(), Some(8));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: cannot run {}\n  cause: Permission denied (os error 13)\n\
+             help: the install looks damaged; run gover uninstall go1.22.10 && gover install go1.22.10\n",
+            go.display()
+        )
+    );
+}
+
+#[test]
 fn garbage_pins_are_rejected_with_file_and_line() {
     let w = World::new();
     w.install("go1.22.10");
