@@ -269,6 +269,19 @@ fn a_version_that_cannot_run_says_why_on_a_cause_line() {
 }
 
 #[test]
+fn an_error_shows_no_escape_sequence_a_directory_name_carries() {
+    let w = World::new();
+    // A checkout can name a directory anything; printed raw, this one retitles the terminal.
+    let dir = "p/x\x1b]0;pwned\x07y";
+    w.write(&format!("{dir}/.go-version"), "banana\n");
+    let out = w.run("go", dir, &[]);
+    assert_eq!(out.status.code(), Some(7));
+    let err = stderr(&out);
+    assert!(err.starts_with(&format!("error: cannot use {}", w.path("p/x]0;pwnedy/.go-version").display())), "{err:?}");
+    assert!(!err.contains(['\x1b', '\x07']), "{err:?}");
+}
+
+#[test]
 fn garbage_pins_are_rejected_with_file_and_line() {
     let w = World::new();
     w.install("go1.22.10");
