@@ -91,7 +91,9 @@ fn auto_install() -> bool {
 /// `go` line), then carry on.
 fn install(not_installed: ResolveError) {
     let ResolveError::NotInstalled { spec, .. } = &not_installed else { return };
-    eprintln!("gover: {not_installed}; installing it (GOVER_AUTO_INSTALL=1)");
+    let spec = spec.clone();
+    // A note, not an error: what is about to be installed, without why it was missing.
+    eprintln!("gover: {}; installing it (GOVER_AUTO_INSTALL=1)", Error::from(not_installed).message);
     // Everything gover prints goes to stderr: stdout belongs to the go command that follows
     // (`go env GOROOT` in a script must print only the root).
     let status =
