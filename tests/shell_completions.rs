@@ -12,8 +12,7 @@ use common::Sandbox;
 #[test]
 fn committed_completions_are_up_to_date() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
-    let bless = gover_shim::switch::read("GOVER_BLESS", |name| std::env::var_os(name))
-        .unwrap_or_else(|bad| panic!("{bad}: {}", bad.hint()));
+    let bless = common::bless();
     let sb = Sandbox::new();
     let mut stale = Vec::new();
     for (shell, file) in [("bash", "gover.bash"), ("zsh", "_gover"), ("fish", "gover.fish")] {

@@ -58,6 +58,13 @@ pub fn real_mirror() -> PathBuf {
     dir
 }
 
+/// Whether GOVER_BLESS is on: a test comparing a committed, generated file with what the code
+/// makes then rewrites the file instead (`GOVER_BLESS=1 cargo test --test docs`).
+pub fn bless() -> bool {
+    gover_shim::switch::read("GOVER_BLESS", |name| std::env::var_os(name))
+        .unwrap_or_else(|bad| panic!("{bad}: {}", bad.hint()))
+}
+
 /// The PATH every sandboxed command starts with: the system's basic tools only, so a Go
 /// installed on the test machine cannot leak in.
 pub const BASE_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
