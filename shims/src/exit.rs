@@ -1,4 +1,4 @@
-//! Exit codes, shared by `gover` and the shim; documented in the README.
+//! Exit codes, shared by `gover` and the shim; documented in docs/src/exit-codes.md.
 
 /// Any failure without a more specific code.
 pub const FAILURE: i32 = 1;
