@@ -58,11 +58,26 @@ pub fn real_mirror() -> PathBuf {
     dir
 }
 
-/// Whether GOVER_BLESS is on: a test comparing a committed, generated file with what the code
-/// makes then rewrites the file instead (`GOVER_BLESS=1 cargo test --test docs`).
-pub fn bless() -> bool {
-    gover_shim::switch::read("GOVER_BLESS", |name| std::env::var_os(name))
-        .unwrap_or_else(|bad| panic!("{bad}: {}", bad.hint()))
+/// Committed files generated from the code (completions, the book's references) hold what the
+/// code makes now: `files` are (path, what the code makes). With GOVER_BLESS on, they are
+/// rewritten instead; `regenerate` is the command that does that, for the failure message.
+pub fn assert_generated_files_current(what: &str, files: &[(PathBuf, Vec<u8>)], regenerate: &str) {
+    let bless = gover_shim::switch::read("GOVER_BLESS", |name| std::env::var_os(name))
+        .unwrap_or_else(|bad| panic!("{bad}: {}", bad.hint()));
+    let mut stale = Vec::new();
+    for (path, fresh) in files {
+        if bless {
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, fresh).unwrap();
+        } else if fs::read(path).ok().as_ref() != Some(fresh) {
+            stale.push(path.display().to_string());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale {what} (the code changed): {}\nregenerate them with: {regenerate}",
+        stale.join(", ")
+    );
 }
 
 /// The PATH every sandboxed command starts with: the system's basic tools only, so a Go
