@@ -777,6 +777,33 @@ fn from_mise_shims_mode() {
     }
 }
 
+/// `gover doctor` typed at a zsh prompt, by a user whose login shell is bash: what it sees is
+/// zsh's PATH and GOROOT, so the lines it blames are zsh's.
+#[test]
+fn doctor_started_from_zsh_blames_zsh_lines() {
+    let Some(m) = Migration::new(|sb| mise(sb, false)) else { return };
+    let root = m.sb.root();
+    let out =
+        m.sb.startup_shell("zsh")
+            .env("SHELL", "/bin/bash")
+            // `; true`: zsh forks for gover instead of replacing itself, as at a prompt.
+            .args(["-ic", "gover doctor --json; true"])
+            .env("GOVER_ALTERNATIVES_ADMIN_DIR", root.join("alternatives/admin"))
+            .env("GOVER_ALTERNATIVES_DIR", root.join("alternatives/links"))
+            .env("GOVER_DOCTOR_CRONTAB", root.join("crontab"))
+            .output()
+            .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    });
+    let findings = json["findings"].as_array().unwrap();
+    let zshrc = m.sb.home.join(".zshrc").display().to_string();
+    for id in ["path.system-go-first", "goroot.exported"] {
+        let f = findings.iter().find(|f| f["id"] == id).unwrap_or_else(|| panic!("no {id}: {findings:#?}"));
+        assert_eq!(f["fix"]["file"], zshrc.as_str(), "{id}: {f:#}");
+    }
+}
+
 #[test]
 fn from_g() {
     if let Some(m) = Migration::new(|sb| Some(g(sb))) {

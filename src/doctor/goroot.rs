@@ -150,7 +150,9 @@ fn goroot_settings(facts: &Facts, out: &mut Vec<Finding>) {
 /// last one when several do.
 fn goroot_setter<'f>(facts: &'f Facts) -> Option<(PathBuf, &'f super::startup::Construct)> {
     let managers = [Manager::Gvm, Manager::Goenv, Manager::G, Manager::Asdf, Manager::Mise];
-    managers.into_iter().flat_map(|m| facts.manager_lines(m, None)).max_by_key(|(_, c)| c.line)
+    let last = |shell| managers.into_iter().flat_map(|m| facts.manager_lines(m, shell)).max_by_key(|(_, c)| c.line);
+    // The GOROOT doctor sees was exported by the start-up of the shell it was started from.
+    facts.env.shell().and_then(|shell| last(Some(shell))).or_else(|| last(None))
 }
 
 /// For a go outside gover: `go version`, `$GOROOT/VERSION`, `go env GOROOT` and the tree the
