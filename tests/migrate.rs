@@ -453,7 +453,9 @@ impl Migration {
             return;
         }
         let (project, outside) = (self.project.display(), self.outside.display());
-        let node = if self.setup.others { "node >> $out 2>&1; " } else { "" };
+        // Without stdin, so that a node the manager no longer serves (a system one) cannot
+        // wait at its prompt.
+        let node = if self.setup.others { "node < /dev/null >> $out 2>&1; " } else { "" };
         for shell in ["bash", "zsh", "fish"] {
             let what = format!("{} {when}, a {shell} prompt", self.setup.manager);
             let out = self.sb.root().join(format!("prompt-{shell}.txt"));
@@ -472,18 +474,19 @@ impl Migration {
             tmux(&start);
             let out_var =
                 if shell == "fish" { format!("set out {}", out.display()) } else { format!("out={}", out.display()) };
+            // `cd` and go on one line (the manager's `cd` hooks have just run), then after a
+            // new prompt (its prompt hooks too).
+            let go = "command -v go >> $out; go version >> $out 2>&1";
             for keys in [
                 out_var.as_str(),
-                &format!("cd '{project}'"),
+                &format!("cd '{project}'; {go}"),
                 "",
-                &format!("command -v go >> $out; go version >> $out 2>&1; {node}cd '{outside}'"),
-                "",
-                "go version >> $out 2>&1; echo end >> $out",
+                &format!("{go}; {node}cd '{outside}'; go version >> $out 2>&1; echo end >> $out"),
             ] {
                 tmux(&["send-keys", "-t", "0", "-l", keys]);
                 tmux(&["send-keys", "-t", "0", "Enter"]);
             }
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
             let said = loop {
                 let said = fs::read_to_string(&out).unwrap_or_default();
                 if said.ends_with("end\n") || std::time::Instant::now() > deadline {
@@ -493,8 +496,9 @@ impl Migration {
             };
             let screen = tmux(&["capture-pane", "-p", "-t", "0"]);
             tmux(&["kill-server"]);
-            let mut expected =
-                vec![self.sb.shims_dir().join("go").display().to_string(), format!("go version {PINNED} linux/amd64")];
+            let in_project =
+                [self.sb.shims_dir().join("go").display().to_string(), format!("go version {PINNED} linux/amd64")];
+            let mut expected = [in_project.clone(), in_project].concat();
             if self.setup.others {
                 expected.push("node v20.11.0".into());
             }
