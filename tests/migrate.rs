@@ -383,6 +383,27 @@ impl Migration {
         json["findings"].as_array().unwrap().clone()
     }
 
+    /// The findings of `gover doctor` typed in a new interactive `shell` (with `env` besides),
+    /// whose PATH it inherits; `; true` makes the shell fork for it, as at a prompt, instead
+    /// of replacing itself.
+    fn findings_at_prompt(&self, shell: &str, env: &[(&str, &str)]) -> Vec<Value> {
+        let root = self.sb.root();
+        let out = self
+            .sb
+            .startup_shell(shell)
+            .envs(env.iter().copied())
+            .args(["-ic", "gover doctor --json; true"])
+            .env("GOVER_ALTERNATIVES_ADMIN_DIR", root.join("alternatives/admin"))
+            .env("GOVER_ALTERNATIVES_DIR", root.join("alternatives/links"))
+            .env("GOVER_DOCTOR_CRONTAB", root.join("crontab"))
+            .output()
+            .unwrap();
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!("{e}: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+        });
+        json["findings"].as_array().unwrap().clone()
+    }
+
     /// The startup files and mise's settings, for byte-exact comparisons.
     fn rc_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
         let mut files: Vec<PathBuf> =
@@ -660,20 +681,7 @@ impl Migration {
         }
         self.check_shells("with the manager removed");
         // doctor as the user runs it: from a new shell, whose PATH has the shared GOBIN.
-        let root = self.sb.root();
-        let out = self
-            .sb
-            .startup_shell("bash")
-            .args(["-ic", "gover doctor --json"])
-            .env("GOVER_ALTERNATIVES_ADMIN_DIR", root.join("alternatives/admin"))
-            .env("GOVER_ALTERNATIVES_DIR", root.join("alternatives/links"))
-            .env("GOVER_DOCTOR_CRONTAB", root.join("crontab"))
-            .output()
-            .unwrap();
-        let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!("{e}: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
-        });
-        let after = json["findings"].as_array().unwrap().clone();
+        let after = self.findings_at_prompt("bash", &[]);
         let wrong: Vec<&Value> = after.iter().filter(|f| f["severity"] != "info").collect();
         assert!(wrong.is_empty(), "{m}: {wrong:#?}");
     }
@@ -786,21 +794,7 @@ fn from_mise_shims_mode() {
 #[test]
 fn doctor_started_from_zsh_blames_zsh_lines() {
     let Some(m) = Migration::new(|sb| mise(sb, false)) else { return };
-    let root = m.sb.root();
-    let out =
-        m.sb.startup_shell("zsh")
-            .env("SHELL", "/bin/bash")
-            // `; true`: zsh forks for gover instead of replacing itself, as at a prompt.
-            .args(["-ic", "gover doctor --json; true"])
-            .env("GOVER_ALTERNATIVES_ADMIN_DIR", root.join("alternatives/admin"))
-            .env("GOVER_ALTERNATIVES_DIR", root.join("alternatives/links"))
-            .env("GOVER_DOCTOR_CRONTAB", root.join("crontab"))
-            .output()
-            .unwrap();
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("{e}: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
-    });
-    let findings = json["findings"].as_array().unwrap();
+    let findings = m.findings_at_prompt("zsh", &[("SHELL", "/bin/bash")]);
     let zshrc = m.sb.home.join(".zshrc").display().to_string();
     for id in ["path.system-go-first", "goroot.exported"] {
         let f = findings.iter().find(|f| f["id"] == id).unwrap_or_else(|| panic!("no {id}: {findings:#?}"));
