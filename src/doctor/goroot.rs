@@ -442,10 +442,10 @@ fn managers(facts: &Facts, out: &mut Vec<Finding>) {
                 lines: Some(construct.lines),
                 text: Some(construct.text.clone()),
             };
-            // asdf and mise may serve other languages: their general set-up stays, and either
-            // their own settings turn Go off (mise, whose hooks put its tools first again at
-            // every prompt and `cd`), or gover's hook goes after them (asdf, whose shims stay
-            // where the line put them); their Go-only lines go.
+            // asdf and mise may serve other languages: their general set-up stays, gover's
+            // hook goes after it so that their shims come behind gover's, and where their own
+            // settings can turn Go off, they do (mise, whose hooks put its tools first again
+            // at every prompt and `cd`); their Go-only lines go.
             if facts.line_stays(manager, construct) {
                 // Without Go left in it (its golang plugin removed, no Go installed or
                 // configured), it does no harm.
@@ -479,8 +479,16 @@ fn managers(facts: &Facts, out: &mut Vec<Finding>) {
                             "{} stays set up for its other tools but still serves Go, so its go comes back in front of gover's shims at each prompt and `cd`",
                             manager.name()
                         );
-                        let finding = c("managers.init-line", Severity::Warning, title).evidence(line).fix(fix);
-                        turned_off.push((manager, finding));
+                        let mut finding = c("managers.init-line", Severity::Warning, title).evidence(line);
+                        if let Fix::WriteFile { file, .. } = &fix {
+                            let text = format!(
+                                "the fix turns Go off in {}'s own settings, {}; it keeps serving its other tools",
+                                manager.name(),
+                                file.display()
+                            );
+                            finding = finding.evidence(Evidence::Note { text });
+                        }
+                        turned_off.push((manager, finding.fix(fix)));
                     }
                 }
                 continue;
