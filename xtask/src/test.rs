@@ -14,7 +14,8 @@ use std::process::Command;
 /// qemu-user-static and binfmt-support run the aarch64 release build (tests/dist.rs); nginx and
 /// python3 serve `gover mirror` trees (tests/mirror.rs); GNU time measures the peak memory of
 /// installs of hostile archives (tests/hardening_bombs.rs); ssh-keygen checks release
-/// signatures (install.sh, tests/dist.rs).
+/// signatures (install.sh, tests/dist.rs); tmux gives the shells of tests/migrate.rs a terminal
+/// and a real prompt, where another manager's prompt and `cd` hooks run.
 const PROGRAMS: &[(&str, &str)] = &[
     ("zsh", "zsh"),
     ("fish", "fish"),
@@ -30,6 +31,7 @@ const PROGRAMS: &[(&str, &str)] = &[
     ("setfacl", "acl"),
     ("time", "time"),
     ("ssh-keygen", "openssh-client"),
+    ("tmux", "tmux"),
 ];
 
 /// What tests drive from PyPI, with the requirement that provides each: check-jsonschema (a
