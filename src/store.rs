@@ -411,6 +411,27 @@ fn same_file_content(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// The space `path` takes on disk (allocated blocks, as `du` counts them), each file once
+/// however many hard links it has (an imported tree shares its files), symbolic links not
+/// followed. What cannot be read counts as nothing.
+pub fn disk_usage(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let mut seen = std::collections::HashSet::new();
+    let mut total = 0;
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        let Ok(meta) = fs::symlink_metadata(&path) else { continue };
+        if meta.nlink() > 1 && !meta.is_dir() && !seen.insert((meta.dev(), meta.ino())) {
+            continue;
+        }
+        total += meta.blocks() * 512;
+        if meta.is_dir() {
+            stack.extend(fs::read_dir(&path).into_iter().flatten().flatten().map(|e| e.path()));
+        }
+    }
+    total
+}
+
 /// Replaces `path` with `content` in one rename, so a reader sees the old file or the new one,
 /// never a truncated mix; the reconciler's safe path ([`crate::reconcile::atomic::write`]), so
 /// a new pin file is 0644, to be shared with the team, and an existing one keeps its mode.

@@ -5,6 +5,7 @@
 pub mod dir;
 pub mod exit;
 pub mod home;
+pub mod link;
 pub mod pin;
 pub mod resolve;
 pub mod switch;

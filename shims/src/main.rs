@@ -61,7 +61,10 @@ fn main() {
     command.args(args).env(DEPTH_VAR, (depth + 1).to_string());
     match &toolchain {
         // A stale GOROOT from an rc file or another manager must never reach the real go.
-        Toolchain::Installed { root, .. } => {
+        Toolchain::Installed { root, .. } | Toolchain::Linked { root, .. } => {
+            if let Toolchain::Installed { version, .. } = &toolchain {
+                ctx.home.mark_used(version);
+            }
             command.env("GOROOT", root);
             if request.source.is_pin() && std::env::var_os("GOTOOLCHAIN").is_none() {
                 command.env("GOTOOLCHAIN", "local");
@@ -77,6 +80,11 @@ fn main() {
         Toolchain::Installed { version, .. } => {
             format!("the install looks damaged; run gover uninstall {version} && gover install {version}")
         }
+        Toolchain::Linked { name, root } => format!(
+            "gover runs {name} from {} but never changes it; link a working tree with gover link --force {name} DIR, \
+             or remove the link with gover uninstall {name}",
+            root.display()
+        ),
         Toolchain::System { .. } => "run gover doctor".into(),
     };
     fail(&format!("cannot run {}: {err}", binary.display()), Some(hint), code::ENVIRONMENT);

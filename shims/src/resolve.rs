@@ -141,14 +141,44 @@ pub enum Toolchain {
     System {
         bin: PathBuf,
     },
+    /// A tree `gover link` named: run as an installed version is (GOROOT set to `root`), but
+    /// never changed by gover.
+    Linked {
+        name: String,
+        root: PathBuf,
+    },
 }
 
 impl Toolchain {
     /// The real binary for `tool` (`go`, `gofmt`).
     pub fn binary(&self, tool: &str) -> PathBuf {
         match self {
-            Toolchain::Installed { root, .. } => root.join("bin").join(tool),
+            Toolchain::Installed { root, .. } | Toolchain::Linked { root, .. } => root.join("bin").join(tool),
             Toolchain::System { bin } => bin.join(tool),
+        }
+    }
+    /// The GOROOT to run it with; a system go finds its own.
+    pub fn goroot(&self) -> Option<&Path> {
+        match self {
+            Toolchain::Installed { root, .. } | Toolchain::Linked { root, .. } => Some(root),
+            Toolchain::System { .. } => None,
+        }
+    }
+
+    /// The release gover installed; a link or a system go are not gover's releases.
+    pub fn version(&self) -> Option<&GoVersion> {
+        match self {
+            Toolchain::Installed { version, .. } => Some(version),
+            Toolchain::Linked { .. } | Toolchain::System { .. } => None,
+        }
+    }
+
+    /// What users call it: the release (`go1.22.10`), the link's name, or `system`.
+    pub fn name(&self) -> String {
+        match self {
+            Toolchain::Installed { version, .. } => version.to_string(),
+            Toolchain::Linked { name, .. } => name.clone(),
+            Toolchain::System { .. } => "system".into(),
         }
     }
 }
@@ -173,6 +203,11 @@ pub enum ResolveError {
         spec: Spec,
         source: Source,
     },
+    /// A pin names a link that `gover link` has not made (or that was removed).
+    NotLinked {
+        name: String,
+        source: Source,
+    },
     NoSystemGo {
         source: Source,
         /// The newest installed version, which the hint offers instead of a download.
@@ -191,7 +226,9 @@ impl ResolveError {
     pub fn exit_code(&self) -> i32 {
         match self {
             ResolveError::BadPin { .. } | ResolveError::BadEnv { .. } => exit::BAD_PIN,
-            ResolveError::NotInstalled { .. } | ResolveError::NoSystemGo { .. } => exit::NOT_INSTALLED,
+            ResolveError::NotInstalled { .. } | ResolveError::NotLinked { .. } | ResolveError::NoSystemGo { .. } => {
+                exit::NOT_INSTALLED
+            }
             ResolveError::NoHome | ResolveError::BadHome { .. } | ResolveError::Cwd(_) => exit::ENVIRONMENT,
         }
     }
@@ -201,6 +238,10 @@ impl ResolveError {
             ResolveError::BadPin { path, .. } => Some(bad_pin_hint(path)),
             ResolveError::BadEnv { .. } => Some("set GOVER_VERSION to a version such as 1.22.10, or unset it".into()),
             ResolveError::NotInstalled { spec, .. } => Some(format!("run gover install {spec}")),
+            ResolveError::NotLinked { name, .. } => Some(format!(
+                "name the tree with gover link {name} /path/to/its/goroot, or pin a version instead (gover list shows \
+                 what is installed and linked)"
+            )),
             ResolveError::NoSystemGo { source: Source::Fallback, newest: Some(newest) } => {
                 Some(format!("run gover global {}", Spec::Exact(newest.clone())))
             }
@@ -255,6 +296,9 @@ impl fmt::Display for ResolveError {
                 };
                 write!(f, "{name} is not installed (requested by {source})")
             }
+            ResolveError::NotLinked { name, source } => {
+                write!(f, "no toolchain is linked as {name} (requested by {source})")
+            }
             ResolveError::NoSystemGo { source: Source::Fallback, .. } => {
                 f.write_str("no Go version is selected and there is no go on PATH besides gover's shims")
             }
@@ -291,7 +335,7 @@ pub fn empty_pin_warning(path: &Path, decided_by: &Source) -> String {
 pub fn request(ctx: &Context) -> Result<Request, ResolveError> {
     if let Some(value) = &ctx.env_version {
         let text = value.to_string_lossy();
-        return match Spec::parse(&text) {
+        return match crate::link::spec_or_link(&text) {
             Some(spec) if !spec.is_moving() => Ok(Request::named(spec, Source::Env)),
             _ => Err(ResolveError::BadEnv { value: text.chars().take(40).collect() }),
         };
@@ -518,6 +562,17 @@ pub fn toolchain_for(ctx: &Context, request: &Request) -> Result<Toolchain, Reso
             newest: ctx.home.installed().into_iter().filter(GoVersion::is_stable).max(),
         })?;
         return Ok(Toolchain::System { bin });
+    }
+    // Only a pin that is no version costs the link's readlink. The module's go line is not
+    // checked against a linked tree: its version is not known without running it, and the
+    // user named that tree on purpose (go itself refuses a module too new for it).
+    if let Spec::Link(name) = &request.spec {
+        let root = ctx.home.linked(name).ok_or_else(|| match &request.source {
+            // GOVER_VERSION is a version or an existing link's name; anything else is a typo.
+            Source::Env => ResolveError::BadEnv { value: name.clone() },
+            source => ResolveError::NotLinked { name: name.clone(), source: source.clone() },
+        })?;
+        return Ok(Toolchain::Linked { name: name.clone(), root });
     }
     let installed = ctx.home.installed();
     let Some(picked) = request.spec.pick(&installed) else {

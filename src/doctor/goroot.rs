@@ -20,6 +20,7 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
     alternatives_groups(facts, &mut out);
     managers(facts, &mut out);
     gover_versions(facts, &mut out);
+    broken_links(facts, &mut out);
     pins(facts, &mut out);
     out
 }
@@ -524,6 +525,24 @@ fn gover_versions(facts: &Facts, out: &mut Vec<Finding>) {
                 .fix(reinstall),
             ),
         }
+    }
+}
+
+/// A link (`gover link`) whose tree is gone or whose go no longer runs: go fails wherever it is
+/// pinned, and only the user knows where the tree went.
+fn broken_links(facts: &Facts, out: &mut Vec<Finding>) {
+    for (name, tree) in facts.env.gover.links() {
+        let Err(why) = crate::links::check_tree(&tree) else { continue };
+        out.push(
+            c("versions.link-broken", Severity::Error, format!("the toolchain linked as {name} cannot run: {why}"))
+                .evidence(Evidence::Note {
+                    text: format!("{} -> {}", facts.env.gover.link_path(&name).display(), tree.display()),
+                })
+                .fix(Fix::Manual(format!(
+                    "point it at a working tree with gover link --force {name} NEWDIR, or remove the name with gover \
+                     uninstall {name}"
+                ))),
+        );
     }
 }
 
