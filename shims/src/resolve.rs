@@ -203,7 +203,8 @@ pub enum ResolveError {
         spec: Spec,
         source: Source,
     },
-    /// A pin names a link that `gover link` has not made (or that was removed).
+    /// A pin names neither a version nor a link `gover link` made (or the link was removed):
+    /// a pin that cannot be used, as a typo would be.
     NotLinked {
         name: String,
         source: Source,
@@ -225,10 +226,8 @@ pub enum ResolveError {
 impl ResolveError {
     pub fn exit_code(&self) -> i32 {
         match self {
-            ResolveError::BadPin { .. } | ResolveError::BadEnv { .. } => exit::BAD_PIN,
-            ResolveError::NotInstalled { .. } | ResolveError::NotLinked { .. } | ResolveError::NoSystemGo { .. } => {
-                exit::NOT_INSTALLED
-            }
+            ResolveError::BadPin { .. } | ResolveError::BadEnv { .. } | ResolveError::NotLinked { .. } => exit::BAD_PIN,
+            ResolveError::NotInstalled { .. } | ResolveError::NoSystemGo { .. } => exit::NOT_INSTALLED,
             ResolveError::NoHome | ResolveError::BadHome { .. } | ResolveError::Cwd(_) => exit::ENVIRONMENT,
         }
     }
@@ -238,10 +237,13 @@ impl ResolveError {
             ResolveError::BadPin { path, .. } => Some(bad_pin_hint(path)),
             ResolveError::BadEnv { .. } => Some("set GOVER_VERSION to a version such as 1.22.10, or unset it".into()),
             ResolveError::NotInstalled { spec, .. } => Some(format!("run gover install {spec}")),
-            ResolveError::NotLinked { name, .. } => Some(format!(
-                "name the tree with gover link {name} /path/to/its/goroot, or pin a version instead (gover list shows \
-                 what is installed and linked)"
-            )),
+            ResolveError::NotLinked { name, source } => {
+                let link = format!("name the tree it means with gover link {name} /path/to/its/goroot");
+                Some(match source {
+                    Source::File { path, .. } | Source::Global { path } => format!("{link}, or {}", bad_pin_hint(path)),
+                    _ => format!("{link} (gover list shows what is linked)"),
+                })
+            }
             ResolveError::NoSystemGo { source: Source::Fallback, newest: Some(newest) } => {
                 Some(format!("run gover global {}", Spec::Exact(newest.clone())))
             }
@@ -297,7 +299,7 @@ impl fmt::Display for ResolveError {
                 write!(f, "{name} is not installed (requested by {source})")
             }
             ResolveError::NotLinked { name, source } => {
-                write!(f, "no toolchain is linked as {name} (requested by {source})")
+                write!(f, "{name} is neither a Go version nor a linked toolchain (requested by {source})")
             }
             ResolveError::NoSystemGo { source: Source::Fallback, .. } => {
                 f.write_str("no Go version is selected and there is no go on PATH besides gover's shims")

@@ -594,6 +594,11 @@ fn pins(facts: &Facts, out: &mut Vec<Finding>) {
     }
     match resolve::toolchain_for(&ctx, &request) {
         Ok(_) => {}
+        Err(err @ ResolveError::NotLinked { .. }) => out.push(
+            c("versions.bad-pin", Severity::Error, err.to_string())
+                .evidence(source_evidence(&request.source))
+                .fix(hint_fix(&err)),
+        ),
         Err(err @ ResolveError::NotInstalled { .. }) => out.push(
             c("versions.pin-not-installed", Severity::Error, err.to_string())
                 .evidence(source_evidence(&request.source))
