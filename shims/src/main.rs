@@ -3,8 +3,9 @@
 //!
 //! Installed as hard links named `go` and `gofmt` in GOVER_HOME/shims; it dispatches on the
 //! name it was called by. Everything is decided from argv[0], the environment, one listing
-//! of each directory up to the pin (and the module's go line) and one of versions/, so it
-//! adds well under a millisecond (BENCHMARKS.md).
+//! of each directory up to the pin (and the module's go line) and one of versions/ (or, for a
+//! pin naming a link, one readlink), plus one stat of the version's use stamp, so it adds well
+//! under a millisecond (BENCHMARKS.md).
 
 use std::ffi::OsString;
 use std::os::unix::process::CommandExt;

@@ -206,8 +206,8 @@ fn prune_downloads(app: &App, dry_run: bool, verb: &str) -> u64 {
 
 /// The version a download's name starts with (`go1.22.10.linux-amd64.tar.gz.partial`).
 fn download_version(name: &str) -> Option<GoVersion> {
-    let dots = name.match_indices('.').map(|(i, _)| i);
-    dots.filter_map(|i| GoVersion::parse(&name[..i]).filter(|v| v.to_string() == name[..i])).last()
+    // The longest such prefix: `go1.22` is a version too.
+    name.rmatch_indices('.').find_map(|(i, _)| GoVersion::parse(&name[..i]).filter(|v| v.to_string() == name[..i]))
 }
 
 /// `90d`, `4w`, `12h`, or `0`.
