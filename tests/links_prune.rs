@@ -292,3 +292,51 @@ fn prune_keeps_a_version_a_running_process_uses() {
         .stdout(predicate::str::starts_with("removed go1.22.9 ("));
     assert!(!Path::new(&root).exists());
 }
+
+#[test]
+fn a_link_follows_the_trust_rule_of_pin_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Sandbox::new();
+    // Whoever can change a linked tree decides what runs wherever it is pinned.
+    let theirs = fake_tree(&s, "trees/theirs", "go1.22.10");
+    let owned = std::process::Command::new("chown").args(["-R", "65534:65534"]).arg(&theirs).status().unwrap();
+    assert!(owned.success());
+    s.gover().args(["link", "theirs"]).arg(&theirs).assert().code(8).stderr(format!(
+        "error: cannot link theirs: {} belongs to uid 65534, neither you nor root, so they could change what it \
+         runs\nhelp: link a copy of your own (cp -a the tree into your home directory)\n",
+        theirs.display()
+    ));
+    let open = fake_tree(&s, "trees/open", "go1.22.10");
+    fs::set_permissions(open.join("bin"), fs::Permissions::from_mode(0o777)).unwrap();
+    s.gover()
+        .args(["link", "open"])
+        .arg(&open)
+        .assert()
+        .code(8)
+        .stderr(predicate::str::contains(format!("{} is writable by every user", open.join("bin").display())));
+    // Following the hint: a copy of one's own links.
+    let copy = s.root().join("trees/mine");
+    let copied = std::process::Command::new("cp").arg("-a").arg(&theirs).arg(&copy).status().unwrap();
+    assert!(copied.success());
+    let owned = std::process::Command::new("chown").args(["-R", "0:0"]).arg(&copy).status().unwrap();
+    assert!(owned.success());
+    s.gover().args(["link", "mine"]).arg(&copy).assert().success();
+    assert!(!s.gover_home.join("links/theirs").exists() && !s.gover_home.join("links/open").exists());
+
+    // A pin naming a link counts only where any pin would: not in another user's directory.
+    s.install_shims();
+    s.fake_version("go1.21.13");
+    fs::write(s.gover_home.join("global"), "1.21.13\n").unwrap();
+    let project = s.work.join("theirs");
+    fs::create_dir_all(&project).unwrap();
+    fs::write(project.join(".go-version"), "mine\n").unwrap();
+    s.shim("go").current_dir(&project).assert().success().stdout(format!("GOROOT={}\n", copy.display()));
+    let owned = std::process::Command::new("chown").args(["65534:65534"]).arg(&project).status().unwrap();
+    assert!(owned.success());
+    s.shim("go")
+        .current_dir(&project)
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("go go1.21.13"))
+        .stderr(predicate::str::contains("neither you nor root, so another user may have planted it"));
+}
