@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use gover_shim::trust::Trust;
 
-use crate::error::{self, exit, Error, Result};
+use crate::error::{self, Error, Kind, Result};
 use crate::store::Store;
 
 /// What a tree has to be: a GOROOT, with a hint saying how to find one.
@@ -93,7 +93,7 @@ pub fn make(store: &Store, name: &str, dir: &Path, replace: bool) -> Result<(Pat
     let checked = check_tree(&dir).map_err(|why| Error::usage(format!("cannot link {name}: {why}")).hint(TREE_HINT))?;
     if let Some(why) = untrusted(&dir) {
         return Err(Error::new(
-            exit::ENVIRONMENT,
+            Kind::Environment,
             format!("cannot link {name}: {why}, so they could change what it runs"),
         )
         .hint("link a copy of your own (cp -a the tree into your home directory)"));

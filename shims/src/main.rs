@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::{exit, Command};
 
 use gover_shim::resolve::{self, Context, Toolchain};
-use gover_shim::{exit as code, switch, ResolveError};
+use gover_shim::{switch, Error, Kind, ResolveError};
 
 /// Counts shim hops in the process tree, so a loop (a `system` go that is a script calling
 /// `go` again, which finds the shim) stops with a message instead of forking forever.
@@ -27,21 +27,19 @@ fn main() {
     let tool = Path::new(&argv0).file_name().and_then(|n| n.to_str()).unwrap_or("");
     let Some(tool) = TOOLS.iter().find(|t| **t == tool) else {
         fail(
-            &format!("gover-shim runs as `go` or `gofmt`, not as {tool:?}"),
-            Some("gover install creates the shims in GOVER_HOME/shims; put that directory first on PATH".into()),
-            code::USAGE,
+            Error::usage(format!("gover-shim runs as `go` or `gofmt`, not as {tool:?}"))
+                .hint("gover install creates the shims in GOVER_HOME/shims; put that directory first on PATH"),
         );
     };
     let depth = std::env::var(DEPTH_VAR).ok().and_then(|d| d.parse::<u32>().ok()).unwrap_or(0);
     if depth >= MAX_DEPTH {
         fail(
-            &format!("the {tool} shim has called itself {depth} times: it is in a loop"),
-            Some("a `go` on PATH outside gover calls `go` again; run `gover doctor --verbose` to see which".into()),
-            code::ENVIRONMENT,
+            Error::new(Kind::Environment, format!("the {tool} shim has called itself {depth} times: it is in a loop"))
+                .hint("a `go` on PATH outside gover calls `go` again; run `gover doctor --verbose` to see which"),
         );
     }
-    let ctx = Context::from_process().unwrap_or_else(|e| fail_resolve(e));
-    let request = resolve::request(&ctx).unwrap_or_else(|e| fail_resolve(e));
+    let ctx = Context::from_process().unwrap_or_else(|e| fail(e.into()));
+    let request = resolve::request(&ctx).unwrap_or_else(|e| fail(e.into()));
     for ignored in &request.ignored {
         eprintln!("warning: {}", resolve::ignored_pin_warning(ignored, &request.source));
     }
@@ -52,9 +50,9 @@ fn main() {
         Ok(toolchain) => toolchain,
         Err(err @ ResolveError::NotInstalled { .. }) if auto_install() => {
             install(err);
-            resolve::toolchain_for(&ctx, &request).unwrap_or_else(|e| fail_resolve(e))
+            resolve::toolchain_for(&ctx, &request).unwrap_or_else(|e| fail(e.into()))
         }
-        Err(e) => fail_resolve(e),
+        Err(e) => fail(e.into()),
     };
 
     let binary = toolchain.binary(tool);
@@ -88,44 +86,40 @@ fn main() {
         ),
         Toolchain::System { .. } => "run gover doctor".into(),
     };
-    fail(&format!("cannot run {}: {err}", binary.display()), Some(hint), code::ENVIRONMENT);
+    fail(Error::new(Kind::Environment, format!("cannot run {}", binary.display())).cause(err).hint(hint));
 }
 
 /// GOVER_AUTO_INSTALL, read only when something is missing: a typo in it must not pass for
 /// "off" (the go command would fail with "not installed" instead of saying why).
 fn auto_install() -> bool {
     switch::read("GOVER_AUTO_INSTALL", |name| std::env::var_os(name))
-        .unwrap_or_else(|err| fail(&err.to_string(), Some(err.hint()), code::USAGE))
+        .unwrap_or_else(|err| fail(Error::usage(err.to_string()).hint(err.hint())))
 }
 
 /// GOVER_AUTO_INSTALL=1 (or true, yes, on): install what is missing (the pin, or the module's
 /// `go` line), then carry on.
 fn install(not_installed: ResolveError) {
     let ResolveError::NotInstalled { spec, .. } = &not_installed else { return };
-    eprintln!("gover: {not_installed}; installing it (GOVER_AUTO_INSTALL=1)");
+    let spec = spec.clone();
+    // A note, not an error: what is about to be installed, without why it was missing.
+    eprintln!("gover: {}; installing it (GOVER_AUTO_INSTALL=1)", Error::from(not_installed).message);
     // Everything gover prints goes to stderr: stdout belongs to the go command that follows
     // (`go env GOROOT` in a script must print only the root).
     let status =
         Command::new("gover").arg("install").arg(OsString::from(spec.to_string())).stdout(std::io::stderr()).status();
     match status {
         Ok(s) if s.success() => {}
-        Ok(s) => exit(s.code().unwrap_or(code::FAILURE)),
+        Ok(s) => exit(s.code().unwrap_or(Kind::Failure.exit_code())),
         Err(e) => fail(
-            &format!("cannot run gover install: {e}"),
-            Some("put gover on PATH, or unset GOVER_AUTO_INSTALL".into()),
-            code::ENVIRONMENT,
+            Error::new(Kind::Environment, "cannot run gover install")
+                .cause(e)
+                .hint("put gover on PATH, or unset GOVER_AUTO_INSTALL"),
         ),
     }
 }
 
-fn fail_resolve(err: ResolveError) -> ! {
-    fail(&err.to_string(), err.hint(), err.exit_code())
-}
-
-fn fail(message: &str, hint: Option<String>, status: i32) -> ! {
-    eprintln!("error: {message}");
-    if let Some(hint) = hint {
-        eprintln!("help: {hint}");
-    }
-    exit(status)
+/// Prints `err` as gover prints its own, and exits with its code.
+fn fail(err: Error) -> ! {
+    eprint!("{}", err.render("error"));
+    exit(err.exit_code())
 }
