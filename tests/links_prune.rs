@@ -75,11 +75,12 @@ fn a_linked_tree_runs_through_the_shim_with_its_own_goroot_and_unlinking_leaves_
         .stdout(format!("removed the link my-fork; {} is untouched\n", fork.display()));
     assert!(fs::symlink_metadata(s.gover_home.join("links/my-fork")).is_err());
     assert_eq!(snapshot(&fork), before, "the linked tree is byte for byte what it was");
-    s.shim("go").arg("version").assert().code(7).stderr(predicate::str::starts_with(format!(
-        "error: my-fork is neither a Go version nor a linked toolchain (requested by {})\nhelp: name the tree it means \
-         with gover link my-fork /path/to/its/goroot, or fix or remove",
+    s.shim("go").arg("version").assert().code(7).stderr(format!(
+        "error: cannot use {0}, line 1\n  cause: my-fork is neither a Go version nor a linked toolchain\nhelp: name \
+         the tree it means with gover link my-fork /path/to/its/goroot, or fix or remove {0}; it should hold one \
+         version such as 1.22.10\n",
         s.work.join(".go-version").display()
-    )));
+    ));
 }
 
 #[test]

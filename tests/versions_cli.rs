@@ -94,8 +94,7 @@ fn a_broken_global_file_is_reported_with_its_path() {
     let global = s.gover_home.join("global");
     fs::write(&global, "not-a-version\n").unwrap();
     s.gover().arg("current").assert().code(7).stderr(format!(
-        "error: not-a-version is neither a Go version nor a linked toolchain (requested by the global default {0})\n\
-         help: name the tree it means with gover link not-a-version /path/to/its/goroot, or fix or remove {0}; it \
+        "error: cannot use {0}\n  cause: not-a-version is neither a Go version nor a linked toolchain\nhelp: name the tree it means with gover link not-a-version /path/to/its/goroot, or fix or remove {0}; it \
          should hold one version such as 1.22.10\n",
         global.display()
     ));

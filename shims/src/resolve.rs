@@ -287,8 +287,14 @@ impl ResolveError {
                     .map(|(picked, pin)| format!("the go line of {source} rules out {picked}, which {pin} picks"));
                 (format!("{name} is not installed (requested by {source})"), why)
             }
+            // Said as a bad pin file is, since to the user it is one.
             ResolveError::NotLinked { name, source } => {
-                alone(format!("{name} is neither a Go version nor a linked toolchain (requested by {source})"))
+                let why = format!("{name} is neither a Go version nor a linked toolchain");
+                match source {
+                    Source::File { path, line } => (format!("cannot use {}, line {line}", path.display()), Some(why)),
+                    Source::Global { path } => (format!("cannot use {}", path.display()), Some(why)),
+                    _ => alone(why),
+                }
             }
             ResolveError::NoSystemGo { source: Source::Fallback, .. } => {
                 alone("no Go version is selected and there is no go on PATH besides gover's shims".into())
