@@ -153,8 +153,9 @@ impl Store {
                 };
             }
         }
-        // Files that were to replace a shim or the global default by a rename, whose writer died.
-        for dir in [self.root().to_path_buf(), self.home.shims_dir()] {
+        // Files that were to replace a shim, the global default or a link by a rename, whose
+        // writer died.
+        for dir in [self.root().to_path_buf(), self.home.shims_dir(), self.home.links_dir()] {
             for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
                 let writer = entry.file_name().to_str().and_then(replacement_writer);
                 if writer.is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists()) {
@@ -352,8 +353,9 @@ fn leftover_staging_version(name: &str) -> Option<GoVersion> {
     GoVersion::parse(version).filter(|v| v.to_string() == version)
 }
 
-/// The pid of the process writing `.go.new-4711` or `.global.new-4711`, the temporary names
-/// `ensure_shims` and the global default's writers rename into place.
+/// The pid of the process writing `.go.new-4711`, `.global.new-4711` or `.my-fork.new-4711`,
+/// the temporary names `ensure_shims`, the global default's writers and `gover link` rename
+/// into place.
 fn replacement_writer(name: &str) -> Option<u32> {
     let (_, pid) = name.strip_prefix('.')?.rsplit_once(".new-")?;
     pid.parse().ok()
@@ -460,6 +462,7 @@ mod tests {
         assert_eq!(p("go1.23.9.linux-amd64.zip.partial").as_deref(), Some("go1.23.9"));
         assert_eq!(replacement_writer(".go.new-4711"), Some(4711));
         assert_eq!(replacement_writer(".global.new-12"), Some(12));
+        assert_eq!(replacement_writer(".my-fork.new-12"), Some(12));
         for other in ["go", ".go.new-", "go.new-1", ".go.new-x", "global"] {
             assert_eq!(replacement_writer(other), None, "{other}");
         }

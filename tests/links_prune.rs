@@ -142,6 +142,13 @@ fn link_names_cannot_mean_a_version_and_do_not_clash() {
         .assert()
         .success()
         .stdout(format!("linked gotip -> {} (devel go1.24-3a1b2c4 Tue Jan 7 12:00:00 2025 +0000)\n", other.display()));
+    // A VERSION file that disagrees with what go reports (a tree rebuilt since) is said, and
+    // go's word taken.
+    fs::write(tree.join("VERSION"), "go1.21.0\ntime 2024-01-01T00:00:00Z\n").unwrap();
+    s.gover().args(["link", "--force", "gotip"]).arg(&tree).assert().success().stderr(format!(
+        "warning: {}/VERSION says go1.21.0, but its go reports go1.23.9; gover goes by what go reports\n",
+        tree.display()
+    ));
     // A name nothing is linked as is no version for use, and no pin is written.
     s.gover().args(["use", "gotipp"]).assert().code(2).stderr(predicate::str::contains("is not a Go version"));
     assert!(!s.work.join(".go-version").exists());
