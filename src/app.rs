@@ -124,6 +124,21 @@ impl App {
         }
     }
 
+    /// A version, or the name of a toolchain `gover link` made, as `use`, `global`, `exec` and
+    /// `shell` take it. A name nothing is linked as is refused as no version, never written
+    /// into a pin.
+    pub fn parse_choice(&self, text: &str) -> Result<Spec> {
+        match parse_spec(text) {
+            Err(_) if self.is_link(text) => Ok(Spec::Link(text.to_string())),
+            other => other,
+        }
+    }
+
+    /// Whether `text` is the name of a link (checked as a name first, so `../x` reads nothing).
+    pub fn is_link(&self, text: &str) -> bool {
+        gover_shim::link::name_problem(text).is_none() && self.store.home().linked(text).is_some()
+    }
+
     /// The installed toolchain for a version named on the command line.
     pub fn toolchain(&self, spec: &Spec) -> Result<Toolchain> {
         let request = Request::named(spec.clone(), Source::Argument);

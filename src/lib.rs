@@ -17,6 +17,7 @@ mod error;
 mod goenv;
 mod import;
 mod interrupt;
+mod links;
 mod managers;
 mod output;
 mod reconcile;

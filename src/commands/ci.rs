@@ -123,10 +123,7 @@ fn env(args: EnvArgs, app: &App) -> Result<()> {
     let resolution = resolve_installing(app, request, args.pin.check_latest, &args.from)?;
     app.store.ensure_shims()?;
     let exports = exports(app, &resolution)?;
-    let version = match &resolution.toolchain {
-        Toolchain::Installed { version, .. } => version.to_string(),
-        Toolchain::System { .. } => "system".into(),
-    };
+    let version = resolution.toolchain.name();
     outln!(app.out, Info, "{version} ({})", resolution.request.source);
     match format {
         Format::Shell => out!(app.out, Answer, "{}", exports.shell()),
@@ -229,7 +226,7 @@ fn exports(app: &App, resolution: &Resolution) -> Result<Exports> {
     };
     let home = app.store.home();
     let mut vars = vec![("GOVER_HOME", text(home.root())?)];
-    if let Toolchain::Installed { root, .. } = &resolution.toolchain {
+    if let Some(root) = resolution.toolchain.goroot() {
         vars.insert(0, ("GOROOT", text(root)?));
     }
     // A pinned version is the one to build with: go must not switch to another toolchain.
@@ -305,7 +302,8 @@ fn version_without_installing(
 ) -> Result<Option<GoVersion>> {
     match toolchain_for(&app.context()?, request) {
         Ok(Toolchain::Installed { version, .. }) if !check_latest => Ok(Some(version)),
-        Ok(Toolchain::System { .. }) => Ok(None),
+        // A linked tree is no release the index knows.
+        Ok(Toolchain::System { .. } | Toolchain::Linked { .. }) => Ok(None),
         Ok(Toolchain::Installed { .. }) => pick(app, remote, &request.spec),
         Err(ResolveError::NotInstalled { spec, .. }) => pick(app, remote, &spec),
         Err(err) => Err(err.into()),

@@ -21,6 +21,7 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
     alternatives_groups(facts, &mut out);
     managers(facts, &mut out);
     gover_versions(facts, &mut out);
+    broken_links(facts, &mut out);
     pins(facts, &mut out);
     out
 }
@@ -562,6 +563,24 @@ fn gover_versions(facts: &Facts, out: &mut Vec<Finding>) {
     }
 }
 
+/// A link (`gover link`) whose tree is gone or whose go no longer runs: go fails wherever it is
+/// pinned, and only the user knows where the tree went.
+fn broken_links(facts: &Facts, out: &mut Vec<Finding>) {
+    for (name, tree) in facts.env.gover.links() {
+        let Err(why) = crate::links::check_tree(&tree) else { continue };
+        out.push(
+            c("versions.link-broken", Severity::Error, format!("the toolchain linked as {name} cannot run: {why}"))
+                .evidence(Evidence::Note {
+                    text: format!("{} -> {}", facts.env.gover.link_path(&name).display(), tree.display()),
+                })
+                .fix(Fix::Manual(format!(
+                    "point it at a working tree with gover link --force {name} NEWDIR, or remove the name with gover \
+                     uninstall {name}"
+                ))),
+        );
+    }
+}
+
 /// Replaces gover's broken copy of a version with a fresh download. `--force` because the
 /// version is often the global default (which uninstall otherwise keeps) and nothing can be
 /// running from a broken tree; it is missing only until the install right after.
@@ -610,6 +629,11 @@ fn pins(facts: &Facts, out: &mut Vec<Finding>) {
     }
     match resolve::toolchain_for(&ctx, &request) {
         Ok(_) => {}
+        Err(err @ ResolveError::NotLinked { .. }) => out.push(
+            c("versions.bad-pin", Severity::Error, err.to_string())
+                .evidence(source_evidence(&request.source))
+                .fix(hint_fix(&err)),
+        ),
         Err(err @ ResolveError::NotInstalled { .. }) => out.push(
             c("versions.pin-not-installed", Severity::Error, err.to_string())
                 .evidence(source_evidence(&request.source))
