@@ -556,7 +556,8 @@ fn run_gitlab_job(job: &serde_json::Map<String, Value>, project: &Path, extra: &
         let value = v.as_str().unwrap().replace("$CI_PROJECT_DIR", project.to_str().unwrap());
         (k.clone(), value)
     });
-    let script: String = job["script"].as_array().unwrap().iter().map(|l| format!("{}\n", l.as_str().unwrap())).collect();
+    let script: String =
+        job["script"].as_array().unwrap().iter().map(|l| format!("{}\n", l.as_str().unwrap())).collect();
     let out = Command::new("sh")
         .env_clear()
         .envs(extra.iter().cloned())
@@ -609,7 +610,10 @@ fn the_gitlab_component_hands_the_next_job_the_pinned_go_and_its_cache_keys() {
     let next = resolved(&jobs, ".gover-go");
     assert_eq!(next["needs"], serde_json::json!(["gover-setup"]));
     let mut next_job = next.clone();
-    next_job.insert("script".into(), serde_json::json!(["go version", "go env GOROOT GOMODCACHE GOCACHE", "go build ./..."]));
+    next_job.insert(
+        "script".into(),
+        serde_json::json!(["go version", "go env GOROOT GOMODCACHE GOCACHE", "go build ./..."]),
+    );
     let extra: Vec<(String, String)> =
         [("HOME".to_string(), sb.home.display().to_string())].into_iter().chain(dotenv.clone()).collect();
     let out = run_gitlab_job(&next_job, project, &extra);
@@ -628,7 +632,8 @@ fn the_gitlab_component_hands_the_next_job_the_pinned_go_and_its_cache_keys() {
         assert_eq!(cache["key"], format!("${variable}"));
         let mut cmd = sb.gover();
         cmd.env("GOVER_INDEX_URL", mirror.url("/index.json")).env("GOMODCACHE", &modules).env("GOCACHE", &build);
-        let json = cmd.args(["ci", "cache-key", "--json", "--kind", kind]).assert().success().get_output().stdout.clone();
+        let json =
+            cmd.args(["ci", "cache-key", "--json", "--kind", kind]).assert().success().get_output().stdout.clone();
         let json: Value = serde_json::from_slice(&json).unwrap();
         assert_eq!(dotenv[&variable], json["key"].as_str().unwrap(), "{report}");
         assert!(json["key"].as_str().unwrap().starts_with(&format!("gover-{kind}-")), "{json}");
@@ -691,4 +696,87 @@ fn a_tampered_gover_release_is_refused_and_nothing_is_installed() {
     assert!(err.contains("is not signed by gover's release key") && err.contains("nothing was installed"), "{err}");
     assert!(!job.outputs.contains_key("env"), "the job went on after the refused install");
     assert!(!job.dir.join(format!("tool-cache/gover/{VERSION}")).exists(), "a refused gover reached the tool cache");
+}
+
+#[test]
+fn a_runner_tool_cache_the_job_cannot_write_stops_the_first_step_with_the_fix() {
+    let sb = Sandbox::new();
+    // The tool cache belongs to root, the job runs as nobody (a self-hosted runner whose jobs
+    // run in a container as another user).
+    let tool_cache = sb.root().join("tool-cache");
+    fs::create_dir_all(&tool_cache).unwrap();
+    for dir in [sb.root(), tool_cache.as_path()] {
+        fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    }
+    let github_path = sb.root().join("github-path");
+    fs::write(&github_path, "").unwrap();
+    fs::set_permissions(&github_path, std::os::unix::fs::PermissionsExt::from_mode(0o666)).unwrap();
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--", "sh"])
+        .arg(root().join("action/install-gover.sh"))
+        .env_clear()
+        .env("PATH", BASE_PATH)
+        .env("INPUT_GOVER_VERSION", VERSION)
+        .env("RUNNER_TOOL_CACHE", &tool_cache)
+        .env("RUNNER_ARCH", "X64")
+        .env("GITHUB_PATH", &github_path)
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    if stderr.contains("setpriv:") {
+        common::skip(&format!("cannot run as uid 65534: {}", stderr.trim()));
+        return;
+    }
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr,
+        format!(
+            "error: cannot write to the runner's tool cache ({}/gover) as nobody\nhelp: give the job's user write \
+             access to RUNNER_TOOL_CACHE ({}), or set it to a directory that user owns\n",
+            tool_cache.display(),
+            tool_cache.display()
+        )
+    );
+    assert_eq!(fs::read_to_string(&github_path).unwrap(), "", "gover was put on PATH");
+}
+
+/// Every input of actions/setup-go's action.yml (v7, commit fba3fb4ead8c of 2026-08-19).
+const SETUP_GO_INPUTS: [&str; 8] = [
+    "go-version",
+    "go-version-file",
+    "check-latest",
+    "token",
+    "cache",
+    "cache-dependency-path",
+    "architecture",
+    "go-download-base-url",
+];
+
+#[test]
+fn the_migration_note_covers_every_setup_go_input_with_inputs_the_action_has() {
+    let Some(action) = yaml(&fs::read_to_string(root().join("action.yml")).unwrap()) else { return };
+    let note = fs::read_to_string(root().join("docs/src/ci-from-setup-go.md")).unwrap();
+    let (_, table) = note.split_once("<!-- setup-go inputs -->").expect("the note's table of setup-go's inputs");
+    let (table, _) = table.split_once("<!-- /setup-go inputs -->").unwrap();
+    // `name` in a cell: the names in backquotes.
+    let names = |cell: &str| -> Vec<String> { cell.split('`').skip(1).step_by(2).map(String::from).collect() };
+    let rows: Vec<Vec<&str>> = table
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| l.trim_matches('|').split(" | ").map(str::trim).collect())
+        .collect();
+    let covered: Vec<String> = rows.iter().flat_map(|row| names(row[0])).collect();
+    assert_eq!(covered, SETUP_GO_INPUTS, "the note's rows, in setup-go's order");
+    let inputs = action["inputs"].as_object().unwrap();
+    for row in &rows {
+        assert!(row[1] == "—" || !names(row[1]).is_empty(), "{row:?}: a gover input, or — and why not");
+        for name in names(row[1]) {
+            assert!(inputs.contains_key(&name), "the note names an input action.yml does not have: {name}");
+        }
+        assert!(row[2].len() > 20, "{row:?}: a note on what differs");
+    }
+    // The inputs named in the prose and in `cache`'s row too.
+    for name in ["source", "gover-version", "cache-toolchain", "cache-modules", "cache-build"] {
+        assert!(note.contains(&format!("`{name}`")) && inputs.contains_key(name), "{name}");
+    }
 }
