@@ -24,7 +24,7 @@ bench_setup "$@"
 version=${VERSION:-1.22.10}
 mirror=$(real_mirror)
 serve "$mirror"
-arch=$(uname -m); case $arch in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; esac
+arch=$(go_arch)
 url=${SERVER_URL}go$version.linux-$arch.tar.gz
 tarball=$(find "$BIN/dist" -name "gover-*-$(uname -m)-unknown-linux-musl.tar.gz")
 gover_version=$(basename "$tarball" | cut -d- -f2)

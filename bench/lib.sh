@@ -37,6 +37,15 @@ real_mirror() {
     echo "$mirror"
 }
 
+# go_arch: this machine's architecture as Go's archives name it (amd64, arm64).
+go_arch() {
+    case $(uname -m) in
+    x86_64) echo amd64 ;;
+    aarch64) echo arm64 ;;
+    *) uname -m ;;
+    esac
+}
+
 # build_dist DIR: the release files of `cargo xtask dist --test-key` in DIR/dist (signed with a
 # key of this machine's, which their install.sh trusts: bench/ci.sh installs from them), and the
 # x86_64 static (musl) shim unpacked from its tarball as DIR/gover-shim-musl: what the prebuilt

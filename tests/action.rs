@@ -60,22 +60,41 @@ fn component() -> (String, String) {
     (header.to_string(), jobs.to_string())
 }
 
-/// The component's jobs as GitLab reads them once it is included: each `$[[ inputs.NAME ]]`
-/// replaced by the input's value, `given` or else its default (an array as a YAML flow
-/// sequence, a boolean as true or false); None (the skip recorded) where PyYAML is missing.
-fn interpolated_jobs(given: &[(&str, Value)]) -> Option<String> {
+/// The component's jobs as GitLab reads them once it is included: in every value, each
+/// `$[[ inputs.NAME ]]` replaced by the input's value, `given` or else its default (a value
+/// that is only that takes the input's type: an array fills a list); None (the skip recorded)
+/// where PyYAML is missing.
+fn interpolated_jobs(given: &[(&str, Value)]) -> Option<Value> {
     let (header, jobs) = component();
-    let header = yaml(&header)?;
-    let mut jobs = jobs;
-    for (name, input) in header["spec"]["inputs"].as_object().unwrap() {
-        let value = given.iter().find(|(n, _)| n == name).map_or(&input["default"], |(_, v)| v);
-        let text = match value {
-            Value::String(text) => text.clone(),
-            other => other.to_string(),
-        };
-        jobs = jobs.replace(&format!("$[[ inputs.{name} ]]"), &text);
+    let (header, mut jobs) = (yaml(&header)?, yaml(&jobs)?);
+    let inputs: Vec<(String, Value)> = header["spec"]["inputs"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(name, input)| {
+            let value = given.iter().find(|(n, _)| n == name).map_or(&input["default"], |(_, v)| v);
+            (format!("$[[ inputs.{name} ]]"), value.clone())
+        })
+        .collect();
+    fn fill(value: &mut Value, inputs: &[(String, Value)]) {
+        match value {
+            Value::String(text) => {
+                if let Some((_, input)) = inputs.iter().find(|(name, _)| name == text) {
+                    *value = input.clone();
+                    return;
+                }
+                for (name, input) in inputs {
+                    let shown = input.as_str().map_or_else(|| input.to_string(), String::from);
+                    *text = text.replace(name, &shown);
+                }
+                assert!(!text.contains("$[["), "an input the component does not declare: {text}");
+            }
+            Value::Array(items) => items.iter_mut().for_each(|item| fill(item, inputs)),
+            Value::Object(map) => map.values_mut().for_each(|item| fill(item, inputs)),
+            _ => {}
+        }
     }
-    assert!(!jobs.contains("$[["), "an input the component does not declare:\n{jobs}");
+    fill(&mut jobs, &inputs);
     Some(jobs)
 }
 
@@ -133,12 +152,18 @@ fn the_action_and_the_component_match_the_runners_schemas() {
     // GitLab checks the jobs once the inputs are in them (an array input fills a list).
     let (header, _) = component();
     let Some(jobs) = interpolated_jobs(&[]) else { return };
+    let mut broken_jobs = jobs.clone();
+    let setup = broken_jobs["gover-setup"].as_object_mut().unwrap();
+    let script = setup.remove("script").unwrap();
+    setup.insert("scripts".into(), script);
+    let (jobs, broken_jobs) =
+        (serde_json::to_string_pretty(&jobs).unwrap(), serde_json::to_string_pretty(&broken_jobs).unwrap());
     let workflow = workflow_using_every_input(action["inputs"].as_object().unwrap());
     let files = [
         ("vendor.github-actions", root().join("action.yml")),
         ("vendor.github-workflows", sb.write("workflow.yml", &workflow)),
         ("vendor.gitlab-ci", sb.write("spec.yml", &header)),
-        ("vendor.gitlab-ci", sb.write("jobs.yml", &jobs)),
+        ("vendor.gitlab-ci", sb.write("jobs.json", &jobs)),
     ];
     for (schema, file) in &files {
         let out = check_jsonschema(schema, file);
@@ -161,7 +186,7 @@ fn the_action_and_the_component_match_the_runners_schemas() {
         ),
         ("vendor.github-workflows", sb.write("broken-workflow.yml", &workflow.replace("runs-on:", "runs_on:"))),
         ("vendor.gitlab-ci", sb.write("broken-spec.yml", &header.replace("type: boolean", "type: bool"))),
-        ("vendor.gitlab-ci", sb.write("broken-jobs.yml", &jobs.replace("  script:", "  scripts:"))),
+        ("vendor.gitlab-ci", sb.write("broken-jobs.json", &broken_jobs)),
     ];
     for (schema, file) in &broken {
         assert!(!check_jsonschema(schema, file).status.success(), "{} passed {schema}", file.display());
@@ -585,7 +610,7 @@ fn the_gitlab_component_hands_the_next_job_the_pinned_go_and_its_cache_keys() {
     // GitLab fills in the inputs (their defaults, but the mirror and the release) before the
     // job starts, then expands $VARIABLES in the job's variables.
     let given = [("mirror", Value::from(mirror.url("/"))), ("gover-version", Value::from(VERSION))];
-    let Some(jobs) = interpolated_jobs(&given).and_then(|jobs| yaml(&jobs)) else { return };
+    let Some(jobs) = interpolated_jobs(&given) else { return };
     let project = &sb.work;
     let setup = resolved(&jobs, "gover-setup");
     let env: Vec<(String, String)> =
@@ -642,11 +667,27 @@ fn the_gitlab_component_hands_the_next_job_the_pinned_go_and_its_cache_keys() {
     }
     assert!(fs::read_dir(&build).unwrap().next().is_some(), "go build left nothing in the cached GOCACHE");
 
+    // The next pipeline, in a fresh checkout with the toolchain cache restored: nothing is
+    // downloaded but gover, and the keys the later jobs restore their caches by are the same.
+    let archive = format!("/go1.22.10.{}.tar.gz", common::releases::host_platform());
+    let downloads = mirror.hits(&archive);
+    let again = sb.root().join("next-pipeline");
+    fs::create_dir_all(again.join(".gover")).unwrap();
+    for file in [".go-version", "go.mod", "go.sum", "main.go"] {
+        fs::copy(project.join(file), again.join(file)).unwrap();
+    }
+    let restore = Command::new("cp").arg("-a").arg(project.join(".gover/versions")).arg(again.join(".gover")).status();
+    assert!(restore.unwrap().success());
+    run_gitlab_job(&setup, &again, &env);
+    assert_eq!(mirror.hits(&archive), downloads, "the restored toolchain was downloaded again");
+    let report_again = fs::read_to_string(again.join("gover.env")).unwrap();
+    for variable in ["GOVER_MODULES_CACHE_KEY", "GOVER_BUILD_CACHE_KEY"] {
+        assert!(report_again.contains(&format!("{variable}={}\n", dotenv[variable])), "{report_again}");
+    }
+
     // Each cache has its switch.
-    let switched = |given: &[(&str, Value)], job: &str| {
-        let jobs = yaml(&interpolated_jobs(given).unwrap()).unwrap();
-        resolved(&jobs, job)["cache"].clone()
-    };
+    let switched =
+        |given: &[(&str, Value)], job: &str| resolved(&interpolated_jobs(given).unwrap(), job)["cache"].clone();
     assert_eq!(switched(&[("cache-toolchain", Value::Bool(false))], "gover-setup"), serde_json::json!([]));
     let only_build = switched(&[("cache-modules", Value::Bool(false))], ".gover-go");
     assert_eq!(only_build, serde_json::json!([caches[1]]));
