@@ -577,9 +577,10 @@ fn a_gover_version_the_release_site_lacks_stops_the_job_with_the_input_named() {
 /// A job of the interpolated component run as GitLab's runner runs it: `variables` (with
 /// $CI_PROJECT_DIR expanded) and `extra` in the environment, the script's lines in one sh.
 fn run_gitlab_job(job: &serde_json::Map<String, Value>, project: &Path, extra: &[(String, String)]) -> String {
+    // A boolean input fills a variable as a boolean, which GitLab passes on as true or false.
     let variables = job["variables"].as_object().unwrap().iter().map(|(k, v)| {
-        let value = v.as_str().unwrap().replace("$CI_PROJECT_DIR", project.to_str().unwrap());
-        (k.clone(), value)
+        let value = v.as_str().map_or_else(|| v.to_string(), String::from);
+        (k.clone(), value.replace("$CI_PROJECT_DIR", project.to_str().unwrap()))
     });
     let script: String =
         job["script"].as_array().unwrap().iter().map(|l| format!("{}\n", l.as_str().unwrap())).collect();
