@@ -14,7 +14,8 @@
 # BIN_DIR/dist holds `cargo xtask dist --test-key`'s release files, served over https on
 # 127.0.0.1 (a certificate made here, trusted through CURL_CA_BUNDLE); Go comes from the real-Go
 # mirror (target/gomirror, or GOVER_TEST_MIRROR) served by python3 -m http.server. BENCH_DIR
-# (default /dev/shm) holds the runner directories.
+# (default /dev/shm) holds the runner directories. GOVER_VULNDB=off: the install would also
+# refresh the Go vulnerability database from vuln.go.dev, which is not on this loopback.
 set -euo pipefail
 # shellcheck source=bench/lib.sh disable=SC1091 # followed with shellcheck -x
 . "$(dirname "$0")/lib.sh"
@@ -106,7 +107,7 @@ PY
 runner_env() {
     local r=$WORK/$1
     echo "env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=$r/home GOVER_HOME=$r/home/gover" \
-        "CURL_CA_BUNDLE=$WORK/release-ca.pem GOVER_RELEASE_URL=$release_url GOVER_INDEX_URL=${SERVER_URL}index.json" \
+        "CURL_CA_BUNDLE=$WORK/release-ca.pem GOVER_RELEASE_URL=$release_url GOVER_INDEX_URL=${SERVER_URL}index.json GOVER_VULNDB=off" \
         "GITHUB_ACTIONS=true GITHUB_ACTION_PATH=$root GITHUB_ENV=$r/env GITHUB_PATH=$r/path GITHUB_OUTPUT=$r/output" \
         "RUNNER_TOOL_CACHE=$r/tool-cache RUNNER_TEMP=$r/tmp RUNNER_ARCH=X64"
 }
@@ -139,15 +140,17 @@ done
 grep -q "gover $gover_version from the tool cache" <(sh -c "$(new_job action-warm) && $(action action-warm)" 2>&1) ||
     { echo "bench/ci.sh: the warm runner did not take gover from its tool cache" >&2; exit 1; }
 
-ROUNDS=${ROUNDS:-5} hf ci "${RUNS:-20}" -N --warmup 1 \
-    --prepare "sh -c '$(fresh pipeline-cold)'" --prepare "sh -c '$(fresh action-cold)'" \
-    --prepare "sh -c '$(new_job pipeline-warm)'" --prepare "sh -c '$(new_job action-warm)'" -- \
+# Cold, then warm, each against its own baseline, one after the other in the same run.
+ROUNDS=${ROUNDS:-5} hf ci-cold "${RUNS:-20}" -N --warmup 1 \
+    --prepare "sh -c '$(fresh pipeline-cold)'" --prepare "sh -c '$(fresh action-cold)'" -- \
     "setup-go-like cold: curl | tar -xz, PATH, go version" "$(pipeline pipeline-cold cold)" \
-    "gover action cold: gover, keys, Go, go version" "$(action action-cold)" \
+    "gover action cold: gover, keys, Go, go version" "$(action action-cold)"
+ROUNDS=${ROUNDS:-5} hf ci-warm "${RUNS:-20}" -N --warmup 1 \
+    --prepare "sh -c '$(new_job pipeline-warm)'" --prepare "sh -c '$(new_job action-warm)'" -- \
     "setup-go-like warm: tool cache, PATH, go version" "$(pipeline pipeline-warm warm)" \
     "gover action warm: tool cache, keys, env, go version" "$(action action-warm)"
 
 fact "gover release" "$(basename "$tarball"), $(stat -c %s "$tarball") bytes, from $release_url (https, signature checked)"
 fact "Go archive" "go$version.linux-$arch.tar.gz, $(stat -c %s "$mirror/go$version.linux-$arch.tar.gz") bytes, on $(df --output=fstype "$WORK" | tail -n1)"
-fact "the action's steps as run (made from action.yml)" "$(grep -c '^runner_step' "$WORK/action-steps.sh") steps"
+fact "the action's steps as run (made from action.yml, then go version)" "$(grep -c '^runner_step ' "$WORK/action-steps.sh") steps"
 table ci
