@@ -239,7 +239,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__ci__subcmd__cache__subcmd__key)
-            opts="-q -h --kind --json --go-version --go-version-file --check-latest --quiet --home --trust-mirror --help"
+            opts="-q -h --kind --json --format --go-version --go-version-file --check-latest --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -247,6 +247,10 @@ _gover() {
             case "${prev}" in
                 --kind)
                     COMPREPLY=($(compgen -W "toolchain modules build" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "github gitlab" -- "${cur}"))
                     return 0
                     ;;
                 --go-version)

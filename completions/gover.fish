@@ -198,6 +198,8 @@ complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcomma
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -l kind -d 'What the cache holds' -r -f -a "toolchain\t'The installed Go release (GOVER_HOME/versions/<version>)'
 modules\t'The module cache (GOMODCACHE), without any toolchain go itself downloaded there'
 build\t'The build cache (GOCACHE)'"
+complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -l format -d 'The runner\'s format' -r -f -a "github\t'key, restore-key and path lines for $GITHUB_OUTPUT'
+gitlab\t'GOVER_<KIND>_CACHE_KEY=key, a dotenv line for a later job\'s cache:key (GitLab\'s cache paths are fixed in the pipeline, and it has no restore prefix)'"
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -l go-version -d 'Use this version (1.22, 1.22.10, latest) instead of the directory\'s pin' -r
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -l go-version-file -d 'Take the version from this file: .go-version, .tool-versions, or go.mod / go.work (the toolchain line, else the go line)' -r -F
 complete -c gover -n "__fish_gover_using_subcommand ci; and __fish_seen_subcommand_from cache-key" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F

@@ -71,8 +71,11 @@ pub struct CacheKeyArgs {
     #[arg(long, value_enum, default_value = "modules")]
     pub kind: Kind,
     /// Print JSON for scripts: key, restore_key, paths
-    #[arg(long)]
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// The runner's format
+    #[arg(long, value_enum, default_value = "github")]
+    pub format: KeyFormat,
     #[command(flatten)]
     pub pin: Pin,
     /// The go.sum / go.work.sum files the key covers [default: every one under this directory]
@@ -96,6 +99,15 @@ pub struct MatrixArgs {
     /// Print JSON in a runner's matrix shape (gitlab: parallel:matrix's [{"GO_VERSION": [...]}])
     #[arg(long, value_enum)]
     pub format: Option<MatrixFormat>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum KeyFormat {
+    /// key, restore-key and path lines for $GITHUB_OUTPUT
+    Github,
+    /// GOVER_<KIND>_CACHE_KEY=key, a dotenv line for a later job's cache:key (GitLab's cache
+    /// paths are fixed in the pipeline, and it has no restore prefix)
+    Gitlab,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -208,12 +220,29 @@ fn resolve_installing(app: &App, request: Request, check_latest: bool, from: &So
         }
         // The shim's answer for nothing pinned is the system go; a CI job without one needs
         // a pin, which it can give on the command line.
-        Err(err @ ResolveError::NoSystemGo { source: Source::Fallback, .. }) => return Err(Error::from(err).hint(
-            "name the version the job builds with: --go-version 1.22, --go-version-file go.mod, or a .go-version file",
-        )),
+        Err(err @ ResolveError::NoSystemGo { source: Source::Fallback, .. }) => {
+            return Err(Error::from(err).cause(nothing_pinned(&ctx.cwd)).hint(
+                "name the version the job builds with: --go-version 1.22, --go-version-file go.mod, or a .go-version file",
+            ))
+        }
         other => other?,
     };
     Ok(Resolution { request, toolchain })
+}
+
+/// Where the resolver looked, from the shim's table of pin files (mise's several names as one).
+fn nothing_pinned(cwd: &Path) -> String {
+    let files: Vec<&str> = PinFile::ALL
+        .into_iter()
+        .filter(|kind| !matches!(kind, PinFile::Mise(_) | PinFile::GoMod | PinFile::GoWork))
+        .map(PinFile::file_name)
+        .collect();
+    format!(
+        "no {}, mise.toml (or another of mise's files), nor a toolchain line in go.work or go.mod, in {} or a \
+         directory above it; no GOVER_VERSION, no global default",
+        files.join(", "),
+        cwd.display()
+    )
 }
 
 fn exports(app: &App, resolution: &Resolution) -> Result<Exports> {
@@ -279,15 +308,18 @@ fn cache_key(args: CacheKeyArgs, app: &App) -> Result<()> {
         app.out.json(&json!({"key": key, "restore_key": restore_key, "paths": paths}));
         return Ok(());
     }
-    // The $GITHUB_OUTPUT format, which a step appends as it is.
-    out!(
-        app.out,
-        Answer,
-        "{}{}{}",
-        github_assignment("key", &key),
-        github_assignment("restore-key", &restore_key),
-        github_assignment("path", &paths.join("\n"))
-    );
+    match args.format {
+        // The $GITHUB_OUTPUT format, which a step appends as it is.
+        KeyFormat::Github => out!(
+            app.out,
+            Answer,
+            "{}{}{}",
+            github_assignment("key", &key),
+            github_assignment("restore-key", &restore_key),
+            github_assignment("path", &paths.join("\n"))
+        ),
+        KeyFormat::Gitlab => outln!(app.out, Answer, "{}={key}", args.kind.variable()),
+    }
     Ok(())
 }
 
