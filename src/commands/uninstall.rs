@@ -56,6 +56,8 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         }
     }
     store.delete_retired(&trash)?;
+    // go must no longer find it on PATH by its name.
+    store.sync_release_names()?;
     outln!(app.out, Info, "removed {version}");
     Ok(())
 }
