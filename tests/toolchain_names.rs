@@ -111,7 +111,7 @@ fn go_switches_to_gover_s_install_by_its_name_with_no_network() {
 
 #[test]
 fn a_release_name_runs_exactly_that_version() {
-    let rig = Rig::serving(&["go1.23.9"]);
+    let rig = Rig::serving(&["go1.20", "go1.20.1"]);
     let sb = &rig.sb;
     sb.install_shims();
     let pinned = sb.fake_version("go1.22.10");
@@ -152,10 +152,11 @@ fn a_release_name_runs_exactly_that_version() {
     rig.gover().args(["install", "1.22.10"]).assert().success();
     assert_eq!(release_names(sb), ["go1.22.10"]);
 
-    // Following the hint: installed, the name is there and runs it.
-    fs::hard_link(sb.shims_dir().join("go"), sb.shims_dir().join("go1.23.9")).unwrap();
-    let err = sb.shim("go1.23.9").arg("version").assert().code(3).get_output().stderr.clone();
-    assert!(String::from_utf8_lossy(&err).ends_with("help: run gover install 1.23.9\n"));
-    rig.gover().args(["install", "1.23.9"]).assert().success();
-    sb.shim("go1.23.9").arg("version").assert().success().stdout("go version go1.23.9 fake/arch\n");
+    // Following the hint installs exactly that release, even one named the pre-1.21 way
+    // (`1.20` would be the newest 1.20.x); then the name runs it.
+    fs::hard_link(sb.shims_dir().join("go"), sb.shims_dir().join("go1.20")).unwrap();
+    let err = sb.shim("go1.20").arg("version").assert().code(3).get_output().stderr.clone();
+    assert!(String::from_utf8_lossy(&err).ends_with("help: run gover install 1.20.0\n"));
+    rig.gover().args(["install", "1.20.0"]).assert().success();
+    sb.shim("go1.20").arg("version").assert().success().stdout("go version go1.20 fake/arch\n");
 }

@@ -132,12 +132,21 @@ fn run_release(version: GoVersion, path: &Path, args: ArgsOs, depth: u32) -> ! {
         if !root.exists() {
             fail(
                 &format!("{version} is not installed, so {} cannot run it", path.display()),
-                Some(format!("run gover install {}", Spec::Exact(version.clone()))),
+                Some(format!("run gover install {}", install_spec(version))),
                 code::NOT_INSTALLED,
             );
         }
     }
     fail_exec(&toolchain, "go", err)
+}
+
+/// What `gover install` takes for exactly `version`: `1.23.9`, `1.21rc2`, and `1.20.0` for
+/// go1.20 (`1.20` would be the newest 1.20.x).
+fn install_spec(version: &GoVersion) -> String {
+    match version {
+        GoVersion { patch: None, pre: None, major, minor } => format!("{major}.{minor}.0"),
+        other => Spec::Exact(other.clone()).to_string(),
+    }
 }
 
 /// Replaces this process with `toolchain`'s `tool`; returns only the reason it could not.
