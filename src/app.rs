@@ -7,7 +7,7 @@ use std::path::Path;
 use gover_shim::resolve::{empty_pin_warning, ignored_pin_warning, request, toolchain_for};
 use gover_shim::{Context, GoverHome, Request, Resolution, ResolveError, Source, Spec, Toolchain};
 
-use crate::error::{exit, Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::output::Output;
 use crate::store::Store;
 
@@ -30,7 +30,7 @@ impl App {
         let home = match home_arg {
             Some(dir) => GoverHome::new(dir),
             None => GoverHome::locate(|name| std::env::var_os(name)).ok_or_else(|| {
-                Error::new(exit::ENVIRONMENT, "cannot find where gover keeps its files")
+                Error::new(Kind::Environment, "cannot find where gover keeps its files")
                     .cause("neither GOVER_HOME nor HOME is set")
                     .hint("set GOVER_HOME=/path/to/gover-home")
             })?,

@@ -7,15 +7,14 @@ use clap::{Args, Parser};
 use gover_shim::switch::{self, BadSwitch};
 
 use crate::commands::Command;
+use crate::error::Kind;
 
 #[derive(Parser, Debug)]
 #[command(
     name = "gover",
     version,
     about = "Install Go releases, switch between them per directory, and fix broken Go setups",
-    after_help = "Exit codes: 0 ok, 1 failure, 2 usage, 3 not installed, 4 no such version, 5 network, \
-                  6 verification failed, 7 bad pin file, 8 unusable environment, 101 crashed (a bug), \
-                  130/143 interrupted"
+    after_help = exit_codes()
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -41,9 +40,34 @@ pub struct GlobalArgs {
     pub trust_mirror: bool,
 }
 
+/// The exit codes for `--help`, one entry per meaning ("130/143 interrupted").
+fn exit_codes() -> String {
+    let kinds = Kind::ALL.chunk_by(|a, b| a.meaning() == b.meaning()).map(|same| {
+        let codes: Vec<String> = same.iter().map(|kind| kind.exit_code().to_string()).collect();
+        format!("{} {}", codes.join("/"), same[0].meaning())
+    });
+    let entries: Vec<String> = std::iter::once("0 ok".to_string()).chain(kinds).collect();
+    format!("Exit codes: {}", entries.join(", "))
+}
+
 /// An on/off variable read as the shim reads its own (1, true, yes, on; 0, false, no, off, or
 /// empty), so `GOVER_QUIET=1` works; the error names the variable and what it takes. On the
 /// command line the flag takes no value, so a bad value can only come from the variable.
 fn on_off(name: &'static str) -> impl Fn(&str) -> Result<bool, String> + Clone + Send + Sync + 'static {
     move |value| switch::parse(value.as_ref()).ok_or_else(|| BadSwitch { name, value: value.to_string() }.hint())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_lists_each_exit_code_with_its_meaning() {
+        assert_eq!(
+            exit_codes(),
+            "Exit codes: 0 ok, 1 failure, 2 usage, 3 not installed, 4 no such version, 5 network, \
+             6 verification failed, 7 bad pin file, 8 unusable environment, 101 crashed (a bug), \
+             130/143 interrupted"
+        );
+    }
 }

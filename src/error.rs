@@ -1,97 +1,13 @@
-//! The one error type: what failed, why, what to do, and the exit code.
-//!
-//! Printed by `main` as
-//! ```text
-//! error: cannot install go1.22.10
-//!   cause: checksum mismatch for https://…: expected ab…, got cd…
-//! help: the mirror may be compromised; unset GOVER_DIST_URL and retry
-//! ```
+//! The one error type (shared with the shim, which prints it the same way): what failed, why,
+//! what to do, and its [`Kind`], which decides the exit code. Here: what gover adds to it, the
+//! crash report and the I/O failure.
 
-use std::fmt;
-
-pub use gover_shim::exit;
-use gover_shim::ResolveError;
-
-#[derive(Clone, Debug)]
-pub struct Error {
-    pub message: String,
-    pub causes: Vec<String>,
-    pub hint: Option<String>,
-    pub code: i32,
-}
+pub use gover_shim::error::{Error, Kind};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-impl Error {
-    pub fn new(code: i32, message: impl Into<String>) -> Error {
-        Error { message: message.into(), causes: Vec::new(), hint: None, code }
-    }
-
-    pub fn failure(message: impl Into<String>) -> Error {
-        Error::new(exit::FAILURE, message)
-    }
-
-    pub fn usage(message: impl Into<String>) -> Error {
-        Error::new(exit::USAGE, message)
-    }
-
-    pub fn cause(mut self, cause: impl fmt::Display) -> Error {
-        self.causes.push(cause.to_string());
-        self
-    }
-
-    pub fn hint(mut self, hint: impl Into<String>) -> Error {
-        self.hint = Some(hint.into());
-        self
-    }
-
-    /// Prefixes the message with what was being attempted, keeping the old one as the cause.
-    pub fn context(self, what: impl Into<String>) -> Error {
-        let Error { message, mut causes, hint, code } = self;
-        causes.insert(0, message);
-        Error { message: what.into(), causes, hint, code }
-    }
-
-    /// The text `main` prints on standard error.
-    pub fn render(&self) -> String {
-        self.render_with(&crate::output::colour("1;31", "error"))
-    }
-
-    /// The same text as a `warning:`, for a failure a command goes on after (the
-    /// vulnerability data could not be refreshed, but the install still happens).
-    pub fn render_warning(&self) -> String {
-        self.render_with(&crate::output::colour("1;33", "warning"))
-    }
-
-    fn render_with(&self, label: &str) -> String {
-        use crate::output::printable;
-        let mut out = format!("{label}: {}\n", printable(&self.message));
-        for cause in &self.causes {
-            out.push_str(&format!("  cause: {}\n", printable(cause)));
-        }
-        if let Some(hint) = &self.hint {
-            out.push_str(&format!("help: {}\n", printable(hint)));
-        }
-        out
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl From<ResolveError> for Error {
-    fn from(err: ResolveError) -> Error {
-        let mut out = Error::new(err.exit_code(), err.to_string());
-        out.hint = err.hint();
-        out
-    }
-}
-
 /// What a panic becomes for the user: gover crashed, where (the thread names the doctor check),
-/// and that it is a bug to report. Exit code [`exit::CRASH`].
+/// and that it is a bug to report ([`Kind::Crash`]).
 pub fn crash(info: &std::panic::PanicHookInfo) -> Error {
     let payload = info.payload();
     let message =
@@ -102,7 +18,7 @@ pub fn crash(info: &std::panic::PanicHookInfo) -> Error {
         Some(name) => format!("gover crashed in {name}"),
     };
     let at = info.location().map(|l| format!(" (at {l})")).unwrap_or_default();
-    Error::new(exit::CRASH, what).cause(format!("{}{at}", message.unwrap_or("a panic without a message"))).hint(
+    Error::new(Kind::Crash, what).cause(format!("{}{at}", message.unwrap_or("a panic without a message"))).hint(
         format!(
             "this is a bug in gover, not in your setup: please report it at {}/issues with the command \
              you ran and this message",
@@ -114,20 +30,70 @@ pub fn crash(info: &std::panic::PanicHookInfo) -> Error {
 /// An I/O failure on `path`, as "cannot <verb> <path>" with the OS error as the cause.
 pub fn io(verb: &str, path: &std::path::Path, err: std::io::Error) -> Error {
     use std::io::ErrorKind as K;
-    let full = matches!(err.kind(), K::StorageFull | K::QuotaExceeded);
-
-    let code = match err.kind() {
-        K::PermissionDenied | K::ReadOnlyFilesystem | K::StorageFull | K::QuotaExceeded => exit::ENVIRONMENT,
-        _ => exit::FAILURE,
+    let io_kind = err.kind();
+    let full = matches!(io_kind, K::StorageFull | K::QuotaExceeded);
+    let kind = match io_kind {
+        K::PermissionDenied | K::ReadOnlyFilesystem | K::StorageFull | K::QuotaExceeded => Kind::Environment,
+        _ => Kind::Failure,
     };
-    let kind = err.kind();
-    let out = Error::new(code, format!("cannot {verb} {}", path.display())).cause(err);
-    match kind {
+    let out = Error::new(kind, format!("cannot {verb} {}", path.display())).cause(err);
+    match io_kind {
         _ if full => {
             out.hint("free some space on that filesystem (df -h shows it), or point GOVER_HOME at a larger one")
         }
         K::ReadOnlyFilesystem => out.hint("that filesystem is mounted read-only (findmnt -T shows it)"),
         K::PermissionDenied => out.hint("check the owner and mode of it and of its directory (ls -ld)"),
         _ => out,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+
+    /// The README and the book's chapters: whichever has the "Exit codes" heading holds the table.
+    fn documents() -> Vec<PathBuf> {
+        fn markdown_under(dir: &Path, out: &mut Vec<PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    markdown_under(&path, out);
+                } else if path.extension().is_some_and(|e| e == "md") {
+                    out.push(path);
+                }
+            }
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut out = vec![root.join("README.md")];
+        markdown_under(&root.join("docs"), &mut out);
+        out
+    }
+
+    /// The body rows of the first table after a heading "Exit codes", if `text` has that heading.
+    fn exit_code_rows(text: &str) -> Option<Vec<&str>> {
+        let mut lines = text.lines();
+        lines.find(|l| l.starts_with('#') && l.trim_start_matches('#').trim() == "Exit codes")?;
+        let table = lines.skip_while(|l| !l.starts_with('|')).take_while(|l| l.starts_with('|'));
+        // The header and the `| --- |` line.
+        Some(table.skip(2).collect())
+    }
+
+    #[test]
+    fn the_documented_exit_codes_are_the_kinds() {
+        let mut expected = vec!["| 0 | success |".to_string()];
+        expected.extend(Kind::ALL.chunk_by(|a, b| a.when() == b.when()).map(|same| {
+            let codes: Vec<String> = same.iter().map(|kind| kind.exit_code().to_string()).collect();
+            format!("| {} | {} |", codes.join(", "), same[0].when())
+        }));
+        let mut found = false;
+        for path in documents() {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let Some(rows) = exit_code_rows(&text) else { continue };
+            found = true;
+            assert_eq!(rows, expected, "the exit-code table of {} disagrees with error::Kind", path.display());
+        }
+        assert!(found, "no README.md or docs/**/*.md has an \"Exit codes\" heading");
     }
 }

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use signal_hook::consts::{SIGINT, SIGTERM};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 
 /// The signal received, 0 before any: set by the handler itself, so the thread the signal
 /// interrupted sees it at its very next check.
@@ -66,7 +66,7 @@ pub fn watch(job: Job) {
                 let _ = std::fs::remove_dir_all(path).or_else(|_| std::fs::remove_file(path));
             }
             crate::output::error(&error(signal));
-            std::process::exit(exit_code(signal));
+            std::process::exit(kind(signal).exit_code());
         });
     }
 }
@@ -91,7 +91,7 @@ pub fn check() -> io::Result<()> {
 pub fn error(signal: i32) -> Error {
     let name = name(signal);
     let job = *JOB.lock().unwrap_or_else(|e| e.into_inner());
-    let stopped = |what: &str| Error::new(exit_code(signal), format!("interrupted by {name}; {what}"));
+    let stopped = |what: &str| Error::new(kind(signal), format!("interrupted by {name}; {what}"));
     let resume_download = "run the same command to resume (the part downloaded so far is kept in GOVER_HOME/downloads)";
     match job {
         Some(Job::Import) => stopped("the import stopped")
@@ -119,8 +119,12 @@ pub fn stop_if_signalled() -> Result<()> {
     }
 }
 
-fn exit_code(signal: i32) -> i32 {
-    128 + signal
+/// Only SIGINT and SIGTERM are watched.
+fn kind(signal: i32) -> Kind {
+    match signal {
+        SIGINT => Kind::Interrupted,
+        _ => Kind::Terminated,
+    }
 }
 
 fn name(signal: i32) -> &'static str {
@@ -144,4 +148,16 @@ pub fn untrack_temporary<T>(path: &Path, commit: impl FnOnce() -> T) -> T {
     let result = commit();
     temporary.retain(|p| p != path);
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exits_as_a_shell_reports_a_death_by_the_signal() {
+        for signal in [SIGINT, SIGTERM] {
+            assert_eq!(kind(signal).exit_code(), 128 + signal);
+        }
+    }
 }

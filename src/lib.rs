@@ -35,7 +35,7 @@ pub fn run() -> i32 {
     std::panic::set_hook(Box::new(|info| {
         let err = error::crash(info);
         output::error(&err);
-        std::process::exit(err.code);
+        std::process::exit(err.exit_code());
     }));
     let cli = cli::Cli::parse();
     let out = output::Output::new(cli.global.quiet);
@@ -45,7 +45,7 @@ pub fn run() -> i32 {
         Ok(()) => 0,
         Err(err) => {
             output::error(&err);
-            err.code
+            err.exit_code()
         }
     }
 }

@@ -15,6 +15,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use crate::error::{Error, Result};
+// The shim prints errors through the same renderer, so the filter lives beside it.
+pub use gover_shim::error::printable;
 
 /// Who a line is for, which decides where it goes and whether `-q` keeps it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,12 +112,12 @@ pub fn warn(message: impl Display) {
 
 /// An error, with its causes and hint: printed whatever the level.
 pub fn error(err: &Error) {
-    write_stderr(format_args!("{}", err.render()));
+    write_stderr(format_args!("{}", err.render(&colour("1;31", "error"))));
 }
 
 /// An error a command goes on after, as a warning (with its causes and hint).
 pub fn warn_error(err: &Error) {
-    write_stderr(format_args!("{}", err.render_warning()));
+    write_stderr(format_args!("{}", err.render(&colour("1;33", "warning"))));
 }
 
 /// Asks `question` on standard error (the caller made sure a person is there) and returns the
@@ -141,24 +143,10 @@ pub fn colour(code: &str, label: &str) -> String {
     }
 }
 
-/// `text` without the characters a terminal acts on instead of showing: C0 and C1 controls
-/// (ESC starts sequences that move the cursor, set the title or write the clipboard,
-/// `ESC ] 52`), DEL, and the bidirectional overrides that show text in another order than
-/// it is. Line breaks and tabs stay. Messages quote what servers sent (a database summary,
-/// an archive's entry names), so every message passes through here on its way out.
-pub fn printable(text: &str) -> String {
-    text.chars().filter(|&c| c == '\n' || c == '\t' || !(c.is_control() || is_bidi_control(c))).collect()
-}
-
 /// One line of text from a server, as gover keeps it: runs of whitespace (line breaks
 /// included) as one space, and nothing a terminal acts on (see [`printable`]).
 pub fn one_line(text: &str) -> String {
     printable(&text.split_whitespace().collect::<Vec<_>>().join(" "))
-}
-
-/// The embeddings, overrides and isolates of Unicode's bidirectional algorithm, and the marks.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Standard output stopped taking lines: its reader is gone, or writing failed.
@@ -211,10 +199,6 @@ mod tests {
 
     #[test]
     fn drops_what_a_terminal_acts_on() {
-        assert_eq!(printable("a\x1b]52;c;ZWNobyBoaQ==\x07b\x1b[2J"), "a]52;c;ZWNobyBoaQ==b[2J");
-        assert_eq!(printable("line\n\tnext\r\u{9b}31m\u{7f}"), "line\n\tnext31m");
-        assert_eq!(printable("user\u{202e}txt.exe"), "usertxt.exe");
-        assert_eq!(printable("go1.22.10 — ünïcode"), "go1.22.10 — ünïcode");
         assert_eq!(one_line("  Two\nlines,\r\n\x1b[1mbold\x1b[0m\t "), "Two lines, [1mbold[0m");
     }
 }

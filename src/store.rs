@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use gover_shim::{GoVersion, GoverHome};
 
-use crate::error::{self, Error, Result};
+use crate::error::{self, Error, Kind, Result};
 use crate::interrupt;
 
 /// The tools a Go release ships in `bin/`, each served by a shim of the same name.
@@ -206,7 +206,7 @@ impl Store {
         if !cross_device {
             return err;
         }
-        Error { code: error::exit::ENVIRONMENT, ..err }
+        Error { kind: Kind::Environment, ..err }
             .cause(format!(
                 "{} and {} are on different filesystems",
                 self.staging_dir().display(),
@@ -424,7 +424,7 @@ fn shim_binary() -> Result<PathBuf> {
         return Ok(shim.clone());
     }
     let tried: Vec<String> = candidates.iter().map(|c| c.display().to_string()).collect();
-    Err(Error::new(error::exit::ENVIRONMENT, format!("the shim binary is missing: {}", tried.join(" or ")))
+    Err(Error::new(Kind::Environment, format!("the shim binary is missing: {}", tried.join(" or ")))
         .hint("reinstall gover with install.sh, or set GOVER_SHIM_BINARY to the gover-shim binary"))
 }
 

@@ -82,8 +82,10 @@ fn switching_projects_with_real_toolchains() {
     let mut cmd = s.shim("go");
     go_env(&mut cmd);
     cmd.current_dir(&legacy).args(["list", "."]).assert().code(3).stderr(format!(
-        "error: go1.23.0 is not installed (requested by {})\nhelp: run gover install 1.23.0\n",
-        legacy.join("go.mod").display()
+        "error: go1.23.0 is not installed (requested by {0})\n  cause: the go line of {0} rules out go1.21.13, \
+         which {1} picks\nhelp: run gover install 1.23.0\n",
+        legacy.join("go.mod").display(),
+        legacy.join(".go-version").display()
     ));
     assert!(!s.root().join("gopath/pkg/mod/golang.org/toolchain").exists(), "go downloaded a toolchain");
 }
@@ -117,8 +119,10 @@ fn the_go_line_of_go_mod_is_a_minimum() {
     // Nothing installed satisfies it: the line is what is missing, with go's own version.
     fs::write(module.join("go.mod"), "module example.com/m\n\ngo 1.25.0\n").unwrap();
     go(&["version"]).assert().code(3).stderr(format!(
-        "error: go1.25.0 is not installed (requested by {})\nhelp: run gover install 1.25.0\n",
-        module.join("go.mod").display()
+        "error: go1.25.0 is not installed (requested by {0})\n  cause: the go line of {0} rules out go1.22.10, \
+         which {1} picks\nhelp: run gover install 1.25.0\n",
+        module.join("go.mod").display(),
+        module.join(".go-version").display()
     ));
 }
 

@@ -92,6 +92,24 @@ fn a_broken_global_file_is_reported_with_its_path() {
         .stderr(predicate::str::contains(format!("cannot use {}, line 1", s.gover_home.join("global").display())));
 }
 
+/// One error type and one renderer: what `go` says through the shim is what gover says, cause
+/// lines included (a pin that is no version; a go line that rules out what the pin picks).
+#[test]
+fn gover_and_the_shim_print_a_resolution_error_alike() {
+    let s = Sandbox::new();
+    s.install_shims();
+    s.fake_version("go1.22.10");
+    let stderr = |out: std::process::Output| (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned());
+    for (pin, gomod, code) in [("1.22; rm -rf /\n", "", 7), ("1.22\n", "module x\n\ngo 1.23.0\n", 3)] {
+        fs::write(s.work.join(".go-version"), pin).unwrap();
+        fs::write(s.work.join("go.mod"), gomod).unwrap();
+        let gover = stderr(s.gover().arg("current").output().unwrap());
+        assert_eq!(gover.0, Some(code), "{}", gover.1);
+        assert_eq!(gover.1.lines().filter(|l| l.starts_with("  cause: ")).count(), 1, "{}", gover.1);
+        assert_eq!(stderr(s.shim("go").arg("version").output().unwrap()), gover);
+    }
+}
+
 #[test]
 fn which_prints_the_real_binary_and_the_shim() {
     let s = Sandbox::new();

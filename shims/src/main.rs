@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{exit, Command};
 
 use gover_shim::resolve::{self, Context, Source, Toolchain};
-use gover_shim::{exit as code, switch, GoVersion, ResolveError, Spec};
+use gover_shim::{switch, Error, GoVersion, Kind, ResolveError, Spec};
 
 /// Counts shim hops in the process tree, so a loop (a `system` go that is a script calling
 /// `go` again, which finds the shim) stops with a message instead of forking forever.
@@ -45,9 +45,8 @@ fn main() {
             Called::Release { version, .. } => version.to_string(),
         };
         fail(
-            &format!("the {name} shim has called itself {depth} times: it is in a loop"),
-            Some("a `go` on PATH outside gover calls `go` again; run `gover doctor --verbose` to see which".into()),
-            code::ENVIRONMENT,
+            Error::new(Kind::Environment, format!("the {name} shim has called itself {depth} times: it is in a loop"))
+                .hint("a `go` on PATH outside gover calls `go` again; run `gover doctor --verbose` to see which"),
         );
     }
     match called {
@@ -69,9 +68,10 @@ fn called_as(argv0: &OsStr) -> Called {
     match TOOLS.iter().find(|t| **t == name) {
         Some(tool) => Called::Tool(tool),
         None => fail(
-            &format!("gover-shim runs as `go`, `gofmt` or a Go release name such as go1.23.9, not as {name:?}"),
-            Some("gover install creates the shims in GOVER_HOME/shims; put that directory first on PATH".into()),
-            code::USAGE,
+            Error::usage(format!(
+                "gover-shim runs as `go`, `gofmt` or a Go release name such as go1.23.9, not as {name:?}"
+            ))
+            .hint("gover install creates the shims in GOVER_HOME/shims; put that directory first on PATH"),
         ),
     }
 }
@@ -131,9 +131,11 @@ fn run_release(version: GoVersion, path: &Path, args: ArgsOs, depth: u32) -> ! {
         // Not a stat before the exec: the installed case pays for nothing.
         if !root.exists() {
             fail(
-                &format!("{version} is not installed, so {} cannot run it", path.display()),
-                Some(format!("run gover install {}", install_spec(version))),
-                code::NOT_INSTALLED,
+                Error::new(
+                    Kind::NotInstalled,
+                    format!("{version} is not installed, so {} cannot run it", path.display()),
+                )
+                .hint(format!("run gover install {}", install_spec(version))),
             );
         }
     }
@@ -177,7 +179,9 @@ fn fail_exec(toolchain: &Toolchain, tool: &str, err: std::io::Error) -> ! {
         }
         Toolchain::System { .. } => "run gover doctor".into(),
     };
-    fail(&format!("cannot run {}: {err}", toolchain.binary(tool).display()), Some(hint), code::ENVIRONMENT)
+    fail(
+        Error::new(Kind::Environment, format!("cannot run {}", toolchain.binary(tool).display())).cause(err).hint(hint),
+    )
 }
 
 /// What GOVER_AUTO_INSTALL says to do about a missing version. Read only when something is
@@ -199,7 +203,7 @@ fn when_missing() -> WhenMissing {
     match switch::read(AUTO_INSTALL, |name| std::env::var_os(name)) {
         Ok(true) => WhenMissing::Install,
         Ok(false) => WhenMissing::Fail,
-        Err(err) => fail(&err.to_string(), Some(err.hint()), code::USAGE),
+        Err(err) => fail(Error::usage(err.to_string()).hint(err.hint())),
     }
 }
 
@@ -207,7 +211,7 @@ fn when_missing() -> WhenMissing {
 /// GOVER_AUTO_INSTALL is on or the user says so at the terminal; otherwise fails with it.
 /// Returns once it is installed.
 fn install_missing(not_installed: ResolveError, cwd: &Path) {
-    let ResolveError::NotInstalled { spec, source } = &not_installed else { fail_resolve(not_installed) };
+    let ResolveError::NotInstalled { spec, source, .. } = &not_installed else { fail_resolve(not_installed) };
     let missing = format!("{} is pinned by {} but not installed", resolve::missing_name(spec), shown(source, cwd));
     let hint = match when_missing() {
         // What rustup's auto-install left out (rustup#4445): why a download starts, and how
@@ -230,8 +234,8 @@ fn install_missing(not_installed: ResolveError, cwd: &Path) {
     let status = Command::new("gover").arg("install").arg(spec.to_string()).stdout(std::io::stderr()).status();
     match status {
         Ok(s) if s.success() => {}
-        Ok(s) => exit(s.code().unwrap_or(code::FAILURE)),
-        Err(e) => fail(&format!("cannot run gover install: {e}"), Some(hint), code::ENVIRONMENT),
+        Ok(s) => exit(s.code().unwrap_or(Kind::Failure.exit_code())),
+        Err(e) => fail(Error::new(Kind::Environment, "cannot run gover install").cause(e).hint(hint)),
     }
 }
 
@@ -264,13 +268,11 @@ fn shown(source: &Source, cwd: &Path) -> String {
 }
 
 fn fail_resolve(err: ResolveError) -> ! {
-    fail(&err.to_string(), err.hint(), err.exit_code())
+    fail(err.into())
 }
 
-fn fail(message: &str, hint: Option<String>, status: i32) -> ! {
-    eprintln!("error: {message}");
-    if let Some(hint) = hint {
-        eprintln!("help: {hint}");
-    }
-    exit(status)
+/// Prints `err` as gover prints its own, and exits with its code.
+fn fail(err: Error) -> ! {
+    eprint!("{}", err.render("error"));
+    exit(err.exit_code())
 }

@@ -23,7 +23,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::dir::Dir;
-use crate::exit;
+use crate::error::{Error, Kind};
 use crate::home::GoverHome;
 use crate::pin::{Opened, PinError, PinFile};
 use crate::trust::{Ignored, Trust, Untrusted};
@@ -179,6 +179,9 @@ pub enum ResolveError {
     NotInstalled {
         spec: Spec,
         source: Source,
+        /// The installed version the pin picked, and the pin, when a module's `go` line ruled
+        /// it out: then `spec` and `source` are the go line's.
+        ruled_out: Option<(GoVersion, Source)>,
     },
     NoSystemGo {
         source: Source,
@@ -195,11 +198,11 @@ pub enum ResolveError {
 }
 
 impl ResolveError {
-    pub fn exit_code(&self) -> i32 {
+    pub fn kind(&self) -> Kind {
         match self {
-            ResolveError::BadPin { .. } | ResolveError::BadEnv { .. } => exit::BAD_PIN,
-            ResolveError::NotInstalled { .. } | ResolveError::NoSystemGo { .. } => exit::NOT_INSTALLED,
-            ResolveError::NoHome | ResolveError::BadHome { .. } | ResolveError::Cwd(_) => exit::ENVIRONMENT,
+            ResolveError::BadPin { .. } | ResolveError::BadEnv { .. } => Kind::BadPin,
+            ResolveError::NotInstalled { .. } | ResolveError::NoSystemGo { .. } => Kind::NotInstalled,
+            ResolveError::NoHome | ResolveError::BadHome { .. } | ResolveError::Cwd(_) => Kind::Environment,
         }
     }
 
@@ -220,6 +223,40 @@ impl ResolveError {
             ResolveError::NoHome => Some("set GOVER_HOME (or HOME)".into()),
             ResolveError::BadHome { .. } => Some(BAD_HOME_HINT.into()),
             ResolveError::Cwd(_) => Some("cd into a directory that exists".into()),
+        }
+    }
+
+    /// What failed, and why when that is a separate thing: the error's one line (as `gover
+    /// doctor` and a warning show it) is the two joined by a colon, its rendering puts the
+    /// why on a cause line.
+    fn parts(&self) -> (String, Option<String>) {
+        let alone = |message: String| (message, None);
+        match self {
+            ResolveError::BadPin { path, error } if error.line == 0 => {
+                (format!("cannot use {}", path.display()), Some(error.to_string()))
+            }
+            ResolveError::BadPin { path, error } => {
+                (format!("cannot use {}, line {}", path.display(), error.line), Some(error.to_string()))
+            }
+            ResolveError::BadEnv { value } => alone(format!("GOVER_VERSION={value:?} is not a Go version")),
+            ResolveError::NotInstalled { spec, source, ruled_out } => {
+                let name = missing_name(spec);
+                let why = ruled_out
+                    .as_ref()
+                    .map(|(picked, pin)| format!("the go line of {source} rules out {picked}, which {pin} picks"));
+                (format!("{name} is not installed (requested by {source})"), why)
+            }
+            ResolveError::NoSystemGo { source: Source::Fallback, .. } => {
+                alone("no Go version is selected and there is no go on PATH besides gover's shims".into())
+            }
+            ResolveError::NoSystemGo { source, .. } => {
+                alone(format!("`system` was requested by {source}, but there is no go on PATH besides gover's shims"))
+            }
+            ResolveError::NoHome => alone("cannot find GOVER_HOME: neither GOVER_HOME nor HOME is set".into()),
+            ResolveError::BadHome { root, problem } => {
+                (format!("GOVER_HOME={} cannot be used", root.display()), Some(problem.clone()))
+            }
+            ResolveError::Cwd(e) => ("cannot read the working directory".into(), Some(e.to_string())),
         }
     }
 }
@@ -245,33 +282,24 @@ fn bad_pin_hint(path: &Path) -> String {
 
 impl fmt::Display for ResolveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ResolveError::BadPin { path, error } if error.line == 0 => {
-                write!(f, "cannot use {}: {error}", path.display())
-            }
-            ResolveError::BadPin { path, error } => {
-                write!(f, "cannot use {}, line {}: {error}", path.display(), error.line)
-            }
-            ResolveError::BadEnv { value } => write!(f, "GOVER_VERSION={value:?} is not a Go version"),
-            ResolveError::NotInstalled { spec, source } => {
-                write!(f, "{} is not installed (requested by {source})", missing_name(spec))
-            }
-            ResolveError::NoSystemGo { source: Source::Fallback, .. } => {
-                f.write_str("no Go version is selected and there is no go on PATH besides gover's shims")
-            }
-            ResolveError::NoSystemGo { source, .. } => {
-                write!(f, "`system` was requested by {source}, but there is no go on PATH besides gover's shims")
-            }
-            ResolveError::NoHome => f.write_str("cannot find GOVER_HOME: neither GOVER_HOME nor HOME is set"),
-            ResolveError::BadHome { root, problem } => {
-                write!(f, "GOVER_HOME={} cannot be used: {problem}", root.display())
-            }
-            ResolveError::Cwd(e) => write!(f, "cannot read the working directory: {e}"),
+        match self.parts() {
+            (message, None) => f.write_str(&message),
+            (message, Some(cause)) => write!(f, "{message}: {cause}"),
         }
     }
 }
 
 impl std::error::Error for ResolveError {}
+
+impl From<ResolveError> for Error {
+    fn from(err: ResolveError) -> Error {
+        let (message, cause) = err.parts();
+        let mut out = Error::new(err.kind(), message);
+        out.causes.extend(cause);
+        out.hint = err.hint();
+        out
+    }
+}
 
 /// What a message calls a version that is not installed: `go1.22.10`, `go1.22`, `oldstable`.
 pub fn missing_name(spec: &Spec) -> String {
@@ -535,7 +563,11 @@ pub fn toolchain_for(ctx: &Context, request: &Request) -> Result<Toolchain, Reso
         // "Not installed" would send the user to `gover install`, which cannot work there.
         return Err(match ctx.home.problem() {
             Some(problem) => ResolveError::BadHome { root: ctx.home.root().to_path_buf(), problem },
-            None => ResolveError::NotInstalled { spec: request.spec.clone(), source: request.source.clone() },
+            None => ResolveError::NotInstalled {
+                spec: request.spec.clone(),
+                source: request.source.clone(),
+                ruled_out: None,
+            },
         });
     };
     let version = match &request.minimum {
@@ -545,6 +577,7 @@ pub fn toolchain_for(ctx: &Context, request: &Request) -> Result<Toolchain, Reso
             stable.or_else(|| fits.max()).ok_or_else(|| ResolveError::NotInstalled {
                 spec: Spec::Exact(min.version.clone()),
                 source: Source::File { path: min.path.clone(), line: min.line },
+                ruled_out: Some((picked.clone(), request.source.clone())),
             })?
         }
         _ => picked,
@@ -686,7 +719,7 @@ mod tests {
             )
         );
         assert_eq!(err.hint().unwrap(), "run gover install 1.22");
-        assert_eq!(err.exit_code(), exit::NOT_INSTALLED);
+        assert_eq!(err.kind(), Kind::NotInstalled);
     }
 
     #[test]
@@ -718,8 +751,11 @@ mod tests {
         // Nothing installed satisfies it: the go line is what is missing.
         t.write("p/go.mod", "module x\ngo 1.25.0\n");
         let err = resolve(&t.ctx("p")).unwrap_err();
-        assert_eq!(err.to_string(), format!("go1.25.0 is not installed (requested by {})", gomod.display()));
-        assert_eq!(err.hint().unwrap(), "run gover install 1.25.0");
+        let err = Error::from(err);
+        assert_eq!(err.message, format!("go1.25.0 is not installed (requested by {})", gomod.display()));
+        let pin = t.dir.join("p/.go-version");
+        let why = format!("the go line of {} rules out go1.22.10, which {} picks", gomod.display(), pin.display());
+        assert_eq!((err.causes, err.hint), (vec![why], Some("run gover install 1.25.0".into())));
     }
 
     #[test]
@@ -760,7 +796,7 @@ mod tests {
         let path = t.write("p/.go-version", "# pin\n1.22; rm -rf /\n");
         let err = request(&t.ctx("p/q")).unwrap_err();
         assert!(err.to_string().starts_with(&format!("cannot use {}, line 2: ", path.display())), "{err}");
-        assert_eq!(err.exit_code(), exit::BAD_PIN);
+        assert_eq!(err.kind(), Kind::BadPin);
     }
 
     #[test]

@@ -210,19 +210,91 @@ fn not_installed_names_the_pin_and_the_fix() {
 }
 
 #[test]
+fn a_pin_that_cannot_be_read_says_why_on_a_cause_line() {
+    let w = World::new();
+    let pin = w.path("p/.go-version");
+    fs::create_dir_all(w.path("p")).unwrap();
+    // A link to itself: the open fails with an OS error, as an unreadable file's would.
+    std::os::unix::fs::symlink(&pin, &pin).unwrap();
+    let out = w.run("go", "p", &[]);
+    assert_eq!(out.status.code(), Some(7));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: cannot use {0}\n  cause: cannot read it: Too many levels of symbolic links (os error 40)\n\
+             help: fix or remove {0}; it should hold one version such as 1.22.10\n",
+            pin.display()
+        )
+    );
+}
+
+#[test]
+fn a_go_line_that_rules_out_the_pin_is_the_cause_of_not_installed() {
+    let w = World::new();
+    w.install("go1.22.10");
+    let pin = w.write("p/.go-version", "1.22\n");
+    let gomod = w.write("p/go.mod", "module x\n\ngo 1.23.0\n");
+    let out = w.run("go", "p", &[]);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: go1.23.0 is not installed (requested by {0})\n\
+             \x20 cause: the go line of {0} rules out go1.22.10, which {1} picks\n\
+             help: run gover install 1.23.0\n",
+            gomod.display(),
+            pin.display()
+        )
+    );
+}
+
+#[test]
+fn a_version_that_cannot_run_says_why_on_a_cause_line() {
+    let w = World::new();
+    w.install("go1.22.10");
+    w.write("p/.go-version", "1.22.10\n");
+    let go = w.home().join("versions/go1.22.10/bin/go");
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&go, fs::Permissions::from_mode(0o644)).unwrap();
+    let out = w.run("go", "p", &[]);
+    assert_eq!(out.status.code(), Some(8));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: cannot run {}\n  cause: Permission denied (os error 13)\n\
+             help: the install looks damaged; run gover uninstall go1.22.10 && gover install go1.22.10\n",
+            go.display()
+        )
+    );
+}
+
+#[test]
+fn an_error_shows_no_escape_sequence_a_directory_name_carries() {
+    let w = World::new();
+    // A checkout can name a directory anything; printed raw, this one retitles the terminal.
+    let dir = "p/x\x1b]0;pwned\x07y";
+    w.write(&format!("{dir}/.go-version"), "banana\n");
+    let out = w.run("go", dir, &[]);
+    assert_eq!(out.status.code(), Some(7));
+    let err = stderr(&out);
+    assert!(err.starts_with(&format!("error: cannot use {}", w.path("p/x]0;pwnedy/.go-version").display())), "{err:?}");
+    assert!(!err.contains(['\x1b', '\x07']), "{err:?}");
+}
+
+#[test]
 fn garbage_pins_are_rejected_with_file_and_line() {
     let w = World::new();
     w.install("go1.22.10");
     let marker = w.path("pwned");
     let evil = format!("1.22; touch {}\n", marker.display());
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        (".go-version", evil.clone().into_bytes(), "line 1: "),
-        (".go-version", b"\x7fELF\x02\x01\x01\x00\x00\xff\xfe".to_vec(), "not text"),
+        (".go-version", evil.clone().into_bytes(), ", line 1\n  cause: "),
+        (".go-version", b"\x7fELF\x02\x01\x01\x00\x00\xff\xfe".to_vec(), "\n  cause: the file is not text"),
         (".go-version", "9".repeat(1_000_000).into_bytes(), "larger than"),
-        (".go-version", b"# comment\n1.22.10.7\n".to_vec(), "line 2: \"1.22.10.7\" is not a Go version"),
+        (".go-version", b"# comment\n1.22.10.7\n".to_vec(), ", line 2\n  cause: \"1.22.10.7\" is not a Go version"),
         (".go-version", b"$(touch /tmp/x)".to_vec(), "is not a Go version"),
-        (".tool-versions", b"golang `id`\n".to_vec(), "line 1: "),
-        ("go.mod", b"module x\n\ntoolchain go1.22.0-custom\n".to_vec(), "line 3: "),
+        (".tool-versions", b"golang `id`\n".to_vec(), ", line 1\n  cause: "),
+        ("go.mod", b"module x\n\ntoolchain go1.22.0-custom\n".to_vec(), ", line 3\n  cause: "),
     ];
     for (name, content, expected) in cases {
         let dir = w.path("bad");

@@ -5,7 +5,7 @@
 
 use gover_shim::{GoVersion, Spec};
 
-use crate::error::{exit, Error, Result};
+use crate::error::{Error, Kind, Result};
 
 /// The releases for `minimum` (the newest patch of its line that meets it) and each of
 /// `plus`, oldest first, each once. `releases` are the installable ones, in any order.
@@ -33,7 +33,7 @@ pub fn versions(minimum: Option<&GoVersion>, plus: &[String], releases: &[GoVers
 }
 
 fn missing(what: &str, releases: &[GoVersion]) -> Error {
-    Error::new(exit::NO_SUCH_VERSION, format!("no Go release matches {what}"))
+    Error::new(Kind::NoSuchVersion, format!("no Go release matches {what}"))
         .cause(format!("the release index lists {} releases for this platform", releases.len()))
         .hint("gover list --remote lists what can be installed")
 }
@@ -70,9 +70,9 @@ mod tests {
 
     #[test]
     fn what_cannot_be_matched_is_an_error() {
-        assert_eq!(names(Some("1.30"), &[]).unwrap_err().code, exit::NO_SUCH_VERSION);
-        assert_eq!(names(None, &["1.99"]).unwrap_err().code, exit::NO_SUCH_VERSION);
-        assert_eq!(names(None, &["system"]).unwrap_err().code, exit::USAGE);
-        assert_eq!(names(None, &["newest"]).unwrap_err().code, exit::USAGE);
+        assert_eq!(names(Some("1.30"), &[]).unwrap_err().kind, Kind::NoSuchVersion);
+        assert_eq!(names(None, &["1.99"]).unwrap_err().kind, Kind::NoSuchVersion);
+        assert_eq!(names(None, &["system"]).unwrap_err().kind, Kind::Usage);
+        assert_eq!(names(None, &["newest"]).unwrap_err().kind, Kind::Usage);
     }
 }

@@ -16,7 +16,7 @@ use crate::ci::matrix;
 use crate::ci::runner::{github_assignment, Exports, Format};
 use crate::commands::install::{self, SourceArgs};
 use crate::dist::{self, Remote};
-use crate::error::{self, exit, Error, Result};
+use crate::error::{self, Error, Result};
 use crate::goenv::{self, Settings};
 use crate::output::{out, outln};
 
@@ -222,7 +222,7 @@ fn resolve_installing(app: &App, request: Request, check_latest: bool, from: &So
 fn exports(app: &App, resolution: &Resolution) -> Result<Exports> {
     let text = |path: &Path| {
         path.to_str().map(String::from).ok_or_else(|| {
-            Error::new(exit::ENVIRONMENT, format!("{} cannot be passed to a CI runner", path.display()))
+            Error::new(error::Kind::Environment, format!("{} cannot be passed to a CI runner", path.display()))
                 .cause("the path is not valid UTF-8")
                 .hint("point GOVER_HOME at a directory whose path is plain text, e.g. GOVER_HOME=/opt/gover")
         })

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::app::App;
 use crate::doctor::{self, env::Env, report, Facts, Severity};
-use crate::error::{exit, Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::output::out;
 use crate::reconcile;
 
@@ -82,7 +82,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     }
     let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
     if errors > 0 {
-        return Err(Error::new(exit::FAILURE, format!("gover doctor found {errors} error(s)")));
+        return Err(Error::new(Kind::Failure, format!("gover doctor found {errors} error(s)")));
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ use gover_shim::{Spec, Toolchain};
 
 use crate::app::{parse_spec, App};
 use crate::dist;
-use crate::error::{exit, Error, Result};
+use crate::error::{Error, Kind, Result};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -69,8 +69,8 @@ fn names_a_version(text: &str) -> bool {
 /// The toolchain for `spec`; when it is not installed, a release that does not exist is said
 /// so, with the nearest that do (as `gover install` says), rather than sent to `gover install`.
 fn toolchain(app: &App, spec: &Spec) -> Result<Toolchain> {
-    app.toolchain(spec).map_err(|err| match err.code {
-        exit::NOT_INSTALLED => dist::unless_no_such_release(app, spec, err, "gover install"),
+    app.toolchain(spec).map_err(|err| match err.kind {
+        Kind::NotInstalled => dist::unless_no_such_release(app, spec, err, "gover install"),
         _ => err,
     })
 }

@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use crate::app::App;
-use crate::error::{self, exit, Error, Result};
+use crate::error::{self, Error, Kind, Result};
 use crate::output::{self, outln};
 use crate::shell::manifest::Manifest;
 use crate::shell::rc;
@@ -138,7 +138,7 @@ fn check_home_is_safe_to_remove(root: &Path) -> Result<()> {
         Err(_) => true,
     };
     if real.parent().is_none() || covers_home || !looks_like_gover {
-        return Err(Error::new(exit::ENVIRONMENT, format!("refusing to remove {}", root.display()))
+        return Err(Error::new(Kind::Environment, format!("refusing to remove {}", root.display()))
             .cause("it does not look like a gover home (no versions/, shims/ or shell/), or it holds HOME")
             .hint("check GOVER_HOME; gover implode removes that whole directory"));
     }

@@ -6,7 +6,7 @@ use gover_shim::pin::PinFile;
 use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::import::{self, Found, Manager, Mode, Places};
 use crate::interrupt;
 use crate::output::{self, outln, Output};
@@ -43,7 +43,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         })
         .collect::<Result<Vec<_>>>()?;
     let home = std::env::var_os("HOME").map(PathBuf::from).ok_or_else(|| {
-        Error::new(crate::error::exit::ENVIRONMENT, "cannot find the other managers' files").cause("HOME is not set")
+        Error::new(Kind::Environment, "cannot find the other managers' files").cause("HOME is not set")
     })?;
     let places = Places { home, var: Box::new(|name| std::env::var(name).ok()), system_root: PathBuf::from("/") };
     let managers = args.manager.map_or(Manager::ALL.to_vec(), |m| vec![m]);

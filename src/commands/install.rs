@@ -7,7 +7,7 @@ use gover_shim::{GoVersion, Spec};
 use crate::app::App;
 use crate::dist::proxy::{Proxies, ProxyConfig};
 use crate::dist::{self, Artifact, Catalog, Origin, Outcome, Remote, SourceChoice};
-use crate::error::{exit, Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::output::{self, outln, Output};
 use crate::vulndb::{self, Knowledge};
 
@@ -102,7 +102,7 @@ impl Installer<'_> {
                     // Go on with the others; report every failure, return the last. A failure
                     // they share (no index) is said once.
                     if let Some(previous) = failure.replace(err) {
-                        if failure.as_ref().is_none_or(|last| last.render() != previous.render()) {
+                        if failure.as_ref().is_none_or(|last| *last != previous) {
                             output::error(&previous);
                         }
                     }
@@ -218,7 +218,7 @@ impl Installer<'_> {
         }
         let list = self.proxy_list.as_ref().expect("fetched above");
         spec.pick(list.iter()).cloned().ok_or_else(|| {
-            Error::new(exit::NO_SUCH_VERSION, format!("no Go release {spec} for {}", self.remote.platform))
+            Error::new(Kind::NoSuchVersion, format!("no Go release {spec} for {}", self.remote.platform))
                 .cause(format!("the module proxy {} lists {} releases for it", config.goproxy, list.len()))
                 .hint("gover list --remote --all --source proxy lists what can be installed")
         })

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::app::App;
-use crate::error::{self, exit, Error, Result};
+use crate::error::{self, Error, Kind, Result};
 use crate::output::{self, outln};
 use crate::shell::manifest::Manifest;
 use crate::shell::rc;
@@ -74,7 +74,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             return finish(app, &report, &paths, None);
         }
         None => {
-            return Err(Error::new(exit::ENVIRONMENT, "cannot find your startup files: HOME is not set")
+            return Err(Error::new(Kind::Environment, "cannot find your startup files: HOME is not set")
                 .hint("set HOME, or pass --no-modify-rc"))
         }
     };

@@ -9,7 +9,7 @@ use gover_shim::{resolve, GoVersion, Request, ResolveError, Source, Spec, Toolch
 
 use crate::app::App;
 use crate::dist;
-use crate::error::{exit, Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::output::{self, out, outln};
 use crate::shell::Shell;
 
@@ -71,7 +71,7 @@ fn choose(text: &str, app: &App) -> Result<Choice> {
     let installed = app.store.installed();
     let spec = match spec {
         moving if moving.is_moving() => Spec::Exact(moving.pick(&installed).cloned().ok_or_else(|| {
-            Error::new(exit::NOT_INSTALLED, format!("no installed Go version is {moving}"))
+            Error::new(Kind::NotInstalled, format!("no installed Go version is {moving}"))
                 .hint(format!("run gover install {moving}"))
         })?),
         other => other,
@@ -94,7 +94,7 @@ fn not_installed(spec: &Spec, installed: &[GoVersion]) -> Error {
         Spec::Exact(v) => v.to_string(),
         other => format!("go{other}"),
     };
-    let err = Error::new(exit::NOT_INSTALLED, format!("{name} is not installed"));
+    let err = Error::new(Kind::NotInstalled, format!("{name} is not installed"));
     if installed.is_empty() {
         err.hint(format!("run gover install {spec}"))
     } else {

@@ -16,7 +16,7 @@ use gover_shim::pin::PinFile;
 use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
-use crate::error::{exit, Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::output::outln;
 
 #[derive(clap::Args, Debug)]
@@ -125,7 +125,7 @@ fn pick_installed(text: &str, installed: &[GoVersion]) -> Result<GoVersion> {
         [one] => Ok((*one).clone()),
         [] => {
             let names: Vec<String> = installed.iter().map(|v| v.to_string()).collect();
-            let err = Error::new(exit::NOT_INSTALLED, format!("go{spec} is not installed"))
+            let err = Error::new(Kind::NotInstalled, format!("go{spec} is not installed"))
                 .hint("nothing to remove; see what is installed with: gover list");
             Err(if names.is_empty() {
                 err.cause("no versions are installed")
@@ -197,8 +197,8 @@ mod tests {
         let installed = versions(&["go1.21.13", "go1.22.9", "go1.22.10"]);
         assert_eq!(pick_installed("1.21", &installed).unwrap().to_string(), "go1.21.13");
         assert_eq!(pick_installed("go1.22.9", &installed).unwrap().to_string(), "go1.22.9");
-        assert_eq!(pick_installed("1.22", &installed).unwrap_err().code, exit::USAGE);
-        assert_eq!(pick_installed("1.23.0", &installed).unwrap_err().code, exit::NOT_INSTALLED);
-        assert_eq!(pick_installed("latest", &installed).unwrap_err().code, exit::USAGE);
+        assert_eq!(pick_installed("1.22", &installed).unwrap_err().kind, Kind::Usage);
+        assert_eq!(pick_installed("1.23.0", &installed).unwrap_err().kind, Kind::NotInstalled);
+        assert_eq!(pick_installed("latest", &installed).unwrap_err().kind, Kind::Usage);
     }
 }

@@ -13,7 +13,7 @@ use gover_shim::{GoVersion, Spec};
 use crate::app::App;
 use crate::commands::install::install_releases;
 use crate::dist::Remote;
-use crate::error::{exit, Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::interrupt::{self, Job};
 use crate::output::{out, outln};
 use crate::reconcile::{self, backup::Backup, plan::FileEdit};
@@ -52,7 +52,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     lines.sort_unstable();
     lines.dedup();
     if lines.is_empty() {
-        return Err(Error::new(exit::NOT_INSTALLED, "there is nothing to upgrade")
+        return Err(Error::new(Kind::NotInstalled, "there is nothing to upgrade")
             .cause(if installed.is_empty() { "no Go version is installed" } else { "no installed line is below --to" })
             .hint("install one first: gover install 1.22"));
     }
@@ -63,7 +63,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     for from in &lines {
         let (major, minor) = to.unwrap_or(*from);
         let release = catalog.index.pick(&Spec::Line { major, minor }, &remote.platform).ok_or_else(|| {
-            Error::new(exit::NO_SUCH_VERSION, format!("no Go release {major}.{minor} for {}", remote.platform))
+            Error::new(Kind::NoSuchVersion, format!("no Go release {major}.{minor} for {}", remote.platform))
                 .hint(format!("gover list --remote {major}.{minor} lists what can be installed"))
         })?;
         moves.push(Move { from: *from, to: release.version.clone() });

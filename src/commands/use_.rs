@@ -8,7 +8,7 @@ use gover_shim::{Spec, Toolchain};
 
 use crate::app::{parse_spec, App};
 use crate::dist;
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::output::{self, outln};
 use crate::store::write_atomic;
 
@@ -47,7 +47,7 @@ pub fn pin(app: &App, text: &str, file: &Path, install: bool, command: &str) -> 
     let spec = parse_spec(text)?;
     let toolchain = match app.toolchain(&spec) {
         Ok(toolchain) => toolchain,
-        Err(err) if err.code == crate::error::exit::NOT_INSTALLED && spec != Spec::System => {
+        Err(err) if err.kind == Kind::NotInstalled && spec != Spec::System => {
             if !(install || confirm(&format!("{err}. Install it now?"))) {
                 return Err(dist::unless_no_such_release(app, &spec, err, &format!("{command} --install")));
             }
@@ -97,6 +97,7 @@ fn install_version(app: &App, spec: &Spec) -> Result<()> {
     if status.success() {
         Ok(())
     } else {
-        Err(Error::new(status.code().unwrap_or(1), format!("installing {spec} failed")))
+        let kind = status.code().and_then(Kind::from_exit_code).unwrap_or(Kind::Failure);
+        Err(Error::new(kind, format!("installing {spec} failed")))
     }
 }

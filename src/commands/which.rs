@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::app::App;
 use crate::commands::list::origin_json;
-use crate::error::{exit, Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::output::outln;
 
 #[derive(clap::Args, Debug)]
@@ -27,7 +27,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         let shim = app.store.home().shims_dir().join(&args.tool);
         if !is_executable(&shim) {
             return Err(Error::new(
-                exit::NOT_INSTALLED,
+                Kind::NotInstalled,
                 format!("the {} shim is missing: {}", args.tool, shim.display()),
             )
             .hint("run gover install <version> (or gover setup) to create the shims"));

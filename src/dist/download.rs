@@ -14,7 +14,7 @@ use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 
 use super::tls::{self, TrustSettings};
-use crate::error::{exit, Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::interrupt;
 use crate::output::{self, Output};
 
@@ -87,7 +87,7 @@ impl Client {
             // The blocking client applies this to each wait: the response, then every read.
             .timeout(settings.read_timeout)
             .use_preconfigured_tls(tls::client_config(&settings.trust)?);
-        let http = builder.build().map_err(|e| Error::new(exit::NETWORK, "cannot set up HTTPS").cause(chain(&e)))?;
+        let http = builder.build().map_err(|e| Error::new(Kind::Network, "cannot set up HTTPS").cause(chain(&e)))?;
         Ok(Client { http, settings, retry_connect: true })
     }
 
@@ -192,7 +192,7 @@ fn read_limited(url: &str, response: Response, limit: u64) -> Result<Vec<u8>> {
     let mut body = Vec::new();
     response.take(limit + 1).read_to_end(&mut body).map_err(|e| body_error(url, &e))?;
     if body.len() as u64 > limit {
-        return Err(Error::new(exit::NETWORK, format!("{url} sent more than {limit} bytes"))
+        return Err(Error::new(Kind::Network, format!("{url} sent more than {limit} bytes"))
             .cause(format!("gover reads at most {limit} bytes from it; it kept sending"))
             .hint("check GOVER_INDEX_URL / GOVER_DIST_URL / GOPROXY: this does not look like a Go release server"));
     }
@@ -354,7 +354,7 @@ fn reason(e: &reqwest::Error) -> String {
 fn request_error(url: &str, e: &reqwest::Error) -> Error {
     if let Some(downgrade) = Downgrade::behind(e) {
         let host = reqwest::Url::parse(&downgrade.from).ok().and_then(|u| u.host_str().map(String::from));
-        return Error::new(exit::NETWORK, format!("cannot download {url}"))
+        return Error::new(Kind::Network, format!("cannot download {url}"))
             .cause(format!("{} redirected to {}", downgrade.from, downgrade.to))
             .cause("gover does not follow https to plain http: anyone on the network path could alter what it serves")
             .hint(format!(
@@ -366,7 +366,7 @@ fn request_error(url: &str, e: &reqwest::Error) -> Error {
             ));
     }
     let why = reason(e);
-    let err = Error::new(exit::NETWORK, format!("cannot download {url}")).cause(&why);
+    let err = Error::new(Kind::Network, format!("cannot download {url}")).cause(&why);
     if is_dns(e) {
         let host = reqwest::Url::parse(url).ok().and_then(|u| u.host_str().map(String::from)).unwrap_or_default();
         err.cause(format!("the name {host} does not resolve: no DNS, no network, or a typo in the URL")).hint(
@@ -412,7 +412,7 @@ fn certificate_hint(err: Error, words: &str) -> Error {
 
 fn status_error(url: &str, status: StatusCode) -> Error {
     let err =
-        Error::new(exit::NETWORK, format!("cannot download {url}")).cause(format!("the server answered {status}"));
+        Error::new(Kind::Network, format!("cannot download {url}")).cause(format!("the server answered {status}"));
     match status.as_u16() {
         404 | 410 => err.hint("the server does not have it; if GOVER_DIST_URL names a mirror, it may be incomplete"),
         407 => err.hint("the proxy wants credentials: HTTPS_PROXY=http://user:password@proxy:port"),
@@ -430,7 +430,7 @@ pub fn looks_like_html(bytes: &[u8]) -> bool {
 /// `url` answered with an HTML page instead of `expected` (`the release index`) from `server`;
 /// `variable` is the setting that points at that server.
 pub fn html_answer(url: &str, expected: &str, server: &str, variable: &str) -> Error {
-    Error::new(exit::NETWORK, format!("{url} answered with an HTML page, not {expected}"))
+    Error::new(Kind::Network, format!("{url} answered with an HTML page, not {expected}"))
         .cause(format!("a proxy, captive portal or login page answered instead of {server}"))
         .hint(format!("log in to the network (open any page in a browser), set HTTPS_PROXY, or check {variable}"))
 }
@@ -441,7 +441,7 @@ pub fn body_error(url: &str, e: &io::Error) -> Error {
     if let Some(signal) = interrupt::signal() {
         return interrupt::error(signal);
     }
-    let err = Error::new(exit::NETWORK, format!("the download of {url} failed")).cause(chain(e));
+    let err = Error::new(Kind::Network, format!("the download of {url} failed")).cause(chain(e));
     if timed_out(e) {
         err.hint(READ_TIMEOUT_HINT)
     } else {
@@ -452,7 +452,7 @@ pub fn body_error(url: &str, e: &io::Error) -> Error {
 /// An archive's download that broke off after `bytes`, resumes included: a network failure,
 /// and what arrived is kept, so the same command goes on from there.
 pub fn broken_download(url: &str, bytes: u64, e: &io::Error) -> Error {
-    let err = Error::new(exit::NETWORK, format!("the download of {url} broke off after {bytes} bytes")).cause(chain(e));
+    let err = Error::new(Kind::Network, format!("the download of {url} broke off after {bytes} bytes")).cause(chain(e));
     if timed_out(e) {
         err.hint(format!("{READ_TIMEOUT_HINT}, then run the same command: it resumes from there"))
     } else {

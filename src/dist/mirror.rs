@@ -16,7 +16,7 @@ use serde_json::json;
 use super::index::{Index, Platform, Release};
 use super::proxy::{self, Proxies, ProxyConfig};
 use super::{download_verified, Artifact, Remote};
-use crate::error::{self, exit, Error, Result};
+use crate::error::{self, Error, Kind, Result};
 use crate::output::Output;
 use crate::store::{write_atomic, Store};
 
@@ -60,7 +60,7 @@ impl Mirror<'_> {
             let version = version.ok_or_else(|| {
                 // Listed from where the versions are picked: the release index, else the proxy.
                 let source = if index.is_some() { "dl" } else { "proxy" };
-                Error::new(exit::NO_SUCH_VERSION, format!("no Go release {spec} for {}", self.platforms[0]))
+                Error::new(Kind::NoSuchVersion, format!("no Go release {spec} for {}", self.platforms[0]))
                     .hint(format!("gover list --remote --all --source {source} lists what can be mirrored"))
             })?;
             if !versions.contains(&version) {
@@ -138,7 +138,7 @@ impl Mirror<'_> {
                 .filter(|f| f.kind == "archive")
                 .map(|f| format!("{}-{}", f.os, f.arch))
                 .collect();
-            Error::new(exit::NO_SUCH_VERSION, format!("the release index has no {version} archive for {platform}"))
+            Error::new(Kind::NoSuchVersion, format!("the release index has no {version} archive for {platform}"))
                 .hint(format!("choose the platforms with --platform; it has {version} for {}", offered.join(",")))
         })?;
         Store::create_dir(&self.dir)?;

@@ -22,7 +22,7 @@ use flate2::read::GzDecoder;
 use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
-use crate::error::{self, exit, Error, Result};
+use crate::error::{self, Error, Kind, Result};
 use crate::goenv::{self, Settings};
 use crate::interrupt;
 use crate::output::{self, outln, Output};
@@ -124,7 +124,7 @@ impl Remote {
                 saved::save(store, &url, &catalog.index, &self.platform);
                 return Ok(catalog);
             }
-            Err(err) if err.code == exit::NETWORK => err,
+            Err(err) if err.kind == Kind::Network => err,
             Err(err) => return Err(err),
         };
         let Some((index, age)) = saved::load(store, &self.sources.index_url) else { return Err(err) };
@@ -168,7 +168,7 @@ impl Remote {
     /// vouches for them. An index the user named instead is theirs to fix; a mirror the user
     /// trusts has fallbacks of its own (a .sha256 for an exact version).
     pub fn proxy_instead(&self, err: Error, out: Output) -> Result<(Box<ProxyConfig>, Error)> {
-        if err.code != exit::NETWORK || self.sources.index_url != OFFICIAL_INDEX || self.sources.mirror_trusted() {
+        if err.kind != Kind::Network || self.sources.index_url != OFFICIAL_INDEX || self.sources.mirror_trusted() {
             return Err(err);
         }
         let Ok(config) = proxy_config() else { return Err(err) };
@@ -215,7 +215,7 @@ pub enum Origin {
 /// mirror, name another index).
 pub fn after_fallback(err: Error, site: Option<&Error>) -> Error {
     match site {
-        Some(site) if err.code == exit::NETWORK => {
+        Some(site) if err.kind == Kind::Network => {
             let err = err.cause(format!("the module proxy was tried after the download site failed: {}", site.message));
             let err = site.causes.iter().fold(err, |err, cause| err.cause(cause));
             match &site.hint {
@@ -246,7 +246,7 @@ fn no_such_version(spec: &Spec, catalog: &Catalog, platform: &Platform, command:
         other => other.to_string(),
     };
     let nearest = catalog.index.nearest(spec, platform, 3);
-    let mut err = Error::new(exit::NO_SUCH_VERSION, format!("no Go release {name} for {platform}"));
+    let mut err = Error::new(Kind::NoSuchVersion, format!("no Go release {name} for {platform}"));
     if !nearest.is_empty() {
         let list: Vec<String> = nearest.iter().map(|v| v.to_string()).collect();
         err = err.cause(format!("the nearest that exist: {}", list.join(", ")));
@@ -267,7 +267,7 @@ pub fn unless_no_such_release(app: &App, spec: &Spec, not_installed: Error, comm
     let Ok(remote) = Remote::from_env(app.trust_mirror) else { return not_installed };
     // A saved copy of the index that lacks the release cannot say it does not exist.
     match remote.fetch_index(&app.store).map(|catalog| catalog.pick(spec, &remote.platform, command).err()) {
-        Ok(Some(err)) if err.code == exit::NO_SUCH_VERSION => err,
+        Ok(Some(err)) if err.kind == Kind::NoSuchVersion => err,
         _ => not_installed,
     }
 }
@@ -317,7 +317,7 @@ fn fetch_index(client: &Client, sources: &Sources) -> Result<Catalog> {
     };
     let err = match primary.and_then(|bytes| parse_index(url, &bytes)) {
         Ok(index) => return Ok(Catalog { index, from_mirror: false, saved: None }),
-        Err(err) if err.code == exit::NETWORK && sources.mirror => err,
+        Err(err) if err.kind == Kind::Network && sources.mirror => err,
         Err(err) => return Err(err),
     };
     let (found, answered) = mirror_index(client, sources);
@@ -404,7 +404,7 @@ fn parse_index(url: &str, bytes: &[u8]) -> Result<Index> {
         IndexError::Html => {
             download::html_answer(url, "the release index", "the Go download server", "GOVER_INDEX_URL")
         }
-        IndexError::Malformed(why) => Error::new(exit::NETWORK, format!("{url} is not a Go release index"))
+        IndexError::Malformed(why) => Error::new(Kind::Network, format!("{url} is not a Go release index"))
             .cause(why)
             .hint("check GOVER_INDEX_URL; it should serve the JSON of https://go.dev/dl/?mode=json&include=all"),
     })
@@ -455,7 +455,7 @@ impl Artifact {
             .map_err(|second| index_error.clone().cause(format!("and the .sha256 fallback failed: {second}")))?;
         // The mirror answered, but not with a digest: that is the thing to fix.
         let sha256 = parse_checksum_file(&body).ok_or_else(|| {
-            Error::new(exit::NETWORK, format!("{checksum_url} does not hold a SHA-256 digest"))
+            Error::new(Kind::Network, format!("{checksum_url} does not hold a SHA-256 digest"))
                 .cause(format!("and no release index could be reached: {}", index_error.message))
                 .hint("check GOVER_DIST_URL; the mirror should serve <archive>.sha256 files like go.dev/dl/")
         })?;
@@ -490,7 +490,7 @@ pub fn install(store: &Store, client: &Client, artifact: &Artifact, out: Output)
     let version = &artifact.version;
     let platform = artifact.platform.to_string();
     if let Some(other) = index::platform_in_filename(artifact.filename()).filter(|p| *p != platform) {
-        return Err(Error::new(exit::VERIFICATION, format!("{version} failed verification: {}", artifact.url))
+        return Err(Error::new(Kind::Verification, format!("{version} failed verification: {}", artifact.url))
             .cause(format!("the archive is named for {other}; this machine is {platform}"))
             .hint(format!(
                 "nothing was downloaded; the release index (GOVER_INDEX_URL) lists another platform's archive under \
@@ -536,7 +536,7 @@ fn install_archive(store: &Store, client: &Client, artifact: &Artifact, out: Out
                 commit(store, staging, version)?;
                 return Ok(Outcome::Installed { cached: true });
             }
-            Err(err) if err.code != exit::VERIFICATION => return Err(err),
+            Err(err) if err.kind != Kind::Verification => return Err(err),
             Err(err) => {
                 let why = err.causes.first().unwrap_or(&err.message);
                 output::warn(format!("the cached {label} is unusable ({why}); downloading it again"));
@@ -546,7 +546,7 @@ fn install_archive(store: &Store, client: &Client, artifact: &Artifact, out: Out
     }
     let mut resumed = cache.resumable();
     match download(store, client, artifact, &cache, &mut resumed, out) {
-        Err(err) if err.code == exit::VERIFICATION && resumed > 0 => {
+        Err(err) if err.kind == Kind::Verification && resumed > 0 => {
             output::warn(format!(
                 "the download resumed from {} did not verify; downloading it again from the start",
                 cache.partial.display()
@@ -581,7 +581,7 @@ fn download(
     let announced = network.full_length();
     if let (Some(expected), Some(announced)) = (artifact.size, announced) {
         if expected != announced {
-            return Err(Error::new(exit::VERIFICATION, format!("{version} failed verification: {}", artifact.url))
+            return Err(Error::new(Kind::Verification, format!("{version} failed verification: {}", artifact.url))
                 .cause(format!("the server announces {announced} bytes; the index says {expected}"))
                 .hint(mirror_hint("installed")));
         }
@@ -597,7 +597,7 @@ fn download(
         // What arrived before a network failure, Ctrl-C or a full disk is a true prefix of the
         // archive, kept for the next run to resume (which needs the size known); bytes that
         // failed verification are not.
-        Err(err) if err.code != exit::VERIFICATION && artifact.size.is_some() => {}
+        Err(err) if err.kind != Kind::Verification && artifact.size.is_some() => {}
         _ => cache.forget_partial(),
     }
     result?;
@@ -754,7 +754,7 @@ fn verify_and_unpack(
     // Whatever the unpacker thought, the digest of the whole body decides first.
     let drained = if body.failure.is_none() { body.drain() } else { Ok(()) };
     let (digest, bytes) = body.digest();
-    let failed = || Error::new(exit::VERIFICATION, format!("{version} failed verification: {label}"));
+    let failed = || Error::new(Kind::Verification, format!("{version} failed verification: {label}"));
     let mismatch = |why: Option<String>| {
         let [expected, got] = mismatch_lines(artifact, &digest, bytes, cap);
         let mut err = failed().cause(expected).cause(got);
@@ -830,7 +830,7 @@ pub fn download_verified(client: &Client, artifact: &Artifact, dest: &Path, out:
         if bytes > cap || digest != artifact.sha256 || artifact.size.is_some_and(|size| size != bytes) {
             let [expected, got] = mismatch_lines(artifact, &digest, bytes, cap);
             return Err(Error::new(
-                exit::VERIFICATION,
+                Kind::Verification,
                 format!("{} failed verification: {}", artifact.version, artifact.url),
             )
             .cause(expected)

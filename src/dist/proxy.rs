@@ -17,7 +17,7 @@ use super::download::{Client, ResumingBody};
 use super::index::Platform;
 use super::unpack::{self, Limits};
 use super::{commit, locked_install, unpack_error, Outcome};
-use crate::error::{self, exit, Error, Result};
+use crate::error::{self, Error, Kind, Result};
 use crate::goenv::{modpattern, Origin, Setting, Settings};
 use crate::output::{self, Output};
 use crate::store::{Staging, Store};
@@ -76,7 +76,7 @@ impl ProxyConfig {
         let custom = goproxy.origin != Origin::Default
             && !matches!(goproxy.value.as_str(), PUBLIC_GOPROXY | "https://proxy.golang.org");
         let (proxies, skipped) = parse_goproxy(&goproxy.value).map_err(|why| {
-            Error::new(exit::ENVIRONMENT, format!("GOPROXY={} cannot be used for toolchains", goproxy.value))
+            Error::new(Kind::Environment, format!("GOPROXY={} cannot be used for toolchains", goproxy.value))
                 .cause(format!("{why} ({})", origin(&goproxy)))
                 .hint("set GOPROXY to a proxy URL (https://proxy.golang.org), or use --source dl")
         })?;
@@ -86,7 +86,7 @@ impl ProxyConfig {
             |name: &'static str| settings.get(name).map(|s| (name, s.value)).unwrap_or(("GOPRIVATE", private.clone()));
         let (name, noproxy) = pattern("GONOPROXY");
         if modpattern::match_prefix_patterns(&noproxy, MODULE) {
-            return Err(Error::new(exit::ENVIRONMENT, format!("{name}={noproxy} matches {MODULE}"))
+            return Err(Error::new(Kind::Environment, format!("{name}={noproxy} matches {MODULE}"))
                 .cause("go would fetch the toolchain module directly, from no proxy, and it exists only on proxies")
                 .hint(format!("remove the pattern that matches {MODULE} from {name}, or use --source dl")));
         }
@@ -108,7 +108,7 @@ impl ProxyConfig {
             Ok(Some(db)) => Checksums::Verify(Box::new(db)),
             Ok(None) => Checksums::Off(format!("GOSUMDB=off ({})", origin(&gosumdb))),
             Err(why) => {
-                return Err(Error::new(exit::ENVIRONMENT, format!("GOSUMDB={} is not usable", gosumdb.value))
+                return Err(Error::new(Kind::Environment, format!("GOSUMDB={} is not usable", gosumdb.value))
                     .cause(format!("{why} ({})", origin(&gosumdb)))
                     .hint("GOSUMDB is `sum.golang.org`, `off`, or `<name>+<hash>+<key> [URL]`"));
             }
@@ -217,7 +217,7 @@ impl Proxies<'_> {
             }
             // Offline, a zip cached with the hash its record had when it was proved can be
             // installed again, checked against that hash.
-            Err(err) if err.code == exit::NETWORK => match fs::read_to_string(&verified) {
+            Err(err) if err.kind == Kind::Network => match fs::read_to_string(&verified) {
                 Ok(h1) if cached_zip(store, version, platform).is_file() => {
                     output::warn(format!(
                         "{}; installing the cached zip, checked against the record proved when it was downloaded",
@@ -244,8 +244,8 @@ impl Proxies<'_> {
         match &self.config.checksums {
             Checksums::Verify(db) => {
                 let base = self.sumdb_base(db);
-                let lines = sumdb::lookup(self.client, db, &base, state, MODULE, modver).map_err(|e| match e.code {
-                    exit::NO_SUCH_VERSION => e,
+                let lines = sumdb::lookup(self.client, db, &base, state, MODULE, modver).map_err(|e| match e.kind {
+                    Kind::NoSuchVersion => e,
                     _ => e.context(format!("cannot verify {version} from the module proxy")),
                 })?;
                 Ok(Some(lines))
@@ -255,7 +255,7 @@ impl Proxies<'_> {
                 Ok(None)
             }
             Checksums::Off(why) => {
-                Err(Error::new(exit::VERIFICATION, format!("cannot verify {version} from the module proxy"))
+                Err(Error::new(Kind::Verification, format!("cannot verify {version} from the module proxy"))
                     .cause(format!("{why}, so the checksum database is not consulted"))
                     .hint(format!(
                         "install from the download site, whose release index verifies the archive: gover install \
@@ -277,7 +277,7 @@ impl Proxies<'_> {
     ) -> Result<()> {
         let modver = module_version(version, platform);
         if let Checksums::Off(why) = &self.config.checksums {
-            return Err(Error::new(exit::VERIFICATION, format!("cannot mirror {version} from the module proxy"))
+            return Err(Error::new(Kind::Verification, format!("cannot mirror {version} from the module proxy"))
                 .cause(format!("{why}, so nothing could verify it"))
                 .hint(
                     "set GOSUMDB to the checksum database the mirror's users will trust, or mirror only the \
@@ -294,7 +294,7 @@ impl Proxies<'_> {
         let (info, go_mod) = (small("info")?, small("mod")?);
         let mod_line = format!("{MODULE} {modver}/go.mod {}", dirhash::hash1_go_mod(&go_mod));
         if !record.contains(&mod_line) {
-            return Err(Error::new(exit::VERIFICATION, format!("{version} failed verification: its .mod file"))
+            return Err(Error::new(Kind::Verification, format!("{version} failed verification: its .mod file"))
                 .cause(format!("the checksum database records {:?}", record.iter().find(|l| l.contains("/go.mod"))))
                 .hint(tampered_hint("written")));
         }
@@ -318,7 +318,7 @@ impl Proxies<'_> {
     }
 
     fn not_found(&self, version: &GoVersion, platform: &Platform, modver: &str) -> Error {
-        Error::new(exit::NO_SUCH_VERSION, format!("no module proxy has {version} for {platform}"))
+        Error::new(Kind::NoSuchVersion, format!("no module proxy has {version} for {platform}"))
             .cause(format!("{MODULE}@{modver} was not found on GOPROXY={}", self.config.goproxy))
             .hint("gover list --remote --all --source proxy lists what the proxy has")
     }
@@ -362,7 +362,7 @@ impl Proxies<'_> {
         // verify, it is downloaded again from the start.
         let mut resumed = fs::metadata(&partial).map(|m| m.len()).unwrap_or(0);
         let result = match attempt(&mut resumed) {
-            Err(err) if err.code == exit::VERIFICATION && resumed > 0 => {
+            Err(err) if err.kind == Kind::Verification && resumed > 0 => {
                 output::warn(format!(
                     "the download resumed from {} did not verify; downloading it again from the start",
                     partial.display()
@@ -386,7 +386,7 @@ impl Proxies<'_> {
             // A network failure or an interrupt keeps what arrived for the next run to resume;
             // bytes that failed verification are not kept.
             Err(err) => {
-                if err.code == exit::VERIFICATION {
+                if err.kind == Kind::Verification {
                     let _ = fs::remove_file(&partial);
                 }
                 Err(err)
@@ -437,7 +437,7 @@ impl Proxies<'_> {
             };
             done += n as u64;
             if done > super::MAX_ARCHIVE {
-                return Err(Error::new(exit::VERIFICATION, format!("{version} failed verification: {url}"))
+                return Err(Error::new(Kind::Verification, format!("{version} failed verification: {url}"))
                     .cause(format!(
                         "the proxy sent more than {} bytes, more than any Go toolchain zip; gover stopped reading there",
                         super::MAX_ARCHIVE
@@ -470,7 +470,7 @@ fn verify_zip(
     expected: Option<&str>,
     staging: Option<&Staging>,
 ) -> Result<()> {
-    let failed = || Error::new(exit::VERIFICATION, format!("{version} failed verification: {label}"));
+    let failed = || Error::new(Kind::Verification, format!("{version} failed verification: {label}"));
     let mut file = fs::File::open(path).map_err(|e| error::io("read", path, e))?;
     let mut head = [0u8; 512];
     let n = file.read(&mut head).map_err(|e| error::io("read", path, e))?;
@@ -541,7 +541,7 @@ fn tampered_hint(done: &str) -> String {
 }
 
 fn html_error(url: &str) -> Error {
-    Error::new(exit::NETWORK, format!("{url} answered with an HTML page, not a Go module"))
+    Error::new(Kind::Network, format!("{url} answered with an HTML page, not a Go module"))
         .cause("a proxy, captive portal or login page answered instead of the Go module proxy")
         .hint("log in to the network (open any page in a browser), or check GOPROXY")
 }

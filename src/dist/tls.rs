@@ -16,7 +16,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
-use crate::error::{exit, Error, Result};
+use crate::error::{Error, Kind, Result};
 
 /// Where Linux and BSD distributions keep the system CA bundle. The platform loader reads it
 /// only when SSL_CERT_FILE/SSL_CERT_DIR are unset; gover reads it besides them, so those
@@ -63,11 +63,11 @@ pub fn client_config(settings: &TrustSettings) -> Result<rustls::ClientConfig> {
     }
     let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .build()
-        .map_err(|e| Error::new(exit::NETWORK, "cannot set up HTTPS").cause(e))?;
+        .map_err(|e| Error::new(Kind::Network, "cannot set up HTTPS").cause(e))?;
     let verifier = Arc::new(Verifier { webpki, exact, provider: provider.clone() });
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| Error::new(exit::NETWORK, "cannot set up HTTPS").cause(e))?
+        .map_err(|e| Error::new(Kind::Network, "cannot set up HTTPS").cause(e))?
         .dangerous()
         .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
@@ -78,14 +78,14 @@ pub fn client_config(settings: &TrustSettings) -> Result<rustls::ClientConfig> {
 
 fn read_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
     let pem = std::fs::read(path).map_err(|e| {
-        Error::new(exit::ENVIRONMENT, format!("cannot read GOVER_CA_FILE={}", path.display()))
+        Error::new(Kind::Environment, format!("cannot read GOVER_CA_FILE={}", path.display()))
             .cause(e)
             .hint("point GOVER_CA_FILE at a PEM file of CA certificates, or unset it")
     })?;
     let certs: Vec<_> = CertificateDer::pem_slice_iter(&pem).flatten().collect();
     if certs.is_empty() {
         return Err(Error::new(
-            exit::ENVIRONMENT,
+            Kind::Environment,
             format!("GOVER_CA_FILE={} holds no PEM certificate", path.display()),
         )
         .hint("it should contain -----BEGIN CERTIFICATE----- blocks"));

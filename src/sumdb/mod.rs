@@ -12,7 +12,7 @@ pub mod tlog;
 use std::path::{Path, PathBuf};
 
 use crate::dist::download::Client;
-use crate::error::{exit, Error, Result};
+use crate::error::{Error, Kind, Result};
 use note::{NoteError, Verifier};
 use tlog::{ProofError, TileSource, Tree, Verified};
 
@@ -80,7 +80,7 @@ pub fn lookup(
 ) -> Result<Vec<String>> {
     let url = format!("{base}/lookup/{}@{}", escape(module), escape(version));
     let body = client.get_bytes_if_found(&url, MAX_LOOKUP)?.ok_or_else(|| {
-        Error::new(exit::NO_SUCH_VERSION, format!("the checksum database {} has no {module}@{version}", db.name()))
+        Error::new(Kind::NoSuchVersion, format!("the checksum database {} has no {module}@{version}", db.name()))
             .cause(format!("{url} was not found"))
             .hint(
                 "no such release was published for this platform; gover list --remote --all --source proxy lists \
@@ -89,14 +89,14 @@ pub fn lookup(
     })?;
     let failed = |why: String| {
         Error::new(
-            exit::VERIFICATION,
+            Kind::Verification,
             format!("the checksum database {} refused to vouch for {module}@{version}", db.name()),
         )
         .cause(format!("{url}: {why}"))
     };
     if looks_like_html(&body) {
         return Err(Error::new(
-            exit::NETWORK,
+            Kind::Network,
             format!("{url} answered with an HTML page, not a checksum database record"),
         )
         .cause("a proxy, captive portal or login page answered instead of the checksum database")
@@ -164,7 +164,7 @@ pub fn zip_hash<'a>(lines: &'a [String], module: &str, version: &str) -> Option<
 
 fn proof_error(e: ProofError, verification: impl FnOnce() -> Error) -> Error {
     match e {
-        ProofError::Fetch(why) => Error::new(exit::NETWORK, "cannot read the checksum database's log")
+        ProofError::Fetch(why) => Error::new(Kind::Network, "cannot read the checksum database's log")
             .cause(why)
             .hint("check the network and GOSUMDB; nothing was installed"),
         ProofError::Mismatch(why) => verification().cause(why),

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::cache::Cache;
 use super::osv::{self, Entry, ParseError, GO_MODULES};
 use crate::dist::download::{html_answer, looks_like_html, Client};
-use crate::error::{exit, Error, Result};
+use crate::error::{Error, Kind, Result};
 
 pub const DEFAULT_URL: &str = "https://vuln.go.dev";
 /// vuln.go.dev's modules.json is a few MB for every module in the ecosystem.
@@ -75,7 +75,7 @@ impl Location {
             Location::Dir(dir) => {
                 let file = dir.join(path.trim_start_matches('/'));
                 let bytes = std::fs::read(&file).map_err(|e| {
-                    Error::new(exit::NETWORK, format!("cannot read {}", self.url(path)))
+                    Error::new(Kind::Network, format!("cannot read {}", self.url(path)))
                         .cause(e)
                         .hint("GOVULNDB=file://… must name a directory in the database's layout (index/db.json, ID/)")
                 })?;
@@ -192,7 +192,7 @@ fn parse_error(url: &str, e: ParseError) -> Error {
 }
 
 fn malformed(url: &str, why: String) -> Error {
-    Error::new(exit::NETWORK, format!("{url} is not valid Go vulnerability data")).cause(why).hint(
+    Error::new(Kind::Network, format!("{url} is not valid Go vulnerability data")).cause(why).hint(
         "check GOVULNDB; it should serve what https://vuln.go.dev serves (index/db.json, index/modules.json, ID/)",
     )
 }
@@ -213,7 +213,7 @@ mod tests {
         assert_eq!(location("file:///srv/vulndb").unwrap(), Location::Dir("/srv/vulndb".into()));
         assert_eq!(location("file:///srv/vulndb").unwrap().label(), "file:///srv/vulndb");
         for bad in ["vuln.go.dev", "ftp://x", "file://host/x"] {
-            assert_eq!(location(bad).unwrap_err().code, exit::USAGE, "{bad}");
+            assert_eq!(location(bad).unwrap_err().kind, Kind::Usage, "{bad}");
         }
     }
 }
