@@ -151,6 +151,10 @@ fn a_release_name_runs_exactly_that_version() {
     // The next gover that syncs the names removes it.
     rig.gover().args(["install", "1.22.10"]).assert().success();
     assert_eq!(release_names(sb), ["go1.22.10"]);
+    // gover setup (install.sh runs it on an upgrade of gover) names what is installed too.
+    fs::remove_file(sb.shims_dir().join("go1.22.10")).unwrap();
+    rig.gover().args(["setup", "--no-modify-rc"]).assert().success();
+    assert_eq!(release_names(sb), ["go1.22.10"]);
 
     // Following the hint installs exactly that release, even one named the pre-1.21 way
     // (`1.20` would be the newest 1.20.x); then the name runs it.
