@@ -125,19 +125,15 @@ fn run_tool(tool: &str, args: ArgsOs, depth: u32) -> ! {
 /// a choice as a pin, so go gets the same environment as for one.
 fn run_release(version: GoVersion, path: &Path, args: ArgsOs, depth: u32) -> ! {
     let home = resolve::home_from_process().unwrap_or_else(|e| fail_resolve(e));
-    let toolchain = Toolchain::Installed { root: home.version_dir(&version), version };
+    let root = home.version_dir(&version);
+    let toolchain = Toolchain::Installed { root: root.clone(), version: version.clone() };
     let err = exec(&toolchain, "go", args, depth, true);
-    if let Toolchain::Installed { version, root } = &toolchain {
-        // Not a stat before the exec: the installed case pays for nothing.
-        if !root.exists() {
-            fail(
-                Error::new(
-                    Kind::NotInstalled,
-                    format!("{version} is not installed, so {} cannot run it", path.display()),
-                )
-                .hint(format!("run gover install {}", install_spec(version))),
-            );
-        }
+    // Not a stat before the exec: the installed case pays for nothing.
+    if !root.exists() {
+        fail(
+            Error::new(Kind::NotInstalled, format!("{version} is not installed, so {} cannot run it", path.display()))
+                .hint(format!("run gover install {}", install_spec(&version))),
+        );
     }
     fail_exec(&toolchain, "go", err)
 }
