@@ -118,9 +118,13 @@ impl Store {
     }
 
     fn open_lock(&self, version: &GoVersion) -> Result<(fs::File, PathBuf)> {
+        self.open_lock_file(&format!("{version}.lock"))
+    }
+
+    fn open_lock_file(&self, name: &str) -> Result<(fs::File, PathBuf)> {
         let dir = self.locks_dir();
         Self::create_dir(&dir)?;
-        let path = dir.join(format!("{version}.lock"));
+        let path = dir.join(name);
         let file = fs::OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -292,6 +296,11 @@ impl Store {
         if !go.is_file() {
             return Ok(());
         }
+        // One at a time, each reading versions/ under the lock: otherwise a gover that read it
+        // before a concurrent uninstall could link the name back after that uninstall removed
+        // it, or two could remove the same name.
+        let (lock, lock_path) = self.open_lock_file("shims.lock")?;
+        fs4::FileExt::lock(&lock).map_err(|e| error::io("lock", &lock_path, e))?;
         let installed = self.home.installed();
         for entry in fs::read_dir(&dir).map_err(|e| error::io("read", &dir, e))?.flatten() {
             let name = entry.file_name();

@@ -164,3 +164,47 @@ fn a_release_name_runs_exactly_that_version() {
     rig.gover().args(["install", "1.20.0"]).assert().success();
     sb.shim("go1.20").arg("version").assert().success().stdout("go version go1.20 fake/arch\n");
 }
+
+/// Two uninstalls bring the names in step at once: the first is held (by strace) just before
+/// it removes its version's name, while the second, which saw that name stale too, runs to the
+/// end. Both succeed and only the installed version keeps a name: the names are synced one
+/// gover at a time, each reading versions/ when its turn comes (without that, the first found
+/// its name gone and failed).
+#[test]
+fn concurrent_uninstalls_both_succeed_and_leave_exactly_the_installed_names() {
+    if !common::require("strace") {
+        return;
+    }
+    let rig = Rig::serving(&[]);
+    let sb = &rig.sb;
+    sb.install_shims();
+    for version in ["go1.20", "go1.21.0", "go1.22.0"] {
+        sb.fake_version(version);
+    }
+    fs::write(sb.gover_home.join("global"), "1.20.0\n").unwrap();
+    rig.gover().args(["install", "1.20.0"]).assert().success();
+    assert_eq!(release_names(sb), ["go1.20", "go1.21.0", "go1.22.0"]);
+    let name = sb.shims_dir().join("go1.21.0");
+    let held = std::process::Command::new("strace")
+        .args(["-f", "-o", "/dev/null", "-P"])
+        .arg(&name)
+        .args(["-e", "trace=unlink,unlinkat", "-e", "inject=unlink,unlinkat:delay_enter=3000000"])
+        .arg(env!("CARGO_BIN_EXE_gover"))
+        .args(["uninstall", "--force", "go1.21.0"])
+        .env_clear()
+        .envs(rig.env())
+        .current_dir(&sb.work)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Its tree is gone before it turns to the names.
+    while rig.version_dir("go1.21.0").exists() {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    rig.gover().args(["uninstall", "--force", "go1.22.0"]).assert().success();
+    let out = held.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(release_names(sb), ["go1.20"]);
+}
