@@ -2,7 +2,8 @@
 //! [`Finding`]s as data (id, severity, evidence, fix); the command renders them as text or
 //! JSON, and `gover doctor --fix` (src/reconcile) acts on the [`Fix`]es.
 //!
-//! Finding ids are stable: scripts and CI filter on them, and the README lists them.
+//! Finding ids are stable: scripts and CI filter on them, and [`catalog`] lists them with
+//! their meaning (the reference in docs/ is generated from it).
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use gover_shim::Source;
 use serde::Serialize;
 
 pub mod alternatives;
+pub mod catalog;
 pub mod env;
 mod goroot;
 mod modules;

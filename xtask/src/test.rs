@@ -1,4 +1,4 @@
-//! `cargo xtask test`: the README's test command. It gets a fresh clone from nothing to a
+//! `cargo xtask test`: the test command of the book's Testing chapter. It gets a fresh clone from nothing to a
 //! full run: installs the programs the tests drive when it may, builds the real-Go fixtures,
 //! runs `cargo test --workspace`, and ends with the list of tests that skipped work because a
 //! program was missing. Under CI (`CI=true`) a skip fails the test itself, and the run.

@@ -1,0 +1,72 @@
+//! Every finding id `gover doctor` reports, with its severity and one line on what it means:
+//! the table users and scripts look ids up in. docs/src/reference/findings.md is generated
+//! from it (tests/docs.rs checks it is current, and that every id the checks in src/ use has a
+//! row here and every row's ids are still used).
+
+/// One row of the reference: ids that mean one thing (a go and a gofmt variant, say).
+pub struct Described {
+    pub ids: &'static [&'static str],
+    /// The severities the ids come with, as the reference prints them (`error/warning`).
+    pub severity: &'static str,
+    pub meaning: &'static str,
+}
+
+/// A new finding adds its row here, in the order of its area.
+pub const FINDINGS: &[Described] = &[
+    Described { ids: &["path.shims-not-on-path"], severity: "error", meaning: "gover is in use but its shims are not on PATH" },
+    Described { ids: &["path.system-go-first", "path.system-gofmt-first"], severity: "error", meaning: "another go (or gofmt) comes before the shims; all of them listed with `readlink -f`" },
+    Described { ids: &["path.prepend-after-hook"], severity: "warning", meaning: "a startup line puts a directory holding a go in front of PATH after the hook ran" },
+    Described { ids: &["path.hook-missing-interactive"], severity: "error", meaning: "interactive shells of your `$SHELL` never run the hook" },
+    Described { ids: &["path.hook-missing-login"], severity: "warning", meaning: "login shells (desktop session, IDEs, `ssh host`) never run it" },
+    Described { ids: &["path.hook-after-return"], severity: "warning", meaning: "the hook sits below `.bashrc`'s early `return`, so `ssh host go …` skips it" },
+    Described { ids: &["path.gobin-not-on-path"], severity: "warning", meaning: "GOBIN or `$GOPATH/bin` holds tools but is not on PATH (and is not the directory gover's hook adds, e.g. a GOBIN from the go env file)" },
+    Described { ids: &["path.shell-go-first"], severity: "error", meaning: "in a new `bash -ic`, `zsh -ic` or `fish -ic`, a go comes before the shims on the PATH its start-up made (a manager's shims, or `/bin` from a line whose variable is gone); names the line of that shell's files that did it" },
+    Described { ids: &["path.missing-source"], severity: "warning", meaning: "a startup line sources a file that does not exist (every shell start prints an error)" },
+    Described { ids: &["path.fish-user-paths"], severity: "warning", meaning: "fish's universal `fish_user_paths` keeps another manager's directory on PATH" },
+    Described { ids: &["goroot.stale-export"], severity: "error", meaning: "GOROOT names another tree than the go that runs (F4, F17)" },
+    Described { ids: &["goroot.exported", "goroot.startup-export"], severity: "warning", meaning: "GOROOT exported (the shim sets it per version); `goroot.exported` is a note when gover is not in use and it is right" },
+    Described { ids: &["goroot.go-env-file"], severity: "warning", meaning: "GOROOT persisted with `go env -w`" },
+    Described { ids: &["goroot.version-mismatch"], severity: "error", meaning: "`go version` and `$GOROOT/VERSION` disagree: a mixed toolchain" },
+    Described { ids: &["goroot.mixed-toolchain"], severity: "error", meaning: "`go env GOROOT` is not the tree the binary lives in" },
+    Described { ids: &["alternatives.missing-target"], severity: "error/warning", meaning: "an update-alternatives choice for go/gofmt does not exist (error when selected)" },
+    Described { ids: &["alternatives.broken-link"], severity: "error", meaning: "`/etc/alternatives/go` points at nothing" },
+    Described { ids: &["alternatives.mixed-versions"], severity: "warning", meaning: "go and gofmt selected from different releases" },
+    Described { ids: &["shell.go-function", "shell.gofmt-function", "shell.go-alias", "shell.gofmt-alias"], severity: "error", meaning: "a function or alias shadows every go on PATH" },
+    Described { ids: &["shell.cd-function", "shell.cd-alias"], severity: "warning", meaning: "`cd` is overridden by code that can change PATH, GOROOT or go (gvm's does); one that only calls the builtin (`alias cd='nocorrect cd'`, a function ending in `builtin cd \"$@\"`) is fine" },
+    Described { ids: &["managers.init-line"], severity: "warning", meaning: "a startup line sets up gvm, goenv, g, asdf or mise (sources its script, evaluates its init, puts its directories on PATH, uses its variables) and is installed here (a line for a manager that is not, as shared dotfiles have, does nothing to Go); for asdf or mise serving other tools too, one that runs after gover's hook (the fix repeats the hook below it)" },
+    Described { ids: &["managers.remnant"], severity: "info", meaning: "a gvm, asdf, goenv, g or mise tree holds Go versions `gover import <manager>` can adopt (found the way `gover import` finds them), or golang.org/dl's `~/sdk` does; once all are imported, how to remove the manager" },
+    Described { ids: &["managers.tools"], severity: "warning", meaning: "programs `go install`ed under a manager live in its directories, which leave PATH with it (`gover import` carries them)" },
+    Described { ids: &["versions.incomplete", "versions.version-mismatch"], severity: "error", meaning: "a gover version without a runnable `bin/go`, or whose VERSION names another release" },
+    Described { ids: &["versions.pin-not-installed"], severity: "error", meaning: "the pin in effect here names a version that is not installed" },
+    Described { ids: &["versions.pin-below-go-line"], severity: "warning", meaning: "the pin in effect is older than the module's `go` line, so a newer version runs" },
+    Described { ids: &["versions.bad-pin"], severity: "error", meaning: "a pin file or GOVER_VERSION that is not a version" },
+    Described { ids: &["versions.ignored-pin"], severity: "warning", meaning: "a pin file, go.mod or go.work on the way up that another user could have written (theirs, in their directory or one everyone may write to, or in a shared temporary directory such as /tmp): skipped" },
+    Described { ids: &["versions.nothing-to-run"], severity: "error", meaning: "gover is in use, nothing is pinned and there is no go besides the shims" },
+    Described { ids: &["versions.gotoolchain-switch"], severity: "warning", meaning: "GOTOOLCHAIN lets go switch toolchains behind a pin" },
+    Described { ids: &["versions.vulnerable"], severity: "warning", meaning: "the version in use here, or the global default, has known vulnerabilities (from the cached Go vulnerability database)" },
+    Described { ids: &["versions.end-of-life"], severity: "warning", meaning: "the version in use here, or the global default, is past end of life" },
+    Described { ids: &["versions.vulndb-stale"], severity: "info", meaning: "there is no vulnerability data yet, or it is over 7 days old (`gover list --refresh`)" },
+    Described { ids: &["permissions.foreign-owner"], severity: "error", meaning: "GOMODCACHE, GOCACHE, GOPATH, GOBIN or GOVER_HOME (or the module download cache) belongs to another uid, e.g. after `sudo go`" },
+    Described { ids: &["permissions.not-writable"], severity: "error", meaning: "one of them is not writable (on a read-only mount: says so, with `findmnt -T`), or the parent they would be created in is not (one finding per parent, naming them all)" },
+    Described { ids: &["permissions.gover-home-unusable"], severity: "error", meaning: "GOVER_HOME is a file, a relative path, or below a file (every other command exits 8 on it)" },
+    Described { ids: &["permissions.noexec"], severity: "error/warning", meaning: "GOTMPDIR/TMPDIR (error) or GOCACHE (warning) is on a noexec mount" },
+    Described { ids: &["permissions.default-acl"], severity: "warning", meaning: "a default ACL strips permissions from new files (e.g. execute in GOBIN)" },
+    Described { ids: &["permissions.umask"], severity: "error/warning", meaning: "the umask takes write/execute from your own files, or group write from a shared cache" },
+    Described { ids: &["permissions.home-missing"], severity: "warning", meaning: "HOME does not exist and go's directories (GOCACHE, GOMODCACHE, GOPATH, GOBIN) are under it, so they cannot be made" },
+    Described { ids: &["permissions.home-not-owned"], severity: "warning", meaning: "HOME belongs to another uid (a container user with HOME=/root, or root under `sudo` without `-H`) and go's directories are under it" },
+    Described { ids: &["modules.goproxy-off", "modules.goproxy-direct"], severity: "warning/info", meaning: "GOPROXY is `off`, or `direct` only" },
+    Described { ids: &["modules.gosumdb-off"], severity: "warning", meaning: "GOSUMDB=off (toolchain downloads fail too)" },
+    Described { ids: &["modules.goflags-insecure"], severity: "error", meaning: "GOFLAGS has `-insecure`, which go no longer parses" },
+    Described { ids: &["modules.goprivate-nosumdb", "modules.goprivate-noproxy"], severity: "warning", meaning: "an explicit GONOSUMDB/GONOPROXY does not cover every GOPRIVATE pattern" },
+    Described { ids: &["modules.gopath-no-gomod"], severity: "warning", meaning: "the working directory is a GOPATH/src project without go.mod" },
+    Described { ids: &["network.ssl-cert-file", "network.ssl-cert-dir"], severity: "error/warning", meaning: "SSL_CERT_FILE missing or not PEM; SSL_CERT_DIR not a directory" },
+    Described { ids: &["network.proxy-url"], severity: "error", meaning: "a proxy variable is not a usable URL (passwords are never printed)" },
+    Described { ids: &["network.ephemeral-ports"], severity: "info", meaning: "TIME_WAIT sockets use over half the ephemeral port range" },
+    Described { ids: &["binary.ld-preload"], severity: "warning", meaning: "LD_PRELOAD is set" },
+    Described { ids: &["binary.missing-interpreter"], severity: "error", meaning: "the go that runs needs an ELF interpreter this system lacks" },
+    Described { ids: &["cgo.no-compiler"], severity: "error/info", meaning: "CGO_ENABLED=1 (error) or the default (info) with no gcc/clang" },
+    Described { ids: &["cgo.cc-missing", "cgo.pkg-config-missing"], severity: "error/warning", meaning: "CC or PKG_CONFIG names a missing program" },
+    Described { ids: &["cgo.cross-compiler"], severity: "warning", meaning: "a cgo cross build (GOOS/GOARCH) without CC" },
+    Described { ids: &["services.systemd-path"], severity: "warning", meaning: "`systemctl --user show-environment` has no shims on PATH (fix: an environment.d drop-in)" },
+    Described { ids: &["services.cron-bare-go"], severity: "warning", meaning: "a crontab line runs a bare `go` with cron's PATH" },
+];
