@@ -34,6 +34,9 @@ use crate::version::{GoVersion, Spec};
 pub struct Context {
     pub cwd: PathBuf,
     pub home: GoverHome,
+    /// The system store, whose versions every user runs beside their own; None when `home`
+    /// is the system store itself (`gover --system`).
+    pub system: Option<GoverHome>,
     /// `GOVER_VERSION`.
     pub env_version: Option<OsString>,
     /// `PATH`, for `system`.
@@ -53,11 +56,57 @@ impl Context {
         Ok(Context {
             cwd,
             home,
+            system: Some(GoverHome::locate_system(var)),
             env_version: var("GOVER_VERSION").filter(|v| !v.is_empty()),
             path: var("PATH"),
             gowork: var("GOWORK"),
             uid: crate::trust::effective_uid(),
         })
+    }
+}
+
+/// An installed version and the tree it runs from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Installed {
+    pub version: GoVersion,
+    pub root: PathBuf,
+    /// It is the system store's: shared by every user, changed only by root.
+    pub system: bool,
+}
+
+impl Context {
+    /// Every installed version with its tree (see [`installed`]).
+    pub fn installed(&self) -> Vec<Installed> {
+        installed(&self.home, self.system.as_ref(), self.uid)
+    }
+
+}
+
+/// The versions of `home` and then those of the `system` store that `home` has no copy of (a
+/// user's own come first: it is their process). A system store that someone other than root
+/// or user `uid` could change counts as empty (see [`system_versions`]).
+pub fn installed(home: &GoverHome, system: Option<&GoverHome>, uid: u32) -> Vec<Installed> {
+    let own = home.installed();
+    let mut all: Vec<Installed> =
+        own.iter().map(|version| Installed { root: home.version_dir(version), version: version.clone(), system: false }).collect();
+    if let Some(system) = system {
+        let shared = system_versions(system, uid).unwrap_or_default().into_iter().filter(|v| !own.contains(v));
+        all.extend(shared.map(|version| Installed { root: system.version_dir(&version), version, system: true }));
+    }
+    all
+}
+
+/// The system store's versions for user `uid`, or why none count: a relative
+/// GOVER_SYSTEM_HOME, or a versions/ that someone other than root or the user may change.
+pub fn system_versions(system: &GoverHome, uid: u32) -> Result<Vec<GoVersion>, String> {
+    if !system.root().is_absolute() {
+        return Err("GOVER_SYSTEM_HOME is a relative path; it must be absolute".into());
+    }
+    // A single stat where there is no system store, as on most machines.
+    let Ok(meta) = std::fs::metadata(system.versions_dir()) else { return Ok(Vec::new()) };
+    match crate::home::shared_store_problem(&meta, uid) {
+        Some(problem) => Err(problem),
+        None => Ok(system.installed()),
     }
 }
 
@@ -606,7 +655,7 @@ pub fn toolchain_for(ctx: &Context, request: &Request) -> Result<Toolchain, Reso
     if request.spec == Spec::System {
         let bin = find_system_go(ctx).ok_or_else(|| ResolveError::NoSystemGo {
             source: request.source.clone(),
-            newest: ctx.home.installed().into_iter().filter(GoVersion::is_stable).max(),
+            newest: ctx.installed().into_iter().map(|i| i.version).filter(GoVersion::is_stable).max(),
         })?;
         return Ok(Toolchain::System { bin });
     }
@@ -621,7 +670,8 @@ pub fn toolchain_for(ctx: &Context, request: &Request) -> Result<Toolchain, Reso
         })?;
         return Ok(Toolchain::Linked { name: name.clone(), root });
     }
-    let installed = ctx.home.installed();
+    let found = ctx.installed();
+    let installed: Vec<GoVersion> = found.iter().map(|i| i.version.clone()).collect();
     let Some(picked) = request.spec.pick(&installed) else {
         // "Not installed" would send the user to `gover install`, which cannot work there.
         return Err(match ctx.home.problem() {
@@ -645,7 +695,8 @@ pub fn toolchain_for(ctx: &Context, request: &Request) -> Result<Toolchain, Reso
         }
         _ => picked,
     };
-    Ok(Toolchain::Installed { root: ctx.home.version_dir(version), version: version.clone() })
+    let root = found.iter().find(|i| i.version == *version).map_or_else(|| ctx.home.version_dir(version), |i| i.root.clone());
+    Ok(Toolchain::Installed { root, version: version.clone() })
 }
 
 /// The `go` line of a module (or workspace): the oldest Go that may build it.
@@ -714,6 +765,7 @@ mod tests {
             Context {
                 cwd,
                 home: GoverHome::new(self.dir.join("home")),
+                system: None,
                 env_version: None,
                 path: None,
                 gowork: None,

@@ -113,9 +113,13 @@ impl Installer<'_> {
                 }
             }
         }
-        if let Some(first) = installed.first() {
+        // Users run the system store's versions through their own shims, and pick them with
+        // their own pins and global default: there are none to make in it.
+        if let Some(first) = installed.first().filter(|_| !self.app.store.is_system()) {
             self.app.store.ensure_shims()?;
             self.set_first_global(first)?;
+        }
+        if !installed.is_empty() {
             vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.out);
             advise(&self.app.store, &installed, self.app.out);
         }
