@@ -203,7 +203,7 @@ _gover() {
 
     case "${cmd}" in
         gover)
-            opts="-q -h -V --quiet --home --trust-mirror --help --version install uninstall link prune upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help"
+            opts="-q -h -V --quiet --home --system --trust-mirror --help --version install uninstall link prune upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -221,7 +221,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__ci)
-            opts="-q -h --quiet --home --trust-mirror --help env cache-key matrix help"
+            opts="-q -h --quiet --home --system --trust-mirror --help env cache-key matrix help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -239,7 +239,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__ci__subcmd__cache__subcmd__key)
-            opts="-q -h --kind --json --format --go-version --go-version-file --check-latest --quiet --home --trust-mirror --help"
+            opts="-q -h --kind --json --format --go-version --go-version-file --check-latest --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -273,7 +273,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__ci__subcmd__env)
-            opts="-q -h --format --go-version --go-version-file --check-latest --source --insecure-no-sumdb --quiet --home --trust-mirror --help"
+            opts="-q -h --format --go-version --go-version-file --check-latest --source --insecure-no-sumdb --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -377,7 +377,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__ci__subcmd__matrix)
-            opts="-q -h --from --plus --json --format --quiet --home --trust-mirror --help"
+            opts="-q -h --from --plus --json --format --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -407,7 +407,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__completions)
-            opts="-q -h --quiet --home --trust-mirror --help bash elvish fish powershell zsh"
+            opts="-q -h --quiet --home --system --trust-mirror --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -425,7 +425,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__current)
-            opts="-q -h --bare --json --quiet --home --trust-mirror --help"
+            opts="-q -h --bare --json --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -443,7 +443,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__doctor)
-            opts="-v -y -q -h --json --verbose --fix --dry-run --yes --undo --force --quiet --home --trust-mirror --help"
+            opts="-v -y -q -h --json --verbose --fix --dry-run --yes --undo --force --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -477,7 +477,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__env)
-            opts="-q -h --shell --quiet --home --trust-mirror --help"
+            opts="-q -h --shell --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -499,7 +499,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__exec)
-            opts="-q -h --quiet --home --trust-mirror --help"
+            opts="-q -h --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -517,7 +517,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__global)
-            opts="-q -h --install --unset --quiet --home --trust-mirror --help"
+            opts="-q -h --install --unset --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -913,7 +913,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__implode)
-            opts="-y -q -h --yes --quiet --home --trust-mirror --help"
+            opts="-y -q -h --yes --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -931,7 +931,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__import)
-            opts="-q -h --all --move --dry-run --quiet --home --trust-mirror --help gvm asdf goenv g mise system"
+            opts="-q -h --all --move --dry-run --quiet --home --system --trust-mirror --help gvm asdf goenv g mise system"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -949,7 +949,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__init)
-            opts="-q -h --quiet --home --trust-mirror --help sh bash zsh fish"
+            opts="-q -h --quiet --home --system --trust-mirror --help sh bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -967,7 +967,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__install)
-            opts="-q -h --source --insecure-no-sumdb --quiet --home --trust-mirror --help"
+            opts="-q -h --source --insecure-no-sumdb --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -989,7 +989,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__link)
-            opts="-q -h --force --quiet --home --trust-mirror --help"
+            opts="-q -h --force --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1007,7 +1007,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__list)
-            opts="-q -h --remote --all --json --size --source --refresh --quiet --home --trust-mirror --help"
+            opts="-q -h --remote --all --json --size --source --refresh --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1029,7 +1029,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__mirror)
-            opts="-q -h --quiet --home --trust-mirror --help sync help"
+            opts="-q -h --quiet --home --system --trust-mirror --help sync help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1089,7 +1089,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__mirror__subcmd__sync)
-            opts="-q -h --platform --layout --quiet --home --trust-mirror --help"
+            opts="-q -h --platform --layout --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1115,7 +1115,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__prune)
-            opts="-q -h --keep-pins-under --unused-for --dry-run --quiet --home --trust-mirror --help"
+            opts="-q -h --keep-pins-under --unused-for --dry-run --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1141,7 +1141,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__setup)
-            opts="-q -h --no-modify-rc --systemd --quiet --home --trust-mirror --help"
+            opts="-q -h --no-modify-rc --systemd --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1163,7 +1163,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__shell)
-            opts="-q -h --unset --quiet --home --trust-mirror --help"
+            opts="-q -h --unset --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1185,7 +1185,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__uninstall)
-            opts="-q -h --force --quiet --home --trust-mirror --help"
+            opts="-q -h --force --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1203,7 +1203,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__upgrade)
-            opts="-q -h --pins --recursive --to --dry-run --quiet --home --trust-mirror --help"
+            opts="-q -h --pins --recursive --to --dry-run --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1225,7 +1225,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__use)
-            opts="-q -h --install --quiet --home --trust-mirror --help"
+            opts="-q -h --install --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1243,7 +1243,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__which)
-            opts="-q -h --shim --json --quiet --home --trust-mirror --help go gofmt"
+            opts="-q -h --shim --json --quiet --home --system --trust-mirror --help go gofmt"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
