@@ -170,7 +170,8 @@ impl App {
     /// the system store, the system store's (see [`gover_shim::resolve::installed`]).
     pub fn installed(&self) -> Vec<Installed> {
         let system = self.system_home();
-        let mut all = gover_shim::resolve::installed(self.store.home(), system.as_ref(), gover_shim::trust::effective_uid());
+        let mut all =
+            gover_shim::resolve::installed(self.store.home(), system.as_ref(), gover_shim::trust::effective_uid());
         all.sort_by(|a, b| a.version.cmp(&b.version));
         all
     }

@@ -196,8 +196,12 @@ fn users_share_system_versions_beside_their_own() {
     assert!(text(&out.stderr).contains(&format!("are in {}, shared by every user", m.system().display())));
     let out = m.gover(OTHER, &["list", "--json"]);
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let system: Vec<(&str, bool)> =
-        rows.as_array().unwrap().iter().map(|r| (r["version"].as_str().unwrap(), r["system"].as_bool().unwrap())).collect();
+    let system: Vec<(&str, bool)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["version"].as_str().unwrap(), r["system"].as_bool().unwrap()))
+        .collect();
     assert_eq!(system, [("go1.21.13", false), ("go1.22.10", true)]);
 
     // A user whose GOVER_HOME is broken breaks only their own: the other's go runs, and the
@@ -224,12 +228,20 @@ fn users_cannot_change_or_remove_system_versions() {
     // gover refuses, and says what works.
     let out = m.gover(NOBODY, &["uninstall", "1.22.10"]);
     let system = m.system().display().to_string();
-    assert_exit(&out, 8, &[&format!("go1.22.10 is in the system store {system}, not in yours"), "only root may change it"]);
+    assert_exit(
+        &out,
+        8,
+        &[&format!("go1.22.10 is in the system store {system}, not in yours"), "only root may change it"],
+    );
     assert!(text(&out.stderr).contains("help: run it as root: sudo GOVER_SYSTEM_HOME="), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains(" --system uninstall 1.22.10\n"), "{}", text(&out.stderr));
     assert_exit(&m.gover(NOBODY, &["--system", "uninstall", "1.22.10"]), 8, &["cannot change the system store"]);
     assert_exit(&m.gover(NOBODY, &["--system", "install", "1.21.13"]), 8, &["--system install 1.21.13"]);
-    assert_exit(&m.gover(NOBODY, &["--system", "use", "1.22"]), 2, &["--system works with install, uninstall and list"]);
+    assert_exit(
+        &m.gover(NOBODY, &["--system", "use", "1.22"]),
+        2,
+        &["--system works with install, uninstall and list"],
+    );
 
     // Nor can the user write there directly.
     let root = m.version_dir("go1.22.10");
@@ -250,7 +262,20 @@ fn users_cannot_change_or_remove_system_versions() {
     // A version of the same name in the user's own GOVER_HOME wins for that user alone (their
     // process, their choice); the other user still runs the system's.
     let own = m.home(NOBODY).join(".local/share/gover/versions/go1.22.10/bin");
-    let out = m.as_user(NOBODY, sh, &["-c", &format!("mkdir -p {0} && printf '#!/bin/sh\\necho mine\\n' > {0}/go && chmod +x {0}/go", own.display())]).output().unwrap();
+    let out = m
+        .as_user(
+            NOBODY,
+            sh,
+            &[
+                "-c",
+                &format!(
+                    "mkdir -p {0} && printf '#!/bin/sh\\necho mine\\n' > {0}/go && chmod +x {0}/go",
+                    own.display()
+                ),
+            ],
+        )
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     for uid in [NOBODY, OTHER] {
         m.pin(uid, "1.22.10");
@@ -355,4 +380,48 @@ fn a_system_install_is_never_seen_half_done() {
     }
     assert_eq!(seen.last(), Some(&true), "installed at the end");
     assert!(seen.len() > 2, "the user ran go while root installed ({} runs)", seen.len());
+}
+
+/// The login snippet an administrator may enable: a user who never ran `gover setup` gets
+/// shims of their own on their first login, and runs the system's versions through them.
+#[test]
+fn the_profile_snippet_gives_a_new_user_the_system_versions() {
+    let m = Machine::new();
+    if !can_switch_users(&m) {
+        return;
+    }
+    install_system(&m, "1.22.10");
+    m.pin(NOBODY, "1.22");
+    let tools = m.dir.path().join("tools");
+    fs::create_dir(&tools).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_gover"), tools.join("gover")).unwrap();
+    let snippet = Path::new(env!("CARGO_MANIFEST_DIR")).join("profile.d/gover.sh");
+    let login = format!(". {}; command -v go; go version", snippet.display());
+    for _ in 0..2 {
+        let out = m
+            .as_user(NOBODY, Path::new("sh"), &["-c", &login])
+            .env("PATH", format!("{}:{}", tools.display(), common::BASE_PATH))
+            .output()
+            .unwrap();
+        let shims = m.home(NOBODY).join(".local/share/gover/shims");
+        let stdout = text(&out.stdout);
+        assert!(
+            stdout.starts_with(&format!("{}/go\ngo version go1.22.10 ", shims.display())),
+            "{stdout}{}",
+            text(&out.stderr)
+        );
+        assert_eq!(text(&out.stderr), "", "a login stays quiet");
+    }
+    // No startup file was touched.
+    assert!(!m.home(NOBODY).join(".profile").exists() && !m.home(NOBODY).join(".bashrc").exists());
+}
+
+#[test]
+fn shellcheck_finds_nothing_in_the_profile_snippet() {
+    if !common::require("shellcheck") {
+        return;
+    }
+    let snippet = Path::new(env!("CARGO_MANIFEST_DIR")).join("profile.d/gover.sh");
+    let out = Command::new("shellcheck").env("PATH", common::BASE_PATH).arg(snippet).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stdout));
 }

@@ -79,7 +79,6 @@ impl Context {
     pub fn installed(&self) -> Vec<Installed> {
         installed(&self.home, self.system.as_ref(), self.uid)
     }
-
 }
 
 /// The versions of `home` and then those of the `system` store that `home` has no copy of (a
@@ -87,8 +86,10 @@ impl Context {
 /// or user `uid` could change counts as empty (see [`system_versions`]).
 pub fn installed(home: &GoverHome, system: Option<&GoverHome>, uid: u32) -> Vec<Installed> {
     let own = home.installed();
-    let mut all: Vec<Installed> =
-        own.iter().map(|version| Installed { root: home.version_dir(version), version: version.clone(), system: false }).collect();
+    let mut all: Vec<Installed> = own
+        .iter()
+        .map(|version| Installed { root: home.version_dir(version), version: version.clone(), system: false })
+        .collect();
     if let Some(system) = system {
         let shared = system_versions(system, uid).unwrap_or_default().into_iter().filter(|v| !own.contains(v));
         all.extend(shared.map(|version| Installed { root: system.version_dir(&version), version, system: true }));
@@ -695,7 +696,8 @@ pub fn toolchain_for(ctx: &Context, request: &Request) -> Result<Toolchain, Reso
         }
         _ => picked,
     };
-    let root = found.iter().find(|i| i.version == *version).map_or_else(|| ctx.home.version_dir(version), |i| i.root.clone());
+    let root =
+        found.iter().find(|i| i.version == *version).map_or_else(|| ctx.home.version_dir(version), |i| i.root.clone());
     Ok(Toolchain::Installed { root, version: version.clone() })
 }
 

@@ -64,7 +64,8 @@ fn installed(args: &Args, app: &App) -> Result<()> {
     let root = |v: &GoVersion| found.iter().find(|i| i.version == *v).map(|i| i.root.clone()).unwrap_or_default();
     let in_system = |v: &GoVersion| found.iter().any(|i| i.version == *v && i.system);
     let system = app.system_home();
-    if let Some(Err(problem)) = system.as_ref().map(|s| resolve::system_versions(s, gover_shim::trust::effective_uid())) {
+    if let Some(Err(problem)) = system.as_ref().map(|s| resolve::system_versions(s, gover_shim::trust::effective_uid()))
+    {
         let shown = system.as_ref().map(|s| s.root().display().to_string()).unwrap_or_default();
         output::warn(format!("the versions of the system store {shown} are ignored: {problem}"));
     }
@@ -177,7 +178,11 @@ fn installed(args: &Args, app: &App) -> Result<()> {
     }
     if let Some(system) = system.filter(|_| found.iter().any(|i| i.system)) {
         let root = system.root().display();
-        outln!(app.out, Note, "versions marked `system store` are in {root}, shared by every user; the others are yours");
+        outln!(
+            app.out,
+            Note,
+            "versions marked `system store` are in {root}, shared by every user; the others are yours"
+        );
     }
     if let Some(note) = knowledge.staleness(SystemTime::now()) {
         outln!(app.out, Note, "{note}");

@@ -137,7 +137,9 @@ pub fn needs_root(what: &str, args: &[String]) -> Error {
     }
     let exe = std::env::current_exe().ok();
     let on_sudo_path = exe.as_ref().and_then(|e| e.parent()).is_some_and(|dir| {
-        ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"].iter().any(|d| dir == std::path::Path::new(d))
+        ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
+            .iter()
+            .any(|d| dir == std::path::Path::new(d))
     });
     words.push(match exe {
         Some(exe) if !on_sudo_path => quote_word(&exe.to_string_lossy()),
