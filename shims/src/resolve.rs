@@ -783,6 +783,37 @@ mod tests {
     }
 
     #[test]
+    fn the_system_store_serves_what_the_user_has_not_installed() {
+        use std::os::unix::fs::PermissionsExt;
+        let t = Tree::new("system");
+        t.write("p/.go-version", "1.22\n");
+        t.install("go1.21.13");
+        t.install("go1.22.9");
+        for version in ["go1.22.9", "go1.22.10"] {
+            fs::create_dir_all(t.dir.join("system/versions").join(version).join("bin")).unwrap();
+        }
+        let system = GoverHome::new(t.dir.join("system"));
+        let ctx = Context { system: Some(system.clone()), ..t.ctx("p") };
+        let v = |s: &str| GoVersion::parse(s).unwrap();
+        let mut found: Vec<(String, bool)> =
+            ctx.installed().into_iter().map(|i| (i.version.to_string(), i.system)).collect();
+        found.sort();
+        // The user's own go1.22.9 hides the system's.
+        assert_eq!(found, [("go1.21.13".into(), false), ("go1.22.10".into(), true), ("go1.22.9".into(), false)]);
+        let r = resolve(&ctx).unwrap();
+        assert_eq!(
+            r.toolchain,
+            Toolchain::Installed { version: v("go1.22.10"), root: system.version_dir(&v("go1.22.10")) }
+        );
+        // A versions/ others may write to is no system store.
+        fs::set_permissions(system.versions_dir(), fs::Permissions::from_mode(0o777)).unwrap();
+        assert!(system_versions(&system, ctx.uid).unwrap_err().contains("writable by its group or by every user"));
+        assert_eq!(resolve(&ctx).unwrap().toolchain.version(), Some(&v("go1.22.9")));
+        let relative = Context { system: Some(GoverHome::new("system")), ..t.ctx("p") };
+        assert_eq!(resolve(&relative).unwrap().toolchain.version(), Some(&v("go1.22.9")));
+    }
+
+    #[test]
     fn nearest_pin_wins_and_names_its_file() {
         let t = Tree::new("nearest");
         t.write("p/.go-version", "1.21\n");
