@@ -120,13 +120,25 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Whether setpriv can run programs as other uids here (not in every container).
-fn can_switch_users(m: &Machine) -> bool {
-    if !common::require("setpriv") {
-        return false;
+impl Machine {
+    /// A machine, if setpriv can run programs as other uids here (not in every container).
+    fn with_users() -> Option<Machine> {
+        if !common::require("setpriv") {
+            return None;
+        }
+        let m = Machine::new();
+        let probe = m.gover(NOBODY, &["--version"]);
+        let can = probe.status.success()
+            || common::skip(&format!("cannot run as uid {NOBODY}: {}", text(&probe.stderr).trim()));
+        can.then_some(m)
     }
-    let probe = m.gover(NOBODY, &["--version"]);
-    probe.status.success() || common::skip(&format!("cannot run as uid {NOBODY}: {}", text(&probe.stderr).trim()))
+
+    /// Asserts that `go version` as `uid` runs `version`.
+    fn assert_runs(&self, uid: u32, version: &str) {
+        let out = self.go(uid, &["version"]);
+        let stdout = text(&out.stdout);
+        assert!(stdout.starts_with(&format!("go version {version} ")), "{stdout}{}", text(&out.stderr));
+    }
 }
 
 fn assert_exit(out: &Output, code: i32, needles: &[&str]) {
@@ -161,10 +173,7 @@ fn assert_root_only(tree: &Path) {
 
 #[test]
 fn users_share_system_versions_beside_their_own() {
-    let m = Machine::new();
-    if !can_switch_users(&m) {
-        return;
-    }
+    let Some(m) = Machine::with_users() else { return };
     // Even with root's umask shutting everyone else out, users can run what it installs.
     let mut install = m.as_root(Path::new("sh"), &["-c", "umask 077 && exec \"$0\" --system install 1.22.10"]);
     let out = install.arg(env!("CARGO_BIN_EXE_gover")).output().unwrap();
@@ -183,10 +192,8 @@ fn users_share_system_versions_beside_their_own() {
     let out = m.gover(OTHER, &["install", "1.21.13"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     m.pin(OTHER, "1.21.13");
-    assert!(text(&m.go(OTHER, &["version"]).stdout).starts_with("go version go1.21.13 "));
-    assert!(text(&m.go(NOBODY, &["version"]).stdout).starts_with("go version go1.22.10 "));
-    let out = m.go(NOBODY, &["version"]);
-    assert!(text(&out.stdout).starts_with("go version go1.22.10 "), "{}", text(&out.stderr));
+    m.assert_runs(OTHER, "go1.21.13");
+    m.assert_runs(NOBODY, "go1.22.10");
 
     // gover list says where each lives.
     let out = m.gover(OTHER, &["list"]);
@@ -211,16 +218,13 @@ fn users_share_system_versions_beside_their_own() {
     let out = m.go(OTHER, &["version"]);
     assert_exit(&out, 3, &["go1.21.13 is not installed"]);
     m.pin(OTHER, "1.22");
-    assert!(text(&m.go(OTHER, &["version"]).stdout).starts_with("go version go1.22.10 "));
-    assert!(text(&m.go(NOBODY, &["version"]).stdout).starts_with("go version go1.22.10 "));
+    m.assert_runs(OTHER, "go1.22.10");
+    m.assert_runs(NOBODY, "go1.22.10");
 }
 
 #[test]
 fn users_cannot_change_or_remove_system_versions() {
-    let m = Machine::new();
-    if !can_switch_users(&m) {
-        return;
-    }
+    let Some(m) = Machine::with_users() else { return };
     install_system(&m, "1.22.10");
     let before = common::rig::walk(&m.system());
     let go_before = fs::read(m.version_dir("go1.22.10").join("bin/go")).unwrap();
@@ -281,7 +285,7 @@ fn users_cannot_change_or_remove_system_versions() {
         m.pin(uid, "1.22.10");
     }
     assert_eq!(text(&m.go(NOBODY, &["version"]).stdout), "mine\n");
-    assert!(text(&m.go(OTHER, &["version"]).stdout).starts_with("go version go1.22.10 "));
+    m.assert_runs(OTHER, "go1.22.10");
 
     // Root removes it.
     let out = m.gover(0, &["--system", "uninstall", "1.22.10"]);
@@ -325,10 +329,7 @@ fn system_trees_are_writable_by_root_alone_whatever_the_archive_says() {
 
 #[test]
 fn a_system_store_others_could_change_is_ignored() {
-    let m = Machine::new();
-    if !can_switch_users(&m) {
-        return;
-    }
+    let Some(m) = Machine::with_users() else { return };
     install_system(&m, "1.22.10");
     m.pin(NOBODY, "1.22.10");
     let versions = m.system().join("versions");
@@ -346,15 +347,12 @@ fn a_system_store_others_could_change_is_ignored() {
     // The one who owns it may use it: it is theirs to change anyway.
     std::os::unix::fs::chown(&versions, Some(NOBODY), None).unwrap();
     fs::set_permissions(&versions, fs::Permissions::from_mode(0o755)).unwrap();
-    assert!(text(&m.go(NOBODY, &["version"]).stdout).starts_with("go version go1.22.10 "));
+    m.assert_runs(NOBODY, "go1.22.10");
 }
 
 #[test]
 fn a_system_install_is_never_seen_half_done() {
-    let m = Machine::new();
-    if !can_switch_users(&m) {
-        return;
-    }
+    let Some(m) = Machine::with_users() else { return };
     // Written by the user: `gover use` would refuse a version not installed yet.
     let out = m.as_user(NOBODY, Path::new("sh"), &["-c", "echo 1.23.9 > .go-version"]).output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -386,10 +384,7 @@ fn a_system_install_is_never_seen_half_done() {
 /// shims of their own on their first login, and runs the system's versions through them.
 #[test]
 fn the_profile_snippet_gives_a_new_user_the_system_versions() {
-    let m = Machine::new();
-    if !can_switch_users(&m) {
-        return;
-    }
+    let Some(m) = Machine::with_users() else { return };
     install_system(&m, "1.22.10");
     m.pin(NOBODY, "1.22");
     let tools = m.dir.path().join("tools");
