@@ -187,6 +187,11 @@ fn users_share_system_versions_beside_their_own() {
         let out = m.go(uid, &["env", "GOROOT"]);
         assert_eq!(text(&out.stdout), format!("{}\n", m.version_dir("go1.22.10").display()), "{}", text(&out.stderr));
     }
+    // Installing it again is no download and no copy of one's own.
+    let out = m.gover(NOBODY, &["install", "1.22.10", "1.22"]);
+    let said = format!("go1.22.10 is already installed in the system store {}\n", m.system().display());
+    assert_eq!(text(&out.stdout), format!("{said}1.22 -> go1.22.10\n{said}"), "{}", text(&out.stderr));
+    assert!(!m.home(NOBODY).join(".local/share/gover/versions").exists());
     // One pins a version of its own, which it installs in its own GOVER_HOME: the other is
     // not affected, and keeps running the system's.
     let out = m.gover(OTHER, &["install", "1.21.13"]);

@@ -129,14 +129,11 @@ impl Installer<'_> {
     /// `text` is the spec as the user wrote it, for the `1.22 -> go1.22.10` line.
     fn install_one(&mut self, text: &str, spec: &Spec) -> Result<GoVersion> {
         let store = &self.app.store;
-        if let Spec::Exact(wanted) = spec {
-            // A listed tree without bin/go is damaged: it is installed again, and replaced.
-            if let Some(version) =
-                store.installed().into_iter().find(|v| v.same_release(wanted) && store.is_installed(v))
-            {
-                self.say(format_args!("{version} is already installed"));
-                return Ok(version);
-            }
+        if let Some(version) = self.already_installed(match spec {
+            Spec::Exact(wanted) => Some(wanted),
+            _ => None,
+        }) {
+            return Ok(version);
         }
         // An archive verified before, with its checksum, needs no index: offline reinstalls work.
         let cached = match spec {
@@ -166,9 +163,33 @@ impl Installer<'_> {
         };
         let version = artifact.version.clone();
         self.say(format_args!("{text} -> {version}"));
+        if let Some(version) = self.already_installed(Some(&version)) {
+            return Ok(version);
+        }
         let outcome = dist::install(store, &self.remote.client, &artifact, self.app.out)?;
         self.report(&version, outcome, mirror_vouched);
         Ok(version)
+    }
+
+    /// The installed release `wanted` is, said so, if there is one: in this store, or (for a
+    /// user's store) in the system store, whose copy every user runs without one of their own.
+    /// A listed tree without bin/go is damaged: it is installed again, and replaced.
+    fn already_installed(&self, wanted: Option<&GoVersion>) -> Option<GoVersion> {
+        let wanted = wanted?;
+        let found = self
+            .app
+            .installed()
+            .into_iter()
+            .find(|i| i.version.same_release(wanted) && i.root.join("bin/go").is_file())?;
+        match (found.system, self.app.system_home()) {
+            (true, Some(system)) => self.say(format_args!(
+                "{} is already installed in the system store {}",
+                found.version,
+                system.root().display()
+            )),
+            _ => self.say(format_args!("{} is already installed", found.version)),
+        }
+        Some(found.version)
     }
 
     /// Installs `spec` from the module proxy; `site`: the download site's failure when auto
