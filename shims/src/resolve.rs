@@ -13,6 +13,9 @@
 //! 3. the global default in GOVER_HOME (`gover global`);
 //! 4. `system`: the first `go` on PATH that is not a gover shim.
 //!
+//! The installed versions a request picks among are the user's own and those of the system
+//! store, root's versions for every user (see [`installed`]).
+//!
 //! The `go` line of the workspace, else of the nearest go.mod, is a minimum (Go's own rule):
 //! a pin file or the global default that picks an older version gives way to the newest
 //! installed version that satisfies it.

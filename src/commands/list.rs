@@ -132,7 +132,14 @@ fn installed(args: &Args, app: &App) -> Result<()> {
         return Ok(());
     }
     if versions.is_empty() && links.is_empty() {
-        outln!(app.out, Status, "no Go versions installed; install one with gover install latest");
+        match app.store.is_system() {
+            true => outln!(
+                app.out,
+                Status,
+                "no Go versions in the system store; root installs one with gover --system install latest"
+            ),
+            false => outln!(app.out, Status, "no Go versions installed; install one with gover install latest"),
+        }
         return Ok(());
     }
     let width = versions.iter().map(|v| v.to_string().len()).max().unwrap_or(0);
