@@ -24,6 +24,7 @@ mod repin;
 mod shell;
 mod store;
 mod sumdb;
+mod tools;
 mod vulndb;
 
 use clap::{CommandFactory, Parser};
