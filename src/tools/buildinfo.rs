@@ -198,7 +198,13 @@ impl<'a> Image<'a> {
 
 /// The module information's lines, as runtime/debug.ParseBuildInfo reads them.
 pub fn parse_modinfo(text: &str) -> Result<BuildInfo, BuildInfoError> {
-    let mut info = BuildInfo { go_version: String::new(), path: String::new(), main: None, deps: Vec::new(), settings: Vec::new() };
+    let mut info = BuildInfo {
+        go_version: String::new(),
+        path: String::new(),
+        main: None,
+        deps: Vec::new(),
+        settings: Vec::new(),
+    };
     for line in text.lines() {
         let Some((kind, rest)) = line.split_once('\t') else {
             if line.is_empty() {
@@ -267,6 +273,11 @@ impl BuildInfo {
     /// The release that built it: `go1.22.10` of `go1.22.10 X:loopvar`.
     pub fn go_release(&self) -> &str {
         self.go_version.split_whitespace().next().unwrap_or_default()
+    }
+
+    /// The same as a version, when it names a release (`devel go1.24-abc` does not).
+    pub fn built_by(&self) -> Option<gover_shim::GoVersion> {
+        gover_shim::GoVersion::parse(self.go_release())
     }
 }
 

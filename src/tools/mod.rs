@@ -97,14 +97,23 @@ pub fn install_target(info: &BuildInfo) -> Result<String, String> {
         return Err("built outside module mode: it names no module to build again".into());
     };
     if main.version.is_empty() || main.version == "(devel)" {
-        return Err(format!("built from a local directory of {}, not from a module version ({})", main.path, main.version));
+        return Err(format!(
+            "built from a local directory of {}, not from a module version ({})",
+            main.path, main.version
+        ));
     }
     if let Some(module) = std::iter::once(main).chain(&info.deps).find(|m| m.replace.is_some()) {
         let to = module.replace.as_ref().expect("found by its replacement");
-        return Err(format!("built with a replace directive ({} => {}), which go install path@version refuses", module.path, to.path));
+        return Err(format!(
+            "built with a replace directive ({} => {}), which go install path@version refuses",
+            module.path, to.path
+        ));
     }
     if main.sum.is_none() {
-        return Err(format!("built from a local checkout of {} (no module hash), not downloaded as {}", main.path, main.version));
+        return Err(format!(
+            "built from a local checkout of {} (no module hash), not downloaded as {}",
+            main.path, main.version
+        ));
     }
     Ok(format!("{}@{}", info.path, main.version))
 }
@@ -130,14 +139,18 @@ mod tests {
     #[test]
     fn what_can_be_built_again() {
         let info = |text: &str| parse_modinfo(text).unwrap();
-        let installed = info("path\tex.com/m/cmd/x\nmod\tex.com/m\tv1.2.0\th1:a=\nbuild\t-tags=a,b\nbuild\t-trimpath=true\n");
+        let installed =
+            info("path\tex.com/m/cmd/x\nmod\tex.com/m\tv1.2.0\th1:a=\nbuild\t-tags=a,b\nbuild\t-trimpath=true\n");
         assert_eq!(install_target(&installed).as_deref(), Ok("ex.com/m/cmd/x@v1.2.0"));
         assert_eq!(install_flags(&installed), ["-tags=a,b", "-trimpath"]);
         for (text, why) in [
             ("", "outside module mode"),
             ("path\tex.com/m\nmod\tex.com/m\t(devel)\t\n", "local directory"),
             ("path\tex.com/m\nmod\tex.com/m\tv1.0.1-0.20240101000000-abcdefabcdef+dirty\t\n", "local checkout"),
-            ("path\tex.com/m\nmod\tex.com/m\tv1.0.0\th1:a=\ndep\tex.com/d\tv1.0.0\n=>\t../d\t\n", "replace directive (ex.com/d => ../d)"),
+            (
+                "path\tex.com/m\nmod\tex.com/m\tv1.0.0\th1:a=\ndep\tex.com/d\tv1.0.0\n=>\t../d\t\n",
+                "replace directive (ex.com/d => ../d)",
+            ),
         ] {
             let err = install_target(&info(text)).unwrap_err();
             assert!(err.contains(why), "{text:?}: {err}");
@@ -153,7 +166,10 @@ mod tests {
         let s = settings(&[("HOME", "/h"), ("GOENV", "off"), ("GOBIN", "/tools")]);
         let paths = |dirs: Vec<ToolDir>| dirs.into_iter().map(|d| d.path).collect::<Vec<_>>();
         assert_eq!(paths(dirs(&s, Some(OsStr::new("/usr/bin")))), [PathBuf::from("/tools")]);
-        assert_eq!(paths(dirs(&s, Some(OsStr::new("/h/go/bin:/usr/bin")))), [PathBuf::from("/tools"), "/h/go/bin".into()]);
+        assert_eq!(
+            paths(dirs(&s, Some(OsStr::new("/h/go/bin:/usr/bin")))),
+            [PathBuf::from("/tools"), "/h/go/bin".into()]
+        );
         let s = settings(&[("HOME", "/h"), ("GOENV", "off")]);
         assert_eq!(paths(dirs(&s, Some(OsStr::new("/h/go/bin")))), [PathBuf::from("/h/go/bin")]);
     }
