@@ -453,4 +453,13 @@ mod tests {
         assert_eq!(main.replace.unwrap().path, "/src/x");
         assert_eq!(unquote(r#""a \"b\"\tc""#), "a \"b\"\tc");
     }
+
+    #[test]
+    fn the_fuzz_seeds_read_as_programs() {
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/go_buildinfo");
+        let inline = read(&std::fs::read(seeds.join("inline-go1.22.10")).unwrap()).unwrap();
+        assert_eq!((inline.go_version.as_str(), inline.setting("-tags")), ("go1.22.10", Some("netgo")));
+        let pointer = read(&std::fs::read(seeds.join("pointer-go1.17.13")).unwrap()).unwrap();
+        assert_eq!(pointer.main.unwrap().path, "example.com/old");
+    }
 }
