@@ -154,11 +154,15 @@ fn lists_rebuilds_and_keeps_the_old_program_when_a_rebuild_fails() {
     let before = fs::read(&hello).unwrap();
     let out = rig.gover().args(["tools", "rebuild", "--with", "1.22.10"]).assert().code(1).get_output().clone();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("cannot rebuild hello") && stderr.contains(&format!("go install {MODULE}@{VERSION} failed")), "{stderr}");
+    assert!(
+        stderr.contains("cannot rebuild hello") && stderr.contains(&format!("go install {MODULE}@{VERSION} failed")),
+        "{stderr}"
+    );
     assert!(stderr.contains("not found") || stderr.contains("no such file"), "go's error is shown: {stderr}");
     assert!(stderr.contains("1 tool not rebuilt: hello"), "{stderr}");
     assert_eq!(fs::read(&hello).unwrap(), before);
-    let names: Vec<String> = fs::read_dir(rig.gobin()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let names: Vec<String> =
+        fs::read_dir(rig.gobin()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     assert!(names.iter().all(|n| !n.starts_with(".gover-rebuild")), "no staging left behind: {names:?}");
 }
 
@@ -167,9 +171,11 @@ fn the_global_default_builds_and_unknown_or_unbuildable_tools_are_named() {
     let rig = Rig::new();
     rig.install_with("go1.23.9");
     let hello = rig.gobin().join("hello");
-    rig.gover().args(["tools", "rebuild"]).assert().success().stdout(format!(
-        "rebuilt hello ({MODULE}@{VERSION}) with go1.22.10\n"
-    ));
+    rig.gover()
+        .args(["tools", "rebuild"])
+        .assert()
+        .success()
+        .stdout(format!("rebuilt hello ({MODULE}@{VERSION}) with go1.22.10\n"));
     assert_eq!(rig.go_version_m(&hello).0, "go1.22.10");
 
     // A program built from a local directory has no module version to install.
@@ -178,12 +184,22 @@ fn the_global_default_builds_and_unknown_or_unbuildable_tools_are_named() {
     fs::write(local.join("go.mod"), "module example.com/local\n\ngo 1.21\n").unwrap();
     fs::write(local.join("main.go"), "package main\n\nfunc main() {}\n").unwrap();
     let mut build = rig.s.go_command(&rig.real_go("go1.22.10"));
-    build.envs(rig.go_env()).current_dir(&local).args(["build", "-o"]).arg(rig.gobin().join("local")).assert().success();
+    build
+        .envs(rig.go_env())
+        .current_dir(&local)
+        .args(["build", "-o"])
+        .arg(rig.gobin().join("local"))
+        .assert()
+        .success();
     let listing = rig.tools_json();
     let why = tool(&listing, "local")["cannot_rebuild"].as_str().unwrap().to_string();
     assert!(why.contains("built from a local directory of example.com/local"), "{why}");
     // Swept up with the rest it is only named; asked for by name it fails the command.
-    rig.gover().args(["tools", "rebuild"]).assert().success().stderr(predicates::str::contains(format!("skipped local: {why}")));
+    rig.gover()
+        .args(["tools", "rebuild"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(format!("skipped local: {why}")));
     let out = rig.gover().args(["tools", "rebuild", "local"]).assert().code(1).get_output().clone();
     assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("cannot rebuild local: {why}")));
 
@@ -218,4 +234,55 @@ fn doctor_names_a_tool_built_by_a_go_older_than_the_module_needs_and_its_fix_wor
     let words: Vec<&str> = fix.split(' ').skip(1).collect();
     rig.gover().args(&words).current_dir(&project).assert().success();
     assert_eq!(findings(&rig), Vec::<Value>::new(), "the fix cleared it");
+}
+
+/// With vulnerability data, a tool reports the known vulnerabilities of the Go that built it,
+/// the same ones `gover list` reports for that release, and doctor names it.
+#[test]
+fn a_tool_built_by_a_vulnerable_go_says_so() {
+    let rig = Rig::new();
+    rig.install_with("go1.22.10");
+    let db = common::vulndb::VulnDb::serve();
+    let govulndb = format!("file://{}", db.path().display());
+    let with_db = |mut cmd: assert_cmd::Command| {
+        cmd.env_remove("GOVER_VULNDB").env("GOVULNDB", &govulndb);
+        cmd
+    };
+    with_db(rig.gover()).args(["list", "--refresh"]).assert().success();
+    let out = with_db(rig.gover()).args(["list", "--json"]).assert().success().get_output().stdout.clone();
+    let versions: Value = serde_json::from_slice(&out).unwrap();
+    let release = versions.as_array().unwrap().iter().find(|v| v["version"] == "go1.22.10").unwrap();
+    assert!(!release["vulnerabilities"].as_array().unwrap().is_empty(), "the fixtures know go1.22.10's: {release}");
+    let out = with_db(rig.gover()).args(["tools", "--json"]).assert().success().get_output().stdout.clone();
+    let listing: Value = serde_json::from_slice(&out).unwrap();
+    let hello = tool(&listing, "hello");
+    assert_eq!(hello["vulnerabilities"], release["vulnerabilities"]);
+    assert_eq!(hello["fixed_in"], release["fixed_in"]);
+
+    let mut doctor = rig.s.doctor(&["--json"]);
+    let out = doctor.envs(rig.go_env()).env_remove("GOVER_VULNDB").env("GOVULNDB", &govulndb).output().unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<&Value> =
+        report["findings"].as_array().unwrap().iter().filter(|f| f["id"] == "tools.built-by-vulnerable-go").collect();
+    assert_eq!(found.len(), 1, "{report}");
+    assert!(found[0]["title"].as_str().unwrap().starts_with("hello was built by go1.22.10, which has"), "{report}");
+}
+
+/// `go tool NAME` through the shim runs the pinned release's tools. The fixture mirror has no
+/// Go 1.24, so the `tool` directive (tools a module lists in go.mod, built by `go tool` into
+/// the build cache) is not tested here; what is tested is that the shim hands `go tool` the
+/// pinned GOROOT.
+#[test]
+fn go_tool_through_the_shim_uses_the_pinned_release() {
+    let rig = Rig::new();
+    let project = rig.s.work.join("pinned");
+    fs::create_dir_all(&project).unwrap();
+    fs::write(project.join(".go-version"), "1.23.9\n").unwrap();
+    for (dir, version) in [(&rig.s.work, "go1.22.10"), (&project, "go1.23.9")] {
+        let mut cmd = rig.s.shim("go");
+        let out = cmd.envs(rig.go_env()).current_dir(dir).args(["tool", "-n", "vet"]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let tool = rig.s.gover_home.join("versions").join(version).join("pkg/tool/linux_amd64/vet");
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), tool.display().to_string());
+    }
 }
