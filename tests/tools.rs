@@ -119,6 +119,12 @@ fn lists_rebuilds_and_keeps_the_old_program_when_a_rebuild_fails() {
     // Beside it, what else lands in a bin directory: a script and a C program.
     common::write_executable(&rig.gobin().join("notes.sh"), "#!/bin/sh\necho notes\n");
     fs::copy("/bin/true", rig.gobin().join("true")).unwrap();
+    // And a Go program whose build information is damaged: the version string's length, right
+    // after the 32-byte header, says 2^64-1.
+    let mut damaged = fs::read(&hello).unwrap();
+    let header = damaged.windows(14).position(|w| w == b"\xff Go buildinf:").unwrap();
+    damaged[header + 32..header + 42].copy_from_slice(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
+    fs::write(rig.gobin().join("damaged"), damaged).unwrap();
 
     let listing = rig.tools_json();
     assert_eq!(listing["dirs"][0]["path"], rig.gobin().display().to_string(), "{listing}");
@@ -132,9 +138,13 @@ fn lists_rebuilds_and_keeps_the_old_program_when_a_rebuild_fails() {
     assert_eq!(entry["module"]["sum"], module[2]);
     assert_eq!(entry["go_installed"], true);
     assert_eq!(entry["rebuild"], format!("{MODULE}@{VERSION}"));
-    for other in ["notes.sh", "true"] {
+    for other in ["notes.sh", "true", "damaged"] {
         assert_eq!(tool(&listing, other)["go_program"], false, "{listing}");
     }
+    assert_eq!(
+        tool(&listing, "damaged")["reason"],
+        "damaged Go build information: a string is longer than the data holding it"
+    );
     let text = rig.gover().arg("tools").assert().success().get_output().stdout.clone();
     let text = String::from_utf8(text).unwrap();
     let line = text.lines().find(|l| l.trim_start().starts_with("hello")).unwrap();
@@ -285,4 +295,53 @@ fn go_tool_through_the_shim_uses_the_pinned_release() {
         let tool = rig.s.gover_home.join("versions").join(version).join("pkg/tool/linux_amd64/vet");
         assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), tool.display().to_string());
     }
+}
+
+/// A signal to gover while go builds: gover stops, removes its staging directory, says what
+/// happened, and exits 130; the program is as it was. (The "go" here is a stand-in that waits,
+/// so the signal lands mid-build every time.)
+#[test]
+fn ctrl_c_during_a_rebuild_leaves_the_program_and_no_staging() {
+    let rig = Rig::new();
+    rig.install_with("go1.22.10");
+    let hello = rig.gobin().join("hello");
+    let before = fs::read(&hello).unwrap();
+    let fake = rig.s.root().join("slow-go");
+    let pid_file = rig.s.root().join("slow-go.pid");
+    common::write_executable(
+        &fake.join("go"),
+        &format!("#!/bin/sh\necho $$ > '{}'\nexec sleep 60\n", pid_file.display()),
+    );
+    let staging = || -> Vec<String> {
+        let names = fs::read_dir(rig.gobin()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap());
+        names.filter(|n| n.starts_with(".gover-rebuild-")).collect()
+    };
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_gover"))
+        .env_clear()
+        .envs(rig.s.env())
+        .envs(rig.go_env())
+        .env("PATH", format!("{}:{}", fake.display(), rig.s.path_with_shims()))
+        .current_dir(&rig.s.work)
+        .args(["tools", "rebuild", "hello", "--with", "system"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !pid_file.exists() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "the stand-in go never ran");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(staging().len(), 1, "go builds into a staging directory beside the program");
+    let kill = std::process::Command::new("kill").arg("-INT").arg(child.id().to_string()).status().unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    let go_pid = fs::read_to_string(&pid_file).unwrap();
+    let _ = std::process::Command::new("kill").arg(go_pid.trim()).status();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted by Ctrl-C; the rebuild stopped"), "{stderr}");
+    assert!(stderr.contains("help: run the same command to rebuild the rest"), "{stderr}");
+    assert_eq!(staging(), Vec::<String>::new());
+    assert_eq!(fs::read(&hello).unwrap(), before);
 }

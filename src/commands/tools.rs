@@ -16,6 +16,7 @@ use serde_json::json;
 use crate::app::{parse_spec, App};
 use crate::error::{self, exit, Error, Result};
 use crate::goenv::settings::{Settings, Sources};
+use crate::interrupt::{self, Job};
 use crate::output::{self, outln};
 use crate::tools::{self, buildinfo::BuildInfo, Tool, ToolDir};
 use crate::vulndb::Knowledge;
@@ -159,6 +160,7 @@ fn rebuild(args: &RebuildArgs, dirs: &[ToolDir], app: &App) -> Result<()> {
         found.iter().filter(|t| args.names.contains(&t.name)).collect()
     };
     let toolchain = build_toolchain(args, app)?;
+    interrupt::watch(Job::Rebuild);
     let label = match &toolchain {
         Toolchain::Installed { version, .. } => version.to_string(),
         Toolchain::System { .. } => "the system go".into(),
@@ -184,6 +186,7 @@ fn rebuild(args: &RebuildArgs, dirs: &[ToolDir], app: &App) -> Result<()> {
         let info = tool.info.as_ref().expect("a target comes from build information");
         match rebuild_one(tool, info, target, &toolchain) {
             Ok(()) => outln!(app.out, Info, "rebuilt {} ({target}) with {label}", tool.name),
+            Err(err) if interrupt::signal().is_some() => return Err(err),
             Err(err) => {
                 output::warn_error(&err);
                 failed.push(tool.name.clone());
@@ -233,37 +236,37 @@ fn rebuild_one(tool: &Tool, info: &BuildInfo, target: &str, toolchain: &Toolchai
         .prefix(".gover-rebuild-")
         .tempdir_in(dir)
         .map_err(|e| error::io("create a directory in", dir, e))?;
+    // Should gover have to exit on its own while go runs (a signal to gover alone), the
+    // staging directory goes with it.
+    interrupt::track_temporary(staging.path());
+    let result = build_and_replace(tool, info, target, toolchain, staging.path());
+    interrupt::untrack_temporary(staging.path(), || ());
+    result
+}
+
+fn build_and_replace(tool: &Tool, info: &BuildInfo, target: &str, toolchain: &Toolchain, staging: &Path) -> Result<()> {
     let go = toolchain.binary("go");
     let mut command = Command::new(&go);
     command.arg("install").args(tools::install_flags(info)).arg(target);
-    command.env("GOBIN", staging.path()).env("GOTOOLCHAIN", "local");
+    super::exec::with_toolchain(&mut command, toolchain)?;
+    // The chosen Go builds it, whatever GOTOOLCHAIN says, and into the staging directory.
+    command.env("GOBIN", staging).env("GOTOOLCHAIN", "local");
     // Turned off on purpose stays off; on is go's default where a C compiler is, and set
     // explicitly it would fail where none is.
     if info.setting("CGO_ENABLED") == Some("0") {
         command.env("CGO_ENABLED", "0");
     }
-    let bin = go.parent().expect("a binary has a directory");
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let path = std::env::join_paths(std::iter::once(bin.to_path_buf()).chain(std::env::split_paths(&path)))
-        .map_err(|e| Error::failure("cannot build PATH").cause(e))?;
-    command.env("PATH", path);
-    match toolchain {
-        Toolchain::Installed { version, root } => {
-            command.env("GOROOT", root).env("GOVER_VERSION", version.to_string());
-        }
-        Toolchain::System { .. } => {
-            command.env_remove("GOROOT").env("GOVER_VERSION", "system");
-        }
-    }
     let failed = |what: String| Error::failure(format!("cannot rebuild {}", tool.name)).cause(what);
     let result = command.output().map_err(|e| failed(format!("cannot run {}: {e}", go.display())))?;
+    // Ctrl-C reaches go too, which then fails: that is the interruption, not a failed build.
+    interrupt::stop_if_signalled()?;
     if !result.status.success() {
         let said = String::from_utf8_lossy(&result.stderr);
         return Err(failed(format!("go install {target} failed: {}", said.trim()))
             .hint("the old program is left as it was; fix what go reports, or rebuild with another Go (--with)"));
     }
-    let built = single_file(staging.path()).ok_or_else(|| {
-        failed(format!("go install {target} succeeded but left no single program in {}", staging.path().display()))
+    let built = single_file(staging).ok_or_else(|| {
+        failed(format!("go install {target} succeeded but left no single program in {}", staging.display()))
     })?;
     std::fs::rename(&built, &tool.path).map_err(|e| error::io("replace", &tool.path, e))
 }

@@ -125,7 +125,7 @@ fn raw_strings(bytes: &[u8]) -> Result<(String, String), BuildInfoError> {
         n if n > 2 * FRAME && modinfo[n - FRAME - 1] == b'\n' => text(&modinfo[FRAME..n - FRAME]),
         _ => String::new(),
     };
-    Ok((text(&version), modinfo))
+    Ok((text(version), modinfo))
 }
 
 /// A uvarint length and that many bytes, taken from the front of `rest`.
