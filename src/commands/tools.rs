@@ -40,7 +40,7 @@ pub enum Action {
 
 #[derive(clap::Args, Debug)]
 pub struct RebuildArgs {
-    /// The programs to rebuild, by file name; without any, every Go program that can be
+    /// The programs to rebuild, by file name; without any, every Go program there that can be rebuilt
     #[arg(value_name = "NAME")]
     pub names: Vec<String>,
     /// The Go to build with (1.23, 1.23.9, latest, stable, …); without it, the global default
