@@ -8,6 +8,9 @@
 //! Every offset and size comes from the file, which may be anything: each is checked against
 //! the bytes there are before it is used.
 
+use std::borrow::Cow;
+use std::os::unix::fs::FileExt;
+
 const PT_INTERP: u32 = 3;
 /// The header bytes [`machine`] needs.
 pub const MACHINE_HEADER_LEN: usize = 20;
@@ -20,6 +23,41 @@ pub enum ElfError {
     Unmapped,
 }
 
+/// An ELF file's bytes by offset: all of it in memory, or an open file read where asked (a
+/// Go program can be 100 MB; its headers and build information are a few kilobytes).
+pub trait Image {
+    /// `len` bytes from `offset`, or `Truncated` when the file ends before.
+    fn bytes_at(&self, offset: u64, len: u64) -> Result<Cow<'_, [u8]>, ElfError>;
+}
+
+impl Image for [u8] {
+    fn bytes_at(&self, offset: u64, len: u64) -> Result<Cow<'_, [u8]>, ElfError> {
+        file_range(self, offset, len).map(Cow::Borrowed)
+    }
+}
+
+/// An open file, read with `pread` where asked.
+pub struct FileImage {
+    file: std::fs::File,
+    len: u64,
+}
+
+impl FileImage {
+    pub fn new(file: std::fs::File) -> std::io::Result<FileImage> {
+        Ok(FileImage { len: file.metadata()?.len(), file })
+    }
+}
+
+impl Image for FileImage {
+    fn bytes_at(&self, offset: u64, len: u64) -> Result<Cow<'_, [u8]>, ElfError> {
+        // Checked against the file's size before anything is allocated.
+        offset.checked_add(len).filter(|&end| end <= self.len).ok_or(ElfError::Truncated)?;
+        let mut buf = vec![0u8; usize::try_from(len).map_err(|_| ElfError::Truncated)?];
+        self.file.read_exact_at(&mut buf, offset).map_err(|_| ElfError::Truncated)?;
+        Ok(Cow::Owned(buf))
+    }
+}
+
 /// The interpreter path named by the ELF image starting at `bytes[0]`, or `None` for a
 /// static binary. `bytes` need only cover the headers and the interpreter string, which
 /// linkers put at the front of the file.
@@ -27,7 +65,7 @@ pub fn interpreter(bytes: &[u8]) -> Result<Option<String>, ElfError> {
     let Some(header) = program_headers(bytes)?.into_iter().find(|h| h.kind == PT_INTERP) else {
         return Ok(None);
     };
-    let raw = file_range(bytes, header.offset, header.filesz)?;
+    let raw = bytes.bytes_at(header.offset, header.filesz)?;
     let text = raw.split(|&b| b == 0).next().unwrap_or_default();
     Ok(Some(String::from_utf8_lossy(text).into_owned()))
 }
@@ -47,8 +85,8 @@ pub const PF_X: u32 = 1;
 pub const PF_W: u32 = 2;
 
 /// The program headers of the image.
-pub fn program_headers(bytes: &[u8]) -> Result<Vec<ProgramHeader>, ElfError> {
-    let (wide, r) = header(bytes)?;
+pub fn program_headers<I: Image + ?Sized>(image: &I) -> Result<Vec<ProgramHeader>, ElfError> {
+    let (wide, r) = header(image)?;
     let (phoff, phentsize, phnum) = if wide {
         (r.u64(0x20)?, r.u16(0x36)? as u64, r.u16(0x38)? as u64)
     } else {
@@ -85,9 +123,12 @@ pub struct Section {
     pub size: u64,
 }
 
+/// The most a table of section names is read to: real ones are a few hundred bytes.
+const MAX_SECTION_NAMES: u64 = 1 << 20;
+
 /// The section called `name`, when the image has a section table that names one.
-pub fn section(bytes: &[u8], name: &[u8]) -> Result<Option<Section>, ElfError> {
-    let (wide, r) = header(bytes)?;
+pub fn section<I: Image + ?Sized>(image: &I, name: &[u8]) -> Result<Option<Section>, ElfError> {
+    let (wide, r) = header(image)?;
     let (shoff, shentsize, shnum, shstrndx) = if wide {
         (r.u64(0x28)?, r.u16(0x3a)? as u64, r.u16(0x3c)? as u64, r.u16(0x3e)? as u64)
     } else {
@@ -107,7 +148,10 @@ pub fn section(bytes: &[u8], name: &[u8]) -> Result<Option<Section>, ElfError> {
         return Ok(None);
     }
     let (_, _, names_offset, names_size) = entry(shstrndx)?;
-    let names = file_range(bytes, names_offset, names_size)?;
+    if names_size > MAX_SECTION_NAMES {
+        return Ok(None);
+    }
+    let names = image.bytes_at(names_offset, names_size)?;
     for i in 0..shnum {
         let (name_at, addr, _, size) = entry(i)?;
         let Some(rest) = names.get(name_at as usize..) else { continue };
@@ -120,19 +164,19 @@ pub fn section(bytes: &[u8], name: &[u8]) -> Result<Option<Section>, ElfError> {
 
 /// Up to `max` bytes of the loaded image at virtual address `addr`, as the file holds them:
 /// from the segment that covers `addr` to its end in the file at most.
-pub fn read_at_address<'a>(
-    bytes: &'a [u8],
+pub fn read_at_address<'a, I: Image + ?Sized>(
+    image: &'a I,
     headers: &[ProgramHeader],
     addr: u64,
     max: u64,
-) -> Result<&'a [u8], ElfError> {
+) -> Result<Cow<'a, [u8]>, ElfError> {
     let segment = headers
         .iter()
         .find(|h| h.kind == PT_LOAD && addr >= h.vaddr && addr - h.vaddr < h.filesz)
         .ok_or(ElfError::Unmapped)?;
     let into = addr - segment.vaddr;
     let offset = segment.offset.checked_add(into).ok_or(ElfError::Truncated)?;
-    file_range(bytes, offset, (segment.filesz - into).min(max))
+    image.bytes_at(offset, (segment.filesz - into).min(max))
 }
 
 /// `size` bytes of the file from `offset`, or `Truncated` when the file is shorter.
@@ -156,8 +200,9 @@ pub fn machine(bytes: &[u8]) -> Result<u16, ElfError> {
 }
 
 /// Whether the image is 64-bit, and a reader in its byte order.
-fn header(bytes: &[u8]) -> Result<(bool, Reader<'_>), ElfError> {
-    if bytes.len() < 16 || &bytes[..4] != b"\x7fELF" {
+fn header<I: Image + ?Sized>(image: &I) -> Result<(bool, Reader<'_, I>), ElfError> {
+    let bytes = image.bytes_at(0, 16).map_err(|_| ElfError::NotElf)?;
+    if &bytes[..4] != b"\x7fELF" {
         return Err(ElfError::NotElf);
     }
     let wide = match bytes[4] {
@@ -170,18 +215,18 @@ fn header(bytes: &[u8]) -> Result<(bool, Reader<'_>), ElfError> {
         2 => true,
         _ => return Err(ElfError::NotElf),
     };
-    Ok((wide, Reader { bytes, big }))
+    Ok((wide, Reader { image, big }))
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
+struct Reader<'a, I: ?Sized> {
+    image: &'a I,
     big: bool,
 }
 
-impl Reader<'_> {
+impl<I: Image + ?Sized> Reader<'_, I> {
     fn take<const N: usize>(&self, at: usize) -> Result<[u8; N], ElfError> {
-        let slice = file_range(self.bytes, at as u64, N as u64)?;
-        Ok(slice.try_into().expect("slice has N bytes"))
+        let slice = self.image.bytes_at(at as u64, N as u64)?;
+        Ok(slice[..].try_into().expect("slice has N bytes"))
     }
     fn u16(&self, at: usize) -> Result<u16, ElfError> {
         let b = self.take::<2>(at)?;

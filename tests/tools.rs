@@ -125,6 +125,7 @@ fn lists_rebuilds_and_keeps_the_old_program_when_a_rebuild_fails() {
     let header = damaged.windows(14).position(|w| w == b"\xff Go buildinf:").unwrap();
     damaged[header + 32..header + 42].copy_from_slice(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
     fs::write(rig.gobin().join("damaged"), damaged).unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(rig.gobin().join("pipe")).status().unwrap().success());
 
     let listing = rig.tools_json();
     assert_eq!(listing["dirs"][0]["path"], rig.gobin().display().to_string(), "{listing}");
@@ -138,13 +139,11 @@ fn lists_rebuilds_and_keeps_the_old_program_when_a_rebuild_fails() {
     assert_eq!(entry["module"]["sum"], module[2]);
     assert_eq!(entry["go_installed"], true);
     assert_eq!(entry["rebuild"], format!("{MODULE}@{VERSION}"));
-    for other in ["notes.sh", "true", "damaged"] {
+    for other in ["notes.sh", "true", "damaged", "pipe"] {
         assert_eq!(tool(&listing, other)["go_program"], false, "{listing}");
     }
-    assert_eq!(
-        tool(&listing, "damaged")["reason"],
-        "damaged Go build information: a string is longer than the data holding it"
-    );
+    assert_eq!(tool(&listing, "damaged")["reason"], "damaged Go build information: a string is implausibly long");
+    assert_eq!(tool(&listing, "pipe")["reason"], "not a regular file", "a FIFO is not opened for a blocking read");
     let text = rig.gover().arg("tools").assert().success().get_output().stdout.clone();
     let text = String::from_utf8(text).unwrap();
     let line = text.lines().find(|l| l.trim_start().starts_with("hello")).unwrap();

@@ -14,7 +14,7 @@
 //! The file is untrusted (anything can sit in GOBIN): every length and address is checked,
 //! and a malformed one is an error, never a panic.
 
-use crate::elf::{self, ElfError, ProgramHeader, PF_W, PF_X, PT_LOAD};
+use crate::elf::{self, ElfError, Image, ProgramHeader, PF_W, PF_X, PT_LOAD};
 
 const MAGIC: &[u8] = b"\xff Go buildinf:";
 const HEADER_LEN: usize = 32;
@@ -78,18 +78,19 @@ impl From<ElfError> for BuildInfoError {
     }
 }
 
-/// The build information of the ELF image `bytes` (the whole file).
-pub fn read(bytes: &[u8]) -> Result<BuildInfo, BuildInfoError> {
-    let (go_version, modinfo) = raw_strings(bytes)?;
+/// The build information of an ELF image: the whole file in memory, or an open file
+/// ([`elf::FileImage`]), of which only the headers and the build information are read.
+pub fn read<I: Image + ?Sized>(image: &I) -> Result<BuildInfo, BuildInfoError> {
+    let (go_version, modinfo) = raw_strings(image)?;
     let mut info = parse_modinfo(&modinfo)?;
     info.go_version = go_version;
     Ok(info)
 }
 
 /// The Go version and the unframed module information.
-fn raw_strings(bytes: &[u8]) -> Result<(String, String), BuildInfoError> {
-    let headers = elf::program_headers(bytes)?;
-    let start = match elf::section(bytes, b".go.buildinfo")? {
+fn raw_strings<I: Image + ?Sized>(image: &I) -> Result<(String, String), BuildInfoError> {
+    let headers = elf::program_headers(image)?;
+    let start = match elf::section(image, b".go.buildinfo")? {
         Some(section) => section.addr,
         None => headers
             .iter()
@@ -97,24 +98,21 @@ fn raw_strings(bytes: &[u8]) -> Result<(String, String), BuildInfoError> {
             .map(|h| h.vaddr)
             .ok_or(BuildInfoError::NotGo)?,
     };
-    let window = elf::read_at_address(bytes, &headers, start, SEARCH_WINDOW).map_err(|_| BuildInfoError::NotGo)?;
+    let window = elf::read_at_address(image, &headers, start, SEARCH_WINDOW).map_err(|_| BuildInfoError::NotGo)?;
     let at = (0..window.len())
         .step_by(ALIGN)
         .find(|&i| window[i..].starts_with(MAGIC) && window.len() - i >= HEADER_LEN)
         .ok_or(BuildInfoError::NotGo)?;
     let header = &window[at..at + HEADER_LEN];
     let (pointer_size, flags) = (header[14], header[15]);
+    let strings = Strings { image, headers: &headers, pointer_size, big: flags != 0 };
     let (version, modinfo) = if flags & 2 != 0 {
-        let found = start.checked_add(at as u64).ok_or(BuildInfoError::NotGo)?;
-        let blob = elf::read_at_address(bytes, &headers, found, MAX_STRINGS)?;
-        let mut rest = blob.get(HEADER_LEN..).unwrap_or_default();
-        let version = inline_string(&mut rest)?;
-        (version, inline_string(&mut rest)?)
+        let mut next = start.checked_add((at + HEADER_LEN) as u64).ok_or(BuildInfoError::NotGo)?;
+        (strings.inline(&mut next)?, strings.inline(&mut next)?)
     } else {
-        let image = Image { bytes, headers: &headers, pointer_size, big: flags != 0 };
         let second_at = header.get(16 + pointer_size as usize..).unwrap_or_default();
-        let (first, second) = (image.pointer(&header[16..])?, image.pointer(second_at)?);
-        (image.string(first)?, image.string(second)?)
+        let (first, second) = (strings.pointer(&header[16..])?, strings.pointer(second_at)?);
+        (strings.at_header(first)?, strings.at_header(second)?)
     };
     if version.is_empty() {
         return Err(BuildInfoError::NotGo);
@@ -125,41 +123,42 @@ fn raw_strings(bytes: &[u8]) -> Result<(String, String), BuildInfoError> {
         n if n > 2 * FRAME && modinfo[n - FRAME - 1] == b'\n' => text(&modinfo[FRAME..n - FRAME]),
         _ => String::new(),
     };
-    Ok((text(version), modinfo))
+    Ok((text(&version), modinfo))
 }
 
-/// A uvarint length and that many bytes, taken from the front of `rest`.
-fn inline_string<'a>(rest: &mut &'a [u8]) -> Result<&'a [u8], BuildInfoError> {
-    let mut length: u64 = 0;
-    let mut used = 0;
-    loop {
-        let byte = *rest.get(used).ok_or(BuildInfoError::Malformed("a string length runs past the end"))?;
-        if used == 9 && byte > 1 {
-            return Err(BuildInfoError::Malformed("a string length overflows 64 bits"));
-        }
-        length |= u64::from(byte & 0x7f) << (7 * used);
-        used += 1;
-        if byte & 0x80 == 0 {
-            break;
-        }
-    }
-    let after = &rest[used..];
-    let length = usize::try_from(length).ok().filter(|&n| n <= after.len());
-    let length = length.ok_or(BuildInfoError::Malformed("a string is longer than the data holding it"))?;
-    let (string, tail) = after.split_at(length);
-    *rest = tail;
-    Ok(string)
-}
-
-/// The image as the pointer-based format (before Go 1.18) addresses it.
-struct Image<'a> {
-    bytes: &'a [u8],
+/// Reads the two strings, in either format.
+struct Strings<'a, I: ?Sized> {
+    image: &'a I,
     headers: &'a [ProgramHeader],
     pointer_size: u8,
     big: bool,
 }
 
-impl<'a> Image<'a> {
+impl<I: Image + ?Sized> Strings<'_, I> {
+    /// `length` bytes at `addr`, all in one segment.
+    fn exact(&self, addr: u64, length: u64) -> Result<Vec<u8>, BuildInfoError> {
+        if length > MAX_STRINGS {
+            return Err(BuildInfoError::Malformed("a string is implausibly long"));
+        }
+        let string = elf::read_at_address(self.image, self.headers, addr, length)?;
+        if (string.len() as u64) < length {
+            return Err(BuildInfoError::Malformed("a string runs past its segment"));
+        }
+        Ok(string.into_owned())
+    }
+
+    /// The inline format's string at `*next` (a uvarint length, then the bytes); `*next`
+    /// moves past it.
+    fn inline(&self, next: &mut u64) -> Result<Vec<u8>, BuildInfoError> {
+        let prefix = elf::read_at_address(self.image, self.headers, *next, 10)?;
+        let (length, used) = uvarint(&prefix)?;
+        let past = BuildInfoError::Malformed("a string runs past its segment");
+        let start = next.checked_add(used).ok_or(past)?;
+        let string = self.exact(start, length)?;
+        *next = start + length;
+        Ok(string)
+    }
+
     fn pointer(&self, at: &[u8]) -> Result<u64, BuildInfoError> {
         let bad = BuildInfoError::Malformed("a pointer of a size other than 4 or 8 bytes");
         Ok(match self.pointer_size {
@@ -179,21 +178,29 @@ impl<'a> Image<'a> {
         })
     }
 
-    /// The Go string whose header (data pointer, length) is at `addr`.
-    fn string(&self, addr: u64) -> Result<&'a [u8], BuildInfoError> {
+    /// The pointer format's Go string whose header (data pointer, length) is at `addr`.
+    fn at_header(&self, addr: u64) -> Result<Vec<u8>, BuildInfoError> {
         let size = u64::from(self.pointer_size);
-        let header = elf::read_at_address(self.bytes, self.headers, addr, 2 * size)?;
+        let header = elf::read_at_address(self.image, self.headers, addr, 2 * size)?;
         let short = BuildInfoError::Malformed("a string header runs past its segment");
-        let (data, length) = (self.pointer(header)?, self.pointer(header.get(size as usize..).ok_or(short)?)?);
-        if length > MAX_STRINGS {
-            return Err(BuildInfoError::Malformed("a string is implausibly long"));
-        }
-        let string = elf::read_at_address(self.bytes, self.headers, data, length)?;
-        if (string.len() as u64) < length {
-            return Err(BuildInfoError::Malformed("a string runs past its segment"));
-        }
-        Ok(string)
+        let (data, length) = (self.pointer(&header)?, self.pointer(header.get(size as usize..).ok_or(short)?)?);
+        self.exact(data, length)
     }
+}
+
+/// A uvarint at the front of `bytes`: its value and how many bytes it took.
+fn uvarint(bytes: &[u8]) -> Result<(u64, u64), BuildInfoError> {
+    let mut value: u64 = 0;
+    for (i, &byte) in bytes.iter().enumerate().take(10) {
+        if i == 9 && byte > 1 {
+            return Err(BuildInfoError::Malformed("a string length overflows 64 bits"));
+        }
+        value |= u64::from(byte & 0x7f) << (7 * i);
+        if byte & 0x80 == 0 {
+            return Ok((value, i as u64 + 1));
+        }
+    }
+    Err(BuildInfoError::Malformed("a string length runs past the end"))
 }
 
 /// The module information's lines, as runtime/debug.ParseBuildInfo reads them.
@@ -284,6 +291,11 @@ impl BuildInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`super::read`] of bytes in memory.
+    fn read(bytes: &[u8]) -> Result<BuildInfo, BuildInfoError> {
+        super::read(bytes)
+    }
 
     const MODINFO: &str = "path\texample.com/hello/cmd/hello\n\
         mod\texample.com/hello\tv1.0.0\th1:abc=\n\

@@ -9,11 +9,8 @@ use std::path::{Path, PathBuf};
 
 use buildinfo::BuildInfo;
 
+use crate::elf::{FileImage, Image};
 use crate::goenv::Settings;
-
-/// Past this a file is not read: no Go program is this big, and reading one would only
-/// cost memory.
-const LARGEST: u64 = 1 << 30;
 
 /// A directory `go install` writes to, and why it is looked at.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,20 +69,21 @@ pub fn scan(dirs: &[ToolDir]) -> Vec<Tool> {
     out
 }
 
-/// The build information of the file at `path`, or why there is none, in words.
+/// The build information of the file at `path`, or why there is none, in words. Only its
+/// headers and build information are read, not the whole program.
 pub fn read(path: &Path) -> Result<BuildInfo, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot be read: {}", e))?;
-    if !meta.is_file() {
+    use std::os::unix::fs::OpenOptionsExt;
+    let unreadable = |e: std::io::Error| format!("cannot be read: {e}");
+    // Non-blocking, so a FIFO planted there cannot hang the listing; fstat then refuses it.
+    let file = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path).map_err(unreadable)?;
+    if !file.metadata().map_err(unreadable)?.is_file() {
         return Err("not a regular file".into());
     }
-    if meta.len() > LARGEST {
-        return Err(format!("not read: {} bytes is more than any Go program", meta.len()));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot be read: {}", e))?;
-    if bytes.starts_with(b"#!") {
+    let image = FileImage::new(file).map_err(unreadable)?;
+    if image.bytes_at(0, 2).is_ok_and(|start| start[..] == *b"#!") {
         return Err("a script, not a Go program".into());
     }
-    buildinfo::read(&bytes).map_err(|e| match e {
+    buildinfo::read(&image).map_err(|e| match e {
         buildinfo::BuildInfoError::NotElf | buildinfo::BuildInfoError::NotGo => format!("not a Go program ({e})"),
         other => other.to_string(),
     })
