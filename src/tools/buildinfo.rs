@@ -152,10 +152,11 @@ impl<I: Image + ?Sized> Strings<'_, I> {
     fn inline(&self, next: &mut u64) -> Result<Vec<u8>, BuildInfoError> {
         let prefix = elf::read_at_address(self.image, self.headers, *next, 10)?;
         let (length, used) = uvarint(&prefix)?;
-        let past = BuildInfoError::Malformed("a string runs past its segment");
-        let start = next.checked_add(used).ok_or(past)?;
+        let past = || BuildInfoError::Malformed("a string runs past its segment");
+        let start = next.checked_add(used).ok_or_else(past)?;
         let string = self.exact(start, length)?;
-        *next = start + length;
+        // A segment may end past 2^64 in the header's arithmetic, so the end is checked too.
+        *next = start.checked_add(length).ok_or_else(past)?;
         Ok(string)
     }
 
@@ -473,5 +474,13 @@ mod tests {
         assert_eq!((inline.go_version.as_str(), inline.setting("-tags")), ("go1.22.10", Some("netgo")));
         let pointer = read(&std::fs::read(seeds.join("pointer-go1.17.13")).unwrap()).unwrap();
         assert_eq!(pointer.main.unwrap().path, "example.com/old");
+    }
+
+    /// Found by the fuzzer: a segment loaded at 0xffffffffffffff00, so the address after the
+    /// version string overflowed.
+    #[test]
+    fn a_segment_at_the_top_of_the_address_space() {
+        let input = include_bytes!("../../fuzz/seeds/go_buildinfo/regression-address-overflow");
+        assert!(matches!(read(input), Err(BuildInfoError::Malformed(_))));
     }
 }
