@@ -203,9 +203,7 @@ pub fn unpack_gzip(
         let unpacker = std::thread::Builder::new()
             // The panic hook names the thread in its crash report.
             .name("the unpacker".into())
-            .spawn_scoped(scope, move || {
-                unpack(Chunks::new(receive, give_back), root, limits, machine)
-            })
+            .spawn_scoped(scope, move || unpack(Chunks::new(receive, give_back), root, limits, machine))
             .expect("the system can start a thread");
         let mut gzip = flate2::bufread::GzDecoder::new(io::BufReader::with_capacity(CHUNK, compressed));
         loop {
@@ -267,9 +265,8 @@ impl Chunks {
         // the tar stream, so a test can show that a crashed unpacker fails the install and leaves
         // nothing a later run would take for a version. Only debug builds (what `cargo test`
         // drives) read it: nothing in a user's environment can make a release build crash here.
-        let crash_at = cfg!(debug_assertions)
-            .then(|| std::env::var("GOVER_TEST_CRASH_UNPACK").ok()?.parse().ok())
-            .flatten();
+        let crash_at =
+            cfg!(debug_assertions).then(|| std::env::var("GOVER_TEST_CRASH_UNPACK").ok()?.parse().ok()).flatten();
         Chunks { full, empty, chunk: Vec::new(), at: 0, ended: false, read: 0, crash_at }
     }
 }
@@ -493,11 +490,7 @@ impl<'a> Writer<'a> {
             Plan::File(rel) => {
                 let head = self.check_machine(&rel, data)?;
                 let dest = self.prepare(&rel, false)?;
-                let file = fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .mode(mode & 0o777)
-                    .open(&dest);
+                let file = fs::OpenOptions::new().write(true).create_new(true).mode(mode & 0o777).open(&dest);
                 let mut file = created(&rel, &dest, file)?;
                 self.written += head.len() as u64;
                 file.write_all(&head).map_err(io_err(&dest))?;
@@ -941,6 +934,43 @@ mod properties {
         let dir = tempfile::tempdir().unwrap();
         unpack(&archive[..], dir.path(), Limits::for_archive(None), Some(62)).unwrap();
         assert_eq!(fs::read(dir.path().join("bin/go")).unwrap(), elf, "the header is written back in front");
+    }
+
+    /// Inflating on one thread and untarring on another ends as one thread did, whole or
+    /// damaged anywhere (the unpacker sees a failure of the inflater at the same entry).
+    #[test]
+    fn two_threads_end_as_one() {
+        let files: Vec<Raw> = (0..300).map(|i| Raw::File(format!("go/f{i}"))).collect();
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        // Incompressible data, 3 MB: many chunks.
+        let mut seed = 1u64;
+        let data: Vec<u8> = (0..3 << 20)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed as u8
+            })
+            .collect();
+        let mut builder = tar::Builder::new(Vec::new());
+        let mut header = tar::Header::new_gnu();
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        builder.append_data(&mut header, "go/data", &data[..]).unwrap();
+        let mut archive = builder.into_inner().unwrap();
+        archive.truncate(archive.len() - 1024);
+        archive.extend_from_slice(&tar(&files));
+        gzip.write_all(&archive).unwrap();
+        let whole = gzip.finish().unwrap();
+        let limits = Limits::for_archive(None);
+        for cut in [whole.len(), whole.len() - 9, whole.len() / 2, 100, 10, 0] {
+            let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+            let single = unpack(flate2::read::GzDecoder::new(&whole[..cut]), one.path(), limits, None);
+            let threaded = unpack_gzip(&whole[..cut], two.path(), limits, None);
+            assert_eq!(format!("{single:?}"), format!("{threaded:?}"), "cut at {cut}");
+            assert_eq!(fs::read_dir(one.path()).unwrap().count(), fs::read_dir(two.path()).unwrap().count());
+        }
     }
 
     #[test]
