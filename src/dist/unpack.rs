@@ -210,19 +210,22 @@ pub fn unpack_gzip(
             // Buffers come back from the unpacker once read, so at most CHUNKS_IN_FLIGHT + 2 exist.
             let mut chunk: Vec<u8> = empty.try_recv().unwrap_or_default();
             chunk.resize(CHUNK, 0);
-            let (n, failure) = fill(&mut gzip, &mut chunk);
-            chunk.truncate(n);
-            // What was inflated before a failure goes first, so the failure is the same entry's
-            // as when one thread did it all; an empty chunk ends the stream. An unpacker that has
-            // stopped receives nothing more: it has its result.
-            if (n > 0 || failure.is_none()) && full.send(Ok(chunk)).is_err() {
-                break;
-            }
-            if let Some(e) = failure {
-                let _ = full.send(Err(e));
-                break;
-            }
-            if n == 0 {
+            // One read, not a full chunk: from a slow download, what has arrived is unpacked
+            // now, as when one thread did it all. (From a fast one, a read fills most of it.)
+            let read = loop {
+                match gzip.read(&mut chunk) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    read => break read,
+                }
+            };
+            // A failure or an empty chunk ends the stream.
+            let last = !matches!(read, Ok(n) if n > 0);
+            let message = read.map(|n| {
+                chunk.truncate(n);
+                chunk
+            });
+            // An unpacker that has stopped receives nothing more: it has its result.
+            if full.send(message).is_err() || last {
                 break;
             }
         }
@@ -231,19 +234,18 @@ pub fn unpack_gzip(
     })
 }
 
-/// Reads from `source` until `buf` is full, the stream ends or a read fails; how much `buf`
-/// holds, and the failure.
-fn fill(source: &mut impl Read, buf: &mut [u8]) -> (usize, Option<io::Error>) {
+/// Reads from `source` until `buf` is full or the stream ends; how much `buf` holds.
+fn fill(source: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         match source.read(&mut buf[filled..]) {
             Ok(0) => break,
             Ok(n) => filled += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return (filled, Some(e)),
+            Err(e) => return Err(e),
         }
     }
-    (filled, None)
+    Ok(filled)
 }
 
 /// The unpacker's side of [`unpack_gzip`]: the inflated stream, read chunk by chunk from the
@@ -497,10 +499,7 @@ impl<'a> Writer<'a> {
                 // Whole buffers: a small file (most of a Go tree) is one write, whatever the
                 // reads its data came in.
                 loop {
-                    let (n, failure) = fill(data, &mut self.buf);
-                    if let Some(e) = failure {
-                        return Err(WriteError::Read(e));
-                    }
+                    let n = fill(data, &mut self.buf).map_err(WriteError::Read)?;
                     self.written += n as u64;
                     if self.written > self.limit {
                         return Err(WriteError::Unsafe(over_budget(self.limit)));
