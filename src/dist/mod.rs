@@ -730,8 +730,8 @@ pub(crate) fn commit(store: &Store, staging: Staging, version: &GoVersion) -> Re
 }
 
 /// One pass over `source` (named `label` in errors, `compressed` bytes long if known): hash ->
-/// gunzip on this thread, untar into `staging` on another; then the digest, the size and the unpacked tree must all
-/// check out.
+/// gunzip on this thread, untar into `staging` on another; then the digest, the size and the
+/// unpacked tree must all check out.
 fn verify_and_unpack(
     source: &mut impl Read,
     compressed: Option<u64>,

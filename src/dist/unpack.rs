@@ -546,9 +546,9 @@ impl<'a> Writer<'a> {
     }
 
     /// Makes sure `rel`'s parent directories exist as real directories (never writing
-    /// through a symlink) and, for a directory, creates it; returns the full path. For anything
-    /// else, its creation fails if the name is taken ([`WriteError::created`]): asking first would
-    /// cost a system call per file.
+    /// through a symlink) and, for a directory, creates it; returns the full path. Anything else
+    /// fails to be created if its name is taken ([`created`]): asking first would cost a system
+    /// call per file.
     fn prepare(&mut self, rel: &Path, is_dir: bool) -> Result<PathBuf, WriteError> {
         let dest = self.root.join(rel);
         let parents: Vec<&Path> = rel.ancestors().skip(1).filter(|p| !p.as_os_str().is_empty()).collect();
