@@ -432,10 +432,11 @@ impl ModuleFile {
     /// Reads `kind` (go.work or go.mod) in `dir`; `None` when it is not there or does not
     /// count.
     fn read(kind: PinFile, reader: &mut Reader, dir: &Dir, path: &Path) -> Result<Option<ModuleFile>, ResolveError> {
-        let file = path.join(kind.file_name());
-        let bad = |error| ResolveError::BadPin { path: file.clone(), error };
+        // The path is made only for a file that is there: most are not, and on musl a small
+        // allocation freed at once can cost an mmap and a munmap.
+        let bad = |error| ResolveError::BadPin { path: path.join(kind.file_name()), error };
         let Some(content) = reader.load(kind, dir, path).map_err(bad)? else { return Ok(None) };
-        ModuleFile::parse(kind, &content, file.clone()).map(Some).map_err(bad)
+        ModuleFile::parse(kind, &content, path.join(kind.file_name())).map(Some).map_err(bad)
     }
 
     /// [`ModuleFile::read`], but once the pin is `decided` only the go line is sought, and a
@@ -563,9 +564,10 @@ fn walk(cwd: &Path, workspace_setting: &Workspace, trust: Trust) -> Result<Walk,
                         .map(|m| (m, pin.is_none()));
                 }
                 _ => {
-                    let file = path.join(kind.file_name());
-                    let bad = |error| ResolveError::BadPin { path: file.clone(), error };
+                    // As in ModuleFile::read, the path only for a file that is there.
+                    let bad = |error| ResolveError::BadPin { path: path.join(kind.file_name()), error };
                     let Some(content) = reader.load(kind, &dir, path).map_err(bad)? else { continue };
+                    let file = path.join(kind.file_name());
                     match kind.parse(&content).map_err(bad)? {
                         Some(found) => pin = Some((found.spec, Source::File { path: file, line: found.line })),
                         None if kind == PinFile::GoVersion => empty_pins.push(file),
