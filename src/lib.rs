@@ -19,6 +19,7 @@ mod import;
 mod interrupt;
 mod managers;
 mod output;
+mod policy;
 mod reconcile;
 mod repin;
 mod shell;

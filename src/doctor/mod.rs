@@ -16,6 +16,7 @@ mod goroot;
 mod modules;
 mod path;
 mod permissions;
+mod policy;
 pub mod report;
 mod services;
 mod shells;
@@ -527,7 +528,7 @@ fn scan_startup_files(env: &Env) -> Vec<Scanned> {
 pub fn diagnose(facts: &Facts) -> Vec<Finding> {
     // Asking the shells takes longest: it runs beside the rest.
     type Check = fn(&Facts) -> Vec<Finding>;
-    let checks: [(&str, Check); 7] = [
+    let checks: [(&str, Check); 8] = [
         ("shells", shells::check),
         ("path", path::check),
         ("goroot", goroot::check),
@@ -535,6 +536,7 @@ pub fn diagnose(facts: &Facts) -> Vec<Finding> {
         ("modules", modules::check),
         ("services", services::check),
         ("vulns", vulns::check),
+        ("policy", policy::check),
     ];
     let mut findings: Vec<Finding> = std::thread::scope(|scope| {
         let handles: Vec<_> = checks
