@@ -10,10 +10,10 @@ use gover_shim::{Context, GoVersion, GoverHome, Request, Resolution, ResolveErro
 
 use crate::error::{Error, Kind, Result};
 use crate::goenv::{self, Settings};
-use crate::policy::Policy;
-use crate::vulndb::Knowledge;
 use crate::output::Output;
+use crate::policy::Policy;
 use crate::store::Store;
+use crate::vulndb::Knowledge;
 
 pub struct App {
     pub store: Store,

@@ -52,7 +52,10 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
 
 /// The installed versions in use here and the global default, each with what selects it and
 /// its role in words (`in use here`, `the global default`, or both).
-pub(super) fn pinned(env: &super::env::Env, installed: &[GoVersion]) -> Vec<(GoVersion, resolve::Request, &'static str)> {
+pub(super) fn pinned(
+    env: &super::env::Env,
+    installed: &[GoVersion],
+) -> Vec<(GoVersion, resolve::Request, &'static str)> {
     let ctx = env.resolver_context();
     let in_use = resolve::resolve(&ctx).ok().and_then(|r| match r.toolchain {
         Toolchain::Installed { version, .. } => Some((version, r.request)),

@@ -187,7 +187,10 @@ impl Policy {
                 _ => {
                     return Err(invalid(
                         line,
-                        format!("{:?} is not a minimum patch: write the lowest release of a line, e.g. 1.22.10", entry.get_ref()),
+                        format!(
+                            "{:?} is not a minimum patch: write the lowest release of a line, e.g. 1.22.10",
+                            entry.get_ref()
+                        ),
                     ))
                 }
             };
@@ -375,9 +378,12 @@ impl Policy {
     /// only installs from there).
     pub fn require_download_site(&self, command: &str) -> Result<()> {
         self.source(SourceChoice::Dl, false).map(|_| ()).map_err(|err| {
-            Error::new(Kind::Policy, format!("{command} installs from the download site, which the policy does not allow"))
-                .cause(err.causes.join("; "))
-                .hint("gover install 1.22 installs the newest 1.22.x from the module proxy")
+            Error::new(
+                Kind::Policy,
+                format!("{command} installs from the download site, which the policy does not allow"),
+            )
+            .cause(err.causes.join("; "))
+            .hint("gover install 1.22 installs the newest 1.22.x from the module proxy")
         })
     }
 
@@ -398,7 +404,10 @@ impl Policy {
         let mut out = Vec::new();
         for setting in &self.settings {
             match explicit(setting.var) {
-                Some(theirs) if setting.required && theirs.trim().trim_end_matches('/') != setting.value.trim_end_matches('/') => {
+                Some(theirs)
+                    if setting.required
+                        && theirs.trim().trim_end_matches('/') != setting.value.trim_end_matches('/') =>
+                {
                     return Err(self
                         .refusal(
                             format!("{}={theirs} is not allowed here", setting.var),
@@ -425,7 +434,9 @@ fn describe(entry: &Allowed) -> String {
 /// A spec the hint can offer from `allowed`: the newest line or release it names.
 fn suggestion(allowed: &[Allowed]) -> String {
     let versions = allowed.iter().filter_map(|entry| match entry {
-        Allowed::Spec(Spec::Line { major, minor }) => Some(GoVersion { major: *major, minor: *minor, patch: None, pre: None }),
+        Allowed::Spec(Spec::Line { major, minor }) => {
+            Some(GoVersion { major: *major, minor: *minor, patch: None, pre: None })
+        }
         Allowed::Spec(Spec::Exact(v)) | Allowed::AtLeast(v) => Some(v.clone()),
         Allowed::Spec(_) => None,
     });
@@ -465,7 +476,8 @@ mod tests {
     }
 
     fn permit(policy: &Policy, version: &str) -> Result<()> {
-        policy.permit_version(Some(&v(version)), &LazyCell::new(|| unreachable!("no rule here needs vulnerability data")))
+        policy
+            .permit_version(Some(&v(version)), &LazyCell::new(|| unreachable!("no rule here needs vulnerability data")))
     }
 
     #[test]
