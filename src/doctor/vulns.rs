@@ -170,7 +170,7 @@ pub(super) fn move_command(version: &GoVersion, request: &resolve::Request, targ
         (Source::File { path, .. }, _) if file_name == "go.mod" || file_name == "go.work" => format!(
             "gover install {} && {}",
             target.to_string().trim_start_matches("go"),
-            crate::repin::toolchain_line_command(path, &target)
+            crate::repin::toolchain_line_command(path, target)
         ),
         (Source::Env, _) => {
             format!("gover upgrade {line}{to_arg} && gover shell {}", target.to_string().trim_start_matches("go"))
