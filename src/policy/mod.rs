@@ -527,6 +527,16 @@ mod tests {
     }
 
     #[test]
+    fn the_books_example_is_a_policy() {
+        let chapter = include_str!("../../docs/src/policy.md");
+        let example = chapter.split("```toml\n").nth(1).and_then(|rest| rest.split("```").next()).unwrap();
+        let policy = parse(example).unwrap_or_else(|e| panic!("{}", e.render("error")));
+        assert_eq!(policy.settings.len(), 3);
+        assert_eq!(permit(&policy, "go1.21.13").unwrap_err().message, "go1.21.13 is not allowed here");
+        assert_eq!(permit(&policy, "go1.22.9").unwrap_err().message, "go1.22.9 is below the minimum patch of 1.22");
+    }
+
+    #[test]
     fn sources_and_settings() {
         let policy = parse(
             "[sources]\nallow = [\"proxy\"]\ntrust-mirror = false\ngoproxy = \"https://proxy.corp\"\n\n[defaults]\n\
