@@ -146,7 +146,7 @@ download() {
 }
 
 # Refuses, unless $1/SHA256SUMS.sig is gover's release key's signature of $1/SHA256SUMS. The key
-# is the public half of the one `cargo xtask dist --sign-key` signs with (README "Release files").
+# is the public half of the one `cargo xtask dist --sign-key` signs with (docs/src/contributing/release-files.md).
 # It protects an install.sh you got apart from the release files (this file in a clone you
 # checked, or a package) against a mirror or release host that serves altered ones; an
 # install.sh fetched from that host could carry another key.

@@ -30,8 +30,11 @@ main() {
     else
         # Installed beside its final place, then renamed there: one filesystem, so a
         # concurrent job sees the old directory or the new one, never half of one.
-        mkdir -p "$cache"
-        staging=$(mktemp -d "$cache/.install.XXXXXX")
+        if ! mkdir -p "$cache" 2>/dev/null || ! staging=$(mktemp -d "$cache/.install.XXXXXX" 2>/dev/null); then
+            echo "error: cannot write to the runner's tool cache ($cache) as $(id -un 2>/dev/null || id -u)" >&2
+            echo "help: give the job's user write access to RUNNER_TOOL_CACHE (${RUNNER_TOOL_CACHE:-unset}), or set it to a directory that user owns" >&2
+            exit 1
+        fi
         trap 'rm -rf "$staging"' EXIT
         # https only, redirects too: install.sh checks what it downloads, but nothing checks it.
         if ! curl --proto '=https' --proto-redir '=https' --tlsv1.2 -fsSL -o "$staging/install.sh" "$GOVER_RELEASE_URL/install.sh"; then

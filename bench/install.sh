@@ -18,7 +18,7 @@ version=${VERSION:-1.22.10}
 mirror=$(real_mirror)
 serve "$mirror"
 
-arch=$(uname -m); case $arch in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; esac
+arch=$(go_arch)
 archive=go$version.linux-$arch.tar.gz
 url=$SERVER_URL$archive
 gover="env HOME=$WORK/home GOVER_HOME=$WORK/home/gover GOVER_INDEX_URL=${SERVER_URL}index.json GOVER_DIST_URL=$SERVER_URL GOVER_SHIM_BINARY=$BIN/gover-shim $BIN/gover -q install $version"

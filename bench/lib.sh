@@ -37,12 +37,22 @@ real_mirror() {
     echo "$mirror"
 }
 
-# build_dist DIR: the release files of `cargo xtask dist` in DIR/dist, and the x86_64 static
-# (musl) shim unpacked from its tarball as DIR/gover-shim-musl: what the prebuilt install and
-# the .deb ship.
+# go_arch: this machine's architecture as Go's archives name it (amd64, arm64).
+go_arch() {
+    case $(uname -m) in
+    x86_64) echo amd64 ;;
+    aarch64) echo arm64 ;;
+    *) uname -m ;;
+    esac
+}
+
+# build_dist DIR: the release files of `cargo xtask dist --test-key` in DIR/dist (signed with a
+# key of this machine's, which their install.sh trusts: bench/ci.sh installs from them), and the
+# x86_64 static (musl) shim unpacked from its tarball as DIR/gover-shim-musl: what the prebuilt
+# install and the .deb ship.
 build_dist() {
     local dir=$1 tarball
-    (cd "$root" && cargo xtask dist --out "$dir/dist" >&2) || return 1
+    (cd "$root" && cargo xtask dist --test-key --out "$dir/dist" >&2) || return 1
     tarball=$(find "$dir/dist" -name 'gover-*-x86_64-unknown-linux-musl.tar.gz')
     tar -xzOf "$tarball" --wildcards '*/gover-shim' >"$dir/gover-shim-musl"
     chmod 755 "$dir/gover-shim-musl"

@@ -29,6 +29,7 @@ AREAS = {
     "list": "gover list --remote on a full-size index",
     "vulns": "gover list with vulnerability data",
     "proxy": "Toolchains through a Go module proxy",
+    "ci": "CI setup: the GitHub Action against setup-go's pipeline, cold and warm",
 }
 TARGETS = {
     "shim": "median overhead over the real go under 1 ms; the release files' static musl shim within 0.10 of "
@@ -39,6 +40,7 @@ TARGETS = {
     "list": "close to downloading and parsing the index (within 1.5x of curl | python3 json.load)",
     "vulns": "under 5 ms added by the full cache to gover list with 20 installed versions",
     "proxy": "gover install --source proxy no slower than go's own toolchain switch; 8 concurrent installs within 8x one",
+    "ci": "none set (the issue asks for the comparison): cold and warm, each against setup-go's pipeline",
 }
 
 

@@ -52,11 +52,17 @@ _gover() {
             gover,install)
                 cmd="gover__subcmd__install"
                 ;;
+            gover,link)
+                cmd="gover__subcmd__link"
+                ;;
             gover,list)
                 cmd="gover__subcmd__list"
                 ;;
             gover,mirror)
                 cmd="gover__subcmd__mirror"
+                ;;
+            gover,prune)
+                cmd="gover__subcmd__prune"
                 ;;
             gover,setup)
                 cmd="gover__subcmd__setup"
@@ -136,11 +142,17 @@ _gover() {
             gover__subcmd__help,install)
                 cmd="gover__subcmd__help__subcmd__install"
                 ;;
+            gover__subcmd__help,link)
+                cmd="gover__subcmd__help__subcmd__link"
+                ;;
             gover__subcmd__help,list)
                 cmd="gover__subcmd__help__subcmd__list"
                 ;;
             gover__subcmd__help,mirror)
                 cmd="gover__subcmd__help__subcmd__mirror"
+                ;;
+            gover__subcmd__help,prune)
+                cmd="gover__subcmd__help__subcmd__prune"
                 ;;
             gover__subcmd__help,setup)
                 cmd="gover__subcmd__help__subcmd__setup"
@@ -191,7 +203,7 @@ _gover() {
 
     case "${cmd}" in
         gover)
-            opts="-q -h -V --quiet --home --trust-mirror --help --version install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help"
+            opts="-q -h -V --quiet --home --trust-mirror --help --version install uninstall link prune upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -227,7 +239,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__ci__subcmd__cache__subcmd__key)
-            opts="-q -h --kind --json --go-version --go-version-file --check-latest --quiet --home --trust-mirror --help"
+            opts="-q -h --kind --json --format --go-version --go-version-file --check-latest --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -235,6 +247,10 @@ _gover() {
             case "${prev}" in
                 --kind)
                     COMPREPLY=($(compgen -W "toolchain modules build" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "github gitlab" -- "${cur}"))
                     return 0
                     ;;
                 --go-version)
@@ -519,7 +535,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help)
-            opts="install uninstall upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help"
+            opts="install uninstall link prune upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -742,6 +758,20 @@ _gover() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gover__subcmd__help__subcmd__link)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gover__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -773,6 +803,20 @@ _gover() {
         gover__subcmd__help__subcmd__mirror__subcmd__sync)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -944,8 +988,26 @@ _gover() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gover__subcmd__link)
+            opts="-q -h --force --quiet --home --trust-mirror --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gover__subcmd__list)
-            opts="-q -h --remote --all --json --source --refresh --quiet --home --trust-mirror --help"
+            opts="-q -h --remote --all --json --size --source --refresh --quiet --home --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1038,6 +1100,32 @@ _gover() {
                     return 0
                     ;;
                 --layout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__prune)
+            opts="-q -h --keep-pins-under --unused-for --dry-run --quiet --home --trust-mirror --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keep-pins-under)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unused-for)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -59,13 +59,10 @@ impl App {
 
     /// Whether the policy lets `toolchain` be installed or used here.
     pub fn permit(&self, toolchain: &Toolchain) -> Result<()> {
-        match toolchain {
-            Toolchain::Installed { version, .. } => self.permit_version(Some(version)),
-            Toolchain::System { .. } => self.permit_version(None),
-        }
+        self.permit_version(toolchain.version())
     }
 
-    /// As [`App::permit`], for a release (`None`: the system go).
+    /// As [`App::permit`], for a release (`None`: a Go gover did not install).
     pub fn permit_version(&self, version: Option<&GoVersion>) -> Result<()> {
         match &self.policy {
             Some(policy) => {
@@ -159,6 +156,21 @@ impl App {
             policy: self.policy.clone(),
             trust_mirror: self.trust_mirror,
         }
+    }
+
+    /// A version, or the name of a toolchain `gover link` made, as `use`, `global`, `exec` and
+    /// `shell` take it. A name nothing is linked as is refused as no version, never written
+    /// into a pin.
+    pub fn parse_choice(&self, text: &str) -> Result<Spec> {
+        match parse_spec(text) {
+            Err(_) if self.is_link(text) => Ok(Spec::Link(text.to_string())),
+            other => other,
+        }
+    }
+
+    /// Whether `text` is the name of a link (checked as a name first, so `../x` reads nothing).
+    pub fn is_link(&self, text: &str) -> bool {
+        gover_shim::link::name_problem(text).is_none() && self.store.home().linked(text).is_some()
     }
 
     /// The installed toolchain for a version named on the command line.

@@ -53,6 +53,15 @@ pub fn find(places: &Places, managers: &[Manager]) -> Vec<Found> {
 /// Runs `root/bin/go version` with GOROOT=root (and no toolchain switching) and returns the
 /// release it reports.
 pub fn verify(root: &Path) -> Result<GoVersion> {
+    let reported = reported_version(root)?;
+    GoVersion::parse(&reported).ok_or_else(|| {
+        Error::failure(format!("{} reports {reported:?}, which is no Go release", root.join("bin/go").display()))
+    })
+}
+
+/// What `root/bin/go version` says it is, run with GOROOT=root and no toolchain switching:
+/// `go1.22.10`, or `devel go1.24-3a1b2c4 …` for a build from source.
+pub fn reported_version(root: &Path) -> Result<String> {
     let go = root.join("bin/go");
     let out = Command::new(&go)
         .arg("version")
@@ -65,9 +74,10 @@ pub fn verify(root: &Path) -> Result<GoVersion> {
         .map_err(|e| error::io("run", &go, e))?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     // "go version go1.22.10 linux/amd64"
-    let reported = stdout.strip_prefix("go version ").and_then(|rest| rest.split_whitespace().next());
-    match reported.and_then(GoVersion::parse) {
-        Some(version) if out.status.success() => Ok(version),
+    // "go version devel go1.24-3a1b2c4 Tue Jan 7 …/amd64": everything before the platform.
+    let reported = stdout.strip_prefix("go version ").and_then(|rest| rest.trim().rsplit_once(' ')).map(|(v, _)| v);
+    match reported {
+        Some(version) if out.status.success() => Ok(version.to_string()),
         _ => Err(Error::failure(format!("{} version did not work", go.display())).cause(format!(
             "exit status {}, output {:?}",
             out.status,

@@ -17,6 +17,7 @@ mod error;
 mod goenv;
 mod import;
 mod interrupt;
+mod links;
 mod managers;
 mod output;
 mod policy;
@@ -62,4 +63,16 @@ pub mod fuzzing {
     pub use crate::sumdb::note::{open as open_note, Verifier};
     pub use crate::sumdb::tlog::{parse_tree, TileSource, Tree, Verified};
     pub use crate::vulndb::osv::parse as parse_osv;
+}
+
+/// What the generated references in docs/ are made from (the command tree, doctor's finding
+/// ids), for tests/docs.rs and nothing else.
+#[doc(hidden)]
+pub mod reference {
+    pub use crate::doctor::catalog::{Described, FINDINGS};
+
+    /// gover's command tree, as `--help` renders it.
+    pub fn command() -> clap::Command {
+        <crate::cli::Cli as clap::CommandFactory>::command()
+    }
 }

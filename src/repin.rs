@@ -173,6 +173,8 @@ mod tests {
         assert_eq!(moved(PinFile::GoVersion, "1.21.13\n", &m), None);
         assert_eq!(moved(PinFile::GoVersion, "1.22.12\n", &m), None);
         assert_eq!(moved(PinFile::GoVersion, "system\n", &m), None);
+        // A linked toolchain is the user's own tree: upgrade never moves a pin off it.
+        assert_eq!(moved(PinFile::GoVersion, "my-fork\n", &m), None);
         assert_eq!(moved(PinFile::GoVersion, "not a version\n", &m), None);
         assert_eq!(moved(PinFile::ToolVersions, "nodejs 20\n", &m), None);
     }

@@ -153,8 +153,9 @@ impl Store {
                 };
             }
         }
-        // Files that were to replace a shim or the global default by a rename, whose writer died.
-        for dir in [self.root().to_path_buf(), self.home.shims_dir()] {
+        // Files that were to replace a shim, the global default or a link by a rename, whose
+        // writer died.
+        for dir in [self.root().to_path_buf(), self.home.shims_dir(), self.home.links_dir()] {
             for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
                 let writer = entry.file_name().to_str().and_then(replacement_writer);
                 if writer.is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists()) {
@@ -352,8 +353,9 @@ fn leftover_staging_version(name: &str) -> Option<GoVersion> {
     GoVersion::parse(version).filter(|v| v.to_string() == version)
 }
 
-/// The pid of the process writing `.go.new-4711` or `.global.new-4711`, the temporary names
-/// `ensure_shims` and the global default's writers rename into place.
+/// The pid of the process writing `.go.new-4711`, `.global.new-4711` or `.my-fork.new-4711`,
+/// the temporary names `ensure_shims`, the global default's writers and `gover link` rename
+/// into place.
 fn replacement_writer(name: &str) -> Option<u32> {
     let (_, pid) = name.strip_prefix('.')?.rsplit_once(".new-")?;
     pid.parse().ok()
@@ -411,6 +413,27 @@ fn same_file_content(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// The space `path` takes on disk (allocated blocks, as `du` counts them), each file once
+/// however many hard links it has (an imported tree shares its files), symbolic links not
+/// followed. What cannot be read counts as nothing.
+pub fn disk_usage(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let mut seen = std::collections::HashSet::new();
+    let mut total = 0;
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        let Ok(meta) = fs::symlink_metadata(&path) else { continue };
+        if meta.nlink() > 1 && !meta.is_dir() && !seen.insert((meta.dev(), meta.ino())) {
+            continue;
+        }
+        total += meta.blocks() * 512;
+        if meta.is_dir() {
+            stack.extend(fs::read_dir(&path).into_iter().flatten().flatten().map(|e| e.path()));
+        }
+    }
+    total
+}
+
 /// Replaces `path` with `content` in one rename, so a reader sees the old file or the new one,
 /// never a truncated mix; the reconciler's safe path ([`crate::reconcile::atomic::write`]), so
 /// a new pin file is 0644, to be shared with the team, and an existing one keeps its mode.
@@ -439,6 +462,7 @@ mod tests {
         assert_eq!(p("go1.23.9.linux-amd64.zip.partial").as_deref(), Some("go1.23.9"));
         assert_eq!(replacement_writer(".go.new-4711"), Some(4711));
         assert_eq!(replacement_writer(".global.new-12"), Some(12));
+        assert_eq!(replacement_writer(".my-fork.new-12"), Some(12));
         for other in ["go", ".go.new-", "go.new-1", ".go.new-x", "global"] {
             assert_eq!(replacement_writer(other), None, "{other}");
         }

@@ -60,6 +60,64 @@ fn component() -> (String, String) {
     (header.to_string(), jobs.to_string())
 }
 
+/// The component's jobs as GitLab reads them once it is included: in every value, each
+/// `$[[ inputs.NAME ]]` replaced by the input's value, `given` or else its default (a value
+/// that is only that takes the input's type: an array fills a list); None (the skip recorded)
+/// where PyYAML is missing.
+fn interpolated_jobs(given: &[(&str, Value)]) -> Option<Value> {
+    let (header, jobs) = component();
+    let (header, mut jobs) = (yaml(&header)?, yaml(&jobs)?);
+    let inputs: Vec<(String, Value)> = header["spec"]["inputs"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(name, input)| {
+            let value = given.iter().find(|(n, _)| n == name).map_or(&input["default"], |(_, v)| v);
+            (format!("$[[ inputs.{name} ]]"), value.clone())
+        })
+        .collect();
+    fn fill(value: &mut Value, inputs: &[(String, Value)]) {
+        match value {
+            Value::String(text) => {
+                if let Some((_, input)) = inputs.iter().find(|(name, _)| name == text) {
+                    *value = input.clone();
+                    return;
+                }
+                for (name, input) in inputs {
+                    let shown = input.as_str().map_or_else(|| input.to_string(), String::from);
+                    *text = text.replace(name, &shown);
+                }
+                assert!(!text.contains("$[["), "an input the component does not declare: {text}");
+            }
+            Value::Array(items) => items.iter_mut().for_each(|item| fill(item, inputs)),
+            Value::Object(map) => map.values_mut().for_each(|item| fill(item, inputs)),
+            _ => {}
+        }
+    }
+    fill(&mut jobs, &inputs);
+    Some(jobs)
+}
+
+/// A job with what it `extends:` merged in, as GitLab merges it: the job's own keys win, hashes
+/// (variables) are merged key by key, anything else is replaced whole.
+fn resolved(jobs: &Value, name: &str) -> serde_json::Map<String, Value> {
+    let job = jobs[name].as_object().unwrap_or_else(|| panic!("no job {name}"));
+    let mut merged = match job.get("extends") {
+        Some(parent) => resolved(jobs, parent.as_str().unwrap()),
+        None => serde_json::Map::new(),
+    };
+    for (key, value) in job {
+        match (merged.get_mut(key), value) {
+            (Some(Value::Object(into)), Value::Object(from)) => into.extend(from.clone()),
+            _ => {
+                merged.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    merged.remove("extends");
+    merged
+}
+
 /// `check-jsonschema --builtin-schema <schema> <file>`, with every proxy pointing at a closed
 /// port: the vendored schemas must need no network.
 fn check_jsonschema(schema: &str, file: &Path) -> std::process::Output {
@@ -91,13 +149,21 @@ fn the_action_and_the_component_match_the_runners_schemas() {
     }
     let Some(action) = yaml(&fs::read_to_string(root().join("action.yml")).unwrap()) else { return };
     let sb = Sandbox::new();
-    let (header, jobs) = component();
+    // GitLab checks the jobs once the inputs are in them (an array input fills a list).
+    let (header, _) = component();
+    let Some(jobs) = interpolated_jobs(&[]) else { return };
+    let mut broken_jobs = jobs.clone();
+    let setup = broken_jobs["gover-setup"].as_object_mut().unwrap();
+    let script = setup.remove("script").unwrap();
+    setup.insert("scripts".into(), script);
+    let (jobs, broken_jobs) =
+        (serde_json::to_string_pretty(&jobs).unwrap(), serde_json::to_string_pretty(&broken_jobs).unwrap());
     let workflow = workflow_using_every_input(action["inputs"].as_object().unwrap());
     let files = [
         ("vendor.github-actions", root().join("action.yml")),
         ("vendor.github-workflows", sb.write("workflow.yml", &workflow)),
         ("vendor.gitlab-ci", sb.write("spec.yml", &header)),
-        ("vendor.gitlab-ci", sb.write("jobs.yml", &jobs)),
+        ("vendor.gitlab-ci", sb.write("jobs.json", &jobs)),
     ];
     for (schema, file) in &files {
         let out = check_jsonschema(schema, file);
@@ -120,7 +186,7 @@ fn the_action_and_the_component_match_the_runners_schemas() {
         ),
         ("vendor.github-workflows", sb.write("broken-workflow.yml", &workflow.replace("runs-on:", "runs_on:"))),
         ("vendor.gitlab-ci", sb.write("broken-spec.yml", &header.replace("type: boolean", "type: bool"))),
-        ("vendor.gitlab-ci", sb.write("broken-jobs.yml", &jobs.replace("  script:", "  scripts:"))),
+        ("vendor.gitlab-ci", sb.write("broken-jobs.json", &broken_jobs)),
     ];
     for (schema, file) in &broken {
         assert!(!check_jsonschema(schema, file).status.success(), "{} passed {schema}", file.display());
@@ -508,47 +574,19 @@ fn a_gover_version_the_release_site_lacks_stops_the_job_with_the_input_named() {
     assert_eq!(release.hits("/install.sh"), 0);
 }
 
-#[test]
-fn the_gitlab_component_hands_the_next_job_the_pinned_go() {
-    let Some(dist) = dist() else { return };
-    let (header, jobs) = component();
-    let (Some(header), Some(jobs)) = (yaml(&header), yaml(&jobs)) else { return };
-    let sb = Sandbox::new();
-    let (release, trust) = https_release(&sb, dist);
-    let mirror = Server::http();
-    mirror.serve_dir(&common::real_mirror());
-    sb.write("work/.go-version", "1.22\n");
-    let job = &jobs["gover-setup"];
-    // GitLab fills in the inputs (their defaults, but the mirror and the release) before the
-    // job starts, then expands $VARIABLES in the job's variables.
-    let project = &sb.work;
-    let mut inputs: BTreeMap<String, String> = header["spec"]["inputs"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(name, input)| (name.clone(), input["default"].to_string().trim_matches('"').to_string()))
-        .collect();
-    inputs.insert("mirror".into(), mirror.url("/"));
-    inputs.insert("gover-version".into(), VERSION.into());
-    let fill = |value: &str| {
-        let mut value = value.replace("$CI_PROJECT_DIR", project.to_str().unwrap());
-        for (name, input) in &inputs {
-            value = value.replace(&format!("$[[ inputs.{name} ]]"), input);
-        }
-        assert!(!value.contains("$[["), "an input the component does not declare: {value}");
-        value
-    };
-    let variables: Vec<(String, String)> =
-        job["variables"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), fill(v.as_str().unwrap()))).collect();
-    let env = job_env(&sb, &mirror, &release).into_iter().filter(|(k, _)| k != "GOVER_HOME").chain([trust]);
-    let mut script = String::new();
-    for line in job["script"].as_array().unwrap() {
-        script += line.as_str().unwrap();
-        script += "\n";
-    }
+/// A job of the interpolated component run as GitLab's runner runs it: `variables` (with
+/// $CI_PROJECT_DIR expanded) and `extra` in the environment, the script's lines in one sh.
+fn run_gitlab_job(job: &serde_json::Map<String, Value>, project: &Path, extra: &[(String, String)]) -> String {
+    // A boolean input fills a variable as a boolean, which GitLab passes on as true or false.
+    let variables = job["variables"].as_object().unwrap().iter().map(|(k, v)| {
+        let value = v.as_str().map_or_else(|| v.to_string(), String::from);
+        (k.clone(), value.replace("$CI_PROJECT_DIR", project.to_str().unwrap()))
+    });
+    let script: String =
+        job["script"].as_array().unwrap().iter().map(|l| format!("{}\n", l.as_str().unwrap())).collect();
     let out = Command::new("sh")
         .env_clear()
-        .envs(env)
+        .envs(extra.iter().cloned())
         .envs(variables)
         .env("GITLAB_CI", "true")
         .current_dir(project)
@@ -556,26 +594,108 @@ fn the_gitlab_component_hands_the_next_job_the_pinned_go() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
-    assert_eq!(job["artifacts"]["reports"]["dotenv"], "gover.env");
+    text(&out.stdout)
+}
 
-    // The next job: the dotenv report's variables, as GitLab sets them (no quoting).
-    let report = fs::read_to_string(project.join("gover.env")).unwrap();
-    let next: Vec<(String, String)> =
-        report.lines().map(|l| l.split_once('=').expect("NAME=value")).map(|(k, v)| (k.into(), v.into())).collect();
-    let out = Command::new("sh")
-        .env_clear()
-        .env("HOME", &sb.home)
-        .envs(next)
-        .current_dir(project)
-        .args(["-ec", "go version; go env GOROOT"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{report}\n{}", text(&out.stderr));
-    let goroot = project.join(".gover/versions/go1.22.10");
-    assert!(text(&out.stdout).starts_with("go version go1.22.10 "), "{}", text(&out.stdout));
-    assert_eq!(text(&out.stdout).lines().nth(1), Some(goroot.to_str().unwrap()));
+#[test]
+fn the_gitlab_component_hands_the_next_job_the_pinned_go_and_its_cache_keys() {
+    let Some(dist) = dist() else { return };
+    let sb = Sandbox::new();
+    let (release, trust) = https_release(&sb, dist);
+    let mirror = Server::http();
+    mirror.serve_dir(&common::real_mirror());
+    sb.write("work/.go-version", "1.22\n");
+    sb.write("work/go.mod", "module example.com/app\n\ngo 1.22\n");
+    sb.write("work/go.sum", "example.com/dep v1.0.0 h1:abc=\n");
+    sb.write("work/main.go", "package main\n\nfunc main() { println(\"hello\") }\n");
+    // GitLab fills in the inputs (their defaults, but the mirror and the release) before the
+    // job starts, then expands $VARIABLES in the job's variables.
+    let given = [("mirror", Value::from(mirror.url("/"))), ("gover-version", Value::from(VERSION))];
+    let Some(jobs) = interpolated_jobs(&given) else { return };
+    let project = &sb.work;
+    let setup = resolved(&jobs, "gover-setup");
+    let env: Vec<(String, String)> =
+        job_env(&sb, &mirror, &release).into_iter().filter(|(k, _)| k != "GOVER_HOME").chain([trust]).collect();
+    run_gitlab_job(&setup, project, &env);
+    assert_eq!(setup["artifacts"]["reports"]["dotenv"], "gover.env");
     // GOVER_HOME is in the project directory, the artifact the next job gets.
-    assert_eq!(job["artifacts"]["paths"][0], ".gover/");
+    assert_eq!(setup["artifacts"]["paths"][0], ".gover/");
+
+    // The toolchain cache: the setup job's own, keyed by the commits of the pin files (GitLab
+    // computes it before the script runs), holding the version the job installed.
+    let toolchain = &setup["cache"][0];
+    assert_eq!(toolchain["key"]["files"], serde_json::json!([".go-version", "go.mod"]));
+    assert_eq!(toolchain["paths"], serde_json::json!([".gover/versions/"]));
+    assert!(project.join(".gover/versions/go1.22.10/bin/go").is_file());
+
+    // The next job, extending .gover-go: its variables, and the dotenv report's as GitLab sets
+    // them (no quoting).
+    let report = fs::read_to_string(project.join("gover.env")).unwrap();
+    let dotenv: BTreeMap<String, String> =
+        report.lines().map(|l| l.split_once('=').expect("NAME=value")).map(|(k, v)| (k.into(), v.into())).collect();
+    let next = resolved(&jobs, ".gover-go");
+    assert_eq!(next["needs"], serde_json::json!(["gover-setup"]));
+    let mut next_job = next.clone();
+    next_job.insert(
+        "script".into(),
+        serde_json::json!(["go version", "go env GOROOT GOMODCACHE GOCACHE", "go build ./..."]),
+    );
+    let extra: Vec<(String, String)> =
+        [("HOME".to_string(), sb.home.display().to_string())].into_iter().chain(dotenv.clone()).collect();
+    let out = run_gitlab_job(&next_job, project, &extra);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("go version go1.22.10 "), "{report}\n{out}");
+    let goroot = project.join(".gover/versions/go1.22.10");
+    let (modules, build) = (project.join(".gover-cache/modules"), project.join(".gover-cache/build"));
+    assert_eq!(lines[1..4], [goroot.to_str().unwrap(), modules.to_str().unwrap(), build.to_str().unwrap()]);
+
+    // Its caches: the keys the setup job computed, which are `gover ci cache-key`'s for these
+    // paths, and the paths are where go put its caches (the build cache is filled).
+    let caches = next["cache"].as_array().unwrap();
+    assert_eq!(caches.len(), 2, "{caches:?}");
+    for (cache, kind, dir) in [(&caches[0], "modules", &modules), (&caches[1], "build", &build)] {
+        let variable = format!("GOVER_{}_CACHE_KEY", kind.to_uppercase());
+        assert_eq!(cache["key"], format!("${variable}"));
+        let mut cmd = sb.gover();
+        cmd.env("GOVER_INDEX_URL", mirror.url("/index.json")).env("GOMODCACHE", &modules).env("GOCACHE", &build);
+        let json =
+            cmd.args(["ci", "cache-key", "--json", "--kind", kind]).assert().success().get_output().stdout.clone();
+        let json: Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(dotenv[&variable], json["key"].as_str().unwrap(), "{report}");
+        assert!(json["key"].as_str().unwrap().starts_with(&format!("gover-{kind}-")), "{json}");
+        assert_eq!(json["paths"][0], dir.to_str().unwrap());
+        assert_eq!(cache["paths"], serde_json::json!([format!(".gover-cache/{kind}/")]));
+    }
+    assert!(fs::read_dir(&build).unwrap().next().is_some(), "go build left nothing in the cached GOCACHE");
+
+    // The next pipeline, in a fresh checkout with the toolchain cache restored: nothing is
+    // downloaded but gover, and the keys the later jobs restore their caches by are the same.
+    let archive = format!("/go1.22.10.{}.tar.gz", common::releases::host_platform());
+    let downloads = mirror.hits(&archive);
+    let again = sb.root().join("next-pipeline");
+    fs::create_dir_all(again.join(".gover")).unwrap();
+    for file in [".go-version", "go.mod", "go.sum", "main.go"] {
+        fs::copy(project.join(file), again.join(file)).unwrap();
+    }
+    let restore = Command::new("cp").arg("-a").arg(project.join(".gover/versions")).arg(again.join(".gover")).status();
+    assert!(restore.unwrap().success());
+    run_gitlab_job(&setup, &again, &env);
+    assert_eq!(mirror.hits(&archive), downloads, "the restored toolchain was downloaded again");
+    let report_again = fs::read_to_string(again.join("gover.env")).unwrap();
+    for variable in ["GOVER_MODULES_CACHE_KEY", "GOVER_BUILD_CACHE_KEY"] {
+        assert!(report_again.contains(&format!("{variable}={}\n", dotenv[variable])), "{report_again}");
+    }
+
+    // Each cache has its switch.
+    let switched =
+        |given: &[(&str, Value)], job: &str| resolved(&interpolated_jobs(given).unwrap(), job)["cache"].clone();
+    assert_eq!(switched(&[("cache-toolchain", Value::Bool(false))], "gover-setup"), serde_json::json!([]));
+    let only_build = switched(&[("cache-modules", Value::Bool(false))], ".gover-go");
+    assert_eq!(only_build, serde_json::json!([caches[1]]));
+    let only_modules = switched(&[("cache-build", Value::Bool(false))], ".gover-go");
+    assert_eq!(only_modules, serde_json::json!([caches[0]]));
+    let none = [("cache-modules", Value::Bool(false)), ("cache-build", Value::Bool(false))];
+    assert_eq!(switched(&none, ".gover-go"), serde_json::json!([]));
 }
 
 #[test]
@@ -618,4 +738,87 @@ fn a_tampered_gover_release_is_refused_and_nothing_is_installed() {
     assert!(err.contains("is not signed by gover's release key") && err.contains("nothing was installed"), "{err}");
     assert!(!job.outputs.contains_key("env"), "the job went on after the refused install");
     assert!(!job.dir.join(format!("tool-cache/gover/{VERSION}")).exists(), "a refused gover reached the tool cache");
+}
+
+#[test]
+fn a_runner_tool_cache_the_job_cannot_write_stops_the_first_step_with_the_fix() {
+    let sb = Sandbox::new();
+    // The tool cache belongs to root, the job runs as nobody (a self-hosted runner whose jobs
+    // run in a container as another user).
+    let tool_cache = sb.root().join("tool-cache");
+    fs::create_dir_all(&tool_cache).unwrap();
+    for dir in [sb.root(), tool_cache.as_path()] {
+        fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    }
+    let github_path = sb.root().join("github-path");
+    fs::write(&github_path, "").unwrap();
+    fs::set_permissions(&github_path, std::os::unix::fs::PermissionsExt::from_mode(0o666)).unwrap();
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--", "sh"])
+        .arg(root().join("action/install-gover.sh"))
+        .env_clear()
+        .env("PATH", BASE_PATH)
+        .env("INPUT_GOVER_VERSION", VERSION)
+        .env("RUNNER_TOOL_CACHE", &tool_cache)
+        .env("RUNNER_ARCH", "X64")
+        .env("GITHUB_PATH", &github_path)
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    if stderr.contains("setpriv:") {
+        common::skip(&format!("cannot run as uid 65534: {}", stderr.trim()));
+        return;
+    }
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr,
+        format!(
+            "error: cannot write to the runner's tool cache ({}/gover) as nobody\nhelp: give the job's user write \
+             access to RUNNER_TOOL_CACHE ({}), or set it to a directory that user owns\n",
+            tool_cache.display(),
+            tool_cache.display()
+        )
+    );
+    assert_eq!(fs::read_to_string(&github_path).unwrap(), "", "gover was put on PATH");
+}
+
+/// Every input of actions/setup-go's action.yml (v7, commit fba3fb4ead8c of 2026-08-19).
+const SETUP_GO_INPUTS: [&str; 8] = [
+    "go-version",
+    "go-version-file",
+    "check-latest",
+    "token",
+    "cache",
+    "cache-dependency-path",
+    "architecture",
+    "go-download-base-url",
+];
+
+#[test]
+fn the_migration_note_covers_every_setup_go_input_with_inputs_the_action_has() {
+    let Some(action) = yaml(&fs::read_to_string(root().join("action.yml")).unwrap()) else { return };
+    let note = fs::read_to_string(root().join("docs/src/ci-from-setup-go.md")).unwrap();
+    let (_, table) = note.split_once("<!-- setup-go inputs -->").expect("the note's table of setup-go's inputs");
+    let (table, _) = table.split_once("<!-- /setup-go inputs -->").unwrap();
+    // `name` in a cell: the names in backquotes.
+    let names = |cell: &str| -> Vec<String> { cell.split('`').skip(1).step_by(2).map(String::from).collect() };
+    let rows: Vec<Vec<&str>> = table
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| l.trim_matches('|').split(" | ").map(str::trim).collect())
+        .collect();
+    let covered: Vec<String> = rows.iter().flat_map(|row| names(row[0])).collect();
+    assert_eq!(covered, SETUP_GO_INPUTS, "the note's rows, in setup-go's order");
+    let inputs = action["inputs"].as_object().unwrap();
+    for row in &rows {
+        assert!(row[1] == "—" || !names(row[1]).is_empty(), "{row:?}: a gover input, or — and why not");
+        for name in names(row[1]) {
+            assert!(inputs.contains_key(&name), "the note names an input action.yml does not have: {name}");
+        }
+        assert!(row[2].len() > 20, "{row:?}: a note on what differs");
+    }
+    // The inputs named in the prose and in `cache`'s row too.
+    for name in ["source", "gover-version", "cache-toolchain", "cache-modules", "cache-build"] {
+        assert!(note.contains(&format!("`{name}`")) && inputs.contains_key(name), "{name}");
+    }
 }

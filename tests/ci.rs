@@ -258,11 +258,52 @@ fn env_installs_through_the_module_proxy_when_that_is_the_source() {
 }
 
 #[test]
-fn env_with_nothing_pinned_and_no_system_go_says_how_to_pin() {
+fn env_with_nothing_pinned_and_no_system_go_says_where_it_looked_and_how_to_pin() {
     let sb = common::Sandbox::new();
+    // A go line is not a pin (the shim does not read it); --go-version-file go.mod does.
     sb.write("work/go.mod", "module m\n\ngo 1.22\n");
     let out = sb.gover().args(["ci", "env"]).assert().failure().get_output().clone();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(3), "{stderr}");
-    assert!(stderr.contains("help: name the version the job builds with: --go-version 1.22, --go-version-file go.mod"));
+    let looked = format!(
+        "cause: no .go-version, .tool-versions, mise.toml (or another of mise's files), nor a toolchain line in \
+         go.work or go.mod, in {} or a directory above it",
+        sb.work.display()
+    );
+    common::rig::assert_explained(&out, 3, &[&looked, "help: name the version the job builds with: --go-version 1.22"]);
+}
+
+/// What a job gets wrong, each a one-line error with a cause, a hint and the exit code README's
+/// table gives it: a version no release matches (4), a source out of reach (5), a GOVER_HOME
+/// the job's user cannot write (8).
+#[test]
+fn env_refuses_bad_input_with_one_line_and_its_exit_code() {
+    let rig = Rig::serving(&RELEASES);
+    let out = rig.gover().args(["ci", "env", "--go-version", "1.99"]).assert().failure().get_output().clone();
+    common::rig::assert_explained(&out, 4, &["error: no Go release 1.99 for", "go1.23.9"]);
+
+    let mut cmd = rig.gover();
+    let closed = "http://127.0.0.1:9/index.json";
+    cmd.env("GOVER_INDEX_URL", closed).args(["ci", "env", "--go-version", "1.22"]);
+    let out = cmd.assert().failure().get_output().clone();
+    common::rig::assert_explained(&out, 5, &[&format!("error: cannot download {closed}")]);
+
+    // A runner whose tool cache (GOVER_HOME) belongs to root, and a job running as nobody.
+    for dir in [rig.sb.root(), rig.sb.home.as_path(), rig.sb.work.as_path()] {
+        fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    }
+    fs::create_dir_all(&rig.sb.gover_home).unwrap();
+    let out = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(env!("CARGO_BIN_EXE_gover"))
+        .args(["ci", "env", "--go-version", "1.22"])
+        .env_clear()
+        .envs(rig.env())
+        .current_dir(&rig.sb.work)
+        .output()
+        .unwrap();
+    if String::from_utf8_lossy(&out.stderr).contains("setpriv:") {
+        common::skip(&format!("cannot run as uid 65534: {}", String::from_utf8_lossy(&out.stderr).trim()));
+        return;
+    }
+    common::rig::assert_explained(&out, 8, &[&format!("error: cannot create {}", rig.sb.gover_home.display())]);
+    assert!(!rig.version_dir("go1.22.10").exists());
 }

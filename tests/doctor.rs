@@ -1151,6 +1151,37 @@ fn on_a_terminal_the_shells_answer_without_waiting_for_it() {
 }
 
 #[test]
+fn mise_serving_node_gets_go_turned_off_in_its_own_settings() {
+    // mise's prompt and cd hooks put its go first again after gover's hook: while it stays
+    // for node, its own `disable_tools` takes Go away from it, reversibly.
+    let mut s = Setup::clean();
+    write_executable(&s.home(".local/share/mise/installs/go/1.22.10/bin/go"), "#!/bin/sh\n");
+    write_executable(&s.home(".local/share/mise/installs/node/20.11.0/bin/node"), "#!/bin/sh\n");
+    let original = "[tools]\ngo = \"1.22.10\"\nnode = \"20\"\n";
+    let config = s.write_home(".config/mise/config.toml", original);
+    s.write_home(".zshrc", "eval \"$(mise activate zsh)\"\n");
+    let f = s.finding("managers.init-line");
+    let turned_off = format!("{original}\n[settings]\ndisable_tools = [\"go\"]\n");
+    assert_eq!(f["fix"], serde_json::json!({"kind": "write_file", "file": config, "content": turned_off}));
+    s.command(&["doctor", "--fix", "--yes"]).assert().success();
+    assert_eq!(fs::read_to_string(&config).unwrap(), turned_off);
+    assert!(!s.findings().iter().any(|f| f["id"] == "managers.init-line"));
+    s.command(&["doctor", "--undo"]).assert().success();
+    assert_eq!(fs::read_to_string(&config).unwrap(), original);
+    // A form of the setting doctor does not edit is left to the user, who is told where.
+    s.write_home(
+        ".config/mise/config.toml",
+        "[settings]\ndisable_tools = [\n  \"python\",\n]\n[tools]\ngo = \"1.22\"\n",
+    );
+    let f = s.finding("managers.init-line");
+    assert_eq!(f["fix"]["kind"], "manual", "{f}");
+    assert!(text(&f["fix"]).contains(&config.display().to_string()), "{f}");
+    // The variable turns Go off in every shell that has it.
+    s.set("MISE_DISABLE_TOOLS", "python,go");
+    assert!(!s.findings().iter().any(|f| f["id"] == "managers.init-line"));
+}
+
+#[test]
 fn asdf_golang_set_env_lines_and_a_removed_plugin() {
     // asdf-golang's README lines, then `asdf plugin remove golang` (the old advice) before
     // --fix: every shell start fails to source the file, and doctor says so.

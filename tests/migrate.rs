@@ -355,6 +355,17 @@ impl Migration {
         let project = sb.work.join("project");
         fs::create_dir_all(&project).unwrap();
         fs::write(project.join(setup.pin.0), setup.pin.1).unwrap();
+        if setup.manager == "mise" {
+            // The user ran mise in the project before, so trusted its config, which mise's
+            // shims refuse to read otherwise.
+            let trust = sb
+                .startup_shell(&sb.home.join(".local/bin/mise").display().to_string())
+                .args(["trust", "--quiet"])
+                .arg(project.join(setup.pin.0))
+                .output()
+                .unwrap();
+            assert!(trust.status.success(), "mise trust: {}", String::from_utf8_lossy(&trust.stderr));
+        }
         let outside = sb.root().join("outside");
         fs::create_dir_all(&outside).unwrap();
         sb.gover().arg("setup").assert().success();
@@ -372,13 +383,35 @@ impl Migration {
         json["findings"].as_array().unwrap().clone()
     }
 
-    /// The startup files, for byte-exact comparisons.
+    /// The findings of `gover doctor` typed in a new interactive `shell` (with `env` besides),
+    /// whose PATH it inherits; `; true` makes the shell fork for it, as at a prompt, instead
+    /// of replacing itself.
+    fn findings_at_prompt(&self, shell: &str, env: &[(&str, &str)]) -> Vec<Value> {
+        let root = self.sb.root();
+        let out = self
+            .sb
+            .startup_shell(shell)
+            .envs(env.iter().copied())
+            .args(["-ic", "gover doctor --json; true"])
+            .env("GOVER_ALTERNATIVES_ADMIN_DIR", root.join("alternatives/admin"))
+            .env("GOVER_ALTERNATIVES_DIR", root.join("alternatives/links"))
+            .env("GOVER_DOCTOR_CRONTAB", root.join("crontab"))
+            .output()
+            .unwrap();
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!("{e}: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+        });
+        json["findings"].as_array().unwrap().clone()
+    }
+
+    /// The startup files and mise's settings, for byte-exact comparisons.
     fn rc_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
-        let mut files: Vec<PathBuf> = [".bashrc", ".profile", ".zshrc", ".zshenv", ".config/fish/config.fish"]
-            .iter()
-            .map(|f| self.sb.home.join(f))
-            .filter(|p| p.exists())
-            .collect();
+        let mut files: Vec<PathBuf> =
+            [".bashrc", ".profile", ".zshrc", ".zshenv", ".config/fish/config.fish", ".config/mise/config.toml"]
+                .iter()
+                .map(|f| self.sb.home.join(f))
+                .filter(|p| p.exists())
+                .collect();
         files.sort();
         files.into_iter().map(|p| (p.clone(), fs::read(&p).unwrap())).collect()
     }
@@ -431,10 +464,82 @@ impl Migration {
         }
     }
 
-    /// The shims first; the system's entries in their order; nothing of the old manager.
+    /// The same in each shell as the user has it, at a real prompt in a terminal (tmux): a
+    /// manager's hooks run at each `cd` and before each prompt (zsh's chpwd and precmd, fish's
+    /// PWD and prompt events, bash's PROMPT_COMMAND), which `-ic` runs only in part. After a
+    /// `cd` into the project and one more prompt, `go` is gover's shim running the pin, and
+    /// the manager's other language still runs; back outside, the old default.
+    fn check_prompts(&self, when: &str) {
+        if !common::require("tmux") {
+            return;
+        }
+        let (project, outside) = (self.project.display(), self.outside.display());
+        // Without stdin, so that a node the manager no longer serves (a system one) cannot
+        // wait at its prompt.
+        let node = if self.setup.others { "node < /dev/null >> $out 2>&1; " } else { "" };
+        for shell in ["bash", "zsh", "fish"] {
+            let what = format!("{} {when}, a {shell} prompt", self.setup.manager);
+            let out = self.sb.root().join(format!("prompt-{shell}.txt"));
+            let socket = self.sb.root().join(format!("tmux-{shell}"));
+            let tmux = |args: &[&str]| {
+                let out = std::process::Command::new("tmux").arg("-S").arg(&socket).args(args).output().unwrap();
+                assert!(out.status.success(), "{what}: tmux {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+                String::from_utf8_lossy(&out.stdout).into_owned()
+            };
+            let (home, work) = (self.sb.home.display().to_string(), self.sb.work.display().to_string());
+            let env =
+                ["env", "-i", &format!("HOME={home}"), &format!("PATH={BASE_PATH}"), "TERM=screen", "LANG=C.UTF-8"];
+            let mut start = vec!["-f", "/dev/null", "new-session", "-d", "-x", "200", "-y", "50", "-c", &work];
+            start.extend(env);
+            start.extend([shell, "-i"]);
+            tmux(&start);
+            let out_var =
+                if shell == "fish" { format!("set out {}", out.display()) } else { format!("out={}", out.display()) };
+            // `cd` and go on one line (the manager's `cd` hooks have just run), then after a
+            // new prompt (its prompt hooks too).
+            let go = "command -v go >> $out; go version >> $out 2>&1";
+            for keys in [
+                out_var.as_str(),
+                &format!("cd '{project}'; {go}"),
+                "",
+                &format!("{go}; {node}cd '{outside}'; go version >> $out 2>&1; echo end >> $out"),
+            ] {
+                tmux(&["send-keys", "-t", "0", "-l", keys]);
+                tmux(&["send-keys", "-t", "0", "Enter"]);
+            }
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+            let said = loop {
+                let said = fs::read_to_string(&out).unwrap_or_default();
+                if said.ends_with("end\n") || std::time::Instant::now() > deadline {
+                    break said;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            };
+            let screen = tmux(&["capture-pane", "-p", "-t", "0"]);
+            tmux(&["kill-server"]);
+            let in_project =
+                [self.sb.shims_dir().join("go").display().to_string(), format!("go version {PINNED} linux/amd64")];
+            let mut expected = [in_project.clone(), in_project].concat();
+            if self.setup.others {
+                expected.push("node v20.11.0".into());
+            }
+            expected.extend([format!("go version {DEFAULT} linux/amd64"), "end".into()]);
+            assert_eq!(said.lines().collect::<Vec<_>>(), expected, "{what}; the terminal showed:\n{screen}");
+        }
+    }
+
+    /// The shims first (after a manager that stays, no go before them); the system's entries
+    /// in their order; nothing of the old manager.
     fn check_path(&self, path: &str, what: &str) {
         let entries: Vec<&str> = path.split(':').collect();
-        assert_eq!(entries[0], self.sb.shims_dir().display().to_string(), "{what}: {path}");
+        let shims = self.sb.shims_dir().display().to_string();
+        let before = entries.iter().position(|e| *e == shims).unwrap_or_else(|| panic!("{what}: no shims in {path}"));
+        if self.setup.others {
+            let go = entries[..before].iter().find(|e| Path::new(e).join("go").exists());
+            assert_eq!(go, None, "{what}: a go before gover's shims: {path}");
+        } else {
+            assert_eq!(before, 0, "{what}: {path}");
+        }
         let base: Vec<&str> = BASE_PATH.split(':').collect();
         let kept: Vec<&str> = entries.iter().copied().filter(|e| base.contains(e)).collect();
         let mut expected = base.clone();
@@ -450,9 +555,12 @@ impl Migration {
             "{what}: {path}"
         );
         for dir in [".gvm", ".goenv", ".asdf", ".local/share/mise", ".g/"] {
-            if self.setup.others && dir == ".asdf" {
-                continue;
-            }
+            // A manager serving other languages keeps its directories on PATH, all but Go's.
+            let dir = match dir {
+                ".asdf" if self.setup.others => ".asdf/installs/golang",
+                ".local/share/mise" if self.setup.others => ".local/share/mise/installs/go",
+                _ => dir,
+            };
             let dir = self.sb.home.join(dir).display().to_string();
             assert!(!entries.iter().any(|e| e.starts_with(&dir)), "{what}: {dir} is still on PATH: {path}");
         }
@@ -484,10 +592,10 @@ impl Migration {
         self.check_evidence(&before);
         let titles: Vec<&str> = before.iter().map(|f| f["title"].as_str().unwrap()).collect();
         assert!(
-            before
-                .iter()
-                .any(|f| f["id"] == "managers.init-line"
-                    && f["title"].as_str().unwrap().contains(&format!("sets up {m}"))),
+            before.iter().any(|f| f["id"] == "managers.init-line" && {
+                let title = f["title"].as_str().unwrap();
+                title.contains(&format!("sets up {m}")) || title.starts_with(&format!("{m} stays set up"))
+            }),
             "{m}: {titles:?}"
         );
         assert!(before
@@ -545,13 +653,22 @@ impl Migration {
                 let kept = line.strip_prefix("# gover-disabled: ").unwrap_or(line);
                 // gover's hook, moved or added after a manager line that stays.
                 let hook = self.setup.others && line.contains("# added by gover");
-                assert!(hook || before.lines().any(|l| l == kept), "{m}: --fix added {line:?} to {}", path.display());
+                // mise keeps serving node with Go turned off in its own settings.
+                let setting = self.setup.others && ["", "[settings]", "disable_tools = [\"go\"]"].contains(&line);
+                assert!(
+                    hook || setting || before.lines().any(|l| l == kept),
+                    "{m}: --fix added {line:?} to {}",
+                    path.display()
+                );
             }
         }
         assert!(self.doctor(&["--undo"]).status.success());
         assert_eq!(self.rc_files(), original, "{m}: --undo is byte-exact");
         assert!(self.doctor(&["--fix", "--yes"]).status.success());
         assert_eq!(self.rc_files(), fixed_files, "{m}: --fix again");
+        // After the undo checks: an interactive fish rewrites its universal variables, which
+        // a fix may have edited.
+        self.check_prompts("after doctor --fix");
 
         // The old manager removed as doctor advises: shells start cleanly, nothing is wrong.
         for dir in &self.setup.remove {
@@ -564,20 +681,7 @@ impl Migration {
         }
         self.check_shells("with the manager removed");
         // doctor as the user runs it: from a new shell, whose PATH has the shared GOBIN.
-        let root = self.sb.root();
-        let out = self
-            .sb
-            .startup_shell("bash")
-            .args(["-ic", "gover doctor --json"])
-            .env("GOVER_ALTERNATIVES_ADMIN_DIR", root.join("alternatives/admin"))
-            .env("GOVER_ALTERNATIVES_DIR", root.join("alternatives/links"))
-            .env("GOVER_DOCTOR_CRONTAB", root.join("crontab"))
-            .output()
-            .unwrap();
-        let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!("{e}: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
-        });
-        let after = json["findings"].as_array().unwrap().clone();
+        let after = self.findings_at_prompt("bash", &[]);
         let wrong: Vec<&Value> = after.iter().filter(|f| f["severity"] != "info").collect();
         assert!(wrong.is_empty(), "{m}: {wrong:#?}");
     }
@@ -645,10 +749,56 @@ fn from_mise_activate() {
     }
 }
 
+/// mise serving node as well: its activation stays for node, and its hooks (zsh's chpwd and
+/// precmd, fish's PWD and prompt events, bash's PROMPT_COMMAND) run at every `cd` and
+/// prompt, so only mise itself can stop putting its go first.
+fn mise_with_node(sb: &Sandbox, shims: bool) -> Option<Setup> {
+    let mut setup = mise(sb, shims)?;
+    let data = sb.home.join(".local/share/mise");
+    write_executable(&data.join("installs/node/20.11.0/bin/node"), "#!/bin/sh\necho node v20.11.0\n");
+    fs::write(sb.home.join(".config/mise/config.toml"), "[tools]\ngo = \"1.21.13\"\nnode = \"20.11.0\"\n").unwrap();
+    // `mise uninstall --all go`, which doctor advises when mise serves more than Go (it
+    // removes the go shims too).
+    setup.remove = vec![".local/share/mise/installs/go"];
+    if shims {
+        std::os::unix::fs::symlink(sb.home.join(".local/bin/mise"), data.join("shims/node")).unwrap();
+        setup.remove.extend([".local/share/mise/shims/go", ".local/share/mise/shims/gofmt"]);
+    }
+    setup.others = true;
+    Some(setup)
+}
+
+#[test]
+fn from_mise_serving_other_languages() {
+    if let Some(m) = Migration::new(|sb| mise_with_node(sb, false)) {
+        m.run();
+    }
+}
+
+#[test]
+fn from_mise_shims_mode_serving_other_languages() {
+    if let Some(m) = Migration::new(|sb| mise_with_node(sb, true)) {
+        m.run();
+    }
+}
+
 #[test]
 fn from_mise_shims_mode() {
     if let Some(m) = Migration::new(|sb| mise(sb, true)) {
         m.run();
+    }
+}
+
+/// `gover doctor` typed at a zsh prompt, by a user whose login shell is bash: what it sees is
+/// zsh's PATH and GOROOT, so the lines it blames are zsh's.
+#[test]
+fn doctor_started_from_zsh_blames_zsh_lines() {
+    let Some(m) = Migration::new(|sb| mise(sb, false)) else { return };
+    let findings = m.findings_at_prompt("zsh", &[("SHELL", "/bin/bash")]);
+    let zshrc = m.sb.home.join(".zshrc").display().to_string();
+    for id in ["path.system-go-first", "goroot.exported"] {
+        let f = findings.iter().find(|f| f["id"] == id).unwrap_or_else(|| panic!("no {id}: {findings:#?}"));
+        assert_eq!(f["fix"]["file"], zshrc.as_str(), "{id}: {f:#}");
     }
 }
 

@@ -12,25 +12,17 @@ use common::Sandbox;
 #[test]
 fn committed_completions_are_up_to_date() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
-    let bless = gover_shim::switch::read("GOVER_BLESS", |name| std::env::var_os(name))
-        .unwrap_or_else(|bad| panic!("{bad}: {}", bad.hint()));
     let sb = Sandbox::new();
-    let mut stale = Vec::new();
+    let mut files = Vec::new();
     for (shell, file) in [("bash", "gover.bash"), ("zsh", "_gover"), ("fish", "gover.fish")] {
         let fresh = sb.gover().args(["completions", shell]).assert().success().get_output().stdout.clone();
         assert!(fresh.len() > 500, "gover completions {shell} printed almost nothing");
-        let path = dir.join(file);
-        if bless {
-            fs::create_dir_all(&dir).unwrap();
-            fs::write(&path, &fresh).unwrap();
-        } else if fs::read(&path).ok().as_deref() != Some(&fresh[..]) {
-            stale.push(path.display().to_string());
-        }
+        files.push((dir.join(file), fresh));
     }
-    assert!(
-        stale.is_empty(),
-        "stale completion scripts (the CLI changed): {}\nregenerate them with: GOVER_BLESS=1 cargo test --test shell_completions",
-        stale.join(", ")
+    common::assert_generated_files_current(
+        "completion scripts",
+        &files,
+        "GOVER_BLESS=1 cargo test --test shell_completions",
     );
 }
 

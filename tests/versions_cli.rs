@@ -84,12 +84,20 @@ fn global_default_applies_where_nothing_is_pinned() {
 fn a_broken_global_file_is_reported_with_its_path() {
     let s = Sandbox::new();
     fs::create_dir_all(&s.gover_home).unwrap();
-    fs::write(s.gover_home.join("global"), "not-a-version\n").unwrap();
+    fs::write(s.gover_home.join("global"), "not a version\n").unwrap();
     s.gover()
         .arg("current")
         .assert()
         .code(7)
         .stderr(predicate::str::contains(format!("cannot use {}, line 1", s.gover_home.join("global").display())));
+    // A word that could name a link (gover link) is one nothing is linked as.
+    let global = s.gover_home.join("global");
+    fs::write(&global, "not-a-version\n").unwrap();
+    s.gover().arg("current").assert().code(7).stderr(format!(
+        "error: cannot use {0}\n  cause: not-a-version is neither a Go version nor a linked toolchain\nhelp: name the tree it means with gover link not-a-version /path/to/its/goroot, or fix or remove {0}; it \
+         should hold one version such as 1.22.10\n",
+        global.display()
+    ));
 }
 
 /// One error type and one renderer: what `go` says through the shim is what gover says, cause

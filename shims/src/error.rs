@@ -1,5 +1,5 @@
 //! The one error type of gover and its shim: what failed, why, what to do, and its kind, which
-//! decides the exit code. The kinds are the documented exit codes (the README's table and
+//! decides the exit code. The kinds are the documented exit codes (the table in docs/src/exit-codes.md and
 //! `gover --help` are made from, or checked against, [`Kind::ALL`]), so code asks what kind an
 //! error is and never compares numbers.
 //!

@@ -72,6 +72,56 @@ impl GoverHome {
         self.root.join("global")
     }
 
+    /// Toolchains gover did not install, one symbolic link per name to its tree (see
+    /// [`crate::link`]).
+    pub fn links_dir(&self) -> PathBuf {
+        self.root.join("links")
+    }
+
+    pub fn link_path(&self, name: &str) -> PathBuf {
+        self.links_dir().join(name)
+    }
+
+    /// The tree linked as `name`: where its symbolic link points, whether or not it is there.
+    pub fn linked(&self, name: &str) -> Option<PathBuf> {
+        std::fs::read_link(self.link_path(name)).ok()
+    }
+
+    /// Every link, by name, with its tree.
+    pub fn links(&self) -> Vec<(String, PathBuf)> {
+        let Ok(entries) = std::fs::read_dir(self.links_dir()) else { return Vec::new() };
+        let mut links: Vec<(String, PathBuf)> = entries
+            .filter_map(|e| {
+                let name = e.ok()?.file_name().into_string().ok()?;
+                // A half-made link (`.name.new-<pid>`) is no name.
+                crate::link::name_problem(&name).is_none().then_some(())?;
+                Some((name.clone(), self.linked(&name)?))
+            })
+            .collect();
+        links.sort();
+        links
+    }
+
+    /// When each version last ran through a shim or `gover exec`: the modification time of
+    /// `used/<version>`.
+    pub fn used_stamp(&self, version: &GoVersion) -> PathBuf {
+        self.root.join("used").join(version.to_string())
+    }
+
+    /// Records that `version` is running now, for `gover prune --unused-for`. The stamp is
+    /// rewritten at most once a day, so running go costs one `stat` more; and never fails:
+    /// a GOVER_HOME this user cannot write (a shared one) must not stop go.
+    pub fn mark_used(&self, version: &GoVersion) {
+        const DAY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+        let stamp = self.used_stamp(version);
+        let age = std::fs::metadata(&stamp).and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+        if age.is_some_and(|age| age < DAY) {
+            return;
+        }
+        let _ = std::fs::create_dir_all(self.root.join("used"));
+        let _ = std::fs::File::create(&stamp).and_then(|f| f.set_modified(std::time::SystemTime::now()));
+    }
+
     /// Installed versions, in no particular order. Only complete installs live under
     /// versions/ (staging happens elsewhere), so a name that parses is an installed version.
     pub fn installed(&self) -> Vec<GoVersion> {

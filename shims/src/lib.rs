@@ -6,6 +6,7 @@
 pub mod dir;
 pub mod error;
 pub mod home;
+pub mod link;
 pub mod pin;
 pub mod resolve;
 pub mod switch;

@@ -3,8 +3,9 @@
 //!
 //! Installed as hard links named `go` and `gofmt` in GOVER_HOME/shims; it dispatches on the
 //! name it was called by. Everything is decided from argv[0], the environment, one listing
-//! of each directory up to the pin (and the module's go line) and one of versions/, so it
-//! adds well under a millisecond (BENCHMARKS.md).
+//! of each directory up to the pin (and the module's go line) and one of versions/ (or, for a
+//! pin naming a link, one readlink), plus one stat of the version's use stamp, so it adds well
+//! under a millisecond (BENCHMARKS.md).
 
 use std::ffi::OsString;
 use std::os::unix::process::CommandExt;
@@ -59,7 +60,10 @@ fn main() {
     command.args(args).env(DEPTH_VAR, (depth + 1).to_string());
     match &toolchain {
         // A stale GOROOT from an rc file or another manager must never reach the real go.
-        Toolchain::Installed { root, .. } => {
+        Toolchain::Installed { root, .. } | Toolchain::Linked { root, .. } => {
+            if let Toolchain::Installed { version, .. } = &toolchain {
+                ctx.home.mark_used(version);
+            }
             command.env("GOROOT", root);
             if request.source.is_pin() && std::env::var_os("GOTOOLCHAIN").is_none() {
                 command.env("GOTOOLCHAIN", "local");
@@ -75,6 +79,11 @@ fn main() {
         Toolchain::Installed { version, .. } => {
             format!("the install looks damaged; run gover uninstall {version} && gover install {version}")
         }
+        Toolchain::Linked { name, root } => format!(
+            "gover runs {name} from {} but never changes it; link a working tree with gover link --force {name} DIR, \
+             or remove the link with gover uninstall {name}",
+            root.display()
+        ),
         Toolchain::System { .. } => "run gover doctor".into(),
     };
     fail(Error::new(Kind::Environment, format!("cannot run {}", binary.display())).cause(err).hint(hint));

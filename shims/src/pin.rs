@@ -209,7 +209,14 @@ fn lines(text: &str) -> impl Iterator<Item = Result<(usize, &str), PinError>> {
 }
 
 fn spec_at(word: &str, line: usize) -> Result<Pin, PinError> {
-    match Spec::parse(word) {
+    pin_at(word, line, Spec::parse)
+}
+
+/// [`spec_at`] with its own reading of the word: gover's `.go-version` (and the global
+/// default) may name a link, which asdf's, mise's and go's own files may not, since those
+/// tools read them too and know no such name.
+fn pin_at(word: &str, line: usize, parse: fn(&str) -> Option<Spec>) -> Result<Pin, PinError> {
+    match parse(word) {
         // stable/oldstable too: setup-go reads them only in its go-version input, not in
         // .go-version files, and asdf and mise do not know them, so a pin holding one would
         // mean something else, or nothing, to the other tools that read the file.
@@ -243,7 +250,7 @@ fn parse_go_version(text: &str) -> Result<Option<Pin>, PinError> {
         if line.is_empty() {
             continue;
         }
-        return spec_at(line, n).map(Some);
+        return pin_at(line, n, crate::link::spec_or_link).map(Some);
     }
     Ok(None)
 }
@@ -406,6 +413,10 @@ mod tests {
         assert_eq!(pin(PinFile::GoVersion, "# team pin\r\n\r\n  go1.22  \r\n").unwrap(), Some(("1.22".into(), 3)));
         assert_eq!(pin(PinFile::GoVersion, "\n# nothing\n").unwrap(), None);
         assert_eq!(pin(PinFile::GoVersion, "system").unwrap(), Some(("system".into(), 1)));
+        // A linked toolchain's name, in gover's own file only.
+        assert_eq!(PinFile::GoVersion.parse(b"my-fork\n").unwrap().unwrap().spec, Spec::Link("my-fork".into()));
+        assert!(pin(PinFile::ToolVersions, "golang my-fork\n").is_err());
+        assert!(pin(PinFile::GoMod, "toolchain my-fork\n").is_err());
         assert_eq!(pin(PinFile::GoVersion, "1.22.10 # the team's pin\n").unwrap(), Some(("1.22.10".into(), 1)));
         assert_eq!(pin(PinFile::GoVersion, "\u{feff}1.22\r\n").unwrap(), Some(("1.22".into(), 1)));
         assert_eq!(pin(PinFile::ToolVersions, "\u{feff}golang 1.22.10\n").unwrap(), Some(("1.22.10".into(), 1)));
@@ -426,7 +437,8 @@ mod tests {
             assert!(pin(PinFile::GoVersion, moving).is_err());
             assert!(pin(PinFile::ToolVersions, &format!("golang {moving}\n")).is_err());
         }
-        assert!(pin(PinFile::GoVersion, "banana").is_err());
+        assert!(pin(PinFile::GoVersion, "banana split").is_err());
+        assert!(pin(PinFile::ToolVersions, "golang banana\n").is_err());
     }
 
     #[test]

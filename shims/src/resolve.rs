@@ -141,14 +141,44 @@ pub enum Toolchain {
     System {
         bin: PathBuf,
     },
+    /// A tree `gover link` named: run as an installed version is (GOROOT set to `root`), but
+    /// never changed by gover.
+    Linked {
+        name: String,
+        root: PathBuf,
+    },
 }
 
 impl Toolchain {
     /// The real binary for `tool` (`go`, `gofmt`).
     pub fn binary(&self, tool: &str) -> PathBuf {
         match self {
-            Toolchain::Installed { root, .. } => root.join("bin").join(tool),
+            Toolchain::Installed { root, .. } | Toolchain::Linked { root, .. } => root.join("bin").join(tool),
             Toolchain::System { bin } => bin.join(tool),
+        }
+    }
+    /// The GOROOT to run it with; a system go finds its own.
+    pub fn goroot(&self) -> Option<&Path> {
+        match self {
+            Toolchain::Installed { root, .. } | Toolchain::Linked { root, .. } => Some(root),
+            Toolchain::System { .. } => None,
+        }
+    }
+
+    /// The release gover installed; a link or a system go are not gover's releases.
+    pub fn version(&self) -> Option<&GoVersion> {
+        match self {
+            Toolchain::Installed { version, .. } => Some(version),
+            Toolchain::Linked { .. } | Toolchain::System { .. } => None,
+        }
+    }
+
+    /// What users call it: the release (`go1.22.10`), the link's name, or `system`.
+    pub fn name(&self) -> String {
+        match self {
+            Toolchain::Installed { version, .. } => version.to_string(),
+            Toolchain::Linked { name, .. } => name.clone(),
+            Toolchain::System { .. } => "system".into(),
         }
     }
 }
@@ -176,6 +206,12 @@ pub enum ResolveError {
         /// it out: then `spec` and `source` are the go line's.
         ruled_out: Option<(GoVersion, Source)>,
     },
+    /// A pin names neither a version nor a link `gover link` made (or the link was removed):
+    /// a pin that cannot be used, as a typo would be.
+    NotLinked {
+        name: String,
+        source: Source,
+    },
     NoSystemGo {
         source: Source,
         /// The newest installed version, which the hint offers instead of a download.
@@ -193,7 +229,7 @@ pub enum ResolveError {
 impl ResolveError {
     pub fn kind(&self) -> Kind {
         match self {
-            ResolveError::BadPin { .. } | ResolveError::BadEnv { .. } => Kind::BadPin,
+            ResolveError::BadPin { .. } | ResolveError::BadEnv { .. } | ResolveError::NotLinked { .. } => Kind::BadPin,
             ResolveError::NotInstalled { .. } | ResolveError::NoSystemGo { .. } => Kind::NotInstalled,
             ResolveError::NoHome | ResolveError::BadHome { .. } | ResolveError::Cwd(_) => Kind::Environment,
         }
@@ -204,6 +240,13 @@ impl ResolveError {
             ResolveError::BadPin { path, .. } => Some(bad_pin_hint(path)),
             ResolveError::BadEnv { .. } => Some("set GOVER_VERSION to a version such as 1.22.10, or unset it".into()),
             ResolveError::NotInstalled { spec, .. } => Some(format!("run gover install {spec}")),
+            ResolveError::NotLinked { name, source } => {
+                let link = format!("name the tree it means with gover link {name} /path/to/its/goroot");
+                Some(match source {
+                    Source::File { path, .. } | Source::Global { path } => format!("{link}, or {}", bad_pin_hint(path)),
+                    _ => format!("{link} (gover list shows what is linked)"),
+                })
+            }
             ResolveError::NoSystemGo { source: Source::Fallback, newest: Some(newest) } => {
                 Some(format!("run gover global {}", Spec::Exact(newest.clone())))
             }
@@ -243,6 +286,15 @@ impl ResolveError {
                     .as_ref()
                     .map(|(picked, pin)| format!("the go line of {source} rules out {picked}, which {pin} picks"));
                 (format!("{name} is not installed (requested by {source})"), why)
+            }
+            // Said as a bad pin file is, since to the user it is one.
+            ResolveError::NotLinked { name, source } => {
+                let why = format!("{name} is neither a Go version nor a linked toolchain");
+                match source {
+                    Source::File { path, line } => (format!("cannot use {}, line {line}", path.display()), Some(why)),
+                    Source::Global { path } => (format!("cannot use {}", path.display()), Some(why)),
+                    _ => alone(why),
+                }
             }
             ResolveError::NoSystemGo { source: Source::Fallback, .. } => {
                 alone("no Go version is selected and there is no go on PATH besides gover's shims".into())
@@ -318,7 +370,7 @@ pub fn empty_pin_warning(path: &Path, decided_by: &Source) -> String {
 pub fn request(ctx: &Context) -> Result<Request, ResolveError> {
     if let Some(value) = &ctx.env_version {
         let text = value.to_string_lossy();
-        return match Spec::parse(&text) {
+        return match crate::link::spec_or_link(&text) {
             Some(spec) if !spec.is_moving() => Ok(Request::named(spec, Source::Env)),
             _ => Err(ResolveError::BadEnv { value: text.chars().take(40).collect() }),
         };
@@ -545,6 +597,17 @@ pub fn toolchain_for(ctx: &Context, request: &Request) -> Result<Toolchain, Reso
             newest: ctx.home.installed().into_iter().filter(GoVersion::is_stable).max(),
         })?;
         return Ok(Toolchain::System { bin });
+    }
+    // Only a pin that is no version costs the link's readlink. The module's go line is not
+    // checked against a linked tree: its version is not known without running it, and the
+    // user named that tree on purpose (go itself refuses a module too new for it).
+    if let Spec::Link(name) = &request.spec {
+        let root = ctx.home.linked(name).ok_or_else(|| match &request.source {
+            // GOVER_VERSION is a version or an existing link's name; anything else is a typo.
+            Source::Env => ResolveError::BadEnv { value: name.clone() },
+            source => ResolveError::NotLinked { name: name.clone(), source: source.clone() },
+        })?;
+        return Ok(Toolchain::Linked { name: name.clone(), root });
     }
     let installed = ctx.home.installed();
     let Some(picked) = request.spec.pick(&installed) else {

@@ -133,6 +133,9 @@ pub enum Spec {
     Line { major: u32, minor: u32 },
     /// `1.22.10`, `go1.21rc2`: exactly that release.
     Exact(GoVersion),
+    /// A toolchain gover did not install, by the name `gover link` gave it (see
+    /// [`crate::link`]); never what [`Spec::parse`] returns.
+    Link(String),
 }
 
 impl Spec {
@@ -162,7 +165,7 @@ impl Spec {
     pub fn matches(&self, version: &GoVersion) -> bool {
         match self {
             Spec::Latest | Spec::Stable | Spec::OldStable => version.is_stable(),
-            Spec::System => false,
+            Spec::System | Spec::Link(_) => false,
             Spec::Line { major, minor } => version.in_line(*major, *minor),
             Spec::Exact(exact) => exact.same_release(version),
         }
@@ -195,6 +198,7 @@ impl fmt::Display for Spec {
             Spec::System => f.write_str("system"),
             Spec::Line { major, minor } => write!(f, "{major}.{minor}"),
             Spec::Exact(v) => write!(f, "{}", v.to_string().trim_start_matches("go")),
+            Spec::Link(name) => f.write_str(name),
         }
     }
 }

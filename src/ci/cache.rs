@@ -26,6 +26,15 @@ impl Kind {
             Kind::Build => "build",
         }
     }
+
+    /// The variable a later job reads the key from (GitLab's `cache:key: $GOVER_MODULES_CACHE_KEY`).
+    pub fn variable(self) -> &'static str {
+        match self {
+            Kind::Toolchain => "GOVER_TOOLCHAIN_CACHE_KEY",
+            Kind::Modules => "GOVER_MODULES_CACHE_KEY",
+            Kind::Build => "GOVER_BUILD_CACHE_KEY",
+        }
+    }
 }
 
 /// What a cache step needs: the exact key, a prefix that restores the newest older cache of

@@ -71,8 +71,11 @@ pub struct CacheKeyArgs {
     #[arg(long, value_enum, default_value = "modules")]
     pub kind: Kind,
     /// Print JSON for scripts: key, restore_key, paths
-    #[arg(long)]
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// The runner's format
+    #[arg(long, value_enum, default_value = "github")]
+    pub format: KeyFormat,
     #[command(flatten)]
     pub pin: Pin,
     /// The go.sum / go.work.sum files the key covers [default: every one under this directory]
@@ -96,6 +99,15 @@ pub struct MatrixArgs {
     /// Print JSON in a runner's matrix shape (gitlab: parallel:matrix's [{"GO_VERSION": [...]}])
     #[arg(long, value_enum)]
     pub format: Option<MatrixFormat>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum KeyFormat {
+    /// key, restore-key and path lines for $GITHUB_OUTPUT
+    Github,
+    /// GOVER_<KIND>_CACHE_KEY=key, a dotenv line for a later job's cache:key (GitLab's cache
+    /// paths are fixed in the pipeline, and it has no restore prefix)
+    Gitlab,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -124,10 +136,7 @@ fn env(args: EnvArgs, app: &App) -> Result<()> {
     app.permit(&resolution.toolchain)?;
     app.store.ensure_shims()?;
     let exports = exports(app, &resolution)?;
-    let version = match &resolution.toolchain {
-        Toolchain::Installed { version, .. } => version.to_string(),
-        Toolchain::System { .. } => "system".into(),
-    };
+    let version = resolution.toolchain.name();
     outln!(app.out, Info, "{version} ({})", resolution.request.source);
     match format {
         Format::Shell => out!(app.out, Answer, "{}", exports.shell()),
@@ -212,12 +221,29 @@ fn resolve_installing(app: &App, request: Request, check_latest: bool, from: &So
         }
         // The shim's answer for nothing pinned is the system go; a CI job without one needs
         // a pin, which it can give on the command line.
-        Err(err @ ResolveError::NoSystemGo { source: Source::Fallback, .. }) => return Err(Error::from(err).hint(
-            "name the version the job builds with: --go-version 1.22, --go-version-file go.mod, or a .go-version file",
-        )),
+        Err(err @ ResolveError::NoSystemGo { source: Source::Fallback, .. }) => {
+            return Err(Error::from(err).cause(nothing_pinned(&ctx.cwd)).hint(
+                "name the version the job builds with: --go-version 1.22, --go-version-file go.mod, or a .go-version file",
+            ))
+        }
         other => other?,
     };
     Ok(Resolution { request, toolchain })
+}
+
+/// Where the resolver looked, from the shim's table of pin files (mise's several names as one).
+fn nothing_pinned(cwd: &Path) -> String {
+    let files: Vec<&str> = PinFile::ALL
+        .into_iter()
+        .filter(|kind| !matches!(kind, PinFile::Mise(_) | PinFile::GoMod | PinFile::GoWork))
+        .map(PinFile::file_name)
+        .collect();
+    format!(
+        "no {}, mise.toml (or another of mise's files), nor a toolchain line in go.work or go.mod, in {} or a \
+         directory above it; no GOVER_VERSION, no global default",
+        files.join(", "),
+        cwd.display()
+    )
 }
 
 fn exports(app: &App, resolution: &Resolution) -> Result<Exports> {
@@ -230,7 +256,7 @@ fn exports(app: &App, resolution: &Resolution) -> Result<Exports> {
     };
     let home = app.store.home();
     let mut vars = vec![("GOVER_HOME", text(home.root())?)];
-    if let Toolchain::Installed { root, .. } = &resolution.toolchain {
+    if let Some(root) = resolution.toolchain.goroot() {
         vars.insert(0, ("GOROOT", text(root)?));
     }
     // A pinned version is the one to build with: go must not switch to another toolchain.
@@ -283,15 +309,18 @@ fn cache_key(args: CacheKeyArgs, app: &App) -> Result<()> {
         app.out.json(&json!({"key": key, "restore_key": restore_key, "paths": paths}));
         return Ok(());
     }
-    // The $GITHUB_OUTPUT format, which a step appends as it is.
-    out!(
-        app.out,
-        Answer,
-        "{}{}{}",
-        github_assignment("key", &key),
-        github_assignment("restore-key", &restore_key),
-        github_assignment("path", &paths.join("\n"))
-    );
+    match args.format {
+        // The $GITHUB_OUTPUT format, which a step appends as it is.
+        KeyFormat::Github => out!(
+            app.out,
+            Answer,
+            "{}{}{}",
+            github_assignment("key", &key),
+            github_assignment("restore-key", &restore_key),
+            github_assignment("path", &paths.join("\n"))
+        ),
+        KeyFormat::Gitlab => outln!(app.out, Answer, "{}={key}", args.kind.variable()),
+    }
     Ok(())
 }
 
@@ -306,7 +335,8 @@ fn version_without_installing(
 ) -> Result<Option<GoVersion>> {
     match toolchain_for(&app.context()?, request) {
         Ok(Toolchain::Installed { version, .. }) if !check_latest => Ok(Some(version)),
-        Ok(Toolchain::System { .. }) => Ok(None),
+        // A linked tree is no release the index knows.
+        Ok(Toolchain::System { .. } | Toolchain::Linked { .. }) => Ok(None),
         Ok(Toolchain::Installed { .. }) => pick(app, remote, &request.spec),
         Err(ResolveError::NotInstalled { spec, .. }) => pick(app, remote, &spec),
         Err(err) => Err(err.into()),

@@ -21,13 +21,11 @@ pub struct Args {
 
 pub fn run(args: Args, app: &App) -> Result<()> {
     let resolution = app.resolve()?;
-    let name = match &resolution.toolchain {
-        Toolchain::Installed { version, .. } => version.to_string(),
-        Toolchain::System { .. } => "system".to_string(),
-    };
+    let name = resolution.toolchain.name();
     if args.json {
         let (path, version) = match &resolution.toolchain {
             Toolchain::Installed { root, version } => (root, Some(version)),
+            Toolchain::Linked { root, .. } => (root, None),
             Toolchain::System { bin } => (bin, None),
         };
         let source = origin_json(&resolution.request, version);
@@ -48,6 +46,9 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         }
         Toolchain::Installed { version, .. } => {
             outln!(app.out, Answer, "{name} ({})", origin_text(&resolution.request, version))
+        }
+        Toolchain::Linked { root, .. } => {
+            outln!(app.out, Answer, "{name}: {} (set by {})", root.display(), resolution.request.source)
         }
     }
     Ok(())

@@ -1,8 +1,6 @@
 //! `gover env`: GOROOT and PATH for the version in use here, as shell code for scripts that
 //! run without the shims (`eval "$(gover env)"`).
 
-use gover_shim::resolve::Toolchain;
-
 use crate::app::App;
 use crate::error::Result;
 use crate::output::out;
@@ -19,14 +17,14 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     let resolution = app.resolve()?;
     let shell = args.shell;
     let mut out = String::new();
-    match &resolution.toolchain {
-        Toolchain::Installed { root, .. } => {
+    match resolution.toolchain.goroot() {
+        Some(root) => {
             out += &shell.set_var("GOROOT", &root.to_string_lossy());
             if resolution.request.source.is_pin() && std::env::var_os("GOTOOLCHAIN").is_none() {
                 out += &shell.set_var("GOTOOLCHAIN", "local");
             }
         }
-        Toolchain::System { .. } => out += &shell.unset_var("GOROOT"),
+        None => out += &shell.unset_var("GOROOT"),
     }
     let go = resolution.toolchain.binary("go");
     let bin = shell.quote(&go.parent().expect("a binary has a directory").to_string_lossy());

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use gover_shim::{Spec, Toolchain};
 
-use crate::app::{parse_spec, App};
+use crate::app::App;
 use crate::dist;
 use crate::error::{Error, Kind, Result};
 
@@ -24,8 +24,8 @@ pub struct Args {
 
 pub fn run(args: Args, app: &App) -> Result<()> {
     let (toolchain, command) = match args.version {
-        Some(text) if names_a_version(&text) => {
-            let spec = parse_spec(&text)?;
+        Some(text) if names_a_version(&text) || app.is_link(&text) => {
+            let spec = app.parse_choice(&text)?;
             (toolchain(app, &spec)?, args.command)
         }
         // Not a version: the command itself, run with the version in effect here.
@@ -46,16 +46,21 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&path)))
         .map_err(|e| Error::failure("cannot build PATH").cause(e))?;
     command.env("PATH", path);
-    match &toolchain {
-        Toolchain::Installed { version, root } => {
-            command.env("GOROOT", root).env("GOVER_VERSION", version.to_string());
+    // GOVER_VERSION is the toolchain's name, so the shims below pick the same one.
+    command.env("GOVER_VERSION", toolchain.name());
+    match toolchain.goroot() {
+        Some(root) => {
+            command.env("GOROOT", root);
             if std::env::var_os("GOTOOLCHAIN").is_none() {
                 command.env("GOTOOLCHAIN", "local");
             }
         }
-        Toolchain::System { .. } => {
-            command.env_remove("GOROOT").env("GOVER_VERSION", "system");
+        None => {
+            command.env_remove("GOROOT");
         }
+    }
+    if let Some(version) = toolchain.version() {
+        app.store.home().mark_used(version);
     }
     let err = command.exec();
     Err(Error::failure(format!("cannot run {}", program.to_string_lossy())).cause(err))

@@ -47,7 +47,7 @@ fn go_name(spec: &Spec) -> String {
     match spec {
         Spec::Exact(version) => version.to_string(),
         Spec::Line { .. } => format!("go{spec}"),
-        Spec::Latest | Spec::Stable | Spec::OldStable | Spec::System => spec.to_string(),
+        Spec::Latest | Spec::Stable | Spec::OldStable | Spec::System | Spec::Link(_) => spec.to_string(),
     }
 }
 

@@ -8,6 +8,7 @@ use std::time::SystemTime;
 use gover_shim::pin::PinFile;
 use gover_shim::resolve::{self, Request, Toolchain};
 use gover_shim::{GoVersion, ResolveError, Source, Spec};
+use indicatif::HumanBytes;
 use serde_json::json;
 
 use crate::app::App;
@@ -15,7 +16,9 @@ use crate::dist::index::Platform;
 use crate::dist::proxy::{self, Proxies, ProxyConfig};
 use crate::dist::{after_fallback, Origin, Remote, SourceChoice};
 use crate::error::{Error, Result};
+use crate::links;
 use crate::output::{self, outln};
+use crate::store::disk_usage;
 use crate::vulndb::{self, fetch::Location, Knowledge};
 
 #[derive(clap::Args, Debug)]
@@ -29,6 +32,9 @@ pub struct Args {
     /// Print JSON for scripts
     #[arg(long)]
     pub json: bool,
+    /// Show the space each installed version (and linked tree) takes on disk
+    #[arg(long, conflicts_with = "remote")]
+    pub size: bool,
     /// With --remote: only releases of this line or prefix (1.22, 1.2, 1)
     #[arg(requires = "remote", value_name = "PREFIX")]
     pub prefix: Option<String>,
@@ -54,53 +60,78 @@ pub fn run(args: Args, app: &App) -> Result<()> {
 
 fn installed(args: &Args, app: &App) -> Result<()> {
     let versions = app.store.installed();
+    let links = app.store.home().links();
+    let size = |path: &std::path::Path| args.size.then(|| disk_usage(path));
     // The mark is a courtesy: a broken pin here must not stop the listing, but is named.
     let resolution = app.context().ok().map(|ctx| resolve::resolve(&ctx));
     if let Some(Err(err @ (ResolveError::BadPin { .. } | ResolveError::BadEnv { .. }))) = &resolution {
         output::warn(err);
     }
-    let active = resolution.and_then(|r| r.ok()).and_then(|r| match r.toolchain {
-        Toolchain::Installed { version, .. } => Some((version, r.request)),
-        Toolchain::System { .. } => None,
+    let resolution = resolution.and_then(|r| r.ok());
+    let active_link = resolution.as_ref().and_then(|r| match &r.toolchain {
+        Toolchain::Linked { name, .. } => Some(name.clone()),
+        _ => None,
     });
+    let active = resolution.and_then(|r| Some((r.toolchain.version()?.clone(), r.request)));
     let is_active = |v: &GoVersion| active.as_ref().is_some_and(|(a, _)| a == v);
     // Marked also where a pin overrides it, so `list` shows what other directories get.
-    let global = PinFile::GoVersion
-        .read(&app.store.home().global_file())
-        .ok()
-        .flatten()
-        .and_then(|pin| pin.spec.pick(&versions).cloned());
+    let global_spec = PinFile::GoVersion.read(&app.store.home().global_file()).ok().flatten().map(|pin| pin.spec);
+    let global = global_spec.as_ref().and_then(|spec| spec.pick(&versions).cloned());
+    let is_global_link = |name: &str| global_spec.as_ref().is_some_and(|s| *s == Spec::Link(name.to_string()));
     let knowledge = Knowledge::load(&app.store, &versions);
     if let Some(problem) = &knowledge.problem {
         output::warn_error(problem);
     }
     if args.json {
-        let rows: Vec<_> = versions
+        let mut rows: Vec<_> = versions
             .iter()
             .map(|v| {
                 let status = knowledge.assess(v);
-                json!({
+                let path = app.store.home().version_dir(v);
+                let mut row = json!({
                     "version": v.to_string(),
-                    "path": app.store.home().version_dir(v),
+                    "path": path,
                     "active": is_active(v),
                     "global": global.as_ref() == Some(v),
                     "source": active.as_ref().filter(|(a, _)| a == v).map(|(_, r)| origin_json(r, Some(v))),
                     "vulnerabilities": status.ids(),
                     "fixed_in": status.fixed_in.as_ref().map(|f| f.to_string()),
                     "end_of_life": status.end_of_life,
-                })
+                });
+                if let Some(bytes) = size(&path) {
+                    row["size"] = json!(bytes);
+                }
+                row
             })
             .collect();
+        // A link's row: its name, its tree, and what its go reports (null when it cannot run).
+        rows.extend(links.iter().map(|(name, tree)| {
+            let mut row = json!({
+                "link": name,
+                "path": tree,
+                "version": links::check_tree(tree).ok().map(|c| c.reported),
+                "active": active_link.as_deref() == Some(name.as_str()),
+                "global": is_global_link(name),
+            });
+            if let Some(bytes) = size(tree) {
+                row["size"] = json!(bytes);
+            }
+            row
+        }));
         app.out.json(&serde_json::Value::Array(rows));
         return Ok(());
     }
-    if versions.is_empty() {
+    if versions.is_empty() && links.is_empty() {
         outln!(app.out, Status, "no Go versions installed; install one with gover install latest");
         return Ok(());
     }
     let width = versions.iter().map(|v| v.to_string().len()).max().unwrap_or(0);
     for v in &versions {
-        let marks = knowledge.assess(v).marks().join(", ");
+        let mut marks = knowledge.assess(v).marks();
+        if let Some(bytes) = size(&app.store.home().version_dir(v)) {
+            marks.insert(0, HumanBytes(bytes).to_string());
+        }
+        let marks = marks.join(", ");
         let why = match active.as_ref().filter(|(a, _)| a == v) {
             Some((_, request)) => Some(origin_text(request, v)),
             None if global.as_ref() == Some(v) => Some("the global default".to_string()),
@@ -116,6 +147,21 @@ fn installed(args: &Args, app: &App) -> Result<()> {
             (false, true) => outln!(app.out, Answer, "  {v}"),
             (false, false) => outln!(app.out, Answer, "  {:width$}  {notes}", v.to_string()),
         }
+    }
+    for (name, tree) in &links {
+        let runs = match links::check_tree(tree) {
+            Ok(checked) => checked.reported,
+            Err(why) => format!("broken: {why}"),
+        };
+        let mut notes = vec![runs];
+        if is_global_link(name) {
+            notes.push("the global default".into());
+        }
+        if let Some(bytes) = size(tree) {
+            notes.push(HumanBytes(bytes).to_string());
+        }
+        let mark = if active_link.as_deref() == Some(name.as_str()) { '*' } else { ' ' };
+        outln!(app.out, Answer, "{mark} {name} -> {}  ({})", tree.display(), notes.join(", "));
     }
     if let Some(note) = knowledge.staleness(SystemTime::now()) {
         outln!(app.out, Note, "{note}");

@@ -16,8 +16,10 @@ pub mod implode;
 pub mod import;
 pub mod init;
 pub mod install;
+pub mod link;
 pub mod list;
 pub mod mirror;
+pub mod prune;
 pub mod setup;
 pub mod shell;
 pub mod uninstall;
@@ -31,6 +33,10 @@ pub enum Command {
     Install(install::Args),
     /// Remove an installed version
     Uninstall(uninstall::Args),
+    /// Name a Go tree gover did not install (gotip, a distribution's go, a fork) for pins and commands
+    Link(link::Args),
+    /// Remove versions nothing pins, uses or defaults to, and the download cache
+    Prune(prune::Args),
     /// Install the newest patch of installed lines; --pins moves exact pins to it
     Upgrade(upgrade::Args),
     /// List installed versions, or releases available to install with --remote
@@ -77,6 +83,8 @@ pub fn run(command: Command, app: &App) -> Result<()> {
     match command {
         Command::Install(args) => install::run(args, app),
         Command::Uninstall(args) => uninstall::run(args, app),
+        Command::Link(args) => link::run(args, app),
+        Command::Prune(args) => prune::run(args, app),
         Command::Upgrade(args) => upgrade::run(args, app),
         Command::List(args) => list::run(args, app),
         Command::Use(args) => use_::run(args, app),

@@ -1,6 +1,6 @@
 //! `gover setup`: everything a new install needs, safe to run again (install.sh runs it):
 //! GOVER_HOME and the shims, the rendered hooks and completions in GOVER_HOME/shell, one line
-//! in each startup file that sources the hook (README "Shell set-up"), and with `--systemd` an
+//! in each startup file that sources the hook (docs/src/shells.md), and with `--systemd` an
 //! environment.d drop-in so systemd user units find the shims too.
 
 use std::fs;

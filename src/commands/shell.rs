@@ -64,7 +64,7 @@ struct Choice {
 }
 
 fn choose(text: &str, app: &App) -> Result<Choice> {
-    let spec = Spec::parse(text.trim()).ok_or_else(|| {
+    let spec = app.parse_choice(text.trim()).map_err(|_| {
         Error::usage(format!("{text:?} is not a Go version"))
             .hint("give a version such as 1.22, 1.22.10, go1.23rc1, system, latest, stable or oldstable")
     })?;
@@ -79,6 +79,9 @@ fn choose(text: &str, app: &App) -> Result<Choice> {
     let request = Request::named(spec.clone(), Source::Env);
     match resolve::toolchain_for(&app.context()?, &request) {
         Ok(Toolchain::Installed { version, .. }) => Ok(Choice { value: spec.to_string(), runs: version.to_string() }),
+        Ok(Toolchain::Linked { name, root }) => {
+            Ok(Choice { value: spec.to_string(), runs: format!("{name} ({})", root.display()) })
+        }
         Ok(Toolchain::System { bin }) => {
             Ok(Choice { value: spec.to_string(), runs: format!("the system go ({})", bin.join("go").display()) })
         }

@@ -18,10 +18,12 @@ use gover_shim::{GoVersion, Spec};
 use crate::app::App;
 use crate::error::{Error, Kind, Result};
 use crate::output::outln;
+use crate::store::Store;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The version to remove: 1.22.10, go1.22.10, or 1.22 when one 1.22.x is installed
+    /// The version to remove: 1.22.10, go1.22.10, or 1.22 when one 1.22.x is installed; or a
+    /// link's name, which removes the name and never the tree
     #[arg(value_name = "VERSION")]
     pub version: String,
     /// Remove it even if the global default uses it or a running go uses it
@@ -31,6 +33,9 @@ pub struct Args {
 
 pub fn run(args: Args, app: &App) -> Result<()> {
     let store = &app.store;
+    if Spec::parse(&args.version).is_none() && app.is_link(&args.version) {
+        return unlink(app, &args.version, args.force);
+    }
     store.sweep_leftovers();
     let installed = store.installed();
     let version = pick_installed(&args.version, &installed)?;
@@ -45,18 +50,39 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         outln!(app.out, Info, "{version} is not installed");
         return Ok(());
     }
-    if !args.force {
-        refuse_if_running(&version, &dir)?;
+    remove_installed(store, &version, args.force)?;
+    outln!(app.out, Info, "removed {version}");
+    Ok(())
+}
+
+/// Takes `version`'s tree out of versions/ by one rename, then deletes it, unless a running
+/// go uses it (it stays, and the error names the processes); `force` skips that check. Call
+/// with the version's lock held.
+pub fn remove_installed(store: &Store, version: &GoVersion, force: bool) -> Result<()> {
+    if !force {
+        refuse_if_running(version, &store.home().version_dir(version))?;
     }
-    let trash = store.retire_version(&version)?;
-    if !args.force {
-        if let Err(err) = refuse_if_running(&version, &trash) {
-            store.restore_version(&version, &trash)?;
+    let trash = store.retire_version(version)?;
+    if !force {
+        if let Err(err) = refuse_if_running(version, &trash) {
+            store.restore_version(version, &trash)?;
             return Err(err);
         }
     }
-    store.delete_retired(&trash)?;
-    outln!(app.out, Info, "removed {version}");
+    store.delete_retired(&trash)
+}
+
+/// `gover uninstall NAME` for a link: the name goes, the tree stays as it is. As for a version,
+/// a link the global default names stays unless `--force`.
+fn unlink(app: &App, name: &str, force: bool) -> Result<()> {
+    let path = app.store.home().global_file();
+    if let (Ok(Some(pin)), false) = (PinFile::GoVersion.read(&path), force) {
+        if pin.spec == Spec::Link(name.to_string()) {
+            return Err(global_default(name, &path, &pin.spec));
+        }
+    }
+    let tree = crate::links::remove(&app.store, name)?;
+    outln!(app.out, Info, "removed the link {name}; {} is untouched", tree.display());
     Ok(())
 }
 
@@ -151,11 +177,14 @@ fn refuse_if_global(app: &App, version: &GoVersion, installed: &[GoVersion]) -> 
     if pin.spec.pick(others).is_some() {
         return Ok(());
     }
-    Err(Error::failure(format!("{version} is the global default ({} says {})", path.display(), pin.spec))
+    Err(global_default(&version.to_string(), &path, &pin.spec))
+}
+
+/// Uninstalling `name` would take away the global default, which `file` sets to `spec`.
+fn global_default(name: &str, file: &Path, spec: &Spec) -> Error {
+    Error::failure(format!("{name} is the global default ({} says {spec})", file.display()))
         .cause("without it, go would fail everywhere no pin file applies")
-        .hint(format!(
-            "choose another default first (gover global <version>), or run gover uninstall --force {version}"
-        )))
+        .hint(format!("choose another default first (gover global <version>), or run gover uninstall --force {name}"))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use gover_shim::{Spec, Toolchain};
 
-use crate::app::{parse_spec, App};
+use crate::app::App;
 use crate::dist;
 use crate::error::{Error, Kind, Result};
 use crate::output::{self, outln};
@@ -44,7 +44,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
 /// sure it names an installed version (installing it first when allowed), and says so.
 /// `command` is the one running (`gover use`), for hints.
 pub fn pin(app: &App, text: &str, file: &Path, install: bool, command: &str) -> Result<()> {
-    let spec = parse_spec(text)?;
+    let spec = app.parse_choice(text)?;
     let toolchain = match app.toolchain(&spec) {
         Ok(toolchain) => toolchain,
         Err(err) if err.kind == Kind::NotInstalled && spec != Spec::System => {
@@ -71,6 +71,7 @@ pub fn pin(app: &App, text: &str, file: &Path, install: bool, command: &str) -> 
     write_atomic(file, format!("{written}\n").as_bytes())?;
     let resolved = match &toolchain {
         Toolchain::Installed { version, .. } => version.to_string(),
+        Toolchain::Linked { root, .. } => format!("the tree linked at {}", root.display()),
         Toolchain::System { bin } => format!("the go in {}", bin.display()),
     };
     outln!(app.out, Status, "{}: {written} ({resolved})", file.display());

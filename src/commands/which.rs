@@ -46,6 +46,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             Toolchain::Installed { version, .. } => {
                 (version.to_string(), origin_json(&resolution.request, Some(version)))
             }
+            Toolchain::Linked { name, .. } => (name.clone(), origin_json(&resolution.request, None)),
             Toolchain::System { .. } => ("system".into(), origin_json(&resolution.request, None)),
         };
         app.out.json(&json!({"tool": args.tool, "path": path, "version": version, "source": source}));

@@ -156,7 +156,7 @@ fn sort_position(spec: &Spec) -> (u32, u32, GoVersion) {
         Spec::Line { major, minor } => {
             (*major, *minor, GoVersion { major: *major, minor: *minor, patch: Some(u32::MAX), pre: None })
         }
-        Spec::Latest | Spec::Stable | Spec::OldStable | Spec::System => {
+        Spec::Latest | Spec::Stable | Spec::OldStable | Spec::System | Spec::Link(_) => {
             (0, 0, GoVersion { major: u32::MAX, minor: 0, patch: None, pre: None })
         }
     }

@@ -12,6 +12,7 @@ use super::SettingEvidence;
 use super::{Category, Evidence, Facts, Finding, Fix, LineRange, Severity};
 use crate::goenv::Origin;
 use crate::import;
+use crate::managers::GoSetting;
 
 pub fn check(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -20,6 +21,7 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
     alternatives_groups(facts, &mut out);
     managers(facts, &mut out);
     gover_versions(facts, &mut out);
+    broken_links(facts, &mut out);
     pins(facts, &mut out);
     out
 }
@@ -149,7 +151,9 @@ fn goroot_settings(facts: &Facts, out: &mut Vec<Finding>) {
 /// last one when several do.
 fn goroot_setter<'f>(facts: &'f Facts) -> Option<(PathBuf, &'f super::startup::Construct)> {
     let managers = [Manager::Gvm, Manager::Goenv, Manager::G, Manager::Asdf, Manager::Mise];
-    managers.into_iter().flat_map(|m| facts.manager_lines(m, None)).max_by_key(|(_, c)| c.line)
+    let last = |shell| managers.into_iter().flat_map(|m| facts.manager_lines(m, shell)).max_by_key(|(_, c)| c.line);
+    // The GOROOT doctor sees was exported by the start-up of the shell it was started from.
+    facts.env.shell().and_then(|shell| last(Some(shell))).or_else(|| last(None))
 }
 
 /// For a go outside gover: `go version`, `$GOROOT/VERSION`, `go env GOROOT` and the tree the
@@ -423,6 +427,8 @@ fn managers(facts: &Facts, out: &mut Vec<Finding>) {
         }
         out.push(finding.fix(Fix::Command(format!("gover import {}", manager.name()))));
     }
+    // One finding per manager whose own settings turn its Go off, citing each of its lines.
+    let mut turned_off: Vec<(Manager, Finding)> = Vec::new();
     for s in &facts.startup {
         for construct in &s.constructs {
             let Kind::ManagerInit { manager } = construct.kind else { continue };
@@ -432,44 +438,74 @@ fn managers(facts: &Facts, out: &mut Vec<Finding>) {
             if about.dirs(&places).iter().all(|dir| !dir.exists()) {
                 continue;
             }
-            // asdf and mise may serve other languages: their general set-up stays, and gover's
-            // hook goes after it so the shims come first; their Go-only lines go.
-            let keep = about.serves_others(&places) && !construct.text.contains("golang");
-            let (title, fix) = if keep {
-                // Without Go left in it (its golang plugin removed), its order does not matter.
-                let has_go = found.iter().any(|r| r.manager == Some(manager));
-                let Some(fix) = hook_after(facts, s, construct).filter(|_| has_go) else { continue };
-                (
-                    format!(
+            let line = Evidence::File {
+                path: s.file.path.clone(),
+                lines: Some(construct.lines),
+                text: Some(construct.text.clone()),
+            };
+            // asdf and mise may serve other languages: their general set-up stays, gover's
+            // hook goes after it so that their shims come behind gover's, and where their own
+            // settings can turn Go off, they do (mise, whose hooks put its tools first again
+            // at every prompt and `cd`); their Go-only lines go.
+            if facts.line_stays(manager, construct) {
+                // Without Go left in it (its golang plugin removed, no Go installed or
+                // configured), it does no harm.
+                let installed = found.iter().any(|r| r.manager == Some(manager));
+                let setting = about.go_setting(&places);
+                if setting == GoSetting::Off {
+                    continue;
+                }
+                // Its shims on PATH go behind gover's (a mise shim whose Go is off would
+                // only pass the call on, a process later).
+                if let Some(fix) = hook_after(facts, s, construct).filter(|_| installed) {
+                    let title = format!(
                         "{} sets up {} after gover's hook, so its go comes before gover's shims",
                         s.file.path.display(),
                         manager.name()
-                    ),
-                    fix,
-                )
-            } else {
-                let text = &construct.text;
-                let effect = if ["PATH", "init", "activate", "source", ". "].iter().any(|m| text.contains(m)) {
-                    "it puts its own go first on PATH"
-                } else {
-                    "a variable its set-up uses"
+                    );
+                    out.push(c("managers.init-line", Severity::Warning, title).evidence(line.clone()).fix(fix));
+                }
+                let fix = match setting {
+                    GoSetting::Edit { file, content } => Fix::WriteFile { file, content },
+                    GoSetting::Manual(what) => Fix::Manual(what),
+                    GoSetting::Off | GoSetting::Absent => continue,
                 };
-                (
-                    format!("{} still sets up {} ({effect})", s.file.path.display(), manager.name()),
-                    Fix::CommentOut { file: s.file.path.clone(), lines: construct.lines },
-                )
+                if !installed && about.default_version(&places).is_none() {
+                    continue;
+                }
+                match turned_off.iter_mut().find(|(m, _)| *m == manager) {
+                    Some((_, finding)) => finding.evidence.push(line),
+                    None => {
+                        let title = format!(
+                            "{} stays set up for its other tools but still serves Go, so its go comes back in front of gover's shims at each prompt and `cd`",
+                            manager.name()
+                        );
+                        let mut finding = c("managers.init-line", Severity::Warning, title).evidence(line);
+                        if let Fix::WriteFile { file, .. } = &fix {
+                            let text = format!(
+                                "the fix turns Go off in {}'s own settings, {}; it keeps serving its other tools",
+                                manager.name(),
+                                file.display()
+                            );
+                            finding = finding.evidence(Evidence::Note { text });
+                        }
+                        turned_off.push((manager, finding.fix(fix)));
+                    }
+                }
+                continue;
+            }
+            let text = &construct.text;
+            let effect = if ["PATH", "init", "activate", "source", ". "].iter().any(|m| text.contains(m)) {
+                "it puts its own go first on PATH"
+            } else {
+                "a variable its set-up uses"
             };
-            out.push(
-                c("managers.init-line", Severity::Warning, title)
-                    .evidence(Evidence::File {
-                        path: s.file.path.clone(),
-                        lines: Some(construct.lines),
-                        text: Some(construct.text.clone()),
-                    })
-                    .fix(fix),
-            );
+            let title = format!("{} still sets up {} ({effect})", s.file.path.display(), manager.name());
+            let fix = Fix::CommentOut { file: s.file.path.clone(), lines: construct.lines };
+            out.push(c("managers.init-line", Severity::Warning, title).evidence(line).fix(fix));
         }
     }
+    out.extend(turned_off.into_iter().map(|(_, finding)| finding));
 }
 
 /// For a manager line that stays: gover's hook line repeated at the end of its file (the
@@ -527,6 +563,24 @@ fn gover_versions(facts: &Facts, out: &mut Vec<Finding>) {
     }
 }
 
+/// A link (`gover link`) whose tree is gone or whose go no longer runs: go fails wherever it is
+/// pinned, and only the user knows where the tree went.
+fn broken_links(facts: &Facts, out: &mut Vec<Finding>) {
+    for (name, tree) in facts.env.gover.links() {
+        let Err(why) = crate::links::check_tree(&tree) else { continue };
+        out.push(
+            c("versions.link-broken", Severity::Error, format!("the toolchain linked as {name} cannot run: {why}"))
+                .evidence(Evidence::Note {
+                    text: format!("{} -> {}", facts.env.gover.link_path(&name).display(), tree.display()),
+                })
+                .fix(Fix::Manual(format!(
+                    "point it at a working tree with gover link --force {name} NEWDIR, or remove the name with gover \
+                     uninstall {name}"
+                ))),
+        );
+    }
+}
+
 /// Replaces gover's broken copy of a version with a fresh download. `--force` because the
 /// version is often the global default (which uninstall otherwise keeps) and nothing can be
 /// running from a broken tree; it is missing only until the install right after.
@@ -575,6 +629,11 @@ fn pins(facts: &Facts, out: &mut Vec<Finding>) {
     }
     match resolve::toolchain_for(&ctx, &request) {
         Ok(_) => {}
+        Err(err @ ResolveError::NotLinked { .. }) => out.push(
+            c("versions.bad-pin", Severity::Error, err.to_string())
+                .evidence(source_evidence(&request.source))
+                .fix(hint_fix(&err)),
+        ),
         Err(err @ ResolveError::NotInstalled { .. }) => out.push(
             c("versions.pin-not-installed", Severity::Error, err.to_string())
                 .evidence(source_evidence(&request.source))

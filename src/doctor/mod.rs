@@ -2,7 +2,8 @@
 //! [`Finding`]s as data (id, severity, evidence, fix); the command renders them as text or
 //! JSON, and `gover doctor --fix` (src/reconcile) acts on the [`Fix`]es.
 //!
-//! Finding ids are stable: scripts and CI filter on them, and the README lists them.
+//! Finding ids are stable: scripts and CI filter on them, and [`catalog`] lists them with
+//! their meaning (the reference in docs/ is generated from it).
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use gover_shim::Source;
 use serde::Serialize;
 
 pub mod alternatives;
+pub mod catalog;
 pub mod env;
 mod goroot;
 mod modules;
@@ -25,7 +27,7 @@ mod vulns;
 
 use crate::goenv::settings::{Settings, Sources};
 use crate::goenv::{Origin, Setting};
-use crate::managers::{Manager, Places};
+use crate::managers::{GoSetting, Manager, Places};
 use env::Env;
 use startup::{Construct, Reads, Shell, StartupFile};
 
@@ -463,6 +465,13 @@ impl<'a> Facts<'a> {
             .collect()
     }
 
+    /// Whether a manager's startup line stays when gover takes Go over: the manager serves
+    /// other tools too (asdf with nodejs, mise with node), and the line is not Go's alone
+    /// (asdf-golang's set-env).
+    pub fn line_stays(&self, manager: Manager, line: &Construct) -> bool {
+        manager.about().serves_others(&self.places()) && !line.text.contains("golang")
+    }
+
     /// gover is set up here (shims made or versions installed); before that, a system go
     /// winning is how things should be.
     pub fn gover_in_use(&self) -> bool {
@@ -538,7 +547,7 @@ pub fn diagnose(facts: &Facts) -> Vec<Finding> {
         ("vulns", vulns::check),
         ("policy", policy::check),
     ];
-    let mut findings: Vec<Finding> = std::thread::scope(|scope| {
+    let findings: Vec<Finding> = std::thread::scope(|scope| {
         let handles: Vec<_> = checks
             .iter()
             .map(|&(name, check)| {
@@ -556,10 +565,53 @@ pub fn diagnose(facts: &Facts) -> Vec<Finding> {
         // up, so the run fails instead of reporting a clean bill of health.
         handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     });
+    let mut findings = keep_lines_that_stay(facts, findings);
     findings.sort_by(|a, b| {
         (a.category, std::cmp::Reverse(a.severity), a.id).cmp(&(b.category, std::cmp::Reverse(b.severity), b.id))
     });
     findings
+}
+
+/// A startup line of a manager that stays for other tools is never commented out: a finding
+/// that would (its go first on PATH, its GOROOT, its `cd`) takes the fix of that manager's
+/// `managers.init-line` finding instead (Go turned off in its settings, or gover's hook after
+/// it), and goes when the manager's Go is off already; without either it keeps no fix.
+fn keep_lines_that_stay(facts: &Facts, findings: Vec<Finding>) -> Vec<Finding> {
+    let places = facts.places();
+    let staying = |file: &Path, lines: LineRange| {
+        facts.scanned(file)?.constructs.iter().find_map(|c| match c.kind {
+            startup::Kind::ManagerInit { manager } if c.lines == lines && facts.line_stays(manager, c) => Some(manager),
+            _ => None,
+        })
+    };
+    let disabling = |f: &Finding| match &f.fix {
+        Some(Fix::CommentOut { file, lines }) if f.id != "managers.init-line" => staying(file, *lines),
+        _ => None,
+    };
+    let cited = |f: &Finding| {
+        f.evidence.iter().find_map(|e| match e {
+            Evidence::File { path, lines: Some(lines), .. } => staying(path, *lines),
+            _ => None,
+        })
+    };
+    // A manager's settings (one finding for all its lines) before the order of its lines.
+    let mut instead: Vec<(Manager, Option<Fix>)> = findings
+        .iter()
+        .filter(|f| f.id == "managers.init-line")
+        .filter_map(|f| Some((cited(f)?, f.fix.clone())))
+        .collect();
+    instead.sort_by_key(|(_, fix)| !matches!(fix, Some(Fix::WriteFile { .. } | Fix::Manual(_))));
+    findings
+        .into_iter()
+        .filter_map(|mut f| {
+            let Some(manager) = disabling(&f) else { return Some(f) };
+            if manager.about().go_setting(&places) == GoSetting::Off {
+                return None;
+            }
+            f.fix = instead.iter().find(|(m, _)| *m == manager).and_then(|(_, fix)| fix.clone());
+            Some(f)
+        })
+        .collect()
 }
 
 /// GOVER_TEST_CRASH_CHECK=<name> makes that check panic, so a test can show that a crashed check

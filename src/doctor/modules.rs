@@ -208,10 +208,7 @@ fn go_that_runs(facts: &Facts) -> Option<(PathBuf, Option<gover_shim::GoVersion>
     let env = facts.env;
     let ctx = env.resolver_context();
     let toolchain = resolve::resolve(&ctx).ok()?.toolchain;
-    let version = match &toolchain {
-        resolve::Toolchain::Installed { version, .. } => Some(version.clone()),
-        resolve::Toolchain::System { .. } => None,
-    };
+    let version = toolchain.version().cloned();
     Some((toolchain.binary("go"), version))
 }
 

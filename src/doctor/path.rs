@@ -41,9 +41,15 @@ fn fish_user_paths(facts: &Facts, out: &mut Vec<Finding>) {
             lines_out.push(line.to_string());
             continue;
         }
-        let (keep, drop): (Vec<&str>, Vec<&str>) = values
-            .split("\\x1e")
-            .partition(|raw| crate::managers::Manager::owning(&places, Path::new(&fish_unescape(raw))).is_none());
+        // A manager that stays for other tools keeps its directories, all but Go's.
+        let theirs = |dir: &Path| {
+            crate::managers::Manager::owning(&places, dir).is_some_and(|m| {
+                let about = m.about();
+                !about.serves_others(&places) || dir.starts_with(about.go_dir(&places))
+            })
+        };
+        let (keep, drop): (Vec<&str>, Vec<&str>) =
+            values.split("\\x1e").partition(|raw| !theirs(Path::new(&fish_unescape(raw))));
         if drop.is_empty() {
             lines_out.push(line.to_string());
             continue;
@@ -162,9 +168,9 @@ fn shims_first(facts: &Facts, out: &mut Vec<Finding>) {
         for go in list {
             finding = finding.evidence(go.evidence(tool));
         }
-        let login = facts.env.var("SHELL").and_then(Shell::from_program);
+        let current = facts.env.shell();
         let init =
-            || facts.manager_init_line(&winner.dir, login).or_else(|| facts.manager_init_line(&winner.dir, None));
+            || facts.manager_init_line(&winner.dir, current).or_else(|| facts.manager_init_line(&winner.dir, None));
         let fix = match prepend_line_for(facts, &winner.dir).or_else(init) {
             Some((file, lines)) => Fix::CommentOut { file, lines },
             // No startup line put it there: something before the shell did (/etc/environment,
@@ -179,11 +185,12 @@ fn shims_first(facts: &Facts, out: &mut Vec<Finding>) {
 }
 
 /// The startup line that puts `dir` on PATH, if one does.
-/// doctor runs in a shell of the user's `$SHELL`, so that shell's files are searched first.
+/// PATH is the one of the shell doctor was started from, so that shell's files are searched
+/// first.
 fn prepend_line_for(facts: &Facts, dir: &Path) -> Option<(PathBuf, super::LineRange)> {
-    let login = facts.env.var("SHELL").and_then(Shell::from_program);
+    let current = facts.env.shell();
     let mut files: Vec<&Scanned> = facts.startup.iter().collect();
-    files.sort_by_key(|s| Some(s.file.shell) != login);
+    files.sort_by_key(|s| Some(s.file.shell) != current);
     files.into_iter().find_map(|s| {
         s.constructs.iter().find_map(|c| match &c.kind {
             Kind::PathEdit { entry, .. } if facts.expand(entry).as_deref() == Some(dir) => {
@@ -194,9 +201,12 @@ fn prepend_line_for(facts: &Facts, dir: &Path) -> Option<(PathBuf, super::LineRa
     })
 }
 
-/// The shells the user runs: `$SHELL`, and any whose startup files already carry the hook.
+/// The shells the user runs: the one doctor was started from, `$SHELL`, and any whose startup
+/// files already carry the hook.
 fn shells_in_use(facts: &Facts) -> Vec<Shell> {
-    let mut shells: Vec<Shell> = facts.env.var("SHELL").and_then(Shell::from_program).into_iter().collect();
+    let login = facts.env.var("SHELL").and_then(Shell::from_program);
+    let mut shells: Vec<Shell> = facts.env.shell().into_iter().chain(login).collect();
+    shells.dedup();
     for s in &facts.startup {
         if s.constructs.iter().any(|c| c.kind == Kind::GoverHook) && !shells.contains(&s.file.shell) {
             shells.push(s.file.shell);
@@ -371,9 +381,9 @@ fn hook_gobin(facts: &Facts) -> Option<PathBuf> {
     }
 }
 
-/// The startup file interactive shells of the user's shell read first.
+/// The startup file interactive shells of the user's current shell read first.
 fn primary_rc(facts: &Facts) -> Option<(PathBuf, Shell)> {
-    let shell = facts.env.var("SHELL").and_then(Shell::from_program).unwrap_or(Shell::Bash);
+    let shell = facts.env.shell().unwrap_or(Shell::Bash);
     let home = facts.env.home()?;
     let file = match shell {
         Shell::Bash => home.join(".bashrc"),

@@ -137,7 +137,13 @@ fn fix_line(fix: &Fix) -> String {
             format!("repeat {} {} at its end (gover doctor --fix)", file.display(), line_words(lines))
         }
         Fix::AppendLine { file, line } => format!("add `{line}` to {}", file.display()),
-        Fix::WriteFile { file, content } => format!("write {} containing `{}`", file.display(), content.trim()),
+        Fix::WriteFile { file, content } if content.trim().lines().nth(1).is_none() => {
+            format!("write {} containing `{}`", file.display(), content.trim())
+        }
+        // A whole file (mise's settings, fish's universal variables) reads best as a diff.
+        Fix::WriteFile { file, .. } => {
+            format!("change {} (gover doctor --fix; --dry-run shows the diff)", file.display())
+        }
         Fix::RemoveGoEnvKey { key, .. } => format!("go env -u {key}"),
         Fix::RemoveAlternative { name, path } => format!("sudo update-alternatives --remove {name} {}", path.display()),
         Fix::Command(command) => command.clone(),

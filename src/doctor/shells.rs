@@ -13,7 +13,7 @@ use super::startup::{Kind, Reads, Shell};
 use super::{Category, Evidence, Facts, Finding, Fix, LineRange, Severity};
 
 pub fn check(facts: &Facts) -> Vec<Finding> {
-    let mut shells: Vec<Shell> = facts.env.var("SHELL").and_then(Shell::from_program).into_iter().collect();
+    let mut shells: Vec<Shell> = facts.env.shell().into_iter().collect();
     for s in &facts.startup {
         if s.file.reads != Reads::Login && !shells.contains(&s.file.shell) {
             shells.push(s.file.shell);

@@ -5,7 +5,7 @@
 use std::time::SystemTime;
 
 use gover_shim::pin::PinFile;
-use gover_shim::resolve::{self, Toolchain};
+use gover_shim::resolve;
 use gover_shim::{GoVersion, Source, Spec};
 
 use super::{Category, Evidence, Facts, Finding, Fix, Severity};
@@ -57,10 +57,7 @@ pub(super) fn pinned(
     installed: &[GoVersion],
 ) -> Vec<(GoVersion, resolve::Request, &'static str)> {
     let ctx = env.resolver_context();
-    let in_use = resolve::resolve(&ctx).ok().and_then(|r| match r.toolchain {
-        Toolchain::Installed { version, .. } => Some((version, r.request)),
-        Toolchain::System { .. } => None,
-    });
+    let in_use = resolve::resolve(&ctx).ok().and_then(|r| Some((r.toolchain.version()?.clone(), r.request)));
     let global_file = env.gover.global_file();
     let global = PinFile::GoVersion.read(&global_file).ok().flatten().and_then(|pin| {
         let version = pin.spec.pick(installed)?.clone();

@@ -51,6 +51,24 @@ pub trait About: Sync {
     }
     /// How to remove the manager's Go part once its versions are imported.
     fn removal(&self, places: &Places) -> String;
+    /// For a manager that stays for other tools, how its own settings turn Go off.
+    fn go_setting(&self, _places: &Places) -> GoSetting {
+        GoSetting::Absent
+    }
+}
+
+/// How a manager that stays for other tools is kept from serving Go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GoSetting {
+    /// It has no such setting (asdf: only `asdf plugin remove golang`), so the order of the
+    /// startup lines decides.
+    Absent,
+    /// Go is off in its settings already.
+    Off,
+    /// Its settings file, and the text that turns Go off.
+    Edit { file: PathBuf, content: String },
+    /// Its settings are in a form gover does not edit: what to change by hand.
+    Manual(String),
 }
 
 impl Manager {

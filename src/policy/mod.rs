@@ -30,7 +30,8 @@ struct Rule<T> {
     line: usize,
 }
 
-/// One entry of `allowed`: a spec (`1.22`, `1.22.10`, `system`) or a floor (`>=1.22.3`).
+/// One entry of `allowed`: a spec (`1.22`, `1.22.10`, `system`: any Go gover did not install)
+/// or a floor (`>=1.22.3`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Allowed {
     Spec(Spec),
@@ -264,14 +265,16 @@ impl Policy {
         Error::new(Kind::Policy, what).cause(format!("the policy ({}) says: {rule}", self.at(line)))
     }
 
-    /// Whether the policy lets a release (`None`: the system go) be installed or used;
+    /// Whether the policy lets a release be installed or used (`None`: a Go gover did not
+    /// install, the system go or a linked tree, which `allowed` must list as `system`);
     /// `knowledge` is loaded only when the policy refuses end-of-life or vulnerable versions.
     pub fn permit_version<F: FnOnce() -> Knowledge>(
         &self,
         version: Option<&GoVersion>,
         knowledge: &LazyCell<Knowledge, F>,
     ) -> Result<()> {
-        let name = version.map_or("the system go".to_string(), GoVersion::to_string);
+        let name =
+            version.map_or("a Go gover did not install (the system go, or a gover link)".into(), GoVersion::to_string);
         if let Some(allowed) = self.allowed.as_ref().filter(|a| !a.value.iter().any(|e| e.permits(version))) {
             let list: Vec<String> = allowed.value.iter().map(describe).collect();
             return Err(self

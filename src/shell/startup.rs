@@ -1,5 +1,5 @@
 //! Which startup files gover's line goes into, so that every way a shell starts finds the
-//! shims (README "Shell set-up"):
+//! shims (docs/src/shells.md):
 //!
 //! - `~/.bashrc`, near the top (above Debian's early `return`): interactive bash, and the
 //!   non-interactive bash sshd starts for `ssh host go version`;

@@ -58,6 +58,28 @@ pub fn real_mirror() -> PathBuf {
     dir
 }
 
+/// Committed files generated from the code (completions, the book's references) hold what the
+/// code makes now: `files` are (path, what the code makes). With GOVER_BLESS on, they are
+/// rewritten instead; `regenerate` is the command that does that, for the failure message.
+pub fn assert_generated_files_current(what: &str, files: &[(PathBuf, Vec<u8>)], regenerate: &str) {
+    let bless = gover_shim::switch::read("GOVER_BLESS", |name| std::env::var_os(name))
+        .unwrap_or_else(|bad| panic!("{bad}: {}", bad.hint()));
+    let mut stale = Vec::new();
+    for (path, fresh) in files {
+        if bless {
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, fresh).unwrap();
+        } else if fs::read(path).ok().as_ref() != Some(fresh) {
+            stale.push(path.display().to_string());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale {what} (the code changed): {}\nregenerate them with: {regenerate}",
+        stale.join(", ")
+    );
+}
+
 /// The PATH every sandboxed command starts with: the system's basic tools only, so a Go
 /// installed on the test machine cannot leak in.
 pub const BASE_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";

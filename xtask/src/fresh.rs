@@ -1,7 +1,7 @@
-//! `cargo xtask fresh-machine`: the README's test commands on a machine that has never seen
+//! `cargo xtask fresh-machine`: the Testing chapter's commands on a machine that has never seen
 //! gover, for real: a minimal Debian 12 root made by debootstrap from the apt sources this
-//! machine uses (and no other network), entered with unshare and chroot. Inside, the README's
-//! Testing block runs as written (as root, so without `sudo`) in a clone of this repository's
+//! machine uses (and no other network), entered with unshare and chroot. Inside, the book's
+//! Testing block (docs/src/contributing/testing.md) runs as written (as root, so without `sudo`) in a clone of this repository's
 //! HEAD. What a newcomer has beside that block comes from this machine: its one Rust toolchain
 //! (rustup's home, mounted read-only; a stranger gets it from rustup.rs, which is not reachable
 //! here), the way out to the network (DNS, proxy variables, locally added certificate
@@ -39,7 +39,7 @@ pub fn run(args: &[String]) -> Result<()> {
             .into());
     }
     let started = std::time::Instant::now();
-    let commands = commands(&readme_testing_block()?, quick, &test_args)?;
+    let commands = commands(&testing_block()?, quick, &test_args)?;
     let cache = cache_dir();
     let base = debian_root(&cache)?;
     let root = cache.join("run");
@@ -86,14 +86,15 @@ if [ -n "$3" ]; then read_only "$3" "$root/opt/gomirror"; fi
 exec chroot "$root" /bin/sh -ec "$4"
 "#;
 
-/// The shell block of README.md's Testing section.
-fn readme_testing_block() -> Result<String> {
-    let readme =
-        fs::read_to_string(project_root().join("README.md")).map_err(|e| format!("cannot read README.md: {e}"))?;
-    let section = readme.split("\n## Testing\n").nth(1).ok_or("README.md has no Testing section")?;
-    let block =
-        section.split("\n## ").next().and_then(|s| s.split("```sh\n").nth(1)).and_then(|b| b.split("```").next());
-    block.map(str::to_string).ok_or_else(|| "README.md's Testing section has no ```sh block".into())
+/// The book's Testing chapter, whose first shell block is the test command.
+const TESTING: &str = "docs/src/contributing/testing.md";
+
+/// The first shell block of the Testing chapter.
+fn testing_block() -> Result<String> {
+    let chapter =
+        fs::read_to_string(project_root().join(TESTING)).map_err(|e| format!("cannot read {TESTING}: {e}"))?;
+    let block = chapter.split("```sh\n").nth(1).and_then(|b| b.split("```").next());
+    block.map(str::to_string).ok_or_else(|| format!("{TESTING} has no ```sh block"))
 }
 
 /// The block's commands as root runs them (without `sudo`); `--quick` replaces the test
@@ -107,7 +108,7 @@ fn commands(block: &str, quick: bool, test_args: &[String]) -> Result<Vec<String
     };
     let commands: Vec<String> = lines.map(as_root).collect();
     if commands.last().map(String::as_str) != Some("cargo xtask test") {
-        return Err("README.md's Testing block must end with `cargo xtask test`".into());
+        return Err(format!("{TESTING}'s shell block must end with `cargo xtask test`"));
     }
     let mut commands = commands;
     let test = commands.pop().expect("checked above");
@@ -191,7 +192,7 @@ fn prepare_network(root: &Path) -> Result<()> {
     }
     copy(Path::new("/etc/resolv.conf"))?;
     // Certificate authorities this machine's admin added, which its network may need (a proxy
-    // that inspects TLS): the README's ca-certificates install takes them in, as here.
+    // that inspects TLS): the Testing block's ca-certificates install takes them in, as here.
     let local_cas = fs::read_dir("/usr/local/share/ca-certificates").into_iter().flatten().flatten();
     for ca in local_cas.map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "crt")) {
         copy(&ca)?;
@@ -323,7 +324,7 @@ mod tests {
         );
         assert_eq!(commands(block, true, &[]).unwrap(), ["apt-get install -y git", "cargo xtask dist --check-tools"]);
         assert!(commands("cargo build\n", false, &[]).is_err());
-        let real = readme_testing_block().unwrap();
+        let real = testing_block().unwrap();
         assert!(commands(&real, false, &[]).is_ok(), "{real}");
     }
 }

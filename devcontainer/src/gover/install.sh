@@ -1,5 +1,5 @@
 #!/bin/sh
-# The dev container Feature's install step (README "Containers"), run as root while the image
+# The dev container Feature's install step (docs/src/containers.md), run as root while the image
 # is built. Options arrive as the spec defines: VERSION, VERSIONFILE, MIRROR, GOVERVERSION;
 # _REMOTE_USER is the user the container is used as. gover comes from its release's signed
 # install.sh (GOVER_RELEASE_URL, if the build sets it, names another copy of the release), Go

@@ -76,7 +76,7 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     let key = key.ok_or(
         "a release is signed, and no key was given\n\
-         help: pass --sign-key FILE with gover's release key (README \"Release files\"), \
+         help: pass --sign-key FILE with gover's release key (docs/src/contributing/release-files.md), \
          or --test-key for a build to test, which must never be published",
     )?;
 

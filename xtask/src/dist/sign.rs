@@ -102,7 +102,7 @@ pub fn sign(sums: &Path, key: &SigningKey, install_sh: &str) -> Result<PathBuf> 
         |why| match key {
             SigningKey::Release(file) => format!(
                 "{} is not gover's release key: install.sh would refuse this release ({why})\n\
-             help: sign with the key whose public half is install.sh's release_key (README \"Release files\"), \
+             help: sign with the key whose public half is install.sh's release_key (docs/src/contributing/release-files.md), \
              or build for tests with --test-key instead of --sign-key",
                 file.display()
             ),
