@@ -104,6 +104,7 @@ fn allowed_versions_refuse_the_others_in_every_command_and_install_the_listed() 
     assert!(!fleet.sb.work.join(".go-version").exists());
     refused(gover().args(["global", "1.21.13"]), not_allowed, &rule, hint);
     refused(gover().args(["exec", "1.21", "go", "version"]), not_allowed, &rule, hint);
+    refused(gover().args(["shell", "1.21", "--print-for", "bash"]), not_allowed, &rule, hint);
     refused(gover().args(["ci", "env", "--go-version", "1.21"]), not_allowed, &rule, hint);
     fleet.sb.pin("1.21");
     refused(gover().args(["exec", "go", "version"]), not_allowed, &rule, hint);
@@ -130,6 +131,27 @@ fn the_shims_auto_install_goes_through_the_policy() {
     assert_eq!(fleet.archive_hits("go1.21.13"), 0);
     fleet.sb.pin("1.22");
     shim().assert().success().stdout(predicate::str::starts_with("go version go1.22.10 "));
+}
+
+#[test]
+fn import_leaves_out_what_the_policy_refuses() {
+    let fleet = Fleet::new("[versions]\nallowed = [\"1.22\"]\n");
+    for version in ["1.21.13", "1.22.10"] {
+        let root = fleet.sb.home.join(".goenv/versions").join(version);
+        fs::create_dir_all(&root).unwrap();
+        fs::write(root.join("VERSION"), format!("go{version}\n")).unwrap();
+        common::write_executable(
+            &root.join("bin/go"),
+            &format!("#!/bin/sh\necho go version go{version} linux/amd64\n"),
+        );
+    }
+    let out = fleet.gover().args(["import", "goenv"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error: go1.21.13 is not allowed here\n"), "{stderr}");
+    assert!(stderr.contains(&format!("the policy ({}:2) says: allowed = 1.22", fleet.policy.display())), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("imported go1.22.10 from goenv"));
+    assert!(!fleet.sb.gover_home.join("versions/go1.21.13").exists());
 }
 
 #[test]
