@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Shim overhead: `go version` / `go env GOROOT` through the release shim vs the real binary, side
-# by side in each hyperfine run, with the pin 0, 1, 10 and 30 directories up and with 50 versions
-# installed; plus the floor for any exec-based shim (a static C program that only execve()s),
-# and, in one run with that floor, the static musl shim the release files ship (its ratio to the
-# real go must stay within 0.10 of the floor's); and the sizes of the binaries and release files.
+# by side in each hyperfine run, with the pin 0, 1, 10 and 30 directories up, by the version's
+# own name (go1.22.10) and with 50 versions installed; plus the floor for any exec-based shim (a
+# static C program that only execve()s), and, in one run with that floor, the static musl shim
+# the release files ship (its ratio to the real go must stay within 0.10 of the floor's); and the
+# sizes of the binaries and release files.
 #   bench/shim.sh [BIN_DIR [OUT_DIR]]    (RUNS=n, default 300; needs hyperfine, gcc and the
 #                                         real-Go mirror, made by cargo xtask fixtures)
 # Prints a Markdown table; bench/run runs it with the rest and publishes BENCHMARKS.md.
@@ -60,6 +61,11 @@ compare pin-here "pin here" "$project" version
 compare pin-1-up "pin 1 up" "$(deep 1)" version
 compare pin-10-up "pin 10 up" "$(deep 10)" version
 compare pin-30-up "pin 30 up" "$(deep 30)" version
+# By its Go toolchain name, as go's own switch (GOTOOLCHAIN=path) finds it: exactly that
+# version, no pin walk.
+ln "$shim" "$GOVER_HOME/shims/$version"
+(cd "$project" && ROUNDS=${ROUNDS:-60} hf by-name "$runs" -N --warmup 2 -- \
+    "real go version" "$real version" "shim $version version (by name)" "$GOVER_HOME/shims/$version version")
 # 49 more installed versions (older 1.22.x and other lines) for the shim to choose among.
 for minor in $(seq 13 21); do for patch in 0 1 2 3 4; do mkdir -p "$GOVER_HOME/versions/go1.$minor.$patch/bin"; done; done
 for patch in 0 1 2 3; do mkdir -p "$GOVER_HOME/versions/go1.22.$patch/bin"; done

@@ -118,9 +118,13 @@ impl Store {
     }
 
     fn open_lock(&self, version: &GoVersion) -> Result<(fs::File, PathBuf)> {
+        self.open_lock_file(&format!("{version}.lock"))
+    }
+
+    fn open_lock_file(&self, name: &str) -> Result<(fs::File, PathBuf)> {
         let dir = self.locks_dir();
         Self::create_dir(&dir)?;
-        let path = dir.join(format!("{version}.lock"));
+        let path = dir.join(name);
         let file = fs::OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -270,34 +274,72 @@ impl Store {
         fs::create_dir_all(dir).map_err(|e| error::io("create", dir, e))
     }
 
-    /// Makes GOVER_HOME/shims/{go,gofmt} the current shim binary: hard links where possible,
-    /// copies otherwise, each replaced by one rename so a running `go` never sees a half-written
-    /// shim. Does nothing when they are already up to date.
+    /// Makes GOVER_HOME/shims/{go,gofmt} the current shim binary, and gives each installed
+    /// version its name there (see `sync_release_names`).
     pub fn ensure_shims(&self) -> Result<()> {
         let source = shim_binary()?;
         let dir = self.home.shims_dir();
         Self::create_dir(&dir)?;
         for tool in SHIMMED_TOOLS {
-            let dest = dir.join(tool);
-            if same_file_content(&source, &dest) {
-                continue;
+            place_shim(&source, &dir, tool)?;
+        }
+        self.sync_release_names()
+    }
+
+    /// Makes GOVER_HOME/shims hold a link to the `go` shim named after each installed version
+    /// (`go1.23.9`) and no other release name: the names go looks for on PATH before it
+    /// downloads a toolchain, and which the shim runs exactly that version by. Uninstall calls
+    /// this alone: removing a name needs no shim binary. Does nothing before the first install
+    /// made the `go` shim.
+    pub fn sync_release_names(&self) -> Result<()> {
+        let dir = self.home.shims_dir();
+        let go = dir.join("go");
+        if !go.is_file() {
+            return Ok(());
+        }
+        // One at a time, each reading versions/ under the lock: otherwise a gover that read it
+        // before a concurrent uninstall could link the name back after that uninstall removed
+        // it, or two could remove the same name.
+        let (lock, lock_path) = self.open_lock_file("shims.lock")?;
+        fs4::FileExt::lock(&lock).map_err(|e| error::io("lock", &lock_path, e))?;
+        let installed = self.home.installed();
+        for entry in fs::read_dir(&dir).map_err(|e| error::io("read", &dir, e))?.flatten() {
+            let name = entry.file_name();
+            let stale = name.to_str().and_then(GoVersion::from_command_name).is_some_and(|v| !installed.contains(&v));
+            if stale {
+                let path = entry.path();
+                fs::remove_file(&path).map_err(|e| error::io("remove", &path, e))?;
             }
-            let temp = dir.join(format!(".{tool}.new-{}", std::process::id()));
-            let _ = fs::remove_file(&temp);
-            if fs::hard_link(&source, &temp).is_err() {
-                fs::copy(&source, &temp).map_err(|e| error::io("copy the shim to", &temp, e))?;
-            }
-            fs::rename(&temp, &dest).map_err(|e| {
-                let _ = fs::remove_file(&temp);
-                error::io("install the shim", &dest, e)
-            })?;
-            // When a concurrent gover linked `dest` to the same shim meanwhile, `temp` and
-            // `dest` are one file, and rename(2) then succeeds without doing anything (POSIX):
-            // `temp` is still there.
-            let _ = fs::remove_file(&temp);
+        }
+        for version in &installed {
+            place_shim(&go, &dir, &version.to_string())?;
         }
         Ok(())
     }
+}
+
+/// Makes `dir/name` the shim `source`: a hard link where possible, a copy otherwise, put in
+/// place by one rename so a running `go` never sees a half-written shim. Does nothing when it
+/// is up to date.
+fn place_shim(source: &Path, dir: &Path, name: &str) -> Result<()> {
+    let dest = dir.join(name);
+    if same_file_content(source, &dest) {
+        return Ok(());
+    }
+    let temp = dir.join(format!(".{name}.new-{}", std::process::id()));
+    let _ = fs::remove_file(&temp);
+    if fs::hard_link(source, &temp).is_err() {
+        fs::copy(source, &temp).map_err(|e| error::io("copy the shim to", &temp, e))?;
+    }
+    fs::rename(&temp, &dest).map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        error::io("install the shim", &dest, e)
+    })?;
+    // When a concurrent gover linked `dest` to the same shim meanwhile, `temp` and `dest` are
+    // one file, and rename(2) then succeeds without doing anything (POSIX): `temp` is still
+    // there.
+    let _ = fs::remove_file(&temp);
+    Ok(())
 }
 
 /// Released when dropped (closing the file releases the lock).

@@ -105,6 +105,10 @@ fn gvm_asdf_and_goenv_trees_are_adopted_and_run_through_the_shim() {
         .stdout(predicate::str::contains("imported go1.23.9 from goenv"));
     // A second run finds nothing left to do.
     sandbox.gover().args(["import", "--all"]).assert().success().stdout(predicate::str::contains("imported").not());
+    // Each adopted version has its Go toolchain name among the shims, for go's own switch.
+    for version in ["go1.21.13", "go1.22.10", "go1.23.9"] {
+        assert!(sandbox.gover_home.join("shims").join(version).is_file(), "{version}");
+    }
 
     // gvm's init still runs; doctor --fix disables it, then the old managers can go: the
     // adopted trees are gover's own now.
@@ -126,6 +130,9 @@ fn gvm_asdf_and_goenv_trees_are_adopted_and_run_through_the_shim() {
     assert_eq!(bash_go(&sandbox, &real, "version"), "go version go1.22.10 linux/amd64\n");
     assert_eq!(bash_go(&sandbox, &real, "env GOROOT"), format!("{}\n", versions.join("go1.22.10").display()));
     assert!(bash_go(&sandbox, &project(&sandbox, "c", "1.23"), "build").starts_with("go go1.23.9 GOROOT="));
+    // By name, whatever the directory pins.
+    let out = sandbox.startup_shell("bash").args(["-ic", "go1.22.10 version"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "go version go1.22.10 linux/amd64\n");
 }
 
 #[test]

@@ -184,7 +184,11 @@ fn gover_auto_install_takes_the_usual_spellings() {
     let run = |value: &str| sb.shim("go").env("GOVER_AUTO_INSTALL", value).arg("version").output().unwrap();
     for value in ON {
         let out = run(value);
-        assert!(text(&out.stderr).contains("installing it (GOVER_AUTO_INSTALL=1)"), "{value:?}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains("installing it because GOVER_AUTO_INSTALL is on"),
+            "{value:?}: {}",
+            text(&out.stderr)
+        );
     }
     for value in OFF {
         let out = run(value);

@@ -1,45 +1,109 @@
 //! The `go` / `gofmt` shim: resolve the version this directory asks for, then replace this
 //! process with the real binary, GOROOT set to exactly that binary's root.
 //!
-//! Installed as hard links named `go` and `gofmt` in GOVER_HOME/shims; it dispatches on the
-//! name it was called by. Everything is decided from argv[0], the environment, one listing
-//! of each directory up to the pin (and the module's go line) and one of versions/ (or, for a
-//! pin naming a link, one readlink), plus one stat of the version's use stamp, so it adds well
-//! under a millisecond (BENCHMARKS.md).
+//! Installed as hard links in GOVER_HOME/shims: `go` and `gofmt`, and one named after each
+//! installed version (`go1.23.9`), which runs exactly that version: the name go itself looks
+//! for on PATH before it downloads a toolchain (`GOTOOLCHAIN=path`, `go1.23.9+path`), and the
+//! command golang.org/dl users type. Everything is decided from the name it was started by,
+//! the environment, one listing of each directory up to the pin (and the module's go line) and
+//! one of versions/ (or, for a pin naming a link, one readlink), plus one stat of the version's
+//! use stamp, so it adds well under a millisecond (BENCHMARKS.md).
 
-use std::ffi::OsString;
+use std::env::ArgsOs;
+use std::ffi::OsStr;
+use std::io::IsTerminal;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::CommandExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{exit, Command};
 
-use gover_shim::resolve::{self, Context, Toolchain};
-use gover_shim::{switch, Error, Kind, ResolveError};
+use gover_shim::resolve::{self, Context, Source, Toolchain};
+use gover_shim::{switch, Error, GoVersion, GoverHome, Kind, ResolveError, Spec};
 
 /// Counts shim hops in the process tree, so a loop (a `system` go that is a script calling
 /// `go` again, which finds the shim) stops with a message instead of forking forever.
 const DEPTH_VAR: &str = "GOVER_SHIM_DEPTH";
 const MAX_DEPTH: u32 = 20;
 const TOOLS: [&str; 2] = ["go", "gofmt"];
+const AUTO_INSTALL: &str = "GOVER_AUTO_INSTALL";
+
+/// What the shim was started as.
+enum Called {
+    /// `go` or `gofmt`: the version the working directory asks for.
+    Tool(&'static str),
+    /// A release name: exactly that version's go. `path` is the command that was run.
+    Release { version: GoVersion, path: PathBuf },
+}
 
 fn main() {
     let mut args = std::env::args_os();
     let argv0 = args.next().unwrap_or_default();
-    let tool = Path::new(&argv0).file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let Some(tool) = TOOLS.iter().find(|t| **t == tool) else {
-        fail(
-            Error::usage(format!("gover-shim runs as `go` or `gofmt`, not as {tool:?}"))
-                .hint("gover install creates the shims in GOVER_HOME/shims; put that directory first on PATH"),
-        );
-    };
+    let called = called_as(&argv0);
     let depth = std::env::var(DEPTH_VAR).ok().and_then(|d| d.parse::<u32>().ok()).unwrap_or(0);
     if depth >= MAX_DEPTH {
+        let name = match &called {
+            Called::Tool(tool) => tool.to_string(),
+            Called::Release { version, .. } => version.to_string(),
+        };
         fail(
-            Error::new(Kind::Environment, format!("the {tool} shim has called itself {depth} times: it is in a loop"))
+            Error::new(Kind::Environment, format!("the {name} shim has called itself {depth} times: it is in a loop"))
                 .hint("a `go` on PATH outside gover calls `go` again; run `gover doctor --verbose` to see which"),
         );
     }
-    let ctx = Context::from_process().unwrap_or_else(|e| fail(e.into()));
-    let request = resolve::request(&ctx).unwrap_or_else(|e| fail(e.into()));
+    match called {
+        Called::Tool(tool) => run_tool(tool, args, depth),
+        Called::Release { version, path } => run_release(version, &path, args, depth),
+    }
+}
+
+/// A release name in the path the kernel executed, else in argv[0]; else `go` or `gofmt`
+/// from argv[0]. go's toolchain switch runs `go1.23.9` from PATH with its own argv[0] (`go`,
+/// or the path of the go that switched), so only the executed path names the link then.
+fn called_as(argv0: &OsStr) -> Called {
+    for path in [executed_path(), Some(argv0)].into_iter().flatten() {
+        if let Some(version) = file_name(path).and_then(GoVersion::from_command_name) {
+            return Called::Release { version, path: PathBuf::from(path) };
+        }
+    }
+    let name = file_name(argv0).unwrap_or("");
+    match TOOLS.iter().find(|t| **t == name) {
+        Some(tool) => Called::Tool(tool),
+        None => fail(
+            Error::usage(format!(
+                "gover-shim runs as `go`, `gofmt` or a Go release name such as go1.23.9, not as {name:?}"
+            ))
+            .hint("gover install creates the shims in GOVER_HOME/shims; put that directory first on PATH"),
+        ),
+    }
+}
+
+fn file_name(path: &OsStr) -> Option<&str> {
+    Path::new(path).file_name()?.to_str()
+}
+
+/// The path this process was started from as execve(2) received it (the kernel's AT_EXECFN):
+/// the link's own name whatever argv[0] the caller passed. Read from memory, no system call.
+fn executed_path() -> Option<&'static OsStr> {
+    extern "C" {
+        fn getauxval(kind: std::ffi::c_ulong) -> std::ffi::c_ulong;
+    }
+    const AT_EXECFN: std::ffi::c_ulong = 31;
+    // SAFETY: getauxval only reads the auxiliary vector the kernel gave this process, in glibc
+    // and musl alike; it returns 0 for an entry that is not there.
+    let address = unsafe { getauxval(AT_EXECFN) };
+    if address == 0 {
+        return None;
+    }
+    // SAFETY: AT_EXECFN is the address of a NUL-terminated string the kernel copied onto the
+    // initial stack, above every frame, where it stays unchanged for the life of the process.
+    let name = unsafe { std::ffi::CStr::from_ptr(address as *const std::ffi::c_char) };
+    Some(OsStr::from_bytes(name.to_bytes()))
+}
+
+/// `go` or `gofmt`: the version the pins ask for, installed first if missing and wanted.
+fn run_tool(tool: &str, args: ArgsOs, depth: u32) -> ! {
+    let ctx = Context::from_process().unwrap_or_else(|e| fail_resolve(e));
+    let request = resolve::request(&ctx).unwrap_or_else(|e| fail_resolve(e));
     for ignored in &request.ignored {
         eprintln!("warning: {}", resolve::ignored_pin_warning(ignored, &request.source));
     }
@@ -48,24 +112,55 @@ fn main() {
     }
     let toolchain = match resolve::toolchain_for(&ctx, &request) {
         Ok(toolchain) => toolchain,
-        Err(err @ ResolveError::NotInstalled { .. }) if auto_install() => {
-            install(err);
-            resolve::toolchain_for(&ctx, &request).unwrap_or_else(|e| fail(e.into()))
+        Err(err @ ResolveError::NotInstalled { .. }) => {
+            install_missing(err, &ctx.cwd);
+            resolve::toolchain_for(&ctx, &request).unwrap_or_else(|e| fail_resolve(e))
         }
-        Err(e) => fail(e.into()),
+        Err(e) => fail_resolve(e),
     };
+    let err = exec(&ctx.home, &toolchain, tool, args, depth, request.source.is_pin());
+    fail_exec(&toolchain, tool, err)
+}
 
-    let binary = toolchain.binary(tool);
-    let mut command = Command::new(&binary);
+/// `go1.23.9`: that installed version, whatever the directory pins. The name is as deliberate
+/// a choice as a pin, so go gets the same environment as for one.
+fn run_release(version: GoVersion, path: &Path, args: ArgsOs, depth: u32) -> ! {
+    let home = resolve::home_from_process().unwrap_or_else(|e| fail_resolve(e));
+    let root = home.version_dir(&version);
+    let toolchain = Toolchain::Installed { root: root.clone(), version: version.clone() };
+    let err = exec(&home, &toolchain, "go", args, depth, true);
+    // Not a stat before the exec: the installed case pays for nothing.
+    if !root.exists() {
+        fail(
+            Error::new(Kind::NotInstalled, format!("{version} is not installed, so {} cannot run it", path.display()))
+                .hint(format!("run gover install {}", install_spec(&version))),
+        );
+    }
+    fail_exec(&toolchain, "go", err)
+}
+
+/// What `gover install` takes for exactly `version`: `1.23.9`, `1.21rc2`, and `1.20.0` for
+/// go1.20 (`1.20` would be the newest 1.20.x).
+fn install_spec(version: &GoVersion) -> String {
+    match version {
+        GoVersion { patch: None, pre: None, major, minor } => format!("{major}.{minor}.0"),
+        other => Spec::Exact(other.clone()).to_string(),
+    }
+}
+
+/// Replaces this process with `toolchain`'s `tool`; returns only the reason it could not.
+/// `pinned`: the version was chosen on purpose, so go must not switch away from it on its own.
+fn exec(home: &GoverHome, toolchain: &Toolchain, tool: &str, args: ArgsOs, depth: u32, pinned: bool) -> std::io::Error {
+    let mut command = Command::new(toolchain.binary(tool));
     command.args(args).env(DEPTH_VAR, (depth + 1).to_string());
-    match &toolchain {
+    match toolchain {
         // A stale GOROOT from an rc file or another manager must never reach the real go.
         Toolchain::Installed { root, .. } | Toolchain::Linked { root, .. } => {
-            if let Toolchain::Installed { version, .. } = &toolchain {
-                ctx.home.mark_used(version);
+            if let Toolchain::Installed { version, .. } = toolchain {
+                home.mark_used(version);
             }
             command.env("GOROOT", root);
-            if request.source.is_pin() && std::env::var_os("GOTOOLCHAIN").is_none() {
+            if pinned && std::env::var_os("GOTOOLCHAIN").is_none() {
                 command.env("GOTOOLCHAIN", "local");
             }
         }
@@ -74,8 +169,11 @@ fn main() {
             command.env_remove("GOROOT");
         }
     }
-    let err = command.exec();
-    let hint = match &toolchain {
+    command.exec()
+}
+
+fn fail_exec(toolchain: &Toolchain, tool: &str, err: std::io::Error) -> ! {
+    let hint = match toolchain {
         Toolchain::Installed { version, .. } => {
             format!("the install looks damaged; run gover uninstall {version} && gover install {version}")
         }
@@ -86,36 +184,96 @@ fn main() {
         ),
         Toolchain::System { .. } => "run gover doctor".into(),
     };
-    fail(Error::new(Kind::Environment, format!("cannot run {}", binary.display())).cause(err).hint(hint));
+    fail(
+        Error::new(Kind::Environment, format!("cannot run {}", toolchain.binary(tool).display())).cause(err).hint(hint),
+    )
 }
 
-/// GOVER_AUTO_INSTALL, read only when something is missing: a typo in it must not pass for
-/// "off" (the go command would fail with "not installed" instead of saying why).
-fn auto_install() -> bool {
-    switch::read("GOVER_AUTO_INSTALL", |name| std::env::var_os(name))
-        .unwrap_or_else(|err| fail(Error::usage(err.to_string()).hint(err.hint())))
+/// What GOVER_AUTO_INSTALL says to do about a missing version. Read only when something is
+/// missing; a typo in it must not pass for "off" (go would fail with "not installed" instead
+/// of saying why).
+enum WhenMissing {
+    /// On: install it, saying why.
+    Install,
+    /// Off: fail, naming what to install.
+    Fail,
+    /// Unset (or empty): ask on a terminal; fail in a script.
+    Ask,
 }
 
-/// GOVER_AUTO_INSTALL=1 (or true, yes, on): install what is missing (the pin, or the module's
-/// `go` line), then carry on.
-fn install(not_installed: ResolveError) {
-    let ResolveError::NotInstalled { spec, .. } = &not_installed else { return };
-    let spec = spec.clone();
-    // A note, not an error: what is about to be installed, without why it was missing.
-    eprintln!("gover: {}; installing it (GOVER_AUTO_INSTALL=1)", Error::from(not_installed).message);
+fn when_missing() -> WhenMissing {
+    if std::env::var_os(AUTO_INSTALL).is_none_or(|value| value.is_empty()) {
+        return WhenMissing::Ask;
+    }
+    match switch::read(AUTO_INSTALL, |name| std::env::var_os(name)) {
+        Ok(true) => WhenMissing::Install,
+        Ok(false) => WhenMissing::Fail,
+        Err(err) => fail(Error::usage(err.to_string()).hint(err.hint())),
+    }
+}
+
+/// Installs what `not_installed` names (the pin, or the module's `go` line) if
+/// GOVER_AUTO_INSTALL is on or the user says so at the terminal; otherwise fails with it.
+/// Returns once it is installed.
+fn install_missing(not_installed: ResolveError, cwd: &Path) {
+    let ResolveError::NotInstalled { spec, source, .. } = &not_installed else { fail_resolve(not_installed) };
+    let missing = format!("{} is pinned by {} but not installed", resolve::missing_name(spec), shown(source, cwd));
+    let hint = match when_missing() {
+        // What rustup's auto-install left out (rustup#4445): why a download starts, and how
+        // to stop it.
+        WhenMissing::Install => {
+            eprintln!("gover: {missing}; installing it because {AUTO_INSTALL} is on (set it to 0 to turn this off)");
+            format!("put gover on PATH, or unset {AUTO_INSTALL}")
+        }
+        // Never in a script: a prompt nobody answers would hang it.
+        WhenMissing::Ask if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() => {
+            if !ask(&format!("{missing}; install it now? [Y/n] ")) {
+                fail_resolve(not_installed);
+            }
+            "put gover on PATH".to_string()
+        }
+        WhenMissing::Ask | WhenMissing::Fail => fail_resolve(not_installed),
+    };
     // Everything gover prints goes to stderr: stdout belongs to the go command that follows
     // (`go env GOROOT` in a script must print only the root).
-    let status =
-        Command::new("gover").arg("install").arg(OsString::from(spec.to_string())).stdout(std::io::stderr()).status();
+    let status = Command::new("gover").arg("install").arg(spec.to_string()).stdout(std::io::stderr()).status();
     match status {
         Ok(s) if s.success() => {}
         Ok(s) => exit(s.code().unwrap_or(Kind::Failure.exit_code())),
-        Err(e) => fail(
-            Error::new(Kind::Environment, "cannot run gover install")
-                .cause(e)
-                .hint("put gover on PATH, or unset GOVER_AUTO_INSTALL"),
-        ),
+        Err(e) => fail(Error::new(Kind::Environment, "cannot run gover install").cause(e).hint(hint)),
     }
+}
+
+/// Asks `question` on the terminal: yes on an empty answer, y or yes; no on anything else and
+/// at the end of input (Ctrl-D).
+fn ask(question: &str) -> bool {
+    eprint!("{question}");
+    let mut answer = String::new();
+    // A terminal hands over one line per read, so nothing typed ahead for go is taken.
+    match std::io::stdin().read_line(&mut answer) {
+        Ok(0) | Err(_) => {
+            // The error that follows starts on a line of its own.
+            eprintln!();
+            false
+        }
+        Ok(_) => matches!(answer.trim().to_ascii_lowercase().as_str(), "" | "y" | "yes"),
+    }
+}
+
+/// A request's source as the prompt shows it: a file in or below the working directory
+/// relative to it (`./go.mod`).
+fn shown(source: &Source, cwd: &Path) -> String {
+    match source {
+        Source::File { path, .. } => match path.strip_prefix(cwd) {
+            Ok(inside) => format!("./{}", inside.display()),
+            Err(_) => path.display().to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+fn fail_resolve(err: ResolveError) -> ! {
+    fail(err.into())
 }
 
 /// Prints `err` as gover prints its own, and exits with its code.

@@ -48,11 +48,7 @@ impl Context {
     /// The real process's context.
     pub fn from_process() -> Result<Context, ResolveError> {
         let var = |name: &str| std::env::var_os(name);
-        let home = GoverHome::locate(var).ok_or(ResolveError::NoHome)?;
-        if !home.root().is_absolute() {
-            let problem = home.problem().unwrap_or_default();
-            return Err(ResolveError::BadHome { root: home.root().to_path_buf(), problem });
-        }
+        let home = home_from_process()?;
         let cwd = std::env::current_dir().map_err(ResolveError::Cwd)?;
         Ok(Context {
             cwd,
@@ -63,6 +59,17 @@ impl Context {
             uid: crate::trust::effective_uid(),
         })
     }
+}
+
+/// The process's GOVER_HOME; a relative one is refused (it would mean another place in every
+/// directory).
+pub fn home_from_process() -> Result<GoverHome, ResolveError> {
+    let home = GoverHome::locate(|name| std::env::var_os(name)).ok_or(ResolveError::NoHome)?;
+    if !home.root().is_absolute() {
+        let problem = home.problem().unwrap_or_default();
+        return Err(ResolveError::BadHome { root: home.root().to_path_buf(), problem });
+    }
+    Ok(home)
 }
 
 /// Where a version request came from (rustup's "active source").
@@ -276,12 +283,7 @@ impl ResolveError {
             }
             ResolveError::BadEnv { value } => alone(format!("GOVER_VERSION={value:?} is not a Go version")),
             ResolveError::NotInstalled { spec, source, ruled_out } => {
-                let name = match spec {
-                    Spec::Exact(v) => v.to_string(),
-                    Spec::Line { .. } => format!("go{spec}"),
-                    // `oldstable`, not `gooldstable`: the moving names are no Go release names.
-                    other => other.to_string(),
-                };
+                let name = missing_name(spec);
                 let why = ruled_out
                     .as_ref()
                     .map(|(picked, pin)| format!("the go line of {source} rules out {picked}, which {pin} picks"));
@@ -348,6 +350,16 @@ impl From<ResolveError> for Error {
         out.causes.extend(cause);
         out.hint = err.hint();
         out
+    }
+}
+
+/// What a message calls a version that is not installed: `go1.22.10`, `go1.22`, `oldstable`.
+pub fn missing_name(spec: &Spec) -> String {
+    match spec {
+        Spec::Exact(v) => v.to_string(),
+        Spec::Line { .. } => format!("go{spec}"),
+        // `oldstable`, not `gooldstable`: the moving names are no Go release names.
+        other => other.to_string(),
     }
 }
 

@@ -57,6 +57,18 @@ impl GoVersion {
         rest.is_empty().then_some(GoVersion { major, minor, patch: None, pre: Some(pre) })
     }
 
+    /// The release a command of this name runs, for a name the way go writes a toolchain it
+    /// looks for on PATH (`GOTOOLCHAIN=go1.23.9+path`, a go.mod's `toolchain go1.23.9`, or
+    /// `go` + its `go` line with `.0` added from 1.21 on): exactly a release name, `go1.23.9`,
+    /// `go1.21rc2`, `go1.20`; never `1.23.9`, `go1.23.09` or `gofmt`, nor `go1.22`, which
+    /// from 1.21 on is a language version and no release (go asks for `go1.22.0`).
+    pub fn from_command_name(name: &str) -> Option<GoVersion> {
+        let version = GoVersion::parse(name.strip_prefix("go")?)?;
+        let language_only =
+            version.patch.is_none() && version.pre.is_none() && (version.major, version.minor) >= (1, 21);
+        (version.to_string() == name && !language_only).then_some(version)
+    }
+
     pub fn is_stable(&self) -> bool {
         self.pre.is_none()
     }
@@ -219,6 +231,27 @@ mod tests {
         assert_eq!(v("go1.9beta1").pre, Some(Pre::Beta(1)));
         for s in ["go1.20", "go1.21.0", "go1.21rc2", "go1.9beta1", "go1.22.10"] {
             assert_eq!(v(s).to_string(), s);
+        }
+    }
+
+    #[test]
+    fn command_names_are_exact_release_names() {
+        for name in ["go1.23.9", "go1.21.0", "go1.21rc2", "go1.20", "go1.9beta1"] {
+            assert_eq!(GoVersion::from_command_name(name).map(|v| v.to_string()).as_deref(), Some(name));
+        }
+        for name in [
+            "go",
+            "gofmt",
+            "1.23.9",
+            "gogo1.23.9",
+            "go1.23.9.exe",
+            "go1.23.09",
+            "go1.23.9-custom",
+            "go1",
+            "go1.21",
+            "go1.22",
+        ] {
+            assert_eq!(GoVersion::from_command_name(name), None, "{name}");
         }
     }
 

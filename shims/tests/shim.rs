@@ -346,7 +346,7 @@ fn no_version_and_no_system_go() {
 fn wrong_name_is_a_usage_error() {
     let out = Command::new(env!("CARGO_BIN_EXE_gover-shim")).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("runs as `go` or `gofmt`"));
+    assert!(stderr(&out).contains("runs as `go`, `gofmt` or a Go release name such as go1.23.9"), "{}", stderr(&out));
 }
 
 /// A directory like /tmp (sticky, writable by everyone): what anyone planted in it, or above

@@ -41,7 +41,10 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     let mut made = Manifest::default();
     made.track(store.root(), || Store::create_dir(store.root()))?;
     store.ensure_shims()?;
-    report.push(format!("shims: {} (go, gofmt)", store.home().shims_dir().display()));
+    report.push(format!(
+        "shims: {} (go, gofmt, and go1.X.Y for each installed version)",
+        store.home().shims_dir().display()
+    ));
     let paths = HookPaths::for_current_exe(store)?;
     shell::write_files(&paths, app.cli)?;
     report.push(format!("hooks and completions: {}", paths.shell_dir.display()));

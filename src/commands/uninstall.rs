@@ -69,7 +69,9 @@ pub fn remove_installed(store: &Store, version: &GoVersion, force: bool) -> Resu
             return Err(err);
         }
     }
-    store.delete_retired(&trash)
+    store.delete_retired(&trash)?;
+    // go must no longer find it on PATH by its name.
+    store.sync_release_names()
 }
 
 /// `gover uninstall NAME` for a link: the name goes, the tree stays as it is. As for a version,
