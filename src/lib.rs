@@ -20,6 +20,7 @@ mod interrupt;
 mod links;
 mod managers;
 mod output;
+mod policy;
 mod reconcile;
 mod repin;
 mod shell;

@@ -34,6 +34,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         }
         None => (app.resolve()?.toolchain, args.command),
     };
+    app.permit(&toolchain)?;
     let Some((program, rest)) = command.split_first() else {
         return Err(Error::usage("gover exec needs a command to run")
             .hint("gover exec 1.22 go build ./... (or without the version: gover exec go version)"));

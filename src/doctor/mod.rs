@@ -18,6 +18,7 @@ mod goroot;
 mod modules;
 mod path;
 mod permissions;
+mod policy;
 pub mod report;
 mod services;
 mod shells;
@@ -537,7 +538,7 @@ fn scan_startup_files(env: &Env) -> Vec<Scanned> {
 pub fn diagnose(facts: &Facts) -> Vec<Finding> {
     // Asking the shells takes longest: it runs beside the rest.
     type Check = fn(&Facts) -> Vec<Finding>;
-    let checks: [(&str, Check); 8] = [
+    let checks: [(&str, Check); 9] = [
         ("shells", shells::check),
         ("path", path::check),
         ("goroot", goroot::check),
@@ -546,6 +547,7 @@ pub fn diagnose(facts: &Facts) -> Vec<Finding> {
         ("services", services::check),
         ("vulns", vulns::check),
         ("tools", tools::check),
+        ("policy", policy::check),
     ];
     let findings: Vec<Finding> = std::thread::scope(|scope| {
         let handles: Vec<_> = checks
