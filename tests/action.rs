@@ -53,6 +53,11 @@ fn yaml(document: &str) -> Option<Value> {
     Some(serde_json::from_slice(&out.stdout).unwrap())
 }
 
+/// A YAML scalar as a runner passes it on: `go-version: 1.23` or `check-latest: true` as written.
+fn scalar(value: &Value) -> String {
+    value.as_str().map_or_else(|| value.to_string(), String::from)
+}
+
 /// The component's two documents: the `spec:` header and the jobs.
 fn component() -> (String, String) {
     let file = fs::read_to_string(root().join("templates/setup-go.yml")).unwrap();
@@ -67,9 +72,12 @@ fn component() -> (String, String) {
 fn interpolated_jobs(given: &[(&str, Value)]) -> Option<Value> {
     let (header, jobs) = component();
     let (header, mut jobs) = (yaml(&header)?, yaml(&jobs)?);
-    let inputs: Vec<(String, Value)> = header["spec"]["inputs"]
-        .as_object()
-        .unwrap()
+    let declared = header["spec"]["inputs"].as_object().unwrap();
+    for (name, _) in given {
+        // GitLab refuses the pipeline rather than drop an input it does not know.
+        assert!(declared.contains_key(*name), "the component has no input {name}");
+    }
+    let inputs: Vec<(String, Value)> = declared
         .iter()
         .map(|(name, input)| {
             let value = given.iter().find(|(n, _)| n == name).map_or(&input["default"], |(_, v)| v);
@@ -84,8 +92,7 @@ fn interpolated_jobs(given: &[(&str, Value)]) -> Option<Value> {
                     return;
                 }
                 for (name, input) in inputs {
-                    let shown = input.as_str().map_or_else(|| input.to_string(), String::from);
-                    *text = text.replace(name, &shown);
+                    *text = text.replace(name, &scalar(input));
                 }
                 assert!(!text.contains("$[["), "an input the component does not declare: {text}");
             }
@@ -434,6 +441,52 @@ impl Job {
     fn step(&self, cwd: &Path, script: &str) -> std::process::Output {
         Command::new("sh").env_clear().envs(self.process_env()).current_dir(cwd).args(["-ec", script]).output().unwrap()
     }
+
+    /// A workflow job's `steps:`, in `cwd`, the checked-out repository: actions/checkout has
+    /// nothing left to do, gover-dev/gover is this repository's `action` with the step's `with:`
+    /// and `sandbox_with` (what stands in for the internet here), a `run:` is a step; any other
+    /// step is a failure. What the `run:` steps printed, or what the step that failed said.
+    fn run_steps(
+        &mut self,
+        steps: &Value,
+        action: &Value,
+        cwd: &Path,
+        sandbox_with: &[(&str, &str)],
+    ) -> Result<String, String> {
+        let mut printed = String::new();
+        for (n, step) in steps.as_array().expect("steps: is a list").iter().enumerate() {
+            let id = step["id"].as_str().map_or(format!("workflow-step{n}"), String::from);
+            match (step["uses"].as_str(), step["run"].as_str()) {
+                // The workspace is checked out already.
+                (Some(uses), None) if uses.starts_with("actions/checkout@") => {}
+                (Some(uses), None) if uses.starts_with("gover-dev/gover@") => {
+                    let with: Vec<(String, String)> = step["with"]
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .map(|(name, value)| (name.clone(), self.substitute(&scalar(value))))
+                        .collect();
+                    let with: Vec<(&str, &str)> = with
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.as_str()))
+                        .chain(sandbox_with.iter().copied())
+                        .collect();
+                    let outputs = self.run_action(action, root(), cwd, &with)?;
+                    self.outputs.insert(id.clone(), outputs);
+                }
+                (None, Some(run)) => {
+                    let out = self.step(cwd, &self.substitute(run));
+                    if !out.status.success() {
+                        return Err(format!("step {id} failed:\n{}{}", text(&out.stdout), text(&out.stderr)));
+                    }
+                    printed += &text(&out.stdout);
+                }
+                _ => panic!("the emulator does not know the step {step}"),
+            }
+            self.outcomes.insert(id, "success".into());
+        }
+        Ok(printed)
+    }
 }
 
 fn evaluated_outputs(job: &Job, action: &Value) -> BTreeMap<String, String> {
@@ -578,12 +631,16 @@ fn a_gover_version_the_release_site_lacks_stops_the_job_with_the_input_named() {
 /// $CI_PROJECT_DIR expanded) and `extra` in the environment, the script's lines in one sh.
 fn run_gitlab_job(job: &serde_json::Map<String, Value>, project: &Path, extra: &[(String, String)]) -> String {
     // A boolean input fills a variable as a boolean, which GitLab passes on as true or false.
-    let variables = job["variables"].as_object().unwrap().iter().map(|(k, v)| {
-        let value = v.as_str().map_or_else(|| v.to_string(), String::from);
-        (k.clone(), value.replace("$CI_PROJECT_DIR", project.to_str().unwrap()))
-    });
-    let script: String =
-        job["script"].as_array().unwrap().iter().map(|l| format!("{}\n", l.as_str().unwrap())).collect();
+    let variables = job["variables"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), scalar(v).replace("$CI_PROJECT_DIR", project.to_str().unwrap())));
+    // `script:` is one line or a list of them.
+    let script: String = match &job["script"] {
+        Value::Array(lines) => lines.iter().map(|l| format!("{}\n", l.as_str().unwrap())).collect(),
+        line => format!("{}\n", line.as_str().expect("a script is a line or a list of lines")),
+    };
     let out = Command::new("sh")
         .env_clear()
         .envs(extra.iter().cloned())
@@ -595,6 +652,18 @@ fn run_gitlab_job(job: &serde_json::Map<String, Value>, project: &Path, extra: &
         .unwrap();
     assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
     text(&out.stdout)
+}
+
+/// The environment GitLab's runner gives the component's setup job: the job's, but GOVER_HOME,
+/// which the component sets (in the project directory).
+fn gitlab_setup_env(sb: &Sandbox, mirror: &Server, release: &Server, trust: (String, String)) -> Vec<(String, String)> {
+    job_env(sb, mirror, release).into_iter().filter(|(k, _)| k != "GOVER_HOME").chain([trust]).collect()
+}
+
+/// The setup job's dotenv report in `project`, as GitLab hands it to the later jobs: no quoting.
+fn dotenv_report(project: &Path) -> BTreeMap<String, String> {
+    let report = fs::read_to_string(project.join("gover.env")).unwrap();
+    report.lines().map(|l| l.split_once('=').expect("NAME=value")).map(|(k, v)| (k.into(), v.into())).collect()
 }
 
 #[test]
@@ -614,8 +683,7 @@ fn the_gitlab_component_hands_the_next_job_the_pinned_go_and_its_cache_keys() {
     let Some(jobs) = interpolated_jobs(&given) else { return };
     let project = &sb.work;
     let setup = resolved(&jobs, "gover-setup");
-    let env: Vec<(String, String)> =
-        job_env(&sb, &mirror, &release).into_iter().filter(|(k, _)| k != "GOVER_HOME").chain([trust]).collect();
+    let env = gitlab_setup_env(&sb, &mirror, &release, trust);
     run_gitlab_job(&setup, project, &env);
     assert_eq!(setup["artifacts"]["reports"]["dotenv"], "gover.env");
     // GOVER_HOME is in the project directory, the artifact the next job gets.
@@ -630,9 +698,7 @@ fn the_gitlab_component_hands_the_next_job_the_pinned_go_and_its_cache_keys() {
 
     // The next job, extending .gover-go: its variables, and the dotenv report's as GitLab sets
     // them (no quoting).
-    let report = fs::read_to_string(project.join("gover.env")).unwrap();
-    let dotenv: BTreeMap<String, String> =
-        report.lines().map(|l| l.split_once('=').expect("NAME=value")).map(|(k, v)| (k.into(), v.into())).collect();
+    let dotenv = dotenv_report(project);
     let next = resolved(&jobs, ".gover-go");
     assert_eq!(next["needs"], serde_json::json!(["gover-setup"]));
     let mut next_job = next.clone();
@@ -644,7 +710,7 @@ fn the_gitlab_component_hands_the_next_job_the_pinned_go_and_its_cache_keys() {
         [("HOME".to_string(), sb.home.display().to_string())].into_iter().chain(dotenv.clone()).collect();
     let out = run_gitlab_job(&next_job, project, &extra);
     let lines: Vec<&str> = out.lines().collect();
-    assert!(lines[0].starts_with("go version go1.22.10 "), "{report}\n{out}");
+    assert!(lines[0].starts_with("go version go1.22.10 "), "{dotenv:?}\n{out}");
     let goroot = project.join(".gover/versions/go1.22.10");
     let (modules, build) = (project.join(".gover-cache/modules"), project.join(".gover-cache/build"));
     assert_eq!(lines[1..4], [goroot.to_str().unwrap(), modules.to_str().unwrap(), build.to_str().unwrap()]);
@@ -661,7 +727,7 @@ fn the_gitlab_component_hands_the_next_job_the_pinned_go_and_its_cache_keys() {
         let json =
             cmd.args(["ci", "cache-key", "--json", "--kind", kind]).assert().success().get_output().stdout.clone();
         let json: Value = serde_json::from_slice(&json).unwrap();
-        assert_eq!(dotenv[&variable], json["key"].as_str().unwrap(), "{report}");
+        assert_eq!(dotenv[&variable], json["key"].as_str().unwrap(), "{dotenv:?}");
         assert!(json["key"].as_str().unwrap().starts_with(&format!("gover-{kind}-")), "{json}");
         assert_eq!(json["paths"][0], dir.to_str().unwrap());
         assert_eq!(cache["paths"], serde_json::json!([format!(".gover-cache/{kind}/")]));
@@ -696,6 +762,117 @@ fn the_gitlab_component_hands_the_next_job_the_pinned_go_and_its_cache_keys() {
     assert_eq!(only_modules, serde_json::json!([caches[0]]));
     let none = [("cache-modules", Value::Bool(false)), ("cache-build", Value::Bool(false))];
     assert_eq!(switched(&none, ".gover-go"), serde_json::json!([]));
+}
+
+/// The first ```yaml block of docs/src/ci.md's section `heading`: a snippet users copy, which
+/// the tests below run as it is written.
+fn ci_doc_snippet(heading: &str) -> String {
+    let doc = fs::read_to_string(root().join("docs/src/ci.md")).unwrap();
+    let (_, section) =
+        doc.split_once(&format!("\n{heading}\n")).unwrap_or_else(|| panic!("docs/src/ci.md has no {heading:?}"));
+    let section = section.split("\n## ").next().unwrap();
+    let (_, block) = section.split_once("```yaml\n").unwrap_or_else(|| panic!("no ```yaml block under {heading:?}"));
+    block.split_once("```").expect("a ``` closing the block").0.to_string()
+}
+
+/// A small Go module in the sandbox's work directory, pinned to go1.22.10 by its toolchain line
+/// (its go line alone would pick 1.21.13 from the fixture mirror), whose test fails under any
+/// other Go.
+fn pinned_go_module(sb: &Sandbox) {
+    sb.write("work/go.mod", "module example.com/app\n\ngo 1.21\n\ntoolchain go1.22.10\n");
+    sb.write("work/greet/greet.go", "package greet\n\nfunc Hello() string { return \"hello\" }\n");
+    sb.write(
+        "work/greet/greet_test.go",
+        r#"package greet
+
+import (
+	"runtime"
+	"testing"
+)
+
+func TestHello(t *testing.T) {
+	if got := Hello(); got != "hello" {
+		t.Fatalf("Hello() = %q", got)
+	}
+	if v := runtime.Version(); v != "go1.22.10" {
+		t.Fatalf("run by %s, not by the go1.22.10 go.mod pins", v)
+	}
+}
+"#,
+    );
+}
+
+/// What `go test ./...` prints for the module's one package when its test passed.
+const GREET_PASSED: &str = "ok  \texample.com/app/greet\t";
+
+#[test]
+fn the_docs_github_workflow_runs_go_test_with_the_go_the_module_pins() {
+    let Some(dist) = dist() else { return };
+    let Some(action) = yaml(&fs::read_to_string(root().join("action.yml")).unwrap()) else { return };
+    let Some(workflow) = yaml(&ci_doc_snippet("## GitHub Actions")) else { return };
+    let sb = Sandbox::new();
+    pinned_go_module(&sb);
+    let (release, trust) = https_release(&sb, dist);
+    let mirror = Server::http();
+    mirror.serve_dir(&common::real_mirror());
+    let mut job = Job::new(&sb.root().join("runner"), [job_env(&sb, &mirror, &release), vec![trust]].concat());
+    // The mirror stands in for go.dev; gover-version stays as the docs leave it, the release
+    // server (GOVER_RELEASE_URL) standing in for GitHub's.
+    let mirror_url = mirror.url("/");
+    let printed = job
+        .run_steps(&workflow["steps"], &action, &sb.work, &[("mirror", &mirror_url)])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(printed.contains(GREET_PASSED), "{printed}");
+    assert_eq!(job.value("steps.go.outputs.go-version"), "1.22.10", "the output the docs name");
+}
+
+#[test]
+fn the_docs_gitlab_pipeline_runs_go_test_with_the_go_the_module_pins() {
+    let Some(dist) = dist() else { return };
+    let Some(pipeline) = yaml(&ci_doc_snippet("## GitLab CI")) else { return };
+    let sb = Sandbox::new();
+    pinned_go_module(&sb);
+    let (release, trust) = https_release(&sb, dist);
+    let mirror = Server::http();
+    mirror.serve_dir(&common::real_mirror());
+    // Its one include is this repository's component, with the docs' inputs and the mirror
+    // standing in for go.dev.
+    let pipeline = pipeline.as_object().unwrap();
+    let [include] = &pipeline["include"].as_array().expect("include: is a list")[..] else {
+        panic!("one include, the component: {:?}", pipeline["include"]);
+    };
+    let component = include["component"].as_str().unwrap();
+    let name = component.strip_prefix("$CI_SERVER_FQDN/gover-dev/gover/").and_then(|c| c.split_once('@'));
+    assert_eq!(name.map(|(name, _)| name), Some("setup-go"), "not templates/setup-go.yml: {component}");
+    let mirror_url = mirror.url("/");
+    let given: Vec<(&str, Value)> = include["inputs"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .chain([("mirror", Value::from(mirror_url))])
+        .collect();
+    let Some(mut jobs) = interpolated_jobs(&given) else { return };
+    let own: Vec<&String> = pipeline.keys().filter(|k| *k != "include").collect();
+    for name in &own {
+        assert!(jobs.get(name.as_str()).is_none(), "the docs' job {name} overrides the component's");
+        jobs[name.as_str()] = pipeline[name.as_str()].clone();
+    }
+
+    // The component's setup job (stage .pre), then the docs' jobs, each after the setup job's
+    // dotenv round trip.
+    let project = &sb.work;
+    run_gitlab_job(&resolved(&jobs, "gover-setup"), project, &gitlab_setup_env(&sb, &mirror, &release, trust));
+    let later: Vec<(String, String)> =
+        [("HOME".to_string(), sb.home.display().to_string())].into_iter().chain(dotenv_report(project)).collect();
+    for name in own.iter().filter(|name| !name.starts_with('.')) {
+        let job = resolved(&jobs, name);
+        for need in job.get("needs").and_then(Value::as_array).into_iter().flatten() {
+            assert!(jobs.get(need.as_str().unwrap()).is_some(), "{name} needs a job the pipeline lacks: {need}");
+        }
+        let out = run_gitlab_job(&job, project, &later);
+        assert!(out.contains(GREET_PASSED), "{name}:\n{out}");
+    }
 }
 
 #[test]

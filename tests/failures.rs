@@ -875,6 +875,9 @@ fn every_exit_code_in_the_documented_table_is_what_gover_returns() {
     let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let file = rig.sb.root().join("a-file");
     std::fs::write(&file, "").unwrap();
+    // The administrator's (root's, as this test runs) policy allows only 1.23.
+    let policy = rig.sb.root().join("policy.toml");
+    std::fs::write(&policy, "[versions]\nallowed = [\"1.23\"]\n").unwrap();
     let mut seen = vec![
         (0, run(&["list"], &none)),
         // The global default is not removed without --force.
@@ -904,6 +907,12 @@ fn every_exit_code_in_the_documented_table_is_what_gover_returns() {
             8,
             run(&["list"], &|c| {
                 c.env("GOVER_HOME", &file);
+            }),
+        ),
+        (
+            9,
+            run(&["use", "1.22.10"], &|c| {
+                c.env("GOVER_POLICY_FILE", &policy);
             }),
         ),
     ];

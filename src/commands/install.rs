@@ -2,6 +2,7 @@
 //! verify and install it (see `dist::install`). After the first install the shims exist and,
 //! if nothing is the global default yet, the installed version becomes it.
 
+use gover_shim::resolve::Installed;
 use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
@@ -9,6 +10,7 @@ use crate::dist::proxy::{Proxies, ProxyConfig};
 use crate::dist::{self, Artifact, Catalog, Origin, Outcome, Remote, SourceChoice};
 use crate::error::{Error, Kind, Result};
 use crate::output::{self, outln, Output};
+use crate::policy::Policy;
 use crate::vulndb::{self, Knowledge};
 
 #[derive(clap::Args, Debug)]
@@ -42,10 +44,14 @@ pub fn run(args: Args, app: &App) -> Result<()> {
 /// Installs each spec (`text` is how the user wrote it), as `gover install` does.
 pub fn install(app: &App, specs: &[(&str, Spec)], from: &SourceArgs) -> Result<()> {
     crate::interrupt::watch(crate::interrupt::Job::Install);
+    let source = match &app.policy {
+        Some(policy) => policy.source(from.source, from.insecure_no_sumdb)?,
+        None => from.source,
+    };
     let installer = Installer {
         app,
         remote: Remote::from_env(app.trust_mirror)?,
-        source: from.source,
+        source,
         insecure_no_sumdb: from.insecure_no_sumdb,
         origin: None,
         proxy_list: None,
@@ -93,6 +99,10 @@ struct Installer<'a> {
 
 impl Installer<'_> {
     fn run(mut self, specs: &[(&str, Spec)]) -> Result<()> {
+        if self.app.policy.as_ref().is_some_and(Policy::needs_vulnerability_data) {
+            // The policy's verdict on a release is only as current as this data.
+            vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.out);
+        }
         let mut installed = Vec::new();
         let mut failure = None;
         for (text, spec) in specs {
@@ -132,7 +142,7 @@ impl Installer<'_> {
         if let Some(version) = self.already_installed(match spec {
             Spec::Exact(wanted) => Some(wanted),
             _ => None,
-        }) {
+        })? {
             return Ok(version);
         }
         // An archive verified before, with its checksum, needs no index: offline reinstalls work.
@@ -162,8 +172,9 @@ impl Installer<'_> {
             },
         };
         let version = artifact.version.clone();
+        self.app.permit_version(Some(&version))?;
         self.say(format_args!("{text} -> {version}"));
-        if let Some(version) = self.already_installed(Some(&version)) {
+        if let Some(version) = self.already_installed(Some(&version))? {
             return Ok(version);
         }
         let outcome = dist::install(store, &self.remote.client, &artifact, self.app.out)?;
@@ -174,13 +185,11 @@ impl Installer<'_> {
     /// The installed release `wanted` is, said so, if there is one: in this store, or (for a
     /// user's store) in the system store, whose copy every user runs without one of their own.
     /// A listed tree without bin/go is damaged: it is installed again, and replaced.
-    fn already_installed(&self, wanted: Option<&GoVersion>) -> Option<GoVersion> {
-        let wanted = wanted?;
-        let found = self
-            .app
-            .installed()
-            .into_iter()
-            .find(|i| i.version.same_release(wanted) && i.root.join("bin/go").is_file())?;
+    fn already_installed(&self, wanted: Option<&GoVersion>) -> Result<Option<GoVersion>> {
+        let Some(wanted) = wanted else { return Ok(None) };
+        let is_wanted = |i: &Installed| i.version.same_release(wanted) && i.root.join("bin/go").is_file();
+        let Some(found) = self.app.installed().into_iter().find(is_wanted) else { return Ok(None) };
+        self.app.permit_version(Some(&found.version))?;
         match (found.system, self.app.system_home()) {
             (true, Some(system)) => self.say(format_args!(
                 "{} is already installed in the system store {}",
@@ -189,7 +198,7 @@ impl Installer<'_> {
             )),
             _ => self.say(format_args!("{} is already installed", found.version)),
         }
-        Some(found.version)
+        Ok(Some(found.version))
     }
 
     /// Installs `spec` from the module proxy; `site`: the download site's failure when auto
@@ -202,6 +211,7 @@ impl Installer<'_> {
         site: Option<&Error>,
     ) -> Result<GoVersion> {
         let version = self.proxy_version(spec, config).map_err(|e| dist::after_fallback(e, site))?;
+        self.app.permit_version(Some(&version))?;
         self.say(format_args!("{text} -> {version}"));
         let proxies = Proxies { client: &self.remote.client, config };
         let outcome = proxies
