@@ -15,6 +15,7 @@ use std::process::Command;
 
 use common::gover_release::dist;
 use common::server::Server;
+use common::text;
 use common::{Sandbox, BASE_PATH};
 use serde_json::Value;
 
@@ -22,10 +23,6 @@ const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// A YAML document as JSON, read by PyYAML (the test suite has no YAML crate); None (the skip

@@ -9,13 +9,10 @@ use std::path::Path;
 
 use common::gover_release::dist;
 use common::server::Server;
+use common::text;
 use common::Sandbox;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// A sandbox, the release over https (its CA for CURL_CA_BUNDLE) and the fixture Go mirror;
 /// None (the skip recorded) where the release files cannot be built.

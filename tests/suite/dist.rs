@@ -20,6 +20,7 @@ use std::process::Command;
 use common::gover_release::{dist, release_server};
 use common::releases::sha256_hex;
 use common::server::{Reply, Server};
+use common::text;
 use common::{Sandbox, BASE_PATH};
 
 const X86_64: &str = "x86_64-unknown-linux-musl";
@@ -63,10 +64,6 @@ fn unpack(triple: &str, into: &Path) -> PathBuf {
 
 fn is_root() -> bool {
     Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.trim_ascii() == b"0")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// `program` with the sandbox's environment, minus the test build's shim (a release gover

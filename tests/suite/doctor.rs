@@ -76,8 +76,8 @@ impl Setup {
     }
 
     fn command(&self, args: &[&str]) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_gover"));
-        cmd.env_clear().envs(self.env.iter().map(|(k, v)| (k, v))).current_dir(&self.cwd).args(args);
+        let mut cmd = common::gover_command(self.env.iter().map(|(k, v)| (k, v)), &self.cwd);
+        cmd.args(args);
         cmd
     }
 

@@ -11,16 +11,6 @@ use std::time::{Duration, Instant};
 use common::Sandbox;
 
 /// Standard error as text.
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// The text of the `help:` line.
-fn help(out: &Output) -> String {
-    let err = stderr(out);
-    err.lines().find_map(|l| l.strip_prefix("help: ")).unwrap_or_else(|| panic!("no help line in:\n{err}")).to_string()
-}
-
 fn mkfifo(path: &Path) {
     let status = std::process::Command::new("mkfifo").arg(path).status().unwrap();
     assert!(status.success());
@@ -59,6 +49,7 @@ fn a_fifo_as_a_pin_file_fails_at_once_naming_it() {
 use common::releases::IndexEntry;
 use common::rig::{archive_path, big_release, Rig};
 use common::server::{Fault, Reply};
+use common::{help, stderr};
 
 const V: &str = "go1.22.10";
 
@@ -156,11 +147,8 @@ fn sigterm_while_the_network_is_silent_still_ends_fast_and_clean() {
     let stall = Fault::StallAfter(archive.len() / 2, Duration::from_secs(30));
     rig.server.route(&archive_path(V), Reply::bytes(archive.clone()).fault(stall));
     // A long read timeout: the install is stuck in a read when the signal comes.
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_gover"))
-        .env_clear()
-        .envs(rig.env())
+    let child = common::gover_process(rig.env(), &rig.sb.work)
         .env("GOVER_HTTP_TIMEOUT", "60")
-        .current_dir(&rig.sb.work)
         .args(["install", "1.22.10"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -209,10 +197,7 @@ fn ctrl_c_or_sigterm_during_an_import_leaves_no_half_state_and_the_same_command_
         let tool = sb.home.join(".gvm/pkgsets/go1.22.10/global/bin/hello");
         common::write_executable(&tool, "#!/bin/sh\necho hello\n");
 
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_gover"))
-            .env_clear()
-            .envs(sb.env())
-            .current_dir(&sb.work)
+        let child = common::gover_process(sb.env(), &sb.work)
             .args(["import", "gvm"])
             .process_group(0)
             .stdout(std::process::Stdio::piped())

@@ -10,18 +10,9 @@ use common::releases::{archive_name, host_platform, release_archive, release_ent
 use common::releases::{Entry, IndexEntry};
 use common::rig::{archive_path, Rig};
 use common::server::{Fault, Reply};
+use common::{help, stderr};
 
 const V: &str = "go1.22.10";
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// The text of the `help:` line.
-fn help(out: &Output) -> String {
-    let err = stderr(out);
-    err.lines().find_map(|l| l.strip_prefix("help: ")).unwrap_or_else(|| panic!("no help line in:\n{err}")).to_string()
-}
 
 fn expect(out: &Output, code: i32, hint: &str) {
     assert_eq!(out.status.code(), Some(code), "{}", stderr(out));

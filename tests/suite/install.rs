@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use common::releases::{archive_name, index_json, release_archive, release_entries, tar_gz, Entry, IndexEntry};
 use common::server::{Fault, Reply, Server};
+use common::stdout;
 use common::Sandbox;
 use predicates::prelude::*;
 
@@ -78,10 +79,6 @@ fn assert_kept_partial(sb: &Sandbox, version: &str, archive: &[u8]) {
     let partial = sb.gover_home.join("downloads").join(format!("{}.partial", archive_name(version)));
     let kept = fs::read(&partial).unwrap();
     assert!(!kept.is_empty() && archive.starts_with(&kept), "the partial download is a prefix of the archive");
-}
-
-fn stdout(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 #[test]
@@ -583,10 +580,8 @@ fn concurrent_installs_download_once() {
     server.route(&path, Reply::bytes(archive).fault(Fault::Trickle { chunk, pause: Duration::from_millis(50) }));
     let runs: Vec<_> = (0..3)
         .map(|_| {
-            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_gover"));
-            cmd.env_clear()
-                .envs(sb.env())
-                .env("GOVER_INDEX_URL", server.url("/index.json"))
+            let mut cmd = common::gover_process(sb.env(), &sb.work);
+            cmd.env("GOVER_INDEX_URL", server.url("/index.json"))
                 .env("GOVER_DIST_URL", server.url("/dl/"))
                 .args(["install", "1.22.10"])
                 .stdout(std::process::Stdio::piped())
@@ -638,9 +633,7 @@ fn an_install_killed_mid_download_is_retried_cleanly() {
     let (server, archive, path) = serve_one("go1.22.10");
     let chunk = archive.len() / 50 + 1;
     server.once(&path, Reply::bytes(archive).fault(Fault::Trickle { chunk, pause: Duration::from_millis(100) }));
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gover"))
-        .env_clear()
-        .envs(sb.env())
+    let mut child = common::gover_process(sb.env(), &sb.work)
         .env("GOVER_INDEX_URL", server.url("/index.json"))
         .env("GOVER_DIST_URL", server.url("/dl/"))
         .args(["install", "1.22.10"])

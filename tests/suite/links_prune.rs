@@ -7,15 +7,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::{link_copy, real_go_tree, snapshot, write_executable, Sandbox};
+use common::{stderr, stdout};
 use predicates::prelude::*;
-
-fn stdout(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 /// A stand-in Go tree outside GOVER_HOME whose go answers `go version` as a real one does.
 fn fake_tree(s: &Sandbox, rel: &str, reports: &str) -> PathBuf {

@@ -422,13 +422,10 @@ fn ctrl_c_or_sigterm_during_a_sync_leaves_no_partial_file_and_the_same_command_c
         let server = if layout == "dl" { &up.dl } else { &up.proxy.server };
         server.once(&path, body.fault(trickle));
 
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_gover"))
-            .env_clear()
-            .envs(s.env())
+        let child = common::gover_process(s.env(), &s.work)
             .envs(up.proxy.env())
             .env("GOVER_INDEX_URL", up.dl.url("/index.json"))
             .env("GOVER_DIST_URL", up.dl.url("/"))
-            .current_dir(&s.work)
             .args(["mirror", "sync"])
             .arg(&dir)
             .args(["1.22.10", "1.23.9"])

@@ -4,9 +4,8 @@
 
 use crate::common;
 
-use std::process::Output;
-
 use common::rig::Rig;
+use common::stderr;
 
 /// Runs `argv` on a new pseudo-terminal (its stdin, stdout and stderr), types `typed` once the
 /// question `[Y/n] ` appears, and passes on everything the terminal showed (typed text echoed
@@ -96,10 +95,6 @@ impl Missing {
 
 const QUESTION: &str = "go1.22.10 is pinned by ./.go-version but not installed; install it now? [Y/n] ";
 
-fn text(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 #[test]
 fn auto_install_says_which_file_asked_and_how_to_turn_it_off() {
     let m = Missing::new();
@@ -112,14 +107,14 @@ fn auto_install_says_which_file_asked_and_how_to_turn_it_off() {
     shim("0").assert().code(3).stdout("").stderr(m.refusal());
     assert_eq!(m.downloads(), 0);
     let out = shim("1").output().unwrap();
-    assert!(out.status.success(), "{}", text(&out));
+    assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        text(&out).starts_with(
+        stderr(&out).starts_with(
             "gover: go1.22.10 is pinned by ./.go-version but not installed; installing it because GOVER_AUTO_INSTALL \
              is on (set it to 0 to turn this off)\n"
         ),
         "{}",
-        text(&out)
+        stderr(&out)
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout), "go version go1.22.10 fake/arch\n");
     assert!(m.installed());

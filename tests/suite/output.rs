@@ -11,11 +11,8 @@ use std::os::fd::FromRawFd;
 use std::process::{Command, Output, Stdio};
 
 use common::rig::Rig;
+use common::text;
 use common::Sandbox;
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// `gover -q args…` succeeds, says nothing on standard error, and returns standard output.
 fn quiet(rig: &Rig, args: &[&str]) -> String {
@@ -94,8 +91,8 @@ fn a_closed_pipe_ends_quietly() {
     std::fs::write(sb.gover_home.join("global"), "1.23.9\n").unwrap();
     for args in [&["list"][..], &["list", "--json"], &["completions", "bash"], &["doctor"], &["doctor", "--json"]] {
         for lines in [0, 1] {
-            let mut cmd = Command::new(env!("CARGO_BIN_EXE_gover"));
-            cmd.env_clear().envs(sb.env()).current_dir(&sb.work).args(args);
+            let mut cmd = common::gover_process(sb.env(), &sb.work);
+            cmd.args(args);
             let out = head(cmd, lines);
             assert_eq!(
                 (out.status.code(), text(&out.stderr)),
@@ -133,13 +130,7 @@ fn head(mut cmd: Command, lines: usize) -> Output {
 fn a_full_disk_under_standard_output_is_an_error() {
     let sb = Sandbox::new();
     let full = File::options().write(true).open("/dev/full").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_gover"))
-        .env_clear()
-        .envs(sb.env())
-        .args(["completions", "bash"])
-        .stdout(full)
-        .output()
-        .unwrap();
+    let out = common::gover_process(sb.env(), &sb.work).args(["completions", "bash"]).stdout(full).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let stderr = text(&out.stderr);
     assert!(stderr.starts_with("error: cannot write standard output\n  cause: No space left on device"), "{stderr}");

@@ -465,9 +465,7 @@ fn kill_9_during_a_proxy_install_leaves_nothing_a_later_install_trips_on() {
     proxy.server.route(&proxy.zip_path("go1.23.9"), slow);
     let root = modproxy::version_dir(&s.gover_home, "go1.23.9");
     for delay_ms in [0u64, 15, 40, 80, 120, 180, 240, 320] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gover"))
-            .env_clear()
-            .envs(s.env())
+        let mut child = common::gover_process(s.env(), &s.work)
             .envs(proxy.env())
             .args(["-q", "install", "1.23.9"])
             .stdout(std::process::Stdio::null())
@@ -507,9 +505,7 @@ fn ctrl_c_during_a_zip_download_keeps_what_arrived_for_the_next_run() {
     let pause = std::time::Duration::from_millis(50);
     let slow = Reply::bytes(zip.to_vec()).fault(common::server::Fault::Trickle { chunk: zip.len() / 60 + 1, pause });
     proxy.server.once(&path, slow);
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_gover"))
-        .env_clear()
-        .envs(s.env())
+    let child = common::gover_process(s.env(), &s.work)
         .envs(proxy.env())
         .args(["install", "1.23.9"])
         .stdout(std::process::Stdio::null())

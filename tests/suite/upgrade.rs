@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use common::releases::{release_archive, IndexEntry};
 use common::rig::Rig;
 use common::snapshot;
+use common::{help, stderr};
 
 fn rig() -> Rig {
     Rig::serving(&["go1.22.10", "go1.22.12", "go1.23.9"])
@@ -166,16 +167,6 @@ fn mise_pins_move_too_and_doctor_undo_puts_them_back_byte_for_byte() {
 
     rig.gover().args(["doctor", "--undo"]).assert().success();
     assert_eq!(pins(&rig), before, "doctor --undo is byte-exact");
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// The text of the `help:` line.
-fn help(out: &std::process::Output) -> String {
-    let err = stderr(out);
-    err.lines().find_map(|l| l.strip_prefix("help: ")).unwrap_or_else(|| panic!("no help line in:\n{err}")).to_string()
 }
 
 /// What `GOVER_HOME/backups` holds.

@@ -15,6 +15,7 @@ pub use skip::{require, skip};
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
 pub struct Sandbox {
     dir: tempfile::TempDir,
@@ -78,6 +79,47 @@ pub fn assert_generated_files_current(what: &str, files: &[(PathBuf, Vec<u8>)], 
     );
 }
 
+/// `gover` with exactly `env` (nothing inherited from the test process), run in `dir`: how
+/// every test starts it, through [`Sandbox::gover`] or its like. A plain process, for tests that
+/// spawn it in the background, kill it or read its pipes themselves.
+pub fn gover_process<K, V>(env: impl IntoIterator<Item = (K, V)>, dir: &Path) -> std::process::Command
+where
+    K: AsRef<std::ffi::OsStr>,
+    V: AsRef<std::ffi::OsStr>,
+{
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_gover"));
+    cmd.env_clear().envs(env).current_dir(dir);
+    cmd
+}
+
+/// [`gover_process`] with assert_cmd's assertions.
+pub fn gover_command<K, V>(env: impl IntoIterator<Item = (K, V)>, dir: &Path) -> assert_cmd::Command
+where
+    K: AsRef<std::ffi::OsStr>,
+    V: AsRef<std::ffi::OsStr>,
+{
+    assert_cmd::Command::from_std(gover_process(env, dir))
+}
+
+/// Bytes a program printed, as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+pub fn stdout(out: &Output) -> String {
+    text(&out.stdout)
+}
+
+pub fn stderr(out: &Output) -> String {
+    text(&out.stderr)
+}
+
+/// The text of the `help:` line.
+pub fn help(out: &Output) -> String {
+    let err = stderr(out);
+    err.lines().find_map(|l| l.strip_prefix("help: ")).unwrap_or_else(|| panic!("no help line in:\n{err}")).to_string()
+}
+
 /// The PATH every sandboxed command starts with: the system's basic tools only, so a Go
 /// installed on the test machine cannot leak in.
 pub const BASE_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -123,9 +165,7 @@ impl Sandbox {
 
     /// `gover` with the sandbox environment (and nothing else), run in `work`.
     pub fn gover(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_gover"));
-        cmd.env_clear().envs(self.env()).current_dir(&self.work);
-        cmd
+        gover_command(self.env(), &self.work)
     }
 
     /// A shim (`go` or `gofmt`) from GOVER_HOME/shims, with the sandbox environment.

@@ -53,17 +53,12 @@ impl Rig {
     }
 
     pub fn gover(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_gover"));
-        cmd.env_clear().envs(self.env()).current_dir(&self.sb.work);
-        cmd
+        super::gover_command(self.env(), &self.sb.work)
     }
 
     /// `gover args...` as a plain process, to run in the background or kill.
     pub fn spawn(&self, args: &[&str]) -> std::process::Child {
-        Command::new(env!("CARGO_BIN_EXE_gover"))
-            .env_clear()
-            .envs(self.env())
-            .current_dir(&self.sb.work)
+        super::gover_process(self.env(), &self.sb.work)
             .args(args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
