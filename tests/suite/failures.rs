@@ -834,7 +834,7 @@ fn errors_are_coloured_like_warnings_on_a_terminal_unless_no_color() {
 }
 
 /// Each row of the exit-code table (docs/src/exit-codes.md), produced by a real command (130 and 143 by the
-/// Ctrl-C and SIGTERM tests above, 101 by tests/doctor.rs's crashed check), and no code the
+/// Ctrl-C and SIGTERM tests above, 101 by tests/suite/doctor.rs's crashed check), and no code the
 /// table does not list.
 #[test]
 fn every_exit_code_in_the_documented_table_is_what_gover_returns() {

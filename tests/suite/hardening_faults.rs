@@ -1,4 +1,4 @@
-//! Hostile servers and hostile archives, beyond what tests/install.rs already covers
+//! Hostile servers and hostile archives, beyond what tests/suite/install.rs already covers
 //! (truncation, a wrong size, checksum mismatch, HTML index, 5xx retries, a stalled body,
 //! untrusted TLS, redirect loops, `..`, absolute paths, link escapes, devices, no bin/go, a
 //! VERSION of another release). Each fault must end in one `error:` line with a cause and a
@@ -253,7 +253,7 @@ fn a_gzip_bomb_stops_early() {
     rig.assert_clean(V, &[]);
 }
 
-/// The faults tests/install.rs covers for their behaviour, checked here for the form of the
+/// The faults tests/suite/install.rs covers for their behaviour, checked here for the form of the
 /// error (one error line, a cause, a hint) and for a clean sandbox afterwards.
 #[test]
 fn the_installers_faults_are_explained_and_leave_nothing() {

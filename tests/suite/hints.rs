@@ -1,4 +1,4 @@
-//! The `help:` lines tests/failures.rs does not reach (issue 12), each followed: the error is
+//! The `help:` lines tests/suite/failures.rs does not reach (issue 12), each followed: the error is
 //! produced against a loopback server or a synthetic archive, the hint is done as it says, and
 //! the same command then works.
 
@@ -305,7 +305,7 @@ fn a_pin_file_that_cannot_be_changed_points_at_the_messages_above() {
     assert_eq!(std::fs::read_to_string(&pin).unwrap(), "1.22.10\n");
 }
 
-/// Command hints tests/failures.rs does not reach: list --remote's prefix, shell with nothing
+/// Command hints tests/suite/failures.rs does not reach: list --remote's prefix, shell with nothing
 /// (or something else) installed, uninstall of what is not installed, a version with no
 /// release near it.
 #[test]

@@ -1,5 +1,5 @@
 //! Toolchains through a Go module proxy, verified by the checksum database. The test proxy and
-//! database (tests/common/modproxy.rs) are first judged by the real go, which must switch
+//! database (tests/suite/common/modproxy.rs) are first judged by the real go, which must switch
 //! toolchains through them; then gover installs from them, and refuses every way they can lie.
 
 use crate::common;
@@ -420,7 +420,7 @@ fn goproxy_lists_fall_through_as_go_does() {
 
 /// Not a test: writes the test proxy and checksum database (go1.23.9, real) as a static tree
 /// for bench/proxy.sh, into GOVER_PROXY_TREE:
-/// `GOVER_PROXY_TREE=DIR cargo test --test proxy -- --ignored --exact write_static_tree`.
+/// `GOVER_PROXY_TREE=DIR cargo test --test suite -- --ignored --exact proxy::write_static_tree`.
 #[test]
 #[ignore]
 fn write_static_tree() {

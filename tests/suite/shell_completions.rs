@@ -1,5 +1,5 @@
 //! Completion scripts: the committed copies in completions/ must match what the clap
-//! definition generates (regenerate with `GOVER_BLESS=1 cargo test --test shell_completions`),
+//! definition generates (regenerate with `GOVER_BLESS=1 cargo test --test suite shell_completions::`),
 //! and the hooks must complete subcommands and installed version names in the real shells.
 
 use crate::common;
@@ -22,7 +22,7 @@ fn committed_completions_are_up_to_date() {
     common::assert_generated_files_current(
         "completion scripts",
         &files,
-        "GOVER_BLESS=1 cargo test --test shell_completions",
+        "GOVER_BLESS=1 cargo test --test suite shell_completions::",
     );
 }
 

@@ -269,7 +269,7 @@ fn without_the_hook_gover_shell_prints_the_line_and_explains() {
 #[test]
 fn gover_shell_rejects_what_it_cannot_use_and_prints_no_code() {
     let sb = sandbox_with_versions();
-    // No release index within reach (as in tests/failures.rs, a reachable one turns this into
+    // No release index within reach (as in tests/suite/failures.rs, a reachable one turns this into
     // "no such release" with the nearest one).
     let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let out = sb

@@ -1,6 +1,6 @@
 //! A Debian 12 root to run a container recipe's commands in, where no container engine runs:
 //! `cargo xtask debian-root`, a copy of `cargo xtask fresh-machine`'s cached debootstrap root
-//! (tests/containers.rs).
+//! (tests/suite/containers.rs).
 
 use std::path::Path;
 use std::process::{Command, Output};
