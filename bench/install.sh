@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `gover install` of a real Go release from the local mirror, cold (a fresh GOVER_HOME, so no
 # download cache, before every run), against the shell pipeline that downloads, hashes and
-# unpacks the same archive, `curl -s URL | tee >(sha256sum) | tar -xz`, in the same hyperfine
-# run; then the peak memory of each (GNU time, the largest of 3 runs).
+# unpacks the same archive, `curl -s URL | tee >(sha256sum) | tar -xz`, and against inflating
+# the archive alone (the floor), in the same hyperfine run; then the peak memory of each (GNU
+# time, the largest of 3 runs).
 #   bench/install.sh [BIN_DIR [OUT_DIR]]    (RUNS=n, default 15; VERSION, default 1.22.10)
 # BENCH_DIR (default /dev/shm) holds GOVER_HOME and the tar output: a tmpfs takes the disk out
 # of the comparison. The mirror (target/gomirror, or GOVER_TEST_MIRROR) comes from
@@ -21,7 +22,7 @@ serve "$mirror"
 arch=$(go_arch)
 archive=go$version.linux-$arch.tar.gz
 url=$SERVER_URL$archive
-gover="env HOME=$WORK/home GOVER_HOME=$WORK/home/gover GOVER_INDEX_URL=${SERVER_URL}index.json GOVER_DIST_URL=$SERVER_URL GOVER_SHIM_BINARY=$BIN/gover-shim $BIN/gover -q install $version"
+gover="env GOVER_VULNDB=off HOME=$WORK/home GOVER_HOME=$WORK/home/gover GOVER_INDEX_URL=${SERVER_URL}index.json GOVER_DIST_URL=$SERVER_URL GOVER_SHIM_BINARY=$BIN/gover-shim $BIN/gover -q install $version"
 pipeline="bash -c 'curl -s $url | tee >(sha256sum >/dev/null) | tar -xz -C $WORK/tar'"
 fresh="rm -rf $WORK/home $WORK/tar && mkdir -p $WORK/home $WORK/tar"
 
@@ -31,8 +32,16 @@ sh -c "$gover" >/dev/null
 "$WORK/home/gover/versions/go$version/bin/go" version | grep -q "go$version" || { echo "gover install did not install go$version" >&2; exit 1; }
 unpacked=$(du -sm "$WORK/home/gover/versions/go$version" | cut -f1)
 
-ROUNDS=3 hf install "${RUNS:-15}" -N --warmup 1 --prepare "sh -c '$fresh'" -- \
+# The floor: the one step nothing can skip, inflating the archive (from the page cache, with the
+# decoder gover links), writing nothing. BASELINE_BIN, when set, adds another build's gover
+# (main's, say) to the same rounds.
+inflate="sh -c '$BIN/inflate < $mirror/$archive'"
+baseline=()
+[ -z "${BASELINE_BIN:-}" ] || baseline=("gover install $version, baseline build" "${gover//$BIN\//$BASELINE_BIN/}")
+ROUNDS=${ROUNDS:-3} hf install "${RUNS:-15}" -N --warmup 1 --prepare "sh -c '$fresh'" -- \
+    "inflate only" "$inflate" \
     "curl | tee >(sha256sum) | tar -xz" "$pipeline" \
+    "${baseline[@]}" \
     "gover install $version" "$gover"
 
 mb() { awk -v kb="$1" 'BEGIN { printf "%.1f MB", kb / 1024 }'; }

@@ -15,12 +15,14 @@ build_release() {
         cd "$root" || exit
         # Not --workspace: the xtask crate is no part of what ships.
         cargo build --release --quiet -p gover -p gover-shim
+        # bench/install.sh's floor: inflating alone, with the decoder gover links.
+        cargo build --release --quiet -p gover --example inflate
         # Last, so nothing relinks it: the shim statically linked (glibc static-pie), with no
         # dynamic loader at every `go` call. What a release ships.
         cargo rustc --release --quiet -p gover-shim --bin gover-shim -- -C target-feature=+crt-static
     )
     mkdir -p "$dir"
-    cp "$root/target/release/gover" "$root/target/release/gover-shim" "$dir/"
+    cp "$root/target/release/gover" "$root/target/release/gover-shim" "$root/target/release/examples/inflate" "$dir/"
     file -b "$dir/gover-shim" | grep -q 'static' || {
         echo "bench: $dir/gover-shim is not statically linked: $(file -b "$dir/gover-shim")" >&2
         return 1

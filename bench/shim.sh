@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Shim overhead: `go version` / `go env GOROOT` through the release shim vs the real binary, side
-# by side in each hyperfine run, with the pin 0, 1, 10 and 30 directories up, by the version's
-# own name (go1.22.10) and with 50 versions installed; plus the floor for any exec-based shim (a
-# static C program that only execve()s), and, in one run with that floor, the static musl shim
-# the release files ship (its ratio to the real go must stay within 0.10 of the floor's); and the
-# sizes of the binaries and release files.
+# by side in each hyperfine run, with the pin 0, 1, 10 and 30 directories up, an exact pin, by the
+# version's own name (go1.22.10) and with 50 versions installed; plus the floor for any exec-based
+# shim (a static C program that only execve()s), and, in one run with that floor, the static musl
+# shim the release files ship (its ratio to the real go must stay within 0.10 of the floor's); the
+# system calls each makes before the exec (strace); and the sizes of the binaries and release files.
 #   bench/shim.sh [BIN_DIR [OUT_DIR]]    (RUNS=n, default 300; needs hyperfine, gcc and the
 #                                         real-Go mirror, made by cargo xtask fixtures)
 # Prints a Markdown table; bench/run runs it with the rest and publishes BENCHMARKS.md.
@@ -42,12 +42,22 @@ deep() {
     echo "$d"
 }
 
+# calls LABEL DIR PROGRAM: how many system calls PROGRAM makes in DIR before it execs the real
+# go (strace; one count, since it is the same at every call), as a fact beside the timings.
+calls() {
+    command -v strace >/dev/null || return 0
+    (cd "$2" && strace -o "$WORK/trace" "$3" version >/dev/null)
+    # The first line is PROGRAM's own execve; the next execve is the real go's.
+    fact "system calls before the exec of go: $1" "$(awk 'NR > 1 && /^execve\(/ { print NR - 2; exit }' "$WORK/trace")"
+}
+
 # compare FILE LABEL DIR ARGS...: the real go and the shim, run in DIR.
 compare() {
     local file=$1 label=$2 dir=$3
     shift 3
     (cd "$dir" && ROUNDS=${ROUNDS:-60} hf "$file" "$runs" -N --warmup 2 -- \
         "real go $*" "$real $*" "shim go $* ($label)" "$shim $*")
+    [ "$1" != version ] || calls "shim go version ($label)" "$dir" "$shim"
 }
 (cd "$project" && ROUNDS=${ROUNDS:-60} hf floor "$runs" -N --warmup 2 -- \
     "real go version" "$real version" "exec floor: static C execve, then go version" "$WORK/floor version")
@@ -56,8 +66,14 @@ compare() {
     "real go version" "$real version" \
     "exec floor: static C execve, then go version" "$WORK/floor version" \
     "musl shim go version (pin here)" "$WORK/musl-shim/go version")
+calls "exec floor" "$project" "$WORK/floor"
+calls "musl shim go version (pin here)" "$project" "$WORK/musl-shim/go"
 compare pin-here-env "pin here" "$project" env GOROOT
 compare pin-here "pin here" "$project" version
+# An exact pin: the shim runs versions/go1.22.10 without listing versions/.
+mkdir -p "$WORK/exact"
+echo "${version#go}" >"$WORK/exact/.go-version"
+compare pin-exact "exact pin here" "$WORK/exact" version
 compare pin-1-up "pin 1 up" "$(deep 1)" version
 compare pin-10-up "pin 10 up" "$(deep 10)" version
 compare pin-30-up "pin 30 up" "$(deep 30)" version
@@ -66,6 +82,7 @@ compare pin-30-up "pin 30 up" "$(deep 30)" version
 ln "$shim" "$GOVER_HOME/shims/$version"
 (cd "$project" && ROUNDS=${ROUNDS:-60} hf by-name "$runs" -N --warmup 2 -- \
     "real go version" "$real version" "shim $version version (by name)" "$GOVER_HOME/shims/$version version")
+calls "shim $version version (by name)" "$project" "$GOVER_HOME/shims/$version"
 # 49 more installed versions (older 1.22.x and other lines) for the shim to choose among.
 for minor in $(seq 13 21); do for patch in 0 1 2 3 4; do mkdir -p "$GOVER_HOME/versions/go1.$minor.$patch/bin"; done; done
 for patch in 0 1 2 3; do mkdir -p "$GOVER_HOME/versions/go1.22.$patch/bin"; done

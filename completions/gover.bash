@@ -70,6 +70,9 @@ _gover() {
             gover,shell)
                 cmd="gover__subcmd__shell"
                 ;;
+            gover,tools)
+                cmd="gover__subcmd__tools"
+                ;;
             gover,uninstall)
                 cmd="gover__subcmd__uninstall"
                 ;;
@@ -160,6 +163,9 @@ _gover() {
             gover__subcmd__help,shell)
                 cmd="gover__subcmd__help__subcmd__shell"
                 ;;
+            gover__subcmd__help,tools)
+                cmd="gover__subcmd__help__subcmd__tools"
+                ;;
             gover__subcmd__help,uninstall)
                 cmd="gover__subcmd__help__subcmd__uninstall"
                 ;;
@@ -184,6 +190,9 @@ _gover() {
             gover__subcmd__help__subcmd__mirror,sync)
                 cmd="gover__subcmd__help__subcmd__mirror__subcmd__sync"
                 ;;
+            gover__subcmd__help__subcmd__tools,rebuild)
+                cmd="gover__subcmd__help__subcmd__tools__subcmd__rebuild"
+                ;;
             gover__subcmd__mirror,help)
                 cmd="gover__subcmd__mirror__subcmd__help"
                 ;;
@@ -196,6 +205,18 @@ _gover() {
             gover__subcmd__mirror__subcmd__help,sync)
                 cmd="gover__subcmd__mirror__subcmd__help__subcmd__sync"
                 ;;
+            gover__subcmd__tools,help)
+                cmd="gover__subcmd__tools__subcmd__help"
+                ;;
+            gover__subcmd__tools,rebuild)
+                cmd="gover__subcmd__tools__subcmd__rebuild"
+                ;;
+            gover__subcmd__tools__subcmd__help,help)
+                cmd="gover__subcmd__tools__subcmd__help__subcmd__help"
+                ;;
+            gover__subcmd__tools__subcmd__help,rebuild)
+                cmd="gover__subcmd__tools__subcmd__help__subcmd__rebuild"
+                ;;
             *)
                 ;;
         esac
@@ -203,7 +224,7 @@ _gover() {
 
     case "${cmd}" in
         gover)
-            opts="-q -h -V --quiet --home --trust-mirror --help --version install uninstall link prune upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help"
+            opts="-q -h -V --quiet --home --trust-mirror --help --version install uninstall link prune upgrade list use global shell current which exec env init setup completions implode doctor import ci tools mirror help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -535,7 +556,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help)
-            opts="install uninstall link prune upgrade list use global shell current which exec env init setup completions implode doctor import ci mirror help"
+            opts="install uninstall link prune upgrade list use global shell current which exec env init setup completions implode doctor import ci tools mirror help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -845,6 +866,34 @@ _gover() {
         gover__subcmd__help__subcmd__shell)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__tools)
+            opts="rebuild"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__tools__subcmd__rebuild)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1171,6 +1220,88 @@ _gover() {
             case "${prev}" in
                 --print-for)
                     COMPREPLY=($(compgen -W "sh bash zsh fish" -- "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__tools)
+            opts="-q -h --json --quiet --home --trust-mirror --help rebuild help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__tools__subcmd__help)
+            opts="rebuild help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__tools__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__tools__subcmd__help__subcmd__rebuild)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__tools__subcmd__rebuild)
+            opts="-q -h --with --quiet --home --trust-mirror --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --with)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --home)

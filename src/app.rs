@@ -1,15 +1,19 @@
 //! What every command gets: the store and the process's view of the world (rustup's
 //! `Process`), gathered once so commands take their environment as a value.
 
+use std::cell::LazyCell;
 use std::ffi::OsString;
 use std::path::Path;
 
 use gover_shim::resolve::{empty_pin_warning, ignored_pin_warning, request, toolchain_for};
-use gover_shim::{Context, GoverHome, Request, Resolution, ResolveError, Source, Spec, Toolchain};
+use gover_shim::{Context, GoVersion, GoverHome, Request, Resolution, ResolveError, Source, Spec, Toolchain};
 
 use crate::error::{Error, Kind, Result};
+use crate::goenv::{self, Settings};
 use crate::output::Output;
+use crate::policy::Policy;
 use crate::store::Store;
+use crate::vulndb::Knowledge;
 
 pub struct App {
     pub store: Store,
@@ -20,6 +24,8 @@ pub struct App {
     /// Builds the whole clap tree, for the completion scripts. main hands it down so that
     /// nothing below main imports `cli`, which imports the commands.
     pub cli: fn() -> clap::Command,
+    /// The administrator's policy (`/etc/gover/policy.toml`), if there is one.
+    pub policy: Option<Policy>,
     /// GOVER_HOME or --home named the home (else it is the default place).
     chosen_home: bool,
 }
@@ -37,7 +43,34 @@ impl App {
         };
         crate::vulndb::setting().map_err(|bad| Error::usage(bad.to_string()).hint(bad.hint()))?;
         let chosen = home_arg.is_some() || var("GOVER_HOME").is_some_and(|v| !v.is_empty());
-        Ok(App { store: Store::new(home), out, trust_mirror, cli, chosen_home: chosen })
+        let policy = Policy::load(var)?;
+        if let Some(policy) = &policy {
+            policy.check_trust_mirror(trust_mirror)?;
+            let settings = Settings::load(goenv::settings::Sources::from_process());
+            for (name, value) in policy.environment(|name| settings.get(name).map(|s| s.value))? {
+                // Before any thread starts; through the environment, the fleet's settings reach
+                // every reader of them in gover (the download client, go's settings) and the
+                // commands it runs (`gover exec`, the `gover install` of `use --install`).
+                std::env::set_var(name, value);
+            }
+        }
+        Ok(App { store: Store::new(home), out, trust_mirror, cli, policy, chosen_home: chosen })
+    }
+
+    /// Whether the policy lets `toolchain` be installed or used here.
+    pub fn permit(&self, toolchain: &Toolchain) -> Result<()> {
+        self.permit_version(toolchain.version())
+    }
+
+    /// As [`App::permit`], for a release (`None`: a Go gover did not install).
+    pub fn permit_version(&self, version: Option<&GoVersion>) -> Result<()> {
+        match &self.policy {
+            Some(policy) => {
+                let knowledge = LazyCell::new(|| Knowledge::load(&self.store, &self.store.installed()));
+                policy.permit_version(version, &knowledge)
+            }
+            None => Ok(()),
+        }
     }
 
     /// An unusable home (a file, a relative path, a place nothing can be created) is exit 8
@@ -120,6 +153,7 @@ impl App {
             out,
             cli: self.cli,
             chosen_home: self.chosen_home,
+            policy: self.policy.clone(),
             trust_mirror: self.trust_mirror,
         }
     }

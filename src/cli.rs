@@ -66,8 +66,8 @@ mod tests {
         assert_eq!(
             exit_codes(),
             "Exit codes: 0 ok, 1 failure, 2 usage, 3 not installed, 4 no such version, 5 network, \
-             6 verification failed, 7 bad pin file, 8 unusable environment, 101 crashed (a bug), \
-             130/143 interrupted"
+             6 verification failed, 7 bad pin file, 8 unusable environment, 9 refused by policy, \
+             101 crashed (a bug), 130/143 interrupted"
         );
     }
 }

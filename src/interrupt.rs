@@ -46,6 +46,8 @@ pub enum Job {
     Upgrade,
     /// Moves pins, at least one of which has moved.
     MovingPins,
+    /// Rebuilds `go install`ed tools, each replaced only once its new build is whole.
+    Rebuild,
 }
 
 /// From now on, SIGINT and SIGTERM interrupt the process, which is doing `job`, as described
@@ -107,6 +109,9 @@ pub fn error(signal: i32) -> Error {
                 "the pins it moved are listed above (`changed …`), each written whole, and their old content backed up",
             )
             .hint("run the same command to move the rest; gover doctor --undo puts back those moved"),
+        Some(Job::Rebuild) => stopped("the rebuild stopped")
+            .cause("the tool it was building is left as it was; those rebuilt before it stay rebuilt")
+            .hint("run the same command to rebuild the rest"),
         Some(Job::Install) | None => stopped("nothing was installed").hint(resume_download),
     }
 }

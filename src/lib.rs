@@ -20,11 +20,13 @@ mod interrupt;
 mod links;
 mod managers;
 mod output;
+mod policy;
 mod reconcile;
 mod repin;
 mod shell;
 mod store;
 mod sumdb;
+mod tools;
 mod vulndb;
 
 use clap::{CommandFactory, Parser};
@@ -52,7 +54,7 @@ pub fn run() -> i32 {
 }
 
 /// The parsers of untrusted input (archives, the release index, OSV entries, signed notes and
-/// tiles, shell startup files), for the fuzz targets in fuzz/ and nothing else.
+/// tiles, shell startup files, Go programs' build information), for the fuzz targets in fuzz/ and nothing else.
 #[doc(hidden)]
 pub mod fuzzing {
     pub use crate::dist::index::{Index, Platform};
@@ -61,6 +63,8 @@ pub mod fuzzing {
     pub use crate::shell::syntax::{outline, parse as parse_shell, Dialect};
     pub use crate::sumdb::note::{open as open_note, Verifier};
     pub use crate::sumdb::tlog::{parse_tree, TileSource, Tree, Verified};
+    pub use crate::tools::buildinfo::{parse_modinfo, read as read_buildinfo};
+    pub use crate::tools::install_target;
     pub use crate::vulndb::osv::parse as parse_osv;
 }
 

@@ -1,9 +1,12 @@
-//! Looking for pin files in one directory without asking for each name.
+//! Looking for pin files in one directory, by listing it or by asking for each name,
+//! whichever costs fewer system calls.
 //!
-//! The shim asks every directory from the working directory up to `/` for a dozen names.
-//! Each miss is a system call, and in a deep tree those misses were most of the shim's
-//! cost; listing the directory once costs a few calls whatever the number of names, and
-//! only the names that are there are opened.
+//! Below the pin the shim asks each directory for a dozen names. Each miss is a system call,
+//! and in a deep tree those misses were most of the shim's cost; listing a small directory
+//! costs five calls whatever the number of names, and only the names that are there are
+//! opened. Above the pin only go.work (and go.mod until one is found) still matter, up to
+//! `/`: asking for one or two names costs one call each, where a listing costs five and, in
+//! a wide directory such as a shared /tmp, kilobytes of entries to read.
 
 use std::ffi::OsString;
 use std::fs::{File, Metadata};
@@ -19,22 +22,34 @@ const O_NONBLOCK: i32 = 0o4000;
 /// Past this many entries, listing costs more than asking for each name.
 const MAX_LISTED: usize = 256;
 
+/// Up to this many names, asking for each (one failed lookup each) is cheaper than listing
+/// (open, fstat, two getdents64, close).
+const MAX_PROBED: usize = 3;
+
+/// A directory whose `st_size` is over this is too big to list: the size is known before
+/// listing, from the metadata the trust check reads anyway. One block on ext4 and xfs holds
+/// about 200 short names, tmpfs counts 20 bytes an entry and btrfs the names' bytes twice.
+const MAX_LISTED_BYTES: u64 = 4096;
+
 /// One directory, listed once.
 pub struct Dir<'a> {
     path: &'a Path,
     /// Who owns it and who may write in it, which decides whether its pin files count.
     meta: Metadata,
     /// The entries among the names asked about; `None` when the directory cannot be listed
-    /// (search permission without read permission) or is too big to, so every name is
-    /// tried.
+    /// (search permission without read permission), is too big to, or so few names are
+    /// asked about that trying each is cheaper.
     present: Option<Vec<OsString>>,
 }
 
 impl<'a> Dir<'a> {
     /// Lists `path`, keeping the entries named in `wanted` (first components, such as
-    /// `.mise` for `.mise/config.toml`).
+    /// `.mise` for `.mise/config.toml`), unless asking for each name is cheaper.
     pub fn list(path: &'a Path, wanted: &[&str]) -> io::Result<Dir<'a>> {
         let meta = std::fs::metadata(path)?;
+        if wanted.len() <= MAX_PROBED || meta.len() > MAX_LISTED_BYTES {
+            return Ok(Dir { path, meta, present: None });
+        }
         let present = match std::fs::read_dir(path) {
             Ok(entries) => {
                 let mut present = Some(Vec::new());
@@ -98,7 +113,8 @@ mod tests {
         std::fs::create_dir(tmp.path().join(".mise")).unwrap();
         std::fs::write(tmp.path().join(".mise/config.toml"), "x").unwrap();
         std::fs::write(tmp.path().join("go.mod"), "y").unwrap();
-        let dir = Dir::list(tmp.path(), &[".mise", ".go-version"]).unwrap();
+        let dir = Dir::list(tmp.path(), &[".mise", ".go-version", ".tool-versions", "mise.toml"]).unwrap();
+        assert!(dir.present.is_some());
         let mut text = String::new();
         dir.open_file(".mise/config.toml").unwrap().read_to_string(&mut text).unwrap();
         assert_eq!(text, "x");
@@ -119,11 +135,22 @@ mod tests {
             std::fs::write(tmp.path().join(format!("f{i}")), "").unwrap();
         }
         std::fs::write(tmp.path().join(".go-version"), "1.22").unwrap();
-        let dir = Dir::list(tmp.path(), &[".go-version"]).unwrap();
+        let dir = Dir::list(tmp.path(), &[".go-version", ".tool-versions", "go.work", "go.mod"]).unwrap();
         assert!(dir.present.is_none());
         assert!(dir.open_file(".go-version").is_ok());
         assert!(dir.has(".go-version") && !dir.has("go.mod"));
         assert_eq!(dir.open_file("go.mod").unwrap_err().kind(), io::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn a_few_names_are_asked_for_one_by_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("go.work"), "go 1.22\n").unwrap();
+        let dir = Dir::list(tmp.path(), &["go.work", "go.mod"]).unwrap();
+        assert!(dir.present.is_none());
+        assert!(dir.open_file("go.work").is_ok());
+        assert_eq!(dir.open_file("go.mod").unwrap_err().kind(), io::ErrorKind::NotFound);
+        assert!(dir.has("go.work") && !dir.has("go.mod"));
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub enum Kind {
     Verification,
     BadPin,
     Environment,
+    Policy,
     Crash,
     Interrupted,
     Terminated,
@@ -30,7 +31,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in the order of the documented table.
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Failure,
         Kind::Usage,
         Kind::NotInstalled,
@@ -39,6 +40,7 @@ impl Kind {
         Kind::Verification,
         Kind::BadPin,
         Kind::Environment,
+        Kind::Policy,
         Kind::Crash,
         Kind::Interrupted,
         Kind::Terminated,
@@ -54,6 +56,7 @@ impl Kind {
             Kind::Verification => 6,
             Kind::BadPin => 7,
             Kind::Environment => 8,
+            Kind::Policy => 9,
             // Rust's own code for a panic.
             Kind::Crash => 101,
             // 128 + the signal, as shells report a death by SIGINT and SIGTERM.
@@ -78,6 +81,7 @@ impl Kind {
             Kind::Verification => "verification failed",
             Kind::BadPin => "bad pin file",
             Kind::Environment => "unusable environment",
+            Kind::Policy => "refused by policy",
             Kind::Crash => "crashed (a bug)",
             Kind::Interrupted | Kind::Terminated => "interrupted",
         }
@@ -101,6 +105,10 @@ impl Kind {
             Kind::Environment => {
                 "unusable environment: no HOME, a shim loop, an unwritable GOVER_HOME, go settings that rule out \
                  the module proxy (`GOPROXY=off`, `GONOPROXY` matching the toolchain, a malformed `GOSUMDB`)"
+            }
+            Kind::Policy => {
+                "the administrator's policy (`/etc/gover/policy.toml`) refuses the version, source or setting, or the \
+                 policy file itself is unreadable, malformed or not the administrator's"
             }
             Kind::Crash => {
                 "gover crashed: a bug in gover, never a verdict on your setup (`error: gover crashed…`, where, \
@@ -210,9 +218,10 @@ mod tests {
                 Kind::Verification => 5,
                 Kind::BadPin => 6,
                 Kind::Environment => 7,
-                Kind::Crash => 8,
-                Kind::Interrupted => 9,
-                Kind::Terminated => 10,
+                Kind::Policy => 8,
+                Kind::Crash => 9,
+                Kind::Interrupted => 10,
+                Kind::Terminated => 11,
             };
             assert_eq!(place, i, "{kind:?} is out of place in Kind::ALL");
             assert!(!kind.meaning().is_empty() && !kind.when().is_empty(), "{kind:?} is undocumented");

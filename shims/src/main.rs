@@ -7,10 +7,13 @@
 //! command golang.org/dl users type. Everything is decided from the name it was started by,
 //! the environment, one listing of each directory up to the pin (and the module's go line) and
 //! one of versions/ (or, for a pin naming a link, one readlink), plus one stat of the version's
-//! use stamp, so it adds well under a millisecond (BENCHMARKS.md).
+//! use stamp; above the pin only go.work and go.mod are looked up, by name, and an exact pin
+//! is looked up in versions/ without listing it, so it costs little more than the exec itself
+//! (BENCHMARKS.md).
 
-use std::env::ArgsOs;
-use std::ffi::OsStr;
+#![no_main]
+
+use std::ffi::{c_char, c_int, CStr, OsStr, OsString};
 use std::io::IsTerminal;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::CommandExt;
@@ -35,8 +38,27 @@ enum Called {
     Release { version: GoVersion, path: PathBuf },
 }
 
-fn main() {
-    let mut args = std::env::args_os();
+/// The arguments after argv[0].
+type Args = std::vec::IntoIter<OsString>;
+
+/// The C library's entry point instead of Rust's `fn main`, whose start-up (reading
+/// /proc/self/maps to find the main thread's stack guard, a signal stack, polling fds 0-2,
+/// ignoring SIGPIPE) is about 20 system calls of the shim's 60 that a process about to exec
+/// has no use for. Rust's start-up is also what fills std::env::args on musl, so the
+/// arguments are taken from argv here, and nothing in the shim may read std::env::args.
+#[no_mangle]
+extern "C" fn main(argc: c_int, argv: *const *const c_char) -> c_int {
+    let args: Vec<OsString> = (0..usize::try_from(argc).unwrap_or(0))
+        .map(|i| {
+            // SAFETY: the C library passes argc pointers to NUL-terminated strings in argv.
+            let arg = unsafe { CStr::from_ptr(*argv.add(i)) };
+            OsStr::from_bytes(arg.to_bytes()).to_os_string()
+        })
+        .collect();
+    run(args.into_iter())
+}
+
+fn run(mut args: Args) -> ! {
     let argv0 = args.next().unwrap_or_default();
     let called = called_as(&argv0);
     let depth = std::env::var(DEPTH_VAR).ok().and_then(|d| d.parse::<u32>().ok()).unwrap_or(0);
@@ -101,7 +123,7 @@ fn executed_path() -> Option<&'static OsStr> {
 }
 
 /// `go` or `gofmt`: the version the pins ask for, installed first if missing and wanted.
-fn run_tool(tool: &str, args: ArgsOs, depth: u32) -> ! {
+fn run_tool(tool: &str, args: Args, depth: u32) -> ! {
     let ctx = Context::from_process().unwrap_or_else(|e| fail_resolve(e));
     let request = resolve::request(&ctx).unwrap_or_else(|e| fail_resolve(e));
     for ignored in &request.ignored {
@@ -124,7 +146,7 @@ fn run_tool(tool: &str, args: ArgsOs, depth: u32) -> ! {
 
 /// `go1.23.9`: that installed version, whatever the directory pins. The name is as deliberate
 /// a choice as a pin, so go gets the same environment as for one.
-fn run_release(version: GoVersion, path: &Path, args: ArgsOs, depth: u32) -> ! {
+fn run_release(version: GoVersion, path: &Path, args: Args, depth: u32) -> ! {
     let home = resolve::home_from_process().unwrap_or_else(|e| fail_resolve(e));
     let root = home.version_dir(&version);
     let toolchain = Toolchain::Installed { root: root.clone(), version: version.clone() };
@@ -150,26 +172,26 @@ fn install_spec(version: &GoVersion) -> String {
 
 /// Replaces this process with `toolchain`'s `tool`; returns only the reason it could not.
 /// `pinned`: the version was chosen on purpose, so go must not switch away from it on its own.
-fn exec(home: &GoverHome, toolchain: &Toolchain, tool: &str, args: ArgsOs, depth: u32, pinned: bool) -> std::io::Error {
-    let mut command = Command::new(toolchain.binary(tool));
-    command.args(args).env(DEPTH_VAR, (depth + 1).to_string());
+fn exec(home: &GoverHome, toolchain: &Toolchain, tool: &str, args: Args, depth: u32, pinned: bool) -> std::io::Error {
+    // The variables are set in this process, which is single-threaded and about to be
+    // replaced, not on the Command: a Command with variables of its own copies the whole
+    // environment into a map to build the new one, a third of the shim's instructions.
+    std::env::set_var(DEPTH_VAR, (depth + 1).to_string());
     match toolchain {
         // A stale GOROOT from an rc file or another manager must never reach the real go.
         Toolchain::Installed { root, .. } | Toolchain::Linked { root, .. } => {
             if let Toolchain::Installed { version, .. } = toolchain {
                 home.mark_used(version);
             }
-            command.env("GOROOT", root);
+            std::env::set_var("GOROOT", root);
             if pinned && std::env::var_os("GOTOOLCHAIN").is_none() {
-                command.env("GOTOOLCHAIN", "local");
+                std::env::set_var("GOTOOLCHAIN", "local");
             }
         }
         // A system go finds its own root from its executable; any inherited GOROOT is stale.
-        Toolchain::System { .. } => {
-            command.env_remove("GOROOT");
-        }
+        Toolchain::System { .. } => std::env::remove_var("GOROOT"),
     }
-    command.exec()
+    Command::new(toolchain.binary(tool)).args(args).exec()
 }
 
 fn fail_exec(toolchain: &Toolchain, tool: &str, err: std::io::Error) -> ! {

@@ -432,10 +432,11 @@ impl ModuleFile {
     /// Reads `kind` (go.work or go.mod) in `dir`; `None` when it is not there or does not
     /// count.
     fn read(kind: PinFile, reader: &mut Reader, dir: &Dir, path: &Path) -> Result<Option<ModuleFile>, ResolveError> {
-        let file = path.join(kind.file_name());
-        let bad = |error| ResolveError::BadPin { path: file.clone(), error };
+        // The path is made only for a file that is there: most are not, and on musl a small
+        // allocation freed at once can cost an mmap and a munmap.
+        let bad = |error| ResolveError::BadPin { path: path.join(kind.file_name()), error };
         let Some(content) = reader.load(kind, dir, path).map_err(bad)? else { return Ok(None) };
-        ModuleFile::parse(kind, &content, file.clone()).map(Some).map_err(bad)
+        ModuleFile::parse(kind, &content, path.join(kind.file_name())).map(Some).map_err(bad)
     }
 
     /// [`ModuleFile::read`], but once the pin is `decided` only the go line is sought, and a
@@ -501,7 +502,8 @@ impl Reader {
 }
 
 /// One walk up the tree for the nearest pin, the workspace and the nearest module, each
-/// directory listed once (see [`crate::dir`]): this is the shim's whole cost in a deep tree.
+/// directory looked at once, and for only the names that can still change the outcome (see
+/// [`crate::dir`] and [`asks`]): this is the shim's whole cost in a deep tree.
 /// A module's lines are held until the walk knows whether a workspace above overrides them,
 /// so inside a module (and with no `GOWORK=off`) it goes up to `/` unless it meets a go.work,
 /// as go itself does; it stops at a shared temporary directory.
@@ -521,7 +523,6 @@ fn walk(cwd: &Path, workspace_setting: &Workspace, trust: Trust) -> Result<Walk,
         }
         _ => None,
     };
-    let wanted: Vec<&str> = PinFile::ALL.iter().filter_map(|kind| kind.file_name().split('/').next()).collect();
     for path in cwd.ancestors() {
         let done = match workspace_setting {
             // Without a workspace, the nearest go.mod settles the minimum and its pin.
@@ -533,6 +534,11 @@ fn walk(cwd: &Path, workspace_setting: &Workspace, trust: Trust) -> Result<Walk,
         if done {
             break;
         }
+        let wanted: Vec<&str> = PinFile::ALL
+            .iter()
+            .filter(|kind| asks(**kind, workspace_setting, pin.is_some(), module.is_some(), workspace.is_some()))
+            .filter_map(|kind| kind.file_name().split('/').next())
+            .collect();
         let dir = match Dir::list(path, &wanted) {
             Ok(dir) => dir,
             Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => continue,
@@ -543,30 +549,25 @@ fn walk(cwd: &Path, workspace_setting: &Workspace, trust: Trust) -> Result<Walk,
             Err(_) => continue,
         };
         for kind in PinFile::ALL {
+            if !asks(kind, workspace_setting, pin.is_some(), module.is_some(), workspace.is_some()) {
+                continue;
+            }
             match kind {
                 PinFile::GoWork => {
-                    if workspace.is_some() || !matches!(workspace_setting, Workspace::Nearest) {
-                        continue;
-                    }
                     workspace = ModuleFile::read_unless_decided(kind, &mut reader, &dir, path, pin.is_some())?;
                     if let Some(found) = workspace.as_ref().and_then(|w| w.pin.clone()).filter(|_| pin.is_none()) {
                         pin = Some(found);
                     }
                 }
                 PinFile::GoMod => {
-                    // A go.mod above the workspace is no module of it; one above the
-                    // nearest is another module.
-                    if module.is_some() || workspace.is_some() || matches!(workspace_setting, Workspace::File(_)) {
-                        continue;
-                    }
                     module = ModuleFile::read_unless_decided(kind, &mut reader, &dir, path, pin.is_some())?
                         .map(|m| (m, pin.is_none()));
                 }
-                _ if pin.is_some() => {}
                 _ => {
-                    let file = path.join(kind.file_name());
-                    let bad = |error| ResolveError::BadPin { path: file.clone(), error };
+                    // As in ModuleFile::read, the path only for a file that is there.
+                    let bad = |error| ResolveError::BadPin { path: path.join(kind.file_name()), error };
                     let Some(content) = reader.load(kind, &dir, path).map_err(bad)? else { continue };
+                    let file = path.join(kind.file_name());
                     match kind.parse(&content).map_err(bad)? {
                         Some(found) => pin = Some((found.spec, Source::File { path: file, line: found.line })),
                         None if kind == PinFile::GoVersion => empty_pins.push(file),
@@ -592,6 +593,18 @@ fn walk(cwd: &Path, workspace_setting: &Workspace, trust: Trust) -> Result<Walk,
             Walk { pin, minimum: module.and_then(|m| m.minimum), empty_pins, ignored: reader.ignored }
         }
     })
+}
+
+/// Whether a `kind` file in the next directory up could still change what the walk finds,
+/// given what it has found (a pin that is not a go.mod's, the nearest module, the workspace).
+fn asks(kind: PinFile, setting: &Workspace, pin: bool, module: bool, workspace: bool) -> bool {
+    match kind {
+        PinFile::GoWork => !workspace && matches!(setting, Workspace::Nearest),
+        // A go.mod above the workspace is no module of it; one above the nearest is another
+        // module.
+        PinFile::GoMod => !module && !workspace && !matches!(setting, Workspace::File(_)),
+        _ => !pin,
+    }
 }
 
 /// The request, resolved against the installed versions (a partial pin such as `1.22`
@@ -621,6 +634,9 @@ pub fn toolchain_for(ctx: &Context, request: &Request) -> Result<Toolchain, Reso
         })?;
         return Ok(Toolchain::Linked { name: name.clone(), root });
     }
+    if let Some(version) = exact_install(ctx, request) {
+        return Ok(Toolchain::Installed { root: ctx.home.version_dir(&version), version });
+    }
     let installed = ctx.home.installed();
     let Some(picked) = request.spec.pick(&installed) else {
         // "Not installed" would send the user to `gover install`, which cannot work there.
@@ -646,6 +662,17 @@ pub fn toolchain_for(ctx: &Context, request: &Request) -> Result<Toolchain, Reso
         _ => picked,
     };
     Ok(Toolchain::Installed { root: ctx.home.version_dir(version), version: version.clone() })
+}
+
+/// The version an exact pin names, when its directory is there and the go line allows it:
+/// what listing versions/ would pick, found with one lookup. With a patch number only one
+/// canonical name is that release (`go1.20` and `go1.20.0` are one release, and the listing
+/// would pick `go1.20.0`), so pins without one take the listing.
+fn exact_install(ctx: &Context, request: &Request) -> Option<GoVersion> {
+    let Spec::Exact(version) = &request.spec else { return None };
+    let allowed = request.minimum.as_ref().is_none_or(|min| min.allows(version));
+    let there = version.patch.is_some() && allowed && std::fs::symlink_metadata(ctx.home.version_dir(version)).is_ok();
+    there.then(|| version.clone())
 }
 
 /// The `go` line of a module (or workspace): the oldest Go that may build it.

@@ -234,18 +234,20 @@ fn a_go_line_that_rules_out_the_pin_is_the_cause_of_not_installed() {
     w.install("go1.22.10");
     let pin = w.write("p/.go-version", "1.22\n");
     let gomod = w.write("p/go.mod", "module x\n\ngo 1.23.0\n");
+    let expected = format!(
+        "error: go1.23.0 is not installed (requested by {0})\n\
+         \x20 cause: the go line of {0} rules out go1.22.10, which {1} picks\n\
+         help: run gover install 1.23.0\n",
+        gomod.display(),
+        pin.display()
+    );
     let out = w.run("go", "p", &[]);
     assert_eq!(out.status.code(), Some(3));
-    assert_eq!(
-        stderr(&out),
-        format!(
-            "error: go1.23.0 is not installed (requested by {0})\n\
-             \x20 cause: the go line of {0} rules out go1.22.10, which {1} picks\n\
-             help: run gover install 1.23.0\n",
-            gomod.display(),
-            pin.display()
-        )
-    );
+    assert_eq!(stderr(&out), expected);
+    // An exact pin, which is looked up without listing versions/: the same error.
+    w.write("p/.go-version", "1.22.10\n");
+    let out = w.run("go", "p", &[]);
+    assert_eq!((out.status.code(), stderr(&out)), (Some(3), expected));
 }
 
 #[test]
@@ -389,4 +391,54 @@ fn a_shared_temporary_directory_stops_the_walk() {
         (String::from_utf8_lossy(&out.stdout).split(' ').nth(1), stderr(&out).as_str()),
         (Some("go1.22.10"), "")
     );
+}
+
+/// Above the pin the walk asks for go.work and go.mod by name, and a directory too big to
+/// list is asked by name at any depth: what is there still rules.
+#[test]
+fn a_go_mod_or_go_work_in_a_huge_directory_above_still_rules() {
+    let w = World::new();
+    w.install("go1.21.13");
+    w.install("go1.22.10");
+    w.install("go1.23.9");
+    for i in 0..300 {
+        w.write(&format!("big/an-entry-of-a-wide-directory-{i}"), "");
+    }
+    assert!(fs::metadata(w.path("big")).unwrap().len() > 4096, "too small to be asked by name");
+    w.write("big/go.mod", "module m\n\ngo 1.23.0\n");
+    w.write("big/p/.go-version", "1.22.10\n");
+    assert!(w.stdout("go", "big/p/sub", &[]).starts_with("go go1.23.9 "), "the go line above raises the pin");
+    // A workspace in a huge directory: its toolchain line, not the module's.
+    fs::remove_file(w.path("big/go.mod")).unwrap();
+    w.write("big/go.work", "go 1.22.0\n\ntoolchain go1.23.9\n\nuse ./m\n");
+    w.write("big/m/go.mod", "module m\n\ngo 1.21\n\ntoolchain go1.21.13\n");
+    assert!(w.stdout("go", "big/m/sub", &[]).starts_with("go go1.23.9 "));
+    assert!(w.stdout("go", "big/m/sub", &[("GOWORK", "off")]).starts_with("go go1.21.13 "));
+    // The pin itself in the huge directory, and the go line of the workspace beside it.
+    w.write("big/.go-version", "1.22.10\n");
+    w.write("big/go.work", "go 1.23.0\n\nuse ./m\n");
+    assert!(w.stdout("go", "big", &[]).starts_with("go go1.23.9 "), "the workspace's go line raises the pin");
+    fs::remove_file(w.path("big/go.work")).unwrap();
+    assert!(w.stdout("go", "big", &[]).starts_with("go go1.22.10 "));
+}
+
+/// An exact pin is run from versions/<version> without listing versions/; when that is not
+/// there, the error is that of the listing (a go line that rules it out: above).
+#[test]
+fn an_exact_pin_that_is_not_installed_says_so() {
+    let w = World::new();
+    w.install("go1.22.9");
+    w.install("go1.23.9");
+    let pin = w.write("p/.go-version", "1.22.10\n");
+    let out = w.run("go", "p", &[]);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: go1.22.10 is not installed (requested by {})\nhelp: run gover install 1.22.10\n",
+            pin.display()
+        )
+    );
+    w.write("p/.go-version", "1.22.9\n");
+    assert!(w.stdout("go", "p", &[]).starts_with("go go1.22.9 "));
 }

@@ -133,6 +133,7 @@ fn env(args: EnvArgs, app: &App) -> Result<()> {
     let app = &app.with_output(app.out.reports_on_stderr());
     let request = pin_request(app, &args.pin)?;
     let resolution = resolve_installing(app, request, args.pin.check_latest, &args.from)?;
+    app.permit(&resolution.toolchain)?;
     app.store.ensure_shims()?;
     let exports = exports(app, &resolution)?;
     let version = resolution.toolchain.name();

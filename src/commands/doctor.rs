@@ -103,5 +103,6 @@ fn environment(args: &Args, app: &App) -> Result<Env> {
         proc_root: args.proc_root.clone(),
         crontab_file: args.crontab_file.clone(),
         timeout: Duration::from_secs(3),
+        policy: app.policy.clone(),
     })
 }

@@ -34,12 +34,25 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         }
         None => (app.resolve()?.toolchain, args.command),
     };
+    app.permit(&toolchain)?;
     let Some((program, rest)) = command.split_first() else {
         return Err(Error::usage("gover exec needs a command to run")
             .hint("gover exec 1.22 go build ./... (or without the version: gover exec go version)"));
     };
     let mut command = Command::new(program);
     command.args(rest);
+    with_toolchain(&mut command, &toolchain)?;
+    if let Some(version) = toolchain.version() {
+        app.store.home().mark_used(version);
+    }
+    let err = command.exec();
+    Err(Error::failure(format!("cannot run {}", program.to_string_lossy())).cause(err))
+}
+
+/// Sets up `command` to run with `toolchain` as if it were pinned: its bin first on PATH,
+/// GOROOT its root (none for the system go), GOVER_VERSION so shims below agree, and
+/// GOTOOLCHAIN=local unless the user set one.
+pub fn with_toolchain(command: &mut Command, toolchain: &Toolchain) -> Result<()> {
     let bin = toolchain.binary("go").parent().expect("a binary has a directory").to_path_buf();
     let path = std::env::var_os("PATH").unwrap_or_default();
     let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&path)))
@@ -58,11 +71,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             command.env_remove("GOROOT");
         }
     }
-    if let Some(version) = toolchain.version() {
-        app.store.home().mark_used(version);
-    }
-    let err = command.exec();
-    Err(Error::failure(format!("cannot run {}", program.to_string_lossy())).cause(err))
+    Ok(())
 }
 
 /// Whether the first word is meant as a version: a spec, or a misspelt one (`1.2x`, `go1.22.`)

@@ -81,6 +81,12 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             outln!(app.out, Info, "{version} is imported from another manager already; skipped {from}");
             continue;
         }
+        // Importing is installing: what the policy refuses stays out.
+        if let Err(err) = app.permit_version(Some(version)) {
+            output::error(&err);
+            failed.push(version.to_string());
+            continue;
+        }
         if args.dry_run {
             outln!(app.out, Info, "would import {version} from {from}");
             taken.push(version.clone());

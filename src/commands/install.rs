@@ -9,6 +9,7 @@ use crate::dist::proxy::{Proxies, ProxyConfig};
 use crate::dist::{self, Artifact, Catalog, Origin, Outcome, Remote, SourceChoice};
 use crate::error::{Error, Kind, Result};
 use crate::output::{self, outln, Output};
+use crate::policy::Policy;
 use crate::vulndb::{self, Knowledge};
 
 #[derive(clap::Args, Debug)]
@@ -42,10 +43,14 @@ pub fn run(args: Args, app: &App) -> Result<()> {
 /// Installs each spec (`text` is how the user wrote it), as `gover install` does.
 pub fn install(app: &App, specs: &[(&str, Spec)], from: &SourceArgs) -> Result<()> {
     crate::interrupt::watch(crate::interrupt::Job::Install);
+    let source = match &app.policy {
+        Some(policy) => policy.source(from.source, from.insecure_no_sumdb)?,
+        None => from.source,
+    };
     let installer = Installer {
         app,
         remote: Remote::from_env(app.trust_mirror)?,
-        source: from.source,
+        source,
         insecure_no_sumdb: from.insecure_no_sumdb,
         origin: None,
         proxy_list: None,
@@ -93,6 +98,10 @@ struct Installer<'a> {
 
 impl Installer<'_> {
     fn run(mut self, specs: &[(&str, Spec)]) -> Result<()> {
+        if self.app.policy.as_ref().is_some_and(Policy::needs_vulnerability_data) {
+            // The policy's verdict on a release is only as current as this data.
+            vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.out);
+        }
         let mut installed = Vec::new();
         let mut failure = None;
         for (text, spec) in specs {
@@ -130,6 +139,7 @@ impl Installer<'_> {
             if let Some(version) =
                 store.installed().into_iter().find(|v| v.same_release(wanted) && store.is_installed(v))
             {
+                self.app.permit_version(Some(&version))?;
                 self.say(format_args!("{version} is already installed"));
                 return Ok(version);
             }
@@ -161,6 +171,7 @@ impl Installer<'_> {
             },
         };
         let version = artifact.version.clone();
+        self.app.permit_version(Some(&version))?;
         self.say(format_args!("{text} -> {version}"));
         let outcome = dist::install(store, &self.remote.client, &artifact, self.app.out)?;
         self.report(&version, outcome, mirror_vouched);
@@ -177,6 +188,7 @@ impl Installer<'_> {
         site: Option<&Error>,
     ) -> Result<GoVersion> {
         let version = self.proxy_version(spec, config).map_err(|e| dist::after_fallback(e, site))?;
+        self.app.permit_version(Some(&version))?;
         self.say(format_args!("{text} -> {version}"));
         let proxies = Proxies { client: &self.remote.client, config };
         let outcome = proxies

@@ -22,6 +22,7 @@ pub mod mirror;
 pub mod prune;
 pub mod setup;
 pub mod shell;
+pub mod tools;
 pub mod uninstall;
 pub mod upgrade;
 pub mod use_;
@@ -70,6 +71,8 @@ pub enum Command {
     Import(import::Args),
     /// For CI jobs: the environment, cache keys and test matrix (env, cache-key, matrix)
     Ci(ci::Args),
+    /// Programs `go install`ed into GOBIN: the Go each was built by; rebuild them with another
+    Tools(tools::Args),
     /// Keep a static mirror of releases (module-proxy and download-site layouts) for fleets
     Mirror(mirror::Args),
 }
@@ -102,5 +105,6 @@ pub fn run(command: Command, app: &App) -> Result<()> {
         Command::Import(args) => import::run(args, app),
         Command::Ci(args) => ci::run(args, app),
         Command::Mirror(args) => mirror::run(args, app),
+        Command::Tools(args) => tools::run(args, app),
     }
 }

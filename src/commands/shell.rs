@@ -77,7 +77,11 @@ fn choose(text: &str, app: &App) -> Result<Choice> {
         other => other,
     };
     let request = Request::named(spec.clone(), Source::Env);
-    match resolve::toolchain_for(&app.context()?, &request) {
+    let toolchain = resolve::toolchain_for(&app.context()?, &request);
+    if let Ok(toolchain) = &toolchain {
+        app.permit(toolchain)?;
+    }
+    match toolchain {
         Ok(Toolchain::Installed { version, .. }) => Ok(Choice { value: spec.to_string(), runs: version.to_string() }),
         Ok(Toolchain::Linked { name, root }) => {
             Ok(Choice { value: spec.to_string(), runs: format!("{name} ({})", root.display()) })

@@ -57,6 +57,9 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             .hint("install one first: gover install 1.22"));
     }
 
+    if let Some(policy) = &app.policy {
+        policy.require_download_site("gover upgrade")?;
+    }
     let remote = Remote::from_env(app.trust_mirror)?;
     let catalog = remote.fetch_index(&app.store)?;
     let mut moves = Vec::new();
@@ -66,6 +69,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             Error::new(Kind::NoSuchVersion, format!("no Go release {major}.{minor} for {}", remote.platform))
                 .hint(format!("gover list --remote {major}.{minor} lists what can be installed"))
         })?;
+        app.permit_version(Some(&release.version))?;
         moves.push(Move { from: *from, to: release.version.clone() });
     }
     let wanted: Vec<GoVersion> = moves.iter().map(|m| m.to.clone()).filter(|v| !installed.contains(v)).collect();

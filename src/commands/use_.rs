@@ -60,6 +60,7 @@ pub fn pin(app: &App, text: &str, file: &Path, install: bool, command: &str) -> 
         }
         Err(err) => return Err(err),
     };
+    app.permit(&toolchain)?;
     // `latest`, `stable` and `oldstable` drift as releases come out; pin what they mean today.
     let written = match (&spec, &toolchain) {
         (moving, Toolchain::Installed { version, .. }) if moving.is_moving() => {

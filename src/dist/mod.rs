@@ -18,7 +18,6 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use flate2::read::GzDecoder;
 use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
@@ -731,8 +730,8 @@ pub(crate) fn commit(store: &Store, staging: Staging, version: &GoVersion) -> Re
 }
 
 /// One pass over `source` (named `label` in errors, `compressed` bytes long if known): hash ->
-/// gunzip -> untar into `staging`; then the digest, the size and the unpacked tree must all
-/// check out.
+/// gunzip on this thread, untar into `staging` on another; then the digest, the size and the
+/// unpacked tree must all check out.
 fn verify_and_unpack(
     source: &mut impl Read,
     compressed: Option<u64>,
@@ -745,8 +744,8 @@ fn verify_and_unpack(
     // Past its size (the index's, the server's, or the cap) no byte is read: one more says it is too long.
     let cap = compressed.unwrap_or(MAX_ARCHIVE);
     let mut body = HashingReader::new(source.take(cap + 1), progress);
-    let unpacked = unpack::unpack(
-        GzDecoder::new(&mut body),
+    let unpacked = unpack::unpack_gzip(
+        &mut body,
         staging.path(),
         Limits::for_archive(compressed),
         artifact.platform.elf_machine(),

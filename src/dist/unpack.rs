@@ -12,6 +12,7 @@ use std::fs;
 use std::io::{self, Read, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc;
 
 use gover_shim::GoVersion;
 
@@ -178,6 +179,126 @@ pub enum UnpackError {
     Write { path: PathBuf, error: io::Error },
     /// A program in `bin/` is built for ELF machine `machine`, not the expected one.
     Machine { entry: String, machine: u16 },
+}
+
+/// How much inflated data one [`Chunks`] message carries, and how many may wait between the two
+/// threads of [`unpack_gzip`]: the memory between them is bounded (a few hundred KiB), and when
+/// the unpacker stops (done, refused, failed) the inflater is at most that far ahead.
+const CHUNK: usize = 128 << 10;
+const CHUNKS_IN_FLIGHT: usize = 4;
+
+/// [`unpack`] of the gzip stream `compressed`, on two cores: this thread reads and inflates it
+/// (and whatever `compressed` does as it is read: hashing, caching), a second one parses the
+/// tar and writes the files. The unpacker's result is the result; a panic in it goes on up
+/// here. `compressed` is not read to its end when the unpacker stops early.
+pub fn unpack_gzip(
+    compressed: impl Read,
+    root: &Path,
+    limits: Limits,
+    machine: Option<u16>,
+) -> Result<(), UnpackError> {
+    let (full, receive) = mpsc::sync_channel(CHUNKS_IN_FLIGHT);
+    let (give_back, empty) = mpsc::channel();
+    std::thread::scope(|scope| {
+        let unpacker = std::thread::Builder::new()
+            // The panic hook names the thread in its crash report.
+            .name("the unpacker".into())
+            .spawn_scoped(scope, move || unpack(Chunks::new(receive, give_back), root, limits, machine))
+            .expect("the system can start a thread");
+        let mut gzip = flate2::bufread::GzDecoder::new(io::BufReader::with_capacity(CHUNK, compressed));
+        loop {
+            // Buffers come back from the unpacker once read, so at most CHUNKS_IN_FLIGHT + 2 exist.
+            let mut chunk: Vec<u8> = empty.try_recv().unwrap_or_default();
+            chunk.resize(CHUNK, 0);
+            // One read, not a full chunk: from a slow download, what has arrived is unpacked
+            // now, as when one thread did it all. (From a fast one, a read fills most of it.)
+            let read = loop {
+                match gzip.read(&mut chunk) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    read => break read,
+                }
+            };
+            // A failure or an empty chunk ends the stream.
+            let last = !matches!(read, Ok(n) if n > 0);
+            let message = read.map(|n| {
+                chunk.truncate(n);
+                chunk
+            });
+            // An unpacker that has stopped receives nothing more: it has its result.
+            if full.send(message).is_err() || last {
+                break;
+            }
+        }
+        drop(full);
+        unpacker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// Reads from `source` until `buf` is full or the stream ends; how much `buf` holds.
+fn fill(source: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match source.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// The unpacker's side of [`unpack_gzip`]: the inflated stream, read chunk by chunk from the
+/// inflater, each chunk given back once read. An empty chunk is the end of the stream; the
+/// inflater gone without one (it failed) is an error, never a shorter archive.
+struct Chunks {
+    full: mpsc::Receiver<io::Result<Vec<u8>>>,
+    empty: mpsc::Sender<Vec<u8>>,
+    chunk: Vec<u8>,
+    at: usize,
+    ended: bool,
+    read: u64,
+    crash_at: Option<u64>,
+}
+
+impl Chunks {
+    fn new(full: mpsc::Receiver<io::Result<Vec<u8>>>, empty: mpsc::Sender<Vec<u8>>) -> Chunks {
+        // GOVER_TEST_CRASH_UNPACK=<bytes> makes the unpacker panic once it has read that much of
+        // the tar stream, so a test can show that a crashed unpacker fails the install and leaves
+        // nothing a later run would take for a version. Only debug builds (what `cargo test`
+        // drives) read it: nothing in a user's environment can make a release build crash here.
+        let crash_at =
+            cfg!(debug_assertions).then(|| std::env::var("GOVER_TEST_CRASH_UNPACK").ok()?.parse().ok()).flatten();
+        Chunks { full, empty, chunk: Vec::new(), at: 0, ended: false, read: 0, crash_at }
+    }
+}
+
+impl Read for Chunks {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.at == self.chunk.len() {
+            if self.ended {
+                return Ok(0);
+            }
+            let next = match self.full.recv() {
+                Ok(next) => next?,
+                Err(mpsc::RecvError) => return Err(io::Error::other("the inflater stopped")),
+            };
+            if next.is_empty() {
+                self.ended = true;
+                return Ok(0);
+            }
+            let _ = self.empty.send(std::mem::replace(&mut self.chunk, next));
+            self.at = 0;
+        }
+        let n = buf.len().min(self.chunk.len() - self.at);
+        buf[..n].copy_from_slice(&self.chunk[self.at..self.at + n]);
+        self.at += n;
+        self.read += n as u64;
+        if let Some(at) = self.crash_at.filter(|&at| self.read >= at) {
+            panic!("GOVER_TEST_CRASH_UNPACK={at}");
+        }
+        Ok(n)
+    }
 }
 
 /// Extracts the `go/` tree of the tar stream `reader` into `root` (an empty directory).
@@ -371,31 +492,27 @@ impl<'a> Writer<'a> {
             Plan::File(rel) => {
                 let head = self.check_machine(&rel, data)?;
                 let dest = self.prepare(&rel, false)?;
-                let mut file = fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .mode(mode & 0o777)
-                    .open(&dest)
-                    .map_err(io_err(&dest))?;
+                let file = fs::OpenOptions::new().write(true).create_new(true).mode(mode & 0o777).open(&dest);
+                let mut file = created(&rel, &dest, file)?;
                 self.written += head.len() as u64;
                 file.write_all(&head).map_err(io_err(&dest))?;
+                // Whole buffers: a small file (most of a Go tree) is one write, whatever the
+                // reads its data came in.
                 loop {
-                    let n = match data.read(&mut self.buf) {
-                        Ok(0) => break,
-                        Ok(n) => n,
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                        Err(e) => return Err(WriteError::Read(e)),
-                    };
+                    let n = fill(data, &mut self.buf).map_err(WriteError::Read)?;
                     self.written += n as u64;
                     if self.written > self.limit {
                         return Err(WriteError::Unsafe(over_budget(self.limit)));
                     }
                     file.write_all(&self.buf[..n]).map_err(io_err(&dest))?;
+                    if n < self.buf.len() {
+                        break;
+                    }
                 }
             }
             Plan::Symlink { path, target } => {
                 let dest = self.prepare(&path, false)?;
-                std::os::unix::fs::symlink(&target, &dest).map_err(io_err(&dest))?;
+                created(&path, &dest, std::os::unix::fs::symlink(&target, &dest))?;
                 self.symlinks.push(dest);
             }
             Plan::HardLink { path, target } => {
@@ -408,7 +525,7 @@ impl<'a> Writer<'a> {
                     )));
                 }
                 let dest = self.prepare(&path, false)?;
-                fs::hard_link(&source, &dest).map_err(io_err(&dest))?;
+                created(&path, &dest, fs::hard_link(&source, &dest))?;
             }
         }
         Ok(())
@@ -429,23 +546,26 @@ impl<'a> Writer<'a> {
     }
 
     /// Makes sure `rel`'s parent directories exist as real directories (never writing
-    /// through a symlink) and that nothing but a directory is in the way; returns the full path.
+    /// through a symlink) and, for a directory, creates it; returns the full path. Anything else
+    /// fails to be created if its name is taken ([`created`]): asking first would cost a system
+    /// call per file.
     fn prepare(&mut self, rel: &Path, is_dir: bool) -> Result<PathBuf, WriteError> {
         let dest = self.root.join(rel);
         let parents: Vec<&Path> = rel.ancestors().skip(1).filter(|p| !p.as_os_str().is_empty()).collect();
         for parent in parents.into_iter().rev() {
             self.real_dir(parent)?;
         }
-        match fs::symlink_metadata(&dest) {
-            Ok(meta) if meta.is_dir() && is_dir => return Ok(dest),
-            Ok(_) => {
-                return Err(WriteError::Unsafe(format!("{} appears twice in the archive", rel.display())));
+        if is_dir {
+            match fs::create_dir(&dest) {
+                Ok(()) => {
+                    self.dirs.insert(rel.to_path_buf());
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => match fs::symlink_metadata(&dest) {
+                    Ok(meta) if meta.is_dir() => {}
+                    _ => return Err(appears_twice(rel)),
+                },
+                Err(e) => return Err(WriteError::Io(dest, e)),
             }
-            Err(_) if is_dir => {
-                fs::create_dir(&dest).map_err(|e| WriteError::Io(dest.clone(), e))?;
-                self.dirs.insert(rel.to_path_buf());
-            }
-            Err(_) => {}
         }
         Ok(dest)
     }
@@ -455,13 +575,19 @@ impl<'a> Writer<'a> {
             return Ok(());
         }
         let full = self.root.join(rel);
-        match fs::symlink_metadata(&full) {
-            Ok(meta) if meta.is_dir() => {}
-            Ok(meta) if meta.file_type().is_symlink() => {
-                return Err(WriteError::Unsafe(format!("it would be written through the symlink {}", rel.display())));
-            }
-            Ok(_) => return Err(WriteError::Unsafe(format!("{} is a file, not a directory", rel.display()))),
-            Err(_) => fs::create_dir(&full).map_err(|e| WriteError::Io(full.clone(), e))?,
+        match fs::create_dir(&full) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => match fs::symlink_metadata(&full) {
+                Ok(meta) if meta.is_dir() => {}
+                Ok(meta) if meta.file_type().is_symlink() => {
+                    return Err(WriteError::Unsafe(format!(
+                        "it would be written through the symlink {}",
+                        rel.display()
+                    )));
+                }
+                _ => return Err(WriteError::Unsafe(format!("{} is a file, not a directory", rel.display()))),
+            },
+            Err(e) => return Err(WriteError::Io(full, e)),
         }
         self.dirs.insert(rel.to_path_buf());
         Ok(())
@@ -489,6 +615,19 @@ impl<'a> Writer<'a> {
         }
         Ok(())
     }
+}
+
+/// The result of creating `rel` (at `dest`) with `O_EXCL` semantics: a name already taken (by
+/// an earlier entry: the staging directory starts empty) is the archive's fault.
+fn created<T>(rel: &Path, dest: &Path, result: io::Result<T>) -> Result<T, WriteError> {
+    result.map_err(|e| match e.kind() {
+        io::ErrorKind::AlreadyExists => appears_twice(rel),
+        _ => WriteError::Io(dest.to_path_buf(), e),
+    })
+}
+
+fn appears_twice(rel: &Path) -> WriteError {
+    WriteError::Unsafe(format!("{} appears twice in the archive", rel.display()))
 }
 
 /// Where a module zip entry goes: the path under `<prefix>/` (a nested `_go.mod` back to
@@ -794,6 +933,43 @@ mod properties {
         let dir = tempfile::tempdir().unwrap();
         unpack(&archive[..], dir.path(), Limits::for_archive(None), Some(62)).unwrap();
         assert_eq!(fs::read(dir.path().join("bin/go")).unwrap(), elf, "the header is written back in front");
+    }
+
+    /// Inflating on one thread and untarring on another ends as one thread did, whole or
+    /// damaged anywhere (the unpacker sees a failure of the inflater at the same entry).
+    #[test]
+    fn two_threads_end_as_one() {
+        let files: Vec<Raw> = (0..300).map(|i| Raw::File(format!("go/f{i}"))).collect();
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        // Incompressible data, 3 MB: many chunks.
+        let mut seed = 1u64;
+        let data: Vec<u8> = (0..3 << 20)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed as u8
+            })
+            .collect();
+        let mut builder = tar::Builder::new(Vec::new());
+        let mut header = tar::Header::new_gnu();
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        builder.append_data(&mut header, "go/data", &data[..]).unwrap();
+        let mut archive = builder.into_inner().unwrap();
+        archive.truncate(archive.len() - 1024);
+        archive.extend_from_slice(&tar(&files));
+        gzip.write_all(&archive).unwrap();
+        let whole = gzip.finish().unwrap();
+        let limits = Limits::for_archive(None);
+        for cut in [whole.len(), whole.len() - 9, whole.len() / 2, 100, 10, 0] {
+            let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+            let single = unpack(flate2::read::GzDecoder::new(&whole[..cut]), one.path(), limits, None);
+            let threaded = unpack_gzip(&whole[..cut], two.path(), limits, None);
+            assert_eq!(format!("{single:?}"), format!("{threaded:?}"), "cut at {cut}");
+            assert_eq!(fs::read_dir(one.path()).unwrap().count(), fs::read_dir(two.path()).unwrap().count());
+        }
     }
 
     #[test]

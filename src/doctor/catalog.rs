@@ -1,7 +1,7 @@
-//! Every finding id `gover doctor` reports, with its severity and one line on what it means:
-//! the table users and scripts look ids up in. docs/src/reference/findings.md is generated
-//! from it (tests/suite/docs.rs checks it is current, and that every id the checks in src/ use has a
-//! row here and every row's ids are still used).
+//! Every finding id `gover doctor` reports, with its severity and one line on what it means: the
+//! table users and scripts look ids up in. docs/src/reference/findings.md is generated from it
+//! (tests/suite/docs.rs checks it is current, and that every id the checks in src/ use has a row
+//! here and every row's ids are still used).
 
 /// One row of the reference: ids that mean one thing (a go and a gofmt variant, say).
 pub struct Described {
@@ -47,6 +47,9 @@ pub const FINDINGS: &[Described] = &[
     Described { ids: &["versions.vulnerable"], severity: "warning", meaning: "the version in use here, or the global default, has known vulnerabilities (from the cached Go vulnerability database)" },
     Described { ids: &["versions.end-of-life"], severity: "warning", meaning: "the version in use here, or the global default, is past end of life" },
     Described { ids: &["versions.vulndb-stale"], severity: "info", meaning: "there is no vulnerability data yet, or it is over 7 days old (`gover list --refresh`)" },
+    Described { ids: &["tools.built-by-old-go"], severity: "warning", meaning: "a program in GOBIN (or go's default bin on PATH) was built by a Go older than the `go` line of the module here needs (gopls, golangci-lint then fail in confusing ways); fix: `gover tools rebuild NAME --with VERSION`" },
+    Described { ids: &["tools.built-by-vulnerable-go"], severity: "info", meaning: "a program in GOBIN was built by a Go with known vulnerabilities; the fix names the newest installed release with none" },
+    Described { ids: &["policy.refused"], severity: "error", meaning: "the version in use here, or the global default, is one the administrator's policy (`/etc/gover/policy.toml`) refuses: every gover command refuses it, though the shim still runs it; the fix is the `gover upgrade` that moves the pin to the newest release the policy allows" },
     Described { ids: &["permissions.foreign-owner"], severity: "error", meaning: "GOMODCACHE, GOCACHE, GOPATH, GOBIN or GOVER_HOME (or the module download cache) belongs to another uid, e.g. after `sudo go`" },
     Described { ids: &["permissions.not-writable"], severity: "error", meaning: "one of them is not writable (on a read-only mount: says so, with `findmnt -T`), or the parent they would be created in is not (one finding per parent, naming them all)" },
     Described { ids: &["permissions.gover-home-unusable"], severity: "error", meaning: "GOVER_HOME is a file, a relative path, or below a file (every other command exits 8 on it)" },

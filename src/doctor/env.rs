@@ -31,6 +31,8 @@ pub struct Env {
     pub crontab_file: Option<PathBuf>,
     /// How long any one command may take.
     pub timeout: Duration,
+    /// The administrator's policy, as the command read it.
+    pub policy: Option<crate::policy::Policy>,
 }
 
 /// What a command printed, when it ran to completion in time.

@@ -18,10 +18,12 @@ mod goroot;
 mod modules;
 mod path;
 mod permissions;
+mod policy;
 pub mod report;
 mod services;
 mod shells;
 pub mod startup;
+mod tools;
 mod vulns;
 
 use crate::goenv::settings::{Settings, Sources};
@@ -536,7 +538,7 @@ fn scan_startup_files(env: &Env) -> Vec<Scanned> {
 pub fn diagnose(facts: &Facts) -> Vec<Finding> {
     // Asking the shells takes longest: it runs beside the rest.
     type Check = fn(&Facts) -> Vec<Finding>;
-    let checks: [(&str, Check); 7] = [
+    let checks: [(&str, Check); 9] = [
         ("shells", shells::check),
         ("path", path::check),
         ("goroot", goroot::check),
@@ -544,6 +546,8 @@ pub fn diagnose(facts: &Facts) -> Vec<Finding> {
         ("modules", modules::check),
         ("services", services::check),
         ("vulns", vulns::check),
+        ("tools", tools::check),
+        ("policy", policy::check),
     ];
     let findings: Vec<Finding> = std::thread::scope(|scope| {
         let handles: Vec<_> = checks

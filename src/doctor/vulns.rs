@@ -23,24 +23,8 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
     }
     let knowledge = Knowledge::load(&Store::new(env.gover.clone()), &installed);
     let mut out = Vec::new();
-    let ctx = env.resolver_context();
-    let in_use = resolve::resolve(&ctx).ok().and_then(|r| Some((r.toolchain.version()?.clone(), r.request)));
-    let global_file = env.gover.global_file();
-    let global = PinFile::GoVersion.read(&global_file).ok().flatten().and_then(|pin| {
-        let version = pin.spec.pick(&installed)?.clone();
-        Some((version, resolve::Request::named(pin.spec, Source::Global { path: global_file })))
-    });
-    if let Some((version, request)) = &in_use {
-        let role = if matches!(request.source, Source::Global { .. }) {
-            "in use here and the global default"
-        } else {
-            "in use here"
-        };
-        out.extend(findings(&knowledge, version, request, role, env));
-    }
-    let in_use_is_global = in_use.as_ref().is_some_and(|(_, r)| matches!(r.source, Source::Global { .. }));
-    if let Some((version, request)) = global.filter(|_| !in_use_is_global) {
-        out.extend(findings(&knowledge, &version, &request, "the global default", env));
+    for (version, request, role) in pinned(env, &installed) {
+        out.extend(findings(&knowledge, &version, &request, role, env));
     }
     if let Some(note) = knowledge.staleness(SystemTime::now()) {
         let fix = if knowledge.fetch_failed() {
@@ -62,6 +46,31 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
             .evidence(Evidence::Note { text: note })
             .fix(fix),
         );
+    }
+    out
+}
+
+/// The installed versions in use here and the global default, each with what selects it and
+/// its role in words (`in use here`, `the global default`, or both).
+pub(super) fn pinned(
+    env: &super::env::Env,
+    installed: &[GoVersion],
+) -> Vec<(GoVersion, resolve::Request, &'static str)> {
+    let ctx = env.resolver_context();
+    let in_use = resolve::resolve(&ctx).ok().and_then(|r| Some((r.toolchain.version()?.clone(), r.request)));
+    let global_file = env.gover.global_file();
+    let global = PinFile::GoVersion.read(&global_file).ok().flatten().and_then(|pin| {
+        let version = pin.spec.pick(installed)?.clone();
+        Some((version, resolve::Request::named(pin.spec, Source::Global { path: global_file })))
+    });
+    let mut out = Vec::new();
+    let in_use_is_global = in_use.as_ref().is_some_and(|(_, r)| matches!(r.source, Source::Global { .. }));
+    if let Some((version, request)) = in_use {
+        let role = if in_use_is_global { "in use here and the global default" } else { "in use here" };
+        out.push((version, request, role));
+    }
+    if let Some((version, request)) = global.filter(|_| !in_use_is_global) {
+        out.push((version, request, "the global default"));
     }
     out
 }
@@ -134,14 +143,21 @@ fn upgrade_command(
     request: &resolve::Request,
     status: &Assessment,
 ) -> String {
-    let line = format!("{}.{}", version.major, version.minor);
     let in_line = status.fixed_in.clone().or_else(|| knowledge.newer_in_line(version).cloned());
-    let (target, to) = match (&in_line, knowledge.newest_stable()) {
-        (Some(target), _) if !status.end_of_life => (target.clone(), None),
-        (_, Some(newest)) => (newest.clone(), Some(format!("{}.{}", newest.major, newest.minor))),
-        (Some(target), None) => (target.clone(), None),
+    let target = match (&in_line, knowledge.newest_stable()) {
+        (Some(target), _) if !status.end_of_life => target,
+        (_, Some(newest)) => newest,
+        (Some(target), None) => target,
         (None, None) => return "gover upgrade --pins".into(),
     };
+    move_command(version, request, target)
+}
+
+/// The exact command that moves the pin `request` selecting `version` to `target` (in its
+/// line, or in a newer one with `--to`).
+pub(super) fn move_command(version: &GoVersion, request: &resolve::Request, target: &GoVersion) -> String {
+    let line = format!("{}.{}", version.major, version.minor);
+    let to = (!target.in_line(version.major, version.minor)).then(|| format!("{}.{}", target.major, target.minor));
     let to_arg = to.as_ref().map(|l| format!(" --to {l}")).unwrap_or_default();
     let file_name = match &request.source {
         Source::File { path, .. } => path.file_name().and_then(|n| n.to_str()).unwrap_or(""),
@@ -151,7 +167,7 @@ fn upgrade_command(
         (Source::File { path, .. }, _) if file_name == "go.mod" || file_name == "go.work" => format!(
             "gover install {} && {}",
             target.to_string().trim_start_matches("go"),
-            crate::repin::toolchain_line_command(path, &target)
+            crate::repin::toolchain_line_command(path, target)
         ),
         (Source::Env, _) => {
             format!("gover upgrade {line}{to_arg} && gover shell {}", target.to_string().trim_start_matches("go"))

@@ -98,9 +98,14 @@ impl Knowledge {
             .filter(|n| *n > version)
     }
 
+    /// The stable releases gover knows of, oldest first.
+    pub fn stable_releases(&self) -> impl Iterator<Item = &GoVersion> {
+        self.known.iter().filter(|k| k.is_stable())
+    }
+
     /// The newest stable release gover knows of.
     pub fn newest_stable(&self) -> Option<&GoVersion> {
-        self.known.iter().filter(|k| k.is_stable()).max()
+        self.stable_releases().max()
     }
 
     /// A sentence about the data's age when it is missing or over a week old, and what

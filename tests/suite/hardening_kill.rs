@@ -265,3 +265,30 @@ fn leftovers_of_other_versions_are_swept_unless_in_use() {
         assert!(path.exists(), "{} must stay", path.display());
     }
 }
+
+/// The unpacker thread (untar and write, beside the thread that downloads and inflates) made
+/// to panic half-way through the archive, by the debug build's GOVER_TEST_CRASH_UNPACK: the
+/// install fails at once with exit 101 and a message naming the unpacker, never a hang or a
+/// version made of half a tree; the next install sweeps what it left and succeeds.
+#[test]
+fn a_crashed_unpacker_fails_the_install_and_the_next_one_succeeds() {
+    let rig = Rig::http();
+    // 2 MB of data: many of the inflater's chunks, so it is ahead of the unpacker when it dies.
+    let (entries, archive) = big_release(VERSIONS[0], 250, 8 << 10);
+    rig.publish(&[IndexEntry::new(VERSIONS[0], archive)]);
+
+    let started = Instant::now();
+    let out = rig.gover().env("GOVER_TEST_CRASH_UNPACK", "1000000").args(["install", "1.22.10"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(101), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(60), "the crash must end the install: {stderr}");
+    assert!(stderr.starts_with("error: gover crashed in the unpacker\n"), "{stderr}");
+    assert!(stderr.contains("  cause: GOVER_TEST_CRASH_UNPACK=1000000 (at src/dist/unpack.rs"), "{stderr}");
+    assert!(stderr.contains("\nhelp: this is a bug in gover"), "{stderr}");
+    assert!(!rig.version_dir(VERSIONS[0]).exists(), "half a tree must not be a version");
+    assert!(rig.listed().is_empty(), "{:?}", rig.listed());
+
+    rig.gover().args(["install", "1.22.10"]).assert().success();
+    rig.assert_installed(VERSIONS[0], &entries);
+    rig.assert_no_leftovers();
+}

@@ -5,23 +5,14 @@ use crate::common;
 
 use common::Sandbox;
 use std::fs;
-use std::path::PathBuf;
 use std::process::Command;
-
-/// A real release in versions/, the way a finished install leaves it (the installer's own
-/// end-to-end test covers the download path).
-fn plant_real(s: &Sandbox, version: &str) -> PathBuf {
-    let root = s.gover_home.join("versions").join(version);
-    common::link_copy(&common::real_go_tree(version), &root);
-    root
-}
 
 #[test]
 fn switching_projects_with_real_toolchains() {
     let s = Sandbox::new();
     s.install_shims();
-    let old = plant_real(&s, "go1.21.13");
-    let new = plant_real(&s, "go1.22.10");
+    let old = s.plant_real("go1.21.13");
+    let new = s.plant_real("go1.22.10");
     let legacy = s.work.join("legacy");
     let modern = legacy.join("services/modern");
     fs::create_dir_all(&modern).unwrap();
@@ -94,8 +85,8 @@ fn switching_projects_with_real_toolchains() {
 fn the_go_line_of_go_mod_is_a_minimum() {
     let s = Sandbox::new();
     s.install_shims();
-    plant_real(&s, "go1.22.10");
-    let newer = plant_real(&s, "go1.23.9");
+    s.plant_real("go1.22.10");
+    let newer = s.plant_real("go1.23.9");
     fs::write(s.gover_home.join("global"), "1.22.10\n").unwrap();
     let module = s.work.join("m");
     fs::create_dir_all(module.join("sub")).unwrap();
@@ -132,8 +123,8 @@ fn the_go_line_of_go_mod_is_a_minimum() {
 fn a_module_in_a_workspace_runs_the_workspace_s_toolchain() {
     let s = Sandbox::new();
     s.install_shims();
-    plant_real(&s, "go1.22.10");
-    plant_real(&s, "go1.23.9");
+    s.plant_real("go1.22.10");
+    s.plant_real("go1.23.9");
     let ws = s.work.join("ws");
     let module = ws.join("m");
     fs::create_dir_all(&module).unwrap();

@@ -1,6 +1,6 @@
 //! Completion scripts: the committed copies in completions/ must match what the clap
-//! definition generates (regenerate with `GOVER_BLESS=1 cargo test --test suite shell_completions::`),
-//! and the hooks must complete subcommands and installed version names in the real shells.
+//! definition generates (regenerate with `GOVER_BLESS=1 cargo test --test suite
+//! shell_completions::`), and the hooks must complete subcommands and installed version names in the real shells.
 
 use crate::common;
 

@@ -291,6 +291,16 @@ pub fn real_go_tree(version: &str) -> PathBuf {
     root
 }
 
+impl Sandbox {
+    /// A real release in versions/, the way a finished install leaves it (the installer's own
+    /// end-to-end test covers the download path). Returns its root.
+    pub fn plant_real(&self, version: &str) -> PathBuf {
+        let root = self.gover_home.join("versions").join(version);
+        link_copy(&real_go_tree(version), &root);
+        root
+    }
+}
+
 /// Copies the directory `from` to `to` with hard links (`cp -al`), creating `to`'s parents.
 pub fn link_copy(from: &Path, to: &Path) {
     fs::create_dir_all(to.parent().unwrap()).unwrap();
