@@ -69,7 +69,7 @@ pub mod fuzzing {
 }
 
 /// What the generated references in docs/ are made from (the command tree, doctor's finding
-/// ids), for tests/docs.rs and nothing else.
+/// ids), for tests/suite/docs.rs and nothing else.
 #[doc(hidden)]
 pub mod reference {
     pub use crate::doctor::catalog::{Described, FINDINGS};

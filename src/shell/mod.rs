@@ -1,7 +1,7 @@
 //! The shells gover hooks into: the hook each one evaluates at start-up (`gover init`), the
 //! line that sources it from the user's startup files, and the syntax `gover shell` prints.
 //!
-//! The hook scripts are real files in `assets/` (shellchecked by tests/shell_hook.rs); the
+//! The hook scripts are real files in `assets/` (shellchecked by tests/suite/shell_hook.rs); the
 //! absolute paths are filled in when they are rendered, so evaluating a hook starts no process.
 
 pub mod bash;
