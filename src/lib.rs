@@ -14,7 +14,7 @@ mod dist;
 mod doctor;
 mod elf;
 mod error;
-mod goenv;
+mod gosettings;
 mod import;
 mod interrupt;
 mod links;

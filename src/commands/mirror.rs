@@ -9,7 +9,7 @@ use crate::dist::mirror::{self, Mirror};
 use crate::dist::proxy::ProxyConfig;
 use crate::dist::Remote;
 use crate::error::{Error, Result};
-use crate::goenv::settings::{Settings, Sources};
+use crate::gosettings::settings::{Settings, Sources};
 use crate::output::outln;
 
 #[derive(clap::Args, Debug)]

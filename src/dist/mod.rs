@@ -23,7 +23,7 @@ use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
 use crate::error::{self, Error, Kind, Result};
-use crate::goenv::{self, Settings};
+use crate::gosettings::{self, Settings};
 use crate::interrupt;
 use crate::output::{self, outln, Output};
 use crate::store::{write_atomic, Staging, Store};
@@ -183,7 +183,7 @@ impl Remote {
 
 /// go's module settings for the proxy, read as go reads them.
 fn proxy_config() -> Result<ProxyConfig> {
-    ProxyConfig::from_settings(&Settings::load(goenv::settings::Sources::from_process()))
+    ProxyConfig::from_settings(&Settings::load(gosettings::settings::Sources::from_process()))
 }
 
 /// Where releases come from and why, once on standard error, with the notes on go's settings.

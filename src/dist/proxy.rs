@@ -5,7 +5,7 @@
 //! as archive installs, verified before the one rename.
 //!
 //! Which proxies and which database come from go's own settings (GOPROXY, GOSUMDB, GONOSUMDB,
-//! GONOPROXY, GOPRIVATE), read as go reads them (`goenv`).
+//! GONOPROXY, GOPRIVATE), read as go reads them (`gosettings`).
 
 use std::fs;
 use std::io::{Read, Seek, Write};
@@ -18,7 +18,7 @@ use super::index::Platform;
 use super::unpack::{self, Limits};
 use super::{commit, locked_install, unpack_error, Outcome};
 use crate::error::{self, Error, Kind, Result};
-use crate::goenv::{modpattern, Origin, Setting, Settings};
+use crate::gosettings::{modpattern, Origin, Setting, Settings};
 use crate::output::{self, Output};
 use crate::store::{Staging, Store};
 use crate::sumdb::{self, dirhash, Database};

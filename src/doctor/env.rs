@@ -71,7 +71,7 @@ impl Env {
     }
 
     fn xdg(&self, name: &str, fallback: &str) -> Option<PathBuf> {
-        crate::goenv::xdg_dir(self.var(name), self.home().as_deref(), fallback)
+        crate::gosettings::xdg_dir(self.var(name), self.home().as_deref(), fallback)
     }
 
     /// PATH's entries in order, empty entries (which mean `.`) included as `.`.

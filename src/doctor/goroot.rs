@@ -10,7 +10,7 @@ use super::alternatives;
 use super::startup::{Kind, Manager};
 use super::SettingEvidence;
 use super::{Category, Evidence, Facts, Finding, Fix, LineRange, Severity};
-use crate::goenv::Origin;
+use crate::gosettings::Origin;
 use crate::import;
 use crate::managers::GoSetting;
 

@@ -24,8 +24,8 @@ mod shells;
 pub mod startup;
 mod vulns;
 
-use crate::goenv::settings::{Settings, Sources};
-use crate::goenv::{Origin, Setting};
+use crate::gosettings::settings::{Settings, Sources};
+use crate::gosettings::{Origin, Setting};
 use crate::managers::{GoSetting, Manager, Places};
 use env::Env;
 use startup::{Construct, Reads, Shell, StartupFile};

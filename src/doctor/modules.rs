@@ -10,7 +10,7 @@ use super::startup::Kind;
 use super::SettingEvidence;
 use super::{Argv, Category, Evidence, Facts, Finding, Fix, Severity};
 use crate::elf;
-use crate::goenv::{modpattern, Origin, Setting};
+use crate::gosettings::{modpattern, Origin, Setting};
 
 pub fn check(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
