@@ -8,7 +8,7 @@ use gover_shim::resolve::find_system_go;
 use gover_shim::Spec;
 
 use crate::app::App;
-use crate::commands::use_::pin;
+use crate::commands::r#use::pin;
 use crate::error::{self, Result};
 use crate::output::outln;
 
