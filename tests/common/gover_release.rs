@@ -1,5 +1,5 @@
 //! gover's own release files, as `cargo xtask dist` makes them and a release serves them
-//! (tests/dist.rs, tests/action.rs).
+//! (tests/release_files.rs, tests/action.rs).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

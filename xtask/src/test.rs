@@ -11,10 +11,10 @@ use std::process::Command;
 
 /// The programs tests drive for real, with the Debian package that provides each. A test
 /// that needs one calls `common::require(program)` (tests/common/skip.rs).
-/// qemu-user-static and binfmt-support run the aarch64 release build (tests/dist.rs); nginx and
+/// qemu-user-static and binfmt-support run the aarch64 release build (tests/release_files.rs); nginx and
 /// python3 serve `gover mirror` trees (tests/mirror.rs); GNU time measures the peak memory of
 /// installs of hostile archives (tests/hardening_bombs.rs); ssh-keygen checks release
-/// signatures (install.sh, tests/dist.rs); tmux gives the shells of tests/migrate.rs a terminal
+/// signatures (install.sh, tests/release_files.rs); tmux gives the shells of tests/migrate.rs a terminal
 /// and a real prompt, where another manager's prompt and `cd` hooks run.
 const PROGRAMS: &[(&str, &str)] = &[
     ("zsh", "zsh"),
