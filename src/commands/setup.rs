@@ -104,7 +104,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     }
     if args.systemd {
         let dropin = env.systemd_dropin();
-        let content = systemd_dropin(&paths);
+        let content = paths.systemd_dropin();
         let changed = manifest.track(&dropin, || shell::write_if_changed(&dropin, content.as_bytes()))?;
         report.push(format!(
             "systemd user units: {} {} (applies from the next login, or after systemctl --user daemon-reload)",
@@ -129,12 +129,6 @@ fn add_hook_line(target: &StartupFile, line: &str, manifest: &mut Manifest) -> R
     manifest.track(&target.path, || shell::write_if_changed(&target.path, updated.as_bytes()))?;
     let verb = if rc::has_line(&content) { "updated the hook line in" } else { "added the hook to" };
     Ok(format!("{verb} {} (line {})", target.path.display(), rc::line_number(&updated).unwrap_or(1)))
-}
-
-/// systemd's environment-d generator expands `${PATH}`; GOVER_HOME is spelled out so a unit's
-/// shim finds the same home as a shell's.
-pub fn systemd_dropin(paths: &HookPaths) -> String {
-    format!("{}\nGOVER_HOME={}\nPATH={}:${{PATH}}\n", rc::MARKER, paths.gover_home.display(), paths.shims.display())
 }
 
 fn finish(app: &App, report: &[String], paths: &HookPaths, home: Option<&Path>) -> Result<()> {
