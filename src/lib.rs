@@ -6,6 +6,7 @@
 // Every line goes through `output`, which handles -q, colour and a closed pipe in one place.
 #![cfg_attr(not(test), deny(clippy::print_stdout, clippy::print_stderr))]
 
+mod active_source;
 mod app;
 mod ci;
 mod cli;
@@ -16,11 +17,14 @@ mod elf;
 mod error;
 mod gosettings;
 mod import;
+mod installing;
 mod interrupt;
 mod links;
 mod managers;
 mod output;
+mod pinning;
 mod reconcile;
+mod removal;
 mod repin;
 mod shell;
 mod store;

@@ -14,10 +14,10 @@ use crate::app::{parse_spec, App};
 use crate::ci::cache::{self, CacheKey, Kind, Places};
 use crate::ci::matrix;
 use crate::ci::runner::{github_assignment, Exports, Format};
-use crate::commands::install::{self, SourceArgs};
 use crate::dist::{self, Remote};
 use crate::error::{self, Error, Result};
 use crate::gosettings::{self, Settings};
+use crate::installing::{self, SourceArgs};
 use crate::output::{out, outln};
 
 #[derive(clap::Args, Debug)]
@@ -210,12 +210,12 @@ fn resolve_installing(app: &App, request: Request, check_latest: bool, from: &So
     let ctx = app.context()?;
     let toolchain = match toolchain_for(&ctx, &request) {
         Err(ResolveError::NotInstalled { spec, .. }) => {
-            install::install(app, &[(&spec.to_string(), spec.clone())], from)?;
+            installing::install(app, &[(&spec.to_string(), spec.clone())], from)?;
             toolchain_for(&ctx, &request)?
         }
         // Installing a line installs its newest release, which the resolver then prefers.
         Ok(Toolchain::Installed { .. }) if check_latest && !matches!(request.spec, Spec::Exact(_)) => {
-            install::install(app, &[(&request.spec.to_string(), request.spec.clone())], from)?;
+            installing::install(app, &[(&request.spec.to_string(), request.spec.clone())], from)?;
             toolchain_for(&ctx, &request)?
         }
         // The shim's answer for nothing pinned is the system go; a CI job without one needs
