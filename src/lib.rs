@@ -13,6 +13,7 @@ mod cli;
 mod commands;
 mod dist;
 mod doctor;
+mod download;
 mod elf;
 mod error;
 mod gosettings;

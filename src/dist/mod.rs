@@ -5,12 +5,10 @@
 //! cache beside it (verified archives with their checksums, partial downloads to resume) and
 //! the saved release index make reinstalls work offline.
 
-pub mod download;
 pub mod index;
 pub mod mirror;
 pub mod proxy;
 pub mod saved;
-pub mod tls;
 pub mod unpack;
 
 use std::ffi::OsString;
@@ -22,12 +20,12 @@ use flate2::read::GzDecoder;
 use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
+use crate::download::{self, CacheTee, Client, HashingReader, ResumingBody};
 use crate::error::{self, Error, Kind, Result};
 use crate::gosettings::{self, Settings};
 use crate::interrupt;
 use crate::output::{self, outln, Output};
 use crate::store::{write_atomic, Staging, Store};
-use download::{CacheTee, Client, HashingReader, ResumingBody};
 use index::{Index, IndexError, Platform, Release};
 use proxy::ProxyConfig;
 use unpack::{Limits, UnpackError};

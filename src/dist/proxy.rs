@@ -13,10 +13,10 @@ use std::path::Path;
 
 use gover_shim::GoVersion;
 
-use super::download::{Client, ResumingBody};
 use super::index::Platform;
 use super::unpack::{self, Limits};
 use super::{commit, locked_install, unpack_error, Outcome};
+use crate::download::{self, Client, ResumingBody};
 use crate::error::{self, Error, Kind, Result};
 use crate::gosettings::{modpattern, Origin, Setting, Settings};
 use crate::output::{self, Output};
@@ -413,7 +413,7 @@ impl Proxies<'_> {
         let mut body = ResumingBody::new(self.client, &url, response, *from);
         *from = body.start();
         let from = *from;
-        let progress = super::download::progress_bar(body.full_length(), out);
+        let progress = download::progress_bar(body.full_length(), out);
         let mut file = fs::OpenOptions::new()
             .create(true)
             .write(true)
@@ -433,7 +433,7 @@ impl Proxies<'_> {
             let n = match crate::interrupt::check().and_then(|()| body.read(&mut buf)) {
                 Ok(0) => break,
                 Ok(n) => n,
-                Err(e) => return Err(super::download::body_error(&url, &e)),
+                Err(e) => return Err(download::body_error(&url, &e)),
             };
             done += n as u64;
             if done > super::MAX_ARCHIVE {
