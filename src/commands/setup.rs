@@ -11,7 +11,7 @@ use crate::error::{self, Error, Kind, Result};
 use crate::output::{self, outln};
 use crate::shell::manifest::Manifest;
 use crate::shell::rc;
-use crate::shell::startup::{StartupEnv, StartupFile};
+use crate::shell::startup::{HookTarget, StartupEnv};
 use crate::shell::{self, HookPaths, Shell};
 use crate::store::Store;
 
@@ -117,7 +117,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
 }
 
 /// Adds `line` to one startup file; says what it did.
-fn add_hook_line(target: &StartupFile, line: &str, manifest: &mut Manifest) -> Result<String> {
+fn add_hook_line(target: &HookTarget, line: &str, manifest: &mut Manifest) -> Result<String> {
     let content = match fs::read_to_string(&target.path) {
         Ok(content) => content,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
