@@ -6,7 +6,7 @@ use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
 use crate::dist::proxy::{Proxies, ProxyConfig};
-use crate::dist::{self, Artifact, Catalog, Origin, Outcome, Remote, SourceChoice};
+use crate::dist::{self, Artifact, Catalog, Outcome, ReleaseSource, Remote, SourceChoice};
 use crate::error::{Error, Kind, Result};
 use crate::output::{self, outln, Output};
 use crate::vulndb::{self, Knowledge};
@@ -43,7 +43,7 @@ pub fn install_releases(app: &App, remote: Remote, catalog: Catalog, versions: &
     let texts: Vec<String> = versions.iter().map(|v| v.to_string()).collect();
     let specs: Vec<(&str, Spec)> =
         texts.iter().zip(versions).map(|(text, v)| (text.as_str(), Spec::Exact(v.clone()))).collect();
-    let origin = Some(Ok(Origin::Site(catalog)));
+    let origin = Some(Ok(ReleaseSource::Site(catalog)));
     Installer { app, remote, source: SourceChoice::Dl, insecure_no_sumdb: false, origin, proxy_list: None }.run(&specs)
 }
 
@@ -54,7 +54,7 @@ struct Installer<'a> {
     insecure_no_sumdb: bool,
     /// The source and its index, chosen once on first need (an exact version already
     /// installed, or cached with its checksum, needs none).
-    origin: Option<Result<Origin, Error>>,
+    origin: Option<Result<ReleaseSource, Error>>,
     /// The module proxy's release list, fetched once if a spec needs it.
     proxy_list: Option<Vec<GoVersion>>,
 }
@@ -112,7 +112,7 @@ impl Installer<'_> {
         if cached.is_none() && self.origin.is_none() {
             self.origin = Some(self.remote.origin(store, self.source, self.app.out));
         }
-        if let Some(Ok(Origin::Proxy(config, site))) = self.origin.as_ref().filter(|_| cached.is_none()) {
+        if let Some(Ok(ReleaseSource::Proxy(config, site))) = self.origin.as_ref().filter(|_| cached.is_none()) {
             let (config, site) = (config.clone(), site.clone());
             return self.install_from_proxy(text, spec, &config, site.as_ref());
         }
@@ -156,7 +156,7 @@ impl Installer<'_> {
 
     /// The download site's index is the copy saved when it was last fetched.
     fn index_is_a_saved_copy(&self) -> bool {
-        matches!(&self.origin, Some(Ok(Origin::Site(catalog))) if catalog.saved.is_some())
+        matches!(&self.origin, Some(Ok(ReleaseSource::Site(catalog))) if catalog.saved.is_some())
     }
 
     /// `mirror_vouched`: the checksum came from the mirror itself (--trust-mirror), which
@@ -200,8 +200,8 @@ impl Installer<'_> {
     /// The archive `spec` names and whether its checksum is the mirror's own (--trust-mirror).
     fn artifact_for(&mut self, spec: &Spec) -> Result<(Artifact, bool)> {
         let catalog = match self.origin.as_ref().expect("chosen by install_one") {
-            Ok(Origin::Site(catalog)) => catalog,
-            Ok(Origin::Proxy(..)) => unreachable!("install_one installs from the proxy itself"),
+            Ok(ReleaseSource::Site(catalog)) => catalog,
+            Ok(ReleaseSource::Proxy(..)) => unreachable!("install_one installs from the proxy itself"),
             // No index at all: an exact version can still be checked against the .sha256 of a
             // mirror the user trusts.
             Err(err) => {

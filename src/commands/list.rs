@@ -15,7 +15,7 @@ use crate::active_source::{origin_json, origin_text};
 use crate::app::App;
 use crate::dist::index::Platform;
 use crate::dist::proxy::{self, Proxies, ProxyConfig};
-use crate::dist::{after_fallback, Origin, Remote, SourceChoice};
+use crate::dist::{after_fallback, ReleaseSource, Remote, SourceChoice};
 use crate::error::{Error, Result};
 use crate::links;
 use crate::output::{self, outln};
@@ -197,8 +197,8 @@ fn remote(args: &Args, app: &App) -> Result<()> {
     }
     let remote = Remote::from_env(app.trust_mirror)?;
     let catalog = match remote.origin(&app.store, args.source, app.out)? {
-        Origin::Site(catalog) => catalog,
-        Origin::Proxy(config, site) => {
+        ReleaseSource::Site(catalog) => catalog,
+        ReleaseSource::Proxy(config, site) => {
             return from_proxy(args, app, &remote, &config).map_err(|e| after_fallback(e, site.as_ref()))
         }
     };

@@ -137,24 +137,24 @@ impl Remote {
     /// Where releases come from for this run, said once on standard error with the reason.
     /// `auto`: the download site, unless GOPROXY names a proxy of its own (and no GOVER_*_URL
     /// names a download mirror), or the download site cannot be reached.
-    pub fn origin(&self, store: &Store, choice: SourceChoice, out: Output) -> Result<Origin> {
+    pub fn origin(&self, store: &Store, choice: SourceChoice, out: Output) -> Result<ReleaseSource> {
         match choice {
-            SourceChoice::Dl => Ok(Origin::Site(self.fetch_index(store)?)),
+            SourceChoice::Dl => Ok(ReleaseSource::Site(self.fetch_index(store)?)),
             SourceChoice::Proxy => {
                 let config = proxy_config()?;
                 say_source(format!("the module proxy {} (--source proxy)", config.goproxy), &config, out);
-                Ok(Origin::Proxy(Box::new(config), None))
+                Ok(ReleaseSource::Proxy(Box::new(config), None))
             }
             SourceChoice::Auto => {
                 let dl_mirror = self.sources.mirror || self.sources.index_url != OFFICIAL_INDEX;
                 if let Some(config) = proxy_config().ok().filter(|c| c.custom && !dl_mirror) {
                     let why = "GOPROXY is set; --source dl for the download site";
                     say_source(format!("the module proxy {} ({why})", config.goproxy), &config, out);
-                    return Ok(Origin::Proxy(Box::new(config), None));
+                    return Ok(ReleaseSource::Proxy(Box::new(config), None));
                 }
-                self.fetch_index(store).map(Origin::Site).or_else(|err| {
+                self.fetch_index(store).map(ReleaseSource::Site).or_else(|err| {
                     let (config, err) = self.proxy_instead(err, out)?;
-                    Ok(Origin::Proxy(config, Some(err)))
+                    Ok(ReleaseSource::Proxy(config, Some(err)))
                 })
             }
         }
@@ -203,7 +203,7 @@ pub enum SourceChoice {
 
 /// The source chosen: the download site with its index, or the module proxy (with the
 /// download site's failure when `auto` fell back to it).
-pub enum Origin {
+pub enum ReleaseSource {
     Site(Catalog),
     Proxy(Box<ProxyConfig>, Option<Error>),
 }

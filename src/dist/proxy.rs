@@ -18,7 +18,7 @@ use super::unpack::{self, Limits};
 use super::{commit, locked_install, unpack_error, Outcome};
 use crate::download::{self, Client, ResumingBody};
 use crate::error::{self, Error, Kind, Result};
-use crate::gosettings::{modpattern, Origin, Setting, Settings};
+use crate::gosettings::{modpattern, Setting, SettingOrigin, Settings};
 use crate::output::{self, Output};
 use crate::store::{Staging, Store};
 use crate::sumdb::{self, dirhash, Database};
@@ -73,7 +73,7 @@ impl ProxyConfig {
     /// From go's settings (environment, then the go env file); notes what has no meaning here.
     pub fn from_settings(settings: &Settings) -> Result<ProxyConfig> {
         let goproxy = settings.effective("GOPROXY").expect("GOPROXY has a default");
-        let custom = goproxy.origin != Origin::Default
+        let custom = goproxy.origin != SettingOrigin::Default
             && !matches!(goproxy.value.as_str(), PUBLIC_GOPROXY | "https://proxy.golang.org");
         let (proxies, skipped) = parse_goproxy(&goproxy.value).map_err(|why| {
             Error::new(Kind::Environment, format!("GOPROXY={} cannot be used for toolchains", goproxy.value))
@@ -119,9 +119,9 @@ impl ProxyConfig {
 
 fn origin(setting: &Setting) -> String {
     match &setting.origin {
-        Origin::Env => "from the environment".into(),
-        Origin::File { path, line } => format!("from {}:{line}", path.display()),
-        Origin::Default => "go's default".into(),
+        SettingOrigin::Env => "from the environment".into(),
+        SettingOrigin::File { path, line } => format!("from {}:{line}", path.display()),
+        SettingOrigin::Default => "go's default".into(),
     }
 }
 

@@ -10,7 +10,7 @@ use super::alternatives;
 use super::startup::{Kind, Manager};
 use super::SettingEvidence;
 use super::{Category, Evidence, Facts, Finding, Fix, LineRange, Severity};
-use crate::gosettings::Origin;
+use crate::gosettings::SettingOrigin;
 use crate::import;
 use crate::managers::GoSetting;
 
@@ -211,7 +211,7 @@ fn toolchain_consistency(facts: &Facts, out: &mut Vec<Finding>) {
     }
     if facts.env.var("GOROOT").is_none() && !same_dir(Path::new(reported_root), &root) {
         let fix = match facts.settings.get("GOROOT") {
-            Some(set) if matches!(set.origin, Origin::File { .. }) => {
+            Some(set) if matches!(set.origin, SettingOrigin::File { .. }) => {
                 Fix::RemoveGoEnvKey { file: facts.settings.env_file.clone().unwrap_or_default(), key: "GOROOT".into() }
             }
             // Nothing in the environment or the go env file sets it, so it is built in (a
@@ -676,7 +676,7 @@ fn pins(facts: &Facts, out: &mut Vec<Finding>) {
         return;
     }
     let fix = match &set.origin {
-        Origin::File { path, .. } => Fix::RemoveGoEnvKey { file: path.clone(), key: "GOTOOLCHAIN".into() },
+        SettingOrigin::File { path, .. } => Fix::RemoveGoEnvKey { file: path.clone(), key: "GOTOOLCHAIN".into() },
         _ => match startup_exports(facts, "GOTOOLCHAIN").first() {
             Some((file, construct)) => Fix::CommentOut { file: file.to_path_buf(), lines: construct.lines },
             None => Fix::Manual("unset GOTOOLCHAIN (or set GOTOOLCHAIN=local)".into()),

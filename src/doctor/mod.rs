@@ -25,7 +25,7 @@ pub mod startup;
 mod vulns;
 
 use crate::gosettings::settings::{Settings, Sources};
-use crate::gosettings::{Origin, Setting};
+use crate::gosettings::{Setting, SettingOrigin};
 use crate::managers::{GoSetting, Manager, Places};
 use env::Env;
 use startup::{Construct, Reads, StartupFile, StartupShell};
@@ -629,13 +629,13 @@ pub trait SettingEvidence {
 impl SettingEvidence for Setting {
     fn evidence(&self, name: &str) -> Evidence {
         match &self.origin {
-            Origin::Env => Evidence::Env { name: name.to_string(), value: self.value.clone() },
-            Origin::File { path, line } => Evidence::File {
+            SettingOrigin::Env => Evidence::Env { name: name.to_string(), value: self.value.clone() },
+            SettingOrigin::File { path, line } => Evidence::File {
                 path: path.clone(),
                 lines: Some(LineRange::line(*line)),
                 text: Some(format!("{name}={}", self.value)),
             },
-            Origin::Default => Evidence::Note { text: format!("{name} defaults to {}", self.value) },
+            SettingOrigin::Default => Evidence::Note { text: format!("{name} defaults to {}", self.value) },
         }
     }
 }

@@ -10,7 +10,7 @@ use super::startup::Kind;
 use super::SettingEvidence;
 use super::{Argv, Category, Evidence, Facts, Finding, Fix, Severity};
 use crate::elf;
-use crate::gosettings::{modpattern, Origin, Setting};
+use crate::gosettings::{modpattern, Setting, SettingOrigin};
 
 pub fn check(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -31,7 +31,7 @@ fn modules_finding(id: &'static str, severity: Severity, title: impl Into<String
 /// How to undo a setting: drop it from the go env file, comment out the startup line that
 /// exports it, or unset it by hand.
 fn unset_fix(facts: &Facts, name: &str, set: &Setting) -> Fix {
-    if let Origin::File { path, .. } = &set.origin {
+    if let SettingOrigin::File { path, .. } = &set.origin {
         return Fix::RemoveGoEnvKey { file: path.clone(), key: name.into() };
     }
     for s in &facts.startup {

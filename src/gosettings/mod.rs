@@ -7,7 +7,7 @@ pub mod settings;
 
 use std::path::{Path, PathBuf};
 
-pub use settings::{Origin, Setting, Settings};
+pub use settings::{Setting, SettingOrigin, Settings};
 
 /// An XDG base directory: the variable's value when it is absolute (relative values are
 /// ignored, as the spec says), else `fallback` under HOME.
