@@ -6,7 +6,7 @@ use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
 use crate::dist::proxy::{Proxies, ProxyConfig};
-use crate::dist::{self, Artifact, Catalog, Outcome, ReleaseSource, Remote, SourceChoice};
+use crate::dist::{self, Artifact, Catalog, InstallOutcome, ReleaseSource, Remote, SourceChoice};
 use crate::error::{Error, Kind, Result};
 use crate::output::{self, outln, Output};
 use crate::vulndb::{self, Knowledge};
@@ -161,16 +161,16 @@ impl Installer<'_> {
 
     /// `mirror_vouched`: the checksum came from the mirror itself (--trust-mirror), which
     /// every install that relies on it says.
-    fn report(&self, version: &GoVersion, outcome: Outcome, mirror_vouched: bool) {
+    fn report(&self, version: &GoVersion, outcome: InstallOutcome, mirror_vouched: bool) {
         let store = &self.app.store;
         match outcome {
-            Outcome::Installed { cached } => self.say(format_args!(
+            InstallOutcome::Installed { cached } => self.say(format_args!(
                 "installed {version} in {}{}{}",
                 store.home().version_dir(version).display(),
                 if cached { " (from the download cache)" } else { "" },
                 if mirror_vouched { " (checked against the mirror's own checksum: --trust-mirror)" } else { "" }
             )),
-            Outcome::AlreadyInstalled => self.say(format_args!("{version} is already installed")),
+            InstallOutcome::AlreadyInstalled => self.say(format_args!("{version} is already installed")),
         }
     }
 

@@ -472,7 +472,8 @@ fn parse_checksum_file(body: &[u8]) -> Option<String> {
     (digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_hexdigit())).then(|| digest.to_ascii_lowercase())
 }
 
-pub enum Outcome {
+/// What `install` did.
+pub enum InstallOutcome {
     /// `cached`: unpacked from the download cache, without the network.
     Installed { cached: bool },
     /// Already there, possibly installed meanwhile by a concurrent gover holding the lock.
@@ -484,7 +485,7 @@ pub enum Outcome {
 /// checksum beside it, so a reinstall needs no network (and is verified again all the same);
 /// an interrupted or broken download is kept as `<archive>.partial` and the next install
 /// resumes it.
-pub fn install(store: &Store, client: &Client, artifact: &Artifact, out: Output) -> Result<Outcome> {
+pub fn install(store: &Store, client: &Client, artifact: &Artifact, out: Output) -> Result<InstallOutcome> {
     let version = &artifact.version;
     let platform = artifact.platform.to_string();
     if let Some(other) = index::platform_in_filename(artifact.filename()).filter(|p| *p != platform) {
@@ -504,19 +505,19 @@ pub(crate) fn locked_install(
     store: &Store,
     version: &GoVersion,
     out: Output,
-    install: impl FnOnce() -> Result<Outcome>,
-) -> Result<Outcome> {
+    install: impl FnOnce() -> Result<InstallOutcome>,
+) -> Result<InstallOutcome> {
     store.sweep_leftovers();
     let _lock = store.lock_version(version, || {
         outln!(out, Status, "waiting for another gover that is installing {version}...");
     })?;
     if store.is_installed(version) {
-        return Ok(Outcome::AlreadyInstalled);
+        return Ok(InstallOutcome::AlreadyInstalled);
     }
     install()
 }
 
-fn install_archive(store: &Store, client: &Client, artifact: &Artifact, out: Output) -> Result<Outcome> {
+fn install_archive(store: &Store, client: &Client, artifact: &Artifact, out: Output) -> Result<InstallOutcome> {
     let version = &artifact.version;
     let cache = DownloadCache::new(store, artifact);
     cache.complete_partial();
@@ -532,7 +533,7 @@ fn install_archive(store: &Store, client: &Client, artifact: &Artifact, out: Out
             Ok(()) => {
                 cache.remember_checksum();
                 commit(store, staging, version)?;
-                return Ok(Outcome::Installed { cached: true });
+                return Ok(InstallOutcome::Installed { cached: true });
             }
             Err(err) if err.kind != Kind::Verification => return Err(err),
             Err(err) => {
@@ -553,7 +554,7 @@ fn install_archive(store: &Store, client: &Client, artifact: &Artifact, out: Out
         }
         other => other,
     }?;
-    Ok(Outcome::Installed { cached: false })
+    Ok(InstallOutcome::Installed { cached: false })
 }
 
 /// One download of `artifact` into staging, from byte `from` on (the first `from` bytes are

@@ -15,7 +15,7 @@ use gover_shim::GoVersion;
 
 use super::index::Platform;
 use super::unpack::{self, Limits};
-use super::{commit, locked_install, unpack_error, Outcome};
+use super::{commit, locked_install, unpack_error, InstallOutcome};
 use crate::download::{self, Client, ResumingBody};
 use crate::error::{self, Error, Kind, Result};
 use crate::gosettings::{modpattern, Setting, SettingOrigin, Settings};
@@ -208,7 +208,7 @@ impl Proxies<'_> {
         platform: &Platform,
         insecure_no_sumdb: bool,
         out: Output,
-    ) -> Result<Outcome> {
+    ) -> Result<InstallOutcome> {
         let modver = module_version(version, platform);
         let verified = cached_zip(store, version, platform).with_extension("zip.h1");
         let expected = match self.record(&store.sumdb_dir(), version, &modver, insecure_no_sumdb) {
@@ -331,7 +331,7 @@ impl Proxies<'_> {
         modver: &str,
         expected: Option<&str>,
         out: Output,
-    ) -> Result<Outcome> {
+    ) -> Result<InstallOutcome> {
         let downloads = store.downloads_dir();
         let cached = cached_zip(store, version, platform);
         let verified = cached.with_extension("zip.h1");
@@ -341,7 +341,7 @@ impl Proxies<'_> {
             match verify_zip(&cached, &label, version, platform, modver, expected, Some(&staging)) {
                 Ok(()) => {
                     commit(store, staging, version)?;
-                    return Ok(Outcome::Installed { cached: true });
+                    return Ok(InstallOutcome::Installed { cached: true });
                 }
                 Err(err) => {
                     let why = err.causes.first().unwrap_or(&err.message);
@@ -381,7 +381,7 @@ impl Proxies<'_> {
                     }
                 }
                 commit(store, staging, version)?;
-                Ok(Outcome::Installed { cached: false })
+                Ok(InstallOutcome::Installed { cached: false })
             }
             // A network failure or an interrupt keeps what arrived for the next run to resume;
             // bytes that failed verification are not kept.
