@@ -296,7 +296,7 @@ fn cache_key(args: CacheKeyArgs, app: &App) -> Result<()> {
             Ok((shown.display().to_string(), content))
         })
         .collect::<Result<Vec<_>>>()?;
-    let settings = Settings::load(gosettings::settings::Sources::from_process());
+    let settings = Settings::load(gosettings::settings::SettingsEnv::from_process());
     let effective = |name: &str| settings.effective(name).map(|s| s.value).unwrap_or_default();
     let version_dir = version.as_ref().map(|v| app.store.home().version_dir(v)).unwrap_or_default();
     let places =

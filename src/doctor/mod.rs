@@ -24,7 +24,7 @@ mod shells;
 pub mod startup;
 mod vulns;
 
-use crate::gosettings::settings::{Settings, Sources};
+use crate::gosettings::settings::{Settings, SettingsEnv};
 use crate::gosettings::{Setting, SettingOrigin};
 use crate::managers::{GoSetting, Manager, Places};
 use env::Env;
@@ -362,7 +362,7 @@ impl<'a> Facts<'a> {
 
     pub fn gather(env: &'a Env) -> Facts<'a> {
         Facts {
-            settings: Settings::load(Sources::from_vars(env.vars.clone().into_iter().collect())),
+            settings: Settings::load(SettingsEnv::from_vars(env.vars.clone().into_iter().collect())),
             startup: scan_startup_files(env),
             go_on_path: on_path(env, "go"),
             gofmt_on_path: on_path(env, "gofmt"),

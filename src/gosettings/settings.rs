@@ -49,7 +49,7 @@ pub struct Settings {
 }
 
 /// Where go's settings are read from: the process environment and the user's directories.
-pub struct Sources {
+pub struct SettingsEnv {
     pub vars: Vec<(String, String)>,
     pub home: Option<PathBuf>,
     /// `$XDG_CONFIG_HOME` or `~/.config`, where the go env file lives by default.
@@ -58,8 +58,8 @@ pub struct Sources {
 }
 
 impl Settings {
-    pub fn load(sources: Sources) -> Settings {
-        let Sources { vars, home, config_home, cache_home } = sources;
+    pub fn load(sources: SettingsEnv) -> Settings {
+        let SettingsEnv { vars, home, config_home, cache_home } = sources;
         let var = |name: &str| vars.iter().find(|(k, v)| k == name && !v.is_empty()).map(|(_, v)| v.as_str());
         let env_file = match var("GOENV") {
             Some("off") => None,
