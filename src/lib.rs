@@ -6,22 +6,27 @@
 // Every line goes through `output`, which handles -q, colour and a closed pipe in one place.
 #![cfg_attr(not(test), deny(clippy::print_stdout, clippy::print_stderr))]
 
+mod active_source;
 mod app;
 mod ci;
 mod cli;
 mod commands;
 mod dist;
 mod doctor;
+mod download;
 mod elf;
 mod error;
-mod goenv;
+mod gosettings;
 mod import;
+mod installing;
 mod interrupt;
 mod links;
 mod managers;
 mod output;
+mod pinning;
 mod policy;
 mod reconcile;
+mod removal;
 mod repin;
 mod shell;
 mod store;

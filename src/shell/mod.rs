@@ -70,6 +70,13 @@ impl HookPaths {
     pub fn hook_file(&self, shell: Shell) -> PathBuf {
         self.shell_dir.join(format!("hook.{}", shell.name()))
     }
+
+    /// The environment.d drop-in that puts the shims on systemd user units' PATH (`gover setup
+    /// --systemd` writes it, doctor's fix too). systemd's environment-d generator expands
+    /// `${PATH}`; GOVER_HOME is spelled out so a unit's shim finds the same home as a shell's.
+    pub fn systemd_dropin(&self) -> String {
+        format!("{}\nGOVER_HOME={}\nPATH={}:${{PATH}}\n", rc::MARKER, self.gover_home.display(), self.shims.display())
+    }
 }
 
 impl Shell {

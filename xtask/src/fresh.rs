@@ -319,8 +319,8 @@ mod tests {
     fn the_readme_block_as_root_runs_it() {
         let block = "sudo apt-get install -y git   # the tools\ncargo xtask test\n";
         assert_eq!(
-            commands(block, false, &["--test".into(), "suite".into(), "dist::".into()]).unwrap(),
-            ["apt-get install -y git", "cargo xtask test --test suite dist::"]
+            commands(block, false, &["--test".into(), "suite".into(), "release_files::".into()]).unwrap(),
+            ["apt-get install -y git", "cargo xtask test --test suite release_files::"]
         );
         assert_eq!(commands(block, true, &[]).unwrap(), ["apt-get install -y git", "cargo xtask dist --check-tools"]);
         assert!(commands("cargo build\n", false, &[]).is_err());

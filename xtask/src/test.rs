@@ -11,10 +11,10 @@ use std::process::Command;
 
 /// The programs tests drive for real, with the Debian package that provides each. A test that needs
 /// one calls `common::require(program)` (tests/suite/common/skip.rs). qemu-user-static and
-/// binfmt-support run the aarch64 release build (tests/suite/dist.rs); nginx and python3 serve
+/// binfmt-support run the aarch64 release build (tests/suite/release_files.rs); nginx and python3 serve
 /// `gover mirror` trees (tests/suite/mirror.rs); GNU time measures the peak memory of installs of
 /// hostile archives (tests/suite/hardening_bombs.rs); ssh-keygen checks release signatures
-/// (install.sh, tests/suite/dist.rs); tmux gives the shells of tests/suite/migrate.rs a terminal
+/// (install.sh, tests/suite/release_files.rs); tmux gives the shells of tests/suite/migrate.rs a terminal
 /// and a real prompt, where another manager's prompt and `cd` hooks run.
 const PROGRAMS: &[(&str, &str)] = &[
     ("zsh", "zsh"),

@@ -1,5 +1,5 @@
 //! gover's own release files, as `cargo xtask dist` makes them and a release serves them
-//! (tests/suite/dist.rs, tests/suite/action.rs).
+//! (tests/suite/release_files.rs, tests/suite/action.rs).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

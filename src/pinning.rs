@@ -1,4 +1,5 @@
-//! `gover use`: pin the working directory to a version by writing `.go-version`.
+//! Pinning a version (`gover use`, `gover global`): the pin file is written only once it
+//! names a version that runs, installed first when the user allows it.
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -11,34 +12,6 @@ use crate::dist;
 use crate::error::{Error, Kind, Result};
 use crate::output::{self, outln};
 use crate::store::write_atomic;
-
-#[derive(clap::Args, Debug)]
-pub struct Args {
-    /// The version to use here: 1.22 (newest installed 1.22.x), 1.22.10, latest, stable, oldstable or system
-    pub version: String,
-    /// Install the version first if it is missing (asked on a terminal otherwise)
-    #[arg(long)]
-    pub install: bool,
-}
-
-pub fn run(args: Args, app: &App) -> Result<()> {
-    let ctx = app.context()?;
-    let file = ctx.cwd.join(".go-version");
-    pin(app, &args.version, &file, args.install, "gover use")?;
-    // A pin in /tmp itself, or in another user's directory, is one the resolver skips.
-    if let Ok(request) = gover_shim::resolve::request(&ctx) {
-        for ignored in request.ignored.iter().filter(|i| i.path == file) {
-            output::warn(gover_shim::resolve::ignored_pin_warning(ignored, &request.source));
-        }
-    }
-    if let Some(value) = std::env::var_os("GOVER_VERSION").filter(|v| !v.is_empty()) {
-        output::warn(format!(
-            "GOVER_VERSION={} overrides this pin in the current shell; run gover shell --unset",
-            value.to_string_lossy()
-        ));
-    }
-    Ok(())
-}
 
 /// Writes a pin for `text` into `file` (a .go-version or the global default), after making
 /// sure it names an installed version (installing it first when allowed), and says so.

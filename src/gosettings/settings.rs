@@ -27,7 +27,7 @@ pub fn parse_env_file(content: &str) -> Vec<EnvFileEntry> {
 
 /// Where a setting's value came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Origin {
+pub enum SettingOrigin {
     Env,
     File { path: PathBuf, line: usize },
     Default,
@@ -36,7 +36,7 @@ pub enum Origin {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Setting {
     pub value: String,
-    pub origin: Origin,
+    pub origin: SettingOrigin,
 }
 
 pub struct Settings {
@@ -49,7 +49,7 @@ pub struct Settings {
 }
 
 /// Where go's settings are read from: the process environment and the user's directories.
-pub struct Sources {
+pub struct SettingsEnv {
     pub vars: Vec<(String, String)>,
     pub home: Option<PathBuf>,
     /// `$XDG_CONFIG_HOME` or `~/.config`, where the go env file lives by default.
@@ -58,8 +58,8 @@ pub struct Sources {
 }
 
 impl Settings {
-    pub fn load(sources: Sources) -> Settings {
-        let Sources { vars, home, config_home, cache_home } = sources;
+    pub fn load(sources: SettingsEnv) -> Settings {
+        let SettingsEnv { vars, home, config_home, cache_home } = sources;
         let var = |name: &str| vars.iter().find(|(k, v)| k == name && !v.is_empty()).map(|(_, v)| v.as_str());
         let env_file = match var("GOENV") {
             Some("off") => None,
@@ -77,7 +77,7 @@ impl Settings {
     /// The explicit value: the environment if set and not empty (go's rule), else the env file.
     pub fn get(&self, name: &str) -> Option<Setting> {
         if let Some((_, value)) = self.vars.iter().find(|(k, v)| k == name && !v.is_empty()) {
-            return Some(Setting { value: value.clone(), origin: Origin::Env });
+            return Some(Setting { value: value.clone(), origin: SettingOrigin::Env });
         }
         self.in_file(name)
     }
@@ -86,7 +86,7 @@ impl Settings {
     pub fn in_file(&self, name: &str) -> Option<Setting> {
         let entry = self.entries.iter().find(|e| e.key == name)?;
         let path = self.env_file.clone()?;
-        Some(Setting { value: entry.value.clone(), origin: Origin::File { path, line: entry.line } })
+        Some(Setting { value: entry.value.clone(), origin: SettingOrigin::File { path, line: entry.line } })
     }
 
     /// The value go would use, its default included (for the settings that have one here).
@@ -103,7 +103,7 @@ impl Settings {
             "GOTOOLCHAIN" => return Some(default("auto")),
             _ => return None,
         };
-        Some(Setting { value: value.display().to_string(), origin: Origin::Default })
+        Some(Setting { value: value.display().to_string(), origin: SettingOrigin::Default })
     }
 
     /// The directories of GOPATH (a list, like PATH).
@@ -123,7 +123,7 @@ impl Settings {
 }
 
 fn default(value: &str) -> Setting {
-    Setting { value: value.to_string(), origin: Origin::Default }
+    Setting { value: value.to_string(), origin: SettingOrigin::Default }
 }
 
 fn first_gopath(value: &str) -> Option<PathBuf> {
@@ -159,8 +159,8 @@ mod tests {
     #[test]
     fn environment_beats_file_beats_default() {
         let s = settings(&[("GOPROXY", "direct"), ("GOSUMDB", "")], "GOPROXY=off\nGOSUMDB=off\n");
-        assert_eq!(s.get("GOPROXY").unwrap().origin, Origin::Env);
-        assert_eq!(s.get("GOSUMDB").unwrap().origin, Origin::File { path: "/c/go/env".into(), line: 2 });
+        assert_eq!(s.get("GOPROXY").unwrap().origin, SettingOrigin::Env);
+        assert_eq!(s.get("GOSUMDB").unwrap().origin, SettingOrigin::File { path: "/c/go/env".into(), line: 2 });
         assert_eq!(s.effective("GOCACHE").unwrap().value, "/h/.cache/go-build");
         assert_eq!(s.effective("GOMODCACHE").unwrap().value, "/h/go/pkg/mod");
         let s = settings(&[("GOPATH", "/a:/b")], "");

@@ -2,6 +2,8 @@
 //! the environment, timeouts), retries with backoff for transient failures, and a reader that
 //! hashes and counts the body as it streams past.
 
+pub mod tls;
+
 use std::ffi::OsString;
 use std::io::{self, Read};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -13,7 +15,7 @@ use reqwest::blocking::Response;
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 
-use super::tls::{self, TrustSettings};
+use self::tls::TrustSettings;
 use crate::error::{Error, Kind, Result};
 use crate::interrupt;
 use crate::output::{self, Output};
