@@ -77,7 +77,7 @@ hf doctor "${RUNS:-60}" -N --ignore-failure --warmup 3 -- \
     "gover doctor, clean setup" "sh -c 'cd $clean/work && exec $clean_env $bin_dir/gover doctor'" \
     "gover doctor, messy setup" "sh -c 'cd $messy/work && exec $messy_env $bin_dir/gover doctor'"
 
-# One user per manager, as tests/migrate.rs sets them up (stand-in scripts, /bin/true gos).
+# One user per manager, as tests/suite/migrate.rs sets them up (stand-in scripts, /bin/true gos).
 plant_go() { # plant_go ROOT VERSION
     mkdir -p "$1/bin"
     cp /bin/true "$1/bin/go"

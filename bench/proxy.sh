@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Toolchains through a Go module proxy, verified by the checksum database. The test proxy and
-# database of the test suite (tests/common/modproxy.rs: go1.23.9 from the real-Go mirror, a
+# database of the test suite (tests/suite/common/modproxy.rs: go1.23.9 from the real-Go mirror, a
 # log of 303 records, a key of the test's) are written as a static tree and served by nginx.
 #   1. `gover install --source proxy 1.23.9`, cold (a fresh GOVER_HOME), against the real
 #      go1.22.10 switching to it (`GOTOOLCHAIN=go1.23.9 go version`, a fresh module cache),
@@ -18,7 +18,7 @@ bench_setup "$@"
 mirror=${GOVER_TEST_MIRROR:-$root/target/gomirror}
 [ -f "$mirror/go1.22.10.linux-amd64.tar.gz" ] || { echo "no linux-amd64 mirror at $mirror; build it with cargo xtask fixtures" >&2; exit 1; }
 echo "bench/proxy.sh: writing the test proxy and checksum database" >&2
-(cd "$root" && GOVER_TEST_MIRROR=$mirror GOVER_PROXY_TREE=$WORK/site cargo test --quiet --test proxy -- --ignored --exact write_static_tree >&2)
+(cd "$root" && GOVER_TEST_MIRROR=$mirror GOVER_PROXY_TREE=$WORK/site cargo test --quiet --test suite -- --ignored --exact proxy::write_static_tree >&2)
 mkdir -p "$WORK/go122"
 tar -xzf "$mirror/go1.22.10.linux-amd64.tar.gz" -C "$WORK/go122"
 serve_nginx "$WORK/site"

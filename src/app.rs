@@ -9,7 +9,7 @@ use gover_shim::resolve::{empty_pin_warning, ignored_pin_warning, request, toolc
 use gover_shim::{Context, GoVersion, GoverHome, Request, Resolution, ResolveError, Source, Spec, Toolchain};
 
 use crate::error::{Error, Kind, Result};
-use crate::goenv::{self, Settings};
+use crate::gosettings::{self, Settings};
 use crate::output::Output;
 use crate::policy::Policy;
 use crate::store::Store;
@@ -66,7 +66,7 @@ impl App {
         let policy = Policy::load(var)?;
         if let Some(policy) = &policy {
             policy.check_trust_mirror(trust_mirror)?;
-            let settings = Settings::load(goenv::settings::Sources::from_process());
+            let settings = Settings::load(gosettings::settings::SettingsEnv::from_process());
             for (name, value) in policy.environment(|name| settings.get(name).map(|s| s.value))? {
                 // Before any thread starts; through the environment, the fleet's settings reach
                 // every reader of them in gover (the download client, go's settings) and the

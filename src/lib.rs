@@ -6,22 +6,27 @@
 // Every line goes through `output`, which handles -q, colour and a closed pipe in one place.
 #![cfg_attr(not(test), deny(clippy::print_stdout, clippy::print_stderr))]
 
+mod active_source;
 mod app;
 mod ci;
 mod cli;
 mod commands;
 mod dist;
 mod doctor;
+mod download;
 mod elf;
 mod error;
-mod goenv;
+mod gosettings;
 mod import;
+mod installing;
 mod interrupt;
 mod links;
 mod managers;
 mod output;
+mod pinning;
 mod policy;
 mod reconcile;
+mod removal;
 mod repin;
 mod shell;
 mod store;
@@ -73,7 +78,7 @@ pub mod fuzzing {
 }
 
 /// What the generated references in docs/ are made from (the command tree, doctor's finding
-/// ids), for tests/docs.rs and nothing else.
+/// ids), for tests/suite/docs.rs and nothing else.
 #[doc(hidden)]
 pub mod reference {
     pub use crate::doctor::catalog::{Described, FINDINGS};

@@ -2,6 +2,7 @@
 //! The layout itself is named in `gover_shim::GoverHome`, which the shim shares.
 
 use std::fs;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use gover_shim::{GoVersion, GoverHome};
@@ -138,10 +139,15 @@ impl Store {
         let dir = self.locks_dir();
         Self::create_dir(&dir)?;
         let path = dir.join(name);
+        // A lock holds no data and every process that takes it opens the same file, so no
+        // O_EXCL; but it is private and never followed through a planted symlink, as every
+        // other file gover creates in HOME.
         let file = fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
             .open(&path)
             .map_err(|e| error::io("open the lock", &path, e))?;
         Ok((file, path))

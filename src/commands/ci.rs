@@ -14,10 +14,10 @@ use crate::app::{parse_spec, App};
 use crate::ci::cache::{self, CacheKey, Kind, Places};
 use crate::ci::matrix;
 use crate::ci::runner::{github_assignment, Exports, Format};
-use crate::commands::install::{self, SourceArgs};
 use crate::dist::{self, Remote};
 use crate::error::{self, Error, Result};
-use crate::goenv::{self, Settings};
+use crate::gosettings::{self, Settings};
+use crate::installing::{self, SourceArgs};
 use crate::output::{out, outln};
 
 #[derive(clap::Args, Debug)]
@@ -211,12 +211,12 @@ fn resolve_installing(app: &App, request: Request, check_latest: bool, from: &So
     let ctx = app.context()?;
     let toolchain = match toolchain_for(&ctx, &request) {
         Err(ResolveError::NotInstalled { spec, .. }) => {
-            install::install(app, &[(&spec.to_string(), spec.clone())], from)?;
+            installing::install(app, &[(&spec.to_string(), spec.clone())], from)?;
             toolchain_for(&ctx, &request)?
         }
         // Installing a line installs its newest release, which the resolver then prefers.
         Ok(Toolchain::Installed { .. }) if check_latest && !matches!(request.spec, Spec::Exact(_)) => {
-            install::install(app, &[(&request.spec.to_string(), request.spec.clone())], from)?;
+            installing::install(app, &[(&request.spec.to_string(), request.spec.clone())], from)?;
             toolchain_for(&ctx, &request)?
         }
         // The shim's answer for nothing pinned is the system go; a CI job without one needs
@@ -297,7 +297,7 @@ fn cache_key(args: CacheKeyArgs, app: &App) -> Result<()> {
             Ok((shown.display().to_string(), content))
         })
         .collect::<Result<Vec<_>>>()?;
-    let settings = Settings::load(goenv::settings::Sources::from_process());
+    let settings = Settings::load(gosettings::settings::SettingsEnv::from_process());
     let effective = |name: &str| settings.effective(name).map(|s| s.value).unwrap_or_default();
     let version_dir = version.as_ref().map(|v| app.store.home().version_dir(v)).unwrap_or_default();
     let places =

@@ -1,5 +1,5 @@
 //! `gover completions <shell>`: completion scripts generated from the clap definition. The
-//! copies in completions/ are checked against this by tests/shell_completions.rs.
+//! copies in completions/ are checked against this by tests/suite/shell_completions.rs.
 
 use crate::app::App;
 use crate::error::Result;

@@ -3,8 +3,8 @@
 use gover_shim::resolve::Toolchain;
 use gover_shim::Source;
 
+use crate::active_source::{origin_json, origin_text};
 use crate::app::App;
-use crate::commands::list::{origin_json, origin_text};
 use crate::error::Result;
 use crate::output::outln;
 use serde_json::json;

@@ -8,9 +8,9 @@ use gover_shim::resolve::find_system_go;
 use gover_shim::Spec;
 
 use crate::app::App;
-use crate::commands::use_::pin;
 use crate::error::{self, Result};
 use crate::output::outln;
+use crate::pinning::pin;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {

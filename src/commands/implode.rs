@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::app::App;
 use crate::error::{self, Error, Kind, Result};
 use crate::output::{self, outln};
-use crate::shell::manifest::Manifest;
+use crate::shell::manifest::SetupManifest;
 use crate::shell::rc;
 use crate::shell::startup::StartupEnv;
 
@@ -69,7 +69,7 @@ impl Step {
 pub fn run(args: Args, app: &App) -> Result<()> {
     let root = app.store.root();
     check_home_is_safe_to_remove(root)?;
-    let manifest = Manifest::load(&app.store.setup_manifest());
+    let manifest = SetupManifest::load(&app.store.setup_manifest());
     let mut steps = Vec::new();
     if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
         let env = StartupEnv::from_process(PathBuf::from(home));

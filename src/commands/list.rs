@@ -6,15 +6,16 @@
 use std::time::SystemTime;
 
 use gover_shim::pin::PinFile;
-use gover_shim::resolve::{self, Request, Toolchain};
-use gover_shim::{GoVersion, ResolveError, Source, Spec};
+use gover_shim::resolve::{self, Toolchain};
+use gover_shim::{GoVersion, ResolveError, Spec};
 use indicatif::HumanBytes;
 use serde_json::json;
 
+use crate::active_source::{origin_json, origin_text};
 use crate::app::App;
 use crate::dist::index::Platform;
 use crate::dist::proxy::{self, Proxies, ProxyConfig};
-use crate::dist::{after_fallback, Origin, Remote, SourceChoice};
+use crate::dist::{after_fallback, ReleaseSource, Remote, SourceChoice};
 use crate::error::{Error, Result};
 use crate::links;
 use crate::output::{self, outln};
@@ -213,49 +214,6 @@ fn refresh(app: &App) -> Result<()> {
     Ok(())
 }
 
-/// Where a version request came from, in JSON.
-fn source_json(source: &Source) -> serde_json::Value {
-    match source {
-        Source::Env => json!({"kind": "env", "name": "GOVER_VERSION"}),
-        Source::File { path, line } => json!({"kind": "file", "path": path, "line": line}),
-        Source::Global { path } => json!({"kind": "global", "path": path}),
-        Source::Argument => json!({"kind": "argument"}),
-        Source::Fallback => json!({"kind": "fallback"}),
-    }
-}
-
-/// What decided that `version` (`None`: the system go) runs, as `list`, `current` and `which`
-/// print it in JSON: the request's source, or the `go` line that raised it above the request
-/// (which `raised_from` names).
-pub fn origin_json(request: &Request, version: Option<&GoVersion>) -> serde_json::Value {
-    match version.and_then(|v| request.raised_by(v)) {
-        Some(min) => json!({
-            "kind": "go_line",
-            "path": min.path,
-            "line": min.line,
-            "go": Spec::Exact(min.version.clone()).to_string(),
-            "raised_from": {"spec": request.spec.to_string(), "source": source_json(&request.source)},
-        }),
-        None => source_json(&request.source),
-    }
-}
-
-/// The same in words: `set by /src/app/.go-version`, or `the go 1.22 line of /src/app/go.mod
-/// raised it from 1.21, which /src/app/.go-version asks for`, as doctor's
-/// versions.pin-below-go-line says.
-pub fn origin_text(request: &Request, version: &GoVersion) -> String {
-    match request.raised_by(version) {
-        Some(min) => format!(
-            "the go {} line of {} raised it from {}, which {} asks for",
-            Spec::Exact(min.version.clone()),
-            min.path.display(),
-            request.spec,
-            request.source
-        ),
-        None => format!("set by {}", request.source),
-    }
-}
-
 fn remote(args: &Args, app: &App) -> Result<()> {
     if let Some(text) = &args.prefix {
         let prefix = text.strip_prefix("go").unwrap_or(text);
@@ -267,8 +225,8 @@ fn remote(args: &Args, app: &App) -> Result<()> {
     }
     let remote = Remote::from_env(app.trust_mirror)?;
     let catalog = match remote.origin(&app.store, args.source, app.out)? {
-        Origin::Site(catalog) => catalog,
-        Origin::Proxy(config, site) => {
+        ReleaseSource::Site(catalog) => catalog,
+        ReleaseSource::Proxy(config, site) => {
             return from_proxy(args, app, &remote, &config).map_err(|e| after_fallback(e, site.as_ref()))
         }
     };

@@ -9,7 +9,7 @@ use crate::dist::mirror::{self, Mirror};
 use crate::dist::proxy::ProxyConfig;
 use crate::dist::Remote;
 use crate::error::{Error, Result};
-use crate::goenv::settings::{Settings, Sources};
+use crate::gosettings::settings::{Settings, SettingsEnv};
 use crate::output::outln;
 
 #[derive(clap::Args, Debug)]
@@ -66,8 +66,11 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             })
             .collect::<Result<Vec<Platform>>>()?,
     };
-    let proxy_config =
-        if layouts.proxy { Some(ProxyConfig::from_settings(&Settings::load(Sources::from_process()))?) } else { None };
+    let proxy_config = if layouts.proxy {
+        Some(ProxyConfig::from_settings(&Settings::load(SettingsEnv::from_process()))?)
+    } else {
+        None
+    };
     let mirror = Mirror { store: &app.store, remote: &remote, dir: args.dir.clone(), platforms, layouts, out: app.out };
     let summary = mirror.sync(&specs, proxy_config.as_ref())?;
     for name in &summary.fetched {

@@ -26,7 +26,7 @@ pub mod shell;
 pub mod tools;
 pub mod uninstall;
 pub mod upgrade;
-pub mod use_;
+pub mod r#use;
 pub mod which;
 
 #[derive(Subcommand, Debug)]
@@ -45,7 +45,7 @@ pub enum Command {
     #[command(alias = "ls")]
     List(list::Args),
     /// Pin this directory to a version (writes .go-version)
-    Use(use_::Args),
+    Use(r#use::Args),
     /// Set the version used where nothing else is pinned
     Global(global::Args),
     /// Use a version in this shell only (needs the shell hook)
@@ -94,7 +94,7 @@ pub fn run(command: Command, app: &App) -> Result<()> {
         Command::Prune(args) => prune::run(args, app),
         Command::Upgrade(args) => upgrade::run(args, app),
         Command::List(args) => list::run(args, app),
-        Command::Use(args) => use_::run(args, app),
+        Command::Use(args) => r#use::run(args, app),
         Command::Global(args) => global::run(args, app),
         Command::Shell(args) => shell::run(args, app),
         Command::Current(args) => current::run(args, app),

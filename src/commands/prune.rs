@@ -19,9 +19,9 @@ use gover_shim::{GoVersion, ResolveError};
 use indicatif::HumanBytes;
 
 use crate::app::App;
-use crate::commands::uninstall::remove_installed;
 use crate::error::{Error, Result};
 use crate::output::{self, outln};
+use crate::removal::remove_installed;
 use crate::repin;
 use crate::store::disk_usage;
 
@@ -151,7 +151,7 @@ fn runs_in(app: &App, dir: &Path) -> Result<Option<(GoVersion, String)>, Resolve
     }
     Ok(match resolve::toolchain_for(&ctx, &request) {
         Ok(toolchain) => toolchain.version().map(|v| {
-            let why = crate::commands::list::origin_text(&request, v);
+            let why = crate::active_source::origin_text(&request, v);
             (v.clone(), why)
         }),
         // What is pinned but not installed keeps nothing, and is no reason to stop.

@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use crate::app::App;
 use crate::error::{self, Error, Kind, Result};
 use crate::output::{self, outln};
-use crate::shell::manifest::Manifest;
+use crate::shell::manifest::SetupManifest;
 use crate::shell::rc;
-use crate::shell::startup::{StartupEnv, StartupFile};
+use crate::shell::startup::{HookTarget, StartupEnv};
 use crate::shell::{self, HookPaths, Shell};
 use crate::store::Store;
 
@@ -38,7 +38,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
     // The directories above GOVER_HOME that this makes are recorded once the manifest (which
     // lives in GOVER_HOME) can be read.
-    let mut made = Manifest::default();
+    let mut made = SetupManifest::default();
     made.track(store.root(), || Store::create_dir(store.root()))?;
     store.ensure_shims()?;
     report.push(format!(
@@ -50,7 +50,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     report.push(format!("hooks and completions: {}", paths.shell_dir.display()));
 
     let manifest_path = store.setup_manifest();
-    let mut manifest = Manifest::load(&manifest_path);
+    let mut manifest = SetupManifest::load(&manifest_path);
     for dir in &made.dirs {
         manifest.add_dir(dir);
     }
@@ -104,7 +104,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     }
     if args.systemd {
         let dropin = env.systemd_dropin();
-        let content = systemd_dropin(&paths);
+        let content = paths.systemd_dropin();
         let changed = manifest.track(&dropin, || shell::write_if_changed(&dropin, content.as_bytes()))?;
         report.push(format!(
             "systemd user units: {} {} (applies from the next login, or after systemctl --user daemon-reload)",
@@ -117,7 +117,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
 }
 
 /// Adds `line` to one startup file; says what it did.
-fn add_hook_line(target: &StartupFile, line: &str, manifest: &mut Manifest) -> Result<String> {
+fn add_hook_line(target: &HookTarget, line: &str, manifest: &mut SetupManifest) -> Result<String> {
     let content = match fs::read_to_string(&target.path) {
         Ok(content) => content,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -129,12 +129,6 @@ fn add_hook_line(target: &StartupFile, line: &str, manifest: &mut Manifest) -> R
     manifest.track(&target.path, || shell::write_if_changed(&target.path, updated.as_bytes()))?;
     let verb = if rc::has_line(&content) { "updated the hook line in" } else { "added the hook to" };
     Ok(format!("{verb} {} (line {})", target.path.display(), rc::line_number(&updated).unwrap_or(1)))
-}
-
-/// systemd's environment-d generator expands `${PATH}`; GOVER_HOME is spelled out so a unit's
-/// shim finds the same home as a shell's.
-pub fn systemd_dropin(paths: &HookPaths) -> String {
-    format!("{}\nGOVER_HOME={}\nPATH={}:${{PATH}}\n", rc::MARKER, paths.gover_home.display(), paths.shims.display())
 }
 
 fn finish(app: &App, report: &[String], paths: &HookPaths, home: Option<&Path>) -> Result<()> {

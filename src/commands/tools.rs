@@ -15,7 +15,7 @@ use serde_json::json;
 
 use crate::app::App;
 use crate::error::{self, Error, Kind, Result};
-use crate::goenv::settings::{Settings, Sources};
+use crate::gosettings::settings::{Settings, SettingsEnv};
 use crate::interrupt::{self, Job};
 use crate::output::{self, outln};
 use crate::tools::{self, buildinfo::BuildInfo, Tool, ToolDir};
@@ -49,7 +49,7 @@ pub struct RebuildArgs {
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
-    let settings = Settings::load(Sources::from_process());
+    let settings = Settings::load(SettingsEnv::from_process());
     let dirs = tools::dirs(&settings, std::env::var_os("PATH").as_deref());
     match args.action {
         Some(Action::Rebuild(rebuild_args)) => rebuild(&rebuild_args, &dirs, app),

@@ -11,9 +11,9 @@ use gover_shim::pin::PinFile;
 use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
-use crate::commands::install::install_releases;
 use crate::dist::Remote;
 use crate::error::{Error, Kind, Result};
+use crate::installing::install_releases;
 use crate::interrupt::{self, Job};
 use crate::output::{out, outln};
 use crate::reconcile::{self, backup::Backup, plan::FileEdit};

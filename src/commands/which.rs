@@ -4,8 +4,8 @@
 use gover_shim::resolve::{is_executable, Toolchain};
 use serde_json::json;
 
+use crate::active_source::origin_json;
 use crate::app::App;
-use crate::commands::list::origin_json;
 use crate::error::{Error, Kind, Result};
 use crate::output::outln;
 

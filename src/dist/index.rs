@@ -76,7 +76,7 @@ pub struct Index {
 
 impl Index {
     pub fn parse(bytes: &[u8]) -> Result<Index, IndexError> {
-        if super::download::looks_like_html(bytes) {
+        if crate::download::looks_like_html(bytes) {
             return Err(IndexError::Html);
         }
         let raw: Vec<RawRelease> = serde_json::from_slice(bytes).map_err(|e| IndexError::Malformed(e.to_string()))?;

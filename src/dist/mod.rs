@@ -1,16 +1,14 @@
-//! Go releases from the network: where they come from (`Sources`), the release index
+//! Go releases from the network: where they come from (`DownloadSite`), the release index
 //! (`index`), the HTTP client (`download`) and which servers it trusts (`tls`), safe
 //! extraction (`unpack`), and `install`, which streams one archive through hash -> gunzip ->
 //! untar into staging and makes it visible by one rename once it is verified; the download
 //! cache beside it (verified archives with their checksums, partial downloads to resume) and
 //! the saved release index make reinstalls work offline.
 
-pub mod download;
 pub mod index;
 pub mod mirror;
 pub mod proxy;
 pub mod saved;
-pub mod tls;
 pub mod unpack;
 
 use std::ffi::OsString;
@@ -21,12 +19,12 @@ use std::path::{Path, PathBuf};
 use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
+use crate::download::{self, CacheTee, Client, HashingReader, ResumingBody};
 use crate::error::{self, Error, Kind, Result};
-use crate::goenv::{self, Settings};
+use crate::gosettings::{self, Settings};
 use crate::interrupt;
 use crate::output::{self, outln, Output};
 use crate::store::{write_atomic, Staging, Store};
-use download::{CacheTee, Client, HashingReader, ResumingBody};
 use index::{Index, IndexError, Platform, Release};
 use proxy::ProxyConfig;
 use unpack::{Limits, UnpackError};
@@ -43,7 +41,7 @@ pub const MAX_ARCHIVE: u64 = 256 << 20;
 
 /// Where the index and the archives come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Sources {
+pub struct DownloadSite {
     /// The index whose checksums are trusted (official, or GOVER_INDEX_URL).
     pub index_url: String,
     /// Base URL of the archives, ending in `/` (official, or the GOVER_DIST_URL mirror).
@@ -56,15 +54,15 @@ pub struct Sources {
     pub trust_mirror: bool,
 }
 
-impl Sources {
-    pub fn from_env(var: impl Fn(&str) -> Option<OsString>) -> Sources {
+impl DownloadSite {
+    pub fn from_env(var: impl Fn(&str) -> Option<OsString>) -> DownloadSite {
         let set = |name: &str| var(name).and_then(|v| v.into_string().ok()).filter(|v| !v.trim().is_empty());
         let dist = set("GOVER_DIST_URL");
         let mut dist_url = dist.clone().unwrap_or_else(|| OFFICIAL_DIST.into()).trim().to_string();
         if !dist_url.ends_with('/') {
             dist_url.push('/');
         }
-        Sources {
+        DownloadSite {
             index_url: set("GOVER_INDEX_URL").unwrap_or_else(|| OFFICIAL_INDEX.into()).trim().to_string(),
             dist_url,
             mirror: dist.is_some(),
@@ -91,12 +89,12 @@ impl Sources {
 /// the host's platform, the index and archive URLs, and the HTTP client (proxies, CAs, timeouts).
 pub struct Remote {
     pub platform: Platform,
-    pub sources: Sources,
+    pub sources: DownloadSite,
     pub client: Client,
 }
 
 impl Remote {
-    /// `trust_mirror`: --trust-mirror (see [`Sources::trust_mirror`]).
+    /// `trust_mirror`: --trust-mirror (see [`DownloadSite::trust_mirror`]).
     pub fn from_env(trust_mirror: bool) -> Result<Remote> {
         let platform = Platform::host().ok_or_else(|| {
             Error::failure(format!(
@@ -107,7 +105,7 @@ impl Remote {
         })?;
         let env = |name: &str| std::env::var_os(name);
         let client = Client::new(download::NetSettings::from_env(env))?;
-        let sources = Sources { trust_mirror, ..Sources::from_env(env) };
+        let sources = DownloadSite { trust_mirror, ..DownloadSite::from_env(env) };
         Ok(Remote { platform, sources, client })
     }
 
@@ -138,24 +136,24 @@ impl Remote {
     /// Where releases come from for this run, said once on standard error with the reason.
     /// `auto`: the download site, unless GOPROXY names a proxy of its own (and no GOVER_*_URL
     /// names a download mirror), or the download site cannot be reached.
-    pub fn origin(&self, store: &Store, choice: SourceChoice, out: Output) -> Result<Origin> {
+    pub fn origin(&self, store: &Store, choice: SourceChoice, out: Output) -> Result<ReleaseSource> {
         match choice {
-            SourceChoice::Dl => Ok(Origin::Site(self.fetch_index(store)?)),
+            SourceChoice::Dl => Ok(ReleaseSource::Site(self.fetch_index(store)?)),
             SourceChoice::Proxy => {
                 let config = proxy_config()?;
                 say_source(format!("the module proxy {} (--source proxy)", config.goproxy), &config, out);
-                Ok(Origin::Proxy(Box::new(config), None))
+                Ok(ReleaseSource::Proxy(Box::new(config), None))
             }
             SourceChoice::Auto => {
                 let dl_mirror = self.sources.mirror || self.sources.index_url != OFFICIAL_INDEX;
                 if let Some(config) = proxy_config().ok().filter(|c| c.custom && !dl_mirror) {
                     let why = "GOPROXY is set; --source dl for the download site";
                     say_source(format!("the module proxy {} ({why})", config.goproxy), &config, out);
-                    return Ok(Origin::Proxy(Box::new(config), None));
+                    return Ok(ReleaseSource::Proxy(Box::new(config), None));
                 }
-                self.fetch_index(store).map(Origin::Site).or_else(|err| {
+                self.fetch_index(store).map(ReleaseSource::Site).or_else(|err| {
                     let (config, err) = self.proxy_instead(err, out)?;
-                    Ok(Origin::Proxy(config, Some(err)))
+                    Ok(ReleaseSource::Proxy(config, Some(err)))
                 })
             }
         }
@@ -182,7 +180,7 @@ impl Remote {
 
 /// go's module settings for the proxy, read as go reads them.
 fn proxy_config() -> Result<ProxyConfig> {
-    ProxyConfig::from_settings(&Settings::load(goenv::settings::Sources::from_process()))
+    ProxyConfig::from_settings(&Settings::load(gosettings::settings::SettingsEnv::from_process()))
 }
 
 /// Where releases come from and why, once on standard error, with the notes on go's settings.
@@ -204,7 +202,7 @@ pub enum SourceChoice {
 
 /// The source chosen: the download site with its index, or the module proxy (with the
 /// download site's failure when `auto` fell back to it).
-pub enum Origin {
+pub enum ReleaseSource {
     Site(Catalog),
     Proxy(Box<ProxyConfig>, Option<Error>),
 }
@@ -307,7 +305,7 @@ impl Catalog {
 /// the error says how to trust it, naming the mirror's index if it has one. With a fallback
 /// at hand, a trusted index that cannot be reached gets one attempt, not the retries, so a
 /// machine without go.dev does not wait for it.
-fn fetch_index(client: &Client, sources: &Sources) -> Result<Catalog> {
+fn fetch_index(client: &Client, sources: &DownloadSite) -> Result<Catalog> {
     let url = &sources.index_url;
     let primary = if sources.mirror_trusted() {
         client.get_bytes_or_fall_back(url, MAX_INDEX)
@@ -344,7 +342,7 @@ fn fetch_index(client: &Client, sources: &Sources) -> Result<Catalog> {
 /// The mirror's own index and its URL: `?mode=json&include=all` as go.dev answers it, else
 /// the `index.json` beside the archives that a static mirror (a `gover mirror sync` tree, any
 /// web server or bucket) serves; and whether the mirror answered at all.
-fn mirror_index(client: &Client, sources: &Sources) -> (Result<(Index, String)>, bool) {
+fn mirror_index(client: &Client, sources: &DownloadSite) -> (Result<(Index, String)>, bool) {
     let query_url = sources.mirror_index_url();
     let query = client.get_bytes_or_fall_back(&query_url, MAX_INDEX);
     let answered = query.is_ok();
@@ -360,7 +358,7 @@ fn mirror_index(client: &Client, sources: &Sources) -> (Result<(Index, String)>,
 
 /// The index `err` could not be fetched, and the mirror's own checksums are not to be trusted
 /// unasked: the ways to trust a source, naming the mirror's index (`found`) when it has one.
-fn untrusted_mirror(err: Error, sources: &Sources, found: Option<&str>) -> Error {
+fn untrusted_mirror(err: Error, sources: &DownloadSite, found: Option<&str>) -> Error {
     let index = found.unwrap_or("<the mirror's index>");
     if sources.index_url != OFFICIAL_INDEX {
         // The user named an index that failed; the mirror has one that answers.
@@ -427,7 +425,7 @@ impl Artifact {
         self.url.rsplit('/').next().unwrap_or(&self.url)
     }
 
-    pub fn from_release(release: &Release, platform: &Platform, sources: &Sources) -> Option<Artifact> {
+    pub fn from_release(release: &Release, platform: &Platform, sources: &DownloadSite) -> Option<Artifact> {
         let file = release.archive_for(platform)?;
         Some(Artifact {
             version: release.version.clone(),
@@ -442,7 +440,7 @@ impl Artifact {
     /// mirror: `<archive>.sha256` beside the archive on the mirror.
     pub fn from_checksum_file(
         client: &Client,
-        sources: &Sources,
+        sources: &DownloadSite,
         version: &GoVersion,
         platform: &Platform,
         index_error: &Error,
@@ -473,7 +471,8 @@ fn parse_checksum_file(body: &[u8]) -> Option<String> {
     (digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_hexdigit())).then(|| digest.to_ascii_lowercase())
 }
 
-pub enum Outcome {
+/// What `install` did.
+pub enum InstallOutcome {
     /// `cached`: unpacked from the download cache, without the network.
     Installed { cached: bool },
     /// Already there, possibly installed meanwhile by a concurrent gover holding the lock.
@@ -485,7 +484,7 @@ pub enum Outcome {
 /// checksum beside it, so a reinstall needs no network (and is verified again all the same);
 /// an interrupted or broken download is kept as `<archive>.partial` and the next install
 /// resumes it.
-pub fn install(store: &Store, client: &Client, artifact: &Artifact, out: Output) -> Result<Outcome> {
+pub fn install(store: &Store, client: &Client, artifact: &Artifact, out: Output) -> Result<InstallOutcome> {
     let version = &artifact.version;
     let platform = artifact.platform.to_string();
     if let Some(other) = index::platform_in_filename(artifact.filename()).filter(|p| *p != platform) {
@@ -505,19 +504,19 @@ pub(crate) fn locked_install(
     store: &Store,
     version: &GoVersion,
     out: Output,
-    install: impl FnOnce() -> Result<Outcome>,
-) -> Result<Outcome> {
+    install: impl FnOnce() -> Result<InstallOutcome>,
+) -> Result<InstallOutcome> {
     store.sweep_leftovers();
     let _lock = store.lock_version(version, || {
         outln!(out, Status, "waiting for another gover that is installing {version}...");
     })?;
     if store.is_installed(version) {
-        return Ok(Outcome::AlreadyInstalled);
+        return Ok(InstallOutcome::AlreadyInstalled);
     }
     install()
 }
 
-fn install_archive(store: &Store, client: &Client, artifact: &Artifact, out: Output) -> Result<Outcome> {
+fn install_archive(store: &Store, client: &Client, artifact: &Artifact, out: Output) -> Result<InstallOutcome> {
     let version = &artifact.version;
     let cache = DownloadCache::new(store, artifact);
     cache.complete_partial();
@@ -533,7 +532,7 @@ fn install_archive(store: &Store, client: &Client, artifact: &Artifact, out: Out
             Ok(()) => {
                 cache.remember_checksum();
                 commit(store, staging, version)?;
-                return Ok(Outcome::Installed { cached: true });
+                return Ok(InstallOutcome::Installed { cached: true });
             }
             Err(err) if err.kind != Kind::Verification => return Err(err),
             Err(err) => {
@@ -554,7 +553,7 @@ fn install_archive(store: &Store, client: &Client, artifact: &Artifact, out: Out
         }
         other => other,
     }?;
-    Ok(Outcome::Installed { cached: false })
+    Ok(InstallOutcome::Installed { cached: false })
 }
 
 /// One download of `artifact` into staging, from byte `from` on (the first `from` bytes are
@@ -696,7 +695,12 @@ fn checksum_file(archive: &Path) -> PathBuf {
 
 /// An archive in the download cache whose checksum was kept beside it: an exact version
 /// reinstalls from it without any index, so without the network.
-pub fn cached_artifact(store: &Store, sources: &Sources, version: &GoVersion, platform: &Platform) -> Option<Artifact> {
+pub fn cached_artifact(
+    store: &Store,
+    sources: &DownloadSite,
+    version: &GoVersion,
+    platform: &Platform,
+) -> Option<Artifact> {
     let filename = format!("{version}.{platform}.tar.gz");
     let archive = store.downloads_dir().join(&filename);
     if !archive.is_file() {
@@ -883,20 +887,21 @@ mod tests {
 
     #[test]
     fn sources_default_to_go_dev() {
-        let s = Sources::from_env(env(&[]));
+        let s = DownloadSite::from_env(env(&[]));
         assert_eq!((s.index_url.as_str(), s.dist_url.as_str(), s.mirror), (OFFICIAL_INDEX, OFFICIAL_DIST, false));
         assert_eq!(s.archive_url("go1.22.10.linux-amd64.tar.gz"), "https://go.dev/dl/go1.22.10.linux-amd64.tar.gz");
     }
 
     #[test]
     fn a_mirror_serves_archives_but_not_checksums() {
-        let s = Sources::from_env(env(&[("GOVER_DIST_URL", "https://golang.google.cn/dl")]));
+        let s = DownloadSite::from_env(env(&[("GOVER_DIST_URL", "https://golang.google.cn/dl")]));
         assert_eq!(s.index_url, OFFICIAL_INDEX, "the official index stays the source of checksums");
         assert_eq!(s.archive_url("x.tar.gz"), "https://golang.google.cn/dl/x.tar.gz");
         assert_eq!(s.mirror_index_url(), "https://golang.google.cn/dl/?mode=json&include=all");
         assert!(!s.mirror_trusted(), "its own checksums only if the user says so");
-        assert!(Sources { trust_mirror: true, ..s.clone() }.mirror_trusted());
-        let s = Sources::from_env(env(&[("GOVER_INDEX_URL", "http://127.0.0.1:9/i.json"), ("GOVER_DIST_URL", "")]));
+        assert!(DownloadSite { trust_mirror: true, ..s.clone() }.mirror_trusted());
+        let s =
+            DownloadSite::from_env(env(&[("GOVER_INDEX_URL", "http://127.0.0.1:9/i.json"), ("GOVER_DIST_URL", "")]));
         assert_eq!((s.index_url.as_str(), s.mirror), ("http://127.0.0.1:9/i.json", false));
     }
 

@@ -5,7 +5,7 @@
 //! as archive installs, verified before the one rename.
 //!
 //! Which proxies and which database come from go's own settings (GOPROXY, GOSUMDB, GONOSUMDB,
-//! GONOPROXY, GOPRIVATE), read as go reads them (`goenv`).
+//! GONOPROXY, GOPRIVATE), read as go reads them (`gosettings`).
 
 use std::fs;
 use std::io::{Read, Seek, Write};
@@ -13,12 +13,12 @@ use std::path::Path;
 
 use gover_shim::GoVersion;
 
-use super::download::{Client, ResumingBody};
 use super::index::Platform;
 use super::unpack::{self, Limits};
-use super::{commit, locked_install, unpack_error, Outcome};
+use super::{commit, locked_install, unpack_error, InstallOutcome};
+use crate::download::{self, Client, ResumingBody};
 use crate::error::{self, Error, Kind, Result};
-use crate::goenv::{modpattern, Origin, Setting, Settings};
+use crate::gosettings::{modpattern, Setting, SettingOrigin, Settings};
 use crate::output::{self, Output};
 use crate::store::{Staging, Store};
 use crate::sumdb::{self, dirhash, Database};
@@ -73,7 +73,7 @@ impl ProxyConfig {
     /// From go's settings (environment, then the go env file); notes what has no meaning here.
     pub fn from_settings(settings: &Settings) -> Result<ProxyConfig> {
         let goproxy = settings.effective("GOPROXY").expect("GOPROXY has a default");
-        let custom = goproxy.origin != Origin::Default
+        let custom = goproxy.origin != SettingOrigin::Default
             && !matches!(goproxy.value.as_str(), PUBLIC_GOPROXY | "https://proxy.golang.org");
         let (proxies, skipped) = parse_goproxy(&goproxy.value).map_err(|why| {
             Error::new(Kind::Environment, format!("GOPROXY={} cannot be used for toolchains", goproxy.value))
@@ -119,9 +119,9 @@ impl ProxyConfig {
 
 fn origin(setting: &Setting) -> String {
     match &setting.origin {
-        Origin::Env => "from the environment".into(),
-        Origin::File { path, line } => format!("from {}:{line}", path.display()),
-        Origin::Default => "go's default".into(),
+        SettingOrigin::Env => "from the environment".into(),
+        SettingOrigin::File { path, line } => format!("from {}:{line}", path.display()),
+        SettingOrigin::Default => "go's default".into(),
     }
 }
 
@@ -208,7 +208,7 @@ impl Proxies<'_> {
         platform: &Platform,
         insecure_no_sumdb: bool,
         out: Output,
-    ) -> Result<Outcome> {
+    ) -> Result<InstallOutcome> {
         let modver = module_version(version, platform);
         let verified = cached_zip(store, version, platform).with_extension("zip.h1");
         let expected = match self.record(&store.sumdb_dir(), version, &modver, insecure_no_sumdb) {
@@ -331,7 +331,7 @@ impl Proxies<'_> {
         modver: &str,
         expected: Option<&str>,
         out: Output,
-    ) -> Result<Outcome> {
+    ) -> Result<InstallOutcome> {
         let downloads = store.downloads_dir();
         let cached = cached_zip(store, version, platform);
         let verified = cached.with_extension("zip.h1");
@@ -341,7 +341,7 @@ impl Proxies<'_> {
             match verify_zip(&cached, &label, version, platform, modver, expected, Some(&staging)) {
                 Ok(()) => {
                     commit(store, staging, version)?;
-                    return Ok(Outcome::Installed { cached: true });
+                    return Ok(InstallOutcome::Installed { cached: true });
                 }
                 Err(err) => {
                     let why = err.causes.first().unwrap_or(&err.message);
@@ -381,7 +381,7 @@ impl Proxies<'_> {
                     }
                 }
                 commit(store, staging, version)?;
-                Ok(Outcome::Installed { cached: false })
+                Ok(InstallOutcome::Installed { cached: false })
             }
             // A network failure or an interrupt keeps what arrived for the next run to resume;
             // bytes that failed verification are not kept.
@@ -413,7 +413,7 @@ impl Proxies<'_> {
         let mut body = ResumingBody::new(self.client, &url, response, *from);
         *from = body.start();
         let from = *from;
-        let progress = super::download::progress_bar(body.full_length(), out);
+        let progress = download::progress_bar(body.full_length(), out);
         let mut file = fs::OpenOptions::new()
             .create(true)
             .write(true)
@@ -433,7 +433,7 @@ impl Proxies<'_> {
             let n = match crate::interrupt::check().and_then(|()| body.read(&mut buf)) {
                 Ok(0) => break,
                 Ok(n) => n,
-                Err(e) => return Err(super::download::body_error(&url, &e)),
+                Err(e) => return Err(download::body_error(&url, &e)),
             };
             done += n as u64;
             if done > super::MAX_ARCHIVE {

@@ -13,8 +13,8 @@ use std::time::{Duration, SystemTime};
 use gover_shim::GoVersion;
 use sha2::{Digest, Sha256};
 
-use super::download::hex;
 use super::index::{Index, Platform};
+use crate::download::hex;
 use crate::store::{write_atomic, Store};
 
 const PREFIX: &str = "index-";

@@ -720,8 +720,8 @@ pub fn unpack_zip(
         let rel = check_zip_name(&name, prefix).map_err(unsafe_entry)?;
         // Names ending in `/` are the directories; a mode can still claim a link.
         let link = entry.is_symlink();
-        let mut reader = crate::dist::download::HashingReader::new(Metered { inner: entry, meter: &meter }, None);
-        let drain = |reader: &mut crate::dist::download::HashingReader<_>| {
+        let mut reader = crate::download::HashingReader::new(Metered { inner: entry, meter: &meter }, None);
+        let drain = |reader: &mut crate::download::HashingReader<_>| {
             reader.drain().map_err(|e| meter.explain(UnpackError::Read(e), &name))
         };
         let Some(rel) = rel else {

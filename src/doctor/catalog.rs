@@ -1,7 +1,7 @@
-//! Every finding id `gover doctor` reports, with its severity and one line on what it means:
-//! the table users and scripts look ids up in. docs/src/reference/findings.md is generated
-//! from it (tests/docs.rs checks it is current, and that every id the checks in src/ use has a
-//! row here and every row's ids are still used).
+//! Every finding id `gover doctor` reports, with its severity and one line on what it means: the
+//! table users and scripts look ids up in. docs/src/reference/findings.md is generated from it
+//! (tests/suite/docs.rs checks it is current, and that every id the checks in src/ use has a row
+//! here and every row's ids are still used).
 
 /// One row of the reference: ids that mean one thing (a go and a gofmt variant, say).
 pub struct Described {

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use gover_shim::{Context, GoverHome};
 
-use super::startup::Shell;
+use super::startup::StartupShell;
 
 pub struct Env {
     /// The process environment (values that are not UTF-8 are read lossily).
@@ -54,17 +54,17 @@ impl Env {
     /// The shell doctor was started from, whose PATH it inherited: its parent process when
     /// that is bash, zsh or fish, else the login shell `$SHELL` (the parent is sudo, say, or
     /// a shell that replaced itself with gover).
-    pub fn shell(&self) -> Option<Shell> {
-        self.parent_shell().or_else(|| self.var("SHELL").and_then(Shell::from_program))
+    pub fn shell(&self) -> Option<StartupShell> {
+        self.parent_shell().or_else(|| self.var("SHELL").and_then(StartupShell::from_program))
     }
 
-    fn parent_shell(&self) -> Option<Shell> {
+    fn parent_shell(&self) -> Option<StartupShell> {
         let stat = std::fs::read_to_string(self.proc_root.join("self/stat")).ok()?;
         // The fields follow the command name's closing parenthesis (the name may hold one):
         // the state, then the parent's pid.
         let parent = stat.rsplit_once(')')?.1.split_whitespace().nth(1)?;
         let name = std::fs::read_to_string(self.proc_root.join(parent).join("comm")).ok()?;
-        Shell::from_program(name.trim())
+        StartupShell::from_program(name.trim())
     }
 
     /// `$XDG_CONFIG_HOME`, else `~/.config` (relative XDG values are ignored, as the spec says).
@@ -73,7 +73,7 @@ impl Env {
     }
 
     fn xdg(&self, name: &str, fallback: &str) -> Option<PathBuf> {
-        crate::goenv::xdg_dir(self.var(name), self.home().as_deref(), fallback)
+        crate::gosettings::xdg_dir(self.var(name), self.home().as_deref(), fallback)
     }
 
     /// PATH's entries in order, empty entries (which mean `.`) included as `.`.

@@ -10,7 +10,7 @@ use super::alternatives;
 use super::startup::{Kind, Manager};
 use super::SettingEvidence;
 use super::{Category, Evidence, Facts, Finding, Fix, LineRange, Severity};
-use crate::goenv::Origin;
+use crate::gosettings::SettingOrigin;
 use crate::import;
 use crate::managers::GoSetting;
 
@@ -26,7 +26,7 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
     out
 }
 
-fn c(id: &'static str, severity: Severity, title: impl Into<String>) -> Finding {
+fn goroot_finding(id: &'static str, severity: Severity, title: impl Into<String>) -> Finding {
     Finding::new(id, severity, Category::Goroot, title)
 }
 
@@ -92,7 +92,7 @@ fn goroot_settings(facts: &Facts, out: &mut Vec<Finding>) {
                 ),
             ),
         };
-        let mut finding = c(id, severity, title)
+        let mut finding = goroot_finding(id, severity, title)
             .evidence(Evidence::Env { name: "GOROOT".into(), value: goroot.display().to_string() });
         if let (Some(w), Some(_)) = (winner, &stale) {
             finding = finding.evidence(w.evidence("go"));
@@ -125,7 +125,7 @@ fn goroot_settings(facts: &Facts, out: &mut Vec<Finding>) {
     }
     for (file, construct) in exports {
         out.push(
-            c("goroot.startup-export", Severity::Warning, format!("{} exports GOROOT", file.display()))
+            goroot_finding("goroot.startup-export", Severity::Warning, format!("{} exports GOROOT", file.display()))
                 .evidence(Evidence::File {
                     path: file.into(),
                     lines: Some(construct.lines),
@@ -136,7 +136,7 @@ fn goroot_settings(facts: &Facts, out: &mut Vec<Finding>) {
     }
     if let (Some(file), Some(set)) = (&facts.settings.env_file, facts.settings.in_file("GOROOT")) {
         out.push(
-            c(
+            goroot_finding(
                 "goroot.go-env-file",
                 Severity::Warning,
                 format!("GOROOT={} is persisted in the go env file (go env -w)", set.value),
@@ -184,7 +184,7 @@ fn toolchain_consistency(facts: &Facts, out: &mut Vec<Finding>) {
     let version = version_file(&root);
     if let Some(version) = version.as_ref().filter(|v| *v != reported_release) {
         out.push(
-            c(
+            goroot_finding(
                 "goroot.version-mismatch",
                 Severity::Error,
                 format!(
@@ -211,7 +211,7 @@ fn toolchain_consistency(facts: &Facts, out: &mut Vec<Finding>) {
     }
     if facts.env.var("GOROOT").is_none() && !same_dir(Path::new(reported_root), &root) {
         let fix = match facts.settings.get("GOROOT") {
-            Some(set) if matches!(set.origin, Origin::File { .. }) => {
+            Some(set) if matches!(set.origin, SettingOrigin::File { .. }) => {
                 Fix::RemoveGoEnvKey { file: facts.settings.env_file.clone().unwrap_or_default(), key: "GOROOT".into() }
             }
             // Nothing in the environment or the go env file sets it, so it is built in (a
@@ -224,7 +224,7 @@ fn toolchain_consistency(facts: &Facts, out: &mut Vec<Finding>) {
             )),
         };
         out.push(
-            c(
+            goroot_finding(
                 "goroot.mixed-toolchain",
                 Severity::Error,
                 format!("{} lives in {} but uses GOROOT {reported_root}", binary.display(), root.display()),
@@ -251,7 +251,7 @@ fn alternatives_groups(facts: &Facts, out: &mut Vec<Finding>) {
             }
             let is_selected = selected.as_deref() == Some(choice.path.as_path());
             out.push(
-                c(
+                goroot_finding(
                     "alternatives.missing-target",
                     if is_selected { Severity::Error } else { Severity::Warning },
                     format!("update-alternatives `{name}` offers {}, which does not exist", choice.path.display()),
@@ -274,7 +274,7 @@ fn alternatives_groups(facts: &Facts, out: &mut Vec<Finding>) {
         if let Some(target) = &selected {
             if !target.exists() && !group.choices.iter().any(|ch| &ch.path == target) {
                 out.push(
-                    c(
+                    goroot_finding(
                         "alternatives.broken-link",
                         Severity::Error,
                         format!("{} points at {}, which does not exist", link.display(), target.display()),
@@ -291,7 +291,7 @@ fn alternatives_groups(facts: &Facts, out: &mut Vec<Finding>) {
     if let (Some((go, go_tree)), Some((gofmt, gofmt_tree))) = (tree("go"), tree("gofmt")) {
         if go_tree != gofmt_tree {
             out.push(
-                c(
+                goroot_finding(
                     "alternatives.mixed-versions",
                     Severity::Warning,
                     format!(
@@ -367,7 +367,7 @@ fn managers(facts: &Facts, out: &mut Vec<Finding>) {
     let found = remnants(facts);
     for r in &found {
         let name = r.manager.map_or("golang.org/dl", Manager::name);
-        let mut finding = c(
+        let mut finding = goroot_finding(
             "managers.remnant",
             Severity::Info,
             format!("{name} left {} Go version(s) in {}", r.trees.len(), r.root.display()),
@@ -412,7 +412,7 @@ fn managers(facts: &Facts, out: &mut Vec<Finding>) {
         }
         let names: Vec<String> =
             tools.iter().filter_map(|t| Some(t.file_name()?.to_string_lossy().into_owned())).collect();
-        let mut finding = c(
+        let mut finding = goroot_finding(
             "managers.tools",
             Severity::Warning,
             format!(
@@ -463,7 +463,9 @@ fn managers(facts: &Facts, out: &mut Vec<Finding>) {
                         s.file.path.display(),
                         manager.name()
                     );
-                    out.push(c("managers.init-line", Severity::Warning, title).evidence(line.clone()).fix(fix));
+                    out.push(
+                        goroot_finding("managers.init-line", Severity::Warning, title).evidence(line.clone()).fix(fix),
+                    );
                 }
                 let fix = match setting {
                     GoSetting::Edit { file, content } => Fix::WriteFile { file, content },
@@ -480,7 +482,7 @@ fn managers(facts: &Facts, out: &mut Vec<Finding>) {
                             "{} stays set up for its other tools but still serves Go, so its go comes back in front of gover's shims at each prompt and `cd`",
                             manager.name()
                         );
-                        let mut finding = c("managers.init-line", Severity::Warning, title).evidence(line);
+                        let mut finding = goroot_finding("managers.init-line", Severity::Warning, title).evidence(line);
                         if let Fix::WriteFile { file, .. } = &fix {
                             let text = format!(
                                 "the fix turns Go off in {}'s own settings, {}; it keeps serving its other tools",
@@ -502,7 +504,7 @@ fn managers(facts: &Facts, out: &mut Vec<Finding>) {
             };
             let title = format!("{} still sets up {} ({effect})", s.file.path.display(), manager.name());
             let fix = Fix::CommentOut { file: s.file.path.clone(), lines: construct.lines };
-            out.push(c("managers.init-line", Severity::Warning, title).evidence(line).fix(fix));
+            out.push(goroot_finding("managers.init-line", Severity::Warning, title).evidence(line).fix(fix));
         }
     }
     out.extend(turned_off.into_iter().map(|(_, finding)| finding));
@@ -540,18 +542,22 @@ fn gover_versions(facts: &Facts, out: &mut Vec<Finding>) {
         let reinstall = reinstall(&name);
         if !gover_shim::resolve::is_executable(&root.join("bin/go")) {
             out.push(
-                c("versions.incomplete", Severity::Error, format!("gover's {name} has no runnable bin/go"))
-                    .evidence(Evidence::Note {
-                        text: format!("{} is missing or not executable", root.join("bin/go").display()),
-                    })
-                    .fix(reinstall),
+                goroot_finding(
+                    "versions.incomplete",
+                    Severity::Error,
+                    format!("gover's {name} has no runnable bin/go"),
+                )
+                .evidence(Evidence::Note {
+                    text: format!("{} is missing or not executable", root.join("bin/go").display()),
+                })
+                .fix(reinstall),
             );
             continue;
         }
         match version_file(&root) {
             Some(v) if v == name => {}
             found => out.push(
-                c(
+                goroot_finding(
                     "versions.version-mismatch",
                     Severity::Error,
                     format!("gover's {name} holds {}", found.as_deref().unwrap_or("no VERSION file")),
@@ -569,14 +575,18 @@ fn broken_links(facts: &Facts, out: &mut Vec<Finding>) {
     for (name, tree) in facts.env.gover.links() {
         let Err(why) = crate::links::check_tree(&tree) else { continue };
         out.push(
-            c("versions.link-broken", Severity::Error, format!("the toolchain linked as {name} cannot run: {why}"))
-                .evidence(Evidence::Note {
-                    text: format!("{} -> {}", facts.env.gover.link_path(&name).display(), tree.display()),
-                })
-                .fix(Fix::Manual(format!(
-                    "point it at a working tree with gover link --force {name} NEWDIR, or remove the name with gover \
+            goroot_finding(
+                "versions.link-broken",
+                Severity::Error,
+                format!("the toolchain linked as {name} cannot run: {why}"),
+            )
+            .evidence(Evidence::Note {
+                text: format!("{} -> {}", facts.env.gover.link_path(&name).display(), tree.display()),
+            })
+            .fix(Fix::Manual(format!(
+                "point it at a working tree with gover link --force {name} NEWDIR, or remove the name with gover \
                      uninstall {name}"
-                ))),
+            ))),
         );
     }
 }
@@ -613,13 +623,17 @@ fn pins(facts: &Facts, out: &mut Vec<Finding>) {
                 },
                 _ => Evidence::Note { text: err.to_string() },
             };
-            out.push(c("versions.bad-pin", Severity::Error, err.to_string()).evidence(evidence).fix(hint_fix(&err)));
+            out.push(
+                goroot_finding("versions.bad-pin", Severity::Error, err.to_string())
+                    .evidence(evidence)
+                    .fix(hint_fix(&err)),
+            );
             return;
         }
     };
     for ignored in &request.ignored {
         out.push(
-            c("versions.ignored-pin", Severity::Warning, resolve::ignored_pin_warning(ignored, &request.source))
+            goroot_finding("versions.ignored-pin", Severity::Warning, resolve::ignored_pin_warning(ignored, &request.source))
                 .evidence(Evidence::File { path: ignored.path.clone(), lines: None, text: None })
                 .fix(Fix::Manual(
                     "if you trust it, pin its version in a directory of your own (gover use <version>) or with GOVER_VERSION"
@@ -630,12 +644,12 @@ fn pins(facts: &Facts, out: &mut Vec<Finding>) {
     match resolve::toolchain_for(&ctx, &request) {
         Ok(_) => {}
         Err(err @ ResolveError::NotLinked { .. }) => out.push(
-            c("versions.bad-pin", Severity::Error, err.to_string())
+            goroot_finding("versions.bad-pin", Severity::Error, err.to_string())
                 .evidence(source_evidence(&request.source))
                 .fix(hint_fix(&err)),
         ),
         Err(err @ ResolveError::NotInstalled { .. }) => out.push(
-            c("versions.pin-not-installed", Severity::Error, err.to_string())
+            goroot_finding("versions.pin-not-installed", Severity::Error, err.to_string())
                 .evidence(source_evidence(&request.source))
                 .fix(hint_fix(&err)),
         ),
@@ -643,7 +657,7 @@ fn pins(facts: &Facts, out: &mut Vec<Finding>) {
         // matters once gover is in use.
         Err(err @ ResolveError::NoSystemGo { .. }) if request.source.is_pin() || !env.gover.installed().is_empty() => {
             out.push(
-                c("versions.nothing-to-run", Severity::Error, err.to_string())
+                goroot_finding("versions.nothing-to-run", Severity::Error, err.to_string())
                     .evidence(source_evidence(&request.source))
                     .fix(hint_fix(&err)),
             )
@@ -662,14 +676,14 @@ fn pins(facts: &Facts, out: &mut Vec<Finding>) {
         return;
     }
     let fix = match &set.origin {
-        Origin::File { path, .. } => Fix::RemoveGoEnvKey { file: path.clone(), key: "GOTOOLCHAIN".into() },
+        SettingOrigin::File { path, .. } => Fix::RemoveGoEnvKey { file: path.clone(), key: "GOTOOLCHAIN".into() },
         _ => match startup_exports(facts, "GOTOOLCHAIN").first() {
             Some((file, construct)) => Fix::CommentOut { file: file.to_path_buf(), lines: construct.lines },
             None => Fix::Manual("unset GOTOOLCHAIN (or set GOTOOLCHAIN=local)".into()),
         },
     };
     out.push(
-        c(
+        goroot_finding(
             "versions.gotoolchain-switch",
             Severity::Warning,
             format!("GOTOOLCHAIN={} lets go run another toolchain than the pinned {}", set.value, request.spec),
@@ -692,7 +706,7 @@ fn pin_below_go_line(facts: &Facts, request: &gover_shim::Request, pinned_by: &E
     }
     let wanted = gover_shim::Spec::Exact(min.version.clone());
     out.push(
-        c(
+        goroot_finding(
             "versions.pin-below-go-line",
             Severity::Warning,
             format!(

@@ -26,11 +26,11 @@ pub mod startup;
 mod tools;
 mod vulns;
 
-use crate::goenv::settings::{Settings, Sources};
-use crate::goenv::{Origin, Setting};
+use crate::gosettings::settings::{Settings, SettingsEnv};
+use crate::gosettings::{Setting, SettingOrigin};
 use crate::managers::{GoSetting, Manager, Places};
 use env::Env;
-use startup::{Construct, Reads, Shell, StartupFile};
+use startup::{Construct, Reads, StartupFile, StartupShell};
 
 /// How bad a finding is. `Error` makes `gover doctor` exit 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -364,7 +364,7 @@ impl<'a> Facts<'a> {
 
     pub fn gather(env: &'a Env) -> Facts<'a> {
         Facts {
-            settings: Settings::load(Sources::from_vars(env.vars.clone().into_iter().collect())),
+            settings: Settings::load(SettingsEnv::from_vars(env.vars.clone().into_iter().collect())),
             startup: scan_startup_files(env),
             go_on_path: on_path(env, "go"),
             gofmt_on_path: on_path(env, "gofmt"),
@@ -379,15 +379,15 @@ impl<'a> Facts<'a> {
 
     /// The files `shell` reads when started as `reads` (login or interactive), in order, the
     /// files they source included.
-    pub fn reading_order(&self, shell: Shell, reads: Reads) -> Vec<&Scanned> {
+    pub fn reading_order(&self, shell: StartupShell, reads: Reads) -> Vec<&Scanned> {
         let roots: Vec<&Scanned> = match shell {
-            Shell::Bash if reads == Reads::Login => self
+            StartupShell::Bash if reads == Reads::Login => self
                 .startup
                 .iter()
-                .filter(|s| s.file.shell == Shell::Bash && s.file.reads == Reads::Login)
+                .filter(|s| s.file.shell == StartupShell::Bash && s.file.reads == Reads::Login)
                 .take(1)
                 .collect(),
-            Shell::Bash => self.startup.iter().filter(|s| s.file.path.ends_with(".bashrc")).collect(),
+            StartupShell::Bash => self.startup.iter().filter(|s| s.file.path.ends_with(".bashrc")).collect(),
             _ => self
                 .startup
                 .iter()
@@ -448,7 +448,7 @@ impl<'a> Facts<'a> {
 
     /// The startup line of `shell` that sets up the manager owning `path` (its init line,
     /// which puts its directories on PATH and defines its functions), when one does.
-    pub fn manager_init_line(&self, path: &Path, shell: Option<Shell>) -> Option<(PathBuf, LineRange)> {
+    pub fn manager_init_line(&self, path: &Path, shell: Option<StartupShell>) -> Option<(PathBuf, LineRange)> {
         let manager = Manager::owning(&self.places(), path)?;
         self.manager_lines(manager, shell)
             .into_iter()
@@ -457,7 +457,7 @@ impl<'a> Facts<'a> {
     }
 
     /// Every startup line (of `shell`, or of any shell) that sets up `manager`.
-    pub fn manager_lines(&self, manager: Manager, shell: Option<Shell>) -> Vec<(PathBuf, &Construct)> {
+    pub fn manager_lines(&self, manager: Manager, shell: Option<StartupShell>) -> Vec<(PathBuf, &Construct)> {
         self.startup
             .iter()
             .filter(|s| shell.is_none_or(|sh| s.file.shell == sh))
@@ -633,13 +633,13 @@ pub trait SettingEvidence {
 impl SettingEvidence for Setting {
     fn evidence(&self, name: &str) -> Evidence {
         match &self.origin {
-            Origin::Env => Evidence::Env { name: name.to_string(), value: self.value.clone() },
-            Origin::File { path, line } => Evidence::File {
+            SettingOrigin::Env => Evidence::Env { name: name.to_string(), value: self.value.clone() },
+            SettingOrigin::File { path, line } => Evidence::File {
                 path: path.clone(),
                 lines: Some(LineRange::line(*line)),
                 text: Some(format!("{name}={}", self.value)),
             },
-            Origin::Default => Evidence::Note { text: format!("{name} defaults to {}", self.value) },
+            SettingOrigin::Default => Evidence::Note { text: format!("{name} defaults to {}", self.value) },
         }
     }
 }

@@ -10,7 +10,7 @@ use super::startup::Kind;
 use super::SettingEvidence;
 use super::{Argv, Category, Evidence, Facts, Finding, Fix, Severity};
 use crate::elf;
-use crate::goenv::{modpattern, Origin, Setting};
+use crate::gosettings::{modpattern, Setting, SettingOrigin};
 
 pub fn check(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -24,14 +24,14 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
     out
 }
 
-fn m(id: &'static str, severity: Severity, title: impl Into<String>) -> Finding {
+fn modules_finding(id: &'static str, severity: Severity, title: impl Into<String>) -> Finding {
     Finding::new(id, severity, Category::Modules, title)
 }
 
 /// How to undo a setting: drop it from the go env file, comment out the startup line that
 /// exports it, or unset it by hand.
 fn unset_fix(facts: &Facts, name: &str, set: &Setting) -> Fix {
-    if let Origin::File { path, .. } = &set.origin {
+    if let SettingOrigin::File { path, .. } = &set.origin {
         return Fix::RemoveGoEnvKey { file: path.clone(), key: name.into() };
     }
     for s in &facts.startup {
@@ -50,13 +50,13 @@ fn proxy_settings(facts: &Facts, out: &mut Vec<Finding>) {
         let entries: Vec<&str> = proxy.value.split([',', '|']).map(str::trim).filter(|e| !e.is_empty()).collect();
         if entries.first() == Some(&"off") {
             out.push(
-                m("modules.goproxy-off", Severity::Warning, "GOPROXY=off: go cannot download any module")
+                modules_finding("modules.goproxy-off", Severity::Warning, "GOPROXY=off: go cannot download any module")
                     .evidence(proxy.evidence("GOPROXY"))
                     .fix(unset_fix(facts, "GOPROXY", &proxy)),
             );
         } else if !entries.is_empty() && entries.iter().all(|e| *e == "direct") {
             out.push(
-                m(
+                modules_finding(
                     "modules.goproxy-direct",
                     Severity::Info,
                     "GOPROXY=direct: every module is fetched from its VCS (needs git and access to every host)",
@@ -68,7 +68,7 @@ fn proxy_settings(facts: &Facts, out: &mut Vec<Finding>) {
     }
     if let Some(sumdb) = s.get("GOSUMDB").filter(|v| v.value == "off") {
         out.push(
-            m(
+            modules_finding(
                 "modules.gosumdb-off",
                 Severity::Warning,
                 "GOSUMDB=off: downloaded modules are not verified, and toolchain downloads fail",
@@ -82,7 +82,7 @@ fn proxy_settings(facts: &Facts, out: &mut Vec<Finding>) {
         .filter(|f| f.value.split_whitespace().any(|w| w.trim_start_matches('-').starts_with("insecure")))
     {
         out.push(
-            m(
+            modules_finding(
                 "modules.goflags-insecure",
                 Severity::Error,
                 "GOFLAGS has -insecure, which go no longer knows: every go command fails to parse GOFLAGS",
@@ -111,7 +111,7 @@ fn goprivate(facts: &Facts, out: &mut Vec<Finding>) {
             continue;
         }
         out.push(
-            m(
+            modules_finding(
                 id,
                 Severity::Warning,
                 format!("{name} is set, so it replaces GOPRIVATE for it, and misses {}: {why}", missing.join(",")),
@@ -163,7 +163,7 @@ fn tls_and_proxies(facts: &Facts, out: &mut Vec<Finding>) {
         };
         if let Some(problem) = problem {
             out.push(
-                m(
+                modules_finding(
                     "network.ssl-cert-file",
                     Severity::Error,
                     format!("SSL_CERT_FILE={file} {problem}: every HTTPS download fails"),
@@ -176,7 +176,7 @@ fn tls_and_proxies(facts: &Facts, out: &mut Vec<Finding>) {
     if let Some(dirs) = env.var("SSL_CERT_DIR") {
         for dir in dirs.split(':').filter(|d| !d.is_empty() && !Path::new(d).is_dir()) {
             out.push(
-                m(
+                modules_finding(
                     "network.ssl-cert-dir",
                     Severity::Warning,
                     format!("SSL_CERT_DIR names {dir}, which is not a directory"),
@@ -190,7 +190,7 @@ fn tls_and_proxies(facts: &Facts, out: &mut Vec<Finding>) {
         let Some(value) = env.var(name) else { continue };
         if !proxy_url_ok(value) {
             out.push(
-                m("network.proxy-url", Severity::Error, format!("{name} is not a usable proxy URL"))
+                modules_finding("network.proxy-url", Severity::Error, format!("{name} is not a usable proxy URL"))
                     .evidence(Evidence::Env { name: name.into(), value: redact(value) })
                     .fix(Fix::Manual(format!("set {name} to a URL such as http://proxy.example:3128, or unset it"))),
             );
@@ -215,7 +215,7 @@ fn go_that_runs(facts: &Facts) -> Option<(PathBuf, Option<gover_shim::GoVersion>
 fn hijacks(facts: &Facts, out: &mut Vec<Finding>) {
     if let Some(preload) = facts.env.var("LD_PRELOAD") {
         out.push(
-            m(
+            modules_finding(
                 "binary.ld-preload",
                 Severity::Warning,
                 "LD_PRELOAD is set: a library intercepts calls of every program, go and its tools included",
@@ -232,7 +232,7 @@ fn hijacks(facts: &Facts, out: &mut Vec<Finding>) {
     if let Ok(Some(interp)) = elf::read_interpreter(&go) {
         if !Path::new(&interp).exists() {
             out.push(
-                m(
+                modules_finding(
                     "binary.missing-interpreter",
                     Severity::Error,
                     format!(
@@ -295,7 +295,7 @@ fn cgo(facts: &Facts, out: &mut Vec<Finding>) {
     if let Some(cc) = &cc {
         if env.find_program(&program(cc)).is_none() {
             out.push(
-                m(
+                modules_finding(
                     "cgo.cc-missing",
                     Severity::Error,
                     format!("CC={} names a program that is not installed: cgo builds fail", cc.value),
@@ -317,7 +317,7 @@ fn cgo(facts: &Facts, out: &mut Vec<Finding>) {
                     .to_string(),
             ),
         };
-        let mut finding = m("cgo.no-compiler", severity, title);
+        let mut finding = modules_finding("cgo.no-compiler", severity, title);
         if let Some(e) = &enabled {
             finding = finding.evidence(e.evidence("CGO_ENABLED"));
         }
@@ -326,7 +326,7 @@ fn cgo(facts: &Facts, out: &mut Vec<Finding>) {
     if let Some(pkg) = s.get("PKG_CONFIG") {
         if env.find_program(&program(&pkg)).is_none() {
             out.push(
-                m(
+                modules_finding(
                     "cgo.pkg-config-missing",
                     Severity::Warning,
                     format!("PKG_CONFIG={} names a program that is not installed", pkg.value),
@@ -347,7 +347,7 @@ fn cgo(facts: &Facts, out: &mut Vec<Finding>) {
         let goos = s.get("GOOS").map_or(std::env::consts::OS.into(), |v| v.value);
         let goarch = s.get("GOARCH").map_or(host_goarch().into(), |v| v.value);
         out.push(
-            m(
+            modules_finding(
                 "cgo.cross-compiler",
                 Severity::Warning,
                 format!(
@@ -378,7 +378,7 @@ fn gopath_project(facts: &Facts, out: &mut Vec<Finding>) {
             return;
         }
         out.push(
-            m(
+            modules_finding(
                 "modules.gopath-no-gomod",
                 Severity::Warning,
                 format!(
@@ -407,7 +407,7 @@ fn ports(facts: &Facts, out: &mut Vec<Finding>) {
         .sum();
     if time_wait as u32 * 2 > size {
         out.push(
-            m("network.ephemeral-ports", Severity::Info, format!("{time_wait} sockets in TIME_WAIT against {size} ephemeral ports: parallel downloads may fail to connect"))
+            modules_finding("network.ephemeral-ports", Severity::Info, format!("{time_wait} sockets in TIME_WAIT against {size} ephemeral ports: parallel downloads may fail to connect"))
                 .evidence(Evidence::File { path: proc_root.join("sys/net/ipv4/ip_local_port_range"), lines: None, text: Some(range.trim().into()) })
                 .fix(Fix::Manual("TIME_WAIT sockets close within 60 s: wait, or widen the range (sudo sysctl -w net.ipv4.ip_local_port_range=\"15000 65000\")".into())),
         );

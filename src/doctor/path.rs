@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::startup::{looks_like_go_bin, Kind, Reads, Shell};
+use super::startup::{looks_like_go_bin, Kind, Reads, StartupShell};
 use super::{Category, Evidence, Facts, Finding, Fix, Scanned, Severity};
 
 pub fn check(facts: &Facts) -> Vec<Finding> {
@@ -203,9 +203,9 @@ fn prepend_line_for(facts: &Facts, dir: &Path) -> Option<(PathBuf, super::LineRa
 
 /// The shells the user runs: the one doctor was started from, `$SHELL`, and any whose startup
 /// files already carry the hook.
-fn shells_in_use(facts: &Facts) -> Vec<Shell> {
-    let login = facts.env.var("SHELL").and_then(Shell::from_program);
-    let mut shells: Vec<Shell> = facts.env.shell().into_iter().chain(login).collect();
+fn shells_in_use(facts: &Facts) -> Vec<StartupShell> {
+    let login = facts.env.var("SHELL").and_then(StartupShell::from_program);
+    let mut shells: Vec<StartupShell> = facts.env.shell().into_iter().chain(login).collect();
     shells.dedup();
     for s in &facts.startup {
         if s.constructs.iter().any(|c| c.kind == Kind::GoverHook) && !shells.contains(&s.file.shell) {
@@ -224,7 +224,7 @@ fn hooks(facts: &Facts, out: &mut Vec<Finding>) {
     for shell in shells_in_use(facts) {
         let kinds: &[(Reads, &'static str, Severity)] = match shell {
             // fish reads the same files for every kind of shell.
-            Shell::Fish => &[(Reads::Interactive, "path.hook-missing-interactive", Severity::Error)],
+            StartupShell::Fish => &[(Reads::Interactive, "path.hook-missing-interactive", Severity::Error)],
             _ => &[
                 (Reads::Interactive, "path.hook-missing-interactive", Severity::Error),
                 (Reads::Login, "path.hook-missing-login", Severity::Warning),
@@ -353,7 +353,7 @@ fn gobin_on_path(facts: &Facts, out: &mut Vec<Finding>) {
     }
     let rc = primary_rc(facts);
     let fix = match rc {
-        Some((file, Shell::Fish)) => {
+        Some((file, StartupShell::Fish)) => {
             Fix::AppendLine { file, line: format!("fish_add_path --append {}", dir.display()) }
         }
         Some((file, _)) => Fix::AppendLine { file, line: format!("export PATH=\"$PATH:{}\"", dir.display()) },
@@ -382,13 +382,13 @@ fn hook_gobin(facts: &Facts) -> Option<PathBuf> {
 }
 
 /// The startup file interactive shells of the user's current shell read first.
-fn primary_rc(facts: &Facts) -> Option<(PathBuf, Shell)> {
-    let shell = facts.env.shell().unwrap_or(Shell::Bash);
+fn primary_rc(facts: &Facts) -> Option<(PathBuf, StartupShell)> {
+    let shell = facts.env.shell().unwrap_or(StartupShell::Bash);
     let home = facts.env.home()?;
     let file = match shell {
-        Shell::Bash => home.join(".bashrc"),
-        Shell::Zsh => facts.env.var("ZDOTDIR").map(PathBuf::from).unwrap_or(home).join(".zshrc"),
-        Shell::Fish => facts.env.config_home()?.join("fish/config.fish"),
+        StartupShell::Bash => home.join(".bashrc"),
+        StartupShell::Zsh => facts.env.var("ZDOTDIR").map(PathBuf::from).unwrap_or(home).join(".zshrc"),
+        StartupShell::Fish => facts.env.config_home()?.join("fish/config.fish"),
     };
     Some((file, shell))
 }

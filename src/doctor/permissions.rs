@@ -26,7 +26,7 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
     out
 }
 
-fn p(id: &'static str, severity: Severity, title: impl Into<String>) -> Finding {
+fn permissions_finding(id: &'static str, severity: Severity, title: impl Into<String>) -> Finding {
     Finding::new(id, severity, Category::Permissions, title)
 }
 
@@ -95,7 +95,7 @@ fn uncreatable(dirs: &[(&'static str, PathBuf)], out: &mut Vec<Finding>) {
         }
         let list: Vec<String> = names.iter().map(|(name, dir)| format!("{name} ({})", dir.display())).collect();
         out.push(
-            p(
+            permissions_finding(
                 "permissions.not-writable",
                 Severity::Error,
                 format!("{} cannot be created: {} is not writable", list.join(", "), parent.display()),
@@ -123,7 +123,7 @@ fn ownership(facts: &Facts, name: &str, dir: &Path, out: &mut Vec<Finding>) {
     if uid != 0 {
         if let Some(path) = foreign {
             out.push(
-                p(
+                permissions_finding(
                     "permissions.foreign-owner",
                     Severity::Error,
                     format!(
@@ -141,7 +141,7 @@ fn ownership(facts: &Facts, name: &str, dir: &Path, out: &mut Vec<Finding>) {
     if !writable(dir) && read_only_mount(dir) {
         // chmod cannot help on a read-only mount.
         out.push(
-            p(
+            permissions_finding(
                 "permissions.not-writable",
                 Severity::Error,
                 format!("{name} ({}) is on a read-only filesystem", dir.display()),
@@ -154,7 +154,7 @@ fn ownership(facts: &Facts, name: &str, dir: &Path, out: &mut Vec<Finding>) {
         );
     } else if !writable(dir) {
         out.push(
-            p(
+            permissions_finding(
                 "permissions.not-writable",
                 Severity::Error,
                 format!("{name} ({}) is not writable by you", dir.display()),
@@ -179,7 +179,7 @@ fn gover_home(facts: &Facts, out: &mut Vec<Finding>) {
     let home = &facts.env.gover;
     if let Some(problem) = home.problem() {
         out.push(
-            p(
+            permissions_finding(
                 "permissions.gover-home-unusable",
                 Severity::Error,
                 format!("GOVER_HOME={} cannot be used: {problem}", home.root().display()),
@@ -260,13 +260,17 @@ fn noexec(facts: &Facts, out: &mut Vec<Finding>) {
                 "set GOTMPDIR to a directory on a filesystem mounted without noexec (go env -w GOTMPDIR=…)"
             };
             out.push(
-                p("permissions.noexec", severity, format!("{name} ({}) is on a noexec mount: {why}", dir.display()))
-                    .evidence(Evidence::File {
-                        path: facts.env.proc_root.join("self/mountinfo"),
-                        lines: None,
-                        text: Some(format!("{} {}", mount.point.display(), mount.options)),
-                    })
-                    .fix(Fix::Manual(fix.into())),
+                permissions_finding(
+                    "permissions.noexec",
+                    severity,
+                    format!("{name} ({}) is on a noexec mount: {why}", dir.display()),
+                )
+                .evidence(Evidence::File {
+                    path: facts.env.proc_root.join("self/mountinfo"),
+                    lines: None,
+                    text: Some(format!("{} {}", mount.point.display(), mount.options)),
+                })
+                .fix(Fix::Manual(fix.into())),
             );
         }
     }
@@ -335,7 +339,7 @@ fn default_acl(facts: &Facts, name: &str, dir: &Path, out: &mut Vec<Finding>) {
         )
     };
     out.push(
-        p(
+        permissions_finding(
             "permissions.default-acl",
             Severity::Warning,
             format!(
@@ -356,7 +360,7 @@ fn umask(facts: &Facts, dirs: &[(&'static str, PathBuf)], out: &mut Vec<Finding>
     let evidence = Evidence::Command { command: "umask".into(), output: format!("{mask:04o}") };
     if mask & 0o300 != 0 {
         out.push(
-            p("permissions.umask", Severity::Error, format!("umask {mask:04o} takes write or execute permission from your own new files: builds and caches fail"))
+            permissions_finding("permissions.umask", Severity::Error, format!("umask {mask:04o} takes write or execute permission from your own new files: builds and caches fail"))
                 .evidence(evidence)
                 .fix(Fix::Manual("set a umask such as 022 or 077 in your shell's startup file".into())),
         );
@@ -368,7 +372,7 @@ fn umask(facts: &Facts, dirs: &[(&'static str, PathBuf)], out: &mut Vec<Finding>
             let Ok(meta) = std::fs::metadata(dir) else { continue };
             if meta.mode() & 0o2020 == 0o2020 {
                 out.push(
-                    p("permissions.umask", Severity::Warning, format!("{name} ({}) is shared with its group, but umask {mask:04o} makes new entries unwritable for the others", dir.display()))
+                    permissions_finding("permissions.umask", Severity::Warning, format!("{name} ({}) is shared with its group, but umask {mask:04o} makes new entries unwritable for the others", dir.display()))
                         .evidence(evidence.clone())
                         .evidence(owner(dir))
                         .fix(Fix::Manual("use umask 002 for the users sharing it".into())),
@@ -391,7 +395,7 @@ fn home(facts: &Facts, dirs: &[(&'static str, PathBuf)], out: &mut Vec<Finding>)
         format!("set HOME to a directory you own, or {} to writable directories outside it", under.join(", "));
     let Ok(meta) = std::fs::metadata(&home) else {
         out.push(
-            p(
+            permissions_finding(
                 "permissions.home-missing",
                 Severity::Warning,
                 format!("HOME={} does not exist: go's default directories live there", home.display()),
@@ -419,7 +423,7 @@ fn home(facts: &Facts, dirs: &[(&'static str, PathBuf)], out: &mut Vec<Finding>)
             facts.env.uid
         )
     };
-    let finding = p("permissions.home-not-owned", Severity::Warning, title)
+    let finding = permissions_finding("permissions.home-not-owned", Severity::Warning, title)
         .evidence(owner(&home))
         .evidence(Evidence::Note { text: format!("under it: {}", under.join(", ")) });
     out.push(finding.fix(Fix::Manual(if facts.env.uid == 0 {

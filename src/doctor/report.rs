@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::startup::{Kind, Reads, Shell};
+use super::startup::{Kind, Reads, StartupShell};
 use super::{Category, Evidence, Finding, Fix, LineRange, OnPath, Scanned, Severity};
 
 /// Bumped when a field is removed or changes meaning (adding one does not).
@@ -24,7 +24,7 @@ pub struct Report<'a> {
 #[derive(Serialize)]
 pub struct StartupSummary {
     pub path: std::path::PathBuf,
-    pub shell: Shell,
+    pub shell: StartupShell,
     pub reads: Reads,
     pub hook: bool,
 }

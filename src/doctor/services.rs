@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use super::{Category, Evidence, Facts, Finding, Fix, Severity};
-use crate::commands::setup;
 use crate::shell::startup::StartupEnv;
 use crate::shell::HookPaths;
 use crate::store::Store;
@@ -48,7 +47,7 @@ fn systemd(facts: &Facts, out: &mut Vec<Finding>) {
             command: "systemctl --user show-environment".into(),
             output: format!("PATH={path}"),
         })
-        .fix(Fix::WriteFile { file: startup.systemd_dropin(), content: setup::systemd_dropin(&paths) }),
+        .fix(Fix::WriteFile { file: startup.systemd_dropin(), content: paths.systemd_dropin() }),
     );
 }
 

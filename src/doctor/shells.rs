@@ -9,17 +9,17 @@
 
 use std::path::{Path, PathBuf};
 
-use super::startup::{Kind, Reads, Shell};
+use super::startup::{Kind, Reads, StartupShell};
 use super::{Category, Evidence, Facts, Finding, Fix, LineRange, Severity};
 
 pub fn check(facts: &Facts) -> Vec<Finding> {
-    let mut shells: Vec<Shell> = facts.env.shell().into_iter().collect();
+    let mut shells: Vec<StartupShell> = facts.env.shell().into_iter().collect();
     for s in &facts.startup {
         if s.file.reads != Reads::Login && !shells.contains(&s.file.shell) {
             shells.push(s.file.shell);
         }
     }
-    let answers: Vec<(Shell, Option<Answer>)> = std::thread::scope(|scope| {
+    let answers: Vec<(StartupShell, Option<Answer>)> = std::thread::scope(|scope| {
         let handles: Vec<_> =
             shells.iter().map(|&shell| (shell, scope.spawn(move || ask_shell(facts, shell)))).collect();
         handles.into_iter().map(|(shell, h)| (shell, h.join().ok().flatten())).collect()
@@ -101,7 +101,7 @@ const PREFIXES: [&str; 4] = ["nocorrect", "noglob", "builtin", "command"];
 
 /// In the PATH `shell` ends up with, the first directory holding a go when it comes before
 /// gover's shims (a manager's shims, or `/bin` from a line whose variable is gone).
-fn path_order(facts: &Facts, shell: Shell, answer: &Answer) -> Option<Finding> {
+fn path_order(facts: &Facts, shell: StartupShell, answer: &Answer) -> Option<Finding> {
     let shims = answer.path.iter().position(|d| facts.is_shims_dir(d))?;
     let (position, dir) =
         answer.path[..shims].iter().enumerate().find(|(_, d)| gover_shim::resolve::is_executable(&d.join("go")))?;
@@ -138,7 +138,7 @@ fn path_order(facts: &Facts, shell: Shell, answer: &Answer) -> Option<Finding> {
 /// What to do about a PATH entry no startup line could be matched to (a command
 /// substitution, a loop): the files `shell -ic` read, so the user knows where to look, and
 /// the two edits that put the shims first again.
-fn unattributed_line(facts: &Facts, shell: Shell, dir: &Path) -> String {
+fn unattributed_line(facts: &Facts, shell: StartupShell, dir: &Path) -> String {
     let place = startup_files(facts, shell);
     format!(
         "in {place}, remove the line that puts {} on PATH, or move it above gover's hook; then start a new shell",
@@ -147,7 +147,7 @@ fn unattributed_line(facts: &Facts, shell: Shell, dir: &Path) -> String {
 }
 
 /// The files `shell -ic` reads, for a line that says where to look.
-fn startup_files(facts: &Facts, shell: Shell) -> String {
+fn startup_files(facts: &Facts, shell: StartupShell) -> String {
     let files: Vec<String> =
         facts.reading_order(shell, Reads::Interactive).iter().map(|s| s.file.path.display().to_string()).collect();
     match files.as_slice() {
@@ -161,7 +161,7 @@ fn startup_files(facts: &Facts, shell: Shell) -> String {
 /// init line of the manager owning it.
 fn line_putting(
     facts: &Facts,
-    shell: Shell,
+    shell: StartupShell,
     dir: &Path,
     vars: &[(String, String)],
 ) -> Option<(PathBuf, LineRange, String)> {
@@ -194,7 +194,7 @@ fn line_putting(
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Definition {
-    shell: Shell,
+    shell: StartupShell,
     name: String,
     alias: bool,
     file: Option<PathBuf>,
@@ -207,20 +207,20 @@ const MARK: &str = "__gover_doctor__";
 const PATH_MARK: &str = "__gover_doctor_path__";
 const CD_MARK: &str = "__gover_doctor_cd__";
 
-fn ask_shell(facts: &Facts, shell: Shell) -> Option<Answer> {
+fn ask_shell(facts: &Facts, shell: StartupShell) -> Option<Answer> {
     let program = facts.env.find_program(shell.name())?;
     let script = match shell {
-        Shell::Bash => format!(
+        StartupShell::Bash => format!(
             "echo {MARK}; shopt -s extdebug; declare -F go gofmt cd; alias go gofmt cd 2>/dev/null; \
              echo {CD_MARK}; declare -f cd; echo {PATH_MARK}; printf '%s\\n' \"$PATH\"; env; true"
         ),
-        Shell::Zsh => {
+        StartupShell::Zsh => {
             format!(
                 "print {MARK}; whence -v go gofmt cd; print {CD_MARK}; (( $+functions[cd] )) && functions cd; \
                  print {PATH_MARK}; print -r -- \"$PATH\"; env; true"
             )
         }
-        Shell::Fish => format!(
+        StartupShell::Fish => format!(
             "echo {MARK}; for f in go gofmt cd; echo \"$f\"; functions --details --verbose $f; end; \
              echo {CD_MARK}; functions cd; echo {PATH_MARK}; string join : -- $PATH; env"
         ),
@@ -228,7 +228,7 @@ fn ask_shell(facts: &Facts, shell: Shell) -> Option<Answer> {
     let output = match shell {
         // zsh names no alias's file; its source trace (on standard error, hence sh to join
         // it to the output) lists the files its start-up read, to search for the alias.
-        Shell::Zsh => {
+        StartupShell::Zsh => {
             let sh = facts.env.find_program("sh")?;
             let joined = "exec \"$0\" -o sourcetrace -ic \"$1\" 2>&1";
             facts.env.run(&sh, &["-c", joined, &program.to_string_lossy(), &script], &[])?
@@ -247,9 +247,9 @@ fn ask_shell(facts: &Facts, shell: Shell) -> Option<Answer> {
     let path = after.next().unwrap_or("").split(':').filter(|d| !d.is_empty()).map(PathBuf::from).collect();
     let vars = after.filter_map(|l| l.split_once('=')).map(|(n, v)| (n.to_string(), v.to_string())).collect();
     let defs = match shell {
-        Shell::Bash => parse_bash(defs),
-        Shell::Zsh => parse_zsh(defs),
-        Shell::Fish => parse_fish(defs),
+        StartupShell::Bash => parse_bash(defs),
+        StartupShell::Zsh => parse_zsh(defs),
+        StartupShell::Fish => parse_fish(defs),
     };
     let definitions = defs
         .into_iter()
@@ -278,7 +278,7 @@ fn alias_source(files: &[PathBuf], name: &str) -> Option<(PathBuf, usize)> {
 }
 
 fn definition(name: &str, alias: bool, file: Option<PathBuf>, line: Option<usize>, said: &str) -> Definition {
-    Definition { shell: Shell::Bash, name: name.into(), alias, file, line, said: said.trim().into() }
+    Definition { shell: StartupShell::Bash, name: name.into(), alias, file, line, said: said.trim().into() }
 }
 
 /// `declare -F` with extdebug prints `go 12 /home/u/.bashrc`; `alias` prints `alias go='…'`.
@@ -340,7 +340,7 @@ fn parse_fish(text: &str) -> Vec<Definition> {
 }
 
 /// Without an answer from the shell (not installed, timed out), what its startup files define.
-fn scanned_definitions(facts: &Facts, shell: Shell) -> Vec<Definition> {
+fn scanned_definitions(facts: &Facts, shell: StartupShell) -> Vec<Definition> {
     let mut out = Vec::new();
     for s in facts.startup.iter().filter(|s| s.file.shell == shell) {
         for construct in &s.constructs {

@@ -27,36 +27,36 @@ use crate::shell::syntax::{self, Block, BlockKind, Dialect};
 /// The shells whose startup files doctor reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Shell {
+pub enum StartupShell {
     Bash,
     Zsh,
     Fish,
 }
 
-impl Shell {
+impl StartupShell {
     pub fn name(self) -> &'static str {
         match self {
-            Shell::Bash => "bash",
-            Shell::Zsh => "zsh",
-            Shell::Fish => "fish",
+            StartupShell::Bash => "bash",
+            StartupShell::Zsh => "zsh",
+            StartupShell::Fish => "fish",
         }
     }
 
     /// The shell named by a `$SHELL` value such as `/usr/bin/zsh`.
-    pub fn from_program(program: &str) -> Option<Shell> {
+    pub fn from_program(program: &str) -> Option<StartupShell> {
         match Path::new(program).file_name()?.to_str()? {
-            "bash" => Some(Shell::Bash),
-            "zsh" => Some(Shell::Zsh),
-            "fish" => Some(Shell::Fish),
+            "bash" => Some(StartupShell::Bash),
+            "zsh" => Some(StartupShell::Zsh),
+            "fish" => Some(StartupShell::Fish),
             _ => None,
         }
     }
 
     pub fn dialect(self) -> Dialect {
         match self {
-            Shell::Fish => Dialect::Fish,
-            Shell::Bash => Dialect::Posix,
-            Shell::Zsh => Dialect::Zsh,
+            StartupShell::Fish => Dialect::Fish,
+            StartupShell::Bash => Dialect::Posix,
+            StartupShell::Zsh => Dialect::Zsh,
         }
     }
 }
@@ -77,7 +77,7 @@ pub enum Reads {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StartupFile {
     pub path: PathBuf,
-    pub shell: Shell,
+    pub shell: StartupShell,
     pub reads: Reads,
 }
 
@@ -87,17 +87,17 @@ pub fn candidates(home: &Path, zdotdir: Option<&Path>, config_home: &Path) -> Ve
     let zdot = zdotdir.unwrap_or(home);
     let file = |path: PathBuf, shell, reads| StartupFile { path, shell, reads };
     let mut files = vec![
-        file(home.join(".bash_profile"), Shell::Bash, Reads::Login),
-        file(home.join(".bash_login"), Shell::Bash, Reads::Login),
-        file(home.join(".profile"), Shell::Bash, Reads::Login),
-        file(home.join(".bashrc"), Shell::Bash, Reads::Interactive),
-        file(zdot.join(".zshenv"), Shell::Zsh, Reads::Always),
-        file(zdot.join(".zprofile"), Shell::Zsh, Reads::Login),
-        file(zdot.join(".zshrc"), Shell::Zsh, Reads::Interactive),
-        file(zdot.join(".zlogin"), Shell::Zsh, Reads::Login),
+        file(home.join(".bash_profile"), StartupShell::Bash, Reads::Login),
+        file(home.join(".bash_login"), StartupShell::Bash, Reads::Login),
+        file(home.join(".profile"), StartupShell::Bash, Reads::Login),
+        file(home.join(".bashrc"), StartupShell::Bash, Reads::Interactive),
+        file(zdot.join(".zshenv"), StartupShell::Zsh, Reads::Always),
+        file(zdot.join(".zprofile"), StartupShell::Zsh, Reads::Login),
+        file(zdot.join(".zshrc"), StartupShell::Zsh, Reads::Interactive),
+        file(zdot.join(".zlogin"), StartupShell::Zsh, Reads::Login),
     ];
     let fish = config_home.join("fish");
-    files.push(file(fish.join("config.fish"), Shell::Fish, Reads::Always));
+    files.push(file(fish.join("config.fish"), StartupShell::Fish, Reads::Always));
     if let Ok(entries) = std::fs::read_dir(fish.join("conf.d")) {
         let mut confd: Vec<PathBuf> = entries
             .filter_map(|e| e.ok())
@@ -108,7 +108,7 @@ pub fn candidates(home: &Path, zdotdir: Option<&Path>, config_home: &Path) -> Ve
         // fish reads conf.d before config.fish.
         let at = files.len() - 1;
         for (i, path) in confd.into_iter().enumerate() {
-            files.insert(at + i, file(path, Shell::Fish, Reads::Always));
+            files.insert(at + i, file(path, StartupShell::Fish, Reads::Always));
         }
     }
     files

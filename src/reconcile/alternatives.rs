@@ -22,8 +22,9 @@ pub struct Dirs {
     pub program: Option<PathBuf>,
 }
 
+/// What removing an alternative from its group did.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub enum RemovalOutcome {
     Removed,
     /// Not allowed to change it: run this instead.
     NeedsRoot(String),
@@ -53,17 +54,17 @@ impl Dirs {
     }
 
     /// Removes `path` from the `name` group.
-    pub fn remove(&self, name: &str, path: &Path) -> Result<Outcome> {
+    pub fn remove(&self, name: &str, path: &Path) -> Result<RemovalOutcome> {
         let admin_file = self.admin.join(name);
-        let Ok(text) = fs::read_to_string(&admin_file) else { return Ok(Outcome::Absent) };
+        let Ok(text) = fs::read_to_string(&admin_file) else { return Ok(RemovalOutcome::Absent) };
         let Some(group) = parse(&text) else {
             return Err(Error::failure(format!("cannot read the alternatives file {}", admin_file.display())));
         };
         if !group.choices.iter().any(|c| c.path == path) {
-            return Ok(Outcome::Absent);
+            return Ok(RemovalOutcome::Absent);
         }
         if !writable(&self.admin) || !writable(&self.links) {
-            return Ok(Outcome::NeedsRoot(self.remove_command(name, path)));
+            return Ok(RemovalOutcome::NeedsRoot(self.remove_command(name, path)));
         }
         match &self.program {
             Some(program) => {
@@ -82,7 +83,7 @@ impl Dirs {
             }
             None => self.remove_directly(name, group, path)?,
         }
-        Ok(Outcome::Removed)
+        Ok(RemovalOutcome::Removed)
     }
 
     /// What update-alternatives does in auto mode: drop the choice; if it was the current
@@ -182,7 +183,7 @@ mod tests {
         std::os::unix::fs::symlink("/usr/lib/go-1.22/bin/go", dirs.links.join("go")).unwrap();
         std::os::unix::fs::symlink("/usr/lib/go-1.22/bin/gofmt", dirs.links.join("gofmt")).unwrap();
         let outcome = dirs.remove("go", Path::new("/usr/lib/go-1.22/bin/go")).unwrap();
-        assert_eq!(outcome, Outcome::Removed);
+        assert_eq!(outcome, RemovalOutcome::Removed);
         assert_eq!(fs::read_link(dirs.links.join("go")).unwrap(), Path::new("/usr/lib/go-1.21/bin/go"));
         assert_eq!(fs::read_link(dirs.links.join("gofmt")).unwrap(), Path::new("/usr/lib/go-1.21/bin/gofmt"));
         let left = parse(&fs::read_to_string(dirs.admin.join("go")).unwrap()).unwrap();
@@ -190,7 +191,7 @@ mod tests {
         // The last one takes the group with it; a second removal finds nothing.
         dirs.remove("go", Path::new("/usr/lib/go-1.21/bin/go")).unwrap();
         assert!(!dirs.admin.join("go").exists() && fs::symlink_metadata(dirs.links.join("go")).is_err());
-        assert_eq!(dirs.remove("go", Path::new("/usr/lib/go-1.21/bin/go")).unwrap(), Outcome::Absent);
+        assert_eq!(dirs.remove("go", Path::new("/usr/lib/go-1.21/bin/go")).unwrap(), RemovalOutcome::Absent);
     }
 
     #[test]

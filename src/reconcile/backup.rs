@@ -17,7 +17,7 @@ const MANIFEST: &str = "manifest.json";
 const UNDONE: &str = "undone";
 
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Manifest {
+pub struct BackupManifest {
     pub created: String,
     pub files: Vec<Entry>,
 }
@@ -38,7 +38,7 @@ pub struct Entry {
 /// One `--fix` run's backup, filled as files are touched.
 pub struct Backup {
     dir: PathBuf,
-    manifest: Manifest,
+    manifest: BackupManifest,
 }
 
 impl Backup {
@@ -53,7 +53,8 @@ impl Backup {
                 Ok(()) => {
                     // On disk before any file it backs up is changed, like the copies in it.
                     crate::store::sync_dir(backups).map_err(|e| error::io("write to disk", backups, e))?;
-                    let backup = Backup { dir, manifest: Manifest { created: created.clone(), files: Vec::new() } };
+                    let backup =
+                        Backup { dir, manifest: BackupManifest { created: created.clone(), files: Vec::new() } };
                     backup.write_manifest()?;
                     return Ok(backup);
                 }
@@ -200,7 +201,7 @@ pub fn undo(backups: &Path, force: bool) -> Result<(PathBuf, Vec<Restored>)> {
 }
 
 /// The newest backup that has not been undone.
-fn last(backups: &Path) -> Result<Option<(PathBuf, Manifest)>> {
+fn last(backups: &Path) -> Result<Option<(PathBuf, BackupManifest)>> {
     let entries = match fs::read_dir(backups) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -214,7 +215,7 @@ fn last(backups: &Path) -> Result<Option<(PathBuf, Manifest)>> {
         }
         let path = dir.join(MANIFEST);
         let Ok(bytes) = fs::read(&path) else { continue };
-        let manifest: Manifest = serde_json::from_slice(&bytes)
+        let manifest: BackupManifest = serde_json::from_slice(&bytes)
             .map_err(|e| Error::failure(format!("cannot read the backup manifest {}", path.display())).cause(e))?;
         if !manifest.files.is_empty() {
             return Ok(Some((dir, manifest)));

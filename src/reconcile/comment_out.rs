@@ -294,7 +294,7 @@ mod tests {
 
     /// Whether the shell's own syntax check (`bash -n`, `fish --no-execute`) accepts `text`.
     /// Without the shell installed, false: the checks that need it do not run, and the skip is
-    /// recorded where `cargo xtask test` lists skips (tests/common/skip.rs does the same for
+    /// recorded where `cargo xtask test` lists skips (tests/suite/common/skip.rs does the same for
     /// the integration tests); under CI=true, where every program is installed, it fails.
     fn parses(shell: &str, text: &[u8]) -> bool {
         use std::io::Write;

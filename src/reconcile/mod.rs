@@ -17,7 +17,7 @@ use crate::doctor::{Argv, Finding};
 use crate::error::{Error, Result};
 use crate::output::{self, out, outln, Output};
 use crate::store::Store;
-use alternatives::{Dirs, Outcome};
+use alternatives::{Dirs, RemovalOutcome};
 use backup::{Backup, Restored};
 use plan::Plan;
 
@@ -103,9 +103,9 @@ fn apply(plan: &Plan, store: &Store, options: &FixOptions, out: Output) -> Resul
     let mut failures = write_files(&plan.files, &mut backup, out);
     for (name, path) in &plan.alternatives {
         match options.alternatives.remove(name, path) {
-            Ok(Outcome::Removed) => outln!(out, Info, "removed the {name} alternative {}", path.display()),
-            Ok(Outcome::Absent) => {}
-            Ok(Outcome::NeedsRoot(command)) => {
+            Ok(RemovalOutcome::Removed) => outln!(out, Info, "removed the {name} alternative {}", path.display()),
+            Ok(RemovalOutcome::Absent) => {}
+            Ok(RemovalOutcome::NeedsRoot(command)) => {
                 outln!(out, Info, "needs root: run `{command}`");
                 failures += 1;
             }

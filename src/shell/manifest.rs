@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::error::Result;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Manifest {
+pub struct SetupManifest {
     /// Files setup created; implode deletes them once gover's lines are gone and nothing else is left.
     pub files: Vec<PathBuf>,
     /// Binaries install.sh put in place.
@@ -18,9 +18,9 @@ pub struct Manifest {
     pub dirs: Vec<PathBuf>,
 }
 
-impl Manifest {
-    pub fn parse(text: &str) -> Manifest {
-        let mut manifest = Manifest::default();
+impl SetupManifest {
+    pub fn parse(text: &str) -> SetupManifest {
+        let mut manifest = SetupManifest::default();
         for line in text.lines() {
             match line.split_once(' ') {
                 Some(("file", path)) => manifest.files.push(path.into()),
@@ -42,8 +42,8 @@ impl Manifest {
         out
     }
 
-    pub fn load(path: &Path) -> Manifest {
-        fs::read_to_string(path).map(|t| Manifest::parse(&t)).unwrap_or_default()
+    pub fn load(path: &Path) -> SetupManifest {
+        fs::read_to_string(path).map(|t| SetupManifest::parse(&t)).unwrap_or_default()
     }
 
     pub fn save(&self, path: &Path) -> Result<()> {
@@ -96,26 +96,26 @@ mod tests {
 
     #[test]
     fn round_trips() {
-        let mut m = Manifest::default();
+        let mut m = SetupManifest::default();
         m.add_file(Path::new("/h/.zshenv"));
         m.add_file(Path::new("/h/.zshenv"));
         m.add_binary(Path::new("/h/.local/bin/gover"));
         m.add_dir(Path::new("/h/.config/fish/conf.d"));
         assert_eq!(m.files.len(), 1);
-        assert_eq!(Manifest::parse(&m.render()), m);
+        assert_eq!(SetupManifest::parse(&m.render()), m);
     }
 
     #[test]
     fn tracks_what_a_write_brought_into_existence() {
         let tmp = tempfile::tempdir().unwrap();
         let file = tmp.path().join("a/b/c.fish");
-        let mut m = Manifest::default();
+        let mut m = SetupManifest::default();
         m.track(&file, || crate::shell::write_if_changed(&file, b"x")).unwrap();
         assert_eq!(m.files, std::slice::from_ref(&file));
         assert_eq!(m.dirs, [tmp.path().join("a/b"), tmp.path().join("a")]);
         // Changing what is there brings nothing new.
-        let mut again = Manifest::default();
+        let mut again = SetupManifest::default();
         again.track(&file, || crate::shell::write_if_changed(&file, b"y")).unwrap();
-        assert_eq!(again, Manifest::default());
+        assert_eq!(again, SetupManifest::default());
     }
 }

@@ -1,7 +1,7 @@
 //! The shells gover hooks into: the hook each one evaluates at start-up (`gover init`), the
 //! line that sources it from the user's startup files, and the syntax `gover shell` prints.
 //!
-//! The hook scripts are real files in `assets/` (shellchecked by tests/shell_hook.rs); the
+//! The hook scripts are real files in `assets/` (shellchecked by tests/suite/shell_hook.rs); the
 //! absolute paths are filled in when they are rendered, so evaluating a hook starts no process.
 
 pub mod bash;
@@ -69,6 +69,13 @@ impl HookPaths {
 
     pub fn hook_file(&self, shell: Shell) -> PathBuf {
         self.shell_dir.join(format!("hook.{}", shell.name()))
+    }
+
+    /// The environment.d drop-in that puts the shims on systemd user units' PATH (`gover setup
+    /// --systemd` writes it, doctor's fix too). systemd's environment-d generator expands
+    /// `${PATH}`; GOVER_HOME is spelled out so a unit's shim finds the same home as a shell's.
+    pub fn systemd_dropin(&self) -> String {
+        format!("{}\nGOVER_HOME={}\nPATH={}:${{PATH}}\n", rc::MARKER, self.gover_home.display(), self.shims.display())
     }
 }
 

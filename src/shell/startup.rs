@@ -28,9 +28,9 @@ pub struct StartupEnv {
     pub path: Option<OsString>,
 }
 
-/// One file gover's line goes into.
+/// A startup file gover's hook line goes into.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StartupFile {
+pub struct HookTarget {
     pub path: PathBuf,
     /// The hook it sources.
     pub shell: Shell,
@@ -73,8 +73,8 @@ impl StartupEnv {
     }
 
     /// The files the line goes into, given which files exist now.
-    pub fn targets(&self, exists: impl Fn(&Path) -> bool) -> Vec<StartupFile> {
-        let file = |path: PathBuf, shell, placement| StartupFile { path, shell, placement };
+    pub fn targets(&self, exists: impl Fn(&Path) -> bool) -> Vec<HookTarget> {
+        let file = |path: PathBuf, shell, placement| HookTarget { path, shell, placement };
         let home = &self.home;
         let mut files = vec![
             file(home.join(".bashrc"), Shell::Bash, Placement::Top),
@@ -127,7 +127,7 @@ mod tests {
         }
     }
 
-    fn paths(files: &[StartupFile]) -> Vec<&str> {
+    fn paths(files: &[HookTarget]) -> Vec<&str> {
         files.iter().map(|f| f.path.to_str().unwrap()).collect()
     }
 

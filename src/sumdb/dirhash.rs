@@ -21,7 +21,7 @@ pub fn hash1(files: &mut [(String, String)]) -> String {
 
 /// The `/go.mod h1:` of a go.mod file: its content hashed as the single file `go.mod`.
 pub fn hash1_go_mod(content: &[u8]) -> String {
-    let digest = crate::dist::download::hex(&Sha256::digest(content));
+    let digest = crate::download::hex(&Sha256::digest(content));
     hash1(&mut [("go.mod".to_string(), digest)])
 }
 

@@ -11,7 +11,7 @@ pub mod tlog;
 
 use std::path::{Path, PathBuf};
 
-use crate::dist::download::Client;
+use crate::download::Client;
 use crate::error::{Error, Kind, Result};
 use note::{NoteError, Verifier};
 use tlog::{ProofError, TileSource, Tree, Verified};

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use buildinfo::BuildInfo;
 
 use crate::elf::{FileImage, Image};
-use crate::goenv::Settings;
+use crate::gosettings::Settings;
 
 /// A directory `go install` writes to, and why it is looked at.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -157,9 +157,9 @@ mod tests {
 
     #[test]
     fn the_default_gopath_bin_counts_when_on_path() {
-        use crate::goenv::settings::Sources;
+        use crate::gosettings::settings::SettingsEnv;
         let settings = |vars: &[(&str, &str)]| {
-            Settings::load(Sources::from_vars(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()))
+            Settings::load(SettingsEnv::from_vars(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()))
         };
         let s = settings(&[("HOME", "/h"), ("GOENV", "off"), ("GOBIN", "/tools")]);
         let paths = |dirs: Vec<ToolDir>| dirs.into_iter().map(|d| d.path).collect::<Vec<_>>();

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::cache::Cache;
 use super::osv::{self, Entry, ParseError, GO_MODULES};
-use crate::dist::download::{html_answer, looks_like_html, Client};
+use crate::download::{html_answer, looks_like_html, Client};
 use crate::error::{Error, Kind, Result};
 
 pub const DEFAULT_URL: &str = "https://vuln.go.dev";

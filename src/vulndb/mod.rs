@@ -15,7 +15,8 @@ use std::time::{Duration, SystemTime};
 use gover_shim::switch::{self, BadSwitch};
 use gover_shim::GoVersion;
 
-use crate::dist::{self, download::Client};
+use crate::dist;
+use crate::download::Client;
 use crate::error::Result;
 use crate::output::{self, outln, Output};
 use crate::store::Store;

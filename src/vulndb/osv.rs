@@ -8,7 +8,7 @@ use gover_shim::GoVersion;
 use serde::{Deserialize, Serialize};
 
 use super::ranges::{self, Event, Range};
-use crate::dist::download::looks_like_html;
+use crate::download::looks_like_html;
 use crate::output;
 
 /// The database's names for Go itself: the standard library and the go command.

@@ -1,5 +1,5 @@
 //! `cargo xtask docs`: the book under docs/ (an mdBook) and the README that opens onto it.
-//! Regenerates the references made from the code (tests/docs.rs writes them), checks every
+//! Regenerates the references made from the code (tests/suite/docs.rs writes them), checks every
 //! relative link and `#anchor` without the network, and builds the book when mdbook is
 //! installed. The link check is also a test (below), so the suite fails on a broken link.
 
@@ -24,15 +24,15 @@ pub fn run(args: &[String]) -> Result<()> {
     let root = project_root();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut references = Command::new(cargo);
-    references.args(["test", "--quiet", "--test", "docs"]).current_dir(&root);
+    references.args(["test", "--quiet", "--test", "suite", "docs::"]).current_dir(&root);
     if !check {
         references.env("GOVER_BLESS", "1");
     }
     if !references.status().is_ok_and(|s| s.success()) {
         return Err(if check {
-            "the generated references are stale, or tests/docs.rs failed\nhelp: run `cargo xtask docs`".into()
+            "the generated references are stale, or tests/suite/docs.rs failed\nhelp: run `cargo xtask docs`".into()
         } else {
-            "tests/docs.rs failed to write the generated references".into()
+            "tests/suite/docs.rs failed to write the generated references".into()
         });
     }
     let problems = check_links(&root);

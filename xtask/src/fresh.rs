@@ -201,7 +201,7 @@ fn prepare_network(root: &Path) -> Result<()> {
 }
 
 /// `cargo xtask debian-root DIR -- SCRIPT`: runs SCRIPT as root in DIR, a Debian root made
-/// from the cached one (the tests' container builds, tests/containers.rs), where a first run
+/// from the cached one (the tests' container builds, tests/suite/containers.rs), where a first run
 /// copies the cache and gives it the way out to the network.
 pub fn run_in_root(args: &[String]) -> Result<()> {
     let [dir, dashes, script] = args else {
@@ -319,8 +319,8 @@ mod tests {
     fn the_readme_block_as_root_runs_it() {
         let block = "sudo apt-get install -y git   # the tools\ncargo xtask test\n";
         assert_eq!(
-            commands(block, false, &["--test".into(), "dist".into()]).unwrap(),
-            ["apt-get install -y git", "cargo xtask test --test dist"]
+            commands(block, false, &["--test".into(), "suite".into(), "release_files::".into()]).unwrap(),
+            ["apt-get install -y git", "cargo xtask test --test suite release_files::"]
         );
         assert_eq!(commands(block, true, &[]).unwrap(), ["apt-get install -y git", "cargo xtask dist --check-tools"]);
         assert!(commands("cargo build\n", false, &[]).is_err());

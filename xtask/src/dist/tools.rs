@@ -13,7 +13,7 @@ use super::{cargo, run_checked, Target};
 use crate::system::{apt_install, on_path};
 use crate::Result;
 
-/// How an error about a missing tool starts; tests/dist.rs skips on it rather than failing.
+/// How an error about a missing tool starts; tests/suite/release_files.rs skips on it rather than failing.
 const MISSING: &str = "missing: ";
 
 /// The cargo-deb release the .deb layout is written for (Cargo.toml's package.metadata.deb).
