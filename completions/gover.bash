@@ -224,7 +224,7 @@ _gover() {
 
     case "${cmd}" in
         gover)
-            opts="-q -h -V --quiet --home --trust-mirror --help --version install uninstall link prune upgrade list use global shell current which exec env init setup completions implode doctor import ci tools mirror help"
+            opts="-q -h -V --quiet --home --system --trust-mirror --help --version install uninstall link prune upgrade list use global shell current which exec env init setup completions implode doctor import ci tools mirror help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -242,7 +242,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__ci)
-            opts="-q -h --quiet --home --trust-mirror --help env cache-key matrix help"
+            opts="-q -h --quiet --home --system --trust-mirror --help env cache-key matrix help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -260,7 +260,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__ci__subcmd__cache__subcmd__key)
-            opts="-q -h --kind --json --format --go-version --go-version-file --check-latest --quiet --home --trust-mirror --help"
+            opts="-q -h --kind --json --format --go-version --go-version-file --check-latest --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -294,7 +294,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__ci__subcmd__env)
-            opts="-q -h --format --go-version --go-version-file --check-latest --source --insecure-no-sumdb --quiet --home --trust-mirror --help"
+            opts="-q -h --format --go-version --go-version-file --check-latest --source --insecure-no-sumdb --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -398,7 +398,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__ci__subcmd__matrix)
-            opts="-q -h --from --plus --json --format --quiet --home --trust-mirror --help"
+            opts="-q -h --from --plus --json --format --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -428,7 +428,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__completions)
-            opts="-q -h --quiet --home --trust-mirror --help bash elvish fish powershell zsh"
+            opts="-q -h --quiet --home --system --trust-mirror --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -446,7 +446,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__current)
-            opts="-q -h --bare --json --quiet --home --trust-mirror --help"
+            opts="-q -h --bare --json --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -464,7 +464,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__doctor)
-            opts="-v -y -q -h --json --verbose --fix --dry-run --yes --undo --force --quiet --home --trust-mirror --help"
+            opts="-v -y -q -h --json --verbose --fix --dry-run --yes --undo --force --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -498,7 +498,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__env)
-            opts="-q -h --shell --quiet --home --trust-mirror --help"
+            opts="-q -h --shell --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -520,7 +520,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__exec)
-            opts="-q -h --quiet --home --trust-mirror --help"
+            opts="-q -h --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -538,7 +538,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__global)
-            opts="-q -h --install --unset --quiet --home --trust-mirror --help"
+            opts="-q -h --install --unset --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -962,7 +962,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__implode)
-            opts="-y -q -h --yes --quiet --home --trust-mirror --help"
+            opts="-y -q -h --yes --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -980,7 +980,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__import)
-            opts="-q -h --all --move --dry-run --quiet --home --trust-mirror --help gvm asdf goenv g mise system"
+            opts="-q -h --all --move --dry-run --quiet --home --system --trust-mirror --help gvm asdf goenv g mise system"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -998,7 +998,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__init)
-            opts="-q -h --quiet --home --trust-mirror --help sh bash zsh fish"
+            opts="-q -h --quiet --home --system --trust-mirror --help sh bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1016,7 +1016,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__install)
-            opts="-q -h --source --insecure-no-sumdb --quiet --home --trust-mirror --help"
+            opts="-q -h --source --insecure-no-sumdb --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1038,7 +1038,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__link)
-            opts="-q -h --force --quiet --home --trust-mirror --help"
+            opts="-q -h --force --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1056,7 +1056,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__list)
-            opts="-q -h --remote --all --json --size --source --refresh --quiet --home --trust-mirror --help"
+            opts="-q -h --remote --all --json --size --source --refresh --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1078,7 +1078,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__mirror)
-            opts="-q -h --quiet --home --trust-mirror --help sync help"
+            opts="-q -h --quiet --home --system --trust-mirror --help sync help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1138,7 +1138,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__mirror__subcmd__sync)
-            opts="-q -h --platform --layout --quiet --home --trust-mirror --help"
+            opts="-q -h --platform --layout --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1164,7 +1164,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__prune)
-            opts="-q -h --keep-pins-under --unused-for --dry-run --quiet --home --trust-mirror --help"
+            opts="-q -h --keep-pins-under --unused-for --dry-run --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1190,7 +1190,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__setup)
-            opts="-q -h --no-modify-rc --systemd --quiet --home --trust-mirror --help"
+            opts="-q -h --no-modify-rc --systemd --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1212,7 +1212,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__shell)
-            opts="-q -h --unset --quiet --home --trust-mirror --help"
+            opts="-q -h --unset --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1234,7 +1234,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__tools)
-            opts="-q -h --json --quiet --home --trust-mirror --help rebuild help"
+            opts="-q -h --json --quiet --home --system --trust-mirror --help rebuild help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1294,7 +1294,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__tools__subcmd__rebuild)
-            opts="-q -h --with --quiet --home --trust-mirror --help"
+            opts="-q -h --with --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1316,7 +1316,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__uninstall)
-            opts="-q -h --force --quiet --home --trust-mirror --help"
+            opts="-q -h --force --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1334,7 +1334,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__upgrade)
-            opts="-q -h --pins --recursive --to --dry-run --quiet --home --trust-mirror --help"
+            opts="-q -h --pins --recursive --to --dry-run --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1356,7 +1356,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__use)
-            opts="-q -h --install --quiet --home --trust-mirror --help"
+            opts="-q -h --install --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1374,7 +1374,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__which)
-            opts="-q -h --shim --json --quiet --home --trust-mirror --help go gofmt"
+            opts="-q -h --shim --json --quiet --home --system --trust-mirror --help go gofmt"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -5,7 +5,7 @@ use std::cell::LazyCell;
 use std::ffi::OsString;
 use std::path::Path;
 
-use gover_shim::resolve::{empty_pin_warning, ignored_pin_warning, request, toolchain_for};
+use gover_shim::resolve::{empty_pin_warning, ignored_pin_warning, request, toolchain_for, Installed};
 use gover_shim::{Context, GoVersion, GoverHome, Request, Resolution, ResolveError, Source, Spec, Toolchain};
 
 use crate::error::{Error, Kind, Result};
@@ -30,19 +30,39 @@ pub struct App {
     chosen_home: bool,
 }
 
+/// Which store the command works on.
+#[derive(Clone, Copy, Debug)]
+pub enum HomeArg<'a> {
+    /// The user's: `--home` if given, else GOVER_HOME or the default place.
+    User(Option<&'a Path>),
+    /// `--system`: the store every user shares.
+    System,
+}
+
 impl App {
-    /// `home` is `--home` (or GOVER_HOME as clap read it); without it, the default place.
-    pub fn new(home_arg: Option<&Path>, out: Output, trust_mirror: bool, cli: fn() -> clap::Command) -> Result<App> {
+    pub fn new(home_arg: HomeArg, out: Output, trust_mirror: bool, cli: fn() -> clap::Command) -> Result<App> {
         let home = match home_arg {
-            Some(dir) => GoverHome::new(dir),
-            None => GoverHome::locate(|name| std::env::var_os(name)).ok_or_else(|| {
+            HomeArg::User(Some(dir)) => GoverHome::new(dir),
+            HomeArg::User(None) => GoverHome::locate(|name| std::env::var_os(name)).ok_or_else(|| {
                 Error::new(Kind::Environment, "cannot find where gover keeps its files")
                     .cause("neither GOVER_HOME nor HOME is set")
                     .hint("set GOVER_HOME=/path/to/gover-home")
             })?,
+            HomeArg::System => {
+                // What root makes there is for every user to read and for nobody else to
+                // change, whatever umask sudo or root's shell passed on (0077 would hide it
+                // from users, 0002 would let root's group change it).
+                // SAFETY: umask only sets this process's file-creation mask; it cannot fail.
+                unsafe { libc::umask(0o022) };
+                GoverHome::locate_system(|name| std::env::var_os(name))
+            }
         };
         crate::vulndb::setting().map_err(|bad| Error::usage(bad.to_string()).hint(bad.hint()))?;
-        let chosen = home_arg.is_some() || var("GOVER_HOME").is_some_and(|v| !v.is_empty());
+        let (store, chosen) = match home_arg {
+            HomeArg::User(arg) => (Store::new(home), arg.is_some() || var("GOVER_HOME").is_some_and(|v| !v.is_empty())),
+            // Only what it is is checked: users list it without being able to create it.
+            HomeArg::System => (Store::system(home), false),
+        };
         let policy = Policy::load(var)?;
         if let Some(policy) = &policy {
             policy.check_trust_mirror(trust_mirror)?;
@@ -54,7 +74,7 @@ impl App {
                 std::env::set_var(name, value);
             }
         }
-        Ok(App { store: Store::new(home), out, trust_mirror, cli, policy, chosen_home: chosen })
+        Ok(App { store, out, trust_mirror, cli, policy, chosen_home: chosen })
     }
 
     /// Whether the policy lets `toolchain` be installed or used here.
@@ -92,6 +112,7 @@ impl App {
         Ok(Context {
             cwd,
             home: self.store.home().clone(),
+            system: self.system_home(),
             env_version: var("GOVER_VERSION").filter(|v| !v.is_empty()),
             path: var("PATH"),
             gowork: var("GOWORK"),
@@ -149,7 +170,7 @@ impl App {
     /// The same app writing through `out`.
     pub fn with_output(&self, out: Output) -> App {
         App {
-            store: Store::new(self.store.home().clone()),
+            store: self.store.clone(),
             out,
             cli: self.cli,
             chosen_home: self.chosen_home,
@@ -171,6 +192,22 @@ impl App {
     /// Whether `text` is the name of a link (checked as a name first, so `../x` reads nothing).
     pub fn is_link(&self, text: &str) -> bool {
         gover_shim::link::name_problem(text).is_none() && self.store.home().linked(text).is_some()
+    }
+
+    /// The system store whose versions this user runs beside their own; None when the command
+    /// works on it (`--system`).
+    pub fn system_home(&self) -> Option<GoverHome> {
+        (!self.store.is_system()).then(|| GoverHome::locate_system(var))
+    }
+
+    /// Installed versions, oldest first, each with its tree: the store's own and, unless it is
+    /// the system store, the system store's (see [`gover_shim::resolve::installed`]).
+    pub fn installed(&self) -> Vec<Installed> {
+        let system = self.system_home();
+        let mut all =
+            gover_shim::resolve::installed(self.store.home(), system.as_ref(), gover_shim::trust::effective_uid());
+        all.sort_by(|a, b| a.version.cmp(&b.version));
+        all
     }
 
     /// The installed toolchain for a version named on the command line.

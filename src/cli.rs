@@ -33,6 +33,10 @@ pub struct GlobalArgs {
     // otherwise show up as `--home <DIR>` in every usage line.
     #[arg(long, global = true, value_name = "DIR")]
     pub home: Option<PathBuf>,
+    /// Work on the system store every user of the machine runs versions from (install,
+    /// uninstall and list; changing it takes root): GOVER_SYSTEM_HOME, else /usr/local/lib/gover
+    #[arg(long, global = true, conflicts_with = "home")]
+    pub system: bool,
     /// When go.dev's release index cannot be fetched, trust the checksums of the GOVER_DIST_URL
     /// mirror itself (its index, or its <archive>.sha256 files); each install that relies on
     /// them says so

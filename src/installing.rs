@@ -2,6 +2,7 @@
 //! `gover ci env`): the source chosen once, then per version download, verify and the final
 //! rename (`dist::install`), the report, the first global default and the advice after.
 
+use gover_shim::resolve::Installed;
 use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
@@ -90,9 +91,13 @@ impl Installer<'_> {
                 }
             }
         }
-        if let Some(first) = installed.first() {
+        // Users run the system store's versions through their own shims, and pick them with
+        // their own pins and global default: there are none to make in it.
+        if let Some(first) = installed.first().filter(|_| !self.app.store.is_system()) {
             self.app.store.ensure_shims()?;
             self.set_first_global(first)?;
+        }
+        if !installed.is_empty() {
             vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.out);
             advise(&self.app.store, &installed, self.app.out);
         }
@@ -102,15 +107,11 @@ impl Installer<'_> {
     /// `text` is the spec as the user wrote it, for the `1.22 -> go1.22.10` line.
     fn install_one(&mut self, text: &str, spec: &Spec) -> Result<GoVersion> {
         let store = &self.app.store;
-        if let Spec::Exact(wanted) = spec {
-            // A listed tree without bin/go is damaged: it is installed again, and replaced.
-            if let Some(version) =
-                store.installed().into_iter().find(|v| v.same_release(wanted) && store.is_installed(v))
-            {
-                self.app.permit_version(Some(&version))?;
-                self.say(format_args!("{version} is already installed"));
-                return Ok(version);
-            }
+        if let Some(version) = self.already_installed(match spec {
+            Spec::Exact(wanted) => Some(wanted),
+            _ => None,
+        })? {
+            return Ok(version);
         }
         // An archive verified before, with its checksum, needs no index: offline reinstalls work.
         let cached = match spec {
@@ -141,9 +142,31 @@ impl Installer<'_> {
         let version = artifact.version.clone();
         self.app.permit_version(Some(&version))?;
         self.say(format_args!("{text} -> {version}"));
+        if let Some(version) = self.already_installed(Some(&version))? {
+            return Ok(version);
+        }
         let outcome = dist::install(store, &self.remote.client, &artifact, self.app.out)?;
         self.report(&version, outcome, mirror_vouched);
         Ok(version)
+    }
+
+    /// The installed release `wanted` is, said so, if there is one: in this store, or (for a
+    /// user's store) in the system store, whose copy every user runs without one of their own.
+    /// A listed tree without bin/go is damaged: it is installed again, and replaced.
+    fn already_installed(&self, wanted: Option<&GoVersion>) -> Result<Option<GoVersion>> {
+        let Some(wanted) = wanted else { return Ok(None) };
+        let is_wanted = |i: &Installed| i.version.same_release(wanted) && i.root.join("bin/go").is_file();
+        let Some(found) = self.app.installed().into_iter().find(is_wanted) else { return Ok(None) };
+        self.app.permit_version(Some(&found.version))?;
+        match (found.system, self.app.system_home()) {
+            (true, Some(system)) => self.say(format_args!(
+                "{} is already installed in the system store {}",
+                found.version,
+                system.root().display()
+            )),
+            _ => self.say(format_args!("{} is already installed", found.version)),
+        }
+        Ok(Some(found.version))
     }
 
     /// Installs `spec` from the module proxy; `site`: the download site's failure when auto

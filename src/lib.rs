@@ -47,7 +47,11 @@ pub fn run() -> i32 {
     }));
     let cli = cli::Cli::parse();
     let out = output::Output::new(cli.global.quiet);
-    let app = app::App::new(cli.global.home.as_deref(), out, cli.global.trust_mirror, cli::Cli::command);
+    let home = match cli.global.system {
+        true => app::HomeArg::System,
+        false => app::HomeArg::User(cli.global.home.as_deref()),
+    };
+    let app = app::App::new(home, out, cli.global.trust_mirror, cli::Cli::command);
     let result = app.and_then(|app| commands::run(cli.command, &app)).and_then(|()| output::finish());
     match result {
         Ok(()) => 0,

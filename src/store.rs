@@ -16,13 +16,26 @@ pub const SHIMMED_TOOLS: [&str; 2] = ["go", "gofmt"];
 /// How long a partial download waits to be resumed before a sweep deletes it.
 const KEEP_PARTIAL: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
 
+#[derive(Clone)]
 pub struct Store {
     home: GoverHome,
+    /// The system store (`gover --system`): every user runs what is installed here.
+    system: bool,
 }
 
 impl Store {
     pub fn new(home: GoverHome) -> Store {
-        Store { home }
+        Store { home, system: false }
+    }
+
+    /// The store every user shares, where each installed tree is made read-only to all but
+    /// its owner (root) before it becomes visible.
+    pub fn system(home: GoverHome) -> Store {
+        Store { home, system: true }
+    }
+
+    pub fn is_system(&self) -> bool {
+        self.system
     }
 
     pub fn home(&self) -> &GoverHome {
@@ -200,6 +213,9 @@ impl Store {
     pub fn commit(&self, staging: Staging, version: &GoVersion) -> Result<()> {
         let versions = self.home.versions_dir();
         Self::create_dir(&versions)?;
+        if self.system {
+            restrict_tree(staging.path())?;
+        }
         sync_filesystem(staging.path()).map_err(|e| error::io("write to disk", staging.path(), e))?;
         let mut staging = staging;
         let from = staging.path.take().expect("a staging dir is committed once");
@@ -370,6 +386,30 @@ impl Drop for Staging {
             interrupt::untrack_temporary(path, || remove_tree(path)).ok();
         }
     }
+}
+
+/// Takes away the group's and other users' write permission everywhere in `root`, whatever
+/// modes the archive carried: a tree in the system store runs for every user, so only its
+/// owner may change it.
+fn restrict_tree(root: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        let meta = fs::symlink_metadata(&path).map_err(|e| error::io("read", &path, e))?;
+        if meta.is_symlink() {
+            continue;
+        }
+        let mode = meta.permissions().mode() & 0o7777;
+        if mode & 0o022 != 0 {
+            let restricted = fs::Permissions::from_mode(mode & !0o022);
+            fs::set_permissions(&path, restricted).map_err(|e| error::io("restrict the permissions of", &path, e))?;
+        }
+        if meta.is_dir() {
+            let entries = fs::read_dir(&path).map_err(|e| error::io("read", &path, e))?;
+            stack.extend(entries.flatten().map(|e| e.path()));
+        }
+    }
+    Ok(())
 }
 
 /// Flushes every file and directory written on `path`'s filesystem (syncfs(2)): for a tree of

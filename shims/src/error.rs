@@ -103,8 +103,9 @@ impl Kind {
             Kind::Verification => "a download or archive failed verification",
             Kind::BadPin => "a pin file, `GOVER_VERSION` or the global default is not a version",
             Kind::Environment => {
-                "unusable environment: no HOME, a shim loop, an unwritable GOVER_HOME, go settings that rule out \
-                 the module proxy (`GOPROXY=off`, `GONOPROXY` matching the toolchain, a malformed `GOSUMDB`)"
+                "unusable environment: no HOME, a shim loop, an unwritable GOVER_HOME, changing the system store \
+                 without root, go settings that rule out the module proxy (`GOPROXY=off`, `GONOPROXY` matching the \
+                 toolchain, a malformed `GOSUMDB`)"
             }
             Kind::Policy => {
                 "the administrator's policy (`/etc/gover/policy.toml`) refuses the version, source or setting, or the \

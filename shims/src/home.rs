@@ -6,6 +6,15 @@ use std::path::{Path, PathBuf};
 
 use crate::version::GoVersion;
 
+/// The system store: versions root installed with `gover --system install` for every user of
+/// the machine, found beside each user's own GOVER_HOME. Fixed when gover is built
+/// (`GOVER_SYSTEM_HOME_DEFAULT` in the build's environment, for packagers), so the shim knows
+/// it without reading anything; `GOVER_SYSTEM_HOME` moves it for one user's processes.
+pub const SYSTEM_HOME: &str = match option_env!("GOVER_SYSTEM_HOME_DEFAULT") {
+    Some(dir) => dir,
+    None => "/usr/local/lib/gover",
+};
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GoverHome {
     root: PathBuf,
@@ -27,6 +36,12 @@ impl GoverHome {
         let data = set("XDG_DATA_HOME").filter(|p| p.is_absolute());
         let data = data.or_else(|| set("HOME").map(|h| h.join(".local/share")))?;
         Some(GoverHome::new(data.join("gover")))
+    }
+
+    /// The system store: `GOVER_SYSTEM_HOME`, else [`SYSTEM_HOME`].
+    pub fn locate_system(var: impl Fn(&str) -> Option<OsString>) -> GoverHome {
+        let set = var("GOVER_SYSTEM_HOME").filter(|v| !v.is_empty()).map(PathBuf::from);
+        GoverHome::new(set.unwrap_or_else(|| PathBuf::from(SYSTEM_HOME)))
     }
 
     pub fn root(&self) -> &Path {
@@ -137,6 +152,21 @@ impl GoverHome {
     }
 }
 
+/// Why a store shared by every user (the system store) cannot be trusted by user `uid`, given
+/// the metadata of its versions/: only root (or the user) may be able to change what runs from
+/// it. Otherwise whoever owns it, or is in a group that may write it (Debian's `staff` may
+/// write /usr/local on older systems), would choose what go every user runs.
+pub fn shared_store_problem(versions: &std::fs::Metadata, uid: u32) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    if versions.uid() != 0 && versions.uid() != uid {
+        Some(format!("its versions directory belongs to uid {}, neither root nor you", versions.uid()))
+    } else if versions.mode() & 0o022 != 0 {
+        Some("its versions directory is writable by its group or by every user".into())
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,6 +184,9 @@ mod tests {
         assert_eq!(at(&[("XDG_DATA_HOME", "rel"), ("HOME", "/h")]), Some("/h/.local/share/gover".into()));
         assert_eq!(at(&[("GOVER_HOME", ""), ("HOME", "/h")]), Some("/h/.local/share/gover".into()));
         assert_eq!(at(&[]), None);
+        let system = |pairs: &[(&str, &str)]| GoverHome::locate_system(env(pairs)).root().to_path_buf();
+        assert_eq!(system(&[("GOVER_SYSTEM_HOME", "/s")]), PathBuf::from("/s"));
+        assert_eq!(system(&[("GOVER_SYSTEM_HOME", "")]), PathBuf::from(SYSTEM_HOME));
     }
 
     #[test]

@@ -13,6 +13,9 @@
 //! 3. the global default in GOVER_HOME (`gover global`);
 //! 4. `system`: the first `go` on PATH that is not a gover shim.
 //!
+//! The installed versions a request picks among are the user's own and those of the system
+//! store, root's versions for every user (see [`installed`]).
+//!
 //! The `go` line of the workspace, else of the nearest go.mod, is a minimum (Go's own rule):
 //! a pin file or the global default that picks an older version gives way to the newest
 //! installed version that satisfies it.
@@ -34,6 +37,9 @@ use crate::version::{GoVersion, Spec};
 pub struct Context {
     pub cwd: PathBuf,
     pub home: GoverHome,
+    /// The system store, whose versions every user runs beside their own; None when `home`
+    /// is the system store itself (`gover --system`).
+    pub system: Option<GoverHome>,
     /// `GOVER_VERSION`.
     pub env_version: Option<OsString>,
     /// `PATH`, for `system`.
@@ -53,11 +59,58 @@ impl Context {
         Ok(Context {
             cwd,
             home,
+            system: Some(GoverHome::locate_system(var)),
             env_version: var("GOVER_VERSION").filter(|v| !v.is_empty()),
             path: var("PATH"),
             gowork: var("GOWORK"),
             uid: crate::trust::effective_uid(),
         })
+    }
+}
+
+/// An installed version and the tree it runs from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Installed {
+    pub version: GoVersion,
+    pub root: PathBuf,
+    /// It is the system store's: shared by every user, changed only by root.
+    pub system: bool,
+}
+
+impl Context {
+    /// Every installed version with its tree (see [`installed`]).
+    pub fn installed(&self) -> Vec<Installed> {
+        installed(&self.home, self.system.as_ref(), self.uid)
+    }
+}
+
+/// The versions of `home` and then those of the `system` store that `home` has no copy of (a
+/// user's own come first: it is their process). A system store that someone other than root
+/// or user `uid` could change counts as empty (see [`system_versions`]).
+pub fn installed(home: &GoverHome, system: Option<&GoverHome>, uid: u32) -> Vec<Installed> {
+    let own = home.installed();
+    let mut all: Vec<Installed> = own
+        .iter()
+        .map(|version| Installed { root: home.version_dir(version), version: version.clone(), system: false })
+        .collect();
+    if let Some(system) = system {
+        let shared = system_versions(system, uid).unwrap_or_default().into_iter().filter(|v| !own.contains(v));
+        all.extend(shared.map(|version| Installed { root: system.version_dir(&version), version, system: true }));
+    }
+    all
+}
+
+/// The system store's versions for user `uid`, or why none count: a relative
+/// GOVER_SYSTEM_HOME, or a versions/ that someone other than root or the user may change.
+pub fn system_versions(system: &GoverHome, uid: u32) -> Result<Vec<GoVersion>, String> {
+    if !system.root().is_absolute() {
+        return Err("GOVER_SYSTEM_HOME is a relative path; it must be absolute".into());
+    }
+    // A single stat where there is no system store, as on most machines.
+    let Ok(meta) = std::fs::metadata(system.versions_dir()) else { return Ok(Vec::new()) };
+    match crate::home::shared_store_problem(&meta, uid) {
+        Some(problem) => Err(problem),
+        None => Ok(system.installed()),
     }
 }
 
@@ -619,7 +672,7 @@ pub fn toolchain_for(ctx: &Context, request: &Request) -> Result<Toolchain, Reso
     if request.spec == Spec::System {
         let bin = find_system_go(ctx).ok_or_else(|| ResolveError::NoSystemGo {
             source: request.source.clone(),
-            newest: ctx.home.installed().into_iter().filter(GoVersion::is_stable).max(),
+            newest: ctx.installed().into_iter().map(|i| i.version).filter(GoVersion::is_stable).max(),
         })?;
         return Ok(Toolchain::System { bin });
     }
@@ -634,10 +687,12 @@ pub fn toolchain_for(ctx: &Context, request: &Request) -> Result<Toolchain, Reso
         })?;
         return Ok(Toolchain::Linked { name: name.clone(), root });
     }
+    // The user's own copy comes first, so finding it ends the search.
     if let Some(version) = exact_install(ctx, request) {
         return Ok(Toolchain::Installed { root: ctx.home.version_dir(&version), version });
     }
-    let installed = ctx.home.installed();
+    let found = ctx.installed();
+    let installed: Vec<GoVersion> = found.iter().map(|i| i.version.clone()).collect();
     let Some(picked) = request.spec.pick(&installed) else {
         // "Not installed" would send the user to `gover install`, which cannot work there.
         return Err(match ctx.home.problem() {
@@ -661,7 +716,9 @@ pub fn toolchain_for(ctx: &Context, request: &Request) -> Result<Toolchain, Reso
         }
         _ => picked,
     };
-    Ok(Toolchain::Installed { root: ctx.home.version_dir(version), version: version.clone() })
+    let root =
+        found.iter().find(|i| i.version == *version).map_or_else(|| ctx.home.version_dir(version), |i| i.root.clone());
+    Ok(Toolchain::Installed { root, version: version.clone() })
 }
 
 /// The version an exact pin names, when its directory is there and the go line allows it:
@@ -741,6 +798,7 @@ mod tests {
             Context {
                 cwd,
                 home: GoverHome::new(self.dir.join("home")),
+                system: None,
                 env_version: None,
                 path: None,
                 gowork: None,
@@ -753,6 +811,37 @@ mod tests {
         fn drop(&mut self) {
             let _ = fs::remove_dir_all(&self.dir);
         }
+    }
+
+    #[test]
+    fn the_system_store_serves_what_the_user_has_not_installed() {
+        use std::os::unix::fs::PermissionsExt;
+        let t = Tree::new("system");
+        t.write("p/.go-version", "1.22\n");
+        t.install("go1.21.13");
+        t.install("go1.22.9");
+        for version in ["go1.22.9", "go1.22.10"] {
+            fs::create_dir_all(t.dir.join("system/versions").join(version).join("bin")).unwrap();
+        }
+        let system = GoverHome::new(t.dir.join("system"));
+        let ctx = Context { system: Some(system.clone()), ..t.ctx("p") };
+        let v = |s: &str| GoVersion::parse(s).unwrap();
+        let mut found: Vec<(String, bool)> =
+            ctx.installed().into_iter().map(|i| (i.version.to_string(), i.system)).collect();
+        found.sort();
+        // The user's own go1.22.9 hides the system's.
+        assert_eq!(found, [("go1.21.13".into(), false), ("go1.22.10".into(), true), ("go1.22.9".into(), false)]);
+        let r = resolve(&ctx).unwrap();
+        assert_eq!(
+            r.toolchain,
+            Toolchain::Installed { version: v("go1.22.10"), root: system.version_dir(&v("go1.22.10")) }
+        );
+        // A versions/ others may write to is no system store.
+        fs::set_permissions(system.versions_dir(), fs::Permissions::from_mode(0o777)).unwrap();
+        assert!(system_versions(&system, ctx.uid).unwrap_err().contains("writable by its group or by every user"));
+        assert_eq!(resolve(&ctx).unwrap().toolchain.version(), Some(&v("go1.22.9")));
+        let relative = Context { system: Some(GoverHome::new("system")), ..t.ctx("p") };
+        assert_eq!(resolve(&relative).unwrap().toolchain.version(), Some(&v("go1.22.9")));
     }
 
     #[test]

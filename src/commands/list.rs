@@ -60,7 +60,16 @@ pub fn run(args: Args, app: &App) -> Result<()> {
 }
 
 fn installed(args: &Args, app: &App) -> Result<()> {
-    let versions = app.store.installed();
+    let found = app.installed();
+    let versions: Vec<GoVersion> = found.iter().map(|i| i.version.clone()).collect();
+    let root = |v: &GoVersion| found.iter().find(|i| i.version == *v).map(|i| i.root.clone()).unwrap_or_default();
+    let in_system = |v: &GoVersion| found.iter().any(|i| i.version == *v && i.system);
+    let system = app.system_home();
+    if let Some(Err(problem)) = system.as_ref().map(|s| resolve::system_versions(s, gover_shim::trust::effective_uid()))
+    {
+        let shown = system.as_ref().map(|s| s.root().display().to_string()).unwrap_or_default();
+        output::warn(format!("the versions of the system store {shown} are ignored: {problem}"));
+    }
     let links = app.store.home().links();
     let size = |path: &std::path::Path| args.size.then(|| disk_usage(path));
     // The mark is a courtesy: a broken pin here must not stop the listing, but is named.
@@ -88,10 +97,11 @@ fn installed(args: &Args, app: &App) -> Result<()> {
             .iter()
             .map(|v| {
                 let status = knowledge.assess(v);
-                let path = app.store.home().version_dir(v);
+                let path = root(v);
                 let mut row = json!({
                     "version": v.to_string(),
                     "path": path,
+                    "system": in_system(v),
                     "active": is_active(v),
                     "global": global.as_ref() == Some(v),
                     "source": active.as_ref().filter(|(a, _)| a == v).map(|(_, r)| origin_json(r, Some(v))),
@@ -123,14 +133,24 @@ fn installed(args: &Args, app: &App) -> Result<()> {
         return Ok(());
     }
     if versions.is_empty() && links.is_empty() {
-        outln!(app.out, Status, "no Go versions installed; install one with gover install latest");
+        match app.store.is_system() {
+            true => outln!(
+                app.out,
+                Status,
+                "no Go versions in the system store; root installs one with gover --system install latest"
+            ),
+            false => outln!(app.out, Status, "no Go versions installed; install one with gover install latest"),
+        }
         return Ok(());
     }
     let width = versions.iter().map(|v| v.to_string().len()).max().unwrap_or(0);
     for v in &versions {
         let mut marks = knowledge.assess(v).marks();
-        if let Some(bytes) = size(&app.store.home().version_dir(v)) {
+        if let Some(bytes) = size(&root(v)) {
             marks.insert(0, HumanBytes(bytes).to_string());
+        }
+        if in_system(v) {
+            marks.insert(0, "system store".to_string());
         }
         let marks = marks.join(", ");
         let why = match active.as_ref().filter(|(a, _)| a == v) {
@@ -163,6 +183,14 @@ fn installed(args: &Args, app: &App) -> Result<()> {
         }
         let mark = if active_link.as_deref() == Some(name.as_str()) { '*' } else { ' ' };
         outln!(app.out, Answer, "{mark} {name} -> {}  ({})", tree.display(), notes.join(", "));
+    }
+    if let Some(system) = system.filter(|_| found.iter().any(|i| i.system)) {
+        let root = system.root().display();
+        outln!(
+            app.out,
+            Note,
+            "versions marked `system store` are in {root}, shared by every user; the others are yours"
+        );
     }
     if let Some(note) = knowledge.staleness(SystemTime::now()) {
         outln!(app.out, Note, "{note}");

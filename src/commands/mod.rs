@@ -3,7 +3,8 @@
 use clap::Subcommand;
 
 use crate::app::App;
-use crate::error::Result;
+use crate::error::{Error, Kind, Result};
+use crate::shell::posix::quote_word;
 
 pub mod ci;
 pub mod completions;
@@ -83,6 +84,9 @@ pub fn run(command: Command, app: &App) -> Result<()> {
     if !matches!(command, Command::Init(_) | Command::Completions(_) | Command::Doctor(_)) {
         app.check_home()?;
     }
+    if app.store.is_system() {
+        check_system(&command)?;
+    }
     match command {
         Command::Install(args) => install::run(args, app),
         Command::Uninstall(args) => uninstall::run(args, app),
@@ -107,4 +111,46 @@ pub fn run(command: Command, app: &App) -> Result<()> {
         Command::Mirror(args) => mirror::run(args, app),
         Command::Tools(args) => tools::run(args, app),
     }
+}
+
+/// `--system` takes the commands that work on a store as such; changing it is root's alone.
+fn check_system(command: &Command) -> Result<()> {
+    let changes = match command {
+        Command::Install(_) | Command::Uninstall(_) => true,
+        Command::List(_) => false,
+        _ => {
+            return Err(Error::usage("--system works with install, uninstall and list only")
+                .hint("run the command without --system: the system store's versions are picked as your own are"))
+        }
+    };
+    if changes && gover_shim::trust::effective_uid() != 0 {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        return Err(needs_root("cannot change the system store", &args));
+    }
+    Ok(())
+}
+
+/// The error for changing the system store without root, whose hint is the gover command
+/// `args` (after `gover`) run as root.
+pub fn needs_root(what: &str, args: &[String]) -> Error {
+    // sudo resets the environment: a GOVER_SYSTEM_HOME of this user's is passed on the command
+    // line. And its PATH is secure_path, which rarely holds a gover of the user's own.
+    let mut words = vec!["sudo".to_string()];
+    if let Some(home) = std::env::var("GOVER_SYSTEM_HOME").ok().filter(|v| !v.is_empty()) {
+        words.push(quote_word(&format!("GOVER_SYSTEM_HOME={home}")));
+    }
+    let exe = std::env::current_exe().ok();
+    let on_sudo_path = exe.as_ref().and_then(|e| e.parent()).is_some_and(|dir| {
+        ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
+            .iter()
+            .any(|d| dir == std::path::Path::new(d))
+    });
+    words.push(match exe {
+        Some(exe) if !on_sudo_path => quote_word(&exe.to_string_lossy()),
+        _ => "gover".into(),
+    });
+    words.extend(args.iter().map(|a| quote_word(a)));
+    Error::new(Kind::Environment, what)
+        .cause("the system store is shared by every user of this machine; only root may change it")
+        .hint(format!("run it as root: {}", words.join(" ")))
 }

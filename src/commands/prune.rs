@@ -137,6 +137,9 @@ fn runs_in(app: &App, dir: &Path) -> Result<Option<(GoVersion, String)>, Resolve
     let ctx = Context {
         cwd: dir.to_path_buf(),
         home: app.store.home().clone(),
+        // Only the user's own versions are prune's to keep or remove; leaving the system
+        // store out keeps the one that a pin would pick if the system store lost its copy.
+        system: None,
         env_version: None,
         path: None,
         gowork: None,

@@ -30,7 +30,10 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     }
     store.sweep_leftovers();
     let installed = store.installed();
-    let version = pick_installed(&args.version, &installed)?;
+    let version = match pick_installed(&args.version, &installed) {
+        Err(err) if err.kind == Kind::NotInstalled => return Err(system_version(app, &args).unwrap_or(err)),
+        other => other?,
+    };
     if !args.force {
         refuse_if_global(app, &version, &installed)?;
     }
@@ -45,6 +48,20 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     remove_installed(store, &version, args.force)?;
     outln!(app.out, Info, "removed {version}");
     Ok(())
+}
+
+/// The error for uninstalling, from one's own store, a version only the system store has:
+/// root's to remove, and the command that does.
+fn system_version(app: &App, args: &Args) -> Option<Error> {
+    let ctx = app.context().ok()?;
+    let system = ctx.system.as_ref()?;
+    let shared: Vec<GoVersion> = ctx.installed().into_iter().filter(|i| i.system).map(|i| i.version).collect();
+    let version = pick_installed(&args.version, &shared).ok()?;
+    let mut command = vec!["--system".to_string(), "uninstall".to_string()];
+    command.extend(args.force.then(|| "--force".to_string()));
+    command.push(args.version.clone());
+    let what = format!("{version} is in the system store {}, not in yours", system.root().display());
+    Some(crate::commands::needs_root(&what, &command))
 }
 
 /// `gover uninstall NAME` for a link: the name goes, the tree stays as it is. As for a version,

@@ -100,6 +100,7 @@ impl Env {
         Context {
             cwd: self.cwd.clone(),
             home: self.gover.clone(),
+            system: Some(GoverHome::locate_system(|name| self.var(name).map(Into::into))),
             env_version: self.var("GOVER_VERSION").map(Into::into),
             path: self.vars.get("PATH").map(Into::into),
             gowork: self.vars.get("GOWORK").map(Into::into),

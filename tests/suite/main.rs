@@ -37,6 +37,7 @@ mod shell_hook;
 mod shim_calls;
 mod stable_names;
 mod startup_files;
+mod system_store;
 mod toolchain_names;
 mod tools;
 mod upgrade;

@@ -124,7 +124,9 @@ fn the_release_files_are_complete_and_the_binaries_run_without_a_c_library() {
                 "completions/gover.bash",
                 "completions/gover.fish",
                 "gover",
-                "gover-shim"
+                "gover-shim",
+                "profile.d/",
+                "profile.d/gover.sh"
             ],
             "{triple}"
         );

@@ -157,6 +157,8 @@ impl Sandbox {
             ("GOVER_VULNDB".into(), "off".into()),
             ("HOME".into(), self.home.display().to_string()),
             ("GOVER_HOME".into(), self.gover_home.display().to_string()),
+            // Not the machine's /usr/local/lib/gover: its versions must not leak into tests.
+            ("GOVER_SYSTEM_HOME".into(), self.dir.path().join("system").display().to_string()),
             ("PATH".into(), self.path_with_shims()),
             ("GOVER_SHIM_BINARY".into(), shim_binary().display().to_string()),
             ("LANG".into(), "C.UTF-8".into()),

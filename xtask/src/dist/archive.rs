@@ -11,14 +11,16 @@ use super::{Target, BINARIES};
 use crate::Result;
 
 /// Files from the repository every tarball carries beside the binaries (completions: the ones
-/// committed in completions/, which a test keeps current).
-const DOCS: [&str; 6] = [
+/// committed in completions/, which a test keeps current; the login snippet an administrator
+/// may enable, see docs/src/shared-machines.md).
+const DOCS: [&str; 7] = [
     "README.md",
     "LICENSE-MIT",
     "LICENSE-APACHE",
     "completions/gover.bash",
     "completions/_gover",
     "completions/gover.fish",
+    "profile.d/gover.sh",
 ];
 
 /// `gover-<version>-<triple>`, the tarball's name without `.tar.gz` and its one folder.
