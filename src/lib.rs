@@ -32,6 +32,7 @@ mod shell;
 mod store;
 mod sumdb;
 mod tools;
+mod utc;
 mod vulndb;
 
 use clap::{CommandFactory, Parser};
