@@ -28,6 +28,7 @@ mod policy;
 mod reconcile;
 mod removal;
 mod repin;
+mod report;
 mod shell;
 mod store;
 mod sumdb;
