@@ -69,7 +69,9 @@ fn absolute_dir(dir: &std::path::Path) -> Result<PathBuf> {
     let hint = "name directories that exist, e.g. gover report /srv /home";
     match std::fs::canonicalize(dir) {
         Ok(path) if path.is_dir() => Ok(path),
-        Ok(_) => Err(Error::usage(format!("cannot report on {shown}")).cause("it is a file, not a directory").hint(hint)),
+        Ok(_) => {
+            Err(Error::usage(format!("cannot report on {shown}")).cause("it is a file, not a directory").hint(hint))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             Err(Error::usage(format!("cannot report on {shown}")).cause("it does not exist").hint(hint))
         }
@@ -98,5 +100,9 @@ fn hostname() -> String {
     // NUL-terminated name into it (truncated, not overflowing, if it is longer).
     let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
     let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    if ok { String::from_utf8_lossy(&buf[..end]).into_owned() } else { String::new() }
+    if ok {
+        String::from_utf8_lossy(&buf[..end]).into_owned()
+    } else {
+        String::new()
+    }
 }

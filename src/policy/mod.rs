@@ -320,8 +320,14 @@ impl Policy {
             version.map_or("a Go gover did not install (the system go, or a gover link)".into(), GoVersion::to_string);
         if let Some(allowed) = self.allowed.as_ref().filter(|a| !a.value.iter().any(|e| e.permits(version))) {
             let list: Vec<String> = allowed.value.iter().map(describe).collect();
-            return Some(Refusal::new(format!("{name} is not allowed here"), allowed.line, format!("allowed = {}", list.join(", ")))
-                .hint(format!("use one of those: gover install {}", suggestion(&allowed.value))));
+            return Some(
+                Refusal::new(
+                    format!("{name} is not allowed here"),
+                    allowed.line,
+                    format!("allowed = {}", list.join(", ")),
+                )
+                .hint(format!("use one of those: gover install {}", suggestion(&allowed.value))),
+            );
         }
         let version = version?;
         if let Some(floor) = self.minimum.iter().find(|m| m.value.in_line(version.major, version.minor)) {

@@ -195,7 +195,8 @@ pub fn undo(backups: &Path, force: bool) -> Result<(PathBuf, Vec<Restored>)> {
     let all_restored = report.iter().all(|r| matches!(r, Restored::Restored(_)));
     if all_restored {
         let marker = dir.join(UNDONE);
-        fs::write(&marker, crate::utc::Utc::at(SystemTime::now()).compact()).map_err(|e| error::io("write", &marker, e))?;
+        fs::write(&marker, crate::utc::Utc::at(SystemTime::now()).compact())
+            .map_err(|e| error::io("write", &marker, e))?;
     }
     Ok((dir, report))
 }

@@ -414,10 +414,15 @@ impl<F: FnOnce() -> Knowledge> Judge<'_, F> {
             }
             Err(error) => {
                 let (would_install, decided_by) = match &error {
-                    ResolveError::NotInstalled { spec, source, .. } => (self.install_pick(spec), Some(source.to_string())),
+                    ResolveError::NotInstalled { spec, source, .. } => {
+                        (self.install_pick(spec), Some(source.to_string()))
+                    }
                     _ => (None, None),
                 };
-                (Outcome { would_install, decided_by, error: Some(error.to_string()), ..Outcome::default() }, Vec::new())
+                (
+                    Outcome { would_install, decided_by, error: Some(error.to_string()), ..Outcome::default() },
+                    Vec::new(),
+                )
             }
         }
     }
@@ -466,7 +471,16 @@ impl<F: FnOnce() -> Knowledge> Judge<'_, F> {
                 Err(e) => (PinStatus::Invalid, None, None, Some(e.reason)),
             };
             let decides = decider.as_ref() == Some(&path);
-            pins.push(Pin { path, kind: kind_name(kind), status, line, requested, reason, decides, outcome: outcome.clone() });
+            pins.push(Pin {
+                path,
+                kind: kind_name(kind),
+                status,
+                line,
+                requested,
+                reason,
+                decides,
+                outcome: outcome.clone(),
+            });
         }
         let violations = if pins.iter().any(|p| p.decides) { refused } else { Vec::new() };
         Ok((pins, violations))

@@ -7,7 +7,10 @@ pub fn render(report: &Report) -> Vec<String> {
     let mut out = Vec::new();
     let m = &report.machine;
     let user = m.user.clone().unwrap_or_else(|| format!("uid {}", m.uid));
-    out.push(format!("gover {} report of {} ({}/{}) for {user}, {}", m.gover_version, m.hostname, m.os, m.arch, m.generated_at));
+    out.push(format!(
+        "gover {} report of {} ({}/{}) for {user}, {}",
+        m.gover_version, m.hostname, m.os, m.arch, m.generated_at
+    ));
 
     out.push(String::new());
     out.push("versions".into());
@@ -50,7 +53,8 @@ pub fn render(report: &Report) -> Vec<String> {
     for tool in &report.tools {
         let field = |name: &str| tool[name].as_str().unwrap_or("-").to_string();
         let module = &tool["module"];
-        let module = format!("{} {}", module["path"].as_str().unwrap_or("-"), module["version"].as_str().unwrap_or("-"));
+        let module =
+            format!("{} {}", module["path"].as_str().unwrap_or("-"), module["version"].as_str().unwrap_or("-"));
         match tool["go_program"].as_bool() {
             Some(true) => out.push(format!("  {}  {}  {module}", field("name"), field("go_version"))),
             _ => out.push(format!("  {}  {}", field("name"), field("reason"))),
@@ -144,7 +148,8 @@ fn pin_text(pin: &Pin) -> String {
 
 fn summary(report: &Report) -> String {
     let count = |status: PinStatus| report.pins.iter().filter(|p| p.status == status).count();
-    let missing = report.pins.iter().filter(|p| p.decides && !p.outcome.installed).count();
+    let missing =
+        report.pins.iter().filter(|p| p.status == PinStatus::Pin && p.decides && !p.outcome.installed).count();
     format!(
         "{} versions, {} pins ({} not installed, {} ignored, {} invalid), {} tools, {} policy violations, {} errors",
         report.versions.len(),

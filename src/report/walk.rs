@@ -93,7 +93,8 @@ mod tests {
         for dir in ["a/b", "a/.git/x", "a/node_modules/y", "cache/m", "c"] {
             std::fs::create_dir_all(root.join(dir)).unwrap();
         }
-        for file in ["a/.go-version", "a/b/go.mod", "a/.git/x/go.mod", "a/node_modules/y/.go-version", "cache/m/go.mod"] {
+        for file in ["a/.go-version", "a/b/go.mod", "a/.git/x/go.mod", "a/node_modules/y/.go-version", "cache/m/go.mod"]
+        {
             std::fs::write(root.join(file), "").unwrap();
         }
         std::os::unix::fs::symlink(&root, root.join("c/loop")).unwrap();
