@@ -50,6 +50,9 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         for line in report::text::render(&report) {
             outln!(app.out, Answer, "{line}");
         }
+        if let Some(note) = &report.vulnerability_data.note {
+            outln!(app.out, Note, "{note}");
+        }
     }
     match report.violations.len() {
         n if args.check && n > 0 => {

@@ -73,6 +73,7 @@ pub fn render(report: &Report) -> Vec<String> {
                 v.line,
                 v.rule
             ));
+            out.push(format!("    help: {}", v.hint));
         }
     }
     if !report.errors.is_empty() {
