@@ -232,7 +232,6 @@ fn sha256(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn undo_restores_the_newest_backup_then_the_one_before() {
