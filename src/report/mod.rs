@@ -230,6 +230,7 @@ pub fn gather(inputs: Inputs) -> Report {
     let Inputs { store, system, context, installed, policy, machine, dirs, skipped, tools } = inputs;
     let versions: Vec<GoVersion> = installed.iter().map(|i| i.version.clone()).collect();
     let knowledge = Knowledge::load(store, &versions);
+    // Loaded already (every version's row needs it); the policy asks through a LazyCell.
     let knowledge = LazyCell::new(|| knowledge);
     let releases = crate::dist::saved::last_releases(store);
     let judge = Judge { policy, knowledge: &knowledge, context: &context, installed: &installed, releases: &releases };
