@@ -14,6 +14,7 @@ use std::time::Duration;
 use gover_shim::{Context, GoverHome};
 
 use super::startup::StartupShell;
+use crate::shell::startup::StartupEnv;
 
 pub struct Env {
     /// The process environment (values that are not UTF-8 are read lossily).
@@ -70,6 +71,17 @@ impl Env {
     /// `$XDG_CONFIG_HOME`, else `~/.config` (relative XDG values are ignored, as the spec says).
     pub fn config_home(&self) -> Option<PathBuf> {
         self.xdg("XDG_CONFIG_HOME", ".config")
+    }
+
+    /// What decides where the user's shells read their startup files, from this environment.
+    pub fn startup(&self) -> Option<StartupEnv> {
+        let home = self.home()?;
+        Some(StartupEnv {
+            zdotdir: self.var("ZDOTDIR").map(PathBuf::from).filter(|p| p.is_absolute()),
+            config_home: self.config_home()?,
+            path: self.vars.get("PATH").map(Into::into),
+            home,
+        })
     }
 
     fn xdg(&self, name: &str, fallback: &str) -> Option<PathBuf> {

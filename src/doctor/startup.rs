@@ -15,104 +15,12 @@
 //! and where each block and function starts and ends. Here each command's words are read
 //! for what they do to Go.
 
-use std::path::{Path, PathBuf};
-
-use serde::Serialize;
-
 use super::LineRange;
 /// Other version managers, as `gover import` knows them.
 pub use crate::managers::Manager;
+/// Which startup files each shell reads, as setup and implode know them too.
+pub use crate::shell::startup::{Reads, StartupFile, StartupShell};
 use crate::shell::syntax::{self, Block, BlockKind, Dialect};
-
-/// The shells whose startup files doctor reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StartupShell {
-    Bash,
-    Zsh,
-    Fish,
-}
-
-impl StartupShell {
-    pub fn name(self) -> &'static str {
-        match self {
-            StartupShell::Bash => "bash",
-            StartupShell::Zsh => "zsh",
-            StartupShell::Fish => "fish",
-        }
-    }
-
-    /// The shell named by a `$SHELL` value such as `/usr/bin/zsh`.
-    pub fn from_program(program: &str) -> Option<StartupShell> {
-        match Path::new(program).file_name()?.to_str()? {
-            "bash" => Some(StartupShell::Bash),
-            "zsh" => Some(StartupShell::Zsh),
-            "fish" => Some(StartupShell::Fish),
-            _ => None,
-        }
-    }
-
-    pub fn dialect(self) -> Dialect {
-        match self {
-            StartupShell::Fish => Dialect::Fish,
-            StartupShell::Bash => Dialect::Posix,
-            StartupShell::Zsh => Dialect::Zsh,
-        }
-    }
-}
-
-/// When a shell reads a file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Reads {
-    /// Every shell of that kind, scripts included (`.zshenv`, fish's config).
-    Always,
-    /// Login shells (a desktop session, `ssh host`, `bash -l`).
-    Login,
-    /// Interactive shells (a terminal tab).
-    Interactive,
-}
-
-/// A per-user startup file and which shell reads it, in reading order per shell.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct StartupFile {
-    pub path: PathBuf,
-    pub shell: StartupShell,
-    pub reads: Reads,
-}
-
-/// The startup files of each shell, in the order a shell reads them (bash reads only the
-/// first of its login files that exists).
-pub fn candidates(home: &Path, zdotdir: Option<&Path>, config_home: &Path) -> Vec<StartupFile> {
-    let zdot = zdotdir.unwrap_or(home);
-    let file = |path: PathBuf, shell, reads| StartupFile { path, shell, reads };
-    let mut files = vec![
-        file(home.join(".bash_profile"), StartupShell::Bash, Reads::Login),
-        file(home.join(".bash_login"), StartupShell::Bash, Reads::Login),
-        file(home.join(".profile"), StartupShell::Bash, Reads::Login),
-        file(home.join(".bashrc"), StartupShell::Bash, Reads::Interactive),
-        file(zdot.join(".zshenv"), StartupShell::Zsh, Reads::Always),
-        file(zdot.join(".zprofile"), StartupShell::Zsh, Reads::Login),
-        file(zdot.join(".zshrc"), StartupShell::Zsh, Reads::Interactive),
-        file(zdot.join(".zlogin"), StartupShell::Zsh, Reads::Login),
-    ];
-    let fish = config_home.join("fish");
-    files.push(file(fish.join("config.fish"), StartupShell::Fish, Reads::Always));
-    if let Ok(entries) = std::fs::read_dir(fish.join("conf.d")) {
-        let mut confd: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "fish"))
-            .collect();
-        confd.sort();
-        // fish reads conf.d before config.fish.
-        let at = files.len() - 1;
-        for (i, path) in confd.into_iter().enumerate() {
-            files.insert(at + i, file(path, StartupShell::Fish, Reads::Always));
-        }
-    }
-    files
-}
 
 /// Environment variables that change what go does; an `export` of one is reported.
 pub const GO_SETTINGS: [&str; 20] = [
@@ -808,14 +716,5 @@ mod tests {
         assert_eq!(expand_vars("${NOPE:-${HOME}/x}", lookup).as_deref(), Some("/h/x"));
         assert_eq!(expand_vars("$(go env GOPATH)/bin", lookup), None);
         assert_eq!(expand_vars("/usr/local/go/bin", lookup).as_deref(), Some("/usr/local/go/bin"));
-    }
-
-    #[test]
-    fn candidates_in_reading_order() {
-        let files = candidates(Path::new("/h"), None, Path::new("/h/.config"));
-        let paths: Vec<_> = files.iter().map(|f| f.path.display().to_string()).collect();
-        assert_eq!(paths[0], "/h/.bash_profile");
-        assert!(paths.contains(&"/h/.zshrc".to_string()));
-        assert_eq!(paths.last().unwrap(), "/h/.config/fish/config.fish");
     }
 }
