@@ -313,8 +313,8 @@ impl StartupEnv {
     pub fn last_interactive(&self, shell: StartupShell, exists: impl Fn(&Path) -> bool) -> PathBuf {
         let row = TABLE
             .iter()
-            .filter(|row| row.shell == shell && matches!(row.reads, Reads::Always | Reads::Interactive))
-            .last()
+            .rev()
+            .find(|row| row.shell == shell && matches!(row.reads, Reads::Always | Reads::Interactive))
             .expect("every shell has a file its interactive shells read");
         row.own_file(&self.dir(row.dir, &exists))
     }
