@@ -433,12 +433,7 @@ impl<'a> Facts<'a> {
             };
             path.map(|p| p.display().to_string())
         };
-        let text = startup::expand_vars(written, lookup)?;
-        let text = match text.strip_prefix("~/") {
-            Some(rest) => format!("{}/{rest}", home.display()),
-            None => text,
-        };
-        text.starts_with('/').then(|| PathBuf::from(text))
+        startup::expand_path(written, &home, lookup)
     }
 
     /// Where the other managers live, for this environment.

@@ -1,4 +1,5 @@
-//! Shell startup files: which ones each kind of shell reads, and what their lines do to Go.
+//! Shell startup files: what their lines do to Go (which files each shell reads is
+//! [`crate::shell::startup`]'s table).
 //!
 //! [`scan`] is a pure function over a file's text, shared with the reconciler (`gover doctor
 //! --fix`). It finds the gover hook, Go settings (`export GOROOT=…`), PATH edits that add a Go
@@ -14,6 +15,8 @@
 //! multi-line strings are text, so doctor never reports a line `--fix` rightly leaves alone)
 //! and where each block and function starts and ends. Here each command's words are read
 //! for what they do to Go.
+
+use std::path::{Path, PathBuf};
 
 use super::LineRange;
 /// Other version managers, as `gover import` knows them.
@@ -54,6 +57,9 @@ pub enum Kind {
     Export { name: String, value: String },
     /// A directory a PATH edit adds (as written); `prepend` when it goes before the old PATH.
     PathEdit { entry: String, prepend: bool },
+    /// `ZDOTDIR=…` in a zsh file, exported or not: where zsh reads its files after `.zshenv`.
+    /// A fact, not a problem.
+    ZshDir { value: String },
     /// Another manager's init line (`source ~/.gvm/scripts/gvm`, `eval "$(goenv init -)"`).
     ManagerInit { manager: Manager },
     /// A function named go, gofmt or cd (its whole body).
@@ -329,6 +335,8 @@ impl Scanner {
             }
         } else if GO_SETTINGS.contains(&name) {
             self.record(Kind::Export { name: name.to_string(), value: value.to_string() }, line);
+        } else if name == "ZDOTDIR" && self.dialect == Dialect::Zsh {
+            self.record(Kind::ZshDir { value: value.to_string() }, line);
         }
     }
 
@@ -462,6 +470,17 @@ pub fn expand_vars(text: &str, lookup: impl Fn(&str) -> Option<String> + Copy) -
     }
     out.push_str(rest);
     Some(out)
+}
+
+/// A path as written in a startup file, `~` and variables expanded (`lookup`); `None` when a
+/// variable is unset or the result is not absolute.
+pub fn expand_path(written: &str, home: &Path, lookup: impl Fn(&str) -> Option<String> + Copy) -> Option<PathBuf> {
+    let text = expand_vars(written, lookup)?;
+    let text = match text.strip_prefix("~/") {
+        Some(rest) => format!("{}/{rest}", home.display()),
+        None => text,
+    };
+    text.starts_with('/').then(|| PathBuf::from(text))
 }
 
 /// PATH entries that hold (or usually hold) a `go` other than gover's.
@@ -716,5 +735,13 @@ mod tests {
         assert_eq!(expand_vars("${NOPE:-${HOME}/x}", lookup).as_deref(), Some("/h/x"));
         assert_eq!(expand_vars("$(go env GOPATH)/bin", lookup), None);
         assert_eq!(expand_vars("/usr/local/go/bin", lookup).as_deref(), Some("/usr/local/go/bin"));
+    }
+
+    #[test]
+    fn a_zsh_files_zdotdir_is_a_fact_not_a_problem() {
+        let found = scan("export ZDOTDIR=\"$HOME/.config/zsh\"\n", Dialect::Zsh);
+        assert_eq!(found[0].kind, Kind::ZshDir { value: "$HOME/.config/zsh".into() });
+        assert!(!found[0].is_removable());
+        assert!(scan("ZDOTDIR=/z\n", Dialect::Posix).is_empty());
     }
 }

@@ -436,3 +436,31 @@ fn setup_and_doctor_agree_on_where_each_shell_reads_the_hook() {
         }
     }
 }
+
+/// `ZDOTDIR=…` in ~/.zshenv without `export` (or doctor run from bash, which never sees it): a
+/// new zsh reads ~/.zshenv, then the rest where it points, so doctor must read
+/// `$ZDOTDIR/.zshrc` there, not ~/.zshrc, to see a line that puts another Go first.
+#[test]
+fn doctor_reads_zsh_files_where_a_zshenv_points_without_exporting() {
+    if !common::require("zsh") {
+        return;
+    }
+    let sb = sandbox();
+    sb.write("home/.zshenv", "ZDOTDIR=${XDG_CONFIG_HOME:-$HOME/.config}/zsh\n");
+    let other = sb.root().join("othergo/bin");
+    write_executable(&other.join("go"), "#!/bin/sh\necho other go\n");
+    let zshrc = sb.write("home/.config/zsh/.zshrc", &format!("export PATH=\"{}:$PATH\"\n", other.display()));
+    sb.gover().arg("setup").env("SHELL", "/usr/bin/zsh").assert().success();
+    // The truth: a new terminal's zsh runs the other go (until the hook's check at its first prompt).
+    let out = sb.startup_shell("zsh").args(["-ic", "command -v go"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), other.join("go").display().to_string());
+    let out = sb.doctor(&["--json"]).env("SHELL", "/usr/bin/zsh").output().unwrap();
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let found = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["id"] == "path.prepend-after-hook" && f.to_string().contains(&zshrc.display().to_string()));
+    assert!(found, "doctor does not see {}: {report:#}", zshrc.display());
+}
