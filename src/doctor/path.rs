@@ -381,7 +381,8 @@ fn hook_gobin(facts: &Facts) -> Option<PathBuf> {
     }
 }
 
-/// The startup file interactive shells of the user's current shell read first.
+/// The startup file interactive shells of the user's current shell read last, where a line
+/// added wins.
 fn primary_rc(facts: &Facts) -> Option<(PathBuf, StartupShell)> {
     let shell = facts.env.shell().unwrap_or(StartupShell::Bash);
     Some((facts.env.startup()?.last_interactive(shell, |p| p.exists()), shell))
