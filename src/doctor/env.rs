@@ -80,16 +80,16 @@ impl Env {
     /// first, then the rest where it points.
     pub fn startup(&self) -> Option<StartupEnv> {
         let home = self.home()?;
-        let zdotdir = match self.var("ZDOTDIR") {
-            Some(dir) => Some(PathBuf::from(dir)),
-            None => self.zdotdir_set_in(&home.join(".zshenv"), &home),
-        };
-        Some(StartupEnv {
-            zdotdir: zdotdir.filter(|p| p.is_absolute()),
+        let mut startup = StartupEnv {
+            zdotdir: self.var("ZDOTDIR").map(PathBuf::from).filter(|p| p.is_absolute()),
             config_home: self.config_home()?,
             path: self.vars.get("PATH").map(Into::into),
             home,
-        })
+        };
+        if startup.zdotdir.is_none() {
+            startup.zdotdir = self.zdotdir_set_in(&startup.zshenv(|p| p.exists()), &startup.home);
+        }
+        Some(startup)
     }
 
     /// The last ZDOTDIR `zshenv` assigns, expanded.

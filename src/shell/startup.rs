@@ -223,6 +223,12 @@ impl StartupEnv {
         }
     }
 
+    /// The `.zshenv` a new zsh reads first.
+    pub fn zshenv(&self, exists: impl Fn(&Path) -> bool) -> PathBuf {
+        let row = TABLE.iter().find(|row| row.dir == Dir::ZshEnv).expect("zsh reads a .zshenv");
+        row.own_file(&self.dir(row.dir, &exists))
+    }
+
     fn dir(&self, dir: Dir, exists: &impl Fn(&Path) -> bool) -> PathBuf {
         match dir {
             Dir::Home => self.home.clone(),
