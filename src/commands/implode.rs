@@ -73,7 +73,13 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     let mut steps = Vec::new();
     if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
         let env = StartupEnv::from_process(PathBuf::from(home));
-        for path in env.all_candidates() {
+        let mut files = env.every_file(crate::managers::children);
+        for path in &manifest.lines {
+            if !files.contains(path) {
+                files.push(path.clone());
+            }
+        }
+        for path in files {
             let Ok(content) = fs::read_to_string(&path) else { continue };
             if let Some(rest) = rc::remove_lines(&content) {
                 let created = manifest.files.contains(&path);

@@ -123,6 +123,7 @@ fn add_hook_line(target: &HookTarget, line: &str, manifest: &mut SetupManifest) 
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(error::io("read", &target.path, e)),
     };
+    manifest.add_line(&target.path);
     let Some(updated) = rc::add_line(&content, line, target.placement) else {
         return Ok(format!("{} already has the hook", target.path.display()));
     };

@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use gover_shim::{Context, GoverHome};
 
-use super::startup::StartupShell;
+use super::startup::{Kind, StartupShell};
+use crate::shell::startup::StartupEnv;
+use crate::shell::syntax::Dialect;
 
 pub struct Env {
     /// The process environment (values that are not UTF-8 are read lossily).
@@ -70,6 +72,38 @@ impl Env {
     /// `$XDG_CONFIG_HOME`, else `~/.config` (relative XDG values are ignored, as the spec says).
     pub fn config_home(&self) -> Option<PathBuf> {
         self.xdg("XDG_CONFIG_HOME", ".config")
+    }
+
+    /// What decides where the user's shells read their startup files, from this environment.
+    /// Without ZDOTDIR here (doctor run from bash, or from a zsh whose ~/.zshenv sets it
+    /// without exporting it), the ZDOTDIR ~/.zshenv sets counts: a new zsh reads that file
+    /// first, then the rest where it points.
+    pub fn startup(&self) -> Option<StartupEnv> {
+        let home = self.home()?;
+        let mut startup = StartupEnv {
+            zdotdir: self.var("ZDOTDIR").map(PathBuf::from).filter(|p| p.is_absolute()),
+            config_home: self.config_home()?,
+            path: self.vars.get("PATH").map(Into::into),
+            home,
+        };
+        if startup.zdotdir.is_none() {
+            startup.zdotdir = self.zdotdir_set_in(&startup.zshenv(|p| p.exists()), &startup.home);
+        }
+        Some(startup)
+    }
+
+    /// The last ZDOTDIR `zshenv` assigns, expanded.
+    fn zdotdir_set_in(&self, zshenv: &Path, home: &Path) -> Option<PathBuf> {
+        let text = std::fs::read_to_string(zshenv).ok()?;
+        let value = super::startup::scan(&text, Dialect::Zsh).into_iter().rev().find_map(|c| match c.kind {
+            Kind::ZshDir { value } => Some(value),
+            _ => None,
+        })?;
+        let lookup = |name: &str| match name {
+            "HOME" => Some(home.display().to_string()),
+            _ => self.var(name).map(String::from),
+        };
+        super::startup::expand_path(&value, home, lookup)
     }
 
     fn xdg(&self, name: &str, fallback: &str) -> Option<PathBuf> {

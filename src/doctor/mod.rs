@@ -387,7 +387,11 @@ impl<'a> Facts<'a> {
                 .filter(|s| s.file.shell == StartupShell::Bash && s.file.reads == Reads::Login)
                 .take(1)
                 .collect(),
-            StartupShell::Bash => self.startup.iter().filter(|s| s.file.path.ends_with(".bashrc")).collect(),
+            StartupShell::Bash => self
+                .startup
+                .iter()
+                .filter(|s| s.file.shell == StartupShell::Bash && s.file.reads == Reads::Interactive)
+                .collect(),
             _ => self
                 .startup
                 .iter()
@@ -429,12 +433,7 @@ impl<'a> Facts<'a> {
             };
             path.map(|p| p.display().to_string())
         };
-        let text = startup::expand_vars(written, lookup)?;
-        let text = match text.strip_prefix("~/") {
-            Some(rest) => format!("{}/{rest}", home.display()),
-            None => text,
-        };
-        text.starts_with('/').then(|| PathBuf::from(text))
+        startup::expand_path(written, &home, lookup)
     }
 
     /// Where the other managers live, for this environment.
@@ -504,11 +503,10 @@ fn on_path(env: &Env, tool: &str) -> Vec<OnPath> {
 }
 
 fn scan_startup_files(env: &Env) -> Vec<Scanned> {
-    let Some(home) = env.home() else { return Vec::new() };
-    let config = env.config_home().unwrap_or_else(|| home.join(".config"));
-    let zdotdir = env.var("ZDOTDIR").map(PathBuf::from);
+    let Some(startup) = env.startup() else { return Vec::new() };
+    let home = &startup.home;
     let mut out: Vec<Scanned> = Vec::new();
-    let mut queue: Vec<StartupFile> = startup::candidates(&home, zdotdir.as_deref(), &config);
+    let mut queue: Vec<StartupFile> = startup.files(|p| p.exists(), crate::managers::children);
     queue.reverse();
     while let Some(file) = queue.pop() {
         if out.iter().any(|s| s.file.path == file.path) || out.len() > 32 {

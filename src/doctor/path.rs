@@ -257,7 +257,7 @@ fn hooks(facts: &Facts, out: &mut Vec<Finding>) {
         }
     }
     // Debian's .bashrc returns early for non-interactive shells (`ssh host go build`).
-    for s in facts.startup.iter().filter(|s| s.file.path.ends_with(".bashrc")) {
+    for s in facts.startup.iter().filter(|s| s.file.shell == StartupShell::Bash && s.file.reads == Reads::Interactive) {
         let guard = s.constructs.iter().find(|c| c.kind == Kind::EarlyReturn);
         let hook = s.constructs.iter().find(|c| c.kind == Kind::GoverHook);
         if let (Some(guard), Some(hook)) = (guard, hook) {
@@ -381,14 +381,9 @@ fn hook_gobin(facts: &Facts) -> Option<PathBuf> {
     }
 }
 
-/// The startup file interactive shells of the user's current shell read first.
+/// The startup file interactive shells of the user's current shell read last, where a line
+/// added wins.
 fn primary_rc(facts: &Facts) -> Option<(PathBuf, StartupShell)> {
     let shell = facts.env.shell().unwrap_or(StartupShell::Bash);
-    let home = facts.env.home()?;
-    let file = match shell {
-        StartupShell::Bash => home.join(".bashrc"),
-        StartupShell::Zsh => facts.env.var("ZDOTDIR").map(PathBuf::from).unwrap_or(home).join(".zshrc"),
-        StartupShell::Fish => facts.env.config_home()?.join("fish/config.fish"),
-    };
-    Some((file, shell))
+    Some((facts.env.startup()?.last_interactive(shell, |p| p.exists()), shell))
 }

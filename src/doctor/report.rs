@@ -173,6 +173,7 @@ pub fn text(findings: &[Finding], go_on_path: &[OnPath], startup: &[Scanned], ve
                 Reads::Always => "every",
                 Reads::Login => "login",
                 Reads::Interactive => "interactive",
+                Reads::Logout => "logout",
             };
             let hook = if s.hook { "hook" } else { "no hook" };
             out.push_str(&format!("  {} ({reads} {}; {hook})\n", s.path.display(), s.shell.name()));

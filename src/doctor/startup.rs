@@ -1,4 +1,5 @@
-//! Shell startup files: which ones each kind of shell reads, and what their lines do to Go.
+//! Shell startup files: what their lines do to Go (which files each shell reads is
+//! [`crate::shell::startup`]'s table).
 //!
 //! [`scan`] is a pure function over a file's text, shared with the reconciler (`gover doctor
 //! --fix`). It finds the gover hook, Go settings (`export GOROOT=…`), PATH edits that add a Go
@@ -17,102 +18,12 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
 use super::LineRange;
 /// Other version managers, as `gover import` knows them.
 pub use crate::managers::Manager;
+/// Which startup files each shell reads, as setup and implode know them too.
+pub use crate::shell::startup::{Reads, StartupFile, StartupShell};
 use crate::shell::syntax::{self, Block, BlockKind, Dialect};
-
-/// The shells whose startup files doctor reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StartupShell {
-    Bash,
-    Zsh,
-    Fish,
-}
-
-impl StartupShell {
-    pub fn name(self) -> &'static str {
-        match self {
-            StartupShell::Bash => "bash",
-            StartupShell::Zsh => "zsh",
-            StartupShell::Fish => "fish",
-        }
-    }
-
-    /// The shell named by a `$SHELL` value such as `/usr/bin/zsh`.
-    pub fn from_program(program: &str) -> Option<StartupShell> {
-        match Path::new(program).file_name()?.to_str()? {
-            "bash" => Some(StartupShell::Bash),
-            "zsh" => Some(StartupShell::Zsh),
-            "fish" => Some(StartupShell::Fish),
-            _ => None,
-        }
-    }
-
-    pub fn dialect(self) -> Dialect {
-        match self {
-            StartupShell::Fish => Dialect::Fish,
-            StartupShell::Bash => Dialect::Posix,
-            StartupShell::Zsh => Dialect::Zsh,
-        }
-    }
-}
-
-/// When a shell reads a file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Reads {
-    /// Every shell of that kind, scripts included (`.zshenv`, fish's config).
-    Always,
-    /// Login shells (a desktop session, `ssh host`, `bash -l`).
-    Login,
-    /// Interactive shells (a terminal tab).
-    Interactive,
-}
-
-/// A per-user startup file and which shell reads it, in reading order per shell.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct StartupFile {
-    pub path: PathBuf,
-    pub shell: StartupShell,
-    pub reads: Reads,
-}
-
-/// The startup files of each shell, in the order a shell reads them (bash reads only the
-/// first of its login files that exists).
-pub fn candidates(home: &Path, zdotdir: Option<&Path>, config_home: &Path) -> Vec<StartupFile> {
-    let zdot = zdotdir.unwrap_or(home);
-    let file = |path: PathBuf, shell, reads| StartupFile { path, shell, reads };
-    let mut files = vec![
-        file(home.join(".bash_profile"), StartupShell::Bash, Reads::Login),
-        file(home.join(".bash_login"), StartupShell::Bash, Reads::Login),
-        file(home.join(".profile"), StartupShell::Bash, Reads::Login),
-        file(home.join(".bashrc"), StartupShell::Bash, Reads::Interactive),
-        file(zdot.join(".zshenv"), StartupShell::Zsh, Reads::Always),
-        file(zdot.join(".zprofile"), StartupShell::Zsh, Reads::Login),
-        file(zdot.join(".zshrc"), StartupShell::Zsh, Reads::Interactive),
-        file(zdot.join(".zlogin"), StartupShell::Zsh, Reads::Login),
-    ];
-    let fish = config_home.join("fish");
-    files.push(file(fish.join("config.fish"), StartupShell::Fish, Reads::Always));
-    if let Ok(entries) = std::fs::read_dir(fish.join("conf.d")) {
-        let mut confd: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "fish"))
-            .collect();
-        confd.sort();
-        // fish reads conf.d before config.fish.
-        let at = files.len() - 1;
-        for (i, path) in confd.into_iter().enumerate() {
-            files.insert(at + i, file(path, StartupShell::Fish, Reads::Always));
-        }
-    }
-    files
-}
 
 /// Environment variables that change what go does; an `export` of one is reported.
 pub const GO_SETTINGS: [&str; 20] = [
@@ -146,6 +57,9 @@ pub enum Kind {
     Export { name: String, value: String },
     /// A directory a PATH edit adds (as written); `prepend` when it goes before the old PATH.
     PathEdit { entry: String, prepend: bool },
+    /// `ZDOTDIR=…` in a zsh file, exported or not: where zsh reads its files after `.zshenv`.
+    /// A fact, not a problem.
+    ZshDir { value: String },
     /// Another manager's init line (`source ~/.gvm/scripts/gvm`, `eval "$(goenv init -)"`).
     ManagerInit { manager: Manager },
     /// A function named go, gofmt or cd (its whole body).
@@ -421,6 +335,8 @@ impl Scanner {
             }
         } else if GO_SETTINGS.contains(&name) {
             self.record(Kind::Export { name: name.to_string(), value: value.to_string() }, line);
+        } else if name == "ZDOTDIR" && self.dialect == Dialect::Zsh {
+            self.record(Kind::ZshDir { value: value.to_string() }, line);
         }
     }
 
@@ -554,6 +470,17 @@ pub fn expand_vars(text: &str, lookup: impl Fn(&str) -> Option<String> + Copy) -
     }
     out.push_str(rest);
     Some(out)
+}
+
+/// A path as written in a startup file, `~` and variables expanded (`lookup`); `None` when a
+/// variable is unset or the result is not absolute.
+pub fn expand_path(written: &str, home: &Path, lookup: impl Fn(&str) -> Option<String> + Copy) -> Option<PathBuf> {
+    let text = expand_vars(written, lookup)?;
+    let text = match text.strip_prefix("~/") {
+        Some(rest) => format!("{}/{rest}", home.display()),
+        None => text,
+    };
+    text.starts_with('/').then(|| PathBuf::from(text))
 }
 
 /// PATH entries that hold (or usually hold) a `go` other than gover's.
@@ -811,11 +738,10 @@ mod tests {
     }
 
     #[test]
-    fn candidates_in_reading_order() {
-        let files = candidates(Path::new("/h"), None, Path::new("/h/.config"));
-        let paths: Vec<_> = files.iter().map(|f| f.path.display().to_string()).collect();
-        assert_eq!(paths[0], "/h/.bash_profile");
-        assert!(paths.contains(&"/h/.zshrc".to_string()));
-        assert_eq!(paths.last().unwrap(), "/h/.config/fish/config.fish");
+    fn a_zsh_files_zdotdir_is_a_fact_not_a_problem() {
+        let found = scan("export ZDOTDIR=\"$HOME/.config/zsh\"\n", Dialect::Zsh);
+        assert_eq!(found[0].kind, Kind::ZshDir { value: "$HOME/.config/zsh".into() });
+        assert!(!found[0].is_removable());
+        assert!(scan("ZDOTDIR=/z\n", Dialect::Posix).is_empty());
     }
 }

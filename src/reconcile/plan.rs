@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::comment_out::comment_out;
 use super::go_env_file;
 use crate::doctor::env::writable;
-use crate::doctor::startup::{self, Kind};
+use crate::doctor::startup::{self, Kind, StartupShell};
 use crate::doctor::{Argv, Finding, Fix, LineRange, Severity};
 use crate::shell::syntax::{lines, Dialect};
 
@@ -64,19 +64,15 @@ struct FileFixes {
     replace: Option<String>,
 }
 
-/// The syntax of a startup file, by its name: fish's by extension, zsh's startup files
-/// (`.zshrc`, `.zshenv`, `.zprofile`, `.zlogin`, `.zlogout`, `/etc/zsh/zshrc`, `*.zsh`), else sh's.
+/// The syntax of a startup file, by its name: fish's by extension, zsh's by its name among the
+/// shells' startup files (`.zshrc`, `/etc/zsh/zshrc`) or `*.zsh`, else sh's.
 pub fn dialect_of(path: &Path) -> Dialect {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let bare = name.strip_prefix('.').unwrap_or(name);
     if path.extension().is_some_and(|e| e == "fish") {
         Dialect::Fish
-    } else if path.extension().is_some_and(|e| e == "zsh")
-        || ["zshrc", "zshenv", "zprofile", "zlogin", "zlogout"].contains(&bare)
-    {
+    } else if path.extension().is_some_and(|e| e == "zsh") {
         Dialect::Zsh
     } else {
-        Dialect::Posix
+        StartupShell::of_file(path).map_or(Dialect::Posix, StartupShell::dialect)
     }
 }
 

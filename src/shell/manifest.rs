@@ -12,6 +12,10 @@ use crate::error::Result;
 pub struct SetupManifest {
     /// Files setup created; implode deletes them once gover's lines are gone and nothing else is left.
     pub files: Vec<PathBuf>,
+    /// Startup files setup put gover's line in, where the environment then placed them: a
+    /// ZDOTDIR that /etc/zsh/zshenv sets is zsh's alone, so implode run from bash would not
+    /// find `$ZDOTDIR/.zshenv` by itself.
+    pub lines: Vec<PathBuf>,
     /// Binaries install.sh put in place.
     pub binaries: Vec<PathBuf>,
     /// Directories made for those files or for GOVER_HOME; implode removes each that is empty.
@@ -24,6 +28,7 @@ impl SetupManifest {
         for line in text.lines() {
             match line.split_once(' ') {
                 Some(("file", path)) => manifest.files.push(path.into()),
+                Some(("line", path)) => manifest.lines.push(path.into()),
                 Some(("binary", path)) => manifest.binaries.push(path.into()),
                 Some(("dir", path)) => manifest.dirs.push(path.into()),
                 _ => {}
@@ -34,7 +39,9 @@ impl SetupManifest {
 
     pub fn render(&self) -> String {
         let mut out = String::from("# made by gover setup; read by gover implode\n");
-        for (kind, paths) in [("file", &self.files), ("binary", &self.binaries), ("dir", &self.dirs)] {
+        for (kind, paths) in
+            [("file", &self.files), ("line", &self.lines), ("binary", &self.binaries), ("dir", &self.dirs)]
+        {
             for path in paths {
                 out.push_str(&format!("{kind} {}\n", path.display()));
             }
@@ -53,6 +60,12 @@ impl SetupManifest {
     pub fn add_file(&mut self, path: &Path) {
         if !self.files.iter().any(|p| p == path) {
             self.files.push(path.to_path_buf());
+        }
+    }
+
+    pub fn add_line(&mut self, path: &Path) {
+        if !self.lines.iter().any(|p| p == path) {
+            self.lines.push(path.to_path_buf());
         }
     }
 
@@ -99,6 +112,7 @@ mod tests {
         let mut m = SetupManifest::default();
         m.add_file(Path::new("/h/.zshenv"));
         m.add_file(Path::new("/h/.zshenv"));
+        m.add_line(Path::new("/z/.zshenv"));
         m.add_binary(Path::new("/h/.local/bin/gover"));
         m.add_dir(Path::new("/h/.config/fish/conf.d"));
         assert_eq!(m.files.len(), 1);

@@ -249,6 +249,23 @@ fn implode_removes_exactly_what_install_added() {
     assert!(sb.home.join(".local/bin/mine").is_file() && !report.contains(".local/bin\n"), "{report}");
 }
 
+/// A ZDOTDIR that /etc/zsh/zshenv sets is seen by zsh alone: install run from such a zsh puts
+/// the line in `$ZDOTDIR/.zshenv`, and implode run later from bash, without ZDOTDIR, must
+/// still take it out.
+#[test]
+fn implode_from_another_shell_removes_the_line_setup_put_under_zdotdir() {
+    if !common::require("zsh") {
+        return;
+    }
+    let sb = debian_home();
+    let zshenv = sb.write("home/.config/zsh/.zshenv", "setopt nobeep\n");
+    stdout(install_sh_cmd(&sb, &common::bin_dir()).env("ZDOTDIR", zshenv.parent().unwrap()));
+    let added = fs::read_to_string(&zshenv).unwrap();
+    assert!(added.contains("# added by gover"), "{added}");
+    let report = stdout(installed_gover(&sb).args(["implode", "--yes"]));
+    assert_eq!(fs::read_to_string(&zshenv).unwrap(), "setopt nobeep\n", "implode left the line:\n{report}");
+}
+
 /// Every directory below `root`.
 fn dirs(root: &Path) -> std::collections::BTreeSet<PathBuf> {
     let mut all = std::collections::BTreeSet::new();

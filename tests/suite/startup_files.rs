@@ -347,3 +347,120 @@ fn setup_as_root_keeps_the_owner_of_a_users_startup_file() {
     assert_eq!((meta.uid(), meta.gid(), meta.mode() & 0o7777), (65534, 65534, 0o600));
     assert!(fs::read_to_string(&bashrc).unwrap().contains("gover"));
 }
+
+/// Where each shell reads its files decides where setup writes the hook and where doctor looks
+/// for it; the two must agree, and a real shell started as a new login or terminal would be
+/// must find the shims. zsh with `export ZDOTDIR=…` in ~/.zshenv (the usual way to move zsh's
+/// files), run from a zsh that exported it: setup writes ~/.zshenv, which every new zsh reads
+/// before it knows ZDOTDIR; doctor must read it there too, not only under $ZDOTDIR.
+#[test]
+fn setup_and_doctor_agree_on_where_each_shell_reads_the_hook() {
+    struct Case {
+        what: &'static str,
+        shell: &'static str,
+        files: &'static [(&'static str, &'static str)],
+        /// The environment gover runs in, from a shell set up by these files (`~` is HOME).
+        env: &'static [(&'static str, &'static str)],
+        /// How the real shell is started, as a terminal or a login would (`~` is HOME).
+        starts: &'static [&'static [&'static str]],
+    }
+    let cases = [
+        Case {
+            what: "zsh, ZDOTDIR set in ~/.zshenv",
+            shell: "zsh",
+            files: &[(".zshenv", "export ZDOTDIR=\"$HOME/.config/zsh\"\n"), (".config/zsh/.zshrc", "setopt nobeep\n")],
+            env: &[("ZDOTDIR", "~/.config/zsh")],
+            starts: &[&["-ic"], &["-lc"], &["-c"]],
+        },
+        Case {
+            what: "zsh, ZDOTDIR from the environment",
+            shell: "zsh",
+            files: &[(".config/zsh/.zshrc", "setopt nobeep\n")],
+            env: &[("ZDOTDIR", "~/.config/zsh")],
+            starts: &[&["-ic"], &["-lc"]],
+        },
+        Case {
+            what: "bash, a .bash_profile that does not source .bashrc",
+            shell: "bash",
+            files: &[(".bash_profile", "export EDITOR=vi\n"), (".bashrc", "HISTCONTROL=ignoreboth\n")],
+            env: &[],
+            starts: &[&["-ic"], &["-lc"]],
+        },
+        Case {
+            what: "fish, XDG_CONFIG_HOME elsewhere",
+            shell: "fish",
+            files: &[("xdg/fish/config.fish", "set -g fish_greeting\n")],
+            env: &[("XDG_CONFIG_HOME", "~/xdg")],
+            starts: &[&["-c"], &["-lc"]],
+        },
+    ];
+    for case in cases {
+        if !common::require(case.shell) {
+            continue;
+        }
+        let sb = sandbox();
+        let home = sb.home.display().to_string();
+        let env: Vec<(&str, String)> = case.env.iter().map(|(k, v)| (*k, v.replacen('~', &home, 1))).collect();
+        for (name, content) in case.files {
+            sb.write(&format!("home/{name}"), content);
+        }
+        let shell = format!("/usr/bin/{}", case.shell);
+        sb.gover().arg("setup").env("SHELL", &shell).envs(env.clone()).assert().success();
+        let out = sb.doctor(&["--json"]).env("SHELL", &shell).envs(env.clone()).output().unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        let missing: Vec<&serde_json::Value> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["id"].as_str().is_some_and(|id| id.starts_with("path.hook-missing")))
+            .collect();
+        assert!(missing.is_empty(), "{}: after gover setup, doctor says the hook is missing: {missing:#?}", case.what);
+        // The truth: a new shell, started without the variables a set-up shell exports (the
+        // environment case keeps them: they came from outside the shell).
+        for flags in case.starts {
+            let mut cmd = sb.startup_shell(case.shell);
+            if case.files.iter().all(|(name, _)| *name != ".zshenv") {
+                cmd.envs(env.clone());
+            }
+            let out = cmd.args(*flags).arg("command -v go").output().unwrap();
+            let found = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(
+                found.trim(),
+                sb.shims_dir().join("go").display().to_string(),
+                "{}: {} {flags:?} does not find the shim: {}",
+                case.what,
+                case.shell,
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
+
+/// `ZDOTDIR=…` in ~/.zshenv without `export` (or doctor run from bash, which never sees it): a
+/// new zsh reads ~/.zshenv, then the rest where it points, so doctor must read
+/// `$ZDOTDIR/.zshrc` there, not ~/.zshrc, to see a line that puts another Go first.
+#[test]
+fn doctor_reads_zsh_files_where_a_zshenv_points_without_exporting() {
+    if !common::require("zsh") {
+        return;
+    }
+    let sb = sandbox();
+    sb.write("home/.zshenv", "ZDOTDIR=${XDG_CONFIG_HOME:-$HOME/.config}/zsh\n");
+    let other = sb.root().join("othergo/bin");
+    write_executable(&other.join("go"), "#!/bin/sh\necho other go\n");
+    let zshrc = sb.write("home/.config/zsh/.zshrc", &format!("export PATH=\"{}:$PATH\"\n", other.display()));
+    sb.gover().arg("setup").env("SHELL", "/usr/bin/zsh").assert().success();
+    // The truth: a new terminal's zsh runs the other go (until the hook's check at its first prompt).
+    let out = sb.startup_shell("zsh").args(["-ic", "command -v go"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), other.join("go").display().to_string());
+    let out = sb.doctor(&["--json"]).env("SHELL", "/usr/bin/zsh").output().unwrap();
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let found = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["id"] == "path.prepend-after-hook" && f.to_string().contains(&zshrc.display().to_string()));
+    assert!(found, "doctor does not see {}: {report:#}", zshrc.display());
+}
