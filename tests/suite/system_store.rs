@@ -425,3 +425,52 @@ fn shellcheck_finds_nothing_in_the_profile_snippet() {
     let out = Command::new("shellcheck").env("PATH", common::BASE_PATH).arg(snippet).output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stdout));
 }
+
+/// `gover doctor` says why a system store is ignored (to the user its versions are just "not
+/// installed"), and the fix it names, run as root, makes them usable again.
+#[test]
+fn doctor_names_an_ignored_system_store_and_the_fix() {
+    let Some(m) = Machine::with_users() else { return };
+    install_system(&m, "1.22.10");
+    m.pin(NOBODY, "1.22.10");
+    let versions = m.system().join("versions");
+    std::os::unix::fs::chown(&versions, Some(OTHER), None).unwrap();
+    fs::set_permissions(&versions, fs::Permissions::from_mode(0o775)).unwrap();
+    let untrusted = |cmd: &mut Command| untrusted_findings(cmd.output().unwrap());
+    let doctor = |uid| m.as_user(uid, Path::new(env!("CARGO_BIN_EXE_gover")), &["doctor", "--json"]);
+    let found = untrusted(&mut doctor(NOBODY));
+    assert_eq!(found.len(), 1, "{found:?}");
+    let system = m.system().display().to_string();
+    assert_eq!(
+        found[0]["title"],
+        format!(
+            "the versions of the system store {system} are ignored: its versions directory belongs to uid {OTHER}, \
+             neither root nor you"
+        )
+    );
+    let fix = found[0]["fix"]["command"].as_str().unwrap();
+    assert_eq!(fix, format!("sudo chown -R root:root {system} && sudo chmod -R go-w {system}"));
+    assert_exit(&m.go(NOBODY, &["version"]), 3, &["go1.22.10 is not installed"]);
+
+    // The administrator runs it (root here has no sudo to drop).
+    let out = m.as_root(Path::new("sh"), &["-c", &fix.replace("sudo ", "")]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(untrusted(&mut doctor(NOBODY)), Vec::<serde_json::Value>::new());
+    m.assert_runs(NOBODY, "go1.22.10");
+
+    // A relative GOVER_SYSTEM_HOME names no one place: said too, with what to set instead.
+    let found = untrusted(doctor(NOBODY).env("GOVER_SYSTEM_HOME", "system"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    let title = found[0]["title"].as_str().unwrap();
+    assert!(title.ends_with("ignored: GOVER_SYSTEM_HOME is a relative path; it must be absolute"), "{title}");
+    let fix = found[0]["fix"]["text"].as_str().unwrap();
+    assert!(fix.starts_with("set GOVER_SYSTEM_HOME to an absolute path, or unset it"), "{fix}");
+}
+
+/// The `versions.system-store-untrusted` findings of a `gover doctor --json` run.
+fn untrusted_findings(out: Output) -> Vec<serde_json::Value> {
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", text(&out.stdout), text(&out.stderr)));
+    let findings = report["findings"].as_array().unwrap().iter();
+    findings.filter(|f| f["id"] == "versions.system-store-untrusted").cloned().collect()
+}
