@@ -92,10 +92,12 @@ impl Installer<'_> {
             }
         }
         // Users run the system store's versions through their own shims, and pick them with
-        // their own pins and global default: there are none to make in it.
-        if let Some(first) = installed.first().filter(|_| !self.app.store.is_system()) {
+        // their own pins and global default: it has only the versions' names, for go's switch.
+        if let Some(first) = installed.first() {
             self.app.store.ensure_shims()?;
-            self.set_first_global(first)?;
+            if !self.app.store.is_system() {
+                self.set_first_global(first)?;
+            }
         }
         if !installed.is_empty() {
             vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.out);

@@ -179,7 +179,13 @@ fn users_share_system_versions_beside_their_own() {
     let out = install.arg(env!("CARGO_BIN_EXE_gover")).output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_root_only(&m.system().join("versions"));
-    assert!(!m.system().join("shims").exists() && !m.system().join("global").exists(), "nothing per user in it");
+    assert_root_only(&m.system().join("shims"));
+    // Nothing per user in it: no global default, no go or gofmt, only the versions' names.
+    assert!(!m.system().join("global").exists());
+    assert_eq!(
+        common::rig::walk(&m.system().join("shims")).into_iter().map(|(path, _)| path).collect::<Vec<_>>(),
+        [m.system().join("shims/go1.22.10")]
+    );
 
     // Both users run the one system tree.
     for uid in [NOBODY, OTHER] {
@@ -473,4 +479,57 @@ fn untrusted_findings(out: Output) -> Vec<serde_json::Value> {
         .unwrap_or_else(|e| panic!("{e}: {}{}", text(&out.stdout), text(&out.stderr)));
     let findings = report["findings"].as_array().unwrap().iter();
     findings.filter(|f| f["id"] == "versions.system-store-untrusted").cloned().collect()
+}
+
+/// Go's own toolchain switch finds the versions root installs by their names (`go1.23.9`):
+/// the user's hook, written before root installed anything, has the system store's names on
+/// PATH after the user's own, and the shim runs the system's tree. No download (GOPROXY=off),
+/// nothing for the user to run; and the name goes when root uninstalls the version.
+#[test]
+fn go_switches_to_system_versions_by_their_names() {
+    let Some(m) = Machine::with_users() else { return };
+    // The user sets gover up with a version of their own, before root installs anything.
+    let out = m.gover(NOBODY, &["install", "1.21.13"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = m.gover(NOBODY, &["setup", "--no-modify-rc"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let gover_home = m.home(NOBODY).join(".local/share/gover");
+    let hook = gover_home.join("shell/hook.sh");
+    install_system(&m, "1.23.9");
+    let names = m.system().join("shims");
+    assert_root_only(&names);
+
+    let module = m.home(NOBODY).join("work/module");
+    let out = m
+        .as_user(
+            NOBODY,
+            Path::new("sh"),
+            &["-c", "mkdir module && printf 'module m\\n\\ngo 1.21\\n\\ntoolchain go1.23.9\\n' > module/go.mod"],
+        )
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shell = |script: &str| {
+        let login = format!(". {}; {script}", hook.display());
+        m.as_user(NOBODY, Path::new("sh"), &["-c", &login]).env("GOPROXY", "off").output().unwrap()
+    };
+    let assert_go = |out: &Output, version: &str| {
+        let stdout = text(&out.stdout);
+        assert!(stdout.starts_with(&format!("go version {version} ")), "{stdout}{}", text(&out.stderr));
+    };
+    // GOTOOLCHAIN names it: the user's go1.21.13 (their global default) switches to it.
+    assert_go(&shell("GOTOOLCHAIN=go1.23.9 go version"), "go1.23.9");
+    let out = shell("GOTOOLCHAIN=go1.23.9+path go env GOROOT");
+    assert_eq!(text(&out.stdout), format!("{}\n", m.version_dir("go1.23.9").display()), "{}", text(&out.stderr));
+    // The module's toolchain line: go (the user's own go1.21.13, run by its name) switches.
+    assert_go(&shell(&format!("cd {} && GOTOOLCHAIN=path go1.21.13 version", module.display())), "go1.23.9");
+    assert!(!gover_home.join("versions/go1.23.9").exists() && !gover_home.join("shims/go1.23.9").exists());
+
+    // Removed by root: go no longer finds the name, and downloads nothing.
+    let out = m.gover(0, &["--system", "uninstall", "1.23.9"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!names.join("go1.23.9").exists());
+    let out = shell("GOTOOLCHAIN=go1.23.9+path go version");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("cannot find \"go1.23.9\" in PATH"), "{}", text(&out.stderr));
 }
