@@ -4,7 +4,8 @@
 //! Installed as hard links in GOVER_HOME/shims: `go` and `gofmt`, and one named after each
 //! installed version (`go1.23.9`), which runs exactly that version: the name go itself looks
 //! for on PATH before it downloads a toolchain (`GOTOOLCHAIN=path`, `go1.23.9+path`), and the
-//! command golang.org/dl users type. Everything is decided from the name it was started by,
+//! command golang.org/dl users type. The system store's shims/ holds such names (copies) for
+//! the versions root installed for every user. Everything is decided from the name it was started by,
 //! the environment, one listing of each directory up to the pin (and the module's go line) and
 //! one of versions/ (or, for a pin naming a link, one readlink), plus one stat of the version's
 //! use stamp; above the pin only go.work and go.mod are looked up, by name, and an exact pin

@@ -497,7 +497,6 @@ fn go_switches_to_system_versions_by_their_names() {
     let hook = gover_home.join("shell/hook.sh");
     install_system(&m, "1.23.9");
     let names = m.system().join("shims");
-    assert_root_only(&names);
 
     let module = m.home(NOBODY).join("work/module");
     let out = m
@@ -524,6 +523,8 @@ fn go_switches_to_system_versions_by_their_names() {
     // The module's toolchain line: go (the user's own go1.21.13, run by its name) switches.
     assert_go(&shell(&format!("cd {} && GOTOOLCHAIN=path go1.21.13 version", module.display())), "go1.23.9");
     assert!(!gover_home.join("versions/go1.23.9").exists() && !gover_home.join("shims/go1.23.9").exists());
+
+    assert_root_only(&names);
 
     // Removed by root: go no longer finds the name, and downloads nothing.
     let out = m.gover(0, &["--system", "uninstall", "1.23.9"]);
