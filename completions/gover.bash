@@ -1372,7 +1372,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__upgrade)
-            opts="-q -h --pins --recursive --to --dry-run --quiet --home --system --trust-mirror --help"
+            opts="-q -h --pins --recursive --to --dry-run --source --insecure-no-sumdb --quiet --home --system --trust-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1380,6 +1380,10 @@ _gover() {
             case "${prev}" in
                 --to)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -W "auto proxy dl" -- "${cur}"))
                     return 0
                     ;;
                 --home)

@@ -84,14 +84,18 @@ complete -c gover -n "__fish_gover_using_subcommand prune" -l system -d 'Work on
 complete -c gover -n "__fish_gover_using_subcommand prune" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
 complete -c gover -n "__fish_gover_using_subcommand prune" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand upgrade" -l to -d 'Move to the newest release of this line instead (1.23): the only way to leave a line' -r
+complete -c gover -n "__fish_gover_using_subcommand upgrade" -l source -d 'Where toolchains come from: the download site (dl), the Go module proxy in GOPROXY verified by GOSUMDB (proxy), or auto (dl unless GOPROXY names a proxy or dl is unreachable)' -r -f -a "auto\t'The download site, or the module proxy when GOPROXY names one or the site is unreachable'
+proxy\t'The Go module proxy (GOPROXY), verified by the checksum database (GOSUMDB)'
+dl\t'The download site (go.dev/dl, or GOVER_DIST_URL / GOVER_INDEX_URL)'"
 complete -c gover -n "__fish_gover_using_subcommand upgrade" -l home -d 'Where versions, shims and settings live [env: GOVER_HOME] [default: ~/.local/share/gover]' -r -F
 complete -c gover -n "__fish_gover_using_subcommand upgrade" -l pins -d 'Also move exact pins to the new release: the global default; .go-version, .tool-versions, mise.toml here and above'
 complete -c gover -n "__fish_gover_using_subcommand upgrade" -l recursive -d 'With --pins: also move pins in every directory below this one'
 complete -c gover -n "__fish_gover_using_subcommand upgrade" -l dry-run -d 'Show what would be installed and the pin changes as a diff; change nothing'
+complete -c gover -n "__fish_gover_using_subcommand upgrade" -l insecure-no-sumdb -d 'From the module proxy, install even when GOSUMDB=off or GONOSUMDB leaves the toolchain unverified'
 complete -c gover -n "__fish_gover_using_subcommand upgrade" -s q -l quiet -d 'Print only errors and what a script needs (no progress bars or notes)'
 complete -c gover -n "__fish_gover_using_subcommand upgrade" -l system -d 'Work on the system store every user of the machine runs versions from (install, uninstall and list; changing it takes root): GOVER_SYSTEM_HOME, else /usr/local/lib/gover'
 complete -c gover -n "__fish_gover_using_subcommand upgrade" -l trust-mirror -d 'When go.dev\'s release index cannot be fetched, trust the checksums of the GOVER_DIST_URL mirror itself (its index, or its <archive>.sha256 files); each install that relies on them says so'
-complete -c gover -n "__fish_gover_using_subcommand upgrade" -s h -l help -d 'Print help'
+complete -c gover -n "__fish_gover_using_subcommand upgrade" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gover -n "__fish_gover_using_subcommand list" -l source -d 'With --remote: list from the download site (dl), the module proxy (proxy), or auto (as `gover install` chooses)' -r -f -a "auto\t'The download site, or the module proxy when GOPROXY names one or the site is unreachable'
 proxy\t'The Go module proxy (GOPROXY), verified by the checksum database (GOSUMDB)'
 dl\t'The download site (go.dev/dl, or GOVER_DIST_URL / GOVER_INDEX_URL)'"

@@ -5,9 +5,10 @@
 #   ln -s /usr/share/gover/profile.d/gover.sh /etc/profile.d/gover.sh
 #
 # On a user's first login it makes their own go and gofmt shims (in their GOVER_HOME, as
-# `gover setup --no-modify-rc` does), then puts them first on PATH with gover's shell hook, so
-# the versions root installed with `sudo gover --system install` run for everyone without
-# each user running `gover setup`. It edits no startup file; for a user who ran `gover setup`
+# `gover setup --no-modify-rc` does), then puts them first on PATH with gover's shell hook
+# (which also appends the system store's version names, for go's toolchain switch), so the
+# versions root installed with `sudo gover --system install` run for everyone without each
+# user running `gover setup`. It edits no startup file; for a user who ran `gover setup`
 # it changes nothing (the hook keeps one copy of the shims on PATH).
 if [ -n "${HOME-}" ] && command -v gover >/dev/null 2>&1; then
   if ! _gover_hook=$(gover init sh 2>/dev/null); then

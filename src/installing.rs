@@ -7,7 +7,7 @@ use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
 use crate::dist::proxy::{Proxies, ProxyConfig};
-use crate::dist::{self, Artifact, Catalog, InstallOutcome, ReleaseSource, Remote, SourceChoice};
+use crate::dist::{self, Artifact, InstallOutcome, ReleaseSource, Remote, SourceChoice};
 use crate::error::{Error, Kind, Result};
 use crate::output::{self, outln, Output};
 use crate::policy::Policy;
@@ -29,31 +29,13 @@ pub struct SourceArgs {
 /// Installs each spec (`text` is how the user wrote it), as `gover install` does.
 pub fn install(app: &App, specs: &[(&str, Spec)], from: &SourceArgs) -> Result<()> {
     crate::interrupt::watch(crate::interrupt::Job::Install);
-    let source = match &app.policy {
-        Some(policy) => policy.source(from.source, from.insecure_no_sumdb)?,
-        None => from.source,
-    };
-    let installer = Installer {
-        app,
-        remote: Remote::from_env(app.trust_mirror)?,
-        source,
-        insecure_no_sumdb: from.insecure_no_sumdb,
-        origin: None,
-        proxy_list: None,
-    };
-    installer.run(specs)
+    Installer::new(app, from)?.run(specs)
 }
 
-/// Installs `versions` (exact releases of `catalog`, already fetched), as `gover install` would.
-pub fn install_releases(app: &App, remote: Remote, catalog: Catalog, versions: &[GoVersion]) -> Result<()> {
-    let texts: Vec<String> = versions.iter().map(|v| v.to_string()).collect();
-    let specs: Vec<(&str, Spec)> =
-        texts.iter().zip(versions).map(|(text, v)| (text.as_str(), Spec::Exact(v.clone()))).collect();
-    let origin = Some(Ok(ReleaseSource::Site(catalog)));
-    Installer { app, remote, source: SourceChoice::Dl, insecure_no_sumdb: false, origin, proxy_list: None }.run(&specs)
-}
-
-struct Installer<'a> {
+/// Installs from one source, chosen as `gover install` chooses it (`--source`, the policy's
+/// rules and the fleet's settings applied) and asked once: `gover upgrade` first learns the
+/// releases it moves to from it (see [`Installer::release`]), then installs them from it.
+pub struct Installer<'a> {
     app: &'a App,
     remote: Remote,
     source: SourceChoice,
@@ -65,8 +47,47 @@ struct Installer<'a> {
     proxy_list: Option<Vec<GoVersion>>,
 }
 
-impl Installer<'_> {
-    fn run(mut self, specs: &[(&str, Spec)]) -> Result<()> {
+impl<'a> Installer<'a> {
+    pub fn new(app: &'a App, from: &SourceArgs) -> Result<Installer<'a>> {
+        let source = match &app.policy {
+            Some(policy) => policy.source(from.source, from.insecure_no_sumdb)?,
+            None => from.source,
+        };
+        Ok(Installer {
+            app,
+            remote: Remote::from_env(app.trust_mirror)?,
+            source,
+            insecure_no_sumdb: from.insecure_no_sumdb,
+            origin: None,
+            proxy_list: None,
+        })
+    }
+
+    /// The release `spec` picks on the source, without installing it.
+    pub fn release(&mut self, spec: &Spec) -> Result<GoVersion> {
+        let origin = self.origin.get_or_insert_with(|| self.remote.origin(&self.app.store, self.source, self.app.out));
+        match origin {
+            Ok(ReleaseSource::Site(catalog)) => {
+                let platform = &self.remote.platform;
+                catalog.index.pick(spec, platform).map(|release| release.version.clone()).ok_or_else(|| {
+                    Error::new(Kind::NoSuchVersion, format!("no Go release {spec} for {platform}"))
+                        .hint(format!("gover list --remote {spec} lists what can be installed"))
+                })
+            }
+            Ok(ReleaseSource::Proxy(config, site)) => {
+                let (config, site) = (config.clone(), site.clone());
+                self.proxy_version(spec, &config).map_err(|e| dist::after_fallback(e, site.as_ref()))
+            }
+            Err(err) => Err(err.clone()),
+        }
+    }
+
+    /// What an install does last, for a command that found nothing to install: the policy's
+    /// and the advice's data kept current.
+    pub fn refresh_vulnerability_data(&self) {
+        vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.out);
+    }
+    pub fn run(mut self, specs: &[(&str, Spec)]) -> Result<()> {
         if self.app.policy.as_ref().is_some_and(Policy::needs_vulnerability_data) {
             // The policy's verdict on a release is only as current as this data.
             vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.out);
@@ -92,13 +113,15 @@ impl Installer<'_> {
             }
         }
         // Users run the system store's versions through their own shims, and pick them with
-        // their own pins and global default: there are none to make in it.
-        if let Some(first) = installed.first().filter(|_| !self.app.store.is_system()) {
+        // their own pins and global default: it has only the versions' names, for go's switch.
+        if let Some(first) = installed.first() {
             self.app.store.ensure_shims()?;
-            self.set_first_global(first)?;
+            if !self.app.store.is_system() {
+                self.set_first_global(first)?;
+            }
         }
         if !installed.is_empty() {
-            vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.out);
+            self.refresh_vulnerability_data();
             advise(&self.app.store, &installed, self.app.out);
         }
         failure.map_or(Ok(()), Err)

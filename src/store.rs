@@ -297,28 +297,32 @@ impl Store {
     }
 
     /// Makes GOVER_HOME/shims/{go,gofmt} the current shim binary, and gives each installed
-    /// version its name there (see `sync_release_names`).
+    /// version its name there (see `sync_release_names`). The system store's shims are the
+    /// names alone: users' own `go` comes first on their PATH, and one in a directory every
+    /// user has on PATH would be what `system` finds (a shim running itself).
     pub fn ensure_shims(&self) -> Result<()> {
-        let source = shim_binary()?;
         let dir = self.home.shims_dir();
         Self::create_dir(&dir)?;
-        for tool in SHIMMED_TOOLS {
-            place_shim(&source, &dir, tool)?;
+        if !self.system {
+            let source = shim_binary()?;
+            for tool in SHIMMED_TOOLS {
+                place_shim(&source, &dir, tool, true)?;
+            }
         }
         self.sync_release_names()
     }
 
-    /// Makes GOVER_HOME/shims hold a link to the `go` shim named after each installed version
-    /// (`go1.23.9`) and no other release name: the names go looks for on PATH before it
-    /// downloads a toolchain, and which the shim runs exactly that version by. Uninstall calls
-    /// this alone: removing a name needs no shim binary. Does nothing before the first install
-    /// made the `go` shim.
+    /// Makes GOVER_HOME/shims hold a shim named after each installed version (`go1.23.9`)
+    /// and no other release name: the names go looks for on PATH before it downloads a
+    /// toolchain, and which the shim runs exactly that version by. A user's are links to their
+    /// `go` shim; the system store's, copies of the shim binary (a link could share the file
+    /// with whoever owns gover's own, and every user runs these). Uninstall calls this alone.
+    /// Does nothing before the first install made the directory (and, in a user's, the `go`
+    /// shim).
     pub fn sync_release_names(&self) -> Result<()> {
         let dir = self.home.shims_dir();
-        let go = dir.join("go");
-        if !go.is_file() {
-            return Ok(());
-        }
+        let source = if self.system { dir.is_dir().then(shim_binary).transpose()? } else { Some(dir.join("go")) };
+        let Some(source) = source.filter(|source| source.is_file()) else { return Ok(()) };
         // One at a time, each reading versions/ under the lock: otherwise a gover that read it
         // before a concurrent uninstall could link the name back after that uninstall removed
         // it, or two could remove the same name.
@@ -334,24 +338,29 @@ impl Store {
             }
         }
         for version in &installed {
-            place_shim(&go, &dir, &version.to_string())?;
+            place_shim(&source, &dir, &version.to_string(), !self.system)?;
         }
         Ok(())
     }
 }
 
-/// Makes `dir/name` the shim `source`: a hard link where possible, a copy otherwise, put in
-/// place by one rename so a running `go` never sees a half-written shim. Does nothing when it
-/// is up to date.
-fn place_shim(source: &Path, dir: &Path, name: &str) -> Result<()> {
+/// Makes `dir/name` the shim `source`: a hard link where possible and `link` allows, a copy
+/// otherwise, put in place by one rename so a running `go` never sees a half-written shim.
+/// Does nothing when it is up to date.
+fn place_shim(source: &Path, dir: &Path, name: &str, link: bool) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
     let dest = dir.join(name);
     if same_file_content(source, &dest) {
         return Ok(());
     }
     let temp = dir.join(format!(".{name}.new-{}", std::process::id()));
     let _ = fs::remove_file(&temp);
-    if fs::hard_link(source, &temp).is_err() {
+    if !link || fs::hard_link(source, &temp).is_err() {
         fs::copy(source, &temp).map_err(|e| error::io("copy the shim to", &temp, e))?;
+        // Whatever mode the source has: in the system store, every user runs it and only its
+        // owner (root) may change it.
+        fs::set_permissions(&temp, fs::Permissions::from_mode(0o755))
+            .map_err(|e| error::io("set the permissions of", &temp, e))?;
     }
     fs::rename(&temp, &dest).map_err(|e| {
         let _ = fs::remove_file(&temp);

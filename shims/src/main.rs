@@ -4,7 +4,8 @@
 //! Installed as hard links in GOVER_HOME/shims: `go` and `gofmt`, and one named after each
 //! installed version (`go1.23.9`), which runs exactly that version: the name go itself looks
 //! for on PATH before it downloads a toolchain (`GOTOOLCHAIN=path`, `go1.23.9+path`), and the
-//! command golang.org/dl users type. Everything is decided from the name it was started by,
+//! command golang.org/dl users type. The system store's shims/ holds such names (copies) for
+//! the versions root installed for every user. Everything is decided from the name it was started by,
 //! the environment, one listing of each directory up to the pin (and the module's go line) and
 //! one of versions/ (or, for a pin naming a link, one readlink), plus one stat of the version's
 //! use stamp; above the pin only go.work and go.mod are looked up, by name, and an exact pin
@@ -144,21 +145,32 @@ fn run_tool(tool: &str, args: Args, depth: u32) -> ! {
     fail_exec(&toolchain, tool, err)
 }
 
-/// `go1.23.9`: that installed version, whatever the directory pins. The name is as deliberate
-/// a choice as a pin, so go gets the same environment as for one.
+/// `go1.23.9`: that installed version, whatever the directory pins: the user's own, else the
+/// system store's (whose names are on PATH after the user's, see `gover --system install`).
+/// The name is as deliberate a choice as a pin, so go gets the same environment as for one.
 fn run_release(version: GoVersion, path: &Path, args: Args, depth: u32) -> ! {
     let home = resolve::home_from_process().unwrap_or_else(|e| fail_resolve(e));
-    let root = home.version_dir(&version);
-    let toolchain = Toolchain::Installed { root: root.clone(), version: version.clone() };
-    let err = exec(&home, &toolchain, "go", args, depth, true);
-    // Not a stat before the exec: the installed case pays for nothing.
-    if !root.exists() {
-        fail(
-            Error::new(Kind::NotInstalled, format!("{version} is not installed, so {} cannot run it", path.display()))
-                .hint(format!("run gover install {}", install_spec(&version))),
-        );
+    let own = Toolchain::Installed { root: home.version_dir(&version), version: version.clone() };
+    // Not a stat before the exec: the user's own install pays for nothing.
+    let err = exec(&home, &own, "go", args.clone(), depth, true);
+    if own.goroot().is_some_and(Path::exists) {
+        fail_exec(&own, "go", err);
     }
-    fail_exec(&toolchain, "go", err)
+    let system = GoverHome::locate_system(|name| std::env::var_os(name));
+    let ignored = match resolve::system_release(&system, &version, gover_shim::trust::effective_uid()) {
+        Ok(Some(root)) => {
+            let shared = Toolchain::Installed { root, version: version.clone() };
+            let err = exec(&home, &shared, "go", args, depth, true);
+            fail_exec(&shared, "go", err)
+        }
+        Ok(None) => None,
+        Err(problem) => {
+            Some(format!("the versions of the system store {} are ignored: {problem}", system.root().display()))
+        }
+    };
+    let err =
+        Error::new(Kind::NotInstalled, format!("{version} is not installed, so {} cannot run it", path.display()));
+    fail(ignored.into_iter().fold(err, Error::cause).hint(format!("run gover install {}", install_spec(&version))))
 }
 
 /// What `gover install` takes for exactly `version`: `1.23.9`, `1.21rc2`, and `1.20.0` for

@@ -100,18 +100,28 @@ pub fn installed(home: &GoverHome, system: Option<&GoverHome>, uid: u32) -> Vec<
     all
 }
 
-/// The system store's versions for user `uid`, or why none count: a relative
-/// GOVER_SYSTEM_HOME, or a versions/ that someone other than root or the user may change.
+/// The system store's versions for user `uid`, or why none count (see [`trusted_store`]).
 pub fn system_versions(system: &GoverHome, uid: u32) -> Result<Vec<GoVersion>, String> {
+    Ok(if trusted_store(system, uid)? { system.installed() } else { Vec::new() })
+}
+
+/// The system store's tree of exactly `version` for user `uid`, if it has one and counts (see
+/// [`trusted_store`]): found without listing versions/, so a release name (`go1.23.9`) or an
+/// exact pin it serves costs two stats.
+pub fn system_release(system: &GoverHome, version: &GoVersion, uid: u32) -> Result<Option<PathBuf>, String> {
+    let root = system.version_dir(version);
+    Ok((trusted_store(system, uid)? && std::fs::symlink_metadata(&root).is_ok()).then_some(root))
+}
+
+/// Whether the system store has a versions/ whose versions count for user `uid` (false where
+/// there is none), or why they do not: a relative GOVER_SYSTEM_HOME, or a versions/ that
+/// someone other than root or the user may change. One stat.
+fn trusted_store(system: &GoverHome, uid: u32) -> Result<bool, String> {
     if !system.root().is_absolute() {
         return Err("GOVER_SYSTEM_HOME is a relative path; it must be absolute".into());
     }
-    // A single stat where there is no system store, as on most machines.
-    let Ok(meta) = std::fs::metadata(system.versions_dir()) else { return Ok(Vec::new()) };
-    match crate::home::shared_store_problem(&meta, uid) {
-        Some(problem) => Err(problem),
-        None => Ok(system.installed()),
-    }
+    let Ok(meta) = std::fs::metadata(system.versions_dir()) else { return Ok(false) };
+    crate::home::shared_store_problem(&meta, uid).map_or(Ok(true), Err)
 }
 
 /// The process's GOVER_HOME; a relative one is refused (it would mean another place in every
@@ -707,8 +717,8 @@ pub fn toolchain_for(ctx: &Context, request: &Request) -> Result<Toolchain, Reso
         return Ok(Toolchain::Linked { name: name.clone(), root });
     }
     // The user's own copy comes first, so finding it ends the search.
-    if let Some(version) = exact_install(ctx, request) {
-        return Ok(Toolchain::Installed { root: ctx.home.version_dir(&version), version });
+    if let Some((version, root)) = exact_install(ctx, request) {
+        return Ok(Toolchain::Installed { root, version });
     }
     let found = ctx.installed();
     let installed: Vec<GoVersion> = found.iter().map(|i| i.version.clone()).collect();
@@ -740,15 +750,23 @@ pub fn toolchain_for(ctx: &Context, request: &Request) -> Result<Toolchain, Reso
     Ok(Toolchain::Installed { root, version: version.clone() })
 }
 
-/// The version an exact pin names, when its directory is there and the go line allows it:
-/// what listing versions/ would pick, found with one lookup. With a patch number only one
-/// canonical name is that release (`go1.20` and `go1.20.0` are one release, and the listing
-/// would pick `go1.20.0`), so pins without one take the listing.
-fn exact_install(ctx: &Context, request: &Request) -> Option<GoVersion> {
+/// The version an exact pin names and its tree, when the user's store or else the system
+/// store has it and the go line allows it: what listing both versions/ would pick, found by
+/// name. With a patch number only one canonical name is that release (`go1.20` and
+/// `go1.20.0` are one release, and the listing would pick `go1.20.0`), so pins without one
+/// take the listing.
+fn exact_install(ctx: &Context, request: &Request) -> Option<(GoVersion, PathBuf)> {
     let Spec::Exact(version) = &request.spec else { return None };
     let allowed = request.minimum.as_ref().is_none_or(|min| min.allows(version));
-    let there = version.patch.is_some() && allowed && std::fs::symlink_metadata(ctx.home.version_dir(version)).is_ok();
-    there.then(|| version.clone())
+    if version.patch.is_none() || !allowed {
+        return None;
+    }
+    let own = ctx.home.version_dir(version);
+    let root = match std::fs::symlink_metadata(&own) {
+        Ok(_) => own,
+        Err(_) => system_release(ctx.system.as_ref()?, version, ctx.uid).ok()??,
+    };
+    Some((version.clone(), root))
 }
 
 /// The `go` line of a module (or workspace): the oldest Go that may build it.

@@ -11,14 +11,12 @@ use gover_shim::pin::PinFile;
 use gover_shim::{GoVersion, Spec};
 
 use crate::app::App;
-use crate::dist::Remote;
 use crate::error::{Error, Kind, Result};
-use crate::installing::install_releases;
+use crate::installing::{Installer, SourceArgs};
 use crate::interrupt::{self, Job};
 use crate::output::{out, outln};
 use crate::reconcile::{self, backup::Backup, plan::FileEdit};
 use crate::repin::{self, Move};
-use crate::vulndb;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -37,6 +35,8 @@ pub struct Args {
     /// Show what would be installed and the pin changes as a diff; change nothing
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub from: SourceArgs,
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
@@ -57,20 +57,15 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             .hint("install one first: gover install 1.22"));
     }
 
-    if let Some(policy) = &app.policy {
-        policy.require_download_site("gover upgrade")?;
-    }
-    let remote = Remote::from_env(app.trust_mirror)?;
-    let catalog = remote.fetch_index(&app.store)?;
+    // From where `gover install` would install, so what a policy requires (only the module
+    // proxy, say) is where the newest patches are looked up and come from.
+    let mut installer = Installer::new(app, &args.from)?;
     let mut moves = Vec::new();
     for from in &lines {
         let (major, minor) = to.unwrap_or(*from);
-        let release = catalog.index.pick(&Spec::Line { major, minor }, &remote.platform).ok_or_else(|| {
-            Error::new(Kind::NoSuchVersion, format!("no Go release {major}.{minor} for {}", remote.platform))
-                .hint(format!("gover list --remote {major}.{minor} lists what can be installed"))
-        })?;
-        app.permit_version(Some(&release.version))?;
-        moves.push(Move { from: *from, to: release.version.clone() });
+        let release = installer.release(&Spec::Line { major, minor })?;
+        app.permit_version(Some(&release))?;
+        moves.push(Move { from: *from, to: release });
     }
     let wanted: Vec<GoVersion> = moves.iter().map(|m| m.to.clone()).filter(|v| !installed.contains(v)).collect();
     for m in &moves {
@@ -92,10 +87,13 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         outln!(app.out, Info, "dry run: nothing was installed or changed");
         return Ok(());
     }
-    if !wanted.is_empty() {
-        install_releases(app, remote, catalog, &wanted)?;
+    if wanted.is_empty() {
+        installer.refresh_vulnerability_data();
     } else {
-        vulndb::refresh_if_stale(&app.store, &remote.client, app.out);
+        let texts: Vec<String> = wanted.iter().map(|v| v.to_string()).collect();
+        let specs: Vec<(&str, Spec)> =
+            texts.iter().zip(&wanted).map(|(text, v)| (text.as_str(), Spec::Exact(v.clone()))).collect();
+        installer.run(&specs)?;
     }
     if args.pins {
         move_pins(app, &plan.edits)?;

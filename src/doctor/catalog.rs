@@ -41,6 +41,7 @@ pub const FINDINGS: &[Described] = &[
     Described { ids: &["versions.pin-below-go-line"], severity: "warning", meaning: "the pin in effect is older than the module's `go` line, so a newer version runs" },
     Described { ids: &["versions.bad-pin"], severity: "error", meaning: "a pin file or GOVER_VERSION that is not a version (nor, in `.go-version` and the global default, the name of a linked toolchain)" },
     Described { ids: &["versions.ignored-pin"], severity: "warning", meaning: "a pin file, go.mod or go.work on the way up that another user could have written (theirs, in their directory or one everyone may write to, or in a shared temporary directory such as /tmp): skipped" },
+    Described { ids: &["versions.system-store-untrusted"], severity: "warning", meaning: "the system store (`GOVER_SYSTEM_HOME`, default `/usr/local/lib/gover`) is ignored: its `versions/` belongs to another user than root or may be written by its group or everyone, or GOVER_SYSTEM_HOME is relative; the fix is the `chown`/`chmod` root runs" },
     Described { ids: &["versions.link-broken"], severity: "error", meaning: "a toolchain `gover link` named is gone or its `bin/go` no longer runs; `gover link --force NAME NEWDIR` or `gover uninstall NAME`" },
     Described { ids: &["versions.nothing-to-run"], severity: "error", meaning: "gover is in use, nothing is pinned and there is no go besides the shims" },
     Described { ids: &["versions.gotoolchain-switch"], severity: "warning", meaning: "GOTOOLCHAIN lets go switch toolchains behind a pin" },

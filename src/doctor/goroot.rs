@@ -2,14 +2,16 @@
 //! tree, update-alternatives, shell functions and aliases that shadow go, other managers'
 //! leftovers, gover's own versions, and pins naming what is not installed.
 
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
+use gover_shim::home::SYSTEM_HOME;
 use gover_shim::{resolve, ResolveError, Source};
 
 use super::alternatives;
 use super::startup::{Kind, Manager};
 use super::SettingEvidence;
-use super::{Category, Evidence, Facts, Finding, Fix, LineRange, Severity};
+use super::{Argv, Category, Evidence, Facts, Finding, Fix, LineRange, Severity};
 use crate::gosettings::SettingOrigin;
 use crate::import;
 use crate::managers::GoSetting;
@@ -21,6 +23,7 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
     alternatives_groups(facts, &mut out);
     managers(facts, &mut out);
     gover_versions(facts, &mut out);
+    ignored_system_store(facts, &mut out);
     broken_links(facts, &mut out);
     pins(facts, &mut out);
     out
@@ -567,6 +570,36 @@ fn gover_versions(facts: &Facts, out: &mut Vec<Finding>) {
             ),
         }
     }
+}
+
+/// A system store the shim and gover ignore (see `resolve::system_versions`): to the user its
+/// versions are simply "not installed", and only the administrator can fix why.
+fn ignored_system_store(facts: &Facts, out: &mut Vec<Finding>) {
+    let Some(system) = facts.env.resolver_context().system else { return };
+    let Err(problem) = resolve::system_versions(&system, facts.env.uid) else { return };
+    let root = system.root();
+    let (seen, fix) = if root.is_absolute() {
+        let versions = system.versions_dir();
+        let meta =
+            std::fs::metadata(&versions).map(|m| format!(": owner uid {}, mode {:o}", m.uid(), m.mode() & 0o7777));
+        // The whole store, not versions/ alone: whoever could write it may have left trees,
+        // downloads or staging behind that root's next install would use.
+        let chown = Argv::new(["sudo", "chown", "-R", "root:root"]).arg(root);
+        let chmod = Argv::new(["sudo", "chmod", "-R", "go-w"]).arg(root);
+        (format!("{}{}", versions.display(), meta.unwrap_or_default()), Fix::Command(format!("{chown} && {chmod}")))
+    } else {
+        let fix = format!("set GOVER_SYSTEM_HOME to an absolute path, or unset it (the default is {SYSTEM_HOME})");
+        (format!("GOVER_SYSTEM_HOME={}", root.display()), Fix::Manual(fix))
+    };
+    out.push(
+        goroot_finding(
+            "versions.system-store-untrusted",
+            Severity::Warning,
+            format!("the versions of the system store {} are ignored: {problem}", root.display()),
+        )
+        .evidence(Evidence::Note { text: seen })
+        .fix(fix),
+    );
 }
 
 /// A link (`gover link`) whose tree is gone or whose go no longer runs: go fails wherever it is

@@ -22,6 +22,7 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
         // The newest release the policy allows, in the pin's own line if it has one.
         let allowed: Vec<&GoVersion> = knowledge
             .stable_releases()
+            .chain(policy.minimum_releases())
             .filter(|candidate| policy.permit_version(Some(candidate), &knowledge).is_ok())
             .collect();
         let target = allowed.iter().filter(|c| c.in_line(version.major, version.minor)).max().or(allowed.iter().max());

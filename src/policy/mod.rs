@@ -429,17 +429,10 @@ impl Policy {
         }
     }
 
-    /// Whether installs may fetch the release index from the download site (`gover upgrade`
-    /// only installs from there).
-    pub fn require_download_site(&self, command: &str) -> Result<()> {
-        self.source(SourceChoice::Dl, false).map(|_| ()).map_err(|err| {
-            Error::new(
-                Kind::Policy,
-                format!("{command} installs from the download site, which the policy does not allow"),
-            )
-            .cause(err.causes.join("; "))
-            .hint("gover install 1.22 installs the newest 1.22.x from the module proxy")
-        })
+    /// The releases the policy names as its lines' minimum patches: releases that exist,
+    /// known even where no release index was ever fetched (a fleet allowed only the proxy).
+    pub fn minimum_releases(&self) -> impl Iterator<Item = &GoVersion> {
+        self.minimum.iter().map(|rule| &rule.value)
     }
 
     /// Refuses --trust-mirror when the policy says the mirror's own checksums never count.

@@ -11,6 +11,7 @@ pub fn hook(paths: &HookPaths) -> String {
         &[
             ("GOVER_HOME", &paths.gover_home),
             ("SHIMS", &paths.shims),
+            ("SYSTEM_NAMES", &paths.system_names),
             ("BIN_DIR", &paths.bin_dir),
             ("COMPLETIONS", &paths.completions_dir(Shell::Fish)),
         ],

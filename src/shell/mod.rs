@@ -16,6 +16,8 @@ pub mod zsh;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use gover_shim::GoverHome;
+
 use crate::error::{self, Result};
 use crate::store::Store;
 
@@ -36,6 +38,10 @@ pub enum Shell {
 pub struct HookPaths {
     pub gover_home: PathBuf,
     pub shims: PathBuf,
+    /// The system store's shims: the names of the versions root installed for every user
+    /// (`go1.23.9`), appended to PATH when missing, so go's toolchain switch finds them after
+    /// the user's own, including those root installs after the hook was written.
+    pub system_names: PathBuf,
     /// The directory holding the `gover` binary, appended to PATH when missing.
     pub bin_dir: PathBuf,
     /// GOVER_HOME/shell: the rendered hooks and the completion scripts.
@@ -47,6 +53,7 @@ impl HookPaths {
         HookPaths {
             gover_home: store.root().to_path_buf(),
             shims: store.home().shims_dir(),
+            system_names: system_names(),
             bin_dir,
             shell_dir: store.shell_dir(),
         }
@@ -197,6 +204,15 @@ fn render(asset: &str, shell: Shell, values: &[(&str, &Path)]) -> String {
     out
 }
 
+/// The system store's shims directory for the hook: GOVER_SYSTEM_HOME's when it is absolute
+/// (a relative one names no store: resolution ignores it, and on PATH it would mean another
+/// directory wherever the shell is), else the default.
+fn system_names() -> PathBuf {
+    let system = GoverHome::locate_system(|name| std::env::var_os(name));
+    let system = if system.root().is_absolute() { system } else { GoverHome::new(gover_shim::home::SYSTEM_HOME) };
+    system.shims_dir()
+}
+
 /// Writes the hook for every shell and the completion scripts into GOVER_HOME/shell, each only
 /// when its content changed, each by one rename. Returns the files it wrote.
 pub fn write_files(paths: &HookPaths, cli: fn() -> clap::Command) -> Result<Vec<PathBuf>> {
@@ -337,6 +353,7 @@ mod tests {
         let paths = HookPaths {
             gover_home: "/h/it's gover".into(),
             shims: "/h/it's gover/shims".into(),
+            system_names: "/s/it's gover/shims".into(),
             bin_dir: "/h/bin".into(),
             shell_dir: "/h/it's gover/shell".into(),
         };
@@ -345,6 +362,7 @@ mod tests {
             let quoted = shell.quote("/h/it's gover/shims");
             assert!(!hook.contains("@SHIMS@") && !hook.contains("@GOVER_HOME@"), "{shell:?}");
             assert!(!hook.contains("@BIN_DIR@") && !hook.contains("@COMPLETIONS@"), "{shell:?}");
+            assert!(!hook.contains("@SYSTEM_NAMES@") && hook.contains(&shell.quote("/s/it's gover/shims")));
             assert!(
                 hook.contains(&format!("_gover_shims={quoted}")) || hook.contains(&format!("_gover_shims {quoted}"))
             );

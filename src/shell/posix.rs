@@ -6,7 +6,16 @@ use super::{render, HookPaths, Shell};
 pub const ASSET: &str = include_str!("assets/posix.sh");
 
 pub fn hook(paths: &HookPaths) -> String {
-    render(ASSET, Shell::Sh, &[("GOVER_HOME", &paths.gover_home), ("SHIMS", &paths.shims), ("BIN_DIR", &paths.bin_dir)])
+    render(
+        ASSET,
+        Shell::Sh,
+        &[
+            ("GOVER_HOME", &paths.gover_home),
+            ("SHIMS", &paths.shims),
+            ("SYSTEM_NAMES", &paths.system_names),
+            ("BIN_DIR", &paths.bin_dir),
+        ],
+    )
 }
 
 /// Single quotes, each embedded `'` written as `'\''`.

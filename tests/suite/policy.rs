@@ -290,10 +290,10 @@ fn sources_the_policy_requires() {
         "drop --insecure-no-sumdb",
     );
     refused(
-        fleet.gover().args(["upgrade", "1.22"]),
-        "gover upgrade installs from the download site, which the policy does not allow",
-        "allow = proxy",
-        "gover install 1.22 installs the newest 1.22.x from the module proxy",
+        fleet.gover().args(["upgrade", "--source", "dl", "1.22"]),
+        "--source dl is not allowed here",
+        &allow,
+        "--source proxy",
     );
     refused(
         fleet.gover().args(["--trust-mirror", "list"]),
@@ -440,20 +440,7 @@ fn doctor_reports_pins_the_policy_refuses_with_the_upgrade_that_fixes_them() {
     fleet.sb.fake_version("go1.21.13");
     fleet.sb.fake_version("go1.22.10");
     fs::write(fleet.sb.gover_home.join("global"), "1.21.13\n").unwrap();
-    let doctor = || {
-        let mut cmd = fleet.sb.doctor(&["--json"]);
-        cmd.envs(fleet.env());
-        let out = cmd.output().unwrap();
-        let report: Value = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-        report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| f["id"] == "policy.refused")
-            .cloned()
-            .collect::<Vec<_>>()
-    };
+    let doctor = || refused_pins(&fleet, &[]);
     let found = doctor();
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0]["severity"], "error");
@@ -468,4 +455,51 @@ fn doctor_reports_pins_the_policy_refuses_with_the_upgrade_that_fixes_them() {
     follow.args(fix.trim_start_matches("gover ").split(' ')).assert().success();
     assert_eq!(fs::read_to_string(fleet.sb.gover_home.join("global")).unwrap(), "1.22.10\n");
     assert_eq!(doctor(), Vec::<Value>::new());
+}
+
+/// `gover doctor`'s `policy.refused` findings, `env` added to the fleet's.
+fn refused_pins(fleet: &Fleet, env: &[(String, String)]) -> Vec<Value> {
+    let mut cmd = fleet.sb.doctor(&["--json"]);
+    cmd.envs(fleet.env()).envs(env.iter().cloned());
+    let out = cmd.output().unwrap();
+    let report: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    report["findings"].as_array().unwrap().iter().filter(|f| f["id"] == "policy.refused").cloned().collect()
+}
+
+/// Where the policy allows only the module proxy, the `gover upgrade` doctor names for a pin
+/// below a line's minimum patch works when followed: it installs the newest patch from the
+/// proxy the fleet's defaults name, verified by the checksum database, and moves the pin.
+#[test]
+fn doctor_s_upgrade_works_under_a_policy_that_allows_only_the_proxy() {
+    let proxy = common::modproxy::ModProxy::new(vec![
+        common::modproxy::Toolchain::synthetic("go1.22.9", &[]),
+        common::modproxy::Toolchain::synthetic("go1.22.10", &[]),
+    ]);
+    let fleet = Fleet::new(&format!(
+        "[versions]\nminimum = [\"1.22.10\"]\n\n[sources]\nallow = [\"proxy\"]\n\n[defaults]\ngoproxy = \"{}\"\n",
+        proxy.goproxy()
+    ));
+    fleet.sb.fake_version("go1.22.9");
+    fs::write(fleet.sb.gover_home.join("global"), "1.22.9\n").unwrap();
+    // The checksum database of the test proxy; the proxy itself comes from the policy.
+    let gosumdb = [("GOSUMDB".to_string(), proxy.gosumdb())];
+    let found = refused_pins(&fleet, &gosumdb);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["title"], "go1.22.9 (in use here and the global default) is refused by the policy: go1.22.9 is below the minimum patch of 1.22");
+    let fix = found[0]["fix"]["command"].as_str().unwrap().to_string();
+    assert_eq!(fix, "gover upgrade 1.22 --pins");
+
+    let out = fleet.gover().envs(gosumdb.clone()).args(fix.trim_start_matches("gover ").split(' ')).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains(&format!("source: the module proxy {}", proxy.goproxy())), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("installed go1.22.10"), "{out:?}");
+    assert!(
+        proxy.server.requests().iter().any(|r| r.target.starts_with("/sumdb/lookup/")),
+        "checked against the database"
+    );
+    assert_eq!(fleet.archive_hits("go1.22.10"), 0, "nothing from the download site");
+    assert_eq!(fs::read_to_string(fleet.sb.gover_home.join("global")).unwrap(), "1.22.10\n");
+    assert_eq!(refused_pins(&fleet, &gosumdb), Vec::<Value>::new());
 }

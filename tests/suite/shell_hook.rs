@@ -106,7 +106,10 @@ fn zsh_and_fish_parse_their_hooks() {
 fn the_hook_puts_the_shims_first_exactly_once_however_often_it_runs() {
     let sb = Sandbox::new();
     let shims = sb.shims_dir().display().to_string();
-    let bin = common::bin_dir().display().to_string();
+    // gover's own directory, then the names of the system store's versions (the default
+    // store: these shells have no GOVER_SYSTEM_HOME), are appended.
+    let system_names = std::path::Path::new(gover_shim::home::SYSTEM_HOME).join("shims");
+    let bin = format!("{}:{}", common::bin_dir().display(), system_names.display());
     // The shims already somewhere in the middle, as an older set-up would leave them.
     let start = format!("/first:{shims}:{BASE_PATH}");
     // `go install`'s directory comes right after the shims (GOBIN, else GOPATH's first

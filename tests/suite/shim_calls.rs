@@ -59,3 +59,38 @@ fn the_shim_lists_only_the_directories_up_to_the_pin() {
     let out = sb.shim("go").current_dir(&cwd).arg("version").output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("go go1.22.10 args=version"), "{out:?}");
 }
+
+/// An exact pin the system store serves costs what it costs from the user's own store, plus
+/// the system store's one trust check (a stat of its versions/) and the lookup of the
+/// version there: neither store's versions/ is listed.
+#[test]
+fn an_exact_pin_from_the_system_store_costs_two_calls_more() {
+    if !common::require("strace") {
+        return;
+    }
+    let sb = Sandbox::new();
+    sb.install_shims();
+    sb.write("work/.go-version", "1.22.10\n");
+    let own = sb.fake_version("go1.22.10");
+    // The used-stamp, written on the first run only, is not what is counted.
+    let _ = shim_calls(&sb, &sb.work, "all");
+    let from_own = shim_calls(&sb, &sb.work, "all");
+    // The same tree, now the system store's alone.
+    let system = sb.root().join("system/versions");
+    std::fs::create_dir_all(&system).unwrap();
+    std::fs::rename(&own, system.join("go1.22.10")).unwrap();
+    let _ = shim_calls(&sb, &sb.work, "all");
+    let from_system = shim_calls(&sb, &sb.work, "all");
+    let out = sb.shim("go").current_dir(&sb.work).arg("version").output().unwrap();
+    let goroot = format!("GOROOT={}\n", system.join("go1.22.10").display());
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&goroot), "{out:?}");
+    let lists_versions = |l: &&String| l.starts_with("getdents64(") && l.contains("versions>");
+    assert!(!from_system.iter().any(|l| lists_versions(&l)), "{}", from_system.join("\n"));
+    assert_eq!(
+        from_system.len(),
+        from_own.len() + 2,
+        "own:\n{}\n\nsystem:\n{}",
+        from_own.join("\n"),
+        from_system.join("\n")
+    );
+}

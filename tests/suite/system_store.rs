@@ -179,7 +179,13 @@ fn users_share_system_versions_beside_their_own() {
     let out = install.arg(env!("CARGO_BIN_EXE_gover")).output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_root_only(&m.system().join("versions"));
-    assert!(!m.system().join("shims").exists() && !m.system().join("global").exists(), "nothing per user in it");
+    assert_root_only(&m.system().join("shims"));
+    // Nothing per user in it: no global default, no go or gofmt, only the versions' names.
+    assert!(!m.system().join("global").exists());
+    assert_eq!(
+        common::rig::walk(&m.system().join("shims")).into_iter().map(|(path, _)| path).collect::<Vec<_>>(),
+        [m.system().join("shims/go1.22.10")]
+    );
 
     // Both users run the one system tree.
     for uid in [NOBODY, OTHER] {
@@ -424,4 +430,107 @@ fn shellcheck_finds_nothing_in_the_profile_snippet() {
     let snippet = Path::new(env!("CARGO_MANIFEST_DIR")).join("profile.d/gover.sh");
     let out = Command::new("shellcheck").env("PATH", common::BASE_PATH).arg(snippet).output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stdout));
+}
+
+/// `gover doctor` says why a system store is ignored (to the user its versions are just "not
+/// installed"), and the fix it names, run as root, makes them usable again.
+#[test]
+fn doctor_names_an_ignored_system_store_and_the_fix() {
+    let Some(m) = Machine::with_users() else { return };
+    install_system(&m, "1.22.10");
+    m.pin(NOBODY, "1.22.10");
+    let versions = m.system().join("versions");
+    std::os::unix::fs::chown(&versions, Some(OTHER), None).unwrap();
+    fs::set_permissions(&versions, fs::Permissions::from_mode(0o775)).unwrap();
+    let untrusted = |cmd: &mut Command| untrusted_findings(cmd.output().unwrap());
+    let doctor = |uid| m.as_user(uid, Path::new(env!("CARGO_BIN_EXE_gover")), &["doctor", "--json"]);
+    let found = untrusted(&mut doctor(NOBODY));
+    assert_eq!(found.len(), 1, "{found:?}");
+    let system = m.system().display().to_string();
+    assert_eq!(
+        found[0]["title"],
+        format!(
+            "the versions of the system store {system} are ignored: its versions directory belongs to uid {OTHER}, \
+             neither root nor you"
+        )
+    );
+    let fix = found[0]["fix"]["command"].as_str().unwrap();
+    assert_eq!(fix, format!("sudo chown -R root:root {system} && sudo chmod -R go-w {system}"));
+    assert_exit(&m.go(NOBODY, &["version"]), 3, &["go1.22.10 is not installed"]);
+
+    // The administrator runs it (root here has no sudo to drop).
+    let out = m.as_root(Path::new("sh"), &["-c", &fix.replace("sudo ", "")]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(untrusted(&mut doctor(NOBODY)), Vec::<serde_json::Value>::new());
+    m.assert_runs(NOBODY, "go1.22.10");
+
+    // A relative GOVER_SYSTEM_HOME names no one place: said too, with what to set instead.
+    let found = untrusted(doctor(NOBODY).env("GOVER_SYSTEM_HOME", "system"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    let title = found[0]["title"].as_str().unwrap();
+    assert!(title.ends_with("ignored: GOVER_SYSTEM_HOME is a relative path; it must be absolute"), "{title}");
+    let fix = found[0]["fix"]["text"].as_str().unwrap();
+    assert!(fix.starts_with("set GOVER_SYSTEM_HOME to an absolute path, or unset it"), "{fix}");
+}
+
+/// The `versions.system-store-untrusted` findings of a `gover doctor --json` run.
+fn untrusted_findings(out: Output) -> Vec<serde_json::Value> {
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", text(&out.stdout), text(&out.stderr)));
+    let findings = report["findings"].as_array().unwrap().iter();
+    findings.filter(|f| f["id"] == "versions.system-store-untrusted").cloned().collect()
+}
+
+/// Go's own toolchain switch finds the versions root installs by their names (`go1.23.9`):
+/// the user's hook, written before root installed anything, has the system store's names on
+/// PATH after the user's own, and the shim runs the system's tree. No download (GOPROXY=off),
+/// nothing for the user to run; and the name goes when root uninstalls the version.
+#[test]
+fn go_switches_to_system_versions_by_their_names() {
+    let Some(m) = Machine::with_users() else { return };
+    // The user sets gover up with a version of their own, before root installs anything.
+    let out = m.gover(NOBODY, &["install", "1.21.13"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = m.gover(NOBODY, &["setup", "--no-modify-rc"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let gover_home = m.home(NOBODY).join(".local/share/gover");
+    let hook = gover_home.join("shell/hook.sh");
+    install_system(&m, "1.23.9");
+    let names = m.system().join("shims");
+
+    let module = m.home(NOBODY).join("work/module");
+    let out = m
+        .as_user(
+            NOBODY,
+            Path::new("sh"),
+            &["-c", "mkdir module && printf 'module m\\n\\ngo 1.21\\n\\ntoolchain go1.23.9\\n' > module/go.mod"],
+        )
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shell = |script: &str| {
+        let login = format!(". {}; {script}", hook.display());
+        m.as_user(NOBODY, Path::new("sh"), &["-c", &login]).env("GOPROXY", "off").output().unwrap()
+    };
+    let assert_go = |out: &Output, version: &str| {
+        let stdout = text(&out.stdout);
+        assert!(stdout.starts_with(&format!("go version {version} ")), "{stdout}{}", text(&out.stderr));
+    };
+    // GOTOOLCHAIN names it: the user's go1.21.13 (their global default) switches to it.
+    assert_go(&shell("GOTOOLCHAIN=go1.23.9 go version"), "go1.23.9");
+    let out = shell("GOTOOLCHAIN=go1.23.9+path go env GOROOT");
+    assert_eq!(text(&out.stdout), format!("{}\n", m.version_dir("go1.23.9").display()), "{}", text(&out.stderr));
+    // The module's toolchain line: go (the user's own go1.21.13, run by its name) switches.
+    assert_go(&shell(&format!("cd {} && GOTOOLCHAIN=path go1.21.13 version", module.display())), "go1.23.9");
+    assert!(!gover_home.join("versions/go1.23.9").exists() && !gover_home.join("shims/go1.23.9").exists());
+
+    assert_root_only(&names);
+
+    // Removed by root: go no longer finds the name, and downloads nothing.
+    let out = m.gover(0, &["--system", "uninstall", "1.23.9"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!names.join("go1.23.9").exists());
+    let out = shell("GOTOOLCHAIN=go1.23.9+path go version");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("cannot find \"go1.23.9\" in PATH"), "{}", text(&out.stderr));
 }

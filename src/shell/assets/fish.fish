@@ -2,6 +2,7 @@
 # filled in so the hook starts no process at all.
 set -gx GOVER_HOME @GOVER_HOME@
 set -g _gover_shims @SHIMS@
+set -g _gover_system_names @SYSTEM_NAMES@
 set -g _gover_bin @BIN_DIR@
 set -g _gover_completions @COMPLETIONS@
 
@@ -28,8 +29,10 @@ else if test -n "$GOPATH[1]"
     set _gover_gobin $GOPATH[1]/bin
 end
 contains -- $_gover_gobin $PATH; or set -gx PATH $PATH[1] $_gover_gobin $PATH[2..-1]
-# gover itself: appended, not prepended, so its directory cannot shadow anything.
+# gover itself, and the names of the versions root installed for every user (`go1.23.9`, for
+# go's own toolchain switch): appended, not prepended, so they cannot shadow anything.
 contains -- $_gover_bin $PATH; or set -gx PATH $PATH $_gover_bin
+contains -- $_gover_system_names $PATH; or set -gx PATH $PATH $_gover_system_names
 # The shim sets GOROOT to the version it runs; one exported here would only be stale.
 set -e GOROOT
 

@@ -3,6 +3,7 @@
 # absolute paths are filled in so the hook starts no process at all.
 export GOVER_HOME=@GOVER_HOME@
 _gover_shims=@SHIMS@
+_gover_system_names=@SYSTEM_NAMES@
 _gover_bin=@BIN_DIR@
 
 # Moves $1 to the front of PATH and drops its other copies, so the hook can run any number
@@ -47,11 +48,15 @@ case ":$PATH:" in
   *) PATH=$_gover_shims:$_gover_gobin${PATH#"$_gover_shims"} ;;
 esac
 unset _gover_gobin
-# gover itself: appended, not prepended, so its directory cannot shadow anything.
-case ":$PATH:" in
-  *":$_gover_bin:"*) ;;
-  *) PATH=$PATH:$_gover_bin ;;
-esac
+# gover itself, and the names of the versions root installed for every user (`go1.23.9`, for
+# go's own toolchain switch): appended, not prepended, so they cannot shadow anything.
+for _gover_dir in "$_gover_bin" "$_gover_system_names"; do
+  case ":$PATH:" in
+    *":$_gover_dir:"*) ;;
+    *) PATH=$PATH:$_gover_dir ;;
+  esac
+done
+unset _gover_dir
 export PATH
 # The shim sets GOROOT to the version it runs; one exported here would only be stale.
 unset GOROOT
