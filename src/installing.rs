@@ -35,7 +35,7 @@ pub fn install(app: &App, specs: &[(&str, Spec)], from: &SourceArgs) -> Result<(
     };
     let installer = Installer {
         app,
-        remote: Remote::from_env(app.trust_mirror)?,
+        remote: Remote::from_env(&app.process, app.trust_mirror)?,
         source,
         insecure_no_sumdb: from.insecure_no_sumdb,
         origin: None,

@@ -1,9 +1,9 @@
 //! GOVER_HOME: where versions, shims and the global default live. Every path gover uses
 //! under it is named here, so the CLI and the shim cannot disagree about the layout.
 
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+use crate::process::Process;
 use crate::version::GoVersion;
 
 /// The system store: versions root installed with `gover --system install` for every user of
@@ -27,8 +27,8 @@ impl GoverHome {
 
     /// `GOVER_HOME`, else the platform data dir (`$XDG_DATA_HOME/gover`, else
     /// `~/.local/share/gover`: what the `dirs` crate calls data_dir on Linux).
-    pub fn locate(var: impl Fn(&str) -> Option<OsString>) -> Option<GoverHome> {
-        let set = |name: &str| var(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    pub fn locate(process: &Process) -> Option<GoverHome> {
+        let set = |name: &str| process.value(name).map(PathBuf::from);
         if let Some(home) = set("GOVER_HOME") {
             return Some(GoverHome::new(home));
         }
@@ -39,8 +39,8 @@ impl GoverHome {
     }
 
     /// The system store: `GOVER_SYSTEM_HOME`, else [`SYSTEM_HOME`].
-    pub fn locate_system(var: impl Fn(&str) -> Option<OsString>) -> GoverHome {
-        let set = var("GOVER_SYSTEM_HOME").filter(|v| !v.is_empty()).map(PathBuf::from);
+    pub fn locate_system(process: &Process) -> GoverHome {
+        let set = process.value("GOVER_SYSTEM_HOME").map(PathBuf::from);
         GoverHome::new(set.unwrap_or_else(|| PathBuf::from(SYSTEM_HOME)))
     }
 
@@ -171,20 +171,20 @@ pub fn shared_store_problem(versions: &std::fs::Metadata, uid: u32) -> Option<St
 mod tests {
     use super::*;
 
-    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
-        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| OsString::from(v))
+    fn env(pairs: &[(&str, &str)]) -> Process {
+        Process::new(pairs.iter().copied(), "/", 0)
     }
 
     #[test]
     fn locates_home() {
-        let at = |pairs: &[(&str, &str)]| GoverHome::locate(env(pairs)).map(|h| h.root().to_path_buf());
+        let at = |pairs: &[(&str, &str)]| GoverHome::locate(&env(pairs)).map(|h| h.root().to_path_buf());
         assert_eq!(at(&[("GOVER_HOME", "/g"), ("HOME", "/h")]), Some("/g".into()));
         assert_eq!(at(&[("HOME", "/h")]), Some("/h/.local/share/gover".into()));
         assert_eq!(at(&[("XDG_DATA_HOME", "/x"), ("HOME", "/h")]), Some("/x/gover".into()));
         assert_eq!(at(&[("XDG_DATA_HOME", "rel"), ("HOME", "/h")]), Some("/h/.local/share/gover".into()));
         assert_eq!(at(&[("GOVER_HOME", ""), ("HOME", "/h")]), Some("/h/.local/share/gover".into()));
         assert_eq!(at(&[]), None);
-        let system = |pairs: &[(&str, &str)]| GoverHome::locate_system(env(pairs)).root().to_path_buf();
+        let system = |pairs: &[(&str, &str)]| GoverHome::locate_system(&env(pairs)).root().to_path_buf();
         assert_eq!(system(&[("GOVER_SYSTEM_HOME", "/s")]), PathBuf::from("/s"));
         assert_eq!(system(&[("GOVER_SYSTEM_HOME", "")]), PathBuf::from(SYSTEM_HOME));
     }

@@ -277,7 +277,7 @@ fn append(path: &Path, text: &str) -> Result<()> {
 
 fn cache_key(args: CacheKeyArgs, app: &App) -> Result<()> {
     let request = pin_request(app, &args.pin)?;
-    let remote = Remote::from_env(app.trust_mirror)?;
+    let remote = Remote::from_env(&app.process, app.trust_mirror)?;
     let version = version_without_installing(app, &remote, &request, args.pin.check_latest)?;
     if args.kind == Kind::Toolchain && version.is_none() {
         return Err(Error::usage("the system go is not gover's to cache")
@@ -297,7 +297,7 @@ fn cache_key(args: CacheKeyArgs, app: &App) -> Result<()> {
             Ok((shown.display().to_string(), content))
         })
         .collect::<Result<Vec<_>>>()?;
-    let settings = Settings::load(gosettings::settings::SettingsEnv::from_process());
+    let settings = Settings::load(gosettings::settings::SettingsEnv::from_process(&app.process));
     let effective = |name: &str| settings.effective(name).map(|s| s.value).unwrap_or_default();
     let version_dir = version.as_ref().map(|v| app.store.home().version_dir(v)).unwrap_or_default();
     let places =
@@ -371,7 +371,7 @@ fn matrix(args: MatrixArgs, app: &App) -> Result<()> {
             .cause("there is no go.mod here and no --plus")
             .hint("gover ci matrix --from path/to/go.mod, or --plus stable,oldstable"));
     }
-    let remote = Remote::from_env(app.trust_mirror)?;
+    let remote = Remote::from_env(&app.process, app.trust_mirror)?;
     let catalog = remote.fetch_index(&app.store)?;
     let releases: Vec<GoVersion> = catalog.index.available(&remote.platform).map(|r| r.version.clone()).collect();
     let versions = matrix::versions(minimum.as_ref(), &args.plus, &releases)?;

@@ -201,7 +201,7 @@ fn installed(args: &Args, app: &App) -> Result<()> {
 /// `--refresh`: asked for, so a failure is an error (exit 5), and the cache stays as it was.
 fn refresh(app: &App) -> Result<()> {
     let location = Location::from_env(|name| std::env::var_os(name))?;
-    let remote = Remote::from_env(app.trust_mirror)?;
+    let remote = Remote::from_env(&app.process, app.trust_mirror)?;
     let previous = vulndb::cache::Cache::load(&app.store).ok().flatten();
     let cache = vulndb::refresh(&app.store, &remote.client, &location, previous.as_ref(), SystemTime::now())?;
     outln!(
@@ -223,7 +223,7 @@ fn remote(args: &Args, app: &App) -> Result<()> {
                 .hint("give the start of a version, such as 1.22 or 1 (gover list --remote 1.22)"));
         }
     }
-    let remote = Remote::from_env(app.trust_mirror)?;
+    let remote = Remote::from_env(&app.process, app.trust_mirror)?;
     let catalog = match remote.origin(&app.store, args.source, app.out)? {
         ReleaseSource::Site(catalog) => catalog,
         ReleaseSource::Proxy(config, site) => {

@@ -35,7 +35,7 @@ pub struct Args {
 pub fn run(args: Args, app: &App) -> Result<()> {
     let store = &app.store;
     let mut report = Vec::new();
-    let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
+    let home = app.process.home_dir();
     // The directories above GOVER_HOME that this makes are recorded once the manifest (which
     // lives in GOVER_HOME) can be read.
     let mut made = SetupManifest::default();
@@ -68,7 +68,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     }
 
     let env = match &home {
-        Some(home) => StartupEnv::from_process(home.clone()),
+        Some(home) => StartupEnv::from_process(&app.process, home.clone()),
         None if args.no_modify_rc && !args.systemd => {
             manifest.save(&manifest_path)?;
             return finish(app, &report, &paths, None);
@@ -137,7 +137,7 @@ fn finish(app: &App, report: &[String], paths: &HookPaths, home: Option<&Path>) 
     for line in report {
         outln!(out, Info, "  {line}");
     }
-    let shell = std::env::var("SHELL").ok().and_then(|s| Shell::from_login_shell(&s)).unwrap_or(Shell::Bash);
+    let shell = app.process.value_str("SHELL").and_then(Shell::from_login_shell).unwrap_or(Shell::Bash);
     outln!(out, Info);
     // Run again from a shell the hook already set up (install.sh a second time), the shims
     // are on its PATH: nothing to open or load.

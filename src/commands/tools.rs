@@ -49,7 +49,7 @@ pub struct RebuildArgs {
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
-    let settings = Settings::load(SettingsEnv::from_process());
+    let settings = Settings::load(SettingsEnv::from_process(&app.process));
     let dirs = tools::dirs(&settings, std::env::var_os("PATH").as_deref());
     match args.action {
         Some(Action::Rebuild(rebuild_args)) => rebuild(&rebuild_args, &dirs, app),

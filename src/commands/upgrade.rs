@@ -60,7 +60,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     if let Some(policy) = &app.policy {
         policy.require_download_site("gover upgrade")?;
     }
-    let remote = Remote::from_env(app.trust_mirror)?;
+    let remote = Remote::from_env(&app.process, app.trust_mirror)?;
     let catalog = remote.fetch_index(&app.store)?;
     let mut moves = Vec::new();
     for from in &lines {

@@ -3,23 +3,21 @@
 //! commands it asks (`bash -ic`, `go env`, `systemctl --user`). Gathered in one value so tests
 //! and planted environments can supply their own (rustup's `Process`).
 
-use std::collections::BTreeMap;
-use std::ffi::OsStr;
 use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use gover_shim::{Context, GoverHome};
+use gover_shim::{Context, GoverHome, Process};
 
 use super::startup::StartupShell;
 
 pub struct Env {
-    /// The process environment (values that are not UTF-8 are read lossily).
-    pub vars: BTreeMap<String, String>,
-    pub cwd: PathBuf,
-    pub uid: u32,
+    /// The environment doctor looks at, with its working directory and uid.
+    pub process: Process,
+    /// What the shim's resolver sees in it.
+    pub context: Context,
     pub gover: GoverHome,
     /// update-alternatives' admin directory (`/var/lib/dpkg/alternatives`).
     pub alternatives_admin: PathBuf,
@@ -44,7 +42,7 @@ pub struct Output {
 impl Env {
     /// A variable's value, when set and not empty (how go itself reads its settings).
     pub fn var(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(String::as_str).filter(|v| !v.is_empty())
+        self.process.value_str(name)
     }
 
     pub fn home(&self) -> Option<PathBuf> {
@@ -78,8 +76,8 @@ impl Env {
 
     /// PATH's entries in order, empty entries (which mean `.`) included as `.`.
     pub fn path_dirs(&self) -> Vec<PathBuf> {
-        match self.vars.get("PATH") {
-            Some(path) => std::env::split_paths(OsStr::new(path))
+        match self.process.var_os("PATH") {
+            Some(path) => std::env::split_paths(path)
                 .map(|p| if p.as_os_str().is_empty() { PathBuf::from(".") } else { p })
                 .collect(),
             None => Vec::new(),
@@ -93,19 +91,6 @@ impl Env {
             return gover_shim::resolve::is_executable(&path).then_some(path);
         }
         self.path_dirs().into_iter().map(|d| d.join(name)).find(|p| gover_shim::resolve::is_executable(p))
-    }
-
-    /// What the shim's resolver sees in this environment.
-    pub fn resolver_context(&self) -> Context {
-        Context {
-            cwd: self.cwd.clone(),
-            home: self.gover.clone(),
-            system: Some(GoverHome::locate_system(|name| self.var(name).map(Into::into))),
-            env_version: self.var("GOVER_VERSION").map(Into::into),
-            path: self.vars.get("PATH").map(Into::into),
-            gowork: self.vars.get("GOWORK").map(Into::into),
-            uid: self.uid,
-        }
     }
 
     pub fn shims_dir(&self) -> PathBuf {
@@ -127,9 +112,9 @@ impl Env {
         let mut cmd = Command::new(program);
         cmd.args(args)
             .env_clear()
-            .envs(&self.vars)
+            .envs(self.process.vars())
             .envs(extra.iter().copied())
-            .current_dir(&self.cwd)
+            .current_dir(&self.context.cwd)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null());

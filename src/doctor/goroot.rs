@@ -610,7 +610,7 @@ fn hint_fix(err: &ResolveError) -> Fix {
 
 fn pins(facts: &Facts, out: &mut Vec<Finding>) {
     let env = facts.env;
-    let ctx = env.resolver_context();
+    let ctx = &env.context;
     let source_evidence = |source: &Source| Evidence::of_source(source, env);
     let request = match resolve::request(&ctx) {
         Ok(request) => request,

@@ -364,7 +364,7 @@ impl<'a> Facts<'a> {
 
     pub fn gather(env: &'a Env) -> Facts<'a> {
         Facts {
-            settings: Settings::load(SettingsEnv::from_vars(env.vars.clone().into_iter().collect())),
+            settings: Settings::load(SettingsEnv::from_process(&env.process)),
             startup: scan_startup_files(env),
             go_on_path: on_path(env, "go"),
             gofmt_on_path: on_path(env, "gofmt"),

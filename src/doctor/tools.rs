@@ -20,7 +20,7 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
     if found.is_empty() {
         return Vec::new();
     }
-    let ctx = env.resolver_context();
+    let ctx = &env.context;
     let request = resolve::request(&ctx).ok();
     let in_use = request.as_ref().and_then(|r| resolve::toolchain_for(&ctx, r).ok()?.version().cloned());
     let installed = env.gover.installed();

@@ -56,7 +56,7 @@ pub(super) fn pinned(
     env: &super::env::Env,
     installed: &[GoVersion],
 ) -> Vec<(GoVersion, resolve::Request, &'static str)> {
-    let ctx = env.resolver_context();
+    let ctx = &env.context;
     let in_use = resolve::resolve(&ctx).ok().and_then(|r| Some((r.toolchain.version()?.clone(), r.request)));
     let global_file = env.gover.global_file();
     let global = PinFile::GoVersion.read(&global_file).ok().flatten().and_then(|pin| {

@@ -25,12 +25,10 @@ impl settings::SettingsEnv {
         settings::SettingsEnv { vars, home, config_home, cache_home }
     }
 
-    /// This process's environment.
-    pub fn from_process() -> settings::SettingsEnv {
+    /// The environment of `process`.
+    pub fn from_process(process: &gover_shim::Process) -> settings::SettingsEnv {
         settings::SettingsEnv::from_vars(
-            std::env::vars_os()
-                .map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned()))
-                .collect(),
+            process.vars().map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned())).collect(),
         )
     }
 }
