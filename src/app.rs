@@ -64,7 +64,7 @@ impl App {
                 GoverHome::locate_system(&process)
             }
         };
-        crate::vulndb::setting().map_err(|bad| Error::usage(bad.to_string()).hint(bad.hint()))?;
+        crate::vulndb::setting(&process).map_err(|bad| Error::usage(bad.to_string()).hint(bad.hint()))?;
         let (store, chosen) = match home_arg {
             HomeArg::User(arg) => (Store::new(home), arg.is_some() || process.value("GOVER_HOME").is_some()),
             // Only what it is is checked: users list it without being able to create it.
@@ -94,7 +94,7 @@ impl App {
     pub fn permit_version(&self, version: Option<&GoVersion>) -> Result<()> {
         match &self.policy {
             Some(policy) => {
-                let knowledge = LazyCell::new(|| Knowledge::load(&self.store, &self.store.installed()));
+                let knowledge = LazyCell::new(|| Knowledge::load(&self.process, &self.store, &self.store.installed()));
                 policy.permit_version(version, &knowledge)
             }
             None => Ok(()),

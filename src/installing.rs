@@ -69,7 +69,7 @@ impl Installer<'_> {
     fn run(mut self, specs: &[(&str, Spec)]) -> Result<()> {
         if self.app.policy.as_ref().is_some_and(Policy::needs_vulnerability_data) {
             // The policy's verdict on a release is only as current as this data.
-            vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.out);
+            vulndb::refresh_if_stale(&self.app.process, &self.app.store, &self.remote.client, self.app.out);
         }
         let mut installed = Vec::new();
         let mut failure = None;
@@ -94,12 +94,12 @@ impl Installer<'_> {
         // Users run the system store's versions through their own shims, and pick them with
         // their own pins and global default: there are none to make in it.
         if let Some(first) = installed.first().filter(|_| !self.app.store.is_system()) {
-            self.app.store.ensure_shims()?;
+            self.app.store.ensure_shims(&self.app.process)?;
             self.set_first_global(first)?;
         }
         if !installed.is_empty() {
-            vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.out);
-            advise(&self.app.store, &installed, self.app.out);
+            vulndb::refresh_if_stale(&self.app.process, &self.app.store, &self.remote.client, self.app.out);
+            advise(self.app, &installed, self.app.out);
         }
         failure.map_or(Ok(()), Err)
     }
@@ -273,8 +273,9 @@ impl Installer<'_> {
 
 /// A note for each version just installed that has known vulnerabilities a later patch of
 /// its line fixes, or whose line is past end of life.
-fn advise(store: &crate::store::Store, versions: &[GoVersion], out: Output) {
-    let knowledge = Knowledge::load(store, &store.installed());
+fn advise(app: &App, versions: &[GoVersion], out: Output) {
+    let store = &app.store;
+    let knowledge = Knowledge::load(&app.process, store, &store.installed());
     for version in versions {
         let status = knowledge.assess(version);
         let line = format!("{}.{}", version.major, version.minor);

@@ -49,7 +49,7 @@ pub fn run() -> i32 {
     // handed this snapshot.
     let process = gover_shim::Process::current();
     let cli = cli::Cli::parse();
-    let out = output::Output::new(cli.global.quiet);
+    let out = output::Output::new(cli.global.quiet, &process);
     let home = match cli.global.system {
         true => app::HomeArg::System,
         false => app::HomeArg::User(cli.global.home.as_deref()),

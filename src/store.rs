@@ -298,8 +298,9 @@ impl Store {
 
     /// Makes GOVER_HOME/shims/{go,gofmt} the current shim binary, and gives each installed
     /// version its name there (see `sync_release_names`).
-    pub fn ensure_shims(&self) -> Result<()> {
-        let source = shim_binary()?;
+    /// `process`: whose GOVER_SHIM_BINARY names the binary, if it does.
+    pub fn ensure_shims(&self, process: &gover_shim::Process) -> Result<()> {
+        let source = shim_binary(process)?;
         let dir = self.home.shims_dir();
         Self::create_dir(&dir)?;
         for tool in SHIMMED_TOOLS {
@@ -471,8 +472,8 @@ fn remove_tree(path: &Path) -> Result<()> {
 /// or in `../libexec/gover/` from its directory (the Debian package's /usr/bin/gover and
 /// /usr/libexec/gover/gover-shim, which keeps a program users never call off PATH).
 /// `GOVER_SHIM_BINARY` overrides both for packagers.
-fn shim_binary() -> Result<PathBuf> {
-    if let Some(path) = std::env::var_os("GOVER_SHIM_BINARY") {
+fn shim_binary(process: &gover_shim::Process) -> Result<PathBuf> {
+    if let Some(path) = process.var_os("GOVER_SHIM_BINARY") {
         return Ok(PathBuf::from(path));
     }
     let exe = std::env::current_exe().map_err(|e| Error::failure("cannot find the gover executable").cause(e))?;

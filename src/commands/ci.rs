@@ -127,14 +127,14 @@ pub fn run(args: Args, app: &App) -> Result<()> {
 }
 
 fn env(args: EnvArgs, app: &App) -> Result<()> {
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let var = |name: &str| app.process.value_str(name).map(str::to_string);
     let format = args.format.unwrap_or_else(|| Format::detect(var));
     // Standard output is for the runner's lines; what the install did goes to standard error.
     let app = &app.with_output(app.out.reports_on_stderr());
     let request = pin_request(app, &args.pin)?;
     let resolution = resolve_installing(app, request, args.pin.check_latest, &args.from)?;
     app.permit(&resolution.toolchain)?;
-    app.store.ensure_shims()?;
+    app.store.ensure_shims(&app.process)?;
     let exports = exports(app, &resolution)?;
     let version = resolution.toolchain.name();
     outln!(app.out, Info, "{version} ({})", resolution.request.source);
@@ -148,7 +148,7 @@ fn env(args: EnvArgs, app: &App) -> Result<()> {
                 ("GITHUB_PATH", exports.github_path()?),
                 ("GITHUB_OUTPUT", setup_go_output),
             ] {
-                match std::env::var_os(file).filter(|v| !v.is_empty()) {
+                match app.process.value(file) {
                     Some(path) => append(Path::new(&path), &text)?,
                     // Outside a runner (trying it out): the lines it would write.
                     None if file != "GITHUB_OUTPUT" => out!(app.out, Answer, "{text}"),
@@ -284,7 +284,7 @@ fn cache_key(args: CacheKeyArgs, app: &App) -> Result<()> {
             .cause(format!("nothing pins a version here ({})", request.source))
             .hint("pin a version (gover use 1.22, or --go-version 1.22) to cache the toolchain gover installs"));
     }
-    let cwd = std::env::current_dir().map_err(ResolveError::Cwd)?;
+    let cwd = app.process.cwd().map_err(ResolveError::Cwd)?;
     let files = match args.files.is_empty() {
         true => cache::find_sum_files(&cwd).map_err(|e| error::io("list the files under", &cwd, e))?,
         false => args.files.iter().map(|f| cwd.join(f)).collect(),

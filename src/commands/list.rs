@@ -88,7 +88,7 @@ fn installed(args: &Args, app: &App) -> Result<()> {
     let global_spec = PinFile::GoVersion.read(&app.store.home().global_file()).ok().flatten().map(|pin| pin.spec);
     let global = global_spec.as_ref().and_then(|spec| spec.pick(&versions).cloned());
     let is_global_link = |name: &str| global_spec.as_ref().is_some_and(|s| *s == Spec::Link(name.to_string()));
-    let knowledge = Knowledge::load(&app.store, &versions);
+    let knowledge = Knowledge::load(&app.process, &app.store, &versions);
     if let Some(problem) = &knowledge.problem {
         output::warn_error(problem);
     }
@@ -200,7 +200,7 @@ fn installed(args: &Args, app: &App) -> Result<()> {
 
 /// `--refresh`: asked for, so a failure is an error (exit 5), and the cache stays as it was.
 fn refresh(app: &App) -> Result<()> {
-    let location = Location::from_env(|name| std::env::var_os(name))?;
+    let location = Location::from_env(|name| app.process.var(name))?;
     let remote = Remote::from_env(&app.process, app.trust_mirror)?;
     let previous = vulndb::cache::Cache::load(&app.store).ok().flatten();
     let cache = vulndb::refresh(&app.store, &remote.client, &location, previous.as_ref(), SystemTime::now())?;
@@ -230,7 +230,7 @@ fn remote(args: &Args, app: &App) -> Result<()> {
             return from_proxy(args, app, &remote, &config).map_err(|e| after_fallback(e, site.as_ref()))
         }
     };
-    vulndb::refresh_if_stale(&app.store, &remote.client, app.out);
+    vulndb::refresh_if_stale(&app.process, &app.store, &remote.client, app.out);
     let (platform, sources) = (&remote.platform, &remote.sources);
     let installed = app.store.installed();
     let named = setup_go_names(catalog.index.available(platform).map(|r| &r.version));

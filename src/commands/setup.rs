@@ -40,7 +40,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     // lives in GOVER_HOME) can be read.
     let mut made = SetupManifest::default();
     made.track(store.root(), || Store::create_dir(store.root()))?;
-    store.ensure_shims()?;
+    store.ensure_shims(&app.process)?;
     report.push(format!(
         "shims: {} (go, gofmt, and go1.X.Y for each installed version)",
         store.home().shims_dir().display()

@@ -61,7 +61,7 @@ fn system_version(app: &App, args: &Args) -> Option<Error> {
     command.extend(args.force.then(|| "--force".to_string()));
     command.push(args.version.clone());
     let what = format!("{version} is in the system store {}, not in yours", system.root().display());
-    Some(crate::commands::needs_root(&what, &command))
+    Some(crate::commands::needs_root(&app.process, &what, &command))
 }
 
 /// `gover uninstall NAME` for a link: the name goes, the tree stays as it is. As for a version,

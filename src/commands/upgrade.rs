@@ -95,7 +95,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     if !wanted.is_empty() {
         install_releases(app, remote, catalog, &wanted)?;
     } else {
-        vulndb::refresh_if_stale(&app.store, &remote.client, app.out);
+        vulndb::refresh_if_stale(&app.process, &app.store, &remote.client, app.out);
     }
     if args.pins {
         move_pins(app, &plan.edits)?;

@@ -439,11 +439,7 @@ impl<'a> Facts<'a> {
 
     /// Where the other managers live, for this environment.
     pub fn places(&self) -> Places<'_> {
-        Places {
-            home: self.env.home().unwrap_or_default(),
-            var: Box::new(|name| self.var(name)),
-            system_root: PathBuf::from("/"),
-        }
+        Places::of(&self.env.process, self.env.home().unwrap_or_default())
     }
 
     /// The startup line of `shell` that sets up the manager owning `path` (its init line,

@@ -21,7 +21,7 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
     if installed.is_empty() {
         return Vec::new();
     }
-    let knowledge = Knowledge::load(&Store::new(env.gover.clone()), &installed);
+    let knowledge = Knowledge::load(&env.process, &Store::new(env.gover.clone()), &installed);
     let mut out = Vec::new();
     for (version, request, role) in pinned(env, &installed) {
         out.extend(findings(&knowledge, &version, &request, role, env));
