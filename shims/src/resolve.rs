@@ -755,19 +755,14 @@ impl Minimum {
     }
 }
 
-/// The directory of the first executable `go` on PATH that is not a gover shim, comparing
-/// canonical paths so a symlinked or relative PATH entry to the shims is still skipped.
+/// The directory of the first executable `go` on PATH that is not a gover shim (see
+/// [`GoverHome::is_shims_dir`]).
 pub fn find_system_go(ctx: &Context) -> Option<PathBuf> {
     let path = ctx.path.as_ref()?;
-    let shims = ctx.home.shims_dir();
-    let shims_real = std::fs::canonicalize(&shims).ok();
     std::env::split_paths(path)
         .filter(|dir| !dir.as_os_str().is_empty())
         .filter(|dir| is_executable(&dir.join("go")))
-        .find(|dir| {
-            let real = std::fs::canonicalize(dir).ok();
-            *dir != shims && (real.is_none() || real != shims_real)
-        })
+        .find(|dir| !ctx.home.is_shims_dir(dir))
 }
 
 pub fn is_executable(path: &Path) -> bool {

@@ -69,7 +69,7 @@ impl Step {
 pub fn run(args: Args, app: &App) -> Result<()> {
     let root = app.store.root();
     check_home_is_safe_to_remove(root, app.process.home_dir())?;
-    let manifest = SetupManifest::load(&app.store.setup_manifest());
+    let manifest = SetupManifest::load(&app.store.home().setup_manifest());
     let mut steps = Vec::new();
     if let Some(home) = app.process.home_dir() {
         let env = StartupEnv::from_process(&app.process, home);
@@ -132,7 +132,9 @@ fn check_home_is_safe_to_remove(root: &Path, home: Option<PathBuf>) -> Result<()
     let covers_home = home.map(|h| fs::canonicalize(&h).unwrap_or(h)).is_some_and(|h| h.starts_with(&real));
     let looks_like_gover = match fs::read_dir(&real) {
         Ok(mut entries) => {
-            ["versions", "shims", "shell"].iter().any(|d| real.join(d).is_dir()) || entries.next().is_none()
+            let layout = gover_shim::GoverHome::new(&real);
+            [layout.versions_dir(), layout.shims_dir(), layout.shell_dir()].iter().any(|d| d.is_dir())
+                || entries.next().is_none()
         }
         Err(_) => true,
     };

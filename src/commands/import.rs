@@ -1,6 +1,5 @@
 //! `gover import`: adopt the Go versions gvm, asdf, goenv, g, mise or the system installed.
 
-
 use gover_shim::pin::PinFile;
 use gover_shim::{GoVersion, Spec};
 

@@ -172,7 +172,7 @@ fn ago(age: Duration) -> String {
 fn prune_downloads(app: &App, dry_run: bool, verb: &str) -> u64 {
     let store = &app.store;
     let mut entries: Vec<PathBuf> =
-        fs::read_dir(store.downloads_dir()).into_iter().flatten().flatten().map(|e| e.path()).collect();
+        fs::read_dir(store.home().downloads_dir()).into_iter().flatten().flatten().map(|e| e.path()).collect();
     entries.sort();
     let mut freed = 0;
     for path in entries {

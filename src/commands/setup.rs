@@ -49,7 +49,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     shell::write_files(&paths, app.cli)?;
     report.push(format!("hooks and completions: {}", paths.shell_dir.display()));
 
-    let manifest_path = store.setup_manifest();
+    let manifest_path = store.home().setup_manifest();
     let mut manifest = SetupManifest::load(&manifest_path);
     for dir in &made.dirs {
         manifest.add_dir(dir);
@@ -141,7 +141,9 @@ fn finish(app: &App, report: &[String], paths: &HookPaths, home: Option<&Path>) 
     outln!(out, Info);
     // Run again from a shell the hook already set up (install.sh a second time), the shims
     // are on its PATH: nothing to open or load.
-    let hooked = std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|d| d == paths.shims));
+    let gover = app.store.home();
+    let hooked =
+        app.process.var_os("PATH").is_some_and(|path| std::env::split_paths(path).any(|d| gover.is_shims_dir(&d)));
     if hooked {
         outln!(out, Info, "Next (this shell already has the hook):");
     } else {

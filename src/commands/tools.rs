@@ -244,7 +244,14 @@ fn rebuild_one(app: &App, tool: &Tool, info: &BuildInfo, target: &str, toolchain
     result
 }
 
-fn build_and_replace(app: &App, tool: &Tool, info: &BuildInfo, target: &str, toolchain: &Toolchain, staging: &Path) -> Result<()> {
+fn build_and_replace(
+    app: &App,
+    tool: &Tool,
+    info: &BuildInfo,
+    target: &str,
+    toolchain: &Toolchain,
+    staging: &Path,
+) -> Result<()> {
     let go = toolchain.binary("go");
     let mut command = Command::new(&go);
     command.arg("install").args(tools::install_flags(info)).arg(target);

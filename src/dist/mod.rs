@@ -615,8 +615,8 @@ struct DownloadCache<'a> {
 
 impl<'a> DownloadCache<'a> {
     fn new(store: &'a Store, artifact: &'a Artifact) -> DownloadCache<'a> {
-        let archive = store.downloads_dir().join(artifact.filename());
-        let partial = store.downloads_dir().join(format!("{}.partial", artifact.filename()));
+        let archive = store.home().download(artifact.filename());
+        let partial = store.home().download(&format!("{}.partial", artifact.filename()));
         DownloadCache { artifact, store, archive, partial }
     }
 
@@ -652,7 +652,7 @@ impl<'a> DownloadCache<'a> {
             _ => Box::new(io::empty()),
         };
         let room = size.is_none_or(|size| self.store.free_space().is_none_or(|free| free >= room_to_cache(size)));
-        let file = Store::create_dir(&self.store.downloads_dir()).ok().filter(|()| room).and_then(|()| {
+        let file = Store::create_dir(&self.store.home().downloads_dir()).ok().filter(|()| room).and_then(|()| {
             let mut options = fs::OpenOptions::new();
             options.write(true).create(true);
             if from > 0 {
@@ -704,7 +704,7 @@ pub fn cached_artifact(
     platform: &Platform,
 ) -> Option<Artifact> {
     let filename = format!("{version}.{platform}.tar.gz");
-    let archive = store.downloads_dir().join(&filename);
+    let archive = store.home().download(&filename);
     if !archive.is_file() {
         return None;
     }

@@ -93,10 +93,6 @@ impl Env {
         self.path_dirs().into_iter().map(|d| d.join(name)).find(|p| gover_shim::resolve::is_executable(p))
     }
 
-    pub fn shims_dir(&self) -> PathBuf {
-        self.gover.shims_dir()
-    }
-
     /// The process umask, from /proc/self/status (reading it with umask(2) would change it).
     pub fn umask(&self) -> Option<u32> {
         let status = std::fs::read_to_string(self.proc_root.join("self/status")).ok()?;

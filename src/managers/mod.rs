@@ -125,7 +125,11 @@ pub struct Places<'a> {
 impl<'a> Places<'a> {
     /// The places of the user whose environment `process` is, HOME being `home`.
     pub fn of(process: &'a gover_shim::Process, home: PathBuf) -> Places<'a> {
-        Places { home, var: Box::new(|name| process.value_str(name).map(str::to_string)), system_root: PathBuf::from("/") }
+        Places {
+            home,
+            var: Box::new(|name| process.value_str(name).map(str::to_string)),
+            system_root: PathBuf::from("/"),
+        }
     }
 
     /// `variable` when set (and absolute), else `default`.

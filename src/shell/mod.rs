@@ -48,7 +48,7 @@ impl HookPaths {
             gover_home: store.root().to_path_buf(),
             shims: store.home().shims_dir(),
             bin_dir,
-            shell_dir: store.shell_dir(),
+            shell_dir: store.home().shell_dir(),
         }
     }
 
