@@ -78,8 +78,8 @@ impl App {
                 // Before any thread starts; through the environment, the fleet's settings reach
                 // every reader of them in gover (the download client, go's settings) and the
                 // commands it runs (`gover exec`, the `gover install` of `use --install`).
-                std::env::set_var(&name, &value);
-                process.set_var(name, value);
+                process.set_var(name, &value);
+                std::env::set_var(name, value);
             }
         }
         Ok(App { process, store, out, trust_mirror, cli, policy, chosen_home: chosen })

@@ -15,7 +15,7 @@
 //! ├── sumdb/<db>/latest     sumdb_dir: the checksum databases' tree heads verified last
 //! ├── vulndb/db.json        vulndb_file; vulndb/failed: vulndb_failure_file
 //! ├── locks/go1.22.10.lock  version_lock; locks/shims.lock: shims_lock
-//! ├── backups/              backups_dir: what doctor --fix and setup changed, for undo
+//! ├── backups/              backups_dir: files doctor --fix and upgrade --pins edited, for doctor --undo
 //! └── shell/                shell_dir: rendered hooks and completions; shell/created:
 //!                           setup_manifest, what setup made outside GOVER_HOME
 //! ```

@@ -4,6 +4,7 @@
 //! environment it was given, build one from explicit values. Nothing else in gover reads
 //! std::env, so what a command decides depends on nothing it was not handed.
 
+use std::borrow::Cow;
 use std::ffi::{OsStr, OsString};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -11,7 +12,9 @@ use std::sync::OnceLock;
 
 #[derive(Clone, Debug)]
 pub struct Process {
-    vars: Vec<(OsString, OsString)>,
+    /// Names borrowed where they can be: the shim's are static, and each allocation is a
+    /// measurable part of its cost.
+    vars: Vec<(Cow<'static, OsStr>, OsString)>,
     /// The working directory, or the errno getcwd(2) failed with. Taken on first use: the
     /// shim running a release by name needs neither it nor the uid, and a system call is a
     /// measurable part of its cost (BENCHMARKS.md).
@@ -23,16 +26,18 @@ impl Process {
     /// This process, with its whole environment (the CLI, which passes it on to what it runs
     /// and reads go's settings from it).
     pub fn current() -> Process {
-        Process::of_os(std::env::vars_os().collect())
+        Process::of_os(std::env::vars_os().map(|(k, v)| (Cow::Owned(k), v)).collect())
     }
 
     /// This process, with only the variables `names` (the shim: reading a handful costs
     /// nothing, copying the whole environment would). Any other variable reads as unset.
-    pub fn current_with(names: &[&str]) -> Process {
-        Process::of_os(names.iter().filter_map(|name| Some((OsString::from(name), std::env::var_os(name)?))).collect())
+    pub fn current_with(names: &[&'static str]) -> Process {
+        let mut vars = Vec::with_capacity(names.len());
+        vars.extend(names.iter().filter_map(|&name| Some((Cow::Borrowed(OsStr::new(name)), std::env::var_os(name)?))));
+        Process::of_os(vars)
     }
 
-    fn of_os(vars: Vec<(OsString, OsString)>) -> Process {
+    fn of_os(vars: Vec<(Cow<'static, OsStr>, OsString)>) -> Process {
         Process { vars, cwd: OnceLock::new(), uid: OnceLock::new() }
     }
 
@@ -43,7 +48,7 @@ impl Process {
         uid: u32,
     ) -> Process {
         Process {
-            vars: vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            vars: vars.into_iter().map(|(k, v)| (Cow::Owned(k.into()), v.into())).collect(),
             cwd: OnceLock::from(Ok(cwd.into())),
             uid: OnceLock::from(uid),
         }
@@ -51,7 +56,7 @@ impl Process {
 
     /// The variable `name` as it is set, empty or not.
     pub fn var_os(&self, name: &str) -> Option<&OsStr> {
-        self.vars.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_os_str())
+        self.vars.iter().rev().find(|(k, _)| **k == *name).map(|(_, v)| v.as_os_str())
     }
 
     /// The variable `name` when set and not empty: how go reads its settings, and how gover
@@ -73,15 +78,15 @@ impl Process {
 
     /// Every variable, in the order the process had them.
     pub fn vars(&self) -> impl Iterator<Item = (&OsStr, &OsStr)> {
-        self.vars.iter().map(|(k, v)| (k.as_os_str(), v.as_os_str()))
+        self.vars.iter().map(|(k, v)| (&**k, v.as_os_str()))
     }
 
     /// Records that `name` is now `value`, for what reads it later in this process (the
     /// administrator's policy sets go's settings this way).
     pub fn set_var(&mut self, name: impl Into<OsString>, value: impl Into<OsString>) {
         let name = name.into();
-        self.vars.retain(|(k, _)| *k != name);
-        self.vars.push((name, value.into()));
+        self.vars.retain(|(k, _)| **k != *name);
+        self.vars.push((Cow::Owned(name), value.into()));
     }
 
     /// `HOME`, when set and not empty.

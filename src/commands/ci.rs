@@ -286,14 +286,14 @@ fn cache_key(args: CacheKeyArgs, app: &App) -> Result<()> {
     }
     let cwd = app.process.cwd().map_err(ResolveError::Cwd)?;
     let files = match args.files.is_empty() {
-        true => cache::find_sum_files(&cwd).map_err(|e| error::io("list the files under", &cwd, e))?,
+        true => cache::find_sum_files(cwd).map_err(|e| error::io("list the files under", cwd, e))?,
         false => args.files.iter().map(|f| cwd.join(f)).collect(),
     };
     let sums = files
         .iter()
         .map(|path| {
             let content = std::fs::read(path).map_err(|e| error::io("read", path, e))?;
-            let shown = path.strip_prefix(&cwd).unwrap_or(path);
+            let shown = path.strip_prefix(cwd).unwrap_or(path);
             Ok((shown.display().to_string(), content))
         })
         .collect::<Result<Vec<_>>>()?;

@@ -612,7 +612,7 @@ fn pins(facts: &Facts, out: &mut Vec<Finding>) {
     let env = facts.env;
     let ctx = &env.context;
     let source_evidence = |source: &Source| Evidence::of_source(source, env);
-    let request = match resolve::request(&ctx) {
+    let request = match resolve::request(ctx) {
         Ok(request) => request,
         Err(err) => {
             let evidence = match &err {
@@ -641,7 +641,7 @@ fn pins(facts: &Facts, out: &mut Vec<Finding>) {
                 )),
         );
     }
-    match resolve::toolchain_for(&ctx, &request) {
+    match resolve::toolchain_for(ctx, &request) {
         Ok(_) => {}
         Err(err @ ResolveError::NotLinked { .. }) => out.push(
             goroot_finding("versions.bad-pin", Severity::Error, err.to_string())

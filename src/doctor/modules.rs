@@ -207,7 +207,7 @@ fn go_that_runs(facts: &Facts) -> Option<(PathBuf, Option<gover_shim::GoVersion>
     }
     let env = facts.env;
     let ctx = &env.context;
-    let toolchain = resolve::resolve(&ctx).ok()?.toolchain;
+    let toolchain = resolve::resolve(ctx).ok()?.toolchain;
     let version = toolchain.version().cloned();
     Some((toolchain.binary("go"), version))
 }

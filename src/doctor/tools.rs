@@ -21,8 +21,8 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
         return Vec::new();
     }
     let ctx = &env.context;
-    let request = resolve::request(&ctx).ok();
-    let in_use = request.as_ref().and_then(|r| resolve::toolchain_for(&ctx, r).ok()?.version().cloned());
+    let request = resolve::request(ctx).ok();
+    let in_use = request.as_ref().and_then(|r| resolve::toolchain_for(ctx, r).ok()?.version().cloned());
     let installed = env.gover.installed();
     let knowledge = Knowledge::load(&env.process, &Store::new(env.gover.clone()), &installed);
     let mut out = Vec::new();

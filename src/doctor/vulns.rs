@@ -57,7 +57,7 @@ pub(super) fn pinned(
     installed: &[GoVersion],
 ) -> Vec<(GoVersion, resolve::Request, &'static str)> {
     let ctx = &env.context;
-    let in_use = resolve::resolve(&ctx).ok().and_then(|r| Some((r.toolchain.version()?.clone(), r.request)));
+    let in_use = resolve::resolve(ctx).ok().and_then(|r| Some((r.toolchain.version()?.clone(), r.request)));
     let global_file = env.gover.global_file();
     let global = PinFile::GoVersion.read(&global_file).ok().flatten().and_then(|pin| {
         let version = pin.spec.pick(installed)?.clone();
