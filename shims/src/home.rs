@@ -51,10 +51,7 @@ impl GoverHome {
         if let Some(home) = set("GOVER_HOME") {
             return Some(GoverHome::new(home));
         }
-        // XDG says relative values are to be ignored.
-        let data = set("XDG_DATA_HOME").filter(|p| p.is_absolute());
-        let data = data.or_else(|| set("HOME").map(|h| h.join(".local/share")))?;
-        Some(GoverHome::new(data.join("gover")))
+        Some(GoverHome::new(process.xdg_dir("XDG_DATA_HOME", ".local/share")?.join("gover")))
     }
 
     /// The system store: `GOVER_SYSTEM_HOME`, else [`SYSTEM_HOME`].

@@ -94,6 +94,13 @@ impl Process {
         self.value("HOME").map(PathBuf::from)
     }
 
+    /// An XDG base directory: `variable` when it is absolute (the specification says relative
+    /// values are ignored), else `fallback` under HOME.
+    pub fn xdg_dir(&self, variable: &str, fallback: &str) -> Option<PathBuf> {
+        let set = self.value(variable).map(PathBuf::from).filter(|p| p.is_absolute());
+        set.or_else(|| Some(self.home_dir()?.join(fallback)))
+    }
+
     pub fn cwd(&self) -> io::Result<&Path> {
         let cwd = self.cwd.get_or_init(|| {
             // getcwd(2) fails only with an errno, so the error can be made again each time.
@@ -123,6 +130,10 @@ mod tests {
         assert_eq!(p.var_os("B"), None);
         assert_eq!((p.cwd().unwrap(), p.uid()), (Path::new("/w"), 7));
         p.set_var("A", "2");
+        let xdg = |vars: &[(&str, &str)]| Process::new(vars.iter().copied(), "/", 0).xdg_dir("XDG_X", ".x");
+        assert_eq!(xdg(&[("XDG_X", "/x"), ("HOME", "/h")]), Some("/x".into()));
+        assert_eq!(xdg(&[("XDG_X", "rel"), ("HOME", "/h")]), Some("/h/.x".into()));
+        assert_eq!(xdg(&[("XDG_X", "")]), None);
         assert_eq!((p.value_str("A"), p.vars().count()), (Some("2"), 2));
     }
 }

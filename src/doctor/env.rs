@@ -46,7 +46,7 @@ impl Env {
     }
 
     pub fn home(&self) -> Option<PathBuf> {
-        self.var("HOME").map(PathBuf::from)
+        self.process.home_dir()
     }
 
     /// The shell doctor was started from, whose PATH it inherited: its parent process when
@@ -67,11 +67,7 @@ impl Env {
 
     /// `$XDG_CONFIG_HOME`, else `~/.config` (relative XDG values are ignored, as the spec says).
     pub fn config_home(&self) -> Option<PathBuf> {
-        self.xdg("XDG_CONFIG_HOME", ".config")
-    }
-
-    fn xdg(&self, name: &str, fallback: &str) -> Option<PathBuf> {
-        crate::gosettings::xdg_dir(self.var(name), self.home().as_deref(), fallback)
+        self.process.xdg_dir("XDG_CONFIG_HOME", ".config")
     }
 
     /// PATH's entries in order, empty entries (which mean `.`) included as `.`.
