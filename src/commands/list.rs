@@ -65,8 +65,7 @@ fn installed(args: &Args, app: &App) -> Result<()> {
     let root = |v: &GoVersion| found.iter().find(|i| i.version == *v).map(|i| i.root.clone()).unwrap_or_default();
     let in_system = |v: &GoVersion| found.iter().any(|i| i.version == *v && i.system);
     let system = app.system_home();
-    if let Some(Err(problem)) = system.as_ref().map(|s| resolve::system_versions(s, gover_shim::trust::effective_uid()))
-    {
+    if let Some(Err(problem)) = system.as_ref().map(|s| resolve::system_versions(s, app.process.uid())) {
         let shown = system.as_ref().map(|s| s.root().display().to_string()).unwrap_or_default();
         output::warn(format!("the versions of the system store {shown} are ignored: {problem}"));
     }
