@@ -64,6 +64,9 @@ _gover() {
             gover,prune)
                 cmd="gover__subcmd__prune"
                 ;;
+            gover,report)
+                cmd="gover__subcmd__report"
+                ;;
             gover,setup)
                 cmd="gover__subcmd__setup"
                 ;;
@@ -157,6 +160,9 @@ _gover() {
             gover__subcmd__help,prune)
                 cmd="gover__subcmd__help__subcmd__prune"
                 ;;
+            gover__subcmd__help,report)
+                cmd="gover__subcmd__help__subcmd__report"
+                ;;
             gover__subcmd__help,setup)
                 cmd="gover__subcmd__help__subcmd__setup"
                 ;;
@@ -224,7 +230,7 @@ _gover() {
 
     case "${cmd}" in
         gover)
-            opts="-q -h -V --quiet --home --system --trust-mirror --help --version install uninstall link prune upgrade list use global shell current which exec env init setup completions implode doctor import ci tools mirror help"
+            opts="-q -h -V --quiet --home --system --trust-mirror --help --version install uninstall link prune upgrade list use global shell current which exec env init setup completions implode doctor import ci tools report mirror help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -556,7 +562,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help)
-            opts="install uninstall link prune upgrade list use global shell current which exec env init setup completions implode doctor import ci tools mirror help"
+            opts="install uninstall link prune upgrade list use global shell current which exec env init setup completions implode doctor import ci tools report mirror help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -836,6 +842,20 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__report)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1178,6 +1198,24 @@ _gover() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__report)
+            opts="-q -h --json --check --quiet --home --system --trust-mirror --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --home)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -28,10 +28,12 @@ mod policy;
 mod reconcile;
 mod removal;
 mod repin;
+mod report;
 mod shell;
 mod store;
 mod sumdb;
 mod tools;
+mod utc;
 mod vulndb;
 
 use clap::{CommandFactory, Parser};

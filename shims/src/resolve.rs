@@ -543,23 +543,42 @@ struct Reader {
 
 impl Reader {
     /// The bytes of `kind` in `dir` (at `path`): `None` when it is not there, or when another
-    /// user could have written it (then it is kept in `ignored`, unread). The owner comes from
-    /// the open descriptor, so the file checked is the file read.
+    /// user could have written it (then it is kept in `ignored`, unread).
     fn load(&mut self, kind: PinFile, dir: &Dir, path: &Path) -> Result<Option<Vec<u8>>, PinError> {
-        let name = kind.file_name();
-        if let Some(why) = self.trust.directory(dir.metadata()) {
-            if dir.has(name) {
-                self.ignored.push(Ignored { path: path.join(name), why });
+        match read_pin_file(self.trust, kind, dir, path)? {
+            PinRead::Absent => Ok(None),
+            PinRead::Ignored(ignored) => {
+                self.ignored.push(ignored);
+                Ok(None)
             }
-            return Ok(None);
+            PinRead::Content(content) => Ok(Some(content)),
         }
-        let Some(file) = Opened::new(dir.open_file(name))? else { return Ok(None) };
-        if let Some(why) = self.trust.file(file.owner()) {
-            self.ignored.push(Ignored { path: path.join(name), why });
-            return Ok(None);
-        }
-        kind.content(file).map(Some)
     }
+}
+
+/// What a pin file is to the resolver.
+pub enum PinRead {
+    Absent,
+    /// Another user could have written it: not read.
+    Ignored(Ignored),
+    Content(Vec<u8>),
+}
+
+/// Reads `kind` in `dir` (at `path`) if it counts (see [`crate::trust`]), as the resolver
+/// does: the owner comes from the open descriptor, so the file checked is the file read.
+pub fn read_pin_file(trust: Trust, kind: PinFile, dir: &Dir, path: &Path) -> Result<PinRead, PinError> {
+    let name = kind.file_name();
+    if let Some(why) = trust.directory(dir.metadata()) {
+        return Ok(match dir.has(name) {
+            true => PinRead::Ignored(Ignored { path: path.join(name), why }),
+            false => PinRead::Absent,
+        });
+    }
+    let Some(file) = Opened::new(dir.open_file(name))? else { return Ok(PinRead::Absent) };
+    if let Some(why) = trust.file(file.owner()) {
+        return Ok(PinRead::Ignored(Ignored { path: path.join(name), why }));
+    }
+    kind.content(file).map(PinRead::Content)
 }
 
 /// One walk up the tree for the nearest pin, the workspace and the nearest module, each

@@ -21,6 +21,7 @@ pub mod link;
 pub mod list;
 pub mod mirror;
 pub mod prune;
+pub mod report;
 pub mod setup;
 pub mod shell;
 pub mod tools;
@@ -74,6 +75,8 @@ pub enum Command {
     Ci(ci::Args),
     /// Programs `go install`ed into GOBIN: the Go each was built by; rebuild them with another
     Tools(tools::Args),
+    /// This machine's Go inventory: versions, pins under DIRs, tools, vulnerabilities, policy violations
+    Report(report::Args),
     /// Keep a static mirror of releases (module-proxy and download-site layouts) for fleets
     Mirror(mirror::Args),
 }
@@ -110,6 +113,7 @@ pub fn run(command: Command, app: &App) -> Result<()> {
         Command::Ci(args) => ci::run(args, app),
         Command::Mirror(args) => mirror::run(args, app),
         Command::Tools(args) => tools::run(args, app),
+        Command::Report(args) => report::run(args, app),
     }
 }
 

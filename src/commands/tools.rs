@@ -65,7 +65,7 @@ fn list(json: bool, dirs: &[ToolDir], app: &App) -> Result<()> {
         output::warn_error(problem);
     }
     if json {
-        let rows: Vec<_> = found.iter().map(|tool| tool_json(tool, &knowledge, &installed)).collect();
+        let rows: Vec<_> = found.iter().map(|tool| tools::to_json(tool, &knowledge, &installed)).collect();
         let dirs: Vec<_> = dirs.iter().map(|d| json!({"path": d.path, "source": d.source})).collect();
         app.out.json(&json!({"dirs": dirs, "tools": rows}));
         return Ok(());
@@ -111,39 +111,6 @@ fn go_marks(info: &BuildInfo, knowledge: &Knowledge, installed: &[GoVersion]) ->
     marks
 }
 
-fn tool_json(tool: &Tool, knowledge: &Knowledge, installed: &[GoVersion]) -> serde_json::Value {
-    let info = match &tool.info {
-        Ok(info) => info,
-        Err(why) => return json!({"name": tool.name, "path": tool.path, "go_program": false, "reason": why}),
-    };
-    let go = info.built_by();
-    let status = go.as_ref().map(|v| knowledge.assess(v));
-    let target = tools::install_target(info);
-    json!({
-        "name": tool.name,
-        "path": tool.path,
-        "go_program": true,
-        "go_version": info.go_version,
-        "package": Some(&info.path).filter(|p| !p.is_empty()),
-        "module": info.main.as_ref().map(|m| json!({"path": m.path, "version": m.version, "sum": m.sum})),
-        "go_installed": go.as_ref().map(|v| installed.contains(v)),
-        "vulnerabilities": status.as_ref().and_then(|s| s.ids()),
-        "fixed_in": status.as_ref().and_then(|s| s.fixed_in.as_ref()).map(|v| v.to_string()),
-        "end_of_life": status.as_ref().map(|s| s.end_of_life),
-        "rebuild": target.as_ref().ok().filter(|_| !tool.link),
-        "cannot_rebuild": why_not(tool, &target),
-    })
-}
-
-/// Why `tool` cannot be rebuilt, given its install target.
-fn why_not(tool: &Tool, target: &std::result::Result<String, String>) -> Option<String> {
-    match target {
-        _ if tool.link => Some("a symbolic link: gover replaces only programs that live in GOBIN".into()),
-        Err(why) => Some(why.clone()),
-        Ok(_) => None,
-    }
-}
-
 fn rebuild(args: &RebuildArgs, dirs: &[ToolDir], app: &App) -> Result<()> {
     let found = tools::scan(dirs);
     for name in &args.names {
@@ -171,8 +138,8 @@ fn rebuild(args: &RebuildArgs, dirs: &[ToolDir], app: &App) -> Result<()> {
             Ok(info) => tools::install_target(info),
             Err(why) => Err(why.clone()),
         };
-        let (Ok(target), None) = (&target, why_not(tool, &target)) else {
-            let why = why_not(tool, &target).unwrap_or_default();
+        let (Ok(target), None) = (&target, tools::why_not(tool, &target)) else {
+            let why = tools::why_not(tool, &target).unwrap_or_default();
             // Named on purpose, a tool that cannot be rebuilt fails the command; swept up by a
             // rebuild of everything, it is only named.
             if args.names.is_empty() {

@@ -99,6 +99,33 @@ pub struct Policy {
     settings: Vec<Setting>,
 }
 
+/// A release the policy refuses: what, the rule (and its line in [`Policy::path`]) that
+/// refuses it, anything else worth knowing, and what to do instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub what: String,
+    pub line: usize,
+    pub rule: String,
+    pub causes: Vec<String>,
+    pub hint: String,
+}
+
+impl Refusal {
+    fn new(what: String, line: usize, rule: String) -> Refusal {
+        Refusal { what, line, rule, causes: Vec::new(), hint: String::new() }
+    }
+
+    fn cause(mut self, cause: impl Into<String>) -> Refusal {
+        self.causes.push(cause.into());
+        self
+    }
+
+    fn hint(mut self, hint: impl Into<String>) -> Refusal {
+        self.hint = hint.into();
+        self
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
@@ -273,54 +300,78 @@ impl Policy {
         version: Option<&GoVersion>,
         knowledge: &LazyCell<Knowledge, F>,
     ) -> Result<()> {
+        self.refusal_of(version, knowledge).map_or(Ok(()), |refusal| Err(self.error(refusal)))
+    }
+
+    /// The error a refusal is to a command: what is refused, the rule with its file and line.
+    pub fn error(&self, refusal: Refusal) -> Error {
+        let Refusal { what, line, rule, causes, hint } = refusal;
+        causes.into_iter().fold(self.refusal(what, line, rule), Error::cause).hint(hint)
+    }
+
+    /// Why the policy refuses a release (as [`Policy::permit_version`]), as data: for
+    /// reports that list every refusal rather than stop at one.
+    pub fn refusal_of<F: FnOnce() -> Knowledge>(
+        &self,
+        version: Option<&GoVersion>,
+        knowledge: &LazyCell<Knowledge, F>,
+    ) -> Option<Refusal> {
         let name =
             version.map_or("a Go gover did not install (the system go, or a gover link)".into(), GoVersion::to_string);
         if let Some(allowed) = self.allowed.as_ref().filter(|a| !a.value.iter().any(|e| e.permits(version))) {
             let list: Vec<String> = allowed.value.iter().map(describe).collect();
-            return Err(self
-                .refusal(format!("{name} is not allowed here"), allowed.line, format!("allowed = {}", list.join(", ")))
-                .hint(format!("use one of those: gover install {}", suggestion(&allowed.value))));
+            return Some(
+                Refusal::new(
+                    format!("{name} is not allowed here"),
+                    allowed.line,
+                    format!("allowed = {}", list.join(", ")),
+                )
+                .hint(format!("use one of those: gover install {}", suggestion(&allowed.value))),
+            );
         }
-        let Some(version) = version else { return Ok(()) };
+        let version = version?;
         if let Some(floor) = self.minimum.iter().find(|m| m.value.in_line(version.major, version.minor)) {
             if version < &floor.value {
                 let line = format!("{}.{}", version.major, version.minor);
-                return Err(self
-                    .refusal(
+                return Some(
+                    Refusal::new(
                         format!("{version} is below the minimum patch of {line}"),
                         floor.line,
                         format!("{line} must be at least {}", floor.value),
                     )
-                    .hint(format!("gover install {line} installs its newest patch")));
+                    .hint(format!("gover install {line} installs its newest patch")),
+                );
             }
         }
         if self.end_of_life.is_none() && self.vulnerable.is_none() {
-            return Ok(());
+            return None;
         }
         let status = knowledge.assess(version);
         let newest = knowledge.newest_stable().map(|v| format!("{}.{}", v.major, v.minor));
         let upgrade = newest.map_or("gover install latest".into(), |line| format!("gover install {line}"));
         if let Some(rule) = &self.end_of_life {
             if status.end_of_life {
-                return Err(self
-                    .refusal(
+                return Some(
+                    Refusal::new(
                         format!("{version} is past end of life"),
                         rule.line,
                         "refuse-end-of-life = true (Go fixes only its two newest major releases)".into(),
                     )
-                    .hint(upgrade));
+                    .hint(upgrade),
+                );
             }
         }
-        let Some(rule) = &self.vulnerable else { return Ok(()) };
+        let rule = self.vulnerable.as_ref()?;
         let Some(entries) = &status.vulnerabilities else {
-            return Err(self
-                .refusal(
+            return Some(
+                Refusal::new(
                     format!("cannot tell whether {version} has known vulnerabilities"),
                     rule.line,
                     format!("refuse-vulnerable = {:?}", threshold_name(rule.value)),
                 )
                 .cause("there is no copy of the Go vulnerability database in GOVER_HOME yet")
-                .hint("gover list --refresh fetches it (GOVULNDB names a copy of the database)"));
+                .hint("gover list --refresh fetches it (GOVULNDB names a copy of the database)"),
+            );
         };
         let counted: Vec<&str> = entries
             .iter()
@@ -328,7 +379,7 @@ impl Policy {
             .map(|e| e.id.as_str())
             .collect();
         if counted.is_empty() {
-            return Ok(());
+            return None;
         }
         let fixed = match &status.fixed_in {
             Some(fixed) => format!("gover install {} (fixes them all)", Spec::Exact(fixed.clone())),
@@ -338,14 +389,15 @@ impl Policy {
             Threshold::Toolchain => ("in the go command", "refuse-vulnerable = \"toolchain\""),
             Threshold::Any => ("", "refuse-vulnerable = \"any\""),
         };
-        Err(self
-            .refusal(
+        Some(
+            Refusal::new(
                 format!("{version} has known vulnerabilities{}{what}", if what.is_empty() { "" } else { " " }),
                 rule.line,
                 rule_text.into(),
             )
             .cause(format!("the Go vulnerability database lists {}", counted.join(", ")))
-            .hint(fixed))
+            .hint(fixed),
+        )
     }
 
     /// Whether a verdict needs the vulnerability data (end of life is judged from it too).

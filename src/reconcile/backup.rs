@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -45,7 +45,7 @@ impl Backup {
     /// Creates a new, empty backup directory under `backups`.
     pub fn begin(backups: &Path) -> Result<Backup> {
         crate::store::Store::create_dir(backups)?;
-        let created = utc_timestamp(SystemTime::now());
+        let created = crate::utc::Utc::at(SystemTime::now()).compact();
         for n in 1.. {
             let name = if n == 1 { created.clone() } else { format!("{created}-{n:02}") };
             let dir = backups.join(&name);
@@ -195,7 +195,8 @@ pub fn undo(backups: &Path, force: bool) -> Result<(PathBuf, Vec<Restored>)> {
     let all_restored = report.iter().all(|r| matches!(r, Restored::Restored(_)));
     if all_restored {
         let marker = dir.join(UNDONE);
-        fs::write(&marker, utc_timestamp(SystemTime::now())).map_err(|e| error::io("write", &marker, e))?;
+        fs::write(&marker, crate::utc::Utc::at(SystemTime::now()).compact())
+            .map_err(|e| error::io("write", &marker, e))?;
     }
     Ok((dir, report))
 }
@@ -228,40 +229,9 @@ fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// `20261125T182846Z`: sortable, and safe in a file name.
-fn utc_timestamp(time: SystemTime) -> String {
-    let secs = time.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    let (year, month, day) = civil_from_days(days as i64);
-    format!("{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60)
-}
-
-/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
-/// (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
-
-    #[test]
-    fn timestamps() {
-        assert_eq!(utc_timestamp(UNIX_EPOCH), "19700101T000000Z");
-        assert_eq!(utc_timestamp(UNIX_EPOCH + Duration::from_secs(1_764_095_326)), "20251125T182846Z");
-        assert_eq!(utc_timestamp(UNIX_EPOCH + Duration::from_secs(951_782_400)), "20000229T000000Z");
-    }
 
     #[test]
     fn undo_restores_the_newest_backup_then_the_one_before() {

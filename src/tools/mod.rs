@@ -8,9 +8,12 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use buildinfo::BuildInfo;
+use gover_shim::GoVersion;
+use serde_json::json;
 
 use crate::elf::{FileImage, Image};
 use crate::gosettings::Settings;
+use crate::vulndb::Knowledge;
 
 /// A directory `go install` writes to, and why it is looked at.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,6 +130,41 @@ pub fn install_flags(info: &BuildInfo) -> Vec<String> {
         out.push("-trimpath".into());
     }
     out
+}
+
+/// A program as `gover tools --json` and `gover report --json` show it: what built it, that
+/// Go's standing, and whether it can be rebuilt.
+pub fn to_json(tool: &Tool, knowledge: &Knowledge, installed: &[GoVersion]) -> serde_json::Value {
+    let info = match &tool.info {
+        Ok(info) => info,
+        Err(why) => return json!({"name": tool.name, "path": tool.path, "go_program": false, "reason": why}),
+    };
+    let go = info.built_by();
+    let status = go.as_ref().map(|v| knowledge.assess(v));
+    let target = install_target(info);
+    json!({
+        "name": tool.name,
+        "path": tool.path,
+        "go_program": true,
+        "go_version": info.go_version,
+        "package": Some(&info.path).filter(|p| !p.is_empty()),
+        "module": info.main.as_ref().map(|m| json!({"path": m.path, "version": m.version, "sum": m.sum})),
+        "go_installed": go.as_ref().map(|v| installed.contains(v)),
+        "vulnerabilities": status.as_ref().and_then(|s| s.ids()),
+        "fixed_in": status.as_ref().and_then(|s| s.fixed_in.as_ref()).map(|v| v.to_string()),
+        "end_of_life": status.as_ref().map(|s| s.end_of_life),
+        "rebuild": target.as_ref().ok().filter(|_| !tool.link),
+        "cannot_rebuild": why_not(tool, &target),
+    })
+}
+
+/// Why `tool` cannot be rebuilt, given its install target.
+pub fn why_not(tool: &Tool, target: &std::result::Result<String, String>) -> Option<String> {
+    match target {
+        _ if tool.link => Some("a symbolic link: gover replaces only programs that live in GOBIN".into()),
+        Err(why) => Some(why.clone()),
+        Ok(_) => None,
+    }
 }
 
 #[cfg(test)]

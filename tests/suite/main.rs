@@ -33,6 +33,7 @@ mod real_go;
 mod reconcile;
 mod reconcile_props;
 mod release_files;
+mod report;
 mod shell_completions;
 mod shell_hook;
 mod shim_calls;
