@@ -67,6 +67,13 @@ impl Context {
         })
     }
 
+    /// What a go started in `dir` by this process would run, whatever this shell chose: the
+    /// same stores, PATH and uid, without GOVER_VERSION and GOWORK (they belong to the shell,
+    /// not to that directory).
+    pub fn in_directory(&self, dir: &Path) -> Context {
+        Context { cwd: dir.to_path_buf(), env_version: None, gowork: None, ..self.clone() }
+    }
+
     /// What `dir` itself asks for, whatever the shell it is asked from: no GOVER_VERSION,
     /// GOWORK or PATH, and only `home`'s versions (no system store), as for user `uid`.
     pub fn of_directory(dir: &Path, home: GoverHome, uid: u32) -> Result<Context, ResolveError> {
