@@ -2,11 +2,10 @@
 //! `Process`), gathered once so commands take their environment as a value.
 
 use std::cell::LazyCell;
-use std::ffi::OsString;
 use std::path::Path;
 
 use gover_shim::resolve::{empty_pin_warning, ignored_pin_warning, request, toolchain_for, Installed};
-use gover_shim::{Context, GoVersion, GoverHome, Request, Resolution, ResolveError, Source, Spec, Toolchain};
+use gover_shim::{Context, GoVersion, GoverHome, Process, Request, Resolution, ResolveError, Source, Spec, Toolchain};
 
 use crate::error::{Error, Kind, Result};
 use crate::gosettings::{self, Settings};
@@ -16,6 +15,8 @@ use crate::store::Store;
 use crate::vulndb::Knowledge;
 
 pub struct App {
+    /// The process's environment, working directory and uid, taken once at the start.
+    pub process: Process,
     pub store: Store,
     /// Where every line goes (`outln!`), at the level `-q` chose.
     pub out: Output,
@@ -40,10 +41,16 @@ pub enum HomeArg<'a> {
 }
 
 impl App {
-    pub fn new(home_arg: HomeArg, out: Output, trust_mirror: bool, cli: fn() -> clap::Command) -> Result<App> {
+    pub fn new(
+        mut process: Process,
+        home_arg: HomeArg,
+        out: Output,
+        trust_mirror: bool,
+        cli: fn() -> clap::Command,
+    ) -> Result<App> {
         let home = match home_arg {
             HomeArg::User(Some(dir)) => GoverHome::new(dir),
-            HomeArg::User(None) => GoverHome::locate(|name| std::env::var_os(name)).ok_or_else(|| {
+            HomeArg::User(None) => GoverHome::locate(&process).ok_or_else(|| {
                 Error::new(Kind::Environment, "cannot find where gover keeps its files")
                     .cause("neither GOVER_HOME nor HOME is set")
                     .hint("set GOVER_HOME=/path/to/gover-home")
@@ -54,27 +61,28 @@ impl App {
                 // from users, 0002 would let root's group change it).
                 // SAFETY: umask only sets this process's file-creation mask; it cannot fail.
                 unsafe { libc::umask(0o022) };
-                GoverHome::locate_system(|name| std::env::var_os(name))
+                GoverHome::locate_system(&process)
             }
         };
-        crate::vulndb::setting().map_err(|bad| Error::usage(bad.to_string()).hint(bad.hint()))?;
+        crate::vulndb::setting(&process).map_err(|bad| Error::usage(bad.to_string()).hint(bad.hint()))?;
         let (store, chosen) = match home_arg {
-            HomeArg::User(arg) => (Store::new(home), arg.is_some() || var("GOVER_HOME").is_some_and(|v| !v.is_empty())),
+            HomeArg::User(arg) => (Store::new(home), arg.is_some() || process.value("GOVER_HOME").is_some()),
             // Only what it is is checked: users list it without being able to create it.
             HomeArg::System => (Store::system(home), false),
         };
-        let policy = Policy::load(var)?;
+        let policy = Policy::load(|name| process.var(name))?;
         if let Some(policy) = &policy {
             policy.check_trust_mirror(trust_mirror)?;
-            let settings = Settings::load(gosettings::settings::SettingsEnv::from_process());
+            let settings = Settings::load(gosettings::settings::SettingsEnv::from_process(&process));
             for (name, value) in policy.environment(|name| settings.get(name).map(|s| s.value))? {
                 // Before any thread starts; through the environment, the fleet's settings reach
                 // every reader of them in gover (the download client, go's settings) and the
                 // commands it runs (`gover exec`, the `gover install` of `use --install`).
+                process.set_var(name, &value);
                 std::env::set_var(name, value);
             }
         }
-        Ok(App { store, out, trust_mirror, cli, policy, chosen_home: chosen })
+        Ok(App { process, store, out, trust_mirror, cli, policy, chosen_home: chosen })
     }
 
     /// Whether the policy lets `toolchain` be installed or used here.
@@ -86,7 +94,7 @@ impl App {
     pub fn permit_version(&self, version: Option<&GoVersion>) -> Result<()> {
         match &self.policy {
             Some(policy) => {
-                let knowledge = LazyCell::new(|| Knowledge::load(&self.store, &self.store.installed()));
+                let knowledge = LazyCell::new(|| Knowledge::load(&self.process, &self.store, &self.store.installed()));
                 policy.permit_version(version, &knowledge)
             }
             None => Ok(()),
@@ -108,16 +116,7 @@ impl App {
 
     /// The resolver's view of this process: working directory, GOVER_VERSION, PATH, GOWORK.
     pub fn context(&self) -> Result<Context> {
-        let cwd = std::env::current_dir().map_err(ResolveError::Cwd)?;
-        Ok(Context {
-            cwd,
-            home: self.store.home().clone(),
-            system: self.system_home(),
-            env_version: var("GOVER_VERSION").filter(|v| !v.is_empty()),
-            path: var("PATH"),
-            gowork: var("GOWORK"),
-            uid: gover_shim::trust::effective_uid(),
-        })
+        Ok(Context::new(&self.process, self.store.home().clone(), self.system_home())?)
     }
 }
 
@@ -143,10 +142,6 @@ fn uncreatable(root: &Path) -> Option<String> {
     }
 }
 
-fn var(name: &str) -> Option<OsString> {
-    std::env::var_os(name)
-}
-
 impl App {
     /// The version in use here and what selected it, warning about pin files on the way that
     /// were empty or that another user could have written.
@@ -170,6 +165,7 @@ impl App {
     /// The same app writing through `out`.
     pub fn with_output(&self, out: Output) -> App {
         App {
+            process: self.process.clone(),
             store: self.store.clone(),
             out,
             cli: self.cli,
@@ -197,15 +193,14 @@ impl App {
     /// The system store whose versions this user runs beside their own; None when the command
     /// works on it (`--system`).
     pub fn system_home(&self) -> Option<GoverHome> {
-        (!self.store.is_system()).then(|| GoverHome::locate_system(var))
+        (!self.store.is_system()).then(|| GoverHome::locate_system(&self.process))
     }
 
     /// Installed versions, oldest first, each with its tree: the store's own and, unless it is
     /// the system store, the system store's (see [`gover_shim::resolve::installed`]).
     pub fn installed(&self) -> Vec<Installed> {
         let system = self.system_home();
-        let mut all =
-            gover_shim::resolve::installed(self.store.home(), system.as_ref(), gover_shim::trust::effective_uid());
+        let mut all = gover_shim::resolve::installed(self.store.home(), system.as_ref(), self.process.uid());
         all.sort_by(|a, b| a.version.cmp(&b.version));
         all
     }

@@ -55,7 +55,7 @@ impl<'a> Installer<'a> {
         };
         Ok(Installer {
             app,
-            remote: Remote::from_env(app.trust_mirror)?,
+            remote: Remote::from_env(&app.process, app.trust_mirror)?,
             source,
             insecure_no_sumdb: from.insecure_no_sumdb,
             origin: None,
@@ -85,12 +85,12 @@ impl<'a> Installer<'a> {
     /// What an install does last, for a command that found nothing to install: the policy's
     /// and the advice's data kept current.
     pub fn refresh_vulnerability_data(&self) {
-        vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.out);
+        vulndb::refresh_if_stale(&self.app.process, &self.app.store, &self.remote.client, self.app.out);
     }
     pub fn run(mut self, specs: &[(&str, Spec)]) -> Result<()> {
         if self.app.policy.as_ref().is_some_and(Policy::needs_vulnerability_data) {
             // The policy's verdict on a release is only as current as this data.
-            vulndb::refresh_if_stale(&self.app.store, &self.remote.client, self.app.out);
+            vulndb::refresh_if_stale(&self.app.process, &self.app.store, &self.remote.client, self.app.out);
         }
         let mut installed = Vec::new();
         let mut failure = None;
@@ -115,14 +115,14 @@ impl<'a> Installer<'a> {
         // Users run the system store's versions through their own shims, and pick them with
         // their own pins and global default: it has only the versions' names, for go's switch.
         if let Some(first) = installed.first() {
-            self.app.store.ensure_shims()?;
+            self.app.store.ensure_shims(&self.app.process)?;
             if !self.app.store.is_system() {
                 self.set_first_global(first)?;
             }
         }
         if !installed.is_empty() {
             self.refresh_vulnerability_data();
-            advise(&self.app.store, &installed, self.app.out);
+            advise(self.app, &installed, self.app.out);
         }
         failure.map_or(Ok(()), Err)
     }
@@ -296,8 +296,9 @@ impl<'a> Installer<'a> {
 
 /// A note for each version just installed that has known vulnerabilities a later patch of
 /// its line fixes, or whose line is past end of life.
-fn advise(store: &crate::store::Store, versions: &[GoVersion], out: Output) {
-    let knowledge = Knowledge::load(store, &store.installed());
+fn advise(app: &App, versions: &[GoVersion], out: Output) {
+    let store = &app.store;
+    let knowledge = Knowledge::load(&app.process, store, &store.installed());
     for version in versions {
         let status = knowledge.assess(version);
         let line = format!("{}.{}", version.major, version.minor);

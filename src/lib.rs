@@ -47,13 +47,16 @@ pub fn run() -> i32 {
         output::error(&err);
         std::process::exit(err.exit_code());
     }));
+    // The one reading of the environment, working directory and uid; everything below is
+    // handed this snapshot.
+    let process = gover_shim::Process::current();
     let cli = cli::Cli::parse();
-    let out = output::Output::new(cli.global.quiet);
+    let out = output::Output::new(cli.global.quiet, &process);
     let home = match cli.global.system {
         true => app::HomeArg::System,
         false => app::HomeArg::User(cli.global.home.as_deref()),
     };
-    let app = app::App::new(home, out, cli.global.trust_mirror, cli::Cli::command);
+    let app = app::App::new(process, home, out, cli.global.trust_mirror, cli::Cli::command);
     let result = app.and_then(|app| commands::run(cli.command, &app)).and_then(|()| output::finish());
     match result {
         Ok(()) => 0,

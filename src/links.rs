@@ -8,6 +8,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use gover_shim::trust::Trust;
+use gover_shim::Process;
 
 use crate::error::{self, Error, Kind, Result};
 use crate::store::Store;
@@ -50,8 +51,8 @@ pub fn check_tree(dir: &Path) -> std::result::Result<Checked, String> {
 /// Why this user should not run `dir`'s go, if another user could change it: the rule pin
 /// files follow (`gover_shim::trust`), for the tree and its bin/ and bin/go, since a link
 /// decides what runs wherever it is pinned.
-fn untrusted(dir: &Path) -> Option<String> {
-    let trust = Trust::new(gover_shim::trust::effective_uid());
+fn untrusted(dir: &Path, uid: u32) -> Option<String> {
+    let trust = Trust::new(uid);
     let bin = dir.join("bin");
     for place in [dir, bin.as_path()] {
         let meta = fs::metadata(place).ok()?;
@@ -75,8 +76,9 @@ fn untrusted_words(why: &gover_shim::trust::Untrusted) -> String {
 /// Names `dir` `name`: refused for a bad name, a name in use (unless `replace`), or a tree
 /// that is not a working Go tree of the user's or root's. Returns the tree as stored
 /// (absolute, symbolic links in it kept, so a distribution's /usr/lib/go follows its updates)
-/// and what it reported.
-pub fn make(store: &Store, name: &str, dir: &Path, replace: bool) -> Result<(PathBuf, Checked)> {
+/// and what it reported. `process`: whose working directory a relative `dir` is in, and whose
+/// user must be able to trust the tree.
+pub fn make(process: &Process, store: &Store, name: &str, dir: &Path, replace: bool) -> Result<(PathBuf, Checked)> {
     if let Some(problem) = gover_shim::link::name_problem(name) {
         let shown: String = name.chars().take(80).collect();
         return Err(Error::usage(format!("cannot link {shown:?}: {problem}"))
@@ -89,9 +91,11 @@ pub fn make(store: &Store, name: &str, dir: &Path, replace: bool) -> Result<(Pat
             dir.display()
         )));
     }
-    let dir = std::path::absolute(dir).map_err(|e| error::io("find", dir, e))?;
+    let cwd = process.cwd().map_err(|e| Error::failure("cannot read the working directory").cause(e))?;
+    // absolute() only tidies an absolute path; the working directory is the snapshot's.
+    let dir = std::path::absolute(cwd.join(dir)).map_err(|e| error::io("find", dir, e))?;
     let checked = check_tree(&dir).map_err(|why| Error::usage(format!("cannot link {name}: {why}")).hint(TREE_HINT))?;
-    if let Some(why) = untrusted(&dir) {
+    if let Some(why) = untrusted(&dir, process.uid()) {
         return Err(Error::new(
             Kind::Environment,
             format!("cannot link {name}: {why}, so they could change what it runs"),

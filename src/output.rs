@@ -41,8 +41,14 @@ pub struct Output {
     reports_on_stderr: bool,
 }
 
+/// NO_COLOR is set (and not empty) in gover's environment. Kept here rather than in `Output`
+/// because warnings and the final error are printed where no `Output` is at hand.
+static NO_COLOR: AtomicBool = AtomicBool::new(false);
+
 impl Output {
-    pub fn new(quiet: bool) -> Output {
+    /// The sink for a command run in `process`, whose NO_COLOR turns colour off.
+    pub fn new(quiet: bool, process: &gover_shim::Process) -> Output {
+        NO_COLOR.store(process.value("NO_COLOR").is_some(), Ordering::Relaxed);
         Output { quiet, reports_on_stderr: false }
     }
 
@@ -135,7 +141,7 @@ pub fn stderr_is_terminal() -> bool {
 
 /// `label` in the colour of ANSI `code` when standard error is a terminal and NO_COLOR is unset.
 pub fn colour(code: &str, label: &str) -> String {
-    let plain = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) || !stderr_is_terminal();
+    let plain = NO_COLOR.load(Ordering::Relaxed) || !stderr_is_terminal();
     if plain {
         label.to_string()
     } else {

@@ -13,13 +13,14 @@ use std::path::{Path, PathBuf};
 
 use gover_shim::GoVersion;
 
+use crate::app::App;
 use crate::error::{Error, Result};
-use crate::store::Store;
 
 /// Takes `version`'s tree out of versions/ by one rename, then deletes it, unless a running
 /// go uses it (it stays, and the error names the processes); `force` skips that check. Call
 /// with the version's lock held.
-pub fn remove_installed(store: &Store, version: &GoVersion, force: bool) -> Result<()> {
+pub fn remove_installed(app: &App, version: &GoVersion, force: bool) -> Result<()> {
+    let store = &app.store;
     if !force {
         refuse_if_running(version, &store.home().version_dir(version))?;
     }
@@ -32,7 +33,7 @@ pub fn remove_installed(store: &Store, version: &GoVersion, force: bool) -> Resu
     }
     store.delete_retired(&trash)?;
     // go must no longer find it on PATH by its name.
-    store.sync_release_names()
+    store.sync_release_names(&app.process)
 }
 
 fn refuse_if_running(version: &GoVersion, dir: &Path) -> Result<()> {

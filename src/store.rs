@@ -1,5 +1,5 @@
 //! GOVER_HOME on disk: installed versions, the shims, staging and download areas, locks.
-//! The layout itself is named in `gover_shim::GoverHome`, which the shim shares.
+//! The layout itself, every path, is declared in `gover_shim::GoverHome`, which the shim shares.
 
 use std::fs;
 use std::os::unix::fs::OpenOptionsExt;
@@ -46,49 +46,6 @@ impl Store {
         self.home.root()
     }
 
-    /// Extraction happens here, on the same filesystem as versions/, so the final rename is atomic.
-    pub fn staging_dir(&self) -> PathBuf {
-        self.root().join("staging")
-    }
-
-    pub fn downloads_dir(&self) -> PathBuf {
-        self.root().join("downloads")
-    }
-
-    /// The checksum databases' tree heads gover verified last, one directory per database.
-    pub fn sumdb_dir(&self) -> PathBuf {
-        self.root().join("sumdb")
-    }
-
-    /// Copies of what came from the network that are worth keeping (the release index, see
-    /// `dist::saved`).
-    pub fn cache_dir(&self) -> PathBuf {
-        self.root().join("cache")
-    }
-
-    pub fn locks_dir(&self) -> PathBuf {
-        self.root().join("locks")
-    }
-
-    /// The Go vulnerability database's cache.
-    pub fn vulndb_dir(&self) -> PathBuf {
-        self.root().join("vulndb")
-    }
-
-    pub fn backups_dir(&self) -> PathBuf {
-        self.root().join("backups")
-    }
-
-    /// The rendered shell hooks and completion scripts the startup-file lines source.
-    pub fn shell_dir(&self) -> PathBuf {
-        self.root().join("shell")
-    }
-
-    /// What `gover setup` created outside GOVER_HOME, for `gover implode`.
-    pub fn setup_manifest(&self) -> PathBuf {
-        self.shell_dir().join("created")
-    }
-
     /// Bytes this user may still write on GOVER_HOME's filesystem, if known.
     pub fn free_space(&self) -> Option<u64> {
         fs4::available_space(self.root()).ok()
@@ -102,7 +59,7 @@ impl Store {
     }
 
     pub fn is_installed(&self, version: &GoVersion) -> bool {
-        self.home.version_dir(version).join("bin/go").is_file()
+        self.home.version_go(version).is_file()
     }
 
     /// Holds the version's lock in GOVER_HOME/locks until dropped, so one install or uninstall
@@ -132,13 +89,11 @@ impl Store {
     }
 
     fn open_lock(&self, version: &GoVersion) -> Result<(fs::File, PathBuf)> {
-        self.open_lock_file(&format!("{version}.lock"))
+        self.open_lock_file(self.home.version_lock(version))
     }
 
-    fn open_lock_file(&self, name: &str) -> Result<(fs::File, PathBuf)> {
-        let dir = self.locks_dir();
-        Self::create_dir(&dir)?;
-        let path = dir.join(name);
+    fn open_lock_file(&self, path: PathBuf) -> Result<(fs::File, PathBuf)> {
+        Self::create_dir(&self.home.locks_dir())?;
         // A lock holds no data and every process that takes it opens the same file, so no
         // O_EXCL; but it is private and never followed through a planted symlink, as every
         // other file gover creates in HOME.
@@ -160,8 +115,8 @@ impl Store {
     /// default whose writer is gone. Other names in staging/ (an import's tree) are never
     /// touched. Best effort: a leftover that cannot go now goes next time.
     pub fn sweep_leftovers(&self) {
-        let staging = fs::read_dir(self.staging_dir()).into_iter().flatten().flatten();
-        let partials = fs::read_dir(self.downloads_dir()).into_iter().flatten().flatten().filter(|e| {
+        let staging = fs::read_dir(self.home.staging_dir()).into_iter().flatten().flatten();
+        let partials = fs::read_dir(self.home.downloads_dir()).into_iter().flatten().flatten().filter(|e| {
             let age = e.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
             age.is_some_and(|age| age > KEEP_PARTIAL)
         });
@@ -191,13 +146,13 @@ impl Store {
     /// An empty staging directory for `version`, removed again unless committed. Call with the
     /// version's lock held: whatever was there is a leftover of a killed install.
     pub fn fresh_staging(&self, version: &GoVersion) -> Result<Staging> {
-        let path = self.staging_dir().join(version.to_string());
+        let path = self.home.staging_path(version);
         if fs::symlink_metadata(&path).is_ok() {
             remove_tree(&path)?;
         }
         // Trees a killed uninstall had renamed away but not yet deleted.
         let trash_prefix = format!("{version}.removing-");
-        for entry in fs::read_dir(self.staging_dir()).into_iter().flatten().flatten() {
+        for entry in fs::read_dir(self.home.staging_dir()).into_iter().flatten().flatten() {
             if entry.file_name().to_string_lossy().starts_with(&trash_prefix) {
                 remove_tree(&entry.path())?;
             }
@@ -236,7 +191,7 @@ impl Store {
         Error { kind: Kind::Environment, ..err }
             .cause(format!(
                 "{} and {} are on different filesystems",
-                self.staging_dir().display(),
+                self.home.staging_dir().display(),
                 self.home.versions_dir().display()
             ))
             .hint(
@@ -257,8 +212,8 @@ impl Store {
     /// lock held.
     pub fn retire_version(&self, version: &GoVersion) -> Result<PathBuf> {
         let dir = self.home.version_dir(version);
-        let trash = self.staging_dir().join(format!("{version}.removing-{}", std::process::id()));
-        Self::create_dir(&self.staging_dir())?;
+        let trash = self.home.staging_trash(version, std::process::id());
+        Self::create_dir(&self.home.staging_dir())?;
         fs::rename(&dir, &trash).map_err(|e| error::io("remove", &dir, e))?;
         Ok(trash)
     }
@@ -300,16 +255,17 @@ impl Store {
     /// version its name there (see `sync_release_names`). The system store's shims are the
     /// names alone: users' own `go` comes first on their PATH, and one in a directory every
     /// user has on PATH would be what `system` finds (a shim running itself).
-    pub fn ensure_shims(&self) -> Result<()> {
+    /// `process`: whose GOVER_SHIM_BINARY names the binary, if it does.
+    pub fn ensure_shims(&self, process: &gover_shim::Process) -> Result<()> {
         let dir = self.home.shims_dir();
         Self::create_dir(&dir)?;
         if !self.system {
-            let source = shim_binary()?;
+            let source = shim_binary(process)?;
             for tool in SHIMMED_TOOLS {
                 place_shim(&source, &dir, tool, true)?;
             }
         }
-        self.sync_release_names()
+        self.sync_release_names(process)
     }
 
     /// Makes GOVER_HOME/shims hold a shim named after each installed version (`go1.23.9`)
@@ -319,14 +275,18 @@ impl Store {
     /// with whoever owns gover's own, and every user runs these). Uninstall calls this alone.
     /// Does nothing before the first install made the directory (and, in a user's, the `go`
     /// shim).
-    pub fn sync_release_names(&self) -> Result<()> {
+    pub fn sync_release_names(&self, process: &gover_shim::Process) -> Result<()> {
         let dir = self.home.shims_dir();
-        let source = if self.system { dir.is_dir().then(shim_binary).transpose()? } else { Some(dir.join("go")) };
+        let source = if self.system {
+            dir.is_dir().then(|| shim_binary(process)).transpose()?
+        } else {
+            Some(self.home.shim("go"))
+        };
         let Some(source) = source.filter(|source| source.is_file()) else { return Ok(()) };
         // One at a time, each reading versions/ under the lock: otherwise a gover that read it
         // before a concurrent uninstall could link the name back after that uninstall removed
         // it, or two could remove the same name.
-        let (lock, lock_path) = self.open_lock_file("shims.lock")?;
+        let (lock, lock_path) = self.open_lock_file(self.home.shims_lock())?;
         fs4::FileExt::lock(&lock).map_err(|e| error::io("lock", &lock_path, e))?;
         let installed = self.home.installed();
         for entry in fs::read_dir(&dir).map_err(|e| error::io("read", &dir, e))?.flatten() {
@@ -480,8 +440,8 @@ fn remove_tree(path: &Path) -> Result<()> {
 /// or in `../libexec/gover/` from its directory (the Debian package's /usr/bin/gover and
 /// /usr/libexec/gover/gover-shim, which keeps a program users never call off PATH).
 /// `GOVER_SHIM_BINARY` overrides both for packagers.
-fn shim_binary() -> Result<PathBuf> {
-    if let Some(path) = std::env::var_os("GOVER_SHIM_BINARY") {
+fn shim_binary(process: &gover_shim::Process) -> Result<PathBuf> {
+    if let Some(path) = process.var_os("GOVER_SHIM_BINARY") {
         return Ok(PathBuf::from(path));
     }
     let exe = std::env::current_exe().map_err(|e| Error::failure("cannot find the gover executable").cause(e))?;

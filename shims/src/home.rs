@@ -1,9 +1,28 @@
 //! GOVER_HOME: where versions, shims and the global default live. Every path gover uses
-//! under it is named here, so the CLI and the shim cannot disagree about the layout.
+//! under it is named here and nowhere else (volta's `volta-layout`), so the CLI and the shim
+//! cannot disagree about the layout, and the system store has the same one:
+//!
+//! ```text
+//! GOVER_HOME/
+//! ├── versions/go1.22.10/   version_dir: a complete GOROOT, made visible by one rename
+//! ├── shims/                shims_dir: go, gofmt and go1.22.10 (hard links to gover-shim)
+//! ├── links/<name>          link_path: a toolchain gover did not install (gover link)
+//! ├── global                global_file: the global default, one version spec
+//! ├── used/go1.22.10        used_stamp: modified when the version last ran
+//! ├── staging/go1.22.10     staging_path: an install being extracted, beside versions/
+//! ├── downloads/            downloads_dir: archives, and `.partial` ones being resumed
+//! ├── cache/                cache_dir: the release index saved last
+//! ├── sumdb/<db>/latest     sumdb_dir: the checksum databases' tree heads verified last
+//! ├── vulndb/db.json        vulndb_file; vulndb/failed: vulndb_failure_file
+//! ├── locks/go1.22.10.lock  version_lock; locks/shims.lock: shims_lock
+//! ├── backups/              backups_dir: files doctor --fix and upgrade --pins edited, for doctor --undo
+//! └── shell/                shell_dir: rendered hooks and completions; shell/created:
+//!                           setup_manifest, what setup made outside GOVER_HOME
+//! ```
 
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+use crate::process::Process;
 use crate::version::GoVersion;
 
 /// The system store: versions root installed with `gover --system install` for every user of
@@ -27,20 +46,17 @@ impl GoverHome {
 
     /// `GOVER_HOME`, else the platform data dir (`$XDG_DATA_HOME/gover`, else
     /// `~/.local/share/gover`: what the `dirs` crate calls data_dir on Linux).
-    pub fn locate(var: impl Fn(&str) -> Option<OsString>) -> Option<GoverHome> {
-        let set = |name: &str| var(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    pub fn locate(process: &Process) -> Option<GoverHome> {
+        let set = |name: &str| process.value(name).map(PathBuf::from);
         if let Some(home) = set("GOVER_HOME") {
             return Some(GoverHome::new(home));
         }
-        // XDG says relative values are to be ignored.
-        let data = set("XDG_DATA_HOME").filter(|p| p.is_absolute());
-        let data = data.or_else(|| set("HOME").map(|h| h.join(".local/share")))?;
-        Some(GoverHome::new(data.join("gover")))
+        Some(GoverHome::new(process.xdg_dir("XDG_DATA_HOME", ".local/share")?.join("gover")))
     }
 
     /// The system store: `GOVER_SYSTEM_HOME`, else [`SYSTEM_HOME`].
-    pub fn locate_system(var: impl Fn(&str) -> Option<OsString>) -> GoverHome {
-        let set = var("GOVER_SYSTEM_HOME").filter(|v| !v.is_empty()).map(PathBuf::from);
+    pub fn locate_system(process: &Process) -> GoverHome {
+        let set = process.value("GOVER_SYSTEM_HOME").map(PathBuf::from);
         GoverHome::new(set.unwrap_or_else(|| PathBuf::from(SYSTEM_HOME)))
     }
 
@@ -78,8 +94,33 @@ impl GoverHome {
         self.versions_dir().join(version.to_string())
     }
 
+    /// The go binary of an installed version: there only once the install is complete.
+    pub fn version_go(&self, version: &GoVersion) -> PathBuf {
+        self.version_dir(version).join("bin/go")
+    }
+
     pub fn shims_dir(&self) -> PathBuf {
         self.root.join("shims")
+    }
+
+    /// The shim named `name` (`go`, `gofmt`, `go1.22.10`).
+    pub fn shim(&self, name: &str) -> PathBuf {
+        self.shims_dir().join(name)
+    }
+
+    /// Whether the directory `dir` (a PATH entry) is this home's shims directory: the same
+    /// path, or the same directory once both are canonical, so a symlinked GOVER_HOME, a PATH
+    /// entry through a symlink or a relative one (read from the working directory) is still
+    /// recognised. A directory that does not exist is not it.
+    pub fn is_shims_dir(&self, dir: &Path) -> bool {
+        let shims = self.shims_dir();
+        if dir == shims {
+            return true;
+        }
+        match (std::fs::canonicalize(dir), std::fs::canonicalize(&shims)) {
+            (Ok(dir), Ok(shims)) => dir == shims,
+            _ => false,
+        }
     }
 
     /// The global default: one line, a version spec (`gover global`).
@@ -120,7 +161,90 @@ impl GoverHome {
     /// When each version last ran through a shim or `gover exec`: the modification time of
     /// `used/<version>`.
     pub fn used_stamp(&self, version: &GoVersion) -> PathBuf {
-        self.root.join("used").join(version.to_string())
+        self.used_dir().join(version.to_string())
+    }
+
+    fn used_dir(&self) -> PathBuf {
+        self.root.join("used")
+    }
+
+    /// Extraction happens here, on the same filesystem as versions/, so the final rename is
+    /// atomic.
+    pub fn staging_dir(&self) -> PathBuf {
+        self.root.join("staging")
+    }
+
+    /// Where `version` is extracted before it moves to versions/.
+    pub fn staging_path(&self, version: &GoVersion) -> PathBuf {
+        self.staging_dir().join(version.to_string())
+    }
+
+    /// Where process `pid` moves `version`'s tree out of versions/ before deleting it, so the
+    /// version disappears at once, with one rename.
+    pub fn staging_trash(&self, version: &GoVersion, pid: u32) -> PathBuf {
+        self.staging_dir().join(format!("{version}.removing-{pid}"))
+    }
+
+    pub fn downloads_dir(&self) -> PathBuf {
+        self.root.join("downloads")
+    }
+
+    /// The downloaded file `name` (an archive, or one with `.partial` being resumed).
+    pub fn download(&self, name: &str) -> PathBuf {
+        self.downloads_dir().join(name)
+    }
+
+    /// The checksum databases' tree heads gover verified last, one directory per database.
+    pub fn sumdb_dir(&self) -> PathBuf {
+        self.root.join("sumdb")
+    }
+
+    /// Copies of what came from the network that are worth keeping (the release index).
+    pub fn cache_dir(&self) -> PathBuf {
+        self.root.join("cache")
+    }
+
+    /// The Go vulnerability database's cache.
+    pub fn vulndb_dir(&self) -> PathBuf {
+        self.root.join("vulndb")
+    }
+
+    /// The vulnerability database as last fetched.
+    pub fn vulndb_file(&self) -> PathBuf {
+        self.vulndb_dir().join("db.json")
+    }
+
+    /// Which database the last failed fetch was from, and when (its modification time).
+    pub fn vulndb_failure_file(&self) -> PathBuf {
+        self.vulndb_dir().join("failed")
+    }
+
+    pub fn locks_dir(&self) -> PathBuf {
+        self.root.join("locks")
+    }
+
+    /// Held while `version` is installed or uninstalled.
+    pub fn version_lock(&self, version: &GoVersion) -> PathBuf {
+        self.locks_dir().join(format!("{version}.lock"))
+    }
+
+    /// Held while the release names in shims/ are brought up to date.
+    pub fn shims_lock(&self) -> PathBuf {
+        self.locks_dir().join("shims.lock")
+    }
+
+    pub fn backups_dir(&self) -> PathBuf {
+        self.root.join("backups")
+    }
+
+    /// The rendered shell hooks and completion scripts the startup-file lines source.
+    pub fn shell_dir(&self) -> PathBuf {
+        self.root.join("shell")
+    }
+
+    /// What `gover setup` created outside GOVER_HOME, for `gover implode`.
+    pub fn setup_manifest(&self) -> PathBuf {
+        self.shell_dir().join("created")
     }
 
     /// Records that `version` is running now, for `gover prune --unused-for`. The stamp is
@@ -133,7 +257,7 @@ impl GoverHome {
         if age.is_some_and(|age| age < DAY) {
             return;
         }
-        let _ = std::fs::create_dir_all(self.root.join("used"));
+        let _ = std::fs::create_dir_all(self.used_dir());
         let _ = std::fs::File::create(&stamp).and_then(|f| f.set_modified(std::time::SystemTime::now()));
     }
 
@@ -171,20 +295,20 @@ pub fn shared_store_problem(versions: &std::fs::Metadata, uid: u32) -> Option<St
 mod tests {
     use super::*;
 
-    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
-        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| OsString::from(v))
+    fn env(pairs: &[(&str, &str)]) -> Process {
+        Process::new(pairs.iter().copied(), "/", 0)
     }
 
     #[test]
     fn locates_home() {
-        let at = |pairs: &[(&str, &str)]| GoverHome::locate(env(pairs)).map(|h| h.root().to_path_buf());
+        let at = |pairs: &[(&str, &str)]| GoverHome::locate(&env(pairs)).map(|h| h.root().to_path_buf());
         assert_eq!(at(&[("GOVER_HOME", "/g"), ("HOME", "/h")]), Some("/g".into()));
         assert_eq!(at(&[("HOME", "/h")]), Some("/h/.local/share/gover".into()));
         assert_eq!(at(&[("XDG_DATA_HOME", "/x"), ("HOME", "/h")]), Some("/x/gover".into()));
         assert_eq!(at(&[("XDG_DATA_HOME", "rel"), ("HOME", "/h")]), Some("/h/.local/share/gover".into()));
         assert_eq!(at(&[("GOVER_HOME", ""), ("HOME", "/h")]), Some("/h/.local/share/gover".into()));
         assert_eq!(at(&[]), None);
-        let system = |pairs: &[(&str, &str)]| GoverHome::locate_system(env(pairs)).root().to_path_buf();
+        let system = |pairs: &[(&str, &str)]| GoverHome::locate_system(&env(pairs)).root().to_path_buf();
         assert_eq!(system(&[("GOVER_SYSTEM_HOME", "/s")]), PathBuf::from("/s"));
         assert_eq!(system(&[("GOVER_SYSTEM_HOME", "")]), PathBuf::from(SYSTEM_HOME));
     }

@@ -8,6 +8,7 @@ pub mod error;
 pub mod home;
 pub mod link;
 pub mod pin;
+pub mod process;
 pub mod resolve;
 pub mod switch;
 pub mod trust;
@@ -15,5 +16,6 @@ pub mod version;
 
 pub use error::{Error, Kind};
 pub use home::GoverHome;
+pub use process::Process;
 pub use resolve::{Context, Request, Resolution, ResolveError, Source, Toolchain};
 pub use version::{GoVersion, Pre, Spec};

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::{exit, Command};
 
 use gover_shim::resolve::{self, Context, Source, Toolchain};
-use gover_shim::{switch, Error, GoVersion, GoverHome, Kind, ResolveError, Spec};
+use gover_shim::{switch, Error, GoVersion, GoverHome, Kind, Process, ResolveError, Spec};
 
 /// Counts shim hops in the process tree, so a loop (a `system` go that is a script calling
 /// `go` again, which finds the shim) stops with a message instead of forking forever.
@@ -30,6 +30,19 @@ const DEPTH_VAR: &str = "GOVER_SHIM_DEPTH";
 const MAX_DEPTH: u32 = 20;
 const TOOLS: [&str; 2] = ["go", "gofmt"];
 const AUTO_INSTALL: &str = "GOVER_AUTO_INSTALL";
+/// Every variable the shim reads: its snapshot of the process holds these and no others.
+const VARIABLES: [&str; 10] = [
+    DEPTH_VAR,
+    AUTO_INSTALL,
+    "GOVER_HOME",
+    "XDG_DATA_HOME",
+    "HOME",
+    "GOVER_SYSTEM_HOME",
+    "GOVER_VERSION",
+    "PATH",
+    "GOWORK",
+    "GOTOOLCHAIN",
+];
 
 /// What the shim was started as.
 enum Called {
@@ -62,7 +75,8 @@ extern "C" fn main(argc: c_int, argv: *const *const c_char) -> c_int {
 fn run(mut args: Args) -> ! {
     let argv0 = args.next().unwrap_or_default();
     let called = called_as(&argv0);
-    let depth = std::env::var(DEPTH_VAR).ok().and_then(|d| d.parse::<u32>().ok()).unwrap_or(0);
+    let process = Process::current_with(&VARIABLES);
+    let depth = process.value_str(DEPTH_VAR).and_then(|d| d.parse::<u32>().ok()).unwrap_or(0);
     if depth >= MAX_DEPTH {
         let name = match &called {
             Called::Tool(tool) => tool.to_string(),
@@ -74,8 +88,8 @@ fn run(mut args: Args) -> ! {
         );
     }
     match called {
-        Called::Tool(tool) => run_tool(tool, args, depth),
-        Called::Release { version, path } => run_release(version, &path, args, depth),
+        Called::Tool(tool) => run_tool(&process, tool, args, depth),
+        Called::Release { version, path } => run_release(&process, version, &path, args, depth),
     }
 }
 
@@ -124,8 +138,10 @@ fn executed_path() -> Option<&'static OsStr> {
 }
 
 /// `go` or `gofmt`: the version the pins ask for, installed first if missing and wanted.
-fn run_tool(tool: &str, args: Args, depth: u32) -> ! {
-    let ctx = Context::from_process().unwrap_or_else(|e| fail_resolve(e));
+fn run_tool(process: &Process, tool: &str, args: Args, depth: u32) -> ! {
+    let home = resolve::user_home(process).unwrap_or_else(|e| fail_resolve(e));
+    let system = GoverHome::locate_system(process);
+    let ctx = Context::new(process, home, Some(system)).unwrap_or_else(|e| fail_resolve(e));
     let request = resolve::request(&ctx).unwrap_or_else(|e| fail_resolve(e));
     for ignored in &request.ignored {
         eprintln!("warning: {}", resolve::ignored_pin_warning(ignored, &request.source));
@@ -136,31 +152,31 @@ fn run_tool(tool: &str, args: Args, depth: u32) -> ! {
     let toolchain = match resolve::toolchain_for(&ctx, &request) {
         Ok(toolchain) => toolchain,
         Err(err @ ResolveError::NotInstalled { .. }) => {
-            install_missing(err, &ctx.cwd);
+            install_missing(process, err, &ctx.cwd);
             resolve::toolchain_for(&ctx, &request).unwrap_or_else(|e| fail_resolve(e))
         }
         Err(e) => fail_resolve(e),
     };
-    let err = exec(&ctx.home, &toolchain, tool, args, depth, request.source.is_pin());
+    let err = exec(process, &ctx.home, &toolchain, tool, args, depth, request.source.is_pin());
     fail_exec(&toolchain, tool, err)
 }
 
 /// `go1.23.9`: that installed version, whatever the directory pins: the user's own, else the
 /// system store's (whose names are on PATH after the user's, see `gover --system install`).
 /// The name is as deliberate a choice as a pin, so go gets the same environment as for one.
-fn run_release(version: GoVersion, path: &Path, args: Args, depth: u32) -> ! {
-    let home = resolve::home_from_process().unwrap_or_else(|e| fail_resolve(e));
+fn run_release(process: &Process, version: GoVersion, path: &Path, args: Args, depth: u32) -> ! {
+    let home = resolve::user_home(process).unwrap_or_else(|e| fail_resolve(e));
     let own = Toolchain::Installed { root: home.version_dir(&version), version: version.clone() };
     // Not a stat before the exec: the user's own install pays for nothing.
-    let err = exec(&home, &own, "go", args.clone(), depth, true);
+    let err = exec(process, &home, &own, "go", args.clone(), depth, true);
     if own.goroot().is_some_and(Path::exists) {
         fail_exec(&own, "go", err);
     }
-    let system = GoverHome::locate_system(|name| std::env::var_os(name));
-    let ignored = match resolve::system_release(&system, &version, gover_shim::trust::effective_uid()) {
+    let system = GoverHome::locate_system(process);
+    let ignored = match resolve::system_release(&system, &version, process.uid()) {
         Ok(Some(root)) => {
             let shared = Toolchain::Installed { root, version: version.clone() };
-            let err = exec(&home, &shared, "go", args, depth, true);
+            let err = exec(process, &home, &shared, "go", args, depth, true);
             fail_exec(&shared, "go", err)
         }
         Ok(None) => None,
@@ -184,7 +200,15 @@ fn install_spec(version: &GoVersion) -> String {
 
 /// Replaces this process with `toolchain`'s `tool`; returns only the reason it could not.
 /// `pinned`: the version was chosen on purpose, so go must not switch away from it on its own.
-fn exec(home: &GoverHome, toolchain: &Toolchain, tool: &str, args: Args, depth: u32, pinned: bool) -> std::io::Error {
+fn exec(
+    process: &Process,
+    home: &GoverHome,
+    toolchain: &Toolchain,
+    tool: &str,
+    args: Args,
+    depth: u32,
+    pinned: bool,
+) -> std::io::Error {
     // The variables are set in this process, which is single-threaded and about to be
     // replaced, not on the Command: a Command with variables of its own copies the whole
     // environment into a map to build the new one, a third of the shim's instructions.
@@ -196,7 +220,7 @@ fn exec(home: &GoverHome, toolchain: &Toolchain, tool: &str, args: Args, depth: 
                 home.mark_used(version);
             }
             std::env::set_var("GOROOT", root);
-            if pinned && std::env::var_os("GOTOOLCHAIN").is_none() {
+            if pinned && process.var_os("GOTOOLCHAIN").is_none() {
                 std::env::set_var("GOTOOLCHAIN", "local");
             }
         }
@@ -235,11 +259,11 @@ enum WhenMissing {
     Ask,
 }
 
-fn when_missing() -> WhenMissing {
-    if std::env::var_os(AUTO_INSTALL).is_none_or(|value| value.is_empty()) {
+fn when_missing(process: &Process) -> WhenMissing {
+    if process.value(AUTO_INSTALL).is_none() {
         return WhenMissing::Ask;
     }
-    match switch::read(AUTO_INSTALL, |name| std::env::var_os(name)) {
+    match switch::read(AUTO_INSTALL, |name| process.var(name)) {
         Ok(true) => WhenMissing::Install,
         Ok(false) => WhenMissing::Fail,
         Err(err) => fail(Error::usage(err.to_string()).hint(err.hint())),
@@ -249,10 +273,10 @@ fn when_missing() -> WhenMissing {
 /// Installs what `not_installed` names (the pin, or the module's `go` line) if
 /// GOVER_AUTO_INSTALL is on or the user says so at the terminal; otherwise fails with it.
 /// Returns once it is installed.
-fn install_missing(not_installed: ResolveError, cwd: &Path) {
+fn install_missing(process: &Process, not_installed: ResolveError, cwd: &Path) {
     let ResolveError::NotInstalled { spec, source, .. } = &not_installed else { fail_resolve(not_installed) };
     let missing = format!("{} is pinned by {} but not installed", resolve::missing_name(spec), shown(source, cwd));
-    let hint = match when_missing() {
+    let hint = match when_missing(process) {
         // What rustup's auto-install left out (rustup#4445): why a download starts, and how
         // to stop it.
         WhenMissing::Install => {

@@ -29,6 +29,7 @@ use crate::dir::Dir;
 use crate::error::{Error, Kind};
 use crate::home::GoverHome;
 use crate::pin::{Opened, PinError, PinFile};
+use crate::process::Process;
 use crate::trust::{Ignored, Trust, Untrusted};
 use crate::version::{GoVersion, Spec};
 
@@ -51,22 +52,36 @@ pub struct Context {
 }
 
 impl Context {
-    /// The real process's context.
-    pub fn from_process() -> Result<Context, ResolveError> {
-        let var = |name: &str| std::env::var_os(name);
-        let home = home_from_process()?;
-        let cwd = std::env::current_dir().map_err(ResolveError::Cwd)?;
+    /// What resolution sees in `process`, for the user's store `home` beside the `system`
+    /// store. The one place a Context is made from a process, so the shim, the CLI and doctor
+    /// read the same variables the same way.
+    pub fn new(process: &Process, home: GoverHome, system: Option<GoverHome>) -> Result<Context, ResolveError> {
         Ok(Context {
-            cwd,
+            cwd: process.cwd().map_err(ResolveError::Cwd)?.to_path_buf(),
             home,
-            system: Some(GoverHome::locate_system(var)),
-            env_version: var("GOVER_VERSION").filter(|v| !v.is_empty()),
-            path: var("PATH"),
-            gowork: var("GOWORK"),
-            uid: crate::trust::effective_uid(),
+            system,
+            env_version: process.value("GOVER_VERSION").map(Into::into),
+            path: process.var("PATH"),
+            gowork: process.var("GOWORK"),
+            uid: process.uid(),
         })
     }
+
+    /// What a go started in `dir` by this process would run, whatever this shell chose: the
+    /// same stores, PATH and uid, without GOVER_VERSION and GOWORK (they belong to the shell,
+    /// not to that directory).
+    pub fn in_directory(&self, dir: &Path) -> Context {
+        Context { cwd: dir.to_path_buf(), env_version: None, gowork: None, ..self.clone() }
+    }
+
+    /// What `dir` itself asks for, whatever the shell it is asked from: no GOVER_VERSION,
+    /// GOWORK or PATH, and only `home`'s versions (no system store), as for user `uid`.
+    pub fn of_directory(dir: &Path, home: GoverHome, uid: u32) -> Result<Context, ResolveError> {
+        Context::new(&Process::new(NO_VARIABLES, dir, uid), home, None)
+    }
 }
+
+const NO_VARIABLES: [(&str, &str); 0] = [];
 
 /// An installed version and the tree it runs from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -126,8 +141,8 @@ fn trusted_store(system: &GoverHome, uid: u32) -> Result<bool, String> {
 
 /// The process's GOVER_HOME; a relative one is refused (it would mean another place in every
 /// directory).
-pub fn home_from_process() -> Result<GoverHome, ResolveError> {
-    let home = GoverHome::locate(|name| std::env::var_os(name)).ok_or(ResolveError::NoHome)?;
+pub fn user_home(process: &Process) -> Result<GoverHome, ResolveError> {
+    let home = GoverHome::locate(process).ok_or(ResolveError::NoHome)?;
     if !home.root().is_absolute() {
         let problem = home.problem().unwrap_or_default();
         return Err(ResolveError::BadHome { root: home.root().to_path_buf(), problem });
@@ -784,19 +799,14 @@ impl Minimum {
     }
 }
 
-/// The directory of the first executable `go` on PATH that is not a gover shim, comparing
-/// canonical paths so a symlinked or relative PATH entry to the shims is still skipped.
+/// The directory of the first executable `go` on PATH that is not a gover shim (see
+/// [`GoverHome::is_shims_dir`]).
 pub fn find_system_go(ctx: &Context) -> Option<PathBuf> {
     let path = ctx.path.as_ref()?;
-    let shims = ctx.home.shims_dir();
-    let shims_real = std::fs::canonicalize(&shims).ok();
     std::env::split_paths(path)
         .filter(|dir| !dir.as_os_str().is_empty())
         .filter(|dir| is_executable(&dir.join("go")))
-        .find(|dir| {
-            let real = std::fs::canonicalize(dir).ok();
-            *dir != shims && (real.is_none() || real != shims_real)
-        })
+        .find(|dir| !ctx.home.is_shims_dir(dir))
 }
 
 pub fn is_executable(path: &Path) -> bool {

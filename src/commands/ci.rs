@@ -127,14 +127,14 @@ pub fn run(args: Args, app: &App) -> Result<()> {
 }
 
 fn env(args: EnvArgs, app: &App) -> Result<()> {
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let var = |name: &str| app.process.value_str(name).map(str::to_string);
     let format = args.format.unwrap_or_else(|| Format::detect(var));
     // Standard output is for the runner's lines; what the install did goes to standard error.
     let app = &app.with_output(app.out.reports_on_stderr());
     let request = pin_request(app, &args.pin)?;
     let resolution = resolve_installing(app, request, args.pin.check_latest, &args.from)?;
     app.permit(&resolution.toolchain)?;
-    app.store.ensure_shims()?;
+    app.store.ensure_shims(&app.process)?;
     let exports = exports(app, &resolution)?;
     let version = resolution.toolchain.name();
     outln!(app.out, Info, "{version} ({})", resolution.request.source);
@@ -148,7 +148,7 @@ fn env(args: EnvArgs, app: &App) -> Result<()> {
                 ("GITHUB_PATH", exports.github_path()?),
                 ("GITHUB_OUTPUT", setup_go_output),
             ] {
-                match std::env::var_os(file).filter(|v| !v.is_empty()) {
+                match app.process.value(file) {
                     Some(path) => append(Path::new(&path), &text)?,
                     // Outside a runner (trying it out): the lines it would write.
                     None if file != "GITHUB_OUTPUT" => out!(app.out, Answer, "{text}"),
@@ -277,27 +277,27 @@ fn append(path: &Path, text: &str) -> Result<()> {
 
 fn cache_key(args: CacheKeyArgs, app: &App) -> Result<()> {
     let request = pin_request(app, &args.pin)?;
-    let remote = Remote::from_env(app.trust_mirror)?;
+    let remote = Remote::from_env(&app.process, app.trust_mirror)?;
     let version = version_without_installing(app, &remote, &request, args.pin.check_latest)?;
     if args.kind == Kind::Toolchain && version.is_none() {
         return Err(Error::usage("the system go is not gover's to cache")
             .cause(format!("nothing pins a version here ({})", request.source))
             .hint("pin a version (gover use 1.22, or --go-version 1.22) to cache the toolchain gover installs"));
     }
-    let cwd = std::env::current_dir().map_err(ResolveError::Cwd)?;
+    let cwd = app.process.cwd().map_err(ResolveError::Cwd)?;
     let files = match args.files.is_empty() {
-        true => cache::find_sum_files(&cwd).map_err(|e| error::io("list the files under", &cwd, e))?,
+        true => cache::find_sum_files(cwd).map_err(|e| error::io("list the files under", cwd, e))?,
         false => args.files.iter().map(|f| cwd.join(f)).collect(),
     };
     let sums = files
         .iter()
         .map(|path| {
             let content = std::fs::read(path).map_err(|e| error::io("read", path, e))?;
-            let shown = path.strip_prefix(&cwd).unwrap_or(path);
+            let shown = path.strip_prefix(cwd).unwrap_or(path);
             Ok((shown.display().to_string(), content))
         })
         .collect::<Result<Vec<_>>>()?;
-    let settings = Settings::load(gosettings::settings::SettingsEnv::from_process());
+    let settings = Settings::load(gosettings::settings::SettingsEnv::from_process(&app.process));
     let effective = |name: &str| settings.effective(name).map(|s| s.value).unwrap_or_default();
     let version_dir = version.as_ref().map(|v| app.store.home().version_dir(v)).unwrap_or_default();
     let places =
@@ -371,7 +371,7 @@ fn matrix(args: MatrixArgs, app: &App) -> Result<()> {
             .cause("there is no go.mod here and no --plus")
             .hint("gover ci matrix --from path/to/go.mod, or --plus stable,oldstable"));
     }
-    let remote = Remote::from_env(app.trust_mirror)?;
+    let remote = Remote::from_env(&app.process, app.trust_mirror)?;
     let catalog = remote.fetch_index(&app.store)?;
     let releases: Vec<GoVersion> = catalog.index.available(&remote.platform).map(|r| r.version.clone()).collect();
     let versions = matrix::versions(minimum.as_ref(), &args.plus, &releases)?;

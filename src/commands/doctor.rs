@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use gover_shim::{Context, GoverHome};
+
 use crate::app::App;
 use crate::doctor::{self, env::Env, report, Facts, Severity};
 use crate::error::{Error, Kind, Result};
@@ -89,14 +91,12 @@ pub fn run(args: Args, app: &App) -> Result<()> {
 
 /// This process's view of the machine, gathered once.
 fn environment(args: &Args, app: &App) -> Result<Env> {
-    let cwd = std::env::current_dir().map_err(|e| Error::failure("cannot read the working directory").cause(e))?;
+    app.process.cwd().map_err(|e| Error::failure("cannot read the working directory").cause(e))?;
+    // Whichever store the command works on, the resolver doctor asks is the user's shim's.
+    let system = GoverHome::locate_system(&app.process);
     Ok(Env {
-        vars: std::env::vars_os()
-            .map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned()))
-            .collect(),
-        cwd,
-        // SAFETY: getuid(2) cannot fail and touches no memory.
-        uid: unsafe { libc::getuid() },
+        process: app.process.clone(),
+        context: Context::new(&app.process, app.store.home().clone(), Some(system))?,
         gover: app.store.home().clone(),
         alternatives_admin: args.alternatives_admin_dir.clone(),
         alternatives_dir: args.alternatives_dir.clone(),

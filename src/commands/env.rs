@@ -20,7 +20,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     match resolution.toolchain.goroot() {
         Some(root) => {
             out += &shell.set_var("GOROOT", &root.to_string_lossy());
-            if resolution.request.source.is_pin() && std::env::var_os("GOTOOLCHAIN").is_none() {
+            if resolution.request.source.is_pin() && app.process.var_os("GOTOOLCHAIN").is_none() {
                 out += &shell.set_var("GOTOOLCHAIN", "local");
             }
         }

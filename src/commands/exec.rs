@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::os::unix::process::CommandExt;
 use std::process::Command;
 
-use gover_shim::{Spec, Toolchain};
+use gover_shim::{Process, Spec, Toolchain};
 
 use crate::app::App;
 use crate::dist;
@@ -41,7 +41,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     };
     let mut command = Command::new(program);
     command.args(rest);
-    with_toolchain(&mut command, &toolchain)?;
+    with_toolchain(&app.process, &mut command, &toolchain)?;
     if let Some(version) = toolchain.version() {
         app.store.home().mark_used(version);
     }
@@ -52,10 +52,10 @@ pub fn run(args: Args, app: &App) -> Result<()> {
 /// Sets up `command` to run with `toolchain` as if it were pinned: its bin first on PATH,
 /// GOROOT its root (none for the system go), GOVER_VERSION so shims below agree, and
 /// GOTOOLCHAIN=local unless the user set one.
-pub fn with_toolchain(command: &mut Command, toolchain: &Toolchain) -> Result<()> {
+pub fn with_toolchain(process: &Process, command: &mut Command, toolchain: &Toolchain) -> Result<()> {
     let bin = toolchain.binary("go").parent().expect("a binary has a directory").to_path_buf();
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&path)))
+    let path = process.var_os("PATH").unwrap_or_default();
+    let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(path)))
         .map_err(|e| Error::failure("cannot build PATH").cause(e))?;
     command.env("PATH", path);
     // GOVER_VERSION is the toolchain's name, so the shims below pick the same one.
@@ -63,7 +63,7 @@ pub fn with_toolchain(command: &mut Command, toolchain: &Toolchain) -> Result<()
     match toolchain.goroot() {
         Some(root) => {
             command.env("GOROOT", root);
-            if std::env::var_os("GOTOOLCHAIN").is_none() {
+            if process.var_os("GOTOOLCHAIN").is_none() {
                 command.env("GOTOOLCHAIN", "local");
             }
         }

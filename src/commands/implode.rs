@@ -68,11 +68,11 @@ impl Step {
 
 pub fn run(args: Args, app: &App) -> Result<()> {
     let root = app.store.root();
-    check_home_is_safe_to_remove(root)?;
-    let manifest = SetupManifest::load(&app.store.setup_manifest());
+    check_home_is_safe_to_remove(root, app.process.home_dir())?;
+    let manifest = SetupManifest::load(&app.store.home().setup_manifest());
     let mut steps = Vec::new();
-    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
-        let env = StartupEnv::from_process(PathBuf::from(home));
+    if let Some(home) = app.process.home_dir() {
+        let env = StartupEnv::from_process(&app.process, home);
         let mut files = env.every_file(crate::managers::children);
         for path in &manifest.lines {
             if !files.contains(path) {
@@ -131,15 +131,16 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     Ok(())
 }
 
-/// A GOVER_HOME set by mistake to HOME or `/` must never be deleted: only a directory that
-/// is HOME's descendant or elsewhere entirely, and that looks like gover's (or is empty).
-fn check_home_is_safe_to_remove(root: &Path) -> Result<()> {
-    let home = std::env::var_os("HOME").map(PathBuf::from);
+/// A GOVER_HOME set by mistake to `home` (HOME) or `/` must never be deleted: only a directory
+/// that is HOME's descendant or elsewhere entirely, and that looks like gover's (or is empty).
+fn check_home_is_safe_to_remove(root: &Path, home: Option<PathBuf>) -> Result<()> {
     let real = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let covers_home = home.map(|h| fs::canonicalize(&h).unwrap_or(h)).is_some_and(|h| h.starts_with(&real));
     let looks_like_gover = match fs::read_dir(&real) {
         Ok(mut entries) => {
-            ["versions", "shims", "shell"].iter().any(|d| real.join(d).is_dir()) || entries.next().is_none()
+            let layout = gover_shim::GoverHome::new(&real);
+            [layout.versions_dir(), layout.shims_dir(), layout.shell_dir()].iter().any(|d| d.is_dir())
+                || entries.next().is_none()
         }
         Err(_) => true,
     };

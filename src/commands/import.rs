@@ -1,7 +1,5 @@
 //! `gover import`: adopt the Go versions gvm, asdf, goenv, g, mise or the system installed.
 
-use std::path::PathBuf;
-
 use gover_shim::pin::PinFile;
 use gover_shim::{GoVersion, Spec};
 
@@ -42,10 +40,10 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             _ => Err(Error::usage(format!("{text:?} is not a Go version")).hint("write it as 1.22 or 1.22.10")),
         })
         .collect::<Result<Vec<_>>>()?;
-    let home = std::env::var_os("HOME").map(PathBuf::from).ok_or_else(|| {
+    let home = app.process.home_dir().ok_or_else(|| {
         Error::new(Kind::Environment, "cannot find the other managers' files").cause("HOME is not set")
     })?;
-    let places = Places { home, var: Box::new(|name| std::env::var(name).ok()), system_root: PathBuf::from("/") };
+    let places = Places::of(&app.process, home);
     let managers = args.manager.map_or(Manager::ALL.to_vec(), |m| vec![m]);
     let found: Vec<Found> = import::find(&places, &managers)
         .into_iter()
@@ -118,7 +116,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     if imported > 0
         || (!args.dry_run && found.iter().any(|f| f.version.as_ref().is_some_and(|v| app.store.is_installed(v))))
     {
-        app.store.ensure_shims()?;
+        app.store.ensure_shims(&app.process)?;
     }
     let managers: Vec<Manager> = found.iter().map(|f| f.manager).fold(Vec::new(), |mut all, m| {
         if !all.contains(&m) {

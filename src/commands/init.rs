@@ -14,10 +14,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
-    let paths = HookPaths::for_current_exe(&app.store)?;
+    let paths = HookPaths::for_current_exe(&app.process, &app.store)?;
     // The hook points at the shims and completion scripts: make sure they exist, but never
     // fail a shell's start-up over it.
-    if let Err(err) = app.store.ensure_shims().and_then(|()| shell::write_files(&paths, app.cli).map(|_| ())) {
+    if let Err(err) =
+        app.store.ensure_shims(&app.process).and_then(|()| shell::write_files(&paths, app.cli).map(|_| ()))
+    {
         output::warn(format!("{err}; run gover setup"));
     }
     out!(app.out, Answer, "{}", args.shell.hook(&paths));

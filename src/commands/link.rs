@@ -23,9 +23,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
-    let (dir, checked) = links::make(&app.store, &args.name, &args.dir, args.force)?;
+    let (dir, checked) = links::make(&app.process, &app.store, &args.name, &args.dir, args.force)?;
     // The shims are what make a pin of it work, as after a first install.
-    app.store.ensure_shims()?;
+    app.store.ensure_shims(&app.process)?;
     if let Some(file) = &checked.version_file {
         output::warn(format!(
             "{}/VERSION says {file}, but its go reports {}; gover goes by what go reports",

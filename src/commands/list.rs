@@ -65,8 +65,7 @@ fn installed(args: &Args, app: &App) -> Result<()> {
     let root = |v: &GoVersion| found.iter().find(|i| i.version == *v).map(|i| i.root.clone()).unwrap_or_default();
     let in_system = |v: &GoVersion| found.iter().any(|i| i.version == *v && i.system);
     let system = app.system_home();
-    if let Some(Err(problem)) = system.as_ref().map(|s| resolve::system_versions(s, gover_shim::trust::effective_uid()))
-    {
+    if let Some(Err(problem)) = system.as_ref().map(|s| resolve::system_versions(s, app.process.uid())) {
         let shown = system.as_ref().map(|s| s.root().display().to_string()).unwrap_or_default();
         output::warn(format!("the versions of the system store {shown} are ignored: {problem}"));
     }
@@ -88,7 +87,7 @@ fn installed(args: &Args, app: &App) -> Result<()> {
     let global_spec = PinFile::GoVersion.read(&app.store.home().global_file()).ok().flatten().map(|pin| pin.spec);
     let global = global_spec.as_ref().and_then(|spec| spec.pick(&versions).cloned());
     let is_global_link = |name: &str| global_spec.as_ref().is_some_and(|s| *s == Spec::Link(name.to_string()));
-    let knowledge = Knowledge::load(&app.store, &versions);
+    let knowledge = Knowledge::load(&app.process, &app.store, &versions);
     if let Some(problem) = &knowledge.problem {
         output::warn_error(problem);
     }
@@ -200,8 +199,8 @@ fn installed(args: &Args, app: &App) -> Result<()> {
 
 /// `--refresh`: asked for, so a failure is an error (exit 5), and the cache stays as it was.
 fn refresh(app: &App) -> Result<()> {
-    let location = Location::from_env(|name| std::env::var_os(name))?;
-    let remote = Remote::from_env(app.trust_mirror)?;
+    let location = Location::from_env(|name| app.process.var(name))?;
+    let remote = Remote::from_env(&app.process, app.trust_mirror)?;
     let previous = vulndb::cache::Cache::load(&app.store).ok().flatten();
     let cache = vulndb::refresh(&app.store, &remote.client, &location, previous.as_ref(), SystemTime::now())?;
     outln!(
@@ -223,14 +222,14 @@ fn remote(args: &Args, app: &App) -> Result<()> {
                 .hint("give the start of a version, such as 1.22 or 1 (gover list --remote 1.22)"));
         }
     }
-    let remote = Remote::from_env(app.trust_mirror)?;
+    let remote = Remote::from_env(&app.process, app.trust_mirror)?;
     let catalog = match remote.origin(&app.store, args.source, app.out)? {
         ReleaseSource::Site(catalog) => catalog,
         ReleaseSource::Proxy(config, site) => {
             return from_proxy(args, app, &remote, &config).map_err(|e| after_fallback(e, site.as_ref()))
         }
     };
-    vulndb::refresh_if_stale(&app.store, &remote.client, app.out);
+    vulndb::refresh_if_stale(&app.process, &app.store, &remote.client, app.out);
     let (platform, sources) = (&remote.platform, &remote.sources);
     let installed = app.store.installed();
     let named = setup_go_names(catalog.index.available(platform).map(|r| &r.version));

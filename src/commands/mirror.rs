@@ -53,7 +53,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         Error::usage(format!("--layout {} is not a list of layouts", args.layout))
             .hint("use --layout proxy,dl, proxy or dl")
     })?;
-    let remote = Remote::from_env(app.trust_mirror)?;
+    let remote = Remote::from_env(&app.process, app.trust_mirror)?;
     let platforms = match &args.platform {
         None => vec![remote.platform.clone()],
         Some(list) => list
@@ -67,7 +67,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             .collect::<Result<Vec<Platform>>>()?,
     };
     let proxy_config = if layouts.proxy {
-        Some(ProxyConfig::from_settings(&Settings::load(SettingsEnv::from_process()))?)
+        Some(ProxyConfig::from_settings(&Settings::load(SettingsEnv::from_process(&app.process)))?)
     } else {
         None
     };

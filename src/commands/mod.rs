@@ -88,7 +88,7 @@ pub fn run(command: Command, app: &App) -> Result<()> {
         app.check_home()?;
     }
     if app.store.is_system() {
-        check_system(&command)?;
+        check_system(&app.process, &command)?;
     }
     match command {
         Command::Install(args) => install::run(args, app),
@@ -118,7 +118,7 @@ pub fn run(command: Command, app: &App) -> Result<()> {
 }
 
 /// `--system` takes the commands that work on a store as such; changing it is root's alone.
-fn check_system(command: &Command) -> Result<()> {
+fn check_system(process: &gover_shim::Process, command: &Command) -> Result<()> {
     let changes = match command {
         Command::Install(_) | Command::Uninstall(_) => true,
         Command::List(_) => false,
@@ -127,20 +127,20 @@ fn check_system(command: &Command) -> Result<()> {
                 .hint("run the command without --system: the system store's versions are picked as your own are"))
         }
     };
-    if changes && gover_shim::trust::effective_uid() != 0 {
+    if changes && process.uid() != 0 {
         let args: Vec<String> = std::env::args().skip(1).collect();
-        return Err(needs_root("cannot change the system store", &args));
+        return Err(needs_root(process, "cannot change the system store", &args));
     }
     Ok(())
 }
 
 /// The error for changing the system store without root, whose hint is the gover command
 /// `args` (after `gover`) run as root.
-pub fn needs_root(what: &str, args: &[String]) -> Error {
+pub fn needs_root(process: &gover_shim::Process, what: &str, args: &[String]) -> Error {
     // sudo resets the environment: a GOVER_SYSTEM_HOME of this user's is passed on the command
     // line. And its PATH is secure_path, which rarely holds a gover of the user's own.
     let mut words = vec!["sudo".to_string()];
-    if let Some(home) = std::env::var("GOVER_SYSTEM_HOME").ok().filter(|v| !v.is_empty()) {
+    if let Some(home) = process.value_str("GOVER_SYSTEM_HOME") {
         words.push(quote_word(&format!("GOVER_SYSTEM_HOME={home}")));
     }
     let exe = std::env::current_exe().ok();

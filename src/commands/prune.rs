@@ -58,7 +58,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
                 output::warn(format!("kept {version}: another gover is working on it"));
                 continue;
             };
-            if let Err(err) = remove_installed(store, version, false) {
+            if let Err(err) = remove_installed(app, version, false) {
                 output::warn_error(
                     &err.context(format!("kept {version}"))
                         .hint("a running go build reads the tree as it goes; gover prune removes it once they finish"),
@@ -134,17 +134,9 @@ fn reasons_to_keep(app: &App, args: &Args, installed: &[GoVersion]) -> Result<BT
 /// The installed version go runs in `dir`, as the shim decides it there (the environment's
 /// GOVER_VERSION and GOWORK left out: they belong to this shell, not to that directory).
 fn runs_in(app: &App, dir: &Path) -> Result<Option<(GoVersion, String)>, ResolveError> {
-    let ctx = Context {
-        cwd: dir.to_path_buf(),
-        home: app.store.home().clone(),
-        // Only the user's own versions are prune's to keep or remove; leaving the system
-        // store out keeps the one that a pin would pick if the system store lost its copy.
-        system: None,
-        env_version: None,
-        path: None,
-        gowork: None,
-        uid: gover_shim::trust::effective_uid(),
-    };
+    // Only the user's own versions are prune's to keep or remove; leaving the system store out
+    // keeps the one that a pin would pick if the system store lost its copy.
+    let ctx = Context::of_directory(dir, app.store.home().clone(), app.process.uid())?;
     let request = resolve::request(&ctx)?;
     if !matches!(request.source, gover_shim::Source::File { .. }) {
         return Ok(None);
@@ -180,7 +172,7 @@ fn ago(age: Duration) -> String {
 fn prune_downloads(app: &App, dry_run: bool, verb: &str) -> u64 {
     let store = &app.store;
     let mut entries: Vec<PathBuf> =
-        fs::read_dir(store.downloads_dir()).into_iter().flatten().flatten().map(|e| e.path()).collect();
+        fs::read_dir(store.home().downloads_dir()).into_iter().flatten().flatten().map(|e| e.path()).collect();
     entries.sort();
     let mut freed = 0;
     for path in entries {

@@ -26,20 +26,20 @@ pub struct Args {
 pub fn run(args: Args, app: &App) -> Result<()> {
     let given = if args.dirs.is_empty() { vec![PathBuf::from(".")] } else { args.dirs };
     let dirs = given.iter().map(|dir| absolute_dir(dir)).collect::<Result<Vec<_>>>()?;
-    let settings = Settings::load(SettingsEnv::from_process());
+    let settings = Settings::load(SettingsEnv::from_process(&app.process));
     let system = app.system_home();
     let mut skipped = vec![app.store.root().to_path_buf()];
     skipped.extend(system.as_ref().map(|s| s.root().to_path_buf()));
     skipped.extend(settings.effective("GOMODCACHE").map(|s| PathBuf::from(s.value)));
-    let path_var = std::env::var_os("PATH");
-    let tools = crate::tools::scan(&crate::tools::dirs(&settings, path_var.as_deref()));
+    let tools = crate::tools::scan(&crate::tools::dirs(&settings, app.process.var_os("PATH")));
     let report = report::gather(Inputs {
+        process: &app.process,
         store: &app.store,
         system,
         context: app.context()?,
         installed: app.installed(),
         policy: app.policy.as_ref(),
-        machine: machine(),
+        machine: machine(&app.process),
         dirs,
         skipped,
         tools,
@@ -83,14 +83,14 @@ fn absolute_dir(dir: &std::path::Path) -> Result<PathBuf> {
 }
 
 /// Who and where the report is of.
-fn machine() -> Machine {
+fn machine(process: &gover_shim::Process) -> Machine {
     let platform = crate::dist::index::Platform::host();
     Machine {
         hostname: hostname(),
         os: platform.as_ref().map_or(std::env::consts::OS.into(), |p| p.os.clone()),
         arch: platform.as_ref().map_or(std::env::consts::ARCH.into(), |p| p.arch.clone()),
-        user: ["USER", "LOGNAME"].iter().find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty())),
-        uid: gover_shim::trust::effective_uid(),
+        user: ["USER", "LOGNAME"].iter().find_map(|v| process.value_str(v).map(str::to_string)),
+        uid: process.uid(),
         gover_version: env!("CARGO_PKG_VERSION"),
         generated_at: crate::utc::Utc::at(std::time::SystemTime::now()).rfc3339(),
     }

@@ -35,21 +35,21 @@ pub struct Args {
 pub fn run(args: Args, app: &App) -> Result<()> {
     let store = &app.store;
     let mut report = Vec::new();
-    let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
+    let home = app.process.home_dir();
     // The directories above GOVER_HOME that this makes are recorded once the manifest (which
     // lives in GOVER_HOME) can be read.
     let mut made = SetupManifest::default();
     made.track(store.root(), || Store::create_dir(store.root()))?;
-    store.ensure_shims()?;
+    store.ensure_shims(&app.process)?;
     report.push(format!(
         "shims: {} (go, gofmt, and go1.X.Y for each installed version)",
         store.home().shims_dir().display()
     ));
-    let paths = HookPaths::for_current_exe(store)?;
+    let paths = HookPaths::for_current_exe(&app.process, store)?;
     shell::write_files(&paths, app.cli)?;
     report.push(format!("hooks and completions: {}", paths.shell_dir.display()));
 
-    let manifest_path = store.setup_manifest();
+    let manifest_path = store.home().setup_manifest();
     let mut manifest = SetupManifest::load(&manifest_path);
     for dir in &made.dirs {
         manifest.add_dir(dir);
@@ -68,7 +68,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
     }
 
     let env = match &home {
-        Some(home) => StartupEnv::from_process(home.clone()),
+        Some(home) => StartupEnv::from_process(&app.process, home.clone()),
         None if args.no_modify_rc && !args.systemd => {
             manifest.save(&manifest_path)?;
             return finish(app, &report, &paths, None);
@@ -138,11 +138,13 @@ fn finish(app: &App, report: &[String], paths: &HookPaths, home: Option<&Path>) 
     for line in report {
         outln!(out, Info, "  {line}");
     }
-    let shell = std::env::var("SHELL").ok().and_then(|s| Shell::from_login_shell(&s)).unwrap_or(Shell::Bash);
+    let shell = app.process.value_str("SHELL").and_then(Shell::from_login_shell).unwrap_or(Shell::Bash);
     outln!(out, Info);
     // Run again from a shell the hook already set up (install.sh a second time), the shims
     // are on its PATH: nothing to open or load.
-    let hooked = std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|d| d == paths.shims));
+    let gover = app.store.home();
+    let hooked =
+        app.process.var_os("PATH").is_some_and(|path| std::env::split_paths(path).any(|d| gover.is_shims_dir(&d)));
     if hooked {
         outln!(out, Info, "Next (this shell already has the hook):");
     } else {

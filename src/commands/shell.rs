@@ -32,7 +32,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
-    let shell = args.print_for.unwrap_or_else(login_shell);
+    let shell = args.print_for.unwrap_or_else(|| login_shell(&app.process));
     let (code, note) = match &args.spec {
         None => (shell.unset_var(VAR), "this shell follows pin files and the global default again".to_string()),
         Some(text) => {
@@ -111,6 +111,6 @@ fn not_installed(spec: &Spec, installed: &[GoVersion]) -> Error {
 }
 
 /// The user's shell from $SHELL, for printing a line they can paste; sh syntax otherwise.
-fn login_shell() -> Shell {
-    std::env::var("SHELL").ok().and_then(|s| Shell::from_login_shell(&s)).unwrap_or(Shell::Sh)
+fn login_shell(process: &gover_shim::Process) -> Shell {
+    process.value_str("SHELL").and_then(Shell::from_login_shell).unwrap_or(Shell::Sh)
 }

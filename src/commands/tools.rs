@@ -49,8 +49,8 @@ pub struct RebuildArgs {
 }
 
 pub fn run(args: Args, app: &App) -> Result<()> {
-    let settings = Settings::load(SettingsEnv::from_process());
-    let dirs = tools::dirs(&settings, std::env::var_os("PATH").as_deref());
+    let settings = Settings::load(SettingsEnv::from_process(&app.process));
+    let dirs = tools::dirs(&settings, app.process.var_os("PATH"));
     match args.action {
         Some(Action::Rebuild(rebuild_args)) => rebuild(&rebuild_args, &dirs, app),
         None => list(args.json, &dirs, app),
@@ -60,7 +60,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
 fn list(json: bool, dirs: &[ToolDir], app: &App) -> Result<()> {
     let found = tools::scan(dirs);
     let installed = app.store.installed();
-    let knowledge = Knowledge::load(&app.store, &installed);
+    let knowledge = Knowledge::load(&app.process, &app.store, &installed);
     if let Some(problem) = &knowledge.problem {
         output::warn_error(problem);
     }
@@ -151,7 +151,7 @@ fn rebuild(args: &RebuildArgs, dirs: &[ToolDir], app: &App) -> Result<()> {
             continue;
         };
         let info = tool.info.as_ref().expect("a target comes from build information");
-        match rebuild_one(tool, info, target, &toolchain) {
+        match rebuild_one(app, tool, info, target, &toolchain) {
             Ok(()) => outln!(app.out, Info, "rebuilt {} ({target}) with {label}", tool.name),
             Err(err) if interrupt::signal().is_some() => return Err(err),
             Err(err) => {
@@ -197,7 +197,7 @@ fn build_toolchain(args: &RebuildArgs, app: &App) -> Result<Toolchain> {
 /// `go install target` with `toolchain` into a directory beside the tool (the same
 /// filesystem), then the new program renamed over the old: the old one stays until the new
 /// one is whole, and a failed build leaves it untouched.
-fn rebuild_one(tool: &Tool, info: &BuildInfo, target: &str, toolchain: &Toolchain) -> Result<()> {
+fn rebuild_one(app: &App, tool: &Tool, info: &BuildInfo, target: &str, toolchain: &Toolchain) -> Result<()> {
     let dir = tool.path.parent().expect("a tool is in a directory");
     let staging = tempfile::Builder::new()
         .prefix(".gover-rebuild-")
@@ -206,16 +206,23 @@ fn rebuild_one(tool: &Tool, info: &BuildInfo, target: &str, toolchain: &Toolchai
     // Should gover have to exit on its own while go runs (a signal to gover alone), the
     // staging directory goes with it.
     interrupt::track_temporary(staging.path());
-    let result = build_and_replace(tool, info, target, toolchain, staging.path());
+    let result = build_and_replace(app, tool, info, target, toolchain, staging.path());
     interrupt::untrack_temporary(staging.path(), || ());
     result
 }
 
-fn build_and_replace(tool: &Tool, info: &BuildInfo, target: &str, toolchain: &Toolchain, staging: &Path) -> Result<()> {
+fn build_and_replace(
+    app: &App,
+    tool: &Tool,
+    info: &BuildInfo,
+    target: &str,
+    toolchain: &Toolchain,
+    staging: &Path,
+) -> Result<()> {
     let go = toolchain.binary("go");
     let mut command = Command::new(&go);
     command.arg("install").args(tools::install_flags(info)).arg(target);
-    super::exec::with_toolchain(&mut command, toolchain)?;
+    super::exec::with_toolchain(&app.process, &mut command, toolchain)?;
     // The chosen Go builds it, whatever GOTOOLCHAIN says, and into the staging directory.
     command.env("GOBIN", staging).env("GOTOOLCHAIN", "local");
     // Turned off on purpose stays off; on is go's default where a C compiler is, and set

@@ -45,7 +45,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
         outln!(app.out, Info, "{version} is not installed");
         return Ok(());
     }
-    remove_installed(store, &version, args.force)?;
+    remove_installed(app, &version, args.force)?;
     outln!(app.out, Info, "removed {version}");
     Ok(())
 }
@@ -61,7 +61,7 @@ fn system_version(app: &App, args: &Args) -> Option<Error> {
     command.extend(args.force.then(|| "--force".to_string()));
     command.push(args.version.clone());
     let what = format!("{version} is in the system store {}, not in yours", system.root().display());
-    Some(crate::commands::needs_root(&what, &command))
+    Some(crate::commands::needs_root(&app.process, &what, &command))
 }
 
 /// `gover uninstall NAME` for a link: the name goes, the tree stays as it is. As for a version,

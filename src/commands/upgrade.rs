@@ -164,7 +164,7 @@ fn move_pins(app: &App, files: &[FileEdit]) -> Result<()> {
         return Ok(());
     }
     out!(app.out, Info, "{}", reconcile::describe_files(files));
-    let mut backup = Backup::begin(&app.store.backups_dir())?;
+    let mut backup = Backup::begin(&app.store.home().backups_dir())?;
     let mut failures = 0;
     let mut stopped = None;
     for (i, file) in files.iter().enumerate() {

@@ -24,7 +24,7 @@ pub fn run(args: Args, app: &App) -> Result<()> {
             output::warn(gover_shim::resolve::ignored_pin_warning(ignored, &request.source));
         }
     }
-    if let Some(value) = std::env::var_os("GOVER_VERSION").filter(|v| !v.is_empty()) {
+    if let Some(value) = app.process.value("GOVER_VERSION") {
         output::warn(format!(
             "GOVER_VERSION={} overrides this pin in the current shell; run gover shell --unset",
             value.to_string_lossy()

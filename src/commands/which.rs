@@ -24,7 +24,7 @@ pub struct Args {
 
 pub fn run(args: Args, app: &App) -> Result<()> {
     if args.shim {
-        let shim = app.store.home().shims_dir().join(&args.tool);
+        let shim = app.store.home().shim(&args.tool);
         if !is_executable(&shim) {
             return Err(Error::new(
                 Kind::NotInstalled,

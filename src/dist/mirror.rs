@@ -123,7 +123,7 @@ impl Mirror<'_> {
             summary.kept.push(name);
             return Ok(());
         }
-        proxies.mirror(&self.store.sumdb_dir(), version, platform, &dest, self.out)?;
+        proxies.mirror(&self.store.home().sumdb_dir(), version, platform, &dest, self.out)?;
         summary.fetched.push(name);
         Ok(())
     }

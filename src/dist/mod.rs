@@ -16,7 +16,7 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use gover_shim::{GoVersion, Spec};
+use gover_shim::{GoVersion, Process, Spec};
 
 use crate::app::App;
 use crate::download::{self, CacheTee, Client, HashingReader, ResumingBody};
@@ -91,11 +91,13 @@ pub struct Remote {
     pub platform: Platform,
     pub sources: DownloadSite,
     pub client: Client,
+    /// The environment go's module settings are read from, when the proxy is asked.
+    process: Process,
 }
 
 impl Remote {
     /// `trust_mirror`: --trust-mirror (see [`DownloadSite::trust_mirror`]).
-    pub fn from_env(trust_mirror: bool) -> Result<Remote> {
+    pub fn from_env(process: &Process, trust_mirror: bool) -> Result<Remote> {
         let platform = Platform::host().ok_or_else(|| {
             Error::failure(format!(
                 "Go publishes no archive gover can use for {}-{}",
@@ -103,10 +105,10 @@ impl Remote {
                 std::env::consts::ARCH
             ))
         })?;
-        let env = |name: &str| std::env::var_os(name);
+        let env = |name: &str| process.var(name);
         let client = Client::new(download::NetSettings::from_env(env))?;
         let sources = DownloadSite { trust_mirror, ..DownloadSite::from_env(env) };
-        Ok(Remote { platform, sources, client })
+        Ok(Remote { platform, sources, client, process: process.clone() })
     }
 
     /// The trusted index, else the mirror's own if the user trusts it (see [`fetch_index`]), saved in
@@ -140,13 +142,13 @@ impl Remote {
         match choice {
             SourceChoice::Dl => Ok(ReleaseSource::Site(self.fetch_index(store)?)),
             SourceChoice::Proxy => {
-                let config = proxy_config()?;
+                let config = proxy_config(&self.process)?;
                 say_source(format!("the module proxy {} (--source proxy)", config.goproxy), &config, out);
                 Ok(ReleaseSource::Proxy(Box::new(config), None))
             }
             SourceChoice::Auto => {
                 let dl_mirror = self.sources.mirror || self.sources.index_url != OFFICIAL_INDEX;
-                if let Some(config) = proxy_config().ok().filter(|c| c.custom && !dl_mirror) {
+                if let Some(config) = proxy_config(&self.process).ok().filter(|c| c.custom && !dl_mirror) {
                     let why = "GOPROXY is set; --source dl for the download site";
                     say_source(format!("the module proxy {} ({why})", config.goproxy), &config, out);
                     return Ok(ReleaseSource::Proxy(Box::new(config), None));
@@ -168,7 +170,7 @@ impl Remote {
         if err.kind != Kind::Network || self.sources.index_url != OFFICIAL_INDEX || self.sources.mirror_trusted() {
             return Err(err);
         }
-        let Ok(config) = proxy_config() else { return Err(err) };
+        let Ok(config) = proxy_config(&self.process) else { return Err(err) };
         say_source(
             format!("the module proxy {} (the download site failed: {})", config.goproxy, err.message),
             &config,
@@ -179,8 +181,8 @@ impl Remote {
 }
 
 /// go's module settings for the proxy, read as go reads them.
-fn proxy_config() -> Result<ProxyConfig> {
-    ProxyConfig::from_settings(&Settings::load(gosettings::settings::SettingsEnv::from_process()))
+fn proxy_config(process: &Process) -> Result<ProxyConfig> {
+    ProxyConfig::from_settings(&Settings::load(gosettings::settings::SettingsEnv::from_process(process)))
 }
 
 /// Where releases come from and why, once on standard error, with the notes on go's settings.
@@ -261,7 +263,7 @@ fn no_such_version(spec: &Spec, catalog: &Catalog, platform: &Platform, command:
 /// (the saved copy when offline) and, when no release matches, says so with the nearest one
 /// and `command` to get it. Without any index, `not_installed` stands as it is.
 pub fn unless_no_such_release(app: &App, spec: &Spec, not_installed: Error, command: &str) -> Error {
-    let Ok(remote) = Remote::from_env(app.trust_mirror) else { return not_installed };
+    let Ok(remote) = Remote::from_env(&app.process, app.trust_mirror) else { return not_installed };
     // A saved copy of the index that lacks the release cannot say it does not exist.
     match remote.fetch_index(&app.store).map(|catalog| catalog.pick(spec, &remote.platform, command).err()) {
         Ok(Some(err)) if err.kind == Kind::NoSuchVersion => err,
@@ -272,7 +274,7 @@ pub fn unless_no_such_release(app: &App, spec: &Spec, not_installed: Error, comm
 /// The release `spec` names in the release index (`stable`: the newest there, not the newest
 /// installed); `command` is the one running, for the hint when none matches.
 pub fn released(app: &App, spec: &Spec, command: &str) -> Result<GoVersion> {
-    let remote = Remote::from_env(app.trust_mirror)?;
+    let remote = Remote::from_env(&app.process, app.trust_mirror)?;
     let catalog = remote.fetch_index(&app.store)?;
     Ok(catalog.pick(spec, &remote.platform, command)?.version.clone())
 }
@@ -613,8 +615,8 @@ struct DownloadCache<'a> {
 
 impl<'a> DownloadCache<'a> {
     fn new(store: &'a Store, artifact: &'a Artifact) -> DownloadCache<'a> {
-        let archive = store.downloads_dir().join(artifact.filename());
-        let partial = store.downloads_dir().join(format!("{}.partial", artifact.filename()));
+        let archive = store.home().download(artifact.filename());
+        let partial = store.home().download(&format!("{}.partial", artifact.filename()));
         DownloadCache { artifact, store, archive, partial }
     }
 
@@ -650,7 +652,7 @@ impl<'a> DownloadCache<'a> {
             _ => Box::new(io::empty()),
         };
         let room = size.is_none_or(|size| self.store.free_space().is_none_or(|free| free >= room_to_cache(size)));
-        let file = Store::create_dir(&self.store.downloads_dir()).ok().filter(|()| room).and_then(|()| {
+        let file = Store::create_dir(&self.store.home().downloads_dir()).ok().filter(|()| room).and_then(|()| {
             let mut options = fs::OpenOptions::new();
             options.write(true).create(true);
             if from > 0 {
@@ -702,7 +704,7 @@ pub fn cached_artifact(
     platform: &Platform,
 ) -> Option<Artifact> {
     let filename = format!("{version}.{platform}.tar.gz");
-    let archive = store.downloads_dir().join(&filename);
+    let archive = store.home().download(&filename);
     if !archive.is_file() {
         return None;
     }

@@ -211,7 +211,7 @@ impl Proxies<'_> {
     ) -> Result<InstallOutcome> {
         let modver = module_version(version, platform);
         let verified = cached_zip(store, version, platform).with_extension("zip.h1");
-        let expected = match self.record(&store.sumdb_dir(), version, &modver, insecure_no_sumdb) {
+        let expected = match self.record(&store.home().sumdb_dir(), version, &modver, insecure_no_sumdb) {
             Ok(record) => {
                 record.as_deref().map(|lines| sumdb::zip_hash(lines, MODULE, &modver).unwrap_or_default().to_string())
             }
@@ -332,7 +332,7 @@ impl Proxies<'_> {
         expected: Option<&str>,
         out: Output,
     ) -> Result<InstallOutcome> {
-        let downloads = store.downloads_dir();
+        let downloads = store.home().downloads_dir();
         let cached = cached_zip(store, version, platform);
         let verified = cached.with_extension("zip.h1");
         if cached.is_file() {
@@ -455,7 +455,7 @@ impl Proxies<'_> {
 
 /// Where a verified zip of `version` is kept, like release archives, for reinstalls.
 fn cached_zip(store: &Store, version: &GoVersion, platform: &Platform) -> std::path::PathBuf {
-    store.downloads_dir().join(format!("{version}.{platform}.zip"))
+    store.home().download(&format!("{version}.{platform}.zip"))
 }
 
 /// Unpacks the zip at `path` into `staging` (or only reads it, for a mirror) and checks it: its

@@ -21,13 +21,13 @@ const PREFIX: &str = "index-";
 const SUFFIX: &str = ".json";
 
 fn path(store: &Store, url: &str) -> PathBuf {
-    store.cache_dir().join(format!("{PREFIX}{}{SUFFIX}", &hex(&Sha256::digest(url))[..16]))
+    store.home().cache_dir().join(format!("{PREFIX}{}{SUFFIX}", &hex(&Sha256::digest(url))[..16]))
 }
 
 /// Keeps `index`, fetched from `url`. Best effort: without it, only offline answers suffer.
 pub fn save(store: &Store, url: &str, index: &Index, platform: &Platform) {
-    let _ =
-        Store::create_dir(&store.cache_dir()).and_then(|()| write_atomic(&path(store, url), &index.to_json(platform)));
+    let _ = Store::create_dir(&store.home().cache_dir())
+        .and_then(|()| write_atomic(&path(store, url), &index.to_json(platform)));
 }
 
 /// The copy of the index at `url`, and how long ago it was saved.
@@ -38,7 +38,7 @@ pub fn load(store: &Store, url: &str) -> Option<(Index, Duration)> {
 /// The releases of the index saved last, whatever its URL; none before the first fetch.
 /// A damaged copy counts as none: the next fetch replaces it.
 pub fn last_releases(store: &Store) -> Vec<GoVersion> {
-    let newest = fs::read_dir(store.cache_dir())
+    let newest = fs::read_dir(store.home().cache_dir())
         .into_iter()
         .flatten()
         .flatten()

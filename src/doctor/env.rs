@@ -3,25 +3,23 @@
 //! commands it asks (`bash -ic`, `go env`, `systemctl --user`). Gathered in one value so tests
 //! and planted environments can supply their own (rustup's `Process`).
 
-use std::collections::BTreeMap;
-use std::ffi::OsStr;
 use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use gover_shim::{Context, GoverHome};
+use gover_shim::{Context, GoverHome, Process};
 
 use super::startup::{Kind, StartupShell};
 use crate::shell::startup::StartupEnv;
 use crate::shell::syntax::Dialect;
 
 pub struct Env {
-    /// The process environment (values that are not UTF-8 are read lossily).
-    pub vars: BTreeMap<String, String>,
-    pub cwd: PathBuf,
-    pub uid: u32,
+    /// The environment doctor looks at, with its working directory and uid.
+    pub process: Process,
+    /// What the shim's resolver sees in it.
+    pub context: Context,
     pub gover: GoverHome,
     /// update-alternatives' admin directory (`/var/lib/dpkg/alternatives`).
     pub alternatives_admin: PathBuf,
@@ -46,11 +44,11 @@ pub struct Output {
 impl Env {
     /// A variable's value, when set and not empty (how go itself reads its settings).
     pub fn var(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(String::as_str).filter(|v| !v.is_empty())
+        self.process.value_str(name)
     }
 
     pub fn home(&self) -> Option<PathBuf> {
-        self.var("HOME").map(PathBuf::from)
+        self.process.home_dir()
     }
 
     /// The shell doctor was started from, whose PATH it inherited: its parent process when
@@ -71,7 +69,7 @@ impl Env {
 
     /// `$XDG_CONFIG_HOME`, else `~/.config` (relative XDG values are ignored, as the spec says).
     pub fn config_home(&self) -> Option<PathBuf> {
-        self.xdg("XDG_CONFIG_HOME", ".config")
+        self.process.xdg_dir("XDG_CONFIG_HOME", ".config")
     }
 
     /// What decides where the user's shells read their startup files, from this environment.
@@ -80,12 +78,7 @@ impl Env {
     /// first, then the rest where it points.
     pub fn startup(&self) -> Option<StartupEnv> {
         let home = self.home()?;
-        let mut startup = StartupEnv {
-            zdotdir: self.var("ZDOTDIR").map(PathBuf::from).filter(|p| p.is_absolute()),
-            config_home: self.config_home()?,
-            path: self.vars.get("PATH").map(Into::into),
-            home,
-        };
+        let mut startup = StartupEnv::from_process(&self.process, home);
         if startup.zdotdir.is_none() {
             startup.zdotdir = self.zdotdir_set_in(&startup.zshenv(|p| p.exists()), &startup.home);
         }
@@ -106,14 +99,10 @@ impl Env {
         super::startup::expand_path(&value, home, lookup)
     }
 
-    fn xdg(&self, name: &str, fallback: &str) -> Option<PathBuf> {
-        crate::gosettings::xdg_dir(self.var(name), self.home().as_deref(), fallback)
-    }
-
     /// PATH's entries in order, empty entries (which mean `.`) included as `.`.
     pub fn path_dirs(&self) -> Vec<PathBuf> {
-        match self.vars.get("PATH") {
-            Some(path) => std::env::split_paths(OsStr::new(path))
+        match self.process.var_os("PATH") {
+            Some(path) => std::env::split_paths(path)
                 .map(|p| if p.as_os_str().is_empty() { PathBuf::from(".") } else { p })
                 .collect(),
             None => Vec::new(),
@@ -127,23 +116,6 @@ impl Env {
             return gover_shim::resolve::is_executable(&path).then_some(path);
         }
         self.path_dirs().into_iter().map(|d| d.join(name)).find(|p| gover_shim::resolve::is_executable(p))
-    }
-
-    /// What the shim's resolver sees in this environment.
-    pub fn resolver_context(&self) -> Context {
-        Context {
-            cwd: self.cwd.clone(),
-            home: self.gover.clone(),
-            system: Some(GoverHome::locate_system(|name| self.var(name).map(Into::into))),
-            env_version: self.var("GOVER_VERSION").map(Into::into),
-            path: self.vars.get("PATH").map(Into::into),
-            gowork: self.vars.get("GOWORK").map(Into::into),
-            uid: self.uid,
-        }
-    }
-
-    pub fn shims_dir(&self) -> PathBuf {
-        self.gover.shims_dir()
     }
 
     /// The process umask, from /proc/self/status (reading it with umask(2) would change it).
@@ -161,9 +133,9 @@ impl Env {
         let mut cmd = Command::new(program);
         cmd.args(args)
             .env_clear()
-            .envs(&self.vars)
+            .envs(self.process.vars())
             .envs(extra.iter().copied())
-            .current_dir(&self.cwd)
+            .current_dir(&self.context.cwd)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null());

@@ -575,8 +575,8 @@ fn gover_versions(facts: &Facts, out: &mut Vec<Finding>) {
 /// A system store the shim and gover ignore (see `resolve::system_versions`): to the user its
 /// versions are simply "not installed", and only the administrator can fix why.
 fn ignored_system_store(facts: &Facts, out: &mut Vec<Finding>) {
-    let Some(system) = facts.env.resolver_context().system else { return };
-    let Err(problem) = resolve::system_versions(&system, facts.env.uid) else { return };
+    let Some(system) = &facts.env.context.system else { return };
+    let Err(problem) = resolve::system_versions(system, facts.env.process.uid()) else { return };
     let root = system.root();
     let (seen, fix) = if root.is_absolute() {
         let versions = system.versions_dir();
@@ -643,9 +643,9 @@ fn hint_fix(err: &ResolveError) -> Fix {
 
 fn pins(facts: &Facts, out: &mut Vec<Finding>) {
     let env = facts.env;
-    let ctx = env.resolver_context();
+    let ctx = &env.context;
     let source_evidence = |source: &Source| Evidence::of_source(source, env);
-    let request = match resolve::request(&ctx) {
+    let request = match resolve::request(ctx) {
         Ok(request) => request,
         Err(err) => {
             let evidence = match &err {
@@ -674,7 +674,7 @@ fn pins(facts: &Facts, out: &mut Vec<Finding>) {
                 )),
         );
     }
-    match resolve::toolchain_for(&ctx, &request) {
+    match resolve::toolchain_for(ctx, &request) {
         Ok(_) => {}
         Err(err @ ResolveError::NotLinked { .. }) => out.push(
             goroot_finding("versions.bad-pin", Severity::Error, err.to_string())

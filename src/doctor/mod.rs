@@ -364,7 +364,7 @@ impl<'a> Facts<'a> {
 
     pub fn gather(env: &'a Env) -> Facts<'a> {
         Facts {
-            settings: Settings::load(SettingsEnv::from_vars(env.vars.clone().into_iter().collect())),
+            settings: Settings::load(SettingsEnv::from_process(&env.process)),
             startup: scan_startup_files(env),
             go_on_path: on_path(env, "go"),
             gofmt_on_path: on_path(env, "gofmt"),
@@ -438,11 +438,7 @@ impl<'a> Facts<'a> {
 
     /// Where the other managers live, for this environment.
     pub fn places(&self) -> Places<'_> {
-        Places {
-            home: self.env.home().unwrap_or_default(),
-            var: Box::new(|name| self.var(name)),
-            system_root: PathBuf::from("/"),
-        }
+        Places::of(&self.env.process, self.env.home().unwrap_or_default())
     }
 
     /// The startup line of `shell` that sets up the manager owning `path` (its init line,
@@ -475,18 +471,11 @@ impl<'a> Facts<'a> {
     /// gover is set up here (shims made or versions installed); before that, a system go
     /// winning is how things should be.
     pub fn gover_in_use(&self) -> bool {
-        self.env.shims_dir().join("go").exists() || !self.env.gover.installed().is_empty()
-    }
-
-    /// Whether `dir` is gover's shims directory (compared canonically).
-    pub fn is_shims_dir(&self, dir: &Path) -> bool {
-        let shims = self.env.shims_dir();
-        dir == shims || (std::fs::canonicalize(dir).ok().is_some_and(|d| Some(d) == std::fs::canonicalize(&shims).ok()))
+        self.env.gover.shim("go").exists() || !self.env.gover.installed().is_empty()
     }
 }
 
 fn on_path(env: &Env, tool: &str) -> Vec<OnPath> {
-    let shims = std::fs::canonicalize(env.shims_dir()).ok();
     let mut seen = Vec::new();
     let mut out = Vec::new();
     for (position, dir) in env.path_dirs().into_iter().enumerate() {
@@ -495,8 +484,7 @@ fn on_path(env: &Env, tool: &str) -> Vec<OnPath> {
             continue;
         }
         seen.push(dir.clone());
-        let real_dir = std::fs::canonicalize(&dir).ok();
-        let is_shim = dir == env.shims_dir() || (real_dir.is_some() && real_dir == shims);
+        let is_shim = env.gover.is_shims_dir(&dir);
         out.push(OnPath { position, resolved: std::fs::canonicalize(&binary).ok(), dir, is_shim });
     }
     out

@@ -206,8 +206,8 @@ fn go_that_runs(facts: &Facts) -> Option<(PathBuf, Option<gover_shim::GoVersion>
         return Some((winner.resolved.clone()?, None));
     }
     let env = facts.env;
-    let ctx = env.resolver_context();
-    let toolchain = resolve::resolve(&ctx).ok()?.toolchain;
+    let ctx = &env.context;
+    let toolchain = resolve::resolve(ctx).ok()?.toolchain;
     let version = toolchain.version().cloned();
     Some((toolchain.binary("go"), version))
 }
@@ -367,7 +367,7 @@ fn gopath_project(facts: &Facts, out: &mut Vec<Finding>) {
     if facts.settings.get("GO111MODULE").is_some_and(|v| v.value == "off") {
         return;
     }
-    let cwd = &facts.env.cwd;
+    let cwd = &facts.env.context.cwd;
     for gopath in facts.settings.gopath_dirs() {
         let src = gopath.join("src");
         let Ok(rel) = cwd.strip_prefix(&src) else { continue };

@@ -134,8 +134,8 @@ fn missing_sources(facts: &Facts, out: &mut Vec<Finding>) {
 }
 
 fn shims_first(facts: &Facts, out: &mut Vec<Finding>) {
-    let shims = facts.env.shims_dir();
-    let shims_on_path = facts.env.path_dirs().iter().any(|d| facts.is_shims_dir(d));
+    let shims = facts.env.gover.shims_dir();
+    let shims_on_path = facts.env.path_dirs().iter().any(|d| facts.env.gover.is_shims_dir(d));
     if !shims_on_path {
         let mut finding = Finding::new(
             "path.shims-not-on-path",

@@ -110,7 +110,7 @@ fn uncreatable(dirs: &[(&'static str, PathBuf)], out: &mut Vec<Finding>) {
 }
 
 fn ownership(facts: &Facts, name: &str, dir: &Path, out: &mut Vec<Finding>) {
-    let uid = facts.env.uid;
+    let uid = facts.env.process.uid();
     let Ok(meta) = std::fs::metadata(dir) else { return };
     // One `sudo go mod download` leaves root-owned directories inside a user's cache.
     let mut foreign = (meta.uid() != uid).then(|| dir.to_path_buf());
@@ -329,7 +329,7 @@ fn read_default_acl(dir: &Path) -> Option<Vec<u8>> {
 
 fn default_acl(facts: &Facts, name: &str, dir: &Path, out: &mut Vec<Finding>) {
     let Some(entries) = read_default_acl(dir).and_then(|b| parse_acl(&b)) else { return };
-    let Some(perm) = acl_restricts(&entries, facts.env.uid) else { return };
+    let Some(perm) = acl_restricts(&entries, facts.env.process.uid()) else { return };
     let rwx = |p: u16| {
         format!(
             "{}{}{}",
@@ -406,10 +406,10 @@ fn home(facts: &Facts, dirs: &[(&'static str, PathBuf)], out: &mut Vec<Finding>)
         );
         return;
     };
-    if meta.uid() == facts.env.uid {
+    if meta.uid() == facts.env.process.uid() {
         return;
     }
-    let title = if facts.env.uid == 0 {
+    let title = if facts.env.process.uid() == 0 {
         format!(
             "running as root with HOME={} (uid {}): go leaves root-owned files in that user's caches",
             home.display(),
@@ -420,13 +420,13 @@ fn home(facts: &Facts, dirs: &[(&'static str, PathBuf)], out: &mut Vec<Finding>)
             "HOME={} belongs to uid {}, not you (uid {}): go's default caches there are not yours",
             home.display(),
             meta.uid(),
-            facts.env.uid
+            facts.env.process.uid()
         )
     };
     let finding = permissions_finding("permissions.home-not-owned", Severity::Warning, title)
         .evidence(owner(&home))
         .evidence(Evidence::Note { text: format!("under it: {}", under.join(", ")) });
-    out.push(finding.fix(Fix::Manual(if facts.env.uid == 0 {
+    out.push(finding.fix(Fix::Manual(if facts.env.process.uid() == 0 {
         "use `sudo -H` (or sudo -i) so root gets its own HOME".into()
     } else {
         move_out

@@ -15,7 +15,7 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
     let env = facts.env;
     let Some(policy) = &env.policy else { return Vec::new() };
     let installed = env.gover.installed();
-    let knowledge = LazyCell::new(|| Knowledge::load(&Store::new(env.gover.clone()), &installed));
+    let knowledge = LazyCell::new(|| Knowledge::load(&env.process, &Store::new(env.gover.clone()), &installed));
     let mut out = Vec::new();
     for (version, request, role) in pinned(env, &installed) {
         let Err(refusal) = policy.permit_version(Some(&version), &knowledge) else { continue };

@@ -1,7 +1,9 @@
 //! Service environments: systemd user units and cron jobs start with their own minimal
 //! environment, not the shell's, so they need the shims some other way.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+use gover_shim::GoverHome;
 
 use super::{Category, Evidence, Facts, Finding, Fix, Severity};
 use crate::shell::startup::StartupEnv;
@@ -11,7 +13,7 @@ use crate::store::Store;
 pub fn check(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     // Before gover is set up there is nothing for services to find.
-    if !facts.env.shims_dir().join("go").exists() {
+    if !facts.env.gover.shim("go").exists() {
         return out;
     }
     systemd(facts, &mut out);
@@ -19,8 +21,8 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
     out
 }
 
-fn path_has(path: &str, dir: &Path) -> bool {
-    std::env::split_paths(path).any(|d| d == dir)
+fn has_shims(path: &str, home: &GoverHome) -> bool {
+    std::env::split_paths(path).any(|d| home.is_shims_dir(&d))
 }
 
 fn systemd(facts: &Facts, out: &mut Vec<Finding>) {
@@ -28,14 +30,13 @@ fn systemd(facts: &Facts, out: &mut Vec<Finding>) {
     let Some(systemctl) = env.find_program("systemctl") else { return };
     let Some(answer) = env.run(&systemctl, &["--user", "show-environment"], &[]).filter(|o| o.success) else { return };
     let path = answer.stdout.lines().find_map(|l| l.strip_prefix("PATH=")).unwrap_or("");
-    let shims = env.shims_dir();
-    if path_has(path, &shims) {
+    if has_shims(path, &env.gover) {
         return;
     }
     let (Some(home), Some(config_home)) = (env.home(), env.config_home()) else { return };
     // The same drop-in `gover setup --systemd` writes, where it writes it.
     let startup = StartupEnv { home, zdotdir: None, config_home, path: None };
-    let paths = HookPaths::new(&Store::new(env.gover.clone()), PathBuf::new());
+    let paths = HookPaths::new(&env.process, &Store::new(env.gover.clone()), PathBuf::new());
     out.push(
         Finding::new(
             "services.systemd-path",
@@ -99,9 +100,9 @@ fn cron(facts: &Facts, out: &mut Vec<Finding>) {
             ("crontab -l".to_string(), answer.stdout)
         }
     };
-    let shims = env.shims_dir();
+    let shims = env.gover.shims_dir();
     for job in bare_go_jobs(&text) {
-        if path_has(&job.path, &shims) {
+        if has_shims(&job.path, &env.gover) {
             continue;
         }
         out.push(

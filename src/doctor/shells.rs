@@ -102,13 +102,13 @@ const PREFIXES: [&str; 4] = ["nocorrect", "noglob", "builtin", "command"];
 /// In the PATH `shell` ends up with, the first directory holding a go when it comes before
 /// gover's shims (a manager's shims, or `/bin` from a line whose variable is gone).
 fn path_order(facts: &Facts, shell: StartupShell, answer: &Answer) -> Option<Finding> {
-    let shims = answer.path.iter().position(|d| facts.is_shims_dir(d))?;
+    let shims = answer.path.iter().position(|d| facts.env.gover.is_shims_dir(d))?;
     let (position, dir) =
         answer.path[..shims].iter().enumerate().find(|(_, d)| gover_shim::resolve::is_executable(&d.join("go")))?;
     // A PATH the shell inherited in that order is `path.system-go-first`'s finding; this one
     // is about what the shell's own start-up did.
     let inherited = facts.env.path_dirs();
-    let inherited_shims = inherited.iter().position(|d| facts.is_shims_dir(d));
+    let inherited_shims = inherited.iter().position(|d| facts.env.gover.is_shims_dir(d));
     if inherited.iter().position(|d| d == dir).is_some_and(|at| inherited_shims.is_none_or(|s| at < s)) {
         return None;
     }

@@ -20,11 +20,11 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
     if found.is_empty() {
         return Vec::new();
     }
-    let ctx = env.resolver_context();
-    let request = resolve::request(&ctx).ok();
-    let in_use = request.as_ref().and_then(|r| resolve::toolchain_for(&ctx, r).ok()?.version().cloned());
+    let ctx = &env.context;
+    let request = resolve::request(ctx).ok();
+    let in_use = request.as_ref().and_then(|r| resolve::toolchain_for(ctx, r).ok()?.version().cloned());
     let installed = env.gover.installed();
-    let knowledge = Knowledge::load(&Store::new(env.gover.clone()), &installed);
+    let knowledge = Knowledge::load(&env.process, &Store::new(env.gover.clone()), &installed);
     let mut out = Vec::new();
     for (name, path, info) in &found {
         let Some(built) = info.built_by() else { continue };

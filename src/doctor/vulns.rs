@@ -21,7 +21,7 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
     if installed.is_empty() {
         return Vec::new();
     }
-    let knowledge = Knowledge::load(&Store::new(env.gover.clone()), &installed);
+    let knowledge = Knowledge::load(&env.process, &Store::new(env.gover.clone()), &installed);
     let mut out = Vec::new();
     for (version, request, role) in pinned(env, &installed) {
         out.extend(findings(&knowledge, &version, &request, role, env));
@@ -56,8 +56,8 @@ pub(super) fn pinned(
     env: &super::env::Env,
     installed: &[GoVersion],
 ) -> Vec<(GoVersion, resolve::Request, &'static str)> {
-    let ctx = env.resolver_context();
-    let in_use = resolve::resolve(&ctx).ok().and_then(|r| Some((r.toolchain.version()?.clone(), r.request)));
+    let ctx = &env.context;
+    let in_use = resolve::resolve(ctx).ok().and_then(|r| Some((r.toolchain.version()?.clone(), r.request)));
     let global_file = env.gover.global_file();
     let global = PinFile::GoVersion.read(&global_file).ok().flatten().and_then(|pin| {
         let version = pin.spec.pick(installed)?.clone();

@@ -122,7 +122,16 @@ pub struct Places<'a> {
     pub system_root: PathBuf,
 }
 
-impl Places<'_> {
+impl<'a> Places<'a> {
+    /// The places of the user whose environment `process` is, HOME being `home`.
+    pub fn of(process: &'a gover_shim::Process, home: PathBuf) -> Places<'a> {
+        Places {
+            home,
+            var: Box::new(|name| process.value_str(name).map(str::to_string)),
+            system_root: PathBuf::from("/"),
+        }
+    }
+
     /// `variable` when set (and absolute), else `default`.
     pub fn dir(&self, variable: &str, default: impl FnOnce() -> PathBuf) -> PathBuf {
         (self.var)(variable).filter(|v| v.starts_with('/')).map(PathBuf::from).unwrap_or_else(default)

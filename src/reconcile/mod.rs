@@ -99,7 +99,7 @@ fn confirm(question: &str) -> Result<bool> {
 }
 
 fn apply(plan: &Plan, store: &Store, options: &FixOptions, out: Output) -> Result<()> {
-    let mut backup = Backup::begin(&store.backups_dir())?;
+    let mut backup = Backup::begin(&store.home().backups_dir())?;
     let mut failures = write_files(&plan.files, &mut backup, out);
     for (name, path) in &plan.alternatives {
         match options.alternatives.remove(name, path) {
@@ -178,7 +178,7 @@ fn permitted(repair: &Argv, yes: bool) -> Option<Argv> {
 /// `gover doctor --undo`: restores the newest backup. `force` also restores files edited
 /// since the fix.
 pub fn undo(store: &Store, force: bool, out: Output) -> Result<()> {
-    let (dir, report) = backup::undo(&store.backups_dir(), force)?;
+    let (dir, report) = backup::undo(&store.home().backups_dir(), force)?;
     let mut kept = 0;
     for item in &report {
         match item {

@@ -211,6 +211,8 @@ pub struct Problem {
 
 /// What the report is made from, gathered by the command.
 pub struct Inputs<'a> {
+    /// The environment the report is run in.
+    pub process: &'a gover_shim::Process,
     pub store: &'a Store,
     pub system: Option<gover_shim::GoverHome>,
     /// The resolver's context in the working directory (PATH, the stores, the uid).
@@ -227,9 +229,9 @@ pub struct Inputs<'a> {
 
 /// Everything the report says, gathered.
 pub fn gather(inputs: Inputs) -> Report {
-    let Inputs { store, system, context, installed, policy, machine, dirs, skipped, tools } = inputs;
+    let Inputs { process, store, system, context, installed, policy, machine, dirs, skipped, tools } = inputs;
     let versions: Vec<GoVersion> = installed.iter().map(|i| i.version.clone()).collect();
-    let knowledge = Knowledge::load(store, &versions);
+    let knowledge = Knowledge::load(process, store, &versions);
     // Loaded already (every version's row needs it); the policy asks through a LazyCell.
     let knowledge = LazyCell::new(|| knowledge);
     let releases = crate::dist::saved::last_releases(store);
@@ -442,7 +444,7 @@ impl<F: FnOnce() -> Knowledge> Judge<'_, F> {
         let trust = Trust::new(self.context.uid);
         // What a go run here would do, whoever runs the report with whatever GOVER_VERSION
         // and GOWORK.
-        let ctx = Context { cwd: dir.to_path_buf(), env_version: None, gowork: None, ..self.context.clone() };
+        let ctx = self.context.in_directory(dir);
         let resolved = resolve::request(&ctx)
             .and_then(|request| resolve::toolchain_for(&ctx, &request).map(|toolchain| (request, toolchain)));
         let decider = match &resolved {

@@ -49,23 +49,23 @@ pub struct HookPaths {
 }
 
 impl HookPaths {
-    pub fn new(store: &Store, bin_dir: PathBuf) -> HookPaths {
+    pub fn new(process: &gover_shim::Process, store: &Store, bin_dir: PathBuf) -> HookPaths {
         HookPaths {
             gover_home: store.root().to_path_buf(),
             shims: store.home().shims_dir(),
-            system_names: system_names(),
+            system_names: system_names(process),
             bin_dir,
-            shell_dir: store.shell_dir(),
+            shell_dir: store.home().shell_dir(),
         }
     }
 
     /// For the running gover: its own directory is the one to keep on PATH.
-    pub fn for_current_exe(store: &Store) -> Result<HookPaths> {
+    pub fn for_current_exe(process: &gover_shim::Process, store: &Store) -> Result<HookPaths> {
         let exe = std::env::current_exe()
             .map_err(|e| crate::error::Error::failure("cannot find the gover executable").cause(e))?;
         let exe = fs::canonicalize(&exe).unwrap_or(exe);
         let bin_dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
-        Ok(HookPaths::new(store, bin_dir))
+        Ok(HookPaths::new(process, store, bin_dir))
     }
 
     /// Where the completion script for `shell` lives (bash sources it lazily, zsh and fish
@@ -207,8 +207,8 @@ fn render(asset: &str, shell: Shell, values: &[(&str, &Path)]) -> String {
 /// The system store's shims directory for the hook: GOVER_SYSTEM_HOME's when it is absolute
 /// (a relative one names no store: resolution ignores it, and on PATH it would mean another
 /// directory wherever the shell is), else the default.
-fn system_names() -> PathBuf {
-    let system = GoverHome::locate_system(|name| std::env::var_os(name));
+fn system_names(process: &gover_shim::Process) -> PathBuf {
+    let system = GoverHome::locate_system(process);
     let system = if system.root().is_absolute() { system } else { GoverHome::new(gover_shim::home::SYSTEM_HOME) };
     system.shims_dir()
 }

@@ -203,12 +203,12 @@ impl Row {
 }
 
 impl StartupEnv {
-    pub fn from_process(home: PathBuf) -> StartupEnv {
-        let abs = |name: &str| std::env::var_os(name).map(PathBuf::from).filter(|p| p.is_absolute());
+    pub fn from_process(process: &gover_shim::Process, home: PathBuf) -> StartupEnv {
+        let abs = |name: &str| process.var_os(name).map(PathBuf::from).filter(|p| p.is_absolute());
         StartupEnv {
             zdotdir: abs("ZDOTDIR"),
             config_home: abs("XDG_CONFIG_HOME").unwrap_or_else(|| home.join(".config")),
-            path: std::env::var_os("PATH"),
+            path: process.var("PATH"),
             home,
         }
     }

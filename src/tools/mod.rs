@@ -197,7 +197,7 @@ mod tests {
     fn the_default_gopath_bin_counts_when_on_path() {
         use crate::gosettings::settings::SettingsEnv;
         let settings = |vars: &[(&str, &str)]| {
-            Settings::load(SettingsEnv::from_vars(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()))
+            Settings::load(SettingsEnv::from_process(&gover_shim::Process::new(vars.iter().copied(), "/", 0)))
         };
         let s = settings(&[("HOME", "/h"), ("GOENV", "off"), ("GOBIN", "/tools")]);
         let paths = |dirs: Vec<ToolDir>| dirs.into_iter().map(|d| d.path).collect::<Vec<_>>();

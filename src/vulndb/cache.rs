@@ -35,7 +35,7 @@ impl Cache {
     }
 
     pub fn path(store: &Store) -> PathBuf {
-        store.vulndb_dir().join("db.json")
+        store.home().vulndb_file()
     }
 
     /// The cache, `None` before the first refresh; an unreadable one is an error to report
@@ -58,7 +58,7 @@ impl Cache {
     }
 
     pub fn save(&self, store: &Store) -> Result<()> {
-        Store::create_dir(&store.vulndb_dir())?;
+        Store::create_dir(&store.home().vulndb_dir())?;
         write_atomic(&Cache::path(store), &serde_json::to_vec(self).expect("the cache serialises"))
     }
 
@@ -76,7 +76,7 @@ pub fn unix_seconds(time: SystemTime) -> u64 {
 /// the file's time. The commands that refresh on the side leave the database alone for a
 /// while after it: each would wait for the same unreachable server and warn the same way.
 fn failure_path(store: &Store) -> PathBuf {
-    store.vulndb_dir().join("failed")
+    store.home().vulndb_failure_file()
 }
 
 /// When the last refresh from `source` failed, if it did and none has succeeded since.
@@ -94,7 +94,8 @@ pub fn failed_recently(store: &Store, source: &str, now: SystemTime, within: Dur
 /// Notes that a refresh from `source` failed now. Best effort: without the note, the next
 /// command only tries again, and `list` and `doctor` promise a fetch that will fail.
 pub fn record_failure(store: &Store, source: &str) {
-    let _ = Store::create_dir(&store.vulndb_dir()).and_then(|()| write_atomic(&failure_path(store), source.as_bytes()));
+    let _ = Store::create_dir(&store.home().vulndb_dir())
+        .and_then(|()| write_atomic(&failure_path(store), source.as_bytes()));
 }
 
 pub fn clear_failure(store: &Store) {

@@ -13,7 +13,7 @@ pub mod ranges;
 use std::time::{Duration, SystemTime};
 
 use gover_shim::switch::{self, BadSwitch};
-use gover_shim::GoVersion;
+use gover_shim::{GoVersion, Process};
 
 use crate::dist;
 use crate::download::Client;
@@ -43,6 +43,8 @@ pub struct Knowledge {
     /// The database (GOVULNDB) whose last refresh failed, when it is the one in use: no
     /// command will fetch it until something changes, so none is promised.
     failed: Option<String>,
+    /// GOVER_VULNDB is off: nothing fetches the data, so its age is no news.
+    disabled: bool,
 }
 
 /// One release's standing.
@@ -56,7 +58,7 @@ pub struct Assessment<'a> {
 
 impl Knowledge {
     /// Reads the cache; `installed` count as releases that exist.
-    pub fn load(store: &Store, installed: &[GoVersion]) -> Knowledge {
+    pub fn load(process: &Process, store: &Store, installed: &[GoVersion]) -> Knowledge {
         let (cache, problem) = match Cache::load(store) {
             Ok(cache) => (cache, None),
             Err(e) => (None, Some(e)),
@@ -69,11 +71,11 @@ impl Knowledge {
             .collect();
         known.sort();
         known.dedup();
-        let failed = Location::from_env(|name| std::env::var_os(name))
+        let failed = Location::from_env(|name| process.var(name))
             .ok()
             .map(|location| location.label())
             .filter(|source| cache::last_failure(store, source).is_some());
-        Knowledge { cache, known, problem, failed }
+        Knowledge { cache, known, problem, failed, disabled: disabled(process) }
     }
 
     pub fn assess(&self, version: &GoVersion) -> Assessment<'_> {
@@ -113,7 +115,7 @@ impl Knowledge {
     /// brings it: a command that fetches it, or (once fetching has failed) a copy of the
     /// database or turning the checks off.
     pub fn staleness(&self, now: SystemTime) -> Option<String> {
-        if disabled() {
+        if self.disabled {
             return None;
         }
         let failed = self.failed.as_ref().map(|source| {
@@ -186,16 +188,16 @@ impl Assessment<'_> {
 
 /// `GOVER_VULNDB=off` (or 0, false, no): never fetch the database (an air-gapped machine
 /// without a mirror), and do not ask for it; a cache already there is still used.
-pub fn disabled() -> bool {
-    setting() == Ok(false)
+pub fn disabled(process: &Process) -> bool {
+    setting(process) == Ok(false)
 }
 
 /// GOVER_VULNDB as an on/off switch that is on when unset or empty. `App` checks it before any
 /// command runs, so a typo (`GOVER_VULNDB=of`) fails at once instead of passing for on.
-pub fn setting() -> Result<bool, BadSwitch> {
-    match std::env::var_os("GOVER_VULNDB").filter(|v| !v.is_empty()) {
+pub fn setting(process: &Process) -> Result<bool, BadSwitch> {
+    match process.value("GOVER_VULNDB") {
         None => Ok(true),
-        Some(_) => switch::read("GOVER_VULNDB", |name| std::env::var_os(name)),
+        Some(_) => switch::read("GOVER_VULNDB", |name| process.var(name)),
     }
 }
 
@@ -203,11 +205,11 @@ pub fn setting() -> Result<bool, BadSwitch> {
 /// day old (or from another GOVULNDB), without waiting for a server that cannot be reached
 /// ([`Client::impatient`]). A failure is a warning, given once an hour; the command goes on
 /// with the copy it has, which the failed refresh left as it was.
-pub fn refresh_if_stale(store: &Store, client: &Client, out: Output) {
-    if disabled() {
+pub fn refresh_if_stale(process: &Process, store: &Store, client: &Client, out: Output) {
+    if disabled(process) {
         return;
     }
-    let location = match Location::from_env(|name| std::env::var_os(name)) {
+    let location = match Location::from_env(|name| process.var(name)) {
         Ok(location) => location,
         Err(err) => return output::warn_error(&err),
     };

@@ -27,6 +27,7 @@ mod mirror;
 mod missing_version;
 mod output;
 mod policy;
+mod process_snapshot;
 mod proxy;
 mod real_go;
 mod reconcile;

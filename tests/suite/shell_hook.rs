@@ -414,3 +414,30 @@ fn gover_init_prints_the_hook_even_when_it_cannot_write_gover_home() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("_gover_path_first"));
     assert!(String::from_utf8_lossy(&out.stderr).contains("warning:"), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Whether a PATH entry is gover's shims directory has one answer everywhere: the resolver
+/// skipping the shims for `system`, doctor, and setup's "this shell already has the hook".
+/// setup compared the paths as written, so through a symlinked GOVER_HOME (a home on another
+/// disk, linked into place) or a relative PATH entry it told a hooked shell to load the hook
+/// again.
+#[test]
+fn every_command_knows_the_shims_directory_by_any_path_to_it() {
+    let sb = Sandbox::new();
+    let linked = sb.root().join("linked-gover");
+    fs::create_dir_all(&sb.gover_home).unwrap();
+    std::os::unix::fs::symlink(&sb.gover_home, &linked).unwrap();
+    let real_shims = sb.shims_dir().display().to_string();
+    let gover = |path: &str, dir: &std::path::Path| {
+        let mut cmd = sb.gover();
+        cmd.env("GOVER_HOME", &linked).env("PATH", format!("{path}:{BASE_PATH}")).current_dir(dir);
+        cmd
+    };
+    for (path, dir) in [(real_shims.as_str(), &sb.work), ("shims", &sb.gover_home), ("./shims/", &sb.gover_home)] {
+        let out = gover(path, dir).args(["setup", "--no-modify-rc"]).assert().success().get_output().clone();
+        let report = String::from_utf8_lossy(&out.stdout);
+        assert!(report.contains("Next (this shell already has the hook):"), "PATH={path}:\n{report}");
+        let out = gover(path, dir).arg("doctor").write_stdin("").output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains("are not on PATH"), "PATH={path}:\n{text}");
+    }
+}
