@@ -142,11 +142,11 @@ grep -q "gover $gover_version from the tool cache" <(sh -c "$(new_job action-war
 
 # Cold, then warm, each against its own baseline, one after the other in the same run.
 ROUNDS=${ROUNDS:-5} hf ci-cold "${RUNS:-20}" -N --warmup 1 \
-    --prepare "sh -c '$(fresh pipeline-cold)'" --prepare "sh -c '$(fresh action-cold)'" -- \
+    --prepare "$(fresh pipeline-cold)" --prepare "$(fresh action-cold)" -- \
     "setup-go-like cold: curl | tar -xz, PATH, go version" "$(pipeline pipeline-cold cold)" \
     "gover action cold: gover, keys, Go, go version" "$(action action-cold)"
 ROUNDS=${ROUNDS:-5} hf ci-warm "${RUNS:-20}" -N --warmup 1 \
-    --prepare "sh -c '$(new_job pipeline-warm)'" --prepare "sh -c '$(new_job action-warm)'" -- \
+    --prepare "$(new_job pipeline-warm)" --prepare "$(new_job action-warm)" -- \
     "setup-go-like warm: tool cache, PATH, go version" "$(pipeline pipeline-warm warm)" \
     "gover action warm: tool cache, keys, env, go version" "$(action action-warm)"
 

@@ -38,7 +38,7 @@ unpacked=$(du -sm "$WORK/home/gover/versions/go$version" | cut -f1)
 inflate="sh -c '$BIN/inflate < $mirror/$archive'"
 baseline=()
 [ -z "${BASELINE_BIN:-}" ] || baseline=("gover install $version, baseline build" "${gover//$BIN\//$BASELINE_BIN/}")
-ROUNDS=${ROUNDS:-3} hf install "${RUNS:-15}" -N --warmup 1 --prepare "sh -c '$fresh'" -- \
+ROUNDS=${ROUNDS:-3} hf install "${RUNS:-15}" -N --warmup 1 --prepare "$fresh" -- \
     "inflate only" "$inflate" \
     "curl | tee >(sha256sum) | tar -xz" "$pipeline" \
     "${baseline[@]}" \

@@ -121,18 +121,29 @@ shown() {
 # to $OUT/FILE.cmds for the report. The runs are split into ROUNDS hyperfine runs (default 10,
 # fewer when RUNS is smaller), one after the other, so that load which comes and goes on a
 # shared machine falls on every command alike rather than on whichever ran while it lasted.
+# `--prepare COMMAND` takes a shell command (run by sh, whatever the shell option); hyperfine
+# reports only the exit code of a prepare command that fails, so its stderr is kept and printed
+# when a round fails.
 hf() {
-    local file=$1 runs=$2 opts=() args=() round
+    local file=$1 runs=$2 opts=() shown_opts=() args=() round
+    local prepare_log=$WORK/$file.prepare.log
     shift 2
     while [ "$1" != -- ]; do
-        opts+=("$1")
-        shift
+        if [ "$1" = --prepare ]; then
+            opts+=(--prepare "sh -c 'exec 2>>$prepare_log; $2'")
+            shown_opts+=(--prepare "sh -c '$2'")
+            shift 2
+        else
+            opts+=("$1")
+            shown_opts+=("$1")
+            shift
+        fi
     done
     shift
     local rounds=${ROUNDS:-10}
     [ "$runs" -ge "$rounds" ] || rounds=$runs
     echo "$file" >>"$OUT/order"
-    printf '#options\t%s\n' "$(shown "--runs $((runs / rounds)) ${opts[*]}") (x$rounds rounds)" >"$OUT/$file.cmds"
+    printf '#options\t%s\n' "$(shown "--runs $((runs / rounds)) ${shown_opts[*]}") (x$rounds rounds)" >"$OUT/$file.cmds"
     while [ $# -gt 0 ]; do
         args+=(-n "$1" "$2")
         # Where it ran matters for the shim (the pin is looked up from there).
@@ -143,7 +154,12 @@ hf() {
         shift 2
     done
     for round in $(seq "$rounds"); do
-        hyperfine --style basic --runs $((runs / rounds)) "${opts[@]}" --export-json "$OUT/$file.r$round.json" "${args[@]}" >&2
+        : >"$prepare_log"
+        hyperfine --style basic --runs $((runs / rounds)) "${opts[@]}" --export-json "$OUT/$file.r$round.json" "${args[@]}" >&2 || {
+            echo "bench: $file, round $round of $rounds, failed (hyperfine's message above)" >&2
+            [ ! -s "$prepare_log" ] || sed 's/^/bench: prepare command: /' "$prepare_log" >&2
+            return 1
+        }
     done
 }
 

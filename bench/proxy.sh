@@ -25,9 +25,17 @@ serve_nginx "$WORK/site"
 goproxy=${SERVER_URL}proxy
 gosumdb="$(cat "$WORK/site/gosumdb") ${SERVER_URL}sumdb"
 
+# go1.23.9, on its first run in a HOME where telemetry has not run today (every run here, the
+# HOME being fresh), forks a detached telemetry sidecar that outlives `go version` and creates
+# $HOME/.config/go/telemetry/upload (with MkdirAll) a few ms later: the next round's `rm -rf` of
+# that HOME then failed with "Directory not empty" whenever the two met, and the sidecar took CPU
+# from the next timed command. A user's go forks it once a day, so telemetry is off here (what
+# `go telemetry off` writes), in a config directory outside the HOME each round removes.
+mkdir -p "$WORK/goconfig/go/telemetry"
+echo off >"$WORK/goconfig/go/telemetry/mode"
 gover_env="HOME=$WORK/home GOVER_HOME=$WORK/home/gover GOVER_SHIM_BINARY=$BIN/gover-shim"
 gover="env $gover_env GOPROXY=$goproxy GOSUMDB='$gosumdb' $BIN/gover -q install --source proxy 1.23.9"
-goswitch="env -i HOME=$WORK/gohome PATH=/usr/bin:/bin GOPATH=$WORK/gohome/go GOMODCACHE=$WORK/gohome/mod GOCACHE=$WORK/gohome/cache GOFLAGS=-modcacherw GOTOOLCHAIN=go1.23.9 GOPROXY=$goproxy GOSUMDB='$gosumdb' $WORK/go122/go/bin/go version"
+goswitch="env -i HOME=$WORK/gohome XDG_CONFIG_HOME=$WORK/goconfig PATH=/usr/bin:/bin GOPATH=$WORK/gohome/go GOMODCACHE=$WORK/gohome/mod GOCACHE=$WORK/gohome/cache GOFLAGS=-modcacherw GOTOOLCHAIN=go1.23.9 GOPROXY=$goproxy GOSUMDB='$gosumdb' $WORK/go122/go/bin/go version"
 fresh="rm -rf $WORK/home $WORK/gohome && mkdir -p $WORK/home $WORK/gohome"
 
 # Both must really get go1.23.9.
@@ -36,7 +44,7 @@ sh -c "$gover" >/dev/null
 "$WORK/home/gover/versions/go1.23.9/bin/go" version | grep -q go1.23.9 || { echo "gover did not install go1.23.9" >&2; exit 1; }
 sh -c "$goswitch" | grep -q go1.23.9 || { echo "go did not switch to go1.23.9" >&2; exit 1; }
 
-ROUNDS=${ROUNDS:-5} hf proxy "${RUNS:-10}" -N --warmup 1 --prepare "sh -c '$fresh'" -- \
+ROUNDS=${ROUNDS:-5} hf proxy "${RUNS:-10}" -N --warmup 1 --prepare "$fresh" -- \
     "go1.22.10 GOTOOLCHAIN=go1.23.9 go version" "$goswitch" \
     "gover install --source proxy 1.23.9" "$gover"
 
@@ -62,7 +70,7 @@ $eight >/dev/null
 for i in 1 2 3 4 5 6 7 8; do
     "$WORK/fleet/$i/gover/versions/go1.23.9/bin/go" version | grep -q go1.23.9 || { echo "fleet install $i failed" >&2; exit 1; }
 done
-ROUNDS=${ROUNDS:-5} hf proxy-fleet "${RUNS:-10}" -N --warmup 1 --prepare "sh -c '$fresh_fleet'" -- \
+ROUNDS=${ROUNDS:-5} hf proxy-fleet "${RUNS:-10}" -N --warmup 1 --prepare "$fresh_fleet" -- \
     "1 install from the nginx-served mirror" "$one" \
     "8 concurrent installs from it" "$eight"
 
