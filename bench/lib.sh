@@ -48,6 +48,17 @@ go_arch() {
     esac
 }
 
+# serve_real_mirror: serves the real-Go mirror (see real_mirror) on 127.0.0.1 (see serve) and
+# sets MIRROR to its directory, ARCH to this machine's (see go_arch) and VERSION to the Go
+# release the area installs (VERSION from the environment, default 1.22.10).
+serve_real_mirror() {
+    MIRROR=$(real_mirror) || return 1
+    serve "$MIRROR" || return 1
+    # shellcheck disable=SC2034 # read by the area scripts
+    ARCH=$(go_arch)
+    VERSION=${VERSION:-1.22.10}
+}
+
 # build_dist DIR: the release files of `cargo xtask dist --test-key` in DIR/dist (signed with a
 # key of this machine's, which their install.sh trusts: bench/ci.sh installs from them), and the
 # x86_64 static (musl) shim unpacked from its tarball as DIR/gover-shim-musl: what the prebuilt

@@ -15,8 +15,9 @@ set -euo pipefail
 use_tmpfs
 bench_setup "$@"
 
-mirror=${GOVER_TEST_MIRROR:-$root/target/gomirror}
-[ -f "$mirror/go1.22.10.linux-amd64.tar.gz" ] || { echo "no linux-amd64 mirror at $mirror; build it with cargo xtask fixtures" >&2; exit 1; }
+mirror=$(real_mirror)
+[ -f "$mirror/go1.22.10.linux-amd64.tar.gz" ] ||
+    { echo "bench/proxy.sh: $mirror has no go1.22.10.linux-amd64.tar.gz, and the test proxy's toolchains are linux-amd64" >&2; exit 1; }
 echo "bench/proxy.sh: writing the test proxy and checksum database" >&2
 (cd "$root" && GOVER_TEST_MIRROR=$mirror GOVER_PROXY_TREE=$WORK/site cargo test --quiet --test suite -- --ignored --exact proxy::write_static_tree >&2)
 mkdir -p "$WORK/go122"
