@@ -30,7 +30,7 @@ gover_version=$(basename "$tarball" | cut -d- -f2)
 # The release over https: the action fetches install.sh over nothing else.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
     -addext subjectAltName=IP:127.0.0.1 -keyout "$WORK/release-key.pem" -out "$WORK/release-ca.pem" 2>/dev/null
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 python3 - "$port" "$BIN/dist" "$WORK/release-ca.pem" "$WORK/release-key.pem" >/dev/null 2>&1 <<'PY' &
 import functools, http.server, ssl, sys
 port, root, cert, key = int(sys.argv[1]), *sys.argv[2:]

@@ -102,10 +102,15 @@ bench_cleanup() {
     [ -n "${KEEP:-}" ] || rm -rf "$WORK"
 }
 
+# free_port: a TCP port on 127.0.0.1 that nothing listens on (the kernel's pick).
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # serve DIR: serves DIR over HTTP on 127.0.0.1 (a free port) and sets SERVER_URL (ending in /).
 serve() {
     local port
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    port=$(free_port)
     python3 -m http.server "$port" --bind 127.0.0.1 --directory "$1" >/dev/null 2>&1 &
     SERVER_PID=$!
     SERVER_URL=http://127.0.0.1:$port/
@@ -205,7 +210,7 @@ table() {
 serve_nginx() {
     local port dir=$WORK/nginx _
     mkdir -p "$dir"
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    port=$(free_port)
     cat >"$dir/nginx.conf" <<CONF
 daemon off;
 master_process off;
