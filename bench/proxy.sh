@@ -9,6 +9,8 @@
 #      installs (8 GOVER_HOMEs, as 8 machines of a fleet would).
 #   bench/proxy.sh [BIN_DIR [OUT_DIR]]    (RUNS=n, default 10)
 # BENCH_DIR (default /dev/shm) holds the homes and module caches, as in install.sh.
+# GOVER_VULNDB=off, as in install.sh: each install, its GOVER_HOME fresh, would otherwise try to
+# refresh the Go vulnerability database from vuln.go.dev, which is not on this loopback.
 set -euo pipefail
 # shellcheck source=bench/lib.sh disable=SC1091 # followed with shellcheck -x
 . "$(dirname "$0")/lib.sh"
@@ -34,7 +36,7 @@ gosumdb="$(cat "$WORK/site/gosumdb") ${SERVER_URL}sumdb"
 # `go telemetry off` writes), in a config directory outside the HOME each round removes.
 mkdir -p "$WORK/goconfig/go/telemetry"
 echo off >"$WORK/goconfig/go/telemetry/mode"
-gover_env="HOME=$WORK/home GOVER_HOME=$WORK/home/gover GOVER_SHIM_BINARY=$BIN/gover-shim"
+gover_env="GOVER_VULNDB=off HOME=$WORK/home GOVER_HOME=$WORK/home/gover GOVER_SHIM_BINARY=$BIN/gover-shim"
 gover="env $gover_env GOPROXY=$goproxy GOSUMDB='$gosumdb' $BIN/gover -q install --source proxy 1.23.9"
 goswitch="env -i HOME=$WORK/gohome XDG_CONFIG_HOME=$WORK/goconfig PATH=/usr/bin:/bin GOPATH=$WORK/gohome/go GOMODCACHE=$WORK/gohome/mod GOCACHE=$WORK/gohome/cache GOFLAGS=-modcacherw GOTOOLCHAIN=go1.23.9 GOPROXY=$goproxy GOSUMDB='$gosumdb' $WORK/go122/go/bin/go version"
 fresh="rm -rf $WORK/home $WORK/gohome && mkdir -p $WORK/home $WORK/gohome"
@@ -57,7 +59,7 @@ cat >"$WORK/fleet.sh" <<FLEET
 set -e
 pids=()
 for i in \$(seq "\$1"); do
-    HOME=$WORK/fleet/\$i GOVER_HOME=$WORK/fleet/\$i/gover GOPROXY=${SERVER_URL}mirror GOSUMDB="$gosumdb" \\
+    GOVER_VULNDB=off HOME=$WORK/fleet/\$i GOVER_HOME=$WORK/fleet/\$i/gover GOPROXY=${SERVER_URL}mirror GOSUMDB="$gosumdb" \\
         GOVER_SHIM_BINARY=$BIN/gover-shim $BIN/gover -q install --source proxy 1.23.9 &
     pids+=(\$!)
 done
