@@ -22,18 +22,15 @@ set -euo pipefail
 use_tmpfs
 bench_setup "$@"
 
-version=${VERSION:-1.22.10}
-mirror=$(real_mirror)
-serve "$mirror"
-arch=$(go_arch)
-url=${SERVER_URL}go$version.linux-$arch.tar.gz
+serve_real_mirror
+url=${SERVER_URL}go$VERSION.linux-$ARCH.tar.gz
 tarball=$(find "$BIN/dist" -name "gover-*-$(uname -m)-unknown-linux-musl.tar.gz")
 gover_version=$(basename "$tarball" | cut -d- -f2)
 
 # The release over https: the action fetches install.sh over nothing else.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
     -addext subjectAltName=IP:127.0.0.1 -keyout "$WORK/release-key.pem" -out "$WORK/release-ca.pem" 2>/dev/null
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 python3 - "$port" "$BIN/dist" "$WORK/release-ca.pem" "$WORK/release-key.pem" >/dev/null 2>&1 <<'PY' &
 import functools, http.server, ssl, sys
 port, root, cert, key = int(sys.argv[1]), *sys.argv[2:]
@@ -54,7 +51,7 @@ done
 
 # The repository the job checks out: a pin, a module and its go.sum.
 mkdir -p "$WORK/project"
-printf '%s\n' "$version" >"$WORK/project/.go-version"
+printf '%s\n' "$VERSION" >"$WORK/project/.go-version"
 printf 'module example.com/app\n\ngo 1.22\n' >"$WORK/project/go.mod"
 printf 'example.com/dep v1.0.0 h1:abc=\n' >"$WORK/project/go.sum"
 
@@ -115,7 +112,7 @@ action() {
     echo "$(runner_env "$1") bash -c 'cd $WORK/$1/work && . $WORK/action-steps.sh'"
 }
 pipeline() {
-    local go=$WORK/$1/tool-cache/go/$version/x64
+    local go=$WORK/$1/tool-cache/go/$VERSION/x64
     case $2 in
     cold) echo "bash -c 'mkdir -p $go && curl -fsS $url | tar -xz -C $go --strip-components=1 && touch $go.complete && PATH=$go/bin:\$PATH go version'" ;;
     warm) echo "bash -c 'test -f $go.complete && PATH=$go/bin:\$PATH go version'" ;;
@@ -132,25 +129,25 @@ new_job() {
 # Each must really end in the Go version asked for; the warm runners are made by one cold run.
 for r in action-cold action-warm pipeline-cold pipeline-warm; do sh -c "$(fresh "$r")"; done
 for kind in cold warm; do
-    sh -c "$(action "action-$kind")" 2>&1 | grep -q "go version go$version " ||
-        { echo "bench/ci.sh: the action did not end in go$version:" >&2; sh -c "$(action "action-$kind")" >&2; exit 1; }
-    sh -c "$(pipeline "pipeline-$kind" cold)" | grep -q "go version go$version " ||
-        { echo "bench/ci.sh: the pipeline did not end in go$version" >&2; exit 1; }
+    sh -c "$(action "action-$kind")" 2>&1 | grep -q "go version go$VERSION " ||
+        { echo "bench/ci.sh: the action did not end in go$VERSION:" >&2; sh -c "$(action "action-$kind")" >&2; exit 1; }
+    sh -c "$(pipeline "pipeline-$kind" cold)" | grep -q "go version go$VERSION " ||
+        { echo "bench/ci.sh: the pipeline did not end in go$VERSION" >&2; exit 1; }
 done
 grep -q "gover $gover_version from the tool cache" <(sh -c "$(new_job action-warm) && $(action action-warm)" 2>&1) ||
     { echo "bench/ci.sh: the warm runner did not take gover from its tool cache" >&2; exit 1; }
 
 # Cold, then warm, each against its own baseline, one after the other in the same run.
 ROUNDS=${ROUNDS:-5} hf ci-cold "${RUNS:-20}" -N --warmup 1 \
-    --prepare "sh -c '$(fresh pipeline-cold)'" --prepare "sh -c '$(fresh action-cold)'" -- \
+    --prepare "$(fresh pipeline-cold)" --prepare "$(fresh action-cold)" -- \
     "setup-go-like cold: curl | tar -xz, PATH, go version" "$(pipeline pipeline-cold cold)" \
     "gover action cold: gover, keys, Go, go version" "$(action action-cold)"
 ROUNDS=${ROUNDS:-5} hf ci-warm "${RUNS:-20}" -N --warmup 1 \
-    --prepare "sh -c '$(new_job pipeline-warm)'" --prepare "sh -c '$(new_job action-warm)'" -- \
+    --prepare "$(new_job pipeline-warm)" --prepare "$(new_job action-warm)" -- \
     "setup-go-like warm: tool cache, PATH, go version" "$(pipeline pipeline-warm warm)" \
     "gover action warm: tool cache, keys, env, go version" "$(action action-warm)"
 
 fact "gover release" "$(basename "$tarball"), $(stat -c %s "$tarball") bytes, from $release_url (https, signature checked)"
-fact "Go archive" "go$version.linux-$arch.tar.gz, $(stat -c %s "$mirror/go$version.linux-$arch.tar.gz") bytes, on $(df --output=fstype "$WORK" | tail -n1)"
+fact "Go archive" "go$VERSION.linux-$ARCH.tar.gz, $(stat -c %s "$MIRROR/go$VERSION.linux-$ARCH.tar.gz") bytes, on $(df --output=fstype "$WORK" | tail -n1)"
 fact "the action's steps as run (made from action.yml, then go version)" "$(grep -c '^runner_step ' "$WORK/action-steps.sh") steps"
 table ci

@@ -15,38 +15,35 @@ set -euo pipefail
 use_tmpfs
 bench_setup "$@"
 
-version=${VERSION:-1.22.10}
-mirror=$(real_mirror)
-serve "$mirror"
+serve_real_mirror
 
-arch=$(go_arch)
-archive=go$version.linux-$arch.tar.gz
+archive=go$VERSION.linux-$ARCH.tar.gz
 url=$SERVER_URL$archive
-gover="env GOVER_VULNDB=off HOME=$WORK/home GOVER_HOME=$WORK/home/gover GOVER_INDEX_URL=${SERVER_URL}index.json GOVER_DIST_URL=$SERVER_URL GOVER_SHIM_BINARY=$BIN/gover-shim $BIN/gover -q install $version"
+gover="env GOVER_VULNDB=off HOME=$WORK/home GOVER_HOME=$WORK/home/gover GOVER_INDEX_URL=${SERVER_URL}index.json GOVER_DIST_URL=$SERVER_URL GOVER_SHIM_BINARY=$BIN/gover-shim $BIN/gover -q install $VERSION"
 pipeline="bash -c 'curl -s $url | tee >(sha256sum >/dev/null) | tar -xz -C $WORK/tar'"
 fresh="rm -rf $WORK/home $WORK/tar && mkdir -p $WORK/home $WORK/tar"
 
 # It must really install: the unpacked go runs.
 sh -c "$fresh"
 sh -c "$gover" >/dev/null
-"$WORK/home/gover/versions/go$version/bin/go" version | grep -q "go$version" || { echo "gover install did not install go$version" >&2; exit 1; }
-unpacked=$(du -sm "$WORK/home/gover/versions/go$version" | cut -f1)
+"$WORK/home/gover/versions/go$VERSION/bin/go" version | grep -q "go$VERSION" || { echo "gover install did not install go$VERSION" >&2; exit 1; }
+unpacked=$(du -sm "$WORK/home/gover/versions/go$VERSION" | cut -f1)
 
 # The floor: the one step nothing can skip, inflating the archive (from the page cache, with the
 # decoder gover links), writing nothing. BASELINE_BIN, when set, adds another build's gover
 # (main's, say) to the same rounds.
-inflate="sh -c '$BIN/inflate < $mirror/$archive'"
+inflate="sh -c '$BIN/inflate < $MIRROR/$archive'"
 baseline=()
-[ -z "${BASELINE_BIN:-}" ] || baseline=("gover install $version, baseline build" "${gover//$BIN\//$BASELINE_BIN/}")
-ROUNDS=${ROUNDS:-3} hf install "${RUNS:-15}" -N --warmup 1 --prepare "sh -c '$fresh'" -- \
+[ -z "${BASELINE_BIN:-}" ] || baseline=("gover install $VERSION, baseline build" "${gover//$BIN\//$BASELINE_BIN/}")
+ROUNDS=${ROUNDS:-3} hf install "${RUNS:-15}" -N --warmup 1 --prepare "$fresh" -- \
     "inflate only" "$inflate" \
     "curl | tee >(sha256sum) | tar -xz" "$pipeline" \
     "${baseline[@]}" \
-    "gover install $version" "$gover"
+    "gover install $VERSION" "$gover"
 
 mb() { awk -v kb="$1" 'BEGIN { printf "%.1f MB", kb / 1024 }'; }
 # shellcheck disable=SC2086 # the commands are word lists
 fact "peak memory, gover install" "$(mb "$(PREPARE=$fresh peak_rss_kb $gover)")"
 fact "peak memory, curl | tee | tar (its largest process)" "$(mb "$(PREPARE=$fresh peak_rss_kb bash -c "curl -s $url | tee >(sha256sum >/dev/null) | tar -xz -C $WORK/tar")")"
-fact "archive" "$archive, $(stat -c %s "$mirror/$archive") bytes, $unpacked MB unpacked, on $(df --output=fstype "$WORK" | tail -n1)"
+fact "archive" "$archive, $(stat -c %s "$MIRROR/$archive") bytes, $unpacked MB unpacked, on $(df --output=fstype "$WORK" | tail -n1)"
 table install

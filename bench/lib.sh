@@ -48,6 +48,17 @@ go_arch() {
     esac
 }
 
+# serve_real_mirror: serves the real-Go mirror (see real_mirror) on 127.0.0.1 (see serve) and
+# sets MIRROR to its directory, ARCH to this machine's (see go_arch) and VERSION to the Go
+# release the area installs (VERSION from the environment, default 1.22.10).
+serve_real_mirror() {
+    MIRROR=$(real_mirror) || return 1
+    serve "$MIRROR" || return 1
+    # shellcheck disable=SC2034 # read by the area scripts
+    ARCH=$(go_arch)
+    VERSION=${VERSION:-1.22.10}
+}
+
 # build_dist DIR: the release files of `cargo xtask dist --test-key` in DIR/dist (signed with a
 # key of this machine's, which their install.sh trusts: bench/ci.sh installs from them), and the
 # x86_64 static (musl) shim unpacked from its tarball as DIR/gover-shim-musl: what the prebuilt
@@ -91,10 +102,15 @@ bench_cleanup() {
     [ -n "${KEEP:-}" ] || rm -rf "$WORK"
 }
 
+# free_port: a TCP port on 127.0.0.1 that nothing listens on (the kernel's pick).
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # serve DIR: serves DIR over HTTP on 127.0.0.1 (a free port) and sets SERVER_URL (ending in /).
 serve() {
     local port
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    port=$(free_port)
     python3 -m http.server "$port" --bind 127.0.0.1 --directory "$1" >/dev/null 2>&1 &
     SERVER_PID=$!
     SERVER_URL=http://127.0.0.1:$port/
@@ -121,18 +137,29 @@ shown() {
 # to $OUT/FILE.cmds for the report. The runs are split into ROUNDS hyperfine runs (default 10,
 # fewer when RUNS is smaller), one after the other, so that load which comes and goes on a
 # shared machine falls on every command alike rather than on whichever ran while it lasted.
+# `--prepare COMMAND` takes a shell command (run by sh, whatever the shell option); hyperfine
+# reports only the exit code of a prepare command that fails, so its stderr is kept and printed
+# when a round fails.
 hf() {
-    local file=$1 runs=$2 opts=() args=() round
+    local file=$1 runs=$2 opts=() shown_opts=() args=() round
+    local prepare_log=$WORK/$file.prepare.log
     shift 2
     while [ "$1" != -- ]; do
-        opts+=("$1")
-        shift
+        if [ "$1" = --prepare ]; then
+            opts+=(--prepare "sh -c 'exec 2>>$prepare_log; $2'")
+            shown_opts+=(--prepare "sh -c '$2'")
+            shift 2
+        else
+            opts+=("$1")
+            shown_opts+=("$1")
+            shift
+        fi
     done
     shift
     local rounds=${ROUNDS:-10}
     [ "$runs" -ge "$rounds" ] || rounds=$runs
     echo "$file" >>"$OUT/order"
-    printf '#options\t%s\n' "$(shown "--runs $((runs / rounds)) ${opts[*]}") (x$rounds rounds)" >"$OUT/$file.cmds"
+    printf '#options\t%s\n' "$(shown "--runs $((runs / rounds)) ${shown_opts[*]}") (x$rounds rounds)" >"$OUT/$file.cmds"
     while [ $# -gt 0 ]; do
         args+=(-n "$1" "$2")
         # Where it ran matters for the shim (the pin is looked up from there).
@@ -143,7 +170,12 @@ hf() {
         shift 2
     done
     for round in $(seq "$rounds"); do
-        hyperfine --style basic --runs $((runs / rounds)) "${opts[@]}" --export-json "$OUT/$file.r$round.json" "${args[@]}" >&2
+        : >"$prepare_log"
+        hyperfine --style basic --runs $((runs / rounds)) "${opts[@]}" --export-json "$OUT/$file.r$round.json" "${args[@]}" >&2 || {
+            echo "bench: $file, round $round of $rounds, failed (hyperfine's message above)" >&2
+            [ ! -s "$prepare_log" ] || sed 's/^/bench: prepare command: /' "$prepare_log" >&2
+            return 1
+        }
     done
 }
 
@@ -178,7 +210,7 @@ table() {
 serve_nginx() {
     local port dir=$WORK/nginx _
     mkdir -p "$dir"
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    port=$(free_port)
     cat >"$dir/nginx.conf" <<CONF
 daemon off;
 master_process off;

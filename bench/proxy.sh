@@ -9,14 +9,17 @@
 #      installs (8 GOVER_HOMEs, as 8 machines of a fleet would).
 #   bench/proxy.sh [BIN_DIR [OUT_DIR]]    (RUNS=n, default 10)
 # BENCH_DIR (default /dev/shm) holds the homes and module caches, as in install.sh.
+# GOVER_VULNDB=off, as in install.sh: each install, its GOVER_HOME fresh, would otherwise try to
+# refresh the Go vulnerability database from vuln.go.dev, which is not on this loopback.
 set -euo pipefail
 # shellcheck source=bench/lib.sh disable=SC1091 # followed with shellcheck -x
 . "$(dirname "$0")/lib.sh"
 use_tmpfs
 bench_setup "$@"
 
-mirror=${GOVER_TEST_MIRROR:-$root/target/gomirror}
-[ -f "$mirror/go1.22.10.linux-amd64.tar.gz" ] || { echo "no linux-amd64 mirror at $mirror; build it with cargo xtask fixtures" >&2; exit 1; }
+mirror=$(real_mirror)
+[ -f "$mirror/go1.22.10.linux-amd64.tar.gz" ] ||
+    { echo "bench/proxy.sh: $mirror has no go1.22.10.linux-amd64.tar.gz, and the test proxy's toolchains are linux-amd64" >&2; exit 1; }
 echo "bench/proxy.sh: writing the test proxy and checksum database" >&2
 (cd "$root" && GOVER_TEST_MIRROR=$mirror GOVER_PROXY_TREE=$WORK/site cargo test --quiet --test suite -- --ignored --exact proxy::write_static_tree >&2)
 mkdir -p "$WORK/go122"
@@ -25,9 +28,17 @@ serve_nginx "$WORK/site"
 goproxy=${SERVER_URL}proxy
 gosumdb="$(cat "$WORK/site/gosumdb") ${SERVER_URL}sumdb"
 
-gover_env="HOME=$WORK/home GOVER_HOME=$WORK/home/gover GOVER_SHIM_BINARY=$BIN/gover-shim"
+# go1.23.9, on its first run in a HOME where telemetry has not run today (every run here, the
+# HOME being fresh), forks a detached telemetry sidecar that outlives `go version` and creates
+# $HOME/.config/go/telemetry/upload (with MkdirAll) a few ms later: the next round's `rm -rf` of
+# that HOME then failed with "Directory not empty" whenever the two met, and the sidecar took CPU
+# from the next timed command. A user's go forks it once a day, so telemetry is off here (what
+# `go telemetry off` writes), in a config directory outside the HOME each round removes.
+mkdir -p "$WORK/goconfig/go/telemetry"
+echo off >"$WORK/goconfig/go/telemetry/mode"
+gover_env="GOVER_VULNDB=off HOME=$WORK/home GOVER_HOME=$WORK/home/gover GOVER_SHIM_BINARY=$BIN/gover-shim"
 gover="env $gover_env GOPROXY=$goproxy GOSUMDB='$gosumdb' $BIN/gover -q install --source proxy 1.23.9"
-goswitch="env -i HOME=$WORK/gohome PATH=/usr/bin:/bin GOPATH=$WORK/gohome/go GOMODCACHE=$WORK/gohome/mod GOCACHE=$WORK/gohome/cache GOFLAGS=-modcacherw GOTOOLCHAIN=go1.23.9 GOPROXY=$goproxy GOSUMDB='$gosumdb' $WORK/go122/go/bin/go version"
+goswitch="env -i HOME=$WORK/gohome XDG_CONFIG_HOME=$WORK/goconfig PATH=/usr/bin:/bin GOPATH=$WORK/gohome/go GOMODCACHE=$WORK/gohome/mod GOCACHE=$WORK/gohome/cache GOFLAGS=-modcacherw GOTOOLCHAIN=go1.23.9 GOPROXY=$goproxy GOSUMDB='$gosumdb' $WORK/go122/go/bin/go version"
 fresh="rm -rf $WORK/home $WORK/gohome && mkdir -p $WORK/home $WORK/gohome"
 
 # Both must really get go1.23.9.
@@ -36,7 +47,7 @@ sh -c "$gover" >/dev/null
 "$WORK/home/gover/versions/go1.23.9/bin/go" version | grep -q go1.23.9 || { echo "gover did not install go1.23.9" >&2; exit 1; }
 sh -c "$goswitch" | grep -q go1.23.9 || { echo "go did not switch to go1.23.9" >&2; exit 1; }
 
-ROUNDS=${ROUNDS:-5} hf proxy "${RUNS:-10}" -N --warmup 1 --prepare "sh -c '$fresh'" -- \
+ROUNDS=${ROUNDS:-5} hf proxy "${RUNS:-10}" -N --warmup 1 --prepare "$fresh" -- \
     "go1.22.10 GOTOOLCHAIN=go1.23.9 go version" "$goswitch" \
     "gover install --source proxy 1.23.9" "$gover"
 
@@ -48,7 +59,7 @@ cat >"$WORK/fleet.sh" <<FLEET
 set -e
 pids=()
 for i in \$(seq "\$1"); do
-    HOME=$WORK/fleet/\$i GOVER_HOME=$WORK/fleet/\$i/gover GOPROXY=${SERVER_URL}mirror GOSUMDB="$gosumdb" \\
+    GOVER_VULNDB=off HOME=$WORK/fleet/\$i GOVER_HOME=$WORK/fleet/\$i/gover GOPROXY=${SERVER_URL}mirror GOSUMDB="$gosumdb" \\
         GOVER_SHIM_BINARY=$BIN/gover-shim $BIN/gover -q install --source proxy 1.23.9 &
     pids+=(\$!)
 done
@@ -62,7 +73,7 @@ $eight >/dev/null
 for i in 1 2 3 4 5 6 7 8; do
     "$WORK/fleet/$i/gover/versions/go1.23.9/bin/go" version | grep -q go1.23.9 || { echo "fleet install $i failed" >&2; exit 1; }
 done
-ROUNDS=${ROUNDS:-5} hf proxy-fleet "${RUNS:-10}" -N --warmup 1 --prepare "sh -c '$fresh_fleet'" -- \
+ROUNDS=${ROUNDS:-5} hf proxy-fleet "${RUNS:-10}" -N --warmup 1 --prepare "$fresh_fleet" -- \
     "1 install from the nginx-served mirror" "$one" \
     "8 concurrent installs from it" "$eight"
 

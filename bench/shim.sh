@@ -3,7 +3,7 @@
 # by side in each hyperfine run, with the pin 0, 1, 10 and 30 directories up, an exact pin, by the
 # version's own name (go1.22.10) and with 50 versions installed; plus the floor for any exec-based
 # shim (a static C program that only execve()s), and, in one run with that floor, the static musl
-# shim the release files ship (its ratio to the real go must stay within 0.10 of the floor's); the
+# shim the release files ship (its ratio to the real go must stay within 0.05 of the floor's); the
 # system calls each makes before the exec (strace); and the sizes of the binaries and release files.
 #   bench/shim.sh [BIN_DIR [OUT_DIR]]    (RUNS=n, default 300; needs hyperfine, gcc and the
 #                                         real-Go mirror, made by cargo xtask fixtures)

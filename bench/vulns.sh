@@ -41,7 +41,7 @@ for name in bare full; do
 done
 full="env HOME=$WORK GOVER_HOME=$WORK/full GOVER_INDEX_URL=${SERVER_URL}index.json"
 $full GOVER_VULNDB=off "$BIN/gover" list --remote >/dev/null
-$full GOVULNDB="file://$db" "$BIN/gover" list --refresh -q
+$full GOVULNDB="file://$db" "$BIN/gover" list --refresh -q >/dev/null
 [ "$("$BIN/gover" --home "$WORK/full" list | grep -c 'known vulnerabilit')" = 20 ] || {
     echo "bench: gover list does not mark the 20 versions with the cached data" >&2
     exit 1
