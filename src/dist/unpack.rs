@@ -972,10 +972,10 @@ mod properties {
         assert_eq!(fs::read(dir.path().join("bin/go")).unwrap(), elf, "the header is written back in front");
     }
 
-    /// Inflating on one thread and untarring on another ends as one thread did, whole or
+    /// Reading, inflating and untarring on three threads ends as one thread did, whole or
     /// damaged anywhere (the unpacker sees a failure of the inflater at the same entry).
     #[test]
-    fn two_threads_end_as_one() {
+    fn three_threads_end_as_one() {
         let files: Vec<Raw> = (0..300).map(|i| Raw::File(format!("go/f{i}"))).collect();
         let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         // Incompressible data, 3 MB: many chunks.
@@ -1000,11 +1000,27 @@ mod properties {
         gzip.write_all(&archive).unwrap();
         let whole = gzip.finish().unwrap();
         let limits = Limits::for_archive(None);
-        for cut in [whole.len(), whole.len() - 9, whole.len() / 2, 100, 10, 0] {
+        /// A download that breaks off where the archive is cut (within its data: past the tar's
+        /// end, whether the unpacker sees the break depends on how far the reads got ahead).
+        struct Broken;
+        impl Read for Broken {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                Err(io::Error::other("the connection broke"))
+            }
+        }
+        let cuts = [whole.len() / 2, 100, 10, 0];
+        let ends = cuts.iter().flat_map(|&cut| [(cut, false), (cut, true)]);
+        for (cut, broken) in ends.chain([(whole.len(), false), (whole.len() - 9, false)]) {
+            let source = || -> Box<dyn Read + Send + '_> {
+                match broken {
+                    true => Box::new(whole[..cut].chain(Broken)),
+                    false => Box::new(&whole[..cut]),
+                }
+            };
             let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-            let single = unpack(flate2::read::GzDecoder::new(&whole[..cut]), one.path(), limits, None);
-            let threaded = unpack_gzip(&whole[..cut], two.path(), limits, None);
-            assert_eq!(format!("{single:?}"), format!("{threaded:?}"), "cut at {cut}");
+            let single = unpack(flate2::read::GzDecoder::new(source()), one.path(), limits, None);
+            let threaded = unpack_gzip(source(), two.path(), limits, None);
+            assert_eq!(format!("{single:?}"), format!("{threaded:?}"), "cut at {cut}, broken: {broken}");
             assert_eq!(fs::read_dir(one.path()).unwrap().count(), fs::read_dir(two.path()).unwrap().count());
         }
     }
