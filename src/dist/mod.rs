@@ -646,8 +646,8 @@ impl<'a> DownloadCache<'a> {
     /// The bytes already downloaded (the first `from` of the partial file) and the partial
     /// file to append the rest to. Caching is best effort: without a writable downloads/, or
     /// without room for the archive beside its unpacked tree, the install goes on without it.
-    fn open_partial(&self, from: u64, size: Option<u64>) -> (Box<dyn Read>, Option<fs::File>) {
-        let prefix: Box<dyn Read> = match fs::File::open(&self.partial) {
+    fn open_partial(&self, from: u64, size: Option<u64>) -> (Box<dyn Read + Send>, Option<fs::File>) {
+        let prefix: Box<dyn Read + Send> = match fs::File::open(&self.partial) {
             Ok(file) if from > 0 => Box::new(file.take(from)),
             _ => Box::new(io::empty()),
         };
@@ -735,11 +735,11 @@ pub(crate) fn commit(store: &Store, staging: Staging, version: &GoVersion) -> Re
     store.commit(staging, version)
 }
 
-/// One pass over `source` (named `label` in errors, `compressed` bytes long if known): hash ->
-/// gunzip on this thread, untar into `staging` on another; then the digest, the size and the
-/// unpacked tree must all check out.
+/// One pass over `source` (named `label` in errors, `compressed` bytes long if known): read and
+/// hash on one thread, gunzip on this one, untar into `staging` on a third; then the digest, the
+/// size and the unpacked tree must all check out.
 fn verify_and_unpack(
-    source: &mut impl Read,
+    source: &mut (impl Read + Send),
     compressed: Option<u64>,
     artifact: &Artifact,
     label: &str,

@@ -181,57 +181,48 @@ pub enum UnpackError {
     Machine { entry: String, machine: u16 },
 }
 
-/// How much inflated data one [`Chunks`] message carries, and how many may wait between the two
-/// threads of [`unpack_gzip`]: the memory between them is bounded (a few hundred KiB), and when
-/// the unpacker stops (done, refused, failed) the inflater is at most that far ahead.
+/// How much data one [`Chunks`] message carries, and how many may wait between two threads of
+/// [`unpack_gzip`]: the memory between them is bounded (a few hundred KiB), and when the
+/// unpacker stops (done, refused, failed) the threads before it are at most that far ahead.
 const CHUNK: usize = 128 << 10;
 const CHUNKS_IN_FLIGHT: usize = 4;
 
-/// [`unpack`] of the gzip stream `compressed`, on two cores: this thread reads and inflates it
-/// (and whatever `compressed` does as it is read: hashing, caching), a second one parses the
-/// tar and writes the files. The unpacker's result is the result; a panic in it goes on up
-/// here. `compressed` is not read to its end when the unpacker stops early.
+/// [`unpack`] of the gzip stream `compressed`, on three threads: one reads `compressed` (and
+/// whatever it does as it is read: receiving, hashing, caching), this one only inflates, and a
+/// third parses the tar and writes the files. Inflating is the one step that cannot be split,
+/// so it gets a core to itself: everything else fits on the other one. The unpacker's result
+/// is the result; a panic in a thread goes on up here. `compressed` is not read to its end when
+/// the unpacker stops early.
 pub fn unpack_gzip(
-    compressed: impl Read,
+    compressed: impl Read + Send,
     root: &Path,
     limits: Limits,
     machine: Option<u16>,
 ) -> Result<(), UnpackError> {
-    let (full, receive) = mpsc::sync_channel(CHUNKS_IN_FLIGHT);
-    let (give_back, empty) = mpsc::channel();
+    let (compressed_sender, compressed_chunks) = Chunks::channel();
+    let (inflated_sender, mut inflated_chunks) = Chunks::channel();
+    inflated_chunks.crash_at = crash_point();
     std::thread::scope(|scope| {
-        let unpacker = std::thread::Builder::new()
-            // The panic hook names the thread in its crash report.
-            .name("the unpacker".into())
-            .spawn_scoped(scope, move || unpack(Chunks::new(receive, give_back), root, limits, machine))
-            .expect("the system can start a thread");
-        let mut gzip = flate2::bufread::GzDecoder::new(io::BufReader::with_capacity(CHUNK, compressed));
-        loop {
-            // Buffers come back from the unpacker once read, so at most CHUNKS_IN_FLIGHT + 2 exist.
-            let mut chunk: Vec<u8> = empty.try_recv().unwrap_or_default();
-            chunk.resize(CHUNK, 0);
-            // One read, not a full chunk: from a slow download, what has arrived is unpacked
-            // now, as when one thread did it all. (From a fast one, a read fills most of it.)
-            let read = loop {
-                match gzip.read(&mut chunk) {
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    read => break read,
-                }
-            };
-            // A failure or an empty chunk ends the stream.
-            let last = !matches!(read, Ok(n) if n > 0);
-            let message = read.map(|n| {
-                chunk.truncate(n);
-                chunk
-            });
-            // An unpacker that has stopped receives nothing more: it has its result.
-            if full.send(message).is_err() || last {
-                break;
-            }
-        }
-        drop(full);
-        unpacker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        let unpacker = spawn(scope, "the unpacker", move || unpack(inflated_chunks, root, limits, machine));
+        let reader = spawn(scope, "the reader", move || compressed_sender.send_all(compressed));
+        inflated_sender.send_all(flate2::bufread::GzDecoder::new(compressed_chunks));
+        join(reader);
+        join(unpacker)
     })
+}
+
+fn spawn<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    name: &str,
+    work: impl FnOnce() -> T + Send + 'scope,
+) -> std::thread::ScopedJoinHandle<'scope, T> {
+    // The panic hook names the thread in its crash report.
+    std::thread::Builder::new().name(name.into()).spawn_scoped(scope, work).expect("the system can start a thread")
+}
+
+/// What the thread returned; its panic goes on up here.
+fn join<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// Reads from `source` until `buf` is full or the stream ends; how much `buf` holds.
@@ -248,9 +239,52 @@ fn fill(source: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(filled)
 }
 
-/// The unpacker's side of [`unpack_gzip`]: the inflated stream, read chunk by chunk from the
-/// inflater, each chunk given back once read. An empty chunk is the end of the stream; the
-/// inflater gone without one (it failed) is an error, never a shorter archive.
+/// GOVER_TEST_CRASH_UNPACK=<bytes> makes the unpacker panic once it has read that much of the
+/// tar stream, so a test can show that a crashed unpacker fails the install and leaves nothing
+/// a later run would take for a version. Only debug builds (what `cargo test` drives) read it:
+/// nothing in a user's environment can make a release build crash here.
+fn crash_point() -> Option<u64> {
+    cfg!(debug_assertions).then(|| std::env::var("GOVER_TEST_CRASH_UNPACK").ok()?.parse().ok()).flatten()
+}
+
+/// The sending side of [`Chunks`]: a stream cut into chunks, the buffers reused once read.
+struct ChunkSender {
+    full: mpsc::SyncSender<io::Result<Vec<u8>>>,
+    empty: mpsc::Receiver<Vec<u8>>,
+}
+
+impl ChunkSender {
+    /// Sends `source` to the [`Chunks`] until it ends, fails, or the receiving side stops (it
+    /// has its result and needs nothing more).
+    fn send_all(self, mut source: impl Read) {
+        loop {
+            // Buffers come back once read, so at most CHUNKS_IN_FLIGHT + 2 exist.
+            let mut chunk: Vec<u8> = self.empty.try_recv().unwrap_or_default();
+            chunk.resize(CHUNK, 0);
+            // One read, not a full chunk: from a slow download, what has arrived is unpacked
+            // now, as when one thread did it all. (From a fast one, a read fills most of it.)
+            let read = loop {
+                match source.read(&mut chunk) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    read => break read,
+                }
+            };
+            // A failure or an empty chunk ends the stream.
+            let last = !matches!(read, Ok(n) if n > 0);
+            let message = read.map(|n| {
+                chunk.truncate(n);
+                chunk
+            });
+            if self.full.send(message).is_err() || last {
+                break;
+            }
+        }
+    }
+}
+
+/// The receiving side of a stream cut into chunks by a [`ChunkSender`] on another thread, each
+/// chunk given back once read. An empty chunk is the end of the stream; the sender gone without
+/// one (it failed) is an error, never a shorter stream.
 struct Chunks {
     full: mpsc::Receiver<io::Result<Vec<u8>>>,
     empty: mpsc::Sender<Vec<u8>>,
@@ -262,41 +296,44 @@ struct Chunks {
 }
 
 impl Chunks {
-    fn new(full: mpsc::Receiver<io::Result<Vec<u8>>>, empty: mpsc::Sender<Vec<u8>>) -> Chunks {
-        // GOVER_TEST_CRASH_UNPACK=<bytes> makes the unpacker panic once it has read that much of
-        // the tar stream, so a test can show that a crashed unpacker fails the install and leaves
-        // nothing a later run would take for a version. Only debug builds (what `cargo test`
-        // drives) read it: nothing in a user's environment can make a release build crash here.
-        let crash_at =
-            cfg!(debug_assertions).then(|| std::env::var("GOVER_TEST_CRASH_UNPACK").ok()?.parse().ok()).flatten();
-        Chunks { full, empty, chunk: Vec::new(), at: 0, ended: false, read: 0, crash_at }
+    fn channel() -> (ChunkSender, Chunks) {
+        let (full, receive) = mpsc::sync_channel(CHUNKS_IN_FLIGHT);
+        let (give_back, empty) = mpsc::channel();
+        let chunks =
+            Chunks { full: receive, empty: give_back, chunk: Vec::new(), at: 0, ended: false, read: 0, crash_at: None };
+        (ChunkSender { full, empty }, chunks)
     }
 }
 
-impl Read for Chunks {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.at == self.chunk.len() {
-            if self.ended {
-                return Ok(0);
-            }
+impl io::BufRead for Chunks {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.at == self.chunk.len() && !self.ended {
             let next = match self.full.recv() {
                 Ok(next) => next?,
-                Err(mpsc::RecvError) => return Err(io::Error::other("the inflater stopped")),
+                Err(mpsc::RecvError) => return Err(io::Error::other("the stream stopped before its end")),
             };
-            if next.is_empty() {
-                self.ended = true;
-                return Ok(0);
-            }
+            self.ended = next.is_empty();
             let _ = self.empty.send(std::mem::replace(&mut self.chunk, next));
             self.at = 0;
         }
-        let n = buf.len().min(self.chunk.len() - self.at);
-        buf[..n].copy_from_slice(&self.chunk[self.at..self.at + n]);
+        Ok(&self.chunk[self.at..])
+    }
+
+    fn consume(&mut self, n: usize) {
         self.at += n;
         self.read += n as u64;
         if let Some(at) = self.crash_at.filter(|&at| self.read >= at) {
             panic!("GOVER_TEST_CRASH_UNPACK={at}");
         }
+    }
+}
+
+impl Read for Chunks {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = io::BufRead::fill_buf(self)?;
+        let n = buf.len().min(available.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        io::BufRead::consume(self, n);
         Ok(n)
     }
 }
@@ -935,10 +972,10 @@ mod properties {
         assert_eq!(fs::read(dir.path().join("bin/go")).unwrap(), elf, "the header is written back in front");
     }
 
-    /// Inflating on one thread and untarring on another ends as one thread did, whole or
+    /// Reading, inflating and untarring on three threads ends as one thread did, whole or
     /// damaged anywhere (the unpacker sees a failure of the inflater at the same entry).
     #[test]
-    fn two_threads_end_as_one() {
+    fn three_threads_end_as_one() {
         let files: Vec<Raw> = (0..300).map(|i| Raw::File(format!("go/f{i}"))).collect();
         let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         // Incompressible data, 3 MB: many chunks.
@@ -963,11 +1000,27 @@ mod properties {
         gzip.write_all(&archive).unwrap();
         let whole = gzip.finish().unwrap();
         let limits = Limits::for_archive(None);
-        for cut in [whole.len(), whole.len() - 9, whole.len() / 2, 100, 10, 0] {
+        /// A download that breaks off where the archive is cut (within its data: past the tar's
+        /// end, whether the unpacker sees the break depends on how far the reads got ahead).
+        struct Broken;
+        impl Read for Broken {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                Err(io::Error::other("the connection broke"))
+            }
+        }
+        let cuts = [whole.len() / 2, 100, 10, 0];
+        let ends = cuts.iter().flat_map(|&cut| [(cut, false), (cut, true)]);
+        for (cut, broken) in ends.chain([(whole.len(), false), (whole.len() - 9, false)]) {
+            let source = || -> Box<dyn Read + Send + '_> {
+                match broken {
+                    true => Box::new(whole[..cut].chain(Broken)),
+                    false => Box::new(&whole[..cut]),
+                }
+            };
             let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-            let single = unpack(flate2::read::GzDecoder::new(&whole[..cut]), one.path(), limits, None);
-            let threaded = unpack_gzip(&whole[..cut], two.path(), limits, None);
-            assert_eq!(format!("{single:?}"), format!("{threaded:?}"), "cut at {cut}");
+            let single = unpack(flate2::read::GzDecoder::new(source()), one.path(), limits, None);
+            let threaded = unpack_gzip(source(), two.path(), limits, None);
+            assert_eq!(format!("{single:?}"), format!("{threaded:?}"), "cut at {cut}, broken: {broken}");
             assert_eq!(fs::read_dir(one.path()).unwrap().count(), fs::read_dir(two.path()).unwrap().count());
         }
     }

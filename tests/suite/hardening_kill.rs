@@ -266,7 +266,7 @@ fn leftovers_of_other_versions_are_swept_unless_in_use() {
     }
 }
 
-/// The unpacker thread (untar and write, beside the thread that downloads and inflates) made
+/// The unpacker thread (untar and write, beside the threads that download and inflate) made
 /// to panic half-way through the archive, by the debug build's GOVER_TEST_CRASH_UNPACK: the
 /// install fails at once with exit 101 and a message naming the unpacker, never a hang or a
 /// version made of half a tree; the next install sweeps what it left and succeeds.
