@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Shim overhead: `go version` / `go env GOROOT` through the release shim vs the real binary, side
-# by side in each hyperfine run, with the pin 0, 1, 10 and 30 directories up, an exact pin, by the
-# version's own name (go1.22.10) and with 50 versions installed; plus the floor for any exec-based
+# by side in each hyperfine run, with the pin 0, 1, 10 and 30 directories up, an exact pin (from
+# the user's store and from the system store), by the version's own name (go1.22.10) and with 50
+# versions installed; plus the floor for any exec-based
 # shim (a static C program that only execve()s), and, in one run with that floor, the static musl
 # shim the release files ship (its ratio to the real go must stay within 0.05 of the floor's); the
 # system calls each makes before the exec (strace); and the sizes of the binaries and release files.
@@ -74,6 +75,18 @@ compare pin-here "pin here" "$project" version
 mkdir -p "$WORK/exact"
 echo "${version#go}" >"$WORK/exact/.go-version"
 compare pin-exact "exact pin here" "$WORK/exact" version
+# The same exact pin served from the system store (`gover --system install`), for a user with
+# no copy of their own: one stat of the store's versions/ (its trust check) on top.
+system="$WORK/system"
+mkdir -p "$system/versions" "$WORK/system-user/versions"
+cp -al "$GOVER_HOME/versions/$version" "$system/versions/$version"
+chmod 755 "$system" "$system/versions"
+system_store_row() {
+    local GOVER_HOME="$WORK/system-user" GOVER_SYSTEM_HOME="$system"
+    export GOVER_HOME GOVER_SYSTEM_HOME
+    compare pin-system "exact pin, system store" "$WORK/exact" version
+}
+system_store_row
 compare pin-1-up "pin 1 up" "$(deep 1)" version
 compare pin-10-up "pin 10 up" "$(deep 10)" version
 compare pin-30-up "pin 30 up" "$(deep 30)" version
