@@ -81,8 +81,10 @@ impl HookPaths {
     /// The environment.d drop-in that puts the shims on systemd user units' PATH (`gover setup
     /// --systemd` writes it, doctor's fix too). systemd's environment-d generator expands
     /// `${PATH}`; GOVER_HOME is spelled out so a unit's shim finds the same home as a shell's.
+    /// The system store's names go last, as the hook puts them.
     pub fn systemd_dropin(&self) -> String {
-        format!("{}\nGOVER_HOME={}\nPATH={}:${{PATH}}\n", rc::MARKER, self.gover_home.display(), self.shims.display())
+        let (home, shims, names) = (self.gover_home.display(), self.shims.display(), self.system_names.display());
+        format!("{}\nGOVER_HOME={home}\nPATH={shims}:${{PATH}}:{names}\n", rc::MARKER)
     }
 }
 

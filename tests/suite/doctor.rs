@@ -919,7 +919,11 @@ fn systemd_user_environment_and_cron() {
     let dropin = s.home(".config/environment.d/50-gover.conf");
     assert_eq!(found[1]["fix"]["file"], dropin.display().to_string());
     let content = found[1]["fix"]["content"].as_str().unwrap();
-    assert!(content.contains(&format!("\nPATH={}:${{PATH}}\n", s.sb.shims_dir().display())), "{content}");
+    let names = s.sb.root().join("system/shims");
+    assert!(
+        content.contains(&format!("\nPATH={}:${{PATH}}:{}\n", s.sb.shims_dir().display(), names.display())),
+        "{content}"
+    );
     // It is what `gover setup --systemd` writes.
     s.sb.gover().args(["setup", "--systemd", "--no-modify-rc"]).assert().success();
     assert_eq!(fs::read_to_string(&dropin).unwrap(), content);

@@ -322,6 +322,24 @@ fn the_schema_is_stable_and_rejects_a_broken_document() {
     }
 }
 
+/// The book's example of the JSON document is one a collector could receive: valid JSON, and
+/// valid against the schema it documents.
+#[test]
+fn the_book_s_example_document_is_valid_against_the_schema() {
+    let chapter =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/src/shared-machines.md")).unwrap();
+    let section = chapter.split("### The JSON document").nth(1).expect("the chapter has the JSON document's section");
+    let example = section.split("```json\n").nth(1).and_then(|rest| rest.split("```").next()).expect("a ```json block");
+    let document: Value =
+        serde_json::from_str(example).unwrap_or_else(|e| panic!("the book's example is not JSON: {e}"));
+    assert_eq!(document["schema"], 1);
+    if !common::require("check-jsonschema") {
+        return;
+    }
+    let out = validate(&document);
+    assert!(out.status.success(), "the book's example fails the schema: {}", String::from_utf8_lossy(&out.stdout));
+}
+
 fn without(document: &Value, path: &[&str]) -> Value {
     let mut copy = document.clone();
     let (last, parents) = path.split_last().unwrap();

@@ -321,7 +321,10 @@ fn setup_systemd_writes_an_environment_d_drop_in() {
     sb.gover().args(["setup", "--systemd", "--no-modify-rc"]).env("HOME", &sb.home).assert().success();
     let dropin = sb.home.join(".config/environment.d/50-gover.conf");
     let content = fs::read_to_string(&dropin).unwrap();
-    assert!(content.contains(&format!("PATH={}:${{PATH}}\n", sb.shims_dir().display())), "{content}");
+    // The system store's names (go1.23.9 that root installed) last, as the hook puts them.
+    let names = sb.root().join("system/shims");
+    let path = format!("PATH={}:${{PATH}}:{}\n", sb.shims_dir().display(), names.display());
+    assert!(content.contains(&path), "{content}");
     // systemd's own generator, where installed, is the real judge of the syntax.
     let generator = "/usr/lib/systemd/user-environment-generators/30-systemd-environment-d-generator";
     if std::path::Path::new(generator).exists() {
@@ -332,7 +335,7 @@ fn setup_systemd_writes_an_environment_d_drop_in() {
             .output()
             .unwrap();
         let env = String::from_utf8(out.stdout).unwrap();
-        assert!(env.contains(&format!("PATH={}:/usr/bin:/bin", sb.shims_dir().display())), "{env}");
+        assert!(env.contains(&format!("PATH={}:/usr/bin:/bin:{}", sb.shims_dir().display(), names.display())), "{env}");
         assert!(env.contains(&format!("GOVER_HOME={}", sb.gover_home.display())), "{env}");
     }
 }
