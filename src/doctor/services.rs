@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use gover_shim::GoverHome;
 
 use super::{Category, Evidence, Facts, Finding, Fix, Severity};
-use crate::shell::startup::StartupEnv;
 use crate::shell::HookPaths;
 use crate::store::Store;
 
@@ -33,9 +32,8 @@ fn systemd(facts: &Facts, out: &mut Vec<Finding>) {
     if has_shims(path, &env.gover) {
         return;
     }
-    let (Some(home), Some(config_home)) = (env.home(), env.config_home()) else { return };
     // The same drop-in `gover setup --systemd` writes, where it writes it.
-    let startup = StartupEnv { home, zdotdir: None, config_home, path: None };
+    let Some(startup) = env.startup() else { return };
     let paths = HookPaths::new(&env.process, &Store::new(env.gover.clone()), PathBuf::new());
     out.push(
         Finding::new(
