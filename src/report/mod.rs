@@ -430,11 +430,11 @@ impl<F: FnOnce() -> Knowledge> Judge<'_, F> {
         }
     }
 
-    /// What `gover install SPEC` would pick from the saved release index.
+    /// What `gover install SPEC` would pick from the saved release index: the spec's own
+    /// choice, as install makes it (a line prefers its stable releases, and takes a release
+    /// candidate only when that is all there is).
     fn install_pick(&self, spec: &Spec) -> Option<String> {
-        let stable: Vec<GoVersion> = self.releases.iter().filter(|v| v.is_stable()).cloned().collect();
-        let candidates = if matches!(spec, Spec::Exact(_)) { self.releases } else { &stable[..] };
-        spec.pick(candidates).map(GoVersion::to_string)
+        spec.pick(self.releases).map(GoVersion::to_string)
     }
 
     /// The pin files of one directory, each with what `go` runs there, and the violation of

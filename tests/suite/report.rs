@@ -441,3 +441,31 @@ fn check_fails_with_the_policy_code_only_when_something_is_refused() {
     fs::write(&fleet.policy, "[versions]\nallowed = [\"1.22\", \"1.23\", \"system\"]\n").unwrap();
     fleet.gover().args(["report", "--check", "tree/mise"]).assert().success();
 }
+
+/// A pin that is not installed says what `gover install` would pick from the saved index, as
+/// install picks it: a line's stable release, or its release candidate when that is all the
+/// line has yet.
+#[test]
+fn a_missing_pin_says_what_install_would_pick_from_the_saved_index() {
+    let sb = Sandbox::new();
+    let cache = sb.gover_home.join("cache");
+    fs::create_dir_all(&cache).unwrap();
+    let releases = r#"[{"version": "go1.26rc1"}, {"version": "go1.22.10"}, {"version": "go1.22rc1"}]"#;
+    fs::write(cache.join("index-test.json"), releases).unwrap();
+    for (dir, pin) in [("new", "1.26"), ("old", "1.22")] {
+        fs::create_dir_all(sb.work.join(dir)).unwrap();
+        fs::write(sb.work.join(dir).join(".go-version"), format!("{pin}\n")).unwrap();
+    }
+    let out = sb.gover().args(["report", "--json"]).arg(&sb.work).output().unwrap();
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let picked = |dir: &str| {
+        let path = sb.work.join(dir).join(".go-version").display().to_string();
+        let pins = report["pins"].as_array().unwrap();
+        let pin = pins.iter().find(|p| p["path"] == path.as_str()).unwrap_or_else(|| panic!("{pins:#?}"));
+        assert_eq!(pin["installed"], false, "{pin:#?}");
+        pin["would_install"].clone()
+    };
+    assert_eq!(picked("old"), "go1.22.10");
+    assert_eq!(picked("new"), "go1.26rc1");
+}
