@@ -29,6 +29,7 @@ mod vulns;
 use crate::gosettings::settings::{Settings, SettingsEnv};
 use crate::gosettings::{Setting, SettingOrigin};
 use crate::managers::{GoSetting, Manager, Places};
+use crate::shell::startup::StartupEnv;
 use env::Env;
 use startup::{Construct, Reads, StartupFile, StartupShell};
 
@@ -333,6 +334,9 @@ impl OnPath {
 pub struct Facts<'a> {
     pub env: &'a Env,
     pub settings: Settings,
+    /// Where the user's shells read their startup files (None without HOME), decided once:
+    /// it may read ~/.zshenv for a ZDOTDIR set there.
+    pub startup_env: Option<StartupEnv>,
     /// Startup files that exist (and those they source), each once.
     pub startup: Vec<Scanned>,
     pub go_on_path: Vec<OnPath>,
@@ -363,9 +367,11 @@ impl<'a> Facts<'a> {
     }
 
     pub fn gather(env: &'a Env) -> Facts<'a> {
+        let startup_env = env.startup();
         Facts {
             settings: Settings::load(SettingsEnv::from_process(&env.process)),
-            startup: scan_startup_files(env),
+            startup: startup_env.as_ref().map(scan_startup_files).unwrap_or_default(),
+            startup_env,
             go_on_path: on_path(env, "go"),
             gofmt_on_path: on_path(env, "gofmt"),
             env,
@@ -490,8 +496,7 @@ fn on_path(env: &Env, tool: &str) -> Vec<OnPath> {
     out
 }
 
-fn scan_startup_files(env: &Env) -> Vec<Scanned> {
-    let Some(startup) = env.startup() else { return Vec::new() };
+fn scan_startup_files(startup: &StartupEnv) -> Vec<Scanned> {
     let home = &startup.home;
     let mut out: Vec<Scanned> = Vec::new();
     let mut queue: Vec<StartupFile> = startup.files(|p| p.exists(), crate::managers::children);

@@ -385,5 +385,5 @@ fn hook_gobin(facts: &Facts) -> Option<PathBuf> {
 /// added wins.
 fn primary_rc(facts: &Facts) -> Option<(PathBuf, StartupShell)> {
     let shell = facts.env.shell().unwrap_or(StartupShell::Bash);
-    Some((facts.env.startup()?.last_interactive(shell, |p| p.exists()), shell))
+    Some((facts.startup_env.as_ref()?.last_interactive(shell, |p| p.exists()), shell))
 }

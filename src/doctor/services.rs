@@ -33,7 +33,7 @@ fn systemd(facts: &Facts, out: &mut Vec<Finding>) {
         return;
     }
     // The same drop-in `gover setup --systemd` writes, where it writes it.
-    let Some(startup) = env.startup() else { return };
+    let Some(startup) = &facts.startup_env else { return };
     let paths = HookPaths::new(&env.process, &Store::new(env.gover.clone()), PathBuf::new());
     out.push(
         Finding::new(
